@@ -1,0 +1,87 @@
+# preg: build, test, install. See README.md.
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+DESTDIR ?=
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+PKGS = libgit2 yaml-0.1
+PREG_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Ilib $(shell pkg-config --cflags $(PKGS))
+PREG_LIBS = $(shell pkg-config --libs $(PKGS))
+CMOCKA_CFLAGS = $(shell pkg-config --cflags cmocka)
+CMOCKA_LIBS = $(shell pkg-config --libs cmocka)
+
+# Builds go to BUILD; check-asan uses another directory so both can coexist.
+BUILD ?= build
+SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+LIB_SRC := $(sort $(wildcard lib/*.c))
+CMD_SRC := $(sort $(wildcard cmd/*.c))
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CMD_OBJ := $(CMD_SRC:%.c=$(BUILD)/%.o)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+MAN := $(sort $(wildcard man/*.1 man/*.5))
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+
+PREG_BIN ?= preg
+
+all: $(PREG_BIN)
+
+$(PREG_BIN): $(CMD_OBJ) $(BUILD)/libpreg.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CMD_OBJ) $(BUILD)/libpreg.a $(PREG_LIBS)
+
+$(BUILD)/libpreg.a: $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $(LIB_OBJ)
+
+$(BUILD)/%.o: %.c $(wildcard lib/*.h cmd/*.h) VERSION
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PREG_CFLAGS) -DPREG_VERSION='"$(VERSION)"' -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/libpreg.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PREG_CFLAGS) $(CMOCKA_CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libpreg.a $(PREG_LIBS) $(CMOCKA_LIBS)
+
+units: $(UNIT_BIN)
+
+# Every test: unit, CLI, docs. Ends with one line "N passed, N failed".
+check: $(PREG_BIN) units
+	@PREG="$(abspath $(PREG_BIN))" UNIT_DIR="$(BUILD)/tests" tests/run
+
+# The same tests with AddressSanitizer and UBSan, in a separate build.
+check-asan:
+	$(MAKE) BUILD=build-asan PREG_BIN=build-asan/preg CFLAGS="-O1 -g $(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" check
+
+# Unit tests under valgrind (memcheck, leaks are errors).
+check-valgrind: units
+	@for t in $(UNIT_BIN); do \
+		CMOCKA_MESSAGE_OUTPUT=stdout valgrind -q --error-exitcode=1 --leak-check=full \
+			--errors-for-leak-kinds=definite $$t >/dev/null || { echo "valgrind: $$t"; exit 1; }; \
+	done; echo "valgrind: unit tests clean"
+
+bench: $(PREG_BIN)
+	bench/run
+
+demo: $(PREG_BIN)
+	@sh demo/demo.sh
+
+install: $(PREG_BIN)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
+	install -m 755 $(PREG_BIN) $(DESTDIR)$(BINDIR)/preg
+	install -m 644 $(filter %.1,$(MAN)) $(DESTDIR)$(MANDIR)/man1
+	install -m 644 $(filter %.5,$(MAN)) $(DESTDIR)$(MANDIR)/man5
+	install -m 644 completions/preg.bash $(DESTDIR)$(BASHCOMPDIR)/preg
+	install -m 644 completions/_preg $(DESTDIR)$(ZSHCOMPDIR)/_preg
+	install -m 644 completions/preg.fish $(DESTDIR)$(FISHCOMPDIR)/preg.fish
+
+clean:
+	rm -rf build build-asan preg
+
+.PHONY: all units check check-asan check-valgrind bench demo install clean

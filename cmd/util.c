@@ -1,0 +1,136 @@
+/* util: the printing helpers that every command shares (see cmd.h). */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "err.h"
+#include "ptime.h"
+
+void print_usage(FILE *f, const struct cmd *cmd)
+{
+	if (!cmd->usage)
+		return;
+	for (int i = 0; cmd->usage[i]; i++) {
+		if (!*cmd->usage[i])
+			break;
+		fprintf(f, "%s %s\n", i ? "      " : "usage:", cmd->usage[i]);
+	}
+}
+
+int usage_error(const struct ctx *ctx, const char *fmt, ...)
+{
+	if (fmt) {
+		va_list ap;
+
+		fputs("preg: ", stderr);
+		va_start(ap, fmt);
+		vfprintf(stderr, fmt, ap);
+		va_end(ap);
+		fputc('\n', stderr);
+	}
+	print_usage(stderr, ctx->cmd);
+	return EXIT_USAGE;
+}
+
+int show_help(const struct ctx *ctx)
+{
+	const struct cmd *c = ctx->cmd;
+	bool opts = false;
+
+	print_usage(stdout, c);
+	if (c->summary)
+		printf("\n%s.\n", c->summary);
+	for (int i = 0; c->usage && c->usage[i]; i++) {
+		if (!*c->usage[i]) {
+			opts = true;
+			putchar('\n');
+			continue;
+		}
+		if (opts)
+			printf("%s\n", c->usage[i]);
+	}
+	printf("\nSee 'man preg-%s' for the details.\n", ctx->group ? ctx->group : c->name);
+	return EXIT_OK;
+}
+
+void print_warnings(void)
+{
+	char **w;
+	size_t n = preg_warnings_take(&w);
+
+	for (size_t i = 0; i < n; i++)
+		fprintf(stderr, "preg: warning: %s\n", w[i]);
+	preg_warnings_free(w, n);
+}
+
+int fail(void)
+{
+	print_warnings();
+	fprintf(stderr, "preg: error: %s\n", preg_error_msg());
+	return EXIT_FAIL;
+}
+
+int next_opt(int argc, char **argv, const char *shortopts, struct ctx *ctx, int *exit_code)
+{
+	static const struct option none[] = { { "help", no_argument, NULL, 'h' }, { 0, 0, 0, 0 } };
+	const struct option *opts = ctx->cmd->opts ? ctx->cmd->opts : none;
+	char spec[64];
+	int c;
+
+	/* Options and operands may mix (GNU style), except after "--"; the
+	 * leading ':' makes a missing value distinguishable. */
+	snprintf(spec, sizeof(spec), ":%s", shortopts);
+	c = getopt_long(argc, argv, spec, opts, NULL);
+	*exit_code = -1;
+	if (c == 'h') {
+		*exit_code = show_help(ctx);
+		return -1;
+	}
+	if (c == '?') {
+		if (optopt)
+			*exit_code = usage_error(ctx, "unknown option '-%c'", optopt);
+		else
+			*exit_code = usage_error(ctx, "unknown option '%s'", argv[optind - 1]);
+		return -1;
+	}
+	if (c == ':') {
+		*exit_code = usage_error(ctx, "option '%s' needs a value", argv[optind - 1]);
+		return -1;
+	}
+	return c;
+}
+
+bool stdout_tty(void)
+{
+	return isatty(STDOUT_FILENO);
+}
+
+bool want_color(const struct ctx *ctx)
+{
+	const char *nc = getenv("NO_COLOR");
+
+	if (ctx->color_mode == COLOR_ALWAYS)
+		return true;
+	if (ctx->color_mode == COLOR_NEVER)
+		return false;
+	return !(nc && *nc) && stdout_tty() && !(getenv("TERM") && !strcmp(getenv("TERM"), "dumb"));
+}
+
+void flush_out(struct buf *out)
+{
+	if (out->len)
+		fwrite(out->p, 1, out->len, stdout);
+	buf_reset(out);
+}
+
+int today(int32_t *out)
+{
+	struct ptime t;
+
+	if (ptime_now(&t))
+		return -1;
+	*out = ptime_day(t);
+	return 0;
+}

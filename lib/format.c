@@ -1,0 +1,249 @@
+/* format: table, tsv and json writers (see format.h). */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "format.h"
+#include "record.h"
+#include "xalloc.h"
+
+#define WIDE_MAX 40
+
+int fmt_parse(enum fmt *out, const char *s)
+{
+	if (!strcmp(s, "table"))
+		*out = FMT_TABLE;
+	else if (!strcmp(s, "tsv"))
+		*out = FMT_TSV;
+	else if (!strcmp(s, "json"))
+		*out = FMT_JSON;
+	else
+		return preg_error_set(PREG_EINVAL, "unknown format '%s' (table, tsv or json)", s);
+	return 0;
+}
+
+static uint32_t next_cp(const unsigned char **p)
+{
+	const unsigned char *s = *p;
+	uint32_t c = *s;
+	int n = 0;
+
+	if (c >= 0xf0) {
+		c &= 0x07;
+		n = 3;
+	} else if (c >= 0xe0) {
+		c &= 0x0f;
+		n = 2;
+	} else if (c >= 0xc0) {
+		c &= 0x1f;
+		n = 1;
+	}
+	s++;
+	while (n-- > 0 && (*s & 0xc0) == 0x80)
+		c = (c << 6) | (*s++ & 0x3f);
+	*p = s;
+	return c;
+}
+
+static int cp_width(uint32_t c)
+{
+	if ((c >= 0x300 && c <= 0x36f) || c == 0x200b || (c >= 0xfe00 && c <= 0xfe0f))
+		return 0;
+	if ((c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf) ||
+	    (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) ||
+	    (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) ||
+	    (c >= 0xffe0 && c <= 0xffe6) || (c >= 0x1f300 && c <= 0x1f64f) ||
+	    (c >= 0x1f900 && c <= 0x1f9ff) || (c >= 0x20000 && c <= 0x3fffd))
+		return 2;
+	return 1;
+}
+
+size_t fmt_width(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t w = 0;
+
+	while (*p)
+		w += (size_t)cp_width(next_cp(&p));
+	return w;
+}
+
+/* s cut to at most max columns, with an ellipsis when cut; caller frees. */
+static char *cut(const char *s, size_t max)
+{
+	const unsigned char *p = (const unsigned char *)s, *prev;
+	size_t w = 0;
+
+	if (fmt_width(s) <= max)
+		return xstrdup(s);
+	for (;;) {
+		int cw;
+
+		prev = p;
+		cw = cp_width(next_cp(&p));
+		if (w + (size_t)cw > max - 1)
+			break;
+		w += (size_t)cw;
+	}
+	return xasprintf("%.*s…", (int)(prev - (const unsigned char *)s), s);
+}
+
+/* One line of a table cell: line breaks and tabs would break the layout. */
+static char *flatten(const char *s)
+{
+	char *d = xstrdup(s);
+
+	for (char *p = d; *p; p++)
+		if (*p == '\n' || *p == '\t')
+			*p = ' ';
+	return d;
+}
+
+void fmt_color_on(struct buf *out, const char *hex)
+{
+	unsigned r, g, b;
+
+	if (hex && sscanf(hex, "#%02x%02x%02x", &r, &g, &b) == 3)
+		buf_addf(out, "\033[38;2;%u;%u;%um", r, g, b);
+}
+
+void fmt_color_off(struct buf *out)
+{
+	buf_adds(out, "\033[0m");
+}
+
+static void tsv_cell(struct buf *out, const char *s)
+{
+	for (; s && *s; s++) {
+		if (*s == '\t')
+			buf_adds(out, "\\t");
+		else if (*s == '\n')
+			buf_adds(out, "\\n");
+		else if (*s == '\r')
+			buf_adds(out, "\\r");
+		else if (*s == '\\')
+			buf_adds(out, "\\\\");
+		else
+			buf_addc(out, *s);
+	}
+}
+
+void fmt_begin(struct fmt_writer *w, struct buf *out)
+{
+	w->nrows = 0;
+	w->cells = NULL;
+	w->colors = NULL;
+	w->cap = 0;
+	if (w->fmt == FMT_TSV) {
+		for (size_t i = 0; i < w->ncols; i++) {
+			if (i)
+				buf_addc(out, '\t');
+			buf_adds(out, w->cols[i].name);
+		}
+		buf_addc(out, '\n');
+	} else if (w->fmt == FMT_JSON) {
+		buf_addc(out, '[');
+	}
+}
+
+void fmt_row(struct fmt_writer *w, struct buf *out, const char *const *cells, const char *color)
+{
+	if (w->fmt == FMT_TSV) {
+		for (size_t i = 0; i < w->ncols; i++) {
+			if (i)
+				buf_addc(out, '\t');
+			tsv_cell(out, cells[i]);
+		}
+		buf_addc(out, '\n');
+	} else if (w->fmt == FMT_JSON) {
+		buf_adds(out, w->nrows ? ",\n{" : "\n{");
+		for (size_t i = 0; i < w->ncols; i++) {
+			if (i)
+				buf_addc(out, ',');
+			json_str(out, w->cols[i].name);
+			buf_addc(out, ':');
+			if (!cells[i])
+				buf_adds(out, "null");
+			else if (w->cols[i].type == COL_NUMBER || w->cols[i].type == COL_BOOL)
+				buf_adds(out, cells[i]);
+			else
+				json_str(out, cells[i]);
+		}
+		buf_addc(out, '}');
+	} else {
+		w->cells = xgrow(w->cells, &w->cap, (w->nrows + 1) * w->ncols, sizeof(*w->cells));
+		for (size_t i = 0; i < w->ncols; i++) {
+			char *flat = flatten(cells[i] ? cells[i] : "");
+
+			w->cells[w->nrows * w->ncols + i] =
+				w->cols[i].type == COL_WIDE ? cut(flat, WIDE_MAX) : xstrdup(flat);
+			free(flat);
+		}
+		w->colors = xrealloc(w->colors, (w->nrows + 1) * sizeof(*w->colors));
+		w->colors[w->nrows] = color ? xstrdup(color) : NULL;
+	}
+	w->nrows++;
+}
+
+void fmt_end(struct fmt_writer *w, struct buf *out)
+{
+	size_t *width;
+
+	if (w->fmt == FMT_JSON) {
+		buf_adds(out, w->nrows ? "\n]\n" : "]\n");
+		return;
+	}
+	if (w->fmt == FMT_TSV)
+		return;
+	width = xcalloc(w->ncols, sizeof(*width));
+	for (size_t i = 0; i < w->ncols; i++)
+		width[i] = fmt_width(w->cols[i].name);
+	for (size_t r = 0; r < w->nrows; r++)
+		for (size_t i = 0; i < w->ncols; i++) {
+			size_t cw = fmt_width(w->cells[r * w->ncols + i]);
+
+			if (cw > width[i])
+				width[i] = cw;
+		}
+	for (size_t r = 0; r <= w->nrows; r++) {
+		struct buf line = BUF_INIT;
+
+		for (size_t i = 0; i < w->ncols; i++) {
+			const char *s = r ? w->cells[(r - 1) * w->ncols + i] : w->cols[i].name;
+			bool paint = w->color && r && (int)i == w->color_col && w->colors[r - 1];
+			size_t pad = width[i] - fmt_width(s);
+
+			if (i)
+				buf_adds(&line, "  ");
+			if (w->color && !r)
+				buf_adds(&line, "\033[1m");
+			if (paint)
+				fmt_color_on(&line, w->colors[r - 1]);
+			/* Numbers line up on the right. */
+			if (w->cols[i].type == COL_NUMBER)
+				for (size_t k = 0; k < pad; k++)
+					buf_addc(&line, ' ');
+			buf_adds(&line, s);
+			if (paint || (w->color && !r))
+				fmt_color_off(&line);
+			if (w->cols[i].type != COL_NUMBER && i + 1 < w->ncols)
+				for (size_t k = 0; k < pad; k++)
+					buf_addc(&line, ' ');
+		}
+		buf_add(out, line.p, line.len);
+		buf_addc(out, '\n');
+		buf_release(&line);
+	}
+	for (size_t r = 0; r < w->nrows; r++) {
+		for (size_t i = 0; i < w->ncols; i++)
+			free(w->cells[r * w->ncols + i]);
+		free(w->colors[r]);
+	}
+	free(w->cells);
+	free(w->colors);
+	free(width);
+	w->cells = NULL;
+	w->colors = NULL;
+}

@@ -1,0 +1,57 @@
+/*
+ * format: the writers behind every listing: an aligned table for a
+ * terminal, tab-separated values for scripts, JSON. Rows go in one at a
+ * time; tsv and json stream them out, the table keeps them to align the
+ * columns. The writers append to a struct buf; cmd/ flushes it.
+ */
+#ifndef PREG_FORMAT_H
+#define PREG_FORMAT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "buf.h"
+
+enum fmt { FMT_TABLE, FMT_TSV, FMT_JSON };
+
+enum col_type {
+	COL_TEXT,
+	COL_NUMBER, /* written bare in JSON */
+	COL_BOOL,   /* "true"/"false", bare in JSON */
+	COL_WIDE,   /* text that the table cuts to 40 columns */
+};
+
+struct fmt_col {
+	const char *name;
+	enum col_type type;
+};
+
+struct fmt_writer {
+	enum fmt fmt;
+	bool color;                 /* table only: ANSI colours */
+	const struct fmt_col *cols;
+	size_t ncols;
+	size_t nrows;
+	char **cells;               /* table only: rows kept for alignment */
+	char **colors;              /* table only: per-row colour of the colored column */
+	size_t cap;
+	int color_col;              /* the column painted in the row's colour, or -1 */
+};
+
+/* Parse "table", "tsv" or "json". 0 or PREG_EINVAL. */
+int fmt_parse(enum fmt *out, const char *s);
+
+void fmt_begin(struct fmt_writer *w, struct buf *out);
+/* cells[ncols], NULL for no value; color "#rrggbb" or NULL. */
+void fmt_row(struct fmt_writer *w, struct buf *out, const char *const *cells, const char *color);
+/* Finish (the table is written here); frees what the writer kept. */
+void fmt_end(struct fmt_writer *w, struct buf *out);
+
+/* Terminal columns that the UTF-8 string s takes. */
+size_t fmt_width(const char *s);
+
+/* Append the ANSI 24-bit colour escape for "#rrggbb" (nothing when NULL). */
+void fmt_color_on(struct buf *out, const char *hex);
+void fmt_color_off(struct buf *out);
+
+#endif

@@ -1,0 +1,689 @@
+/* ops: the changes commands make, with their rules (see ops.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "ops.h"
+#include "ptime.h"
+#include "slug.h"
+#include "xalloc.h"
+
+#define NAME_MAX_BYTES 1000
+#define TEXT_MAX_BYTES (64 * 1024)
+
+const char *const ops_channels[] = { "call", "email", "meeting", "letter", "chat", "other", NULL };
+
+/* ---- input checks shared by the operations ---- */
+
+static int check_line(const char *what, const char *s, size_t max)
+{
+	if (!text_line_ok(s, max))
+		return preg_error_set(PREG_EINVAL, "%s must be one line of text (at most %zu bytes, no control characters)",
+				      what, max);
+	return 0;
+}
+
+static int check_text(const char *what, const char *s)
+{
+	if (!text_ok(s, TEXT_MAX_BYTES))
+		return preg_error_set(PREG_EINVAL, "%s must be text of at most 64 KiB without control characters",
+				      what);
+	return 0;
+}
+
+static int check_date(const char *what, const char *s)
+{
+	int32_t d;
+
+	if (date_parse(&d, s))
+		return preg_error_prefix("%s", what);
+	return 0;
+}
+
+static int check_kind(const char *k)
+{
+	if (strcmp(k, "external") && strcmp(k, "internal"))
+		return preg_error_set(PREG_EINVAL, "invalid kind '%s' (external or internal)", k);
+	return 0;
+}
+
+static int check_tag(const char *t)
+{
+	if (!*t || !text_line_ok(t, 64) || strpbrk(t, " ,[]{}"))
+		return preg_error_set(PREG_EINVAL, "invalid tag '%s' (one word, no spaces or commas)", t);
+	return 0;
+}
+
+static char *trim(const char *s)
+{
+	const char *e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	return xstrndup(s, (size_t)(e - s));
+}
+
+/* "KEY=VALUE" into *k and *v (the caller frees both). */
+static int split_assign(const char *what, const char *s, char **k, char **v)
+{
+	const char *eq = strchr(s, '=');
+
+	if (!eq || eq == s)
+		return preg_error_set(PREG_EINVAL, "%s '%s' is not KEY=VALUE", what, s);
+	*k = xstrndup(s, (size_t)(eq - s));
+	*v = xstrdup(eq + 1);
+	return 0;
+}
+
+static int set_field(struct record *rec, const char *k, const char *v)
+{
+	if (!field_name_ok(k))
+		return preg_error_set(PREG_EINVAL, "invalid field name '%s' (letters, digits, '_' and '-')", k);
+	if (check_line("a field value", v, 4096))
+		return PREG_EINVAL;
+	kv_set(&rec->fields, k, *v ? v : NULL);
+	return 0;
+}
+
+/* "Name <email>; role; phone" */
+static int parse_contact(const char *spec, struct kvlist *out)
+{
+	char *s = xstrdup(spec), *part, *save = NULL;
+	int i = 0, rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (check_line("a contact", spec, 1024)) {
+		free(s);
+		return PREG_EINVAL;
+	}
+	for (part = strtok_r(s, ";", &save); part; part = strtok_r(NULL, ";", &save), i++) {
+		char *p = trim(part);
+
+		if (i == 0) {
+			char *lt = strchr(p, '<'), *gt = lt ? strchr(lt, '>') : NULL;
+
+			if (lt && gt) {
+				char *name = xstrndup(p, (size_t)(lt - p)), *tn = trim(name);
+				char *mail = xstrndup(lt + 1, (size_t)(gt - lt - 1));
+
+				if (*tn)
+					kv_set(out, "name", tn);
+				if (*mail)
+					kv_set(out, "email", mail);
+				free(name);
+				free(tn);
+				free(mail);
+			} else if (strchr(p, '@') && !strchr(p, ' ')) {
+				kv_set(out, "email", p);
+			} else if (*p) {
+				kv_set(out, "name", p);
+			}
+		} else if (i == 1 && *p) {
+			kv_set(out, "role", p);
+		} else if (i == 2 && *p) {
+			kv_set(out, "phone", p);
+		} else if (*p) {
+			rc = preg_error_set(PREG_EINVAL, "contact '%s' has more than 'Name <email>; role; phone'",
+					    spec);
+		}
+		free(p);
+	}
+	if (!rc && !out->n)
+		rc = preg_error_set(PREG_EINVAL, "empty contact '%s'", spec);
+	if (rc)
+		kvlist_release(out);
+	free(s);
+	return rc;
+}
+
+static void set_str(char **dst, const char *v)
+{
+	free(*dst);
+	*dst = v && *v ? xstrdup(v) : NULL;
+}
+
+static int last_event_time(const struct record *rec, struct ptime *out)
+{
+	for (size_t i = rec->nhistory; i-- > 0;) {
+		const char *at = kv_get(&rec->history[i], "at");
+
+		if (at && !ptime_parse(out, at))
+			return 0;
+	}
+	return -1;
+}
+
+/* ---- add ---- */
+
+static int add_mutate(struct txn *t, void *arg)
+{
+	struct add_opts *o = arg;
+	const struct phases *ph = reg_phases(txn_reg(t));
+	const struct phase *p = o->phase ? phases_find(ph, o->phase) : phases_get(ph, 1);
+	struct record *rec = xcalloc(1, sizeof(*rec));
+	char *id = NULL, *name = trim(o->name), phase[16], summary[256];
+	const char *manager = o->manager ? o->manager : txn_user(t);
+	const char *missing;
+	int rc = PREG_EINVAL;
+
+	if (!*name) {
+		preg_error_set(PREG_EINVAL, "empty client name");
+		goto out;
+	}
+	if (check_line("a client name", name, NAME_MAX_BYTES))
+		goto out;
+	if (!p)
+		goto out;
+	if (p->ending) {
+		preg_error_set(PREG_EINVAL, "a new client cannot start in phase %d (%s), which ends a collaboration",
+			       p->id, p->key);
+		goto out;
+	}
+	if (phases_check_manager(ph, manager))
+		goto out;
+	if (o->kind && check_kind(o->kind))
+		goto out;
+	if (o->next && check_date("--next", o->next))
+		goto out;
+	if (o->action && check_line("--action", o->action, 4096))
+		goto out;
+	if (o->remarks && check_text("--remarks", o->remarks))
+		goto out;
+	if (o->id) {
+		if (!slug_valid(o->id)) {
+			preg_error_set(PREG_EINVAL,
+				       "invalid id '%s' (lowercase letters, digits and '-', at most 48, not a device name)",
+				       o->id);
+			goto out;
+		}
+		if (txn_exists(t, o->id)) {
+			preg_error_set(PREG_EEXISTS, "client '%s' already exists", o->id);
+			rc = PREG_EEXISTS;
+			goto out;
+		}
+		id = xstrdup(o->id);
+	} else {
+		if ((rc = slug_from_name(&id, name)))
+			goto out;
+		rc = PREG_EINVAL;
+		for (unsigned n = 2; txn_exists(t, id); n++) {
+			char *base = NULL;
+
+			slug_from_name(&base, name);
+			free(id);
+			id = slug_with_suffix(base, n);
+			free(base);
+		}
+	}
+	rec->id = id;
+	id = NULL;
+	rec->name = name;
+	name = NULL;
+	rec->kind = xstrdup(o->kind ? o->kind : "external");
+	rec->manager = xstrdup(manager);
+	rec->phase = p->id;
+	rec->phase_since = xstrdup(txn_now(t));
+	rec->created = xstrdup(txn_now(t));
+	set_str(&rec->next_contact, o->next);
+	set_str(&rec->next_action, o->action);
+	set_str(&rec->remarks, o->remarks);
+	rec->tags = xcalloc(o->ntags + 1, sizeof(char *));
+	for (size_t i = 0; i < o->ntags; i++) {
+		if (check_tag(o->tags[i]))
+			goto out;
+		rec->tags[rec->ntags++] = xstrdup(o->tags[i]);
+	}
+	for (size_t i = 0; i < o->nfields; i++) {
+		char *k, *v;
+
+		if (split_assign("--field", o->fields[i], &k, &v))
+			goto out;
+		rc = set_field(rec, k, v);
+		free(k);
+		free(v);
+		if (rc)
+			goto out;
+		rc = PREG_EINVAL;
+	}
+	rec->contacts = xcalloc(o->ncontacts + 1, sizeof(*rec->contacts));
+	for (size_t i = 0; i < o->ncontacts; i++) {
+		if (parse_contact(o->contacts[i], &rec->contacts[i]))
+			goto out;
+		rec->ncontacts++;
+	}
+	if ((missing = record_missing(rec, p))) {
+		preg_error_set(PREG_EINVAL, "phase %d (%s) requires %s", p->id, p->key, missing);
+		goto out;
+	}
+	snprintf(phase, sizeof(phase), "%d", p->id);
+	record_add_event(rec, txn_now(t), txn_user(t),
+			 (const char *const[]){ "phase", phase, "manager", rec->manager }, 4);
+	txn_put(t, rec);
+	snprintf(summary, sizeof(summary), "add: %s (%.160s)", rec->id, rec->name);
+	txn_message(t, summary, rec->id, "add", phase);
+	snprintf(o->id_out, sizeof(o->id_out), "%s", rec->id);
+	rc = 0;
+out:
+	free(id);
+	free(name);
+	record_free(rec);
+	return rc;
+}
+
+int ops_add(struct reg *r, struct add_opts *o)
+{
+	return reg_write(r, 0, add_mutate, o);
+}
+
+/* ---- phase moves ---- */
+
+static int move_mutate(struct txn *t, void *arg)
+{
+	struct move_opts *o = arg;
+	const struct phases *ph = reg_phases(txn_reg(t));
+	const struct phase *from, *to;
+	struct record *rec = NULL;
+	struct ptime when, last;
+	char when_s[PTIME_LEN], num[16], trailer[32], summary[256];
+	const char *missing;
+	bool back;
+	int rc;
+
+	if ((rc = txn_read(t, o->id, &rec)))
+		return rc;
+	rc = PREG_EINVAL;
+	if (!(from = phases_get(ph, rec->phase))) {
+		preg_error_set(PREG_EINVAL, "client '%s' is in phase %d, which preg.yaml does not have",
+			       o->id, rec->phase);
+		goto out;
+	}
+	if (o->phase) {
+		if (!(to = phases_find(ph, o->phase)))
+			goto out;
+	} else if (!(to = phases_get(ph, from->id + 1))) {
+		preg_error_set(PREG_EINVAL, "client '%s' is in the last phase, %d (%s)", o->id, from->id,
+			       from->key);
+		goto out;
+	}
+	if (to->id == from->id) {
+		preg_error_set(PREG_EINVAL, "client '%s' is already in phase %d (%s)", o->id, to->id, to->key);
+		goto out;
+	}
+	back = to->id < from->id;
+	if (back && !from->reversible && !o->force) {
+		preg_error_set(PREG_EINVAL,
+			       "client '%s' cannot go back from phase %d (%s) to %d (%s) without --force",
+			       o->id, from->id, from->key, to->id, to->key);
+		goto out;
+	}
+	if (to->ending && !from->ending && !o->reason) {
+		preg_error_set(PREG_EINVAL, "phase %d (%s) ends the collaboration: say why with --reason",
+			       to->id, to->key);
+		goto out;
+	}
+	if (o->reason && check_line("--reason", o->reason, 4096))
+		goto out;
+	if (o->message && check_text("-m", o->message))
+		goto out;
+	if ((missing = record_missing(rec, to))) {
+		preg_error_set(PREG_EINVAL, "client '%s' cannot enter phase %d (%s): it lacks %s", o->id,
+			       to->id, to->key, missing);
+		goto out;
+	}
+	if (o->at) {
+		int32_t day;
+
+		if (!date_parse(&day, o->at)) {
+			struct ptime now;
+
+			ptime_parse(&now, txn_now(t));
+			when = ptime_from_day(day, now.off);
+		} else if (ptime_parse(&when, o->at)) {
+			preg_error_prefix("--at");
+			goto out;
+		}
+		{
+			struct ptime now;
+
+			ptime_parse(&now, txn_now(t));
+			if (when.t > now.t) {
+				preg_error_set(PREG_EINVAL, "--at %s is in the future", o->at);
+				goto out;
+			}
+		}
+		if (!last_event_time(rec, &last) && when.t < last.t) {
+			char ls[PTIME_LEN];
+
+			ptime_format(ls, last);
+			preg_error_set(PREG_EINVAL, "--at %s is before the client's last event (%s)", o->at, ls);
+			goto out;
+		}
+		ptime_format(when_s, when);
+	} else {
+		snprintf(when_s, sizeof(when_s), "%s", txn_now(t));
+	}
+	snprintf(num, sizeof(num), "%d", to->id);
+	record_add_event(rec, when_s, txn_user(t),
+			 (const char *const[]){ "phase", num, "force", back && !from->reversible ? "true" : NULL,
+						"reason", o->reason, "note", o->message },
+			 8);
+	rec->phase = to->id;
+	set_str(&rec->phase_since, when_s);
+	if (to->ending && o->reason)
+		set_str(&rec->end_reason, o->reason);
+	else if (!to->ending)
+		set_str(&rec->end_reason, NULL);
+	txn_put(t, rec);
+	snprintf(trailer, sizeof(trailer), "%d -> %d", from->id, to->id);
+	snprintf(summary, sizeof(summary), "phase: %s %d -> %d (%s)%s", o->id, from->id, to->id, to->key,
+		 back && !from->reversible ? " forced" : "");
+	txn_message(t, summary, o->id, "phase", trailer);
+	o->from = from->id;
+	o->to = to->id;
+	rc = 0;
+out:
+	record_free(rec);
+	return rc;
+}
+
+int ops_move(struct reg *r, struct move_opts *o)
+{
+	return reg_write(r, 0, move_mutate, o);
+}
+
+/* ---- notes ---- */
+
+static int note_mutate(struct txn *t, void *arg)
+{
+	struct note_opts *o = arg;
+	struct record *rec = NULL;
+	struct kvlist *n;
+	char summary[256];
+	int rc, ok = 0;
+
+	if (!*o->text)
+		return preg_error_set(PREG_EINVAL, "empty note");
+	if (check_text("a note", o->text))
+		return PREG_EINVAL;
+	if (o->channel) {
+		for (int i = 0; ops_channels[i]; i++)
+			ok |= !strcmp(ops_channels[i], o->channel);
+		if (!ok)
+			return preg_error_set(PREG_EINVAL,
+					      "unknown channel '%s' (call, email, meeting, letter, chat or other)",
+					      o->channel);
+	}
+	if (o->next && check_date("--next", o->next))
+		return PREG_EINVAL;
+	if (o->action && check_line("--action", o->action, 4096))
+		return PREG_EINVAL;
+	if ((rc = txn_read(t, o->id, &rec)))
+		return rc;
+	rec->notes = xrealloc(rec->notes, (rec->nnotes + 1) * sizeof(*rec->notes));
+	n = &rec->notes[rec->nnotes++];
+	memset(n, 0, sizeof(*n));
+	kv_set(n, "at", txn_now(t));
+	kv_set(n, "by", txn_user(t));
+	if (o->channel)
+		kv_set(n, "channel", o->channel);
+	kv_set(n, "text", o->text);
+	if (o->next)
+		set_str(&rec->next_contact, o->next);
+	if (o->action)
+		set_str(&rec->next_action, o->action);
+	txn_put(t, rec);
+	snprintf(summary, sizeof(summary), "note: %s%s%s%s", o->id, o->channel ? " (" : "",
+		 o->channel ? o->channel : "", o->channel ? ")" : "");
+	txn_message(t, summary, o->id, "note", NULL);
+	record_free(rec);
+	return 0;
+}
+
+int ops_note(struct reg *r, struct note_opts *o)
+{
+	return reg_write(r, 0, note_mutate, o);
+}
+
+/* ---- set ---- */
+
+struct set_args {
+	const char *id;
+	char *const *assign;
+	size_t n;
+	bool *changed;
+};
+
+static int set_mutate(struct txn *t, void *arg)
+{
+	struct set_args *a = arg;
+	const struct phases *ph = reg_phases(txn_reg(t));
+	struct record *rec = NULL;
+	struct buf before = BUF_INIT, after = BUF_INIT, what = BUF_INIT;
+	char *old_manager = NULL, summary[512];
+	int rc;
+
+	*a->changed = false;
+	if ((rc = txn_read(t, a->id, &rec)))
+		return rc;
+	record_write(&before, rec);
+	old_manager = xstrdup(rec->manager);
+	rc = PREG_EINVAL;
+	for (size_t i = 0; i < a->n; i++) {
+		char *k = NULL, *v = NULL;
+		int bad = 0;
+
+		if (split_assign("assignment", a->assign[i], &k, &v))
+			goto out;
+		if (!strcmp(k, "name")) {
+			char *tv = trim(v);
+
+			bad = !*tv ? preg_error_set(PREG_EINVAL, "empty client name")
+				   : check_line("a client name", tv, NAME_MAX_BYTES);
+			if (!bad)
+				set_str(&rec->name, tv);
+			free(tv);
+		} else if (!strcmp(k, "kind")) {
+			if (!(bad = check_kind(v)))
+				set_str(&rec->kind, v);
+		} else if (!strcmp(k, "manager")) {
+			if (!(bad = phases_check_manager(ph, v)))
+				set_str(&rec->manager, v);
+		} else if (!strcmp(k, "next_contact")) {
+			if (!(bad = *v && check_date("next_contact", v)))
+				set_str(&rec->next_contact, v);
+		} else if (!strcmp(k, "next_action")) {
+			if (!(bad = check_line("next_action", v, 4096)))
+				set_str(&rec->next_action, v);
+		} else if (!strcmp(k, "remarks")) {
+			if (!(bad = check_text("remarks", v)))
+				set_str(&rec->remarks, v);
+		} else if (!strcmp(k, "tags")) {
+			char *s = xstrdup(v), *save = NULL;
+
+			for (size_t j = 0; j < rec->ntags; j++)
+				free(rec->tags[j]);
+			rec->ntags = 0;
+			rec->tags = xrealloc(rec->tags, (strlen(v) / 2 + 2) * sizeof(char *));
+			for (char *tok = strtok_r(s, ",", &save); tok && !bad; tok = strtok_r(NULL, ",", &save)) {
+				char *tt = trim(tok);
+
+				if (*tt && !(bad = check_tag(tt)))
+					rec->tags[rec->ntags++] = xstrdup(tt);
+				free(tt);
+			}
+			free(s);
+		} else if (!strncmp(k, "fields.", 7)) {
+			bad = set_field(rec, k + 7, v);
+		} else if (!strcmp(k, "phase") || !strcmp(k, "phase_since")) {
+			bad = preg_error_set(PREG_EINVAL, "'%s' changes with 'preg phase set'", k);
+		} else {
+			bad = preg_error_set(PREG_EINVAL,
+					     "cannot set '%s' (name, kind, manager, next_contact, next_action, tags, remarks, fields.NAME)",
+					     k);
+		}
+		if (!bad)
+			buf_addf(&what, "%s%s", what.len ? ", " : "", k);
+		free(k);
+		free(v);
+		if (bad)
+			goto out;
+	}
+	if (strcmp(old_manager, rec->manager))
+		record_add_event(rec, txn_now(t), txn_user(t),
+				 (const char *const[]){ "manager", rec->manager }, 2);
+	record_write(&after, rec);
+	rc = 0;
+	if (before.len == after.len && !memcmp(before.p, after.p, before.len))
+		goto out; /* nothing changed: no commit */
+	*a->changed = true;
+	txn_put(t, rec);
+	if (strcmp(old_manager, rec->manager))
+		snprintf(summary, sizeof(summary), "set: %s manager %s -> %s", a->id, old_manager, rec->manager);
+	else
+		snprintf(summary, sizeof(summary), "set: %s %.400s", a->id, what.p);
+	txn_message(t, summary, a->id, "set", NULL);
+out:
+	free(old_manager);
+	buf_release(&before);
+	buf_release(&after);
+	buf_release(&what);
+	record_free(rec);
+	return rc;
+}
+
+int ops_set(struct reg *r, const char *id, char *const *assign, size_t n, unsigned flags, bool *changed)
+{
+	struct set_args a = { id, assign, n, changed };
+
+	return reg_write(r, flags, set_mutate, &a);
+}
+
+/* ---- edit ---- */
+
+struct replace_args {
+	const char *id, *yaml;
+	size_t len;
+	bool *changed;
+};
+
+static bool same_kvlists(const struct kvlist *a, size_t na, const struct kvlist *b, size_t nb)
+{
+	if (na != nb)
+		return false;
+	for (size_t i = 0; i < na; i++) {
+		if (a[i].n != b[i].n)
+			return false;
+		for (size_t j = 0; j < a[i].n; j++)
+			if (strcmp(a[i].v[j].k, b[i].v[j].k) || strcmp(a[i].v[j].v, b[i].v[j].v))
+				return false;
+	}
+	return true;
+}
+
+static bool same_str(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+static int replace_mutate(struct txn *t, void *arg)
+{
+	struct replace_args *a = arg;
+	const struct phases *ph = reg_phases(txn_reg(t));
+	struct record *old = NULL, *rec = NULL;
+	struct buf before = BUF_INIT, after = BUF_INIT;
+	char *path = record_path(a->id), summary[256];
+	const char *fixed = NULL;
+	int rc;
+
+	*a->changed = false;
+	if ((rc = txn_read(t, a->id, &old)))
+		goto out;
+	if ((rc = record_parse(&rec, a->yaml, a->len, path, NULL, NULL)))
+		goto out;
+	rc = PREG_EINVAL;
+	if (strcmp(rec->id, old->id))
+		fixed = "id";
+	else if (rec->phase != old->phase)
+		fixed = "phase";
+	else if (!same_str(rec->phase_since, old->phase_since))
+		fixed = "phase_since";
+	else if (!same_str(rec->created, old->created))
+		fixed = "created";
+	else if (!same_kvlists(rec->history, rec->nhistory, old->history, old->nhistory))
+		fixed = "history";
+	else if (!same_kvlists(rec->notes, rec->nnotes, old->notes, old->nnotes))
+		fixed = "notes";
+	if (fixed) {
+		preg_error_set(PREG_EINVAL, "'%s' cannot change in an edit (%s)", fixed,
+			       !strcmp(fixed, "phase") || !strcmp(fixed, "phase_since") ? "use 'preg phase set'"
+			       : !strcmp(fixed, "notes")			       ? "use 'preg note'"
+			       : !strcmp(fixed, "id")				       ? "ids are permanent"
+										       : "it is the record's audit trail");
+		goto out;
+	}
+	if (!phases_get(ph, rec->phase)) {
+		preg_error_set(PREG_EINVAL, "unknown phase %d", rec->phase);
+		goto out;
+	}
+	if (strcmp(rec->manager, old->manager)) {
+		if (phases_check_manager(ph, rec->manager))
+			goto out;
+		record_add_event(rec, txn_now(t), txn_user(t),
+				 (const char *const[]){ "manager", rec->manager }, 2);
+	}
+	record_write(&before, old);
+	record_write(&after, rec);
+	rc = 0;
+	if (before.len == after.len && !memcmp(before.p, after.p, before.len))
+		goto out;
+	*a->changed = true;
+	txn_put(t, rec);
+	snprintf(summary, sizeof(summary), "edit: %s", a->id);
+	txn_message(t, summary, a->id, "edit", NULL);
+out:
+	free(path);
+	buf_release(&before);
+	buf_release(&after);
+	record_free(old);
+	record_free(rec);
+	return rc;
+}
+
+int ops_replace(struct reg *r, const char *id, const char *yaml, size_t len, unsigned flags, bool *changed)
+{
+	struct replace_args a = { id, yaml, len, changed };
+
+	return reg_write(r, flags, replace_mutate, &a);
+}
+
+/* ---- remove ---- */
+
+static int remove_mutate(struct txn *t, void *arg)
+{
+	const char *id = arg;
+	struct record *rec = NULL;
+	char summary[256];
+	int rc;
+
+	/* Read it: a record that does not parse can still go, but an unknown
+	 * id is an error. */
+	rc = txn_read(t, id, &rec);
+	if (rc == PREG_ENOTFOUND)
+		return rc;
+	txn_remove(t, id);
+	snprintf(summary, sizeof(summary), "rm: %s%s%.160s%s", id, rec ? " (" : "", rec ? rec->name : "",
+		 rec ? ")" : "");
+	txn_message(t, summary, id, "rm", NULL);
+	record_free(rec);
+	preg_error_clear();
+	return 0;
+}
+
+int ops_remove(struct reg *r, const char *id)
+{
+	return reg_write(r, REG_FORCE, remove_mutate, (void *)id);
+}

@@ -1,0 +1,68 @@
+/*
+ * ops: the changes commands make to a register. Each is one transaction
+ * (one commit) through reg_write, and each holds the rules of SPEC §3 to §5
+ * that decide whether the change is allowed: phases, reasons, requires,
+ * managers, ids. Nothing is written when a rule refuses.
+ */
+#ifndef PREG_OPS_H
+#define PREG_OPS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "register.h"
+
+struct add_opts {
+	const char *name;     /* required */
+	const char *id;       /* NULL: derived from the name */
+	const char *manager;  /* NULL: the acting user */
+	const char *phase;    /* NULL: the first phase */
+	const char *kind;     /* NULL: external */
+	const char *next, *action, *remarks;
+	const char **tags;
+	size_t ntags;
+	const char **fields;  /* "KEY=VALUE" */
+	size_t nfields;
+	const char **contacts; /* "Name <email>; role; phone" */
+	size_t ncontacts;
+	char id_out[64];      /* the id the client got */
+};
+
+int ops_add(struct reg *r, struct add_opts *o);
+
+struct move_opts {
+	const char *id;
+	const char *phase;   /* number or key; NULL: the next phase */
+	const char *message; /* -m: a note on the history event */
+	const char *at;      /* when, RFC 3339 or a date; NULL: now */
+	const char *reason;
+	bool force;
+	int from, to;        /* out: the move made */
+};
+
+int ops_move(struct reg *r, struct move_opts *o);
+
+struct note_opts {
+	const char *id, *text, *channel, *next, *action;
+};
+
+int ops_note(struct reg *r, struct note_opts *o);
+
+/* Apply KEY=VALUE assignments (name, kind, manager, next_contact,
+ * next_action, tags, remarks, fields.NAME; an empty value clears).
+ * *changed tells whether anything changed (no commit when not). */
+int ops_set(struct reg *r, const char *id, char *const *assign, size_t n, unsigned flags,
+	    bool *changed);
+
+/* Replace a record with edited YAML (client edit). id, phase, phase_since,
+ * created, history and notes may not change; a manager change is recorded
+ * in history. *changed tells whether anything changed. */
+int ops_replace(struct reg *r, const char *id, const char *yaml, size_t len, unsigned flags,
+		bool *changed);
+
+int ops_remove(struct reg *r, const char *id);
+
+/* The notes channels. */
+extern const char *const ops_channels[];
+
+#endif

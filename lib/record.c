@@ -1,0 +1,842 @@
+/* record: the client record, read and written (see record.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "record.h"
+#include "slug.h"
+#include "xalloc.h"
+
+const char *kv_get(const struct kvlist *l, const char *k)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (!strcmp(l->v[i].k, k))
+			return l->v[i].v;
+	return NULL;
+}
+
+static void kv_append_owned(struct kvlist *l, char *k, char *v)
+{
+	l->v = xgrow(l->v, &l->cap, l->n + 1, sizeof(*l->v));
+	l->v[l->n].k = k;
+	l->v[l->n].v = v;
+	l->n++;
+}
+
+void kv_set(struct kvlist *l, const char *k, const char *v)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		if (strcmp(l->v[i].k, k))
+			continue;
+		if (v) {
+			free(l->v[i].v);
+			l->v[i].v = xstrdup(v);
+		} else {
+			free(l->v[i].k);
+			free(l->v[i].v);
+			memmove(&l->v[i], &l->v[i + 1], (l->n - i - 1) * sizeof(*l->v));
+			l->n--;
+		}
+		return;
+	}
+	if (v)
+		kv_append_owned(l, xstrdup(k), xstrdup(v));
+}
+
+void kvlist_release(struct kvlist *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->v[i].k);
+		free(l->v[i].v);
+	}
+	free(l->v);
+	l->v = NULL;
+	l->n = l->cap = 0;
+}
+
+static void kvlist_copy(struct kvlist *dst, const struct kvlist *src)
+{
+	memset(dst, 0, sizeof(*dst));
+	for (size_t i = 0; i < src->n; i++)
+		kv_append_owned(dst, xstrdup(src->v[i].k), xstrdup(src->v[i].v));
+}
+
+void record_free(struct record *r)
+{
+	if (!r)
+		return;
+	free(r->id);
+	free(r->name);
+	free(r->kind);
+	free(r->manager);
+	free(r->phase_since);
+	free(r->next_contact);
+	free(r->next_action);
+	free(r->end_reason);
+	free(r->hold_until);
+	free(r->hold_reason);
+	free(r->created);
+	free(r->remarks);
+	for (size_t i = 0; i < r->ntags; i++)
+		free(r->tags[i]);
+	free(r->tags);
+	kvlist_release(&r->fields);
+	for (size_t i = 0; i < r->ncontacts; i++)
+		kvlist_release(&r->contacts[i]);
+	free(r->contacts);
+	for (size_t i = 0; i < r->nhistory; i++)
+		kvlist_release(&r->history[i]);
+	free(r->history);
+	for (size_t i = 0; i < r->nnotes; i++)
+		kvlist_release(&r->notes[i]);
+	free(r->notes);
+	ynode_free(r->extra);
+	free(r);
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+struct record *record_dup(const struct record *r)
+{
+	struct record *d = xcalloc(1, sizeof(*d));
+
+	d->id = dup_or_null(r->id);
+	d->name = dup_or_null(r->name);
+	d->kind = dup_or_null(r->kind);
+	d->manager = dup_or_null(r->manager);
+	d->phase = r->phase;
+	d->phase_since = dup_or_null(r->phase_since);
+	d->next_contact = dup_or_null(r->next_contact);
+	d->next_action = dup_or_null(r->next_action);
+	d->end_reason = dup_or_null(r->end_reason);
+	d->hold_until = dup_or_null(r->hold_until);
+	d->hold_reason = dup_or_null(r->hold_reason);
+	d->created = dup_or_null(r->created);
+	d->remarks = dup_or_null(r->remarks);
+	d->tags = xcalloc(r->ntags + 1, sizeof(char *));
+	for (size_t i = 0; i < r->ntags; i++)
+		d->tags[i] = xstrdup(r->tags[i]);
+	d->ntags = r->ntags;
+	kvlist_copy(&d->fields, &r->fields);
+	d->contacts = xcalloc(r->ncontacts + 1, sizeof(*d->contacts));
+	for (size_t i = 0; i < r->ncontacts; i++)
+		kvlist_copy(&d->contacts[i], &r->contacts[i]);
+	d->ncontacts = r->ncontacts;
+	d->history = xcalloc(r->nhistory + 1, sizeof(*d->history));
+	for (size_t i = 0; i < r->nhistory; i++)
+		kvlist_copy(&d->history[i], &r->history[i]);
+	d->nhistory = r->nhistory;
+	d->notes = xcalloc(r->nnotes + 1, sizeof(*d->notes));
+	for (size_t i = 0; i < r->nnotes; i++)
+		kvlist_copy(&d->notes[i], &r->notes[i]);
+	d->nnotes = r->nnotes;
+	d->extra = r->extra ? ynode_dup(r->extra) : NULL;
+	return d;
+}
+
+/* ---- text rules ---- */
+
+static bool utf8_ok(const unsigned char *p, size_t n, bool multiline)
+{
+	for (size_t i = 0; i < n;) {
+		unsigned c = p[i];
+		size_t len;
+		unsigned cp;
+
+		if (c < 0x80) {
+			if ((c < 0x20 && !(multiline && (c == '\n' || c == '\t'))) || c == 0x7f)
+				return false;
+			i++;
+			continue;
+		}
+		if ((c & 0xe0) == 0xc0) {
+			len = 2;
+			cp = c & 0x1f;
+		} else if ((c & 0xf0) == 0xe0) {
+			len = 3;
+			cp = c & 0x0f;
+		} else if ((c & 0xf8) == 0xf0) {
+			len = 4;
+			cp = c & 0x07;
+		} else {
+			return false;
+		}
+		if (i + len > n)
+			return false;
+		for (size_t j = 1; j < len; j++) {
+			if ((p[i + j] & 0xc0) != 0x80)
+				return false;
+			cp = (cp << 6) | (p[i + j] & 0x3f);
+		}
+		if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) || (cp >= 0x80 && cp <= 0x9f) ||
+		    cp == 0x2028 || cp == 0x2029 || cp == 0xfffe || cp == 0xffff)
+			return false;
+		i += len;
+	}
+	return true;
+}
+
+bool text_line_ok(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	return n <= max && utf8_ok((const unsigned char *)s, n, false);
+}
+
+bool text_ok(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	return n <= max && utf8_ok((const unsigned char *)s, n, true);
+}
+
+bool field_name_ok(const char *k)
+{
+	size_t n = strlen(k);
+
+	if (n == 0 || n > 64 || k[0] == '-')
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((k[i] >= 'a' && k[i] <= 'z') || (k[i] >= 'A' && k[i] <= 'Z') ||
+		      (k[i] >= '0' && k[i] <= '9') || k[i] == '_' || k[i] == '-'))
+			return false;
+	return true;
+}
+
+/* ---- reading ---- */
+
+struct rctx {
+	const char *path;
+};
+
+static int at(const struct rctx *c, const struct ynode *n, const char *fmt, const char *arg)
+{
+	char msg[512];
+
+	snprintf(msg, sizeof(msg), fmt, arg);
+	return preg_error_set(PREG_EINVAL, "%s:%d:%d: %s", c->path, n->line, n->col, msg);
+}
+
+/* Take a scalar's string out of the tree (no copy). */
+static char *steal(struct ynode *n)
+{
+	char *s = n->s;
+
+	n->s = NULL;
+	return s;
+}
+
+static int want_scalar(const struct rctx *c, struct ynode *n, const char *key)
+{
+	if (n->type != YN_SCALAR)
+		return at(c, n, "'%s' must be a single value", key);
+	return 0;
+}
+
+/* An optional text value: a plain null means absent. */
+static int opt_text(const struct rctx *c, struct ynode *n, const char *key, char **out)
+{
+	if (want_scalar(c, n, key))
+		return PREG_EINVAL;
+	if (ynode_is_null(n))
+		return 0;
+	*out = steal(n);
+	return 0;
+}
+
+static int opt_date(const struct rctx *c, struct ynode *n, const char *key, char **out)
+{
+	int32_t d;
+
+	if (opt_text(c, n, key, out))
+		return PREG_EINVAL;
+	if (*out && date_parse(&d, *out))
+		return at(c, n, "%s", preg_error_msg());
+	return 0;
+}
+
+static int req_time(const struct rctx *c, struct ynode *n, const char *key, char **out)
+{
+	struct ptime t;
+
+	if (want_scalar(c, n, key))
+		return PREG_EINVAL;
+	if (ptime_parse(&t, n->s))
+		return at(c, n, "%s", preg_error_msg());
+	*out = steal(n);
+	return 0;
+}
+
+static int parse_phase_number(const char *s, int *out)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 3 || strspn(s, "0123456789") != n || s[0] == '0')
+		return PREG_EINVAL;
+	*out = atoi(s);
+	return 0;
+}
+
+/* A list of flow or block mappings of scalars: history, notes, contacts. */
+static int load_maps(const struct rctx *c, struct ynode *seq, const char *key,
+		     struct kvlist **out, size_t *nout)
+{
+	if (ynode_is_null(seq))
+		return 0;
+	if (seq->type != YN_SEQ)
+		return at(c, seq, "'%s' must be a list", key);
+	*out = xcalloc(seq->n + 1, sizeof(**out));
+	for (size_t i = 0; i < seq->n; i++) {
+		struct ynode *m = seq->v[i];
+		struct kvlist *l = &(*out)[i];
+
+		*nout = i + 1;
+		if (m->type != YN_MAP)
+			return at(c, m, "each entry of '%s' must be a mapping", key);
+		for (size_t j = 0; j + 1 < m->n; j += 2) {
+			struct ynode *k = m->v[j], *v = m->v[j + 1];
+
+			if (v->type != YN_SCALAR)
+				return at(c, v, "'%s' must be a single value", k->s);
+			if (ynode_is_null(v))
+				continue;
+			kv_append_owned(l, steal(k), steal(v));
+		}
+	}
+	return 0;
+}
+
+static int check_event(const struct rctx *c, const struct ynode *seq, size_t i, const struct kvlist *e,
+		       bool note)
+{
+	const struct ynode *pos = seq->v[i];
+	struct ptime t;
+	const char *v;
+	int ph;
+
+	if (!(v = kv_get(e, "at")))
+		return at(c, pos, "%s entry without 'at'", note ? "notes" : "history");
+	if (ptime_parse(&t, v))
+		return at(c, pos, "%s", preg_error_msg());
+	if (!(v = kv_get(e, "by")) || !*v)
+		return at(c, pos, "%s entry without 'by'", note ? "notes" : "history");
+	if (note) {
+		if (!kv_get(e, "text"))
+			return at(c, pos, "%s", "notes entry without 'text'");
+		return 0;
+	}
+	if ((v = kv_get(e, "phase")) && parse_phase_number(v, &ph))
+		return at(c, pos, "invalid phase '%s'", v);
+	if ((v = kv_get(e, "manager")) && !handle_valid(v))
+		return at(c, pos, "invalid manager '%s'", v);
+	return 0;
+}
+
+static int load_record(struct record *r, struct ynode *root, const struct rctx *c)
+{
+	static const char *const required[] = { "id", "name", "manager", "phase", "phase_since",
+						"created", NULL };
+	if (root->type != YN_MAP)
+		return at(c, root, "%s", "a record must be a mapping");
+	for (size_t i = 0; i + 1 < root->n; i += 2) {
+		struct ynode *k = root->v[i], *v = root->v[i + 1];
+		const char *key = k->s;
+		int rc = 0;
+
+		if (!strcmp(key, "id")) {
+			if (!(rc = want_scalar(c, v, key)) && !slug_valid(v->s))
+				return at(c, v, "invalid id '%s'", v->s);
+			if (!rc)
+				r->id = steal(v);
+		} else if (!strcmp(key, "name")) {
+			if (!(rc = want_scalar(c, v, key)) && !v->len)
+				return at(c, v, "%s", "empty name");
+			if (!rc)
+				r->name = steal(v);
+		} else if (!strcmp(key, "kind")) {
+			if (!(rc = want_scalar(c, v, key)) && strcmp(v->s, "external") &&
+			    strcmp(v->s, "internal"))
+				return at(c, v, "invalid kind '%s' (external or internal)", v->s);
+			if (!rc)
+				r->kind = steal(v);
+		} else if (!strcmp(key, "manager")) {
+			if (!(rc = want_scalar(c, v, key)) && !handle_valid(v->s))
+				return at(c, v, "invalid manager '%s'", v->s);
+			if (!rc)
+				r->manager = steal(v);
+		} else if (!strcmp(key, "phase")) {
+			if (!(rc = want_scalar(c, v, key)) && parse_phase_number(v->s, &r->phase))
+				return at(c, v, "invalid phase '%s'", v->s);
+		} else if (!strcmp(key, "phase_since")) {
+			rc = req_time(c, v, key, &r->phase_since);
+		} else if (!strcmp(key, "created")) {
+			rc = req_time(c, v, key, &r->created);
+		} else if (!strcmp(key, "next_contact")) {
+			rc = opt_date(c, v, key, &r->next_contact);
+		} else if (!strcmp(key, "hold_until")) {
+			rc = opt_date(c, v, key, &r->hold_until);
+		} else if (!strcmp(key, "next_action")) {
+			rc = opt_text(c, v, key, &r->next_action);
+		} else if (!strcmp(key, "end_reason")) {
+			rc = opt_text(c, v, key, &r->end_reason);
+		} else if (!strcmp(key, "hold_reason")) {
+			rc = opt_text(c, v, key, &r->hold_reason);
+		} else if (!strcmp(key, "remarks")) {
+			rc = opt_text(c, v, key, &r->remarks);
+		} else if (!strcmp(key, "tags")) {
+			if (ynode_is_null(v))
+				continue;
+			if (v->type != YN_SEQ)
+				return at(c, v, "%s", "'tags' must be a list");
+			r->tags = xcalloc(v->n + 1, sizeof(char *));
+			for (size_t j = 0; j < v->n; j++) {
+				if (v->v[j]->type != YN_SCALAR || !v->v[j]->len)
+					return at(c, v->v[j], "%s", "a tag is a single word");
+				r->tags[r->ntags++] = steal(v->v[j]);
+			}
+		} else if (!strcmp(key, "fields")) {
+			if (ynode_is_null(v))
+				continue;
+			if (v->type != YN_MAP)
+				return at(c, v, "%s", "'fields' must be a mapping");
+			for (size_t j = 0; j + 1 < v->n; j += 2) {
+				struct ynode *fk = v->v[j], *fv = v->v[j + 1];
+
+				if (!field_name_ok(fk->s))
+					return at(c, fk, "invalid field name '%s'", fk->s);
+				if (fv->type != YN_SCALAR)
+					return at(c, fv, "field '%s' must be a single value", fk->s);
+				if (ynode_is_null(fv))
+					continue;
+				kv_append_owned(&r->fields, steal(fk), steal(fv));
+			}
+		} else if (!strcmp(key, "contacts")) {
+			rc = load_maps(c, v, key, &r->contacts, &r->ncontacts);
+		} else if (!strcmp(key, "history")) {
+			if (!(rc = load_maps(c, v, key, &r->history, &r->nhistory)))
+				for (size_t j = 0; j < r->nhistory && !rc; j++)
+					rc = check_event(c, v, j, &r->history[j], false);
+		} else if (!strcmp(key, "notes")) {
+			if (!(rc = load_maps(c, v, key, &r->notes, &r->nnotes)))
+				for (size_t j = 0; j < r->nnotes && !rc; j++)
+					rc = check_event(c, v, j, &r->notes[j], true);
+		} else {
+			/* Unknown: kept as it is. */
+			if (!r->extra) {
+				r->extra = xcalloc(1, sizeof(*r->extra));
+				r->extra->type = YN_MAP;
+			}
+			r->extra->v = xrealloc(r->extra->v, (r->extra->n + 2) * sizeof(struct ynode *));
+			r->extra->v[r->extra->n++] = k;
+			r->extra->v[r->extra->n++] = v;
+			root->v[i] = root->v[i + 1] = NULL;
+		}
+		if (rc)
+			return rc;
+	}
+	for (int i = 0; required[i]; i++)
+		if (!ymap_get(root, required[i]) && !(r->extra && ymap_get(r->extra, required[i])))
+			return at(c, root, "missing '%s'", required[i]);
+	if (!r->kind)
+		r->kind = xstrdup("external");
+	return 0;
+}
+
+int record_parse(struct record **out, const char *buf, size_t len, const char *path,
+		 bool *has_comment, int *comment_line)
+{
+	struct ynode *root = NULL;
+	struct record *r;
+	struct rctx c = { path };
+	int rc;
+
+	*out = NULL;
+	if ((rc = yaml_load(&root, buf, len, path, has_comment, comment_line)))
+		return rc;
+	r = xcalloc(1, sizeof(*r));
+	rc = load_record(r, root, &c);
+	/* Unknown keys moved to r->extra left NULL holes in the tree. */
+	for (size_t i = 0; i < root->n; i++)
+		if (!root->v[i]) {
+			memmove(&root->v[i], &root->v[i + 1], (root->n - i - 1) * sizeof(*root->v));
+			root->n--;
+			i--;
+		}
+	ynode_free(root);
+	if (rc) {
+		record_free(r);
+		return rc;
+	}
+	*out = r;
+	return 0;
+}
+
+/* ---- writing ---- */
+
+/* Keys whose values preg checked as numbers, dates or times: written plain. */
+static bool typed_key(const char *k)
+{
+	return !strcmp(k, "at") || !strcmp(k, "phase") || !strcmp(k, "until") || !strcmp(k, "next");
+}
+
+static void put_line(struct buf *out, const char *key, const char *v, bool text)
+{
+	if (!v)
+		return;
+	buf_adds(out, key);
+	if (text && strchr(v, '\n')) {
+		buf_addc(out, ':');
+		yaml_put_text(out, v, 2);
+		return;
+	}
+	buf_adds(out, ": ");
+	yaml_put_scalar(out, v, YCTX_BLOCK, text);
+	buf_addc(out, '\n');
+}
+
+/* The indexes of l's entries: the keys of order first, in that order, then
+ * the others as stored. idx holds l->n entries. */
+static void canonical_order(const struct kvlist *l, const char *const *order, size_t *idx)
+{
+	size_t n = 0;
+
+	for (int j = 0; order[j]; j++)
+		for (size_t i = 0; i < l->n; i++)
+			if (!strcmp(order[j], l->v[i].k))
+				idx[n++] = i;
+	for (size_t i = 0; i < l->n; i++) {
+		int j;
+
+		for (j = 0; order[j] && strcmp(order[j], l->v[i].k); j++)
+			;
+		if (!order[j])
+			idx[n++] = i;
+	}
+}
+
+static void put_flow(struct buf *out, const struct kvlist *l, const char *const *order)
+{
+	size_t *idx = xmalloc((l->n + 1) * sizeof(*idx));
+
+	canonical_order(l, order, idx);
+	buf_addc(out, '{');
+	for (size_t i = 0; i < l->n; i++) {
+		const struct kv *e = &l->v[idx[i]];
+
+		if (i)
+			buf_adds(out, ", ");
+		yaml_put_scalar(out, e->k, YCTX_FLOW, true);
+		buf_adds(out, ": ");
+		yaml_put_scalar(out, e->v, YCTX_FLOW, !typed_key(e->k));
+	}
+	buf_addc(out, '}');
+	free(idx);
+}
+
+/* A block mapping as an item of a list: "  - key: v" then "    key: v". */
+static void put_block_item(struct buf *out, const struct kvlist *l, const char *const *order)
+{
+	size_t *idx = xmalloc((l->n + 1) * sizeof(*idx));
+
+	if (!l->n)
+		buf_adds(out, "  - {}\n");
+	canonical_order(l, order, idx);
+	for (size_t i = 0; i < l->n; i++) {
+		const struct kv *e = &l->v[idx[i]];
+
+		buf_adds(out, i ? "    " : "  - ");
+		yaml_put_scalar(out, e->k, YCTX_BLOCK, true);
+		buf_addc(out, ':');
+		if (strchr(e->v, '\n')) {
+			yaml_put_text(out, e->v, 6);
+		} else {
+			buf_addc(out, ' ');
+			yaml_put_scalar(out, e->v, YCTX_BLOCK, true);
+			buf_addc(out, '\n');
+		}
+	}
+	free(idx);
+}
+
+static const char *const event_order[] = { "at", "by", "phase", "manager", "force", "reason",
+					   "note", NULL };
+static const char *const note_order[] = { "at", "by", "channel", "text", NULL };
+static const char *const contact_order[] = { "name", "role", "phone", "email", NULL };
+
+void record_write(struct buf *out, const struct record *r)
+{
+	char num[16];
+
+	put_line(out, "id", r->id, false);
+	put_line(out, "name", r->name, true);
+	put_line(out, "kind", r->kind, true);
+	put_line(out, "manager", r->manager, true);
+	snprintf(num, sizeof(num), "%d", r->phase);
+	put_line(out, "phase", num, false);
+	put_line(out, "phase_since", r->phase_since, false);
+	put_line(out, "next_contact", r->next_contact, false);
+	put_line(out, "next_action", r->next_action, true);
+	put_line(out, "end_reason", r->end_reason, true);
+	put_line(out, "hold_until", r->hold_until, false);
+	put_line(out, "hold_reason", r->hold_reason, true);
+	put_line(out, "created", r->created, false);
+	put_line(out, "remarks", r->remarks, true);
+	if (r->ntags) {
+		buf_adds(out, "tags: [");
+		for (size_t i = 0; i < r->ntags; i++) {
+			if (i)
+				buf_adds(out, ", ");
+			yaml_put_scalar(out, r->tags[i], YCTX_FLOW, true);
+		}
+		buf_adds(out, "]\n");
+	}
+	if (r->fields.n) {
+		buf_adds(out, "fields:\n");
+		for (size_t i = 0; i < r->fields.n; i++) {
+			buf_adds(out, "  ");
+			yaml_put_scalar(out, r->fields.v[i].k, YCTX_BLOCK, true);
+			buf_addc(out, ':');
+			if (strchr(r->fields.v[i].v, '\n')) {
+				yaml_put_text(out, r->fields.v[i].v, 4);
+			} else {
+				buf_addc(out, ' ');
+				yaml_put_scalar(out, r->fields.v[i].v, YCTX_BLOCK, true);
+				buf_addc(out, '\n');
+			}
+		}
+	}
+	if (r->ncontacts) {
+		buf_adds(out, "contacts:\n");
+		for (size_t i = 0; i < r->ncontacts; i++)
+			put_block_item(out, &r->contacts[i], contact_order);
+	}
+	if (r->nhistory) {
+		buf_adds(out, "history:\n");
+		for (size_t i = 0; i < r->nhistory; i++) {
+			buf_adds(out, "  - ");
+			put_flow(out, &r->history[i], event_order);
+			buf_addc(out, '\n');
+		}
+	}
+	if (r->nnotes) {
+		buf_adds(out, "notes:\n");
+		for (size_t i = 0; i < r->nnotes; i++) {
+			buf_adds(out, "  - ");
+			put_flow(out, &r->notes[i], note_order);
+			buf_addc(out, '\n');
+		}
+	}
+	if (r->extra)
+		for (size_t i = 0; i + 1 < r->extra->n; i += 2) {
+			yaml_put_scalar(out, r->extra->v[i]->s, YCTX_BLOCK, !r->extra->v[i]->plain);
+			buf_addc(out, ':');
+			yaml_put_node(out, r->extra->v[i + 1], 2);
+		}
+}
+
+/* ---- shared rules ---- */
+
+char *record_path(const char *id)
+{
+	return xasprintf("clients/%c%c/%s.yaml", id[0], id[1] ? id[1] : '_', id);
+}
+
+char *record_id_from_path(const char *path)
+{
+	const char *base, *dot;
+	char *id;
+
+	if (strncmp(path, "clients/", 8) || strlen(path) < 8 + 3)
+		return NULL;
+	base = path + 11;
+	if (path[10] != '/' || !(dot = strrchr(base, '.')) || strcmp(dot, ".yaml"))
+		return NULL;
+	id = xstrndup(base, (size_t)(dot - base));
+	if (!slug_valid(id) || id[0] != path[8] || (id[1] ? id[1] : '_') != path[9]) {
+		free(id);
+		return NULL;
+	}
+	return id;
+}
+
+void record_add_event(struct record *r, const char *when, const char *by, const char *const *kv,
+		      size_t nkv)
+{
+	struct kvlist *e;
+
+	r->history = xrealloc(r->history, (r->nhistory + 1) * sizeof(*r->history));
+	e = &r->history[r->nhistory++];
+	memset(e, 0, sizeof(*e));
+	kv_set(e, "at", when);
+	kv_set(e, "by", by);
+	for (size_t i = 0; i + 1 < nkv; i += 2)
+		if (kv[i + 1])
+			kv_set(e, kv[i], kv[i + 1]);
+}
+
+int record_days_in_phase(const struct record *r, int32_t today)
+{
+	struct ptime t;
+
+	if (!r->phase_since || ptime_parse(&t, r->phase_since))
+		return 0;
+	/* A phase_since after today (a clock behind the writer's) counts as 0. */
+	return today > ptime_day(t) ? (int)(today - ptime_day(t)) : 0;
+}
+
+bool record_is_stale(const struct record *r, const struct phases *ph, int32_t today)
+{
+	const struct phase *p = phases_get(ph, r->phase);
+	int32_t hold;
+
+	if (!p || p->stale_days < 0)
+		return false;
+	if (r->hold_until && !date_parse(&hold, r->hold_until) && hold > today)
+		return false;
+	return record_days_in_phase(r, today) > p->stale_days;
+}
+
+bool record_is_due(const struct record *r, int32_t today)
+{
+	int32_t d;
+
+	return r->next_contact && !date_parse(&d, r->next_contact) && d <= today;
+}
+
+const char *record_missing(const struct record *r, const struct phase *ph)
+{
+	for (size_t i = 0; i < ph->nrequires; i++) {
+		const char *q = ph->requires[i];
+		bool ok;
+
+		if (!strncmp(q, "fields.", 7))
+			ok = kv_get(&r->fields, q + 7) != NULL;
+		else if (!strcmp(q, "fields"))
+			ok = r->fields.n > 0;
+		else if (!strcmp(q, "contacts"))
+			ok = r->ncontacts > 0;
+		else if (!strcmp(q, "tags"))
+			ok = r->ntags > 0;
+		else if (!strcmp(q, "next_contact"))
+			ok = r->next_contact != NULL;
+		else if (!strcmp(q, "next_action"))
+			ok = r->next_action != NULL;
+		else if (!strcmp(q, "remarks"))
+			ok = r->remarks != NULL;
+		else
+			ok = true;
+		if (!ok)
+			return q;
+	}
+	return NULL;
+}
+
+void json_str(struct buf *out, const char *s)
+{
+	if (!s) {
+		buf_adds(out, "null");
+		return;
+	}
+	buf_addc(out, '"');
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '"': buf_adds(out, "\\\""); break;
+		case '\\': buf_adds(out, "\\\\"); break;
+		case '\n': buf_adds(out, "\\n"); break;
+		case '\t': buf_adds(out, "\\t"); break;
+		case '\r': buf_adds(out, "\\r"); break;
+		default:
+			if (*p < 0x20 || *p == 0x7f)
+				buf_addf(out, "\\u%04x", *p);
+			else
+				buf_addc(out, (char)*p);
+		}
+	}
+	buf_addc(out, '"');
+}
+
+static void json_kv(struct buf *out, const char *k, const char *v, bool *first)
+{
+	if (!v)
+		return;
+	buf_adds(out, *first ? "" : ",");
+	*first = false;
+	json_str(out, k);
+	buf_addc(out, ':');
+	json_str(out, v);
+}
+
+static void json_kvlist(struct buf *out, const struct kvlist *l)
+{
+	bool first = true;
+
+	buf_addc(out, '{');
+	for (size_t i = 0; i < l->n; i++) {
+		if (!strcmp(l->v[i].k, "phase")) {
+			buf_adds(out, first ? "" : ",");
+			first = false;
+			buf_addf(out, "\"phase\":%d", atoi(l->v[i].v));
+		} else {
+			json_kv(out, l->v[i].k, l->v[i].v, &first);
+		}
+	}
+	buf_addc(out, '}');
+}
+
+static void json_list(struct buf *out, const char *key, const struct kvlist *v, size_t n)
+{
+	buf_addf(out, ",\"%s\":[", key);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			buf_addc(out, ',');
+		json_kvlist(out, &v[i]);
+	}
+	buf_addc(out, ']');
+}
+
+void record_json(struct buf *out, const struct record *r, const struct phases *ph, int32_t today)
+{
+	bool first = true;
+	const struct phase *p = ph ? phases_get(ph, r->phase) : NULL;
+
+	buf_addc(out, '{');
+	json_kv(out, "id", r->id, &first);
+	json_kv(out, "name", r->name, &first);
+	json_kv(out, "kind", r->kind, &first);
+	json_kv(out, "manager", r->manager, &first);
+	buf_addf(out, ",\"phase\":%d", r->phase);
+	if (p) {
+		json_kv(out, "phase_key", p->key, &first);
+		json_kv(out, "phase_name", p->name, &first);
+	}
+	json_kv(out, "phase_since", r->phase_since, &first);
+	if (ph) {
+		buf_addf(out, ",\"days_in_phase\":%d", record_days_in_phase(r, today));
+		buf_addf(out, ",\"stale\":%s", record_is_stale(r, ph, today) ? "true" : "false");
+		buf_addf(out, ",\"due\":%s", record_is_due(r, today) ? "true" : "false");
+	}
+	json_kv(out, "next_contact", r->next_contact, &first);
+	json_kv(out, "next_action", r->next_action, &first);
+	json_kv(out, "end_reason", r->end_reason, &first);
+	json_kv(out, "hold_until", r->hold_until, &first);
+	json_kv(out, "hold_reason", r->hold_reason, &first);
+	json_kv(out, "created", r->created, &first);
+	json_kv(out, "remarks", r->remarks, &first);
+	buf_adds(out, ",\"tags\":[");
+	for (size_t i = 0; i < r->ntags; i++) {
+		if (i)
+			buf_addc(out, ',');
+		json_str(out, r->tags[i]);
+	}
+	buf_adds(out, "],\"fields\":");
+	json_kvlist(out, &r->fields);
+	json_list(out, "contacts", r->contacts, r->ncontacts);
+	json_list(out, "history", r->history, r->nhistory);
+	json_list(out, "notes", r->notes, r->nnotes);
+	buf_addc(out, '}');
+}

@@ -1,0 +1,114 @@
+/*
+ * record: the client record (SPEC §4): reading it from YAML with the field
+ * rules, writing it back in the one canonical form, and the small rules that
+ * every command shares (paths, days in phase, what is due, requires).
+ */
+#ifndef PREG_RECORD_H
+#define PREG_RECORD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "phases.h"
+#include "ptime.h"
+#include "yamlio.h"
+
+/* An ordered list of string pairs: a history event, a note, a contact, the
+ * free fields. */
+struct kv {
+	char *k, *v;
+};
+
+struct kvlist {
+	struct kv *v;
+	size_t n, cap;
+};
+
+/* The value for k, or NULL; lent. */
+const char *kv_get(const struct kvlist *l, const char *k);
+/* Set k to v (a copy), replacing an existing value; v NULL removes k. */
+void kv_set(struct kvlist *l, const char *k, const char *v);
+void kvlist_release(struct kvlist *l);
+
+struct record {
+	char *id, *name, *kind, *manager;
+	int phase;
+	char *phase_since;  /* RFC 3339 */
+	char *next_contact; /* YYYY-MM-DD, or NULL */
+	char *next_action, *end_reason, *hold_until, *hold_reason;
+	char *created;      /* RFC 3339 */
+	char *remarks;
+	char **tags;
+	size_t ntags;
+	struct kvlist fields;
+	struct kvlist *contacts;
+	size_t ncontacts;
+	struct kvlist *history; /* append-only, oldest first */
+	size_t nhistory;
+	struct kvlist *notes;   /* append-only, oldest first */
+	size_t nnotes;
+	struct ynode *extra;    /* unknown top-level keys, kept as they are: a map, or NULL */
+};
+
+/* Parse a record from buf. path names it in messages ("clients/ro/x.yaml").
+ * *has_comment (may be NULL) tells whether the text holds a comment.
+ * Returns 0 or PREG_EINVAL ("PATH:LINE:COL: message"); *out is the caller's,
+ * freed with record_free. */
+int record_parse(struct record **out, const char *buf, size_t len, const char *path,
+		 bool *has_comment, int *comment_line);
+
+/* Append the canonical YAML of r to out. */
+void record_write(struct buf *out, const struct record *r);
+
+void record_free(struct record *r);
+
+/* A deep copy. */
+struct record *record_dup(const struct record *r);
+
+/* The file of a (valid) id relative to the register: "clients/ro/romashka.yaml";
+ * a one-character id is padded with '_' ("clients/a_/a.yaml"). Caller frees. */
+char *record_path(const char *id);
+
+/* The id a path names, or NULL when path is not clients/<shard>/<id>.yaml
+ * with a valid id in the right shard. Caller frees. */
+char *record_id_from_path(const char *path);
+
+/* Append a history event to r. Keys with NULL values are skipped. */
+void record_add_event(struct record *r, const char *at, const char *by, const char *const *kv,
+		      size_t nkv);
+
+/* Whole days r has been in its phase on day today (days since the epoch). */
+int record_days_in_phase(const struct record *r, int32_t today);
+
+/* Whether r is past its phase's stale_after on day today (and not on hold
+ * until a later day). */
+bool record_is_stale(const struct record *r, const struct phases *ph, int32_t today);
+
+/* Whether r's next_contact is today or earlier. */
+bool record_is_due(const struct record *r, int32_t today);
+
+/* What r lacks to enter phase ph (NULL when nothing): the first unmet
+ * requires item; lent. */
+const char *record_missing(const struct record *r, const struct phase *ph);
+
+/* Append r as a JSON object to out. With ph and today, the derived values
+ * (phase_key, phase_name, days_in_phase, stale, due) are added. */
+void record_json(struct buf *out, const struct record *r, const struct phases *ph, int32_t today);
+
+/* Append s as a JSON string (quoted, escaped). */
+void json_str(struct buf *out, const char *s);
+
+/* Whether s is acceptable as a one-line text value (no line breaks, no
+ * control characters, valid UTF-8, at most max bytes). */
+bool text_line_ok(const char *s, size_t max);
+
+/* Whether s is acceptable as multi-line text (like text_line_ok, but line
+ * feeds and tabs allowed). */
+bool text_ok(const char *s, size_t max);
+
+/* Whether k is a valid field name: [A-Za-z0-9_][A-Za-z0-9_-]{0,63}. */
+bool field_name_ok(const char *k);
+
+#endif
