@@ -69,7 +69,7 @@ bench: $(PREG_BIN)
 	bench/run
 
 demo: $(PREG_BIN)
-	@sh demo/demo.sh
+	@bash demo/demo.sh
 
 install: $(PREG_BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \

@@ -1,0 +1,172 @@
+#!/usr/bin/env bats
+# Concurrent writers (SPEC §7): every write is one commit on a linear
+# history, nothing lost or duplicated, and a held lock makes a writer give up
+# with "register busy (held by pid N)".
+
+load helper
+
+# Start "$PREG ARGS..." in the background; its stdout and stderr go to
+# $OUT/N.out and $OUT/N.err, its pid is appended to PIDS.
+spawn() {
+	local n=$1
+	shift
+	"$PREG" -C "$R" "$@" >"$OUT/$n.out" 2>"$OUT/$n.err" &
+	PIDS+=("$!")
+	WHAT+=("$*")
+}
+
+# How many times the line "$2" occurs in the file of HEAD at path $1.
+count_in_head() {
+	git -C "$R" show "HEAD:$1" | grep -cxF -- "$2" || true
+}
+
+# One round: 16 writers at once on a register that already holds the
+# clients "shared" and "shared2" and the client "mover-$round" in phase 1.
+round() {
+	local round=$1 before after i rc failed=0
+	local notes=() adds=()
+
+	OUT="$BATS_TEST_TMPDIR/out-$round"
+	mkdir -p "$OUT"
+	PIDS=()
+	WHAT=()
+	before=$(commits)
+	# 5 new clients, 6 notes on one client, 3 phase moves of one client,
+	# 2 field changes (one on the client that gets the notes).
+	for i in 1 2 3 4 5; do
+		spawn "add$i" client add "New $round $i"
+		adds+=("new-$round-$i")
+	done
+	for i in 1 2 3 4 5 6; do
+		spawn "note$i" note shared "round $round note $i"
+		notes+=("round $round note $i")
+	done
+	for i in 1 2 3; do
+		spawn "move$i" phase next "mover-$round" -m "round $round move $i"
+	done
+	spawn set1 client set shared "fields.r$round=one"
+	spawn set2 client set shared2 "fields.r$round=two"
+
+	for i in "${!PIDS[@]}"; do
+		rc=0
+		wait "${PIDS[$i]}" || rc=$?
+		if [ "$rc" -ne 0 ]; then
+			echo "round $round: 'preg ${WHAT[$i]}' exited $rc"
+			failed=1
+		fi
+	done
+	for f in "$OUT"/*.err; do
+		if [ -s "$f" ]; then
+			echo "round $round: stderr of $(basename "$f" .err):"
+			cat "$f"
+			failed=1
+		fi
+	done
+	[ "$failed" -eq 0 ]
+
+	# Exactly one commit per writer, on a linear history.
+	after=$(commits)
+	[ "$after" -eq $((before + 16)) ]
+	[ -z "$(git -C "$R" rev-list --merges HEAD)" ]
+	[ "$(git -C "$R" rev-list --first-parent --count HEAD)" -eq "$after" ]
+	[ "$(git -C "$R" log -16 --format=%B | grep -c '^Preg-Action: add$')" -eq 5 ]
+	[ "$(git -C "$R" log -16 --format=%B | grep -c '^Preg-Action: note$')" -eq 6 ]
+	[ "$(git -C "$R" log -16 --format=%B | grep -c '^Preg-Action: phase$')" -eq 3 ]
+	[ "$(git -C "$R" log -16 --format=%B | grep -c '^Preg-Action: set$')" -eq 2 ]
+
+	# Every added client is there, printed its own id, at its sharded path.
+	for i in 1 2 3 4 5; do
+		[ "$(cat "$OUT/add$i.out")" = "new-$round-$i" ]
+		git -C "$R" cat-file -e "HEAD:clients/ne/new-$round-$i.yaml"
+		[ "$(git -C "$R" show "HEAD:clients/ne/new-$round-$i.yaml" | sed -n 's/^name: //p')" = "New $round $i" ]
+	done
+	# Every note exactly once.
+	for n in "${notes[@]}"; do
+		run count_in_head clients/sh/shared.yaml "  - {at: $PREG_NOW, by: ivanov, text: $n}"
+		[ "$output" = 1 ] || { echo "note '$n' found $output times"; return 1; }
+	done
+	# The three moves, one after the other: phase 1 -> 4, each message once.
+	[ "$(git -C "$R" show "HEAD:clients/mo/mover-$round.yaml" | sed -n 's/^phase: //p')" = 4 ]
+	for i in 1 2 3; do
+		[ "$(git -C "$R" show "HEAD:clients/mo/mover-$round.yaml" | grep -c "note: round $round move $i}")" -eq 1 ]
+	done
+	# Both field changes, and the notes survived the change of the same record.
+	[ "$(count_in_head clients/sh/shared.yaml "  r$round: one")" = 1 ]
+	[ "$(count_in_head clients/sh/shared2.yaml "  r$round: two")" = 1 ]
+
+	assert_clean
+	assert_fsck
+}
+
+@test "16 writers at once, three rounds: one commit each, nothing lost, linear history" {
+	new_register
+	preg -C "$R" client add Shared >/dev/null
+	preg -C "$R" client add Shared2 >/dev/null
+	for r in 1 2 3; do
+		preg -C "$R" client add "Mover $r" >/dev/null
+	done
+	for r in 1 2 3; do
+		round "$r"
+	done
+	# 1 init + 5 adds + 3 rounds of 16.
+	[ "$(commits)" -eq $((1 + 5 + 3 * 16)) ]
+	# All 18 notes on the shared client, in one list.
+	[ "$(git -C "$R" show HEAD:clients/sh/shared.yaml | grep -c 'text: round ')" -eq 18 ]
+	[ "$(preg -C "$R" client list --format id | wc -l)" -eq $((5 + 15)) ]
+	[ ! -e "$R/.git/preg-pending" ]
+	[ ! -e "$R/.git/index.lock" ]
+	[ ! -e "$R/.git/refs/heads/main.lock" ]
+}
+
+@test "a writer gives up on a held lock after PREG_LOCK_TIMEOUT: register busy (held by pid N)" {
+	new_register
+	preg -C "$R" client add Acme >/dev/null
+	local lock="$R/.git/preg.lock" holder pid head i
+	head=$(git -C "$R" rev-parse HEAD)
+	# The holder writes its own pid into the lock file, as preg does.
+	flock -x "$lock" -c "echo \$\$ > '$lock'; exec sleep 5" &
+	holder=$!
+	for i in $(seq 100); do
+		pid=$(cat "$lock")
+		[ -n "$pid" ] && [ "$pid" != "$holder" ] && kill -0 "$pid" 2>/dev/null && break
+		sleep 0.05
+	done
+	[ -n "$pid" ]
+
+	local start end
+	start=$(date +%s%N)
+	PREG_LOCK_TIMEOUT=1 run --separate-stderr "$PREG" -C "$R" note acme "while locked"
+	end=$(date +%s%N)
+	kill "$pid" "$holder" 2>/dev/null || true
+	wait "$holder" || true
+
+	[ "$status" -eq 1 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "preg: error: register busy (held by pid $pid)" ]
+	# It waited about a second, not the default ten.
+	[ $(((end - start) / 1000000)) -ge 900 ]
+	[ $(((end - start) / 1000000)) -lt 5000 ]
+	[ "$(git -C "$R" rev-parse HEAD)" = "$head" ]
+	assert_clean
+	# Once the holder is gone the same write goes through.
+	run "$PREG" -C "$R" note acme "after the lock"
+	[ "$status" -eq 0 ]
+	[ "$(commits)" -eq 3 ]
+	assert_clean
+}
+
+@test "a writer waits for a lock released within the timeout and then commits" {
+	new_register
+	preg -C "$R" client add Acme >/dev/null
+	local lock="$R/.git/preg.lock" holder
+	flock -x "$lock" -c "echo \$\$ > '$lock'; exec sleep 1" &
+	holder=$!
+	sleep 0.2
+	PREG_LOCK_TIMEOUT=5 run --separate-stderr "$PREG" -C "$R" note acme "waited"
+	wait "$holder" || true
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	[ "$(commits)" -eq 3 ]
+	git -C "$R" show HEAD:clients/ac/acme.yaml | grep -qF 'text: waited}'
+	assert_clean
+}

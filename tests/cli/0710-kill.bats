@@ -1,0 +1,252 @@
+#!/usr/bin/env bats
+# Writers killed with SIGKILL at any instant (SPEC §7): git fsck accepts the
+# register, the branch points to a complete commit, every acknowledged write
+# is there, and the next write heals what a crash after the commit point left.
+
+load helper
+
+# The phase of client $1 in HEAD.
+head_phase() {
+	git -C "$R" show "HEAD:$(record_path "$1")" | sed -n 's/^phase: //p'
+}
+
+# clients/<first two characters, '_' padded>/<id>.yaml
+record_path() {
+	local id=$1 second=${1:1:1}
+	echo "clients/${id:0:1}${second:-_}/$id.yaml"
+}
+
+# Whether HEAD holds the effect of run $1 of kind $2.
+in_head() {
+	case $2 in
+	add) git -C "$R" cat-file -e "HEAD:clients/ki/kill-$1.yaml" 2>/dev/null ;;
+	note) git -C "$R" show HEAD:clients/no/noted.yaml | grep -qF "text: kill note $1}" ;;
+	phase) git -C "$R" show HEAD:clients/ph/phased.yaml | grep -qF "note: kill move $1}" ;;
+	esac
+}
+
+@test "100 writes killed at random instants: fsck clean, acknowledged writes kept, next write heals" {
+	new_register
+	preg -C "$R" client add Noted >/dev/null
+	preg -C "$R" client add Phased --phase 4 >/dev/null
+
+	# Kill within the span of one write: 0 to 1.2 times its duration.
+	local t0 t1 span
+	t0=$(date +%s%N)
+	preg -C "$R" note noted calibration-1
+	preg -C "$R" note noted calibration-2
+	preg -C "$R" note noted calibration-3
+	t1=$(date +%s%N)
+	span=$(((t1 - t0) * 12 / 10 / 3 / 1000000 + 1))
+	echo "one write: $(((t1 - t0) / 3 / 1000000)) ms"
+	[ "$span" -lt 30 ] && span=30
+	[ "$span" -gt 300 ] && span=300
+
+	local i kind pid rc ms to acked=0 killed=0 failed=0 bad=0
+	local -a kinds codes
+	for i in $(seq 1 100); do
+		case $((i % 3)) in
+		0)
+			kind=add
+			"$PREG" -C "$R" client add "Kill $i" >/dev/null 2>"$BATS_TEST_TMPDIR/err-$i" &
+			;;
+		1)
+			kind=note
+			"$PREG" -C "$R" note noted "kill note $i" >/dev/null 2>"$BATS_TEST_TMPDIR/err-$i" &
+			;;
+		2)
+			kind=phase
+			to=5
+			[ "$(head_phase phased)" = 5 ] && to=4
+			"$PREG" -C "$R" phase set phased "$to" -m "kill move $i" >/dev/null 2>"$BATS_TEST_TMPDIR/err-$i" &
+			;;
+		esac
+		pid=$!
+		ms=$((RANDOM % span))
+		sleep "$(printf '%d.%03d' $((ms / 1000)) $((ms % 1000)))"
+		kill -KILL "$pid" 2>/dev/null || true
+		rc=0
+		wait "$pid" 2>/dev/null || rc=$?
+		kinds[i]=$kind
+		codes[i]=$rc
+		case $rc in
+		0) acked=$((acked + 1)) ;;
+		137) killed=$((killed + 1)) ;;
+		1) failed=$((failed + 1)) ;;
+		*) bad=$((bad + 1)) ;;
+		esac
+	done
+	echo "acknowledged $acked, killed $killed, failed $failed, other $bad (kill within ${span} ms)"
+
+	# Exit 0 (done), 137 (killed) or 1 (refused, nothing written): no crash.
+	[ "$bad" -eq 0 ]
+	# A write that went through said nothing; one that failed said why.
+	local problems=0
+	for i in $(seq 1 100); do
+		if [ "${codes[i]}" = 0 ] && [ -s "$BATS_TEST_TMPDIR/err-$i" ]; then
+			echo "run $i (${kinds[i]}) exited 0 with stderr:"
+			cat "$BATS_TEST_TMPDIR/err-$i"
+			problems=$((problems + 1))
+		fi
+		if [ "${codes[i]}" = 1 ]; then
+			echo "run $i (${kinds[i]}) exited 1: $(cat "$BATS_TEST_TMPDIR/err-$i")"
+			problems=$((problems + 1))
+		fi
+	done
+
+	# The register as the kills left it: fsck clean, the branch on a whole commit.
+	assert_fsck
+	[ "$(git -C "$R" cat-file -t HEAD)" = commit ]
+	git -C "$R" ls-tree -r HEAD >/dev/null
+	[ -z "$(git -C "$R" rev-list --merges HEAD)" ]
+	# Every acknowledged write is in HEAD; every refused one is not.
+	for i in $(seq 1 100); do
+		if [ "${codes[i]}" = 0 ] && ! in_head "$i" "${kinds[i]}"; then
+			echo "acknowledged run $i (${kinds[i]}) missing from HEAD"
+			problems=$((problems + 1))
+		fi
+		if [ "${codes[i]}" = 1 ] && in_head "$i" "${kinds[i]}"; then
+			echo "failed run $i (${kinds[i]}) is in HEAD"
+			problems=$((problems + 1))
+		fi
+	done
+	# Every record in HEAD reads.
+	run --separate-stderr "$PREG" -C "$R" client list --format tsv
+	echo "$stderr"
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+
+	# One more write, unaided: it heals what the kills left.
+	run --separate-stderr "$PREG" -C "$R" note noted "after the storm"
+	echo "$stderr"
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	git -C "$R" show HEAD:clients/no/noted.yaml | grep -qF 'text: after the storm}'
+	echo "left behind:"
+	git -C "$R" status --porcelain --ignored
+	ls -a "$R/.git" | grep -E 'lock|pending|tmp' || true
+	find "$R/.git/refs" -name '*.lock'
+	assert_clean
+	[ -z "$(git -C "$R" status --porcelain --ignored)" ]
+	[ ! -e "$R/.git/preg-pending" ]
+	[ -z "$(find "$R/.git/refs" "$R/.git" -maxdepth 1 -name '*.lock' ! -name preg.lock)" ]
+	[ -z "$(find "$R/.git/refs" -name '*.lock')" ]
+	assert_fsck
+	[ "$problems" -eq 0 ]
+}
+
+# A crash after the commit point, made by hand: HEAD has the new record, the
+# work tree and the index still hold the old one, and the journal names it.
+crash_after_commit() {
+	local path=clients/ac/acme.yaml old
+	old=$(git -C "$R" rev-parse "HEAD~1:$path")
+	git -C "$R" cat-file blob "$old" >"$R/$path"
+	git -C "$R" update-index --cacheinfo "100644,$old,$path"
+	printf '%s\n' "$path" >"$R/.git/preg-pending"
+}
+
+@test "a crash after the commit point: the next write brings work tree and index up to HEAD silently" {
+	new_register
+	preg -C "$R" client add Acme >/dev/null
+	preg -C "$R" note acme first
+	preg -C "$R" note acme second
+	crash_after_commit
+	# What the crash left: the index and the work tree one commit behind.
+	[ "$(git -C "$R" status --porcelain)" = "M  clients/ac/acme.yaml" ]
+
+	run --separate-stderr "$PREG" -C "$R" note acme third
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	[ ! -e "$R/.git/preg-pending" ]
+	assert_clean
+	[ "$(commits)" -eq 5 ]
+	run grep -c 'text: ' "$R/clients/ac/acme.yaml"
+	[ "$output" = 3 ]
+	cmp "$R/clients/ac/acme.yaml" <(git -C "$R" show HEAD:clients/ac/acme.yaml)
+	assert_fsck
+}
+
+@test "a crash after the commit point is healed by a write to another client too" {
+	new_register
+	preg -C "$R" client add Acme >/dev/null
+	preg -C "$R" client add Other >/dev/null
+	preg -C "$R" note acme first
+	crash_after_commit
+
+	run --separate-stderr "$PREG" -C "$R" note other hello
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	assert_clean
+	cmp "$R/clients/ac/acme.yaml" <(git -C "$R" show HEAD:clients/ac/acme.yaml)
+	grep -qF 'text: first}' "$R/clients/ac/acme.yaml"
+}
+
+@test "a crash after the commit point of an add: the missing file is checked out" {
+	new_register
+	preg -C "$R" client add Acme >/dev/null
+	# The add committed, but neither the file nor the index entry was made.
+	rm "$R/clients/ac/acme.yaml"
+	rmdir "$R/clients/ac"
+	git -C "$R" update-index --force-remove clients/ac/acme.yaml
+	printf 'clients/ac/acme.yaml\n' >"$R/.git/preg-pending"
+	[ "$(git -C "$R" status --porcelain)" = "D  clients/ac/acme.yaml" ]
+
+	run --separate-stderr "$PREG" -C "$R" client add Beta
+	[ "$status" -eq 0 ]
+	[ "$output" = beta ]
+	[ "$stderr" = "" ]
+	assert_clean
+	[ -f "$R/clients/ac/acme.yaml" ]
+}
+
+@test "a crash after the work tree was written but before the index: the index is refreshed" {
+	new_register
+	preg -C "$R" client add Acme >/dev/null
+	preg -C "$R" note acme first
+	local path=clients/ac/acme.yaml
+	git -C "$R" update-index --cacheinfo "100644,$(git -C "$R" rev-parse "HEAD~1:$path"),$path"
+	printf '%s\n' "$path" >"$R/.git/preg-pending"
+	[ "$(git -C "$R" status --porcelain)" = "MM clients/ac/acme.yaml" ]
+
+	run --separate-stderr "$PREG" -C "$R" note acme second
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	assert_clean
+	[ "$(grep -c 'text: ' "$R/$path")" -eq 2 ]
+}
+
+@test "healing leaves a user's edit alone, says so, and the write to that client refuses" {
+	new_register
+	preg -C "$R" client add Acme >/dev/null
+	preg -C "$R" note acme first
+	crash_after_commit
+	# The user edits the stale file: neither HEAD nor the index.
+	echo "remarks: my own words" >>"$R/clients/ac/acme.yaml"
+	cp "$R/clients/ac/acme.yaml" "$BATS_TEST_TMPDIR/edited"
+	local head
+	head=$(git -C "$R" rev-parse HEAD)
+
+	run --separate-stderr "$PREG" -C "$R" note acme second
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "preg: warning: left alone: clients/ac/acme.yaml differs from the last commit (uncommitted edit?)
+preg: error: clients/ac/acme.yaml has uncommitted changes; commit or discard them first (git diff -- clients/ac/acme.yaml)" ]
+	[ "$(git -C "$R" rev-parse HEAD)" = "$head" ]
+	cmp "$R/clients/ac/acme.yaml" "$BATS_TEST_TMPDIR/edited"
+}
+
+@test "the journal never makes preg touch a path outside the records" {
+	new_register
+	preg -C "$R" client add Acme >/dev/null
+	echo precious >"$BATS_TEST_TMPDIR/outside"
+	echo mine >"$R/notes.txt"
+	printf '../outside\n.git/config\nnotes.txt\n/etc/hostname\nclients/../../outside\n' >"$R/.git/preg-pending"
+	cp "$R/.git/config" "$BATS_TEST_TMPDIR/config.before"
+
+	run --separate-stderr "$PREG" -C "$R" note acme hello
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	[ "$(cat "$BATS_TEST_TMPDIR/outside")" = precious ]
+	[ "$(cat "$R/notes.txt")" = mine ]
+	cmp "$R/.git/config" "$BATS_TEST_TMPDIR/config.before"
+	[ "$(git -C "$R" status --porcelain)" = "?? notes.txt" ]
+}
