@@ -197,6 +197,34 @@ static const struct ph vows[] = {
 	{"a", "а", "А"}, {"o", "о", "О"}, {"u", "у", "У"}, {"i", "и", "И"},
 	{"e", "е", "Е"}, {"a", "а", "А"}, {"o", "о", "О"},
 };
+/* How a name starts, chosen so that the shards (the first two characters of
+ * the id) spread: a single consonant and one of five vowels, a cluster or a
+ * digraph (which takes every vowel after it into one shard), or a vowel. */
+static const struct ph onsets[] = {
+	{"b", "б", "Б"}, {"v", "в", "В"}, {"g", "г", "Г"}, {"d", "д", "Д"},
+	{"z", "з", "З"}, {"k", "к", "К"}, {"l", "л", "Л"}, {"m", "м", "М"},
+	{"n", "н", "Н"}, {"p", "п", "П"}, {"r", "р", "Р"}, {"s", "с", "С"},
+	{"t", "т", "Т"}, {"f", "ф", "Ф"},
+};
+static const struct ph onset_vows[] = {
+	{"a", "а", "А"}, {"o", "о", "О"}, {"u", "у", "У"}, {"i", "и", "И"},
+	{"e", "е", "Е"},
+};
+static const struct ph clusters[] = {
+	{"zh", "ж", "Ж"}, {"kh", "х", "Х"}, {"ts", "ц", "Ц"}, {"ch", "ч", "Ч"},
+	{"sh", "ш", "Ш"}, {"st", "ст", "Ст"}, {"pr", "пр", "Пр"},
+	{"tr", "тр", "Тр"}, {"kr", "кр", "Кр"}, {"gr", "гр", "Гр"},
+	{"br", "бр", "Бр"}, {"sv", "св", "Св"}, {"pl", "пл", "Пл"},
+	{"sk", "ск", "Ск"}, {"dr", "др", "Др"}, {"bl", "бл", "Бл"},
+	{"gl", "гл", "Гл"}, {"kl", "кл", "Кл"}, {"sl", "сл", "Сл"},
+	{"sm", "см", "См"}, {"sp", "сп", "Сп"}, {"zv", "зв", "Зв"},
+	{"vl", "вл", "Вл"}, {"fr", "фр", "Фр"}, {"sn", "сн", "Сн"},
+};
+static const struct ph first_vows[] = {
+	{"a", "а", "А"}, {"o", "о", "О"}, {"u", "у", "У"}, {"i", "и", "И"},
+	{"e", "э", "Э"}, {"a", "а", "А"}, {"o", "о", "О"}, {"e", "э", "Э"},
+	{"ya", "я", "Я"}, {"yu", "ю", "Ю"},
+};
 static const struct ph finals[] = {
 	{"n", "н", "Н"}, {"r", "р", "Р"}, {"l", "л", "Л"}, {"s", "с", "С"},
 	{"k", "к", "К"}, {"t", "т", "Т"}, {"m", "м", "М"},
@@ -384,9 +412,20 @@ static void make_word(char *lat, size_t nlat, char *cyr, size_t ncyr)
 		const struct ph *parts[3];
 		unsigned np = 0;
 
-		if (i > 0 || !chance(15))
+		unsigned r = rn(100);
+
+		if (i > 0) {
 			parts[np++] = &PICK(cons);
-		parts[np++] = &PICK(vows);
+			parts[np++] = &PICK(vows);
+		} else if (r < 70) {
+			parts[np++] = &PICK(onsets);
+			parts[np++] = &PICK(onset_vows);
+		} else if (r < 88) {
+			parts[np++] = &PICK(clusters);
+			parts[np++] = &PICK(vows);
+		} else {
+			parts[np++] = &PICK(first_vows);
+		}
 		if (chance(i + 1 == syl ? 35 : 20))
 			parts[np++] = &PICK(finals);
 		for (unsigned j = 0; j < np; j++) {
@@ -443,7 +482,12 @@ static void gen_record(char *id, long long nowday)
 
 	/* the name and the id */
 	make_word(wlat, sizeof(wlat), wcyr, sizeof(wcyr));
-	if (form < 45) {
+	if (form < 2) {		/* "ООО «5 Океанов»" */
+		unsigned num = 1 + (rn(3) ? rn(9) : rn(99));
+
+		snprintf(base, sizeof(base), "%u-%s", num, wlat);
+		snprintf(name, sizeof(name), "%s «%u %s»", legal_form, num, wcyr);
+	} else if (form < 45) {
 		snprintf(base, sizeof(base), "%s", wlat);
 		snprintf(name, sizeof(name), "%s «%s»", legal_form, wcyr);
 	} else if (form < 60) {

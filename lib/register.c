@@ -52,6 +52,9 @@ struct txn {
 
 #define PENDING "preg-pending"
 
+static void marker_set(struct reg *r);
+static void marker_clear(struct reg *r);
+
 static int libgit2_users;
 
 /* Wrap the last libgit2 error once, here, with what we were doing. */
@@ -642,7 +645,9 @@ static int mkdirs_for(const char *path)
 static int write_file_atomic(struct reg *r, const char *rel, const char *data, size_t len)
 {
 	char *path = xasprintf("%s%s", r->workdir, rel);
-	char *tmp = xasprintf("%s.preg-%ld.tmp", path, (long)getpid());
+	/* The temporary file lives in the git directory, so a crash leaves
+	 * nothing in the work tree; heal sweeps it. */
+	char *tmp = xasprintf("%spreg-tmp-%ld", r->gitdir, (long)getpid());
 	char *slash;
 	int fd = -1, rc = 0;
 	size_t off = 0;
@@ -831,12 +836,86 @@ static int heal(struct reg *r, char **paths, size_t n, bool verbose, int *left)
 	}
 	for (size_t i = 0; i < n && !rc; i++)
 		rc = heal_path(r, tree, idx, paths[i], verbose, &changed, left);
-	if (!rc && changed && git_index_write(idx))
-		rc = gwrite_err(r, "cannot write the index");
+	if (!rc && changed) {
+		marker_set(r);
+		if (git_index_write(idx))
+			rc = gwrite_err(r, "cannot write the index");
+		marker_clear(r);
+	}
 out:
 	git_index_free(idx);
 	git_tree_free(tree);
 	return rc;
+}
+
+static bool is_record_path(const char *path)
+{
+	char *id = record_id_from_path(path);
+
+	free(id);
+	return id != NULL;
+}
+
+/* While libgit2 holds index.lock or the branch's ref lock for us, a marker
+ * file says so. A kill in that window leaves the lock behind, and every
+ * later write would fail on it; with the marker we know the lock is ours
+ * (git cannot have taken it while ours was there) and remove it. A lock
+ * much newer than the marker is someone else's and stays. */
+#define MARKER "preg-locking"
+
+static void marker_set(struct reg *r)
+{
+	char *p = xasprintf("%s%s", r->gitdir, MARKER);
+	int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+
+	if (fd >= 0)
+		close(fd);
+	free(p);
+}
+
+static void marker_clear(struct reg *r)
+{
+	char *p = xasprintf("%s%s", r->gitdir, MARKER);
+
+	unlink(p);
+	free(p);
+}
+
+static void clear_own_locks(struct reg *r)
+{
+	char *m = xasprintf("%s%s", r->gitdir, MARKER);
+	const char *branch = strncmp(r->refname, "refs/heads/", 11) ? NULL : r->refname;
+	char *locks[2];
+	struct stat ms, ls;
+
+	locks[0] = xasprintf("%sindex.lock", r->gitdir);
+	locks[1] = branch ? xasprintf("%s%s.lock", r->gitdir, r->refname) : NULL;
+	if (!stat(m, &ms)) {
+		for (int i = 0; i < 2; i++)
+			if (locks[i] && !stat(locks[i], &ls) && ls.st_mtime <= ms.st_mtime + 5 &&
+			    ls.st_mtime >= ms.st_mtime - 1 && !unlink(locks[i]))
+				preg_warn("removed %s left by an interrupted preg", locks[i] + strlen(r->gitdir));
+		unlink(m);
+	}
+	/* Temporary files of interrupted writes (we hold the lock: none is live). */
+	{
+		DIR *d = opendir(r->gitdir);
+		struct dirent *de;
+
+		while (d && (de = readdir(d)))
+			if (!strncmp(de->d_name, "preg-tmp-", 9) ||
+			    !strcmp(de->d_name, PENDING ".tmp")) {
+				char *p = xasprintf("%s%s", r->gitdir, de->d_name);
+
+				unlink(p);
+				free(p);
+			}
+		if (d)
+			closedir(d);
+	}
+	free(locks[0]);
+	free(locks[1]);
+	free(m);
 }
 
 static char *pending_path(struct reg *r)
@@ -858,17 +937,12 @@ static int heal_pending(struct reg *r, bool verbose, int *left)
 			line[strcspn(line, "\n")] = '\0';
 			/* Only names preg itself writes are healed. */
 			if (!*line || (strcmp(line, "preg.yaml") && strcmp(line, ".gitattributes") &&
-				       !record_id_from_path(line)))
+				       !is_record_path(line)))
 				continue;
 			paths = xgrow(paths, &cap, n + 1, sizeof(*paths));
 			paths[n++] = xstrdup(line);
 		}
 		fclose(f);
-		for (size_t i = 0; i < n; i++) {
-			char *id = record_id_from_path(paths[i]);
-
-			free(id);
-		}
 		rc = heal(r, paths, n, verbose, left);
 		if (!rc)
 			unlink(jp);
@@ -1164,8 +1238,12 @@ static int apply_worktree(struct txn *t)
 			git_index_remove(idx, e->path, 0);
 		}
 	}
-	if (!rc && git_index_write(idx))
-		rc = gwrite_err(r, "cannot write the index");
+	if (!rc) {
+		marker_set(r);
+		if (git_index_write(idx))
+			rc = gwrite_err(r, "cannot write the index");
+		marker_clear(r);
+	}
 	git_index_free(idx);
 	return rc;
 }
@@ -1233,6 +1311,7 @@ int reg_write(struct reg *r, unsigned flags, reg_mutate_fn fn, void *arg)
 	if ((rc = lock_acquire(r)))
 		return rc;
 	clear_stale_ref_locks(r);
+	clear_own_locks(r);
 	if ((rc = heal_pending(r, false, &left)))
 		goto out;
 	for (int attempt = 0;; attempt++) {
@@ -1255,12 +1334,14 @@ int reg_write(struct reg *r, unsigned flags, reg_mutate_fn fn, void *arg)
 		if ((rc = write_pending(&t)))
 			goto out;
 		/* The commit point: the branch moves only if nobody moved it. */
+		marker_set(r);
 		if (t.born)
 			rc = git_reference_create_matching(&ref, r->repo, r->refname, &newc, 1, &t.tip,
 							   t.msg.p);
 		else
 			rc = git_reference_create(&ref, r->repo, r->refname, &newc, 0, t.msg.p);
 		git_reference_free(ref);
+		marker_clear(r);
 		if ((rc == GIT_EMODIFIED || rc == GIT_EEXISTS || rc == GIT_ELOCKED) && attempt < 20) {
 			usleep(1000u << (attempt < 6 ? attempt : 6));
 			continue;
@@ -1415,6 +1496,7 @@ int reg_doctor(struct reg *r, int *problems)
 	if ((rc = lock_acquire(r)))
 		return rc;
 	clear_stale_ref_locks(r);
+	clear_own_locks(r);
 	if ((rc = heal_pending(r, true, &left)))
 		goto out;
 	/* Everything else behind the tip, not just what the journal named. */
