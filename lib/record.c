@@ -222,13 +222,10 @@ static int at(const struct rctx *c, const struct ynode *n, const char *fmt, cons
 	return preg_error_set(PREG_EINVAL, "%s:%d:%d: %s", c->path, n->line, n->col, msg);
 }
 
-/* Take a scalar's string out of the tree (no copy). */
+/* A scalar's string, for the record to keep (the tree goes). */
 static char *steal(struct ynode *n)
 {
-	char *s = n->s;
-
-	n->s = NULL;
-	return s;
+	return xstrndup(n->s, n->len);
 }
 
 static int want_scalar(const struct rctx *c, struct ynode *n, const char *key)
@@ -430,11 +427,11 @@ static int load_record(struct record *r, struct ynode *root, const struct rctx *
 			if (!r->extra) {
 				r->extra = xcalloc(1, sizeof(*r->extra));
 				r->extra->type = YN_MAP;
+				r->extra->owned = true;
 			}
 			r->extra->v = xrealloc(r->extra->v, (r->extra->n + 2) * sizeof(struct ynode *));
-			r->extra->v[r->extra->n++] = k;
-			r->extra->v[r->extra->n++] = v;
-			root->v[i] = root->v[i + 1] = NULL;
+			r->extra->v[r->extra->n++] = ynode_dup(k);
+			r->extra->v[r->extra->n++] = ynode_dup(v);
 		}
 		if (rc)
 			return rc;
@@ -460,13 +457,6 @@ int record_parse(struct record **out, const char *buf, size_t len, const char *p
 		return rc;
 	r = xcalloc(1, sizeof(*r));
 	rc = load_record(r, root, &c);
-	/* Unknown keys moved to r->extra left NULL holes in the tree. */
-	for (size_t i = 0; i < root->n; i++)
-		if (!root->v[i]) {
-			memmove(&root->v[i], &root->v[i + 1], (root->n - i - 1) * sizeof(*root->v));
-			root->n--;
-			i--;
-		}
 	ynode_free(root);
 	if (rc) {
 		record_free(r);

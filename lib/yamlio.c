@@ -23,6 +23,43 @@ struct keyset {
 	size_t cap;
 };
 
+/* The nodes and strings of a loaded tree live in one arena, freed at once:
+ * a record has some 150 nodes, and a report parses 100,000 records. */
+struct arena {
+	struct arena *next;
+	size_t used, cap;
+	char data[];
+};
+
+static void *arena_alloc(struct arena **a, size_t n)
+{
+	void *p;
+
+	n = (n + 15) & ~(size_t)15;
+	if (!*a || (*a)->used + n > (*a)->cap) {
+		size_t cap = n > 16384 ? n : 16384;
+		struct arena *c = xmalloc(sizeof(*c) + cap);
+
+		c->next = *a;
+		c->used = 0;
+		c->cap = cap;
+		*a = c;
+	}
+	p = (*a)->data + (*a)->used;
+	(*a)->used += n;
+	return p;
+}
+
+static void arena_free(struct arena *a)
+{
+	while (a) {
+		struct arena *next = a->next;
+
+		free(a);
+		a = next;
+	}
+}
+
 struct frame {
 	struct ynode *node;
 	struct keyset keys;
@@ -107,32 +144,51 @@ static bool forbidden_char(uint32_t c)
 	       (c >= 0x80 && c <= 0x9f) || c == 0xfffe || c == 0xffff;
 }
 
+/* Line and column (1-based, in characters) of byte offset off. */
+static void locate(const unsigned char *p, size_t off, int *line, int *col)
+{
+	*line = 1;
+	*col = 1;
+	for (size_t i = 0; i < off; i++) {
+		if (p[i] == '\n' || (p[i] == '\r' && p[i + 1] != '\n')) {
+			(*line)++;
+			*col = 1;
+		} else if ((p[i] & 0xc0) != 0x80 && p[i] != '\r') {
+			(*col)++;
+		}
+	}
+}
+
 /* Scan the raw text: valid UTF-8, no NUL or control characters (CR is
- * allowed only as part of a line break). */
+ * allowed as part of a line break). Plain ASCII goes by in a tight loop;
+ * positions are worked out only for the message. */
 static int scan_text(const char *name, const unsigned char *p, size_t n)
 {
-	int line = 1, col = 1;
-
 	for (size_t i = 0; i < n;) {
+		unsigned char b = p[i];
 		uint32_t c;
-		size_t len = utf8_decode(p + i, n - i, &c);
+		size_t len;
+		int line, col;
 
+		if (b >= 0x20 && b < 0x7f) {
+			i++;
+			continue;
+		}
+		if (b == '\n' || b == '\t' || b == '\r') {
+			i++;
+			continue;
+		}
+		len = utf8_decode(p + i, n - i, &c);
+		if (len && c >= 0x80 && !forbidden_char(c)) {
+			i += len;
+			continue;
+		}
+		locate(p, i, &line, &col);
 		if (!len)
 			return fail_at(name, line, col, "invalid UTF-8");
 		if (c == 0)
 			return fail_at(name, line, col, "NUL byte");
-		if (c == '\r') {
-			/* a line break, alone or before \n */
-		} else if (forbidden_char(c)) {
-			return fail_at(name, line, col, "control character U+%04X", (unsigned)c);
-		}
-		if (c == '\n' || (c == '\r' && (i + 1 >= n || p[i + 1] != '\n'))) {
-			line++;
-			col = 1;
-		} else if (c != '\r') {
-			col++;
-		}
-		i += len;
+		return fail_at(name, line, col, "control character U+%04X", (unsigned)c);
 	}
 	return 0;
 }
@@ -189,9 +245,17 @@ static bool keyset_has(struct keyset *ks, const struct ynode *m, struct ynode *k
 	return false;
 }
 
-static void node_append(struct ynode *parent, struct ynode *child, size_t *cap)
+static void node_append(struct arena **a, struct ynode *parent, struct ynode *child, size_t *cap)
 {
-	parent->v = xgrow(parent->v, cap, parent->n + 1, sizeof(*parent->v));
+	if (parent->n + 1 > *cap) {
+		size_t c = *cap ? *cap * 2 : 8;
+		struct ynode **v = arena_alloc(a, c * sizeof(*v));
+
+		if (parent->n)
+			memcpy(v, parent->v, parent->n * sizeof(*v));
+		parent->v = v;
+		*cap = c;
+	}
 	parent->v[parent->n++] = child;
 }
 
@@ -199,6 +263,12 @@ void ynode_free(struct ynode *n)
 {
 	if (!n)
 		return;
+	if (n->arena) {
+		arena_free(n->arena);
+		return;
+	}
+	if (!n->owned)
+		return; /* inside an arena: freed with its tree */
 	for (size_t i = 0; i < n->n; i++)
 		ynode_free(n->v[i]);
 	free(n->v);
@@ -211,6 +281,8 @@ struct ynode *ynode_dup(const struct ynode *n)
 	struct ynode *d = xmalloc(sizeof(*d));
 
 	*d = *n;
+	d->arena = NULL;
+	d->owned = true;
 	d->s = n->s ? xstrndup(n->s, n->len) : NULL;
 	d->v = n->n ? xmalloc(n->n * sizeof(*d->v)) : NULL;
 	for (size_t i = 0; i < n->n; i++)
@@ -275,6 +347,7 @@ int yaml_load(struct ynode **out, const char *buf, size_t len, const char *name,
 	size_t caps[YAML_MAX_DEPTH + 1];
 	size_t depth = 0, nspans = 0, spancap = 0, *spans = NULL;
 	struct ynode *root = NULL;
+	struct arena *arena = NULL;
 	int docs = 0, rc = PREG_EINVAL, done = 0;
 	char shortkey[64];
 
@@ -350,7 +423,8 @@ int yaml_load(struct ynode **out, const char *buf, size_t len, const char *name,
 				fail_at(name, line, col, "tag '%s' not allowed", (const char *)tag);
 				goto out_ev;
 			}
-			node = xcalloc(1, sizeof(*node));
+			node = arena_alloc(&arena, sizeof(*node));
+			memset(node, 0, sizeof(*node));
 			node->line = line;
 			node->col = col;
 			if (ev.type == YAML_SCALAR_EVENT) {
@@ -362,7 +436,9 @@ int yaml_load(struct ynode **out, const char *buf, size_t len, const char *name,
 					fail_at(name, line, col, "value longer than 64 KiB");
 					goto out_ev;
 				}
-				for (size_t i = 0; i < n;) {
+				/* Only escapes in double quotes can make characters
+				 * the raw-text scan did not see. */
+				for (size_t i = 0; ev.data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE && i < n;) {
 					uint32_t c;
 					size_t l = utf8_decode(v + i, n - i, &c);
 
@@ -375,13 +451,17 @@ int yaml_load(struct ynode **out, const char *buf, size_t len, const char *name,
 					i += l;
 				}
 				node->type = YN_SCALAR;
-				node->s = xstrndup((const char *)v, n);
+				node->s = arena_alloc(&arena, n + 1);
+				memcpy(node->s, v, n);
+				node->s[n] = '\0';
 				node->len = n;
 				node->plain = ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
-				spans = xgrow(spans, &spancap, 2 * nspans + 2, sizeof(*spans));
-				spans[2 * nspans] = ev.start_mark.index;
-				spans[2 * nspans + 1] = ev.end_mark.index;
-				nspans++;
+				if (has_comment) {
+					spans = xgrow(spans, &spancap, 2 * nspans + 2, sizeof(*spans));
+					spans[2 * nspans] = ev.start_mark.index;
+					spans[2 * nspans + 1] = ev.end_mark.index;
+					nspans++;
+				}
 			} else {
 				node->type = ev.type == YAML_MAPPING_START_EVENT ? YN_MAP : YN_SEQ;
 				node->flow = ev.type == YAML_MAPPING_START_EVENT
@@ -410,7 +490,7 @@ int yaml_load(struct ynode **out, const char *buf, size_t len, const char *name,
 						goto out_ev;
 					}
 				}
-				node_append(parent, node, &caps[depth - 1]);
+				node_append(&arena, parent, node, &caps[depth - 1]);
 			} else if (!root) {
 				root = node;
 			} else {
@@ -443,7 +523,8 @@ int yaml_load(struct ynode **out, const char *buf, size_t len, const char *name,
 		yaml_event_delete(&ev);
 	}
 	if (!root) {
-		root = xcalloc(1, sizeof(*root));
+		root = arena_alloc(&arena, sizeof(*root));
+		memset(root, 0, sizeof(*root));
 		root->type = YN_MAP;
 		root->line = root->col = 1;
 	}
@@ -454,6 +535,8 @@ int yaml_load(struct ynode **out, const char *buf, size_t len, const char *name,
 		if (comment_line)
 			*comment_line = cl;
 	}
+	root->arena = arena;
+	arena = NULL;
 	*out = root;
 	root = NULL;
 	rc = 0;
@@ -464,7 +547,7 @@ out:
 	while (depth > 0)
 		free(stack[--depth].keys.slot);
 	yaml_parser_delete(&parser);
-	ynode_free(root);
+	arena_free(arena);
 	free(spans);
 	return rc;
 }

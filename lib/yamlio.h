@@ -35,6 +35,8 @@ struct ynode {
 	size_t len;      /* its length in bytes */
 	struct ynode **v; /* map: key, value, key, value...; seq: items */
 	size_t n;        /* number of entries in v */
+	struct arena *arena; /* the root of a loaded tree: where all of it lives */
+	bool owned;      /* allocated on its own (ynode_dup), not in an arena */
 };
 
 /* Parse buf (len bytes) named name (for messages) into *out, which the caller
@@ -45,6 +47,7 @@ struct ynode {
 int yaml_load(struct ynode **out, const char *buf, size_t len, const char *name,
 	      bool *has_comment, int *comment_line);
 
+/* Free a tree: a loaded one (its root) or one made by ynode_dup. */
 void ynode_free(struct ynode *n);
 
 /* In a map, the value for key, or NULL; lent. */
@@ -53,7 +56,7 @@ const struct ynode *ymap_get(const struct ynode *map, const char *key);
 /* Whether a plain scalar means "no value" (empty, ~, null). */
 bool ynode_is_null(const struct ynode *n);
 
-/* A deep copy. */
+/* A deep copy that owns its memory (it outlives the tree it came from). */
 struct ynode *ynode_dup(const struct ynode *n);
 
 enum yctx {
