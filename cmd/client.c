@@ -380,7 +380,7 @@ static int list_cb(void *arg, const char *id, const char *path, struct record *r
 
 	(void)path;
 	if (!id || (!r && !s->ids)) {
-		fprintf(stderr, "preg: error: %s\n", preg_error_msg());
+		print_error(preg_error_msg());
 		s->bad++;
 		return 0;
 	}

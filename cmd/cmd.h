@@ -63,6 +63,9 @@ void print_usage(FILE *f, const struct cmd *cmd);
 /* Print the error slot as "preg: error: ..." and the queued warnings; 1. */
 int fail(void);
 
+/* Print "preg: error: MSG" with control characters made visible. */
+void print_error(const char *msg);
+
 /* Print queued warnings as "preg: warning: ..." to stderr. */
 void print_warnings(void);
 

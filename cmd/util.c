@@ -8,6 +8,23 @@
 #include "err.h"
 #include "ptime.h"
 
+
+/* Print a message with control characters shown as '?': a message may
+ * quote what the user or a record gave (an id, a file name), and an escape
+ * sequence in it must not reach the terminal. */
+static void put_safe(FILE *f, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			fputc('?', f);
+		else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			fputc('?', f);
+			p++;
+		} else
+			fputc(*p, f);
+	}
+}
+
 void print_usage(FILE *f, const struct cmd *cmd)
 {
 	if (!cmd->usage)
@@ -22,12 +39,14 @@ void print_usage(FILE *f, const struct cmd *cmd)
 int usage_error(const struct ctx *ctx, const char *fmt, ...)
 {
 	if (fmt) {
+		char msg[2048];
 		va_list ap;
 
-		fputs("preg: ", stderr);
 		va_start(ap, fmt);
-		vfprintf(stderr, fmt, ap);
+		vsnprintf(msg, sizeof(msg), fmt, ap);
 		va_end(ap);
+		fputs("preg: ", stderr);
+		put_safe(stderr, msg);
 		fputc('\n', stderr);
 	}
 	print_usage(stderr, ctx->cmd);
@@ -60,15 +79,25 @@ void print_warnings(void)
 	char **w;
 	size_t n = preg_warnings_take(&w);
 
-	for (size_t i = 0; i < n; i++)
-		fprintf(stderr, "preg: warning: %s\n", w[i]);
+	for (size_t i = 0; i < n; i++) {
+		fputs("preg: warning: ", stderr);
+		put_safe(stderr, w[i]);
+		fputc('\n', stderr);
+	}
 	preg_warnings_free(w, n);
+}
+
+void print_error(const char *msg)
+{
+	fputs("preg: error: ", stderr);
+	put_safe(stderr, msg);
+	fputc('\n', stderr);
 }
 
 int fail(void)
 {
 	print_warnings();
-	fprintf(stderr, "preg: error: %s\n", preg_error_msg());
+	print_error(preg_error_msg());
 	return EXIT_FAIL;
 }
 

@@ -44,11 +44,12 @@ void buf_addc(struct buf *b, char c)
 
 void buf_addf(struct buf *b, const char *fmt, ...)
 {
+	char probe[1];
 	va_list ap;
 	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(probe, sizeof(probe), fmt, ap);
 	va_end(ap);
 	if (n <= 0)
 		return;

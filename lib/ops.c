@@ -16,8 +16,12 @@ const char *const ops_channels[] = { "call", "email", "meeting", "letter", "chat
 
 /* ---- input checks shared by the operations ---- */
 
+static bool utf8_valid(const char *s);
+
 static int check_line(const char *what, const char *s, size_t max)
 {
+	if (!utf8_valid(s))
+		return preg_error_set(PREG_EINVAL, "%s is not valid UTF-8", what);
 	if (!text_line_ok(s, max))
 		return preg_error_set(PREG_EINVAL, "%s must be one line of text (at most %zu bytes, no control characters)",
 				      what, max);
@@ -26,10 +30,30 @@ static int check_line(const char *what, const char *s, size_t max)
 
 static int check_text(const char *what, const char *s)
 {
+	if (!utf8_valid(s))
+		return preg_error_set(PREG_EINVAL, "%s is not valid UTF-8", what);
 	if (!text_ok(s, TEXT_MAX_BYTES))
 		return preg_error_set(PREG_EINVAL, "%s must be text of at most 64 KiB without control characters",
 				      what);
 	return 0;
+}
+
+/* Valid UTF-8, whatever the characters. */
+static bool utf8_valid(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		int n = *p < 0x80 ? 0 : (*p & 0xe0) == 0xc0 ? 1 : (*p & 0xf0) == 0xe0 ? 2 : (*p & 0xf8) == 0xf0 ? 3 : -1;
+
+		if (n < 0 || (n == 1 && *p < 0xc2))
+			return false;
+		p++;
+		while (n-- > 0)
+			if ((*p++ & 0xc0) != 0x80)
+				return false;
+	}
+	return true;
 }
 
 static int check_date(const char *what, const char *s)
@@ -92,7 +116,7 @@ static int set_field(struct record *rec, const char *k, const char *v)
 /* "Name <email>; role; phone" */
 static int parse_contact(const char *spec, struct kvlist *out)
 {
-	char *s = xstrdup(spec), *part, *save = NULL;
+	char *s = xstrdup(spec), *part, *next;
 	int i = 0, rc = 0;
 
 	memset(out, 0, sizeof(*out));
@@ -100,8 +124,14 @@ static int parse_contact(const char *spec, struct kvlist *out)
 		free(s);
 		return PREG_EINVAL;
 	}
-	for (part = strtok_r(s, ";", &save); part; part = strtok_r(NULL, ";", &save), i++) {
-		char *p = trim(part);
+	/* Split on ';' keeping empty parts: "Anna;;+7 456" has no role. */
+	for (part = s; part; part = next, i++) {
+		char *p;
+
+		next = strchr(part, ';');
+		if (next)
+			*next++ = '\0';
+		p = trim(part);
 
 		if (i == 0) {
 			char *lt = strchr(p, '<'), *gt = lt ? strchr(lt, '>') : NULL;
@@ -602,7 +632,7 @@ static int replace_mutate(struct txn *t, void *arg)
 	*a->changed = false;
 	if ((rc = txn_read(t, a->id, &old)))
 		goto out;
-	if ((rc = record_parse(&rec, a->yaml, a->len, path, NULL, NULL)))
+	if ((rc = record_parse(&rec, a->yaml, a->len, path, NULL)))
 		goto out;
 	rc = PREG_EINVAL;
 	if (strcmp(rec->id, old->id))

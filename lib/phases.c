@@ -270,7 +270,7 @@ int phases_load(struct phases **out, const char *buf, size_t len, const char *na
 	int rc;
 
 	*out = NULL;
-	if ((rc = yaml_load(&root, buf, len, name, NULL, NULL)))
+	if ((rc = yaml_load(&root, buf, len, name, NULL)))
 		goto out;
 	rc = PREG_EINVAL;
 	if (root->type != YN_MAP) {

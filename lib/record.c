@@ -348,8 +348,11 @@ static int load_record(struct record *r, struct ynode *root, const struct rctx *
 		if (!strcmp(key, "id")) {
 			if (!(rc = want_scalar(c, v, key)) && !slug_valid(v->s))
 				return at(c, v, "invalid id '%s'", v->s);
-			if (!rc)
+			if (!rc) {
 				r->id = steal(v);
+				r->id_line = v->line;
+				r->id_col = v->col;
+			}
 		} else if (!strcmp(key, "name")) {
 			if (!(rc = want_scalar(c, v, key)) && !v->len)
 				return at(c, v, "%s", "empty name");
@@ -445,7 +448,7 @@ static int load_record(struct record *r, struct ynode *root, const struct rctx *
 }
 
 int record_parse(struct record **out, const char *buf, size_t len, const char *path,
-		 bool *has_comment, int *comment_line)
+		 struct ypos *comment)
 {
 	struct ynode *root = NULL;
 	struct record *r;
@@ -453,7 +456,7 @@ int record_parse(struct record **out, const char *buf, size_t len, const char *p
 	int rc;
 
 	*out = NULL;
-	if ((rc = yaml_load(&root, buf, len, path, has_comment, comment_line)))
+	if ((rc = yaml_load(&root, buf, len, path, comment)))
 		return rc;
 	r = xcalloc(1, sizeof(*r));
 	rc = load_record(r, root, &c);
@@ -471,7 +474,7 @@ int record_parse(struct record **out, const char *buf, size_t len, const char *p
 /* Keys whose values preg checked as numbers, dates or times: written plain. */
 static bool typed_key(const char *k)
 {
-	return !strcmp(k, "at") || !strcmp(k, "phase") || !strcmp(k, "until") || !strcmp(k, "next");
+	return !strcmp(k, "at") || !strcmp(k, "phase") || !strcmp(k, "force");
 }
 
 static void put_line(struct buf *out, const char *key, const char *v, bool text)
@@ -562,7 +565,7 @@ void record_write(struct buf *out, const struct record *r)
 {
 	char num[16];
 
-	put_line(out, "id", r->id, false);
+	put_line(out, "id", r->id, true);
 	put_line(out, "name", r->name, true);
 	put_line(out, "kind", r->kind, true);
 	put_line(out, "manager", r->manager, true);
@@ -761,16 +764,22 @@ static void json_kv(struct buf *out, const char *k, const char *v, bool *first)
 	json_str(out, v);
 }
 
-static void json_kvlist(struct buf *out, const struct kvlist *l)
+/* A list of pairs as a JSON object; in a history event (event true), the
+ * phase is a number and force a boolean. */
+static void json_kvlist(struct buf *out, const struct kvlist *l, bool event)
 {
 	bool first = true;
 
 	buf_addc(out, '{');
 	for (size_t i = 0; i < l->n; i++) {
-		if (!strcmp(l->v[i].k, "phase")) {
+		if (event && !strcmp(l->v[i].k, "phase")) {
 			buf_adds(out, first ? "" : ",");
 			first = false;
 			buf_addf(out, "\"phase\":%d", atoi(l->v[i].v));
+		} else if (event && !strcmp(l->v[i].k, "force")) {
+			buf_adds(out, first ? "" : ",");
+			first = false;
+			buf_addf(out, "\"force\":%s", strcmp(l->v[i].v, "true") ? "false" : "true");
 		} else {
 			json_kv(out, l->v[i].k, l->v[i].v, &first);
 		}
@@ -784,7 +793,7 @@ static void json_list(struct buf *out, const char *key, const struct kvlist *v, 
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			buf_addc(out, ',');
-		json_kvlist(out, &v[i]);
+		json_kvlist(out, &v[i], !strcmp(key, "history"));
 	}
 	buf_addc(out, ']');
 }
@@ -824,7 +833,7 @@ void record_json(struct buf *out, const struct record *r, const struct phases *p
 		json_str(out, r->tags[i]);
 	}
 	buf_adds(out, "],\"fields\":");
-	json_kvlist(out, &r->fields);
+	json_kvlist(out, &r->fields, false);
 	json_list(out, "contacts", r->contacts, r->ncontacts);
 	json_list(out, "history", r->history, r->nhistory);
 	json_list(out, "notes", r->notes, r->nnotes);

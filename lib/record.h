@@ -50,14 +50,15 @@ struct record {
 	struct kvlist *notes;   /* append-only, oldest first */
 	size_t nnotes;
 	struct ynode *extra;    /* unknown top-level keys, kept as they are: a map, or NULL */
+	int id_line, id_col;    /* where the id value stood in the text read, for messages */
 };
 
 /* Parse a record from buf. path names it in messages ("clients/ro/x.yaml").
- * *has_comment (may be NULL) tells whether the text holds a comment.
+ * comment (may be NULL) receives where the first comment is (line 0: none).
  * Returns 0 or PREG_EINVAL ("PATH:LINE:COL: message"); *out is the caller's,
  * freed with record_free. */
 int record_parse(struct record **out, const char *buf, size_t len, const char *path,
-		 bool *has_comment, int *comment_line);
+		 struct ypos *comment);
 
 /* Append the canonical YAML of r to out. */
 void record_write(struct buf *out, const struct record *r);

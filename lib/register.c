@@ -79,8 +79,8 @@ static int ioerr(const struct reg *r, const char *what, const char *path)
 	int e = errno;
 
 	if (e == EROFS || e == EACCES || e == EPERM)
-		return preg_error_set(PREG_EIO, "register '%s' is read-only (%s %s: %s)", r->workdir,
-				      what, path, strerror(e));
+		return preg_error_set(PREG_EIO, "register '%.*s' is read-only (%s: %s)",
+				      (int)strlen(r->workdir) - 1, r->workdir, path, strerror(e));
 	if (e == ENOSPC || e == EDQUOT || e == EFBIG)
 		return preg_error_set(PREG_EIO, "no space left for the register (%s %s: %s)", what,
 				      path, strerror(e));
@@ -96,8 +96,12 @@ static int gwrite_err(const struct reg *r, const char *what)
 
 	if (strstr(m, "No space left") || strstr(m, "File too large") || strstr(m, "Disk quota"))
 		return preg_error_set(PREG_EIO, "no space left for the register (%s: %s)", what, m);
+	if (e && e->klass == GIT_ERROR_INDEX && strstr(m, "locked"))
+		return preg_error_set(PREG_ERR, "%s: .git/index.lock exists (git or an editor is using the index)",
+				      what);
 	if (strstr(m, "Read-only file system") || strstr(m, "Permission denied"))
-		return preg_error_set(PREG_EIO, "register '%s' is read-only (%s: %s)", r->workdir, what, m);
+		return preg_error_set(PREG_EIO, "register '%.*s' is read-only (%s: %s)",
+				      (int)strlen(r->workdir) - 1, r->workdir, what, m);
 	return gerr(PREG_ERR, "%s", what);
 }
 
@@ -194,6 +198,17 @@ static int open_repo(struct reg **out, const char *dir)
 	r = xcalloc(1, sizeof(*r));
 	r->lockfd = -1;
 	rc = git_repository_open_ext(&r->repo, dir, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
+	if (rc == GIT_ENOTFOUND) {
+		/* libgit2 1.5 reports a repository it refuses for its owner
+		 * (git's safe.directory) as not found. */
+		char *dotgit = xasprintf("%s/.git", dir);
+		struct stat gs;
+		bool foreign = !stat(dotgit, &gs) && gs.st_uid != geteuid();
+
+		free(dotgit);
+		if (foreign)
+			rc = GIT_EOWNER;
+	}
 	if (rc == GIT_ENOTFOUND) {
 		rc = preg_error_set(PREG_ENOREG, "no register at '%s' (run 'preg init')", dir);
 		goto fail;
@@ -387,16 +402,15 @@ int reg_user(struct reg *r, const char **out)
 /* ---- reading ---- */
 
 static int parse_blob(struct reg *r, git_blob *b, const char *path, const char *id,
-		      struct record **out, bool *has_comment, int *comment_line)
+		      struct record **out, struct ypos *comment)
 {
 	int rc;
 
 	(void)r;
-	rc = record_parse(out, git_blob_rawcontent(b), (size_t)git_blob_rawsize(b), path, has_comment,
-			  comment_line);
+	rc = record_parse(out, git_blob_rawcontent(b), (size_t)git_blob_rawsize(b), path, comment);
 	if (!rc && strcmp((*out)->id, id)) {
-		preg_error_set(PREG_EINVAL, "%s:1:1: id '%s' does not match the file name", path,
-			       (*out)->id);
+		preg_error_set(PREG_EINVAL, "%s:%d:%d: id '%s' does not match the file name", path,
+			       (*out)->id_line, (*out)->id_col, (*out)->id);
 		record_free(*out);
 		*out = NULL;
 		return PREG_EINVAL;
@@ -421,7 +435,7 @@ int reg_read(struct reg *r, const char *id, struct record **out)
 		if (rc == PREG_ENOTFOUND)
 			rc = preg_error_set(PREG_ENOTFOUND, "client '%s' not found", id);
 		else if (!rc)
-			rc = parse_blob(r, b, path, id, out, NULL, NULL);
+			rc = parse_blob(r, b, path, id, out, NULL);
 	}
 	git_blob_free(b);
 	git_tree_free(tree);
@@ -497,7 +511,7 @@ int reg_each(struct reg *r, bool ids_only, reg_each_fn cb, void *arg)
 			if (git_blob_lookup(&b, r->repo, git_tree_entry_id(fe))) {
 				gerr(PREG_ERR, "cannot read %s", path);
 			} else {
-				parse_blob(r, b, path, id, &rec, NULL, NULL);
+				parse_blob(r, b, path, id, &rec, NULL);
 			}
 			rc = cb(arg, id, path, rec);
 			record_free(rec);
@@ -889,6 +903,11 @@ static void marker_clear(struct reg *r)
 	free(p);
 }
 
+static int64_t ns(const struct timespec *t)
+{
+	return (int64_t)t->tv_sec * 1000000000 + t->tv_nsec;
+}
+
 static void clear_own_locks(struct reg *r)
 {
 	char *m = xasprintf("%s%s", r->gitdir, MARKER);
@@ -900,8 +919,8 @@ static void clear_own_locks(struct reg *r)
 	locks[1] = branch ? xasprintf("%s%s.lock", r->gitdir, r->refname) : NULL;
 	if (!stat(m, &ms)) {
 		for (int i = 0; i < 2; i++)
-			if (locks[i] && !stat(locks[i], &ls) && ls.st_mtime <= ms.st_mtime + 5 &&
-			    ls.st_mtime >= ms.st_mtime - 1 && !unlink(locks[i]))
+			if (locks[i] && !stat(locks[i], &ls) && ns(&ls.st_mtim) >= ns(&ms.st_mtim) - 10000000 &&
+			    ns(&ls.st_mtim) - ns(&ms.st_mtim) < 1000000000 && !unlink(locks[i]))
 				preg_warn("removed %s left by an interrupted preg", locks[i] + strlen(r->gitdir));
 		unlink(m);
 	}
@@ -993,8 +1012,8 @@ int txn_read(struct txn *t, const char *id, struct record **out)
 {
 	git_blob *b = NULL;
 	char *path;
-	bool comment = false;
-	int rc, cline = 0;
+	struct ypos comment = { 0, 0 };
+	int rc;
 
 	*out = NULL;
 	if (!slug_valid(id))
@@ -1004,13 +1023,13 @@ int txn_read(struct txn *t, const char *id, struct record **out)
 	if (rc == PREG_ENOTFOUND)
 		rc = preg_error_set(PREG_ENOTFOUND, "client '%s' not found", id);
 	else if (!rc)
-		rc = parse_blob(t->reg, b, path, id, out, &comment, &cline);
-	if (!rc && comment && !(t->flags & REG_FORCE)) {
+		rc = parse_blob(t->reg, b, path, id, out, &comment);
+	if (!rc && comment.line && !(t->flags & REG_FORCE)) {
 		record_free(*out);
 		*out = NULL;
 		rc = preg_error_set(PREG_EINVAL,
-				    "%s:%d:1: the record holds a comment, which a rewrite would lose; move the text into 'remarks:' or use --force",
-				    path, cline);
+				    "%s:%d:%d: the record holds a comment, which a rewrite would lose; move the text into 'remarks:' or use --force",
+				    path, comment.line, comment.col);
 	}
 	git_blob_free(b);
 	free(path);
@@ -1320,8 +1339,11 @@ int reg_write(struct reg *r, unsigned flags, reg_mutate_fn fn, void *arg)
 		return rc;
 	clear_stale_ref_locks(r);
 	clear_own_locks(r);
-	if ((rc = heal_pending(r, false, &left)))
-		goto out;
+	/* What an earlier write left unfinished is finished first; when that
+	 * cannot be done now (git holds the index), this write goes on and
+	 * the journal stays for the next. */
+	if (heal_pending(r, false, &left))
+		preg_warn("%s", preg_error_msg());
 	for (int attempt = 0;; attempt++) {
 		git_reference *ref = NULL;
 
@@ -1391,8 +1413,13 @@ static int init_mutate(struct txn *t, void *arg)
 	const char *tmpl = arg, *text = phases_template(tmpl);
 	char summary[128];
 
-	if (t->tree && tree_blob(t->reg, t->tree, "preg.yaml", &(git_blob *){ NULL }, NULL) == 0)
-		return preg_error_set(PREG_EEXISTS, "a register already exists at '%s'", t->reg->workdir);
+	git_blob *b = NULL;
+
+	if (t->tree && tree_blob(t->reg, t->tree, "preg.yaml", &b, NULL) == 0) {
+		git_blob_free(b);
+		return preg_error_set(PREG_EEXISTS, "a register already exists at '%.*s'",
+				      (int)strlen(t->reg->workdir) - 1, t->reg->workdir);
+	}
 	txn_put_file(t, "preg.yaml", text, strlen(text));
 	txn_put_file(t, ".gitattributes", gitattributes, strlen(gitattributes));
 	snprintf(summary, sizeof(summary), "init: new register (template %s)", tmpl);

@@ -229,7 +229,7 @@ static bool keyset_has(struct keyset *ks, const struct ynode *m, struct ynode *k
 				return true;
 		return false;
 	}
-	if (!ks->slot || nkeys * 2 > ks->cap) {
+	if (!ks->slot || (nkeys + 1) * 2 > ks->cap) {
 		free(ks->slot);
 		ks->cap = 64;
 		while (ks->cap < nkeys * 4)
@@ -242,6 +242,8 @@ static bool keyset_has(struct keyset *ks, const struct ynode *m, struct ynode *k
 	     i = (i + 1) & (ks->cap - 1))
 		if (same_key(ks->slot[i], k))
 			return true;
+	/* Not there: it is about to join the map, so it joins the set too. */
+	keyset_insert(ks, k);
 	return false;
 }
 
@@ -313,10 +315,10 @@ bool ynode_is_null(const struct ynode *n)
  * libyaml's marks count characters (a BOM not included), so the scan counts
  * characters too. */
 static bool find_comment(const unsigned char *p, size_t n, const size_t *spans,
-			 size_t nspans, int *line)
+			 size_t nspans, struct ypos *pos)
 {
 	size_t ci = 0, s = 0;
-	int ln = 1;
+	int ln = 1, col = 1;
 	unsigned char prev = '\n';
 
 	for (size_t i = 0; i < n; i++) {
@@ -326,19 +328,23 @@ static bool find_comment(const unsigned char *p, size_t n, const size_t *spans,
 			s++;
 		if (p[i] == '#' && (prev == ' ' || prev == '\t' || prev == '\n' || prev == '\r') &&
 		    !(s < nspans && spans[2 * s] <= ci && ci < spans[2 * s + 1])) {
-			*line = ln;
+			pos->line = ln;
+			pos->col = col;
 			return true;
 		}
-		if (p[i] == '\n')
+		if (p[i] == '\n') {
 			ln++;
+			col = 0;
+		}
 		prev = p[i];
 		ci++;
+		col++;
 	}
 	return false;
 }
 
 int yaml_load(struct ynode **out, const char *buf, size_t len, const char *name,
-	      bool *has_comment, int *comment_line)
+	      struct ypos *comment)
 {
 	const unsigned char *text = (const unsigned char *)buf;
 	yaml_parser_t parser;
@@ -352,8 +358,8 @@ int yaml_load(struct ynode **out, const char *buf, size_t len, const char *name,
 	char shortkey[64];
 
 	*out = NULL;
-	if (has_comment)
-		*has_comment = false;
+	if (comment)
+		comment->line = comment->col = 0;
 	if (len > YAML_MAX_DOC) {
 		return preg_error_set(PREG_EINVAL, "%s:1:1: larger than 1 MiB (%zu bytes)",
 				      name, len);
@@ -420,7 +426,11 @@ int yaml_load(struct ynode **out, const char *buf, size_t len, const char *name,
 				goto out_ev;
 			}
 			if (tag) {
-				fail_at(name, line, col, "tag '%s' not allowed", (const char *)tag);
+				/* Say it as it was written: !!str, not its long form. */
+				const char *t = (const char *)tag;
+				bool core = !strncmp(t, "tag:yaml.org,2002:", 18);
+
+				fail_at(name, line, col, "tag '%s%s' not allowed", core ? "!!" : "", core ? t + 18 : t);
 				goto out_ev;
 			}
 			node = arena_alloc(&arena, sizeof(*node));
@@ -456,7 +466,7 @@ int yaml_load(struct ynode **out, const char *buf, size_t len, const char *name,
 				node->s[n] = '\0';
 				node->len = n;
 				node->plain = ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
-				if (has_comment) {
+				if (comment) {
 					spans = xgrow(spans, &spancap, 2 * nspans + 2, sizeof(*spans));
 					spans[2 * nspans] = ev.start_mark.index;
 					spans[2 * nspans + 1] = ev.end_mark.index;
@@ -522,19 +532,16 @@ int yaml_load(struct ynode **out, const char *buf, size_t len, const char *name,
 		}
 		yaml_event_delete(&ev);
 	}
+	if (root && root->type == YN_SCALAR && root->plain && root->len == 0)
+		root = NULL; /* "---" alone: an empty document */
 	if (!root) {
 		root = arena_alloc(&arena, sizeof(*root));
 		memset(root, 0, sizeof(*root));
 		root->type = YN_MAP;
 		root->line = root->col = 1;
 	}
-	if (has_comment) {
-		int cl = 0;
-
-		*has_comment = find_comment(text, len, spans, nspans, &cl);
-		if (comment_line)
-			*comment_line = cl;
-	}
+	if (comment)
+		find_comment(text, len, spans, nspans, comment);
 	root->arena = arena;
 	arena = NULL;
 	*out = root;
@@ -599,6 +606,9 @@ static bool plain_ok(const char *s, enum yctx ctx, bool text)
 	if (strchr("-?:,[]{}#&*!|>'\"%@`", p[0]))
 		return false;
 	if (p[n - 1] == ':')
+		return false;
+	/* Document markers, when a key starts a line. */
+	if (n >= 3 && (!strncmp(s, "---", 3) || !strncmp(s, "...", 3)))
 		return false;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = p[i];
@@ -725,6 +735,10 @@ void yaml_put_node(struct buf *out, const struct ynode *n, int indent)
 {
 	switch (n->type) {
 	case YN_SCALAR:
+		if (n->plain && n->len == 0) {
+			buf_addc(out, '\n'); /* "key:" with no value stays so */
+			return;
+		}
 		if (strchr(n->s, '\n')) {
 			yaml_put_text(out, n->s, indent);
 			return;

@@ -39,13 +39,17 @@ struct ynode {
 	bool owned;      /* allocated on its own (ynode_dup), not in an arena */
 };
 
+/* A place in a text: 1-based line and column; line 0 means none. */
+struct ypos {
+	int line, col;
+};
+
 /* Parse buf (len bytes) named name (for messages) into *out, which the caller
- * frees with ynode_free. *has_comment, when not NULL, tells whether the text
- * holds a comment (libyaml drops them, so a rewrite would lose them); its
- * line is *comment_line. An empty document gives an empty map.
- * Returns 0 or PREG_EINVAL. */
+ * frees with ynode_free. When comment is not NULL, it receives where the
+ * first comment is (line 0: none): libyaml drops comments, so a rewrite would
+ * lose them. An empty document gives an empty map. Returns 0 or PREG_EINVAL. */
 int yaml_load(struct ynode **out, const char *buf, size_t len, const char *name,
-	      bool *has_comment, int *comment_line);
+	      struct ypos *comment);
 
 /* Free a tree: a loaded one (its root) or one made by ynode_dup. */
 void ynode_free(struct ynode *n);
