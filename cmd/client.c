@@ -37,7 +37,7 @@ static const struct option add_opts[] = {
 };
 
 static const char *const add_usage[] = {
-	"preg client add NAME [--id ID] [--manager M] [--phase P] [--kind K] [--tag T]... [--field K=V]... [--contact 'NAME <EMAIL>; ROLE; PHONE']... [--next DATE] [--action TEXT] [--remarks TEXT]",
+	"preg client add NAME [--id ID] [--manager M] [--phase P] [--kind external|internal] [--tag T]... [--field K=V]... [--contact 'NAME <EMAIL>; ROLE; PHONE']... [--next DATE] [--action TEXT] [--remarks TEXT]",
 	"",
 	"    --id ID              the id; default: derived from NAME",
 	"    --manager M          who manages the client; default: you",
@@ -80,18 +80,18 @@ static const struct option list_opts[] = {
 };
 
 static const char *const list_usage[] = {
-	"preg client list [--manager M] [--phase P] [--tag T] [--kind K] [--field K=V] [--stale] [--ended | --open] [--format table|tsv|json|id]",
+	"preg client list [--manager M] [--phase P] [--tag T]... [--kind external|internal] [--field K=V]... [--stale] [--ended | --open] [--format table|tsv|csv|json|id]",
 	"",
 	"    --manager M      clients of manager M",
 	"    --phase P        in phase P: a number, a key or a range (4-7)",
-	"    --tag T          with tag T",
+	"    --tag T          with tag T; repeat for clients with all of them",
 	"    --kind K         external or internal",
-	"    --field K=V      whose field K is V",
+	"    --field K=V      whose field K is V; repeat for all of them",
 	"    --stale          longer in their phase than its stale_after",
 	"    --ended          in an ending phase",
 	"    --open           not in an ending phase",
-	"    -f, --format F   table (default on a terminal), tsv (default otherwise), json, or",
-	"                     id (the ids alone, one per line)",
+	"    -f, --format F   table (default on a terminal), tsv (default otherwise), csv,",
+	"                     json, or id (the ids alone, one per line)",
 	NULL,
 };
 
@@ -322,7 +322,11 @@ static int client_show(int argc, char **argv, struct ctx *ctx)
 /* ---- list ---- */
 
 struct filter {
-	const char *manager, *tag, *kind, *field_key, *field_val;
+	const char *manager, *kind, *phase;
+	const char **tags;   /* all of them */
+	size_t ntags;
+	const char **fields; /* "K=V", all of them */
+	size_t nfields;
 	int phase_lo, phase_hi;
 	bool stale, ended, open;
 };
@@ -348,18 +352,23 @@ static bool match(const struct list_state *s, const struct record *r)
 		return false;
 	if (f->phase_lo && (r->phase < f->phase_lo || r->phase > f->phase_hi))
 		return false;
-	if (f->tag) {
+	for (size_t t = 0; t < f->ntags; t++) {
 		size_t i;
 
-		for (i = 0; i < r->ntags && strcmp(r->tags[i], f->tag); i++)
+		for (i = 0; i < r->ntags && strcmp(r->tags[i], f->tags[t]); i++)
 			;
 		if (i == r->ntags)
 			return false;
 	}
-	if (f->field_key) {
-		const char *v = kv_get(&r->fields, f->field_key);
+	for (size_t k = 0; k < f->nfields; k++) {
+		const char *eq = strchr(f->fields[k], '=');
+		size_t kl = (size_t)(eq - f->fields[k]);
+		bool hit = false;
 
-		if (!v || strcmp(v, f->field_val))
+		for (size_t i = 0; i < r->fields.n && !hit; i++)
+			hit = strlen(r->fields.v[i].k) == kl && !strncmp(r->fields.v[i].k, f->fields[k], kl) &&
+			      !strcmp(r->fields.v[i].v, eq + 1);
+		if (!hit)
 			return false;
 	}
 	if (f->stale && !record_is_stale(r, s->ph, s->day))
@@ -384,12 +393,16 @@ static int list_cb(void *arg, const char *id, const char *path, struct record *r
 		s->bad++;
 		return 0;
 	}
-	if (s->ids) {
+	if (s->ids && !r) {
 		buf_addf(&s->out, "%s\n", id);
 		goto flush;
 	}
 	if (!match(s, r))
 		return 0;
+	if (s->ids) {
+		buf_addf(&s->out, "%s\n", id);
+		goto flush;
+	}
 	p = phases_get(s->ph, r->phase);
 	snprintf(phase, sizeof(phase), "%d", r->phase);
 	snprintf(days, sizeof(days), "%d", record_days_in_phase(r, s->day));
@@ -436,72 +449,88 @@ static int client_list(int argc, char **argv, struct ctx *ctx)
 		{ "stale", COL_BOOL }, { "due", COL_BOOL },
 	};
 	struct list_state s;
+	bool filtered;
 	int c, code, rc;
 
 	memset(&s, 0, sizeof(s));
-	s.ph = reg_phases(ctx->reg);
 	s.w.fmt = stdout_tty() ? FMT_TABLE : FMT_TSV;
 	while ((c = next_opt(argc, argv, "hf:", ctx, &code)) != -1) {
 		switch (c) {
 		case 'M': s.f.manager = optarg; break;
-		case 't': s.f.tag = optarg; break;
+		case 't': push(&s.f.tags, &s.f.ntags, optarg); break;
 		case 's': s.f.stale = true; break;
 		case 'e': s.f.ended = true; break;
 		case 'o': s.f.open = true; break;
 		case 'k':
-			if (strcmp(optarg, "external") && strcmp(optarg, "internal"))
-				return usage_error(ctx, "invalid kind '%s' (external or internal)", optarg);
+			if (strcmp(optarg, "external") && strcmp(optarg, "internal")) {
+				rc = usage_error(ctx, "invalid kind '%s' (external or internal)", optarg);
+				goto out;
+			}
 			s.f.kind = optarg;
 			break;
-		case 'p':
-			if (phases_range(s.ph, optarg, &s.f.phase_lo, &s.f.phase_hi))
-				return usage_error(ctx, "%s", preg_error_msg());
+		case 'p': s.f.phase = optarg; break;
+		case 'F':
+			if (!strchr(optarg, '=') || optarg[0] == '=') {
+				rc = usage_error(ctx, "--field takes KEY=VALUE");
+				goto out;
+			}
+			push(&s.f.fields, &s.f.nfields, optarg);
 			break;
-		case 'F': {
-			char *eq = strchr(optarg, '=');
-
-			if (!eq || eq == optarg)
-				return usage_error(ctx, "--field takes KEY=VALUE");
-			*eq = '\0';
-			s.f.field_key = optarg;
-			s.f.field_val = eq + 1;
-			break;
-		}
 		case 'f':
-			if (!strcmp(optarg, "id"))
+			if (!strcmp(optarg, "id")) {
 				s.ids = true;
-			else if (fmt_parse(&s.w.fmt, optarg))
-				return usage_error(ctx, "unknown format '%s' (table, tsv, json or id)", optarg);
+			} else if (fmt_parse(&s.w.fmt, optarg)) {
+				rc = usage_error(ctx, "unknown format '%s' (table, tsv, csv, json or id)", optarg);
+				goto out;
+			}
 			break;
 		}
 	}
+	rc = code;
 	if (code >= 0)
-		return code;
-	if (optind < argc)
-		return usage_error(ctx, "unexpected argument '%s'", argv[optind]);
-	if (s.f.ended && s.f.open)
-		return usage_error(ctx, "--ended and --open exclude each other");
-	if (today(&s.day))
-		return fail();
-	/* With filters, the ids need the records. */
-	if (s.ids && (s.f.manager || s.f.tag || s.f.kind || s.f.phase_lo || s.f.field_key || s.f.stale ||
-		      s.f.ended || s.f.open))
-		return usage_error(ctx, "--format id takes no filters");
+		goto out;
+	rc = EXIT_USAGE;
+	if (optind < argc) {
+		rc = usage_error(ctx, "unexpected argument '%s'", argv[optind]);
+		goto out;
+	}
+	if (s.f.ended && s.f.open) {
+		rc = usage_error(ctx, "--ended and --open exclude each other");
+		goto out;
+	}
+	/* The phases are the register's: known only now that it is open. */
+	s.ph = reg_phases(ctx->reg);
+	if (s.f.phase && phases_range(s.ph, s.f.phase, &s.f.phase_lo, &s.f.phase_hi)) {
+		rc = usage_error(ctx, "%s", preg_error_msg());
+		goto out;
+	}
+	if (today(&s.day)) {
+		rc = fail();
+		goto out;
+	}
 	s.w.cols = s.w.fmt == FMT_TABLE ? table_cols : cols;
 	s.w.ncols = s.w.fmt == FMT_TABLE ? sizeof(table_cols) / sizeof(*table_cols)
 					 : sizeof(cols) / sizeof(*cols);
 	s.w.color = s.w.fmt == FMT_TABLE && want_color(ctx);
 	s.w.color_col = 3;
+	/* Ids alone need no parsing, unless filters look into the records. */
+	filtered = s.f.manager || s.f.ntags || s.f.kind || s.f.phase || s.f.nfields || s.f.stale ||
+		   s.f.ended || s.f.open;
 	if (!s.ids)
 		fmt_begin(&s.w, &s.out);
-	rc = reg_each(ctx->reg, s.ids, list_cb, &s);
+	rc = reg_each(ctx->reg, s.ids && !filtered, list_cb, &s);
 	if (!s.ids)
 		fmt_end(&s.w, &s.out);
 	flush_out(&s.out);
 	buf_release(&s.out);
 	if (rc < 0)
-		return fail();
-	return s.bad ? EXIT_FAIL : EXIT_OK;
+		rc = fail();
+	else
+		rc = s.bad ? EXIT_FAIL : EXIT_OK;
+out:
+	free(s.f.tags);
+	free(s.f.fields);
+	return rc;
 }
 
 /* ---- set ---- */
@@ -540,8 +569,11 @@ static int run_editor(const char *file)
 	if (pid < 0)
 		return preg_error_set(PREG_ERR, "cannot start the editor: %s", strerror(errno));
 	if (pid == 0) {
-		/* Like git: the editor value is a shell command line. */
-		execl("/bin/sh", "sh", "-c", "exec $0 \"$1\"", ed, file, (char *)NULL);
+		/* Like git: the editor value is a shell command line, run with
+		 * the file as its last argument. */
+		char *line = xasprintf("%s \"$@\"", ed);
+
+		execl("/bin/sh", "sh", "-c", line, ed, file, (char *)NULL);
 		_exit(127);
 	}
 	while (waitpid(pid, &st, 0) < 0)
@@ -552,16 +584,20 @@ static int run_editor(const char *file)
 	return 0;
 }
 
+/* Ask on the terminal (else on standard input) whether to edit again. */
 static bool ask_again(void)
 {
 	FILE *tty = fopen("/dev/tty", "r");
 	char line[16] = "";
 	FILE *in = tty ? tty : stdin;
+	bool typed = isatty(fileno(in));
 
 	fprintf(stderr, "Edit again? [Y/n] ");
 	fflush(stderr);
 	if (!fgets(line, sizeof(line), in))
 		line[0] = 'n';
+	if (!typed)
+		fputc('\n', stderr); /* the answer did not echo a line break */
 	if (tty)
 		fclose(tty);
 	return line[0] != 'n' && line[0] != 'N';
@@ -587,10 +623,11 @@ static int client_edit(int argc, char **argv, struct ctx *ctx)
 {
 	unsigned flags = 0;
 	struct record *r = NULL;
-	struct buf text = BUF_INIT;
+	struct buf base = BUF_INIT;
 	const char *tmpdir = getenv("TMPDIR");
 	char *file = NULL, *data = NULL;
-	bool changed = false;
+	bool changed = false, keep = false;
+	size_t len = 0;
 	int c, code, fd, rc = EXIT_FAIL;
 
 	while ((c = next_opt(argc, argv, "hf", ctx, &code)) != -1)
@@ -600,12 +637,13 @@ static int client_edit(int argc, char **argv, struct ctx *ctx)
 		return code;
 	if (argc - optind != 1)
 		return usage_error(ctx, argc - optind < 1 ? "client edit needs an id" : "too many arguments");
-	if (reg_read(ctx->reg, argv[optind], &r))
+	/* Refuse before the editor opens what a write would refuse after. */
+	if (reg_editable(ctx->reg, argv[optind], flags) || reg_read(ctx->reg, argv[optind], &r))
 		return fail();
-	record_write(&text, r);
+	record_write(&base, r);
 	file = xasprintf("%s/preg-%s-XXXXXX.yaml", tmpdir && *tmpdir ? tmpdir : "/tmp", r->id);
 	fd = mkstemps(file, 5);
-	if (fd < 0 || write(fd, text.p, text.len) != (ssize_t)text.len) {
+	if (fd < 0 || write(fd, base.p, base.len) != (ssize_t)base.len) {
 		preg_error_set(PREG_EIO, "cannot write %s: %s", file, strerror(errno));
 		if (fd >= 0)
 			close(fd);
@@ -614,35 +652,40 @@ static int client_edit(int argc, char **argv, struct ctx *ctx)
 	}
 	close(fd);
 	for (;;) {
-		size_t len = 0;
+		int erc = run_editor(file);
 
-		if (run_editor(file)) {
+		free(data);
+		data = slurp(file, &len);
+		/* Keep the text only when it holds something of the user's. */
+		keep = data && (len != base.len || memcmp(data, base.p, len));
+		if (erc) {
 			rc = fail();
 			break;
 		}
-		free(data);
-		if (!(data = slurp(file, &len))) {
+		if (!data) {
 			preg_error_set(PREG_EIO, "cannot read %s: %s", file, strerror(errno));
 			rc = fail();
 			break;
 		}
-		if (!ops_replace(ctx->reg, r->id, data, len, flags, &changed)) {
+		if (!ops_replace(ctx->reg, r->id, base.p, data, len, file, flags, &changed)) {
 			if (!changed)
 				fprintf(stderr, "preg: no changes\n");
-			unlink(file);
+			keep = false;
 			rc = EXIT_OK;
 			break;
 		}
 		rc = fail();
-		if (preg_error_code() != PREG_EINVAL || !ask_again()) {
-			fprintf(stderr, "preg: your text is kept in %s\n", file);
+		if (preg_error_code() != PREG_EINVAL || !ask_again())
 			break;
-		}
 	}
+	if (keep)
+		fprintf(stderr, "preg: your text is kept in %s\n", file);
+	else
+		unlink(file);
 out:
 	free(data);
 	free(file);
-	buf_release(&text);
+	buf_release(&base);
 	record_free(r);
 	return rc;
 }

@@ -44,7 +44,13 @@ static int cmd_init(int argc, char **argv, struct ctx *ctx)
 		free(dir);
 		return fail();
 	}
-	printf("created a register in %s (template %s)\n", dir, tmpl);
+	{
+		/* Name it as it is now that it exists: absolute. */
+		char *abs = realpath(dir, NULL);
+
+		printf("created a register in %s (template %s)\n", abs ? abs : dir, tmpl);
+		free(abs);
+	}
 	free(dir);
 	return EXIT_OK;
 }

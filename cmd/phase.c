@@ -18,9 +18,9 @@ static const struct option list_opts[] = {
 };
 
 static const char *const list_usage[] = {
-	"preg phase list [--format table|tsv|json]",
+	"preg phase list [--format table|tsv|csv|json]",
 	"",
-	"    -f, --format F   table (default on a terminal), tsv (default otherwise) or json",
+	"    -f, --format F   table (default on a terminal), tsv (default otherwise), csv or json",
 	NULL,
 };
 
@@ -76,7 +76,7 @@ static int phase_list(int argc, char **argv, struct ctx *ctx)
 		{ "stale_after", COL_TEXT }, { "reversible", COL_BOOL }, { "ending", COL_BOOL },
 		{ "requires", COL_TEXT },
 	};
-	const struct phases *ph = reg_phases(ctx->reg);
+	const struct phases *ph;
 	struct fmt_writer w = { 0 };
 	struct buf out = BUF_INIT;
 	int c, code;
@@ -89,6 +89,7 @@ static int phase_list(int argc, char **argv, struct ctx *ctx)
 		return code;
 	if (optind < argc)
 		return usage_error(ctx, "too many arguments");
+	ph = reg_phases(ctx->reg);
 	w.cols = cols;
 	w.ncols = sizeof(cols) / sizeof(*cols);
 	w.color = w.fmt == FMT_TABLE && want_color(ctx);

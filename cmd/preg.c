@@ -179,6 +179,10 @@ int main(int argc, char **argv)
 			ctx.color_mode = COLOR_NEVER;
 		} else if (!strcmp(a, "--color=auto")) {
 			ctx.color_mode = COLOR_AUTO;
+		} else if (!strncmp(a, "--color=", 8)) {
+			fprintf(stderr, "preg: invalid --color value '%s' (auto, always or never)\n%s", a + 8,
+				top_usage);
+			return EXIT_USAGE;
 		} else if (!strcmp(a, "--version")) {
 			printf("preg %s\n", PREG_VERSION);
 			return EXIT_OK;

@@ -70,7 +70,9 @@ int show_help(const struct ctx *ctx)
 		if (opts)
 			printf("%s\n", c->usage[i]);
 	}
-	printf("\nSee 'man preg-%s' for the details.\n", ctx->group ? ctx->group : c->name);
+	/* help lives in preg(1); every other command has its page. */
+	printf("\nSee 'man preg%s%s' for the details.\n", strcmp(c->name, "help") || ctx->group ? "-" : "",
+	       ctx->group ? ctx->group : strcmp(c->name, "help") ? c->name : "");
 	return EXIT_OK;
 }
 

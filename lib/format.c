@@ -17,10 +17,12 @@ int fmt_parse(enum fmt *out, const char *s)
 		*out = FMT_TABLE;
 	else if (!strcmp(s, "tsv"))
 		*out = FMT_TSV;
+	else if (!strcmp(s, "csv"))
+		*out = FMT_CSV;
 	else if (!strcmp(s, "json"))
 		*out = FMT_JSON;
 	else
-		return preg_error_set(PREG_EINVAL, "unknown format '%s' (table, tsv or json)", s);
+		return preg_error_set(PREG_EINVAL, "unknown format '%s' (table, tsv, csv or json)", s);
 	return 0;
 }
 
@@ -130,6 +132,35 @@ static void tsv_cell(struct buf *out, const char *s)
 	}
 }
 
+/* RFC 4180: quoted when it holds a comma, a quote or a line break; CRLF
+ * ends records. */
+static void csv_cell(struct buf *out, const char *s)
+{
+	if (!s)
+		return;
+	if (!strpbrk(s, ",\"\r\n")) {
+		buf_adds(out, s);
+		return;
+	}
+	buf_addc(out, '"');
+	for (; *s; s++) {
+		if (*s == '"')
+			buf_addc(out, '"');
+		buf_addc(out, *s);
+	}
+	buf_addc(out, '"');
+}
+
+static void csv_row(struct buf *out, const struct fmt_writer *w, const char *const *cells)
+{
+	for (size_t i = 0; i < w->ncols; i++) {
+		if (i)
+			buf_addc(out, ',');
+		csv_cell(out, cells ? cells[i] : w->cols[i].name);
+	}
+	buf_adds(out, "\r\n");
+}
+
 void fmt_begin(struct fmt_writer *w, struct buf *out)
 {
 	w->nrows = 0;
@@ -143,6 +174,8 @@ void fmt_begin(struct fmt_writer *w, struct buf *out)
 			buf_adds(out, w->cols[i].name);
 		}
 		buf_addc(out, '\n');
+	} else if (w->fmt == FMT_CSV) {
+		csv_row(out, w, NULL);
 	} else if (w->fmt == FMT_JSON) {
 		buf_addc(out, '[');
 	}
@@ -157,6 +190,8 @@ void fmt_row(struct fmt_writer *w, struct buf *out, const char *const *cells, co
 			tsv_cell(out, cells[i]);
 		}
 		buf_addc(out, '\n');
+	} else if (w->fmt == FMT_CSV) {
+		csv_row(out, w, cells);
 	} else if (w->fmt == FMT_JSON) {
 		buf_adds(out, w->nrows ? ",\n{" : "\n{");
 		for (size_t i = 0; i < w->ncols; i++) {
@@ -195,7 +230,7 @@ void fmt_end(struct fmt_writer *w, struct buf *out)
 		buf_adds(out, w->nrows ? "\n]\n" : "]\n");
 		return;
 	}
-	if (w->fmt == FMT_TSV)
+	if (w->fmt == FMT_TSV || w->fmt == FMT_CSV)
 		return;
 	width = xcalloc(w->ncols, sizeof(*width));
 	for (size_t i = 0; i < w->ncols; i++)
@@ -232,6 +267,9 @@ void fmt_end(struct fmt_writer *w, struct buf *out)
 				for (size_t k = 0; k < pad; k++)
 					buf_addc(&line, ' ');
 		}
+		/* No trailing blanks where the last columns are empty. */
+		while (line.len && line.p[line.len - 1] == ' ')
+			line.len--;
 		buf_add(out, line.p, line.len);
 		buf_addc(out, '\n');
 		buf_release(&line);

@@ -1,6 +1,6 @@
 /*
  * format: the writers behind every listing: an aligned table for a
- * terminal, tab-separated values for scripts, JSON. Rows go in one at a
+ * terminal, tab-separated values for scripts, CSV (RFC 4180), JSON. Rows go in one at a
  * time; tsv and json stream them out, the table keeps them to align the
  * columns. The writers append to a struct buf; cmd/ flushes it.
  */
@@ -12,7 +12,7 @@
 
 #include "buf.h"
 
-enum fmt { FMT_TABLE, FMT_TSV, FMT_JSON };
+enum fmt { FMT_TABLE, FMT_TSV, FMT_CSV, FMT_JSON };
 
 enum col_type {
 	COL_TEXT,
@@ -38,7 +38,7 @@ struct fmt_writer {
 	int color_col;              /* the column painted in the row's colour, or -1 */
 };
 
-/* Parse "table", "tsv" or "json". 0 or PREG_EINVAL. */
+/* Parse "table", "tsv", "csv" or "json". 0 or PREG_EINVAL. */
 int fmt_parse(enum fmt *out, const char *s);
 
 void fmt_begin(struct fmt_writer *w, struct buf *out);

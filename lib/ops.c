@@ -435,7 +435,7 @@ static int note_mutate(struct txn *t, void *arg)
 	char summary[256];
 	int rc, ok = 0;
 
-	if (!*o->text)
+	if (!o->text[strspn(o->text, " \t\n")])
 		return preg_error_set(PREG_EINVAL, "empty note");
 	if (check_text("a note", o->text))
 		return PREG_EINVAL;
@@ -595,8 +595,9 @@ int ops_set(struct reg *r, const char *id, char *const *assign, size_t n, unsign
 /* ---- edit ---- */
 
 struct replace_args {
-	const char *id, *yaml;
+	const char *id, *base, *yaml, *name;
 	size_t len;
+	unsigned flags;
 	bool *changed;
 };
 
@@ -625,16 +626,30 @@ static int replace_mutate(struct txn *t, void *arg)
 	const struct phases *ph = reg_phases(txn_reg(t));
 	struct record *old = NULL, *rec = NULL;
 	struct buf before = BUF_INIT, after = BUF_INIT;
-	char *path = record_path(a->id), summary[256];
+	struct ypos comment;
+	char summary[256];
 	const char *fixed = NULL;
 	int rc;
 
 	*a->changed = false;
 	if ((rc = txn_read(t, a->id, &old)))
 		goto out;
-	if ((rc = record_parse(&rec, a->yaml, a->len, path, NULL)))
+	record_write(&before, old);
+	if (strcmp(before.p, a->base)) {
+		rc = preg_error_set(PREG_EMODIFIED,
+				    "client '%s' changed while you were editing it; run 'preg client edit %s' again",
+				    a->id, a->id);
+		goto out;
+	}
+	if ((rc = record_parse(&rec, a->yaml, a->len, a->name, &comment)))
 		goto out;
 	rc = PREG_EINVAL;
+	if (comment.line && !(a->flags & REG_FORCE)) {
+		preg_error_set(PREG_EINVAL,
+			       "%s:%d:%d: a comment would be lost: a record keeps no comments; move the text into 'remarks:' (or use --force to drop it)",
+			       a->name, comment.line, comment.col);
+		goto out;
+	}
 	if (strcmp(rec->id, old->id))
 		fixed = "id";
 	else if (rec->phase != old->phase)
@@ -665,7 +680,6 @@ static int replace_mutate(struct txn *t, void *arg)
 		record_add_event(rec, txn_now(t), txn_user(t),
 				 (const char *const[]){ "manager", rec->manager }, 2);
 	}
-	record_write(&before, old);
 	record_write(&after, rec);
 	rc = 0;
 	if (before.len == after.len && !memcmp(before.p, after.p, before.len))
@@ -675,7 +689,6 @@ static int replace_mutate(struct txn *t, void *arg)
 	snprintf(summary, sizeof(summary), "edit: %s", a->id);
 	txn_message(t, summary, a->id, "edit", NULL);
 out:
-	free(path);
 	buf_release(&before);
 	buf_release(&after);
 	record_free(old);
@@ -683,9 +696,10 @@ out:
 	return rc;
 }
 
-int ops_replace(struct reg *r, const char *id, const char *yaml, size_t len, unsigned flags, bool *changed)
+int ops_replace(struct reg *r, const char *id, const char *base, const char *yaml, size_t len,
+		const char *name, unsigned flags, bool *changed)
 {
-	struct replace_args a = { id, yaml, len, changed };
+	struct replace_args a = { id, base, yaml, name, len, flags, changed };
 
 	return reg_write(r, flags, replace_mutate, &a);
 }

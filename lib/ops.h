@@ -54,11 +54,14 @@ int ops_note(struct reg *r, struct note_opts *o);
 int ops_set(struct reg *r, const char *id, char *const *assign, size_t n, unsigned flags,
 	    bool *changed);
 
-/* Replace a record with edited YAML (client edit). id, phase, phase_since,
- * created, history and notes may not change; a manager change is recorded
- * in history. *changed tells whether anything changed. */
-int ops_replace(struct reg *r, const char *id, const char *yaml, size_t len, unsigned flags,
-		bool *changed);
+/* Replace a record with edited YAML (client edit). base is the record's
+ * text when the edit began: if the record changed since, PREG_EMODIFIED.
+ * name names the edited text in messages (NAME:LINE:COL). id, phase,
+ * phase_since, created, history and notes may not change; a manager change
+ * is recorded in history; a comment is refused unless flags has REG_FORCE.
+ * *changed tells whether anything changed (no commit when not). */
+int ops_replace(struct reg *r, const char *id, const char *base, const char *yaml, size_t len,
+		const char *name, unsigned flags, bool *changed);
 
 int ops_remove(struct reg *r, const char *id);
 

@@ -327,8 +327,8 @@ static int load_phases(struct reg *r, git_tree *tree)
 
 	if (rc == PREG_ENOTFOUND)
 		return preg_error_set(PREG_ENOREG,
-				      "'%s' is a git repository but not a register (no preg.yaml; run 'preg init')",
-				      r->workdir);
+				      "'%.*s' is a git repository but not a register (no preg.yaml; run 'preg init')",
+				      (int)strlen(r->workdir) - 1, r->workdir);
 	if (rc)
 		return rc;
 	rc = phases_load(&r->phases, git_blob_rawcontent(b), (size_t)git_blob_rawsize(b), "preg.yaml");
@@ -459,6 +459,21 @@ bool reg_exists(struct reg *r, const char *id)
 	return found;
 }
 
+/* Order tree entries by the id they name: the name without ".yaml". */
+static int cmp_entry_id(const void *a, const void *b)
+{
+	const char *x = git_tree_entry_name(*(const git_tree_entry *const *)a);
+	const char *y = git_tree_entry_name(*(const git_tree_entry *const *)b);
+	size_t lx = strcspn(x, "."), ly = strcspn(y, ".");
+	int c = strncmp(x, y, lx < ly ? lx : ly);
+
+	if (c)
+		return c;
+	if (lx != ly)
+		return lx < ly ? -1 : 1;
+	return strcmp(x, y);
+}
+
 int reg_each(struct reg *r, bool ids_only, reg_each_fn cb, void *arg)
 {
 	git_oid oid;
@@ -485,8 +500,15 @@ int reg_each(struct reg *r, bool ids_only, reg_each_fn cb, void *arg)
 			rc = gerr(PREG_ERR, "cannot read clients/%s/", git_tree_entry_name(se));
 			break;
 		}
-		for (size_t j = 0; j < git_tree_entrycount(shard) && !rc; j++) {
-			const git_tree_entry *fe = git_tree_entry_byindex(shard, j);
+		size_t ne = git_tree_entrycount(shard);
+		const git_tree_entry **ents = xmalloc((ne + 1) * sizeof(*ents));
+
+		/* Git sorts "acme-2.yaml" before "acme.yaml"; people expect ids. */
+		for (size_t j = 0; j < ne; j++)
+			ents[j] = git_tree_entry_byindex(shard, j);
+		qsort(ents, ne, sizeof(*ents), cmp_entry_id);
+		for (size_t j = 0; j < ne && !rc; j++) {
+			const git_tree_entry *fe = ents[j];
 			char path[256];
 			char *id;
 			struct record *rec = NULL;
@@ -518,6 +540,7 @@ int reg_each(struct reg *r, bool ids_only, reg_each_fn cb, void *arg)
 			git_blob_free(b);
 			free(id);
 		}
+		free(ents);
 		git_tree_free(shard);
 	}
 out:
@@ -662,54 +685,70 @@ static int mkdirs_for(const char *path)
 	return rc;
 }
 
-/* Replace a work-tree file: a temporary file beside it, fsync, rename, fsync
- * the directory. Readers see the old file or the new one, never half. */
-static int write_file_atomic(struct reg *r, const char *rel, const char *data, size_t len)
+/* Write data to a new file tmp and fsync it. */
+static int write_tmp(struct reg *r, const char *rel, const char *tmp, const char *data, size_t len)
 {
-	char *path = xasprintf("%s%s", r->workdir, rel);
-	/* The temporary file lives in the git directory, so a crash leaves
-	 * nothing in the work tree; heal sweeps it. */
-	char *tmp = xasprintf("%spreg-tmp-%ld", r->gitdir, (long)getpid());
-	char *slash;
-	int fd = -1, rc = 0;
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 	size_t off = 0;
 
-	if (mkdirs_for(path)) {
-		rc = ioerr(r, "create the directory of", rel);
-		goto out;
-	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-	if (fd < 0) {
-		rc = ioerr(r, "write", rel);
-		goto out;
-	}
+	if (fd < 0)
+		return ioerr(r, "write", rel);
 	while (off < len) {
 		ssize_t n = write(fd, data + off, len - off);
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			rc = ioerr(r, "write", rel);
-			goto out;
+			int rc = ioerr(r, "write", rel);
+
+			close(fd);
+			return rc;
 		}
 		off += (size_t)n;
 	}
 	if (fsync(fd)) {
-		rc = ioerr(r, "write", rel);
-		goto out;
+		int rc = ioerr(r, "write", rel);
+
+		close(fd);
+		return rc;
 	}
 	close(fd);
-	fd = -1;
-	if (rename(tmp, path)) {
-		rc = ioerr(r, "replace", rel);
+	return 0;
+}
+
+/* Replace a work-tree file: a temporary file, fsync, rename, fsync the
+ * directory. Readers see the old file or the new one, never half. The
+ * temporary file lives in the git directory, so a crash leaves nothing in
+ * the work tree (the next write sweeps it); where the git directory is on
+ * another file system, it goes beside the file instead. */
+static int write_file_atomic(struct reg *r, const char *rel, const char *data, size_t len)
+{
+	char *path = xasprintf("%s%s", r->workdir, rel);
+	char *tmp = xasprintf("%spreg-tmp-%ld", r->gitdir, (long)getpid());
+	int rc;
+
+	if (mkdirs_for(path)) {
+		rc = ioerr(r, "create the directory of", rel);
 		goto out;
 	}
-	slash = strrchr(path, '/');
-	*slash = '\0';
-	fsync_dir(path);
+	rc = write_tmp(r, rel, tmp, data, len);
+	if (!rc && rename(tmp, path)) {
+		if (errno == EXDEV) {
+			unlink(tmp);
+			free(tmp);
+			tmp = xasprintf("%s.preg-%ld.tmp", path, (long)getpid());
+			rc = write_tmp(r, rel, tmp, data, len);
+			if (!rc && rename(tmp, path))
+				rc = ioerr(r, "replace", rel);
+		} else {
+			rc = ioerr(r, "replace", rel);
+		}
+	}
+	if (!rc) {
+		*strrchr(path, '/') = '\0';
+		fsync_dir(path);
+	}
 out:
-	if (fd >= 0)
-		close(fd);
 	if (rc)
 		unlink(tmp);
 	free(tmp);
@@ -1165,17 +1204,17 @@ static int make_signature(struct reg *r, const struct ptime *now, git_signature 
 }
 
 /* SPEC §7 step 4: refuse when the work-tree file differs from the tip. */
-static int check_clean(struct txn *t, const struct edit *e)
+static int path_clean(struct reg *r, git_tree *tree, const char *path)
 {
 	git_oid head, wt;
 	git_blob *b = NULL;
 	int hrc, wrc;
 
-	hrc = tree_blob(t->reg, t->tree, e->path, &b, &head);
+	hrc = tree_blob(r, tree, path, &b, &head);
 	git_blob_free(b);
 	if (hrc && hrc != PREG_ENOTFOUND)
 		return hrc;
-	wrc = hash_workfile(t->reg, e->path, &wt);
+	wrc = hash_workfile(r, path, &wt);
 	if (wrc && wrc != PREG_ENOTFOUND)
 		return wrc;
 	if (hrc == PREG_ENOTFOUND && wrc == PREG_ENOTFOUND)
@@ -1184,7 +1223,37 @@ static int check_clean(struct txn *t, const struct edit *e)
 		return 0;
 	return preg_error_set(PREG_EDIRTY,
 			      "%s has uncommitted changes; commit or discard them first (git diff -- %s)",
-			      e->path, e->path);
+			      path, path);
+}
+
+static int check_clean(struct txn *t, const struct edit *e)
+{
+	return path_clean(t->reg, t->tree, e->path);
+}
+
+int reg_editable(struct reg *r, const char *id, unsigned flags)
+{
+	struct txn t;
+	struct record *rec = NULL;
+	char *path;
+	int rc;
+
+	memset(&t, 0, sizeof(t));
+	t.reg = r;
+	t.flags = flags;
+	rc = tip_tree(r, &t.tip, &t.tree);
+	if (rc == PREG_ENOTFOUND)
+		rc = preg_error_set(PREG_ENOTFOUND, "client '%s' not found", id);
+	if (rc)
+		return rc;
+	if (!(rc = txn_read(&t, id, &rec))) {
+		path = record_path(id);
+		rc = path_clean(r, t.tree, path);
+		free(path);
+	}
+	record_free(rec);
+	git_tree_free(t.tree);
+	return rc;
 }
 
 /* Build the commit of t on its tip. */
@@ -1377,7 +1446,17 @@ int reg_write(struct reg *r, unsigned flags, reg_mutate_fn fn, void *arg)
 			continue;
 		}
 		if (rc) {
-			rc = gwrite_err(r, "cannot move the branch");
+			char *jp = pending_path(r);
+
+			/* Not committed: the journal has nothing to heal. */
+			unlink(jp);
+			free(jp);
+			if (rc == GIT_ELOCKED)
+				rc = preg_error_set(PREG_EBUSY,
+						    "the branch is locked by another git process (.git/%s.lock); try again, or remove that file if no git is running",
+						    r->refname);
+			else
+				rc = gwrite_err(r, "cannot move the branch");
 			goto out;
 		}
 		break;
@@ -1484,13 +1563,13 @@ int reg_init(const char *dir, const char *tmpl)
 				rc = gerr(PREG_ERR, "cannot create a register at '%s'", dir);
 			goto out;
 		}
-		/* Index version 4 compresses paths: at 100,000 clients it is
-		 * the main cost of a write. */
-		if (git_repository_index(&idx, repo) || git_index_set_version(idx, 4) ||
-		    git_index_write(idx)) {
-			rc = gerr(PREG_ERR, "cannot write the index");
-			goto out;
-		}
+	}
+	/* Index version 4 compresses paths: at 100,000 clients the index is
+	 * the main cost of a write. Set for a new repository and an old one. */
+	if (!idx && !git_repository_index(&idx, repo) && git_index_version(idx) < 4 &&
+	    (git_index_set_version(idx, 4) || git_index_write(idx))) {
+		rc = gerr(PREG_ERR, "cannot write the index");
+		goto out;
 	}
 	git_repository_free(repo);
 	repo = NULL;
@@ -1532,6 +1611,15 @@ int reg_doctor(struct reg *r, int *problems)
 		return rc;
 	clear_stale_ref_locks(r);
 	clear_own_locks(r);
+	lockp = xasprintf("%sindex.lock", r->gitdir);
+	if (!stat(lockp, &st)) {
+		/* Repairs need the index; with git holding it, only report. */
+		free(lockp);
+		preg_warn("left alone: .git/index.lock exists (git or an editor may be running; remove it if none is)");
+		left++;
+		goto report;
+	}
+	free(lockp);
 	if ((rc = heal_pending(r, true, &left)))
 		goto out;
 	/* Everything else behind the tip, not just what the journal named. */
@@ -1549,9 +1637,11 @@ int reg_doctor(struct reg *r, int *problems)
 	}
 	if (n && (rc = heal(r, paths, n, true, &left)))
 		goto out;
-	lockp = xasprintf("%sindex.lock", r->gitdir);
+report:
+	lockp = xasprintf("%s%s.lock", r->gitdir, r->refname);
 	if (!stat(lockp, &st)) {
-		preg_warn("left alone: .git/index.lock exists (git or an editor may be running; remove it if none is)");
+		preg_warn("left alone: .git/%s.lock exists (a git process is updating the branch; writes wait for it)",
+			  r->refname);
 		left++;
 	}
 	free(lockp);

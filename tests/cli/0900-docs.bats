@@ -1,0 +1,474 @@
+#!/usr/bin/env bats
+# 0900-docs: the binary, its man pages and its completions agree.
+#
+# Every command and verb is found by walking "preg --list-cmds" and
+# "preg GROUP --list-cmds", never from a list kept here. For each one: -h
+# works; its synopsis (the first usage line) is in its man page as mandoc
+# renders it; every long option it has (--list-opts) is documented in the
+# page (in the verb's own section, for a group's page); the bash completion
+# offers the command and its options. The pages are lint-clean, and
+# preg-register(5) names every key the record writer writes.
+#
+# Needs mandoc (rendering and lint); zsh and fish are used when installed.
+
+load helper
+
+ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
+MAN=$ROOT/man
+COMP=$ROOT/completions
+
+setup() {
+	common_setup
+	command -v mandoc >/dev/null || {
+		echo "mandoc is not installed (apt-get install mandoc)"
+		return 1
+	}
+}
+
+# Every command path, one per line: "init", "client add", ... A command is
+# a group when "preg CMD --list-cmds" answers with its verbs.
+cmd_paths() {
+	local c v verbs
+	for c in $(preg --list-cmds); do
+		if verbs=$(preg "$c" --list-cmds 2>/dev/null) && [ -n "$verbs" ]; then
+			for v in $verbs; do
+				echo "$c $v"
+			done
+		else
+			echo "$c"
+		fi
+	done
+}
+
+# The man page of a command path: a group's verbs are in preg-GROUP(1),
+# help is in preg(1), any other command has preg-NAME(1).
+page_of() {
+	set -- $1
+	if [ $# -eq 2 ]; then
+		echo "$MAN/preg-$1.1"
+	elif [ "$1" = help ]; then
+		echo "$MAN/preg.1"
+	else
+		echo "$MAN/preg-$1.1"
+	fi
+}
+
+# A page as text (mandoc, without the overstrike of bold and underline).
+render() {
+	mandoc -T utf8 "$1" 2>/dev/null | sed 's/.\x08//g'
+}
+
+# Whitespace normalised: every run of blanks and newlines is one space.
+squeeze() {
+	tr -s ' \t\n' '   ' | sed 's/^ //; s/ $//'
+}
+
+# The part of a rendered page that documents a command path: for a verb of
+# a group, its own subsection (titled "preg GROUP VERB"); else the page.
+section_of() {
+	local path=$1 page
+	page=$(page_of "$path")
+	set -- $path
+	if [ $# -eq 2 ]; then
+		render "$page" | awk -v h="   preg $path" '
+			$0 == h { on = 1; next }
+			on && (/^   [^ ]/ || /^[A-Z]/) { exit }
+			on'
+	else
+		render "$page"
+	fi
+}
+
+# The synopsis of a command path: its usage line without "usage: ".
+synopsis() {
+	preg $1 -h | sed -n '1s/^usage: //p'
+}
+
+# The operand names of a synopsis after the command path $2: "ID PHASE".
+operands() {
+	local syn=$1 n
+	n=$(($(echo "$2" | wc -w) + 1))
+	echo "$syn" | sed -E 's/\[-[^][]*\](\.\.\.)?//g; s/[][]//g; s/\.\.\.//g' |
+		tr ' ' '\n' | grep . | tail -n +$((n + 1))
+}
+
+# The candidates the bash completion offers for a command line, one per
+# line; the arguments are the words, the last one the word completed. The
+# completion function is the one that the file registers for preg.
+bash_complete() {
+	(
+		set +eu
+		# shellcheck source=/dev/null
+		source "$COMP/preg.bash" || exit 1
+		fn=$(complete -p preg 2>/dev/null | sed -nE 's/.*-F ([^ ]+) .*/\1/p')
+		[ -n "$fn" ] || { echo "preg.bash registers no completion function for preg" >&2; exit 1; }
+		COMP_WORDS=("$@")
+		COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+		COMP_LINE="$*"
+		COMP_POINT=${#COMP_LINE}
+		COMPREPLY=()
+		"$fn" preg "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
+		printf '%s\n' "${COMPREPLY[@]}"
+	)
+}
+
+# A register at $R with two clients.
+two_clients() {
+	new_register
+	preg -C "$R" client add Romashka >/dev/null
+	preg -C "$R" client add Vasilek >/dev/null
+}
+
+@test "the binary lists commands, and groups list verbs" {
+	run cmd_paths
+	[ "$status" -eq 0 ]
+	[ -n "$output" ]
+	# At least one group: the walk goes two levels deep.
+	echo "$output" | grep -q ' '
+}
+
+@test "every command and verb answers -h and --help with its usage on stdout" {
+	local path bad=0
+	while read -r path; do
+		for h in -h --help; do
+			run preg $path $h
+			if [ "$status" -ne 0 ]; then
+				echo "preg $path $h: exit $status"
+				bad=1
+			elif [[ ${lines[0]} != "usage: preg $path"* ]]; then
+				echo "preg $path $h: first line is not 'usage: preg $path ...': ${lines[0]}"
+				bad=1
+			fi
+		done
+	done < <(cmd_paths)
+	[ "$bad" -eq 0 ]
+}
+
+@test "every command and verb has a man page" {
+	local path bad=0
+	while read -r path; do
+		if [ ! -f "$(page_of "$path")" ]; then
+			echo "preg $path: no $(page_of "$path")"
+			bad=1
+		fi
+	done < <(cmd_paths)
+	[ "$bad" -eq 0 ]
+}
+
+@test "every synopsis is in its man page, as mandoc renders it" {
+	local path syn page bad=0
+	while read -r path; do
+		syn=$(synopsis "$path" | squeeze)
+		if [ -z "$syn" ]; then
+			echo "preg $path: no usage line"
+			bad=1
+			continue
+		fi
+		page=$(render "$(page_of "$path")" | squeeze)
+		if [[ $page != *"$syn"* ]]; then
+			echo "preg $path: synopsis not in $(basename "$(page_of "$path")"):"
+			echo "  $syn"
+			bad=1
+		fi
+	done < <(cmd_paths)
+	[ "$bad" -eq 0 ]
+}
+
+@test "every long option is documented in its man page" {
+	local path opt text bad=0
+	while read -r path; do
+		text=$(section_of "$path")
+		if [ -z "$text" ]; then
+			echo "preg $path: no section 'preg $path' in $(basename "$(page_of "$path")")"
+			bad=1
+			continue
+		fi
+		for opt in $(preg $path --list-opts); do
+			[ "$opt" = --help ] && continue
+			if ! echo "$text" | grep -qE -- "(^|[^a-z-])$opt([^a-z-]|\$)"; then
+				echo "preg $path: $opt is not documented in $(basename "$(page_of "$path")")"
+				bad=1
+			fi
+		done
+	done < <(cmd_paths)
+	[ "$bad" -eq 0 ]
+}
+
+@test "the global options are documented in preg(1)" {
+	local opt text bad=0
+	text=$(render "$MAN/preg.1")
+	for opt in $(preg --help | head -n 1 | grep -oE -- '\[-(-[a-z][a-z-]*|[A-Za-z])' | sed 's/^\[//'); do
+		if ! echo "$text" | grep -qE -- "(^|[^a-z-])$opt([^a-z-]|\$)"; then
+			echo "$opt is not documented in preg(1)"
+			bad=1
+		fi
+	done
+	[ "$bad" -eq 0 ]
+}
+
+@test "the man pages are clean under mandoc -T lint" {
+	local page out bad=0
+	for page in "$MAN"/*.[1-9]; do
+		# Pages not installed yet, and mandoc's own database, are no fault
+		# of the page.
+		out=$(mandoc -T lint "$page" 2>&1 | grep -v -e 'referenced manual not found' -e 'mandoc.db' || true)
+		if [ -n "$out" ]; then
+			echo "$out"
+			bad=1
+		fi
+	done
+	[ "$bad" -eq 0 ]
+}
+
+@test "every man page has the sections a reader looks for" {
+	local page sec want bad=0
+	for page in "$MAN"/*.[1-9]; do
+		want="NAME SYNOPSIS DESCRIPTION EXAMPLES SEE_ALSO"
+		# EXIT STATUS is for commands (mdoc(7)), not for file formats.
+		[[ $page == *.1 ]] && want="$want EXIT_STATUS"
+		for sec in $want; do
+			if ! grep -q "^\.Sh ${sec//_/ }\$" "$page"; then
+				echo "$(basename "$page"): no ${sec//_/ } section"
+				bad=1
+			fi
+		done
+	done
+	[ "$bad" -eq 0 ]
+}
+
+@test "preg(1) names every environment variable the code reads" {
+	local var text bad=0
+	text=$(render "$MAN/preg.1" | sed -n '/^ENVIRONMENT/,/^[A-Z]/p')
+	for var in $(cat "$ROOT"/lib/*.c "$ROOT"/cmd/*.c | grep -oE 'getenv\("[A-Z_]+"\)' | sed -E 's/getenv\("(.*)"\)/\1/' | sort -u); do
+		if ! echo "$text" | grep -qw -- "$var"; then
+			echo "$var is read by the code but not in preg(1) ENVIRONMENT"
+			bad=1
+		fi
+	done
+	[ "$bad" -eq 0 ]
+}
+
+@test "preg-register(5) names every key the record writer writes" {
+	local key text bad=0 keys
+	text=$(render "$MAN/preg-register.5")
+	# The keys of a record the binary wrote, with every option set, an
+	# ending phase (end_reason) and a hold (set by client edit).
+	new_register
+	preg -C "$R" client add 'Every Key' --id every --manager ivanov --phase 2 --kind internal \
+		--tag a --field cargo=steel --contact 'Ann <ann@example.com>; boss; 123' \
+		--next 2026-11-10 --action call --remarks 'some remarks' >/dev/null
+	preg -C "$R" note every 'a note' --channel call >/dev/null
+	preg -C "$R" phase set every 4 -m moved >/dev/null
+	preg -C "$R" phase set every 2 --force -m back >/dev/null
+	preg -C "$R" phase set every ended --reason 'a reason' >/dev/null
+	printf '#!/bin/sh\nsed -i "s/^created:/hold_until: 2026-12-01\\nhold_reason: holiday\\ncreated:/" "$1"\n' \
+		>"$BATS_TEST_TMPDIR/ed"
+	chmod +x "$BATS_TEST_TMPDIR/ed"
+	EDITOR=$BATS_TEST_TMPDIR/ed preg -C "$R" client edit every </dev/null
+	run preg -C "$R" client show every --format yaml
+	[ "$status" -eq 0 ]
+	keys=$(echo "$output" | sed -nE 's/^([a-z_]+):.*/\1/p'
+		echo "$output" | grep -oE '(^ *- |[{,] *)[a-z_]+:' | grep -oE '[a-z_]+')
+	# And every key the writer names in lib/record.c, in case the binary
+	# could not set one above.
+	keys="$keys
+$(grep -oE 'put_line\(out, "[a-z_]+"' "$ROOT/lib/record.c" | grep -oE '"[a-z_]+"' | tr -d '"')
+$(grep -oE 'buf_adds\(out, "[a-z_]+:' "$ROOT/lib/record.c" | grep -oE '"[a-z_]+' | tr -d '"')
+$(sed -nE 's/.*_order\[\] = \{(.*)/\1/p' "$ROOT/lib/record.c" | grep -oE '"[a-z_]+"' | tr -d '"')"
+	for key in $(echo "$keys" | sort -u); do
+		if ! echo "$text" | grep -qw -- "$key"; then
+			echo "record key '$key' is not in preg-register(5)"
+			bad=1
+		fi
+	done
+	# The record above did get the keys that only some paths write.
+	for key in end_reason hold_until hold_reason force reason note channel email; do
+		echo "$keys" | grep -qx "$key" || { echo "test record lacks '$key'"; bad=1; }
+	done
+	[ "$bad" -eq 0 ]
+}
+
+@test "preg-register(5) names every preg.yaml setting" {
+	local key text bad=0
+	text=$(render "$MAN/preg-register.5")
+	new_register
+	for key in $(sed -nE 's/^ *(- )?([a-z_]+):.*/\2/p' "$R/preg.yaml" | sort -u) \
+		$(preg -C "$R" phase list --format tsv | head -n 1) \
+		$(grep -oE 'strcmp\((k->s|k|kk->s), "[a-z_]+"\)' "$ROOT/lib/phases.c" | grep -oE '"[a-z_]+"' | tr -d '"'); do
+		if ! echo "$text" | grep -qw -- "$key"; then
+			echo "preg.yaml key '$key' is not in preg-register(5)"
+			bad=1
+		fi
+	done
+	[ "$bad" -eq 0 ]
+}
+
+@test "the columns of the listings are documented" {
+	local col text bad=0
+	two_clients
+	text=$(render "$MAN/preg-client.1")
+	for col in $(preg -C "$R" client list --format tsv | head -n 1); do
+		echo "$text" | grep -qw -- "$col" || { echo "client list column '$col' not in preg-client(1)"; bad=1; }
+	done
+	text=$(render "$MAN/preg-phase.1")
+	for col in $(preg -C "$R" phase list --format tsv | head -n 1); do
+		echo "$text" | grep -qw -- "$col" || { echo "phase list column '$col' not in preg-phase(1)"; bad=1; }
+	done
+	[ "$bad" -eq 0 ]
+}
+
+@test "bash completion offers every command and verb" {
+	local c v out bad=0
+	out=$(bash_complete preg '')
+	for c in $(preg --list-cmds); do
+		echo "$out" | grep -qx -- "$c" || { echo "preg <TAB> does not offer $c"; bad=1; }
+		verbs=$(preg "$c" --list-cmds 2>/dev/null) || continue
+		vout=$(bash_complete preg "$c" '')
+		for v in $verbs; do
+			echo "$vout" | grep -qx -- "$v" || { echo "preg $c <TAB> does not offer $v"; bad=1; }
+		done
+	done
+	[ "$bad" -eq 0 ]
+}
+
+@test "bash completion offers every long option of every command and verb" {
+	local path opt out bad=0
+	while read -r path; do
+		out=$(bash_complete preg $path --)
+		for opt in $(preg $path --list-opts); do
+			echo "$out" | grep -qx -- "$opt" || { echo "preg $path --<TAB> does not offer $opt"; bad=1; }
+		done
+	done < <(cmd_paths)
+	[ "$bad" -eq 0 ]
+}
+
+@test "bash completion completes the global options and their values" {
+	run bash_complete preg -
+	[ "$status" -eq 0 ]
+	echo "$output" | grep -qx -- -C
+	echo "$output" | grep -qx -- --version
+	run bash_complete preg --color=
+	[ "$(echo "$output" | sort | tr '\n' ' ')" = "always auto never " ]
+	# As bash splits it at "=".
+	run bash_complete preg --color = al
+	[ "$output" = always ]
+	mkdir "$BATS_TEST_TMPDIR/somedir"
+	run bash_complete preg -C "$BATS_TEST_TMPDIR/some"
+	[ "$output" = "$BATS_TEST_TMPDIR/somedir" ]
+}
+
+@test "bash completion offers the values an option lists in its usage" {
+	local path syn opt vals out v bad=0
+	while read -r path; do
+		syn=$(synopsis "$path")
+		# "--format table|tsv|json", "--template freight|sales|blank"...
+		for opt in $(echo "$syn" | grep -oE -- '--[a-z-]+ [a-z]+(\|[a-z]+)+' | cut -d ' ' -f 1); do
+			vals=$(echo "$syn" | grep -oE -- "$opt [a-z]+(\\|[a-z]+)+" | cut -d ' ' -f 2 | tr '|' ' ')
+			out=$(bash_complete preg $path "$opt" '')
+			for v in $vals; do
+				echo "$out" | grep -qx -- "$v" || { echo "preg $path $opt <TAB> does not offer $v"; bad=1; }
+			done
+		done
+	done < <(cmd_paths)
+	# --kind K: the kinds the record allows.
+	out=$(bash_complete preg client add --kind '')
+	[ "$(echo "$out" | sort | tr '\n' ' ')" = "external internal " ] || { echo "--kind offers: $out"; bad=1; }
+	[ "$bad" -eq 0 ]
+}
+
+@test "bash completion offers client ids where a verb takes an ID, with -C" {
+	local path n=0 bad=0 out
+	two_clients
+	while read -r path; do
+		[ "$(operands "$(synopsis "$path")" "$path" | head -n 1)" = ID ] || continue
+		n=$((n + 1))
+		out=$(bash_complete preg -C "$R" $path '')
+		if [ "$(echo "$out" | tr '\n' ' ')" != "romashka vasilek " ]; then
+			echo "preg -C R $path <TAB> offers: $out"
+			bad=1
+		fi
+	done < <(cmd_paths)
+	[ "$n" -gt 0 ]
+	# The default register is not the one given with -C.
+	run bash_complete preg client show ''
+	[ -z "$output" ]
+	[ "$bad" -eq 0 ]
+}
+
+@test "bash completion offers phase keys for a PHASE operand and --phase" {
+	local path n=0 bad=0 out keys
+	two_clients
+	keys=$(preg -C "$R" phase list --format tsv | tail -n +2 | cut -f 2 | tr '\n' ' ')
+	while read -r path; do
+		operands "$(synopsis "$path")" "$path" | grep -qx PHASE || continue
+		n=$((n + 1))
+		out=$(bash_complete preg -C "$R" $path romashka '')
+		[ "$(echo "$out" | tr '\n' ' ')" = "$keys" ] || { echo "preg $path ID <TAB> offers: $out"; bad=1; }
+		out=$(bash_complete preg -C "$R" $path romashka con)
+		[ "$out" = contract ] || { echo "preg $path ID con<TAB> offers: $out"; bad=1; }
+	done < <(cmd_paths)
+	[ "$n" -gt 0 ]
+	out=$(bash_complete preg -C "$R" client list --phase '')
+	[ "$(echo "$out" | tr '\n' ' ')" = "$keys" ] || { echo "client list --phase <TAB> offers: $out"; bad=1; }
+	[ "$bad" -eq 0 ]
+}
+
+@test "the zsh and fish completions ask the binary instead of listing commands" {
+	local f name bad=0
+	for f in "$COMP/_preg" "$COMP/preg.fish"; do
+		[ -f "$f" ] || { echo "no $f"; bad=1; continue; }
+		grep -q -- '--list-cmds' "$f" || { echo "$(basename "$f") does not call --list-cmds"; bad=1; }
+		grep -q -- '--list-opts' "$f" || { echo "$(basename "$f") does not call --list-opts"; bad=1; }
+		for name in $(cmd_paths | tr ' ' '\n' | sort -u); do
+			# A quoted name, a case label, a zsh "name:description" spec.
+			if grep -nvE '^[[:space:]]*#' "$f" |
+				grep -E -- "(['\"]$name['\"]|(^|[^-a-z])$name\)|case $name\$|[( ]$name:[A-Za-z])"; then
+				echo "$(basename "$f") lists '$name' itself"
+				bad=1
+			fi
+		done
+	done
+	head -n 1 "$COMP/_preg" | grep -qx '#compdef preg' || { echo "_preg does not start with #compdef preg"; bad=1; }
+	[ "$bad" -eq 0 ]
+}
+
+@test "the zsh completion offers commands, verbs, options and ids" {
+	command -v zsh >/dev/null || skip "zsh is not installed"
+	two_clients
+	run zsh -f -c '
+		source "$1"; shift
+		comp() { words=("$@"); CURRENT=${#words}; _preg__candidates; print -rl -- $reply; }
+		comp "$@"' _ "$COMP/_preg" "$PREG" ''
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | tr '\n' ' ')" = "$(preg --list-cmds | tr '\n' ' ')" ]
+	local path out bad=0
+	while read -r path; do
+		out=$(zsh -f -c 'source "$1"; shift; words=("$@"); CURRENT=${#words}; _preg__candidates; print -rl -- $reply' \
+			_ "$COMP/_preg" "$PREG" $path -- || true)
+		[ "$out" = "$(preg $path --list-opts)" ] || { echo "zsh: preg $path -- offers: $out"; bad=1; }
+	done < <(cmd_paths)
+	out=$(zsh -f -c 'source "$1"; shift; words=("$@"); CURRENT=${#words}; _preg__candidates; print -rl -- $reply' \
+		_ "$COMP/_preg" "$PREG" -C "$R" client show '' || true)
+	[ "$(echo "$out" | tr '\n' ' ')" = "romashka vasilek " ] || { echo "zsh: client show offers: $out"; bad=1; }
+	[ "$bad" -eq 0 ]
+}
+
+@test "the fish completion offers commands, verbs, options and ids" {
+	command -v fish >/dev/null || skip "fish is not installed"
+	two_clients
+	local path out bad=0
+	out=$(fish --no-config -c 'source $argv[1]; __preg_candidates $argv[2..-1]' "$COMP/preg.fish" "$PREG" '' || true)
+	[ "$out" = "$(preg --list-cmds)" ] || { echo "fish: preg offers: $out"; bad=1; }
+	while read -r path; do
+		out=$(fish --no-config -c 'source $argv[1]; __preg_candidates $argv[2..-1]' "$COMP/preg.fish" "$PREG" $path -- || true)
+		[ "$out" = "$(preg $path --list-opts)" ] || { echo "fish: preg $path -- offers: $out"; bad=1; }
+	done < <(cmd_paths)
+	out=$(fish --no-config -c 'source $argv[1]; __preg_candidates $argv[2..-1]' "$COMP/preg.fish" "$PREG" -C "$R" note '' || true)
+	[ "$(echo "$out" | tr '\n' ' ')" = "romashka vasilek " ] || { echo "fish: note offers: $out"; bad=1; }
+	# Through fish itself, for the command named preg.
+	mkdir -p "$BATS_TEST_TMPDIR/bin"
+	ln -s "$PREG" "$BATS_TEST_TMPDIR/bin/preg"
+	out=$(PATH=$BATS_TEST_TMPDIR/bin:$PATH fish --no-config -c 'source $argv[1]; complete -C"preg phase "' "$COMP/preg.fish" || true)
+	[ "$(echo "$out" | cut -f 1 | sort)" = "$(preg phase --list-cmds | sort)" ] || { echo "fish: preg phase offers: $out"; bad=1; }
+	[ "$bad" -eq 0 ]
+}
