@@ -5,12 +5,6 @@
 load helper
 
 # same ACTUAL EXPECTED: string equality that shows both sides when they differ.
-same() {
-	[ "$1" = "$2" ] && return 0
-	printf -- '--- expected:\n%s\n--- actual:\n%s\n' "$2" "$1"
-	return 1
-}
-
 # The first 8 bytes of the index: the signature "DIRC" and the version.
 index_header() {
 	od -An -tx1 -N8 "$1/.git/index" | tr -s ' ' | sed 's/^ //; s/ $//'

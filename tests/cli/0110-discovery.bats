@@ -7,12 +7,6 @@
 
 load helper
 
-same() {
-	[ "$1" = "$2" ] && return 0
-	printf -- '--- expected:\n%s\n--- actual:\n%s\n' "$2" "$1"
-	return 1
-}
-
 # make_register DIR ID: a register at DIR holding one client ID.
 make_register() {
 	"$PREG" init "$1" >/dev/null

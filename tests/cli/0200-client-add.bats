@@ -5,12 +5,6 @@
 
 load helper
 
-same() {
-	[ "$1" = "$2" ] && return 0
-	printf -- '--- expected:\n%s\n--- actual:\n%s\n' "$2" "$1"
-	return 1
-}
-
 # One register made per file (init fsyncs), copied for each test.
 setup_file() {
 	BATS_TEST_TMPDIR=$BATS_FILE_TMPDIR common_setup

@@ -9,12 +9,6 @@
 
 load helper
 
-same() {
-	[ "$1" = "$2" ] && return 0
-	printf -- '--- expected:\n%s\n--- actual:\n%s\n' "$2" "$1"
-	return 1
-}
-
 T0=2026-10-01T09:12:00+05:00
 
 setup_file() {

@@ -12,12 +12,6 @@
 
 load helper
 
-same() {
-	[ "$1" = "$2" ] && return 0
-	printf -- '--- expected:\n%s\n--- actual:\n%s\n' "$2" "$1"
-	return 1
-}
-
 HEADER="id	name	kind	manager	phase	phase_key	phase_since	days_in_phase	next_contact	next_action	stale	due"
 ALPHA="alpha	Alpha Steel	external	ivanov	1	research	2026-10-01T09:12:00+05:00	32			true	false"
 BRAVO="bravo	Bravo	internal	petrov	4	request	2026-10-31T09:00:00+05:00	2			false	false"

@@ -6,12 +6,6 @@
 
 load helper
 
-same() {
-	[ "$1" = "$2" ] && return 0
-	printf -- '--- expected:\n%s\n--- actual:\n%s\n' "$2" "$1"
-	return 1
-}
-
 T0=2026-10-01T09:12:00+05:00
 F=clients/ac/acme.yaml
 

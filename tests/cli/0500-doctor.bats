@@ -9,12 +9,6 @@
 
 load helper
 
-same() {
-	[ "$1" = "$2" ] && return 0
-	printf -- '--- expected:\n%s\n--- actual:\n%s\n' "$2" "$1"
-	return 1
-}
-
 F=clients/ac/acme.yaml
 
 setup_file() {

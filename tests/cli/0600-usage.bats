@@ -5,12 +5,6 @@
 
 load helper
 
-same() {
-	[ "$1" = "$2" ] && return 0
-	printf -- '--- expected:\n%s\n--- actual:\n%s\n' "$2" "$1"
-	return 1
-}
-
 TOP_USAGE="usage: preg [-C DIR] [--color=auto|always|never] [--version] [--help] COMMAND [ARGS]"
 
 VERBS="init

@@ -27,6 +27,13 @@ common_setup() {
 	R="$BATS_TEST_TMPDIR/reg"
 }
 
+# same ACTUAL EXPECTED: equal, or show both.
+same() {
+	[ "$1" = "$2" ] && return 0
+	printf -- '--- expected:\n%s\n--- actual:\n%s\n' "$2" "$1"
+	return 1
+}
+
 # Run the binary under test.
 preg() {
 	"$PREG" "$@"

@@ -16,47 +16,22 @@
 #define T2 "2026-11-04T12:00:00+05:00"
 #define T3 "2026-11-05T13:00:00+05:00"
 
-static char root[PATH_MAX];
 static int serial;
 
 /* ---- helpers ---- */
 
-static int rm_cb(const char *p, const struct stat *st, int flag, struct FTW *f)
-{
-	(void)st;
-	(void)flag;
-	(void)f;
-	return remove(p);
-}
-
 static int group_setup(void **state)
 {
-	char p[PATH_MAX + 32];
-
 	(void)state;
-	snprintf(root, sizeof(root), "/tmp/preg-unit-ops-XXXXXX");
-	if (!mkdtemp(root))
+	if (unit_home_setup("ops"))
 		return -1;
-	snprintf(p, sizeof(p), "%s/home", root);
-	mkdir(p, 0777);
-	setenv("HOME", p, 1);
-	snprintf(p, sizeof(p), "%s/home/.config", root);
-	setenv("XDG_CONFIG_HOME", p, 1);
-	unsetenv("XDG_DATA_HOME");
-	unsetenv("PREG_DIR");
-	unsetenv("PREG_LOCK_TIMEOUT");
-	setenv("PREG_NO_GC", "1", 1);
-	setenv("GIT_AUTHOR_NAME", "Ivan Ivanov", 1);
-	setenv("GIT_AUTHOR_EMAIL", "ivanov@example.com", 1);
-	git_libgit2_init();
 	return 0;
 }
 
 static int group_teardown(void **state)
 {
 	(void)state;
-	git_libgit2_shutdown();
-	nftw(root, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
+	unit_home_teardown();
 	return 0;
 }
 
@@ -82,10 +57,10 @@ static void at(const char *now)
 static struct reg *new_reg_with(const char *yaml, char **dir)
 {
 	struct reg *r = NULL;
-	size_t n = strlen(root) + 32;
+	size_t n = strlen(unit_root()) + 32;
 	char *d = malloc(n);
 
-	snprintf(d, n, "%s/reg-%d", root, ++serial);
+	snprintf(d, n, "%s/reg-%d", unit_root(), ++serial);
 	if (reg_init(d, "freight"))
 		fail_msg("reg_init: %s", preg_error_msg());
 	if (yaml) {

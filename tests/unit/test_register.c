@@ -19,52 +19,24 @@
 #define NOW "2026-11-02T10:15:00+05:00"
 #define ROMASHKA "clients/ro/romashka.yaml"
 
-static char root[PATH_MAX];
 static int serial;
 
 /* ---- helpers ---- */
 
-static int rm_cb(const char *p, const struct stat *st, int flag, struct FTW *f)
-{
-	(void)st;
-	(void)flag;
-	(void)f;
-	return remove(p);
-}
-
 static int group_setup(void **state)
 {
-	char p[PATH_MAX + 32];
-
 	(void)state;
-	snprintf(root, sizeof(root), "/tmp/preg-unit-register-XXXXXX");
-	if (!mkdtemp(root))
+	if (unit_home_setup("register"))
 		return -1;
-	snprintf(p, sizeof(p), "%s/home", root);
-	mkdir(p, 0777);
-	setenv("HOME", p, 1);
-	snprintf(p, sizeof(p), "%s/home/.config", root);
-	setenv("XDG_CONFIG_HOME", p, 1);
-	unsetenv("XDG_DATA_HOME");
-	unsetenv("PREG_DIR");
-	unsetenv("PREG_LOCK_TIMEOUT");
-	unsetenv("GIT_DIR");
-	unsetenv("GIT_WORK_TREE");
-	unsetenv("GIT_INDEX_FILE");
 	setenv("PREG_NOW", NOW, 1);
 	setenv("PREG_USER", "ivanov", 1);
-	setenv("PREG_NO_GC", "1", 1);
-	setenv("GIT_AUTHOR_NAME", "Ivan Ivanov", 1);
-	setenv("GIT_AUTHOR_EMAIL", "ivanov@example.com", 1);
-	git_libgit2_init();
 	return 0;
 }
 
 static int group_teardown(void **state)
 {
 	(void)state;
-	git_libgit2_shutdown();
-	nftw(root, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
+	unit_home_teardown();
 	return 0;
 }
 
@@ -85,13 +57,13 @@ static int setup(void **state)
 	return 0;
 }
 
-/* A new directory name under root (not created). */
+/* A new directory name under the test root (not created). */
 static char *fresh(const char *what)
 {
-	size_t n = strlen(root) + strlen(what) + 32;
+	size_t n = strlen(unit_root()) + strlen(what) + 32;
 	char *p = malloc(n);
 
-	snprintf(p, n, "%s/%s-%d", root, what, ++serial);
+	snprintf(p, n, "%s/%s-%d", unit_root(), what, ++serial);
 	return p;
 }
 
@@ -387,9 +359,9 @@ static void test_locate(void **state)
 	}
 
 	/* Nothing else: HOME. */
-	assert_int_equal(chdir(root), 0);
+	assert_int_equal(chdir(unit_root()), 0);
 	assert_int_equal(reg_locate(&out, NULL, false), 0);
-	snprintf(want, sizeof(want), "%s/home/.local/share/preg", root);
+	snprintf(want, sizeof(want), "%s/home/.local/share/preg", unit_root());
 	assert_string_equal(out, want);
 	free(out);
 

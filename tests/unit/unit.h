@@ -11,9 +11,14 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <ftw.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+
+#include <git2.h>
 
 #include "err.h"
 
@@ -23,5 +28,59 @@
 	assert_int_equal((expr), (code)); \
 	assert_string_equal(preg_error_msg(), (msg)); \
 } while (0)
+
+/* ---- a temporary home for tests that make real registers ---- */
+
+/* The test's temporary directory (empty until unit_home_setup). */
+static inline char *unit_root(void)
+{
+	static char root[PATH_MAX];
+
+	return root;
+}
+
+static inline int unit_rm_cb(const char *p, const struct stat *st, int flag, struct FTW *f)
+{
+	(void)st;
+	(void)flag;
+	(void)f;
+	return remove(p);
+}
+
+/* Make /tmp/preg-unit-NAME-XXXXXX with a home in it, and an environment
+ * that no setting of the machine's user can reach: HOME and XDG there, the
+ * PREG_ and GIT_ variables that would redirect a register unset, git gc
+ * off, a fixed commit author. Returns 0, or -1 for cmocka's group setup. */
+static inline int unit_home_setup(const char *name)
+{
+	char *root = unit_root(), p[PATH_MAX + 32];
+
+	snprintf(root, PATH_MAX, "/tmp/preg-unit-%s-XXXXXX", name);
+	if (!mkdtemp(root))
+		return -1;
+	snprintf(p, sizeof(p), "%s/home", root);
+	mkdir(p, 0777);
+	setenv("HOME", p, 1);
+	snprintf(p, sizeof(p), "%s/home/.config", root);
+	setenv("XDG_CONFIG_HOME", p, 1);
+	unsetenv("XDG_DATA_HOME");
+	unsetenv("PREG_DIR");
+	unsetenv("PREG_LOCK_TIMEOUT");
+	unsetenv("GIT_DIR");
+	unsetenv("GIT_WORK_TREE");
+	unsetenv("GIT_INDEX_FILE");
+	setenv("PREG_NO_GC", "1", 1);
+	setenv("GIT_AUTHOR_NAME", "Ivan Ivanov", 1);
+	setenv("GIT_AUTHOR_EMAIL", "ivanov@example.com", 1);
+	git_libgit2_init();
+	return 0;
+}
+
+/* Remove the temporary directory. */
+static inline void unit_home_teardown(void)
+{
+	git_libgit2_shutdown();
+	nftw(unit_root(), unit_rm_cb, 16, FTW_DEPTH | FTW_PHYS);
+}
 
 #endif
