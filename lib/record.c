@@ -62,10 +62,33 @@ static void kvlist_copy(struct kvlist *dst, const struct kvlist *src)
 		kv_append_owned(dst, xstrdup(src->v[i].k), xstrdup(src->v[i].v));
 }
 
+/* The arrays of a lent record; its strings belong to its parse tree. */
+static void free_lent(struct record *r)
+{
+	free(r->tags);
+	free(r->fields.v);
+	for (size_t i = 0; i < r->ncontacts; i++)
+		free(r->contacts[i].v);
+	free(r->contacts);
+	for (size_t i = 0; i < r->nhistory; i++)
+		free(r->history[i].v);
+	free(r->history);
+	for (size_t i = 0; i < r->nnotes; i++)
+		free(r->notes[i].v);
+	free(r->notes);
+	ynode_free(r->extra);
+	ynode_free(r->lent);
+	free(r);
+}
+
 void record_free(struct record *r)
 {
 	if (!r)
 		return;
+	if (r->lent) {
+		free_lent(r);
+		return;
+	}
 	free(r->id);
 	free(r->name);
 	free(r->kind);
@@ -212,6 +235,7 @@ bool field_name_ok(const char *k)
 
 struct rctx {
 	const char *path;
+	bool lent; /* strings stay in the tree */
 };
 
 static int at(const struct rctx *c, const struct ynode *n, const char *fmt, const char *arg)
@@ -222,10 +246,11 @@ static int at(const struct rctx *c, const struct ynode *n, const char *fmt, cons
 	return preg_error_set(PREG_EINVAL, "%s:%d:%d: %s", c->path, n->line, n->col, msg);
 }
 
-/* A scalar's string, for the record to keep (the tree goes). */
-static char *steal(struct ynode *n)
+/* A scalar's string, for the record to keep: a copy, as the tree goes,
+ * unless the record is lent and keeps the tree. */
+static char *take(const struct rctx *c, struct ynode *n)
 {
-	return xstrndup(n->s, n->len);
+	return c->lent ? n->s : xstrndup(n->s, n->len);
 }
 
 static int want_scalar(const struct rctx *c, struct ynode *n, const char *key)
@@ -242,7 +267,7 @@ static int opt_text(const struct rctx *c, struct ynode *n, const char *key, char
 		return PREG_EINVAL;
 	if (ynode_is_null(n))
 		return 0;
-	*out = steal(n);
+	*out = take(c, n);
 	return 0;
 }
 
@@ -265,7 +290,7 @@ static int req_time(const struct rctx *c, struct ynode *n, const char *key, char
 		return PREG_EINVAL;
 	if (ptime_parse(&t, n->s))
 		return at(c, n, "%s", preg_error_msg());
-	*out = steal(n);
+	*out = take(c, n);
 	return 0;
 }
 
@@ -302,7 +327,7 @@ static int load_maps(const struct rctx *c, struct ynode *seq, const char *key,
 				return at(c, v, "'%s' must be a single value", k->s);
 			if (ynode_is_null(v))
 				continue;
-			kv_append_owned(l, steal(k), steal(v));
+			kv_append_owned(l, take(c, k), take(c, v));
 		}
 	}
 	return 0;
@@ -349,7 +374,7 @@ static int load_record(struct record *r, struct ynode *root, const struct rctx *
 			if (!(rc = want_scalar(c, v, key)) && !slug_valid(v->s))
 				return at(c, v, "invalid id '%s'", v->s);
 			if (!rc) {
-				r->id = steal(v);
+				r->id = take(c, v);
 				r->id_line = v->line;
 				r->id_col = v->col;
 			}
@@ -357,18 +382,18 @@ static int load_record(struct record *r, struct ynode *root, const struct rctx *
 			if (!(rc = want_scalar(c, v, key)) && !v->len)
 				return at(c, v, "%s", "empty name");
 			if (!rc)
-				r->name = steal(v);
+				r->name = take(c, v);
 		} else if (!strcmp(key, "kind")) {
 			if (!(rc = want_scalar(c, v, key)) && strcmp(v->s, "external") &&
 			    strcmp(v->s, "internal"))
 				return at(c, v, "invalid kind '%s' (external or internal)", v->s);
 			if (!rc)
-				r->kind = steal(v);
+				r->kind = take(c, v);
 		} else if (!strcmp(key, "manager")) {
 			if (!(rc = want_scalar(c, v, key)) && !handle_valid(v->s))
 				return at(c, v, "invalid manager '%s'", v->s);
 			if (!rc)
-				r->manager = steal(v);
+				r->manager = take(c, v);
 		} else if (!strcmp(key, "phase")) {
 			if (!(rc = want_scalar(c, v, key)) && parse_phase_number(v->s, &r->phase))
 				return at(c, v, "invalid phase '%s'", v->s);
@@ -397,7 +422,7 @@ static int load_record(struct record *r, struct ynode *root, const struct rctx *
 			for (size_t j = 0; j < v->n; j++) {
 				if (v->v[j]->type != YN_SCALAR || !v->v[j]->len)
 					return at(c, v->v[j], "%s", "a tag is a single word");
-				r->tags[r->ntags++] = steal(v->v[j]);
+				r->tags[r->ntags++] = take(c, v->v[j]);
 			}
 		} else if (!strcmp(key, "fields")) {
 			if (ynode_is_null(v))
@@ -413,7 +438,7 @@ static int load_record(struct record *r, struct ynode *root, const struct rctx *
 					return at(c, fv, "field '%s' must be a single value", fk->s);
 				if (ynode_is_null(fv))
 					continue;
-				kv_append_owned(&r->fields, steal(fk), steal(fv));
+				kv_append_owned(&r->fields, take(c, fk), take(c, fv));
 			}
 		} else if (!strcmp(key, "contacts")) {
 			rc = load_maps(c, v, key, &r->contacts, &r->ncontacts);
@@ -443,30 +468,44 @@ static int load_record(struct record *r, struct ynode *root, const struct rctx *
 		if (!ymap_get(root, required[i]) && !(r->extra && ymap_get(r->extra, required[i])))
 			return at(c, root, "missing '%s'", required[i]);
 	if (!r->kind)
-		r->kind = xstrdup("external");
+		r->kind = c->lent ? (char *)"external" : xstrdup("external");
 	return 0;
 }
 
-int record_parse(struct record **out, const char *buf, size_t len, const char *path,
-		 struct ypos *comment)
+static int parse(struct record **out, const char *buf, size_t len, const char *path,
+		 struct ypos *comment, bool lent)
 {
 	struct ynode *root = NULL;
 	struct record *r;
-	struct rctx c = { path };
+	struct rctx c = { path, lent };
 	int rc;
 
 	*out = NULL;
 	if ((rc = yaml_load(&root, buf, len, path, comment)))
 		return rc;
 	r = xcalloc(1, sizeof(*r));
+	if (lent)
+		r->lent = root;
 	rc = load_record(r, root, &c);
-	ynode_free(root);
+	if (!lent)
+		ynode_free(root);
 	if (rc) {
 		record_free(r);
 		return rc;
 	}
 	*out = r;
 	return 0;
+}
+
+int record_parse(struct record **out, const char *buf, size_t len, const char *path,
+		 struct ypos *comment)
+{
+	return parse(out, buf, len, path, comment, false);
+}
+
+int record_parse_lent(struct record **out, const char *buf, size_t len, const char *path)
+{
+	return parse(out, buf, len, path, NULL, true);
 }
 
 /* ---- writing ---- */

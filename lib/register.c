@@ -401,13 +401,16 @@ int reg_user(struct reg *r, const char **out)
 
 /* ---- reading ---- */
 
-static int parse_blob(struct reg *r, git_blob *b, const char *path, const char *id,
-		      struct record **out, struct ypos *comment)
+/* Parse a record's blob and check that its id is its file's. A lent record
+ * (for readers that only look) keeps its strings in the parse tree. */
+static int parse_blob(git_blob *b, const char *path, const char *id, struct record **out,
+		      struct ypos *comment, bool lent)
 {
+	const char *text = git_blob_rawcontent(b);
+	size_t len = (size_t)git_blob_rawsize(b);
 	int rc;
 
-	(void)r;
-	rc = record_parse(out, git_blob_rawcontent(b), (size_t)git_blob_rawsize(b), path, comment);
+	rc = lent ? record_parse_lent(out, text, len, path) : record_parse(out, text, len, path, comment);
 	if (!rc && strcmp((*out)->id, id)) {
 		preg_error_set(PREG_EINVAL, "%s:%d:%d: id '%s' does not match the file name", path,
 			       (*out)->id_line, (*out)->id_col, (*out)->id);
@@ -435,7 +438,7 @@ int reg_read(struct reg *r, const char *id, struct record **out)
 		if (rc == PREG_ENOTFOUND)
 			rc = preg_error_set(PREG_ENOTFOUND, "client '%s' not found", id);
 		else if (!rc)
-			rc = parse_blob(r, b, path, id, out, NULL);
+			rc = parse_blob(b, path, id, out, NULL, false);
 	}
 	git_blob_free(b);
 	git_tree_free(tree);
@@ -533,7 +536,7 @@ int reg_each(struct reg *r, bool ids_only, reg_each_fn cb, void *arg)
 			if (git_blob_lookup(&b, r->repo, git_tree_entry_id(fe))) {
 				gerr(PREG_ERR, "cannot read %s", path);
 			} else {
-				parse_blob(r, b, path, id, &rec, NULL);
+				parse_blob(b, path, id, &rec, NULL, true);
 			}
 			rc = cb(arg, id, path, rec);
 			record_free(rec);
@@ -1062,7 +1065,7 @@ int txn_read(struct txn *t, const char *id, struct record **out)
 	if (rc == PREG_ENOTFOUND)
 		rc = preg_error_set(PREG_ENOTFOUND, "client '%s' not found", id);
 	else if (!rc)
-		rc = parse_blob(t->reg, b, path, id, out, &comment);
+		rc = parse_blob(b, path, id, out, &comment, false);
 	if (!rc && comment.line && !(t->flags & REG_FORCE)) {
 		record_free(*out);
 		*out = NULL;
