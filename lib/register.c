@@ -583,14 +583,14 @@ static int lock_acquire(struct reg *r)
 
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
 	if (fd < 0) {
-		int rc = ioerr(r, "cannot create", path);
+		int rc = ioerr(r, "create", path);
 
 		free(path);
 		return rc;
 	}
 	while (flock(fd, LOCK_EX | LOCK_NB)) {
 		if (errno != EWOULDBLOCK && errno != EINTR) {
-			int rc = ioerr(r, "cannot lock", path);
+			int rc = ioerr(r, "lock", path);
 
 			close(fd);
 			free(path);
