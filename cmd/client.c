@@ -228,8 +228,12 @@ static void show_text(struct buf *out, const struct record *r, const struct phas
 			buf_addf(out, " %s", r->tags[i]);
 		buf_addc(out, '\n');
 	}
+	/* Free fields in a block of their own, so that a field named like a
+	 * label above cannot pass for it. */
+	if (r->fields.n)
+		buf_adds(out, "  fields:\n");
 	for (size_t i = 0; i < r->fields.n; i++)
-		buf_addf(out, "  %-13s %s\n", r->fields.v[i].k, r->fields.v[i].v);
+		buf_addf(out, "    %s: %s\n", r->fields.v[i].k, r->fields.v[i].v);
 	for (size_t i = 0; i < r->ncontacts; i++) {
 		const struct kvlist *c = &r->contacts[i];
 		const char *v;

@@ -105,7 +105,8 @@ json_get() {
   phase:        2 decision-maker (finding the decision maker), 13 days, since 2026-10-20T16:40:00+05:00
   created:      $T0
   tags:         china steel
-  cargo         steel pipes
+  fields:
+    cargo: steel pipes
   contact:      Ann Lee <ann@example.com>; buyer; +7 000
   remarks:
     Prefers e-mail.
