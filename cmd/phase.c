@@ -74,7 +74,7 @@ static int phase_list(int argc, char **argv, struct ctx *ctx)
 	static const struct fmt_col cols[] = {
 		{ "id", COL_NUMBER }, { "key", COL_TEXT }, { "name", COL_TEXT }, { "color", COL_TEXT },
 		{ "stale_after", COL_TEXT }, { "reversible", COL_BOOL }, { "ending", COL_BOOL },
-		{ "requires", COL_TEXT },
+		{ "requires", COL_LIST },
 	};
 	const struct phases *ph;
 	struct fmt_writer w = { 0 };

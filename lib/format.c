@@ -161,6 +161,23 @@ static void csv_row(struct buf *out, const struct fmt_writer *w, const char *con
 	buf_adds(out, "\r\n");
 }
 
+/* "a,b" as ["a","b"]. */
+static void json_list_cell(struct buf *out, const char *s)
+{
+	buf_addc(out, '[');
+	for (const char *p = s; *p;) {
+		size_t n = strcspn(p, ",");
+		char *item = xstrndup(p, n);
+
+		if (p != s)
+			buf_addc(out, ',');
+		json_str(out, item);
+		free(item);
+		p += n + (p[n] == ',');
+	}
+	buf_addc(out, ']');
+}
+
 void fmt_begin(struct fmt_writer *w, struct buf *out)
 {
 	w->nrows = 0;
@@ -199,10 +216,14 @@ void fmt_row(struct fmt_writer *w, struct buf *out, const char *const *cells, co
 				buf_addc(out, ',');
 			json_str(out, w->cols[i].name);
 			buf_addc(out, ':');
-			if (!cells[i])
+			if (!cells[i] && w->cols[i].type == COL_LIST)
+				buf_adds(out, "[]");
+			else if (!cells[i])
 				buf_adds(out, "null");
 			else if (w->cols[i].type == COL_NUMBER || w->cols[i].type == COL_BOOL)
 				buf_adds(out, cells[i]);
+			else if (w->cols[i].type == COL_LIST)
+				json_list_cell(out, cells[i]);
 			else
 				json_str(out, cells[i]);
 		}

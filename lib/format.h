@@ -19,6 +19,7 @@ enum col_type {
 	COL_NUMBER, /* written bare in JSON */
 	COL_BOOL,   /* "true"/"false", bare in JSON */
 	COL_WIDE,   /* text that the table cuts to 40 columns */
+	COL_LIST,   /* comma-separated items: an array in JSON */
 };
 
 struct fmt_col {

@@ -106,6 +106,10 @@ ended analysis
 	run --separate-stderr preg -C "$R" phase list --format tsv
 	[ "$status" -eq 0 ]
 	same "$(printf '%s\n' "${lines[2]}" | cut -f2,8)" "decision-maker	contacts,fields.direction"
+	# In JSON a list is an array, empty when nothing is required.
+	run --separate-stderr preg -C "$R" phase list --format json
+	same "$(python3 -c 'import json,sys; p=json.load(sys.stdin); print(p[1]["requires"], p[0]["requires"])' <<<"$output")" \
+		"['contacts', 'fields.direction'] []"
 }
 
 @test "phase list: bad format or arguments are usage errors" {
