@@ -61,9 +61,11 @@ check-asan:
 # Unit tests under valgrind (memcheck, leaks are errors).
 check-valgrind: units
 	@for t in $(UNIT_BIN); do \
-		CMOCKA_MESSAGE_OUTPUT=stdout valgrind -q --error-exitcode=1 --leak-check=full \
-			--errors-for-leak-kinds=definite $$t >/dev/null || { echo "valgrind: $$t"; exit 1; }; \
-	done; echo "valgrind: unit tests clean"
+		log=$(BUILD)/valgrind-$$(basename $$t).log; \
+		valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite \
+			--log-file=$$log $$t >/dev/null 2>&1 || { echo "valgrind: $$t failed"; cat $$log; exit 1; }; \
+		echo "valgrind: $$(basename $$t) clean"; \
+	done
 
 bench: $(PREG_BIN)
 	bench/run
