@@ -1023,29 +1023,64 @@ static int heal_pending(struct reg *r, bool verbose, int *left)
 	return rc;
 }
 
-static int write_pending(struct txn *t)
+/* Write the journal text atomically (tmp, fsync, rename). */
+static int journal_put(struct reg *r, const char *text, size_t len)
 {
-	struct reg *r = t->reg;
-	struct buf b = BUF_INIT;
 	char *jp = pending_path(r), *tmp = xasprintf("%s.tmp", jp);
 	int fd, rc = 0;
 
-	for (size_t i = 0; i < t->nedits; i++)
-		buf_addf(&b, "%s\n", t->edits[i].path);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-	if (fd < 0 || write(fd, b.p, b.len) != (ssize_t)b.len || fsync(fd)) {
+	if (fd < 0 || write(fd, text, len) != (ssize_t)len || fsync(fd))
 		rc = ioerr(r, "write", tmp);
-	}
 	if (fd >= 0)
 		close(fd);
 	if (!rc && rename(tmp, jp))
 		rc = ioerr(r, "write", jp);
 	if (rc)
 		unlink(tmp);
-	buf_release(&b);
 	free(tmp);
 	free(jp);
 	return rc;
+}
+
+/* Before the commit point, name the paths this write will touch in the
+ * journal, after those an earlier write left unhealed (when healing could
+ * not run, they must not be forgotten). *prev receives the journal as it
+ * was (NULL when there was none), to put back if the commit fails. */
+static int write_pending(struct txn *t, char **prev)
+{
+	struct reg *r = t->reg;
+	struct buf b = BUF_INIT;
+	char *jp = pending_path(r);
+	FILE *f = fopen(jp, "r");
+	int rc;
+
+	*prev = NULL;
+	if (f) {
+		char chunk[4096];
+		size_t n;
+
+		while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+			buf_add(&b, chunk, n);
+		fclose(f);
+		*prev = xstrndup(b.p ? b.p : "", b.len);
+	}
+	for (size_t i = 0; i < t->nedits; i++)
+		buf_addf(&b, "%s\n", t->edits[i].path);
+	rc = journal_put(r, b.p, b.len);
+	buf_release(&b);
+	free(jp);
+	return rc;
+}
+
+/* The commit did not happen: the journal goes back to what it was. */
+static void restore_pending(struct reg *r, const char *prev)
+{
+	char *jp = pending_path(r);
+
+	if (!prev || journal_put(r, prev, strlen(prev)))
+		unlink(jp);
+	free(jp);
 }
 
 /* ---- transactions ---- */
@@ -1396,6 +1431,7 @@ int reg_write(struct reg *r, unsigned flags, reg_mutate_fn fn, void *arg)
 {
 	struct txn t;
 	const char *user;
+	char *prev = NULL;
 	git_oid newc;
 	int rc, left = 0;
 
@@ -1433,7 +1469,8 @@ int reg_write(struct reg *r, unsigned flags, reg_mutate_fn fn, void *arg)
 				goto out;
 		if ((rc = build_commit(&t, &newc)))
 			goto out;
-		if ((rc = write_pending(&t)))
+		free(prev);
+		if ((rc = write_pending(&t, &prev)))
 			goto out;
 		/* The commit point: the branch moves only if nobody moved it. */
 		marker_set(r);
@@ -1444,16 +1481,13 @@ int reg_write(struct reg *r, unsigned flags, reg_mutate_fn fn, void *arg)
 			rc = git_reference_create(&ref, r->repo, r->refname, &newc, 0, t.msg.p);
 		git_reference_free(ref);
 		marker_clear(r);
+		if (rc)
+			restore_pending(r, prev); /* not committed: nothing new to heal */
 		if ((rc == GIT_EMODIFIED || rc == GIT_EEXISTS || rc == GIT_ELOCKED) && attempt < 20) {
 			usleep(1000u << (attempt < 6 ? attempt : 6));
 			continue;
 		}
 		if (rc) {
-			char *jp = pending_path(r);
-
-			/* Not committed: the journal has nothing to heal. */
-			unlink(jp);
-			free(jp);
 			if (rc == GIT_ELOCKED)
 				rc = preg_error_set(PREG_EBUSY,
 						    "the branch is locked by another git process (.git/%s.lock); try again, or remove that file if no git is running",
@@ -1468,6 +1502,11 @@ int reg_write(struct reg *r, unsigned flags, reg_mutate_fn fn, void *arg)
 		/* Committed: the change is safe; the next write finishes this. */
 		preg_warn("committed %.12s, but the work tree was not updated: %s; the next preg command or 'preg doctor' finishes it",
 			  git_oid_tostr_s(&newc), preg_error_msg());
+	} else if (prev) {
+		/* The journal also names what an earlier write left unhealed:
+		 * heal it all (this write's paths are up to date: no-ops). */
+		if (heal_pending(r, false, &left))
+			preg_warn("%s", preg_error_msg());
 	} else {
 		char *jp = pending_path(r);
 
@@ -1479,6 +1518,7 @@ int reg_write(struct reg *r, unsigned flags, reg_mutate_fn fn, void *arg)
 	lock_release(r);
 	maybe_gc(r);
 out:
+	free(prev);
 	txn_clear(&t);
 	lock_release(r);
 	return rc;

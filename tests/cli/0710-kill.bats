@@ -369,3 +369,28 @@ preg: error: clients/ac/acme.yaml has uncommitted changes; commit or discard the
 	[[ "$stderr" != *"removed index.lock"* ]]
 	rm "$R/.git/index.lock"
 }
+
+@test "writes while git holds index.lock: every unfinished path is healed once it is gone" {
+	new_register
+	preg -C "$R" client add Alpha >/dev/null
+	preg -C "$R" client add Beta >/dev/null
+	# Git (an editor on a commit message) holds the index: each write
+	# commits, but cannot update the index, and says so.
+	touch "$R/.git/index.lock"
+	run --separate-stderr preg -C "$R" note alpha "while locked 1"
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == "preg: warning: committed "*", but the work tree was not updated: "*"index.lock"* ]]
+	run --separate-stderr preg -C "$R" note beta "while locked 2"
+	[ "$status" -eq 0 ]
+	# Both paths wait in the journal: the second write did not forget the first.
+	grep -qx 'clients/al/alpha.yaml' "$R/.git/preg-pending"
+	grep -qx 'clients/be/beta.yaml' "$R/.git/preg-pending"
+	rm "$R/.git/index.lock"
+	# The next write heals both, and the register ends clean.
+	run --separate-stderr preg -C "$R" note alpha "after"
+	[ "$status" -eq 0 ]
+	same "$stderr" ""
+	assert_clean
+	[ ! -e "$R/.git/preg-pending" ]
+	assert_fsck
+}
