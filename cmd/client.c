@@ -20,6 +20,8 @@ static int client_list(int argc, char **argv, struct ctx *ctx);
 static int client_set(int argc, char **argv, struct ctx *ctx);
 static int client_edit(int argc, char **argv, struct ctx *ctx);
 static int client_rm(int argc, char **argv, struct ctx *ctx);
+static int client_hold(int argc, char **argv, struct ctx *ctx);
+static int client_unhold(int argc, char **argv, struct ctx *ctx);
 
 static const struct option add_opts[] = {
 	{ "id", required_argument, NULL, 'i' },
@@ -133,6 +135,31 @@ static const char *const rm_usage[] = {
 	NULL,
 };
 
+static const struct option hold_opts[] = {
+	{ "until", required_argument, NULL, 'u' },
+	{ "reason", required_argument, NULL, 'r' },
+	{ "help", no_argument, NULL, 'h' },
+	{ 0, 0, 0, 0 },
+};
+
+static const char *const hold_usage[] = {
+	"preg client hold ID --until DATE --reason TEXT",
+	"",
+	"    --until DATE     no stale reminders before DATE (YYYY-MM-DD, after today)",
+	"    --reason TEXT    why the client waits: one line",
+	NULL,
+};
+
+static const struct option unhold_opts[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ 0, 0, 0, 0 },
+};
+
+static const char *const unhold_usage[] = {
+	"preg client unhold ID",
+	NULL,
+};
+
 const struct cmd client_cmds[] = {
 	{ "add", client_add, NEED_REGISTER | WRITES, "add a client and print its id", add_opts, add_usage,
 	  NULL },
@@ -145,6 +172,10 @@ const struct cmd client_cmds[] = {
 	  edit_usage, NULL },
 	{ "rm", client_rm, NEED_REGISTER | WRITES, "remove a client (its history stays in git)", rm_opts,
 	  rm_usage, NULL },
+	{ "hold", client_hold, NEED_REGISTER | WRITES, "snooze stale reminders of a client until a day",
+	  hold_opts, hold_usage, NULL },
+	{ "unhold", client_unhold, NEED_REGISTER | WRITES, "lift the hold of a client", unhold_opts,
+	  unhold_usage, NULL },
 	{ 0 },
 };
 
@@ -272,6 +303,9 @@ static void show_text(struct buf *out, const struct record *r, const struct phas
 		}
 		if ((v = kv_get(e, "manager")))
 			buf_addf(out, "  manager %s", v);
+		if ((v = kv_get(e, "hold_until")))
+			buf_addf(out, "  hold %s%s", strcmp(v, "none") ? "until " : "lifted",
+				 strcmp(v, "none") ? v : "");
 		if ((v = kv_get(e, "force")))
 			buf_adds(out, "  (forced)");
 		if ((v = kv_get(e, "reason")))
@@ -707,6 +741,47 @@ static int client_rm(int argc, char **argv, struct ctx *ctx)
 	if (argc - optind != 1)
 		return usage_error(ctx, argc - optind < 1 ? "client rm needs an id" : "too many arguments");
 	if (ops_remove(ctx->reg, argv[optind]))
+		return fail();
+	return EXIT_OK;
+}
+
+/* ---- hold, unhold ---- */
+
+static int client_hold(int argc, char **argv, struct ctx *ctx)
+{
+	const char *until = NULL, *reason = NULL;
+	int c, code;
+
+	while ((c = next_opt(argc, argv, "h", ctx, &code)) != -1) {
+		if (c == 'u')
+			until = optarg;
+		else if (c == 'r')
+			reason = optarg;
+	}
+	if (code >= 0)
+		return code;
+	if (argc - optind != 1)
+		return usage_error(ctx, argc - optind < 1 ? "client hold needs an id" : "too many arguments");
+	if (!until)
+		return usage_error(ctx, "client hold needs --until DATE");
+	if (!reason)
+		return usage_error(ctx, "client hold needs --reason TEXT");
+	if (ops_hold(ctx->reg, argv[optind], until, reason))
+		return fail();
+	return EXIT_OK;
+}
+
+static int client_unhold(int argc, char **argv, struct ctx *ctx)
+{
+	int c, code;
+
+	while ((c = next_opt(argc, argv, "h", ctx, &code)) != -1)
+		;
+	if (code >= 0)
+		return code;
+	if (argc - optind != 1)
+		return usage_error(ctx, argc - optind < 1 ? "client unhold needs an id" : "too many arguments");
+	if (ops_unhold(ctx->reg, argv[optind]))
 		return fail();
 	return EXIT_OK;
 }

@@ -24,11 +24,12 @@ static const struct cmd help_cmd = { "help", cmd_help, 0, "show the usage of pre
 
 static const struct cmd *const top[] = {
 	&init_cmd,
-	&(const struct cmd){ "client", NULL, 0, "add, show, list, change and remove clients", NULL, NULL,
+	&(const struct cmd){ "client", NULL, 0, "add, show, list, change, hold and remove clients", NULL, NULL,
 			     client_cmds },
 	&(const struct cmd){ "phase", NULL, 0, "list the phases and move clients through them", NULL,
 			     NULL, phase_cmds },
 	&note_cmd,
+	&remind_cmd,
 	&doctor_cmd,
 	&help_cmd,
 	NULL,

@@ -731,3 +731,83 @@ int ops_remove(struct reg *r, const char *id)
 {
 	return reg_write(r, REG_FORCE, remove_mutate, (void *)id);
 }
+
+/* ---- hold ---- */
+
+struct hold_args {
+	const char *id, *until, *reason; /* until NULL: unhold */
+};
+
+static int hold_mutate(struct txn *t, void *arg)
+{
+	struct hold_args *a = arg;
+	struct record *rec = NULL;
+	struct ptime now;
+	char summary[256], today_s[DATE_LEN];
+	int32_t until;
+	int rc;
+
+	if (a->until) {
+		if (check_date("--until", a->until))
+			return PREG_EINVAL;
+		date_parse(&until, a->until);
+		ptime_parse(&now, txn_now(t));
+		if (until <= ptime_day(now)) {
+			date_format(today_s, ptime_day(now));
+			return preg_error_set(PREG_EINVAL, "--until %s is not after today (%s)", a->until,
+					      today_s);
+		}
+		if (!a->reason[strspn(a->reason, " \t")])
+			return preg_error_set(PREG_EINVAL, "empty --reason");
+		if (check_line("--reason", a->reason, 4096))
+			return PREG_EINVAL;
+	}
+	if ((rc = txn_read(t, a->id, &rec)))
+		return rc;
+	rc = PREG_EINVAL;
+	if (!a->until) {
+		if (!rec->hold_until) {
+			preg_error_set(PREG_EINVAL, "client '%s' is not on hold", a->id);
+			goto out;
+		}
+		record_add_event(rec, txn_now(t), txn_user(t), (const char *const[]){ "hold_until", "none" }, 2);
+		set_str(&rec->hold_until, NULL);
+		set_str(&rec->hold_reason, NULL);
+		snprintf(summary, sizeof(summary), "unhold: %s", a->id);
+	} else {
+		if (same_str(rec->hold_until, a->until) && same_str(rec->hold_reason, a->reason)) {
+			preg_error_set(PREG_EINVAL, "client '%s' is already on hold until %s for that reason",
+				       a->id, a->until);
+			goto out;
+		}
+		if (rec->hold_until)
+			snprintf(summary, sizeof(summary), "hold: %s until %s (was until %s)", a->id, a->until,
+				 rec->hold_until);
+		else
+			snprintf(summary, sizeof(summary), "hold: %s until %s", a->id, a->until);
+		record_add_event(rec, txn_now(t), txn_user(t),
+				 (const char *const[]){ "hold_until", a->until, "reason", a->reason }, 4);
+		set_str(&rec->hold_until, a->until);
+		set_str(&rec->hold_reason, a->reason);
+	}
+	txn_put(t, rec);
+	txn_message(t, summary, a->id, a->until ? "hold" : "unhold", NULL);
+	rc = 0;
+out:
+	record_free(rec);
+	return rc;
+}
+
+int ops_hold(struct reg *r, const char *id, const char *until, const char *reason)
+{
+	struct hold_args a = { id, until, reason };
+
+	return reg_write(r, 0, hold_mutate, &a);
+}
+
+int ops_unhold(struct reg *r, const char *id)
+{
+	struct hold_args a = { id, NULL, NULL };
+
+	return reg_write(r, 0, hold_mutate, &a);
+}

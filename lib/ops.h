@@ -65,6 +65,17 @@ int ops_replace(struct reg *r, const char *id, const char *base, const char *yam
 
 int ops_remove(struct reg *r, const char *id);
 
+/* Put a client on hold until the day until (YYYY-MM-DD, after today) for a
+ * reason (one line): sets hold_until and hold_reason and appends the event
+ * {at, by, hold_until: DATE, reason: TEXT}. A hold replaces an earlier one;
+ * the same hold again is refused. */
+int ops_hold(struct reg *r, const char *id, const char *until, const char *reason);
+
+/* Lift a client's hold: clears hold_until and hold_reason and appends the
+ * event {at, by, hold_until: none}. PREG_EINVAL when the client is not on
+ * hold. */
+int ops_unhold(struct reg *r, const char *id);
+
 /* The notes channels. */
 extern const char *const ops_channels[];
 

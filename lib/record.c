@@ -356,6 +356,12 @@ static int check_event(const struct rctx *c, const struct ynode *seq, size_t i, 
 		return at(c, pos, "invalid phase '%s'", v);
 	if ((v = kv_get(e, "manager")) && !handle_valid(v))
 		return at(c, pos, "invalid manager '%s'", v);
+	if ((v = kv_get(e, "hold_until")) && strcmp(v, "none")) {
+		int32_t d;
+
+		if (date_parse(&d, v))
+			return at(c, pos, "invalid hold_until '%s' (a date or none)", v);
+	}
 	return 0;
 }
 
@@ -510,10 +516,11 @@ int record_parse_lent(struct record **out, const char *buf, size_t len, const ch
 
 /* ---- writing ---- */
 
-/* Keys whose values preg checked as numbers, dates or times: written plain. */
+/* Keys of history events whose values the reader checks as numbers, dates,
+ * times or words (hold_until: a date or none): written plain. */
 static bool typed_key(const char *k)
 {
-	return !strcmp(k, "at") || !strcmp(k, "phase") || !strcmp(k, "force");
+	return !strcmp(k, "at") || !strcmp(k, "phase") || !strcmp(k, "force") || !strcmp(k, "hold_until");
 }
 
 static void put_line(struct buf *out, const char *key, const char *v, bool text)
@@ -595,8 +602,8 @@ static void put_block_item(struct buf *out, const struct kvlist *l, const char *
 	free(idx);
 }
 
-static const char *const event_order[] = { "at", "by", "phase", "manager", "force", "reason",
-					   "note", NULL };
+static const char *const event_order[] = { "at", "by", "phase", "manager", "hold_until", "force",
+					   "reason", "note", NULL };
 static const char *const note_order[] = { "at", "by", "channel", "text", NULL };
 static const char *const contact_order[] = { "name", "role", "phone", "email", NULL };
 

@@ -818,6 +818,10 @@ static void test_dates_and_times(void **state)
 	       PATH ":8:5: notes entry without 'text'");
 	refuse(MINIMAL "history:\n  - {at: 2026-10-05T14:00:00+05:00, by: x, manager: Bad}\n",
 	       PATH ":8:5: invalid manager 'Bad'");
+	refuse(MINIMAL "history:\n  - {at: 2026-10-05T14:00:00+05:00, by: x, hold_until: soon}\n",
+	       PATH ":8:5: invalid hold_until 'soon' (a date or none)");
+	refuse(MINIMAL "history:\n  - {at: 2026-10-05T14:00:00+05:00, by: x, hold_until: 2026-02-30}\n",
+	       PATH ":8:5: invalid hold_until '2026-02-30' (a date or none)");
 
 	/* Valid spellings are kept as written. */
 	{

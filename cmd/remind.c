@@ -1,0 +1,210 @@
+/* remind: what is due, grouped by manager, for a person or cron (preg remind). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "err.h"
+#include "ics.h"
+#include "ptime.h"
+#include "remind.h"
+
+#ifndef PREG_VERSION
+#define PREG_VERSION "0.0.0"
+#endif
+
+static int cmd_remind(int argc, char **argv, struct ctx *ctx);
+
+static const struct option opts[] = {
+	{ "manager", required_argument, NULL, 'M' },
+	{ "as-of", required_argument, NULL, 'a' },
+	{ "within", required_argument, NULL, 'w' },
+	{ "format", required_argument, NULL, 'f' },
+	{ "help", no_argument, NULL, 'h' },
+	{ 0, 0, 0, 0 },
+};
+
+static const char *const usage[] = {
+	"preg remind [--manager M] [--as-of DATE] [--within Nd] [--format text|tsv|json|ics]",
+	"",
+	"    --manager M      only the clients of manager M",
+	"    --as-of DATE     what was due on DATE (YYYY-MM-DD); default: today",
+	"    --within Nd      also the next contacts of the next N days (0d to 365d)",
+	"    -f, --format F   text (default), tsv, json or ics (an iCalendar of to-dos)",
+	NULL,
+};
+
+const struct cmd remind_cmd = { "remind", cmd_remind, NEED_REGISTER,
+				"what is due: contacts due or overdue, clients that stall", opts, usage, NULL };
+
+enum { OUT_TEXT, OUT_TSV, OUT_JSON, OUT_ICS };
+
+struct state {
+	const struct phases *ph;
+	struct remind_opts o;
+	struct remind_list l;
+	int bad;
+};
+
+static int collect(void *arg, const char *id, const char *path, struct record *r)
+{
+	struct state *s = arg;
+
+	(void)id;
+	(void)path;
+	if (!r) {
+		print_error(preg_error_msg());
+		s->bad++;
+		return 0;
+	}
+	remind_add(&s->l, r, s->ph, &s->o);
+	return 0;
+}
+
+/* "today", "3 days ago", "in 1 day". */
+static void when(char *out, size_t n, int days_overdue)
+{
+	int d = abs(days_overdue);
+
+	if (!days_overdue)
+		snprintf(out, n, "today");
+	else
+		snprintf(out, n, "%s%d day%s%s", days_overdue < 0 ? "in " : "", d, d == 1 ? "" : "s",
+			 days_overdue > 0 ? " ago" : "");
+}
+
+static void put_text(struct buf *out, const struct remind_list *l, const struct phases *ph)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		const struct remind_item *it = &l->v[i];
+		char date[DATE_LEN], rel[32];
+
+		if (!i || strcmp(it->manager, l->v[i - 1].manager)) {
+			const struct manager *m = NULL;
+
+			for (size_t k = 0; k < ph->nmanagers; k++)
+				if (!strcmp(ph->managers[k].handle, it->manager))
+					m = &ph->managers[k];
+			buf_addf(out, "%s%s", i ? "\n" : "", it->manager);
+			if (m && m->name)
+				buf_addf(out, ": %s", m->name);
+			if (m && m->email)
+				buf_addf(out, "%s<%s>", m->name ? " " : ": ", m->email);
+			buf_addc(out, '\n');
+		}
+		date_format(date, it->date);
+		when(rel, sizeof(rel), it->days_overdue);
+		buf_addf(out, "  %-8s  %s  %-12s  %s  %s: ", remind_kind_name(it->kind), date, rel, it->id,
+			 it->name);
+		if (it->kind == REMIND_STALE)
+			buf_addf(out, "%d days in %d %s (limit %dd)\n", it->days_in_phase, it->phase,
+				 it->phase_key ? it->phase_key : "?", it->stale_after);
+		else
+			buf_addf(out, "%s\n", it->next_action ? it->next_action : "next contact");
+	}
+}
+
+static void put_table(struct buf *out, const struct remind_list *l, enum fmt fmt)
+{
+	static const struct fmt_col cols[] = {
+		{ "manager", COL_TEXT }, { "id", COL_TEXT }, { "name", COL_TEXT },
+		{ "reason", COL_TEXT }, { "date", COL_TEXT }, { "days_overdue", COL_NUMBER },
+		{ "phase", COL_NUMBER }, { "phase_key", COL_TEXT }, { "days_in_phase", COL_NUMBER },
+		{ "next_action", COL_TEXT },
+	};
+	struct fmt_writer w;
+
+	memset(&w, 0, sizeof(w));
+	w.fmt = fmt;
+	w.cols = cols;
+	w.ncols = sizeof(cols) / sizeof(*cols);
+	w.color_col = -1;
+	fmt_begin(&w, out);
+	for (size_t i = 0; i < l->n; i++) {
+		const struct remind_item *it = &l->v[i];
+		char date[DATE_LEN], over[16], phase[16], days[16];
+		const char *cells[10];
+
+		date_format(date, it->date);
+		snprintf(over, sizeof(over), "%d", it->days_overdue);
+		snprintf(phase, sizeof(phase), "%d", it->phase);
+		snprintf(days, sizeof(days), "%d", it->days_in_phase);
+		cells[0] = it->manager;
+		cells[1] = it->id;
+		cells[2] = it->name;
+		cells[3] = remind_kind_name(it->kind);
+		cells[4] = date;
+		cells[5] = over;
+		cells[6] = phase;
+		cells[7] = it->phase_key;
+		cells[8] = days;
+		cells[9] = it->next_action;
+		fmt_row(&w, out, cells, NULL);
+	}
+	fmt_end(&w, out);
+}
+
+static int cmd_remind(int argc, char **argv, struct ctx *ctx)
+{
+	const char *as_of = NULL, *within = NULL;
+	struct state s;
+	struct buf out = BUF_INIT;
+	struct ptime now;
+	int c, code, rc, format = OUT_TEXT;
+
+	memset(&s, 0, sizeof(s));
+	s.o.within = -1;
+	while ((c = next_opt(argc, argv, "hf:", ctx, &code)) != -1) {
+		switch (c) {
+		case 'M': s.o.manager = optarg; break;
+		case 'a': as_of = optarg; break;
+		case 'w': within = optarg; break;
+		case 'f':
+			if (!strcmp(optarg, "text"))
+				format = OUT_TEXT;
+			else if (!strcmp(optarg, "tsv"))
+				format = OUT_TSV;
+			else if (!strcmp(optarg, "json"))
+				format = OUT_JSON;
+			else if (!strcmp(optarg, "ics"))
+				format = OUT_ICS;
+			else
+				return usage_error(ctx, "unknown format '%s' (text, tsv, json or ics)", optarg);
+			break;
+		}
+	}
+	if (code >= 0)
+		return code;
+	if (optind < argc)
+		return usage_error(ctx, "unexpected argument '%s'", argv[optind]);
+	if (within && (days_parse(&s.o.within, within) || s.o.within > 365))
+		return usage_error(ctx, "invalid --within '%s' (Nd, from 0d to 365d)", within);
+	if (as_of && date_parse(&s.o.day, as_of))
+		return usage_error(ctx, "--as-of: %s", preg_error_msg());
+	s.ph = reg_phases(ctx->reg);
+	if (s.o.manager && phases_check_manager(s.ph, s.o.manager))
+		return usage_error(ctx, "%s", preg_error_msg());
+	if (ptime_now(&now))
+		return fail();
+	if (!as_of)
+		s.o.day = ptime_day(now);
+	s.o.as_of = as_of != NULL;
+	rc = reg_each(ctx->reg, false, collect, &s);
+	if (rc < 0) {
+		remind_list_release(&s.l);
+		return fail();
+	}
+	remind_sort(&s.l);
+	/* Nothing due: no output at all, so that cron sends no mail. */
+	if (s.l.n) {
+		if (format == OUT_TEXT)
+			put_text(&out, &s.l, s.ph);
+		else if (format == OUT_ICS)
+			ics_calendar(&out, &s.l, PREG_VERSION, now.t);
+		else
+			put_table(&out, &s.l, format == OUT_TSV ? FMT_TSV : FMT_JSON);
+	}
+	flush_out(&out);
+	buf_release(&out);
+	remind_list_release(&s.l);
+	return s.bad ? EXIT_FAIL : EXIT_OK;
+}

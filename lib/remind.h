@@ -1,0 +1,62 @@
+/*
+ * remind: what is due on a day (preg remind, SPEC §6). Pure functions over
+ * records and phases: they decide, they never print.
+ *
+ * On day D a client that has not ended gives one item per reason:
+ *   overdue   next_contact < D
+ *   due       next_contact == D
+ *   upcoming  D < next_contact <= D + within (only when within >= 0)
+ *   stale     longer in its phase than the phase's stale_after, and not on
+ *             hold until a day after D
+ * A client both due and stale gives two items, each with its own date.
+ */
+#ifndef PREG_REMIND_H
+#define PREG_REMIND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "phases.h"
+#include "record.h"
+
+enum remind_kind { REMIND_OVERDUE, REMIND_DUE, REMIND_STALE, REMIND_UPCOMING };
+
+struct remind_item {
+	char *id, *name, *manager;
+	enum remind_kind kind;
+	int32_t date;      /* the day it is due: next_contact, or for stale the
+			    * last day within stale_after */
+	int days_overdue;  /* D - date: 0 for due, negative for upcoming */
+	int phase;
+	char *phase_key;   /* NULL when preg.yaml lacks the phase */
+	int days_in_phase;
+	int stale_after;   /* the phase's limit in days, -1: none */
+	char *next_action; /* or NULL */
+};
+
+struct remind_list {
+	struct remind_item *v;
+	size_t n, cap;
+};
+
+struct remind_opts {
+	int32_t day;         /* D, days since the epoch */
+	int within;          /* N of --within Nd; -1: no upcoming items */
+	bool as_of;          /* rebuild the client as of D from its history */
+	const char *manager; /* only this manager's clients, or NULL */
+};
+
+/* Add the items of record r on day o->day to l (copies; r is not kept). */
+void remind_add(struct remind_list *l, const struct record *r, const struct phases *ph,
+		const struct remind_opts *o);
+
+/* Sort l: manager, then most overdue first, then id, then kind. */
+void remind_sort(struct remind_list *l);
+
+void remind_list_release(struct remind_list *l);
+
+/* "overdue", "due", "stale", "upcoming". */
+const char *remind_kind_name(enum remind_kind k);
+
+#endif
