@@ -7,6 +7,7 @@
 #include "err.h"
 #include "format.h"
 #include "record.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 #define WIDE_MAX 40
@@ -26,27 +27,15 @@ int fmt_parse(enum fmt *out, const char *s)
 	return 0;
 }
 
+/* The character at *p, advancing *p; a byte that is not UTF-8 counts as
+ * one replacement character (records are checked; this is for display). */
 static uint32_t next_cp(const unsigned char **p)
 {
-	const unsigned char *s = *p;
-	uint32_t c = *s;
-	int n = 0;
+	uint32_t c;
+	size_t len = utf8_decode(*p, strnlen((const char *)*p, 4), &c);
 
-	if (c >= 0xf0) {
-		c &= 0x07;
-		n = 3;
-	} else if (c >= 0xe0) {
-		c &= 0x0f;
-		n = 2;
-	} else if (c >= 0xc0) {
-		c &= 0x1f;
-		n = 1;
-	}
-	s++;
-	while (n-- > 0 && (*s & 0xc0) == 0x80)
-		c = (c << 6) | (*s++ & 0x3f);
-	*p = s;
-	return c;
+	*p += len ? len : 1;
+	return len ? c : 0xfffd;
 }
 
 static int cp_width(uint32_t c)

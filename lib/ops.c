@@ -7,6 +7,7 @@
 #include "ops.h"
 #include "ptime.h"
 #include "slug.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 #define NAME_MAX_BYTES 1000
@@ -16,7 +17,6 @@ const char *const ops_channels[] = { "call", "email", "meeting", "letter", "chat
 
 /* ---- input checks shared by the operations ---- */
 
-static bool utf8_valid(const char *s);
 
 static int check_line(const char *what, const char *s, size_t max)
 {
@@ -36,24 +36,6 @@ static int check_text(const char *what, const char *s)
 		return preg_error_set(PREG_EINVAL, "%s must be text of at most 64 KiB without control characters",
 				      what);
 	return 0;
-}
-
-/* Valid UTF-8, whatever the characters. */
-static bool utf8_valid(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	while (*p) {
-		int n = *p < 0x80 ? 0 : (*p & 0xe0) == 0xc0 ? 1 : (*p & 0xf0) == 0xe0 ? 2 : (*p & 0xf8) == 0xf0 ? 3 : -1;
-
-		if (n < 0 || (n == 1 && *p < 0xc2))
-			return false;
-		p++;
-		while (n-- > 0)
-			if ((*p++ & 0xc0) != 0x80)
-				return false;
-	}
-	return true;
 }
 
 static int check_date(const char *what, const char *s)

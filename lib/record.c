@@ -6,6 +6,7 @@
 #include "err.h"
 #include "record.h"
 #include "slug.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 const char *kv_get(const struct kvlist *l, const char *k)
@@ -163,43 +164,19 @@ struct record *record_dup(const struct record *r)
 
 /* ---- text rules ---- */
 
+/* Valid UTF-8 without control characters (line feeds and tabs allowed in
+ * multi-line text), C1 controls, line or paragraph separators or
+ * non-characters: what may reach a terminal or a YAML file as text. */
 static bool utf8_ok(const unsigned char *p, size_t n, bool multiline)
 {
-	for (size_t i = 0; i < n;) {
-		unsigned c = p[i];
-		size_t len;
-		unsigned cp;
+	for (size_t i = 0, len; i < n; i += len) {
+		uint32_t c;
 
-		if (c < 0x80) {
-			if ((c < 0x20 && !(multiline && (c == '\n' || c == '\t'))) || c == 0x7f)
-				return false;
-			i++;
-			continue;
-		}
-		if ((c & 0xe0) == 0xc0) {
-			len = 2;
-			cp = c & 0x1f;
-		} else if ((c & 0xf0) == 0xe0) {
-			len = 3;
-			cp = c & 0x0f;
-		} else if ((c & 0xf8) == 0xf0) {
-			len = 4;
-			cp = c & 0x07;
-		} else {
+		if (!(len = utf8_decode(p + i, n - i, &c)))
 			return false;
-		}
-		if (i + len > n)
+		if ((c < 0x20 && !(multiline && (c == '\n' || c == '\t'))) || c == 0x7f ||
+		    (c >= 0x80 && c <= 0x9f) || c == 0x2028 || c == 0x2029 || c == 0xfffe || c == 0xffff)
 			return false;
-		for (size_t j = 1; j < len; j++) {
-			if ((p[i + j] & 0xc0) != 0x80)
-				return false;
-			cp = (cp << 6) | (p[i + j] & 0x3f);
-		}
-		if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) || (cp >= 0x80 && cp <= 0x9f) ||
-		    cp == 0x2028 || cp == 0x2029 || cp == 0xfffe || cp == 0xffff)
-			return false;
-		i += len;
 	}
 	return true;
 }

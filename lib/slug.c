@@ -14,6 +14,7 @@
 #include "buf.h"
 #include "err.h"
 #include "slug.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 /* How far back from the cut slug_from_name looks for a '-' to cut at. */
@@ -113,55 +114,13 @@ bool slug_valid(const char *id)
 	return i > 0 && !slug_reserved(id);
 }
 
-/*
- * Decode one UTF-8 sequence at *s into *cp and advance *s. Strict RFC 3629:
- * overlong forms, surrogates, code points past U+10FFFF, stray continuation
- * bytes and truncated sequences are all refused, so that a name has one
- * reading only.
- */
+/* Decode the character at *s (NUL-terminated) into *cp and advance *s. */
 static bool utf8_next(const unsigned char **s, uint32_t *cp)
 {
-	const unsigned char *p = *s;
-	unsigned char lo = 0x80, hi = 0xbf;
-	uint32_t c;
-	int n;
+	size_t len = utf8_decode(*s, strnlen((const char *)*s, 4), cp);
 
-	if (p[0] < 0x80) {
-		*cp = p[0];
-		*s = p + 1;
-		return true;
-	}
-	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
-		n = 1;
-		c = p[0] & 0x1f;
-	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		n = 2;
-		c = p[0] & 0x0f;
-		if (p[0] == 0xe0)
-			lo = 0xa0;	/* overlong */
-		else if (p[0] == 0xed)
-			hi = 0x9f;	/* surrogates */
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		n = 3;
-		c = p[0] & 0x07;
-		if (p[0] == 0xf0)
-			lo = 0x90;	/* overlong */
-		else if (p[0] == 0xf4)
-			hi = 0x8f;	/* past U+10FFFF */
-	} else {
-		return false;
-	}
-	for (int i = 1; i <= n; i++) {
-		/* The NUL terminator fails this test, so no overrun. */
-		if (p[i] < lo || p[i] > hi)
-			return false;
-		c = (c << 6) | (p[i] & 0x3f);
-		lo = 0x80;
-		hi = 0xbf;
-	}
-	*cp = c;
-	*s = p + n + 1;
-	return true;
+	*s += len;
+	return len > 0;
 }
 
 /* What a code point becomes in an id; NULL for a separator. */

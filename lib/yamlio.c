@@ -13,6 +13,7 @@
 #include <yaml.h>
 
 #include "err.h"
+#include "utf8.h"
 #include "xalloc.h"
 #include "yamlio.h"
 
@@ -97,42 +98,6 @@ static void shorten(char *out, size_t outsz, const char *s)
 	while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
 		max--;
 	snprintf(out, outsz, "%.*s...", (int)max, s);
-}
-
-/* Decode one UTF-8 character at p (n bytes left) strictly: no overlong
- * forms, no surrogates, nothing above U+10FFFF. Returns its length or 0. */
-static size_t utf8_decode(const unsigned char *p, size_t n, uint32_t *cp)
-{
-	uint32_t c;
-	size_t len;
-
-	if (p[0] < 0x80) {
-		*cp = p[0];
-		return 1;
-	} else if ((p[0] & 0xe0) == 0xc0) {
-		c = p[0] & 0x1f;
-		len = 2;
-	} else if ((p[0] & 0xf0) == 0xe0) {
-		c = p[0] & 0x0f;
-		len = 3;
-	} else if ((p[0] & 0xf8) == 0xf0) {
-		c = p[0] & 0x07;
-		len = 4;
-	} else {
-		return 0;
-	}
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (p[i] & 0x3f);
-	}
-	if ((len == 2 && c < 0x80) || (len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
-	    c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
 }
 
 /* Characters a value may not hold: C0 controls but tab and line feed, DEL,
