@@ -5,12 +5,34 @@
 #include <string.h>
 
 #include "err.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 static char slot[4096];
 static int slot_code;
 static char **warnings;
 static size_t nwarnings;
+
+/* A message is one line of valid UTF-8 for a terminal, whatever the
+ * values it quotes: control characters and bytes that are not UTF-8 (a
+ * value cut by a buffer, a name in another encoding) become '?'. */
+static void clean(char *s)
+{
+	unsigned char *p = (unsigned char *)s;
+	size_t n = strlen(s);
+
+	for (size_t i = 0, len; i < n; i += len) {
+		uint32_t c;
+
+		len = utf8_decode(p + i, n - i, &c);
+		if (!len) {
+			p[i] = '?';
+			len = 1;
+		} else if (c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f)) {
+			memset(p + i, '?', len);
+		}
+	}
+}
 
 int preg_error_set(int code, const char *fmt, ...)
 {
@@ -19,6 +41,7 @@ int preg_error_set(int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(slot, sizeof(slot), fmt, ap);
 	va_end(ap);
+	clean(slot);
 	slot_code = code;
 	return code;
 }
@@ -43,6 +66,7 @@ int preg_error_prefix(const char *fmt, ...)
 		m = sizeof(slot) - n - 3;
 	memcpy(slot + n + 2, old, m);
 	slot[n + 2 + m] = '\0';
+	clean(slot);
 	return slot_code ? slot_code : PREG_ERR;
 }
 

@@ -333,6 +333,8 @@ static int check_event(const struct rctx *c, const struct ynode *seq, size_t i, 
 		return at(c, pos, "invalid phase '%s'", v);
 	if ((v = kv_get(e, "manager")) && !handle_valid(v))
 		return at(c, pos, "invalid manager '%s'", v);
+	if ((v = kv_get(e, "force")) && strcmp(v, "true") && strcmp(v, "false"))
+		return at(c, pos, "invalid force '%s' (true or false)", v);
 	if ((v = kv_get(e, "hold_until")) && strcmp(v, "none")) {
 		int32_t d;
 
@@ -493,11 +495,15 @@ int record_parse_lent(struct record **out, const char *buf, size_t len, const ch
 
 /* ---- writing ---- */
 
-/* Keys of history events whose values the reader checks as numbers, dates,
- * times or words (hold_until: a date or none): written plain. */
-static bool typed_key(const char *k)
+/* Keys whose values the reader checks as numbers, dates, times or words,
+ * so that they are written plain: at in history and notes; phase, force
+ * (true or false) and hold_until (a date or none) in history only, as a
+ * note's keys of those names are free text. */
+static bool typed_key(const char *k, bool event)
 {
-	return !strcmp(k, "at") || !strcmp(k, "phase") || !strcmp(k, "force") || !strcmp(k, "hold_until");
+	if (!strcmp(k, "at"))
+		return true;
+	return event && (!strcmp(k, "phase") || !strcmp(k, "force") || !strcmp(k, "hold_until"));
 }
 
 static void put_line(struct buf *out, const char *key, const char *v, bool text)
@@ -535,7 +541,8 @@ static void canonical_order(const struct kvlist *l, const char *const *order, si
 	}
 }
 
-static void put_flow(struct buf *out, const struct kvlist *l, const char *const *order)
+/* A flow mapping; event: it is a history event (see typed_key). */
+static void put_flow(struct buf *out, const struct kvlist *l, const char *const *order, bool event)
 {
 	size_t *idx = xmalloc((l->n + 1) * sizeof(*idx));
 
@@ -548,7 +555,7 @@ static void put_flow(struct buf *out, const struct kvlist *l, const char *const 
 			buf_adds(out, ", ");
 		yaml_put_scalar(out, e->k, YCTX_FLOW, true);
 		buf_adds(out, ": ");
-		yaml_put_scalar(out, e->v, YCTX_FLOW, !typed_key(e->k));
+		yaml_put_scalar(out, e->v, YCTX_FLOW, !typed_key(e->k, event));
 	}
 	buf_addc(out, '}');
 	free(idx);
@@ -635,7 +642,7 @@ void record_write(struct buf *out, const struct record *r)
 		buf_adds(out, "history:\n");
 		for (size_t i = 0; i < r->nhistory; i++) {
 			buf_adds(out, "  - ");
-			put_flow(out, &r->history[i], event_order);
+			put_flow(out, &r->history[i], event_order, true);
 			buf_addc(out, '\n');
 		}
 	}
@@ -643,7 +650,7 @@ void record_write(struct buf *out, const struct record *r)
 		buf_adds(out, "notes:\n");
 		for (size_t i = 0; i < r->nnotes; i++) {
 			buf_adds(out, "  - ");
-			put_flow(out, &r->notes[i], note_order);
+			put_flow(out, &r->notes[i], note_order, false);
 			buf_addc(out, '\n');
 		}
 	}

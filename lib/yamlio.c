@@ -453,6 +453,14 @@ int yaml_load(struct ynode **out, const char *buf, size_t len, const char *name,
 						fail_at(name, line, col, "complex keys are not allowed");
 						goto out_ev;
 					}
+					/* libyaml reads no simple key past 1024
+					 * characters, and a written key may grow
+					 * fourfold with escapes: a longer key could
+					 * not be written back readable. */
+					if (node->len > YAML_MAX_KEY) {
+						fail_at(name, line, col, "key longer than %d bytes", YAML_MAX_KEY);
+						goto out_ev;
+					}
 					if (node->plain && !strcmp(node->s, "<<")) {
 						ynode_free(node);
 						fail_at(name, line, col, "merge key '<<' not allowed");
@@ -580,7 +588,9 @@ static bool plain_ok(const char *s, enum yctx ctx, bool text)
 
 		if (c < 0x20 || c == 0x7f)
 			return false;
-		if (c == ':' && (p[i + 1] == ' ' || (ctx == YCTX_FLOW && p[i + 1] && strchr(",[]{}", p[i + 1]))))
+		/* In flow context libyaml 0.2.5 also ends a plain scalar at a ':'
+		 * before a flow indicator or a '?' (checked against libyaml). */
+		if (c == ':' && (p[i + 1] == ' ' || (ctx == YCTX_FLOW && p[i + 1] && strchr(",[]{}?", p[i + 1]))))
 			return false;
 		if (c == '#' && i > 0 && p[i - 1] == ' ')
 			return false;

@@ -5,6 +5,7 @@
  * rules of SPEC §4 while libyaml produces events: UTF-8 only (a BOM and CRLF
  * accepted), one document, no anchors, aliases, tags, merge keys or complex
  * keys, no duplicate keys (plain and quoted spellings are the same key),
+ * keys of at most YAML_MAX_KEY bytes,
  * nesting at most YAML_MAX_DEPTH, scalars at most YAML_MAX_SCALAR bytes and a
  * document at most YAML_MAX_DOC bytes. Every scalar is kept as a string; what
  * it means is decided by the caller. Errors read "NAME:LINE:COLUMN: message".
@@ -23,6 +24,7 @@
 #define YAML_MAX_DEPTH 16
 #define YAML_MAX_SCALAR (64 * 1024)
 #define YAML_MAX_DOC (1024 * 1024)
+#define YAML_MAX_KEY 200
 
 enum ynode_type { YN_SCALAR, YN_MAP, YN_SEQ };
 

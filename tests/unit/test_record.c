@@ -616,6 +616,24 @@ static void test_unknown_key_quoted(void **state)
 	free(w);
 }
 
+/* Found by fuzzing: a value that reads as null must not be written plain
+ * under a typed key; force is true or false; messages are clean text. */
+static void test_fuzz_findings(void **state)
+{
+	char *w;
+
+	(void)state;
+	/* A note's "phase" is free text: "~" stays quoted. */
+	w = roundtrip(MINIMAL "notes:\n  - {at: 2026-10-05T14:00:00+05:00, by: x, text: t, phase: \"~\"}\n");
+	assert_non_null(strstr(w, "phase: \"~\""));
+	free(w);
+	refuse(MINIMAL "history:\n  - {at: 2026-10-05T14:00:00+05:00, by: x, force: \"~\"}\n",
+	       PATH ":8:5: invalid force '~' (true or false)");
+	/* A tab or an escape quoted from a value reaches no message raw. */
+	refuse("id: \"e\\tZ\"\n", PATH ":1:5: invalid id 'e?Z'");
+	refuse("id: \"e\\e[2J\"\n", PATH ":1:5: control character U+001B in value");
+}
+
 static void test_bom_crlf_comment(void **state)
 {
 	struct record *r = NULL;
@@ -1425,6 +1443,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_null_kept),
 		cmocka_unit_test(test_unknown_key_quoted),
 		cmocka_unit_test(test_bom_crlf_comment),
+		cmocka_unit_test(test_fuzz_findings),
 		cmocka_unit_test(test_required),
 		cmocka_unit_test(test_required_after_unknown),
 		cmocka_unit_test(test_wrong_types),

@@ -1154,6 +1154,36 @@ static const struct ynode *pick_item_value(const struct ynode *r)
 		       : NULL;
 }
 
+/* Found by fuzzing: in flow context libyaml ends a plain scalar at ':?';
+ * a key too long for libyaml's simple keys is refused on read. */
+static void test_fuzz_findings(void **state)
+{
+	struct buf b = BUF_INIT;
+	struct ynode *r = NULL;
+	char key[YAML_MAX_KEY + 2];
+
+	(void)state;
+	buf_adds(&b, "a: {k: ");
+	yaml_put_scalar(&b, ";:?", YCTX_FLOW, true);
+	buf_adds(&b, "}\n");
+	assert_string_equal(b.p, "a: {k: \";:?\"}\n");
+	assert_int_equal(yaml_load(&r, b.p, b.len, "x.yaml", NULL), 0);
+	assert_string_equal(ymap_get(ymap_get(r, "a"), "k")->s, ";:?");
+	ynode_free(r);
+	buf_release(&b);
+	memset(key, 'k', YAML_MAX_KEY);
+	key[YAML_MAX_KEY] = '\0';
+	buf_addf(&b, "%s: ok\n", key);
+	assert_int_equal(yaml_load(&r, b.p, b.len, "x.yaml", NULL), 0);
+	ynode_free(r);
+	buf_reset(&b);
+	key[YAML_MAX_KEY] = 'k';
+	key[YAML_MAX_KEY + 1] = '\0';
+	buf_addf(&b, "? %s\n: v\n", key);
+	refuse_n(b.p, b.len, "x.yaml:1:3: key longer than 200 bytes");
+	buf_release(&b);
+}
+
 static void test_roundtrip_scalar(void **state)
 {
 	struct strs s = tricky(true);
@@ -1269,6 +1299,7 @@ int main(void)
 		cmocka_unit_test(test_sizes),
 		cmocka_unit_test(test_documents),
 		cmocka_unit_test(test_comments),
+		cmocka_unit_test(test_fuzz_findings),
 		cmocka_unit_test(test_comment_column),
 		cmocka_unit_test(test_dup),
 		cmocka_unit_test(test_ambiguous),
