@@ -346,6 +346,7 @@ static int check_event(const struct rctx *c, const struct ynode *seq, size_t i, 
 
 static int load_record(struct record *r, struct ynode *root, const struct rctx *c)
 {
+	size_t extra_cap = 0;
 	static const char *const required[] = { "id", "name", "manager", "phase", "phase_since",
 						"created", NULL };
 	if (root->type != YN_MAP)
@@ -442,7 +443,8 @@ static int load_record(struct record *r, struct ynode *root, const struct rctx *
 				r->extra->type = YN_MAP;
 				r->extra->owned = true;
 			}
-			r->extra->v = xrealloc(r->extra->v, (r->extra->n + 2) * sizeof(struct ynode *));
+			/* Geometric growth: a record may hold 100,000 unknown keys. */
+			r->extra->v = xgrow(r->extra->v, &extra_cap, r->extra->n + 2, sizeof(struct ynode *));
 			r->extra->v[r->extra->n++] = ynode_dup(k);
 			r->extra->v[r->extra->n++] = ynode_dup(v);
 		}
