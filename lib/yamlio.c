@@ -296,10 +296,11 @@ bool ynode_is_null(const struct ynode *n)
  * libyaml's marks count characters (a BOM not included), so the scan counts
  * characters too. */
 static bool find_comment(const unsigned char *p, size_t n, const size_t *spans,
-			 size_t nspans, struct ypos *pos)
+			 const bool *block, size_t nspans, struct ypos *pos)
 {
 	size_t ci = 0, s = 0;
 	int ln = 1, col = 1;
+	bool header = false; /* on the indicator line of a block scalar */
 	unsigned char prev = '\n';
 
 	for (size_t i = 0; i < n; i++) {
@@ -307,8 +308,12 @@ static bool find_comment(const unsigned char *p, size_t n, const size_t *spans,
 			continue;
 		while (s < nspans && spans[2 * s + 1] <= ci)
 			s++;
+		/* A literal or folded scalar's span starts at its '|' or '>';
+		 * a comment may follow on that line. */
+		if (s < nspans && block[s] && ci == spans[2 * s])
+			header = true;
 		if (p[i] == '#' && (prev == ' ' || prev == '\t' || prev == '\n' || prev == '\r') &&
-		    !(s < nspans && spans[2 * s] <= ci && ci < spans[2 * s + 1])) {
+		    (header || !(s < nspans && spans[2 * s] <= ci && ci < spans[2 * s + 1]))) {
 			pos->line = ln;
 			pos->col = col;
 			return true;
@@ -316,6 +321,7 @@ static bool find_comment(const unsigned char *p, size_t n, const size_t *spans,
 		if (p[i] == '\n') {
 			ln++;
 			col = 0;
+			header = false;
 		}
 		prev = p[i];
 		ci++;
@@ -333,6 +339,7 @@ int yaml_load(struct ynode **out, const char *buf, size_t len, const char *name,
 	struct frame stack[YAML_MAX_DEPTH + 1];
 	size_t caps[YAML_MAX_DEPTH + 1];
 	size_t depth = 0, nspans = 0, spancap = 0, *spans = NULL;
+	bool *block = NULL; /* per span: a literal or folded scalar */
 	struct ynode *root = NULL;
 	struct arena *arena = NULL;
 	int docs = 0, rc = PREG_EINVAL, done = 0;
@@ -448,6 +455,11 @@ int yaml_load(struct ynode **out, const char *buf, size_t len, const char *name,
 				node->len = n;
 				node->plain = ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
 				if (comment) {
+					size_t bcap = spancap;
+
+					block = xgrow(block, &bcap, 2 * nspans + 2, sizeof(*block));
+					block[nspans] = ev.data.scalar.style == YAML_LITERAL_SCALAR_STYLE ||
+							ev.data.scalar.style == YAML_FOLDED_SCALAR_STYLE;
 					spans = xgrow(spans, &spancap, 2 * nspans + 2, sizeof(*spans));
 					spans[2 * nspans] = ev.start_mark.index;
 					spans[2 * nspans + 1] = ev.end_mark.index;
@@ -530,7 +542,7 @@ int yaml_load(struct ynode **out, const char *buf, size_t len, const char *name,
 		root->line = root->col = 1;
 	}
 	if (comment)
-		find_comment(text, len, spans, nspans, comment);
+		find_comment(text, len, spans, block, nspans, comment);
 	root->arena = arena;
 	arena = NULL;
 	*out = root;
@@ -545,6 +557,7 @@ out:
 	yaml_parser_delete(&parser);
 	arena_free(arena);
 	free(spans);
+	free(block);
 	return rc;
 }
 

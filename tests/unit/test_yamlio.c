@@ -724,6 +724,10 @@ static void test_comments(void **state)
 {
 	(void)state;
 	comment_is("a: 1\n", false, 0);
+	/* On a block scalar's indicator line a comment is one; in its text not. */
+	comment_is("r: | # keep\n  text\n", true, 1);
+	comment_is("r: >- # keep\n  text\n", true, 1);
+	comment_is("r: |\n  text # not\n  # not either\n", false, 0);
 	comment_is("# x\na: 1\n", true, 1);
 	comment_is("a: 1\n# x\n", true, 2);
 	comment_is("a: 1\n  # indented\nb: 2\n", true, 2);
