@@ -30,6 +30,7 @@ static const struct cmd *const top[] = {
 			     NULL, phase_cmds },
 	&note_cmd,
 	&remind_cmd,
+	&import_cmd,
 	&doctor_cmd,
 	&help_cmd,
 	NULL,

@@ -152,6 +152,11 @@ static int parse_contact(const char *spec, struct kvlist *out)
 	return rc;
 }
 
+int ops_parse_contact(const char *spec, struct kvlist *out)
+{
+	return parse_contact(spec, out);
+}
+
 static void set_str(char **dst, const char *v)
 {
 	free(*dst);

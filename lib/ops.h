@@ -76,6 +76,11 @@ int ops_hold(struct reg *r, const char *id, const char *until, const char *reaso
  * hold. */
 int ops_unhold(struct reg *r, const char *id);
 
+/* Parse a contact as --contact takes it, "Name <email>; role; phone",
+ * into out (name, email, role, phone; the caller releases it). 0 or
+ * PREG_EINVAL. */
+int ops_parse_contact(const char *spec, struct kvlist *out);
+
 /* The notes channels. */
 extern const char *const ops_channels[];
 

@@ -5,6 +5,7 @@
 #include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #include "err.h"
 #include "register.h"
 #include "slug.h"
+#include "strmap.h"
 #include "xalloc.h"
 
 struct reg {
@@ -45,6 +47,7 @@ struct txn {
 	git_tree *tree; /* the tip's tree; NULL when unborn */
 	struct edit *edits;
 	size_t nedits, cap;
+	struct strmap where; /* path -> its index in edits, plus one: an import stages 100,000 */
 	struct buf msg;
 	char now[PTIME_LEN];
 	struct ptime t;
@@ -1119,12 +1122,13 @@ bool txn_exists(struct txn *t, const char *id)
 	char *path = record_path(id);
 	bool found = false;
 
-	for (size_t i = 0; i < t->nedits; i++)
-		if (!strcmp(t->edits[i].path, path)) {
-			found = t->edits[i].data != NULL;
-			free(path);
-			return found;
-		}
+	void *at;
+
+	if (strmap_get(&t->where, path, &at)) {
+		found = t->edits[(uintptr_t)at - 1].data != NULL;
+		free(path);
+		return found;
+	}
 	if (t->tree && !git_tree_entry_bypath(&e, t->tree, path))
 		found = true;
 	git_tree_entry_free(e);
@@ -1149,14 +1153,18 @@ struct reg *txn_reg(struct txn *t)
 
 static void stage(struct txn *t, char *path, char *data, size_t len)
 {
-	for (size_t i = 0; i < t->nedits; i++)
-		if (!strcmp(t->edits[i].path, path)) {
-			free(t->edits[i].data);
-			free(path);
-			t->edits[i].data = data;
-			t->edits[i].len = len;
-			return;
-		}
+	void *at;
+
+	if (strmap_get(&t->where, path, &at)) {
+		size_t i = (uintptr_t)at - 1;
+
+		free(t->edits[i].data);
+		free(path);
+		t->edits[i].data = data;
+		t->edits[i].len = len;
+		return;
+	}
+	strmap_put(&t->where, path, (void *)(uintptr_t)(t->nedits + 1));
 	t->edits = xgrow(t->edits, &t->cap, t->nedits + 1, sizeof(*t->edits));
 	t->edits[t->nedits].path = path;
 	t->edits[t->nedits].data = data;
@@ -1205,6 +1213,7 @@ static void txn_clear(struct txn *t)
 	free(t->edits);
 	t->edits = NULL;
 	t->nedits = t->cap = 0;
+	strmap_release(&t->where);
 	git_tree_free(t->tree);
 	t->tree = NULL;
 	buf_release(&t->msg);
