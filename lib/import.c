@@ -693,21 +693,20 @@ static bool exists_txn(void *arg, const char *id)
 	return txn_exists(arg, id);
 }
 
+struct staged {
+	char *path;
+	const struct record *rec;
+};
+
 static int by_path(const void *a, const void *b)
 {
-	const struct record *x = *(const struct record *const *)a, *y = *(const struct record *const *)b;
-	char px[80], py[80];
-
-	/* record_path without the allocation: clients/<shard>/<id>.yaml */
-	snprintf(px, sizeof(px), "%.2s%s/%s.yaml", x->id, x->id[1] ? "" : "_", x->id);
-	snprintf(py, sizeof(py), "%.2s%s/%s.yaml", y->id, y->id[1] ? "" : "_", y->id);
-	return strcmp(px, py);
+	return strcmp(((const struct staged *)a)->path, ((const struct staged *)b)->path);
 }
 
 static int import_mutate(struct txn *t, void *arg)
 {
 	struct ictx *c = arg;
-	struct record **sorted;
+	struct staged *sorted;
 	char summary[300];
 	const char *base = strrchr(c->o->file, '/');
 	int rc;
@@ -718,10 +717,15 @@ static int import_mutate(struct txn *t, void *arg)
 		return rc;
 	/* In path order, the index takes each entry at its end. */
 	sorted = xmalloc((c->res->nrecs + 1) * sizeof(*sorted));
-	memcpy(sorted, c->res->recs, c->res->nrecs * sizeof(*sorted));
+	for (size_t i = 0; i < c->res->nrecs; i++) {
+		sorted[i].path = record_path(c->res->recs[i]->id);
+		sorted[i].rec = c->res->recs[i];
+	}
 	qsort(sorted, c->res->nrecs, sizeof(*sorted), by_path);
-	for (size_t i = 0; i < c->res->nrecs; i++)
-		txn_put(t, sorted[i]);
+	for (size_t i = 0; i < c->res->nrecs; i++) {
+		txn_put(t, sorted[i].rec);
+		free(sorted[i].path);
+	}
 	free(sorted);
 	snprintf(summary, sizeof(summary), "import: %zu client%s from %.200s", c->res->nrecs,
 		 c->res->nrecs == 1 ? "" : "s", base ? base + 1 : c->o->file);
