@@ -10,6 +10,7 @@
 
 #include "cmd.h"
 #include "err.h"
+#include "filter.h"
 #include "ops.h"
 #include "ptime.h"
 #include "xalloc.h"
@@ -359,16 +360,6 @@ static int client_show(int argc, char **argv, struct ctx *ctx)
 
 /* ---- list ---- */
 
-struct filter {
-	const char *manager, *kind, *phase;
-	const char **tags;   /* all of them */
-	size_t ntags;
-	const char **fields; /* "K=V", all of them */
-	size_t nfields;
-	int phase_lo, phase_hi;
-	bool stale, ended, open;
-};
-
 struct list_state {
 	const struct phases *ph;
 	struct filter f;
@@ -381,41 +372,7 @@ struct list_state {
 
 static bool match(const struct list_state *s, const struct record *r)
 {
-	const struct filter *f = &s->f;
-	const struct phase *p = phases_get(s->ph, r->phase);
-
-	if (f->manager && strcmp(r->manager, f->manager))
-		return false;
-	if (f->kind && strcmp(r->kind, f->kind))
-		return false;
-	if (f->phase_lo && (r->phase < f->phase_lo || r->phase > f->phase_hi))
-		return false;
-	for (size_t t = 0; t < f->ntags; t++) {
-		size_t i;
-
-		for (i = 0; i < r->ntags && strcmp(r->tags[i], f->tags[t]); i++)
-			;
-		if (i == r->ntags)
-			return false;
-	}
-	for (size_t k = 0; k < f->nfields; k++) {
-		const char *eq = strchr(f->fields[k], '=');
-		size_t kl = (size_t)(eq - f->fields[k]);
-		bool hit = false;
-
-		for (size_t i = 0; i < r->fields.n && !hit; i++)
-			hit = strlen(r->fields.v[i].k) == kl && !strncmp(r->fields.v[i].k, f->fields[k], kl) &&
-			      !strcmp(r->fields.v[i].v, eq + 1);
-		if (!hit)
-			return false;
-	}
-	if (f->stale && !record_is_stale(r, s->ph, s->day))
-		return false;
-	if (f->ended && !(p && p->ending))
-		return false;
-	if (f->open && p && p->ending)
-		return false;
-	return true;
+	return filter_match(&s->f, r, s->ph, s->day);
 }
 
 static int list_cb(void *arg, const char *id, const char *path, struct record *r)
@@ -538,7 +495,7 @@ static int client_list(int argc, char **argv, struct ctx *ctx)
 	}
 	/* The phases are the register's: known only now that it is open. */
 	s.ph = reg_phases(ctx->reg);
-	if (s.f.phase && phases_range(s.ph, s.f.phase, &s.f.phase_lo, &s.f.phase_hi)) {
+	if (filter_ready(&s.f, s.ph)) {
 		rc = usage_error(ctx, "%s", preg_error_msg());
 		goto out;
 	}
@@ -552,8 +509,7 @@ static int client_list(int argc, char **argv, struct ctx *ctx)
 	s.w.color = s.w.fmt == FMT_TABLE && want_color(ctx);
 	s.w.color_col = 3;
 	/* Ids alone need no parsing, unless filters look into the records. */
-	filtered = s.f.manager || s.f.ntags || s.f.kind || s.f.phase || s.f.nfields || s.f.stale ||
-		   s.f.ended || s.f.open;
+	filtered = filter_active(&s.f);
 	if (!s.ids)
 		fmt_begin(&s.w, &s.out);
 	rc = reg_each(ctx->reg, s.ids && !filtered, list_cb, &s);

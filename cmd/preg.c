@@ -31,6 +31,7 @@ static const struct cmd *const top[] = {
 	&note_cmd,
 	&remind_cmd,
 	&import_cmd,
+	&export_cmd,
 	&doctor_cmd,
 	&help_cmd,
 	NULL,

@@ -168,6 +168,17 @@ static bool target(const char *s, struct colmap *m)
 	return false;
 }
 
+bool import_header_is_key(const char *name)
+{
+	struct colmap m;
+	bool key;
+
+	memset(&m, 0, sizeof(m));
+	key = target(name, &m);
+	free(m.field);
+	return key;
+}
+
 static bool column_empty(const struct csv_table *t, size_t col)
 {
 	for (size_t r = 1; r < t->nrows; r++)

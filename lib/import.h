@@ -51,6 +51,11 @@ int import_csv(struct reg *r, const struct csv_table *t, const struct import_opt
 
 void import_result_release(struct import_result *res);
 
+/* Whether a column headed name would be read as a record key (Client,
+ * Manager, Phase 3, tags...) rather than a free field: export heads such a
+ * field "fields.NAME" instead. */
+bool import_header_is_key(const char *name);
+
 /* The day s names, "YYYY-MM-DD" or "DD.MM.YYYY" (as a spreadsheet in a
  * Russian locale writes it), as days since the epoch. 0 or PREG_EINVAL. */
 int import_date(const char *s, int32_t *day);
