@@ -32,6 +32,7 @@ static const struct cmd *const top[] = {
 	&remind_cmd,
 	&import_cmd,
 	&export_cmd,
+	&check_cmd,
 	&doctor_cmd,
 	&help_cmd,
 	NULL,

@@ -558,6 +558,92 @@ out:
 	return rc;
 }
 
+struct walk {
+	struct reg *r;
+	reg_file_fn cb;
+	void *arg;
+	int rc;
+};
+
+static int walk_cb(const char *root, const git_tree_entry *e, void *payload)
+{
+	struct walk *w = payload;
+	git_blob *b = NULL;
+	char *path;
+
+	if (git_tree_entry_type(e) != GIT_OBJECT_BLOB)
+		return 0;
+	path = xasprintf("clients/%s%s", root, git_tree_entry_name(e));
+	if (git_blob_lookup(&b, w->r->repo, git_tree_entry_id(e)))
+		w->rc = gerr(PREG_ERR, "cannot read %s", path);
+	else
+		w->rc = w->cb(w->arg, path, git_blob_rawcontent(b), (size_t)git_blob_rawsize(b));
+	git_blob_free(b);
+	free(path);
+	return w->rc ? -1 : 0;
+}
+
+static int each_staged(struct reg *r, reg_file_fn cb, void *arg)
+{
+	const char *env = getenv("GIT_INDEX_FILE");
+	git_index *idx = NULL;
+	const char *last = "";
+	int rc = 0;
+
+	if (env && *env ? git_index_open(&idx, env) : git_repository_index(&idx, r->repo))
+		return gerr(PREG_ERR, "cannot read the index");
+	if (git_index_read(idx, 0)) {
+		git_index_free(idx);
+		return gerr(PREG_ERR, "cannot read the index");
+	}
+	for (size_t i = 0; i < git_index_entrycount(idx) && !rc; i++) {
+		const git_index_entry *e = git_index_get_byindex(idx, i);
+		git_blob *b = NULL;
+
+		if (strncmp(e->path, "clients/", 8))
+			continue;
+		if (git_index_entry_stage(e) > 0) {
+			if (strcmp(last, e->path))
+				rc = cb(arg, e->path, NULL, 0);
+			last = e->path;
+			continue;
+		}
+		if (git_blob_lookup(&b, r->repo, &e->id))
+			rc = gerr(PREG_ERR, "cannot read %s", e->path);
+		else
+			rc = cb(arg, e->path, git_blob_rawcontent(b), (size_t)git_blob_rawsize(b));
+		git_blob_free(b);
+	}
+	git_index_free(idx);
+	return rc;
+}
+
+int reg_each_file(struct reg *r, bool staged, reg_file_fn cb, void *arg)
+{
+	git_oid oid;
+	git_tree *tree = NULL, *clients = NULL;
+	const git_tree_entry *ce;
+	struct walk w = { r, cb, arg, 0 };
+	int rc;
+
+	if (staged)
+		return each_staged(r, cb, arg);
+	if ((rc = tip_tree(r, &oid, &tree)))
+		return rc == PREG_ENOTFOUND ? 0 : rc;
+	ce = git_tree_entry_byname(tree, "clients");
+	if (ce && git_tree_entry_type(ce) == GIT_OBJECT_TREE) {
+		if (git_tree_lookup(&clients, r->repo, git_tree_entry_id(ce)))
+			rc = gerr(PREG_ERR, "cannot read clients/");
+		else if (git_tree_walk(clients, GIT_TREEWALK_PRE, walk_cb, &w) && !w.rc)
+			rc = gerr(PREG_ERR, "cannot read clients/");
+		else
+			rc = w.rc;
+	}
+	git_tree_free(clients);
+	git_tree_free(tree);
+	return rc;
+}
+
 /* ---- the lock ---- */
 
 static int lock_timeout_ms(void)

@@ -61,6 +61,15 @@ int reg_read(struct reg *r, const char *id, struct record **out);
 typedef int (*reg_each_fn)(void *arg, const char *id, const char *path, struct record *rec);
 int reg_each(struct reg *r, bool ids_only, reg_each_fn cb, void *arg);
 
+/* Call cb for every file under clients/, with its bytes (lent for the
+ * call), in path order: at the tip, or with staged as the git index has
+ * them (what a plain "git commit" would record: for preg check as a
+ * pre-commit hook; $GIT_INDEX_FILE is honoured as git sets it for hooks).
+ * An unmerged index entry comes once, with data NULL. cb returns 0 to go
+ * on. Returns the first non-zero cb value, or a negative code. */
+typedef int (*reg_file_fn)(void *arg, const char *path, const char *data, size_t len);
+int reg_each_file(struct reg *r, bool staged, reg_file_fn cb, void *arg);
+
 /* Whether record id may be rewritten now: it exists and parses, holds no
  * comment (unless flags has REG_FORCE) and has no uncommitted edit in the
  * work tree. 0, or the error a write would give. Used before an editor
