@@ -359,7 +359,8 @@ static bool history(struct ictx *c, int line, struct record *rec, struct reached
 	if (!ok)
 		return false;
 	if (n && cur && cur->id != v[n - 1].phase) {
-		problem(c, line, "phase '%s' but the last phase column filled is %d", cur->key, v[n - 1].phase);
+		problem(c, line, "the phase column says %d (%s), but the last phase column filled is %d", cur->id,
+			cur->key, v[n - 1].phase);
 		return false;
 	}
 	if (!n) {
