@@ -69,17 +69,23 @@ static const char *own(char ***owned, size_t *n, char *s)
 	return s;
 }
 
-/* The day of the last event entering phase p; NULL when none. */
+/* The day of the last event entering phase p; NULL when there is none, or
+ * when the client went back below p after it: the paper shows where a
+ * client stands, and then the days left are in the order of the phases,
+ * as import wants them. */
 static char *entered(const struct record *r, int p)
 {
-	char num[16], day[DATE_LEN];
+	char day[DATE_LEN];
 
-	snprintf(num, sizeof(num), "%d", p);
 	for (size_t i = r->nhistory; i-- > 0;) {
 		const char *ph = kv_get(&r->history[i], "phase"), *at = kv_get(&r->history[i], "at");
 		struct ptime t;
 
-		if (ph && at && !strcmp(ph, num) && !ptime_parse(&t, at)) {
+		if (!ph)
+			continue;
+		if (atoi(ph) < p)
+			return NULL;
+		if (atoi(ph) == p && at && !ptime_parse(&t, at)) {
 			date_format(day, ptime_day(t));
 			return xstrdup(day);
 		}
