@@ -289,3 +289,25 @@ beta	internal"
 alpha-2
 beta"
 }
+
+@test "a large import is one commit whose objects are one pack, and the work tree is clean" {
+	{
+		echo 'Client,Phase 1,Phase 2,Manager'
+		for i in $(seq 1 300); do echo "Client $i,2026-10-01,2026-10-02,petrov"; done
+	} >many.csv
+	run preg -C "$R" import many.csv
+	[ "$status" -eq 0 ]
+	same "$output" "imported 300 clients from many.csv"
+	[ "$(commits)" -eq 2 ]
+	[ "$(git -C "$R" ls-files clients | wc -l)" -eq 300 ]
+	# 300 blobs, the trees and the commit in one pack; no loose objects
+	# but the 4 of preg init (2 blobs, a tree, a commit).
+	same "$(git -C "$R" count-objects -v | grep -E '^(count|packs):')" "count: 4
+packs: 1"
+	assert_fsck
+	assert_clean
+	same "$(git -C "$R" show HEAD:clients/cl/client-300.yaml | sed -n 4,5p)" "manager: petrov
+phase: 2"
+	run preg -C "$R" check
+	[ "$status" -eq 0 ]
+}
