@@ -451,25 +451,9 @@ static int client_list(int argc, char **argv, struct ctx *ctx)
 	s.w.fmt = stdout_tty() ? FMT_TABLE : FMT_TSV;
 	while ((c = next_opt(argc, argv, "hf:", ctx, &code)) != -1) {
 		switch (c) {
-		case 'M': s.f.manager = optarg; break;
-		case 't': push(&s.f.tags, &s.f.ntags, optarg); break;
-		case 's': s.f.stale = true; break;
-		case 'e': s.f.ended = true; break;
-		case 'o': s.f.open = true; break;
-		case 'k':
-			if (strcmp(optarg, "external") && strcmp(optarg, "internal")) {
-				rc = usage_error(ctx, "invalid kind '%s' (external or internal)", optarg);
+		default:
+			if ((rc = filter_opt(ctx, &s.f, c, optarg)))
 				goto out;
-			}
-			s.f.kind = optarg;
-			break;
-		case 'p': s.f.phase = optarg; break;
-		case 'F':
-			if (!strchr(optarg, '=') || optarg[0] == '=') {
-				rc = usage_error(ctx, "--field takes KEY=VALUE");
-				goto out;
-			}
-			push(&s.f.fields, &s.f.nfields, optarg);
 			break;
 		case 'f':
 			if (!strcmp(optarg, "id")) {
@@ -489,16 +473,10 @@ static int client_list(int argc, char **argv, struct ctx *ctx)
 		rc = usage_error(ctx, "unexpected argument '%s'", argv[optind]);
 		goto out;
 	}
-	if (s.f.ended && s.f.open) {
-		rc = usage_error(ctx, "--ended and --open exclude each other");
-		goto out;
-	}
 	/* The phases are the register's: known only now that it is open. */
 	s.ph = reg_phases(ctx->reg);
-	if (filter_ready(&s.f, s.ph)) {
-		rc = usage_error(ctx, "%s", preg_error_msg());
+	if ((rc = filter_finish(ctx, &s.f, s.ph)))
 		goto out;
-	}
 	if (today(&s.day)) {
 		rc = fail();
 		goto out;
@@ -522,8 +500,7 @@ static int client_list(int argc, char **argv, struct ctx *ctx)
 	else
 		rc = s.bad ? EXIT_FAIL : EXIT_OK;
 out:
-	free(s.f.tags);
-	free(s.f.fields);
+	filter_opts_release(&s.f);
 	return rc;
 }
 

@@ -85,6 +85,18 @@ bool stdout_tty(void);
 /* Write out to stdout and empty it. */
 void flush_out(struct buf *out);
 
+struct filter;
+struct phases;
+
+/* Take a client filter option into f: the long options --manager (M),
+ * --phase (p), --tag (t), --kind (k), --field (F), --stale (s), --ended (e)
+ * and --open (o), with the letter getopt returns. 0, or 2 after a usage
+ * error. filter_finish checks them once all are read (the phases known);
+ * filter_opts_release frees what they took. */
+int filter_opt(struct ctx *ctx, struct filter *f, int c, const char *arg);
+int filter_finish(struct ctx *ctx, struct filter *f, const struct phases *ph);
+void filter_opts_release(struct filter *f);
+
 /* Today, as days since the epoch (PREG_NOW or the clock); -1 with the
  * error slot set when PREG_NOW is invalid. */
 int today(int32_t *out);

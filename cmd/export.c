@@ -99,14 +99,6 @@ static int row_cb(void *arg, const char *id, const char *path, struct record *r)
 	return 0;
 }
 
-static void push(const char ***v, size_t *n, const char *s)
-{
-	*v = realloc(*v, (*n + 1) * sizeof(**v));
-	if (!*v)
-		abort();
-	(*v)[(*n)++] = s;
-}
-
 static int cmd_export(int argc, char **argv, struct ctx *ctx)
 {
 	struct state s;
@@ -123,26 +115,10 @@ static int cmd_export(int argc, char **argv, struct ctx *ctx)
 				goto out;
 			}
 			break;
-		case 'M': s.f.manager = optarg; break;
-		case 'p': s.f.phase = optarg; break;
-		case 't': push(&s.f.tags, &s.f.ntags, optarg); break;
-		case 'k':
-			if (strcmp(optarg, "external") && strcmp(optarg, "internal")) {
-				rc = usage_error(ctx, "invalid kind '%s' (external or internal)", optarg);
+		default:
+			if ((rc = filter_opt(ctx, &s.f, c, optarg)))
 				goto out;
-			}
-			s.f.kind = optarg;
 			break;
-		case 'F':
-			if (!strchr(optarg, '=') || optarg[0] == '=') {
-				rc = usage_error(ctx, "--field takes KEY=VALUE");
-				goto out;
-			}
-			push(&s.f.fields, &s.f.nfields, optarg);
-			break;
-		case 's': s.f.stale = true; break;
-		case 'e': s.f.ended = true; break;
-		case 'o': s.f.open = true; break;
 		}
 	}
 	if ((rc = code) >= 0)
@@ -152,15 +128,9 @@ static int cmd_export(int argc, char **argv, struct ctx *ctx)
 		rc = usage_error(ctx, "unexpected argument '%s'", argv[optind]);
 		goto out;
 	}
-	if (s.f.ended && s.f.open) {
-		rc = usage_error(ctx, "--ended and --open exclude each other");
-		goto out;
-	}
 	s.ph = reg_phases(ctx->reg);
-	if (filter_ready(&s.f, s.ph)) {
-		rc = usage_error(ctx, "%s", preg_error_msg());
+	if ((rc = filter_finish(ctx, &s.f, s.ph)))
 		goto out;
-	}
 	if (today(&s.day)) {
 		rc = fail();
 		goto out;
@@ -193,7 +163,6 @@ static int cmd_export(int argc, char **argv, struct ctx *ctx)
 	else
 		rc = s.bad ? EXIT_FAIL : EXIT_OK;
 out:
-	free(s.f.tags);
-	free(s.f.fields);
+	filter_opts_release(&s.f);
 	return rc;
 }

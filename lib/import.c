@@ -91,18 +91,6 @@ static void problem(struct ictx *c, int line, const char *fmt, ...)
 	free(msg);
 }
 
-static char *trim(const char *s)
-{
-	const char *e;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	e = s + strlen(s);
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
-		e--;
-	return xstrndup(s, (size_t)(e - s));
-}
-
 /* Line breaks as LF: Excel writes CRLF inside quoted cells. */
 static char *unix_lines(const char *s)
 {
@@ -203,7 +191,7 @@ static void map_columns(struct ictx *c)
 	c->cols = xcalloc(c->ncols + 1, sizeof(*c->cols));
 	for (size_t i = 0; i < c->ncols; i++) {
 		struct colmap *m = &c->cols[i];
-		char *name = trim(h->cells[i]);
+		char *name = xstrtrim(h->cells[i]);
 		const char *to = NULL;
 
 		m->header = h->cells[i];
@@ -536,7 +524,7 @@ static struct record *row(struct ictx *c, const struct csv_row *r)
 	for (size_t i = 0; i < c->ncols && i < r->ncells; i++) {
 		const struct colmap *m = &c->cols[i];
 		const char *raw = r->cells[i];
-		char *v = m->kind == C_REMARKS || m->kind == C_CONTACTS ? unix_lines(raw) : trim(raw);
+		char *v = m->kind == C_REMARKS || m->kind == C_CONTACTS ? unix_lines(raw) : xstrtrim(raw);
 
 		if (!*v && m->kind != C_NAME) {
 			free(v);
@@ -610,19 +598,19 @@ static struct record *row(struct ictx *c, const struct csv_row *r)
 	else if (!text_line_ok(rec->name, 1000))
 		problem(c, line, "the client name must be one line of text (at most 1000 bytes, no control characters)");
 	else {
-		char *id = trim(given_id);
+		char *id = xstrtrim(given_id);
 
 		assign_id(c, line, rec, id);
 		free(id);
 	}
 	{
-		char *m = trim(manager_cell);
+		char *m = xstrtrim(manager_cell);
 
 		manager = manager_of(c, line, m);
 		free(m);
 	}
 	if (phase_cell) {
-		char *p = trim(phase_cell);
+		char *p = xstrtrim(phase_cell);
 
 		if (*p && !(cur = phases_find(c->ph, p)))
 			problem(c, line, "%s", preg_error_msg());
