@@ -67,13 +67,16 @@ static int read_all(const char *file, struct buf *out)
 	return 0;
 }
 
+/* The bar on a terminal: rows checked, then the write, which the line
+ * says until it is done (cmd_import clears it). */
 static void progress(void *arg, size_t done, size_t total)
 {
-	(void)arg;
+	const struct import_opts *o = arg;
+
 	fprintf(stderr, "\rpreg: reading rows: %3zu%% (%zu/%zu)", total ? done * 100 / total : 100, done,
 		total);
 	if (done == total)
-		fputs("\r\033[K", stderr);
+		fprintf(stderr, "\r\033[K%s", o->dry_run ? "" : "preg: writing the records and the commit...");
 	fflush(stderr);
 }
 
@@ -147,9 +150,14 @@ static int cmd_import(int argc, char **argv, struct ctx *ctx)
 		rc = fail();
 		goto out;
 	}
-	if (isatty(2) && t->nrows > PROGRESS_ROWS)
+	if (isatty(2) && t->nrows > PROGRESS_ROWS) {
 		o.progress = progress;
-	if (import_csv(ctx->reg, t, &o, &res)) {
+		o.progress_arg = &o;
+	}
+	rc = import_csv(ctx->reg, t, &o, &res);
+	if (o.progress)
+		fputs("\r\033[K", stderr);
+	if (rc) {
 		for (size_t i = 0; i < res.nnotes; i++)
 			fprintf(stderr, "preg: %s\n", res.notes[i]);
 		for (size_t i = 0; i < res.nproblems; i++)

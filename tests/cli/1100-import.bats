@@ -311,3 +311,18 @@ phase: 2"
 	run preg -C "$R" check
 	[ "$status" -eq 0 ]
 }
+
+@test "a progress line on a terminal for a large file, none when stderr is not one" {
+	command -v script >/dev/null || skip "script (util-linux) is not installed"
+	{
+		echo Client
+		for i in $(seq 1 6000); do echo "Client $i"; done
+	} >big.csv
+	run script -qec "'$PREG' -C '$R' import big.csv --dry-run >/dev/null" /dev/null
+	[ "$status" -eq 0 ]
+	[[ $output == *$'\r'"preg: reading rows:  16% (1000/6000)"$'\r'* ]]
+	[[ $output == *"preg: reading rows: 100% (6000/6000)"* ]]
+	run --separate-stderr preg -C "$R" import big.csv --dry-run
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+}
