@@ -68,30 +68,16 @@ static const char *const show_usage[] = {
 };
 
 static const struct option list_opts[] = {
-	{ "manager", required_argument, NULL, 'M' },
-	{ "phase", required_argument, NULL, 'p' },
-	{ "tag", required_argument, NULL, 't' },
-	{ "kind", required_argument, NULL, 'k' },
-	{ "field", required_argument, NULL, 'F' },
-	{ "stale", no_argument, NULL, 's' },
-	{ "ended", no_argument, NULL, 'e' },
-	{ "open", no_argument, NULL, 'o' },
+	FILTER_OPTIONS,
 	{ "format", required_argument, NULL, 'f' },
 	{ "help", no_argument, NULL, 'h' },
 	{ 0, 0, 0, 0 },
 };
 
 static const char *const list_usage[] = {
-	"preg client list [--manager M] [--phase P] [--tag T]... [--kind external|internal] [--field K=V]... [--stale] [--ended | --open] [--format table|tsv|csv|json|id]",
+	"preg client list " FILTER_SYNOPSIS " [--format table|tsv|csv|json|id]",
 	"",
-	"    --manager M      clients of manager M",
-	"    --phase P        in phase P: a number, a key or a range (4-7)",
-	"    --tag T          with tag T; repeat for clients with all of them",
-	"    --kind K         external or internal",
-	"    --field K=V      whose field K is V; repeat for all of them",
-	"    --stale          longer in their phase than its stale_after",
-	"    --ended          in an ending phase",
-	"    --open           not in an ending phase",
+	FILTER_HELP,
 	"    -f, --format F   table (default on a terminal), tsv (default otherwise), csv,",
 	"                     json, or id (the ids alone, one per line)",
 	NULL,
@@ -359,16 +345,6 @@ static int client_show(int argc, char **argv, struct ctx *ctx)
 
 /* ---- list ---- */
 
-struct filter {
-	const char *manager, *kind, *phase;
-	const char **tags;   /* all of them */
-	size_t ntags;
-	const char **fields; /* "K=V", all of them */
-	size_t nfields;
-	int phase_lo, phase_hi;
-	bool stale, ended, open;
-};
-
 struct list_state {
 	const struct phases *ph;
 	struct filter f;
@@ -379,49 +355,11 @@ struct list_state {
 	int bad;
 };
 
-static bool match(const struct list_state *s, const struct record *r)
-{
-	const struct filter *f = &s->f;
-	const struct phase *p = phases_get(s->ph, r->phase);
-
-	if (f->manager && strcmp(r->manager, f->manager))
-		return false;
-	if (f->kind && strcmp(r->kind, f->kind))
-		return false;
-	if (f->phase_lo && (r->phase < f->phase_lo || r->phase > f->phase_hi))
-		return false;
-	for (size_t t = 0; t < f->ntags; t++) {
-		size_t i;
-
-		for (i = 0; i < r->ntags && strcmp(r->tags[i], f->tags[t]); i++)
-			;
-		if (i == r->ntags)
-			return false;
-	}
-	for (size_t k = 0; k < f->nfields; k++) {
-		const char *eq = strchr(f->fields[k], '=');
-		size_t kl = (size_t)(eq - f->fields[k]);
-		bool hit = false;
-
-		for (size_t i = 0; i < r->fields.n && !hit; i++)
-			hit = strlen(r->fields.v[i].k) == kl && !strncmp(r->fields.v[i].k, f->fields[k], kl) &&
-			      !strcmp(r->fields.v[i].v, eq + 1);
-		if (!hit)
-			return false;
-	}
-	if (f->stale && !record_is_stale(r, s->ph, s->day))
-		return false;
-	if (f->ended && !(p && p->ending))
-		return false;
-	if (f->open && p && p->ending)
-		return false;
-	return true;
-}
-
 static int list_cb(void *arg, const char *id, const char *path, struct record *r)
 {
 	struct list_state *s = arg;
 	const struct phase *p;
+	struct asof a;
 	char phase[16], days[16], label[80];
 	const char *cells[12];
 
@@ -435,7 +373,8 @@ static int list_cb(void *arg, const char *id, const char *path, struct record *r
 		buf_addf(&s->out, "%s\n", id);
 		goto flush;
 	}
-	if (!match(s, r))
+	asof_now(&a, r);
+	if (!filter_match(&s->f, s->ph, r, &a, s->day))
 		return 0;
 	if (s->ids) {
 		buf_addf(&s->out, "%s\n", id);
@@ -464,7 +403,7 @@ static int list_cb(void *arg, const char *id, const char *path, struct record *r
 		cells[7] = days;
 		cells[8] = r->next_contact;
 		cells[9] = r->next_action;
-		cells[10] = record_is_stale(r, s->ph, s->day) ? "true" : "false";
+		cells[10] = asof_is_stale(&a, s->ph, s->day) ? "true" : "false";
 		cells[11] = record_is_due(r, s->day) ? "true" : "false";
 	}
 	fmt_row(&s->w, &s->out, cells, p ? p->color : NULL);
@@ -493,27 +432,9 @@ static int client_list(int argc, char **argv, struct ctx *ctx)
 	memset(&s, 0, sizeof(s));
 	s.w.fmt = stdout_tty() ? FMT_TABLE : FMT_TSV;
 	while ((c = next_opt(argc, argv, "hf:", ctx, &code)) != -1) {
+		if (filter_opt(&s.f, c, optarg))
+			continue;
 		switch (c) {
-		case 'M': s.f.manager = optarg; break;
-		case 't': push(&s.f.tags, &s.f.ntags, optarg); break;
-		case 's': s.f.stale = true; break;
-		case 'e': s.f.ended = true; break;
-		case 'o': s.f.open = true; break;
-		case 'k':
-			if (strcmp(optarg, "external") && strcmp(optarg, "internal")) {
-				rc = usage_error(ctx, "invalid kind '%s' (external or internal)", optarg);
-				goto out;
-			}
-			s.f.kind = optarg;
-			break;
-		case 'p': s.f.phase = optarg; break;
-		case 'F':
-			if (!strchr(optarg, '=') || optarg[0] == '=') {
-				rc = usage_error(ctx, "--field takes KEY=VALUE");
-				goto out;
-			}
-			push(&s.f.fields, &s.f.nfields, optarg);
-			break;
 		case 'f':
 			if (!strcmp(optarg, "id")) {
 				s.ids = true;
@@ -532,13 +453,9 @@ static int client_list(int argc, char **argv, struct ctx *ctx)
 		rc = usage_error(ctx, "unexpected argument '%s'", argv[optind]);
 		goto out;
 	}
-	if (s.f.ended && s.f.open) {
-		rc = usage_error(ctx, "--ended and --open exclude each other");
-		goto out;
-	}
 	/* The phases are the register's: known only now that it is open. */
 	s.ph = reg_phases(ctx->reg);
-	if (s.f.phase && phases_range(s.ph, s.f.phase, &s.f.phase_lo, &s.f.phase_hi)) {
+	if (filter_resolve(&s.f, s.ph)) {
 		rc = usage_error(ctx, "%s", preg_error_msg());
 		goto out;
 	}
@@ -552,11 +469,11 @@ static int client_list(int argc, char **argv, struct ctx *ctx)
 	s.w.color = s.w.fmt == FMT_TABLE && want_color(ctx);
 	s.w.color_col = 3;
 	/* Ids alone need no parsing, unless filters look into the records. */
-	filtered = s.f.manager || s.f.ntags || s.f.kind || s.f.phase || s.f.nfields || s.f.stale ||
-		   s.f.ended || s.f.open;
+	filtered = filter_any(&s.f);
 	if (!s.ids)
 		fmt_begin(&s.w, &s.out);
-	rc = reg_each(ctx->reg, s.ids && !filtered, list_cb, &s);
+	rc = s.ids && !filtered ? reg_each(ctx->reg, true, list_cb, &s)
+				: reg_each_summary(ctx->reg, list_cb, &s);
 	if (!s.ids)
 		fmt_end(&s.w, &s.out);
 	flush_out(&s.out);
@@ -566,8 +483,7 @@ static int client_list(int argc, char **argv, struct ctx *ctx)
 	else
 		rc = s.bad ? EXIT_FAIL : EXIT_OK;
 out:
-	free(s.f.tags);
-	free(s.f.fields);
+	filter_release(&s.f);
 	return rc;
 }
 

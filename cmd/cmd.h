@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "buf.h"
+#include "filter.h"
 #include "format.h"
 #include "register.h"
 
@@ -46,6 +47,7 @@ struct ctx {
 
 extern const struct cmd client_cmds[];
 extern const struct cmd phase_cmds[];
+extern const struct cmd report_cmds[];
 extern const struct cmd init_cmd, note_cmd, doctor_cmd, remind_cmd;
 
 /* Exit codes. */
@@ -74,6 +76,28 @@ void print_warnings(void);
  * missing value is a usage error (returns 2). Returns the option or -1 at
  * the end. */
 int next_opt(int argc, char **argv, const char *shortopts, struct ctx *ctx, int *exit_code);
+
+/* The shared filters (SPEC §5): option entries, synopsis and help lines
+ * for a command's tables, and the option handler. */
+#define FILTER_OPTIONS                                                                              \
+	{ "manager", required_argument, NULL, 'M' }, { "phase", required_argument, NULL, 'p' },     \
+		{ "tag", required_argument, NULL, 't' }, { "kind", required_argument, NULL, 'k' },  \
+		{ "field", required_argument, NULL, 'F' }, { "stale", no_argument, NULL, 's' },     \
+		{ "ended", no_argument, NULL, 'e' }, { "open", no_argument, NULL, 'o' }
+#define FILTER_SYNOPSIS                                                                           \
+	"[--manager M] [--phase P] [--tag T]... [--kind external|internal] [--field K=V]... [--stale] " \
+	"[--ended | --open]"
+#define FILTER_HELP                                                                  \
+	"    --manager M      clients of manager M",                                     \
+		"    --phase P        in phase P: a number, a key or a range (4-7)",     \
+		"    --tag T          with tag T; repeat for clients with all of them",  \
+		"    --kind K         external or internal",                             \
+		"    --field K=V      whose field K is V; repeat for all of them",       \
+		"    --stale          longer in their phase than its stale_after",       \
+		"    --ended          in an ending phase", "    --open           not in an ending phase"
+
+/* Take option c (of FILTER_OPTIONS) into f: true when it was one. */
+bool filter_opt(struct filter *f, int c, const char *arg);
 
 /* Whether colour goes to stdout (--color, NO_COLOR, a terminal). */
 bool want_color(const struct ctx *ctx);

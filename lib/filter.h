@@ -1,0 +1,46 @@
+/*
+ * filter: the filters that client list, report, remind and export share
+ * (SPEC §5): --manager, --phase (a range too), --tag, --kind, --field,
+ * --stale, --ended, --open. They look at a client as it stands on a day,
+ * which may be a past one (--as-of): the phase and manager are those of the
+ * asof view, the rest is the record's.
+ */
+#ifndef PREG_FILTER_H
+#define PREG_FILTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "asof.h"
+#include "phases.h"
+#include "record.h"
+
+struct filter {
+	const char *manager, *kind, *phase;
+	const char **tags;   /* all of them */
+	size_t ntags;
+	const char **fields; /* "K=V", all of them */
+	size_t nfields;
+	int phase_lo, phase_hi; /* 0: any phase; set by filter_resolve */
+	bool stale, ended, open;
+};
+
+/* Add a --tag or --field value (lent; the array is the filter's). */
+void filter_add_tag(struct filter *f, const char *tag);
+void filter_add_field(struct filter *f, const char *kv);
+
+/* Check the filter against the register's phases (the --phase range,
+ * --ended with --open, a --field without '='). 0 or PREG_EINVAL. */
+int filter_resolve(struct filter *f, const struct phases *ph);
+
+/* Whether any filter is set. */
+bool filter_any(const struct filter *f);
+
+/* Whether client r, standing as a on day, passes. */
+bool filter_match(const struct filter *f, const struct phases *ph, const struct record *r,
+		  const struct asof *a, int32_t day);
+
+void filter_release(struct filter *f);
+
+#endif
