@@ -10,7 +10,7 @@ DESTDIR ?=
 
 CC ?= cc
 CFLAGS ?= -O2 -g
-PKGS = libgit2 yaml-0.1
+PKGS = libgit2 yaml-0.1 libxxhash
 PREG_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Ilib $(shell pkg-config --cflags $(PKGS))
 PREG_LIBS = $(shell pkg-config --libs $(PKGS)) -lcsv
 CMOCKA_CFLAGS = $(shell pkg-config --cflags cmocka)
@@ -73,6 +73,10 @@ bench: $(PREG_BIN)
 demo: $(PREG_BIN)
 	@bash demo/demo.sh
 
+# The register's HTML page of the demo, rendered by headless Chromium.
+screenshot: $(PREG_BIN)
+	@PREG="$(abspath $(PREG_BIN))" bash demo/screenshot.sh
+
 install: $(PREG_BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
 		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
@@ -86,4 +90,4 @@ install: $(PREG_BIN)
 clean:
 	rm -rf build build-asan preg
 
-.PHONY: all units check check-asan check-valgrind bench demo install clean
+.PHONY: all units check check-asan check-valgrind bench demo screenshot install clean

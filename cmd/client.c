@@ -10,7 +10,6 @@
 
 #include "cmd.h"
 #include "err.h"
-#include "filter.h"
 #include "ops.h"
 #include "ptime.h"
 #include "xalloc.h"
@@ -69,30 +68,16 @@ static const char *const show_usage[] = {
 };
 
 static const struct option list_opts[] = {
-	{ "manager", required_argument, NULL, 'M' },
-	{ "phase", required_argument, NULL, 'p' },
-	{ "tag", required_argument, NULL, 't' },
-	{ "kind", required_argument, NULL, 'k' },
-	{ "field", required_argument, NULL, 'F' },
-	{ "stale", no_argument, NULL, 's' },
-	{ "ended", no_argument, NULL, 'e' },
-	{ "open", no_argument, NULL, 'o' },
+	FILTER_OPTIONS,
 	{ "format", required_argument, NULL, 'f' },
 	{ "help", no_argument, NULL, 'h' },
 	{ 0, 0, 0, 0 },
 };
 
 static const char *const list_usage[] = {
-	"preg client list [--manager M] [--phase P] [--tag T]... [--kind external|internal] [--field K=V]... [--stale] [--ended | --open] [--format table|tsv|csv|json|id]",
+	"preg client list " FILTER_SYNOPSIS " [--format table|tsv|csv|json|id]",
 	"",
-	"    --manager M      clients of manager M",
-	"    --phase P        in phase P: a number, a key or a range (4-7)",
-	"    --tag T          with tag T; repeat for clients with all of them",
-	"    --kind K         external or internal",
-	"    --field K=V      whose field K is V; repeat for all of them",
-	"    --stale          longer in their phase than its stale_after",
-	"    --ended          in an ending phase",
-	"    --open           not in an ending phase",
+	FILTER_HELP,
 	"    -f, --format F   table (default on a terminal), tsv (default otherwise), csv,",
 	"                     json, or id (the ids alone, one per line)",
 	NULL,
@@ -370,15 +355,11 @@ struct list_state {
 	int bad;
 };
 
-static bool match(const struct list_state *s, const struct record *r)
-{
-	return filter_match(&s->f, r, s->ph, s->day);
-}
-
 static int list_cb(void *arg, const char *id, const char *path, struct record *r)
 {
 	struct list_state *s = arg;
 	const struct phase *p;
+	struct asof a;
 	char phase[16], days[16], label[80];
 	const char *cells[12];
 
@@ -392,7 +373,8 @@ static int list_cb(void *arg, const char *id, const char *path, struct record *r
 		buf_addf(&s->out, "%s\n", id);
 		goto flush;
 	}
-	if (!match(s, r))
+	asof_now(&a, r);
+	if (!filter_match(&s->f, s->ph, r, &a, s->day))
 		return 0;
 	if (s->ids) {
 		buf_addf(&s->out, "%s\n", id);
@@ -421,7 +403,7 @@ static int list_cb(void *arg, const char *id, const char *path, struct record *r
 		cells[7] = days;
 		cells[8] = r->next_contact;
 		cells[9] = r->next_action;
-		cells[10] = record_is_stale(r, s->ph, s->day) ? "true" : "false";
+		cells[10] = asof_is_stale(&a, s->ph, s->day) ? "true" : "false";
 		cells[11] = record_is_due(r, s->day) ? "true" : "false";
 	}
 	fmt_row(&s->w, &s->out, cells, p ? p->color : NULL);
@@ -450,11 +432,9 @@ static int client_list(int argc, char **argv, struct ctx *ctx)
 	memset(&s, 0, sizeof(s));
 	s.w.fmt = stdout_tty() ? FMT_TABLE : FMT_TSV;
 	while ((c = next_opt(argc, argv, "hf:", ctx, &code)) != -1) {
+		if (filter_opt(&s.f, c, optarg))
+			continue;
 		switch (c) {
-		default:
-			if ((rc = filter_opt(ctx, &s.f, c, optarg)))
-				goto out;
-			break;
 		case 'f':
 			if (!strcmp(optarg, "id")) {
 				s.ids = true;
@@ -475,8 +455,10 @@ static int client_list(int argc, char **argv, struct ctx *ctx)
 	}
 	/* The phases are the register's: known only now that it is open. */
 	s.ph = reg_phases(ctx->reg);
-	if ((rc = filter_finish(ctx, &s.f, s.ph)))
+	if (filter_resolve(&s.f, s.ph)) {
+		rc = usage_error(ctx, "%s", preg_error_msg());
 		goto out;
+	}
 	if (today(&s.day)) {
 		rc = fail();
 		goto out;
@@ -487,10 +469,11 @@ static int client_list(int argc, char **argv, struct ctx *ctx)
 	s.w.color = s.w.fmt == FMT_TABLE && want_color(ctx);
 	s.w.color_col = 3;
 	/* Ids alone need no parsing, unless filters look into the records. */
-	filtered = filter_active(&s.f);
+	filtered = filter_any(&s.f);
 	if (!s.ids)
 		fmt_begin(&s.w, &s.out);
-	rc = reg_each(ctx->reg, s.ids && !filtered, list_cb, &s);
+	rc = s.ids && !filtered ? reg_each(ctx->reg, true, list_cb, &s)
+				: reg_each_summary(ctx->reg, list_cb, &s);
 	if (!s.ids)
 		fmt_end(&s.w, &s.out);
 	flush_out(&s.out);
@@ -500,7 +483,7 @@ static int client_list(int argc, char **argv, struct ctx *ctx)
 	else
 		rc = s.bad ? EXIT_FAIL : EXIT_OK;
 out:
-	filter_opts_release(&s.f);
+	filter_release(&s.f);
 	return rc;
 }
 

@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "buf.h"
+#include "filter.h"
 #include "format.h"
 #include "register.h"
 
@@ -46,6 +47,7 @@ struct ctx {
 
 extern const struct cmd client_cmds[];
 extern const struct cmd phase_cmds[];
+extern const struct cmd report_cmds[];
 extern const struct cmd init_cmd, note_cmd, doctor_cmd, remind_cmd;
 extern const struct cmd import_cmd, export_cmd, check_cmd;
 
@@ -76,6 +78,28 @@ void print_warnings(void);
  * the end. */
 int next_opt(int argc, char **argv, const char *shortopts, struct ctx *ctx, int *exit_code);
 
+/* The shared filters (SPEC §5): option entries, synopsis and help lines
+ * for a command's tables, and the option handler. */
+#define FILTER_OPTIONS                                                                              \
+	{ "manager", required_argument, NULL, 'M' }, { "phase", required_argument, NULL, 'p' },     \
+		{ "tag", required_argument, NULL, 't' }, { "kind", required_argument, NULL, 'k' },  \
+		{ "field", required_argument, NULL, 'F' }, { "stale", no_argument, NULL, 's' },     \
+		{ "ended", no_argument, NULL, 'e' }, { "open", no_argument, NULL, 'o' }
+#define FILTER_SYNOPSIS                                                                           \
+	"[--manager M] [--phase P] [--tag T]... [--kind external|internal] [--field K=V]... [--stale] " \
+	"[--ended | --open]"
+#define FILTER_HELP                                                                  \
+	"    --manager M      clients of manager M",                                     \
+		"    --phase P        in phase P: a number, a key or a range (4-7)",     \
+		"    --tag T          with tag T; repeat for clients with all of them",  \
+		"    --kind K         external or internal",                             \
+		"    --field K=V      whose field K is V; repeat for all of them",       \
+		"    --stale          longer in their phase than its stale_after",       \
+		"    --ended          in an ending phase", "    --open           not in an ending phase"
+
+/* Take option c (of FILTER_OPTIONS) into f: true when it was one. */
+bool filter_opt(struct filter *f, int c, const char *arg);
+
 /* Whether colour goes to stdout (--color, NO_COLOR, a terminal). */
 bool want_color(const struct ctx *ctx);
 
@@ -84,18 +108,6 @@ bool stdout_tty(void);
 
 /* Write out to stdout and empty it. */
 void flush_out(struct buf *out);
-
-struct filter;
-struct phases;
-
-/* Take a client filter option into f: the long options --manager (M),
- * --phase (p), --tag (t), --kind (k), --field (F), --stale (s), --ended (e)
- * and --open (o), with the letter getopt returns. 0, or 2 after a usage
- * error. filter_finish checks them once all are read (the phases known);
- * filter_opts_release frees what they took. */
-int filter_opt(struct ctx *ctx, struct filter *f, int c, const char *arg);
-int filter_finish(struct ctx *ctx, struct filter *f, const struct phases *ph);
-void filter_opts_release(struct filter *f);
 
 /* Today, as days since the epoch (PREG_NOW or the clock); -1 with the
  * error slot set when PREG_NOW is invalid. */

@@ -5,37 +5,22 @@
 #include "cmd.h"
 #include "err.h"
 #include "export.h"
-#include "filter.h"
 
 static int cmd_export(int argc, char **argv, struct ctx *ctx);
 
 static const struct option opts[] = {
 	{ "format", required_argument, NULL, 'f' },
-	{ "manager", required_argument, NULL, 'M' },
-	{ "phase", required_argument, NULL, 'p' },
-	{ "tag", required_argument, NULL, 't' },
-	{ "kind", required_argument, NULL, 'k' },
-	{ "field", required_argument, NULL, 'F' },
-	{ "stale", no_argument, NULL, 's' },
-	{ "ended", no_argument, NULL, 'e' },
-	{ "open", no_argument, NULL, 'o' },
+	FILTER_OPTIONS,
 	{ "help", no_argument, NULL, 'h' },
 	{ 0, 0, 0, 0 },
 };
 
 static const char *const usage[] = {
-	"preg export [--format csv|json] [--manager M] [--phase P] [--tag T]... [--kind K] [--field K=V]... [--stale] [--ended | --open]",
+	"preg export [--format csv|json] " FILTER_SYNOPSIS,
 	"",
 	"    -f, --format F   csv (default): the paper's layout, which import reads back;",
 	"                     json: the full records",
-	"    --manager M      clients of manager M",
-	"    --phase P        in phase P: a number, a key or a range (4-7)",
-	"    --tag T          with tag T; repeat for clients with all of them",
-	"    --kind K         external or internal",
-	"    --field K=V      whose field K is V; repeat for all of them",
-	"    --stale          over their phase's stale_after",
-	"    --ended          in an ending phase",
-	"    --open           not in an ending phase",
+	FILTER_HELP,
 	NULL,
 };
 
@@ -55,13 +40,21 @@ struct state {
 	int bad;
 };
 
+static bool pass(const struct state *s, const struct record *r)
+{
+	struct asof a;
+
+	asof_now(&a, r);
+	return filter_match(&s->f, s->ph, r, &a, s->day);
+}
+
 static int fields_cb(void *arg, const char *id, const char *path, struct record *r)
 {
 	struct state *s = arg;
 
 	(void)id;
 	(void)path;
-	if (r && filter_match(&s->f, r, s->ph, s->day))
+	if (r && pass(s, r))
 		export_cols_add(&s->cols, r);
 	return 0;
 }
@@ -76,7 +69,7 @@ static int row_cb(void *arg, const char *id, const char *path, struct record *r)
 		s->bad++;
 		return 0;
 	}
-	if (!filter_match(&s->f, r, s->ph, s->day))
+	if (!pass(s, r))
 		return 0;
 	if (s->json) {
 		buf_adds(&s->out, s->n ? ",\n" : "\n");
@@ -106,6 +99,8 @@ static int cmd_export(int argc, char **argv, struct ctx *ctx)
 
 	memset(&s, 0, sizeof(s));
 	while ((c = next_opt(argc, argv, "hf:", ctx, &code)) != -1) {
+		if (filter_opt(&s.f, c, optarg))
+			continue;
 		switch (c) {
 		case 'f':
 			if (!strcmp(optarg, "json")) {
@@ -114,10 +109,6 @@ static int cmd_export(int argc, char **argv, struct ctx *ctx)
 				rc = usage_error(ctx, "unknown format '%s' (csv or json)", optarg);
 				goto out;
 			}
-			break;
-		default:
-			if ((rc = filter_opt(ctx, &s.f, c, optarg)))
-				goto out;
 			break;
 		}
 	}
@@ -129,8 +120,10 @@ static int cmd_export(int argc, char **argv, struct ctx *ctx)
 		goto out;
 	}
 	s.ph = reg_phases(ctx->reg);
-	if ((rc = filter_finish(ctx, &s.f, s.ph)))
+	if (filter_resolve(&s.f, s.ph)) {
+		rc = usage_error(ctx, "%s", preg_error_msg());
 		goto out;
+	}
 	if (today(&s.day)) {
 		rc = fail();
 		goto out;
@@ -163,6 +156,6 @@ static int cmd_export(int argc, char **argv, struct ctx *ctx)
 	else
 		rc = s.bad ? EXIT_FAIL : EXIT_OK;
 out:
-	filter_opts_release(&s.f);
+	filter_release(&s.f);
 	return rc;
 }

@@ -29,6 +29,8 @@ static const struct cmd *const top[] = {
 	&(const struct cmd){ "phase", NULL, 0, "list the phases and move clients through them", NULL,
 			     NULL, phase_cmds },
 	&note_cmd,
+	&(const struct cmd){ "report", NULL, 0, "the register, the funnel, the managers, durations, reasons",
+			     NULL, NULL, report_cmds },
 	&remind_cmd,
 	&import_cmd,
 	&export_cmd,
@@ -37,6 +39,20 @@ static const struct cmd *const top[] = {
 	&help_cmd,
 	NULL,
 };
+
+/* The verb a group runs when none is named ("preg report" is "preg report
+ * register"). */
+static const struct {
+	const char *group, *verb;
+} default_verbs[] = { { "report", "register" } };
+
+static const char *default_verb(const struct cmd *g)
+{
+	for (size_t i = 0; i < sizeof(default_verbs) / sizeof(*default_verbs); i++)
+		if (!strcmp(default_verbs[i].group, g->name))
+			return default_verbs[i].verb;
+	return NULL;
+}
 
 static const char *const top_usage =
 	"usage: preg [-C DIR] [--color=auto|always|never] [--version] [--help] COMMAND [ARGS]\n";
@@ -83,9 +99,13 @@ static void print_commands(FILE *f)
 
 static void print_group(FILE *f, const struct cmd *g)
 {
-	fprintf(f, "usage: preg %s VERB [ARGS]\n\n%s.\n\nVerbs:\n", g->name, g->summary);
+	if (default_verb(g))
+		fprintf(f, "usage: preg %s [VERB] [ARGS]\n\n%s.\n\nVerbs (%s when none is given):\n",
+			g->name, g->summary, default_verb(g));
+	else
+		fprintf(f, "usage: preg %s VERB [ARGS]\n\n%s.\n\nVerbs:\n", g->name, g->summary);
 	for (const struct cmd *v = g->sub; v->name; v++)
-		fprintf(f, "   %-8s %s\n", v->name, v->summary);
+		fprintf(f, "   %-10s %s\n", v->name, v->summary);
 	fprintf(f, "\nSee 'preg %s VERB --help' and 'man preg-%s'.\n", g->name, g->name);
 }
 
@@ -212,6 +232,10 @@ int main(int argc, char **argv)
 	}
 	if (!c->sub)
 		return run(c, NULL, argc - i, argv + i, &ctx);
+	/* A group with a default verb runs it when no verb is named. */
+	if (default_verb(c) && (i + 1 >= argc || (argv[i + 1][0] == '-' && strcmp(argv[i + 1], "-h") &&
+					  strcmp(argv[i + 1], "--help") && strcmp(argv[i + 1], "--list-cmds"))))
+		return run(find_verb(c, default_verb(c)), c->name, argc - i, argv + i, &ctx);
 	if (i + 1 >= argc) {
 		print_group(stderr, c);
 		return EXIT_USAGE;

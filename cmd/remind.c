@@ -15,7 +15,7 @@
 static int cmd_remind(int argc, char **argv, struct ctx *ctx);
 
 static const struct option opts[] = {
-	{ "manager", required_argument, NULL, 'M' },
+	FILTER_OPTIONS,
 	{ "as-of", required_argument, NULL, 'a' },
 	{ "within", required_argument, NULL, 'w' },
 	{ "format", required_argument, NULL, 'f' },
@@ -24,9 +24,9 @@ static const struct option opts[] = {
 };
 
 static const char *const usage[] = {
-	"preg remind [--manager M] [--as-of DATE] [--within Nd] [--format text|tsv|json|ics]",
+	"preg remind " FILTER_SYNOPSIS " [--as-of DATE] [--within Nd] [--format text|tsv|json|ics]",
 	"",
-	"    --manager M      only the clients of manager M",
+	FILTER_HELP,
 	"    --as-of DATE     what was due on DATE (YYYY-MM-DD); default: today",
 	"    --within Nd      also the next contacts of the next N days (0d to 365d)",
 	"    -f, --format F   text (default), tsv, json or ics (an iCalendar of to-dos)",
@@ -143,19 +143,43 @@ static void put_table(struct buf *out, const struct remind_list *l, enum fmt fmt
 	fmt_end(&w, out);
 }
 
+/* The operands and option values: -1 when good, else the exit code. */
+static int check_args(struct ctx *ctx, int argc, char **argv, int code, const char *within,
+		      const char *as_of, struct state *s, struct filter *f)
+{
+	if (code >= 0)
+		return code;
+	if (optind < argc)
+		return usage_error(ctx, "unexpected argument '%s'", argv[optind]);
+	if (within && (days_parse(&s->o.within, within) || s->o.within > 365))
+		return usage_error(ctx, "invalid --within '%s' (Nd, from 0d to 365d)", within);
+	if (as_of && date_parse(&s->o.day, as_of))
+		return usage_error(ctx, "--as-of: %s", preg_error_msg());
+	s->ph = reg_phases(ctx->reg);
+	if (filter_resolve(f, s->ph))
+		return usage_error(ctx, "%s", preg_error_msg());
+	if (f->manager && phases_check_manager(s->ph, f->manager))
+		return usage_error(ctx, "%s", preg_error_msg());
+	return -1;
+}
+
 static int cmd_remind(int argc, char **argv, struct ctx *ctx)
 {
 	const char *as_of = NULL, *within = NULL;
 	struct state s;
+	struct filter f;
 	struct buf out = BUF_INIT;
 	struct ptime now;
 	int c, code, rc, format = OUT_TEXT;
 
 	memset(&s, 0, sizeof(s));
+	memset(&f, 0, sizeof(f));
 	s.o.within = -1;
+	s.o.f = &f;
 	while ((c = next_opt(argc, argv, "hf:", ctx, &code)) != -1) {
+		if (filter_opt(&f, c, optarg))
+			continue;
 		switch (c) {
-		case 'M': s.o.manager = optarg; break;
 		case 'a': as_of = optarg; break;
 		case 'w': within = optarg; break;
 		case 'f':
@@ -167,28 +191,27 @@ static int cmd_remind(int argc, char **argv, struct ctx *ctx)
 				format = OUT_JSON;
 			else if (!strcmp(optarg, "ics"))
 				format = OUT_ICS;
-			else
+			else {
+				filter_release(&f);
 				return usage_error(ctx, "unknown format '%s' (text, tsv, json or ics)", optarg);
+			}
 			break;
 		}
 	}
-	if (code >= 0)
-		return code;
-	if (optind < argc)
-		return usage_error(ctx, "unexpected argument '%s'", argv[optind]);
-	if (within && (days_parse(&s.o.within, within) || s.o.within > 365))
-		return usage_error(ctx, "invalid --within '%s' (Nd, from 0d to 365d)", within);
-	if (as_of && date_parse(&s.o.day, as_of))
-		return usage_error(ctx, "--as-of: %s", preg_error_msg());
-	s.ph = reg_phases(ctx->reg);
-	if (s.o.manager && phases_check_manager(s.ph, s.o.manager))
-		return usage_error(ctx, "%s", preg_error_msg());
-	if (ptime_now(&now))
+	rc = check_args(ctx, argc, argv, code, within, as_of, &s, &f);
+	if (rc >= 0) {
+		filter_release(&f);
+		return rc;
+	}
+	if (ptime_now(&now)) {
+		filter_release(&f);
 		return fail();
+	}
 	if (!as_of)
 		s.o.day = ptime_day(now);
 	s.o.as_of = as_of != NULL;
-	rc = reg_each(ctx->reg, false, collect, &s);
+	rc = reg_each_summary(ctx->reg, collect, &s);
+	filter_release(&f);
 	if (rc < 0) {
 		remind_list_release(&s.l);
 		return fail();

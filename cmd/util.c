@@ -165,3 +165,18 @@ int today(int32_t *out)
 	*out = ptime_day(t);
 	return 0;
 }
+
+bool filter_opt(struct filter *f, int c, const char *arg)
+{
+	switch (c) {
+	case 'M': f->manager = arg; return true;
+	case 'p': f->phase = arg; return true;
+	case 't': filter_add_tag(f, arg); return true;
+	case 'k': f->kind = arg; return true;
+	case 'F': filter_add_field(f, arg); return true;
+	case 's': f->stale = true; return true;
+	case 'e': f->ended = true; return true;
+	case 'o': f->open = true; return true;
+	}
+	return false;
+}

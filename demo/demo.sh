@@ -42,7 +42,9 @@ at 2026-11-10T09:00:00+05:00 smirnova
 run phase set volga-timber ended --reason "moved to a competitor"
 at 2026-11-22T09:00:00+05:00 ivanov
 echo
-run client list --format table
+run report --format table
+echo
+run report funnel --format table
 echo
 run client list --manager ivanov --open --format table
 echo

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "asof.h"
+#include "phases.h"
 #include "ptime.h"
 
 void asof_now(struct asof *out, const struct record *r)
@@ -15,10 +16,10 @@ void asof_now(struct asof *out, const struct record *r)
 /* The calendar day of an RFC 3339 time in its own offset; -1 when bad. */
 static int32_t day_of(const char *s, bool *ok)
 {
-	struct ptime t;
+	int32_t d = ptime_date_of(s);
 
-	*ok = s && !ptime_parse(&t, s);
-	return *ok ? ptime_day(t) : -1;
+	*ok = d != INT32_MIN;
+	return *ok ? d : -1;
 }
 
 bool asof_day(struct asof *out, const struct record *r, int32_t day)
@@ -69,4 +70,16 @@ int asof_days_in_phase(const struct asof *a, int32_t day)
 	int32_t d = day_of(a->phase_since, &ok);
 
 	return ok && day > d ? (int)(day - d) : 0;
+}
+
+bool asof_is_stale(const struct asof *a, const struct phases *ph, int32_t day)
+{
+	const struct phase *p = phases_get(ph, a->phase);
+	int32_t hold;
+
+	if (!p || p->stale_days < 0 || p->ending)
+		return false;
+	if (a->hold_until && !date_parse(&hold, a->hold_until) && hold > day)
+		return false;
+	return asof_days_in_phase(a, day) > p->stale_days;
 }

@@ -1,60 +1,91 @@
-/* filter: which clients a listing takes (see filter.h). */
+/* filter: the shared client filters (see filter.h). */
+#include <stdlib.h>
 #include <string.h>
 
+#include "err.h"
 #include "filter.h"
+#include "xalloc.h"
 
-int filter_ready(struct filter *f, const struct phases *ph)
+static void push(const char ***v, size_t *n, const char *s)
 {
-	f->phase_lo = f->phase_hi = 0;
-	return f->phase ? phases_range(ph, f->phase, &f->phase_lo, &f->phase_hi) : 0;
+	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
+	(*v)[(*n)++] = s;
 }
 
-bool filter_active(const struct filter *f)
+void filter_add_tag(struct filter *f, const char *tag)
 {
-	return f->manager || f->ntags || f->kind || f->phase || f->nfields || f->stale || f->ended || f->open;
+	push(&f->tags, &f->ntags, tag);
 }
 
-static bool has_field(const struct record *r, const char *spec)
+void filter_add_field(struct filter *f, const char *kv)
 {
-	const char *eq = strchr(spec, '=');
-	size_t kl = (size_t)(eq - spec);
-
-	for (size_t i = 0; i < r->fields.n; i++)
-		if (strlen(r->fields.v[i].k) == kl && !strncmp(r->fields.v[i].k, spec, kl) &&
-		    !strcmp(r->fields.v[i].v, eq + 1))
-			return true;
-	return false;
+	push(&f->fields, &f->nfields, kv);
 }
 
-static bool has_tag(const struct record *r, const char *tag)
+int filter_resolve(struct filter *f, const struct phases *ph)
 {
-	for (size_t i = 0; i < r->ntags; i++)
-		if (!strcmp(r->tags[i], tag))
-			return true;
-	return false;
+	if (f->ended && f->open)
+		return preg_error_set(PREG_EINVAL, "--ended and --open exclude each other");
+	if (f->kind && strcmp(f->kind, "external") && strcmp(f->kind, "internal"))
+		return preg_error_set(PREG_EINVAL, "invalid kind '%s' (external or internal)", f->kind);
+	for (size_t i = 0; i < f->nfields; i++)
+		if (!strchr(f->fields[i], '=') || f->fields[i][0] == '=')
+			return preg_error_set(PREG_EINVAL, "--field takes KEY=VALUE");
+	if (f->phase)
+		return phases_range(ph, f->phase, &f->phase_lo, &f->phase_hi);
+	return 0;
 }
 
-bool filter_match(const struct filter *f, const struct record *r, const struct phases *ph, int32_t today)
+bool filter_any(const struct filter *f)
 {
-	const struct phase *p = phases_get(ph, r->phase);
+	return f->manager || f->ntags || f->kind || f->phase || f->nfields || f->stale || f->ended ||
+	       f->open;
+}
 
-	if (f->manager && strcmp(r->manager, f->manager))
+bool filter_match(const struct filter *f, const struct phases *ph, const struct record *r,
+		  const struct asof *a, int32_t day)
+{
+	const struct phase *p = phases_get(ph, a->phase);
+
+	if (f->manager && strcmp(a->manager, f->manager))
 		return false;
 	if (f->kind && strcmp(r->kind, f->kind))
 		return false;
-	if (f->phase_lo && (r->phase < f->phase_lo || r->phase > f->phase_hi))
+	if (f->phase_lo && (a->phase < f->phase_lo || a->phase > f->phase_hi))
 		return false;
-	for (size_t t = 0; t < f->ntags; t++)
-		if (!has_tag(r, f->tags[t]))
+	for (size_t t = 0; t < f->ntags; t++) {
+		size_t i;
+
+		for (i = 0; i < r->ntags && strcmp(r->tags[i], f->tags[t]); i++)
+			;
+		if (i == r->ntags)
 			return false;
-	for (size_t k = 0; k < f->nfields; k++)
-		if (!has_field(r, f->fields[k]))
+	}
+	for (size_t k = 0; k < f->nfields; k++) {
+		const char *eq = strchr(f->fields[k], '=');
+		size_t kl = (size_t)(eq - f->fields[k]);
+		bool hit = false;
+
+		for (size_t i = 0; i < r->fields.n && !hit; i++)
+			hit = strlen(r->fields.v[i].k) == kl && !strncmp(r->fields.v[i].k, f->fields[k], kl) &&
+			      !strcmp(r->fields.v[i].v, eq + 1);
+		if (!hit)
 			return false;
-	if (f->stale && !record_is_stale(r, ph, today))
+	}
+	if (f->stale && !asof_is_stale(a, ph, day))
 		return false;
 	if (f->ended && !(p && p->ending))
 		return false;
 	if (f->open && p && p->ending)
 		return false;
 	return true;
+}
+
+void filter_release(struct filter *f)
+{
+	free(f->tags);
+	free(f->fields);
+	f->tags = NULL;
+	f->fields = NULL;
+	f->ntags = f->nfields = 0;
 }

@@ -1,7 +1,9 @@
 /*
- * filter: which clients a listing takes (SPEC §5): --manager, --phase
- * (a number, key or range), --tag (all of them), --kind, --field K=V (all
- * of them), --stale, --ended, --open. Shared by client list and export.
+ * filter: the filters that client list, report, remind and export share
+ * (SPEC §5): --manager, --phase (a range too), --tag, --kind, --field,
+ * --stale, --ended, --open. They look at a client as it stands on a day,
+ * which may be a past one (--as-of): the phase and manager are those of the
+ * asof view, the rest is the record's.
  */
 #ifndef PREG_FILTER_H
 #define PREG_FILTER_H
@@ -10,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "asof.h"
 #include "phases.h"
 #include "record.h"
 
@@ -19,18 +22,25 @@ struct filter {
 	size_t ntags;
 	const char **fields; /* "K=V", all of them */
 	size_t nfields;
-	int phase_lo, phase_hi; /* from phase, by filter_ready */
+	int phase_lo, phase_hi; /* 0: any phase; set by filter_resolve */
 	bool stale, ended, open;
 };
 
-/* Resolve f->phase against the phases (PREG_EINVAL when it names none).
- * 0 or PREG_EINVAL. */
-int filter_ready(struct filter *f, const struct phases *ph);
+/* Add a --tag or --field value (lent; the array is the filter's). */
+void filter_add_tag(struct filter *f, const char *tag);
+void filter_add_field(struct filter *f, const char *kv);
 
-/* Whether r passes f on day today (days since the epoch, for --stale). */
-bool filter_match(const struct filter *f, const struct record *r, const struct phases *ph, int32_t today);
+/* Check the filter against the register's phases (the --phase range,
+ * --ended with --open, a --field without '='). 0 or PREG_EINVAL. */
+int filter_resolve(struct filter *f, const struct phases *ph);
 
-/* Whether f looks into the records (else ids alone will do). */
-bool filter_active(const struct filter *f);
+/* Whether any filter is set. */
+bool filter_any(const struct filter *f);
+
+/* Whether client r, standing as a on day, passes. */
+bool filter_match(const struct filter *f, const struct phases *ph, const struct record *r,
+		  const struct asof *a, int32_t day);
+
+void filter_release(struct filter *f);
 
 #endif

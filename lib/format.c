@@ -167,6 +167,33 @@ static void json_list_cell(struct buf *out, const char *s)
 	buf_addc(out, ']');
 }
 
+static void html_row(struct buf *out, const struct fmt_writer *w, const char *const *cells)
+{
+	buf_adds(out, "<tr>");
+	for (size_t i = 0; i < w->ncols; i++) {
+		bool num = w->cols[i].type == COL_NUMBER;
+
+		buf_adds(out, cells ? (num ? "<td class=\"n\">" : "<td>") : (num ? "<th class=\"n\">" : "<th>"));
+		html_escape(out, cells ? cells[i] : w->cols[i].name);
+		buf_adds(out, cells ? "</td>" : "</th>");
+	}
+	buf_adds(out, "</tr>\n");
+}
+
+void html_escape(struct buf *out, const char *s)
+{
+	for (; s && *s; s++) {
+		switch (*s) {
+		case '&': buf_adds(out, "&amp;"); break;
+		case '<': buf_adds(out, "&lt;"); break;
+		case '>': buf_adds(out, "&gt;"); break;
+		case '"': buf_adds(out, "&quot;"); break;
+		case '\'': buf_adds(out, "&#39;"); break;
+		default: buf_addc(out, *s);
+		}
+	}
+}
+
 void fmt_begin(struct fmt_writer *w, struct buf *out)
 {
 	w->nrows = 0;
@@ -184,6 +211,10 @@ void fmt_begin(struct fmt_writer *w, struct buf *out)
 		csv_row(out, w, NULL);
 	} else if (w->fmt == FMT_JSON) {
 		buf_addc(out, '[');
+	} else if (w->fmt == FMT_HTML) {
+		buf_adds(out, "<table>\n<thead>");
+		html_row(out, w, NULL);
+		buf_adds(out, "</thead>\n<tbody>\n");
 	}
 }
 
@@ -198,6 +229,8 @@ void fmt_row(struct fmt_writer *w, struct buf *out, const char *const *cells, co
 		buf_addc(out, '\n');
 	} else if (w->fmt == FMT_CSV) {
 		csv_row(out, w, cells);
+	} else if (w->fmt == FMT_HTML) {
+		html_row(out, w, cells);
 	} else if (w->fmt == FMT_JSON) {
 		buf_adds(out, w->nrows ? ",\n{" : "\n{");
 		for (size_t i = 0; i < w->ncols; i++) {
@@ -240,7 +273,9 @@ void fmt_end(struct fmt_writer *w, struct buf *out)
 		buf_adds(out, w->nrows ? "\n]\n" : "]\n");
 		return;
 	}
-	if (w->fmt == FMT_TSV || w->fmt == FMT_CSV)
+	if (w->fmt == FMT_HTML)
+		buf_adds(out, "</tbody>\n</table>\n");
+	if (w->fmt == FMT_TSV || w->fmt == FMT_CSV || w->fmt == FMT_HTML)
 		return;
 	width = xcalloc(w->ncols, sizeof(*width));
 	for (size_t i = 0; i < w->ncols; i++)

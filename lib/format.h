@@ -12,7 +12,7 @@
 
 #include "buf.h"
 
-enum fmt { FMT_TABLE, FMT_TSV, FMT_CSV, FMT_JSON };
+enum fmt { FMT_TABLE, FMT_TSV, FMT_CSV, FMT_JSON, FMT_HTML };
 
 enum col_type {
 	COL_TEXT,
@@ -39,7 +39,9 @@ struct fmt_writer {
 	int color_col;              /* the column painted in the row's colour, or -1 */
 };
 
-/* Parse "table", "tsv", "csv" or "json". 0 or PREG_EINVAL. */
+/* Parse "table", "tsv", "csv" or "json" (html is asked for by the
+ * commands that have it: a writer with FMT_HTML writes a <table> element).
+ * 0 or PREG_EINVAL. */
 int fmt_parse(enum fmt *out, const char *s);
 
 void fmt_begin(struct fmt_writer *w, struct buf *out);
@@ -47,6 +49,9 @@ void fmt_begin(struct fmt_writer *w, struct buf *out);
 void fmt_row(struct fmt_writer *w, struct buf *out, const char *const *cells, const char *color);
 /* Finish (the table is written here); frees what the writer kept. */
 void fmt_end(struct fmt_writer *w, struct buf *out);
+
+/* Append s with &, <, >, " and ' as HTML character references. */
+void html_escape(struct buf *out, const char *s);
 
 /* Terminal columns that the UTF-8 string s takes. */
 size_t fmt_width(const char *s);

@@ -344,3 +344,12 @@ bool ptime_looks_like(const char *s)
 			return false;
 	return s[4] == '-';
 }
+
+int32_t ptime_date_of(const char *s)
+{
+	int64_t days;
+
+	if (!s || !parse_ymd(s, &days) || (s[10] != 'T' && s[10] != 't' && s[10] != ' '))
+		return INT32_MIN;
+	return (int32_t)days;
+}

@@ -50,4 +50,9 @@ int days_parse(int *out, const char *s);
  * four digits and '-'); used to decide quoting in text fields. */
 bool ptime_looks_like(const char *s);
 
+/* The calendar day of an RFC 3339 time in its own offset (the date it
+ * starts with), without parsing the rest: for a time already checked, as
+ * the record reader does. INT32_MIN when it does not start with a date. */
+int32_t ptime_date_of(const char *s);
+
 #endif

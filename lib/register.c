@@ -20,6 +20,7 @@
 #include <git2/sys/odb_backend.h>
 
 #include "err.h"
+#include "rcache.h"
 #include "register.h"
 #include "slug.h"
 #include "strmap.h"
@@ -483,6 +484,20 @@ static int cmp_entry_id(const void *a, const void *b)
 	return strcmp(x, y);
 }
 
+/* The entries of a shard tree in id order (git sorts "acme-2.yaml"
+ * before "acme.yaml"; people expect ids). Caller frees. */
+static const git_tree_entry **entries_by_id(git_tree *shard, size_t *n)
+{
+	size_t ne = git_tree_entrycount(shard);
+	const git_tree_entry **ents = xmalloc((ne + 1) * sizeof(*ents));
+
+	for (size_t j = 0; j < ne; j++)
+		ents[j] = git_tree_entry_byindex(shard, j);
+	qsort(ents, ne, sizeof(*ents), cmp_entry_id);
+	*n = ne;
+	return ents;
+}
+
 int reg_each(struct reg *r, bool ids_only, reg_each_fn cb, void *arg)
 {
 	git_oid oid;
@@ -509,13 +524,9 @@ int reg_each(struct reg *r, bool ids_only, reg_each_fn cb, void *arg)
 			rc = gerr(PREG_ERR, "cannot read clients/%s/", git_tree_entry_name(se));
 			break;
 		}
-		size_t ne = git_tree_entrycount(shard);
-		const git_tree_entry **ents = xmalloc((ne + 1) * sizeof(*ents));
+		size_t ne;
+		const git_tree_entry **ents = entries_by_id(shard, &ne);
 
-		/* Git sorts "acme-2.yaml" before "acme.yaml"; people expect ids. */
-		for (size_t j = 0; j < ne; j++)
-			ents[j] = git_tree_entry_byindex(shard, j);
-		qsort(ents, ne, sizeof(*ents), cmp_entry_id);
 		for (size_t j = 0; j < ne && !rc; j++) {
 			const git_tree_entry *fe = ents[j];
 			char path[256];
@@ -641,6 +652,177 @@ int reg_each_file(struct reg *r, bool staged, reg_file_fn cb, void *arg)
 	}
 	git_tree_free(clients);
 	git_tree_free(tree);
+	return rc;
+}
+
+/* ---- reading through the record cache ---- */
+
+/* One shard directory through the cache: the whole shard when its tree is
+ * the one cached, else record by record (by blob id), parsing what is new.
+ * A shard with a record that does not parse is never taken whole, so that
+ * the error is given every time. */
+static int each_shard_cached(struct reg *r, const git_tree_entry *se, struct rcache *c,
+			     struct rcache_plan *plan, struct rscratch *scratch, struct buf *enc,
+			     reg_each_fn cb, void *arg)
+{
+	static const unsigned char none[RCACHE_OID];
+	const char *sname = git_tree_entry_name(se);
+	const unsigned char *soid = git_tree_entry_id(se)->id;
+	size_t first = 0, n = 0, k = 0, ne;
+	bool found, same = false, clean = true;
+	git_tree *shard = NULL;
+	const git_tree_entry **ents;
+	struct record rec;
+	int rc = 0;
+
+	found = strlen(sname) < 8 && rcache_shard(c, sname, soid, &first, &n, &same);
+	rcache_plan_shard(plan, sname, soid);
+	if (found && same) {
+		rcache_plan_take(plan, first, n);
+		for (size_t i = first; i < first + n && !rc; i++) {
+			const unsigned char *data;
+			const char *id;
+			size_t len;
+			char path[256];
+
+			rcache_rec(c, i, &id, &data, &len);
+			if (rcache_decode(&rec, scratch, data, len))
+				return gerr(PREG_ERR, "cannot decode the record cache"); /* checksummed: never */
+			/* "clients/SHARD/ID.yaml": ids and shards are short. */
+			size_t sl = strlen(sname), il = strlen(rec.id);
+
+			if (sl + il + 14 > sizeof(path))
+				return gerr(PREG_ERR, "cannot decode the record cache");
+			memcpy(path, "clients/", 8);
+			memcpy(path + 8, sname, sl);
+			path[8 + sl] = '/';
+			memcpy(path + 9 + sl, rec.id, il);
+			memcpy(path + 9 + sl + il, ".yaml", 6);
+			rc = cb(arg, rec.id, path, &rec);
+		}
+		rcache_done(c, first + n);
+		return rc;
+	}
+	rcache_plan_touch(plan);
+	if (git_tree_lookup(&shard, r->repo, git_tree_entry_id(se)))
+		return gerr(PREG_ERR, "cannot read clients/%s/", sname);
+	ents = entries_by_id(shard, &ne);
+	for (size_t j = 0; j < ne && !rc; j++) {
+		const git_tree_entry *fe = ents[j];
+		char path[256];
+		char *id;
+		struct record *parsed = NULL;
+		git_blob *b = NULL;
+		bool hit = false;
+
+		snprintf(path, sizeof(path), "clients/%s/%s", sname, git_tree_entry_name(fe));
+		id = record_id_from_path(path);
+		if (!id || git_tree_entry_type(fe) != GIT_OBJECT_BLOB) {
+			preg_error_set(PREG_EINVAL,
+				       "%s: not a client record (expected clients/<first two characters of the id>/<id>.yaml)",
+				       path);
+			clean = false;
+			rc = cb(arg, NULL, path, NULL);
+			free(id);
+			continue;
+		}
+		/* The cached records of the shard are in id order too. */
+		while (found && k < n) {
+			const unsigned char *data, *e;
+			const char *cid;
+			size_t len;
+			int cmp;
+
+			e = rcache_rec(c, first + k, &cid, &data, &len);
+			cmp = strcmp(cid, id);
+			if (cmp < 0) {
+				k++;
+				continue;
+			}
+			if (!cmp && !memcmp(e, git_tree_entry_id(fe)->id, RCACHE_OID) &&
+			    !rcache_decode(&rec, scratch, data, len)) {
+				rcache_plan_keep(plan, first + k);
+				hit = true;
+			}
+			break;
+		}
+		if (hit) {
+			rc = cb(arg, id, path, &rec);
+			free(id);
+			continue;
+		}
+		if (git_blob_lookup(&b, r->repo, git_tree_entry_id(fe)))
+			gerr(PREG_ERR, "cannot read %s", path);
+		else
+			parse_blob(b, path, id, &parsed, NULL, true);
+		if (parsed) {
+			enc->len = 0;
+			rcache_encode(enc, parsed);
+			rcache_plan_add(plan, git_tree_entry_id(fe)->id, id, enc->p, enc->len);
+		} else {
+			clean = false;
+		}
+		rc = cb(arg, id, path, parsed);
+		record_free(parsed);
+		git_blob_free(b);
+		free(id);
+	}
+	free(ents);
+	git_tree_free(shard);
+	if (!clean) {
+		/* Never taken whole: a zero tree id matches no tree. */
+		rcache_plan_shard_oid(plan, none);
+	}
+	return rc;
+}
+
+int reg_each_summary(struct reg *r, reg_each_fn cb, void *arg)
+{
+	git_oid oid;
+	git_tree *tree = NULL, *clients = NULL;
+	const git_tree_entry *ce;
+	struct rcache *c;
+	struct rcache_plan *plan;
+	struct rscratch scratch = { NULL, 0 };
+	struct buf enc = BUF_INIT;
+	char *dir, *path;
+	int rc;
+
+	if (getenv("PREG_NO_CACHE") && *getenv("PREG_NO_CACHE"))
+		return reg_each(r, false, cb, arg);
+	if ((rc = tip_tree(r, &oid, &tree)))
+		return rc == PREG_ENOTFOUND ? 0 : rc;
+	dir = xasprintf("%spreg-cache", r->gitdir);
+	path = xasprintf("%s/records", dir);
+	c = rcache_load(path);
+	/* Best effort: a register we may only read goes on without a cache. */
+	if (mkdir(dir, 0777) && errno != EEXIST)
+		errno = 0;
+	plan = rcache_plan_new(c, path);
+	ce = git_tree_entry_byname(tree, "clients");
+	if (ce && git_tree_entry_type(ce) == GIT_OBJECT_TREE) {
+		if (git_tree_lookup(&clients, r->repo, git_tree_entry_id(ce))) {
+			rc = gerr(PREG_ERR, "cannot read clients/");
+			goto out;
+		}
+		for (size_t i = 0; i < git_tree_entrycount(clients) && !rc; i++) {
+			const git_tree_entry *se = git_tree_entry_byindex(clients, i);
+
+			if (git_tree_entry_type(se) == GIT_OBJECT_TREE)
+				rc = each_shard_cached(r, se, c, plan, &scratch, &enc, cb, arg);
+		}
+	}
+	if (!rc)
+		rcache_plan_save(plan);
+out:
+	rcache_plan_free(plan);
+	rcache_free(c);
+	rscratch_release(&scratch);
+	buf_release(&enc);
+	git_tree_free(clients);
+	git_tree_free(tree);
+	free(dir);
+	free(path);
 	return rc;
 }
 

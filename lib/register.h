@@ -70,6 +70,13 @@ int reg_each(struct reg *r, bool ids_only, reg_each_fn cb, void *arg);
 typedef int (*reg_file_fn)(void *arg, const char *path, const char *data, size_t len);
 int reg_each_file(struct reg *r, bool staged, reg_file_fn cb, void *arg);
 
+/* Like reg_each, through the record cache in the git directory (rcache.h):
+ * rec lacks contacts, notes, remarks and unknown keys, and is lent for the
+ * call only. The cache is brought up to date as a side effect; without a
+ * way to write it (a read-only register), it is left as it is.
+ * PREG_NO_CACHE=1 reads the records themselves. */
+int reg_each_summary(struct reg *r, reg_each_fn cb, void *arg);
+
 /* Whether record id may be rewritten now: it exists and parses, holds no
  * comment (unless flags has REG_FORCE) and has no uncommitted edit in the
  * work tree. 0, or the error a write would give. Used before an editor

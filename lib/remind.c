@@ -53,6 +53,8 @@ void remind_add(struct remind_list *l, const struct record *r, const struct phas
 	}
 	if (o->manager && strcmp(a.manager, o->manager))
 		return;
+	if (o->f && !filter_match(o->f, ph, r, &a, o->day))
+		return;
 	p = phases_get(ph, a.phase);
 	if (p && p->ending)
 		return; /* the collaboration ended: nothing to remind of */

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "filter.h"
 #include "phases.h"
 #include "record.h"
 
@@ -45,6 +46,7 @@ struct remind_opts {
 	int within;          /* N of --within Nd; -1: no upcoming items */
 	bool as_of;          /* rebuild the client as of D from its history */
 	const char *manager; /* only this manager's clients, or NULL */
+	const struct filter *f; /* the shared filters, or NULL */
 };
 
 /* Add the items of record r on day o->day to l (copies; r is not kept). */

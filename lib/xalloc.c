@@ -5,7 +5,7 @@
 
 #include "xalloc.h"
 
-static void oom(void)
+void xalloc_die(void)
 {
 	fputs("preg: out of memory\n", stderr);
 	exit(1);
@@ -16,7 +16,7 @@ void *xmalloc(size_t n)
 	void *p = malloc(n ? n : 1);
 
 	if (!p)
-		oom();
+		xalloc_die();
 	return p;
 }
 
@@ -25,7 +25,7 @@ void *xcalloc(size_t n, size_t size)
 	void *p = calloc(n ? n : 1, size ? size : 1);
 
 	if (!p)
-		oom();
+		xalloc_die();
 	return p;
 }
 
@@ -33,7 +33,7 @@ void *xrealloc(void *p, size_t n)
 {
 	p = realloc(p, n ? n : 1);
 	if (!p)
-		oom();
+		xalloc_die();
 	return p;
 }
 
@@ -75,7 +75,7 @@ char *xvasprintf(const char *fmt, va_list ap)
 	n = vsnprintf(probe, sizeof(probe), fmt, aq);
 	va_end(aq);
 	if (n < 0)
-		oom();
+		xalloc_die();
 	p = xmalloc((size_t)n + 1);
 	vsnprintf(p, (size_t)n + 1, fmt, ap);
 	return p;

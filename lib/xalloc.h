@@ -8,6 +8,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 
+/* Out of memory elsewhere (a library's allocator): the same end. */
+void xalloc_die(void) __attribute__((noreturn));
+
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);

@@ -54,7 +54,7 @@ static struct record *rec(const char *id, const char *top, const char *events)
 
 static void collect(struct remind_list *l, struct record *r, const char *d, int within, bool as_of)
 {
-	struct remind_opts o = { day(d), within, as_of, NULL };
+	struct remind_opts o = { day(d), within, as_of, NULL, NULL };
 
 	remind_add(l, r, freight, &o);
 	record_free(r);
@@ -147,7 +147,7 @@ static void test_hold_and_ending(void **state)
 static void test_sort(void **state)
 {
 	struct remind_list l = { 0 };
-	struct remind_opts o = { day("2026-11-02"), -1, false, NULL };
+	struct remind_opts o = { day("2026-11-02"), -1, false, NULL, NULL };
 	struct record *r;
 	const char *want[] = { "a/stale", "b/stale", "b/overdue", "c/due", "a/stale" };
 
@@ -181,7 +181,7 @@ static void test_sort(void **state)
 static void test_manager_filter(void **state)
 {
 	struct remind_list l = { 0 };
-	struct remind_opts o = { day("2026-11-02"), -1, false, "petrov" };
+	struct remind_opts o = { day("2026-11-02"), -1, false, "petrov", NULL };
 	struct record *r = rec("a", "", "");
 
 	(void)state;

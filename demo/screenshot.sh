@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# screenshot: the demo register's HTML page (preg report --format html),
+# rendered by headless Chromium into build/register.png for people to look
+# at. Needs chromium (Debian's package).
+set -euo pipefail
+PREG=${PREG:-$(pwd)/preg}
+OUT=${OUT:-$(pwd)/build}
+DEMO=${PREG_DEMO_DIR:-${TMPDIR:-/tmp}/preg-demo}
+command -v chromium >/dev/null || { echo "screenshot: chromium is not installed (apt-get install chromium)" >&2; exit 1; }
+mkdir -p "$OUT"
+PREG="$PREG" PREG_DEMO_DIR="$DEMO" bash "$(dirname "$0")/demo.sh" >/dev/null
+PREG_NOW=2026-11-22T09:00:00+05:00 "$PREG" -C "$DEMO" report --format html >"$OUT/register.html"
+# A profile of its own, so that it runs as root and beside a desktop Chromium.
+profile=$(mktemp -d)
+trap 'rm -rf "$profile"' EXIT
+timeout 120 chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --user-data-dir="$profile" \
+	--window-size=1400,900 --screenshot="$OUT/register.png" "file://$OUT/register.html" 2>/dev/null
+echo "screenshot: $OUT/register.png (from $OUT/register.html)"

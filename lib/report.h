@@ -1,0 +1,118 @@
+/*
+ * report: the figures behind preg report (SPEC §6), computed from the
+ * records alone, as they stood on a day (the history events rebuild a past
+ * day: --as-of). Pure: records go in one at a time; cmd/ prints the result.
+ *
+ * The rules, also in preg-report(1):
+ * - A client's stints: each history event with a phase starts one; the
+ *   last runs to the day. Days are calendar days between the events' own
+ *   dates. A record without phase events has one stint from phase_since.
+ * - Reached (register): the date of the latest entry into each phase up to
+ *   the current one; a phase left by going back is blank.
+ * - Reached (funnel): a phase that does not end the collaboration is
+ *   reached by the clients whose furthest such phase is at or after it; an
+ *   ending phase by the clients that entered it. Conversion: reached here
+ *   over reached in the phase before, none for an ending phase after one
+ *   that is not.
+ * - Days in a phase: the sum of a client's stints in it, for the clients
+ *   that had one. Median and 90th percentile by nearest rank.
+ * - Managers: the clients by their manager on the day; moves are the phase
+ *   events in [since, day], counted for the manager of the client at the
+ *   time of the move; conversion is the share of the manager's clients that
+ *   reached the won phase.
+ */
+#ifndef PREG_REPORT_H
+#define PREG_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "filter.h"
+#include "phases.h"
+#include "record.h"
+
+enum report_kind { REPORT_REGISTER, REPORT_FUNNEL, REPORT_MANAGERS, REPORT_DURATIONS, REPORT_REASONS };
+
+/* "register", ...; the kinds in order for usage and completion. */
+extern const char *const report_kinds[];
+int report_kind_parse(enum report_kind *out, const char *s);
+
+struct report_opts {
+	int32_t day;             /* the day: today or --as-of */
+	bool as_of;              /* rebuild each client as of day */
+	const struct filter *f;  /* or NULL */
+	int32_t since;           /* managers: the first day of the period */
+	int won;                 /* managers: the won phase (0: report_won_phase) */
+	int top;                 /* durations: slowest clients per phase */
+};
+
+/* One client of the register report. */
+struct rrow {
+	char *id, *name, *manager;
+	int phase;
+	int32_t since;   /* the day the current phase was entered */
+	int days;        /* days in phase */
+	int32_t next;    /* next_contact as a day, or INT32_MIN */
+	bool stale, due, overdue, ended;
+	int32_t *reached; /* [nphases]: the day phase i + 1 was reached, or -1 */
+};
+
+struct slow {
+	char *id;
+	int days;
+	bool now; /* still in the phase */
+};
+
+struct pstat {
+	size_t now;      /* clients in the phase on the day */
+	size_t reached;  /* clients that reached it (funnel rule) */
+	int *days;       /* days spent, one per client that had a stint; sorted by finish */
+	size_t ndays, cap;
+	struct slow *slow; /* the slowest, longest first */
+	size_t nslow;
+};
+
+struct mstat {
+	char *handle;
+	size_t clients, open, ended, stale, overdue, due, won;
+	size_t moves, forward, back;
+	size_t *now;     /* [nphases] clients per phase */
+};
+
+struct reason {
+	char *text;
+	size_t n;
+};
+
+struct report {
+	const struct phases *ph;
+	enum report_kind kind;
+	struct report_opts o;
+	size_t clients;          /* that passed the filters */
+	struct rrow *rows;       /* register, in id order */
+	size_t nrows, rcap;
+	struct pstat *ps;        /* [nphases] */
+	struct mstat *ms;        /* managers, by handle after finish */
+	size_t nms, mcap;
+	struct reason *rs;       /* reasons, most frequent first after finish */
+	size_t nrs, rscap;
+	size_t ended;            /* reasons: ended clients, with or without a reason */
+	/* scratch for one record */
+	int32_t *entry, *spent;
+	bool *ever;
+};
+
+/* The default won phase: the first phase that is neither reversible nor
+ * ending and follows a reversible one; else the last that does not end. */
+int report_won_phase(const struct phases *ph);
+
+void report_init(struct report *r, const struct phases *ph, enum report_kind kind, const struct report_opts *o);
+void report_add(struct report *r, const struct record *rec);
+void report_finish(struct report *r);
+void report_release(struct report *r);
+
+/* Nearest-rank percentile (pct 1..100) of sorted v[n]; -1 when n is 0. */
+int report_percentile(const int *v, size_t n, int pct);
+
+#endif

@@ -1,0 +1,120 @@
+#!/usr/bin/env bats
+# The record cache (.git/preg-cache/records): reports, listings and
+# reminders read each record's YAML once; later runs over unchanged records
+# read none. Witnesses: the answers (always the same as PREG_NO_CACHE=1),
+# git status (never committed), and strace (which object files are opened:
+# the register's objects are loose, so each record blob is a file).
+
+load helper
+
+setup() {
+	common_setup
+	command -v strace >/dev/null || {
+		echo "strace is not installed (apt-get install strace)"
+		return 1
+	}
+	new_register
+	local d
+	for d in 01 02 03 04 05 06; do
+		PREG_NOW=2026-10-${d}T10:00:00+03:00 preg -C "$R" client add "Client $d" --id "c$d" \
+			--manager "m$((10#$d % 2))" >/dev/null
+	done
+	PREG_NOW=2026-10-10T10:00:00+03:00 preg -C "$R" phase set c02 4 >/dev/null
+	PREG_NOW=2026-10-11T10:00:00+03:00 preg -C "$R" phase set c03 ended --reason price >/dev/null
+	CACHE=$R/.git/preg-cache/records
+}
+
+# The object files of the record blobs at HEAD that a command opened.
+blobs_opened() {
+	local trace=$BATS_TEST_TMPDIR/trace oid n=0
+	strace -f -e trace=openat -o "$trace" "$PREG" -C "$R" "$@" >/dev/null 2>&1
+	for oid in $(git -C "$R" ls-tree -r HEAD clients | awk '{ print $3 }'); do
+		grep -q "objects/${oid:0:2}/${oid:2}\"" "$trace" && n=$((n + 1))
+	done
+	echo $n
+}
+
+# Every answer with the cache is the answer without it.
+same_as_uncached() {
+	local a b
+	a=$(preg -C "$R" "$@")
+	b=$(PREG_NO_CACHE=1 preg -C "$R" "$@")
+	same "$a" "$b"
+}
+
+@test "the first report reads every record, the next none; the cache is never committed" {
+	[ ! -e "$CACHE" ]
+	same "$(blobs_opened report funnel)" 6
+	[ -s "$CACHE" ]
+	same "$(blobs_opened report funnel)" 0
+	same "$(blobs_opened report managers)" 0
+	same "$(blobs_opened client list)" 0
+	same "$(blobs_opened remind)" 0
+	assert_clean
+	[ -z "$(git -C "$R" ls-files .git)" ]
+	for a in "report funnel" "report register" "report durations" "report reasons" "client list --stale" \
+		"remind --format tsv"; do
+		same_as_uncached $a
+	done
+	# PREG_NO_CACHE=1 reads the records themselves.
+	PREG_NO_CACHE=1 blobs_opened report funnel | grep -qx 6
+}
+
+@test "a record changed by plain git is read again, the others are not" {
+	preg -C "$R" report >/dev/null
+	sed -i 's/^name: Client 04$/name: Renamed by hand/' "$R/clients/c0/c04.yaml"
+	git -C "$R" commit -qam "by hand"
+	same "$(blobs_opened report register)" 1
+	preg -C "$R" report register | grep -q '^c04	Renamed by hand	'
+	same "$(blobs_opened report register)" 0
+	# A write through preg too.
+	preg -C "$R" phase set c05 2 >/dev/null
+	same "$(blobs_opened client list)" 1
+	same "$(preg -C "$R" client list | awk -F'\t' '$1 == "c05" { print $5 }')" 2
+	same_as_uncached report funnel
+}
+
+@test "a damaged, cut, foreign or missing cache is rebuilt, with the same answers" {
+	local want
+	want=$(preg -C "$R" report register)
+	# One flipped byte in the body: the checksum sees it.
+	printf 'X' | dd of="$CACHE" bs=1 seek=100 conv=notrunc 2>/dev/null
+	same "$(blobs_opened report register)" 6
+	same "$(preg -C "$R" report register)" "$want"
+	same "$(blobs_opened report register)" 0
+	# Cut short.
+	truncate -s 50 "$CACHE"
+	same "$(preg -C "$R" report register)" "$want"
+	same "$(blobs_opened report register)" 0
+	# Not a cache at all, or empty.
+	echo "hello" >"$CACHE"
+	same "$(preg -C "$R" report register)" "$want"
+	: >"$CACHE"
+	same "$(preg -C "$R" report register)" "$want"
+	rm -rf "$R/.git/preg-cache"
+	same "$(preg -C "$R" report register)" "$want"
+	[ -s "$CACHE" ]
+}
+
+@test "a cache that cannot be written leaves the answers as they are" {
+	rm -rf "$R/.git/preg-cache"
+	: >"$R/.git/preg-cache" # a file where the directory would be
+	run --separate-stderr preg -C "$R" report funnel
+	[ "$status" -eq 0 ]
+	same "$stderr" ""
+	same "$output" "$(PREG_NO_CACHE=1 preg -C "$R" report funnel)"
+	[ -f "$R/.git/preg-cache" ]
+	# No temporary file is left anywhere in .git.
+	[ -z "$(find "$R/.git" -name '*.tmp-*')" ]
+}
+
+@test "a broken record is never cached: its error comes every time" {
+	mkdir -p "$R/clients/zz"
+	printf 'id: zz\nname: "unclosed\n' >"$R/clients/zz/zz.yaml"
+	git -C "$R" add -A && git -C "$R" commit -qm "broken"
+	for i in 1 2 3; do
+		run --separate-stderr preg -C "$R" report funnel
+		[ "$status" -eq 1 ]
+		[[ $stderr == "preg: error: clients/zz/zz.yaml:"* ]]
+	done
+}

@@ -1,0 +1,272 @@
+/* test_rcache: the record cache: an encoding that decodes to the same
+ * record, refusal of damaged encodings and files, and a file written from
+ * a plan that loads back with the same shards and records. */
+#include <unistd.h>
+
+#include "unit.h"
+#include "buf.h"
+#include "rcache.h"
+#include "record.h"
+
+static const char full[] =
+	"id: ooo-romashka\n"
+	"name: ООО «Ромашка»\n"
+	"kind: internal\n"
+	"manager: ivanov\n"
+	"phase: 11\n"
+	"phase_since: 2026-10-20T10:00:00+03:00\n"
+	"next_contact: 2026-11-05\n"
+	"next_action: call the director\n"
+	"end_reason: price\n"
+	"hold_until: 2026-12-15\n"
+	"hold_reason: director on holiday\n"
+	"created: 2026-09-01T10:00:00+03:00\n"
+	"tags: [key, north]\n"
+	"fields: {inn: '7701234567', region: ural}\n"
+	"contacts:\n  - {name: Anna, email: anna@example.com}\n"
+	"remarks: a long story\n"
+	"history:\n"
+	"  - {at: 2026-09-01T10:00:00+03:00, by: ivanov, phase: 1, manager: ivanov}\n"
+	"  - {at: 2026-10-20T10:00:00+03:00, by: ivanov, phase: 11, reason: price}\n"
+	"notes:\n  - {at: 2026-10-01T10:00:00+03:00, by: ivanov, text: called}\n";
+
+static struct record *parse(const char *text)
+{
+	struct record *r = NULL;
+
+	if (record_parse(&r, text, strlen(text), "x.yaml", NULL))
+		fail_msg("record_parse: %s", preg_error_msg());
+	return r;
+}
+
+static void assert_same_kv(const struct kvlist *a, const struct kvlist *b)
+{
+	assert_int_equal(a->n, b->n);
+	for (size_t i = 0; i < a->n; i++) {
+		assert_string_equal(a->v[i].k, b->v[i].k);
+		assert_string_equal(a->v[i].v, b->v[i].v);
+	}
+}
+
+static void test_round_trip(void **state)
+{
+	struct record *r = parse(full), d;
+	struct rscratch s = { NULL, 0 };
+	struct buf b = BUF_INIT;
+
+	(void)state;
+	rcache_encode(&b, r);
+	assert_int_equal(rcache_decode(&d, &s, (const unsigned char *)b.p, b.len), 0);
+	assert_string_equal(d.id, "ooo-romashka");
+	assert_string_equal(d.name, "ООО «Ромашка»");
+	assert_string_equal(d.kind, "internal");
+	assert_string_equal(d.manager, "ivanov");
+	assert_int_equal(d.phase, 11);
+	assert_string_equal(d.phase_since, r->phase_since);
+	assert_string_equal(d.next_contact, "2026-11-05");
+	assert_string_equal(d.next_action, "call the director");
+	assert_string_equal(d.end_reason, "price");
+	assert_string_equal(d.hold_until, "2026-12-15");
+	assert_string_equal(d.hold_reason, "director on holiday");
+	assert_string_equal(d.created, r->created);
+	assert_int_equal(d.ntags, 2);
+	assert_string_equal(d.tags[1], "north");
+	assert_same_kv(&d.fields, &r->fields);
+	assert_int_equal(d.nhistory, 2);
+	for (size_t i = 0; i < d.nhistory; i++)
+		assert_same_kv(&d.history[i], &r->history[i]);
+	/* What the cache leaves out. */
+	assert_int_equal(d.ncontacts, 0);
+	assert_int_equal(d.nnotes, 0);
+	assert_null(d.remarks);
+	rscratch_release(&s);
+	buf_release(&b);
+	record_free(r);
+}
+
+static void test_optional_keys_stay_null(void **state)
+{
+	struct record *r = parse("id: ab\nname: A\nmanager: m\nphase: 1\n"
+				 "phase_since: 2026-10-01T10:00:00+03:00\ncreated: 2026-10-01T10:00:00+03:00\n"), d;
+	struct rscratch s = { NULL, 0 };
+	struct buf b = BUF_INIT;
+
+	(void)state;
+	rcache_encode(&b, r);
+	assert_int_equal(rcache_decode(&d, &s, (const unsigned char *)b.p, b.len), 0);
+	assert_null(d.next_contact);
+	assert_null(d.end_reason);
+	assert_null(d.hold_until);
+	assert_int_equal(d.ntags, 0);
+	assert_int_equal(d.nhistory, 0);
+	rscratch_release(&s);
+	buf_release(&b);
+	record_free(r);
+}
+
+/* Every cut of a valid encoding, and every single flipped byte that
+ * changes a length, is refused or decodes within bounds (ASan watches). */
+static void test_damaged_encodings(void **state)
+{
+	struct record *r = parse(full), d;
+	struct rscratch s = { NULL, 0 };
+	struct buf b = BUF_INIT;
+	unsigned char *copy;
+
+	(void)state;
+	rcache_encode(&b, r);
+	for (size_t n = 0; n < b.len; n++)
+		assert_int_equal(rcache_decode(&d, &s, (const unsigned char *)b.p, n), -1);
+	copy = malloc(b.len);
+	for (size_t i = 0; i < b.len; i++) {
+		memcpy(copy, b.p, b.len);
+		copy[i] ^= 0x5a;
+		rcache_decode(&d, &s, copy, b.len); /* any answer, no overrun */
+	}
+	/* Absurd counts are refused before any allocation. */
+	assert_int_equal(rcache_decode(&d, &s, (const unsigned char *)"\x02" "a\0\xff\xff\xff\xff\x0f", 9), -1);
+	free(copy);
+	rscratch_release(&s);
+	buf_release(&b);
+	record_free(r);
+}
+
+static char *tmpfile_path(void)
+{
+	static char path[] = "/tmp/preg-unit-rcache-XXXXXX";
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	close(fd);
+	return path;
+}
+
+static void test_file_round_trip_and_damage(void **state)
+{
+	struct record *r = parse(full);
+	struct buf b = BUF_INIT;
+	struct rcache *empty, *c;
+	struct rcache_plan *p;
+	unsigned char oid1[RCACHE_OID], oid2[RCACHE_OID], blob[RCACHE_OID];
+	const unsigned char *data, *e;
+	const char *id;
+	char *path = tmpfile_path();
+	size_t first, n, len;
+	bool same;
+	FILE *f;
+	long size;
+
+	(void)state;
+	memset(oid1, 1, sizeof(oid1));
+	memset(oid2, 2, sizeof(oid2));
+	memset(blob, 7, sizeof(blob));
+	unlink(path);
+	empty = rcache_load(path); /* missing: empty, not valid */
+	assert_false(rcache_valid(empty));
+	assert_false(rcache_shard(empty, "oo", oid1, &first, &n, &same));
+	p = rcache_plan_new(empty, path);
+	assert_true(rcache_plan_changed(p));
+	rcache_encode(&b, r);
+	rcache_plan_shard(p, "aa", oid2);
+	rcache_plan_shard(p, "oo", oid1);
+	rcache_plan_add(p, blob, r->id, b.p, b.len);
+	assert_int_equal(rcache_plan_save(p), 0);
+	rcache_plan_free(p);
+	rcache_free(empty);
+
+	c = rcache_load(path);
+	assert_true(rcache_valid(c));
+	assert_true(rcache_shard(c, "oo", oid1, &first, &n, &same));
+	assert_true(same);
+	assert_int_equal(n, 1);
+	assert_true(rcache_shard(c, "aa", oid1, &first, &n, &same));
+	assert_false(same); /* another tree id */
+	assert_int_equal(n, 0);
+	assert_false(rcache_shard(c, "zz", oid1, &first, &n, &same));
+	e = rcache_rec(c, 0, &id, &data, &len);
+	assert_memory_equal(e, blob, RCACHE_OID);
+	assert_string_equal(id, "ooo-romashka");
+	assert_int_equal(len, b.len);
+	assert_memory_equal(data, b.p, len);
+
+	/* A plan that takes the unchanged shard whole writes the same file. */
+	p = rcache_plan_new(c, path);
+	rcache_plan_shard(p, "aa", oid2);
+	rcache_plan_take(p, 0, 0);
+	rcache_plan_shard(p, "oo", oid1);
+	rcache_plan_take(p, 0, 1);
+	assert_false(rcache_plan_changed(p));
+	rcache_plan_free(p);
+
+	/* A plan that changes the second shard after taking the first whole
+	 * writes both: the first copied from the loaded file. */
+	p = rcache_plan_new(c, path);
+	rcache_plan_shard(p, "aa", oid2);
+	rcache_plan_take(p, 0, 0);
+	rcache_plan_shard(p, "oo", oid1);
+	rcache_plan_keep(p, 0);
+	rcache_plan_shard(p, "zz", oid2);
+	rcache_plan_add(p, oid2, "zz", b.p, b.len);
+	assert_true(rcache_plan_changed(p));
+	assert_int_equal(rcache_plan_save(p), 0);
+	rcache_plan_free(p);
+	rcache_free(c);
+	c = rcache_load(path);
+	assert_true(rcache_valid(c));
+	assert_true(rcache_shard(c, "zz", oid2, &first, &n, &same));
+	assert_int_equal(first, 1);
+	assert_int_equal(n, 1);
+	assert_true(rcache_shard(c, "oo", oid1, &first, &n, &same));
+	rcache_rec(c, 0, &id, &data, &len);
+	assert_memory_equal(data, b.p, b.len);
+	rcache_free(c);
+
+	/* Every flipped byte of the file is seen: in the header or the tables
+	 * the file is refused; in a shard's data, that shard is. */
+	f = fopen(path, "r+b");
+	fseek(f, 0, SEEK_END);
+	size = ftell(f);
+	for (long i = 0; i < size; i++) {
+		int ch;
+
+		fseek(f, i, SEEK_SET);
+		ch = fgetc(f);
+		fseek(f, i, SEEK_SET);
+		fputc(ch ^ 0x20, f);
+		fflush(f);
+		c = rcache_load(path);
+		if (rcache_valid(c)) {
+			bool a = rcache_shard(c, "oo", oid1, &first, &n, &same);
+			bool z = rcache_shard(c, "zz", oid2, &first, &n, &same);
+
+			assert_false(a && z);
+		}
+		rcache_free(c);
+		fseek(f, i, SEEK_SET);
+		fputc(ch, f);
+		fflush(f);
+	}
+	fclose(f);
+	c = rcache_load(path);
+	assert_true(rcache_valid(c));
+	rcache_free(c);
+	assert_int_equal(truncate(path, size - 1), 0);
+	c = rcache_load(path);
+	assert_false(rcache_valid(c));
+	rcache_free(c);
+	unlink(path);
+	buf_release(&b);
+	record_free(r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_optional_keys_stay_null),
+		cmocka_unit_test(test_damaged_encodings),
+		cmocka_unit_test(test_file_round_trip_and_damage),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,267 @@
+/* test_report: the rules of lib/report: nearest-rank percentiles, the won
+ * phase, stints and the days spent in each phase, reached by the funnel
+ * rule, the end reason, the day's view (--as-of) and the filters. */
+#include "unit.h"
+#include "filter.h"
+#include "ptime.h"
+#include "record.h"
+#include "report.h"
+
+static struct phases *freight;
+
+static int group_setup(void **state)
+{
+	const char *y = phases_template("freight");
+
+	(void)state;
+	return phases_load(&freight, y, strlen(y), "preg.yaml") ? -1 : 0;
+}
+
+static int group_teardown(void **state)
+{
+	(void)state;
+	phases_free(freight);
+	return 0;
+}
+
+static int32_t day(const char *s)
+{
+	int32_t d;
+
+	if (date_parse(&d, s))
+		fail_msg("bad date %s", s);
+	return d;
+}
+
+/* A record with the phase events given as "DATE PHASE [reason]" lines;
+ * its phase and phase_since are the last event's. */
+static struct record *rec(const char *id, const char *manager, const char *events)
+{
+	char text[4096], hist[3000] = "", last_at[40] = "", first_at[40] = "";
+	int last = 1;
+	struct record *r = NULL;
+	const char *p = events;
+
+	while (*p) {
+		char date[16], reason[64] = "";
+		int ph, n = 0;
+		size_t len = strlen(hist);
+
+		if (sscanf(p, "%15s %d%n", date, &ph, &n) < 2)
+			fail_msg("bad event at %s", p);
+		p += n;
+		if (*p == ' ') {
+			size_t k = strcspn(p + 1, ";");
+
+			snprintf(reason, sizeof(reason), ", reason: %.*s", (int)k, p + 1);
+			p += 1 + k;
+		}
+		if (*p == ';')
+			p++;
+		while (*p == ' ')
+			p++;
+		snprintf(last_at, sizeof(last_at), "%sT10:00:00+03:00", date);
+		if (!*first_at)
+			snprintf(first_at, sizeof(first_at), "%s", last_at);
+		snprintf(hist + len, sizeof(hist) - len, "  - {at: %s, by: x, phase: %d%s%s}\n", last_at, ph,
+			 len ? "" : ", manager: ", len ? "" : manager);
+		if (reason[0])
+			snprintf(hist + strlen(hist) - 2, sizeof(hist) - strlen(hist) + 2, "%s}\n", reason);
+		last = ph;
+	}
+	snprintf(text, sizeof(text),
+		 "id: %s\nname: %s\nmanager: %s\nphase: %d\nphase_since: %s\ncreated: %s\nhistory:\n%s", id,
+		 id, manager, last, last_at, first_at, hist);
+	if (record_parse(&r, text, strlen(text), "x.yaml", NULL))
+		fail_msg("record_parse: %s\n%s", preg_error_msg(), text);
+	return r;
+}
+
+static void run(struct report *rep, enum report_kind kind, const char *d, bool as_of, const struct filter *f,
+		struct record **recs, size_t n)
+{
+	struct report_opts o;
+
+	memset(&o, 0, sizeof(o));
+	o.day = day(d);
+	o.as_of = as_of;
+	o.f = f;
+	o.since = o.day - 29;
+	report_init(rep, freight, kind, &o);
+	for (size_t i = 0; i < n; i++)
+		report_add(rep, recs[i]);
+	report_finish(rep);
+}
+
+static void test_percentile(void **state)
+{
+	int v[] = { 4, 4, 5, 9, 17, 22 };
+
+	(void)state;
+	assert_int_equal(report_percentile(v, 6, 50), 5);  /* 3rd */
+	assert_int_equal(report_percentile(v, 6, 90), 22); /* ceil(5.4) = 6th */
+	assert_int_equal(report_percentile(v, 5, 50), 5);  /* ceil(2.5) = 3rd */
+	assert_int_equal(report_percentile(v, 1, 90), 4);
+	assert_int_equal(report_percentile(v, 0, 50), -1);
+	assert_int_equal(report_percentile(v, 6, 100), 22);
+}
+
+static void test_won_phase(void **state)
+{
+	struct phases *p = NULL;
+	const char *sales = phases_template("sales"), *blank = phases_template("blank");
+
+	(void)state;
+	assert_int_equal(report_won_phase(freight), 8); /* first-order, after 4-7 */
+	assert_int_equal(phases_load(&p, sales, strlen(sales), "preg.yaml"), 0);
+	assert_int_equal(report_won_phase(p), 5); /* customer */
+	phases_free(p);
+	assert_int_equal(phases_load(&p, blank, strlen(blank), "preg.yaml"), 0);
+	assert_int_equal(report_won_phase(p), 1); /* no such phase: the last that does not end */
+	phases_free(p);
+}
+
+static void test_stints_and_funnel(void **state)
+{
+	struct record *r[] = {
+		/* 1:4 2:5 3:10 4:11 7:20 8:11 (now) */
+		rec("alpha", "ivanov", "2026-09-01 1; 2026-09-05 2; 2026-09-10 3; 2026-09-20 4; 2026-10-01 7; 2026-10-21 8"),
+		/* 1:5 4:20 6:5+7 5:10 */
+		rec("bravo", "ivanov", "2026-09-15 1; 2026-09-20 4; 2026-10-10 6; 2026-10-15 5; 2026-10-25 6"),
+		/* 4:19 11:12 */
+		rec("charlie", "petrov", "2026-10-01 4; 2026-10-20 11 price"),
+	};
+	struct report rep;
+
+	(void)state;
+	run(&rep, REPORT_DURATIONS, "2026-11-01", false, NULL, r, 3);
+	assert_int_equal(rep.clients, 3);
+	/* Phase 6: bravo's two stints add up. */
+	assert_int_equal(rep.ps[5].ndays, 1);
+	assert_int_equal(rep.ps[5].days[0], 12);
+	/* Phase 4: 11, 19, 20. */
+	assert_int_equal(rep.ps[3].ndays, 3);
+	assert_int_equal(rep.ps[3].days[0], 11);
+	assert_int_equal(rep.ps[3].days[2], 20);
+	assert_string_equal(rep.ps[3].slow[0].id, "bravo");
+	assert_false(rep.ps[3].slow[0].now);
+	assert_string_equal(rep.ps[10].slow[0].id, "charlie");
+	assert_true(rep.ps[10].slow[0].now);
+	/* Reached, funnel rule: phase 2 by all three (charlie was added in 4);
+	 * phase 5 by alpha (furthest 8) and bravo; 11 only by charlie. */
+	assert_int_equal(rep.ps[1].reached, 3);
+	assert_int_equal(rep.ps[4].reached, 2);
+	assert_int_equal(rep.ps[7].reached, 1);
+	assert_int_equal(rep.ps[10].reached, 1);
+	assert_int_equal(rep.ps[11].reached, 0);
+	/* Phase 5 was never a stint of alpha's: no days for it. */
+	assert_int_equal(rep.ps[4].ndays, 1);
+	report_release(&rep);
+
+	/* On 10-12: alpha in 7 for 11 days, bravo in 6 for 2, charlie in 4. */
+	run(&rep, REPORT_REGISTER, "2026-10-12", true, NULL, r, 3);
+	assert_int_equal(rep.nrows, 3);
+	assert_int_equal(rep.rows[0].phase, 7);
+	assert_int_equal(rep.rows[0].days, 11);
+	assert_int_equal(rep.rows[1].phase, 6);
+	assert_int_equal(rep.rows[1].days, 2);
+	assert_int_equal(rep.rows[2].phase, 4);
+	assert_int_equal(rep.rows[1].reached[4], -1); /* 5 not yet */
+	assert_int_equal(rep.rows[0].reached[7], -1); /* 8 not yet */
+	report_release(&rep);
+	/* Before anyone existed. */
+	run(&rep, REPORT_REGISTER, "2026-08-31", true, NULL, r, 3);
+	assert_int_equal(rep.nrows, 0);
+	report_release(&rep);
+	for (size_t i = 0; i < 3; i++)
+		record_free(r[i]);
+}
+
+static void test_register_going_back_clears(void **state)
+{
+	/* 7 then back to 6: 7 is blank, 6 is the later entry. */
+	struct record *r = rec("delta", "ivanov", "2026-09-01 6; 2026-09-10 7; 2026-09-20 6");
+	struct report rep;
+
+	(void)state;
+	run(&rep, REPORT_REGISTER, "2026-10-01", false, NULL, &r, 1);
+	assert_int_equal(rep.rows[0].reached[6], -1);
+	assert_int_equal(rep.rows[0].reached[5], day("2026-09-20"));
+	assert_int_equal(rep.rows[0].since, day("2026-09-20"));
+	assert_int_equal(rep.rows[0].days, 11);
+	report_release(&rep);
+	record_free(r);
+}
+
+static void test_reason_is_the_ending_one(void **state)
+{
+	struct record *r[] = {
+		rec("echo", "sidorov", "2026-08-01 1; 2026-09-01 11 price; 2026-09-15 12 no budget"),
+		rec("golf", "sidorov", "2026-10-01 1; 2026-10-05 11 went to a competitor"),
+		rec("hotel", "sidorov", "2026-10-01 1; 2026-10-05 11 price"),
+		rec("india", "sidorov", "2026-10-01 1"),
+	};
+	struct report rep;
+
+	(void)state;
+	run(&rep, REPORT_REASONS, "2026-11-01", false, NULL, r, 4);
+	assert_int_equal(rep.ended, 3);
+	assert_int_equal(rep.nrs, 2);
+	assert_string_equal(rep.rs[0].text, "price");
+	assert_int_equal(rep.rs[0].n, 2);
+	assert_string_equal(rep.rs[1].text, "went to a competitor");
+	report_release(&rep);
+	for (size_t i = 0; i < 4; i++)
+		record_free(r[i]);
+}
+
+static void test_managers_moves_and_filter(void **state)
+{
+	struct record *r[] = {
+		rec("alpha", "ivanov", "2026-10-01 1; 2026-10-10 4; 2026-10-20 3; 2026-10-25 8"),
+		rec("bravo", "petrov", "2026-10-01 1"),
+	};
+	struct filter f;
+	struct report rep;
+
+	(void)state;
+	run(&rep, REPORT_MANAGERS, "2026-11-01", false, NULL, r, 2);
+	assert_int_equal(rep.nms, 2);
+	assert_string_equal(rep.ms[0].handle, "ivanov");
+	assert_int_equal(rep.ms[0].moves, 3);
+	assert_int_equal(rep.ms[0].forward, 2);
+	assert_int_equal(rep.ms[0].back, 1);
+	assert_int_equal(rep.ms[0].won, 1);
+	assert_int_equal(rep.ms[0].stale, 0); /* 7 days in 8 is not > 7d */
+	assert_int_equal(rep.ms[1].stale, 1); /* 31 days in research > 14d */
+	report_release(&rep);
+
+	memset(&f, 0, sizeof(f));
+	f.phase = "4-8";
+	assert_int_equal(filter_resolve(&f, freight), 0);
+	run(&rep, REPORT_MANAGERS, "2026-11-01", false, &f, r, 2);
+	assert_int_equal(rep.nms, 1);
+	assert_int_equal(rep.clients, 1);
+	report_release(&rep);
+	f.phase = NULL;
+	f.phase_lo = 0;
+	f.ended = f.open = true;
+	assert_error(filter_resolve(&f, freight), PREG_EINVAL, "--ended and --open exclude each other");
+	filter_release(&f);
+	for (size_t i = 0; i < 2; i++)
+		record_free(r[i]);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_percentile),
+		cmocka_unit_test(test_won_phase),
+		cmocka_unit_test(test_stints_and_funnel),
+		cmocka_unit_test(test_register_going_back_clears),
+		cmocka_unit_test(test_reason_is_the_ending_one),
+		cmocka_unit_test(test_managers_moves_and_filter),
+	};
+
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
