@@ -768,7 +768,7 @@ int import_csv(struct reg *r, const struct csv_table *t, const struct import_opt
 		return preg_error_prefix("--manager");
 	if (!t->nrows)
 		return preg_error_set(PREG_EINVAL, "%s: empty file", o->file);
-	if ((rc = reg_each(r, false, collect, &c)) < 0)
+	if ((rc = reg_each_summary(r, collect, &c)) < 0)
 		goto out;
 	if (o->dry_run) {
 		c.exists = exists_before;
