@@ -255,7 +255,8 @@ static void duplicates(struct cctx *c)
 	struct check_result dup = { NULL, 0 };
 	struct check_result *keep = c->res;
 
-	qsort(c->keys, c->nkeys, sizeof(*c->keys), by_key);
+	if (c->nkeys)
+		qsort(c->keys, c->nkeys, sizeof(*c->keys), by_key);
 	c->res = &dup;
 	for (size_t i = 0; i < c->nkeys;) {
 		size_t j = i + 1;
@@ -280,7 +281,8 @@ static void duplicates(struct cctx *c)
 	c->res = keep;
 	/* In path order; a pair that shares a name and a phone is said twice,
 	 * once for each reason. */
-	qsort(dup.lines, dup.n, sizeof(*dup.lines), by_line);
+	if (dup.n)
+		qsort(dup.lines, dup.n, sizeof(*dup.lines), by_line);
 	for (size_t i = 0; i < dup.n; i++) {
 		c->res->lines = xrealloc(c->res->lines, (c->res->n + 1) * sizeof(char *));
 		c->res->lines[c->res->n++] = dup.lines[i];
