@@ -52,7 +52,6 @@ struct ictx {
 	size_t ncols;
 	const char *user;
 	struct ptime now;
-	char now_s[PTIME_LEN];
 	bool (*exists)(void *arg, const char *id);
 	void *exists_arg;
 	struct strmap ids;       /* existing ids (value unused) */
@@ -763,7 +762,6 @@ int import_csv(struct reg *r, const struct csv_table *t, const struct import_opt
 	c.res = res;
 	if ((rc = reg_user(r, &c.user)) || (rc = ptime_now(&c.now)))
 		return rc;
-	ptime_format(c.now_s, c.now);
 	if (o->manager && (rc = phases_check_manager(c.ph, o->manager)))
 		return preg_error_prefix("--manager");
 	if (!t->nrows)
