@@ -423,18 +423,19 @@ void hist_compare(const struct record *old, const struct record *new, const stru
 		return;
 	}
 	/* Events and notes first: they say who made the change. What an
-	 * append-only list lost was rewritten by hand. */
-	for (size_t i = 0; i < old->nhistory; i++)
-		if (!holds(new->history, new->nhistory, &old->history[i])) {
-			add(out, CH_EVENT, NULL, NULL, "a history event removed or changed");
-			break;
-		}
-	for (size_t i = 0; i < old->nnotes; i++)
-		if (!holds(new->notes, new->nnotes, &old->notes[i])) {
-			add(out, CH_EVENT, NULL, NULL, "a note removed or changed");
-			break;
-		}
-	for (size_t i = 0; i < new->nhistory; i++) {
+	 * append-only list lost was rewritten (by hand, or by an undo): then
+	 * what it holds anew is no one's addition. */
+	bool hist_lost = false, notes_lost = false;
+
+	for (size_t i = 0; i < old->nhistory && !hist_lost; i++)
+		hist_lost = !holds(new->history, new->nhistory, &old->history[i]);
+	for (size_t i = 0; i < old->nnotes && !notes_lost; i++)
+		notes_lost = !holds(new->notes, new->nnotes, &old->notes[i]);
+	if (hist_lost)
+		add(out, CH_EVENT, NULL, NULL, "a history event removed or changed");
+	if (notes_lost)
+		add(out, CH_EVENT, NULL, NULL, "a note removed or changed");
+	for (size_t i = 0; i < new->nhistory && !hist_lost; i++) {
 		const struct kvlist *e = &new->history[i];
 
 		if (holds(old->history, old->nhistory, e))
@@ -502,7 +503,7 @@ void hist_compare(const struct record *old, const struct record *new, const stru
 			add(out, CH_FIELD, "contacts", na, nb);
 		}
 	}
-	for (size_t i = 0; i < new->nnotes; i++) {
+	for (size_t i = 0; i < new->nnotes && !notes_lost; i++) {
 		const struct kvlist *n = &new->notes[i];
 		const char *ch = kv_get(n, "channel"), *text = kv_get(n, "text");
 		char *s;

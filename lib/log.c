@@ -273,9 +273,16 @@ struct walk {
 	void *arg;
 };
 
+/* Whether A made the change: the acting user, else the git author by
+ * name, e-mail address or the address's local part. */
 static bool author_is(const struct hcommit *c, const char *by, const char *a)
 {
-	return (by && !strcmp(by, a)) || !strcmp(c->author, a) || !strcasecmp(c->email, a);
+	const char *at = strchr(c->email, '@');
+
+	if (by)
+		return !strcmp(by, a);
+	return !strcmp(c->author, a) || !strcasecmp(c->email, a) ||
+	       (at && (size_t)(at - c->email) == strlen(a) && !strncasecmp(c->email, a, strlen(a)));
 }
 
 /* One row for commit c and record id. */

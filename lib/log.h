@@ -50,7 +50,9 @@ uint64_t logidx_fnv(uint64_t h, const void *p, size_t n);
 struct log_opts {
 	const char *id;       /* one client, or NULL */
 	const char *manager;  /* changes to clients M managed before or after */
-	const char *author;   /* changes made by A: the acting user, or the git author's name or email */
+	const char *author;   /* changes made by A: the acting user named by the events and
+			       * notes added; for a change that added none, the git author's
+			       * name, e-mail address or the address's local part */
 	bool has_since, has_until;
 	int32_t since, until; /* days, inclusive, by the commit's day in its own offset */
 };
