@@ -119,6 +119,43 @@ static void save(struct reg *r, const struct logidx *x)
 	free(path);
 }
 
+void logidx_append(const char *gitdir, const git_oid *parent, const git_oid *commit, const char *ids)
+{
+	char *path = logidx_path(gitdir), tail[256], hex[HEXSZ + 1], *end;
+	unsigned long long h;
+	size_t count;
+	struct buf add = BUF_INIT;
+	off_t size, from;
+	ssize_t k;
+	int fd;
+
+	if (!parent || (fd = open(path, O_RDWR | O_CLOEXEC)) < 0) {
+		free(path);
+		return;
+	}
+	size = lseek(fd, 0, SEEK_END);
+	from = size > (off_t)sizeof(tail) - 1 ? size - (off_t)sizeof(tail) + 1 : 0;
+	k = size > 0 ? pread(fd, tail, (size_t)(size - from), from) : -1;
+	if (k > 0 && tail[k - 1] == '\n') {
+		tail[k - 1] = '\0';
+		end = strrchr(tail, '\n');
+		end = end ? end + 1 : tail;
+		if (sscanf(end, "end %40s %zu %16llx", hex, &count, &h) == 3 &&
+		    !strcmp(hex, git_oid_tostr_s(parent))) {
+			off_t at = from + (end - tail);
+
+			buf_addf(&add, "%s%s\n", git_oid_tostr_s(commit), ids);
+			h = logidx_fnv(h, add.p, add.len);
+			buf_addf(&add, "end %s %zu %016llx\n", git_oid_tostr_s(commit), count + 1, h);
+			if (pwrite(fd, add.p, add.len, at) != (ssize_t)add.len)
+				ftruncate(fd, 0); /* half written: let the next reader rebuild it */
+		}
+	}
+	close(fd);
+	buf_release(&add);
+	free(path);
+}
+
 /* ---- building ---- */
 
 /* The ids commit oid changed: from its trailers when preg made it (one

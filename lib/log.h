@@ -3,8 +3,9 @@
  *
  * The index, .git/preg-cache/log-index, maps every commit of the branch to
  * the client records it changed, so that the trail of one client needs no
- * walk of the whole history. It is derived data: never committed, checked
- * by a checksum on every read, brought up to date when the branch moved
+ * walk of the whole history. It is derived data: never committed, extended
+ * by every preg write (logidx_append), checked by a checksum on every
+ * read, brought up to date when the branch moved
  * (the new commits are appended, whoever made them), and rebuilt when it is
  * missing, corrupt, or the branch no longer contains the commit it was
  * built for (history rewritten). A register that cannot be written to still
@@ -30,6 +31,13 @@ struct logidx;
  * rebuilt with a warning. */
 int logidx_open(struct reg *r, struct logidx **out);
 void logidx_free(struct logidx *x);
+
+/* Called by the write path right after it moved the branch from parent
+ * (NULL: the first commit) to commit, which changed the records in ids
+ * (" ID ID..."): when the index file was up to date with parent, the
+ * commit is appended to it in place; otherwise nothing is done and the
+ * next reader brings the file up to date. Never fails: it is a cache. */
+void logidx_append(const char *gitdir, const git_oid *parent, const git_oid *commit, const char *ids);
 
 /* The number of commits indexed. */
 size_t logidx_count(const struct logidx *x);

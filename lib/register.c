@@ -17,6 +17,7 @@
 #include <git2.h>
 
 #include "err.h"
+#include "log.h"
 #include "register.h"
 #include "slug.h"
 #include "xalloc.h"
@@ -1537,6 +1538,20 @@ int reg_write(struct reg *r, unsigned flags, reg_mutate_fn fn, void *arg)
 			goto out;
 		}
 		break;
+	}
+	/* The log index follows the branch (lib/log.c). */
+	{
+		struct buf ids = BUF_INIT;
+
+		for (size_t i = 0; i < t.nedits; i++) {
+			char *id = record_id_from_path(t.edits[i].path);
+
+			if (id)
+				buf_addf(&ids, " %s", id);
+			free(id);
+		}
+		logidx_append(r->gitdir, t.born ? &t.tip : NULL, &newc, buf_str(&ids));
+		buf_release(&ids);
 	}
 	if (apply_worktree(&t)) {
 		/* Committed: the change is safe; the next write finishes this. */

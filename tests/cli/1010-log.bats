@@ -164,6 +164,26 @@ $(git -C "$R" rev-parse HEAD)	2026-03-06T10:00:00+05:00	Test User	acme	git	name:
 acme"
 }
 
+@test "a preg write appends its commit to an index that was up to date" {
+	preg -C "$R" log >/dev/null
+	local f="$R/.git/preg-cache/log-index" before
+	before=$(head -n 8 "$f")
+	PREG_NOW=2026-03-05T10:00:00+05:00 preg -C "$R" client reassign --from petrov --to sidorov >/dev/null
+	local tip
+	tip=$(git -C "$R" rev-parse HEAD)
+	same "$(head -n 8 "$f")" "$before"
+	same "$(sed -n 9p "$f")" "$tip acme romashka"
+	same "$(tail -n 1 "$f" | cut -d ' ' -f 1-3)" "end $tip 8"
+	# And it checks out: read without a warning, the same as a rebuild.
+	run --separate-stderr preg -C "$R" log --since 2026-03-05
+	same "$stderr" ""
+	same "${lines[1]}" "$tip	2026-03-05T10:00:00+05:00	ivanov	acme	reassign	manager petrov -> sidorov"
+	cp "$f" "$BATS_TEST_TMPDIR/appended"
+	rm "$f"
+	preg -C "$R" log >/dev/null
+	cmp "$f" "$BATS_TEST_TMPDIR/appended"
+}
+
 @test "a corrupt index is rebuilt with a warning, a rewritten history silently" {
 	preg -C "$R" log >/dev/null
 	local f="$R/.git/preg-cache/log-index"
