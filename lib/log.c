@@ -224,23 +224,30 @@ int logidx_open(struct reg *r, struct logidx **out)
 	bool fresh = false;
 
 	*out = NULL;
+	/* The file first, then the branch: a write between the two leaves
+	 * the branch ahead of the file, which is extended, never behind. */
+	if (!read_all(path, &x->body)) {
+		/* A write may be appending this instant: look twice before
+		 * calling the file corrupt. */
+		if (check(&x->body, &old, &n)) {
+			buf_reset(&x->body);
+			if (read_all(path, &x->body) || check(&x->body, &old, &n)) {
+				preg_warn("the log index %s was corrupt; rebuilt it", path);
+				fresh = true;
+			}
+		}
+	} else {
+		fresh = true;
+	}
 	g = git_reference_name_to_id(&x->tip, reg_repo(r), reg_refname(r));
 	if (g && g != GIT_ENOTFOUND) {
 		rc = preg_error_set(PREG_ERR, "cannot resolve %s", reg_refname(r));
 		goto out;
 	}
 	x->born = !g;
-	if (!read_all(path, &x->body)) {
-		if (check(&x->body, &old, &n)) {
-			preg_warn("the log index %s was corrupt; rebuilt it", path);
-			fresh = true;
-		} else if (!x->born || !(git_oid_equal(&old, &x->tip) ||
-					 git_graph_descendant_of(reg_repo(r), &x->tip, &old) == 1)) {
-			fresh = true; /* history rewritten: start again */
-		}
-	} else {
-		fresh = true;
-	}
+	if (!fresh && (!x->born || !(git_oid_equal(&old, &x->tip) ||
+				     git_graph_descendant_of(reg_repo(r), &x->tip, &old) == 1)))
+		fresh = true; /* history rewritten: start again */
 	if (fresh) {
 		buf_reset(&x->body);
 		buf_adds(&x->body, HEADER);

@@ -184,6 +184,30 @@ acme"
 	cmp "$f" "$BATS_TEST_TMPDIR/appended"
 }
 
+@test "readers and writers at once: no false alarm, and the index ends whole" {
+	preg -C "$R" log >/dev/null
+	local i pids=()
+	for i in 1 2 3 4 5 6; do
+		preg -C "$R" note acme "note $i" >/dev/null 2>"$BATS_TEST_TMPDIR/w$i" &
+		pids+=($!)
+		preg -C "$R" log acme >/dev/null 2>"$BATS_TEST_TMPDIR/r$i" &
+		pids+=($!)
+	done
+	for i in "${pids[@]}"; do
+		wait "$i"
+	done
+	same "$(cat "$BATS_TEST_TMPDIR"/w* "$BATS_TEST_TMPDIR"/r*)" ""
+	run --separate-stderr preg -C "$R" log acme --since 2026-11-02
+	same "$stderr" ""
+	[ "${#lines[@]}" -eq 7 ]
+	local f="$R/.git/preg-cache/log-index"
+	cp "$f" "$BATS_TEST_TMPDIR/after"
+	rm "$f"
+	preg -C "$R" log >/dev/null
+	# The same commits in the same order (the ids of a commit as written).
+	same "$(cut -d ' ' -f 1 "$BATS_TEST_TMPDIR/after")" "$(cut -d ' ' -f 1 "$f")"
+}
+
 @test "a corrupt index is rebuilt with a warning, a rewritten history silently" {
 	preg -C "$R" log >/dev/null
 	local f="$R/.git/preg-cache/log-index"
