@@ -150,7 +150,12 @@ int ops_reassign(struct reg *r, struct reassign_opts *o)
 		return PREG_EINVAL;
 	if (!strcmp(o->from, o->to))
 		return preg_error_set(PREG_EINVAL, "--from and --to are the same manager '%s'", o->from);
-	return reg_write(r, 0, reassign_mutate, o);
+	/* The write can fail after the mutator ran (an uncommitted edit). */
+	int rc = reg_write(r, 0, reassign_mutate, o);
+
+	if (rc)
+		moved_release(o);
+	return rc;
 }
 
 /* ---- undo ---- */
