@@ -91,6 +91,31 @@ romashka: manager is sidorov, the last manager event says petrov"
 acme: $at"
 }
 
+@test "a merge of two lines of work verifies; log shows each change once" {
+	git -C "$R" branch side
+	PREG_NOW=2026-10-06T10:00:00+05:00 preg -C "$R" note romashka "on main" >/dev/null
+	git -C "$R" switch -q side
+	PREG_NOW=2026-10-06T11:00:00+05:00 preg -C "$R" note acme "on the side" >/dev/null
+	git -C "$R" switch -q main
+	GIT_AUTHOR_DATE=2026-10-07T10:00:00+05:00 git -C "$R" merge -q --no-edit side
+	[ "$(git -C "$R" rev-list --count --merges HEAD)" -eq 1 ]
+	run --separate-stderr preg -C "$R" verify
+	[ "$status" -eq 0 ]
+	same "$output" "verified 9 commits and 2 records: every history only grew by appending"
+	run preg -C "$R" log --since 2026-10-06 --format tsv
+	same "$(echo "$output" | cut -f 4-)" "client	action	changes
+acme	note	note added: on the side
+romashka	note	note added: on main"
+	# A merge that drops an event of one side is caught.
+	git -C "$R" reset -q --hard HEAD~1
+	git -C "$R" merge -q --no-commit side
+	sed -i '/on the side/d' "$R/$F"
+	git -C "$R" commit -qam "merge, badly"
+	run --separate-stderr preg -C "$R" verify
+	[ "$status" -eq 1 ]
+	same "$output" "acme: commit $(git -C "$R" rev-parse --short=7 HEAD) (merge, badly): the merge lost a history event or note of parent 2"
+}
+
 @test "verify takes no operands" {
 	run --separate-stderr preg -C "$R" verify acme
 	[ "$status" -eq 2 ]
