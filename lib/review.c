@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "asof.h"
 #include "err.h"
 #include "ptime.h"
 #include "review.h"
@@ -14,15 +15,6 @@ struct collect {
 	int32_t today;
 	struct review *out;
 };
-
-static int phase_num(const char *s)
-{
-	int n = 0;
-
-	for (; *s >= '0' && *s <= '9' && n < 1000; s++)
-		n = n * 10 + (*s - '0');
-	return n;
-}
 
 static void phase_words(struct buf *b, const struct phases *ph, int id)
 {
@@ -36,20 +28,19 @@ static void stint(struct review_item *it, const char *m, const struct phases *ph
 {
 	const struct record *r = it->rec;
 	const char *cur = NULL, *taken_at = NULL;
-	int phase = 0, phase_at_take = 0;
+	int phase_at_take = 0;
 	struct buf b = BUF_INIT;
+	struct ptime tt;
+	struct asof then;
 	size_t start = 0;
 
 	for (size_t i = 0; i < r->nhistory; i++) {
 		const struct kvlist *e = &r->history[i];
-		const char *p = kv_get(e, "phase"), *mg = kv_get(e, "manager");
+		const char *mg = kv_get(e, "manager");
 
-		if (p)
-			phase = phase_num(p);
 		if (mg) {
 			if (!strcmp(mg, m) && !(cur && !strcmp(cur, m))) {
 				taken_at = kv_get(e, "at");
-				phase_at_take = phase;
 				start = i;
 				it->left = it->left_to = NULL;
 			} else if (strcmp(mg, m) && cur && !strcmp(cur, m) && !it->left) {
@@ -59,6 +50,9 @@ static void stint(struct review_item *it, const char *m, const struct phases *ph
 			cur = mg;
 		}
 	}
+	/* The phase then: the client as of the end of that day (lib/asof). */
+	if (taken_at && !ptime_parse(&tt, taken_at) && asof_day(&then, r, ptime_day(tt)))
+		phase_at_take = then.phase;
 	it->taken = taken_at;
 	it->phase_taken = phase_at_take;
 	for (size_t i = start + (taken_at ? 1 : 0); taken_at && i < r->nhistory; i++)

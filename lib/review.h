@@ -19,7 +19,7 @@ struct review_item {
 	const char *taken;   /* when the manager last took it (RFC 3339; lent from rec), or NULL */
 	const char *left;    /* when it went to another manager after that, or NULL */
 	const char *left_to; /* to whom */
-	int phase_taken;     /* the phase when taken (0: unknown) */
+	int phase_taken;     /* the phase at the end of the day taken (lib/asof; 0: unknown) */
 	int days_in_phase;
 	bool stale, due;
 	int days_overdue;    /* next_contact: days overdue (0: today), or -1 when not due */
