@@ -22,6 +22,7 @@ static int client_edit(int argc, char **argv, struct ctx *ctx);
 static int client_rm(int argc, char **argv, struct ctx *ctx);
 static int client_hold(int argc, char **argv, struct ctx *ctx);
 static int client_unhold(int argc, char **argv, struct ctx *ctx);
+static int client_reassign(int argc, char **argv, struct ctx *ctx);
 
 static const struct option add_opts[] = {
 	{ "id", required_argument, NULL, 'i' },
@@ -146,6 +147,25 @@ static const char *const unhold_usage[] = {
 	NULL,
 };
 
+static const struct option reassign_opts[] = {
+	{ "from", required_argument, NULL, 'F' },
+	{ "to", required_argument, NULL, 'T' },
+	{ "dry-run", no_argument, NULL, 'n' },
+	{ "help", no_argument, NULL, 'h' },
+	{ 0, 0, 0, 0 },
+};
+
+static const char *const reassign_usage[] = {
+	"preg client reassign --from M --to N [ID...] [--dry-run]",
+	"",
+	"    --from M         the manager who hands over",
+	"    --to N           the manager who takes over",
+	"    ID               only these clients (each must be M's); default: all of",
+	"                     M's clients that have not ended",
+	"    -n, --dry-run    say what would move, change nothing",
+	NULL,
+};
+
 const struct cmd client_cmds[] = {
 	{ "add", client_add, NEED_REGISTER | WRITES, "add a client and print its id", add_opts, add_usage,
 	  NULL },
@@ -162,6 +182,8 @@ const struct cmd client_cmds[] = {
 	  hold_opts, hold_usage, NULL },
 	{ "unhold", client_unhold, NEED_REGISTER | WRITES, "lift the hold of a client", unhold_opts,
 	  unhold_usage, NULL },
+	{ "reassign", client_reassign, NEED_REGISTER | WRITES,
+	  "hand a manager's clients over to another, in one commit", reassign_opts, reassign_usage, NULL },
 	{ 0 },
 };
 
@@ -699,5 +721,42 @@ static int client_unhold(int argc, char **argv, struct ctx *ctx)
 		return usage_error(ctx, argc - optind < 1 ? "client unhold needs an id" : "too many arguments");
 	if (ops_unhold(ctx->reg, argv[optind]))
 		return fail();
+	return EXIT_OK;
+}
+
+/* ---- reassign ---- */
+
+static int client_reassign(int argc, char **argv, struct ctx *ctx)
+{
+	struct reassign_opts o;
+	const struct phases *ph;
+	int c, code;
+
+	memset(&o, 0, sizeof(o));
+	while ((c = next_opt(argc, argv, "hn", ctx, &code)) != -1) {
+		switch (c) {
+		case 'F': o.from = optarg; break;
+		case 'T': o.to = optarg; break;
+		case 'n': o.dry_run = true; break;
+		}
+	}
+	if (code >= 0)
+		return code;
+	if (!o.from || !o.to)
+		return usage_error(ctx, "client reassign needs --from and --to");
+	o.ids = argv + optind;
+	o.nids = (size_t)(argc - optind);
+	if (ops_reassign(ctx->reg, &o))
+		return fail();
+	ph = reg_phases(ctx->reg);
+	for (size_t i = 0; i < o.nmoved; i++) {
+		const struct record *r = o.moved[i];
+		const struct phase *p = phases_get(ph, r->phase);
+
+		printf("%s  %s  (phase %d %s)\n", r->id, r->name, r->phase, p ? p->key : "?");
+	}
+	printf("%s %zu client%s from %s to %s\n", o.dry_run ? "would move" : "moved", o.nmoved,
+	       o.nmoved == 1 ? "" : "s", o.from, o.to);
+	reassign_release(&o);
 	return EXIT_OK;
 }

@@ -76,6 +76,41 @@ int ops_hold(struct reg *r, const char *id, const char *until, const char *reaso
  * hold. */
 int ops_unhold(struct reg *r, const char *id);
 
+/* Hand the clients of manager from over to manager to, in one commit
+ * (lib/ops_history.c): the ids given (each must be from's), or else all of
+ * from's clients that have not ended. Each record gets manager: to and the
+ * event {at, by, manager: to}. With dry_run nothing is written. On success
+ * moved holds the records as they are after the move (the caller frees
+ * them with reassign_release). */
+struct reassign_opts {
+	const char *from, *to;
+	char *const *ids;
+	size_t nids;
+	bool dry_run;
+	struct record **moved;
+	size_t nmoved;
+};
+
+int ops_reassign(struct reg *r, struct reassign_opts *o);
+void reassign_release(struct reassign_opts *o);
+
+/* Revert the acting user's last preg commit with a new commit that puts
+ * the records it changed back as they were (lib/ops_history.c). The
+ * user's commit is the last one with a Preg-Action whose added events or
+ * notes are by the user, or, when it added none, whose author is the
+ * identity preg commits with. Refused (PREG_EINVAL) when a later commit
+ * changed one of those records, naming it. On success undone holds the
+ * commit reverted and summary its summary line (the caller frees it). */
+struct undo_opts {
+	char undone[41];
+	char *summary;
+	char **ids;
+	size_t nids;
+};
+
+int ops_undo(struct reg *r, struct undo_opts *o);
+void undo_release(struct undo_opts *o);
+
 /* Parse a contact as --contact takes it, "Name <email>; role; phone",
  * into out (name, email, role, phone; the caller releases it). 0 or
  * PREG_EINVAL. */

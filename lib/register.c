@@ -20,6 +20,7 @@
 #include <git2/sys/odb_backend.h>
 
 #include "err.h"
+#include "log.h"
 #include "rcache.h"
 #include "register.h"
 #include "slug.h"
@@ -1482,6 +1483,34 @@ void txn_message(struct txn *t, const char *summary, const char *client, const c
 		buf_addf(&t->msg, "Preg-Phase: %s\n", phase);
 }
 
+void txn_trailer(struct txn *t, const char *key, const char *value)
+{
+	buf_addf(&t->msg, "%s: %s\n", key, value);
+}
+
+git_repository *reg_repo(struct reg *r)
+{
+	return r->repo;
+}
+
+const char *reg_gitdir(const struct reg *r)
+{
+	return r->gitdir;
+}
+
+const char *reg_refname(const struct reg *r)
+{
+	return r->refname;
+}
+
+int txn_tip(const struct txn *t, git_oid *out)
+{
+	if (!t->born)
+		return PREG_ENOTFOUND;
+	git_oid_cpy(out, &t->tip);
+	return 0;
+}
+
 static void txn_clear(struct txn *t)
 {
 	for (size_t i = 0; i < t->nedits; i++) {
@@ -1498,33 +1527,45 @@ static void txn_clear(struct txn *t)
 }
 
 /* The author: git's identity when set (GIT_AUTHOR_* or user.name and
- * user.email), else the acting user at this host. Time: PREG_NOW or now. */
-static int make_signature(struct reg *r, const struct ptime *now, git_signature **out)
+ * user.email), else the acting user at this host. */
+int reg_identity(struct reg *r, char **name, char **email)
 {
 	git_config *cfg = NULL;
-	git_buf name = { 0 }, email = { 0 };
-	const char *en = getenv("GIT_AUTHOR_NAME"), *ee = getenv("GIT_AUTHOR_EMAIL");
+	git_buf gn = { 0 }, ge = { 0 };
+	const char *en = getenv("GIT_AUTHOR_NAME"), *ee = getenv("GIT_AUTHOR_EMAIL"), *user;
 	char host[256] = "localhost";
-	char *fallback_email = NULL;
 	int rc;
 
+	if ((rc = reg_user(r, &user)))
+		return rc;
 	git_repository_config_snapshot(&cfg, r->repo);
 	if (!(en && *en) && cfg)
-		git_config_get_string_buf(&name, cfg, "user.name");
+		git_config_get_string_buf(&gn, cfg, "user.name");
 	if (!(ee && *ee) && cfg)
-		git_config_get_string_buf(&email, cfg, "user.email");
+		git_config_get_string_buf(&ge, cfg, "user.email");
 	gethostname(host, sizeof(host) - 1);
 	host[sizeof(host) - 1] = '\0';
-	fallback_email = xasprintf("%s@%s", r->user, host);
-	rc = git_signature_new(out, en && *en ? en : name.ptr && *name.ptr ? name.ptr : r->user,
-			       ee && *ee ? ee : email.ptr && *email.ptr ? email.ptr : fallback_email,
-			       now->t, now->off);
+	*name = xstrdup(en && *en ? en : gn.ptr && *gn.ptr ? gn.ptr : user);
+	*email = ee && *ee ? xstrdup(ee) : ge.ptr && *ge.ptr ? xstrdup(ge.ptr) : xasprintf("%s@%s", user, host);
+	git_buf_dispose(&gn);
+	git_buf_dispose(&ge);
+	git_config_free(cfg);
+	return 0;
+}
+
+/* The commit signature: reg_identity at PREG_NOW or now. */
+static int make_signature(struct reg *r, const struct ptime *now, git_signature **out)
+{
+	char *name = NULL, *email = NULL;
+	int rc;
+
+	if ((rc = reg_identity(r, &name, &email)))
+		return rc;
+	rc = git_signature_new(out, name, email, now->t, now->off);
 	if (rc)
 		rc = gerr(PREG_ERR, "cannot make the commit signature");
-	free(fallback_email);
-	git_buf_dispose(&name);
-	git_buf_dispose(&email);
-	git_config_free(cfg);
+	free(name);
+	free(email);
 	return rc;
 }
 
@@ -1852,6 +1893,20 @@ int reg_write(struct reg *r, unsigned flags, reg_mutate_fn fn, void *arg)
 			goto out;
 		}
 		break;
+	}
+	/* The log index follows the branch (lib/log.c). */
+	{
+		struct buf ids = BUF_INIT;
+
+		for (size_t i = 0; i < t.nedits; i++) {
+			char *id = record_id_from_path(t.edits[i].path);
+
+			if (id)
+				buf_addf(&ids, " %s", id);
+			free(id);
+		}
+		logidx_append(r->gitdir, t.born ? &t.tip : NULL, &newc, buf_str(&ids));
+		buf_release(&ids);
 	}
 	if (apply_worktree(&t)) {
 		/* Committed: the change is safe; the next write finishes this. */

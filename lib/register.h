@@ -123,6 +123,28 @@ void txn_remove(struct txn *t, const char *id);
 void txn_message(struct txn *t, const char *summary, const char *client, const char *action,
 		 const char *phase);
 
+/* Append a trailer line "KEY: VALUE" to the commit message (after
+ * txn_message): a change of many clients names each in Preg-Client. */
+void txn_trailer(struct txn *t, const char *key, const char *value);
+
+/* ---- for the history readers (log, diff, verify, undo) ---- */
+
+struct git_repository;
+struct git_oid;
+
+/* The libgit2 repository, lent: for modules that walk history. */
+struct git_repository *reg_repo(struct reg *r);
+/* The git directory, with a trailing '/'; lent. */
+const char *reg_gitdir(const struct reg *r);
+/* The branch the register is on ("refs/heads/main"); lent. */
+const char *reg_refname(const struct reg *r);
+/* The git identity preg's commits get: GIT_AUTHOR_NAME/EMAIL, else git's
+ * user.name/user.email, else the acting user at this host. Both the caller's. */
+int reg_identity(struct reg *r, char **name, char **email);
+/* The commit the transaction builds on: 0, or PREG_ENOTFOUND when the
+ * branch has no commit yet. */
+int txn_tip(const struct txn *t, struct git_oid *out);
+
 /* ---- repair ---- */
 
 /* Report and repair what crashes left: a pending write not carried into the

@@ -1,0 +1,85 @@
+/*
+ * log: the audit trail (preg log) and its derived index.
+ *
+ * The index, .git/preg-cache/log-index, maps every commit of the branch to
+ * the client records it changed, so that the trail of one client needs no
+ * walk of the whole history. It is derived data: never committed, extended
+ * by every preg write (logidx_append), checked by a checksum on every
+ * read, brought up to date when the branch moved
+ * (the new commits are appended, whoever made them), and rebuilt when it is
+ * missing, corrupt, or the branch no longer contains the commit it was
+ * built for (history rewritten). A register that cannot be written to still
+ * gets a correct index, in memory.
+ *
+ * The file: a header line "preg-log-index 1", one line per commit, oldest
+ * first, "HEX ID ID...", and a last line "end TIP COUNT FNV" where FNV is
+ * the 64-bit FNV-1a hash of every byte before that line.
+ */
+#ifndef PREG_LOG_H
+#define PREG_LOG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "history.h"
+#include "register.h"
+
+struct logidx;
+
+/* Load the index of the branch tip, updating or rebuilding it as needed
+ * (see above); *out is the caller's (logidx_free). A corrupt file is
+ * rebuilt with a warning. */
+int logidx_open(struct reg *r, struct logidx **out);
+void logidx_free(struct logidx *x);
+
+/* Called by the write path right after it moved the branch from parent
+ * (NULL: the first commit) to commit, which changed the records in ids
+ * (" ID ID..."): when the index file was up to date with parent, the
+ * commit is appended to it in place; otherwise nothing is done and the
+ * next reader brings the file up to date. Never fails: it is a cache. */
+void logidx_append(const char *gitdir, const git_oid *parent, const git_oid *commit, const char *ids);
+
+/* The number of commits indexed. */
+size_t logidx_count(const struct logidx *x);
+
+/* Call cb for each commit that changed record id (every commit when id is
+ * NULL), newest first. ids is the commit's list of changed ids, separated
+ * by spaces, len bytes long, lent. cb returns 0 to go on. */
+typedef int (*logidx_fn)(void *arg, const git_oid *oid, const char *ids, size_t len);
+int logidx_each(const struct logidx *x, const char *id, logidx_fn cb, void *arg);
+
+/* The index file's path for a git directory; caller frees. */
+char *logidx_path(const char *gitdir);
+
+/* FNV-1a, 64 bits, continuing from h (start with LOGIDX_FNV_INIT). */
+#define LOGIDX_FNV_INIT 0xcbf29ce484222325ULL
+uint64_t logidx_fnv(uint64_t h, const void *p, size_t n);
+
+struct log_opts {
+	const char *id;       /* one client, or NULL */
+	const char *manager;  /* changes to clients M managed before or after */
+	const char *author;   /* changes made by A: the acting user named by the events and
+			       * notes added; for a change that added none, the git author's
+			       * name, e-mail address or the address's local part */
+	bool has_since, has_until;
+	int32_t since, until; /* days, inclusive, by the commit's day in its own offset */
+};
+
+/* One line of the trail: commit c changed record id; old and new are the
+ * record before and after (either NULL when absent or unreadable). */
+struct log_row {
+	const struct hcommit *c;
+	const char *id;
+	const struct record *old, *new;
+	const struct changes *ch;
+	const char *by; /* the acting user (from the events and notes added), else the git author */
+};
+
+typedef int (*log_fn)(void *arg, const struct log_row *row);
+
+/* Walk the trail newest first, calling cb for every row that passes the
+ * filters. A record that does not parse at some commit is shown as
+ * changed without details. 0, cb's non-zero value, or a negative code. */
+int log_walk(struct reg *r, const struct log_opts *o, log_fn cb, void *arg);
+
+#endif

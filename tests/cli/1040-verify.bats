@@ -1,0 +1,123 @@
+#!/usr/bin/env bats
+# preg verify: every record's history and notes only grew by appending,
+# events came with a preg commit that names the client, and phase and
+# manager agree with the last events; each failing record is named.
+
+load helper
+
+F=clients/ac/acme.yaml
+
+setup_file() {
+	BATS_TEST_TMPDIR=$BATS_FILE_TMPDIR common_setup
+	local P="$BATS_FILE_TMPDIR/pristine"
+	PREG_NOW=2026-10-01T09:00:00+05:00 "$PREG" init "$P" >/dev/null
+	PREG_NOW=2026-10-01T10:00:00+05:00 "$PREG" -C "$P" client add "Acme Ltd" --id acme >/dev/null
+	PREG_NOW=2026-10-02T10:00:00+05:00 "$PREG" -C "$P" phase set acme presentation -m "met the director" >/dev/null
+	PREG_NOW=2026-10-03T10:00:00+05:00 "$PREG" -C "$P" note acme "sent slides" --channel email >/dev/null
+	PREG_NOW=2026-10-04T10:00:00+05:00 "$PREG" -C "$P" client add Romashka --id romashka >/dev/null
+	PREG_NOW=2026-10-05T10:00:00+05:00 PREG_USER=smirnov "$PREG" -C "$P" client reassign --from ivanov --to petrov romashka >/dev/null
+}
+
+setup() {
+	common_setup
+	cp -a "$BATS_FILE_TMPDIR/pristine" "$R"
+}
+
+# by_hand MESSAGE: commit the work tree with plain git.
+by_hand() {
+	git -C "$R" commit -qam "$1"
+	hand=$(git -C "$R" rev-parse --short=7 HEAD)
+}
+
+@test "a register written by preg verifies" {
+	run --separate-stderr preg -C "$R" verify
+	[ "$status" -eq 0 ]
+	same "$stderr" ""
+	same "$output" "verified 6 commits and 2 records: every history only grew by appending"
+}
+
+@test "an undo and a removal verify too" {
+	preg -C "$R" phase set acme quotation >/dev/null
+	preg -C "$R" undo >/dev/null
+	preg -C "$R" client rm romashka
+	run --separate-stderr preg -C "$R" verify
+	[ "$status" -eq 0 ]
+	same "$output" "verified 9 commits and 1 records: every history only grew by appending"
+}
+
+@test "a history event edited by hand and committed with git is caught" {
+	sed -i 's/note: met the director/note: met the CEO/' "$R/$F"
+	by_hand "fix a typo"
+	run --separate-stderr preg -C "$R" verify
+	[ "$status" -eq 1 ]
+	same "$output" "acme: commit $hand (fix a typo): history event 2 of 2 was changed"
+	same "$stderr" "preg: error: 1 problem found in 7 commits"
+}
+
+@test "a note removed by hand is caught" {
+	sed -i '/^notes:/,$d' "$R/$F"
+	by_hand "drop the notes"
+	run --separate-stderr preg -C "$R" verify
+	[ "$status" -eq 1 ]
+	same "$output" "acme: commit $hand (drop the notes): note 1 of 1 was removed"
+}
+
+@test "an event appended without preg is caught" {
+	sed -i 's/^notes:/  - {at: 2026-10-06T10:00:00+05:00, by: ivanov, phase: 7}\nnotes:/' "$R/$F"
+	sed -i 's/^phase: 3$/phase: 7/; s/^phase_since: .*/phase_since: 2026-10-06T10:00:00+05:00/' "$R/$F"
+	by_hand "contract"
+	run --separate-stderr preg -C "$R" verify
+	[ "$status" -eq 1 ]
+	same "$output" "acme: commit $hand (contract): a history event added by a commit made without preg (no Preg-Action)"
+}
+
+@test "a phase changed without its event disagrees at the tip" {
+	sed -i 's/^phase: 3$/phase: 5/' "$R/$F"
+	sed -i 's/^manager: petrov$/manager: sidorov/' "$R/clients/ro/romashka.yaml"
+	by_hand "move by hand"
+	run --separate-stderr preg -C "$R" verify
+	[ "$status" -eq 1 ]
+	same "$output" "acme: phase is 5, the last phase event says 3
+romashka: manager is sidorov, the last manager event says petrov"
+}
+
+@test "a record broken by hand is named" {
+	echo "phase: [" >>"$R/$F"
+	by_hand "break it"
+	run --separate-stderr preg -C "$R" verify
+	[ "$status" -eq 1 ]
+	local at="clients/ac/acme.yaml:$(wc -l <"$R/$F"):1: duplicate key 'phase'"
+	same "$output" "acme: commit $hand (break it): the record does not parse: $at
+acme: $at"
+}
+
+@test "a merge of two lines of work verifies; log shows each change once" {
+	git -C "$R" branch side
+	PREG_NOW=2026-10-06T10:00:00+05:00 preg -C "$R" note romashka "on main" >/dev/null
+	git -C "$R" switch -q side
+	PREG_NOW=2026-10-06T11:00:00+05:00 preg -C "$R" note acme "on the side" >/dev/null
+	git -C "$R" switch -q main
+	GIT_AUTHOR_DATE=2026-10-07T10:00:00+05:00 git -C "$R" merge -q --no-edit side
+	[ "$(git -C "$R" rev-list --count --merges HEAD)" -eq 1 ]
+	run --separate-stderr preg -C "$R" verify
+	[ "$status" -eq 0 ]
+	same "$output" "verified 9 commits and 2 records: every history only grew by appending"
+	run preg -C "$R" log --since 2026-10-06 --format tsv
+	same "$(echo "$output" | cut -f 4-)" "client	action	changes
+acme	note	note added: on the side
+romashka	note	note added: on main"
+	# A merge that drops an event of one side is caught.
+	git -C "$R" reset -q --hard HEAD~1
+	git -C "$R" merge -q --no-commit side
+	sed -i '/on the side/d' "$R/$F"
+	git -C "$R" commit -qam "merge, badly"
+	run --separate-stderr preg -C "$R" verify
+	[ "$status" -eq 1 ]
+	same "$output" "acme: commit $(git -C "$R" rev-parse --short=7 HEAD) (merge, badly): the merge lost a history event or note of parent 2"
+}
+
+@test "verify takes no operands" {
+	run --separate-stderr preg -C "$R" verify acme
+	[ "$status" -eq 2 ]
+	same "${stderr_lines[0]}" "preg: unexpected argument 'acme'"
+}
