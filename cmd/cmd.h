@@ -50,6 +50,7 @@ extern const struct cmd phase_cmds[];
 extern const struct cmd report_cmds[];
 extern const struct cmd init_cmd, note_cmd, doctor_cmd, remind_cmd;
 extern const struct cmd log_cmd, review_cmd, diff_cmd, verify_cmd, undo_cmd;
+extern const struct cmd import_cmd, export_cmd, check_cmd;
 
 /* Exit codes. */
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };

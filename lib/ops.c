@@ -61,18 +61,6 @@ static int check_tag(const char *t)
 	return 0;
 }
 
-static char *trim(const char *s)
-{
-	const char *e;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	e = s + strlen(s);
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
-		e--;
-	return xstrndup(s, (size_t)(e - s));
-}
-
 /* "KEY=VALUE" into *k and *v (the caller frees both). */
 static int split_assign(const char *what, const char *s, char **k, char **v)
 {
@@ -113,13 +101,13 @@ static int parse_contact(const char *spec, struct kvlist *out)
 		next = strchr(part, ';');
 		if (next)
 			*next++ = '\0';
-		p = trim(part);
+		p = xstrtrim(part);
 
 		if (i == 0) {
 			char *lt = strchr(p, '<'), *gt = lt ? strchr(lt, '>') : NULL;
 
 			if (lt && gt) {
-				char *name = xstrndup(p, (size_t)(lt - p)), *tn = trim(name);
+				char *name = xstrndup(p, (size_t)(lt - p)), *tn = xstrtrim(name);
 				char *mail = xstrndup(lt + 1, (size_t)(gt - lt - 1));
 
 				if (*tn)
@@ -152,6 +140,11 @@ static int parse_contact(const char *spec, struct kvlist *out)
 	return rc;
 }
 
+int ops_parse_contact(const char *spec, struct kvlist *out)
+{
+	return parse_contact(spec, out);
+}
+
 static void set_str(char **dst, const char *v)
 {
 	free(*dst);
@@ -177,7 +170,7 @@ static int add_mutate(struct txn *t, void *arg)
 	const struct phases *ph = reg_phases(txn_reg(t));
 	const struct phase *p = o->phase ? phases_find(ph, o->phase) : phases_get(ph, 1);
 	struct record *rec = xcalloc(1, sizeof(*rec));
-	char *id = NULL, *name = trim(o->name), phase[16], summary[256];
+	char *id = NULL, *name = xstrtrim(o->name), phase[16], summary[256];
 	const char *manager = o->manager ? o->manager : txn_user(t);
 	const char *missing;
 	int rc = PREG_EINVAL;
@@ -491,7 +484,7 @@ static int set_mutate(struct txn *t, void *arg)
 		if (split_assign("assignment", a->assign[i], &k, &v))
 			goto out;
 		if (!strcmp(k, "name")) {
-			char *tv = trim(v);
+			char *tv = xstrtrim(v);
 
 			bad = !*tv ? preg_error_set(PREG_EINVAL, "empty client name")
 				   : check_line("a client name", tv, NAME_MAX_BYTES);
@@ -521,7 +514,7 @@ static int set_mutate(struct txn *t, void *arg)
 			rec->ntags = 0;
 			rec->tags = xrealloc(rec->tags, (strlen(v) / 2 + 2) * sizeof(char *));
 			for (char *tok = strtok_r(s, ",", &save); tok && !bad; tok = strtok_r(NULL, ",", &save)) {
-				char *tt = trim(tok);
+				char *tt = xstrtrim(tok);
 
 				if (*tt && !(bad = check_tag(tt)))
 					rec->tags[rec->ntags++] = xstrdup(tt);

@@ -111,6 +111,11 @@ struct undo_opts {
 int ops_undo(struct reg *r, struct undo_opts *o);
 void undo_release(struct undo_opts *o);
 
+/* Parse a contact as --contact takes it, "Name <email>; role; phone",
+ * into out (name, email, role, phone; the caller releases it). 0 or
+ * PREG_EINVAL. */
+int ops_parse_contact(const char *spec, struct kvlist *out);
+
 /* The notes channels. */
 extern const char *const ops_channels[];
 

@@ -61,6 +61,15 @@ int reg_read(struct reg *r, const char *id, struct record **out);
 typedef int (*reg_each_fn)(void *arg, const char *id, const char *path, struct record *rec);
 int reg_each(struct reg *r, bool ids_only, reg_each_fn cb, void *arg);
 
+/* Call cb for every file under clients/, with its bytes (lent for the
+ * call), in path order: at the tip, or with staged as the git index has
+ * them (what a plain "git commit" would record: for preg check as a
+ * pre-commit hook; $GIT_INDEX_FILE is honoured as git sets it for hooks).
+ * An unmerged index entry comes once, with data NULL. cb returns 0 to go
+ * on. Returns the first non-zero cb value, or a negative code. */
+typedef int (*reg_file_fn)(void *arg, const char *path, const char *data, size_t len);
+int reg_each_file(struct reg *r, bool staged, reg_file_fn cb, void *arg);
+
 /* Like reg_each, through the record cache in the git directory (rcache.h):
  * rec lacks contacts, notes, remarks and unknown keys, and is lent for the
  * call only. The cache is brought up to date as a side effect; without a

@@ -91,3 +91,15 @@ char *xasprintf(const char *fmt, ...)
 	va_end(ap);
 	return p;
 }
+
+char *xstrtrim(const char *s)
+{
+	const char *e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	return xstrndup(s, (size_t)(e - s));
+}

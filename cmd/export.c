@@ -1,0 +1,161 @@
+/* export: every client as a spreadsheet or as JSON (preg export). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "err.h"
+#include "export.h"
+
+static int cmd_export(int argc, char **argv, struct ctx *ctx);
+
+static const struct option opts[] = {
+	{ "format", required_argument, NULL, 'f' },
+	FILTER_OPTIONS,
+	{ "help", no_argument, NULL, 'h' },
+	{ 0, 0, 0, 0 },
+};
+
+static const char *const usage[] = {
+	"preg export [--format csv|json] " FILTER_SYNOPSIS,
+	"",
+	"    -f, --format F   csv (default): the paper's layout, which import reads back;",
+	"                     json: the full records",
+	FILTER_HELP,
+	NULL,
+};
+
+const struct cmd export_cmd = { "export", cmd_export, NEED_REGISTER,
+				"every client as CSV (the paper's layout, re-importable) or JSON", opts, usage,
+				NULL };
+
+struct state {
+	const struct phases *ph;
+	struct filter f;
+	int32_t day;
+	bool json;
+	struct export_cols cols;
+	struct fmt_writer w;
+	struct buf out;
+	size_t n;
+	int bad;
+};
+
+static bool pass(const struct state *s, const struct record *r)
+{
+	struct asof a;
+
+	asof_now(&a, r);
+	return filter_match(&s->f, s->ph, r, &a, s->day);
+}
+
+static int fields_cb(void *arg, const char *id, const char *path, struct record *r)
+{
+	struct state *s = arg;
+
+	(void)id;
+	(void)path;
+	if (r && pass(s, r))
+		export_cols_add(&s->cols, r);
+	return 0;
+}
+
+static int row_cb(void *arg, const char *id, const char *path, struct record *r)
+{
+	struct state *s = arg;
+
+	(void)path;
+	if (!id || !r) {
+		print_error(preg_error_msg());
+		s->bad++;
+		return 0;
+	}
+	if (!pass(s, r))
+		return 0;
+	if (s->json) {
+		buf_adds(&s->out, s->n ? ",\n" : "\n");
+		record_json(&s->out, r, s->ph, s->day);
+	} else {
+		const char **cells = calloc(s->cols.ncols + 1, sizeof(*cells));
+		char **owned;
+		size_t nowned;
+
+		if (!cells)
+			abort();
+		export_cells(&s->cols, r, cells, &owned, &nowned);
+		fmt_row(&s->w, &s->out, cells, NULL);
+		export_cells_free(owned, nowned);
+		free(cells);
+	}
+	s->n++;
+	if (s->out.len > 65536)
+		flush_out(&s->out);
+	return 0;
+}
+
+static int cmd_export(int argc, char **argv, struct ctx *ctx)
+{
+	struct state s;
+	int c, code, rc = EXIT_USAGE;
+
+	memset(&s, 0, sizeof(s));
+	while ((c = next_opt(argc, argv, "hf:", ctx, &code)) != -1) {
+		if (filter_opt(&s.f, c, optarg))
+			continue;
+		switch (c) {
+		case 'f':
+			if (!strcmp(optarg, "json")) {
+				s.json = true;
+			} else if (strcmp(optarg, "csv")) {
+				rc = usage_error(ctx, "unknown format '%s' (csv or json)", optarg);
+				goto out;
+			}
+			break;
+		}
+	}
+	if ((rc = code) >= 0)
+		goto out;
+	rc = EXIT_USAGE;
+	if (optind < argc) {
+		rc = usage_error(ctx, "unexpected argument '%s'", argv[optind]);
+		goto out;
+	}
+	s.ph = reg_phases(ctx->reg);
+	if (filter_resolve(&s.f, s.ph)) {
+		rc = usage_error(ctx, "%s", preg_error_msg());
+		goto out;
+	}
+	if (today(&s.day)) {
+		rc = fail();
+		goto out;
+	}
+	if (s.json) {
+		buf_addc(&s.out, '[');
+		rc = reg_each(ctx->reg, false, row_cb, &s);
+		buf_adds(&s.out, s.n ? "\n]\n" : "]\n");
+	} else {
+		/* The free fields make columns: a first pass finds them. */
+		export_cols_init(&s.cols, s.ph);
+		rc = reg_each(ctx->reg, false, fields_cb, &s);
+		export_cols_done(&s.cols);
+		s.w.fmt = FMT_CSV;
+		s.w.cols = s.cols.cols;
+		s.w.ncols = s.cols.ncols;
+		s.w.color_col = -1;
+		/* A byte order mark, so that Excel reads the file as UTF-8. */
+		buf_adds(&s.out, "\xef\xbb\xbf");
+		fmt_begin(&s.w, &s.out);
+		if (rc >= 0)
+			rc = reg_each(ctx->reg, false, row_cb, &s);
+		fmt_end(&s.w, &s.out);
+		export_cols_release(&s.cols);
+	}
+	flush_out(&s.out);
+	buf_release(&s.out);
+	if (rc < 0)
+		rc = fail();
+	else
+		rc = s.bad ? EXIT_FAIL : EXIT_OK;
+out:
+	filter_release(&s.f);
+	return rc;
+}

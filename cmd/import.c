@@ -1,0 +1,181 @@
+/* import: a spreadsheet register saved as CSV into the register (preg import). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "csvread.h"
+#include "err.h"
+#include "import.h"
+
+#define IMPORT_MAX_BYTES (1024L * 1024 * 1024)
+#define PROGRESS_ROWS 5000 /* a bar for files that take a while */
+
+static int cmd_import(int argc, char **argv, struct ctx *ctx);
+
+static const struct option opts[] = {
+	{ "dry-run", no_argument, NULL, 'n' },
+	{ "manager", required_argument, NULL, 'M' },
+	{ "map", required_argument, NULL, 'm' },
+	{ "separator", required_argument, NULL, 's' },
+	{ "help", no_argument, NULL, 'h' },
+	{ 0, 0, 0, 0 },
+};
+
+static const char *const usage[] = {
+	"preg import FILE [--dry-run] [--manager M] [--map COLUMN=FIELD]... [--separator C]",
+	"",
+	"    -n, --dry-run        check every row and show what would be created; write nothing",
+	"    --manager M          the manager of rows whose Manager cell is empty (default: you)",
+	"    --map COLUMN=FIELD   read COLUMN as FIELD: a record key (name, manager, phase,",
+	"                         next_contact, remarks, ...), 'Phase N', a field name, or '-' to skip it",
+	"    --separator C        the cell separator: ',', ';' or 'tab' (default: detected)",
+	NULL,
+};
+
+const struct cmd import_cmd = { "import", cmd_import, NEED_REGISTER | WRITES,
+				"bring a spreadsheet register (CSV) in: all or nothing, one commit", opts, usage,
+				NULL };
+
+static int read_all(const char *file, struct buf *out)
+{
+	FILE *f = strcmp(file, "-") ? fopen(file, "rb") : stdin;
+	char chunk[65536];
+	size_t n;
+
+	if (!f)
+		return preg_error_set(errno == ENOENT ? PREG_ENOTFOUND : PREG_EIO, "cannot read '%s': %s", file,
+				      strerror(errno));
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		buf_add(out, chunk, n);
+		if ((long)out->len > IMPORT_MAX_BYTES) {
+			if (f != stdin)
+				fclose(f);
+			return preg_error_set(PREG_EINVAL, "'%s' is larger than 1 GiB", file);
+		}
+	}
+	if (ferror(f)) {
+		int e = errno;
+
+		if (f != stdin)
+			fclose(f);
+		return preg_error_set(PREG_EIO, "cannot read '%s': %s", file, strerror(e));
+	}
+	if (f != stdin)
+		fclose(f);
+	return 0;
+}
+
+/* The bar on a terminal: rows checked, then the write, which the line
+ * says until it is done (cmd_import clears it). */
+static void progress(void *arg, size_t done, size_t total)
+{
+	const struct import_opts *o = arg;
+
+	fprintf(stderr, "\rpreg: reading rows: %3zu%% (%zu/%zu)", total ? done * 100 / total : 100, done,
+		total);
+	if (done == total)
+		fprintf(stderr, "\r\033[K%s", o->dry_run ? "" : "preg: writing the records and the commit...");
+	fflush(stderr);
+}
+
+static void print_dry_run(const struct import_result *res, const struct phases *ph)
+{
+	struct buf out = BUF_INIT;
+
+	for (size_t i = 0; i < res->nrecs; i++) {
+		const struct record *r = res->recs[i];
+		const struct phase *p = phases_get(ph, r->phase);
+
+		buf_addf(&out, "add %s: %s (phase %d %s, manager %s)\n", r->id, r->name, r->phase,
+			 p ? p->key : "?", r->manager);
+		if (out.len > 65536)
+			flush_out(&out);
+	}
+	buf_addf(&out, "%zu client%s would be imported; nothing written (--dry-run)\n", res->nrecs,
+		 res->nrecs == 1 ? "" : "s");
+	flush_out(&out);
+	buf_release(&out);
+}
+
+static int cmd_import(int argc, char **argv, struct ctx *ctx)
+{
+	struct import_opts o;
+	struct import_result res;
+	struct csv_table *t = NULL;
+	struct buf text = BUF_INIT;
+	const char **maps = NULL;
+	char sep = 0;
+	int c, code, rc = EXIT_USAGE;
+
+	memset(&o, 0, sizeof(o));
+	memset(&res, 0, sizeof(res));
+	while ((c = next_opt(argc, argv, "hn", ctx, &code)) != -1) {
+		switch (c) {
+		case 'n': o.dry_run = true; break;
+		case 'M': o.manager = optarg; break;
+		case 'm':
+			if (!strchr(optarg, '=') || optarg[0] == '=') {
+				rc = usage_error(ctx, "--map takes COLUMN=FIELD");
+				goto out;
+			}
+			maps = realloc(maps, (o.nmaps + 1) * sizeof(*maps));
+			if (!maps)
+				abort();
+			maps[o.nmaps++] = optarg;
+			break;
+		case 's':
+			if (!strcmp(optarg, "tab") || !strcmp(optarg, "\\t") || !strcmp(optarg, "\t"))
+				sep = '\t';
+			else if (!strcmp(optarg, ",") || !strcmp(optarg, ";") || !strcmp(optarg, "|"))
+				sep = optarg[0];
+			else {
+				rc = usage_error(ctx, "invalid --separator '%s' (',', ';', '|' or 'tab')", optarg);
+				goto out;
+			}
+			break;
+		}
+	}
+	if ((rc = code) >= 0)
+		goto out;
+	if (argc - optind != 1) {
+		rc = usage_error(ctx, argc - optind < 1 ? "import needs a CSV file" : "too many arguments");
+		goto out;
+	}
+	o.file = argv[optind];
+	o.maps = maps;
+	rc = EXIT_FAIL;
+	if (read_all(o.file, &text) || csv_read(&t, text.p ? text.p : "", text.len, sep, o.file)) {
+		rc = fail();
+		goto out;
+	}
+	if (isatty(2) && t->nrows > PROGRESS_ROWS) {
+		o.progress = progress;
+		o.progress_arg = &o;
+	}
+	rc = import_csv(ctx->reg, t, &o, &res);
+	if (o.progress)
+		fputs("\r\033[K", stderr);
+	if (rc) {
+		for (size_t i = 0; i < res.nnotes; i++)
+			fprintf(stderr, "preg: %s\n", res.notes[i]);
+		for (size_t i = 0; i < res.nproblems; i++)
+			fprintf(stderr, "%s\n", res.problems[i]);
+		rc = fail();
+		goto out;
+	}
+	for (size_t i = 0; i < res.nnotes; i++)
+		fprintf(stderr, "preg: %s\n", res.notes[i]);
+	if (o.dry_run)
+		print_dry_run(&res, reg_phases(ctx->reg));
+	else
+		printf("imported %zu client%s from %s\n", res.nrecs, res.nrecs == 1 ? "" : "s", o.file);
+	rc = EXIT_OK;
+out:
+	import_result_release(&res);
+	csv_table_free(t);
+	buf_release(&text);
+	free(maps);
+	return rc;
+}

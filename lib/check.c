@@ -1,0 +1,321 @@
+/* check: validate every record and find likely duplicates (see check.h). */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "check.h"
+#include "err.h"
+#include "ptime.h"
+#include "slug.h"
+#include "xalloc.h"
+
+/* Free fields that hold a tax number: the same value twice is one company. */
+static const char *const tax_fields[] = { "inn", "vat", "vat_id", "vatin", "vat_number", "tax_id", NULL };
+
+struct key {
+	char *key;   /* "what\x01value" */
+	char *id, *path;
+	size_t order;
+};
+
+struct cctx {
+	struct reg *r;
+	const struct phases *ph;
+	struct check_result *res;
+	struct key *keys;
+	size_t nkeys, cap;
+};
+
+static void say(struct cctx *c, const char *path, const char *fmt, ...) PREG_PRINTF(3, 4);
+static void say(struct cctx *c, const char *path, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg, *line;
+
+	va_start(ap, fmt);
+	msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	line = path ? xasprintf("%s: %s", path, msg) : xstrdup(msg);
+	/* Values quoted from records stay on one line and reach no terminal raw. */
+	for (unsigned char *p = (unsigned char *)line; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	c->res->lines = xrealloc(c->res->lines, (c->res->n + 1) * sizeof(char *));
+	c->res->lines[c->res->n++] = line;
+	free(msg);
+}
+
+static void add_key(struct cctx *c, const char *what, const char *value, const struct record *rec,
+		    const char *path)
+{
+	c->keys = xgrow(c->keys, &c->cap, c->nkeys + 1, sizeof(*c->keys));
+	c->keys[c->nkeys].key = xasprintf("%s\x01%s", what, value);
+	c->keys[c->nkeys].id = xstrdup(rec->id);
+	c->keys[c->nkeys].path = xstrdup(path);
+	c->keys[c->nkeys].order = c->nkeys;
+	c->nkeys++;
+}
+
+char *check_phone_key(const char *phone)
+{
+	char *out = xmalloc(strlen(phone) + 1), *o = out;
+
+	for (; *phone; phone++)
+		if (isdigit((unsigned char)*phone))
+			*o++ = *phone;
+	*o = '\0';
+	if (o - out < 7)
+		*out = '\0';
+	return out;
+}
+
+static char *lower(const char *s)
+{
+	char *out = xstrdup(s);
+
+	for (char *p = out; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return out;
+}
+
+static char *alnum_upper(const char *s)
+{
+	char *out = xmalloc(strlen(s) + 1), *o = out;
+
+	for (; *s; s++)
+		if (isalnum((unsigned char)*s))
+			*o++ = (char)toupper((unsigned char)*s);
+	*o = '\0';
+	return out;
+}
+
+static void collect_keys(struct cctx *c, const struct record *rec, const char *path)
+{
+	char *k = NULL;
+
+	if (!slug_from_name(&k, rec->name))
+		add_key(c, "name", k, rec, path);
+	free(k);
+	for (size_t i = 0; i < rec->ncontacts; i++) {
+		const char *mail = kv_get(&rec->contacts[i], "email"), *phone = kv_get(&rec->contacts[i], "phone");
+
+		if (mail && *mail) {
+			k = lower(mail);
+			add_key(c, "e-mail", k, rec, path);
+			free(k);
+		}
+		if (phone && *(k = check_phone_key(phone)))
+			add_key(c, "phone", k, rec, path);
+		if (phone)
+			free(k);
+	}
+	for (size_t i = 0; i < rec->fields.n; i++)
+		for (int t = 0; tax_fields[t]; t++)
+			if (!strcasecmp(rec->fields.v[i].k, tax_fields[t])) {
+				k = alnum_upper(rec->fields.v[i].v);
+				if (*k) {
+					char *what = lower(rec->fields.v[i].k);
+
+					add_key(c, what, k, rec, path);
+					free(what);
+				}
+				free(k);
+			}
+}
+
+/* A line that git's merge leaves: <<<<<<<, ======= or >>>>>>>. */
+static int conflict_line(const char *data, size_t len)
+{
+	int line = 1;
+
+	for (size_t i = 0; i < len; line++) {
+		const char *s = data + i;
+		size_t n = len - i;
+		const char *nl = memchr(s, '\n', n);
+		size_t l = nl ? (size_t)(nl - s) : n;
+
+		if (l >= 7 && (!strncmp(s, "<<<<<<<", 7) || !strncmp(s, ">>>>>>>", 7) ||
+			       (!strncmp(s, "=======", 7) && (l == 7 || s[7] == '\r'))))
+			return line;
+		i += l + 1;
+	}
+	return 0;
+}
+
+static void check_history(struct cctx *c, const struct record *rec, const char *path)
+{
+	const char *last_phase = NULL, *last_phase_at = NULL, *last_manager = NULL;
+	struct ptime prev = { 0, 0 }, t;
+	char num[16];
+
+	for (size_t i = 0; i < rec->nhistory; i++) {
+		const struct kvlist *e = &rec->history[i];
+		const char *at = kv_get(e, "at");
+
+		if (at && !ptime_parse(&t, at)) {
+			if (i && t.t < prev.t)
+				say(c, path, "history event %zu (%s) is earlier than the one before it", i + 1, at);
+			prev = t;
+		}
+		if (kv_get(e, "phase")) {
+			last_phase = kv_get(e, "phase");
+			last_phase_at = at;
+		}
+		if (kv_get(e, "manager"))
+			last_manager = kv_get(e, "manager");
+	}
+	for (size_t i = 0; i < rec->nnotes; i++) {
+		const char *at = kv_get(&rec->notes[i], "at");
+
+		if (at && !ptime_parse(&t, at)) {
+			if (i && t.t < prev.t)
+				say(c, path, "note %zu (%s) is earlier than the one before it", i + 1, at);
+			prev = t;
+		}
+	}
+	snprintf(num, sizeof(num), "%d", rec->phase);
+	if (!last_phase) {
+		say(c, path, "no history event gives phase %d", rec->phase);
+	} else {
+		if (strcmp(last_phase, num))
+			say(c, path, "phase is %d, but the last phase event says %s", rec->phase, last_phase);
+		if (last_phase_at && strcmp(last_phase_at, rec->phase_since))
+			say(c, path, "phase_since is %s, but the last phase event is at %s", rec->phase_since,
+			    last_phase_at);
+	}
+	if (last_manager && strcmp(last_manager, rec->manager))
+		say(c, path, "manager is %s, but the last manager event says %s", rec->manager, last_manager);
+}
+
+static int check_file(void *arg, const char *path, const char *data, size_t len)
+{
+	struct cctx *c = arg;
+	struct record *rec = NULL;
+	char *id = record_id_from_path(path);
+	const struct phase *p;
+	const char *missing;
+	int line;
+
+	if (!data) {
+		say(c, path, "unmerged: resolve the conflict, then 'git add' it");
+		goto out;
+	}
+	if (!id) {
+		say(c, path, "not a client record (expected clients/<first two characters of the id>/<id>.yaml)");
+		goto out;
+	}
+	if ((line = conflict_line(data, len))) {
+		say(c, NULL, "%s:%d: a conflict marker: resolve the merge", path, line);
+		goto out;
+	}
+	if (record_parse(&rec, data, len, path, NULL)) {
+		say(c, NULL, "%s", preg_error_msg());
+		goto out;
+	}
+	if (strcmp(rec->id, id))
+		say(c, NULL, "%s:%d:%d: id '%s' does not match the file name", path, rec->id_line, rec->id_col,
+		    rec->id);
+	if (!(p = phases_get(c->ph, rec->phase)))
+		say(c, path, "phase %d is not in preg.yaml", rec->phase);
+	if (phases_check_manager(c->ph, rec->manager))
+		say(c, path, "%s", preg_error_msg());
+	check_history(c, rec, path);
+	if (p && (missing = record_missing(rec, p)))
+		say(c, path, "incomplete: phase %d (%s) requires %s", p->id, p->key, missing);
+	for (size_t i = 0; rec->extra && i + 1 < rec->extra->n; i += 2)
+		say(c, path, "unknown key '%s'", rec->extra->v[i]->s);
+	collect_keys(c, rec, path);
+out:
+	record_free(rec);
+	free(id);
+	return 0;
+}
+
+static int by_key(const void *a, const void *b)
+{
+	const struct key *x = a, *y = b;
+	int k = strcmp(x->key, y->key);
+
+	/* The first id of a group is the one the others duplicate. */
+	if (!k)
+		k = strcmp(x->id, y->id);
+	return k ? k : x->order < y->order ? -1 : x->order > y->order;
+}
+
+static int by_line(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void duplicates(struct cctx *c)
+{
+	struct check_result dup = { NULL, 0 };
+	struct check_result *keep = c->res;
+
+	if (c->nkeys)
+		qsort(c->keys, c->nkeys, sizeof(*c->keys), by_key);
+	c->res = &dup;
+	for (size_t i = 0; i < c->nkeys;) {
+		size_t j = i + 1;
+
+		while (j < c->nkeys && !strcmp(c->keys[j].key, c->keys[i].key))
+			j++;
+		for (size_t k = i + 1; k < j; k++) {
+			const char *sep = strchr(c->keys[k].key, '\x01');
+			bool seen = false;
+
+			/* One client with the same phone twice is no duplicate,
+			 * and a pair is said once. */
+			for (size_t m = i; m < k && !seen; m++)
+				seen = !strcmp(c->keys[m].id, c->keys[k].id);
+			if (seen || !strcmp(c->keys[i].id, c->keys[k].id))
+				continue;
+			say(c, c->keys[k].path, "likely duplicate of '%s' (the same %.*s '%s')", c->keys[i].id,
+			    (int)(sep - c->keys[k].key), c->keys[k].key, sep + 1);
+		}
+		i = j;
+	}
+	c->res = keep;
+	/* In path order; a pair that shares a name and a phone is said twice,
+	 * once for each reason. */
+	if (dup.n)
+		qsort(dup.lines, dup.n, sizeof(*dup.lines), by_line);
+	for (size_t i = 0; i < dup.n; i++) {
+		c->res->lines = xrealloc(c->res->lines, (c->res->n + 1) * sizeof(char *));
+		c->res->lines[c->res->n++] = dup.lines[i];
+	}
+	free(dup.lines);
+}
+
+int check_register(struct reg *r, bool staged, struct check_result *res)
+{
+	struct cctx c;
+	int rc;
+
+	memset(&c, 0, sizeof(c));
+	memset(res, 0, sizeof(*res));
+	c.r = r;
+	c.ph = reg_phases(r);
+	c.res = res;
+	rc = reg_each_file(r, staged, check_file, &c);
+	if (!rc)
+		duplicates(&c);
+	for (size_t i = 0; i < c.nkeys; i++) {
+		free(c.keys[i].key);
+		free(c.keys[i].id);
+		free(c.keys[i].path);
+	}
+	free(c.keys);
+	return rc < 0 ? rc : 0;
+}
+
+void check_result_release(struct check_result *res)
+{
+	for (size_t i = 0; i < res->n; i++)
+		free(res->lines[i]);
+	free(res->lines);
+	memset(res, 0, sizeof(*res));
+}

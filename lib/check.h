@@ -1,0 +1,32 @@
+/*
+ * check: what is wrong in a register (preg check): every record is read
+ * with the input rules and checked against the rest of SPEC §3-§4 (its id
+ * and path, the phase exists, phase/phase_since/manager agree with the
+ * history, history and notes in time order, the requires of its phase,
+ * no conflict markers, no unknown keys); then likely duplicates are looked
+ * for (the same normalised name, e-mail, phone, or INN/VAT field).
+ */
+#ifndef PREG_CHECK_H
+#define PREG_CHECK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "register.h"
+
+struct check_result {
+	char **lines; /* "PATH: problem" (or "PATH:LINE:COL: problem"), records in path order, then duplicates */
+	size_t n;
+};
+
+/* Check the register at its tip, or (staged) as the git index holds it.
+ * 0 when it could be read (res says what is wrong, if anything), or a
+ * negative code. res is the caller's, released with check_result_release. */
+int check_register(struct reg *r, bool staged, struct check_result *res);
+void check_result_release(struct check_result *res);
+
+/* A phone number's digits ("+7 (351) 000-00-00" -> "73510000000"), for
+ * comparing; "" when it has fewer than 7. Caller frees. */
+char *check_phone_key(const char *phone);
+
+#endif

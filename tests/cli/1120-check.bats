@@ -1,0 +1,188 @@
+#!/usr/bin/env bats
+# preg check: silent and 0 on a sound register; every problem as PATH:
+# problem and exit 1; likely duplicates; --staged as a pre-commit hook,
+# tried with plain git.
+#
+# The records with problems are written by hand and committed with git, as
+# someone without preg would (T = 2026-10-01T09:00:00+05:00):
+#   charlie  phase 3 since 10-03, manager smirnov, a key "colour"; its one
+#            history event says phase 1 at T by manager ivanov: phase,
+#            phase_since and manager disagree, and colour is unknown.
+#   delta    phase 13 (the freight template has 12); its second history
+#            event (09-01) is before the first (T); its second note
+#            (10-01 10:00) before the first (10-02).
+#   wrong    at clients/wr/wrong.yaml, but its id is echo.
+#   foxtrot  at clients/xx/: the wrong shard.
+#   golf     a merge left conflict markers (line 2).
+#   hotel    the key name twice (line 3).
+#   india    phase 7, which requires contacts (added to preg.yaml), has none.
+# Duplicates, added with preg: ALPHA (the name of alpha), Juliet (bravo's
+# e-mail in other case), Kilo (bravo's phone written otherwise), Mike (the
+# INN of Lima with dashes).
+
+load helper
+
+rec() { # PATH, the YAML on stdin
+	mkdir -p "$R/$(dirname "$1")"
+	cat >"$R/$1"
+}
+
+setup() {
+	common_setup
+	new_register
+	preg -C "$R" client add Alpha >/dev/null
+	preg -C "$R" client add Bravo --contact "B <b@example.com>; ; +7 351 000-00-01" >/dev/null
+}
+
+bad_records() {
+	local T=2026-10-01T09:00:00+05:00
+	rec clients/ch/charlie.yaml <<-EOF
+	id: charlie
+	name: Charlie
+	manager: smirnov
+	phase: 3
+	phase_since: 2026-10-03T09:00:00+05:00
+	created: $T
+	colour: red
+	history:
+	  - {at: $T, by: ivanov, phase: 1, manager: ivanov}
+EOF
+	rec clients/de/delta.yaml <<-EOF
+	id: delta
+	name: Delta
+	manager: ivanov
+	phase: 13
+	phase_since: 2026-09-01T09:00:00+05:00
+	created: $T
+	history:
+	  - {at: $T, by: ivanov, phase: 1, manager: ivanov}
+	  - {at: 2026-09-01T09:00:00+05:00, by: ivanov, phase: 13}
+	notes:
+	  - {at: 2026-10-02T09:00:00+05:00, by: ivanov, text: one}
+	  - {at: 2026-10-01T10:00:00+05:00, by: ivanov, text: two}
+EOF
+	rec clients/wr/wrong.yaml <<-EOF
+	id: echo
+	name: Echo
+	manager: ivanov
+	phase: 1
+	phase_since: $T
+	created: $T
+	history:
+	  - {at: $T, by: ivanov, phase: 1, manager: ivanov}
+EOF
+	rec clients/xx/foxtrot.yaml <<-EOF
+	id: foxtrot
+EOF
+	rec clients/go/golf.yaml <<-EOF
+	id: golf
+	<<<<<<< ours
+	name: Golf
+	=======
+	name: Golf Ltd
+	>>>>>>> theirs
+EOF
+	rec clients/ho/hotel.yaml <<-EOF
+	id: hotel
+	name: Hotel
+	name: Hotel 2
+EOF
+	rec clients/in/india.yaml <<-EOF
+	id: india
+	name: India
+	manager: ivanov
+	phase: 7
+	phase_since: $T
+	created: $T
+	history:
+	  - {at: $T, by: ivanov, phase: 7, manager: ivanov}
+EOF
+	sed -i 's/^    key: contract$/&\n    requires: [contacts]/' "$R/preg.yaml"
+	git -C "$R" add -A
+	git -C "$R" commit -qm "by hand"
+}
+
+@test "a sound register: nothing printed, exit 0" {
+	run --separate-stderr preg -C "$R" check
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	[ -z "$stderr" ]
+}
+
+@test "every record problem, one line each, in path order; exit 1; nothing changed" {
+	bad_records
+	local head
+	head=$(git -C "$R" rev-parse HEAD)
+	run --separate-stderr preg -C "$R" check
+	[ "$status" -eq 1 ]
+	[ -z "$stderr" ]
+	same "$output" "clients/ch/charlie.yaml: phase is 3, but the last phase event says 1
+clients/ch/charlie.yaml: phase_since is 2026-10-03T09:00:00+05:00, but the last phase event is at 2026-10-01T09:00:00+05:00
+clients/ch/charlie.yaml: manager is smirnov, but the last manager event says ivanov
+clients/ch/charlie.yaml: unknown key 'colour'
+clients/de/delta.yaml: phase 13 is not in preg.yaml
+clients/de/delta.yaml: history event 2 (2026-09-01T09:00:00+05:00) is earlier than the one before it
+clients/de/delta.yaml: note 2 (2026-10-01T10:00:00+05:00) is earlier than the one before it
+clients/go/golf.yaml:2: a conflict marker: resolve the merge
+clients/ho/hotel.yaml:3:1: duplicate key 'name'
+clients/in/india.yaml: incomplete: phase 7 (contract) requires contacts
+clients/wr/wrong.yaml:1:5: id 'echo' does not match the file name
+clients/xx/foxtrot.yaml: not a client record (expected clients/<first two characters of the id>/<id>.yaml)"
+	[ "$(git -C "$R" rev-parse HEAD)" = "$head" ]
+	assert_clean
+}
+
+@test "likely duplicates: the same name, e-mail, phone or INN" {
+	preg -C "$R" client add "ALPHA" >/dev/null
+	preg -C "$R" client add Juliet --contact "J <B@Example.COM>" >/dev/null
+	preg -C "$R" client add Kilo --contact "K; ; +7 (351) 000 00 01" >/dev/null
+	preg -C "$R" client add Lima --field INN=7701234567 >/dev/null
+	preg -C "$R" client add Mike --field inn="77-0123-4567" >/dev/null
+	# A short number is no evidence, and one client's own phone twice is none.
+	preg -C "$R" client add November --contact "N; ; 112" --contact "O; ; 112" >/dev/null
+	run --separate-stderr preg -C "$R" check
+	[ "$status" -eq 1 ]
+	same "$output" "clients/al/alpha-2.yaml: likely duplicate of 'alpha' (the same name 'alpha')
+clients/ju/juliet.yaml: likely duplicate of 'bravo' (the same e-mail 'b@example.com')
+clients/ki/kilo.yaml: likely duplicate of 'bravo' (the same phone '73510000001')
+clients/mi/mike.yaml: likely duplicate of 'lima' (the same inn '7701234567')"
+}
+
+@test "--staged checks the index, not the last commit" {
+	sed -i 's/^phase: 1$/phase: 2/' "$R/clients/al/alpha.yaml"
+	run preg -C "$R" check
+	[ "$status" -eq 0 ]
+	git -C "$R" add clients/al/alpha.yaml
+	run --separate-stderr preg -C "$R" check --staged
+	[ "$status" -eq 1 ]
+	same "$output" "clients/al/alpha.yaml: phase is 2, but the last phase event says 1"
+}
+
+@test "as a pre-commit hook, plain git commits that break the register are refused" {
+	printf '#!/bin/sh\nexec "%s" check --staged\n' "$PREG" >"$R/.git/hooks/pre-commit"
+	chmod +x "$R/.git/hooks/pre-commit"
+	local head
+	head=$(git -C "$R" rev-parse HEAD)
+	# "git commit -a" stages into a temporary index (GIT_INDEX_FILE).
+	sed -i 's/^manager: ivanov$/manager: petrov/' "$R/clients/al/alpha.yaml"
+	cd "$R"
+	run git commit -qam "by hand"
+	[ "$status" -ne 0 ]
+	same "$output" "clients/al/alpha.yaml: manager is petrov, but the last manager event says ivanov"
+	[ "$(git rev-parse HEAD)" = "$head" ]
+	# A sound change by hand goes through.
+	git checkout -q clients/al/alpha.yaml
+	printf 'remarks: met at the fair\n' >>clients/al/alpha.yaml
+	run git commit -qam "remarks by hand"
+	[ "$status" -eq 0 ]
+	[ "$(commits)" -eq 4 ]
+	assert_clean
+}
+
+@test "usage errors exit 2" {
+	run --separate-stderr preg -C "$R" check extra
+	[ "$status" -eq 2 ]
+	same "$(echo "$stderr" | head -1)" "preg: unexpected argument 'extra'"
+	run --separate-stderr preg -C "$R" check --index
+	[ "$status" -eq 2 ]
+}

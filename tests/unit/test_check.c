@@ -1,0 +1,122 @@
+/* test_check: record validation and duplicate detection on real registers. */
+#include "unit.h"
+#include "check.h"
+#include "ops.h"
+#include "register.h"
+
+#define T "2026-10-01T09:00:00+05:00"
+
+static int group_setup(void **state)
+{
+	(void)state;
+	return unit_home_setup("check");
+}
+
+static int group_teardown(void **state)
+{
+	(void)state;
+	unit_home_teardown();
+	return 0;
+}
+
+static struct reg *new_reg(void)
+{
+	static int serial;
+	char dir[PATH_MAX + 32];
+	struct reg *r = NULL;
+
+	setenv("PREG_NOW", "2026-11-02T10:15:00+05:00", 1);
+	setenv("PREG_USER", "ivanov", 1);
+	snprintf(dir, sizeof(dir), "%s/reg-%d", unit_root(), ++serial);
+	if (reg_init(dir, "freight") || reg_open(&r, dir))
+		fail_msg("register: %s", preg_error_msg());
+	return r;
+}
+
+struct file {
+	const char *path, *text;
+};
+
+static int put(struct txn *t, void *arg)
+{
+	const struct file *f = arg;
+
+	txn_put_file(t, f->path, f->text, strlen(f->text));
+	txn_message(t, "by hand", NULL, "test", NULL);
+	return 0;
+}
+
+static void add(struct reg *r, const char *name, const char *contact, const char *field)
+{
+	struct add_opts o;
+
+	memset(&o, 0, sizeof(o));
+	o.name = name;
+	o.contacts = &contact;
+	o.ncontacts = contact != NULL;
+	o.fields = &field;
+	o.nfields = field != NULL;
+	if (ops_add(r, &o))
+		fail_msg("add: %s", preg_error_msg());
+}
+
+static void test_phone_key(void **state)
+{
+	char *k;
+
+	(void)state;
+	k = check_phone_key("+7 (351) 000-00-01");
+	assert_string_equal(k, "73510000001");
+	free(k);
+	k = check_phone_key("112");
+	assert_string_equal(k, "");
+	free(k);
+}
+
+static void test_sound_register(void **state)
+{
+	struct reg *r = new_reg();
+	struct check_result res;
+
+	(void)state;
+	add(r, "Alpha", "A <a@example.com>", NULL);
+	add(r, "Bravo", NULL, NULL);
+	assert_int_equal(check_register(r, false, &res), 0);
+	assert_int_equal(res.n, 0);
+	check_result_release(&res);
+	reg_free(r);
+}
+
+static void test_problems_and_duplicates(void **state)
+{
+	struct reg *r = new_reg();
+	struct check_result res;
+	struct file f = { "clients/ch/charlie.yaml",
+			  "id: charlie\nname: ALPHA\nmanager: ivanov\nphase: 2\nphase_since: " T "\n"
+			  "created: " T "\nhistory:\n  - {at: " T ", by: ivanov, phase: 1}\n" };
+
+	(void)state;
+	add(r, "Alpha", "A <a@example.com>", "vat=DE 123");
+	add(r, "Bravo", "B <A@Example.com>", "VAT=de123");
+	assert_int_equal(reg_write(r, 0, put, &f), 0);
+	assert_int_equal(check_register(r, false, &res), 0);
+	/* phase_since agrees with the event's time; the phase does not. */
+	assert_int_equal(res.n, 4);
+	assert_string_equal(res.lines[0], "clients/ch/charlie.yaml: phase is 2, but the last phase event says 1");
+	assert_string_equal(res.lines[1], "clients/br/bravo.yaml: likely duplicate of 'alpha' (the same e-mail 'a@example.com')");
+	assert_string_equal(res.lines[2], "clients/br/bravo.yaml: likely duplicate of 'alpha' (the same vat 'DE123')");
+	assert_string_equal(res.lines[3], "clients/ch/charlie.yaml: likely duplicate of 'alpha' (the same name 'alpha')");
+	check_result_release(&res);
+	reg_free(r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_phone_key),
+		cmocka_unit_test(test_sound_register),
+		cmocka_unit_test(test_problems_and_duplicates),
+	};
+
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
