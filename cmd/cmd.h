@@ -47,6 +47,7 @@ struct ctx {
 extern const struct cmd client_cmds[];
 extern const struct cmd phase_cmds[];
 extern const struct cmd init_cmd, note_cmd, doctor_cmd, remind_cmd;
+extern const struct cmd sync_cmd, clone_cmd, merge_file_cmd;
 
 /* Exit codes. */
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
@@ -87,5 +88,9 @@ void flush_out(struct buf *out);
 /* Today, as days since the epoch (PREG_NOW or the clock); -1 with the
  * error slot set when PREG_NOW is invalid. */
 int today(int32_t *out);
+
+/* preg sync: sync r with remote (NULL: its default), print what happened;
+ * the exit code (cmd/sync.c). */
+int sync_and_report(struct reg *r, const char *remote);
 
 #endif

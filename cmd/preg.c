@@ -31,6 +31,9 @@ static const struct cmd *const top[] = {
 	&note_cmd,
 	&remind_cmd,
 	&doctor_cmd,
+	&sync_cmd,
+	&clone_cmd,
+	&merge_file_cmd,
 	&help_cmd,
 	NULL,
 };

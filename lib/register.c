@@ -1619,6 +1619,8 @@ int reg_init(const char *dir, const char *tmpl)
 	if ((rc = open_repo(&r, dir)))
 		goto out;
 	rc = reg_write(r, 0, init_mutate, (void *)tmpl);
+	if (!rc)
+		rc = reg_setup_driver(r);
 out:
 	git_index_free(idx);
 	git_repository_free(repo);
@@ -1708,4 +1710,144 @@ out:
 	buf_release(&list);
 	lock_release(r);
 	return rc;
+}
+
+/* ---- sharing (for lib/sync.c) ---- */
+
+git_repository *reg_repo(struct reg *r)
+{
+	return r->repo;
+}
+
+const char *reg_refname(const struct reg *r)
+{
+	return r->refname;
+}
+
+const char *reg_gitdir(const struct reg *r)
+{
+	return r->gitdir;
+}
+
+int reg_lock(struct reg *r)
+{
+	int rc, left = 0;
+
+	if ((rc = lock_acquire(r)))
+		return rc;
+	clear_stale_ref_locks(r);
+	clear_own_locks(r);
+	if (heal_pending(r, false, &left))
+		preg_warn("%s", preg_error_msg());
+	return 0;
+}
+
+void reg_unlock(struct reg *r)
+{
+	lock_release(r);
+}
+
+int reg_paths_clean(struct reg *r, const git_oid *at, char **paths, size_t n)
+{
+	git_commit *c = NULL;
+	git_tree *tree = NULL;
+	int rc = 0;
+
+	if (at && (git_commit_lookup(&c, r->repo, at) || git_commit_tree(&tree, c))) {
+		git_commit_free(c);
+		return gerr(PREG_ERR, "cannot read commit %s", git_oid_tostr_s(at));
+	}
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = path_clean(r, tree, paths[i]);
+	git_tree_free(tree);
+	git_commit_free(c);
+	return rc;
+}
+
+int reg_advance(struct reg *r, const git_oid *old, const git_oid *new, char **paths, size_t n,
+		const char *msg)
+{
+	git_reference *ref = NULL;
+	struct buf b = BUF_INIT;
+	char *prev = NULL, *jp = pending_path(r);
+	FILE *f = fopen(jp, "r");
+	int rc, left = 0;
+
+	/* The journal names every path that the move puts behind the work
+	 * tree, after what an earlier write left (see write_pending). */
+	if (f) {
+		char chunk[4096];
+		size_t k;
+
+		while ((k = fread(chunk, 1, sizeof(chunk), f)) > 0)
+			buf_add(&b, chunk, k);
+		fclose(f);
+		prev = xstrndup(buf_str(&b), b.len);
+	}
+	for (size_t i = 0; i < n; i++)
+		buf_addf(&b, "%s\n", paths[i]);
+	rc = journal_put(r, buf_str(&b), b.len);
+	buf_release(&b);
+	if (rc)
+		goto out;
+	marker_set(r);
+	if (old)
+		rc = git_reference_create_matching(&ref, r->repo, r->refname, new, 1, old, msg);
+	else
+		rc = git_reference_create(&ref, r->repo, r->refname, new, 0, msg);
+	git_reference_free(ref);
+	marker_clear(r);
+	if (rc) {
+		restore_pending(r, prev);
+		if (rc == GIT_EMODIFIED || rc == GIT_EEXISTS)
+			rc = preg_error_set(PREG_EMODIFIED, "the branch moved during the sync");
+		else if (rc == GIT_ELOCKED)
+			rc = preg_error_set(PREG_EBUSY,
+					    "the branch is locked by another git process (.git/%s.lock); try again",
+					    r->refname);
+		else
+			rc = gwrite_err(r, "cannot move the branch");
+		goto out;
+	}
+	/* Committed: what cannot be healed now, the next write heals. */
+	if (heal_pending(r, false, &left))
+		preg_warn("moved the branch to %.12s, but the work tree was not updated: %s; the next preg command or 'preg doctor' finishes it",
+			  git_oid_tostr_s(new), preg_error_msg());
+	preg_error_clear();
+	rc = 0;
+out:
+	free(prev);
+	free(jp);
+	return rc;
+}
+
+/* The command git runs for the merge driver (SPEC §8). */
+#define DRIVER "preg merge-file %O %A %B %P"
+
+int reg_setup_driver(struct reg *r)
+{
+	git_config *cfg = NULL;
+	int rc = 0;
+
+	if (git_repository_config(&cfg, r->repo) ||
+	    git_config_set_string(cfg, "merge.preg.name", "preg record-by-record merge") ||
+	    git_config_set_string(cfg, "merge.preg.driver", DRIVER))
+		rc = gwrite_err(r, "cannot set up the merge driver in .git/config");
+	git_config_free(cfg);
+	return rc;
+}
+
+bool reg_driver_configured(struct reg *r)
+{
+	git_config *cfg = NULL;
+	git_buf b = { 0 };
+	bool ok = false;
+
+	if (!git_repository_config_snapshot(&cfg, r->repo) &&
+	    !git_config_get_string_buf(&b, cfg, "merge.preg.driver"))
+		ok = strstr(b.ptr, "merge-file") && strstr(b.ptr, "%O") && strstr(b.ptr, "%A") &&
+		     strstr(b.ptr, "%B");
+	git_buf_dispose(&b);
+	git_config_free(cfg);
+	return ok;
 }

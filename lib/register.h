@@ -115,4 +115,39 @@ void txn_message(struct txn *t, const char *summary, const char *client, const c
  * "left alone: ..."). *problems counts what is left unrepaired. */
 int reg_doctor(struct reg *r, int *problems);
 
+/* ---- sharing (lib/sync.c) ---- */
+
+struct git_repository;
+struct git_oid;
+
+/* The libgit2 repository, the branch HEAD names ("refs/heads/main") and
+ * the git directory (with a trailing '/'); lent. */
+struct git_repository *reg_repo(struct reg *r);
+const char *reg_refname(const struct reg *r);
+const char *reg_gitdir(const struct reg *r);
+
+/* Take the register lock as a write does (waiting, then PREG_EBUSY) and
+ * finish what an earlier write left; reg_unlock releases it. */
+int reg_lock(struct reg *r);
+void reg_unlock(struct reg *r);
+
+/* Under the lock: 0 when the work-tree files of paths equal their blobs in
+ * commit at (NULL: an unborn branch), else PREG_EDIRTY naming the first
+ * that does not (the user's uncommitted edit). */
+int reg_paths_clean(struct reg *r, const struct git_oid *at, char **paths, size_t n);
+
+/* Under the lock: move the branch from old (NULL: unborn) to new with a
+ * compare-and-swap (PREG_EMODIFIED when it moved meanwhile), the journal
+ * naming paths first; then bring those paths in the work tree and the index
+ * to new (SPEC §7, steps 6 and 7). msg is the reflog message. */
+int reg_advance(struct reg *r, const struct git_oid *old, const struct git_oid *new, char **paths,
+		size_t n, const char *msg);
+
+/* Set merge.preg.driver (and its name) in the repository's config, so that
+ * git merges records with "preg merge-file" (.gitattributes routes them). */
+int reg_setup_driver(struct reg *r);
+
+/* Whether merge.preg.driver is set to a preg merge-file command. */
+bool reg_driver_configured(struct reg *r);
+
 #endif
