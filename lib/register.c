@@ -1851,3 +1851,31 @@ bool reg_driver_configured(struct reg *r)
 	git_config_free(cfg);
 	return ok;
 }
+
+int reg_doctor_driver(struct reg *r, int *problems)
+{
+	git_oid oid;
+	git_tree *tree = NULL;
+	git_blob *b = NULL;
+	int rc;
+
+	if (!reg_driver_configured(r)) {
+		if ((rc = reg_setup_driver(r)))
+			return rc;
+		preg_warn("fixed: the merge driver was not configured (set merge.preg.driver = %s)", DRIVER);
+	}
+	if (!tip_tree(r, &oid, &tree)) {
+		rc = tree_blob(r, tree, ".gitattributes", &b, NULL);
+		if (rc && rc != PREG_ENOTFOUND) {
+			git_tree_free(tree);
+			return rc;
+		}
+		if (!b || !memmem(git_blob_rawcontent(b), (size_t)git_blob_rawsize(b), "merge=preg", 10)) {
+			preg_warn("left alone: .gitattributes does not send client records to the merge driver (add the line 'clients/**/*.yaml merge=preg')");
+			(*problems)++;
+		}
+	}
+	git_blob_free(b);
+	git_tree_free(tree);
+	return 0;
+}

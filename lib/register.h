@@ -150,4 +150,9 @@ int reg_setup_driver(struct reg *r);
 /* Whether merge.preg.driver is set to a preg merge-file command. */
 bool reg_driver_configured(struct reg *r);
 
+/* For doctor: set up a missing merge driver ("fixed: ..." warning), and
+ * report a .gitattributes that does not route records to it (counted in
+ * *problems, left alone: it is committed content). */
+int reg_doctor_driver(struct reg *r, int *problems);
+
 #endif

@@ -126,13 +126,18 @@ static int run_git(char *const *argv, struct buf *out, struct buf *err)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
 }
 
-/* The last line git wrote that says something ("fatal: ..."). */
+/* What git said: its first "fatal:" or "error:" line, else its last line. */
 static const char *last_line(struct buf *b)
 {
 	char *p;
 
 	if (!b->len)
 		return "no message from git";
+	for (p = b->p; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+		if (!strncmp(p, "fatal: ", 7) || !strncmp(p, "error: ", 7)) {
+			p[strcspn(p, "\r\n")] = '\0';
+			return p;
+		}
 	while (b->len && (b->p[b->len - 1] == '\n' || b->p[b->len - 1] == '\r' || b->p[b->len - 1] == ' '))
 		b->p[--b->len] = '\0';
 	p = strrchr(b->p, '\n');
