@@ -29,6 +29,7 @@ struct reg {
 	struct phases *phases;
 	char *user;
 	int lockfd;
+	bool batch; /* work-tree files: no fsync each, one syncfs at the end of heal */
 };
 
 struct edit {
@@ -709,7 +710,7 @@ static int write_tmp(struct reg *r, const char *rel, const char *tmp, const char
 		}
 		off += (size_t)n;
 	}
-	if (fsync(fd)) {
+	if (!r->batch && fsync(fd)) {
 		int rc = ioerr(r, "write", rel);
 
 		close(fd);
@@ -747,7 +748,7 @@ static int write_file_atomic(struct reg *r, const char *rel, const char *data, s
 			rc = ioerr(r, "replace", rel);
 		}
 	}
-	if (!rc) {
+	if (!rc && !r->batch) {
 		*strrchr(path, '/') = '\0';
 		fsync_dir(path);
 	}
@@ -900,6 +901,16 @@ static int heal(struct reg *r, char **paths, size_t n, bool verbose, int *left)
 	}
 	for (size_t i = 0; i < n && !rc; i++)
 		rc = heal_path(r, tree, idx, paths[i], verbose, &changed, left);
+	if (!rc && changed && r->batch) {
+		/* The files of a batch reach the disk before the journal that
+		 * names them goes. */
+		int fd = open(r->workdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		if (fd < 0 || syncfs(fd))
+			rc = ioerr(r, "flush", r->workdir);
+		if (fd >= 0)
+			close(fd);
+	}
 	if (!rc && changed) {
 		marker_set(r);
 		if (git_index_write(idx))
@@ -1047,29 +1058,37 @@ static int journal_put(struct reg *r, const char *text, size_t len)
  * journal, after those an earlier write left unhealed (when healing could
  * not run, they must not be forgotten). *prev receives the journal as it
  * was (NULL when there was none), to put back if the commit fails. */
-static int write_pending(struct txn *t, char **prev)
+/* Append the journal as it is to b; a copy of it, or NULL when there is
+ * none (the caller frees). */
+static char *journal_load(struct reg *r, struct buf *b)
 {
-	struct reg *r = t->reg;
-	struct buf b = BUF_INIT;
-	char *jp = pending_path(r);
+	char *jp = pending_path(r), *prev = NULL;
 	FILE *f = fopen(jp, "r");
-	int rc;
 
-	*prev = NULL;
 	if (f) {
 		char chunk[4096];
 		size_t n;
 
 		while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-			buf_add(&b, chunk, n);
+			buf_add(b, chunk, n);
 		fclose(f);
-		*prev = xstrndup(b.p ? b.p : "", b.len);
+		prev = xstrndup(b->p ? b->p : "", b->len);
 	}
+	free(jp);
+	return prev;
+}
+
+static int write_pending(struct txn *t, char **prev)
+{
+	struct reg *r = t->reg;
+	struct buf b = BUF_INIT;
+	int rc;
+
+	*prev = journal_load(r, &b);
 	for (size_t i = 0; i < t->nedits; i++)
 		buf_addf(&b, "%s\n", t->edits[i].path);
 	rc = journal_put(r, b.p, b.len);
 	buf_release(&b);
-	free(jp);
 	return rc;
 }
 
@@ -1769,21 +1788,12 @@ int reg_advance(struct reg *r, const git_oid *old, const git_oid *new, char **pa
 {
 	git_reference *ref = NULL;
 	struct buf b = BUF_INIT;
-	char *prev = NULL, *jp = pending_path(r);
-	FILE *f = fopen(jp, "r");
+	char *prev;
 	int rc, left = 0;
 
 	/* The journal names every path that the move puts behind the work
 	 * tree, after what an earlier write left (see write_pending). */
-	if (f) {
-		char chunk[4096];
-		size_t k;
-
-		while ((k = fread(chunk, 1, sizeof(chunk), f)) > 0)
-			buf_add(&b, chunk, k);
-		fclose(f);
-		prev = xstrndup(buf_str(&b), b.len);
-	}
+	prev = journal_load(r, &b);
 	for (size_t i = 0; i < n; i++)
 		buf_addf(&b, "%s\n", paths[i]);
 	rc = journal_put(r, buf_str(&b), b.len);
@@ -1809,15 +1819,18 @@ int reg_advance(struct reg *r, const git_oid *old, const git_oid *new, char **pa
 			rc = gwrite_err(r, "cannot move the branch");
 		goto out;
 	}
-	/* Committed: what cannot be healed now, the next write heals. */
-	if (heal_pending(r, false, &left))
+	/* Committed: what cannot be healed now, the next write heals. A
+	 * sync may bring a thousand files: one flush for all of them. */
+	r->batch = true;
+	rc = heal_pending(r, false, &left);
+	r->batch = false;
+	if (rc)
 		preg_warn("moved the branch to %.12s, but the work tree was not updated: %s; the next preg command or 'preg doctor' finishes it",
 			  git_oid_tostr_s(new), preg_error_msg());
 	preg_error_clear();
 	rc = 0;
 out:
 	free(prev);
-	free(jp);
 	return rc;
 }
 

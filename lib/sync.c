@@ -470,9 +470,104 @@ out:
 	return rc;
 }
 
-static const git_oid *delta_id(const git_diff_file *f)
+/* Called for each file that differs between two trees: old or new is
+ * NULL when the file is not on that side. */
+typedef int (*change_fn)(void *arg, const char *path, const git_oid *old, const git_oid *new);
+
+static int tree_changes_in(git_repository *repo, git_tree *a, git_tree *b, struct buf *path, change_fn cb,
+			   void *arg);
+
+/* One entry on one side or both (a or b NULL when absent). */
+static int entry_changes(git_repository *repo, const git_tree_entry *a, const git_tree_entry *b,
+			 struct buf *path, change_fn cb, void *arg)
 {
-	return git_oid_is_zero(&f->id) ? NULL : &f->id;
+	size_t len = path->len;
+	bool ta = a && git_tree_entry_type(a) == GIT_OBJECT_TREE, tb = b && git_tree_entry_type(b) == GIT_OBJECT_TREE;
+	git_tree *sa = NULL, *sb = NULL;
+	int rc = 0;
+
+	if (a && b && git_oid_equal(git_tree_entry_id(a), git_tree_entry_id(b)))
+		return 0;
+	buf_adds(path, git_tree_entry_name(a ? a : b));
+	if (ta || tb) {
+		/* Only subtrees that differ are read: the others are equal
+		 * by their ids, which is what keeps this cheap at 100,000
+		 * records. */
+		if ((ta && git_tree_lookup(&sa, repo, git_tree_entry_id(a))) ||
+		    (tb && git_tree_lookup(&sb, repo, git_tree_entry_id(b)))) {
+			rc = gfail("cannot read %s", buf_str(path));
+		} else {
+			buf_addc(path, '/');
+			rc = tree_changes_in(repo, sa, sb, path, cb, arg);
+		}
+		/* A file on the other side where this has a directory. */
+		path->len = len;
+		buf_adds(path, git_tree_entry_name(a ? a : b));
+		if (!rc && a && !ta)
+			rc = cb(arg, buf_str(path), git_tree_entry_id(a), NULL);
+		if (!rc && b && !tb)
+			rc = cb(arg, buf_str(path), NULL, git_tree_entry_id(b));
+	} else {
+		rc = cb(arg, buf_str(path), a ? git_tree_entry_id(a) : NULL, b ? git_tree_entry_id(b) : NULL);
+	}
+	git_tree_free(sa);
+	git_tree_free(sb);
+	path->len = len;
+	path->p[len] = '\0';
+	return rc;
+}
+
+static int tree_changes_in(git_repository *repo, git_tree *a, git_tree *b, struct buf *path, change_fn cb,
+			   void *arg)
+{
+	size_t na = a ? git_tree_entrycount(a) : 0, nb = b ? git_tree_entrycount(b) : 0, i = 0, j = 0;
+	int rc = 0;
+
+	/* Both lists are in git's tree order: walk them side by side. */
+	while (!rc && (i < na || j < nb)) {
+		const git_tree_entry *ea = i < na ? git_tree_entry_byindex(a, i) : NULL;
+		const git_tree_entry *eb = j < nb ? git_tree_entry_byindex(b, j) : NULL;
+		int c = !ea ? 1 : !eb ? -1 : git_tree_entry_cmp(ea, eb);
+
+		if (c == 0) {
+			rc = entry_changes(repo, ea, eb, path, cb, arg);
+			i++;
+			j++;
+		} else if (c < 0) {
+			rc = entry_changes(repo, ea, NULL, path, cb, arg);
+			i++;
+		} else {
+			rc = entry_changes(repo, NULL, eb, path, cb, arg);
+			j++;
+		}
+	}
+	return rc;
+}
+
+/* Call cb for every file that differs between trees a and b. */
+static int tree_changes(git_repository *repo, git_tree *a, git_tree *b, change_fn cb, void *arg)
+{
+	struct buf path = BUF_INIT;
+	int rc;
+
+	buf_adds(&path, "");
+	rc = tree_changes_in(repo, a, b, &path, cb, arg);
+	buf_release(&path);
+	return rc;
+}
+
+struct replay_step {
+	struct replay *rp;
+	git_tree *tree;
+	struct ups *u;
+	struct buf *msg;
+};
+
+static int replay_change(void *arg, const char *path, const git_oid *old, const git_oid *new)
+{
+	struct replay_step *st = arg;
+
+	return replay_path(st->rp, st->tree, path, old, new, st->u, st->msg);
 }
 
 /* Replay commit c onto *tip (whose tree is *tree): a new commit, or none
@@ -481,7 +576,6 @@ static int replay_commit(struct replay *rp, git_commit *c, git_oid *tip, git_tre
 {
 	git_commit *parent = NULL, *onto = NULL;
 	git_tree *ptree = NULL, *ctree = NULL, *ntree = NULL;
-	git_diff *diff = NULL;
 	struct ups u = { 0 };
 	struct buf msg = BUF_INIT;
 	git_oid ntree_id;
@@ -489,16 +583,14 @@ static int replay_commit(struct replay *rp, git_commit *c, git_oid *tip, git_tre
 
 	*made = false;
 	if (git_commit_parentcount(c) == 0 || git_commit_parent(&parent, c, 0) ||
-	    git_commit_tree(&ptree, parent) || git_commit_tree(&ctree, c) ||
-	    git_diff_tree_to_tree(&diff, rp->repo, ptree, ctree, NULL)) {
+	    git_commit_tree(&ptree, parent) || git_commit_tree(&ctree, c)) {
 		rc = gfail("cannot read commit %s", git_oid_tostr_s(git_commit_id(c)));
 		goto out;
 	}
-	for (size_t i = 0; i < git_diff_num_deltas(diff) && !rc; i++) {
-		const git_diff_delta *d = git_diff_get_delta(diff, i);
-		const char *path = d->new_file.path ? d->new_file.path : d->old_file.path;
+	{
+		struct replay_step st = { rp, *tree, &u, &msg };
 
-		rc = replay_path(rp, *tree, path, delta_id(&d->old_file), delta_id(&d->new_file), &u, &msg);
+		rc = tree_changes(rp->repo, ptree, ctree, replay_change, &st);
 	}
 	if (rc || !u.n)
 		goto out;
@@ -535,7 +627,6 @@ static int replay_commit(struct replay *rp, git_commit *c, git_oid *tip, git_tre
 out:
 	ups_release(&u);
 	buf_release(&msg);
-	git_diff_free(diff);
 	git_tree_free(ntree);
 	git_tree_free(ctree);
 	git_tree_free(ptree);
@@ -570,6 +661,20 @@ out:
 	return rc;
 }
 
+/* Flush the objects written to the disk: syncfs on the object store. */
+static int flush_objects(git_repository *repo)
+{
+	char *dir = xasprintf("%sobjects", git_repository_path(repo));
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc = 0;
+
+	if (fd < 0 || syncfs(fd))
+		rc = preg_error_set(PREG_EIO, "cannot flush %s to the disk: %s", dir, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	free(dir);
+	return rc;
+}
+
 /* Replay the commits base..local onto remote; *out is the new tip. */
 static int replay(struct replay *rp, const git_oid *base, const git_oid *local, const git_oid *remote,
 		  git_oid *out, size_t *made)
@@ -588,6 +693,13 @@ static int replay(struct replay *rp, const git_oid *base, const git_oid *local, 
 		rc = gfail("cannot read commit %s", git_oid_tostr_s(remote));
 		goto out;
 	}
+	/* One fsync per object would be much of the time of a long replay:
+	 * write them unsynced, then flush the file system once, before the
+	 * branch names any of them (SPEC §7: objects reach the disk first).
+	 * The trees of a large register pass libgit2's cache limit for one
+	 * object (4 KB): each commit would read them back and inflate them. */
+	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 0);
+	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, (size_t)1 << 20);
 	for (size_t i = 0; i < n && !rc; i++) {
 		git_commit *c = NULL;
 		bool made_one;
@@ -600,6 +712,9 @@ static int replay(struct replay *rp, const git_oid *base, const git_oid *local, 
 		*made += made_one;
 		git_commit_free(c);
 	}
+	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
+	if (!rc && *made)
+		rc = flush_objects(rp->repo);
 out:
 	git_tree_free(tree);
 	git_commit_free(rc_commit);
@@ -607,30 +722,37 @@ out:
 	return rc;
 }
 
+struct path_list {
+	char **v;
+	size_t n, cap;
+};
+
+static int add_path(void *arg, const char *path, const git_oid *old, const git_oid *new)
+{
+	struct path_list *l = arg;
+
+	(void)old;
+	(void)new;
+	l->v = xgrow(l->v, &l->cap, l->n + 1, sizeof(*l->v));
+	l->v[l->n++] = xstrdup(path);
+	return 0;
+}
+
 /* The paths that differ between the trees of commits a and b. */
 static int changed_paths(git_repository *repo, const git_oid *a, const git_oid *b, char ***out, size_t *n)
 {
 	git_commit *ca = NULL, *cb = NULL;
 	git_tree *ta = NULL, *tb = NULL;
-	git_diff *diff = NULL;
-	size_t cap = 0;
+	struct path_list l = { NULL, 0, 0 };
 	int rc = 0;
 
-	*out = NULL;
-	*n = 0;
 	if (git_commit_lookup(&ca, repo, a) || git_commit_tree(&ta, ca) || git_commit_lookup(&cb, repo, b) ||
-	    git_commit_tree(&tb, cb) || git_diff_tree_to_tree(&diff, repo, ta, tb, NULL)) {
+	    git_commit_tree(&tb, cb))
 		rc = gfail("cannot compare %s with the remote", "the branch");
-		goto out;
-	}
-	for (size_t i = 0; i < git_diff_num_deltas(diff); i++) {
-		const git_diff_delta *d = git_diff_get_delta(diff, i);
-
-		*out = xgrow(*out, &cap, *n + 1, sizeof(**out));
-		(*out)[(*n)++] = xstrdup(d->new_file.path ? d->new_file.path : d->old_file.path);
-	}
-out:
-	git_diff_free(diff);
+	else
+		rc = tree_changes(repo, ta, tb, add_path, &l);
+	*out = l.v;
+	*n = l.n;
 	git_tree_free(ta);
 	git_tree_free(tb);
 	git_commit_free(ca);
@@ -798,6 +920,44 @@ static void undo_clone(const char *dir, bool existed)
 		rmdir(dir);
 }
 
+/* A bare repository made without init.defaultBranch names "master" in
+ * its HEAD while the register was pushed to "main": the clone then has no
+ * branch checked out. Check out main (or the only branch) instead. */
+static int checkout_branch(const char *dir)
+{
+	git_repository *repo = NULL;
+	git_reference_iterator *it = NULL;
+	git_reference *ref = NULL;
+	char *pick = NULL;
+	int n = 0, rc = -1;
+
+	git_libgit2_init();
+	if (git_repository_open(&repo, dir) || git_reference_iterator_glob_new(&it, repo, "refs/remotes/origin/*"))
+		goto out;
+	while (!git_reference_next(&ref, it)) {
+		const char *name = git_reference_name(ref) + strlen("refs/remotes/origin/");
+
+		if (strcmp(name, "HEAD") && (!pick || !strcmp(name, "main"))) {
+			free(pick);
+			pick = xstrdup(name);
+		}
+		n += strcmp(name, "HEAD") != 0;
+		git_reference_free(ref);
+	}
+	if (pick && (n == 1 || !strcmp(pick, "main"))) {
+		char *const argv[] = { "git", "-C", (char *)dir, "checkout", "--quiet", pick, NULL };
+
+		rc = run_git(argv, NULL, NULL) == 0 ? 0 : -1;
+	}
+out:
+	free(pick);
+	git_reference_iterator_free(it);
+	git_repository_free(repo);
+	git_libgit2_shutdown();
+	preg_error_clear();
+	return rc;
+}
+
 int sync_clone(const char *url, const char *dir)
 {
 	struct buf err = BUF_INIT;
@@ -829,7 +989,9 @@ int sync_clone(const char *url, const char *dir)
 		return rc;
 	}
 	buf_release(&err);
-	if ((rc = reg_open(&r, dir))) {
+	if (reg_open(&r, dir) && !checkout_branch(dir))
+		rc = reg_open(&r, dir);
+	if (!r) {
 		preg_error_set(PREG_ENOREG, "'%s' holds no register (no preg.yaml on its default branch)", url);
 		undo_clone(dir, existed);
 		return PREG_ENOREG;

@@ -5,15 +5,10 @@
 # driver called by hand.
 
 load helper
+load sync
 
 setup() {
-	common_setup
-	mkdir -p "$BATS_TEST_TMPDIR/bin"
-	ln -s "$(cd "$(dirname "$PREG")" && pwd)/$(basename "$PREG")" "$BATS_TEST_TMPDIR/bin/preg"
-	export PATH="$BATS_TEST_TMPDIR/bin:$PATH"
-	REMOTE=$BATS_TEST_TMPDIR/remote.git
-	A=$BATS_TEST_TMPDIR/a
-	B=$BATS_TEST_TMPDIR/b
+	sync_setup
 	git init -q --bare "$REMOTE"
 	preg init --remote "$REMOTE" "$A" >/dev/null
 	preg -C "$A" client add Romashka >/dev/null

@@ -6,15 +6,10 @@
 # (default 200); PREG_SOAK_SEED picks the run.
 
 load helper
+load sync
 
 setup() {
-	common_setup
-	mkdir -p "$BATS_TEST_TMPDIR/bin"
-	ln -s "$(cd "$(dirname "$PREG")" && pwd)/$(basename "$PREG")" "$BATS_TEST_TMPDIR/bin/preg"
-	export PATH="$BATS_TEST_TMPDIR/bin:$PATH"
-	REMOTE=$BATS_TEST_TMPDIR/remote.git
-	A=$BATS_TEST_TMPDIR/a
-	B=$BATS_TEST_TMPDIR/b
+	sync_setup
 }
 
 @test "soak: two clones, random changes and syncs, end identical with nothing lost" {
