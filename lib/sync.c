@@ -164,7 +164,6 @@ static int find_remote(struct reg *r, const char *given, char **out)
 	git_repository *repo = reg_repo(r);
 	git_config *cfg = NULL;
 	git_buf b = { 0 };
-	git_remote *rem = NULL;
 	char *key, *name;
 	int valid = 0, rc = 0;
 
@@ -181,15 +180,22 @@ static int find_remote(struct reg *r, const char *given, char **out)
 		free(key);
 		git_buf_dispose(&b);
 		git_config_free(cfg);
+		cfg = NULL;
 	}
 	if (git_remote_name_is_valid(&valid, name) || !valid) {
 		rc = preg_error_set(PREG_EINVAL, "invalid remote name '%s'", name);
-	} else if (git_remote_lookup(&rem, repo, name)) {
-		rc = preg_error_set(PREG_ENOTFOUND,
-				    "no remote '%s' (add one with 'git remote add %s URL', or make the register with 'preg clone URL')",
-				    name, name);
+	} else {
+		/* The remote's URL in the config says it is there
+		 * (git_remote_lookup of libgit2 1.5 leaks a regex match). */
+		key = xasprintf("remote.%s.url", name);
+		if (git_repository_config_snapshot(&cfg, repo) || git_config_get_string_buf(&b, cfg, key))
+			rc = preg_error_set(PREG_ENOTFOUND,
+					    "no remote '%s' (add one with 'git remote add %s URL', or make the register with 'preg clone URL')",
+					    name, name);
+		free(key);
+		git_buf_dispose(&b);
+		git_config_free(cfg);
 	}
-	git_remote_free(rem);
 	if (rc)
 		free(name);
 	else
@@ -887,18 +893,23 @@ int sync_run(struct reg *r, const struct sync_opts *o, struct sync_result *res)
 int sync_set_remote(struct reg *r, const char *url)
 {
 	git_repository *repo = reg_repo(r);
-	git_remote *rem = NULL;
 	git_config *cfg = NULL;
+	git_buf b = { 0 };
 	char *k1 = xasprintf("branch.%s.remote", branch_of(r)), *k2 = xasprintf("branch.%s.merge", branch_of(r));
 	int rc = 0;
 
-	if (git_remote_create(&rem, repo, "origin", url))
-		rc = gfail("cannot add the remote '%s'", url);
-	else if (git_repository_config(&cfg, repo) || git_config_set_string(cfg, k1, "origin") ||
-		 git_config_set_string(cfg, k2, reg_refname(r)))
-		rc = gfail("cannot set the upstream of %s", branch_of(r));
+	/* The config git remote add writes (git_remote_create of libgit2 1.5
+	 * leaks a regex match). */
+	if (git_repository_config(&cfg, repo))
+		rc = gfail("cannot read %s", ".git/config");
+	else if (!git_config_get_string_buf(&b, cfg, "remote.origin.url"))
+		rc = preg_error_set(PREG_EEXISTS, "the repository has a remote 'origin' already (%s)", b.ptr);
+	else if (git_config_set_string(cfg, "remote.origin.url", url) ||
+		 git_config_set_string(cfg, "remote.origin.fetch", "+refs/heads/*:refs/remotes/origin/*") ||
+		 git_config_set_string(cfg, k1, "origin") || git_config_set_string(cfg, k2, reg_refname(r)))
+		rc = gfail("cannot set the remote '%s'", url);
+	git_buf_dispose(&b);
 	git_config_free(cfg);
-	git_remote_free(rem);
 	free(k1);
 	free(k2);
 	return rc;
