@@ -397,7 +397,7 @@ static int replay_path(struct replay *rp, git_tree *tree, const char *path, cons
 		}
 		goto out;
 	}
-	if (theirs && has_ours && git_oid_equal(theirs, &ours))
+	if ((theirs && has_ours && git_oid_equal(theirs, &ours)) || (!theirs && !has_ours))
 		goto out; /* the same change on both sides */
 	if (!id) {
 		/* preg.yaml or another file: the replayed commit's version. */

@@ -339,3 +339,27 @@ synced with origin: 1 commit received, 1 sent"
 	run --separate-stderr preg -C "$BATS_TEST_TMPDIR/c" doctor
 	same "$output" "ok: nothing to repair"
 }
+
+@test "init --remote into a repository that has an origin already: refused, the register made" {
+	git init -q "$A"
+	git -C "$A" remote add origin /elsewhere.git
+	run --separate-stderr preg init --remote "$REMOTE" "$A"
+	[ "$status" -eq 1 ]
+	same "$output" "created a register in $A (template freight)"
+	same "$stderr" "preg: error: the repository has a remote 'origin' already (/elsewhere.git)"
+	same "$(git -C "$A" config remote.origin.url)" "/elsewhere.git"
+	[ -z "$(git -C "$A" config branch.main.remote)" ]
+}
+
+@test "a client removed on both sides is simply gone" {
+	shared
+	preg -C "$A" client rm romashka >/dev/null
+	preg -C "$A" sync >/dev/null
+	PREG_NOW=2026-11-02T11:00:00+05:00 preg -C "$B" client rm romashka >/dev/null
+	run --separate-stderr preg -C "$B" sync
+	[ "$status" -eq 0 ]
+	same "$output" "synced with origin: 1 commit received, 0 sent"
+	[ ! -e "$B/clients/ro/romashka.yaml" ]
+	preg -C "$A" sync >/dev/null
+	all_equal
+}
