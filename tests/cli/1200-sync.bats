@@ -363,3 +363,14 @@ synced with origin: 1 commit received, 1 sent"
 	preg -C "$A" sync >/dev/null
 	all_equal
 }
+
+@test "on a terminal a progress line says what the sync is doing, then goes" {
+	command -v script >/dev/null || skip "script (util-linux) is not installed"
+	shared
+	preg -C "$A" note romashka "from A" >/dev/null
+	run script -qec "$PREG -C $A sync" /dev/null
+	[ "$status" -eq 0 ]
+	[[ $output == *"preg: fetching from origin..."* ]]
+	[[ $output == *"preg: pushing to origin..."* ]]
+	[[ $output == *"synced with origin: 0 commits received, 1 sent"* ]]
+}
