@@ -19,6 +19,7 @@
 #include "err.h"
 #include "register.h"
 #include "slug.h"
+#include "sync.h"
 #include "xalloc.h"
 
 struct reg {
@@ -120,6 +121,8 @@ static void lib_init(void)
 		/* libgit2 re-hashes every object it reads; git does not, and at
 		 * 100,000 records it is a quarter of reading them. */
 		git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+		/* Records merge record by record in libgit2's merges too. */
+		sync_driver_register();
 	}
 }
 

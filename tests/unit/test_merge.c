@@ -2,6 +2,9 @@
  * each with a base, ours and theirs written out by hand. */
 #include "unit.h"
 #include "merge.h"
+#include "register.h"
+
+#include <unistd.h>
 
 #define PATH "clients/ro/romashka.yaml"
 
@@ -54,6 +57,8 @@ static char *merge3(const char *b, const char *o, const char *t, struct merge_re
 
 static void expect_text(char *got, const char *want)
 {
+	if (!got)
+		fail_msg("--- want\n%s--- got nothing (a conflict)", want);
 	if (strcmp(got, want))
 		fail_msg("--- want\n%s--- got\n%s", want, got);
 	free(got);
@@ -440,6 +445,95 @@ static void test_text_add_add_and_bad_input(void **state)
 	buf_release(&out);
 }
 
+
+/* ---- the driver in libgit2's own merges ---- */
+
+/* A tree: the tip of repo with the record at PATH set to text. */
+static git_tree *tree_with(git_repository *repo, git_tree *tip, const char *text)
+{
+	git_tree_update up;
+	git_oid blob, id;
+	git_tree *t = NULL;
+
+	assert_int_equal(git_blob_create_from_buffer(&blob, repo, text, strlen(text)), 0);
+	memset(&up, 0, sizeof(up));
+	up.action = GIT_TREE_UPDATE_UPSERT;
+	up.filemode = GIT_FILEMODE_BLOB;
+	up.path = PATH;
+	git_oid_cpy(&up.id, &blob);
+	assert_int_equal(git_tree_create_updated(&id, repo, tip, 1, &up), 0);
+	assert_int_equal(git_tree_lookup(&t, repo, &id), 0);
+	return t;
+}
+
+/* Merge ours and theirs over base with git_merge_trees in a new register;
+ * the merged text (caller frees), or NULL when the file stays conflicted. */
+static char *libgit2_merge(const char *b, const char *o, const char *t)
+{
+	char dir[PATH_MAX + 8], *text = NULL;
+	struct reg *r = NULL;
+	git_repository *repo = NULL;
+	git_object *tip = NULL;
+	git_tree *tt = NULL, *tb, *to, *th;
+	git_index *idx = NULL;
+
+	snprintf(dir, sizeof(dir), "%s/reg", unit_root());
+	/* A register: .gitattributes sends records to the driver "preg". */
+	if (access(dir, F_OK))
+		assert_int_equal(reg_init(dir, "freight"), 0);
+	assert_int_equal(reg_open(&r, dir), 0);
+	assert_int_equal(git_repository_open(&repo, dir), 0);
+	assert_int_equal(git_revparse_single(&tip, repo, "HEAD^{tree}"), 0);
+	tt = (git_tree *)tip;
+	tb = tree_with(repo, tt, b);
+	to = tree_with(repo, tt, o);
+	th = tree_with(repo, tt, t);
+	assert_int_equal(git_merge_trees(&idx, repo, tb, to, th, NULL), 0);
+	if (!git_index_has_conflicts(idx)) {
+		const git_index_entry *e = git_index_get_bypath(idx, PATH, 0);
+		git_blob *blob = NULL;
+
+		assert_non_null(e);
+		assert_int_equal(git_blob_lookup(&blob, repo, &e->id), 0);
+		text = strndup(git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
+		git_blob_free(blob);
+	}
+	git_index_free(idx);
+	git_tree_free(tb);
+	git_tree_free(to);
+	git_tree_free(th);
+	git_object_free(tip);
+	git_repository_free(repo);
+	reg_free(r);
+	return text;
+}
+
+static void test_libgit2_merges_through_the_driver(void **state)
+{
+	/* A note on each side: git's text merge would conflict on the
+	 * neighbouring lines; the driver keeps both. */
+	static const char b[] = HEAD "phase: 1\nphase_since: 2026-10-01T09:12:00+05:00\n" CREATED
+		"history:\n" EV1;
+	static const char ours[] = HEAD "phase: 1\nphase_since: 2026-10-01T09:12:00+05:00\n" CREATED
+		"history:\n" EV1 "notes:\n  - {at: 2026-10-03T10:00:00+05:00, by: ivanov, text: ours}\n";
+	static const char theirs[] = HEAD "phase: 1\nphase_since: 2026-10-01T09:12:00+05:00\n" CREATED
+		"history:\n" EV1 "notes:\n  - {at: 2026-10-02T10:00:00+05:00, by: petrov, text: theirs}\n";
+	static const char t1[] = HEAD "phase: 1\nphase_since: 2026-10-01T09:12:00+05:00\nnext_action: a\n" CREATED
+		"history:\n" EV1;
+	static const char t2[] = HEAD "phase: 1\nphase_since: 2026-10-01T09:12:00+05:00\nnext_action: b\n" CREATED
+		"history:\n" EV1;
+
+	(void)state;
+	assert_int_equal(unit_home_setup("merge"), 0);
+	expect_text(libgit2_merge(b, ours, theirs), HEAD "phase: 1\nphase_since: 2026-10-01T09:12:00+05:00\n" CREATED
+		    "history:\n" EV1 "notes:\n"
+		    "  - {at: 2026-10-02T10:00:00+05:00, by: petrov, text: theirs}\n"
+		    "  - {at: 2026-10-03T10:00:00+05:00, by: ivanov, text: ours}\n");
+	/* A true field conflict stays a conflict. */
+	assert_null(libgit2_merge(b, t1, t2));
+	unit_home_teardown();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -456,6 +550,7 @@ int main(void)
 		cmocka_unit_test(test_text_clean),
 		cmocka_unit_test(test_text_marks_the_field_alone),
 		cmocka_unit_test(test_text_add_add_and_bad_input),
+		cmocka_unit_test(test_libgit2_merges_through_the_driver),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
