@@ -51,6 +51,7 @@ extern const struct cmd report_cmds[];
 extern const struct cmd init_cmd, note_cmd, doctor_cmd, remind_cmd;
 extern const struct cmd log_cmd, review_cmd, diff_cmd, verify_cmd, undo_cmd;
 extern const struct cmd import_cmd, export_cmd, check_cmd;
+extern const struct cmd sync_cmd, clone_cmd, merge_file_cmd;
 
 /* Exit codes. */
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
@@ -113,5 +114,9 @@ void flush_out(struct buf *out);
 /* Today, as days since the epoch (PREG_NOW or the clock); -1 with the
  * error slot set when PREG_NOW is invalid. */
 int today(int32_t *out);
+
+/* preg sync: sync r with remote (NULL: its default), print what happened;
+ * the exit code (cmd/sync.c). */
+int sync_and_report(struct reg *r, const char *remote);
 
 #endif

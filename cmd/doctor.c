@@ -29,7 +29,7 @@ static int cmd_doctor(int argc, char **argv, struct ctx *ctx)
 		return code;
 	if (optind < argc)
 		return usage_error(ctx, "too many arguments");
-	if (reg_doctor(ctx->reg, &problems))
+	if (reg_doctor(ctx->reg, &problems) || reg_doctor_driver(ctx->reg, &problems))
 		return fail();
 	n = preg_warnings_take(&w);
 	for (size_t i = 0; i < n; i++)

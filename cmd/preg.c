@@ -41,6 +41,9 @@ static const struct cmd *const top[] = {
 	&export_cmd,
 	&check_cmd,
 	&doctor_cmd,
+	&sync_cmd,
+	&clone_cmd,
+	&merge_file_cmd,
 	&help_cmd,
 	NULL,
 };

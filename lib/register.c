@@ -25,6 +25,7 @@
 #include "register.h"
 #include "slug.h"
 #include "strmap.h"
+#include "sync.h"
 #include "xalloc.h"
 
 struct reg {
@@ -35,7 +36,8 @@ struct reg {
 	struct phases *phases;
 	char *user;
 	int lockfd;
-	bool batch; /* a bulk write: work-tree files are synced once, at the end */
+	bool batch; /* a bulk write or a sync: work-tree files are not fsynced one
+		     * by one but with one syncfs, before the journal is dropped */
 };
 
 struct edit {
@@ -127,6 +129,8 @@ static void lib_init(void)
 		/* libgit2 re-hashes every object it reads; git does not, and at
 		 * 100,000 records it is a quarter of reading them. */
 		git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+		/* Records merge record by record in libgit2's merges too. */
+		sync_driver_register();
 	}
 }
 
@@ -1182,6 +1186,16 @@ static int heal(struct reg *r, char **paths, size_t n, bool verbose, int *left)
 	}
 	for (size_t i = 0; i < n && !rc; i++)
 		rc = heal_path(r, tree, idx, paths[i], verbose, &changed, left);
+	if (!rc && changed && r->batch) {
+		/* The files of a batch reach the disk before the journal that
+		 * names them goes. */
+		int fd = open(r->workdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		if (fd < 0 || syncfs(fd))
+			rc = ioerr(r, "flush", r->workdir);
+		if (fd >= 0)
+			close(fd);
+	}
 	if (!rc && changed) {
 		marker_set(r);
 		if (git_index_write(idx))
@@ -1329,29 +1343,37 @@ static int journal_put(struct reg *r, const char *text, size_t len)
  * journal, after those an earlier write left unhealed (when healing could
  * not run, they must not be forgotten). *prev receives the journal as it
  * was (NULL when there was none), to put back if the commit fails. */
-static int write_pending(struct txn *t, char **prev)
+/* Append the journal as it is to b; a copy of it, or NULL when there is
+ * none (the caller frees). */
+static char *journal_load(struct reg *r, struct buf *b)
 {
-	struct reg *r = t->reg;
-	struct buf b = BUF_INIT;
-	char *jp = pending_path(r);
+	char *jp = pending_path(r), *prev = NULL;
 	FILE *f = fopen(jp, "r");
-	int rc;
 
-	*prev = NULL;
 	if (f) {
 		char chunk[4096];
 		size_t n;
 
 		while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-			buf_add(&b, chunk, n);
+			buf_add(b, chunk, n);
 		fclose(f);
-		*prev = xstrndup(b.p ? b.p : "", b.len);
+		prev = xstrndup(b->p ? b->p : "", b->len);
 	}
+	free(jp);
+	return prev;
+}
+
+static int write_pending(struct txn *t, char **prev)
+{
+	struct reg *r = t->reg;
+	struct buf b = BUF_INIT;
+	int rc;
+
+	*prev = journal_load(r, &b);
 	for (size_t i = 0; i < t->nedits; i++)
 		buf_addf(&b, "%s\n", t->edits[i].path);
 	rc = journal_put(r, b.p, b.len);
 	buf_release(&b);
-	free(jp);
 	return rc;
 }
 
@@ -2029,6 +2051,8 @@ int reg_init(const char *dir, const char *tmpl)
 	if ((rc = open_repo(&r, dir)))
 		goto out;
 	rc = reg_write(r, 0, init_mutate, (void *)tmpl);
+	if (!rc)
+		rc = reg_setup_driver(r);
 out:
 	git_index_free(idx);
 	git_repository_free(repo);
@@ -2118,4 +2142,151 @@ out:
 	buf_release(&list);
 	lock_release(r);
 	return rc;
+}
+
+/* ---- sharing (for lib/sync.c) ---- */
+
+int reg_lock(struct reg *r)
+{
+	int rc, left = 0;
+
+	if ((rc = lock_acquire(r)))
+		return rc;
+	clear_stale_ref_locks(r);
+	clear_own_locks(r);
+	if (heal_pending(r, false, &left))
+		preg_warn("%s", preg_error_msg());
+	return 0;
+}
+
+void reg_unlock(struct reg *r)
+{
+	lock_release(r);
+}
+
+int reg_paths_clean(struct reg *r, const git_oid *at, char **paths, size_t n)
+{
+	git_commit *c = NULL;
+	git_tree *tree = NULL;
+	int rc = 0;
+
+	if (at && (git_commit_lookup(&c, r->repo, at) || git_commit_tree(&tree, c))) {
+		git_commit_free(c);
+		return gerr(PREG_ERR, "cannot read commit %s", git_oid_tostr_s(at));
+	}
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = path_clean(r, tree, paths[i]);
+	git_tree_free(tree);
+	git_commit_free(c);
+	return rc;
+}
+
+int reg_advance(struct reg *r, const git_oid *old, const git_oid *new, char **paths, size_t n,
+		const char *msg)
+{
+	git_reference *ref = NULL;
+	struct buf b = BUF_INIT;
+	char *prev;
+	int rc, left = 0;
+
+	/* The journal names every path that the move puts behind the work
+	 * tree, after what an earlier write left (see write_pending). */
+	prev = journal_load(r, &b);
+	for (size_t i = 0; i < n; i++)
+		buf_addf(&b, "%s\n", paths[i]);
+	rc = journal_put(r, buf_str(&b), b.len);
+	buf_release(&b);
+	if (rc)
+		goto out;
+	marker_set(r);
+	if (old)
+		rc = git_reference_create_matching(&ref, r->repo, r->refname, new, 1, old, msg);
+	else
+		rc = git_reference_create(&ref, r->repo, r->refname, new, 0, msg);
+	git_reference_free(ref);
+	marker_clear(r);
+	if (rc) {
+		restore_pending(r, prev);
+		if (rc == GIT_EMODIFIED || rc == GIT_EEXISTS)
+			rc = preg_error_set(PREG_EMODIFIED, "the branch moved during the sync");
+		else if (rc == GIT_ELOCKED)
+			rc = preg_error_set(PREG_EBUSY,
+					    "the branch is locked by another git process (.git/%s.lock); try again",
+					    r->refname);
+		else
+			rc = gwrite_err(r, "cannot move the branch");
+		goto out;
+	}
+	/* Committed: what cannot be healed now, the next write heals. A
+	 * sync may bring a thousand files: one flush for all of them. */
+	r->batch = true;
+	rc = heal_pending(r, false, &left);
+	r->batch = false;
+	if (rc)
+		preg_warn("moved the branch to %.12s, but the work tree was not updated: %s; the next preg command or 'preg doctor' finishes it",
+			  git_oid_tostr_s(new), preg_error_msg());
+	preg_error_clear();
+	rc = 0;
+out:
+	free(prev);
+	return rc;
+}
+
+/* The command git runs for the merge driver (SPEC §8). */
+#define DRIVER "preg merge-file %O %A %B %P"
+
+int reg_setup_driver(struct reg *r)
+{
+	git_config *cfg = NULL;
+	int rc = 0;
+
+	if (git_repository_config(&cfg, r->repo) ||
+	    git_config_set_string(cfg, "merge.preg.name", "preg record-by-record merge") ||
+	    git_config_set_string(cfg, "merge.preg.driver", DRIVER))
+		rc = gwrite_err(r, "cannot set up the merge driver in .git/config");
+	git_config_free(cfg);
+	return rc;
+}
+
+bool reg_driver_configured(struct reg *r)
+{
+	git_config *cfg = NULL;
+	git_buf b = { 0 };
+	bool ok = false;
+
+	if (!git_repository_config_snapshot(&cfg, r->repo) &&
+	    !git_config_get_string_buf(&b, cfg, "merge.preg.driver"))
+		ok = strstr(b.ptr, "merge-file") && strstr(b.ptr, "%O") && strstr(b.ptr, "%A") &&
+		     strstr(b.ptr, "%B");
+	git_buf_dispose(&b);
+	git_config_free(cfg);
+	return ok;
+}
+
+int reg_doctor_driver(struct reg *r, int *problems)
+{
+	git_oid oid;
+	git_tree *tree = NULL;
+	git_blob *b = NULL;
+	int rc;
+
+	if (!reg_driver_configured(r)) {
+		if ((rc = reg_setup_driver(r)))
+			return rc;
+		preg_warn("fixed: the merge driver was not configured (set merge.preg.driver = %s)", DRIVER);
+	}
+	if (!tip_tree(r, &oid, &tree)) {
+		rc = tree_blob(r, tree, ".gitattributes", &b, NULL);
+		if (rc && rc != PREG_ENOTFOUND) {
+			git_tree_free(tree);
+			return rc;
+		}
+		if (!b || !memmem(git_blob_rawcontent(b), (size_t)git_blob_rawsize(b), "merge=preg", 10)) {
+			preg_warn("left alone: .gitattributes does not send client records to the merge driver (add the line 'clients/**/*.yaml merge=preg')");
+			(*problems)++;
+		}
+	}
+	git_blob_free(b);
+	git_tree_free(tree);
+	return 0;
 }

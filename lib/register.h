@@ -153,4 +153,37 @@ int txn_tip(const struct txn *t, struct git_oid *out);
  * "left alone: ..."). *problems counts what is left unrepaired. */
 int reg_doctor(struct reg *r, int *problems);
 
+/* ---- sharing (lib/sync.c) ---- */
+
+/* (reg_repo, reg_refname and reg_gitdir, above, serve lib/sync.c too.) */
+
+/* Take the register lock as a write does (waiting, then PREG_EBUSY) and
+ * finish what an earlier write left; reg_unlock releases it. */
+int reg_lock(struct reg *r);
+void reg_unlock(struct reg *r);
+
+/* Under the lock: 0 when the work-tree files of paths equal their blobs in
+ * commit at (NULL: an unborn branch), else PREG_EDIRTY naming the first
+ * that does not (the user's uncommitted edit). */
+int reg_paths_clean(struct reg *r, const struct git_oid *at, char **paths, size_t n);
+
+/* Under the lock: move the branch from old (NULL: unborn) to new with a
+ * compare-and-swap (PREG_EMODIFIED when it moved meanwhile), the journal
+ * naming paths first; then bring those paths in the work tree and the index
+ * to new (SPEC §7, steps 6 and 7). msg is the reflog message. */
+int reg_advance(struct reg *r, const struct git_oid *old, const struct git_oid *new, char **paths,
+		size_t n, const char *msg);
+
+/* Set merge.preg.driver (and its name) in the repository's config, so that
+ * git merges records with "preg merge-file" (.gitattributes routes them). */
+int reg_setup_driver(struct reg *r);
+
+/* Whether merge.preg.driver is set to a preg merge-file command. */
+bool reg_driver_configured(struct reg *r);
+
+/* For doctor: set up a missing merge driver ("fixed: ..." warning), and
+ * report a .gitattributes that does not route records to it (counted in
+ * *problems, left alone: it is committed content). */
+int reg_doctor_driver(struct reg *r, int *problems);
+
 #endif

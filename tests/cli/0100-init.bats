@@ -234,7 +234,7 @@ Preg-Action: init"
 	run --separate-stderr preg init --template
 	[ "$status" -eq 2 ]
 	same "${stderr_lines[0]}" "preg: option '--template' needs a value"
-	same "${stderr_lines[1]}" "usage: preg init [--template freight|sales|blank] [DIR]"
+	same "${stderr_lines[1]}" "usage: preg init [--template freight|sales|blank] [--remote URL] [DIR]"
 	[ ! -e "$HOME/.local/share/preg" ]
 }
 
@@ -325,7 +325,7 @@ A	preg.yaml"
 	[ "$status" -eq 2 ]
 	same "$output" ""
 	same "$stderr" "preg: too many arguments
-usage: preg init [--template freight|sales|blank] [DIR]"
+usage: preg init [--template freight|sales|blank] [--remote URL] [DIR]"
 	[ ! -e "$R" ]
 }
 

@@ -1,0 +1,607 @@
+/* merge: the three-way merge of one client record (see merge.h). */
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "merge.h"
+#include "ptime.h"
+#include "xalloc.h"
+
+/* The one-value text fields, merged field by field. */
+static const struct {
+	const char *name;
+	size_t off;
+} sfields[] = {
+	{ "name", offsetof(struct record, name) },
+	{ "kind", offsetof(struct record, kind) },
+	{ "next_contact", offsetof(struct record, next_contact) },
+	{ "next_action", offsetof(struct record, next_action) },
+	{ "hold_until", offsetof(struct record, hold_until) },
+	{ "hold_reason", offsetof(struct record, hold_reason) },
+	{ "created", offsetof(struct record, created) },
+	{ "remarks", offsetof(struct record, remarks) },
+	/* Merged like the others only when the history cannot decide. */
+	{ "end_reason", offsetof(struct record, end_reason) },
+	{ "manager", offsetof(struct record, manager) },
+	{ "phase_since", offsetof(struct record, phase_since) },
+};
+#define NSFIELDS (sizeof(sfields) / sizeof(sfields[0]))
+
+static char **sfield(const struct record *r, size_t i)
+{
+	return (char **)((char *)r + sfields[i].off);
+}
+
+static int sfield_index(const char *name)
+{
+	for (size_t i = 0; i < NSFIELDS; i++)
+		if (!strcmp(sfields[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+static bool same(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+void merge_report_release(struct merge_report *rep)
+{
+	for (size_t i = 0; i < rep->n; i++) {
+		free(rep->v[i].id);
+		free(rep->v[i].field);
+		free(rep->v[i].ours);
+		free(rep->v[i].theirs);
+	}
+	free(rep->v);
+	memset(rep, 0, sizeof(*rep));
+}
+
+static void conflict(struct merge_report *rep, const char *id, const char *field, const char *ours,
+		     const char *theirs)
+{
+	struct merge_conflict *c;
+
+	rep->v = xgrow(rep->v, &rep->cap, rep->n + 1, sizeof(*rep->v));
+	c = &rep->v[rep->n++];
+	c->id = xstrdup(id);
+	c->field = xstrdup(field);
+	c->ours = xstrdup(ours ? ours : "(none)");
+	c->theirs = xstrdup(theirs ? theirs : "(none)");
+}
+
+/* Three-way on one value: which of o and t to take (lent). */
+static const char *pick(const char *b, const char *o, const char *t, bool *conflicted)
+{
+	*conflicted = false;
+	if (same(o, t) || same(b, t))
+		return o;
+	if (same(b, o))
+		return t;
+	*conflicted = true;
+	return t;
+}
+
+static char *merge_str(const char *id, const char *field, const char *b, const char *o, const char *t,
+		       struct merge_report *rep)
+{
+	bool c;
+	const char *v = pick(b, o, t, &c);
+
+	if (c)
+		conflict(rep, id, field, o, t);
+	return v ? xstrdup(v) : NULL;
+}
+
+/* ---- lists ---- */
+
+static bool kv_equal(const struct kvlist *a, const struct kvlist *b)
+{
+	if (a->n != b->n)
+		return false;
+	for (size_t i = 0; i < a->n; i++)
+		if (!same(a->v[i].v, kv_get(b, a->v[i].k)))
+			return false;
+	return true;
+}
+
+static bool kvs_equal(const struct kvlist *a, size_t na, const struct kvlist *b, size_t nb)
+{
+	if (na != nb)
+		return false;
+	for (size_t i = 0; i < na; i++)
+		if (!kv_equal(&a[i], &b[i]))
+			return false;
+	return true;
+}
+
+static size_t count_of(const struct kvlist *l, size_t n, const struct kvlist *e)
+{
+	size_t c = 0;
+
+	for (size_t i = 0; i < n; i++)
+		c += kv_equal(&l[i], e);
+	return c;
+}
+
+static void kv_copy(struct kvlist *dst, const struct kvlist *src)
+{
+	memset(dst, 0, sizeof(*dst));
+	for (size_t i = 0; i < src->n; i++)
+		kv_set(dst, src->v[i].k, src->v[i].v);
+}
+
+struct entry {
+	const struct kvlist *e;
+	int64_t t;
+	size_t order;
+};
+
+static int cmp_entry(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+
+	if (x->t != y->t)
+		return x->t < y->t ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* The union of two append-only lists in time order: every entry of ours,
+ * and each entry of theirs that ours lacks (an entry that theirs holds k
+ * times is kept k times, not more). Entries of one time keep their order,
+ * ours first. */
+static void union_list(struct kvlist **out, size_t *nout, const struct kvlist *o, size_t no,
+		       const struct kvlist *t, size_t nt)
+{
+	struct entry *v = xmalloc((no + nt + 1) * sizeof(*v));
+	size_t n = 0;
+
+	for (size_t i = 0; i < no; i++)
+		v[n++] = (struct entry){ &o[i], 0, n };
+	for (size_t i = 0; i < nt; i++)
+		if (count_of(t, i + 1, &t[i]) > count_of(o, no, &t[i]))
+			v[n++] = (struct entry){ &t[i], 0, n };
+	for (size_t i = 0; i < n; i++) {
+		struct ptime pt = { 0, 0 };
+		const char *at = kv_get(v[i].e, "at");
+
+		if (at)
+			ptime_parse(&pt, at);
+		v[i].t = pt.t;
+	}
+	qsort(v, n, sizeof(*v), cmp_entry);
+	*out = xcalloc(n + 1, sizeof(**out));
+	for (size_t i = 0; i < n; i++)
+		kv_copy(&(*out)[i], v[i].e);
+	*nout = n;
+	free(v);
+}
+
+static bool has_tag(const struct record *r, const char *tag)
+{
+	for (size_t i = 0; r && i < r->ntags; i++)
+		if (!strcmp(r->tags[i], tag))
+			return true;
+	return false;
+}
+
+/* Tags as a set: what either side added is in, what either side removed
+ * is out. */
+static void merge_tags(struct record *m, const struct record *b, const struct record *o,
+		       const struct record *t)
+{
+	m->tags = xcalloc(o->ntags + t->ntags + 1, sizeof(char *));
+	for (size_t i = 0; i < o->ntags; i++)
+		if (!(has_tag(b, o->tags[i]) && !has_tag(t, o->tags[i])) && !has_tag(m, o->tags[i]))
+			m->tags[m->ntags++] = xstrdup(o->tags[i]);
+	for (size_t i = 0; i < t->ntags; i++)
+		if (!has_tag(b, t->tags[i]) && !has_tag(m, t->tags[i]))
+			m->tags[m->ntags++] = xstrdup(t->tags[i]);
+}
+
+static void merge_fields(struct record *m, const struct record *b, const struct record *o,
+			 const struct record *t, struct merge_report *rep)
+{
+	static const struct kvlist none = { NULL, 0, 0 };
+	const struct kvlist *bf = b ? &b->fields : &none;
+
+	for (int side = 0; side < 2; side++) {
+		const struct kvlist *l = side ? &t->fields : &o->fields;
+
+		for (size_t i = 0; i < l->n; i++) {
+			const char *k = l->v[i].k;
+			char field[128];
+			char *v;
+
+			if (kv_get(&m->fields, k) || (side && kv_get(&o->fields, k)))
+				continue;
+			snprintf(field, sizeof(field), "fields.%s", k);
+			v = merge_str(m->id, field, kv_get(bf, k), kv_get(&o->fields, k), kv_get(&t->fields, k),
+				      rep);
+			if (v)
+				kv_set(&m->fields, k, v);
+			free(v);
+		}
+	}
+}
+
+/* Contacts as one value: a list edited in one go. */
+static char *contacts_text(const struct record *r)
+{
+	struct buf b = BUF_INIT;
+
+	if (!r || !r->ncontacts)
+		return NULL;
+	for (size_t i = 0; i < r->ncontacts; i++) {
+		const char *name = kv_get(&r->contacts[i], "name");
+
+		buf_addf(&b, "%s%s", i ? ", " : "", name ? name : "(unnamed)");
+	}
+	return buf_detach(&b);
+}
+
+static void set_contacts(struct record *m, const struct record *src)
+{
+	for (size_t i = 0; i < m->ncontacts; i++)
+		kvlist_release(&m->contacts[i]);
+	free(m->contacts);
+	m->ncontacts = src ? src->ncontacts : 0;
+	m->contacts = xcalloc(m->ncontacts + 1, sizeof(*m->contacts));
+	for (size_t i = 0; i < m->ncontacts; i++)
+		kv_copy(&m->contacts[i], &src->contacts[i]);
+}
+
+static void merge_contacts(struct record *m, const struct record *b, const struct record *o,
+			   const struct record *t, struct merge_report *rep)
+{
+	bool bo = b && kvs_equal(b->contacts, b->ncontacts, o->contacts, o->ncontacts);
+	bool bt = b && kvs_equal(b->contacts, b->ncontacts, t->contacts, t->ncontacts);
+	bool ot = kvs_equal(o->contacts, o->ncontacts, t->contacts, t->ncontacts);
+
+	if (ot || bt) {
+		set_contacts(m, o);
+	} else if (bo) {
+		set_contacts(m, t);
+	} else {
+		char *os = contacts_text(o), *ts = contacts_text(t);
+
+		conflict(rep, m->id, "contacts", os, ts);
+		free(os);
+		free(ts);
+		set_contacts(m, t);
+	}
+}
+
+/* ---- unknown keys ---- */
+
+static char *extra_text(const struct record *r, const char *key)
+{
+	const struct ynode *v = r && r->extra ? ymap_get(r->extra, key) : NULL;
+	struct buf b = BUF_INIT;
+	char *s;
+
+	if (!v)
+		return NULL;
+	yaml_put_node(&b, v, 2);
+	/* As a person reads it: without the separating blank and the end. */
+	while (b.len && b.p[b.len - 1] == '\n')
+		b.p[--b.len] = '\0';
+	s = xstrdup(buf_str(&b) + strspn(buf_str(&b), " \n"));
+	buf_release(&b);
+	return s;
+}
+
+static void extra_set(struct record *m, const char *key, const struct record *src)
+{
+	const struct ynode *v = src && src->extra ? ymap_get(src->extra, key) : NULL;
+	struct ynode *x = m->extra;
+	size_t i;
+
+	if (!x && !v)
+		return;
+	if (!x) {
+		x = m->extra = xcalloc(1, sizeof(*x));
+		x->type = YN_MAP;
+		x->owned = true;
+	}
+	for (i = 0; i + 1 < x->n; i += 2)
+		if (!strcmp(x->v[i]->s, key))
+			break;
+	if (i + 1 < x->n) {
+		ynode_free(x->v[i + 1]);
+		if (v) {
+			x->v[i + 1] = ynode_dup(v);
+			return;
+		}
+		ynode_free(x->v[i]);
+		memmove(&x->v[i], &x->v[i + 2], (x->n - i - 2) * sizeof(*x->v));
+		x->n -= 2;
+		return;
+	}
+	if (!v)
+		return;
+	for (size_t j = 0; j + 1 < src->extra->n; j += 2)
+		if (!strcmp(src->extra->v[j]->s, key)) {
+			x->v = xrealloc(x->v, (x->n + 2) * sizeof(*x->v));
+			x->v[x->n++] = ynode_dup(src->extra->v[j]);
+			x->v[x->n++] = ynode_dup(v);
+			return;
+		}
+}
+
+static void merge_extra(struct record *m, const struct record *b, const struct record *o,
+			const struct record *t, struct merge_report *rep)
+{
+	for (int side = 0; side < 2; side++) {
+		const struct record *s = side ? t : o;
+
+		for (size_t i = 0; s->extra && i + 1 < s->extra->n; i += 2) {
+			const char *k = s->extra->v[i]->s;
+			char *bv, *ov, *tv;
+			bool c;
+			const char *v;
+
+			if (m->extra && ymap_get(m->extra, k))
+				continue;
+			if (side && o->extra && ymap_get(o->extra, k))
+				continue;
+			bv = extra_text(b, k);
+			ov = extra_text(o, k);
+			tv = extra_text(t, k);
+			v = pick(bv, ov, tv, &c);
+			if (c)
+				conflict(rep, m->id, k, ov, tv);
+			if (v)
+				extra_set(m, k, v == ov ? o : t);
+			free(bv);
+			free(ov);
+			free(tv);
+		}
+	}
+}
+
+/* ---- the record ---- */
+
+/* The last event that holds key, or NULL. */
+static const struct kvlist *last_with(const struct record *r, const char *key)
+{
+	for (size_t i = r->nhistory; i-- > 0;)
+		if (kv_get(&r->history[i], key))
+			return &r->history[i];
+	return NULL;
+}
+
+void merge_record(struct record **out, const struct record *b, const struct record *o,
+		  const struct record *t, struct merge_report *rep_opt)
+{
+	struct merge_report local = { 0 }, *rep = rep_opt ? rep_opt : &local;
+	struct record *m = xcalloc(1, sizeof(*m));
+	const struct kvlist *ph, *mg;
+	bool derive_phase, derive_manager, end_from_history = false;
+	const struct record *end_side = NULL;
+
+	m->id = xstrdup(o->id);
+	union_list(&m->history, &m->nhistory, o->history, o->nhistory, t->history, t->nhistory);
+	union_list(&m->notes, &m->nnotes, o->notes, o->nnotes, t->notes, t->nnotes);
+	ph = last_with(m, "phase");
+	mg = last_with(m, "manager");
+	derive_phase = ph != NULL;
+	derive_manager = mg != NULL;
+	if (ph) {
+		bool in_o = count_of(o->history, o->nhistory, ph) > 0;
+		bool in_t = count_of(t->history, t->nhistory, ph) > 0;
+
+		/* The end reason goes with the move that set it. */
+		if (in_o != in_t) {
+			end_from_history = true;
+			end_side = in_o ? o : t;
+		}
+	}
+	for (size_t i = 0; i < NSFIELDS; i++) {
+		const char *name = sfields[i].name;
+
+		if ((derive_phase && !strcmp(name, "phase_since")) || (derive_manager && !strcmp(name, "manager")))
+			continue;
+		if (end_from_history && !strcmp(name, "end_reason")) {
+			const char *v = *sfield(end_side, i);
+
+			*sfield(m, i) = v ? xstrdup(v) : NULL;
+			continue;
+		}
+		*sfield(m, i) = merge_str(m->id, name, b ? *sfield(b, i) : NULL, *sfield(o, i), *sfield(t, i), rep);
+	}
+	if (derive_phase) {
+		m->phase = atoi(kv_get(ph, "phase"));
+		m->phase_since = xstrdup(kv_get(ph, "at"));
+	} else {
+		char bs[16], os[16], ts[16];
+		bool c;
+		const char *v;
+
+		snprintf(bs, sizeof(bs), "%d", b ? b->phase : 0);
+		snprintf(os, sizeof(os), "%d", o->phase);
+		snprintf(ts, sizeof(ts), "%d", t->phase);
+		v = pick(b ? bs : NULL, os, ts, &c);
+		if (c)
+			conflict(rep, m->id, "phase", os, ts);
+		m->phase = atoi(v);
+	}
+	if (derive_manager)
+		m->manager = xstrdup(kv_get(mg, "manager"));
+	if (!m->kind)
+		m->kind = xstrdup("external");
+	merge_tags(m, b, o, t);
+	merge_fields(m, b, o, t, rep);
+	merge_contacts(m, b, o, t, rep);
+	merge_extra(m, b, o, t, rep);
+	merge_report_release(&local);
+	*out = m;
+}
+
+/* ---- the merge driver ---- */
+
+/* Give m the value src has for field (undoing the choice of theirs). */
+static void apply_field(struct record *m, const struct record *src, const char *field)
+{
+	int i = sfield_index(field);
+
+	if (i >= 0) {
+		free(*sfield(m, (size_t)i));
+		*sfield(m, (size_t)i) = *sfield(src, (size_t)i) ? xstrdup(*sfield(src, (size_t)i)) : NULL;
+	} else if (!strcmp(field, "phase")) {
+		m->phase = src->phase;
+	} else if (!strcmp(field, "contacts")) {
+		set_contacts(m, src);
+	} else if (!strncmp(field, "fields.", 7)) {
+		kv_set(&m->fields, field + 7, kv_get(&src->fields, field + 7));
+	} else {
+		extra_set(m, field, src);
+	}
+}
+
+/* A unit of the canonical text: a top-level key with what is under it, or
+ * one free field. Conflicts are marked around whole units. */
+struct unit {
+	const char *p;
+	size_t len;
+};
+
+static size_t split_units(const char *s, struct unit **out)
+{
+	size_t n = 0, cap = 0;
+	bool in_fields = false;
+
+	*out = NULL;
+	for (const char *line = s; *line;) {
+		const char *nl = strchr(line, '\n');
+		const char *end = nl ? nl + 1 : line + strlen(line);
+		bool top = line[0] != ' ';
+		bool starts = top || (in_fields && line[0] == ' ' && line[1] == ' ' && line[2] != ' ');
+
+		if (top)
+			in_fields = !strncmp(line, "fields:", 7);
+		if (starts || !n) {
+			*out = xgrow(*out, &cap, n + 1, sizeof(**out));
+			(*out)[n++] = (struct unit){ line, 0 };
+		}
+		(*out)[n - 1].len = (size_t)(end - (*out)[n - 1].p);
+		line = end;
+	}
+	return n;
+}
+
+static bool unit_eq(const struct unit *a, const struct unit *b)
+{
+	return a->len == b->len && !memcmp(a->p, b->p, a->len);
+}
+
+static void flush_block(struct buf *out, struct buf *a, struct buf *b)
+{
+	if (!a->len && !b->len)
+		return;
+	buf_adds(out, "<<<<<<< ours\n");
+	buf_add(out, a->p, a->len);
+	buf_adds(out, "=======\n");
+	buf_add(out, b->p, b->len);
+	buf_adds(out, ">>>>>>> theirs\n");
+	buf_reset(a);
+	buf_reset(b);
+}
+
+/* Units equal in both texts once, runs that differ between markers (a
+ * longest common subsequence of units). */
+static void mark_units(struct buf *out, const char *ta, const char *tb)
+{
+	struct unit *a, *b;
+	size_t na = split_units(ta, &a), nb = split_units(tb, &b);
+	size_t w = nb + 1, *lcs = xcalloc((na + 1) * w, sizeof(*lcs));
+	struct buf pa = BUF_INIT, pb = BUF_INIT;
+	size_t i = 0, j = 0;
+
+	for (size_t x = na; x-- > 0;)
+		for (size_t y = nb; y-- > 0;)
+			lcs[x * w + y] = unit_eq(&a[x], &b[y]) ? lcs[(x + 1) * w + y + 1] + 1
+				: lcs[(x + 1) * w + y] > lcs[x * w + y + 1] ? lcs[(x + 1) * w + y]
+									    : lcs[x * w + y + 1];
+	while (i < na || j < nb) {
+		if (i < na && j < nb && unit_eq(&a[i], &b[j])) {
+			flush_block(out, &pa, &pb);
+			buf_add(out, a[i].p, a[i].len);
+			i++;
+			j++;
+		} else if (j >= nb || (i < na && lcs[(i + 1) * w + j] >= lcs[i * w + j + 1])) {
+			buf_add(&pa, a[i].p, a[i].len);
+			i++;
+		} else {
+			buf_add(&pb, b[j].p, b[j].len);
+			j++;
+		}
+	}
+	flush_block(out, &pa, &pb);
+	buf_release(&pa);
+	buf_release(&pb);
+	free(lcs);
+	free(a);
+	free(b);
+}
+
+void merge_mark_whole(struct buf *out, const char *ours, size_t olen, const char *theirs, size_t tlen)
+{
+	buf_adds(out, "<<<<<<< ours\n");
+	buf_add(out, ours, olen);
+	if (olen && ours[olen - 1] != '\n')
+		buf_addc(out, '\n');
+	buf_adds(out, "=======\n");
+	buf_add(out, theirs, tlen);
+	if (tlen && theirs[tlen - 1] != '\n')
+		buf_addc(out, '\n');
+	buf_adds(out, ">>>>>>> theirs\n");
+}
+
+int merge_text(struct buf *out, int *conflicts, const char *base, size_t blen, const char *ours,
+	       size_t olen, const char *theirs, size_t tlen, const char *path)
+{
+	struct record *b = NULL, *o = NULL, *t = NULL, *m = NULL, *mo = NULL;
+	struct merge_report rep = { 0 };
+	int rc;
+
+	*conflicts = 0;
+	if (olen == tlen && !memcmp(ours, theirs, olen)) {
+		buf_add(out, ours, olen);
+		return 0;
+	}
+	if (!blen || !olen || !tlen) {
+		merge_mark_whole(out, ours, olen, theirs, tlen);
+		*conflicts = 1;
+		return 0;
+	}
+	if ((rc = record_parse(&b, base, blen, path, NULL)) || (rc = record_parse(&o, ours, olen, path, NULL)) ||
+	    (rc = record_parse(&t, theirs, tlen, path, NULL)))
+		goto out;
+	merge_record(&m, b, o, t, &rep);
+	if (!rep.n) {
+		record_write(out, m);
+	} else {
+		struct buf ta = BUF_INIT, tb = BUF_INIT;
+
+		mo = record_dup(m);
+		for (size_t i = 0; i < rep.n; i++)
+			apply_field(mo, o, rep.v[i].field);
+		record_write(&ta, mo);
+		record_write(&tb, m);
+		mark_units(out, buf_str(&ta), buf_str(&tb));
+		buf_release(&ta);
+		buf_release(&tb);
+		*conflicts = (int)rep.n;
+	}
+out:
+	merge_report_release(&rep);
+	record_free(b);
+	record_free(o);
+	record_free(t);
+	record_free(m);
+	record_free(mo);
+	return rc;
+}

@@ -1,0 +1,376 @@
+#!/usr/bin/env bats
+# 1200-sync: sharing a register through a bare remote with two clones:
+# init --remote, clone, sync of different and of the same records, add/add,
+# a remote that moves during a sync, an unreachable remote, an uncommitted
+# edit in the way, and the refusals that leave everything as it was.
+
+load helper
+load sync
+
+setup() {
+	sync_setup
+}
+
+# A bare remote; A made with init --remote, B with clone; one client.
+shared() {
+	git init -q --bare "$REMOTE"
+	preg init --remote "$REMOTE" "$A" >/dev/null
+	preg -C "$A" client add Romashka >/dev/null
+	preg -C "$A" sync >/dev/null
+	preg clone "$REMOTE" "$B" >/dev/null
+}
+
+# The branch tips of A, B and the remote are one commit, the trees equal,
+# the work trees clean.
+all_equal() {
+	local ta tb tr
+	ta=$(git -C "$A" rev-parse HEAD)
+	tb=$(git -C "$B" rev-parse HEAD)
+	tr=$(git -C "$REMOTE" rev-parse main)
+	same "$ta $tb" "$tr $tr"
+	assert_clean "$A"
+	assert_clean "$B"
+}
+
+# No merge commits: history is linear.
+linear() {
+	[ -z "$(git -C "$1" rev-list --merges HEAD)" ]
+}
+
+@test "init --remote pushes the new register to an empty bare repository" {
+	git init -q --bare "$REMOTE"
+	run --separate-stderr preg init --remote "$REMOTE" "$A"
+	[ "$status" -eq 0 ]
+	same "$output" "created a register in $A (template freight)
+synced with origin: 0 commits received, 1 sent"
+	same "$stderr" ""
+	same "$(git -C "$REMOTE" rev-parse main)" "$(git -C "$A" rev-parse HEAD)"
+	same "$(git -C "$A" config merge.preg.driver)" "preg merge-file %O %A %B %P"
+	same "$(git -C "$A" config branch.main.remote)" "origin"
+	same "$(cat "$A/.gitattributes")" "# Client records merge record by record (preg merge-file).
+clients/**/*.yaml merge=preg"
+	assert_clean "$A"
+}
+
+@test "init --remote with an unreachable remote keeps the register and says how to push later" {
+	run --separate-stderr preg init --remote "$BATS_TEST_TMPDIR/nowhere.git" "$A"
+	[ "$status" -eq 1 ]
+	same "$output" "created a register in $A (template freight)"
+	[[ $stderr == "preg: error: cannot fetch from 'origin': fatal: '$BATS_TEST_TMPDIR/nowhere.git' does not appear to be a git repository
+preg: the register is made, with '$BATS_TEST_TMPDIR/nowhere.git' as its remote; run 'preg sync' to push it" ]]
+	[ "$(commits "$A")" -eq 1 ]
+}
+
+@test "clone sets up the merge driver and index version 4" {
+	shared
+	same "$(git -C "$B" config merge.preg.driver)" "preg merge-file %O %A %B %P"
+	same "$(od -An -tx1 -j4 -N4 "$B/.git/index" | tr -d ' ')" "00000004"
+	run --separate-stderr preg -C "$B" client list --format tsv
+	[ "$status" -eq 0 ]
+	[[ ${lines[1]} == romashka* ]]
+	assert_clean "$B"
+}
+
+@test "clone prints where the register went; default is the default register" {
+	git init -q --bare "$REMOTE"
+	preg init --remote "$REMOTE" "$A" >/dev/null
+	run --separate-stderr preg clone "$REMOTE"
+	[ "$status" -eq 0 ]
+	same "$output" "cloned $REMOTE into $HOME/.local/share/preg"
+	same "$stderr" ""
+	[ -f "$HOME/.local/share/preg/preg.yaml" ]
+}
+
+@test "clone refuses a non-empty directory, a non-register and an unreachable URL, leaving nothing" {
+	shared
+	mkdir "$BATS_TEST_TMPDIR/full"
+	touch "$BATS_TEST_TMPDIR/full/x"
+	run --separate-stderr preg clone "$REMOTE" "$BATS_TEST_TMPDIR/full"
+	[ "$status" -eq 1 ]
+	same "$stderr" "preg: error: '$BATS_TEST_TMPDIR/full' exists and is not an empty directory"
+	same "$(ls "$BATS_TEST_TMPDIR/full")" "x"
+
+	git init -q --bare "$BATS_TEST_TMPDIR/plain.git"
+	git clone -q "$BATS_TEST_TMPDIR/plain.git" "$BATS_TEST_TMPDIR/w" 2>/dev/null
+	echo hi >"$BATS_TEST_TMPDIR/w/README"
+	git -C "$BATS_TEST_TMPDIR/w" add README
+	git -C "$BATS_TEST_TMPDIR/w" commit -qm readme
+	git -C "$BATS_TEST_TMPDIR/w" push -q origin main
+	run --separate-stderr preg clone "$BATS_TEST_TMPDIR/plain.git" "$BATS_TEST_TMPDIR/c"
+	[ "$status" -eq 1 ]
+	same "$stderr" "preg: error: '$BATS_TEST_TMPDIR/plain.git' holds no register (no preg.yaml on its default branch)"
+	[ ! -e "$BATS_TEST_TMPDIR/c" ]
+
+	run --separate-stderr preg clone "$BATS_TEST_TMPDIR/nowhere.git" "$BATS_TEST_TMPDIR/c"
+	[ "$status" -eq 1 ]
+	[[ $stderr == "preg: error: cannot clone '$BATS_TEST_TMPDIR/nowhere.git': fatal: "* ]]
+	[ ! -e "$BATS_TEST_TMPDIR/c" ]
+}
+
+@test "clone and sync: usage errors exit 2" {
+	run --separate-stderr preg clone
+	[ "$status" -eq 2 ]
+	[[ ${stderr_lines[0]} == "preg: clone needs the URL of a shared register" ]]
+	run --separate-stderr preg clone a b c
+	[ "$status" -eq 2 ]
+	shared
+	run --separate-stderr preg -C "$A" sync origin extra
+	[ "$status" -eq 2 ]
+	same "${stderr_lines[0]}" "preg: too many arguments"
+	run --separate-stderr preg merge-file a b
+	[ "$status" -eq 2 ]
+	same "${stderr_lines[0]}" "preg: merge-file needs BASE, OURS and THEIRS"
+}
+
+@test "sync with nothing to do says so and changes nothing" {
+	shared
+	local before
+	before=$(git -C "$B" rev-parse HEAD)
+	run --separate-stderr preg -C "$B" sync
+	[ "$status" -eq 0 ]
+	same "$output" "up to date with origin"
+	same "$stderr" ""
+	same "$(git -C "$B" rev-parse HEAD)" "$before"
+}
+
+@test "sync of different records on two clones: both get everything, history linear" {
+	shared
+	preg -C "$A" client add Vasilek >/dev/null
+	PREG_USER=petrov preg -C "$B" client add Lilia >/dev/null
+	PREG_USER=petrov preg -C "$B" note romashka "called" >/dev/null
+	run --separate-stderr preg -C "$A" sync
+	[ "$status" -eq 0 ]
+	same "$output" "synced with origin: 0 commits received, 1 sent"
+	run --separate-stderr preg -C "$B" sync
+	[ "$status" -eq 0 ]
+	same "$output" "synced with origin: 1 commit received, 2 sent"
+	run --separate-stderr preg -C "$A" sync
+	[ "$status" -eq 0 ]
+	same "$output" "synced with origin: 2 commits received, 0 sent"
+	all_equal
+	linear "$A"
+	same "$(git -C "$A" log --format=%s)" "note: romashka
+add: lilia (Lilia)
+add: vasilek (Vasilek)
+add: romashka (Romashka)
+init: new register (template freight)"
+	# The replayed commits keep their author.
+	same "$(git -C "$A" log -1 --format=%an)" "Test User"
+	[ -f "$A/clients/li/lilia.yaml" ]
+	assert_fsck "$A"
+	assert_fsck "$B"
+}
+
+@test "sync of one record changed on both sides keeps both events and notes; a field conflict takes the local value and says so" {
+	shared
+	PREG_NOW=2026-11-03T10:00:00+05:00 preg -C "$A" phase set romashka 2 >/dev/null
+	PREG_NOW=2026-11-03T11:00:00+05:00 preg -C "$A" note romashka "from A" >/dev/null
+	preg -C "$A" client set romashka next_action=call tags=steel >/dev/null
+	preg -C "$A" sync >/dev/null
+	PREG_USER=petrov PREG_NOW=2026-11-03T09:00:00+05:00 preg -C "$B" note romashka "from B" >/dev/null
+	PREG_USER=petrov PREG_NOW=2026-11-03T12:00:00+05:00 preg -C "$B" phase set romashka 3 >/dev/null
+	PREG_USER=petrov preg -C "$B" client set romashka next_action=write next_contact=2026-11-20 >/dev/null
+	run --separate-stderr preg -C "$B" sync
+	[ "$status" -eq 0 ]
+	same "$output" "romashka: next_action changed here and on origin: kept 'write', replaced 'call'
+synced with origin: 3 commits received, 3 sent"
+	same "$stderr" ""
+	preg -C "$A" sync >/dev/null
+	all_equal
+	same "$(cat "$A/clients/ro/romashka.yaml")" "id: romashka
+name: Romashka
+kind: external
+manager: ivanov
+phase: 3
+phase_since: 2026-11-03T12:00:00+05:00
+next_contact: 2026-11-20
+next_action: write
+created: 2026-11-02T10:15:00+05:00
+tags: [steel]
+history:
+  - {at: 2026-11-02T10:15:00+05:00, by: ivanov, phase: 1, manager: ivanov}
+  - {at: 2026-11-03T10:00:00+05:00, by: ivanov, phase: 2}
+  - {at: 2026-11-03T12:00:00+05:00, by: petrov, phase: 3}
+notes:
+  - {at: 2026-11-03T09:00:00+05:00, by: petrov, text: from B}
+  - {at: 2026-11-03T11:00:00+05:00, by: ivanov, text: from A}"
+	# The commit message names the value replaced.
+	same "$(git -C "$A" log -1 --format=%B)" "set: romashka next_action, next_contact
+
+Preg-Client: romashka
+Preg-Action: set
+Preg-Conflict: romashka next_action 'write' replaced 'call'"
+	linear "$A"
+}
+
+@test "two clients added offline under one id: both kept, the incoming one renamed, its later changes follow it" {
+	shared
+	preg -C "$A" client add Vasilek --field city=Omsk >/dev/null
+	preg -C "$A" sync >/dev/null
+	PREG_USER=petrov preg -C "$B" client add Vasilek --field city=Tomsk >/dev/null
+	PREG_USER=petrov preg -C "$B" note vasilek "the Tomsk one" >/dev/null
+	run --separate-stderr preg -C "$B" sync
+	[ "$status" -eq 0 ]
+	same "$output" "renamed: vasilek -> vasilek-2 (added here and on the remote under one id)
+synced with origin: 1 commit received, 2 sent"
+	preg -C "$A" sync >/dev/null
+	all_equal
+	same "$(sed -n 's/^  city: //p' "$A/clients/va/vasilek.yaml")" "Omsk"
+	same "$(sed -n 's/^  city: //p' "$A/clients/va/vasilek-2.yaml")" "Tomsk"
+	same "$(sed -n 's/^id: //p' "$A/clients/va/vasilek-2.yaml")" "vasilek-2"
+	grep -q "text: the Tomsk one" "$A/clients/va/vasilek-2.yaml"
+	! grep -q "Tomsk one" "$A/clients/va/vasilek.yaml"
+	git -C "$A" log --format=%B | grep -qx "Preg-Renamed: vasilek -> vasilek-2"
+}
+
+@test "a client removed on one side and changed on the other is kept" {
+	shared
+	preg -C "$A" client rm romashka >/dev/null
+	preg -C "$A" sync >/dev/null
+	PREG_USER=petrov preg -C "$B" note romashka "still talking" >/dev/null
+	run --separate-stderr preg -C "$B" sync
+	[ "$status" -eq 0 ]
+	same "$output" "romashka: removed on the remote but changed here; kept
+synced with origin: 1 commit received, 1 sent"
+	grep -q "still talking" "$B/clients/ro/romashka.yaml"
+	preg -C "$A" sync >/dev/null
+	all_equal
+}
+
+@test "a remote that moves during the sync: the sync starts again and both changes land" {
+	shared
+	# A git that lets B push once, between A's fetch and A's push.
+	git_before_push "[ -e $BATS_TEST_TMPDIR/moved ] || { touch $BATS_TEST_TMPDIR/moved
+		PREG_USER=petrov $PREG -C $B note romashka 'pushed in between' >/dev/null
+		$PREG -C $B sync >/dev/null; }"
+	preg -C "$A" note romashka "from A" >/dev/null
+	run --separate-stderr preg -C "$A" sync
+	[ "$status" -eq 0 ]
+	same "$output" "synced with origin: 1 commit received, 1 sent"
+	[ -e "$BATS_TEST_TMPDIR/moved" ]
+	rm "$BATS_TEST_TMPDIR/bin/git"
+	preg -C "$B" sync >/dev/null
+	all_equal
+	grep -q "pushed in between" "$A/clients/ro/romashka.yaml"
+	grep -q "from A" "$A/clients/ro/romashka.yaml"
+	linear "$A"
+}
+
+@test "a remote that keeps moving: four attempts, then an error; the local commit is kept" {
+	shared
+	git_before_push "echo x >>$BATS_TEST_TMPDIR/pushes
+		PREG_USER=petrov $PREG -C $B note romashka again >/dev/null
+		$PREG -C $B sync >/dev/null"
+	preg -C "$A" note romashka "from A" >/dev/null
+	run --separate-stderr preg -C "$A" sync
+	[ "$status" -eq 1 ]
+	same "$stderr" "preg: error: 'origin' kept moving during 4 attempts; the local commits are kept: run 'preg sync' again"
+	# Four pushes by A, each of which let B push first.
+	same "$(wc -l <"$BATS_TEST_TMPDIR/pushes")" "4"
+	same "$(git -C "$REMOTE" log --format=%s main | grep -c '^note: romashka')" "4"
+	same "$(git -C "$A" log -1 --format=%s)" "note: romashka"
+	grep -q "from A" "$A/clients/ro/romashka.yaml"
+	assert_clean "$A"
+	rm "$BATS_TEST_TMPDIR/bin/git"
+	preg -C "$A" sync >/dev/null
+	preg -C "$B" sync >/dev/null
+	all_equal
+}
+
+@test "an unreachable remote: a clear error, exit 1, local commits kept" {
+	shared
+	preg -C "$A" note romashka "offline" >/dev/null
+	local before
+	before=$(git -C "$A" rev-parse HEAD)
+	mv "$REMOTE" "$REMOTE.away"
+	run --separate-stderr preg -C "$A" sync
+	[ "$status" -eq 1 ]
+	same "$stderr" "preg: error: cannot fetch from 'origin': fatal: '$REMOTE' does not appear to be a git repository"
+	same "$output" ""
+	same "$(git -C "$A" rev-parse HEAD)" "$before"
+	assert_clean "$A"
+	mv "$REMOTE.away" "$REMOTE"
+	run --separate-stderr preg -C "$A" sync
+	[ "$status" -eq 0 ]
+	same "$output" "synced with origin: 0 commits received, 1 sent"
+}
+
+@test "no remote, a bad remote name: one error each" {
+	new_register
+	run --separate-stderr preg -C "$R" sync
+	[ "$status" -eq 1 ]
+	same "$stderr" "preg: error: no remote 'origin' (add one with 'git remote add origin URL', or make the register with 'preg clone URL')"
+	run --separate-stderr preg -C "$R" sync 'bad name'
+	[ "$status" -eq 1 ]
+	same "$stderr" "preg: error: invalid remote name 'bad name'"
+}
+
+@test "an unrelated register on the remote is refused" {
+	shared
+	PREG_NOW=2026-11-01T10:00:00+05:00 new_register
+	git -C "$R" remote add origin "$REMOTE"
+	run --separate-stderr preg -C "$R" sync
+	[ "$status" -eq 1 ]
+	same "$stderr" "preg: error: the register and 'origin' share no history (to work on the shared register, use 'preg clone URL')"
+	[ "$(commits "$R")" -eq 1 ]
+}
+
+@test "an uncommitted edit of a record the sync must update: refused, nothing moved" {
+	shared
+	preg -C "$A" note romashka "from A" >/dev/null
+	preg -C "$A" sync >/dev/null
+	echo "# mine" >>"$B/clients/ro/romashka.yaml"
+	local before
+	before=$(git -C "$B" rev-parse HEAD)
+	run --separate-stderr preg -C "$B" sync
+	[ "$status" -eq 1 ]
+	same "$stderr" "preg: error: clients/ro/romashka.yaml has uncommitted changes; commit or discard them first (git diff -- clients/ro/romashka.yaml)"
+	same "$(git -C "$B" rev-parse HEAD)" "$before"
+	same "$(tail -n 1 "$B/clients/ro/romashka.yaml")" "# mine"
+}
+
+@test "doctor sets up a missing merge driver in a plain git clone" {
+	shared
+	git clone -q "$REMOTE" "$BATS_TEST_TMPDIR/c"
+	run --separate-stderr preg -C "$BATS_TEST_TMPDIR/c" doctor
+	[ "$status" -eq 0 ]
+	same "$output" "fixed: the merge driver was not configured (set merge.preg.driver = preg merge-file %O %A %B %P)"
+	same "$(git -C "$BATS_TEST_TMPDIR/c" config merge.preg.driver)" "preg merge-file %O %A %B %P"
+	run --separate-stderr preg -C "$BATS_TEST_TMPDIR/c" doctor
+	same "$output" "ok: nothing to repair"
+}
+
+@test "init --remote into a repository that has an origin already: refused, the register made" {
+	git init -q "$A"
+	git -C "$A" remote add origin /elsewhere.git
+	run --separate-stderr preg init --remote "$REMOTE" "$A"
+	[ "$status" -eq 1 ]
+	same "$output" "created a register in $A (template freight)"
+	same "$stderr" "preg: error: the repository has a remote 'origin' already (/elsewhere.git)"
+	same "$(git -C "$A" config remote.origin.url)" "/elsewhere.git"
+	[ -z "$(git -C "$A" config branch.main.remote)" ]
+}
+
+@test "a client removed on both sides is simply gone" {
+	shared
+	preg -C "$A" client rm romashka >/dev/null
+	preg -C "$A" sync >/dev/null
+	PREG_NOW=2026-11-02T11:00:00+05:00 preg -C "$B" client rm romashka >/dev/null
+	run --separate-stderr preg -C "$B" sync
+	[ "$status" -eq 0 ]
+	same "$output" "synced with origin: 1 commit received, 0 sent"
+	[ ! -e "$B/clients/ro/romashka.yaml" ]
+	preg -C "$A" sync >/dev/null
+	all_equal
+}
+
+@test "on a terminal a progress line says what the sync is doing, then goes" {
+	command -v script >/dev/null || skip "script (util-linux) is not installed"
+	shared
+	preg -C "$A" note romashka "from A" >/dev/null
+	run script -qec "$PREG -C $A sync" /dev/null
+	[ "$status" -eq 0 ]
+	[[ $output == *"preg: fetching from origin..."* ]]
+	[[ $output == *"preg: pushing to origin..."* ]]
+	[[ $output == *"synced with origin: 0 commits received, 1 sent"* ]]
+}

@@ -1,0 +1,33 @@
+# sync.bash: what the sharing tests (12xx) load after helper.bash.
+#
+# git runs the merge driver as "preg": a bin directory on PATH holds the
+# binary under test under that name. REMOTE is where the bare remote goes,
+# A and B the two clones.
+
+sync_setup() {
+	common_setup
+	mkdir -p "$BATS_TEST_TMPDIR/bin"
+	ln -s "$(cd "$(dirname "$PREG")" && pwd)/$(basename "$PREG")" "$BATS_TEST_TMPDIR/bin/preg"
+	ORIG_PATH=$PATH
+	export PATH="$BATS_TEST_TMPDIR/bin:$PATH"
+	REMOTE=$BATS_TEST_TMPDIR/remote.git
+	A=$BATS_TEST_TMPDIR/a
+	B=$BATS_TEST_TMPDIR/b
+}
+
+# A git on PATH that first runs the shell command $1 whenever preg pushes
+# ("git -C DIR push ..."), then the real git. $1 runs with the PATH of
+# before sync_setup: its own pushes do not come back here.
+git_before_push() {
+	local real
+	real=$(command -v git)
+	cat >"$BATS_TEST_TMPDIR/bin/git" <<-EOF2
+	#!/bin/sh
+	if [ "\$3" = push ]; then
+		PATH=$ORIG_PATH
+		$1
+	fi
+	exec "$real" "\$@"
+	EOF2
+	chmod +x "$BATS_TEST_TMPDIR/bin/git"
+}
