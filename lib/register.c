@@ -503,7 +503,41 @@ static const git_tree_entry **entries_by_id(git_tree *shard, size_t *n)
 	return ents;
 }
 
-int reg_each(struct reg *r, bool ids_only, reg_each_fn cb, void *arg)
+/* Entry fe of shard directory sname: its path and its id (the caller's).
+ * false, with the error slot set, when it is not a client record. */
+static bool entry_id(const char *sname, const git_tree_entry *fe, char path[256], char **id)
+{
+	snprintf(path, 256, "clients/%s/%s", sname, git_tree_entry_name(fe));
+	*id = record_id_from_path(path);
+	if (*id && git_tree_entry_type(fe) == GIT_OBJECT_BLOB)
+		return true;
+	free(*id);
+	*id = NULL;
+	preg_error_set(PREG_EINVAL,
+		       "%s: not a client record (expected clients/<first two characters of the id>/<id>.yaml)",
+		       path);
+	return false;
+}
+
+/* The record in entry fe, parsed for reading only (*b is its blob, to free
+ * after it); NULL with the error slot set when it cannot be read. */
+static struct record *entry_record(struct reg *r, const git_tree_entry *fe, const char *path, const char *id,
+				   git_blob **b)
+{
+	struct record *rec = NULL;
+
+	*b = NULL;
+	if (git_blob_lookup(b, r->repo, git_tree_entry_id(fe)))
+		gerr(PREG_ERR, "cannot read %s", path);
+	else
+		parse_blob(*b, path, id, &rec, NULL, true);
+	return rec;
+}
+
+/* Call fn for each shard directory of clients/ at the tip, in tree order. */
+typedef int (*shard_fn)(struct reg *r, const git_tree_entry *se, void *arg);
+
+static int walk_shards(struct reg *r, shard_fn fn, void *arg)
 {
 	git_oid oid;
 	git_tree *tree = NULL, *clients = NULL;
@@ -513,65 +547,66 @@ int reg_each(struct reg *r, bool ids_only, reg_each_fn cb, void *arg)
 	if ((rc = tip_tree(r, &oid, &tree)))
 		return rc == PREG_ENOTFOUND ? 0 : rc;
 	ce = git_tree_entry_byname(tree, "clients");
-	if (!ce || git_tree_entry_type(ce) != GIT_OBJECT_TREE)
-		goto out;
-	if (git_tree_lookup(&clients, r->repo, git_tree_entry_id(ce))) {
-		rc = gerr(PREG_ERR, "cannot read clients/");
-		goto out;
-	}
-	for (size_t i = 0; i < git_tree_entrycount(clients) && !rc; i++) {
-		const git_tree_entry *se = git_tree_entry_byindex(clients, i);
-		git_tree *shard = NULL;
+	if (ce && git_tree_entry_type(ce) == GIT_OBJECT_TREE) {
+		if (git_tree_lookup(&clients, r->repo, git_tree_entry_id(ce)))
+			rc = gerr(PREG_ERR, "cannot read clients/");
+		for (size_t i = 0; clients && i < git_tree_entrycount(clients) && !rc; i++) {
+			const git_tree_entry *se = git_tree_entry_byindex(clients, i);
 
-		if (git_tree_entry_type(se) != GIT_OBJECT_TREE)
-			continue;
-		if (git_tree_lookup(&shard, r->repo, git_tree_entry_id(se))) {
-			rc = gerr(PREG_ERR, "cannot read clients/%s/", git_tree_entry_name(se));
-			break;
+			if (git_tree_entry_type(se) == GIT_OBJECT_TREE)
+				rc = fn(r, se, arg);
 		}
-		size_t ne;
-		const git_tree_entry **ents = entries_by_id(shard, &ne);
-
-		for (size_t j = 0; j < ne && !rc; j++) {
-			const git_tree_entry *fe = ents[j];
-			char path[256];
-			char *id;
-			struct record *rec = NULL;
-			git_blob *b = NULL;
-
-			snprintf(path, sizeof(path), "clients/%s/%s", git_tree_entry_name(se),
-				 git_tree_entry_name(fe));
-			id = record_id_from_path(path);
-			if (!id || git_tree_entry_type(fe) != GIT_OBJECT_BLOB) {
-				preg_error_set(PREG_EINVAL,
-					       "%s: not a client record (expected clients/<first two characters of the id>/<id>.yaml)",
-					       path);
-				rc = cb(arg, NULL, path, NULL);
-				free(id);
-				continue;
-			}
-			if (ids_only) {
-				rc = cb(arg, id, path, NULL);
-				free(id);
-				continue;
-			}
-			if (git_blob_lookup(&b, r->repo, git_tree_entry_id(fe))) {
-				gerr(PREG_ERR, "cannot read %s", path);
-			} else {
-				parse_blob(b, path, id, &rec, NULL, true);
-			}
-			rc = cb(arg, id, path, rec);
-			record_free(rec);
-			git_blob_free(b);
-			free(id);
-		}
-		free(ents);
-		git_tree_free(shard);
 	}
-out:
 	git_tree_free(clients);
 	git_tree_free(tree);
 	return rc;
+}
+
+struct each_plain {
+	bool ids_only;
+	reg_each_fn cb;
+	void *arg;
+};
+
+static int each_shard_plain(struct reg *r, const git_tree_entry *se, void *arg)
+{
+	const struct each_plain *e = arg;
+	const char *sname = git_tree_entry_name(se);
+	const git_tree_entry **ents;
+	git_tree *shard = NULL;
+	size_t ne;
+	int rc = 0;
+
+	if (git_tree_lookup(&shard, r->repo, git_tree_entry_id(se)))
+		return gerr(PREG_ERR, "cannot read clients/%s/", sname);
+	ents = entries_by_id(shard, &ne);
+	for (size_t j = 0; j < ne && !rc; j++) {
+		char path[256], *id;
+		struct record *rec = NULL;
+		git_blob *b = NULL;
+
+		if (!entry_id(sname, ents[j], path, &id))
+			rc = e->cb(e->arg, NULL, path, NULL);
+		else if (e->ids_only)
+			rc = e->cb(e->arg, id, path, NULL);
+		else {
+			rec = entry_record(r, ents[j], path, id, &b);
+			rc = e->cb(e->arg, id, path, rec);
+		}
+		record_free(rec);
+		git_blob_free(b);
+		free(id);
+	}
+	free(ents);
+	git_tree_free(shard);
+	return rc;
+}
+
+int reg_each(struct reg *r, bool ids_only, reg_each_fn cb, void *arg)
+{
+	struct each_plain e = { ids_only, cb, arg };
+
+	return walk_shards(r, each_shard_plain, &e);
 }
 
 struct walk {
@@ -666,10 +701,24 @@ int reg_each_file(struct reg *r, bool staged, reg_file_fn cb, void *arg)
  * the one cached, else record by record (by blob id), parsing what is new.
  * A shard with a record that does not parse is never taken whole, so that
  * the error is given every time. */
-static int each_shard_cached(struct reg *r, const git_tree_entry *se, struct rcache *c,
-			     struct rcache_plan *plan, struct rscratch *scratch, struct buf *enc,
-			     reg_each_fn cb, void *arg)
+struct each_cached {
+	struct rcache *c;
+	struct rcache_plan *plan;
+	struct rscratch scratch;
+	struct buf enc;
+	reg_each_fn cb;
+	void *arg;
+};
+
+static int each_shard_cached(struct reg *r, const git_tree_entry *se, void *ctx)
 {
+	struct each_cached *x = ctx;
+	struct rcache *c = x->c;
+	struct rcache_plan *plan = x->plan;
+	struct rscratch *scratch = &x->scratch;
+	struct buf *enc = &x->enc;
+	reg_each_fn cb = x->cb;
+	void *arg = x->arg;
 	static const unsigned char none[RCACHE_OID];
 	const char *sname = git_tree_entry_name(se);
 	const unsigned char *soid = git_tree_entry_id(se)->id;
@@ -720,15 +769,9 @@ static int each_shard_cached(struct reg *r, const git_tree_entry *se, struct rca
 		git_blob *b = NULL;
 		bool hit = false;
 
-		snprintf(path, sizeof(path), "clients/%s/%s", sname, git_tree_entry_name(fe));
-		id = record_id_from_path(path);
-		if (!id || git_tree_entry_type(fe) != GIT_OBJECT_BLOB) {
-			preg_error_set(PREG_EINVAL,
-				       "%s: not a client record (expected clients/<first two characters of the id>/<id>.yaml)",
-				       path);
+		if (!entry_id(sname, fe, path, &id)) {
 			clean = false;
 			rc = cb(arg, NULL, path, NULL);
-			free(id);
 			continue;
 		}
 		/* The cached records of the shard are in id order too. */
@@ -756,10 +799,7 @@ static int each_shard_cached(struct reg *r, const git_tree_entry *se, struct rca
 			free(id);
 			continue;
 		}
-		if (git_blob_lookup(&b, r->repo, git_tree_entry_id(fe)))
-			gerr(PREG_ERR, "cannot read %s", path);
-		else
-			parse_blob(b, path, id, &parsed, NULL, true);
+		parsed = entry_record(r, fe, path, id, &b);
 		if (parsed) {
 			enc->len = 0;
 			rcache_encode(enc, parsed);
@@ -783,49 +823,26 @@ static int each_shard_cached(struct reg *r, const git_tree_entry *se, struct rca
 
 int reg_each_summary(struct reg *r, reg_each_fn cb, void *arg)
 {
-	git_oid oid;
-	git_tree *tree = NULL, *clients = NULL;
-	const git_tree_entry *ce;
-	struct rcache *c;
-	struct rcache_plan *plan;
-	struct rscratch scratch = { NULL, 0 };
-	struct buf enc = BUF_INIT;
+	struct each_cached x = { NULL, NULL, { NULL, 0 }, BUF_INIT, cb, arg };
 	char *dir, *path;
 	int rc;
 
 	if (getenv("PREG_NO_CACHE") && *getenv("PREG_NO_CACHE"))
 		return reg_each(r, false, cb, arg);
-	if ((rc = tip_tree(r, &oid, &tree)))
-		return rc == PREG_ENOTFOUND ? 0 : rc;
 	dir = xasprintf("%spreg-cache", r->gitdir);
 	path = xasprintf("%s/records", dir);
-	c = rcache_load(path);
+	x.c = rcache_load(path);
 	/* Best effort: a register we may only read goes on without a cache. */
 	if (mkdir(dir, 0777) && errno != EEXIST)
 		errno = 0;
-	plan = rcache_plan_new(c, path);
-	ce = git_tree_entry_byname(tree, "clients");
-	if (ce && git_tree_entry_type(ce) == GIT_OBJECT_TREE) {
-		if (git_tree_lookup(&clients, r->repo, git_tree_entry_id(ce))) {
-			rc = gerr(PREG_ERR, "cannot read clients/");
-			goto out;
-		}
-		for (size_t i = 0; i < git_tree_entrycount(clients) && !rc; i++) {
-			const git_tree_entry *se = git_tree_entry_byindex(clients, i);
-
-			if (git_tree_entry_type(se) == GIT_OBJECT_TREE)
-				rc = each_shard_cached(r, se, c, plan, &scratch, &enc, cb, arg);
-		}
-	}
+	x.plan = rcache_plan_new(x.c, path);
+	rc = walk_shards(r, each_shard_cached, &x);
 	if (!rc)
-		rcache_plan_save(plan);
-out:
-	rcache_plan_free(plan);
-	rcache_free(c);
-	rscratch_release(&scratch);
-	buf_release(&enc);
-	git_tree_free(clients);
-	git_tree_free(tree);
+		rcache_plan_save(x.plan);
+	rcache_plan_free(x.plan);
+	rcache_free(x.c);
+	rscratch_release(&x.scratch);
+	buf_release(&x.enc);
 	free(dir);
 	free(path);
 	return rc;
