@@ -408,22 +408,25 @@ const unsigned char *rcache_rec(const struct rcache *c, size_t i, const char **i
 	return e;
 }
 
-/* Let go of the file's pages before data offset off (they are read again
- * from the page cache if needed): the file can be larger than the memory a
+/* Let go of the file's pages of data [from, to) (they are read again from
+ * the page cache if needed): the file can be larger than the memory a
  * report may take. */
+static void release(struct rcache *c, size_t from, size_t to)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), base = (size_t)(c->data - c->map);
+	size_t start = (base + from) / page * page, end = (base + to) / page * page;
+
+	if (c->map && end > start)
+		madvise(c->map + start, end - start, MADV_DONTNEED);
+}
+
+/* The reader is past data offset off: let go of what is behind it, in
+ * steps of DROP. */
 static void drop_before(struct rcache *c, size_t off)
 {
-	long page = sysconf(_SC_PAGESIZE);
-	size_t start, end;
-
-	if (!c->map || off < c->dropped + DROP)
+	if (off < c->dropped + DROP)
 		return;
-	start = (size_t)(c->data - c->map) + c->dropped;
-	end = (size_t)(c->data - c->map) + off;
-	start -= start % (size_t)page;
-	end -= end % (size_t)page;
-	if (end > start)
-		madvise(c->map + start, end - start, MADV_DONTNEED);
+	release(c, c->dropped, off);
 	c->dropped = off;
 }
 
@@ -441,6 +444,8 @@ void rcache_done(struct rcache *c, size_t upto)
 struct pshard {
 	char name[NAME];
 	unsigned char oid[RCACHE_OID];
+	bool whole;          /* taken whole before anything changed: first and n
+			      * are records of the loaded cache, not yet written */
 	size_t first, n;     /* into recs */
 	uint64_t off, len;   /* its data in the new file */
 	uint64_t hash;
@@ -448,8 +453,7 @@ struct pshard {
 
 struct prec {
 	unsigned char oid[RCACHE_OID];
-	bool old;            /* off is in the loaded cache, not yet written */
-	size_t off, len;
+	size_t off, len;     /* its data in the new file */
 };
 
 struct rcache_plan {
@@ -465,8 +469,6 @@ struct rcache_plan {
 	size_t nshards, scap;
 	struct prec *recs;
 	size_t nrecs, rcap;
-	/* before the first change: shards taken whole from the loaded cache */
-	size_t *whole_first, *whole_n; /* per shard; whole_n == SIZE_MAX: not whole */
 };
 
 #define WBUF (1u << 20)
@@ -486,23 +488,26 @@ struct rcache_plan *rcache_plan_new(struct rcache *from, const char *path)
 	return p;
 }
 
-static void flush_w(struct rcache_plan *p)
+/* Write data to the new file; a failure marks the plan failed. */
+static void write_out(struct rcache_plan *p, const unsigned char *c, size_t n)
 {
-	const unsigned char *c = p->wbuf;
-	size_t n = p->wlen;
-
 	while (n && !p->failed) {
 		ssize_t w = write(p->fd, c, n);
 
 		if (w < 0 && errno == EINTR)
 			continue;
-		if (w <= 0) {
+		if (w <= 0)
 			p->failed = true;
-			break;
+		else {
+			c += w;
+			n -= (size_t)w;
 		}
-		c += w;
-		n -= (size_t)w;
 	}
+}
+
+static void flush_w(struct rcache_plan *p)
+{
+	write_out(p, p->wbuf, p->wlen);
 	p->wlen = 0;
 }
 
@@ -510,52 +515,43 @@ static void put_w(struct rcache_plan *p, const void *data, size_t len)
 {
 	if (p->failed)
 		return;
-	if (p->wlen + len > WBUF) {
+	if (p->wlen + len > WBUF)
 		flush_w(p);
-		if (len > WBUF) {
-			/* a record larger than the buffer: straight through */
-			const unsigned char *c = data;
-
-			while (len && !p->failed) {
-				ssize_t w = write(p->fd, c, len);
-
-				if (w < 0 && errno == EINTR)
-					continue;
-				if (w <= 0) {
-					p->failed = true;
-					break;
-				}
-				c += w;
-				len -= (size_t)w;
-			}
-			return;
-		}
+	if (len > WBUF) /* a record larger than the buffer: straight through */
+		write_out(p, data, len);
+	else {
+		memcpy(p->wbuf + p->wlen, data, len);
+		p->wlen += len;
 	}
-	memcpy(p->wbuf + p->wlen, data, len);
-	p->wlen += len;
 }
 
-/* Write one record's encoding as data of the last shard. */
-static void write_rec(struct rcache_plan *p, struct prec *r, const void *data)
+/* A new record of shard s, with its encoding written as s's data. */
+static void add_rec(struct rcache_plan *p, struct pshard *s, const unsigned char *oid, const void *data,
+		    size_t len)
 {
-	if (p->failed)
-		return;
-	put_w(p, data, r->len);
-	XXH3_64bits_update(p->hs, data, r->len);
-	r->off = (size_t)p->datalen;
-	r->old = false;
-	p->datalen += r->len;
-	p->shards[p->nshards - 1].len += r->len;
-}
+	struct prec *r;
 
-static struct prec *prec_new(struct rcache_plan *p)
-{
 	if (p->nrecs == p->rcap) {
 		p->rcap = p->rcap ? 2 * p->rcap : 1024;
 		p->recs = xrealloc(p->recs, p->rcap * sizeof(*p->recs));
 	}
-	p->shards[p->nshards - 1].n++;
-	return &p->recs[p->nrecs++];
+	r = &p->recs[p->nrecs++];
+	s->n++;
+	memcpy(r->oid, oid, RCACHE_OID);
+	r->off = (size_t)p->datalen;
+	r->len = len;
+	put_w(p, data, len);
+	XXH3_64bits_update(p->hs, data, len);
+	p->datalen += len;
+	s->len += len;
+}
+
+/* Record i of the loaded cache, copied as a record of shard s. */
+static void add_old(struct rcache_plan *p, struct pshard *s, size_t i)
+{
+	const unsigned char *e = p->from->recs + i * REC;
+
+	add_rec(p, s, e, p->from->data + rd32(e + 20), rd32(e + 24));
 }
 
 /* Close the last shard's checksum. */
@@ -582,56 +578,45 @@ void rcache_plan_shard(struct rcache_plan *p, const char *name, const unsigned c
 	if (p->nshards == p->scap) {
 		p->scap = p->scap ? 2 * p->scap : 256;
 		p->shards = xrealloc(p->shards, p->scap * sizeof(*p->shards));
-		p->whole_first = xrealloc(p->whole_first, p->scap * sizeof(size_t));
-		p->whole_n = xrealloc(p->whole_n, p->scap * sizeof(size_t));
 	}
 	s = &p->shards[p->nshards++];
 	memset(s, 0, sizeof(*s));
 	snprintf(s->name, sizeof(s->name), "%s", name);
 	memcpy(s->oid, oid, RCACHE_OID);
 	s->first = p->nrecs;
-	p->whole_n[p->nshards - 1] = SIZE_MAX;
 	if (p->changed)
 		begin_shard_data(p);
 }
 
+/* A shard given record by record differs from the loaded cache (its tree
+ * id does), so keep and add start the new file. */
 void rcache_plan_keep(struct rcache_plan *p, size_t i)
 {
-	const unsigned char *e = p->from->recs + i * REC;
-	struct prec *r = prec_new(p);
-
-	memcpy(r->oid, e, RCACHE_OID);
-	r->old = true;
-	r->off = rd32(e + 20);
-	r->len = rd32(e + 24);
-	if (p->changed)
-		write_rec(p, r, p->from->data + r->off);
+	rcache_plan_touch(p);
+	add_old(p, &p->shards[p->nshards - 1], i);
 }
 
 void rcache_plan_take(struct rcache_plan *p, size_t first, size_t n)
 {
+	struct pshard *s = &p->shards[p->nshards - 1];
+
 	if (!p->changed) {
 		/* By reference: nothing is written unless something changes. */
-		p->whole_first[p->nshards - 1] = first;
-		p->whole_n[p->nshards - 1] = n;
+		s->whole = true;
+		s->first = first;
+		s->n = n;
 		return;
 	}
 	for (size_t i = 0; i < n; i++)
-		rcache_plan_keep(p, first + i);
-	drop_before(p->from, n ? rd32(p->from->recs + (first + n - 1) * REC + 20) : 0);
+		add_old(p, s, first + i);
 }
 
 void rcache_plan_add(struct rcache_plan *p, const unsigned char *oid, const char *id, const void *data,
 		     size_t len)
 {
-	struct prec *r;
-
 	(void)id;
 	rcache_plan_touch(p);
-	r = prec_new(p);
-	memcpy(r->oid, oid, RCACHE_OID);
-	r->len = len;
-	write_rec(p, r, data);
+	add_rec(p, &p->shards[p->nshards - 1], oid, data, len);
 }
 
 void rcache_plan_shard_oid(struct rcache_plan *p, const unsigned char *oid)
@@ -640,32 +625,8 @@ void rcache_plan_shard_oid(struct rcache_plan *p, const unsigned char *oid)
 	rcache_plan_touch(p);
 }
 
-/* Append a record of the loaded cache to shard s (which is being written). */
-static void copy_old(struct rcache_plan *p, struct pshard *s, const unsigned char *oid, size_t off, size_t len)
-{
-	struct prec *r;
-
-	if (p->nrecs == p->rcap) {
-		p->rcap = p->rcap ? 2 * p->rcap : 1024;
-		p->recs = xrealloc(p->recs, p->rcap * sizeof(*p->recs));
-	}
-	r = &p->recs[p->nrecs++];
-	s->n++;
-	memcpy(r->oid, oid, RCACHE_OID);
-	r->len = len;
-	r->old = false;
-	put_w(p, p->from->data + off, len);
-	XXH3_64bits_update(p->hs, p->from->data + off, len);
-	r->off = (size_t)p->datalen;
-	p->datalen += len;
-	s->len += len;
-}
-
 void rcache_plan_touch(struct rcache_plan *p)
 {
-	size_t nshards, nrecs;
-	struct prec *old;
-
 	if (p->changed)
 		return;
 	p->changed = true;
@@ -679,36 +640,27 @@ void rcache_plan_touch(struct rcache_plan *p)
 	/* The header comes last, when the tables are known. */
 	memset(p->wbuf, 0, HDR);
 	p->wlen = HDR;
-	/* Write out what was taken by reference so far, shard by shard. */
-	nshards = p->nshards;
-	nrecs = p->nrecs;
-	old = p->recs;
-	p->recs = NULL;
-	p->nrecs = p->rcap = 0;
-	for (size_t k = 0; k < nshards; k++) {
+	/* Until now every shard was taken whole, by reference (the last one
+	 * perhaps not yet): write them out. */
+	for (size_t k = 0; k < p->nshards; k++) {
 		struct pshard *s = &p->shards[k];
-		size_t first = s->first, n = s->n;
+		size_t first = s->first, n = s->whole ? s->n : 0;
 
+		s->whole = false;
 		s->first = p->nrecs;
 		s->n = 0;
-		/* begin_shard_data and end_shard on shard k: make it the last. */
 		XXH3_64bits_reset(p->hs);
 		s->off = p->datalen;
 		s->len = 0;
-		if (p->whole_n[k] != SIZE_MAX) {
-			for (size_t i = 0; i < p->whole_n[k]; i++) {
-				const unsigned char *e = p->from->recs + (p->whole_first[k] + i) * REC;
-
-				copy_old(p, s, e, rd32(e + 20), rd32(e + 24));
-			}
-		} else {
-			for (size_t i = first; i < first + n && i < nrecs; i++)
-				copy_old(p, s, old[i].oid, old[i].off, old[i].len);
-		}
-		if (k + 1 < nshards)
+		for (size_t i = first; i < first + n; i++)
+			add_old(p, s, i);
+		/* Copied: its pages may go again (the reader let them go once). */
+		if (n)
+			release(p->from, rd32(p->from->recs + first * REC + 20),
+				rd32(p->from->recs + (first + n - 1) * REC + 20));
+		if (k + 1 < p->nshards)
 			s->hash = XXH3_64bits_digest(p->hs);
 	}
-	free(old);
 }
 
 bool rcache_plan_changed(const struct rcache_plan *p)
@@ -789,7 +741,5 @@ void rcache_plan_free(struct rcache_plan *p)
 	free(p->wbuf);
 	free(p->shards);
 	free(p->recs);
-	free(p->whole_first);
-	free(p->whole_n);
 	free(p);
 }
