@@ -467,20 +467,8 @@ static int client_list(int argc, char **argv, struct ctx *ctx)
 			break;
 		}
 	}
-	rc = code;
-	if (code >= 0)
+	if ((rc = filter_args(ctx, argc, argv, code, &s.f, &s.ph)) >= 0)
 		goto out;
-	rc = EXIT_USAGE;
-	if (optind < argc) {
-		rc = usage_error(ctx, "unexpected argument '%s'", argv[optind]);
-		goto out;
-	}
-	/* The phases are the register's: known only now that it is open. */
-	s.ph = reg_phases(ctx->reg);
-	if (filter_resolve(&s.f, s.ph)) {
-		rc = usage_error(ctx, "%s", preg_error_msg());
-		goto out;
-	}
 	if (today(&s.day)) {
 		rc = fail();
 		goto out;

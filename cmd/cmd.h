@@ -102,6 +102,12 @@ int next_opt(int argc, char **argv, const char *shortopts, struct ctx *ctx, int 
 /* Take option c (of FILTER_OPTIONS) into f: true when it was one. */
 bool filter_opt(struct filter *f, int c, const char *arg);
 
+/* After the option loop (code from next_opt) of a command with the
+ * filters and no operands: -1 to go on, with *ph the register's phases
+ * and f checked against them; else the exit status (help or a usage
+ * error, printed). */
+int filter_args(struct ctx *ctx, int argc, char **argv, int code, struct filter *f, const struct phases **ph);
+
 /* Whether colour goes to stdout (--color, NO_COLOR, a terminal). */
 bool want_color(const struct ctx *ctx);
 

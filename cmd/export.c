@@ -112,18 +112,8 @@ static int cmd_export(int argc, char **argv, struct ctx *ctx)
 			break;
 		}
 	}
-	if ((rc = code) >= 0)
+	if ((rc = filter_args(ctx, argc, argv, code, &s.f, &s.ph)) >= 0)
 		goto out;
-	rc = EXIT_USAGE;
-	if (optind < argc) {
-		rc = usage_error(ctx, "unexpected argument '%s'", argv[optind]);
-		goto out;
-	}
-	s.ph = reg_phases(ctx->reg);
-	if (filter_resolve(&s.f, s.ph)) {
-		rc = usage_error(ctx, "%s", preg_error_msg());
-		goto out;
-	}
 	if (today(&s.day)) {
 		rc = fail();
 		goto out;

@@ -147,19 +147,14 @@ static void put_table(struct buf *out, const struct remind_list *l, enum fmt fmt
 static int check_args(struct ctx *ctx, int argc, char **argv, int code, const char *within,
 		      const char *as_of, struct state *s, struct filter *f)
 {
-	if (code >= 0)
-		return code;
-	if (optind < argc)
-		return usage_error(ctx, "unexpected argument '%s'", argv[optind]);
+	int rc = filter_args(ctx, argc, argv, code, f, &s->ph);
+
+	if (rc >= 0)
+		return rc;
 	if (within && (days_parse(&s->o.within, within) || s->o.within > 365))
 		return usage_error(ctx, "invalid --within '%s' (Nd, from 0d to 365d)", within);
 	if (as_of && date_parse(&s->o.day, as_of))
 		return usage_error(ctx, "--as-of: %s", preg_error_msg());
-	s->ph = reg_phases(ctx->reg);
-	if (filter_resolve(f, s->ph))
-		return usage_error(ctx, "%s", preg_error_msg());
-	if (f->manager && phases_check_manager(s->ph, f->manager))
-		return usage_error(ctx, "%s", preg_error_msg());
 	return -1;
 }
 

@@ -735,23 +735,8 @@ static int cmd_report(int argc, char **argv, struct ctx *ctx)
 			break;
 		}
 	}
-	rc = code;
-	if (code >= 0)
+	if ((rc = filter_args(ctx, argc, argv, code, &s.f, &s.ph)) >= 0)
 		goto out;
-	rc = EXIT_USAGE;
-	if (optind < argc) {
-		rc = usage_error(ctx, "unexpected argument '%s'", argv[optind]);
-		goto out;
-	}
-	s.ph = reg_phases(ctx->reg);
-	if (filter_resolve(&s.f, s.ph)) {
-		rc = usage_error(ctx, "%s", preg_error_msg());
-		goto out;
-	}
-	if (s.f.manager && phases_check_manager(s.ph, s.f.manager)) {
-		rc = usage_error(ctx, "%s", preg_error_msg());
-		goto out;
-	}
 	if (as_of && date_parse(&o.day, as_of)) {
 		rc = usage_error(ctx, "--as-of: %s", preg_error_msg());
 		goto out;

@@ -166,6 +166,18 @@ int today(int32_t *out)
 	return 0;
 }
 
+int filter_args(struct ctx *ctx, int argc, char **argv, int code, struct filter *f, const struct phases **ph)
+{
+	if (code >= 0)
+		return code;
+	if (optind < argc)
+		return usage_error(ctx, "unexpected argument '%s'", argv[optind]);
+	*ph = reg_phases(ctx->reg);
+	if (filter_resolve(f, *ph))
+		return usage_error(ctx, "%s", preg_error_msg());
+	return -1;
+}
+
 bool filter_opt(struct filter *f, int c, const char *arg)
 {
 	switch (c) {

@@ -31,6 +31,8 @@ int filter_resolve(struct filter *f, const struct phases *ph)
 	for (size_t i = 0; i < f->nfields; i++)
 		if (!strchr(f->fields[i], '=') || f->fields[i][0] == '=')
 			return preg_error_set(PREG_EINVAL, "--field takes KEY=VALUE");
+	if (f->manager && phases_check_manager(ph, f->manager))
+		return PREG_EINVAL;
 	if (f->phase)
 		return phases_range(ph, f->phase, &f->phase_lo, &f->phase_hi);
 	return 0;

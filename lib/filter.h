@@ -30,8 +30,9 @@ struct filter {
 void filter_add_tag(struct filter *f, const char *tag);
 void filter_add_field(struct filter *f, const char *kv);
 
-/* Check the filter against the register's phases (the --phase range,
- * --ended with --open, a --field without '='). 0 or PREG_EINVAL. */
+/* Check the filter against the register's settings (the --phase range, a
+ * --manager preg.yaml does not list, --ended with --open, a --field
+ * without '='). 0 or PREG_EINVAL. */
 int filter_resolve(struct filter *f, const struct phases *ph);
 
 /* Whether any filter is set. */

@@ -289,3 +289,20 @@ $usage"
 	check "preg: unexpected argument 'alpha'" alpha
 	check "preg: unknown option '--sort'" --sort
 }
+
+@test "a manager preg.yaml does not list is a usage error, for list and export alike" {
+	printf 'managers:\n  ivanov: {name: Ivan Ivanov}\n  petrov: {name: Petr Petrov}\n' >>"$R/preg.yaml"
+	git -C "$R" commit -qam managers
+	head0=$(git -C "$R" rev-parse HEAD)
+	for verb in "client list" export; do
+		run --separate-stderr preg -C "$R" $verb --manager petrow
+		[ "$status" -eq 2 ]
+		same "$output" ""
+		same "$(echo "$stderr" | head -1)" "preg: unknown manager 'petrow' (preg.yaml lists the managers)"
+	done
+	run --separate-stderr preg -C "$R" client list --manager petrov --format id
+	[ "$status" -eq 0 ]
+	same "$output" "bravo
+delta"
+	same "$(git -C "$R" rev-parse HEAD)" "$head0"
+}
