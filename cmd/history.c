@@ -266,12 +266,7 @@ static void review_clients(struct buf *out, enum fmt fmt, const struct review *r
 	};
 	struct fmt_writer w;
 
-	memset(&w, 0, sizeof(w));
-	w.fmt = fmt;
-	w.cols = cols;
-	w.ncols = sizeof(cols) / sizeof(*cols);
-	w.color_col = -1;
-	fmt_begin(&w, out);
+	fmt_start(&w, out, fmt, cols, sizeof(cols) / sizeof(*cols), false, -1);
 	for (size_t i = 0; i < rv->n; i++) {
 		const struct review_item *it = &rv->v[i];
 		const struct phase *p = phases_get(ph, it->rec->phase);

@@ -113,12 +113,7 @@ static void put_table(struct buf *out, const struct remind_list *l, enum fmt fmt
 	};
 	struct fmt_writer w;
 
-	memset(&w, 0, sizeof(w));
-	w.fmt = fmt;
-	w.cols = cols;
-	w.ncols = sizeof(cols) / sizeof(*cols);
-	w.color_col = -1;
-	fmt_begin(&w, out);
+	fmt_start(&w, out, fmt, cols, sizeof(cols) / sizeof(*cols), false, -1);
 	for (size_t i = 0; i < l->n; i++) {
 		const struct remind_item *it = &l->v[i];
 		char date[DATE_LEN], over[16], phase[16], days[16];

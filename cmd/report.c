@@ -514,12 +514,7 @@ static void register_rows(struct buf *out, const struct report *rep, enum fmt fm
 		cols[nb + k].name = names[k];
 		cols[nb + k].type = COL_TEXT;
 	}
-	memset(&w, 0, sizeof(w));
-	w.fmt = fmt;
-	w.cols = cols;
-	w.ncols = nb + n;
-	w.color_col = -1;
-	fmt_begin(&w, out);
+	fmt_start(&w, out, fmt, cols, nb + n, false, -1);
 	for (size_t i = 0; i < rep->nrows; i++) {
 		const struct rrow *r = &rep->rows[i];
 		const struct phase *p = phases_get(rep->ph, r->phase);
@@ -553,18 +548,6 @@ static void register_rows(struct buf *out, const struct report *rep, enum fmt fm
 
 /* ---- the other reports: one writer each, over fmt ---- */
 
-static void begin(struct fmt_writer *w, struct buf *out, enum fmt fmt, const struct fmt_col *cols, size_t n,
-		  bool color)
-{
-	memset(w, 0, sizeof(*w));
-	w->fmt = fmt;
-	w->cols = cols;
-	w->ncols = n;
-	w->color = color;
-	w->color_col = 1;
-	fmt_begin(w, out);
-}
-
 static void funnel_out(struct buf *out, const struct report *rep, enum fmt fmt, bool color)
 {
 	static const struct fmt_col cols[] = {
@@ -574,7 +557,7 @@ static void funnel_out(struct buf *out, const struct report *rep, enum fmt fmt, 
 	};
 	struct fmt_writer w;
 
-	begin(&w, out, fmt, cols, sizeof(cols) / sizeof(*cols), color);
+	fmt_start(&w, out, fmt, cols, sizeof(cols) / sizeof(*cols), color, 1);
 	for (size_t k = 0; k < rep->ph->n; k++) {
 		const struct phase *p = &rep->ph->v[k];
 		const struct pstat *s = &rep->ps[k];
@@ -603,7 +586,7 @@ static void durations_out(struct buf *out, const struct report *rep, enum fmt fm
 	};
 	struct fmt_writer w;
 
-	begin(&w, out, fmt, cols, sizeof(cols) / sizeof(*cols), color);
+	fmt_start(&w, out, fmt, cols, sizeof(cols) / sizeof(*cols), color, 1);
 	for (size_t k = 0; k < rep->ph->n; k++) {
 		const struct phase *p = &rep->ph->v[k];
 		const struct pstat *s = &rep->ps[k];
@@ -655,8 +638,7 @@ static void managers_out(struct buf *out, const struct report *rep, enum fmt fmt
 		cols[nb + k].name = names[k];
 		cols[nb + k].type = COL_NUMBER;
 	}
-	begin(&w, out, fmt, cols, nb + n, color);
-	w.color_col = -1;
+	fmt_start(&w, out, fmt, cols, nb + n, color, -1);
 	for (size_t i = 0; i < rep->nms; i++) {
 		const struct mstat *m = &rep->ms[i];
 		const struct manager *mm = manager_of(rep->ph, m->handle);
@@ -688,8 +670,7 @@ static void reasons_out(struct buf *out, const struct report *rep, enum fmt fmt,
 	};
 	struct fmt_writer w;
 
-	begin(&w, out, fmt, cols, sizeof(cols) / sizeof(*cols), color);
-	w.color_col = -1;
+	fmt_start(&w, out, fmt, cols, sizeof(cols) / sizeof(*cols), color, -1);
 	for (size_t i = 0; i < rep->nrs; i++) {
 		char a[24], b[24];
 		const char *cells[3] = { rep->rs[i].text, num(a, sizeof(a), (long long)rep->rs[i].n),

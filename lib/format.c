@@ -218,6 +218,18 @@ void fmt_begin(struct fmt_writer *w, struct buf *out)
 	}
 }
 
+void fmt_start(struct fmt_writer *w, struct buf *out, enum fmt fmt, const struct fmt_col *cols, size_t ncols,
+	       bool color, int color_col)
+{
+	memset(w, 0, sizeof(*w));
+	w->fmt = fmt;
+	w->cols = cols;
+	w->ncols = ncols;
+	w->color = color;
+	w->color_col = color_col;
+	fmt_begin(w, out);
+}
+
 void fmt_row(struct fmt_writer *w, struct buf *out, const char *const *cells, const char *color)
 {
 	if (w->fmt == FMT_TSV) {

@@ -45,6 +45,10 @@ struct fmt_writer {
 int fmt_parse(enum fmt *out, const char *s);
 
 void fmt_begin(struct fmt_writer *w, struct buf *out);
+/* Set w up (color: table colours; color_col: the column painted in each
+ * row's colour, or -1) and begin. */
+void fmt_start(struct fmt_writer *w, struct buf *out, enum fmt fmt, const struct fmt_col *cols, size_t ncols,
+	       bool color, int color_col);
 /* cells[ncols], NULL for no value; color "#rrggbb" or NULL. */
 void fmt_row(struct fmt_writer *w, struct buf *out, const char *const *cells, const char *color);
 /* Finish (the table is written here); frees what the writer kept. */
