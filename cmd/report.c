@@ -286,6 +286,8 @@ static void register_html(struct buf *out, const struct report *rep)
 		}
 	}
 	qsort(seen, nseen, sizeof(*seen), cmp_str);
+	if (!nseen)
+		buf_adds(out, "<p>No clients.</p>\n");
 	for (size_t m = 0; m < nseen; m++) {
 		const struct manager *mm = manager_of(ph, seen[m]);
 
@@ -716,6 +718,13 @@ static int cmd_report(int argc, char **argv, struct ctx *ctx)
 			break;
 		}
 	}
+	/* "preg report --as-of D funnel": the report must come first. */
+	for (int k = 0; code < 0 && optind < argc && report_kinds[k]; k++)
+		if (!strcmp(report_kinds[k], argv[optind])) {
+			rc = usage_error(ctx, "the report comes before the options: preg report %s ...",
+					 argv[optind]);
+			goto out;
+		}
 	if ((rc = filter_args(ctx, argc, argv, code, &s.f, &s.ph)) >= 0)
 		goto out;
 	if (as_of && date_parse(&o.day, as_of)) {

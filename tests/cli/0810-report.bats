@@ -374,10 +374,27 @@ $m" managers --since 2026-11-05
 $m" managers --won gold
 	refused 2 "preg: invalid --top '0' (1 to 100)
 usage: preg report durations [--manager M] [--phase P] [--tag T]... [--kind external|internal] [--field K=V]... [--stale] [--ended | --open] [--top N] [--as-of DATE] [--format table|tsv|csv|json|html]" durations --top 0
+	refused 2 "preg: the report comes before the options: preg report funnel ...
+usage: preg report register [--manager M] [--phase P] [--tag T]... [--kind external|internal] [--field K=V]... [--stale] [--ended | --open] [--wide] [--as-of DATE] [--format table|tsv|csv|json|html]" --as-of 2026-10-01 funnel
 	run --separate-stderr preg -C "$R" report nonsense
 	[ "$status" -eq 2 ]
 	same "$stderr" "preg: unknown command 'report nonsense' (see 'preg help report')"
 	run --separate-stderr preg -C "$BATS_TEST_TMPDIR/none" report
 	[ "$status" -eq 1 ]
 	[[ $stderr == "preg: error: "* ]]
+}
+
+@test "an empty register, or a day before any client: headers only, and a page that says so" {
+	new=$BATS_TEST_TMPDIR/empty
+	preg init "$new" >/dev/null
+	for k in register funnel managers durations reasons; do
+		run --separate-stderr preg -C "$new" report $k
+		[ "$status" -eq 0 ]
+		same "$stderr" ""
+	done
+	same "$(preg -C "$new" report | wc -l | tr -d ' ')" 1
+	same "$(preg -C "$new" report funnel | cut -f3,4 | sort -u | tr '\n' ' ')" "0	0 now	reached "
+	preg -C "$new" report --format html | grep -qF '<p>No clients.</p>'
+	report --as-of 2026-07-31
+	same "$(echo "$output" | wc -l | tr -d ' ')" 1
 }
