@@ -7,15 +7,6 @@
 #include "history.h"
 #include "xalloc.h"
 
-/* Wrap the last libgit2 error with what we were doing. */
-static int gerr(const char *what, const char *arg)
-{
-	const git_error *e = git_error_last();
-
-	return preg_error_set(PREG_ERR, "%s%s: %s", what, arg ? arg : "",
-			      e && e->message ? e->message : "unknown git error");
-}
-
 void strv_free(char **v, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -77,7 +68,7 @@ int hist_commit(struct reg *r, const git_oid *oid, struct hcommit *out)
 
 	memset(out, 0, sizeof(*out));
 	if (git_commit_lookup(&c, reg_repo(r), oid))
-		return gerr("cannot read commit ", git_oid_tostr_s(oid));
+		return reg_git_error(PREG_ERR, "cannot read commit %s", git_oid_tostr_s(oid));
 	git_oid_cpy(&out->oid, oid);
 	git_oid_tostr(out->hex, sizeof(out->hex), oid);
 	msg = git_commit_message(c);
@@ -115,7 +106,7 @@ int hist_tree(struct reg *r, const git_oid *oid, git_tree **out)
 
 	*out = NULL;
 	if (git_commit_lookup(&c, reg_repo(r), oid) || git_commit_tree(out, c))
-		rc = gerr("cannot read commit ", git_oid_tostr_s(oid));
+		rc = reg_git_error(PREG_ERR, "cannot read commit %s", git_oid_tostr_s(oid));
 	git_commit_free(c);
 	return rc;
 }
@@ -136,9 +127,9 @@ int hist_record(struct reg *r, git_tree *tree, const char *id, struct record **o
 	if (rc == GIT_ENOTFOUND || (!rc && git_tree_entry_type(e) != GIT_OBJECT_BLOB)) {
 		rc = PREG_ENOTFOUND;
 	} else if (rc) {
-		rc = gerr("cannot read ", path);
+		rc = reg_git_error(PREG_ERR, "cannot read %s", path);
 	} else if (git_blob_lookup(&b, reg_repo(r), git_tree_entry_id(e))) {
-		rc = gerr("cannot read ", path);
+		rc = reg_git_error(PREG_ERR, "cannot read %s", path);
 	} else {
 		rc = record_parse(out, git_blob_rawcontent(b), (size_t)git_blob_rawsize(b), path, NULL);
 	}
@@ -159,7 +150,7 @@ static int subtree(struct reg *r, git_tree *tree, const char *name, git_tree **o
 	if (!tree || !(e = git_tree_entry_byname(tree, name)) || git_tree_entry_type(e) != GIT_OBJECT_TREE)
 		return 0;
 	if (git_tree_lookup(out, reg_repo(r), git_tree_entry_id(e)))
-		return gerr("cannot read ", name);
+		return reg_git_error(PREG_ERR, "cannot read %s", name);
 	return 0;
 }
 
@@ -246,7 +237,7 @@ static int shard_pair(void *arg, const git_tree_entry *ea, const git_tree_entry 
 	}
 	if ((ea && git_tree_lookup(&ta, reg_repo(c->r), git_tree_entry_id(ea))) ||
 	    (eb && git_tree_lookup(&tb, reg_repo(c->r), git_tree_entry_id(eb)))) {
-		rc = gerr("cannot read clients/", git_tree_entry_name(ea ? ea : eb));
+		rc = reg_git_error(PREG_ERR, "cannot read clients/%s", git_tree_entry_name(ea ? ea : eb));
 		goto out;
 	}
 	c->shard = git_tree_entry_name(ea ? ea : eb);
@@ -293,7 +284,7 @@ int hist_commit_changed(struct reg *r, const git_oid *oid, char ***ids, size_t *
 	*ids = NULL;
 	*n = 0;
 	if (git_commit_lookup(&c, reg_repo(r), oid) || git_commit_tree(&tree, c)) {
-		rc = gerr("cannot read commit ", git_oid_tostr_s(oid));
+		rc = reg_git_error(PREG_ERR, "cannot read commit %s", git_oid_tostr_s(oid));
 		goto out;
 	}
 	unsigned np = git_commit_parentcount(c);
@@ -309,7 +300,7 @@ int hist_commit_changed(struct reg *r, const git_oid *oid, char ***ids, size_t *
 		size_t m = 0, k = 0;
 
 		if (git_commit_parent(&pc, c, p) || git_commit_tree(&pt, pc)) {
-			rc = gerr("cannot read a parent of ", git_oid_tostr_s(oid));
+			rc = reg_git_error(PREG_ERR, "cannot read a parent of %s", git_oid_tostr_s(oid));
 		} else if (!(rc = hist_changed(r, pt, tree, &v, &m, NULL))) {
 			if (p == 0) {
 				*ids = v;
@@ -610,14 +601,14 @@ int hist_at_day(struct reg *r, int32_t day, git_oid *out)
 	int rc;
 
 	if (git_reference_name_to_id(&oid, reg_repo(r), reg_refname(r)))
-		return gerr("cannot resolve ", reg_refname(r));
+		return reg_git_error(PREG_ERR, "cannot resolve %s", reg_refname(r));
 	for (;;) {
 		const git_signature *a;
 		struct ptime t;
 		git_commit *p = NULL;
 
 		if (git_commit_lookup(&c, reg_repo(r), &oid))
-			return gerr("cannot read commit ", git_oid_tostr_s(&oid));
+			return reg_git_error(PREG_ERR, "cannot read commit %s", git_oid_tostr_s(&oid));
 		a = git_commit_author(c);
 		t.t = a->when.time;
 		t.off = a->when.offset;
@@ -634,7 +625,7 @@ int hist_at_day(struct reg *r, int32_t day, git_oid *out)
 			break;
 		}
 		if (git_commit_parent(&p, c, 0)) {
-			rc = gerr("cannot read a parent of ", git_oid_tostr_s(&oid));
+			rc = reg_git_error(PREG_ERR, "cannot read a parent of %s", git_oid_tostr_s(&oid));
 			break;
 		}
 		git_oid_cpy(&oid, git_commit_id(p));

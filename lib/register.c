@@ -67,10 +67,7 @@ static void marker_clear(struct reg *r);
 
 static int libgit2_users;
 
-/* Wrap the last libgit2 error once, here, with what we were doing. */
-static int gerr(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int gerr(int code, const char *fmt, ...)
+int reg_git_error(int code, const char *fmt, ...)
 {
 	const git_error *e = git_error_last();
 	char what[1024];
@@ -112,7 +109,7 @@ static int gwrite_err(const struct reg *r, const char *what)
 	if (strstr(m, "Read-only file system") || strstr(m, "Permission denied"))
 		return preg_error_set(PREG_EIO, "register '%.*s' is read-only (%s: %s)",
 				      (int)strlen(r->workdir) - 1, r->workdir, what, m);
-	return gerr(PREG_ERR, "%s", what);
+	return reg_git_error(PREG_ERR, "%s", what);
 }
 
 static void lib_init(void)
@@ -232,7 +229,7 @@ static int open_repo(struct reg **out, const char *dir)
 		goto fail;
 	}
 	if (rc) {
-		rc = gerr(PREG_ERR, "cannot open register '%s'", dir);
+		rc = reg_git_error(PREG_ERR, "cannot open register '%s'", dir);
 		goto fail;
 	}
 	if (git_repository_is_bare(r->repo)) {
@@ -295,10 +292,10 @@ static int tip_tree(struct reg *r, git_oid *oid, git_tree **tree)
 	if (rc == GIT_ENOTFOUND)
 		return PREG_ENOTFOUND;
 	if (rc)
-		return gerr(PREG_ERR, "cannot resolve %s", r->refname);
+		return reg_git_error(PREG_ERR, "cannot resolve %s", r->refname);
 	if (git_commit_lookup(&c, r->repo, oid) || git_commit_tree(tree, c)) {
 		git_commit_free(c);
-		return gerr(PREG_ERR, "cannot read commit %s", git_oid_tostr_s(oid));
+		return reg_git_error(PREG_ERR, "cannot read commit %s", git_oid_tostr_s(oid));
 	}
 	git_commit_free(c);
 	return 0;
@@ -318,7 +315,7 @@ static int tree_blob(struct reg *r, git_tree *tree, const char *path, git_blob *
 	if (rc == GIT_ENOTFOUND)
 		return PREG_ENOTFOUND;
 	if (rc)
-		return gerr(PREG_ERR, "cannot read %s", path);
+		return reg_git_error(PREG_ERR, "cannot read %s", path);
 	if (git_tree_entry_type(e) != GIT_OBJECT_BLOB) {
 		git_tree_entry_free(e);
 		return preg_error_set(PREG_EINVAL, "%s: not a file", path);
@@ -328,7 +325,7 @@ static int tree_blob(struct reg *r, git_tree *tree, const char *path, git_blob *
 	rc = git_blob_lookup(out, r->repo, git_tree_entry_id(e));
 	git_tree_entry_free(e);
 	if (rc)
-		return gerr(PREG_ERR, "cannot read %s", path);
+		return reg_git_error(PREG_ERR, "cannot read %s", path);
 	return 0;
 }
 
@@ -528,7 +525,7 @@ static struct record *entry_record(struct reg *r, const git_tree_entry *fe, cons
 
 	*b = NULL;
 	if (git_blob_lookup(b, r->repo, git_tree_entry_id(fe)))
-		gerr(PREG_ERR, "cannot read %s", path);
+		reg_git_error(PREG_ERR, "cannot read %s", path);
 	else
 		parse_blob(*b, path, id, &rec, NULL, true);
 	return rec;
@@ -549,7 +546,7 @@ static int walk_shards(struct reg *r, shard_fn fn, void *arg)
 	ce = git_tree_entry_byname(tree, "clients");
 	if (ce && git_tree_entry_type(ce) == GIT_OBJECT_TREE) {
 		if (git_tree_lookup(&clients, r->repo, git_tree_entry_id(ce)))
-			rc = gerr(PREG_ERR, "cannot read clients/");
+			rc = reg_git_error(PREG_ERR, "cannot read clients/");
 		for (size_t i = 0; clients && i < git_tree_entrycount(clients) && !rc; i++) {
 			const git_tree_entry *se = git_tree_entry_byindex(clients, i);
 
@@ -578,7 +575,7 @@ static int each_shard_plain(struct reg *r, const git_tree_entry *se, void *arg)
 	int rc = 0;
 
 	if (git_tree_lookup(&shard, r->repo, git_tree_entry_id(se)))
-		return gerr(PREG_ERR, "cannot read clients/%s/", sname);
+		return reg_git_error(PREG_ERR, "cannot read clients/%s/", sname);
 	ents = entries_by_id(shard, &ne);
 	for (size_t j = 0; j < ne && !rc; j++) {
 		char path[256], *id;
@@ -626,7 +623,7 @@ static int walk_cb(const char *root, const git_tree_entry *e, void *payload)
 		return 0;
 	path = xasprintf("clients/%s%s", root, git_tree_entry_name(e));
 	if (git_blob_lookup(&b, w->r->repo, git_tree_entry_id(e)))
-		w->rc = gerr(PREG_ERR, "cannot read %s", path);
+		w->rc = reg_git_error(PREG_ERR, "cannot read %s", path);
 	else
 		w->rc = w->cb(w->arg, path, git_blob_rawcontent(b), (size_t)git_blob_rawsize(b));
 	git_blob_free(b);
@@ -642,10 +639,10 @@ static int each_staged(struct reg *r, reg_file_fn cb, void *arg)
 	int rc = 0;
 
 	if (env && *env ? git_index_open(&idx, env) : git_repository_index(&idx, r->repo))
-		return gerr(PREG_ERR, "cannot read the index");
+		return reg_git_error(PREG_ERR, "cannot read the index");
 	if (git_index_read(idx, 0)) {
 		git_index_free(idx);
-		return gerr(PREG_ERR, "cannot read the index");
+		return reg_git_error(PREG_ERR, "cannot read the index");
 	}
 	for (size_t i = 0; i < git_index_entrycount(idx) && !rc; i++) {
 		const git_index_entry *e = git_index_get_byindex(idx, i);
@@ -660,7 +657,7 @@ static int each_staged(struct reg *r, reg_file_fn cb, void *arg)
 			continue;
 		}
 		if (git_blob_lookup(&b, r->repo, &e->id))
-			rc = gerr(PREG_ERR, "cannot read %s", e->path);
+			rc = reg_git_error(PREG_ERR, "cannot read %s", e->path);
 		else
 			rc = cb(arg, e->path, git_blob_rawcontent(b), (size_t)git_blob_rawsize(b));
 		git_blob_free(b);
@@ -684,9 +681,9 @@ int reg_each_file(struct reg *r, bool staged, reg_file_fn cb, void *arg)
 	ce = git_tree_entry_byname(tree, "clients");
 	if (ce && git_tree_entry_type(ce) == GIT_OBJECT_TREE) {
 		if (git_tree_lookup(&clients, r->repo, git_tree_entry_id(ce)))
-			rc = gerr(PREG_ERR, "cannot read clients/");
+			rc = reg_git_error(PREG_ERR, "cannot read clients/");
 		else if (git_tree_walk(clients, GIT_TREEWALK_PRE, walk_cb, &w) && !w.rc)
-			rc = gerr(PREG_ERR, "cannot read clients/");
+			rc = reg_git_error(PREG_ERR, "cannot read clients/");
 		else
 			rc = w.rc;
 	}
@@ -741,12 +738,12 @@ static int each_shard_cached(struct reg *r, const git_tree_entry *se, void *ctx)
 
 			rcache_rec(c, i, &id, &data, &len);
 			if (rcache_decode(&rec, scratch, data, len))
-				return gerr(PREG_ERR, "cannot decode the record cache"); /* checksummed: never */
+				return reg_git_error(PREG_ERR, "cannot decode the record cache"); /* checksummed: never */
 			/* "clients/SHARD/ID.yaml": ids and shards are short. */
 			size_t sl = strlen(sname), il = strlen(rec.id);
 
 			if (sl + il + 14 > sizeof(path))
-				return gerr(PREG_ERR, "cannot decode the record cache");
+				return reg_git_error(PREG_ERR, "cannot decode the record cache");
 			memcpy(path, "clients/", 8);
 			memcpy(path + 8, sname, sl);
 			path[8 + sl] = '/';
@@ -759,7 +756,7 @@ static int each_shard_cached(struct reg *r, const git_tree_entry *se, void *ctx)
 	}
 	rcache_plan_touch(plan);
 	if (git_tree_lookup(&shard, r->repo, git_tree_entry_id(se)))
-		return gerr(PREG_ERR, "cannot read clients/%s/", sname);
+		return reg_git_error(PREG_ERR, "cannot read clients/%s/", sname);
 	ents = entries_by_id(shard, &ne);
 	for (size_t j = 0; j < ne && !rc; j++) {
 		const git_tree_entry *fe = ents[j];
@@ -1093,7 +1090,7 @@ static int hash_workfile(struct reg *r, const char *rel, git_oid *out)
 	} else if (!S_ISREG(st.st_mode)) {
 		rc = preg_error_set(PREG_EDIRTY, "%s is not a regular file in the work tree", rel);
 	} else if (git_odb_hashfile(out, path, GIT_OBJECT_BLOB)) {
-		rc = gerr(PREG_ERR, "cannot read %s", rel);
+		rc = reg_git_error(PREG_ERR, "cannot read %s", rel);
 	}
 	free(path);
 	return rc;
@@ -1125,7 +1122,7 @@ static int index_set(struct reg *r, git_index *idx, const char *rel, const git_o
 	git_oid_cpy(&e.id, oid);
 	rc = git_index_add(idx, &e);
 	free(path);
-	return rc ? gerr(PREG_ERR, "cannot update the index entry of %s", rel) : 0;
+	return rc ? reg_git_error(PREG_ERR, "cannot update the index entry of %s", rel) : 0;
 }
 
 /* Bring rel in the work tree and the index to what the tip holds, when what
@@ -1198,7 +1195,7 @@ static int heal(struct reg *r, char **paths, size_t n, bool verbose, int *left)
 	if (rc)
 		return rc;
 	if (git_repository_index(&idx, r->repo) || git_index_read(idx, 0)) {
-		rc = gerr(PREG_ERR, "cannot read the index");
+		rc = reg_git_error(PREG_ERR, "cannot read the index");
 		goto out;
 	}
 	for (size_t i = 0; i < n && !rc; i++)
@@ -1602,7 +1599,7 @@ static int make_signature(struct reg *r, const struct ptime *now, git_signature 
 		return rc;
 	rc = git_signature_new(out, name, email, now->t, now->off);
 	if (rc)
-		rc = gerr(PREG_ERR, "cannot make the commit signature");
+		rc = reg_git_error(PREG_ERR, "cannot make the commit signature");
 	free(name);
 	free(email);
 	return rc;
@@ -1672,11 +1669,11 @@ int reg_editable(struct reg *r, const char *id, unsigned flags)
 static int bulk_begin(struct reg *r, git_repository **repo, git_odb **odb, git_odb_backend **mp)
 {
 	if (git_repository_open(repo, r->gitdir) || git_repository_odb(odb, *repo) || git_mempack_new(mp))
-		return gerr(PREG_ERR, "cannot open the object database");
+		return reg_git_error(PREG_ERR, "cannot open the object database");
 	if (git_odb_add_backend(*odb, *mp, 999)) {
 		(*mp)->free(*mp);
 		*mp = NULL;
-		return gerr(PREG_ERR, "cannot open the object database");
+		return reg_git_error(PREG_ERR, "cannot open the object database");
 	}
 	return 0;
 }
@@ -1749,7 +1746,7 @@ static int build_commit(struct txn *t, git_oid *out)
 	if ((rc = make_signature(r, &t->t, &sig)))
 		goto out;
 	if (t->born && git_commit_lookup(&parent, repo, &t->tip)) {
-		rc = gerr(PREG_ERR, "cannot read the last commit");
+		rc = reg_git_error(PREG_ERR, "cannot read the last commit");
 		goto out;
 	}
 	if (git_commit_create(out, repo, NULL, sig, sig, NULL, t->msg.p ? t->msg.p : "preg\n",
@@ -1795,7 +1792,7 @@ static int apply_worktree(struct txn *t)
 	if (rc)
 		return rc;
 	if (git_repository_index(&idx, r->repo) || git_index_read(idx, 0))
-		return gerr(PREG_ERR, "cannot read the index");
+		return reg_git_error(PREG_ERR, "cannot read the index");
 	for (size_t i = 0; i < t->nedits && !rc; i++) {
 		const struct edit *e = &t->edits[i];
 		git_oid oid;
@@ -2040,7 +2037,7 @@ int reg_init(const char *dir, const char *tmpl)
 		if (rc && rc != GIT_ENOTFOUND) {
 			rc = rc == GIT_EOWNER
 				     ? preg_error_set(PREG_ERR, "'%s' is owned by another user", dir)
-				     : gerr(PREG_ERR, "cannot open '%s'", dir);
+				     : reg_git_error(PREG_ERR, "cannot open '%s'", dir);
 			goto out;
 		}
 	}
@@ -2052,7 +2049,7 @@ int reg_init(const char *dir, const char *tmpl)
 				rc = preg_error_set(PREG_EIO, "cannot create a register at '%s': %s", dir,
 						    strerror(errno));
 			else
-				rc = gerr(PREG_ERR, "cannot create a register at '%s'", dir);
+				rc = reg_git_error(PREG_ERR, "cannot create a register at '%s'", dir);
 			goto out;
 		}
 	}
@@ -2060,7 +2057,7 @@ int reg_init(const char *dir, const char *tmpl)
 	 * the main cost of a write. Set for a new repository and an old one. */
 	if (!idx && !git_repository_index(&idx, repo) && git_index_version(idx) < 4 &&
 	    (git_index_set_version(idx, 4) || git_index_write(idx))) {
-		rc = gerr(PREG_ERR, "cannot write the index");
+		rc = reg_git_error(PREG_ERR, "cannot write the index");
 		goto out;
 	}
 	git_repository_free(repo);
@@ -2120,7 +2117,7 @@ int reg_doctor(struct reg *r, int *problems)
 	so.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
 	so.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS;
 	if (git_status_foreach_ext(r->repo, &so, status_cb, &list)) {
-		rc = gerr(PREG_ERR, "cannot compare the work tree with the last commit");
+		rc = reg_git_error(PREG_ERR, "cannot compare the work tree with the last commit");
 		goto out;
 	}
 	for (char *p = list.p, *nl; p && *p; p = nl + 1) {
@@ -2189,7 +2186,7 @@ int reg_paths_clean(struct reg *r, const git_oid *at, char **paths, size_t n)
 
 	if (at && (git_commit_lookup(&c, r->repo, at) || git_commit_tree(&tree, c))) {
 		git_commit_free(c);
-		return gerr(PREG_ERR, "cannot read commit %s", git_oid_tostr_s(at));
+		return reg_git_error(PREG_ERR, "cannot read commit %s", git_oid_tostr_s(at));
 	}
 	for (size_t i = 0; i < n && !rc; i++)
 		rc = path_clean(r, tree, paths[i]);

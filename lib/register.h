@@ -157,6 +157,10 @@ int reg_doctor(struct reg *r, int *problems);
 
 /* (reg_repo, reg_refname and reg_gitdir, above, serve lib/sync.c too.) */
 
+/* Set the error slot to "WHAT: libgit2's last message" (WHAT from fmt),
+ * for the modules that call libgit2; returns code. */
+int reg_git_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* Take the register lock as a write does (waiting, then PREG_EBUSY) and
  * finish what an earlier write left; reg_unlock releases it. */
 int reg_lock(struct reg *r);

@@ -26,15 +26,6 @@ extern char **environ;
 /* At most this many attempts: the first and three retries (SPEC §8). */
 #define ATTEMPTS 4
 
-static int gfail(const char *fmt, const char *arg)
-{
-	const git_error *e = git_error_last();
-	char what[512];
-
-	snprintf(what, sizeof(what), fmt, arg);
-	return preg_error_set(PREG_ERR, "%s: %s", what, e && e->message ? e->message : "unknown git error");
-}
-
 static void note(struct sync_result *res, char *line)
 {
 	res->notes = xgrow(res->notes, &res->cap, res->nnotes + 1, sizeof(*res->notes));
@@ -281,7 +272,7 @@ static int read_blob(git_repository *repo, const git_oid *id, const char *path, 
 
 	*out = NULL;
 	if (git_blob_lookup(&b, repo, id))
-		return gfail("cannot read %s", path);
+		return reg_git_error(PREG_ERR, "cannot read %s", path);
 	rc = record_parse(out, git_blob_rawcontent(b), (size_t)git_blob_rawsize(b), path, NULL);
 	git_blob_free(b);
 	return rc;
@@ -295,7 +286,7 @@ static int write_record(git_repository *repo, const struct record *rec, git_oid 
 	record_write(&b, rec);
 	rc = git_blob_create_from_buffer(out, repo, b.p, b.len);
 	buf_release(&b);
-	return rc ? gfail("cannot write %s", "objects") : 0;
+	return rc ? reg_git_error(PREG_ERR, "cannot write %s", "objects") : 0;
 }
 
 /* The blob at path in tree; false when there is none. */
@@ -502,7 +493,7 @@ static int entry_changes(git_repository *repo, const git_tree_entry *a, const gi
 		 * records. */
 		if ((ta && git_tree_lookup(&sa, repo, git_tree_entry_id(a))) ||
 		    (tb && git_tree_lookup(&sb, repo, git_tree_entry_id(b)))) {
-			rc = gfail("cannot read %s", buf_str(path));
+			rc = reg_git_error(PREG_ERR, "cannot read %s", buf_str(path));
 		} else {
 			buf_addc(path, '/');
 			rc = tree_changes_in(repo, sa, sb, path, cb, arg);
@@ -591,7 +582,7 @@ static int replay_commit(struct replay *rp, git_commit *c, git_oid *tip, git_tre
 	*made = false;
 	if (git_commit_parentcount(c) == 0 || git_commit_parent(&parent, c, 0) ||
 	    git_commit_tree(&ptree, parent) || git_commit_tree(&ctree, c)) {
-		rc = gfail("cannot read commit %s", git_oid_tostr_s(git_commit_id(c)));
+		rc = reg_git_error(PREG_ERR, "cannot read commit %s", git_oid_tostr_s(git_commit_id(c)));
 		goto out;
 	}
 	{
@@ -603,7 +594,7 @@ static int replay_commit(struct replay *rp, git_commit *c, git_oid *tip, git_tre
 		goto out;
 	if (git_tree_create_updated(&ntree_id, rp->repo, *tree, u.n, u.v) ||
 	    git_tree_lookup(&ntree, rp->repo, &ntree_id)) {
-		rc = gfail("cannot write %s", "objects");
+		rc = reg_git_error(PREG_ERR, "cannot write %s", "objects");
 		goto out;
 	}
 	if (git_oid_equal(&ntree_id, git_tree_id(*tree)))
@@ -622,7 +613,7 @@ static int replay_commit(struct replay *rp, git_commit *c, git_oid *tip, git_tre
 		if (git_commit_lookup(&onto, rp->repo, tip) ||
 		    git_commit_create(tip, rp->repo, NULL, git_commit_author(c), git_commit_committer(c), NULL,
 				      buf_str(&text), ntree, 1, (const git_commit **)&onto))
-			rc = gfail("cannot write %s", "the commit");
+			rc = reg_git_error(PREG_ERR, "cannot write %s", "the commit");
 		buf_release(&text);
 	}
 	if (!rc) {
@@ -655,7 +646,7 @@ static int walk(git_repository *repo, const git_oid *tip, const git_oid *hide, g
 	*n = 0;
 	if (git_revwalk_new(&w, repo) || git_revwalk_sorting(w, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE) ||
 	    git_revwalk_push(w, tip) || (hide && git_revwalk_hide(w, hide))) {
-		rc = gfail("cannot walk %s", "the history");
+		rc = reg_git_error(PREG_ERR, "cannot walk %s", "the history");
 		goto out;
 	}
 	git_revwalk_simplify_first_parent(w);
@@ -697,7 +688,7 @@ static int replay(struct replay *rp, const git_oid *base, const git_oid *local, 
 	if ((rc = walk(rp->repo, local, base, &list, &n)))
 		return rc;
 	if (git_commit_lookup(&rc_commit, rp->repo, remote) || git_commit_tree(&tree, rc_commit)) {
-		rc = gfail("cannot read commit %s", git_oid_tostr_s(remote));
+		rc = reg_git_error(PREG_ERR, "cannot read commit %s", git_oid_tostr_s(remote));
 		goto out;
 	}
 	/* One fsync per object would be much of the time of a long replay:
@@ -712,7 +703,7 @@ static int replay(struct replay *rp, const git_oid *base, const git_oid *local, 
 		bool made_one;
 
 		if (git_commit_lookup(&c, rp->repo, &list[i])) {
-			rc = gfail("cannot read commit %s", git_oid_tostr_s(&list[i]));
+			rc = reg_git_error(PREG_ERR, "cannot read commit %s", git_oid_tostr_s(&list[i]));
 			break;
 		}
 		rc = replay_commit(rp, c, out, &tree, &made_one);
@@ -755,7 +746,7 @@ static int changed_paths(git_repository *repo, const git_oid *a, const git_oid *
 
 	if (git_commit_lookup(&ca, repo, a) || git_commit_tree(&ta, ca) || git_commit_lookup(&cb, repo, b) ||
 	    git_commit_tree(&tb, cb))
-		rc = gfail("cannot compare %s with the remote", "the branch");
+		rc = reg_git_error(PREG_ERR, "cannot compare %s with the remote", "the branch");
 	else
 		rc = tree_changes(repo, ta, tb, add_path, &l);
 	*out = l.v;
@@ -795,7 +786,7 @@ static int attempt(struct reg *r, const struct sync_opts *o, struct sync_result 
 	if ((rc = fetch(r, res->remote)))
 		goto out;
 	if (git_reference_name_to_id(&local, repo, reg_refname(r))) {
-		rc = gfail("cannot resolve %s", reg_refname(r));
+		rc = reg_git_error(PREG_ERR, "cannot resolve %s", reg_refname(r));
 		goto out;
 	}
 	has_remote = !git_reference_name_to_id(&remote, repo, track);
@@ -809,7 +800,7 @@ static int attempt(struct reg *r, const struct sync_opts *o, struct sync_result 
 			goto out;
 		}
 		if (rc) {
-			rc = gfail("cannot compare the branch with %s", track);
+			rc = reg_git_error(PREG_ERR, "cannot compare the branch with %s", track);
 			goto out;
 		}
 		if (git_oid_equal(&base, &local)) {
@@ -902,13 +893,13 @@ int sync_set_remote(struct reg *r, const char *url)
 	/* The config git remote add writes (git_remote_create of libgit2 1.5
 	 * leaks a regex match). */
 	if (git_repository_config(&cfg, repo))
-		rc = gfail("cannot read %s", ".git/config");
+		rc = reg_git_error(PREG_ERR, "cannot read %s", ".git/config");
 	else if (!git_config_get_string_buf(&b, cfg, "remote.origin.url"))
 		rc = preg_error_set(PREG_EEXISTS, "the repository has a remote 'origin' already (%s)", b.ptr);
 	else if (git_config_set_string(cfg, "remote.origin.url", url) ||
 		 git_config_set_string(cfg, "remote.origin.fetch", "+refs/heads/*:refs/remotes/origin/*") ||
 		 git_config_set_string(cfg, k1, "origin") || git_config_set_string(cfg, k2, reg_refname(r)))
-		rc = gfail("cannot set the remote '%s'", url);
+		rc = reg_git_error(PREG_ERR, "cannot set the remote '%s'", url);
 	git_buf_dispose(&b);
 	git_config_free(cfg);
 	free(k1);
