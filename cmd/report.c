@@ -285,7 +285,8 @@ static void register_html(struct buf *out, const struct report *rep)
 			seen[nseen++] = rep->rows[i].manager;
 		}
 	}
-	qsort(seen, nseen, sizeof(*seen), cmp_str);
+	if (nseen > 1)
+		qsort(seen, nseen, sizeof(*seen), cmp_str);
 	if (!nseen)
 		buf_adds(out, "<p>No clients.</p>\n");
 	for (size_t m = 0; m < nseen; m++) {
