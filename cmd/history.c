@@ -18,98 +18,76 @@ static int cmd_diff(int argc, char **argv, struct ctx *ctx);
 static int cmd_verify(int argc, char **argv, struct ctx *ctx);
 static int cmd_undo(int argc, char **argv, struct ctx *ctx);
 
-static const struct option log_opts[] = {
-	{ "manager", required_argument, NULL, 'M' },
-	{ "author", required_argument, NULL, 'A' },
-	{ "since", required_argument, NULL, 's' },
-	{ "until", required_argument, NULL, 'u' },
-	{ "format", required_argument, NULL, 'f' },
-	{ "help", no_argument, NULL, 'h' },
-	{ 0, 0, 0, 0 },
+/* --since and --until of log, review and diff. */
+#define PERIOD_OPTS                                                                              \
+	OPT_VALUE('s', "since", VAL_DATE, "DATE", 0, "changes made on DATE (YYYY-MM-DD) or later"), \
+	OPT_VALUE('u', "until", VAL_DATE, "DATE", 0, "changes made on DATE or earlier")
+
+static const struct opt log_opts[] = {
+	OPERAND("ID", VAL_CLIENT, OPT_OPTIONAL, "the trail of one client"),
+	OPT_VALUE('M', "manager", VAL_MANAGER, "M", 0, "changes to clients M managed before or after the change"),
+	OPT_VALUE('A', "author", VAL_MANAGER, "A", 0, "changes made by A: a preg user, or a git author name or email"),
+	PERIOD_OPTS,
+	OPT_CHOICE('f', "format", VAL_FORMAT, "F", "table|tsv|json", OPT_SHORT,
+		   "table (default on a terminal), tsv (default otherwise) or json"),
+	OPT_END,
 };
 
-static const char *const log_usage[] = {
-	"preg log [ID] [--manager M] [--author A] [--since DATE] [--until DATE] [--format table|tsv|json]",
-	"",
-	"    ID               the trail of one client",
-	"    --manager M      changes to clients M managed before or after the change",
-	"    --author A       changes made by A: a preg user, or a git author name or email",
-	"    --since DATE     changes made on DATE (YYYY-MM-DD) or later",
-	"    --until DATE     changes made on DATE or earlier",
-	"    -f, --format F   table (default on a terminal), tsv (default otherwise) or json",
-	NULL,
+const struct cmd log_cmd = {
+	.name = "log",
+	.fn = cmd_log,
+	.flags = NEED_REGISTER,
+	.summary = "the audit trail: who changed what, commit by commit",
+	.opts = log_opts,
 };
 
-const struct cmd log_cmd = { "log", cmd_log, NEED_REGISTER, "the audit trail: who changed what, commit by commit",
-			     log_opts, log_usage, NULL };
-
-static const struct option review_opts[] = {
-	{ "since", required_argument, NULL, 's' },
-	{ "until", required_argument, NULL, 'u' },
-	{ "format", required_argument, NULL, 'f' },
-	{ "help", no_argument, NULL, 'h' },
-	{ 0, 0, 0, 0 },
+static const struct opt review_opts[] = {
+	OPERAND("MANAGER", VAL_MANAGER, 0, NULL),
+	PERIOD_OPTS,
+	OPT_CHOICE('f', "format", VAL_FORMAT, "F", "table|tsv|json", OPT_SHORT,
+		   "table (default on a terminal), tsv (default otherwise) or json"),
+	OPT_END,
 };
 
-static const char *const review_usage[] = {
-	"preg review MANAGER [--since DATE] [--until DATE] [--format table|tsv|json]",
-	"",
-	"    --since DATE     the manager's commits from DATE (YYYY-MM-DD) on",
-	"    --until DATE     the manager's commits up to DATE",
-	"    -f, --format F   table (default on a terminal), tsv (default otherwise) or json",
-	NULL,
+const struct cmd review_cmd = {
+	.name = "review",
+	.fn = cmd_review,
+	.flags = NEED_REGISTER,
+	.summary = "every client a manager has or had, where each stands, what they did",
+	.opts = review_opts,
 };
 
-const struct cmd review_cmd = { "review", cmd_review, NEED_REGISTER,
-				"every client a manager has or had, where each stands, what they did",
-				review_opts, review_usage, NULL };
-
-static const struct option diff_opts[] = {
-	{ "since", required_argument, NULL, 's' },
-	{ "until", required_argument, NULL, 'u' },
-	{ "help", no_argument, NULL, 'h' },
-	{ 0, 0, 0, 0 },
+static const struct opt diff_opts[] = {
+	OPERAND("REV", VAL_REV, OPT_OPTIONAL, "a git revision; one: from REV to now; none: the last commit"),
+	OPERAND("REV", VAL_REV, OPT_OPTIONAL, NULL),
+	OPT_VALUE('s', "since", VAL_DATE, "DATE", 0, "from the state before DATE (the last commit before that day)"),
+	OPT_VALUE('u', "until", VAL_DATE, "DATE", 0, "to the state at the end of DATE; default: now"),
+	OPT_END,
 };
 
-static const char *const diff_usage[] = {
-	"preg diff [REV [REV]] [--since DATE] [--until DATE]",
-	"",
-	"    REV              a git revision; one: from REV to now; none: the last commit",
-	"    --since DATE     from the state before DATE (the last commit before that day)",
-	"    --until DATE     to the state at the end of DATE; default: now",
-	NULL,
+const struct cmd diff_cmd = {
+	.name = "diff",
+	.fn = cmd_diff,
+	.flags = NEED_REGISTER,
+	.summary = "what changed between two states, record by record, in words",
+	.opts = diff_opts,
 };
 
-const struct cmd diff_cmd = { "diff", cmd_diff, NEED_REGISTER,
-			      "what changed between two states, record by record, in words", diff_opts,
-			      diff_usage, NULL };
-
-static const char *const verify_usage[] = {
-	"preg verify",
-	NULL,
+const struct cmd verify_cmd = {
+	.name = "verify",
+	.fn = cmd_verify,
+	.flags = NEED_REGISTER,
+	.summary = "prove that each record's history only grew, commit by commit",
 };
 
-const struct cmd verify_cmd = { "verify", cmd_verify, NEED_REGISTER,
-				"prove that each record's history only grew, commit by commit", NULL,
-				verify_usage, NULL };
-
-static const char *const undo_usage[] = {
-	"preg undo",
-	NULL,
+const struct cmd undo_cmd = {
+	.name = "undo",
+	.fn = cmd_undo,
+	.flags = NEED_REGISTER | WRITES,
+	.summary = "revert your last change with a new commit",
 };
-
-const struct cmd undo_cmd = { "undo", cmd_undo, NEED_REGISTER | WRITES,
-			      "revert your last change with a new commit", NULL, undo_usage, NULL };
 
 /* ---- shared ---- */
-
-/* --format table|tsv|json into *fmt; 0, or the usage error's exit code. */
-static int parse_format(struct ctx *ctx, const char *s, enum fmt *fmt)
-{
-	if (fmt_parse(fmt, s) || *fmt == FMT_CSV)
-		return usage_error(ctx, "unknown format '%s' (table, tsv or json)", s);
-	return 0;
-}
 
 static int parse_day(struct ctx *ctx, const char *opt, const char *s, int32_t *out)
 {
@@ -121,26 +99,34 @@ static int parse_day(struct ctx *ctx, const char *opt, const char *s, int32_t *o
 /* A command of no options and no operands: -1 to go on, else the exit code. */
 static int no_operands(int argc, char **argv, struct ctx *ctx)
 {
-	int code;
-
-	while (next_opt(argc, argv, "h", ctx, &code) != -1)
-		;
-	if (code >= 0)
-		return code;
-	if (optind < argc)
-		return usage_error(ctx, "unexpected argument '%s'", argv[optind]);
+	if (argc)
+		return usage_error(ctx, "unexpected argument '%s'", argv[0]);
 	return -1;
 }
 
-/* --since and --until into o; 0 or the usage error's exit code. */
-static int period_opt(struct ctx *ctx, int c, struct log_opts *o)
+/* The options of log and review into o and *fmt; 0 or the usage error's
+ * exit code. */
+static int log_options(struct ctx *ctx, struct log_opts *o, enum fmt *fmt)
 {
-	if (c == 's') {
-		o->has_since = true;
-		return parse_day(ctx, "--since", optarg, &o->since);
+	const char *arg;
+	int c, rc = 0;
+
+	while (!rc && (c = opt_next(ctx, &arg)) != -1) {
+		switch (c) {
+		case 'M': o->manager = arg; break;
+		case 'A': o->author = arg; break;
+		case 'f': fmt_parse(fmt, arg); break;
+		case 's':
+			o->has_since = true;
+			rc = parse_day(ctx, "--since", arg, &o->since);
+			break;
+		case 'u':
+			o->has_until = true;
+			rc = parse_day(ctx, "--until", arg, &o->until);
+			break;
+		}
 	}
-	o->has_until = true;
-	return parse_day(ctx, "--until", optarg, &o->until);
+	return rc;
 }
 
 /* ---- log ---- */
@@ -190,32 +176,17 @@ static int cmd_log(int argc, char **argv, struct ctx *ctx)
 {
 	struct log_opts o;
 	struct log_state s;
-	int c, code, rc;
+	enum fmt fmt = stdout_tty() ? FMT_TABLE : FMT_TSV;
+	int rc;
 
 	memset(&o, 0, sizeof(o));
 	memset(&s, 0, sizeof(s));
-	s.w.fmt = stdout_tty() ? FMT_TABLE : FMT_TSV;
-	while ((c = next_opt(argc, argv, "hf:", ctx, &code)) != -1) {
-		switch (c) {
-		case 'M': o.manager = optarg; break;
-		case 'A': o.author = optarg; break;
-		case 's':
-		case 'u':
-			if ((rc = period_opt(ctx, c, &o)))
-				return rc;
-			break;
-		case 'f':
-			if ((rc = parse_format(ctx, optarg, &s.w.fmt)))
-				return rc;
-			break;
-		}
-	}
-	if (code >= 0)
-		return code;
-	if (argc - optind > 1)
-		return usage_error(ctx, "unexpected argument '%s'", argv[optind + 1]);
-	if (argc - optind == 1) {
-		o.id = argv[optind];
+	if ((rc = log_options(ctx, &o, &fmt)))
+		return rc;
+	if (argc > 1)
+		return usage_error(ctx, "unexpected argument '%s'", argv[1]);
+	if (argc == 1) {
+		o.id = argv[0];
 		if (!slug_valid(o.id)) {
 			preg_error_set(PREG_EINVAL, "invalid id '%s'", o.id);
 			return fail();
@@ -223,10 +194,7 @@ static int cmd_log(int argc, char **argv, struct ctx *ctx)
 	}
 	if (o.manager && !handle_valid(o.manager))
 		return usage_error(ctx, "invalid manager '%s'", o.manager);
-	s.w.cols = log_cols;
-	s.w.ncols = sizeof(log_cols) / sizeof(*log_cols);
-	s.w.color_col = -1;
-	fmt_begin(&s.w, &s.out);
+	fmt_start(&s.w, &s.out, fmt, log_cols, sizeof(log_cols) / sizeof(*log_cols), false, -1);
 	rc = log_walk(ctx->reg, &o, log_cb, &s);
 	fmt_end(&s.w, &s.out);
 	if (rc) {
@@ -302,28 +270,15 @@ static int cmd_review(int argc, char **argv, struct ctx *ctx)
 	struct review rv;
 	enum fmt fmt = stdout_tty() ? FMT_TABLE : FMT_TSV;
 	int32_t day;
-	int c, code, rc;
+	int rc;
 
 	memset(&o, 0, sizeof(o));
 	memset(&s, 0, sizeof(s));
-	while ((c = next_opt(argc, argv, "hf:", ctx, &code)) != -1) {
-		switch (c) {
-		case 's':
-		case 'u':
-			if ((rc = period_opt(ctx, c, &o)))
-				return rc;
-			break;
-		case 'f':
-			if ((rc = parse_format(ctx, optarg, &fmt)))
-				return rc;
-			break;
-		}
-	}
-	if (code >= 0)
-		return code;
-	if (argc - optind != 1)
-		return usage_error(ctx, argc - optind < 1 ? "review needs a MANAGER" : "too many arguments");
-	o.author = argv[optind];
+	if ((rc = log_options(ctx, &o, &fmt)))
+		return rc;
+	if (argc != 1)
+		return usage_error(ctx, argc < 1 ? "review needs a MANAGER" : "too many arguments");
+	o.author = argv[0];
 	if (!handle_valid(o.author))
 		return usage_error(ctx, "invalid manager '%s'", o.author);
 	if (today(&day))
@@ -332,10 +287,6 @@ static int cmd_review(int argc, char **argv, struct ctx *ctx)
 		review_release(&rv);
 		return fail();
 	}
-	s.w.fmt = fmt;
-	s.w.cols = log_cols;
-	s.w.ncols = sizeof(log_cols) / sizeof(*log_cols);
-	s.w.color_col = -1;
 	if (fmt == FMT_JSON) {
 		buf_adds(&s.out, "{\"manager\":");
 		json_str(&s.out, o.author);
@@ -356,7 +307,7 @@ static int cmd_review(int argc, char **argv, struct ctx *ctx)
 	{
 		size_t mark = s.out.len;
 
-		fmt_begin(&s.w, &s.out);
+		fmt_start(&s.w, &s.out, fmt, log_cols, sizeof(log_cols) / sizeof(*log_cols), false, -1);
 		rc = log_walk(ctx->reg, &o, review_commit, &s);
 		fmt_end(&s.w, &s.out);
 		if (!rc && !s.rows && fmt == FMT_TABLE) {
@@ -440,27 +391,26 @@ static int cmd_diff(int argc, char **argv, struct ctx *ctx)
 	bool has_a = false;
 	git_tree *ta = NULL, *tb = NULL;
 	struct buf out = BUF_INIT;
-	int c, code, rc;
+	const char *arg;
+	int c, rc;
 
-	while ((c = next_opt(argc, argv, "h", ctx, &code)) != -1) {
+	while ((c = opt_next(ctx, &arg)) != -1) {
 		switch (c) {
 		case 's':
-			if ((rc = parse_day(ctx, "--since", optarg, &dsince)))
+			if ((rc = parse_day(ctx, "--since", arg, &dsince)))
 				return rc;
-			since = optarg;
+			since = arg;
 			break;
 		case 'u':
-			if ((rc = parse_day(ctx, "--until", optarg, &duntil)))
+			if ((rc = parse_day(ctx, "--until", arg, &duntil)))
 				return rc;
-			until = optarg;
+			until = arg;
 			break;
 		}
 	}
-	if (code >= 0)
-		return code;
-	if (argc - optind > 2)
+	if (argc > 2)
 		return usage_error(ctx, "too many arguments (at most two revisions)");
-	if (argc - optind && (since || until))
+	if (argc && (since || until))
 		return usage_error(ctx, "give revisions or --since/--until, not both");
 	if (until && !since)
 		return usage_error(ctx, "--until needs --since");
@@ -469,8 +419,8 @@ static int cmd_diff(int argc, char **argv, struct ctx *ctx)
 	rc = 0;
 	if (until)
 		rc = hist_at_day(ctx->reg, duntil, &b);
-	else if (argc - optind == 2)
-		rc = hist_resolve(ctx->reg, argv[optind + 1], &b);
+	else if (argc == 2)
+		rc = hist_resolve(ctx->reg, argv[1], &b);
 	else
 		rc = hist_resolve(ctx->reg, "HEAD", &b);
 	if (rc)
@@ -480,8 +430,8 @@ static int cmd_diff(int argc, char **argv, struct ctx *ctx)
 		has_a = !rc;
 		if (rc == PREG_ENOTFOUND)
 			rc = 0; /* before the register began: from nothing */
-	} else if (argc - optind >= 1) {
-		rc = hist_resolve(ctx->reg, argv[optind], &a);
+	} else if (argc >= 1) {
+		rc = hist_resolve(ctx->reg, argv[0], &a);
 		has_a = !rc;
 	} else {
 		git_commit *gc = NULL;

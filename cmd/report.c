@@ -17,92 +17,59 @@
 
 static int cmd_report(int argc, char **argv, struct ctx *ctx);
 
-#define COMMON_OPTIONS                                                                          \
-	FILTER_OPTIONS, { "as-of", required_argument, NULL, 'a' },                              \
-		{ "format", required_argument, NULL, 'f' }, { "help", no_argument, NULL, 'h' }, \
-	{                                                                                       \
-		0, 0, 0, 0                                                                      \
-	}
-#define COMMON_HELP                                                                            \
-	FILTER_HELP, "    --as-of DATE     the register as it stood on DATE (YYYY-MM-DD), rebuilt", \
-		"                     from the history in the records; default: today",          \
-		"    -f, --format F   table (default on a terminal), tsv (default otherwise), csv,", \
-		"                     json or html (a page)"
+/* What every report ends with: the day it is of and the format. */
+#define REPORT_OPTS                                                                                    \
+	OPT_VALUE('a', "as-of", VAL_DATE, "DATE", 0,                                                   \
+		  "the register as it stood on DATE (YYYY-MM-DD), rebuilt from the history in the "    \
+		  "records; default: today"),                                                          \
+	OPT_CHOICE('f', "format", VAL_FORMAT, "F", "table|tsv|csv|json|html", OPT_SHORT,               \
+		   "table (default on a terminal), tsv (default otherwise), csv, json or html (a page)"), \
+	OPT_END
 
-static const struct option register_opts[] = { { "wide", no_argument, NULL, 'W' }, COMMON_OPTIONS };
-static const struct option funnel_opts[] = { COMMON_OPTIONS };
-static const struct option managers_opts[] = { { "since", required_argument, NULL, 'S' },
-					       { "won", required_argument, NULL, 'w' },
-					       COMMON_OPTIONS };
-static const struct option durations_opts[] = { { "top", required_argument, NULL, 'T' }, COMMON_OPTIONS };
-static const struct option reasons_opts[] = { COMMON_OPTIONS };
-
-#define FORMATS " [--as-of DATE] [--format table|tsv|csv|json|html]"
-
-static const char *const register_usage[] = {
-	"preg report register " FILTER_SYNOPSIS " [--wide]" FORMATS,
-	"",
-	"The paper register: a row per client, a column per phase (the date it",
-	"was reached), the current phase in its colour, days in phase, manager.",
-	"'preg report' alone is 'preg report register'.",
-	"",
-	"    --wide           every date, and the phases by their keys; without it",
-	"                     the table fits 80 columns and marks the phases reached",
-	COMMON_HELP,
-	NULL,
+static const struct opt register_opts[] = {
+	FILTER_OPTS,
+	OPT_FLAG('W', "wide", 0,
+		 "every date, and the phases by their keys; without it the table fits 80 columns and marks "
+		 "the phases reached"),
+	REPORT_OPTS,
 };
 
-static const char *const funnel_usage[] = {
-	"preg report funnel " FILTER_SYNOPSIS FORMATS,
-	"",
-	"Per phase: clients in it now, clients that reached it, conversion from",
-	"the phase before, median and 90th percentile days spent in it.",
-	"",
-	COMMON_HELP,
-	NULL,
+static const struct opt plain_opts[] = { FILTER_OPTS, REPORT_OPTS };
+
+static const struct opt managers_opts[] = {
+	FILTER_OPTS,
+	OPT_VALUE('S', "since", VAL_DATE, "DATE", 0, "count moves from DATE to the day; default: 30 days"),
+	OPT_VALUE('w', "won", VAL_PHASE, "PHASE", 0,
+		  "the phase that counts as won; default: the first one after the reversible ones "
+		  "(first-order in freight)"),
+	REPORT_OPTS,
 };
 
-static const char *const managers_usage[] = {
-	"preg report managers " FILTER_SYNOPSIS " [--since DATE] [--won PHASE]" FORMATS,
-	"",
-	"Per manager: clients per phase, stale and overdue clients, moves in the",
-	"period, conversion to the won phase.",
-	"",
-	"    --since DATE     count moves from DATE to the day; default: 30 days",
-	"    --won PHASE      the phase that counts as won; default: the first one",
-	"                     after the reversible ones (first-order in freight)",
-	COMMON_HELP,
-	NULL,
-};
-
-static const char *const durations_usage[] = {
-	"preg report durations " FILTER_SYNOPSIS " [--top N]" FORMATS,
-	"",
-	"Where time goes: per phase the days clients spent in it and the slowest.",
-	"",
-	"    --top N          the N slowest clients of each phase (1 to 100; default 3)",
-	COMMON_HELP,
-	NULL,
-};
-
-static const char *const reasons_usage[] = {
-	"preg report reasons " FILTER_SYNOPSIS FORMATS,
-	"",
-	"Why collaborations ended: the end reasons of ended clients, counted.",
-	"",
-	COMMON_HELP,
-	NULL,
+static const struct opt durations_opts[] = {
+	FILTER_OPTS,
+	OPT_VALUE('T', "top", VAL_NUMBER, "N", 0, "the N slowest clients of each phase (1 to 100; default 3)"),
+	REPORT_OPTS,
 };
 
 const struct cmd report_cmds[] = {
-	{ "register", cmd_report, NEED_REGISTER, "the register: client x phase x manager", register_opts,
-	  register_usage, NULL },
-	{ "funnel", cmd_report, NEED_REGISTER, "clients per phase, conversion, days spent", funnel_opts,
-	  funnel_usage, NULL },
-	{ "managers", cmd_report, NEED_REGISTER, "the managers compared", managers_opts, managers_usage, NULL },
-	{ "durations", cmd_report, NEED_REGISTER, "where clients stall", durations_opts, durations_usage,
-	  NULL },
-	{ "reasons", cmd_report, NEED_REGISTER, "why collaborations ended", reasons_opts, reasons_usage, NULL },
+	{ .name = "register", .fn = cmd_report, .flags = NEED_REGISTER,
+	  .summary = "the register: client x phase x manager", .opts = register_opts,
+	  .doc = "The paper register: a row per client, a column per phase (the date it was reached), the "
+		 "current phase in its colour, days in phase, manager. 'preg report' alone is 'preg report "
+		 "register'." },
+	{ .name = "funnel", .fn = cmd_report, .flags = NEED_REGISTER,
+	  .summary = "clients per phase, conversion, days spent", .opts = plain_opts,
+	  .doc = "Per phase: clients in it now, clients that reached it, conversion from the phase before, "
+		 "median and 90th percentile days spent in it." },
+	{ .name = "managers", .fn = cmd_report, .flags = NEED_REGISTER, .summary = "the managers compared",
+	  .opts = managers_opts,
+	  .doc = "Per manager: clients per phase, stale and overdue clients, moves in the period, conversion "
+		 "to the won phase." },
+	{ .name = "durations", .fn = cmd_report, .flags = NEED_REGISTER, .summary = "where clients stall",
+	  .opts = durations_opts,
+	  .doc = "Where time goes: per phase the days clients spent in it and the slowest." },
+	{ .name = "reasons", .fn = cmd_report, .flags = NEED_REGISTER, .summary = "why collaborations ended",
+	  .opts = plain_opts, .doc = "Why collaborations ended: the end reasons of ended clients, counted." },
 	{ 0 },
 };
 
@@ -688,45 +655,42 @@ static void reasons_out(struct buf *out, const struct report *rep, enum fmt fmt,
 
 static int cmd_report(int argc, char **argv, struct ctx *ctx)
 {
-	const char *as_of = NULL, *since = NULL, *won = NULL, *top = NULL;
+	const char *as_of = NULL, *since = NULL, *won = NULL, *top = NULL, *arg;
 	struct report_opts o;
 	enum report_kind kind;
 	struct state s;
 	struct buf out = BUF_INIT;
 	enum fmt fmt;
 	bool html = false, wide = false, color;
-	int c, code, rc;
+	int c, rc;
 
 	report_kind_parse(&kind, ctx->cmd->name);
 	memset(&s, 0, sizeof(s));
 	memset(&o, 0, sizeof(o));
 	fmt = stdout_tty() ? FMT_TABLE : FMT_TSV;
-	while ((c = next_opt(argc, argv, "hf:", ctx, &code)) != -1) {
-		if (filter_opt(&s.f, c, optarg))
+	while ((c = opt_next(ctx, &arg)) != -1) {
+		if (filter_opt(&s.f, c, arg))
 			continue;
 		switch (c) {
-		case 'a': as_of = optarg; break;
-		case 'S': since = optarg; break;
-		case 'w': won = optarg; break;
-		case 'T': top = optarg; break;
+		case 'a': as_of = arg; break;
+		case 'S': since = arg; break;
+		case 'w': won = arg; break;
+		case 'T': top = arg; break;
 		case 'W': wide = true; break;
 		case 'f':
-			html = !strcmp(optarg, "html");
-			if (!html && fmt_parse(&fmt, optarg)) {
-				rc = usage_error(ctx, "unknown format '%s' (table, tsv, csv, json or html)", optarg);
-				goto out;
-			}
+			html = !strcmp(arg, "html");
+			if (!html)
+				fmt_parse(&fmt, arg);
 			break;
 		}
 	}
 	/* "preg report --as-of D funnel": the report must come first. */
-	for (int k = 0; code < 0 && optind < argc && report_kinds[k]; k++)
-		if (!strcmp(report_kinds[k], argv[optind])) {
-			rc = usage_error(ctx, "the report comes before the options: preg report %s ...",
-					 argv[optind]);
+	for (int k = 0; argc && report_kinds[k]; k++)
+		if (!strcmp(report_kinds[k], argv[0])) {
+			rc = usage_error(ctx, "the report comes before the options: preg report %s ...", argv[0]);
 			goto out;
 		}
-	if ((rc = filter_args(ctx, argc, argv, code, &s.f, &s.ph)) >= 0)
+	if ((rc = filter_args(ctx, argc, argv, &s.f, &s.ph)) >= 0)
 		goto out;
 	if (as_of && date_parse(&o.day, as_of)) {
 		rc = usage_error(ctx, "--as-of: %s", preg_error_msg());

@@ -14,41 +14,47 @@ static int cmd_sync(int argc, char **argv, struct ctx *ctx);
 static int cmd_clone(int argc, char **argv, struct ctx *ctx);
 static int cmd_merge_file(int argc, char **argv, struct ctx *ctx);
 
-static const struct option help_only[] = {
-	{ "help", no_argument, NULL, 'h' },
-	{ 0, 0, 0, 0 },
+static const struct opt sync_opts[] = {
+	OPERAND("REMOTE", VAL_REMOTE, OPT_OPTIONAL,
+		"the git remote to sync with; default: the branch's remote, else origin"),
+	OPT_END,
 };
 
-static const char *const sync_usage[] = {
-	"preg sync [REMOTE]",
-	"",
-	"    REMOTE   the git remote to sync with; default: the branch's remote, else origin",
-	NULL,
+static const struct opt clone_opts[] = {
+	OPERAND("URL", VAL_URL, 0, "the shared register: a path, file://, ssh:// or any URL git takes"),
+	OPERAND("DIR", VAL_DIR, OPT_OPTIONAL, "where; default: -C, $PREG_DIR, else ~/.local/share/preg"),
+	OPT_END,
 };
 
-static const char *const clone_usage[] = {
-	"preg clone URL [DIR]",
-	"",
-	"    URL      the shared register: a path, file://, ssh:// or any URL git takes",
-	"    DIR      where; default: -C, $PREG_DIR, else ~/.local/share/preg",
-	NULL,
+static const struct opt merge_file_opts[] = {
+	OPERAND("BASE", VAL_FILE, 0, "the common ancestor of the record (git's %O)"),
+	OPERAND("OURS", VAL_FILE, 0, "our version (git's %A): the result goes here"),
+	OPERAND("THEIRS", VAL_FILE, 0, "their version (git's %B)"),
+	OPERAND("PATH", VAL_FILE, OPT_OPTIONAL, "the record's path, for messages (git's %P)"),
+	OPT_END,
 };
 
-static const char *const merge_file_usage[] = {
-	"preg merge-file BASE OURS THEIRS [PATH]",
-	"",
-	"    BASE, OURS, THEIRS   the three versions of a record (git's %O %A %B); the result goes to OURS",
-	"    PATH                 the record's path, for messages (git's %P)",
-	NULL,
+const struct cmd sync_cmd = {
+	.name = "sync",
+	.fn = cmd_sync,
+	.flags = NEED_REGISTER | WRITES,
+	.summary = "fetch, merge record by record, push",
+	.opts = sync_opts,
 };
 
-const struct cmd sync_cmd = { "sync", cmd_sync, NEED_REGISTER | WRITES,
-			      "fetch, merge record by record, push", help_only, sync_usage, NULL };
-const struct cmd clone_cmd = { "clone", cmd_clone, 0, "clone a shared register and set up the merge driver",
-			       help_only, clone_usage, NULL };
-const struct cmd merge_file_cmd = { "merge-file", cmd_merge_file, 0,
-				    "the merge driver git calls for client records", help_only,
-				    merge_file_usage, NULL };
+const struct cmd clone_cmd = {
+	.name = "clone",
+	.fn = cmd_clone,
+	.summary = "clone a shared register and set up the merge driver",
+	.opts = clone_opts,
+};
+
+const struct cmd merge_file_cmd = {
+	.name = "merge-file",
+	.fn = cmd_merge_file,
+	.summary = "the merge driver git calls for client records",
+	.opts = merge_file_opts,
+};
 
 /* The progress line: one line on a terminal, rewritten in place. */
 static void show_progress(void *arg, const char *what)
@@ -96,42 +102,31 @@ int sync_and_report(struct reg *r, const char *remote)
 
 static int cmd_sync(int argc, char **argv, struct ctx *ctx)
 {
-	int c, code;
-
-	while ((c = next_opt(argc, argv, "h", ctx, &code)) != -1)
-		;
-	if (code >= 0)
-		return code;
-	if (argc - optind > 1)
+	if (argc > 1)
 		return usage_error(ctx, "too many arguments");
-	return sync_and_report(ctx->reg, optind < argc ? argv[optind] : NULL);
+	return sync_and_report(ctx->reg, argc ? argv[0] : NULL);
 }
 
 static int cmd_clone(int argc, char **argv, struct ctx *ctx)
 {
 	char *dir = NULL, *abs;
-	int c, code;
 
-	while ((c = next_opt(argc, argv, "h", ctx, &code)) != -1)
-		;
-	if (code >= 0)
-		return code;
-	if (argc - optind < 1)
+	if (argc < 1)
 		return usage_error(ctx, "clone needs the URL of a shared register");
-	if (argc - optind > 2)
+	if (argc > 2)
 		return usage_error(ctx, "too many arguments");
-	if (!argv[optind][0])
+	if (!argv[0][0])
 		return usage_error(ctx, "empty URL");
-	if (optind + 1 < argc)
-		dir = xstrdup(argv[optind + 1]);
+	if (argc > 1)
+		dir = xstrdup(argv[1]);
 	else if (reg_locate(&dir, ctx->dir_opt, true))
 		return fail();
-	if (sync_clone(argv[optind], dir)) {
+	if (sync_clone(argv[0], dir)) {
 		free(dir);
 		return fail();
 	}
 	abs = realpath(dir, NULL);
-	printf("cloned %s into %s\n", argv[optind], abs ? abs : dir);
+	printf("cloned %s into %s\n", argv[0], abs ? abs : dir);
 	free(abs);
 	free(dir);
 	return EXIT_OK;
@@ -156,19 +151,15 @@ static int cmd_merge_file(int argc, char **argv, struct ctx *ctx)
 {
 	struct buf base = BUF_INIT, ours = BUF_INIT, theirs = BUF_INIT, out = BUF_INIT;
 	const char *path;
-	int c, code, conflicts = 0, rc = EXIT_FAIL;
+	int conflicts = 0, rc = EXIT_FAIL;
 	FILE *f;
 
-	while ((c = next_opt(argc, argv, "h", ctx, &code)) != -1)
-		;
-	if (code >= 0)
-		return code;
-	if (argc - optind < 3)
+	if (argc < 3)
 		return usage_error(ctx, "merge-file needs BASE, OURS and THEIRS");
-	if (argc - optind > 4)
+	if (argc > 4)
 		return usage_error(ctx, "too many arguments");
-	path = optind + 3 < argc ? argv[optind + 3] : argv[optind + 1];
-	if (slurp(argv[optind], &base) || slurp(argv[optind + 1], &ours) || slurp(argv[optind + 2], &theirs)) {
+	path = argc > 3 ? argv[3] : argv[1];
+	if (slurp(argv[0], &base) || slurp(argv[1], &ours) || slurp(argv[2], &theirs)) {
 		rc = fail();
 		goto out;
 	}
@@ -180,7 +171,7 @@ static int cmd_merge_file(int argc, char **argv, struct ctx *ctx)
 		merge_mark_whole(&out, buf_str(&ours), ours.len, buf_str(&theirs), theirs.len);
 		conflicts = 1;
 	}
-	f = fopen(argv[optind + 1], "wb");
+	f = fopen(argv[1], "wb");
 	if (f) {
 		bool ok = fwrite(out.p ? out.p : "", 1, out.len, f) == out.len;
 
@@ -188,7 +179,7 @@ static int cmd_merge_file(int argc, char **argv, struct ctx *ctx)
 			f = NULL;
 	}
 	if (!f) {
-		preg_error_set(PREG_EIO, "cannot write '%s': %s", argv[optind + 1], strerror(errno));
+		preg_error_set(PREG_EIO, "cannot write '%s': %s", argv[1], strerror(errno));
 		rc = fail();
 		goto out;
 	}
