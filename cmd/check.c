@@ -29,8 +29,8 @@ static int cmd_check(int argc, char **argv, struct ctx *ctx)
 
 	while (opt_next(ctx, &arg) == 's')
 		staged = true;
-	if (argc)
-		return usage_error(ctx, "unexpected argument '%s'", argv[0]);
+	if ((code = no_operands(ctx, argc, argv)) >= 0)
+		return code;
 	if (check_register(ctx->reg, staged, &res))
 		return fail();
 	for (size_t i = 0; i < res.n; i++) {

@@ -5,9 +5,29 @@
  * Each command has one table of its operands and options (struct opt) in
  * the order of its synopsis. From it come getopt's tables (cmd/opts.c),
  * the usage line, -h and the hidden --list-opts that the completions ask
- * (cmd/help.c): an option is written once. The commands themselves are in
- * tables too ({name, fn, flags, summary, options, verbs}), which feed
- * dispatch, the command list and --list-cmds.
+ * (cmd/help.c): an option is written once. The commands are in tables too
+ * (cmd/preg.c, and a group's verbs in its file), which feed dispatch, the
+ * command list and --list-cmds.
+ *
+ * Adding a command
+ * ----------------
+ * 1. Write cmd/<name>.c; a verb of a group goes into the group's file
+ *    (cmd/client.c, cmd/phase.c, cmd/report.c). It holds the table of its
+ *    operands and options, each with its value kind (enum val), in the
+ *    order of the synopsis; `const struct cmd name_cmd` with the function,
+ *    the flags (NEED_REGISTER opens the register first, WRITES), a one-line
+ *    summary and the table; and the function: the options come from
+ *    `while ((c = opt_next(ctx, &arg)) != -1) switch (c) ...`, the operands
+ *    are argv[0..argc). It calls lib/ and prints; lib/ decides.
+ * 2. Declare name_cmd below and add it to `commands` in cmd/preg.c (a verb:
+ *    to its group's table).
+ * 3. Write man/preg-<name>.1 (a verb: a subsection "preg GROUP VERB" of the
+ *    group's page) with the synopsis as -h prints it, every long option and
+ *    EXAMPLES: tests/cli/0900-docs.bats checks them.
+ * 4. Add tests/cli/NNNN-<name>.bats. The completions need nothing: they ask
+ *    the binary (--list-cmds, --list-opts, --list-values) and complete each
+ *    value after its kind; a new kind is a line in val_names (cmd/help.c)
+ *    and a case in each completion's value switch.
  */
 #ifndef PREG_CMD_H
 #define PREG_CMD_H
@@ -208,6 +228,14 @@ bool filter_opt(struct filter *f, int c, const char *arg);
  * them; else the exit status of the usage error, printed. */
 int filter_args(struct ctx *ctx, int argc, char **argv, struct filter *f, const struct phases **ph);
 
+/* A command that takes no operands: -1 to go on, else the exit code of
+ * the usage error ("unexpected argument"). */
+int no_operands(struct ctx *ctx, int argc, char **argv);
+
+/* The date s (YYYY-MM-DD) of option opt into *out: 0, else the exit code
+ * of the usage error ("--since: invalid date ..."). */
+int date_opt(struct ctx *ctx, const char *opt, const char *s, int32_t *out);
+
 /* Whether colour goes to stdout (--color, NO_COLOR, a terminal). */
 bool want_color(const struct ctx *ctx);
 
@@ -220,6 +248,26 @@ void flush_out(struct buf *out);
 /* Today, as days since the epoch (PREG_NOW or the clock); -1 with the
  * error slot set when PREG_NOW is invalid. */
 int today(int32_t *out);
+
+/* The audit trail as a listing, for log and review (cmd/log.c). */
+struct log_opts;
+struct log_row;
+struct trail {
+	struct fmt_writer w;
+	struct buf out;
+	size_t rows;
+	bool stream; /* flush long tsv and json as they grow */
+};
+
+/* --manager, --author, --since, --until and --format into o and *fmt;
+ * 0, else the exit code of the usage error. */
+int trail_options(struct ctx *ctx, struct log_opts *o, enum fmt *fmt);
+
+/* Begin the listing of t in format fmt, after what t->out holds. */
+void trail_start(struct trail *t, enum fmt fmt, bool stream);
+
+/* One commit's row (a log_fn of lib/log.h, arg a struct trail). */
+int trail_row(void *arg, const struct log_row *row);
 
 /* preg sync: sync r with remote (NULL: its default), print what happened;
  * the exit code (cmd/sync.c). */

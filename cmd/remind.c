@@ -143,8 +143,8 @@ static int check_args(struct ctx *ctx, int argc, char **argv, const char *within
 		return rc;
 	if (within && (days_parse(&s->o.within, within) || s->o.within > 365))
 		return usage_error(ctx, "invalid --within '%s' (Nd, from 0d to 365d)", within);
-	if (as_of && date_parse(&s->o.day, as_of))
-		return usage_error(ctx, "--as-of: %s", preg_error_msg());
+	if (as_of && (rc = date_opt(ctx, "--as-of", as_of, &s->o.day)))
+		return rc;
 	return -1;
 }
 

@@ -692,20 +692,16 @@ static int cmd_report(int argc, char **argv, struct ctx *ctx)
 		}
 	if ((rc = filter_args(ctx, argc, argv, &s.f, &s.ph)) >= 0)
 		goto out;
-	if (as_of && date_parse(&o.day, as_of)) {
-		rc = usage_error(ctx, "--as-of: %s", preg_error_msg());
+	if (as_of && (rc = date_opt(ctx, "--as-of", as_of, &o.day)))
 		goto out;
-	}
 	if (!as_of && today(&o.day)) {
 		rc = fail();
 		goto out;
 	}
 	o.as_of = as_of != NULL;
 	o.since = o.day - 29;
-	if (since && date_parse(&o.since, since)) {
-		rc = usage_error(ctx, "--since: %s", preg_error_msg());
+	if (since && (rc = date_opt(ctx, "--since", since, &o.since)))
 		goto out;
-	}
 	if (since && o.since > o.day) {
 		rc = usage_error(ctx, "--since %s is after the day of the report", since);
 		goto out;

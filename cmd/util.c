@@ -101,10 +101,26 @@ int today(int32_t *out)
 	return 0;
 }
 
-int filter_args(struct ctx *ctx, int argc, char **argv, struct filter *f, const struct phases **ph)
+int no_operands(struct ctx *ctx, int argc, char **argv)
 {
 	if (argc)
 		return usage_error(ctx, "unexpected argument '%s'", argv[0]);
+	return -1;
+}
+
+int date_opt(struct ctx *ctx, const char *opt, const char *s, int32_t *out)
+{
+	if (date_parse(out, s))
+		return usage_error(ctx, "%s: %s", opt, preg_error_msg());
+	return 0;
+}
+
+int filter_args(struct ctx *ctx, int argc, char **argv, struct filter *f, const struct phases **ph)
+{
+	int rc = no_operands(ctx, argc, argv);
+
+	if (rc >= 0)
+		return rc;
 	*ph = reg_phases(ctx->reg);
 	if (filter_resolve(f, *ph))
 		return usage_error(ctx, "%s", preg_error_msg());
