@@ -56,6 +56,8 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libpreg.a
 units: $(UNIT_BIN)
 
 # Every test: unit, CLI, docs. Ends with one line "N passed, N failed".
+# The test files run side by side: PREG_TEST_JOBS at once (default: the
+# number of processors).
 check: $(PREG_BIN) units
 	@PREG="$(abspath $(PREG_BIN))" UNIT_DIR="$(BUILD)/tests" tests/run
 
