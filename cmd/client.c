@@ -484,31 +484,19 @@ static bool ask_again(void)
 	return line[0] != 'n' && line[0] != 'N';
 }
 
-static char *slurp(const char *path, size_t *len)
+static bool same_text(const struct buf *a, const struct buf *b)
 {
-	FILE *f = fopen(path, "rb");
-	struct buf b = BUF_INIT;
-	char chunk[8192];
-	size_t n;
-
-	if (!f)
-		return NULL;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_add(&b, chunk, n);
-	fclose(f);
-	*len = b.len;
-	return buf_detach(&b);
+	return a->len == b->len && !memcmp(buf_str(a), buf_str(b), a->len);
 }
 
 static int client_edit(int argc, char **argv, struct ctx *ctx)
 {
 	unsigned flags = force_flag(ctx);
 	struct record *r = NULL;
-	struct buf base = BUF_INIT;
+	struct buf base = BUF_INIT, text = BUF_INIT;
 	const char *tmpdir = getenv("TMPDIR");
-	char *file = NULL, *data = NULL;
+	char *file = NULL;
 	bool changed = false, keep = false;
-	size_t len = 0;
 	int fd, rc = EXIT_FAIL;
 
 	if (argc != 1)
@@ -528,22 +516,19 @@ static int client_edit(int argc, char **argv, struct ctx *ctx)
 	}
 	close(fd);
 	for (;;) {
-		int erc = run_editor(file);
-
-		free(data);
-		data = slurp(file, &len);
-		/* Keep the text only when it holds something of the user's. */
-		keep = data && (len != base.len || memcmp(data, base.p, len));
-		if (erc) {
+		buf_reset(&text);
+		if (run_editor(file)) {
+			rc = fail();
+			/* Keep the text only when it holds something of the user's. */
+			keep = !buf_read_file(&text, file, 0) && !same_text(&text, &base);
+			break;
+		}
+		if (buf_read_file(&text, file, 0)) {
 			rc = fail();
 			break;
 		}
-		if (!data) {
-			preg_error_set(PREG_EIO, "cannot read %s: %s", file, strerror(errno));
-			rc = fail();
-			break;
-		}
-		if (!ops_replace(ctx->reg, r->id, base.p, data, len, file, flags, &changed)) {
+		keep = !same_text(&text, &base);
+		if (!ops_replace(ctx->reg, r->id, base.p, buf_str(&text), text.len, file, flags, &changed)) {
 			if (!changed)
 				fprintf(stderr, "preg: no changes\n");
 			keep = false;
@@ -559,7 +544,7 @@ static int client_edit(int argc, char **argv, struct ctx *ctx)
 	else
 		unlink(file);
 out:
-	free(data);
+	buf_release(&text);
 	free(file);
 	buf_release(&base);
 	record_free(r);

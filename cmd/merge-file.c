@@ -25,20 +25,9 @@ const struct cmd merge_file_cmd = {
 	.opts = merge_file_opts,
 };
 
-/* Read a whole file (at most twice the largest record) into b. */
-static int slurp(const char *path, struct buf *b)
-{
-	FILE *f = fopen(path, "rb");
-	char chunk[65536];
-	size_t n;
-
-	if (!f)
-		return preg_error_set(PREG_ENOTFOUND, "cannot read '%s': %s", path, strerror(errno));
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && b->len <= 2 * YAML_MAX_DOC)
-		buf_add(b, chunk, n);
-	fclose(f);
-	return 0;
-}
+/* What merge-file reads of each version: a record is at most YAML_MAX_DOC;
+ * a larger file is still merged (as a whole-file conflict), up to this. */
+#define MERGE_MAX_BYTES (16 * (size_t)YAML_MAX_DOC)
 
 static int cmd_merge_file(int argc, char **argv, struct ctx *ctx)
 {
@@ -52,7 +41,8 @@ static int cmd_merge_file(int argc, char **argv, struct ctx *ctx)
 	if (argc > 4)
 		return usage_error(ctx, "too many arguments");
 	path = argc > 3 ? argv[3] : argv[1];
-	if (slurp(argv[0], &base) || slurp(argv[1], &ours) || slurp(argv[2], &theirs)) {
+	if (buf_read_file(&base, argv[0], MERGE_MAX_BYTES) || buf_read_file(&ours, argv[1], MERGE_MAX_BYTES) ||
+	    buf_read_file(&theirs, argv[2], MERGE_MAX_BYTES)) {
 		rc = fail();
 		goto out;
 	}

@@ -1,9 +1,8 @@
 /*
  * report: preg report register|funnel|managers|durations|reasons (SPEC §6).
- * lib/report computes; this file parses the options and writes the table,
- * tsv, csv, json or html.
+ * lib/report computes, lib/format_report writes; this file parses the
+ * options and prints.
  */
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -11,9 +10,9 @@
 
 #include "cmd.h"
 #include "err.h"
+#include "format_report.h"
 #include "ptime.h"
 #include "report.h"
-#include "xalloc.h"
 
 static int cmd_report(int argc, char **argv, struct ctx *ctx);
 
@@ -95,39 +94,7 @@ static int collect(void *arg, const char *id, const char *path, struct record *r
 	return 0;
 }
 
-/* ---- small helpers ---- */
-
-static char *num(char *out, size_t n, long long v)
-{
-	snprintf(out, n, "%lld", v);
-	return out;
-}
-
-/* A percentage with one decimal, or NULL when the base is 0. */
-static char *pct(char *out, size_t n, size_t part, size_t whole)
-{
-	if (!whole)
-		return NULL;
-	snprintf(out, n, "%.1f", 100.0 * (double)part / (double)whole);
-	return out;
-}
-
-static char *day_str(char out[DATE_LEN], int32_t d)
-{
-	if (d == INT32_MIN || d < 0)
-		return NULL;
-	date_format(out, d);
-	return out;
-}
-
-static const struct manager *manager_of(const struct phases *ph, const char *handle)
-{
-	for (size_t k = 0; k < ph->nmanagers; k++)
-		if (!strcmp(ph->managers[k].handle, handle))
-			return &ph->managers[k];
-	return NULL;
-}
-
+/* The columns of the terminal: $COLUMNS, else the terminal's width, else 80. */
 static size_t term_width(void)
 {
 	struct winsize ws;
@@ -140,515 +107,11 @@ static size_t term_width(void)
 	return 80;
 }
 
-/* Black or white text, whichever reads better on "#rrggbb". */
-static const char *ink_on(const char *hex)
+/* Long rows go out as they come (report_out.flush). */
+static void flush_cb(void *arg, struct buf *out)
 {
-	unsigned r, g, b;
-
-	if (!hex || sscanf(hex, "#%2x%2x%2x", &r, &g, &b) != 3)
-		return "#000";
-	return 299 * r + 587 * g + 114 * b > 140000 ? "#000" : "#fff";
-}
-
-/* ---- the html page ---- */
-
-static const char css[] =
-	"body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#222}"
-	"h1{font-size:1.4em;margin:0}h2{font-size:1.1em;margin:1.2em 0 .3em}"
-	".sub{color:#666;margin:.2em 0 1em}"
-	"table{border-collapse:collapse;margin:.3em 0 1em}"
-	"th,td{border:1px solid #ccc;padding:2px 6px;text-align:left;vertical-align:top}"
-	"th{background:#f3f3f3}td.n,th.n{text-align:right}"
-	"table.register{width:100%;table-layout:fixed}table.register th:first-child{width:16%}"
-	"table.register th{font-size:.8em;overflow-wrap:anywhere}table.register td.d{font-size:.78em;"
-	"overflow-wrap:anywhere;white-space:normal}"
-	"td.d{font-size:.85em;white-space:nowrap;color:#444}"
-	"td.cur{font-weight:bold}"
-	".id{display:block;color:#777;font-size:.8em}"
-	".legend{display:flex;flex-wrap:wrap;gap:.3em 1.2em;padding:0;list-style:none}"
-	".sw{display:inline-block;width:.9em;height:.9em;margin-right:.3em;vertical-align:-.1em;"
-	"border:1px solid #888}"
-	"tr.stale td.client{border-left:4px solid #f9a825}"
-	"tr.overdue td.client{border-left:4px solid #d32f2f}"
-	".tag{font-size:.75em;padding:0 .3em;border-radius:3px;margin-left:.3em;color:#fff}"
-	".tag.stale{background:#f9a825;color:#000}.tag.overdue{background:#d32f2f}"
-	".tag.due{background:#1976d2}"
-	"@media print{body{margin:0;font-size:10px}"
-	"*{-webkit-print-color-adjust:exact;print-color-adjust:exact}"
-	"section{break-inside:avoid}thead{display:table-header-group}"
-	"tr{break-inside:avoid}}";
-
-static void html_begin(struct buf *out, const char *title, const char *sub, const struct phases *ph)
-{
-	buf_adds(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
-	html_escape(out, title);
-	buf_adds(out, "</title>\n<style>");
-	buf_adds(out, css);
-	buf_adds(out, "</style>\n</head>\n<body>\n<h1>");
-	html_escape(out, title);
-	buf_adds(out, "</h1>\n<p class=\"sub\">");
-	html_escape(out, sub);
-	buf_adds(out, "</p>\n");
-	if (!ph)
-		return;
-	buf_adds(out, "<ul class=\"legend\" id=\"legend\">\n");
-	for (size_t k = 0; k < ph->n; k++) {
-		const struct phase *p = &ph->v[k];
-
-		buf_addf(out, "<li><span class=\"sw\" style=\"background:%s\"></span><b>%d ",
-			 p->color ? p->color : "#fff", p->id);
-		html_escape(out, p->key);
-		buf_adds(out, "</b> ");
-		html_escape(out, p->name);
-		buf_adds(out, "</li>\n");
-	}
-	buf_adds(out, "</ul>\n");
-}
-
-static void html_end(struct buf *out)
-{
-	buf_adds(out, "</body>\n</html>\n");
-}
-
-static void subtitle(char *out, size_t n, const char *what, int32_t day, bool as_of, size_t clients)
-{
-	char d[DATE_LEN];
-
-	date_format(d, day);
-	snprintf(out, n, "%s %s %s, %zu client%s", what, as_of ? "as of" : "on", d, clients,
-		 clients == 1 ? "" : "s");
-}
-
-/* ---- register ---- */
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void register_html(struct buf *out, const struct report *rep)
-{
-	const struct phases *ph = rep->ph;
-	char sub[160], d[DATE_LEN];
-	size_t i = 0;
-
-	subtitle(sub, sizeof(sub), "The register", rep->o.day, rep->o.as_of, rep->nrows);
-	html_begin(out, "Customer support phases register", sub, ph);
-	buf_adds(out, "<p class=\"sub\">Marked: <span class=\"tag overdue\">overdue</span> next contact "
-		      "passed, <span class=\"tag due\">due</span> next contact today, "
-		      "<span class=\"tag stale\">stale</span> longer in the phase than its limit.</p>\n");
-	/* Grouped by manager: the rows are in id order, so take each manager
-	 * in turn (a handful of managers: a pass each). */
-	char **seen = NULL;
-	size_t nseen = 0;
-
-	for (i = 0; i < rep->nrows; i++) {
-		size_t k;
-
-		for (k = 0; k < nseen && strcmp(seen[k], rep->rows[i].manager); k++)
-			;
-		if (k == nseen) {
-			seen = xrealloc(seen, (nseen + 1) * sizeof(*seen));
-			seen[nseen++] = rep->rows[i].manager;
-		}
-	}
-	if (nseen > 1)
-		qsort(seen, nseen, sizeof(*seen), cmp_str);
-	if (!nseen)
-		buf_adds(out, "<p>No clients.</p>\n");
-	for (size_t m = 0; m < nseen; m++) {
-		const struct manager *mm = manager_of(ph, seen[m]);
-
-		buf_adds(out, "<section class=\"mgr\">\n<h2>");
-		html_escape(out, seen[m]);
-		if (mm && mm->name) {
-			buf_adds(out, ": ");
-			html_escape(out, mm->name);
-		}
-		buf_adds(out, "</h2>\n<table class=\"register\">\n<thead><tr><th>Client</th>");
-		for (size_t k = 0; k < ph->n; k++) {
-			buf_addf(out, "<th title=\"");
-			html_escape(out, ph->v[k].name);
-			buf_addf(out, "\">%d<br>", ph->v[k].id);
-			html_escape(out, ph->v[k].key);
-			buf_adds(out, "</th>");
-		}
-		buf_adds(out, "<th class=\"n\">Days</th><th>Next contact</th></tr></thead>\n<tbody>\n");
-		for (i = 0; i < rep->nrows; i++) {
-			const struct rrow *r = &rep->rows[i];
-
-			if (strcmp(r->manager, seen[m]))
-				continue;
-			buf_adds(out, "<tr class=\"client");
-			if (r->stale)
-				buf_adds(out, " stale");
-			if (r->overdue)
-				buf_adds(out, " overdue");
-			buf_adds(out, "\"><td class=\"client\">");
-			html_escape(out, r->name);
-			if (r->overdue)
-				buf_adds(out, "<span class=\"tag overdue\">overdue</span>");
-			if (r->due)
-				buf_adds(out, "<span class=\"tag due\">due</span>");
-			if (r->stale)
-				buf_adds(out, "<span class=\"tag stale\">stale</span>");
-			buf_adds(out, "<span class=\"id\">");
-			html_escape(out, r->id);
-			buf_adds(out, "</span></td>");
-			for (size_t k = 0; k < ph->n; k++) {
-				const struct phase *p = &ph->v[k];
-
-				if (p->id == r->phase)
-					buf_addf(out, "<td class=\"d cur\" style=\"background:%s;color:%s\">",
-						 p->color ? p->color : "#ffeb3b", ink_on(p->color));
-				else
-					buf_adds(out, "<td class=\"d\">");
-				if (day_str(d, r->reached[k]))
-					buf_adds(out, d);
-				buf_adds(out, "</td>");
-			}
-			buf_addf(out, "<td class=\"n\">%d</td><td class=\"d\">", r->days);
-			if (day_str(d, r->next))
-				buf_adds(out, d);
-			buf_adds(out, "</td></tr>\n");
-		}
-		buf_adds(out, "</tbody>\n</table>\n</section>\n");
-	}
-	free(seen);
-	html_end(out);
-}
-
-/* Pad s (of fmt_width w) to width, cutting it with an ellipsis if longer. */
-static void cell(struct buf *out, const char *s, size_t width, bool right)
-{
-	size_t w = fmt_width(s);
-
-	if (w > width) {
-		/* Cut on a character boundary, leaving room for the ellipsis. */
-		size_t used = 0;
-		const unsigned char *p = (const unsigned char *)s;
-
-		while (*p) {
-			const unsigned char *q = p + 1;
-			char one[8];
-
-			while ((*q & 0xc0) == 0x80)
-				q++;
-			snprintf(one, sizeof(one), "%.*s", (int)(q - p), (const char *)p);
-			if (used + fmt_width(one) + 1 > width)
-				break;
-			buf_add(out, (const char *)p, (size_t)(q - p));
-			used += fmt_width(one);
-			p = q;
-		}
-		buf_adds(out, "…");
-		for (used++; used < width; used++)
-			buf_addc(out, ' ');
-		return;
-	}
-	if (right)
-		for (size_t k = w; k < width; k++)
-			buf_addc(out, ' ');
-	buf_adds(out, s);
-	if (!right)
-		for (size_t k = w; k < width; k++)
-			buf_addc(out, ' ');
-}
-
-static void register_table(struct buf *out, const struct report *rep, bool wide, bool color)
-{
-	const struct phases *ph = rep->ph;
-	size_t *pw = xcalloc(ph->n + 1, sizeof(*pw));
-	size_t mw = 7, name_w = 6, markw = 0, total = term_width(),
-	       fixed = 1 + (wide ? 12 : 0) + 2 + 4 + 2;
-	char d[DATE_LEN], days[16];
-
-	/* Column widths: the phases, since, days and manager are fixed; the
-	 * client name takes what is left of the terminal (at least 12). */
-	for (size_t i = 0; i < rep->nrows; i++) {
-		size_t w = fmt_width(rep->rows[i].manager);
-
-		if (w > mw)
-			mw = w;
-		if ((w = fmt_width(rep->rows[i].name)) > name_w)
-			name_w = w;
-		/* "  overdue, stale" after the manager */
-		w = rep->rows[i].overdue ? 9 : rep->rows[i].due ? 5 : 0;
-		if (rep->rows[i].stale)
-			w += w ? 7 : 7;
-		if (w > markw)
-			markw = w;
-	}
-	fixed += markw;
-	for (size_t k = 0; k < ph->n; k++) {
-		snprintf(d, sizeof(d), "%d", ph->v[k].id);
-		pw[k] = wide ? fmt_width(ph->v[k].key) : strlen(d) < 2 ? 2 : strlen(d);
-		if (wide && pw[k] < 10)
-			pw[k] = 10;
-		fixed += pw[k] + 1;
-	}
-	fixed += mw;
-	if (!wide && fixed + name_w > total)
-		name_w = total > fixed + 12 ? total - fixed : 12;
-	/* The header. */
-	if (color)
-		buf_adds(out, "\033[1m");
-	cell(out, "client", name_w, false);
-	buf_addc(out, ' ');
-	for (size_t k = 0; k < ph->n; k++) {
-		snprintf(d, sizeof(d), "%d", ph->v[k].id);
-		buf_addc(out, ' ');
-		cell(out, wide ? ph->v[k].key : d, pw[k], !wide);
-	}
-	buf_adds(out, wide ? "  since       days  manager" : "  days  manager");
-	if (color)
-		buf_adds(out, "\033[0m");
-	buf_addc(out, '\n');
-	for (size_t i = 0; i < rep->nrows; i++) {
-		const struct rrow *r = &rep->rows[i];
-		struct buf line = BUF_INIT;
-
-		cell(&line, r->name, name_w, false);
-		buf_addc(&line, ' ');
-		for (size_t k = 0; k < ph->n; k++) {
-			const struct phase *p = &ph->v[k];
-			bool cur = p->id == r->phase, got = r->reached[k] >= 0;
-			const char *mark = cur ? "●" : got ? "✓" : "·";
-
-			buf_addc(&line, ' ');
-			if (!wide) /* right-aligned under the number */
-				for (size_t sp = 1; sp < pw[k]; sp++)
-					buf_addc(&line, ' ');
-			if (cur && color)
-				fmt_color_on(&line, p->color ? p->color : "#ffeb3b");
-			if (wide)
-				cell(&line, got ? day_str(d, r->reached[k]) : "", pw[k], false);
-			else
-				buf_adds(&line, mark);
-			if (cur && color)
-				fmt_color_off(&line);
-		}
-		if (wide) {
-			buf_adds(&line, "  ");
-			cell(&line, day_str(d, r->since) ? d : "", 10, false);
-		}
-		snprintf(days, sizeof(days), "%d", r->days);
-		buf_adds(&line, "  ");
-		cell(&line, days, 4, true);
-		buf_adds(&line, "  ");
-		cell(&line, r->manager, mw, false);
-		if (r->overdue || r->stale || r->due) {
-			buf_adds(&line, color ? "  \033[1m" : "  ");
-			buf_adds(&line, r->overdue ? "overdue" : r->due ? "due" : "");
-			buf_adds(&line, r->stale ? ((r->overdue || r->due) ? ", stale" : "stale") : "");
-			if (color)
-				buf_adds(&line, "\033[0m");
-		}
-		while (line.len && line.p[line.len - 1] == ' ')
-			line.len--;
-		buf_add(out, line.p, line.len);
-		buf_addc(out, '\n');
-		buf_release(&line);
-	}
-	if (wide) {
-		buf_addc(out, '\n');
-		for (size_t k = 0; k < ph->n; k++) {
-			if (color)
-				fmt_color_on(out, ph->v[k].color);
-			buf_addf(out, "%2d %s", ph->v[k].id, ph->v[k].key);
-			if (color)
-				fmt_color_off(out);
-			buf_addf(out, ": %s\n", ph->v[k].name);
-		}
-	}
-	free(pw);
-}
-
-static void register_rows(struct buf *out, const struct report *rep, enum fmt fmt)
-{
-	static const struct fmt_col base[] = {
-		{ "id", COL_TEXT }, { "name", COL_TEXT }, { "manager", COL_TEXT }, { "phase", COL_NUMBER },
-		{ "phase_key", COL_TEXT }, { "phase_since", COL_TEXT }, { "days_in_phase", COL_NUMBER },
-		{ "next_contact", COL_TEXT }, { "stale", COL_BOOL }, { "due", COL_BOOL }, { "overdue", COL_BOOL },
-	};
-	const size_t nb = sizeof(base) / sizeof(*base), n = rep->ph->n;
-	struct fmt_col *cols = xcalloc(nb + n, sizeof(*cols));
-	char **names = xcalloc(n + 1, sizeof(*names));
-	const char **cells = xcalloc(nb + n, sizeof(*cells));
-	char (*dates)[DATE_LEN] = xcalloc(n + 2, sizeof(*dates));
-	struct fmt_writer w;
-
-	memcpy(cols, base, sizeof(base));
-	for (size_t k = 0; k < n; k++) {
-		names[k] = xasprintf("reached_%s", rep->ph->v[k].key);
-		cols[nb + k].name = names[k];
-		cols[nb + k].type = COL_TEXT;
-	}
-	fmt_start(&w, out, fmt, cols, nb + n, false, -1);
-	for (size_t i = 0; i < rep->nrows; i++) {
-		const struct rrow *r = &rep->rows[i];
-		const struct phase *p = phases_get(rep->ph, r->phase);
-		char phase[16], days[16];
-
-		cells[0] = r->id;
-		cells[1] = r->name;
-		cells[2] = r->manager;
-		cells[3] = num(phase, sizeof(phase), r->phase);
-		cells[4] = p ? p->key : NULL;
-		cells[5] = day_str(dates[n], r->since);
-		cells[6] = num(days, sizeof(days), r->days);
-		cells[7] = day_str(dates[n + 1], r->next);
-		cells[8] = r->stale ? "true" : "false";
-		cells[9] = r->due ? "true" : "false";
-		cells[10] = r->overdue ? "true" : "false";
-		for (size_t k = 0; k < n; k++)
-			cells[nb + k] = day_str(dates[k], r->reached[k]);
-		fmt_row(&w, out, cells, NULL);
-		if (out->len > 65536)
-			flush_out(out);
-	}
-	fmt_end(&w, out);
-	for (size_t k = 0; k < n; k++)
-		free(names[k]);
-	free(names);
-	free(cols);
-	free(cells);
-	free(dates);
-}
-
-/* ---- the other reports: one writer each, over fmt ---- */
-
-static void funnel_out(struct buf *out, const struct report *rep, enum fmt fmt, bool color)
-{
-	static const struct fmt_col cols[] = {
-		{ "phase", COL_NUMBER }, { "phase_key", COL_TEXT }, { "now", COL_NUMBER },
-		{ "reached", COL_NUMBER }, { "conversion", COL_NUMBER }, { "median_days", COL_NUMBER },
-		{ "p90_days", COL_NUMBER },
-	};
-	struct fmt_writer w;
-
-	fmt_start(&w, out, fmt, cols, sizeof(cols) / sizeof(*cols), color, 1);
-	for (size_t k = 0; k < rep->ph->n; k++) {
-		const struct phase *p = &rep->ph->v[k];
-		const struct pstat *s = &rep->ps[k];
-		char a[16], b[16], c[16], e[16], f[16], g[16];
-		const char *cells[7];
-		bool conv = k > 0 && !(p->ending && !rep->ph->v[k - 1].ending);
-
-		cells[0] = num(a, sizeof(a), p->id);
-		cells[1] = p->key;
-		cells[2] = num(b, sizeof(b), (long long)s->now);
-		cells[3] = num(c, sizeof(c), (long long)s->reached);
-		cells[4] = conv ? pct(e, sizeof(e), s->reached, rep->ps[k - 1].reached) : NULL;
-		cells[5] = s->ndays ? num(f, sizeof(f), report_percentile(s->days, s->ndays, 50)) : NULL;
-		cells[6] = s->ndays ? num(g, sizeof(g), report_percentile(s->days, s->ndays, 90)) : NULL;
-		fmt_row(&w, out, cells, p->color);
-	}
-	fmt_end(&w, out);
-}
-
-static void durations_out(struct buf *out, const struct report *rep, enum fmt fmt, bool color)
-{
-	static const struct fmt_col cols[] = {
-		{ "phase", COL_NUMBER }, { "phase_key", COL_TEXT }, { "clients", COL_NUMBER },
-		{ "median_days", COL_NUMBER }, { "p90_days", COL_NUMBER }, { "max_days", COL_NUMBER },
-		{ "over_limit", COL_NUMBER }, { "slowest", COL_LIST },
-	};
-	struct fmt_writer w;
-
-	fmt_start(&w, out, fmt, cols, sizeof(cols) / sizeof(*cols), color, 1);
-	for (size_t k = 0; k < rep->ph->n; k++) {
-		const struct phase *p = &rep->ph->v[k];
-		const struct pstat *s = &rep->ps[k];
-		char a[16], b[16], c[16], e[16], f[16], g[16];
-		const char *cells[8];
-		struct buf slow = BUF_INIT;
-		size_t over = 0;
-
-		for (size_t i = 0; p->stale_days >= 0 && i < s->ndays; i++)
-			over += s->days[i] > p->stale_days;
-		for (size_t i = 0; i < s->nslow; i++)
-			buf_addf(&slow, "%s%s:%d%s", i ? "," : "", s->slow[i].id, s->slow[i].days,
-				 s->slow[i].now ? "*" : "");
-		cells[0] = num(a, sizeof(a), p->id);
-		cells[1] = p->key;
-		cells[2] = num(b, sizeof(b), (long long)s->ndays);
-		cells[3] = s->ndays ? num(c, sizeof(c), report_percentile(s->days, s->ndays, 50)) : NULL;
-		cells[4] = s->ndays ? num(e, sizeof(e), report_percentile(s->days, s->ndays, 90)) : NULL;
-		cells[5] = s->ndays ? num(f, sizeof(f), s->days[s->ndays - 1]) : NULL;
-		cells[6] = p->stale_days >= 0 ? num(g, sizeof(g), (long long)over) : NULL;
-		cells[7] = slow.len ? slow.p : NULL;
-		fmt_row(&w, out, cells, p->color);
-		buf_release(&slow);
-	}
-	fmt_end(&w, out);
-}
-
-static void managers_out(struct buf *out, const struct report *rep, enum fmt fmt, bool color)
-{
-	static const struct fmt_col base[] = {
-		{ "manager", COL_TEXT }, { "name", COL_TEXT }, { "clients", COL_NUMBER },
-		{ "open", COL_NUMBER }, { "ended", COL_NUMBER }, { "stale", COL_NUMBER },
-		{ "overdue", COL_NUMBER }, { "due", COL_NUMBER }, { "moves", COL_NUMBER },
-		{ "forward", COL_NUMBER }, { "back", COL_NUMBER }, { "won", COL_NUMBER },
-		{ "conversion", COL_NUMBER },
-	};
-	const size_t nb = sizeof(base) / sizeof(*base), n = rep->ph->n;
-	struct fmt_col *cols = xcalloc(nb + n, sizeof(*cols));
-	char **names = xcalloc(n + 1, sizeof(*names));
-	const char **cells = xcalloc(nb + n, sizeof(*cells));
-	char (*nums)[24] = xcalloc(nb + n, sizeof(*nums));
-	struct fmt_writer w;
-
-	memcpy(cols, base, sizeof(base));
-	for (size_t k = 0; k < n; k++) {
-		/* The table is for people: the phase numbers; files get keys. */
-		names[k] = fmt == FMT_TABLE ? xasprintf("%d", rep->ph->v[k].id)
-					    : xasprintf("in_%s", rep->ph->v[k].key);
-		cols[nb + k].name = names[k];
-		cols[nb + k].type = COL_NUMBER;
-	}
-	fmt_start(&w, out, fmt, cols, nb + n, color, -1);
-	for (size_t i = 0; i < rep->nms; i++) {
-		const struct mstat *m = &rep->ms[i];
-		const struct manager *mm = manager_of(rep->ph, m->handle);
-		size_t v[] = { m->clients, m->open, m->ended, m->stale, m->overdue, m->due,
-			       m->moves, m->forward, m->back, m->won };
-
-		cells[0] = m->handle;
-		cells[1] = mm ? mm->name : NULL;
-		for (size_t k = 0; k < sizeof(v) / sizeof(*v); k++)
-			cells[2 + k] = num(nums[2 + k], sizeof(nums[0]), (long long)v[k]);
-		cells[12] = pct(nums[12], sizeof(nums[0]), m->won, m->clients);
-		for (size_t k = 0; k < n; k++)
-			cells[nb + k] = num(nums[nb + k], sizeof(nums[0]), (long long)m->now[k]);
-		fmt_row(&w, out, cells, NULL);
-	}
-	fmt_end(&w, out);
-	for (size_t k = 0; k < n; k++)
-		free(names[k]);
-	free(names);
-	free(cols);
-	free(cells);
-	free(nums);
-}
-
-static void reasons_out(struct buf *out, const struct report *rep, enum fmt fmt, bool color)
-{
-	static const struct fmt_col cols[] = {
-		{ "reason", COL_TEXT }, { "clients", COL_NUMBER }, { "percent", COL_NUMBER },
-	};
-	struct fmt_writer w;
-
-	fmt_start(&w, out, fmt, cols, sizeof(cols) / sizeof(*cols), color, -1);
-	for (size_t i = 0; i < rep->nrs; i++) {
-		char a[24], b[24];
-		const char *cells[3] = { rep->rs[i].text, num(a, sizeof(a), (long long)rep->rs[i].n),
-					 pct(b, sizeof(b), rep->rs[i].n, rep->ended) };
-
-		fmt_row(&w, out, cells, NULL);
-	}
-	fmt_end(&w, out);
+	(void)arg;
+	flush_out(out);
 }
 
 /* ---- the command ---- */
@@ -661,7 +124,8 @@ static int cmd_report(int argc, char **argv, struct ctx *ctx)
 	struct state s;
 	struct buf out = BUF_INIT;
 	enum fmt fmt;
-	bool html = false, wide = false, color;
+	struct report_out ro = { 0 };
+	bool wide = false;
 	int c, rc;
 
 	report_kind_parse(&kind, ctx->cmd->name);
@@ -677,11 +141,7 @@ static int cmd_report(int argc, char **argv, struct ctx *ctx)
 		case 'w': won = arg; break;
 		case 'T': top = arg; break;
 		case 'W': wide = true; break;
-		case 'f':
-			html = !strcmp(arg, "html");
-			if (!html)
-				fmt_parse(&fmt, arg);
-			break;
+		case 'f': fmt_parse(&fmt, arg); break;
 		}
 	}
 	/* "preg report --as-of D funnel": the report must come first. */
@@ -734,31 +194,12 @@ static int cmd_report(int argc, char **argv, struct ctx *ctx)
 		goto out;
 	}
 	report_finish(&s.rep);
-	color = fmt == FMT_TABLE && !html && want_color(ctx);
-	if (html && kind == REPORT_REGISTER) {
-		register_html(&out, &s.rep);
-	} else if (kind == REPORT_REGISTER && fmt == FMT_TABLE) {
-		register_table(&out, &s.rep, wide, color);
-	} else {
-		static const char *const titles[] = { "The register", "The funnel", "The managers",
-						      "Where clients stall", "Why collaborations ended" };
-		char sub[160];
-
-		if (html) {
-			fmt = FMT_HTML;
-			subtitle(sub, sizeof(sub), titles[kind], o.day, o.as_of, s.rep.clients);
-			html_begin(&out, titles[kind], sub, kind == REPORT_REASONS ? NULL : s.ph);
-		}
-		switch (kind) {
-		case REPORT_REGISTER: register_rows(&out, &s.rep, fmt); break;
-		case REPORT_FUNNEL: funnel_out(&out, &s.rep, fmt, color); break;
-		case REPORT_MANAGERS: managers_out(&out, &s.rep, fmt, color); break;
-		case REPORT_DURATIONS: durations_out(&out, &s.rep, fmt, color); break;
-		case REPORT_REASONS: reasons_out(&out, &s.rep, fmt, color); break;
-		}
-		if (html)
-			html_end(&out);
-	}
+	ro.fmt = fmt;
+	ro.wide = wide;
+	ro.color = fmt == FMT_TABLE && want_color(ctx);
+	ro.width = term_width();
+	ro.flush = flush_cb;
+	report_write(&out, &s.rep, &ro);
 	flush_out(&out);
 	buf_release(&out);
 	report_release(&s.rep);

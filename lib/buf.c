@@ -1,10 +1,13 @@
 /* buf: a growable byte string (see buf.h). */
+#include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
+#include "err.h"
 #include "xalloc.h"
 
 static void reserve(struct buf *b, size_t extra)
@@ -86,4 +89,44 @@ char *buf_detach(struct buf *b)
 const char *buf_str(const struct buf *b)
 {
 	return b->p ? b->p : "";
+}
+
+/* "1 GiB", "64 KiB", "100 bytes". */
+static void size_words(char *out, size_t n, size_t size)
+{
+	static const char *const units[] = { "bytes", "KiB", "MiB", "GiB" };
+	size_t u = 0;
+
+	while (u < 3 && size >= 1024 && size % 1024 == 0) {
+		size /= 1024;
+		u++;
+	}
+	snprintf(out, n, "%zu %s", size, units[u]);
+}
+
+int buf_read_file(struct buf *b, const char *path, size_t max)
+{
+	bool in = !strcmp(path, "-");
+	FILE *f = in ? stdin : fopen(path, "rb");
+	char chunk[65536], words[32];
+	size_t n, start = b->len;
+	int rc = 0, e;
+
+	if (!f)
+		return preg_error_set(errno == ENOENT ? PREG_ENOTFOUND : PREG_EIO, "cannot read '%s': %s", path,
+				      strerror(errno));
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		buf_add(b, chunk, n);
+		if (max && b->len - start > max) {
+			size_words(words, sizeof(words), max);
+			rc = preg_error_set(PREG_EINVAL, "'%s' is larger than %s", path, words);
+			break;
+		}
+	}
+	e = errno;
+	if (!rc && ferror(f))
+		rc = preg_error_set(PREG_EIO, "cannot read '%s': %s", path, strerror(e));
+	if (!in)
+		fclose(f);
+	return rc;
 }

@@ -25,4 +25,10 @@ char *buf_detach(struct buf *b);
 /* The contents as a string ("" for an empty buffer); lent. */
 const char *buf_str(const struct buf *b);
 
+/* Append the bytes of the file at path ("-": the standard input) to b,
+ * refusing one of more than max bytes (0: no limit). 0, else
+ * PREG_ENOTFOUND (no such file), PREG_EIO (it cannot be read) or
+ * PREG_EINVAL (too large), with the error slot naming path. */
+int buf_read_file(struct buf *b, const char *path, size_t max);
+
 #endif

@@ -22,8 +22,10 @@ int fmt_parse(enum fmt *out, const char *s)
 		*out = FMT_CSV;
 	else if (!strcmp(s, "json"))
 		*out = FMT_JSON;
+	else if (!strcmp(s, "html"))
+		*out = FMT_HTML;
 	else
-		return preg_error_set(PREG_EINVAL, "unknown format '%s' (table, tsv, csv or json)", s);
+		return preg_error_set(PREG_EINVAL, "unknown format '%s' (table, tsv, csv, json or html)", s);
 	return 0;
 }
 
@@ -79,6 +81,31 @@ static char *cut(const char *s, size_t max)
 		w += (size_t)cw;
 	}
 	return xasprintf("%.*s…", (int)(prev - (const unsigned char *)s), s);
+}
+
+void fmt_cell(struct buf *out, const char *s, size_t width, bool right)
+{
+	size_t w = fmt_width(s);
+	char *c;
+
+	if (!width)
+		return;
+	if (w > width) {
+		/* Cut: the ellipsis ends the text, the blanks follow it. */
+		c = cut(s, width);
+		buf_adds(out, c);
+		for (w = fmt_width(c); w < width; w++)
+			buf_addc(out, ' ');
+		free(c);
+		return;
+	}
+	if (right)
+		for (size_t k = w; k < width; k++)
+			buf_addc(out, ' ');
+	buf_adds(out, s);
+	if (!right)
+		for (size_t k = w; k < width; k++)
+			buf_addc(out, ' ');
 }
 
 /* One line of a table cell: line breaks and tabs would break the layout. */
@@ -194,7 +221,9 @@ void html_escape(struct buf *out, const char *s)
 	}
 }
 
-void fmt_begin(struct fmt_writer *w, struct buf *out)
+/* The header: a line of names, "[", or a table head; the table is written
+ * whole by fmt_end. */
+static void fmt_begin(struct fmt_writer *w, struct buf *out)
 {
 	w->nrows = 0;
 	w->cells = NULL;
