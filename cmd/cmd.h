@@ -23,7 +23,8 @@
  *    to its group's table).
  * 3. Write man/preg-<name>.1 (a verb: a subsection "preg GROUP VERB" of the
  *    group's page) with the synopsis as -h prints it, every long option and
- *    EXAMPLES: tests/cli/0900-docs.bats checks them.
+ *    EXAMPLES that run: tests/cli/0900-docs.bats checks the first two,
+ *    0920-man-examples.bats runs the examples.
  * 4. Add tests/cli/NNNN-<name>.bats. The completions need nothing: they ask
  *    the binary (--list-cmds, --list-opts, --list-values) and complete each
  *    value after its kind; a new kind is a line in val_names (cmd/help.c)
