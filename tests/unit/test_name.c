@@ -102,55 +102,35 @@ static void test_fold(void **state)
 	assert_fold("a\xff" "b", "ab");
 }
 
+/* name_short(name, max) is want, and takes at most max columns. */
+#define assert_short(name, max, want) do { \
+	char *s_ = name_short(name, max); \
+	assert_string_equal(s_, want); \
+	assert_true(utf8_width(s_) <= (max) || !strcmp(s_, name)); \
+	free(s_); \
+} while (0)
+
 static void test_short(void **state)
 {
-	char *s;
-
 	(void)state;
 	/* Fits: as it is. */
-	s = name_short("ООО «Белая Дача»", 16);
-	assert_string_equal(s, "ООО «Белая Дача»");
-	free(s);
+	assert_short("ООО «Белая Дача»", 16, "ООО «Белая Дача»");
 	/* Narrower: the form goes, the distinctive part stays whole. */
-	s = name_short("ООО «Белая Дача»", 15);
-	assert_string_equal(s, "Белая Дача");
-	free(s);
-	s = name_short("ООО ТД «Уральская металлургическая компания»", 30);
-	assert_true(utf8_width(s) <= 30);
-	assert_string_equal(s, "ТД «Уральская металлургическа…");
-	free(s);
+	assert_short("ООО «Белая Дача»", 15, "Белая Дача");
+	assert_short("ООО ТД «Уральская металлургическая компания»", 30, "ТД «Уральская металлургическа…");
 	/* A long form: the core, then its abbreviation. */
-	s = name_short("Общество с ограниченной ответственностью «Вектор»", 20);
-	assert_string_equal(s, "Вектор (ООО)");
-	free(s);
-	s = name_short("Индивидуальный предприниматель Иванов Иван Иванович", 30);
-	assert_string_equal(s, "Иванов Иван Иванович (ИП)");
-	free(s);
-	s = name_short("Общество с ограниченной ответственностью «Вектор»", 10);
-	assert_string_equal(s, "Вектор");
-	free(s);
+	assert_short("Общество с ограниченной ответственностью «Вектор»", 20, "Вектор (ООО)");
+	assert_short("Индивидуальный предприниматель Иванов Иван Иванович", 30, "Иванов Иван Иванович (ИП)");
+	assert_short("Общество с ограниченной ответственностью «Вектор»", 10, "Вектор");
 	/* Cut at a word end near the limit, else inside the word; never to
 	 * the form alone. */
-	s = name_short("ООО «Челябинский трубопрокатный завод»", 30);
-	assert_string_equal(s, "Челябинский трубопрокатный…");
-	free(s);
-	s = name_short("ООО «Челябинский трубопрокатный завод»", 20);
-	assert_string_equal(s, "Челябинский трубопр…");
-	assert_int_equal(utf8_width(s), 20);
-	free(s);
-	s = name_short("ООО «Ромашка»", 4);
-	assert_string_equal(s, "Ром…");
-	free(s);
-	s = name_short("Acme Co., Ltd.", 10);
-	assert_string_equal(s, "Acme");
-	free(s);
-	s = name_short("ООО", 2);
-	assert_string_equal(s, "О…");
-	free(s);
+	assert_short("ООО «Челябинский трубопрокатный завод»", 30, "Челябинский трубопрокатный…");
+	assert_short("ООО «Челябинский трубопрокатный завод»", 20, "Челябинский трубопр…");
+	assert_short("ООО «Ромашка»", 4, "Ром…");
+	assert_short("Acme Co., Ltd.", 10, "Acme");
+	assert_short("ООО", 2, "О…");
 	/* Wide characters count two columns. */
-	s = name_short("中国物流有限公司", 7);
-	assert_string_equal(s, "中国物…");
-	free(s);
+	assert_short("中国物流有限公司", 7, "中国物…");
 }
 
 static int by_name(const void *a, const void *b)
