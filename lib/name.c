@@ -176,6 +176,7 @@ void name_split(struct name_parts *out, const char *name)
 			e = last;
 		}
 	}
+	out->only_form = e <= b && (se || ee);
 	if (e <= b) {
 		/* Nothing but a legal form: the name is its own core. */
 		out->core = name;

@@ -17,6 +17,7 @@
 #ifndef PREG_NAME_H
 #define PREG_NAME_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "buf.h"
@@ -29,6 +30,7 @@ struct name_parts {
 	size_t form_len;
 	const char *abbr; /* a long form's abbreviation ("ООО" for "Общество с
 			   * ограниченной ответственностью"), or NULL */
+	bool only_form;   /* the name is nothing but a legal form */
 };
 
 /* Take name apart (it must be valid UTF-8). */

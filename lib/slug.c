@@ -259,6 +259,30 @@ int slug_from_name(char **out, const char *name)
 	return 0;
 }
 
+char *slug_translit(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	struct buf b = BUF_INIT;
+	char ascii[2];
+	const char *t;
+	uint32_t cp;
+
+	while (*p) {
+		if (!utf8_next(&p, &cp)) {
+			buf_release(&b);
+			return NULL;
+		}
+		if ((t = translit(cp, ascii)))
+			buf_adds(&b, t);
+		else if (b.len && b.p[b.len - 1] != ' ')
+			buf_addc(&b, ' ');
+	}
+	if (b.len && b.p[b.len - 1] == ' ')
+		b.len--;
+	buf_addc(&b, '\0');
+	return buf_detach(&b);
+}
+
 char *slug_with_suffix(const char *id, unsigned n)
 {
 	char suffix[16];
