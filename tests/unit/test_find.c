@@ -2,8 +2,11 @@
  * the resolver that turns a name into one id. */
 #include "unit.h"
 #include "find.h"
+#include "ops.h"
 #include "record.h"
 #include "slug.h"
+
+#include <unistd.h>
 
 #define HEAD "manager: ivanov\nphase: 2\nphase_since: 2026-10-01T10:00:00+05:00\n" \
 	     "created: 2026-10-01T10:00:00+05:00\n"
@@ -286,6 +289,120 @@ static void test_broken_record(void **state)
 	find_free(f);
 }
 
+
+/* ---- over a real register, through the record cache ---- */
+
+static struct reg *reg;
+static char regdir[PATH_MAX + 8];
+
+static void add(const char *id, const char *name, const char *contact)
+{
+	struct add_opts o = { 0 };
+
+	o.name = name;
+	o.id = id;
+	o.contacts = &contact;
+	o.ncontacts = contact ? 1 : 0;
+	if (ops_add(reg, &o))
+		fail_msg("ops_add %s: %s", id, preg_error_msg());
+}
+
+static int reg_setup(void **state)
+{
+	struct note_opts n = { 0 };
+
+	(void)state;
+	if (unit_home_setup("find"))
+		return -1;
+	setenv("PREG_NOW", "2026-11-02T10:15:00+05:00", 1);
+	setenv("PREG_USER", "ivanov", 1);
+	snprintf(regdir, sizeof(regdir), "%s/reg", unit_root());
+	if (reg_init(regdir, "freight") || reg_open(&reg, regdir))
+		return -1;
+	add("romashka", "ООО «Ромашка»", "Sergey Petrov <s.petrov@example.com>; director; +7 351 000-00-00");
+	add("romashka-treid", "ООО «Ромашка-Трейд»", NULL);
+	add("belaia-dacha", "АО «Белая Дача»", "Anna Orlova <a.orlova@example.com>; chief accountant; 8 (351) 111 11 11");
+	n.id = "belaia-dacha";
+	n.text = "agreed the first truck";
+	return ops_note(reg, &n) ? -1 : 0;
+}
+
+static int reg_teardown(void **state)
+{
+	(void)state;
+	reg_free(reg);
+	unit_home_teardown();
+	return 0;
+}
+
+static const char *client(const char *text)
+{
+	static char out[512];
+	char *id = NULL;
+	int rc = find_client(&id, reg, text);
+
+	snprintf(out, sizeof(out), "%s", rc ? preg_error_msg() : id);
+	free(id);
+	return out;
+}
+
+/* The ids the register search finds, joined with spaces. */
+static const char *found(const char *q, bool notes)
+{
+	static char out[512];
+	struct find *f = NULL;
+	const struct find_hit *v;
+	size_t n, len = 0;
+
+	assert_int_equal(find_new(&f, q), 0);
+	assert_int_equal(find_register(f, reg, notes), 0);
+	v = find_hits(f, &n);
+	out[0] = '\0';
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)snprintf(out + len, sizeof(out) - len, "%s%s", i ? " " : "", v[i].id);
+	find_free(f);
+	return out;
+}
+
+static void test_register_resolve(void **state)
+{
+	(void)state;
+	assert_string_equal(client("romashka"), "romashka");
+	assert_string_equal(client("Ромашка"), "romashka");
+	assert_string_equal(client("ООО «Ромашка»"), "romashka");
+	assert_string_equal(client("трейд"), "romashka-treid");
+	assert_string_equal(client("belaya dacha"), "belaia-dacha");
+	assert_string_equal(client("ром"), "'ром' matches 2 clients: 'romashka' (ООО «Ромашка»), "
+					   "'romashka-treid' (ООО «Ромашка-Трейд»); give one of their ids");
+	assert_string_equal(client("+7 351 111-11-11"),
+			    "client '+7 351 111-11-11' not found; did you mean 'belaia-dacha' (АО «Белая Дача»)?");
+	/* An id that looks valid but is not there is looked for as a name. */
+	assert_string_equal(client("belaia"), "belaia-dacha");
+}
+
+static void test_register_cache(void **state)
+{
+	char path[PATH_MAX + 64];
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/.git/preg-cache/records", regdir);
+	unlink(path);
+	/* The first search writes the cache, the second reads it: the same
+	 * answers, contacts included. */
+	assert_string_equal(found("8 (351) 000-00-00", false), "romashka");
+	assert_int_equal(access(path, F_OK), 0);
+	assert_string_equal(found("8 (351) 000-00-00", false), "romashka");
+	assert_string_equal(found("111-11-11", false), "belaia-dacha");
+	assert_string_equal(found("orlova", false), "belaia-dacha");
+	assert_string_equal(found("ромашка", false), "romashka romashka-treid");
+	/* Notes are not in the cache: found only when records are read. */
+	assert_string_equal(found("truck", false), "");
+	assert_string_equal(found("truck", true), "belaia-dacha");
+	setenv("PREG_NO_CACHE", "1", 1);
+	assert_string_equal(found("111-11-11", false), "belaia-dacha");
+	unsetenv("PREG_NO_CACHE");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -300,5 +417,11 @@ int main(void)
 		cmocka_unit_test(test_broken_record),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	const struct CMUnitTest reg_tests[] = {
+		cmocka_unit_test(test_register_resolve),
+		cmocka_unit_test(test_register_cache),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown) |
+	       cmocka_run_group_tests(reg_tests, reg_setup, reg_teardown);
 }
