@@ -1,10 +1,11 @@
 /*
  * find: finding clients and resolving a name to an id (see find.h).
  *
- * Each text of a record is folded once into scratch buffers and compared
- * with the folded query; the Latin spelling is made only for text that is
- * not ASCII already. A search over 100,000 records allocates only for the
- * records that match.
+ * Every text of a record is folded, spelt in Latin and written once into
+ * the record's index (find_index): lines of "KIND[INDEX] FOLDED\tLATIN".
+ * The record cache keeps the index, so that a search over 100,000 records
+ * only compares bytes; a record read whole is indexed on the fly. A
+ * search allocates only for the records that match.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,12 @@
 #include "utf8.h"
 #include "xalloc.h"
 
+/* The first line of an index. Change it with the folding, the spelling or
+ * the format below (and the record cache's version with it, so that the
+ * cache is written again): an index of another version is made anew at
+ * every search, which is right but slow. */
+#define INDEX_VERSION "find1"
+
 #define NEAR_MAX 5   /* suggestions kept for "did you mean" */
 #define LIST_MAX 5   /* clients named in one message */
 #define WHY_COLS 60  /* columns of a matched value shown */
@@ -30,18 +37,20 @@ struct near {
 };
 
 struct find {
-	char *raw;   /* the query, as given */
-	char *lower; /* raw in ASCII lower case, for ids and e-mails */
-	char *fold;  /* the folded core of the query */
-	char *lat;   /* its Latin spelling; "" when it has none */
-	bool phone;  /* it reads as a phone number */
-	bool form;   /* it is nothing but a legal form: names are compared whole */
+	char *raw;      /* the query, as given */
+	char *lower;    /* raw in ASCII lower case, for ids and e-mails */
+	char *fold;     /* the folded core of the query */
+	char *lat;      /* its Latin spelling; "" when it has none */
+	char *phone;    /* its phone key when it reads as a number, else NULL */
+	bool form;      /* it is nothing but a legal form: names are compared whole */
+	size_t letters; /* characters in fold */
 	struct find_hit *v;
 	size_t n, cap;
 	bool sorted;
 	struct near near[NEAR_MAX];
 	size_t nnear;
-	struct buf t, tl, idw; /* scratch: a folded text, its Latin spelling, an id as words */
+	struct buf idx, s1, s2; /* scratch: an index made on the fly, and for making it */
+	struct buf iwb;         /* scratch: an id read as words */
 };
 
 /* ---- text ---- */
@@ -73,30 +82,40 @@ static char *shown(const char *s, size_t max)
 	return buf_detach(&b);
 }
 
-static bool ascii(const char *s)
+static bool ascii(const char *s, size_t n)
 {
-	for (; *s; s++)
-		if ((unsigned char)*s >= 0x80)
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80)
 			return false;
 	return true;
 }
 
+/* A stretch of an index line. */
+struct seg {
+	const char *p;
+	size_t n;
+};
+
 /* Whether some word of t (words are separated by one space) starts with
  * w[0..wl). */
-static bool starts_word(const char *t, const char *w, size_t wl)
+static bool starts_word(struct seg t, const char *w, size_t wl)
 {
-	for (const char *p = t; p; p = strchr(p, ' ')) {
-		p += *p == ' ';
-		if (!strncmp(p, w, wl))
+	const char *p = t.p, *end = t.p + t.n;
+
+	while (p < end) {
+		if ((size_t)(end - p) >= wl && !memcmp(p, w, wl))
 			return true;
+		if (!(p = memchr(p, ' ', (size_t)(end - p))))
+			break;
+		p++;
 	}
 	return false;
 }
 
 /* Whether each word of q starts a word of t. */
-static bool words_in(const char *q, const char *t)
+static bool words_in(const char *q, struct seg t)
 {
-	if (!*q)
+	if (!*q || !t.n)
 		return false;
 	for (const char *w = q; *w;) {
 		size_t wl = strcspn(w, " ");
@@ -109,6 +128,16 @@ static bool words_in(const char *q, const char *t)
 	return true;
 }
 
+static bool seg_is(struct seg t, const char *s)
+{
+	return strlen(s) == t.n && !memcmp(t.p, s, t.n);
+}
+
+static bool seg_has(struct seg t, const char *s)
+{
+	return *s && memmem(t.p, t.n, s, strlen(s));
+}
+
 /*
  * Append the Latin text s with the spellings people use for the same
  * Russian sound made one: the passport table writes Белая "belaia", Хабаровск
@@ -118,49 +147,170 @@ static bool words_in(const char *q, const char *t)
  */
 static void loose(struct buf *out, const char *s)
 {
-	while (*s) {
-		if (!strncmp(s, "shch", 4)) {
-			buf_adds(out, "sch");
-			s += 4;
-		} else if (!strncmp(s, "kh", 2) || !strncmp(s, "ts", 2)) {
-			buf_addc(out, *s == 'k' ? 'h' : 'c');
-			s += 2;
-		} else if (*s == 'x') {
-			buf_adds(out, "ks");
-			s++;
-		} else {
-			buf_addc(out, *s == 'y' ? 'i' : *s);
-			s++;
+	char tmp[256];
+	size_t k = 0;
+
+	for (; *s; s++) {
+		if (k > sizeof(tmp) - 4) {
+			buf_add(out, tmp, k);
+			k = 0;
 		}
+		switch (*s) {
+		case 's':
+			if (!strncmp(s, "shch", 4)) {
+				memcpy(tmp + k, "sch", 3);
+				k += 3;
+				s += 3;
+				continue;
+			}
+			break;
+		case 'k':
+		case 't':
+			if (s[1] == (*s == 'k' ? 'h' : 's')) {
+				tmp[k++] = *s == 'k' ? 'h' : 'c';
+				s++;
+				continue;
+			}
+			break;
+		case 'x':
+			tmp[k++] = 'k';
+			tmp[k++] = 's';
+			continue;
+		case 'y':
+			tmp[k++] = 'i';
+			continue;
+		}
+		tmp[k++] = *s;
 	}
+	buf_add(out, tmp, k);
 }
 
-/* Fold s[0..len) into f->t and spell it in Latin into f->tl. */
-static void fold_text(struct find *f, const char *s, size_t len)
-{
-	char *lat;
+/* ---- the index of a record ---- */
 
-	buf_reset(&f->t);
-	name_fold(&f->t, s, len);
-	buf_reset(&f->tl);
-	if (!*f->lat)
-		return;
-	if (ascii(buf_str(&f->t))) {
-		loose(&f->tl, buf_str(&f->t));
-		return;
+struct ixw {
+	struct buf *out, *s1, *s2;
+};
+
+/* Append s spelt in Latin, loosely, to w->out (s1 and s2 are scratch). */
+static void add_latin(struct ixw *w, const char *folded, size_t n)
+{
+	if (ascii(folded, n)) {
+		buf_reset(w->s2);
+		buf_add(w->s2, folded, n);
+	} else {
+		buf_reset(w->s2);
+		if (!slug_translit(w->s2, buf_str(w->s1)))
+			buf_reset(w->s2);
 	}
-	lat = slug_translit(buf_str(&f->t));
-	loose(&f->tl, lat ? lat : "");
-	free(lat);
+	loose(w->out, buf_str(w->s2));
 }
 
-/* Whether the words of the query start words of s (folded or in Latin). */
-static bool text_matches(struct find *f, const char *s)
+/* The head of a line: its kind and index. */
+static void line_head(struct ixw *w, char kind, size_t i)
 {
-	if (!s || !*s)
-		return false;
-	fold_text(f, s, strlen(s));
-	return words_in(f->fold, buf_str(&f->t)) || (*f->lat && words_in(f->lat, buf_str(&f->tl)));
+	char num[24];
+	size_t k = sizeof(num);
+
+	buf_addc(w->out, kind);
+	do
+		num[--k] = (char)('0' + i % 10);
+	while ((i /= 10) && k);
+	buf_add(w->out, num + k, sizeof(num) - k);
+	buf_addc(w->out, ' ');
+}
+
+/* One line for text s[0..n): folded, then in Latin. */
+static void line(struct ixw *w, char kind, size_t i, const char *s, size_t n)
+{
+	if (!s || !n)
+		return;
+	buf_reset(w->s1);
+	name_fold(w->s1, s, n);
+	if (!w->s1->len)
+		return;
+	line_head(w, kind, i);
+	buf_add(w->out, w->s1->p, w->s1->len);
+	buf_addc(w->out, '\t');
+	add_latin(w, w->s1->p, w->s1->len);
+	buf_addc(w->out, '\n');
+}
+
+static void line_str(struct ixw *w, char kind, size_t i, const char *s)
+{
+	if (s)
+		line(w, kind, i, s, strlen(s));
+}
+
+/* A phone: its key, then its digits folded (for a part such as "351"). */
+static void line_phone(struct ixw *w, size_t i, const char *phone)
+{
+	char *key = phone ? phone_key(phone) : NULL;
+
+	if (key) {
+		line_head(w, 'p', i);
+		buf_adds(w->out, key);
+		buf_addc(w->out, '\t');
+		name_fold(w->out, phone, strlen(phone));
+		buf_addc(w->out, '\n');
+	}
+	free(key);
+}
+
+/* An e-mail: in lower case as it is, then folded and spelt in Latin. */
+static void line_mail(struct ixw *w, size_t i, const char *mail)
+{
+	if (!mail || !*mail)
+		return;
+	line_head(w, 'e', i);
+	for (const char *c = mail; *c; c++)
+		buf_addc(w->out, *c >= 'A' && *c <= 'Z' ? (char)(*c + 32) : *c == '\t' || *c == '\n' ? ' ' : *c);
+	buf_addc(w->out, '\t');
+	buf_reset(w->s1);
+	name_fold(w->s1, mail, strlen(mail));
+	if (w->s1->len)
+		add_latin(w, w->s1->p, w->s1->len);
+	buf_addc(w->out, '\n');
+}
+
+static void index_into(struct ixw *w, const struct record *r, bool notes)
+{
+	struct name_parts p;
+
+	buf_adds(w->out, INDEX_VERSION "\n");
+	if (r->name) {
+		name_split(&p, r->name);
+		line(w, 'n', 0, p.core, p.core_len);
+		if (p.core_len != strlen(r->name))
+			line_str(w, 'N', 0, r->name);
+	}
+	for (size_t i = 0; i < r->ncontacts; i++) {
+		const struct kvlist *c = &r->contacts[i];
+
+		line_str(w, 'c', i, kv_get(c, "name"));
+		line_str(w, 'r', i, kv_get(c, "role"));
+		line_phone(w, i, kv_get(c, "phone"));
+		line_mail(w, i, kv_get(c, "email"));
+	}
+	for (size_t i = 0; i < r->fields.n; i++)
+		line_str(w, 'f', i, r->fields.v[i].v);
+	for (size_t i = 0; i < r->ntags; i++)
+		line_str(w, 't', i, r->tags[i]);
+	line_str(w, 'a', 0, r->next_action);
+	if (!notes)
+		return;
+	for (size_t i = 0; i < r->nnotes; i++)
+		line_str(w, 'o', i, kv_get(&r->notes[i], "text"));
+	line_str(w, 'm', 0, r->remarks);
+}
+
+void find_index(struct buf *out, const struct record *r, bool notes)
+{
+	struct buf s1 = BUF_INIT, s2 = BUF_INIT;
+	struct ixw w = { out, &s1, &s2 };
+
+	index_into(&w, r, notes);
+	buf_release(&s1);
+	buf_release(&s2);
 }
 
 /* ---- the query ---- */
@@ -169,8 +319,8 @@ int find_new(struct find **out, const char *query)
 {
 	struct find *f;
 	struct name_parts p;
-	struct buf b = BUF_INIT;
-	char *raw, *lat;
+	struct buf b = BUF_INIT, lat = BUF_INIT;
+	char *raw;
 
 	*out = NULL;
 	if (!utf8_valid(query))
@@ -194,11 +344,12 @@ int find_new(struct find **out, const char *query)
 		if (*c >= 'A' && *c <= 'Z')
 			*c = (char)(*c - 'A' + 'a');
 	f->fold = buf_detach(&b);
-	if ((lat = slug_translit(f->fold)))
-		loose(&b, lat);
-	free(lat);
+	if (slug_translit(&lat, f->fold))
+		loose(&b, buf_str(&lat));
+	buf_release(&lat);
 	f->lat = buf_detach(&b);
-	f->phone = phone_like(raw);
+	f->letters = utf8_width(f->fold);
+	f->phone = phone_like(raw) ? phone_key(raw) : NULL;
 	f->form = p.only_form;
 	*out = f;
 	return 0;
@@ -227,136 +378,98 @@ void find_free(struct find *f)
 	free(f->lower);
 	free(f->fold);
 	free(f->lat);
-	buf_release(&f->t);
-	buf_release(&f->tl);
-	buf_release(&f->idw);
+	free(f->phone);
+	buf_release(&f->idx);
+	buf_release(&f->s1);
+	buf_release(&f->s2);
+	buf_release(&f->iwb);
 	free(f);
 }
 
 /* ---- one record ---- */
 
-/* The rank of the name and the id (FIND_NONE below FIND_NAME_PART). */
-static enum find_rank name_rank(struct find *f, const char *id, const struct record *r)
-{
-	struct name_parts p;
-	const char *nf, *nl, *iw;
+/* One line of an index, taken apart. */
+struct ixline {
+	char kind;
+	size_t i;
+	struct seg fold, lat;
+};
 
-	if (!strcmp(f->lower, id))
-		return FIND_ID;
-	buf_reset(&f->idw);
-	loose(&f->idw, id);
-	for (size_t i = 0; i < f->idw.len; i++)
-		if (f->idw.p[i] == '-')
-			f->idw.p[i] = ' ';
-	iw = buf_str(&f->idw);
-	if (!r || !r->name) {
-		nf = nl = "";
-	} else {
-		name_split(&p, r->name);
-		if (f->form)
-			fold_text(f, r->name, strlen(r->name));
-		else
-			fold_text(f, p.core, p.core_len);
-		nf = buf_str(&f->t);
-		nl = buf_str(&f->tl);
-	}
-	if (!strcmp(nf, f->fold) || (*f->lat && (!strcmp(nl, f->lat) || !strcmp(iw, f->lat))))
+/* The line at *p (advancing *p); false at the end or at a line that is
+ * not well formed (an index is made by find_index: never, but the cache
+ * is a file). */
+static bool next_line(const char **p, struct ixline *l)
+{
+	const char *s = *p, *tab, *nl;
+
+	if (!*s || !(nl = strchr(s, '\n')))
+		return false;
+	l->kind = *s++;
+	l->i = 0;
+	while (*s >= '0' && *s <= '9' && s < nl)
+		l->i = l->i * 10 + (size_t)(*s++ - '0');
+	if (*s != ' ' || !(tab = memchr(s, '\t', (size_t)(nl - s))))
+		return false;
+	l->fold.p = s + 1;
+	l->fold.n = (size_t)(tab - s - 1);
+	l->lat.p = tab + 1;
+	l->lat.n = (size_t)(nl - tab - 1);
+	*p = nl + 1;
+	return true;
+}
+
+/* Whether the words of the query start words of the line. */
+static bool line_matches(const struct find *f, const struct ixline *l)
+{
+	return words_in(f->fold, l->fold) || (*f->lat && words_in(f->lat, l->lat));
+}
+
+/* The rank of a name line ('n', or 'N' for a query that is only a form). */
+static enum find_rank name_line_rank(const struct find *f, const struct ixline *l)
+{
+	if (seg_is(l->fold, f->fold) || (*f->lat && seg_is(l->lat, f->lat)))
 		return FIND_NAME;
-	if (words_in(f->fold, nf) || (*f->lat && (words_in(f->lat, nl) || words_in(f->lat, iw))))
+	if (line_matches(f, l))
 		return FIND_NAME_WORDS;
 	/* Letters as typed: "аш" is two, though "ash" in Latin. */
-	if (utf8_width(f->fold) >= PART_MIN &&
-	    (strstr(nf, f->fold) || (*f->lat && (strstr(nl, f->lat) || strstr(iw, f->lat)))))
+	if (f->letters >= PART_MIN && (seg_has(l->fold, f->fold) || (*f->lat && seg_has(l->lat, f->lat))))
 		return FIND_NAME_PART;
 	return FIND_NONE;
 }
 
-/* The contact that matches, as *why; FIND_NONE when none does. */
-static enum find_rank contact_rank(struct find *f, const struct record *r, char **why)
+/* The id read as words, loosely spelt (in f->iwb). */
+static struct seg id_words(struct find *f, const char *id)
 {
-	for (size_t i = 0; i < r->ncontacts; i++) {
-		const struct kvlist *c = &r->contacts[i];
-		const char *name = kv_get(c, "name"), *role = kv_get(c, "role");
-		const char *phone = kv_get(c, "phone"), *mail = kv_get(c, "email");
-		const char *label = NULL, *value = NULL;
+	struct seg s;
 
-		if (f->phone && phone && phone_match(f->raw, phone))
-			label = "phone", value = phone;
-		else if (mail && (strstr(mail, f->lower) || text_matches(f, mail)))
-			label = "e-mail", value = mail;
-		else if (text_matches(f, name))
-			label = "contact", value = name;
-		else if (text_matches(f, role))
-			label = "role", value = role;
-		else if (!f->phone && text_matches(f, phone))
-			label = "phone", value = phone;
-		if (label) {
-			char *v = shown(value, WHY_COLS);
-
-			*why = xasprintf("%s %s", label, v);
-			free(v);
-			return FIND_CONTACT;
-		}
-	}
-	return FIND_NONE;
+	buf_reset(&f->iwb);
+	loose(&f->iwb, id);
+	for (size_t i = 0; i < f->iwb.len; i++)
+		if (f->iwb.p[i] == '-')
+			f->iwb.p[i] = ' ';
+	s.p = buf_str(&f->iwb);
+	s.n = f->iwb.len;
+	return s;
 }
 
-static enum find_rank field_rank(struct find *f, const struct record *r, char **why)
+static enum find_rank id_rank(const struct find *f, struct seg iw)
 {
-	char *v = NULL;
-
-	for (size_t i = 0; i < r->fields.n; i++)
-		if (text_matches(f, r->fields.v[i].v)) {
-			v = shown(r->fields.v[i].v, WHY_COLS);
-			*why = xasprintf("field %s: %s", r->fields.v[i].k, v);
-			goto out;
-		}
-	for (size_t i = 0; i < r->ntags; i++)
-		if (text_matches(f, r->tags[i])) {
-			v = shown(r->tags[i], WHY_COLS);
-			*why = xasprintf("tag %s", v);
-			goto out;
-		}
-	if (text_matches(f, r->next_action)) {
-		v = shown(r->next_action, WHY_COLS);
-		*why = xasprintf("next action: %s", v);
-		goto out;
-	}
-	return FIND_NONE;
-out:
-	free(v);
-	return FIND_FIELD;
-}
-
-static enum find_rank note_rank(struct find *f, const struct record *r, char **why)
-{
-	char *v;
-
-	/* The latest note first: it is the one people remember. */
-	for (size_t i = r->nnotes; i-- > 0;) {
-		const char *text = kv_get(&r->notes[i], "text"), *at = kv_get(&r->notes[i], "at");
-
-		if (text_matches(f, text)) {
-			v = shown(text, WHY_COLS);
-			*why = xasprintf("note %.10s: %s", at ? at : "", v);
-			free(v);
-			return FIND_NOTE;
-		}
-	}
-	if (text_matches(f, r->remarks)) {
-		v = shown(r->remarks, WHY_COLS);
-		*why = xasprintf("remarks: %s", v);
-		free(v);
-		return FIND_NOTE;
-	}
+	if (!*f->lat)
+		return FIND_NONE;
+	if (seg_is(iw, f->lat))
+		return FIND_NAME;
+	if (words_in(f->lat, iw))
+		return FIND_NAME_WORDS;
+	if (f->letters >= PART_MIN && seg_has(iw, f->lat))
+		return FIND_NAME_PART;
 	return FIND_NONE;
 }
 
 /* Edit distance of a and b (single letters added, removed, changed), or
  * max + 1 when it is more than max. */
-static int distance(const char *a, const char *b, int max)
+static int distance(struct seg a, const char *b, int max)
 {
-	int la = (int)strlen(a), lb = (int)strlen(b), row[NEAR_LEN + 1];
+	int la = (int)a.n, lb = (int)strlen(b), row[NEAR_LEN + 1];
 
 	if (la > NEAR_LEN || lb > NEAR_LEN || abs(la - lb) > max)
 		return max + 1;
@@ -367,7 +480,7 @@ static int distance(const char *a, const char *b, int max)
 
 		row[0] = low = i;
 		for (int j = 1; j <= lb; j++) {
-			int up = row[j], v = diag + (a[i - 1] != b[j - 1]);
+			int up = row[j], v = diag + (a.p[i - 1] != b[j - 1]);
 
 			if (up + 1 < v)
 				v = up + 1;
@@ -384,20 +497,19 @@ static int distance(const char *a, const char *b, int max)
 	return row[lb];
 }
 
-/* Keep id among the suggestions when its name or id is a letter or two
- * from the query (name_rank has left both spelt in f's scratch). */
-static void consider_near(struct find *f, const char *id, const struct record *r)
+/* Keep id among the suggestions when its name (line n) or its id (iw) is a
+ * letter or two from the query. */
+static void consider_near(struct find *f, const char *id, const struct record *r, const struct ixline *n,
+			  struct seg iw)
 {
 	const char *q = *f->lat ? f->lat : f->fold;
-	const char *n = *f->lat ? buf_str(&f->tl) : buf_str(&f->t);
-	int len = (int)strlen(q), max = len <= 4 ? 1 : len <= 8 ? 2 : 3, d, worst = 0;
+	int len = (int)strlen(q), max = len <= 4 ? 1 : len <= 8 ? 2 : 3, d = max + 1, worst = 0;
 	size_t slot = f->nnear;
 
-	if (!r || !r->name)
-		n = "";
-	d = distance(q, n, max);
+	if (n)
+		d = distance(*f->lat ? n->lat : n->fold, q, max);
 	if (*f->lat) {
-		int di = distance(q, buf_str(&f->idw), max);
+		int di = distance(iw, q, max);
 
 		d = di < d ? di : d;
 	}
@@ -420,16 +532,149 @@ static void consider_near(struct find *f, const char *id, const struct record *r
 	f->near[slot].dist = d;
 }
 
+/* The rank of a line below the names, and what it shows as *why. */
+static enum find_rank other_rank(const struct find *f, const struct record *r, const struct ixline *l,
+				 char **why)
+{
+	const char *label, *value, *at = NULL;
+	enum find_rank rank;
+	char *v;
+
+	switch (l->kind) {
+	case 'c':
+	case 'r':
+	case 'p':
+	case 'e':
+		if (l->i >= r->ncontacts)
+			return FIND_NONE;
+		rank = FIND_CONTACT;
+		label = l->kind == 'c' ? "contact" : l->kind == 'r' ? "role" : l->kind == 'p' ? "phone" : "e-mail";
+		value = kv_get(&r->contacts[l->i],
+			       l->kind == 'c' ? "name" : l->kind == 'r' ? "role" : l->kind == 'p' ? "phone" : "email");
+		if (l->kind == 'p' && f->phone) {
+			char *key = xstrndup(l->fold.p, l->fold.n);
+			bool same = phone_key_match(f->phone, key);
+
+			free(key);
+			if (!same)
+				return FIND_NONE;
+		} else if (l->kind == 'p' ? !words_in(f->fold, l->lat)
+			   : l->kind == 'e' ? !seg_has(l->fold, f->lower) && !line_matches(f, l)
+					    : !line_matches(f, l)) {
+			return FIND_NONE;
+		}
+		break;
+	case 'f':
+		if (l->i >= r->fields.n || !line_matches(f, l))
+			return FIND_NONE;
+		rank = FIND_FIELD;
+		label = r->fields.v[l->i].k;
+		value = r->fields.v[l->i].v;
+		break;
+	case 't':
+		if (l->i >= r->ntags || !line_matches(f, l))
+			return FIND_NONE;
+		rank = FIND_FIELD;
+		label = "tag";
+		value = r->tags[l->i];
+		break;
+	case 'a':
+		if (!line_matches(f, l))
+			return FIND_NONE;
+		rank = FIND_FIELD;
+		label = "next action:";
+		value = r->next_action;
+		break;
+	case 'o':
+		if (l->i >= r->nnotes || !line_matches(f, l))
+			return FIND_NONE;
+		rank = FIND_NOTE;
+		label = "note";
+		value = kv_get(&r->notes[l->i], "text");
+		at = kv_get(&r->notes[l->i], "at");
+		break;
+	case 'm':
+		if (!line_matches(f, l))
+			return FIND_NONE;
+		rank = FIND_NOTE;
+		label = "remarks:";
+		value = r->remarks;
+		break;
+	default:
+		return FIND_NONE;
+	}
+	v = shown(value ? value : "", WHY_COLS);
+	if (l->kind == 'f')
+		*why = xasprintf("field %s: %s", label, v);
+	else if (at)
+		*why = xasprintf("%s %.10s: %s", label, at, v);
+	else
+		*why = xasprintf("%s %s", label, v);
+	free(v);
+	return rank;
+}
+
+/* The index of r: the cache's when it is of this version, else made now. */
+static const char *index_of(struct find *f, const struct record *r)
+{
+	struct ixw w = { &f->idx, &f->s1, &f->s2 };
+
+	if (r->find_text && !strncmp(r->find_text, INDEX_VERSION "\n", sizeof(INDEX_VERSION)))
+		return r->find_text;
+	buf_reset(&f->idx);
+	index_into(&w, r, true);
+	return buf_str(&f->idx);
+}
+
 enum find_rank find_record(struct find *f, const char *id, const struct record *r)
 {
-	enum find_rank rank = name_rank(f, id, r);
+	enum find_rank rank = FIND_NONE, lr, other = FIND_NONE;
+	struct ixline l, name = { 0 };
 	struct find_hit *h;
-	char *why = NULL;
+	const char *p;
+	char *why = NULL, *w;
+	bool named = false;
+	struct seg iw;
 
-	if (rank == FIND_NONE && r) {
-		consider_near(f, id, r);
-		if ((rank = contact_rank(f, r, &why)) == FIND_NONE && (rank = field_rank(f, r, &why)) == FIND_NONE)
-			rank = note_rank(f, r, &why);
+	if (!strcmp(f->lower, id))
+		rank = FIND_ID;
+	iw = id_words(f, id);
+	if (rank == FIND_NONE)
+		rank = id_rank(f, iw);
+	if (r && rank < FIND_NAME) {
+		p = index_of(f, r);
+		p += strcspn(p, "\n") + (*p != '\0');
+		while (next_line(&p, &l)) {
+			if (l.kind == 'n') {
+				name = l;
+				named = true;
+			}
+			if (l.kind == 'n' || l.kind == 'N') {
+				/* The core; the whole name too for a query that
+				 * is only a legal form. */
+				if ((l.kind == 'n' || f->form) && (lr = name_line_rank(f, &l)) > rank)
+					rank = lr;
+				continue;
+			}
+			if (rank >= FIND_NAME_PART || other >= FIND_CONTACT)
+				continue;
+			w = NULL;
+			if ((lr = other_rank(f, r, &l, &w)) > other) {
+				other = lr;
+				free(why);
+				why = w;
+			} else {
+				free(w);
+			}
+		}
+		if (rank == FIND_NONE)
+			consider_near(f, id, r, named ? &name : NULL, iw);
+	}
+	if (rank == FIND_NONE) {
+		rank = other;
+	} else {
+		free(why);
+		why = NULL;
 	}
 	if (rank == FIND_NONE)
 		return rank;

@@ -20,10 +20,13 @@
  * name or id (3 letters or more); a contact; a field, tag or next action;
  * a note or the remarks. Ties go by name (name_sort_key), then id.
  *
- * The record cache (rcache.h) holds ids, names, contacts, fields, tags and
- * next actions, so a search through it reads no YAML; notes and remarks are
- * not in it (they are most of a record's bytes and grow for ever) and are
- * searched only when the records are read whole (find_register with notes).
+ * Each record's texts are folded and spelt in Latin once, into its index
+ * (find_index), which the record cache (rcache.h) keeps with the record: a
+ * search through the cache reads no YAML and folds nothing but the query.
+ * The cached index holds the names, contacts, fields, tags and next action;
+ * notes and remarks are not in the cache (they are most of a record's bytes
+ * and grow for ever) and are searched only when the records are read whole
+ * (find_register with notes).
  */
 #ifndef PREG_FIND_H
 #define PREG_FIND_H
@@ -31,6 +34,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "buf.h"
 #include "record.h"
 #include "register.h"
 
@@ -55,6 +59,10 @@ struct find_hit {
 			  * the id and name ranks */
 	char *key;       /* the name's sort key */
 };
+
+/* Append the index of r (see above) to out: its name, contacts, fields,
+ * tags and next action, with notes its notes and remarks too. */
+void find_index(struct buf *out, const struct record *r, bool notes);
 
 /* A search in progress: the prepared query and what matched so far. */
 struct find;

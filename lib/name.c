@@ -79,6 +79,14 @@ static bool boundary(const char *s, size_t n)
 	return !n || *s == ' ' || *s == ',' || is_quote(char_at(s, n, &len));
 }
 
+/* The first letter of a form (ASCII or two bytes of UTF-8). */
+static uint32_t first_letter(const char *f)
+{
+	const unsigned char *u = (const unsigned char *)f;
+
+	return u[0] < 0x80 ? u[0] : (uint32_t)(u[0] & 0x1f) << 6 | (u[1] & 0x3f);
+}
+
 /* The length of form f at the start of s[0..n), in any case, with an
  * optional dot after it and a boundary after that; 0 when it is not there. */
 static size_t form_at(const char *s, size_t n, const char *f)
@@ -86,7 +94,7 @@ static size_t form_at(const char *s, size_t n, const char *f)
 	size_t i = 0, len, flen;
 
 	while (*f) {
-		uint32_t c = char_at(f, strlen(f), &flen);
+		uint32_t c = char_at(f, strnlen(f, 4), &flen);
 
 		if (i >= n || lower(char_at(s + i, n - i, &len)) != c || !len)
 			return 0;
@@ -102,18 +110,25 @@ static size_t form_at(const char *s, size_t n, const char *f)
  * the abbreviation of a long form, NULL for the others. */
 static size_t any_form_at(const char *s, size_t n, const char **abbr)
 {
-	size_t best = 0, m;
+	size_t best = 0, m, len;
+	uint32_t c;
 
 	if (abbr)
 		*abbr = NULL;
+	/* Most names start with no form at all: compare first letters before
+	 * trying a form letter by letter. Every form starts with a letter of
+	 * one or two bytes. */
+	c = lower(char_at(s, n, &len));
+	if (!len || c >= 0x800)
+		return 0;
 	for (size_t k = 0; k < sizeof(long_forms) / sizeof(*long_forms); k++)
-		if ((m = form_at(s, n, long_forms[k].form)) > best) {
+		if (first_letter(long_forms[k].form) == c && (m = form_at(s, n, long_forms[k].form)) > best) {
 			best = m;
 			if (abbr)
 				*abbr = long_forms[k].abbr;
 		}
 	for (size_t k = 0; !best && k < sizeof(forms) / sizeof(*forms); k++)
-		if ((m = form_at(s, n, forms[k])) > best)
+		if (first_letter(forms[k]) == c && (m = form_at(s, n, forms[k])) > best)
 			best = m;
 	return best;
 }
@@ -203,38 +218,58 @@ void name_split(struct name_parts *out, const char *name)
 
 void name_fold(struct buf *out, const char *s, size_t len)
 {
-	size_t i = 0, n, start = out->len;
+	/* Written through a small buffer: this runs for every text of every
+	 * record a search reads. */
+	char tmp[256];
+	size_t i = 0, n, k = 0;
 	bool space = true; /* no space at the start */
 
 	while (i < len) {
-		uint32_t c = char_at(s + i, len - i, &n);
-		utf8proc_uint8_t enc[4];
-		int cat;
+		uint32_t c = (unsigned char)s[i];
+		bool letter;
 
-		if (!n) {
-			i++;
-			continue;
+		if (k > sizeof(tmp) - 8) {
+			buf_add(out, tmp, k);
+			k = 0;
 		}
-		i += n;
-		c = lower(c);
-		if (c == 0x451)
-			c = 0x435; /* ё as е */
-		if (c < 0x80)
-			cat = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ? UTF8PROC_CATEGORY_LL : 0;
-		else
-			cat = utf8proc_category((utf8proc_int32_t)c);
-		if (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_NO) {
-			buf_add(out, enc, (size_t)utf8proc_encode_char((utf8proc_int32_t)c, enc));
+		if (c < 0x80) {
+			i++;
+			c = c >= 'A' && c <= 'Z' ? c + 32 : c;
+			letter = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+		} else {
+			c = char_at(s + i, len - i, &n);
+			if (!n) {
+				i++;
+				continue;
+			}
+			i += n;
+			c = lower(c);
+			if (c == 0x451)
+				c = 0x435; /* ё as е */
+			if (c >= 0x430 && c <= 0x44f) {
+				letter = true; /* а..я, the most of what is read */
+			} else {
+				int cat = utf8proc_category((utf8proc_int32_t)c);
+
+				letter = cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_NO;
+			}
+		}
+		if (letter) {
+			if (c < 0x80)
+				tmp[k++] = (char)c;
+			else
+				k += (size_t)utf8proc_encode_char((utf8proc_int32_t)c, (utf8proc_uint8_t *)tmp + k);
 			space = false;
 		} else if (!space) {
-			buf_addc(out, ' ');
+			tmp[k++] = ' ';
 			space = true;
 		}
 	}
-	if (out->len > start && out->p[out->len - 1] == ' ')
-		out->len--;
-	buf_addc(out, '\0');
-	out->len--;
+	if (k && tmp[k - 1] == ' ')
+		k--;
+	else if (!k && space && out->len && out->p[out->len - 1] == ' ')
+		out->len--; /* the space was flushed with the last chunk */
+	buf_add(out, tmp, k);
 }
 
 char *name_short(const char *name, size_t max)

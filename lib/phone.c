@@ -47,20 +47,28 @@ char *phone_key(const char *s)
 	return key;
 }
 
+bool phone_key_match(const char *ka, const char *kb)
+{
+	const char *shorter, *longer, *dl;
+	size_t ns, nl;
+
+	if (!ka || !kb || !*ka || !*kb)
+		return false;
+	if (!strcmp(ka, kb))
+		return true;
+	shorter = strlen(ka) <= strlen(kb) ? ka : kb;
+	longer = shorter == ka ? kb : ka;
+	dl = longer + (*longer == '+');
+	ns = strlen(shorter);
+	nl = strlen(dl);
+	return *shorter != '+' && ns >= PHONE_MATCH_MIN && nl >= ns && !strcmp(dl + nl - ns, shorter);
+}
+
 bool phone_match(const char *a, const char *b)
 {
 	char *ka = phone_key(a), *kb = phone_key(b);
-	bool same = false;
+	bool same = phone_key_match(ka, kb);
 
-	if (ka && kb) {
-		const char *shorter = strlen(ka) <= strlen(kb) ? ka : kb;
-		const char *longer = shorter == ka ? kb : ka;
-		const char *dl = longer + (*longer == '+');
-		size_t ns = strlen(shorter), nl = strlen(dl);
-
-		same = !strcmp(ka, kb) ||
-		       (*shorter != '+' && ns >= PHONE_MATCH_MIN && nl >= ns && !strcmp(dl + nl - ns, shorter));
-	}
 	free(ka);
 	free(kb);
 	return same;

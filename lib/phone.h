@@ -28,6 +28,9 @@ char *phone_key(const char *s);
  * "000-00-00" ends "+7 351 000-00-00". */
 bool phone_match(const char *a, const char *b);
 
+/* phone_match for keys already made (NULL or "" matches nothing). */
+bool phone_key_match(const char *ka, const char *kb);
+
 /* Whether s reads as a phone number rather than as a word: only digits,
  * spaces, '-', '.', '/', parentheses and one leading '+', with at least
  * PHONE_MATCH_MIN digits, and not a date (YYYY-MM-DD). */

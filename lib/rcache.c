@@ -10,6 +10,7 @@
 
 #include <xxhash.h>
 
+#include "find.h"
 #include "rcache.h"
 #include "xalloc.h"
 
@@ -32,7 +33,8 @@
  * pairs, ncontacts, total contact pairs, phase; str name, kind, manager,
  * phase_since, next_contact, next_action, end_reason, hold_until,
  * hold_reason, created; the tags; the fields as pairs; each history event
- * as varint npairs and its pairs; each contact likewise. A str is varint
+ * as varint npairs and its pairs; each contact likewise; str the record's
+ * index for finding (find_index, without notes). A str is varint
  * (length + 1) and the bytes and a NUL; 0 is NULL.
  */
 
@@ -102,6 +104,8 @@ static size_t pairs_of(const struct kvlist *l, size_t n)
 
 void rcache_encode(struct buf *out, const struct record *r)
 {
+	struct buf index = BUF_INIT;
+
 	put_str(out, r->id);
 	put_varint(out, r->ntags);
 	put_varint(out, r->fields.n);
@@ -128,6 +132,10 @@ void rcache_encode(struct buf *out, const struct record *r)
 	}
 	put_lists(out, r->history, r->nhistory);
 	put_lists(out, r->contacts, r->ncontacts);
+	/* Finding compares folded text: fold it once, when the record is new. */
+	find_index(&index, r, false);
+	put_str(out, buf_str(&index));
+	buf_release(&index);
 }
 
 /* ---- decoding ---- */
@@ -276,6 +284,7 @@ int rcache_decode(struct record *r, struct rscratch *s, const unsigned char *p, 
 	mem += ncont * sizeof(struct kvlist);
 	get_lists(&d, r->history, nhist, &mem, &npairs);
 	get_lists(&d, r->contacts, ncont, &mem, &cpairs);
+	r->find_text = get_str(&d);
 	if (d.bad || d.p != d.end) {
 		memset(r, 0, sizeof(*r));
 		return -1;

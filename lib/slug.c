@@ -259,28 +259,38 @@ int slug_from_name(char **out, const char *name)
 	return 0;
 }
 
-char *slug_translit(const char *s)
+bool slug_translit(struct buf *out, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	struct buf b = BUF_INIT;
-	char ascii[2];
+	char tmp[256], ascii[2];
+	size_t k = 0, n;
+	bool space = out->len && out->p[out->len - 1] == ' ', ok = true;
 	const char *t;
 	uint32_t cp;
 
+	/* Through a small buffer: finding spells every text it reads. */
 	while (*p) {
-		if (!utf8_next(&p, &cp)) {
-			buf_release(&b);
-			return NULL;
+		if (k > sizeof(tmp) - 8) {
+			buf_add(out, tmp, k);
+			k = 0;
 		}
-		if ((t = translit(cp, ascii)))
-			buf_adds(&b, t);
-		else if (b.len && b.p[b.len - 1] != ' ')
-			buf_addc(&b, ' ');
+		if (!utf8_next(&p, &cp)) {
+			ok = false;
+			break;
+		}
+		if ((t = translit(cp, ascii))) {
+			for (n = 0; t[n]; n++)
+				tmp[k++] = t[n];
+			space = space && !n;
+		} else if (!space && (k || out->len)) {
+			tmp[k++] = ' ';
+			space = true;
+		}
 	}
-	if (b.len && b.p[b.len - 1] == ' ')
-		b.len--;
-	buf_addc(&b, '\0');
-	return buf_detach(&b);
+	if (k && tmp[k - 1] == ' ')
+		k--;
+	buf_add(out, tmp, k);
+	return ok;
 }
 
 char *slug_with_suffix(const char *id, unsigned n)

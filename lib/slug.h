@@ -15,6 +15,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "buf.h"
+
 #define SLUG_MAX 48
 
 /* Whether id is a valid client id (pattern, length, not reserved). */
@@ -32,10 +34,10 @@ int slug_from_name(char **out, const char *name);
  * caller frees. */
 char *slug_with_suffix(const char *id, unsigned n);
 
-/* s spelt in Latin as ids are (the same table, lower case), with every
- * character that gives nothing in an id as one space: "ООО «Ёлка»" is
- * "ooo elka". For comparing names with what people type in Latin. NULL
- * when s is not valid UTF-8; caller frees. */
-char *slug_translit(const char *s);
+/* Append s spelt in Latin as ids are (the same table, lower case), with
+ * every character that gives nothing in an id as one space: "ООО «Ёлка»"
+ * is "ooo elka". For comparing names with what people type in Latin. false
+ * when s is not valid UTF-8 (out then holds what came before the bad byte). */
+bool slug_translit(struct buf *out, const char *s);
 
 #endif

@@ -1,6 +1,7 @@
 /* test_find: matching and ranking clients against what people type, and
  * the resolver that turns a name into one id. */
 #include "unit.h"
+#include "buf.h"
 #include "find.h"
 #include "ops.h"
 #include "record.h"
@@ -176,7 +177,8 @@ static void test_contacts(void **state)
 	assert_string_equal(why("+7(351)1111111"), "phone 8 (351) 111 11 11");
 	/* E-mail, name and role. */
 	assert_string_equal(why("a.orlova@example.com"), "e-mail a.orlova@example.com");
-	assert_string_equal(why("orlova"), "e-mail a.orlova@example.com");
+	assert_string_equal(why("orlova"), "contact Anna Orlova");
+	assert_string_equal(why("orlova@example"), "e-mail a.orlova@example.com");
 	assert_string_equal(why("Anna"), "contact Anna Orlova");
 	assert_string_equal(why("Сергей"), "contact Sergey Petrov");
 	assert_string_equal(why("accountant"), "role chief accountant");
@@ -248,22 +250,58 @@ static void test_bad_queries(void **state)
 	assert_string_equal(resolve("acme\x1b[2J"), "-2 client 'acme?[2J' not found");
 }
 
+static const char *translit(const char *s)
+{
+	static char out[128];
+	struct buf b = BUF_INIT;
+
+	buf_adds(&b, "x:");
+	if (!slug_translit(&b, s))
+		buf_adds(&b, "(bad)");
+	snprintf(out, sizeof(out), "%s", buf_str(&b));
+	buf_release(&b);
+	return out;
+}
+
 static void test_translit(void **state)
 {
-	char *s;
+	(void)state;
+	/* The id table, every other character one space; appended. */
+	assert_string_equal(translit("ООО «Ёлка-Щит» № 5"), "x:ooo elka shchit 5");
+	assert_string_equal(translit("Café Noir, Straße"), "x:cafe noir strasse");
+	assert_string_equal(translit("«»"), "x:");
+	assert_string_equal(translit("а\xd0"), "x:a(bad)");
+}
+
+static void test_index(void **state)
+{
+	struct buf ix = BUF_INIT;
+	struct find *f = NULL;
+	const char *saved;
 
 	(void)state;
-	/* The id table, every other character one space. */
-	s = slug_translit("ООО «Ёлка-Щит» № 5");
-	assert_string_equal(s, "ooo elka shchit 5");
-	free(s);
-	s = slug_translit("Café Noir, Straße");
-	assert_string_equal(s, "cafe noir strasse");
-	free(s);
-	s = slug_translit("«»");
-	assert_string_equal(s, "");
-	free(s);
-	assert_null(slug_translit("\xd0"));
+	/* One line per text: folded, then in Latin. */
+	find_index(&ix, recs[2], false);
+	assert_string_equal(ix.p, "find1\n"
+				  "n0 белая дача\tbelaia dacha\n"
+				  "N0 ао белая дача\tao belaia dacha\n"
+				  "c0 anna orlova\tanna orlova\n"
+				  "r0 chief accountant\tchief accountant\n"
+				  "p0 +73511111111\t8 351 111 11 11\n"
+				  "e0 a.orlova@example.com\ta orlova eksample com\n");
+	buf_release(&ix);
+	/* Notes and remarks only when asked. */
+	find_index(&ix, recs[3], true);
+	assert_non_null(strstr(ix.p, "o0 asked about ромашка s trucks\tasked about romashka s trucks\n"));
+	buf_release(&ix);
+	/* An index of another version (an old cache) is not trusted: the
+	 * record is indexed again. */
+	saved = recs[0]->find_text;
+	recs[0]->find_text = "find0\nn0 nothing\tnothing\n";
+	assert_int_equal(find_new(&f, "ромашка"), 0);
+	assert_int_equal(find_record(f, recs[0]->id, recs[0]), FIND_NAME);
+	find_free(f);
+	recs[0]->find_text = saved;
 }
 
 static void test_broken_record(void **state)
@@ -414,6 +452,7 @@ int main(void)
 		cmocka_unit_test(test_resolve_unknown),
 		cmocka_unit_test(test_bad_queries),
 		cmocka_unit_test(test_translit),
+		cmocka_unit_test(test_index),
 		cmocka_unit_test(test_broken_record),
 	};
 

@@ -5,6 +5,7 @@
 
 #include "unit.h"
 #include "buf.h"
+#include "find.h"
 #include "rcache.h"
 #include "record.h"
 
@@ -53,7 +54,7 @@ static void test_round_trip(void **state)
 {
 	struct record *r = parse(full), d;
 	struct rscratch s = { NULL, 0 };
-	struct buf b = BUF_INIT;
+	struct buf b = BUF_INIT, ix = BUF_INIT;
 
 	(void)state;
 	rcache_encode(&b, r);
@@ -81,6 +82,13 @@ static void test_round_trip(void **state)
 	for (size_t i = 0; i < d.ncontacts; i++)
 		assert_same_kv(&d.contacts[i], &r->contacts[i]);
 	assert_string_equal(kv_get(&d.contacts[1], "phone"), "+7 351 000-00-00");
+	/* The index for finding, made once when the record is encoded; it
+	 * holds the contacts but not the notes. */
+	find_index(&ix, r, false);
+	assert_string_equal(d.find_text, ix.p);
+	assert_non_null(strstr(d.find_text, "sergei petrov"));
+	assert_null(strstr(d.find_text, "called"));
+	buf_release(&ix);
 	/* What the cache leaves out. */
 	assert_int_equal(d.nnotes, 0);
 	assert_null(d.remarks);
