@@ -221,7 +221,7 @@ void name_fold(struct buf *out, const char *s, size_t len)
 	/* Written through a small buffer: this runs for every text of every
 	 * record a search reads. */
 	char tmp[256];
-	size_t i = 0, n, k = 0;
+	size_t i = 0, n, k = 0, start = out->len;
 	bool space = true; /* no space at the start */
 
 	while (i < len) {
@@ -267,7 +267,7 @@ void name_fold(struct buf *out, const char *s, size_t len)
 	}
 	if (k && tmp[k - 1] == ' ')
 		k--;
-	else if (!k && space && out->len && out->p[out->len - 1] == ' ')
+	else if (!k && out->len > start && out->p[out->len - 1] == ' ')
 		out->len--; /* the space was flushed with the last chunk */
 	buf_add(out, tmp, k);
 }

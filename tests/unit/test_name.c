@@ -102,6 +102,36 @@ static void test_fold(void **state)
 	assert_fold("a\xff" "b", "ab");
 }
 
+static void test_fold_long_and_appended(void **state)
+{
+	char in[700], want[700];
+	struct buf b = BUF_INIT;
+
+	(void)state;
+	/* Longer than the fold's inner buffer (256 bytes, written out when
+	 * 249 are in it), with the space before the final "!!" the last byte
+	 * written out: 250 + 1 + 246 + 1 bytes, of which 249 go first. */
+	memset(in, 'a', 250);
+	memcpy(in + 250, " --- ", 5);
+	memset(in + 255, 'b', 246);
+	memcpy(in + 501, " !! ", 5);
+	in[506] = '\0';
+	memset(want, 'a', 250);
+	want[250] = ' ';
+	memset(want + 251, 'b', 246);
+	want[497] = '\0';
+	name_fold(&b, in, strlen(in));
+	assert_string_equal(b.p, want);
+	/* Appended: what was in the buffer stays. */
+	buf_reset(&b);
+	buf_adds(&b, "x ");
+	name_fold(&b, "«»", strlen("«»"));
+	assert_string_equal(b.p, "x ");
+	name_fold(&b, "Ёж", strlen("Ёж"));
+	assert_string_equal(b.p, "x еж");
+	buf_release(&b);
+}
+
 /* name_short(name, max) is want, and takes at most max columns. */
 #define assert_short(name, max, want) do { \
 	char *s_ = name_short(name, max); \
@@ -177,6 +207,7 @@ int main(void)
 		cmocka_unit_test(test_split_russian),
 		cmocka_unit_test(test_split_latin),
 		cmocka_unit_test(test_fold),
+		cmocka_unit_test(test_fold_long_and_appended),
 		cmocka_unit_test(test_short),
 		cmocka_unit_test(test_sort),
 		cmocka_unit_test(test_sort_key),
