@@ -51,6 +51,7 @@ struct find {
 	size_t nnear;
 	struct buf idx, s1, s2; /* scratch: an index made on the fly, and for making it */
 	struct buf iwb;         /* scratch: an id read as words */
+	struct buf whole;       /* scratch: the line of a whole name */
 };
 
 /* ---- text ---- */
@@ -280,8 +281,6 @@ static void index_into(struct ixw *w, const struct record *r, bool notes)
 	if (r->name) {
 		name_split(&p, r->name);
 		line(w, 'n', 0, p.core, p.core_len);
-		if (p.core_len != strlen(r->name))
-			line_str(w, 'N', 0, r->name);
 	}
 	for (size_t i = 0; i < r->ncontacts; i++) {
 		const struct kvlist *c = &r->contacts[i];
@@ -383,6 +382,7 @@ void find_free(struct find *f)
 	buf_release(&f->s1);
 	buf_release(&f->s2);
 	buf_release(&f->iwb);
+	buf_release(&f->whole);
 	free(f);
 }
 
@@ -614,6 +614,20 @@ static enum find_rank other_rank(const struct find *f, const struct record *r, c
 	return rank;
 }
 
+/* The rank of the whole name, legal form and all, for a query that is
+ * nothing but a form ("ООО"): rare, so not in the index. */
+static enum find_rank whole_name_rank(struct find *f, const char *name)
+{
+	struct ixw w = { &f->whole, &f->s1, &f->s2 };
+	struct ixline l;
+	const char *p;
+
+	buf_reset(&f->whole);
+	line_str(&w, 'n', 0, name);
+	p = buf_str(&f->whole);
+	return next_line(&p, &l) ? name_line_rank(f, &l) : FIND_NONE;
+}
+
 /* The index of r: the cache's when it is of this version, else made now. */
 static const char *index_of(struct find *f, const struct record *r)
 {
@@ -649,10 +663,8 @@ enum find_rank find_record(struct find *f, const char *id, const struct record *
 				name = l;
 				named = true;
 			}
-			if (l.kind == 'n' || l.kind == 'N') {
-				/* The core; the whole name too for a query that
-				 * is only a legal form. */
-				if ((l.kind == 'n' || f->form) && (lr = name_line_rank(f, &l)) > rank)
+			if (l.kind == 'n') {
+				if ((lr = name_line_rank(f, &l)) > rank)
 					rank = lr;
 				continue;
 			}
@@ -667,6 +679,8 @@ enum find_rank find_record(struct find *f, const char *id, const struct record *
 				free(w);
 			}
 		}
+		if (f->form && r->name && (lr = whole_name_rank(f, r->name)) > rank)
+			rank = lr;
 		if (rank == FIND_NONE)
 			consider_near(f, id, r, named ? &name : NULL, iw);
 	}

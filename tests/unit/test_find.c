@@ -284,7 +284,6 @@ static void test_index(void **state)
 	find_index(&ix, recs[2], false);
 	assert_string_equal(ix.p, "find1\n"
 				  "n0 белая дача\tbelaia dacha\n"
-				  "N0 ао белая дача\tao belaia dacha\n"
 				  "c0 anna orlova\tanna orlova\n"
 				  "r0 chief accountant\tchief accountant\n"
 				  "p0 +73511111111\t8 351 111 11 11\n"
