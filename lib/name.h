@@ -62,7 +62,8 @@ char *name_sort_key(const char *name);
 
 /* Compare two names for sorting: by their sort keys, then (names that differ
  * only in legal form, quotes or case) by their bytes, so that the order is
- * total. */
+ * total. It makes both keys at every call: to sort many rows, make each
+ * row's key once with name_sort_key and compare the keys with strcmp. */
 int name_cmp(const char *a, const char *b);
 
 #endif
