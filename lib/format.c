@@ -27,58 +27,17 @@ int fmt_parse(enum fmt *out, const char *s)
 	return 0;
 }
 
-/* The character at *p, advancing *p; a byte that is not UTF-8 counts as
- * one replacement character (records are checked; this is for display). */
-static uint32_t next_cp(const unsigned char **p)
-{
-	uint32_t c;
-	size_t len = utf8_decode(*p, strnlen((const char *)*p, 4), &c);
-
-	*p += len ? len : 1;
-	return len ? c : 0xfffd;
-}
-
-static int cp_width(uint32_t c)
-{
-	if ((c >= 0x300 && c <= 0x36f) || c == 0x200b || (c >= 0xfe00 && c <= 0xfe0f))
-		return 0;
-	if ((c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf) ||
-	    (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) ||
-	    (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) ||
-	    (c >= 0xffe0 && c <= 0xffe6) || (c >= 0x1f300 && c <= 0x1f64f) ||
-	    (c >= 0x1f900 && c <= 0x1f9ff) || (c >= 0x20000 && c <= 0x3fffd))
-		return 2;
-	return 1;
-}
-
 size_t fmt_width(const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t w = 0;
-
-	while (*p)
-		w += (size_t)cp_width(next_cp(&p));
-	return w;
+	return utf8_width(s);
 }
 
 /* s cut to at most max columns, with an ellipsis when cut; caller frees. */
 static char *cut(const char *s, size_t max)
 {
-	const unsigned char *p = (const unsigned char *)s, *prev;
-	size_t w = 0;
-
-	if (fmt_width(s) <= max)
+	if (utf8_width(s) <= max)
 		return xstrdup(s);
-	for (;;) {
-		int cw;
-
-		prev = p;
-		cw = cp_width(next_cp(&p));
-		if (w + (size_t)cw > max - 1)
-			break;
-		w += (size_t)cw;
-	}
-	return xasprintf("%.*s…", (int)(prev - (const unsigned char *)s), s);
+	return xasprintf("%.*s…", (int)utf8_fit(s, max - 1, NULL), s);
 }
 
 /* One line of a table cell: line breaks and tabs would break the layout. */

@@ -112,7 +112,7 @@ static char *put(char *p, int64_t v, int n)
  * "...") so that a pasted paragraph does not become the message. The cut backs
  * off to a UTF-8 character boundary so that the message stays valid text.
  */
-static int bad(const char *what, const char *s)
+int ptime_invalid(const char *what, const char *s, const char *hint)
 {
 	size_t n = strlen(s);
 	const char *more = "";
@@ -123,8 +123,31 @@ static int bad(const char *what, const char *s)
 			n--;
 		more = "...";
 	}
-	return preg_error_set(PREG_EINVAL, "invalid %s '%.*s%s'", what, (int)n,
-	    s, more);
+	return preg_error_set(PREG_EINVAL, "invalid %s '%.*s%s'%s%s%s", what, (int)n,
+	    s, more, hint ? " (" : "", hint ? hint : "", hint ? ")" : "");
+}
+
+static int bad(const char *what, const char *s)
+{
+	return ptime_invalid(what, s, NULL);
+}
+
+bool ptime_civil_day(int32_t *out, int y, int m, int d)
+{
+	if (y < YEAR_MIN || y > YEAR_MAX || m < 1 || m > 12 || d < 1 || d > month_days(y, m))
+		return false;
+	*out = (int32_t)days_from_civil(y, m, d);
+	return true;
+}
+
+int ptime_month_days(int y, int m)
+{
+	return m >= 1 && m <= 12 ? month_days(y, m) : 0;
+}
+
+bool ptime_day_in_range(int64_t days)
+{
+	return days >= days_from_civil(YEAR_MIN, 1, 1) && days <= days_from_civil(YEAR_MAX, 12, 31);
 }
 
 /* Parse "YYYY-MM-DD" at s (no terminator check) into days; false if bad. */

@@ -51,6 +51,8 @@ struct record {
 	size_t nnotes;
 	struct ynode *extra;    /* unknown top-level keys, kept as they are: a map, or NULL */
 	int id_line, id_col;    /* where the id value stood in the text read, for messages */
+	const char *find_text;  /* the record's index for finding (find.h), lent: set by
+				 * the record cache only, NULL otherwise */
 	struct ynode *lent;     /* for a lent record: the parse tree its strings live in */
 };
 

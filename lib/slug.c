@@ -259,6 +259,40 @@ int slug_from_name(char **out, const char *name)
 	return 0;
 }
 
+bool slug_translit(struct buf *out, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	char tmp[256], ascii[2];
+	size_t k = 0, n;
+	bool space = out->len && out->p[out->len - 1] == ' ', ok = true;
+	const char *t;
+	uint32_t cp;
+
+	/* Through a small buffer: finding spells every text it reads. */
+	while (*p) {
+		if (k > sizeof(tmp) - 8) {
+			buf_add(out, tmp, k);
+			k = 0;
+		}
+		if (!utf8_next(&p, &cp)) {
+			ok = false;
+			break;
+		}
+		if ((t = translit(cp, ascii))) {
+			for (n = 0; t[n]; n++)
+				tmp[k++] = t[n];
+			space = space && !n;
+		} else if (!space && (k || out->len)) {
+			tmp[k++] = ' ';
+			space = true;
+		}
+	}
+	if (k && tmp[k - 1] == ' ')
+		k--;
+	buf_add(out, tmp, k);
+	return ok;
+}
+
 char *slug_with_suffix(const char *id, unsigned n)
 {
 	char suffix[16];

@@ -15,6 +15,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "buf.h"
+
 #define SLUG_MAX 48
 
 /* Whether id is a valid client id (pattern, length, not reserved). */
@@ -31,5 +33,11 @@ int slug_from_name(char **out, const char *name);
 /* The id with suffix "-N" (N >= 2), cut so that the whole fits SLUG_MAX;
  * caller frees. */
 char *slug_with_suffix(const char *id, unsigned n);
+
+/* Append s spelt in Latin as ids are (the same table, lower case), with
+ * every character that gives nothing in an id as one space: "ООО «Ёлка»"
+ * is "ooo elka". For comparing names with what people type in Latin. false
+ * when s is not valid UTF-8 (out then holds what came before the bad byte). */
+bool slug_translit(struct buf *out, const char *s);
 
 #endif

@@ -17,4 +17,22 @@ size_t utf8_decode(const unsigned char *p, size_t n, uint32_t *cp);
 /* Whether the string s is valid UTF-8 throughout. */
 bool utf8_valid(const char *s);
 
+/*
+ * Display width, from utf8proc's Unicode tables (the Unicode version of the
+ * installed libutf8proc), counted per grapheme cluster the way terminals
+ * draw them: a letter with its combining marks takes the letter's columns;
+ * an emoji with its skin tone, its joined emoji (ZWJ) or an emoji
+ * presentation selector (U+FE0F) takes two; a flag (two regional
+ * indicators) takes two. Wide East Asian characters take two; control and
+ * format characters none. A byte that is not UTF-8 counts one column (a
+ * terminal shows a replacement character).
+ */
+
+/* Terminal columns that the UTF-8 string s takes. */
+size_t utf8_width(const char *s);
+
+/* How many bytes of s (a whole number of grapheme clusters) fit in max
+ * columns; *width (may be NULL) receives the columns they take. */
+size_t utf8_fit(const char *s, size_t max, size_t *width);
+
 #endif
