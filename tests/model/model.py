@@ -227,11 +227,26 @@ class Run:
                  "  command: %s" % f["command"]]
         for l in f["detail"].rstrip("\n").split("\n")[:30]:
             lines.append("  | " + l)
-        lines.append("  replay: tests/model/run --seed %d --steps %d%s" %
-                     (f["seed"], f["step"], "" if self.nclones == 2 + self.seed % 2
-                      else " --clones %d" % self.nclones))
+        lines.append("  replay: " + self.replay_line(f["step"]))
         lines.append("  registers kept in %s" % self.dir)
         return "\n".join(lines)
+
+    def replay_line(self, step):
+        if self.o.replay:
+            return "tests/model/run --replay %s" % self.o.replay
+        args = ["tests/model/run", "--seed", str(self.seed), "--steps",
+                str(min(step, self.o.steps))]
+        if self.nclones != 2 + self.seed % 2:
+            args += ["--clones", str(self.nclones)]
+        if self.o.actions:
+            args += ["--actions", ",".join(self.o.actions)]
+        if self.o.no_skew:
+            args += ["--no-skew"]
+        if self.o.no_collide:
+            args += ["--no-collide"]
+        if self.o.inject:
+            args += ["--inject", self.o.inject, "--inject-at", str(self.o.inject_at)]
+        return " ".join(args)
 
     # ---- the world -------------------------------------------------------
 
@@ -280,7 +295,9 @@ class Run:
         c = r.choice(self.clones)
         # The world moves on; each clone's clock is the world's plus its skew.
         self.world += r.choice([r.randint(60, 40 * 60)] * 12 + [r.randint(1, 4) * DAY])
-        if r.random() < 0.04:
+        if self.o.no_skew:
+            c.skew = 0
+        elif r.random() < 0.04:
             c.skew = r.choice([0, r.randint(-90, 90) * 60, r.randint(-3, 3) * DAY,
                                -r.randint(1, 3) * 3600])
         now = self.unique_time(max(self.world + c.skew, BASE + 1))
@@ -293,6 +310,8 @@ class Run:
                    ("handfix", 4 if c.dirty else 0)]
         if not ids:
             weights = [("add", 5), ("import", 2), ("sync", 3)]
+        if self.o.actions:
+            weights = [(a, w) for a, w in weights if a in self.o.actions] or [("add", 1)]
         total = sum(w for _, w in weights)
         x = r.uniform(0, total)
         for action, w in weights:
@@ -314,7 +333,7 @@ class Run:
 
     def new_name(self, c, collide=True):
         r = self.rng
-        if collide and r.random() < 0.15:
+        if collide and not self.o.no_collide and r.random() < 0.15:
             # Another clone's offline add of the same client: both keep it,
             # the sync renames one (SPEC 8).
             pending = [n for o in self.clones if o is not c for n in o.pending_adds
@@ -1096,7 +1115,10 @@ class Run:
                 self.check_clone(c, old, full=(self.o.full_every and
                                                 self.step_no % self.o.full_every == 0))
                 if self.o.inject and self.step_no == self.o.inject_at:
+                    old = c.head
+                    self.current = {"show": "(injected: %s)" % self.o.inject}
                     self.inject(c)
+                    self.check_clone(c, old, full=True)
             self.current = None
             self.final_round()
         except Failure:
@@ -1136,6 +1158,13 @@ class Run:
                           key="final work tree not clean")
             self.check_clone(c, None, full=True)
 
+    def git_at(self, c, *args):
+        """git in clone c with the author and committer dates of its clock,
+        so that a replay makes the same commits."""
+        env = dict(self.env)
+        env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = fmt_time(c.clock + 1)
+        return self.git(c.path, *args, env=env)
+
     def inject(self, c):
         """Self-test: break the register behind preg's back and make sure the
         harness notices (see --inject)."""
@@ -1155,7 +1184,7 @@ class Run:
                           fmt_time(parse_time(m.group(2).rstrip(",")) - DAY) + ",", text, 1)
             with open(full, "w", encoding="utf-8") as f:
                 f.write(text)
-            self.git(c.path, "commit", "-q", "-m", "phase: %s\n\nPreg-Client: %s\n"
+            self.git_at(c, "commit", "-q", "-m", "phase: %s\n\nPreg-Client: %s\n"
                      "Preg-Action: phase" % (cid, cid), "--", path)
         elif what == "delete-note":
             # a note removed from the tip by plain git, with the history rewritten
@@ -1168,24 +1197,44 @@ class Run:
                 return
             path = c.path_of(cid)
             full = os.path.join(c.path, path)
-            new = re.sub(r"\nnotes:\n(  - .*\n(    .*\n)*)", "\nnotes:\n", text, 1)
-            new = new.replace("\nnotes:\n", "\n") if re.search(r"\nnotes:\n(?!  - )", new) \
-                and not re.search(r"\nnotes:\n  - ", new) else new
+            lines = text.split("\n")
+            i = lines.index("notes:") + 1
+            del lines[i]
+            if i >= len(lines) or not lines[i].startswith("  - "):
+                del lines[i - 1]
+            new = "\n".join(lines)
             with open(full, "w", encoding="utf-8") as f:
                 f.write(new)
-            self.git(c.path, "commit", "-q", "--amend", "--no-edit", "--", path)
+            self.git_at(c, "commit", "-q", "--amend", "--no-edit", "--", path)
+        elif what == "form-only":
+            # a record rewritten by plain git in form only (a quoted name):
+            # its file differs, so preg diff must name it
+            cid = ids[0]
+            path = c.path_of(cid)
+            full = os.path.join(c.path, path)
+            with open(full, encoding="utf-8") as f:
+                text = f.read()
+            text = re.sub(r"^name: (.*)$", lambda m: "name: '%s'" % m.group(1).replace("'", "''")
+                          if not m.group(1).startswith(("'", '"')) else "name: " + m.group(1),
+                          text, count=1, flags=re.M)
+            with open(full, "w", encoding="utf-8") as f:
+                f.write(text)
+            self.git_at(c, "commit", "-q", "-m", "name quoted by hand", "--", path)
         elif what == "wrong-log":
             # a log index that names a client the commit did not touch
-            self.git(c.path, "commit", "-q", "--allow-empty", "-m",
+            self.git_at(c, "commit", "-q", "--allow-empty", "-m",
                      "note: %s\n\nPreg-Client: %s\nPreg-Action: note" % (ids[0], ids[0]))
         c.refresh()
 
 
 def verify_key(line):
-    line = re.sub(r"\b[0-9a-f]{7,40}\b", "#", line)
-    l = re.sub(r"^\S+: commit [0-9a-f]+ \((\w[\w-]*)[^)]*\): ", r"(\1) ", line)
-    l = re.sub(r"\d+", "#", l)
-    return l
+    """A verify problem without its client, commit and numbers: the class."""
+    m = re.match(r"^\S+: commit [0-9a-f]+ \(([\w-]+)[^)]*\): (.*)$", line)
+    if m:
+        line = "(%s) %s" % (m.group(1), m.group(2))
+    else:
+        line = re.sub(r"^\S+: ", "", line)
+    return re.sub(r"\b[0-9a-f]{7,40}\b|\d+", "#", line)
 
 
 def truth(v):
