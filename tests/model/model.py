@@ -1127,6 +1127,8 @@ class Run:
             with open(os.path.join(self.dir, "trace.json"), "w") as f:
                 json.dump({"seed": self.seed, "clones": self.nclones, "steps": self.trace},
                           f, ensure_ascii=False, indent=0)
+            with open(os.path.join(self.dir, "failures.json"), "w") as f:
+                json.dump(self.failures, f, ensure_ascii=False, indent=1)
         return not self.failures
 
     def final_round(self):
