@@ -217,7 +217,8 @@ class Run:
              "command": st.get("show", "(final round)"), "detail": detail,
              "key": "%s: %s" % k}
         self.failures.append(f)
-        print(self.describe(f), file=sys.stderr, flush=True)
+        if not getattr(self.o, "silent", False):
+            print(self.describe(f), file=sys.stderr, flush=True)
         if not self.o.keep_going:
             raise Failure()
 
