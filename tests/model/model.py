@@ -892,9 +892,10 @@ class Run:
             p2 = subprocess.run(["git", "-C", c.path, "cat-file", "--batch-check"],
                                 input="\n".join(q).encode() + b"\n", capture_output=True,
                                 env=self.env)
-            res = p2.stdout.decode().split("\n")
+            res = [None if l.endswith(" missing") else l.split()[0]
+                   for l in p2.stdout.decode().split("\n")]
             for i, p in enumerate(earliest):
-                if res[2 * i].split()[0] != res[2 * i + 1].split()[0]:
+                if res[2 * i] != res[2 * i + 1]:
                     lower.add(os.path.basename(p)[:-5])
         if not (lower <= got <= upper):
             made = ["%s %s" % (earliest[p][:7], self.subject(c, earliest[p]))
