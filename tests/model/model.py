@@ -663,6 +663,11 @@ class Run:
             return
         self.undo_target[st["n"]] = target["step"]
         tst = self.steps_by_no.get(target["step"])
+        if tst and tst.get("action") in ("add", "import"):
+            # an undone add is a removal: a change of the client on another
+            # clone keeps it (SPEC 8), as after client rm
+            for it in tst.get("items", []):
+                self.uncertain.add(("created:" if it["kind"] == "created" else "") + it["token"])
         if target["user"] != st["user"]:
             self.fail("undo", c, "%s's undo took back step %d, made by %s: %s"
                       % (st["user"], target["step"], target["user"],
