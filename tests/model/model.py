@@ -152,6 +152,7 @@ class Run:
         self.env = self._env()
         self.current = None
         self.all_names = set()
+        self.harness_error = None
 
     # ---- processes -------------------------------------------------------
 
@@ -898,7 +899,7 @@ class Run:
                                 input="\n".join(q).encode() + b"\n", capture_output=True,
                                 env=self.env)
             res = [None if l.endswith(" missing") else l.split()[0]
-                   for l in p2.stdout.decode().split("\n")]
+                   for l in p2.stdout.decode().splitlines()]
             for i, p in enumerate(earliest):
                 if res[2 * i] != res[2 * i + 1]:
                     lower.add(os.path.basename(p)[:-5])
@@ -1130,13 +1131,20 @@ class Run:
             self.final_round()
         except Failure:
             pass
+        except Exception:
+            import traceback
+            self.harness_error = traceback.format_exc()
+            print("HARNESS ERROR seed %d step %d (a bug of tests/model, not of preg):\n%s"
+                  "  replay: %s\n  registers kept in %s"
+                  % (self.seed, self.step_no, self.harness_error,
+                     self.replay_line(self.step_no), self.dir), file=sys.stderr)
         finally:
             with open(os.path.join(self.dir, "trace.json"), "w") as f:
                 json.dump({"seed": self.seed, "clones": self.nclones, "steps": self.trace},
                           f, ensure_ascii=False, indent=0)
             with open(os.path.join(self.dir, "failures.json"), "w") as f:
                 json.dump(self.failures, f, ensure_ascii=False, indent=1)
-        return not self.failures
+        return not self.failures and not self.harness_error
 
     def final_round(self):
         self.step_no += 1
