@@ -853,8 +853,10 @@ class Run:
         none that loses a change made on D passes when they do not:
         at least  every record whose file now differs from before the first
                   commit made on or after D that touched it;
-        at most   the records that differ from the state before the first
-                  commit, in the order of the line, made on or after D."""
+        at most   the records touched by a commit after the state before the
+                  first commit, in the order of the line, made on or after D
+                  (whichever commit before D a reading takes as "the state
+                  before D", it is on or after that one)."""
         line = c.line_times()     # newest first: (hash, time)
         if len(line) < 2:
             return
@@ -872,24 +874,21 @@ class Run:
                       key="diff --since fails")
             return
         got = set(re.findall(r"^(?:added|removed|changed)\s+(\S+)", out, re.M))
-        if base:
-            paths = self.git(c.path, "diff", "--name-only", "--no-renames", base, c.head,
-                             "--", "clients").split()
-        else:
-            paths = self.git(c.path, "ls-tree", "-r", "--name-only", c.head, "clients").split()
-        upper = {os.path.basename(p)[:-5] for p in paths}
         # the oldest commit made on or after D that touched each path
         earliest = {}
         rng = "%s..%s" % (base, c.head) if base else c.head
         log = self.git(c.path, "log", "--first-parent", "--no-renames", "--format=@%H %at",
                        "--name-only", rng, "--", "clients")
         cur = None
+        upper = set()
         for l in log.split("\n"):
             if l.startswith("@"):
                 h, t = l[1:].split()
                 cur = h if day_of(int(t)) >= d else None
-            elif l and cur:
-                earliest[l] = cur
+            elif l:
+                upper.add(os.path.basename(l)[:-5])
+                if cur:
+                    earliest[l] = cur
         lower = set()
         if earliest:
             q = []
@@ -908,11 +907,11 @@ class Run:
                     for p in earliest if os.path.basename(p)[:-5] in lower - got][:5]
             self.fail("diff-since", c,
                       "preg diff --since %s names %s\nchanged by commits made on or after %s: %s"
-                      "\nnot changed since the state before the first of them: %s\n%s"
+                      "\nnot touched since the state before the first of them: %s\n%s"
                       % (d, sorted(got), d, sorted(lower - got) or "-", sorted(got - upper) or "-",
                          "; ".join(made)),
                       key="diff --since misses changes made that day" if lower - got
-                      else "diff --since names records not changed since")
+                      else "diff --since names records not touched since")
 
     def check_status(self, c, show_ids):
         u, now = c.users[0], fmt_time(c.clock)
