@@ -965,6 +965,10 @@ class Run:
                               key="%s differs (%s) in phase %s" % (
                                   what, " ".join(sorted(k for k, v in m.items() if v)),
                                   "ending" if ph in ENDING else "open"))
+            if ph in ENDING and reasons:
+                self.fail("status", c, "%s ended (phase %d) but remind lists it: %s"
+                          % (cid, ph, ", ".join(sorted(reasons))),
+                          key="remind lists an ended client")
             for col in ("manager", "phase", "phase_key"):
                 if str(a[col]) != str(b[col]):
                     self.fail("status", c, "%s: %s is %s in client list, %s in report"
