@@ -296,7 +296,7 @@ class Run:
         r = self.rng
         c = r.choice(self.clones)
         # The world moves on; each clone's clock is the world's plus its skew.
-        self.world += r.choice([r.randint(60, 40 * 60)] * 12 + [r.randint(1, 4) * DAY])
+        self.world += r.choice([r.randint(60, 40 * 60)] * 12 + [r.randint(1, 5) * DAY] * 2)
         if self.o.no_skew:
             c.skew = 0
         elif r.random() < 0.04:
@@ -751,7 +751,8 @@ class Run:
             sample |= set(ids) | {i for i in self.paths}
         self.check_log(c, sorted(sample))
         self.check_diff(c, old_head)
-        self.check_status(c, sorted(set(changed) | set(r.sample(ids, 1)) if ids else []))
+        self.check_status(c, ids if full else
+                          sorted(set(changed) | set(r.sample(ids, 1)) if ids else []))
         if full or r.random() < self.o.asof_rate:
             self.check_asof(c)
         if full or r.random() < self.o.asof_rate:
