@@ -4,21 +4,16 @@
 
 # verify and check pass on register $1.
 assert_verify_check() {
-	local dir=${1:-$R}
-	run --separate-stderr "$PREG" -C "$dir" verify
-	if [ "$status" -ne 0 ]; then
-		echo "preg verify failed (exit $status):"
-		echo "$output"
-		echo "$stderr"
-		return 1
-	fi
-	run --separate-stderr "$PREG" -C "$dir" check
-	if [ "$status" -ne 0 ]; then
-		echo "preg check failed (exit $status):"
-		echo "$output"
-		echo "$stderr"
-		return 1
-	fi
+	local dir=${1:-$R} cmd
+	for cmd in verify check; do
+		run --separate-stderr "$PREG" -C "$dir" "$cmd"
+		if [ "$status" -ne 0 ]; then
+			echo "preg $cmd failed (exit $status):"
+			echo "$output"
+			echo "$stderr"
+			return 1
+		fi
+	done
 }
 
 # preg log ID lists exactly the commits that changed the record's file

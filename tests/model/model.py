@@ -592,17 +592,14 @@ class Run:
         if h["op"] == "edit":
             path = c.path_of(h["id"])
             st["show"] = "[%s] edit %s by hand (kind), not committed" % (c.name, path)
-            full = os.path.join(c.path, path)
-            if not os.path.exists(full):
+            if not os.path.exists(os.path.join(c.path, path)):
                 return before_head
-            with open(full, encoding="utf-8") as f:
-                text = f.read()
-            if "kind: external" in text:
-                text = text.replace("kind: external", "kind: internal", 1)
-            else:
-                text = text.replace("kind: internal", "kind: external", 1)
-            with open(full, "w", encoding="utf-8") as f:
-                f.write(text)
+
+            def flip(text):
+                if "kind: external" in text:
+                    return text.replace("kind: external", "kind: internal", 1)
+                return text.replace("kind: internal", "kind: external", 1)
+            path, text = self.rewrite(c, h["id"], flip)
             c.dirty[path] = text
         elif h["op"] == "discard":
             st["show"] = "[%s] git checkout -- %s" % (c.name, h["path"])
@@ -1186,6 +1183,16 @@ class Run:
         env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = fmt_time(c.clock + 1)
         return self.git(c.path, *args, env=env)
 
+    def rewrite(self, c, cid, change):
+        """Rewrite the work-tree file of client cid by hand: change(text)."""
+        path = c.path_of(cid)
+        full = os.path.join(c.path, path)
+        with open(full, encoding="utf-8") as f:
+            text = change(f.read())
+        with open(full, "w", encoding="utf-8") as f:
+            f.write(text)
+        return path, text
+
     def inject(self, c):
         """Self-test: break the register behind preg's back and make sure the
         harness notices (see --inject)."""
@@ -1197,54 +1204,38 @@ class Run:
             # a plain-git commit that rewrites a history event but claims to
             # be preg's, with trailers naming the client
             cid = ids[0]
-            path = c.path_of(cid)
-            full = os.path.join(c.path, path)
-            with open(full, encoding="utf-8") as f:
-                text = f.read()
-            text = re.sub(r"(history:\n  - \{at: )(\S+)", lambda m: m.group(1) +
-                          fmt_time(parse_time(m.group(2).rstrip(",")) - DAY) + ",", text, 1)
-            with open(full, "w", encoding="utf-8") as f:
-                f.write(text)
+            path, _ = self.rewrite(c, cid, lambda t: re.sub(
+                r"(history:\n  - \{at: )(\S+)", lambda m: m.group(1) +
+                fmt_time(parse_time(m.group(2).rstrip(",")) - DAY) + ",", t, 1))
             self.git_at(c, "commit", "-q", "-m", "phase: %s\n\nPreg-Client: %s\n"
-                     "Preg-Action: phase" % (cid, cid), "--", path)
+                        "Preg-Action: phase" % (cid, cid), "--", path)
         elif what == "delete-note":
-            # a note removed from the tip by plain git, with the history rewritten
-            # so that verify cannot see it: only the items check can
-            for cid in ids:
-                text = c.records[cid]
-                if "\nnotes:\n" in text:
-                    break
-            else:
+            # a note removed by plain git, and the commit that added it
+            # amended, so that verify cannot see it: only the items check can
+            noted = [i for i in ids if "\nnotes:\n" in c.records[i]]
+            if not noted:
                 return
-            path = c.path_of(cid)
-            full = os.path.join(c.path, path)
-            lines = text.split("\n")
-            i = lines.index("notes:") + 1
-            del lines[i]
-            if i >= len(lines) or not lines[i].startswith("  - "):
-                del lines[i - 1]
-            new = "\n".join(lines)
-            with open(full, "w", encoding="utf-8") as f:
-                f.write(new)
+
+            def drop(text):
+                lines = text.split("\n")
+                i = lines.index("notes:") + 1
+                del lines[i]
+                if i >= len(lines) or not lines[i].startswith("  - "):
+                    del lines[i - 1]
+                return "\n".join(lines)
+            path, _ = self.rewrite(c, noted[0], drop)
             self.git_at(c, "commit", "-q", "--amend", "--no-edit", "--", path)
         elif what == "form-only":
             # a record rewritten by plain git in form only (a quoted name):
             # its file differs, so preg diff must name it
-            cid = ids[0]
-            path = c.path_of(cid)
-            full = os.path.join(c.path, path)
-            with open(full, encoding="utf-8") as f:
-                text = f.read()
-            text = re.sub(r"^name: (.*)$", lambda m: "name: '%s'" % m.group(1).replace("'", "''")
-                          if not m.group(1).startswith(("'", '"')) else "name: " + m.group(1),
-                          text, count=1, flags=re.M)
-            with open(full, "w", encoding="utf-8") as f:
-                f.write(text)
+            path, _ = self.rewrite(c, ids[0], lambda t: re.sub(
+                r"^name: ([^'\"].*)$", lambda m: "name: '%s'" % m.group(1).replace("'", "''"),
+                t, count=1, flags=re.M))
             self.git_at(c, "commit", "-q", "-m", "name quoted by hand", "--", path)
         elif what == "wrong-log":
             # a log index that names a client the commit did not touch
             self.git_at(c, "commit", "-q", "--allow-empty", "-m",
-                     "note: %s\n\nPreg-Client: %s\nPreg-Action: note" % (ids[0], ids[0]))
+                        "note: %s\n\nPreg-Client: %s\nPreg-Action: note" % (ids[0], ids[0]))
         c.refresh()
 
 
