@@ -246,6 +246,8 @@ class Run:
             args += ["--no-skew"]
         if self.o.no_collide:
             args += ["--no-collide"]
+        if self.o.one_writer:
+            args += ["--one-writer"]
         if self.o.inject:
             args += ["--inject", self.o.inject, "--inject-at", str(self.o.inject_at)]
         return " ".join(args)
@@ -294,7 +296,7 @@ class Run:
     def generate(self):
         """Pick the next step: the clone, its clock, the action, as data."""
         r = self.rng
-        c = r.choice(self.clones)
+        c = self.clones[0] if self.o.one_writer else r.choice(self.clones)
         # The world moves on; each clone's clock is the world's plus its skew.
         self.world += r.choice([r.randint(60, 40 * 60)] * 12 + [r.randint(1, 5) * DAY] * 2)
         if self.o.no_skew:
@@ -1044,6 +1046,10 @@ class Run:
             m = re.search(r"^created: (\S+)", text, re.M)
             if m:
                 counts[m.group(1)] = counts.get(m.group(1), 0) + 1
+        for tok in sorted(set(counts) - set(self.items)):
+            if TOKEN_RE.fullmatch(tok):
+                self.fail("items", c, "%s is in the records %d times, but no step wrote it"
+                          % (tok, counts[tok]), key="an item no step wrote")
         for tok, it in self.items.items():
             if it["step"] not in c.known:
                 continue
@@ -1232,6 +1238,31 @@ class Run:
                 r"^name: ([^'\"].*)$", lambda m: "name: '%s'" % m.group(1).replace("'", "''"),
                 t, count=1, flags=re.M))
             self.git_at(c, "commit", "-q", "-m", "name quoted by hand", "--", path)
+        elif what == "forged-undo":
+            # a plain-git commit that only claims to be an undo and takes a
+            # note away (issue 10: verify lets it pass; the items check not)
+            noted = [i for i in ids if "\nnotes:\n" in c.records[i]]
+            if not noted:
+                return
+            cid = noted[0]
+            path, _ = self.rewrite(c, cid, lambda t: re.sub(r"\nnotes:\n(  - .*\n)+", "\n", t))
+            self.git_at(c, "commit", "-q", "-m", "undo: note: %s\n\nPreg-Client: %s\n"
+                        "Preg-Action: undo\nPreg-Undo: %s" % (cid, cid, c.head), "--", path)
+        elif what == "merge-adds-note":
+            # a merge commit, made with plain git, that brings a note nobody
+            # wrote with preg (issue 10: verify lets it pass; items not)
+            cid = ids[0]
+            side = self.git_at(c, "commit-tree", "-p", c.head, "-m", "side",
+                               c.head + "^{tree}").strip()
+            path, _ = self.rewrite(c, cid, lambda t: (t.rstrip("\n") + "\n" if "\nnotes:\n" in t
+                                                      else t.rstrip("\n") + "\nnotes:\n") +
+                                   "  - {at: %s, by: mallory, text: чужая запись t9999k1}\n"
+                                   % fmt_time(c.clock))
+            self.git(c.path, "add", path)
+            tree = self.git(c.path, "write-tree").strip()
+            merge = self.git_at(c, "commit-tree", "-p", c.head, "-p", side, "-m",
+                                "Merge branch 'side'", tree).strip()
+            self.git(c.path, "update-ref", "HEAD", merge)
         elif what == "wrong-log":
             # a log index that names a client the commit did not touch
             self.git_at(c, "commit", "-q", "--allow-empty", "-m",
