@@ -17,7 +17,7 @@ model() {
 
 # Writes on one clone, which the other gets by the final syncs, one clock:
 # what main already gets right, so that a failure below is the injection.
-QUIET=(--seed 7 --steps 6 --clones 2 --no-skew --no-collide --one-writer --actions add,note,phase,next)
+QUIET=(--seed 7 --steps 6 --clones 2 --no-skew --no-collide --one-writer --actions add,note,next)
 
 @test "the harness passes a quiet run: writes on each clone, the final syncs" {
 	model "${QUIET[@]}"
@@ -30,7 +30,7 @@ QUIET=(--seed 7 --steps 6 --clones 2 --no-skew --no-collide --one-writer --actio
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"FAIL seed 7 step 5 [verify] on clone"* ]]
 	[[ "$output" == *"(phase: "*"history event 1 of "*" was changed"* ]]
-	[[ "$output" == *"replay: tests/model/run --seed 7 --steps 5 --clones 2 --actions add,note,phase,next --no-skew --no-collide --one-writer --inject forged-trailer --inject-at 5"* ]]
+	[[ "$output" == *"replay: tests/model/run --seed 7 --steps 5 --clones 2 --actions add,note,next --no-skew --no-collide --one-writer --inject forged-trailer --inject-at 5"* ]]
 	[[ "$output" == *"registers kept in "* ]]
 	local dir
 	dir=$(sed -n 's/^  registers kept in //p' <<<"$output" | head -1)
