@@ -63,6 +63,14 @@ QUIET=(--seed 7 --steps 6 --clones 2 --no-skew --no-collide --one-writer --actio
 	rm -rf "$(sed -n 's/^  registers kept in //p' <<<"$output" | head -1)"
 }
 
+@test "a manager changed by plain git without a history event: the as-of check fires" {
+	model "${QUIET[@]}" --inject manager-field --inject-at 5 --keep-going
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"[as-of] on clone"* ]]
+	[[ "$output" == *"manager: "*" (as-of) vs mallory (then)"* ]]
+	rm -rf "$(sed -n 's/^  registers kept in //p' <<<"$output" | head -1)"
+}
+
 @test "a plain-git commit that claims to be an undo and takes a note away: the items check fires" {
 	# verify should fire too (issue 10); the items check does not depend on it
 	model "${QUIET[@]}" --inject forged-undo --inject-at 5 --keep-going
@@ -77,6 +85,23 @@ QUIET=(--seed 7 --steps 6 --clones 2 --no-skew --no-collide --one-writer --actio
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"[items] on clone"* ]]
 	[[ "$output" == *"t9999k1 is in the records 1 times, but no step wrote it"* ]]
+	rm -rf "$(sed -n 's/^  registers kept in //p' <<<"$output" | head -1)"
+}
+
+@test "a note that commits but exits 1: the refusal check fires" {
+	# A preg whose note says it failed after it wrote.
+	cat >"$BATS_TEST_TMPDIR/preg" <<-EOF
+	#!/bin/sh
+	"$PREG" "\$@" || exit
+	for a; do [ "\$a" = note ] && { echo "preg: error: lost the network" >&2; exit 1; }; done
+	exit 0
+	EOF
+	chmod +x "$BATS_TEST_TMPDIR/preg"
+	run "$MODEL" --preg "$BATS_TEST_TMPDIR/preg" "${QUIET[@]}"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"[refusal] on clone1"* ]]
+	[[ "$output" == *"exit 1 but the branch moved"* ]]
 	rm -rf "$(sed -n 's/^  registers kept in //p' <<<"$output" | head -1)"
 }
 

@@ -974,7 +974,7 @@ class Run:
                     self.fail("status", c, "%s: %s is %s in client list, %s in report"
                               % (cid, col, a[col], b[col]), key="list and report differ in " + col)
 
-    def check_asof(self, c):
+    def check_asof(self, c, d=None):
         """report --as-of D at the tip against the plain report of the
         commit that was current at the end of D, run with the clock then.
         Compared: the columns the history events decide, for the clients
@@ -985,7 +985,7 @@ class Run:
         days = sorted({day_of(t) for _, t in line if t})
         if len(days) < 1:
             return
-        d = self.rng_checks.choice(days)
+        d = d or self.rng_checks.choice(days)
         cands = [h for h, t in line if day_of(t) <= d]
         if not cands:
             return
@@ -1266,6 +1266,15 @@ class Run:
             merge = self.git_at(c, "commit-tree", "-p", c.head, "-p", side, "-m",
                                 "Merge branch 'side'", tree).strip()
             self.git(c.path, "update-ref", "HEAD", merge)
+        elif what == "manager-field":
+            # the manager changed by plain git without a history event: the
+            # report of that day reads the field, as-of reads the events
+            cid = ids[0]
+            path, _ = self.rewrite(c, cid, lambda t: re.sub(r"^manager: .*$", "manager: mallory",
+                                                           t, count=1, flags=re.M))
+            self.git_at(c, "commit", "-q", "-m", "manager by hand", "--", path)
+            c.refresh()
+            self.check_asof(c, d=day_of(c.clock))
         elif what == "wrong-log":
             # a log index that names a client the commit did not touch
             self.git_at(c, "commit", "-q", "--allow-empty", "-m",
