@@ -70,6 +70,12 @@ check-valgrind: units
 bench: $(PREG_BIN)
 	bench/run
 
+# The model-based random test, with new seeds, as long as asked:
+# make soak SECONDS=3600, or make soak STEPS=10000. Ends with a summary.
+soak: $(PREG_BIN)
+	@PREG="$(abspath $(PREG_BIN))" tests/model/run --soak --seconds $(or $(SECONDS),0) \
+		--total-steps $(or $(STEPS),$(if $(SECONDS),0,1000))
+
 demo: $(PREG_BIN)
 	@bash demo/demo.sh
 
@@ -90,4 +96,4 @@ install: $(PREG_BIN)
 clean:
 	rm -rf build build-asan preg
 
-.PHONY: all units check check-asan check-valgrind bench demo screenshot install clean
+.PHONY: all units check check-asan check-valgrind bench soak demo screenshot install clean
