@@ -491,6 +491,10 @@ static bool assign_id(struct ictx *c, int line, struct record *rec, const char *
 		goto out;
 	}
 	strmap_put(&c->seen, norm, (void *)(intptr_t)line);
+	/* The name, legal form and all, tells clients apart; the id leaves
+	 * the form out. It cannot fail where slug_from_name did not. */
+	free(norm);
+	slug_client_id(&norm, rec->name);
 	id = xstrdup(norm);
 	for (unsigned n = 2; c->exists(c->exists_arg, id) || strmap_get(&c->taken, id, NULL); n++) {
 		free(id);

@@ -212,13 +212,13 @@ static int add_mutate(struct txn *t, void *arg)
 		}
 		id = xstrdup(o->id);
 	} else {
-		if ((rc = slug_from_name(&id, name)))
+		if ((rc = slug_client_id(&id, name)))
 			goto out;
 		rc = PREG_EINVAL;
 		for (unsigned n = 2; txn_exists(t, id); n++) {
 			char *base = NULL;
 
-			slug_from_name(&base, name);
+			slug_client_id(&base, name);
 			free(id);
 			id = slug_with_suffix(base, n);
 			free(base);

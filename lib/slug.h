@@ -7,7 +7,8 @@
  * table used in Russian passports since 2013), other Latin letters with
  * diacritics are folded to ASCII, everything else becomes '-', runs of '-'
  * collapse, leading and trailing '-' go, and the result is cut to 48
- * characters (at a '-' where one is near the end).
+ * characters (at a '-' where one is near the end). slug_client_id does the
+ * same for a client's name, less its legal form: ООО «Ромашка» is romashka.
  */
 #ifndef PREG_SLUG_H
 #define PREG_SLUG_H
@@ -29,6 +30,18 @@ bool slug_reserved(const char *id);
  * with the error slot set when the name is not valid UTF-8 or yields an empty
  * or reserved id. */
 int slug_from_name(char **out, const char *name);
+
+/*
+ * Derive a client's id from its name into *out (caller frees): as
+ * slug_from_name, but a legal form at the start or the end of the name (ООО,
+ * АО, ИП, LLC, GmbH, S.A. and the like, in any case, quoted or not) is left
+ * out: "ООО «Ромашка»" -> romashka, "ИП Иванов И.И." -> ivanov-i-i, "Acme
+ * Ltd" -> acme. A form goes only when a word is left without it, and only
+ * when what is left makes an id that is not a device name; otherwise the whole
+ * name makes the id: "ООО" -> ooo, "ООО «Con»" -> ooo-con. Returns as
+ * slug_from_name.
+ */
+int slug_client_id(char **out, const char *name);
 
 /* The id with suffix "-N" (N >= 2), cut so that the whole fits SLUG_MAX;
  * caller frees. */
