@@ -704,6 +704,120 @@ void record_add_event(struct record *r, const char *when, const char *by, const 
 			kv_set(e, kv[i], kv[i + 1]);
 }
 
+/* ---- the time rule ---- */
+
+bool record_entry_time(const struct kvlist *e, struct ptime *out)
+{
+	const char *at = kv_get(e, "at");
+
+	return at && !ptime_parse(out, at);
+}
+
+bool record_last_time(const struct record *r, struct ptime *out, const char **at)
+{
+	bool found = false;
+
+	for (int list = 0; list < 2; list++) {
+		const struct kvlist *v = list ? r->notes : r->history;
+		size_t n = list ? r->nnotes : r->nhistory;
+
+		/* Each list should be in order, but a record edited by hand
+		 * may not be: look at every entry. */
+		for (size_t i = 0; i < n; i++) {
+			struct ptime t;
+
+			if (record_entry_time(&v[i], &t) && (!found || t.t > out->t)) {
+				*out = t;
+				*at = kv_get(&v[i], "at");
+				found = true;
+			}
+		}
+	}
+	return found;
+}
+
+struct timed {
+	struct kvlist e;
+	int64_t t;
+	size_t order;
+};
+
+static int cmp_timed(const void *a, const void *b)
+{
+	const struct timed *x = a, *y = b;
+
+	if (x->t != y->t)
+		return x->t < y->t ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+void record_sort_entries(struct kvlist *v, size_t n)
+{
+	struct timed *w;
+
+	if (n < 2)
+		return;
+	w = xmalloc(n * sizeof(*w));
+	for (size_t i = 0; i < n; i++) {
+		struct ptime t = { 0, 0 };
+
+		record_entry_time(&v[i], &t);
+		w[i] = (struct timed){ v[i], t.t, i };
+	}
+	/* The order of entries written is the tie-break: qsort is not stable. */
+	qsort(w, n, sizeof(*w), cmp_timed);
+	for (size_t i = 0; i < n; i++)
+		v[i] = w[i].e;
+	free(w);
+}
+
+size_t record_insert_entry(struct record *r, struct kvlist *e, bool note)
+{
+	struct kvlist **v = note ? &r->notes : &r->history;
+	size_t *n = note ? &r->nnotes : &r->nhistory, at = *n;
+	struct ptime t = { 0, 0 }, u;
+
+	record_entry_time(e, &t);
+	while (at > 0 && record_entry_time(&(*v)[at - 1], &u) && u.t > t.t)
+		at--;
+	*v = xrealloc(*v, (*n + 2) * sizeof(**v));
+	memmove(&(*v)[at + 1], &(*v)[at], (*n - at) * sizeof(**v));
+	(*v)[at] = *e;
+	(*n)++;
+	memset(&(*v)[*n], 0, sizeof(**v));
+	memset(e, 0, sizeof(*e));
+	return at;
+}
+
+void record_deciding(const struct record *r, long *phase_ev, long *manager_ev)
+{
+	*phase_ev = *manager_ev = -1;
+	for (size_t i = r->nhistory; i-- > 0 && (*phase_ev < 0 || *manager_ev < 0);) {
+		if (*phase_ev < 0 && kv_get(&r->history[i], "phase"))
+			*phase_ev = (long)i;
+		if (*manager_ev < 0 && kv_get(&r->history[i], "manager"))
+			*manager_ev = (long)i;
+	}
+}
+
+void record_follow_history(struct record *r)
+{
+	long p, m;
+
+	record_deciding(r, &p, &m);
+	if (p >= 0) {
+		const struct kvlist *e = &r->history[p];
+
+		r->phase = atoi(kv_get(e, "phase"));
+		free(r->phase_since);
+		r->phase_since = xstrdup(kv_get(e, "at"));
+	}
+	if (m >= 0) {
+		free(r->manager);
+		r->manager = xstrdup(kv_get(&r->history[m], "manager"));
+	}
+}
+
 int record_days_in_phase(const struct record *r, int32_t today)
 {
 	struct ptime t;

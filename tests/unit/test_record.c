@@ -978,6 +978,131 @@ static struct phases *freight(void)
 	return p;
 }
 
+/* ---- the time rule ---- */
+
+/* A history in the order written, for the time-rule tests. */
+#define TIMED                                                                  \
+	"id: romashka\n"                                                       \
+	"name: ООО «Ромашка»\n"                                                \
+	"manager: petrov\n"                                                    \
+	"phase: 3\n"                                                           \
+	"phase_since: 2026-10-20T16:40:00+05:00\n"                             \
+	"created: 2026-10-01T09:12:00+05:00\n"                                 \
+	"history:\n"                                                           \
+	"  - {at: 2026-10-01T09:12:00+05:00, by: ivanov, phase: 1, manager: ivanov}\n" \
+	"  - {at: 2026-10-20T16:40:00+05:00, by: ivanov, phase: 3}\n"          \
+	"  - {at: 2026-10-22T09:00:00+05:00, by: smirnov, manager: petrov}\n"  \
+	"notes:\n"                                                             \
+	"  - {at: 2026-10-25T07:00:00Z, by: petrov, text: called}\n"
+
+static struct kvlist entry(const char *at, const char *by, const char *k, const char *v)
+{
+	struct kvlist e = { NULL, 0, 0 };
+
+	kv_set(&e, "at", at);
+	kv_set(&e, "by", by);
+	kv_set(&e, k, v);
+	return e;
+}
+
+static void test_last_time(void **state)
+{
+	struct record *r = parse(TIMED);
+	struct ptime t;
+	const char *at = NULL;
+
+	(void)state;
+	/* The note, at 12:00 in +05:00, is the latest entry. */
+	assert_true(record_last_time(r, &t, &at));
+	assert_string_equal(at, "2026-10-25T07:00:00Z");
+	record_free(r);
+	r = parse(MINIMAL);
+	assert_false(record_last_time(r, &t, &at));
+	record_free(r);
+}
+
+static void test_insert_in_time_order(void **state)
+{
+	struct record *r = parse(TIMED);
+	struct kvlist e;
+
+	(void)state;
+	/* Between the first two events; then after an entry of the same
+	 * instant (the order written); then at the end. */
+	e = entry("2026-10-10T00:00:00+05:00", "ivanov", "phase", "2");
+	assert_int_equal(record_insert_entry(r, &e, false), 1);
+	assert_null(e.v);
+	e = entry("2026-10-20T11:40:00Z", "ivanov", "note", "the same instant");
+	assert_int_equal(record_insert_entry(r, &e, false), 3);
+	e = entry("2026-11-02T10:15:00+05:00", "ivanov", "phase", "4");
+	assert_int_equal(record_insert_entry(r, &e, false), 5);
+	assert_int_equal(r->nhistory, 6);
+	assert_string_equal(kv_get(&r->history[1], "phase"), "2");
+	assert_string_equal(kv_get(&r->history[2], "phase"), "3");
+	assert_string_equal(kv_get(&r->history[3], "note"), "the same instant");
+	/* A note before the only note. */
+	e = entry("2026-10-24T00:00:00+05:00", "petrov", "text", "earlier");
+	assert_int_equal(record_insert_entry(r, &e, true), 0);
+	assert_string_equal(kv_get(&r->notes[1], "text"), "called");
+	record_free(r);
+}
+
+static void test_sort_entries_is_stable(void **state)
+{
+	struct kvlist v[4];
+
+	(void)state;
+	v[0] = entry("2026-10-20T16:40:00+05:00", "a", "n", "1");
+	v[1] = entry("2026-10-01T09:12:00+05:00", "b", "n", "2");
+	v[2] = entry("2026-10-20T11:40:00Z", "c", "n", "3"); /* the instant of v[0] */
+	v[3] = entry("2026-10-01T04:12:00Z", "d", "n", "4");  /* the instant of v[1] */
+	record_sort_entries(v, 4);
+	assert_string_equal(kv_get(&v[0], "n"), "2");
+	assert_string_equal(kv_get(&v[1], "n"), "4");
+	assert_string_equal(kv_get(&v[2], "n"), "1");
+	assert_string_equal(kv_get(&v[3], "n"), "3");
+	for (int i = 0; i < 4; i++)
+		kvlist_release(&v[i]);
+}
+
+static void test_follow_history(void **state)
+{
+	struct record *r = parse(TIMED);
+	struct kvlist e;
+	long p, m;
+
+	(void)state;
+	record_deciding(r, &p, &m);
+	assert_int_equal(p, 1);
+	assert_int_equal(m, 2);
+	/* A backdated move changes nothing the history decides. */
+	e = entry("2026-10-10T00:00:00+05:00", "ivanov", "phase", "2");
+	record_insert_entry(r, &e, false);
+	record_follow_history(r);
+	assert_int_equal(r->phase, 3);
+	assert_string_equal(r->phase_since, "2026-10-20T16:40:00+05:00");
+	assert_string_equal(r->manager, "petrov");
+	/* A later one does. */
+	e = entry("2026-10-23T00:00:00+05:00", "petrov", "phase", "4");
+	record_insert_entry(r, &e, false);
+	e = entry("2026-10-24T00:00:00+05:00", "smirnov", "manager", "sidorov");
+	record_insert_entry(r, &e, false);
+	record_follow_history(r);
+	assert_int_equal(r->phase, 4);
+	assert_string_equal(r->phase_since, "2026-10-23T00:00:00+05:00");
+	assert_string_equal(r->manager, "sidorov");
+	record_free(r);
+	/* Without events the keys stay as they are. */
+	r = parse(MINIMAL);
+	record_deciding(r, &p, &m);
+	assert_int_equal(p, -1);
+	assert_int_equal(m, -1);
+	record_follow_history(r);
+	assert_int_equal(r->phase, 7);
+	assert_string_equal(r->manager, "ivanov");
+	record_free(r);
+}
+
 static void test_days_in_phase(void **state)
 {
 	struct record *r = parse(MINIMAL); /* phase_since 2026-11-02T10:15:00+05:00 */
@@ -1463,6 +1588,10 @@ int main(void)
 		cmocka_unit_test(test_add_event_and_dup),
 		cmocka_unit_test(test_force_written_plain),
 		cmocka_unit_test(test_text_rules),
+		cmocka_unit_test(test_last_time),
+		cmocka_unit_test(test_insert_in_time_order),
+		cmocka_unit_test(test_sort_entries_is_stable),
+		cmocka_unit_test(test_follow_history),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
