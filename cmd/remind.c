@@ -95,10 +95,17 @@ static void put_text(struct buf *out, const struct remind_list *l, const struct 
 		when(rel, sizeof(rel), it->days_overdue);
 		buf_addf(out, "  %-8s  %s  %-12s  %s  %s: ", remind_kind_name(it->kind), date, rel, it->id,
 			 it->name);
-		if (it->kind == REMIND_STALE)
-			buf_addf(out, "%d days in %d %s (limit %dd)\n", it->days_in_phase, it->phase,
+		if (it->kind == REMIND_STALE) {
+			const struct phase *next = it->ended ? phases_get(ph, it->phase + 1) : NULL;
+
+			buf_addf(out, "%d days in %d %s (limit %dd)", it->days_in_phase, it->phase,
 				 it->phase_key ? it->phase_key : "?", it->stale_after);
-		else
+			/* After the end, the reminder is for the step that follows
+			 * (freight: 12, the analysis of the causes). */
+			if (next)
+				buf_addf(out, ": next is %d %s", next->id, next->key);
+			buf_addc(out, '\n');
+		} else
 			buf_addf(out, "%s\n", it->next_action ? it->next_action : "next contact");
 	}
 }

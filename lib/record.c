@@ -6,6 +6,7 @@
 #include "err.h"
 #include "record.h"
 #include "slug.h"
+#include "status.h"
 #include "utf8.h"
 #include "xalloc.h"
 
@@ -818,35 +819,6 @@ void record_follow_history(struct record *r)
 	}
 }
 
-int record_days_in_phase(const struct record *r, int32_t today)
-{
-	struct ptime t;
-
-	if (!r->phase_since || ptime_parse(&t, r->phase_since))
-		return 0;
-	/* A phase_since after today (a clock behind the writer's) counts as 0. */
-	return today > ptime_day(t) ? (int)(today - ptime_day(t)) : 0;
-}
-
-bool record_is_stale(const struct record *r, const struct phases *ph, int32_t today)
-{
-	const struct phase *p = phases_get(ph, r->phase);
-	int32_t hold;
-
-	if (!p || p->stale_days < 0)
-		return false;
-	if (r->hold_until && !date_parse(&hold, r->hold_until) && hold > today)
-		return false;
-	return record_days_in_phase(r, today) > p->stale_days;
-}
-
-bool record_is_due(const struct record *r, int32_t today)
-{
-	int32_t d;
-
-	return r->next_contact && !date_parse(&d, r->next_contact) && d <= today;
-}
-
 const char *record_missing(const struct record *r, const struct phase *ph)
 {
 	for (size_t i = 0; i < ph->nrequires; i++) {
@@ -944,7 +916,7 @@ static void json_list(struct buf *out, const char *key, const struct kvlist *v, 
 	buf_addc(out, ']');
 }
 
-void record_json(struct buf *out, const struct record *r, const struct phases *ph, int32_t today)
+void record_json(struct buf *out, const struct record *r, const struct phases *ph, const struct status *st)
 {
 	bool first = true;
 	const struct phase *p = ph ? phases_get(ph, r->phase) : NULL;
@@ -960,10 +932,11 @@ void record_json(struct buf *out, const struct record *r, const struct phases *p
 		json_kv(out, "phase_name", p->name, &first);
 	}
 	json_kv(out, "phase_since", r->phase_since, &first);
-	if (ph) {
-		buf_addf(out, ",\"days_in_phase\":%d", record_days_in_phase(r, today));
-		buf_addf(out, ",\"stale\":%s", record_is_stale(r, ph, today) ? "true" : "false");
-		buf_addf(out, ",\"due\":%s", record_is_due(r, today) ? "true" : "false");
+	if (st) {
+		buf_addf(out, ",\"days_in_phase\":%d", st->days_in_phase);
+		buf_addf(out, ",\"stale\":%s,\"due\":%s,\"overdue\":%s,\"on_hold\":%s,\"ended\":%s",
+			 st->stale ? "true" : "false", st->due ? "true" : "false", st->overdue ? "true" : "false",
+			 st->on_hold ? "true" : "false", st->ended ? "true" : "false");
 	}
 	json_kv(out, "next_contact", r->next_contact, &first);
 	json_kv(out, "next_action", r->next_action, &first);

@@ -122,23 +122,15 @@ void record_deciding(const struct record *r, long *phase_ev, long *manager_ev);
  * (record_deciding); a key no event decides is left as it is. */
 void record_follow_history(struct record *r);
 
-/* Whole days r has been in its phase on day today (days since the epoch). */
-int record_days_in_phase(const struct record *r, int32_t today);
-
-/* Whether r is past its phase's stale_after on day today (and not on hold
- * until a later day). */
-bool record_is_stale(const struct record *r, const struct phases *ph, int32_t today);
-
-/* Whether r's next_contact is today or earlier. */
-bool record_is_due(const struct record *r, int32_t today);
-
 /* What r lacks to enter phase ph (NULL when nothing): the first unmet
  * requires item; lent. */
 const char *record_missing(const struct record *r, const struct phase *ph);
 
-/* Append r as a JSON object to out. With ph and today, the derived values
- * (phase_key, phase_name, days_in_phase, stale, due) are added. */
-void record_json(struct buf *out, const struct record *r, const struct phases *ph, int32_t today);
+/* Append r as a JSON object to out. With ph, the phase's key and name
+ * are added (phase_key, phase_name); with st (lib/status), where the
+ * client stands: days_in_phase, stale, due, overdue, on_hold, ended. */
+struct status;
+void record_json(struct buf *out, const struct record *r, const struct phases *ph, const struct status *st);
 
 /* Append s as a JSON string (quoted, escaped). */
 void json_str(struct buf *out, const char *s);

@@ -3,6 +3,7 @@
  * JSON). */
 #include "unit.h"
 #include "record.h"
+#include "status.h"
 
 #define PATH "clients/ro/romashka.yaml"
 
@@ -1103,75 +1104,6 @@ static void test_follow_history(void **state)
 	record_free(r);
 }
 
-static void test_days_in_phase(void **state)
-{
-	struct record *r = parse(MINIMAL); /* phase_since 2026-11-02T10:15:00+05:00 */
-
-	(void)state;
-	assert_int_equal(record_days_in_phase(r, day("2026-11-02")), 0);
-	assert_int_equal(record_days_in_phase(r, day("2026-11-03")), 1);
-	assert_int_equal(record_days_in_phase(r, day("2026-12-02")), 30);
-	assert_int_equal(record_days_in_phase(r, day("2027-11-02")), 365);
-	/* A phase_since after today counts as 0. */
-	assert_int_equal(record_days_in_phase(r, day("2026-10-01")), 0);
-	/* The day is the calendar day in the time's own offset. */
-	free(r->phase_since);
-	r->phase_since = strdup("2026-11-02T01:00:00+05:00"); /* 2026-11-01 in UTC */
-	assert_int_equal(record_days_in_phase(r, day("2026-11-03")), 1);
-	free(r->phase_since);
-	r->phase_since = strdup("2026-11-02T23:30:00-02:00"); /* 2026-11-03 in UTC */
-	assert_int_equal(record_days_in_phase(r, day("2026-11-03")), 1);
-	record_free(r);
-}
-
-static void test_stale(void **state)
-{
-	struct phases *ph = freight();
-	struct record *r = parse(MINIMAL); /* phase 7 (30d) since 2026-11-02 */
-
-	(void)state;
-	assert_false(record_is_stale(r, ph, day("2026-11-02")));
-	assert_false(record_is_stale(r, ph, day("2026-12-02"))); /* 30 days: at the limit */
-	assert_true(record_is_stale(r, ph, day("2026-12-03")));  /* 31 days */
-
-	/* On hold until a later day: not stale; the hold's last day is today
-	 * or earlier: stale again. */
-	r->hold_until = strdup("2026-12-15");
-	assert_false(record_is_stale(r, ph, day("2026-12-03")));
-	assert_false(record_is_stale(r, ph, day("2026-12-14")));
-	assert_true(record_is_stale(r, ph, day("2026-12-15")));
-	assert_true(record_is_stale(r, ph, day("2026-12-16")));
-	free(r->hold_until);
-	r->hold_until = strdup("2026-11-30");
-	assert_true(record_is_stale(r, ph, day("2026-12-03")));
-	free(r->hold_until);
-	r->hold_until = NULL;
-
-	/* Phase 4 is 2d, phase 12 is never stale, an unknown phase neither. */
-	r->phase = 4;
-	assert_false(record_is_stale(r, ph, day("2026-11-04")));
-	assert_true(record_is_stale(r, ph, day("2026-11-05")));
-	r->phase = 12;
-	assert_false(record_is_stale(r, ph, day("2036-11-05")));
-	r->phase = 13;
-	assert_false(record_is_stale(r, ph, day("2036-11-05")));
-	record_free(r);
-	phases_free(ph);
-}
-
-static void test_due(void **state)
-{
-	struct record *r = parse(MINIMAL);
-
-	(void)state;
-	assert_false(record_is_due(r, day("2030-01-01")));
-	r->next_contact = strdup("2026-11-25");
-	assert_false(record_is_due(r, day("2026-11-24")));
-	assert_true(record_is_due(r, day("2026-11-25")));
-	assert_true(record_is_due(r, day("2026-12-25")));
-	record_free(r);
-}
-
 static void test_missing(void **state)
 {
 	static const char yaml[] =
@@ -1350,15 +1282,18 @@ static void test_record_json(void **state)
 	struct phases *ph = freight();
 	struct record *r = parse(spec_example);
 	struct buf b = BUF_INIT;
+	struct status st;
 
 	(void)state;
-	record_json(&b, r, ph, day("2026-12-10"));
+	status_of(&st, r, NULL, ph, day("2026-12-10"));
+	record_json(&b, r, ph, &st);
 	assert_string_equal(buf_str(&b),
 			    "{\"id\":\"romashka\",\"name\":\"ООО «Ромашка»\",\"kind\":\"external\","
 			    "\"manager\":\"ivanov\",\"phase\":7,\"phase_key\":\"contract\","
 			    "\"phase_name\":\"contract conclusion\","
 			    "\"phase_since\":\"2026-11-02T10:15:00+05:00\",\"days_in_phase\":38,"
-			    "\"stale\":false,\"due\":true,\"next_contact\":\"2026-11-25\","
+			    "\"stale\":false,\"due\":false,\"overdue\":true,\"on_hold\":true,\"ended\":false,"
+			    "\"next_contact\":\"2026-11-25\","
 			    "\"next_action\":\"call about the first shipment\","
 			    "\"end_reason\":\"moved to a competitor\",\"hold_until\":\"2026-12-15\","
 			    "\"hold_reason\":\"the director is on holiday\","
@@ -1376,8 +1311,8 @@ static void test_record_json(void **state)
 	assert_json(buf_str(&b));
 	buf_release(&b);
 
-	/* Without phases: no derived values. */
-	record_json(&b, r, NULL, 0);
+	/* Without phases and status: no derived values. */
+	record_json(&b, r, NULL, NULL);
 	assert_json(buf_str(&b));
 	assert_null(strstr(buf_str(&b), "days_in_phase"));
 	assert_null(strstr(buf_str(&b), "phase_key"));
@@ -1396,7 +1331,8 @@ static void test_record_json(void **state)
 	kv_set(&r->fields, "k\"", "v\\");
 	record_add_event(r, "2026-10-01T09:12:00+05:00", "ivanov",
 			 (const char *const[]){ "phase", "1", "note", "\"n\"\n" }, 4);
-	record_json(&b, r, ph, day("2026-12-10"));
+	status_of(&st, r, NULL, ph, day("2026-12-10"));
+	record_json(&b, r, ph, &st);
 	assert_json(buf_str(&b));
 	assert_non_null(strstr(buf_str(&b),
 			       "\"name\":\"\\\"quoted\\\" \\\\ back\\nslash\\t\\u0001\""));
@@ -1415,7 +1351,7 @@ static void test_record_json_field_named_phase(void **state)
 	struct buf b = BUF_INIT;
 
 	(void)state;
-	record_json(&b, r, NULL, 0);
+	record_json(&b, r, NULL, NULL);
 	assert_json(buf_str(&b));
 	assert_non_null(strstr(buf_str(&b), "\"fields\":{\"phase\":\"north\",\"stage\":\"2\"}"));
 	buf_release(&b);
@@ -1577,9 +1513,6 @@ int main(void)
 		cmocka_unit_test(test_kind_id_manager),
 		cmocka_unit_test(test_ambiguous_id_quoted),
 		cmocka_unit_test(test_paths),
-		cmocka_unit_test(test_days_in_phase),
-		cmocka_unit_test(test_stale),
-		cmocka_unit_test(test_due),
 		cmocka_unit_test(test_missing),
 		cmocka_unit_test(test_json_str),
 		cmocka_unit_test(test_record_json),
