@@ -245,16 +245,16 @@ static void show_text(struct buf *out, const struct record *r, const struct phas
 	status_of(&st, r, NULL, ph, day);
 	days = st.days_in_phase;
 
-	buf_addf(out, "%s  %s\n", r->id, r->name);
-	buf_addf(out, "  kind:         %s\n", r->kind);
-	buf_addf(out, "  manager:      %s\n", r->manager);
+	fmt_addf(out, "%s  %s\n", r->id, r->name);
+	fmt_addf(out, "  kind:         %s\n", r->kind);
+	fmt_addf(out, "  manager:      %s\n", r->manager);
 	buf_adds(out, "  phase:        ");
 	if (color && p)
 		fmt_color_on(out, p->color);
-	buf_addf(out, "%d %s", r->phase, p ? p->key : "?");
+	fmt_addf(out, "%d %s", r->phase, p ? p->key : "?");
 	if (color && p && p->color)
 		fmt_color_off(out);
-	buf_addf(out, " (%s), %d day%s, since %s\n", p ? p->name : "unknown phase", days,
+	fmt_addf(out, " (%s), %d day%s, since %s\n", p ? p->name : "unknown phase", days,
 		 days == 1 ? "" : "s", r->phase_since);
 	if (status_any(&st)) {
 		buf_adds(out, "  status:       ");
@@ -262,18 +262,18 @@ static void show_text(struct buf *out, const struct record *r, const struct phas
 		buf_addc(out, '\n');
 	}
 	if (r->next_contact || r->next_action)
-		buf_addf(out, "  next:         %s%s%s\n", r->next_contact ? r->next_contact : "",
+		fmt_addf(out, "  next:         %s%s%s\n", r->next_contact ? r->next_contact : "",
 			 r->next_contact && r->next_action ? "  " : "", r->next_action ? r->next_action : "");
 	if (r->hold_until)
-		buf_addf(out, "  on hold:      until %s%s%s\n", r->hold_until, r->hold_reason ? ": " : "",
+		fmt_addf(out, "  on hold:      until %s%s%s\n", r->hold_until, r->hold_reason ? ": " : "",
 			 r->hold_reason ? r->hold_reason : "");
 	if (r->end_reason)
-		buf_addf(out, "  end reason:   %s\n", r->end_reason);
-	buf_addf(out, "  created:      %s\n", r->created);
+		fmt_addf(out, "  end reason:   %s\n", r->end_reason);
+	fmt_addf(out, "  created:      %s\n", r->created);
 	if (r->ntags) {
 		buf_adds(out, "  tags:        ");
 		for (size_t i = 0; i < r->ntags; i++)
-			buf_addf(out, " %s", r->tags[i]);
+			fmt_addf(out, " %s", r->tags[i]);
 		buf_addc(out, '\n');
 	}
 	/* Free fields in a block of their own, so that a field named like a
@@ -281,20 +281,20 @@ static void show_text(struct buf *out, const struct record *r, const struct phas
 	if (r->fields.n)
 		buf_adds(out, "  fields:\n");
 	for (size_t i = 0; i < r->fields.n; i++)
-		buf_addf(out, "    %s: %s\n", r->fields.v[i].k, r->fields.v[i].v);
+		fmt_addf(out, "    %s: %s\n", r->fields.v[i].k, r->fields.v[i].v);
 	for (size_t i = 0; i < r->ncontacts; i++) {
 		const struct kvlist *c = &r->contacts[i];
 		const char *v;
 
 		buf_adds(out, "  contact:     ");
 		if ((v = kv_get(c, "name")))
-			buf_addf(out, " %s", v);
+			fmt_addf(out, " %s", v);
 		if ((v = kv_get(c, "email")))
-			buf_addf(out, " <%s>", v);
+			fmt_addf(out, " <%s>", v);
 		if ((v = kv_get(c, "role")))
-			buf_addf(out, "; %s", v);
+			fmt_addf(out, "; %s", v);
 		if ((v = kv_get(c, "phone")))
-			buf_addf(out, "; %s", v);
+			fmt_addf(out, "; %s", v);
 		buf_addc(out, '\n');
 	}
 	if (r->remarks) {
@@ -302,7 +302,7 @@ static void show_text(struct buf *out, const struct record *r, const struct phas
 		for (const char *s = r->remarks; *s;) {
 			size_t n = strcspn(s, "\n");
 
-			buf_addf(out, "    %.*s\n", (int)n, s);
+			fmt_addf(out, "    %.*s\n", (int)n, s);
 			s += n + (s[n] == '\n');
 		}
 	}
@@ -312,23 +312,23 @@ static void show_text(struct buf *out, const struct record *r, const struct phas
 		const struct kvlist *e = &r->history[i];
 		const char *v;
 
-		buf_addf(out, "    %s  %s", kv_get(e, "at"), kv_get(e, "by"));
+		fmt_addf(out, "    %s  %s", kv_get(e, "at"), kv_get(e, "by"));
 		if ((v = kv_get(e, "phase"))) {
 			const struct phase *ep = phases_get(ph, atoi(v));
 
-			buf_addf(out, "  phase %s %s", v, ep ? ep->key : "?");
+			fmt_addf(out, "  phase %s %s", v, ep ? ep->key : "?");
 		}
 		if ((v = kv_get(e, "manager")))
-			buf_addf(out, "  manager %s", v);
+			fmt_addf(out, "  manager %s", v);
 		if ((v = kv_get(e, "hold_until")))
-			buf_addf(out, "  hold %s%s", strcmp(v, "none") ? "until " : "lifted",
+			fmt_addf(out, "  hold %s%s", strcmp(v, "none") ? "until " : "lifted",
 				 strcmp(v, "none") ? v : "");
 		if ((v = kv_get(e, "force")))
 			buf_adds(out, "  (forced)");
 		if ((v = kv_get(e, "reason")))
-			buf_addf(out, "  reason: %s", v);
+			fmt_addf(out, "  reason: %s", v);
 		if ((v = kv_get(e, "note")))
-			buf_addf(out, "  \"%s\"", v);
+			fmt_addf(out, "  \"%s\"", v);
 		buf_addc(out, '\n');
 	}
 	if (r->nnotes)
@@ -337,7 +337,7 @@ static void show_text(struct buf *out, const struct record *r, const struct phas
 		const struct kvlist *n = &r->notes[i];
 		const char *ch = kv_get(n, "channel");
 
-		buf_addf(out, "    %s  %s%s%s%s  %s\n", kv_get(n, "at"), kv_get(n, "by"), ch ? " (" : "",
+		fmt_addf(out, "    %s  %s%s%s%s  %s\n", kv_get(n, "at"), kv_get(n, "by"), ch ? " (" : "",
 			 ch ? ch : "", ch ? ")" : "", kv_get(n, "text"));
 	}
 }
@@ -764,9 +764,9 @@ static int client_reassign(int argc, char **argv, struct ctx *ctx)
 		const struct record *r = o.moved[i];
 		const struct phase *p = phases_get(ph, r->phase);
 
-		printf("%s  %s  (phase %d %s)\n", r->id, r->name, r->phase, p ? p->key : "?");
+		print_visible("%s  %s  (phase %d %s)\n", r->id, r->name, r->phase, p ? p->key : "?");
 	}
-	printf("%s %zu client%s from %s to %s\n", o.dry_run ? "would move" : "moved", o.nmoved,
+	print_visible("%s %zu client%s from %s to %s\n", o.dry_run ? "would move" : "moved", o.nmoved,
 	       o.nmoved == 1 ? "" : "s", o.from, o.to);
 	reassign_release(&o);
 	return EXIT_OK;

@@ -392,17 +392,19 @@ static void diff_record(struct buf *out, const char *id, const struct record *ol
 	if (!old || !new) {
 		const struct phase *p = phases_get(ph, r->phase);
 
-		buf_addf(out, "%-8s %s (%s)", old ? "removed" : "added", id, r->name);
+		fmt_addf(out, "%-8s %s (%s)", old ? "removed" : "added", id, r->name);
 		if (new)
-			buf_addf(out, ": phase %d (%s), manager %s", r->phase, p ? p->key : "?", r->manager);
+			fmt_addf(out, ": phase %d (%s), manager %s", r->phase, p ? p->key : "?", r->manager);
 		buf_addc(out, '\n');
 		return;
 	}
-	buf_addf(out, "%-8s %s (%s)\n", "changed", id, r->name);
+	fmt_addf(out, "%-8s %s (%s)\n", "changed", id, r->name);
 	for (size_t i = 0; i < ch->n; i++) {
-		buf_adds(out, "  ");
-		change_text(out, &ch->v[i]);
-		buf_addc(out, '\n');
+		struct buf line = BUF_INIT;
+
+		change_text(&line, &ch->v[i]);
+		fmt_addf(out, "  %s\n", buf_str(&line));
+		buf_release(&line);
 	}
 }
 
@@ -423,7 +425,7 @@ static int diff_trees(struct ctx *ctx, git_tree *a, git_tree *b, struct buf *out
 		memset(&ch, 0, sizeof(ch));
 		if ((ro && ro != PREG_ENOTFOUND) || (rn && rn != PREG_ENOTFOUND)) {
 			/* A state that does not parse is named, not explained. */
-			buf_addf(out, "%-8s %s: %s\n", "changed", ids[i], preg_error_msg());
+			fmt_addf(out, "%-8s %s: %s\n", "changed", ids[i], preg_error_msg());
 		} else {
 			hist_compare(old, new, reg_phases(ctx->reg), &ch);
 			if (ch.n)
@@ -529,7 +531,7 @@ static int cmd_verify(int argc, char **argv, struct ctx *ctx)
 		return fail();
 	}
 	for (size_t i = 0; i < v.n; i++)
-		printf("%s\n", v.problems[i]);
+		print_visible("%s\n", v.problems[i]);
 	if (v.n) {
 		preg_error_set(PREG_EINVAL, "%zu problem%s found in %zu commits", v.n, v.n == 1 ? "" : "s",
 			       v.commits);
@@ -555,7 +557,7 @@ static int cmd_undo(int argc, char **argv, struct ctx *ctx)
 		undo_release(&o);
 		return fail();
 	}
-	printf("undid %.7s (%s)\n", o.undone, o.summary);
+	print_visible("undid %.7s (%s)\n", o.undone, o.summary);
 	undo_release(&o);
 	return EXIT_OK;
 }

@@ -359,10 +359,17 @@ static void register_html(struct buf *out, const struct report *rep)
 	html_end(out);
 }
 
-/* Pad s (of fmt_width w) to width, cutting it with an ellipsis if longer. */
-static void cell(struct buf *out, const char *s, size_t width, bool right)
+/* Pad s to width, cutting it with an ellipsis if longer; what a terminal
+ * would act on is made visible first. */
+static void cell(struct buf *out, const char *raw, size_t width, bool right)
 {
-	size_t w = fmt_width(s);
+	struct buf v = BUF_INIT;
+	const char *s;
+	size_t w;
+
+	fmt_visible(&v, raw, false);
+	s = buf_str(&v);
+	w = fmt_width(s);
 
 	if (w > width) {
 		/* Cut on a character boundary, leaving room for the ellipsis. */
@@ -385,6 +392,7 @@ static void cell(struct buf *out, const char *s, size_t width, bool right)
 		buf_adds(out, "…");
 		for (used++; used < width; used++)
 			buf_addc(out, ' ');
+		buf_release(&v);
 		return;
 	}
 	if (right)
@@ -394,6 +402,7 @@ static void cell(struct buf *out, const char *s, size_t width, bool right)
 	if (!right)
 		for (size_t k = w; k < width; k++)
 			buf_addc(out, ' ');
+	buf_release(&v);
 }
 
 static void register_table(struct buf *out, const struct report *rep, bool wide, bool color)
@@ -497,10 +506,10 @@ static void register_table(struct buf *out, const struct report *rep, bool wide,
 		for (size_t k = 0; k < ph->n; k++) {
 			if (color)
 				fmt_color_on(out, ph->v[k].color);
-			buf_addf(out, "%2d %s", ph->v[k].id, ph->v[k].key);
+			fmt_addf(out, "%2d %s", ph->v[k].id, ph->v[k].key);
 			if (color)
 				fmt_color_off(out);
-			buf_addf(out, ": %s\n", ph->v[k].name);
+			fmt_addf(out, ": %s\n", ph->v[k].name);
 		}
 	}
 	free(pw);

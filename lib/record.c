@@ -855,6 +855,9 @@ void json_str(struct buf *out, const char *s)
 	}
 	buf_addc(out, '"');
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		uint32_t c;
+		size_t len;
+
 		switch (*p) {
 		case '"': buf_adds(out, "\\\""); break;
 		case '\\': buf_adds(out, "\\\\"); break;
@@ -862,10 +865,21 @@ void json_str(struct buf *out, const char *s)
 		case '\t': buf_adds(out, "\\t"); break;
 		case '\r': buf_adds(out, "\\r"); break;
 		default:
-			if (*p < 0x20 || *p == 0x7f)
+			if (*p < 0x20 || *p == 0x7f) {
 				buf_addf(out, "\\u%04x", *p);
-			else
+			} else if (*p < 0x80) {
 				buf_addc(out, (char)*p);
+			} else if (!(len = utf8_decode(p, strnlen((const char *)p, 4), &c))) {
+				/* Not UTF-8: JSON is, so the byte's place is kept. */
+				buf_adds(out, "\\ufffd");
+			} else {
+				/* C1 controls escaped too: a terminal may act on them. */
+				if (c <= 0x9f)
+					buf_addf(out, "\\u%04x", c);
+				else
+					buf_add(out, p, len);
+				p += len - 1;
+			}
 		}
 	}
 	buf_addc(out, '"');
