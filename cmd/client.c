@@ -764,9 +764,9 @@ static int client_reassign(int argc, char **argv, struct ctx *ctx)
 		const struct record *r = o.moved[i];
 		const struct phase *p = phases_get(ph, r->phase);
 
-		print_visible("%s  %s  (phase %d %s)\n", r->id, r->name, r->phase, p ? p->key : "?");
+		print_visible(stdout, "%s  %s  (phase %d %s)\n", r->id, r->name, r->phase, p ? p->key : "?");
 	}
-	print_visible("%s %zu client%s from %s to %s\n", o.dry_run ? "would move" : "moved", o.nmoved,
+	print_visible(stdout, "%s %zu client%s from %s to %s\n", o.dry_run ? "would move" : "moved", o.nmoved,
 	       o.nmoved == 1 ? "" : "s", o.from, o.to);
 	reassign_release(&o);
 	return EXIT_OK;

@@ -531,7 +531,7 @@ static int cmd_verify(int argc, char **argv, struct ctx *ctx)
 		return fail();
 	}
 	for (size_t i = 0; i < v.n; i++)
-		print_visible("%s\n", v.problems[i]);
+		print_visible(stdout, "%s\n", v.problems[i]);
 	if (v.n) {
 		preg_error_set(PREG_EINVAL, "%zu problem%s found in %zu commits", v.n, v.n == 1 ? "" : "s",
 			       v.commits);
@@ -557,7 +557,7 @@ static int cmd_undo(int argc, char **argv, struct ctx *ctx)
 		undo_release(&o);
 		return fail();
 	}
-	print_visible("undid %.7s (%s)\n", o.undone, o.summary);
+	print_visible(stdout, "undid %.7s (%s)\n", o.undone, o.summary);
 	undo_release(&o);
 	return EXIT_OK;
 }

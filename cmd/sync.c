@@ -63,15 +63,15 @@ static void print_result(const struct sync_result *res)
 	for (size_t i = 0; i < res->rep.n; i++) {
 		const struct merge_conflict *c = &res->rep.v[i];
 
-		print_visible("%s: %s changed here and on %s: kept '%s', replaced '%s'\n", c->id, c->field,
+		print_visible(stdout, "%s: %s changed here and on %s: kept '%s', replaced '%s'\n", c->id, c->field,
 			      res->remote, c->theirs, c->ours);
 	}
 	for (size_t i = 0; i < res->nnotes; i++)
-		print_visible("%s\n", res->notes[i]);
+		print_visible(stdout, "%s\n", res->notes[i]);
 	if (!res->pushed && !res->received)
-		print_visible("up to date with %s\n", res->remote);
+		print_visible(stdout, "up to date with %s\n", res->remote);
 	else
-		print_visible("synced with %s: %zu commit%s received, %zu sent\n", res->remote, res->received,
+		print_visible(stdout, "synced with %s: %zu commit%s received, %zu sent\n", res->remote, res->received,
 			      res->received == 1 ? "" : "s", res->pushed);
 }
 

@@ -77,7 +77,7 @@ int show_help(const struct ctx *ctx)
 	return EXIT_OK;
 }
 
-void print_visible(const char *fmt, ...)
+void print_visible(FILE *f, const char *fmt, ...)
 {
 	struct buf out = BUF_INIT;
 	va_list ap;
@@ -87,7 +87,7 @@ void print_visible(const char *fmt, ...)
 	s = xvasprintf(fmt, ap);
 	va_end(ap);
 	fmt_visible(&out, s, true);
-	flush_out(&out);
+	fwrite(buf_str(&out), 1, out.len, f);
 	buf_release(&out);
 	free(s);
 }

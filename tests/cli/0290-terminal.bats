@@ -129,3 +129,23 @@ if bad:
 	no_raw "$output"
 	[[ $output == *"next_action: (none) -> call the director"* ]]
 }
+
+@test "check and import quote a file name or a cell made visible" {
+	# A file committed with plain git under a name holding U+009B (CSI).
+	mkdir -p "$R/clients/ab"
+	printf 'x: 1\n' >"$R/clients/ab/"$'\xc2\x9b'"2J.yaml"
+	git -C "$R" add clients/ab
+	git -C "$R" commit -qm "a file by hand"
+	run --separate-stderr preg -C "$R" check
+	[ "$status" -eq 1 ]
+	no_raw "$output"
+	same "$output" "clients/ab/^[[2J.yaml: not a client record (expected clients/<first two characters of the id>/<id>.yaml)"
+	git -C "$R" reset -q --hard HEAD~1
+	# A CSV cell with escapes, quoted in what import says of it (a message:
+	# its C0 characters are '?' already, as in every error message).
+	printf 'Client,Manager\nAcme,%s\n' $'\xc2\x9b2J\e]0;x\a' >"$BATS_TEST_TMPDIR/in.csv"
+	run --separate-stderr preg -C "$R" import "$BATS_TEST_TMPDIR/in.csv"
+	[ "$status" -eq 0 ]
+	no_raw "$stderr"
+	same "$stderr" "preg: manager '^[[2J?]0;x?' imported as '2j-0-x'"
+}
