@@ -141,6 +141,11 @@ notes:
 	run --separate-stderr preg -C "$R" check
 	[ "$status" -eq 0 ]
 	same "$output" ""
+	# verify: every entry the record had is kept, in its order; the move
+	# was added between them.
+	run --separate-stderr preg -C "$R" verify
+	[ "$status" -eq 0 ]
+	[[ $output == "verified "* ]]
 	# The reports see the stint: reached 2 on 10-10, 3 on 10-20.
 	run --separate-stderr preg -C "$R" report register --format tsv
 	same "$(printf '%s\n' "$output" | awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i } $1 == "romashka" { print $c["phase"], $c["reached_research"], $c["reached_decision-maker"], $c["reached_presentation"] }')" \
@@ -201,4 +206,6 @@ notes:
 	run --separate-stderr preg -C "$R" check
 	[ "$status" -eq 0 ]
 	same "$output$stderr" ""
+	run --separate-stderr preg -C "$R" verify
+	[ "$status" -eq 0 ]
 }
