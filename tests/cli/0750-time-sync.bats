@@ -60,6 +60,10 @@ notes:
 	run --separate-stderr preg -C "$B" check
 	[ "$status" -eq 0 ]
 	same "$output$stderr" ""
+	run --separate-stderr preg -C "$A" verify
+	[ "$status" -eq 0 ]
+	run --separate-stderr preg -C "$B" verify
+	[ "$status" -eq 0 ]
 }
 
 @test "a clock behind on one clone is refused; after the syncs the phase has not gone back" {
