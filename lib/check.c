@@ -145,49 +145,46 @@ static int conflict_line(const char *data, size_t len)
 	return 0;
 }
 
+/* The time rule and the derived keys (record.h): history and notes each
+ * in time order, and phase, phase_since and manager as the history
+ * decides them, by the function every writer and the merge use. */
 static void check_history(struct cctx *c, const struct record *rec, const char *path)
 {
-	const char *last_phase = NULL, *last_phase_at = NULL, *last_manager = NULL;
-	struct ptime prev = { 0, 0 }, t;
+	long phase_ev, manager_ev;
 	char num[16];
 
-	for (size_t i = 0; i < rec->nhistory; i++) {
-		const struct kvlist *e = &rec->history[i];
-		const char *at = kv_get(e, "at");
+	for (int list = 0; list < 2; list++) {
+		const struct kvlist *v = list ? rec->notes : rec->history;
+		size_t n = list ? rec->nnotes : rec->nhistory;
+		struct ptime prev = { 0, 0 }, t;
+		bool seen = false;
 
-		if (at && !ptime_parse(&t, at)) {
-			if (i && t.t < prev.t)
-				say(c, path, "history event %zu (%s) is earlier than the one before it", i + 1, at);
+		for (size_t i = 0; i < n; i++) {
+			if (!record_entry_time(&v[i], &t))
+				continue;
+			if (seen && t.t < prev.t)
+				say(c, path, "%s %zu (%s) is earlier than the one before it",
+				    list ? "note" : "history event", i + 1, kv_get(&v[i], "at"));
 			prev = t;
-		}
-		if (kv_get(e, "phase")) {
-			last_phase = kv_get(e, "phase");
-			last_phase_at = at;
-		}
-		if (kv_get(e, "manager"))
-			last_manager = kv_get(e, "manager");
-	}
-	for (size_t i = 0; i < rec->nnotes; i++) {
-		const char *at = kv_get(&rec->notes[i], "at");
-
-		if (at && !ptime_parse(&t, at)) {
-			if (i && t.t < prev.t)
-				say(c, path, "note %zu (%s) is earlier than the one before it", i + 1, at);
-			prev = t;
+			seen = true;
 		}
 	}
+	record_deciding(rec, &phase_ev, &manager_ev);
 	snprintf(num, sizeof(num), "%d", rec->phase);
-	if (!last_phase) {
+	if (phase_ev < 0) {
 		say(c, path, "no history event gives phase %d", rec->phase);
 	} else {
-		if (strcmp(last_phase, num))
-			say(c, path, "phase is %d, but the last phase event says %s", rec->phase, last_phase);
-		if (last_phase_at && strcmp(last_phase_at, rec->phase_since))
+		const struct kvlist *e = &rec->history[phase_ev];
+
+		if (strcmp(kv_get(e, "phase"), num))
+			say(c, path, "phase is %d, but the last phase event says %s", rec->phase, kv_get(e, "phase"));
+		if (strcmp(kv_get(e, "at"), rec->phase_since))
 			say(c, path, "phase_since is %s, but the last phase event is at %s", rec->phase_since,
-			    last_phase_at);
+			    kv_get(e, "at"));
 	}
-	if (last_manager && strcmp(last_manager, rec->manager))
-		say(c, path, "manager is %s, but the last manager event says %s", rec->manager, last_manager);
+	if (manager_ev >= 0 && strcmp(kv_get(&rec->history[manager_ev], "manager"), rec->manager))
+		say(c, path, "manager is %s, but the last manager event says %s", rec->manager,
+		    kv_get(&rec->history[manager_ev], "manager"));
 }
 
 static int check_file(void *arg, const char *path, const char *data, size_t len)

@@ -6,7 +6,6 @@
 
 #include "err.h"
 #include "merge.h"
-#include "ptime.h"
 #include "xalloc.h"
 
 /* The one-value text fields, merged field by field. */
@@ -133,50 +132,23 @@ static void kv_copy(struct kvlist *dst, const struct kvlist *src)
 		kv_set(dst, src->v[i].k, src->v[i].v);
 }
 
-struct entry {
-	const struct kvlist *e;
-	int64_t t;
-	size_t order;
-};
-
-static int cmp_entry(const void *a, const void *b)
-{
-	const struct entry *x = a, *y = b;
-
-	if (x->t != y->t)
-		return x->t < y->t ? -1 : 1;
-	return x->order < y->order ? -1 : x->order > y->order;
-}
-
-/* The union of two append-only lists in time order: every entry of ours,
- * and each entry of theirs that ours lacks (an entry that theirs holds k
- * times is kept k times, not more). Entries of one time keep their order,
- * ours first. */
+/* The union of two append-only lists in time order (the time rule,
+ * record_sort_entries): every entry of ours, and each entry of theirs
+ * that ours lacks (an entry that theirs holds k times is kept k times,
+ * not more). Entries of one time keep their order, ours first. */
 static void union_list(struct kvlist **out, size_t *nout, const struct kvlist *o, size_t no,
 		       const struct kvlist *t, size_t nt)
 {
-	struct entry *v = xmalloc((no + nt + 1) * sizeof(*v));
 	size_t n = 0;
 
+	*out = xcalloc(no + nt + 1, sizeof(**out));
 	for (size_t i = 0; i < no; i++)
-		v[n++] = (struct entry){ &o[i], 0, n };
+		kv_copy(&(*out)[n++], &o[i]);
 	for (size_t i = 0; i < nt; i++)
 		if (count_of(t, i + 1, &t[i]) > count_of(o, no, &t[i]))
-			v[n++] = (struct entry){ &t[i], 0, n };
-	for (size_t i = 0; i < n; i++) {
-		struct ptime pt = { 0, 0 };
-		const char *at = kv_get(v[i].e, "at");
-
-		if (at)
-			ptime_parse(&pt, at);
-		v[i].t = pt.t;
-	}
-	qsort(v, n, sizeof(*v), cmp_entry);
-	*out = xcalloc(n + 1, sizeof(**out));
-	for (size_t i = 0; i < n; i++)
-		kv_copy(&(*out)[i], v[i].e);
+			kv_copy(&(*out)[n++], &t[i]);
+	record_sort_entries(*out, n);
 	*nout = n;
-	free(v);
 }
 
 static bool has_tag(const struct record *r, const char *tag)
@@ -364,31 +336,25 @@ static void merge_extra(struct record *m, const struct record *b, const struct r
 
 /* ---- the record ---- */
 
-/* The last event that holds key, or NULL. */
-static const struct kvlist *last_with(const struct record *r, const char *key)
-{
-	for (size_t i = r->nhistory; i-- > 0;)
-		if (kv_get(&r->history[i], key))
-			return &r->history[i];
-	return NULL;
-}
-
 void merge_record(struct record **out, const struct record *b, const struct record *o,
 		  const struct record *t, struct merge_report *rep_opt)
 {
 	struct merge_report local = { 0 }, *rep = rep_opt ? rep_opt : &local;
 	struct record *m = xcalloc(1, sizeof(*m));
-	const struct kvlist *ph, *mg;
+	const struct kvlist *ph;
+	long phase_ev, manager_ev;
 	bool derive_phase, derive_manager, end_from_history = false;
 	const struct record *end_side = NULL;
 
 	m->id = xstrdup(o->id);
 	union_list(&m->history, &m->nhistory, o->history, o->nhistory, t->history, t->nhistory);
 	union_list(&m->notes, &m->nnotes, o->notes, o->nnotes, t->notes, t->nnotes);
-	ph = last_with(m, "phase");
-	mg = last_with(m, "manager");
-	derive_phase = ph != NULL;
-	derive_manager = mg != NULL;
+	/* phase, phase_since and manager follow the merged history as every
+	 * writer makes them follow its own (record_follow_history). */
+	record_deciding(m, &phase_ev, &manager_ev);
+	ph = phase_ev >= 0 ? &m->history[phase_ev] : NULL;
+	derive_phase = phase_ev >= 0;
+	derive_manager = manager_ev >= 0;
 	if (ph) {
 		bool in_o = count_of(o->history, o->nhistory, ph) > 0;
 		bool in_t = count_of(t->history, t->nhistory, ph) > 0;
@@ -412,10 +378,7 @@ void merge_record(struct record **out, const struct record *b, const struct reco
 		}
 		*sfield(m, i) = merge_str(m->id, name, b ? *sfield(b, i) : NULL, *sfield(o, i), *sfield(t, i), rep);
 	}
-	if (derive_phase) {
-		m->phase = atoi(kv_get(ph, "phase"));
-		m->phase_since = xstrdup(kv_get(ph, "at"));
-	} else {
+	if (!derive_phase) {
 		char bs[16], os[16], ts[16];
 		bool c;
 		const char *v;
@@ -428,8 +391,7 @@ void merge_record(struct record **out, const struct record *b, const struct reco
 			conflict(rep, m->id, "phase", os, ts);
 		m->phase = atoi(v);
 	}
-	if (derive_manager)
-		m->manager = xstrdup(kv_get(mg, "manager"));
+	record_follow_history(m);
 	if (!m->kind)
 		m->kind = xstrdup("external");
 	merge_tags(m, b, o, t);

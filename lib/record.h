@@ -89,23 +89,50 @@ char *record_id_from_path(const char *path);
 void record_add_event(struct record *r, const char *at, const char *by, const char *const *kv,
 		      size_t nkv);
 
-/* Whole days r has been in its phase on day today (days since the epoch). */
-int record_days_in_phase(const struct record *r, int32_t today);
+/*
+ * The time rule (SPEC §4, issue 10): history events and notes are each in
+ * time order, oldest first, entries of one instant in the order written.
+ * Every writer and the merge keep it with the functions below, and phase,
+ * phase_since and manager follow the history by record_follow_history:
+ * the local result and the merged result of the same events are one
+ * record.
+ */
 
-/* Whether r is past its phase's stale_after on day today (and not on hold
- * until a later day). */
-bool record_is_stale(const struct record *r, const struct phases *ph, int32_t today);
+/* The time of an event or note (its "at"); false when it has none that
+ * parses. */
+bool record_entry_time(const struct kvlist *e, struct ptime *out);
 
-/* Whether r's next_contact is today or earlier. */
-bool record_is_due(const struct record *r, int32_t today);
+/* The latest of r's history events and notes: its time and its "at" text
+ * (lent). false when r has none. */
+bool record_last_time(const struct record *r, struct ptime *out, const char **at);
+
+/* Sort n entries into time order; entries of one instant keep their order
+ * (entries without a time count as the epoch). */
+void record_sort_entries(struct kvlist *v, size_t n);
+
+/* Insert e into r's history (or notes, when note) in time order: after
+ * every entry that is not later than it. r takes e's contents; e is left
+ * empty. Returns the index it took. */
+size_t record_insert_entry(struct record *r, struct kvlist *e, bool note);
+
+/* The history events that decide phase/phase_since and manager: the last
+ * event with a phase and the last with a manager (indexes into
+ * r->history, -1 when none). */
+void record_deciding(const struct record *r, long *phase_ev, long *manager_ev);
+
+/* Set phase, phase_since and manager from the events that decide them
+ * (record_deciding); a key no event decides is left as it is. */
+void record_follow_history(struct record *r);
 
 /* What r lacks to enter phase ph (NULL when nothing): the first unmet
  * requires item; lent. */
 const char *record_missing(const struct record *r, const struct phase *ph);
 
-/* Append r as a JSON object to out. With ph and today, the derived values
- * (phase_key, phase_name, days_in_phase, stale, due) are added. */
-void record_json(struct buf *out, const struct record *r, const struct phases *ph, int32_t today);
+/* Append r as a JSON object to out. With ph, the phase's key and name
+ * are added (phase_key, phase_name); with st (lib/status), where the
+ * client stands: days_in_phase, stale, due, overdue, on_hold, ended. */
+struct status;
+void record_json(struct buf *out, const struct record *r, const struct phases *ph, const struct status *st);
 
 /* Append s as a JSON string (quoted, escaped). */
 void json_str(struct buf *out, const char *s);

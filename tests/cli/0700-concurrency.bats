@@ -218,3 +218,41 @@ round() {
 	git -C "$R" show HEAD:clients/ac/acme.yaml | grep -qF 'text: waited}'
 	assert_clean
 }
+
+@test "16 notes at once on one client with the real clock: each written once, in time order; check passes" {
+	new_register
+	preg -C "$R" client add "ООО «Ромашка»" --id romashka >/dev/null
+	unset PREG_NOW
+	local i rc failed=0 before
+	before=$(commits)
+	OUT="$BATS_TEST_TMPDIR/out"
+	mkdir -p "$OUT"
+	PIDS=()
+	WHAT=()
+	# Each writer takes its time once it holds the lock, so none finds
+	# the record's last note later than its own clock.
+	for i in $(seq 16); do
+		spawn "note$i" note romashka "call $i"
+	done
+	for i in "${!PIDS[@]}"; do
+		rc=0
+		wait "${PIDS[$i]}" || rc=$?
+		if [ "$rc" -ne 0 ]; then
+			echo "'preg ${WHAT[$i]}' exited $rc: $(cat "$OUT/note$((i + 1)).err")"
+			failed=1
+		fi
+	done
+	[ "$failed" -eq 0 ]
+	[ "$(commits)" -eq $((before + 16)) ]
+	for i in $(seq 16); do
+		[ "$(git -C "$R" show HEAD:clients/ro/romashka.yaml | grep -c "text: call $i}")" -eq 1 ]
+	done
+	# In time order: the times as written sort to themselves.
+	git -C "$R" show HEAD:clients/ro/romashka.yaml | sed -n 's/^  - {at: \([^,]*\),.*text: call.*/\1/p' >"$OUT/times"
+	[ "$(wc -l <"$OUT/times")" -eq 16 ]
+	same "$(cat "$OUT/times")" "$(sort -s "$OUT/times")"
+	run --separate-stderr preg -C "$R" check
+	[ "$status" -eq 0 ]
+	same "$output$stderr" ""
+	assert_clean
+}

@@ -3,6 +3,7 @@
  * JSON). */
 #include "unit.h"
 #include "record.h"
+#include "status.h"
 
 #define PATH "clients/ro/romashka.yaml"
 
@@ -978,72 +979,128 @@ static struct phases *freight(void)
 	return p;
 }
 
-static void test_days_in_phase(void **state)
+/* ---- the time rule ---- */
+
+/* A history in the order written, for the time-rule tests. */
+#define TIMED                                                                  \
+	"id: romashka\n"                                                       \
+	"name: ООО «Ромашка»\n"                                                \
+	"manager: petrov\n"                                                    \
+	"phase: 3\n"                                                           \
+	"phase_since: 2026-10-20T16:40:00+05:00\n"                             \
+	"created: 2026-10-01T09:12:00+05:00\n"                                 \
+	"history:\n"                                                           \
+	"  - {at: 2026-10-01T09:12:00+05:00, by: ivanov, phase: 1, manager: ivanov}\n" \
+	"  - {at: 2026-10-20T16:40:00+05:00, by: ivanov, phase: 3}\n"          \
+	"  - {at: 2026-10-22T09:00:00+05:00, by: smirnov, manager: petrov}\n"  \
+	"notes:\n"                                                             \
+	"  - {at: 2026-10-25T07:00:00Z, by: petrov, text: called}\n"
+
+static struct kvlist entry(const char *at, const char *by, const char *k, const char *v)
 {
-	struct record *r = parse(MINIMAL); /* phase_since 2026-11-02T10:15:00+05:00 */
+	struct kvlist e = { NULL, 0, 0 };
+
+	kv_set(&e, "at", at);
+	kv_set(&e, "by", by);
+	kv_set(&e, k, v);
+	return e;
+}
+
+static void test_last_time(void **state)
+{
+	struct record *r = parse(TIMED);
+	struct ptime t;
+	const char *at = NULL;
 
 	(void)state;
-	assert_int_equal(record_days_in_phase(r, day("2026-11-02")), 0);
-	assert_int_equal(record_days_in_phase(r, day("2026-11-03")), 1);
-	assert_int_equal(record_days_in_phase(r, day("2026-12-02")), 30);
-	assert_int_equal(record_days_in_phase(r, day("2027-11-02")), 365);
-	/* A phase_since after today counts as 0. */
-	assert_int_equal(record_days_in_phase(r, day("2026-10-01")), 0);
-	/* The day is the calendar day in the time's own offset. */
-	free(r->phase_since);
-	r->phase_since = strdup("2026-11-02T01:00:00+05:00"); /* 2026-11-01 in UTC */
-	assert_int_equal(record_days_in_phase(r, day("2026-11-03")), 1);
-	free(r->phase_since);
-	r->phase_since = strdup("2026-11-02T23:30:00-02:00"); /* 2026-11-03 in UTC */
-	assert_int_equal(record_days_in_phase(r, day("2026-11-03")), 1);
+	/* The note, at 12:00 in +05:00, is the latest entry. */
+	assert_true(record_last_time(r, &t, &at));
+	assert_string_equal(at, "2026-10-25T07:00:00Z");
+	record_free(r);
+	r = parse(MINIMAL);
+	assert_false(record_last_time(r, &t, &at));
 	record_free(r);
 }
 
-static void test_stale(void **state)
+static void test_insert_in_time_order(void **state)
 {
-	struct phases *ph = freight();
-	struct record *r = parse(MINIMAL); /* phase 7 (30d) since 2026-11-02 */
+	struct record *r = parse(TIMED);
+	struct kvlist e;
 
 	(void)state;
-	assert_false(record_is_stale(r, ph, day("2026-11-02")));
-	assert_false(record_is_stale(r, ph, day("2026-12-02"))); /* 30 days: at the limit */
-	assert_true(record_is_stale(r, ph, day("2026-12-03")));  /* 31 days */
-
-	/* On hold until a later day: not stale; the hold's last day is today
-	 * or earlier: stale again. */
-	r->hold_until = strdup("2026-12-15");
-	assert_false(record_is_stale(r, ph, day("2026-12-03")));
-	assert_false(record_is_stale(r, ph, day("2026-12-14")));
-	assert_true(record_is_stale(r, ph, day("2026-12-15")));
-	assert_true(record_is_stale(r, ph, day("2026-12-16")));
-	free(r->hold_until);
-	r->hold_until = strdup("2026-11-30");
-	assert_true(record_is_stale(r, ph, day("2026-12-03")));
-	free(r->hold_until);
-	r->hold_until = NULL;
-
-	/* Phase 4 is 2d, phase 12 is never stale, an unknown phase neither. */
-	r->phase = 4;
-	assert_false(record_is_stale(r, ph, day("2026-11-04")));
-	assert_true(record_is_stale(r, ph, day("2026-11-05")));
-	r->phase = 12;
-	assert_false(record_is_stale(r, ph, day("2036-11-05")));
-	r->phase = 13;
-	assert_false(record_is_stale(r, ph, day("2036-11-05")));
+	/* Between the first two events; then after an entry of the same
+	 * instant (the order written); then at the end. */
+	e = entry("2026-10-10T00:00:00+05:00", "ivanov", "phase", "2");
+	assert_int_equal(record_insert_entry(r, &e, false), 1);
+	assert_null(e.v);
+	e = entry("2026-10-20T11:40:00Z", "ivanov", "note", "the same instant");
+	assert_int_equal(record_insert_entry(r, &e, false), 3);
+	e = entry("2026-11-02T10:15:00+05:00", "ivanov", "phase", "4");
+	assert_int_equal(record_insert_entry(r, &e, false), 5);
+	assert_int_equal(r->nhistory, 6);
+	assert_string_equal(kv_get(&r->history[1], "phase"), "2");
+	assert_string_equal(kv_get(&r->history[2], "phase"), "3");
+	assert_string_equal(kv_get(&r->history[3], "note"), "the same instant");
+	/* A note before the only note. */
+	e = entry("2026-10-24T00:00:00+05:00", "petrov", "text", "earlier");
+	assert_int_equal(record_insert_entry(r, &e, true), 0);
+	assert_string_equal(kv_get(&r->notes[1], "text"), "called");
 	record_free(r);
-	phases_free(ph);
 }
 
-static void test_due(void **state)
+static void test_sort_entries_is_stable(void **state)
 {
-	struct record *r = parse(MINIMAL);
+	struct kvlist v[4];
 
 	(void)state;
-	assert_false(record_is_due(r, day("2030-01-01")));
-	r->next_contact = strdup("2026-11-25");
-	assert_false(record_is_due(r, day("2026-11-24")));
-	assert_true(record_is_due(r, day("2026-11-25")));
-	assert_true(record_is_due(r, day("2026-12-25")));
+	v[0] = entry("2026-10-20T16:40:00+05:00", "a", "n", "1");
+	v[1] = entry("2026-10-01T09:12:00+05:00", "b", "n", "2");
+	v[2] = entry("2026-10-20T11:40:00Z", "c", "n", "3"); /* the instant of v[0] */
+	v[3] = entry("2026-10-01T04:12:00Z", "d", "n", "4");  /* the instant of v[1] */
+	record_sort_entries(v, 4);
+	assert_string_equal(kv_get(&v[0], "n"), "2");
+	assert_string_equal(kv_get(&v[1], "n"), "4");
+	assert_string_equal(kv_get(&v[2], "n"), "1");
+	assert_string_equal(kv_get(&v[3], "n"), "3");
+	for (int i = 0; i < 4; i++)
+		kvlist_release(&v[i]);
+}
+
+static void test_follow_history(void **state)
+{
+	struct record *r = parse(TIMED);
+	struct kvlist e;
+	long p, m;
+
+	(void)state;
+	record_deciding(r, &p, &m);
+	assert_int_equal(p, 1);
+	assert_int_equal(m, 2);
+	/* A backdated move changes nothing the history decides. */
+	e = entry("2026-10-10T00:00:00+05:00", "ivanov", "phase", "2");
+	record_insert_entry(r, &e, false);
+	record_follow_history(r);
+	assert_int_equal(r->phase, 3);
+	assert_string_equal(r->phase_since, "2026-10-20T16:40:00+05:00");
+	assert_string_equal(r->manager, "petrov");
+	/* A later one does. */
+	e = entry("2026-10-23T00:00:00+05:00", "petrov", "phase", "4");
+	record_insert_entry(r, &e, false);
+	e = entry("2026-10-24T00:00:00+05:00", "smirnov", "manager", "sidorov");
+	record_insert_entry(r, &e, false);
+	record_follow_history(r);
+	assert_int_equal(r->phase, 4);
+	assert_string_equal(r->phase_since, "2026-10-23T00:00:00+05:00");
+	assert_string_equal(r->manager, "sidorov");
+	record_free(r);
+	/* Without events the keys stay as they are. */
+	r = parse(MINIMAL);
+	record_deciding(r, &p, &m);
+	assert_int_equal(p, -1);
+	assert_int_equal(m, -1);
+	record_follow_history(r);
+	assert_int_equal(r->phase, 7);
+	assert_string_equal(r->manager, "ivanov");
 	record_free(r);
 }
 
@@ -1225,15 +1282,18 @@ static void test_record_json(void **state)
 	struct phases *ph = freight();
 	struct record *r = parse(spec_example);
 	struct buf b = BUF_INIT;
+	struct status st;
 
 	(void)state;
-	record_json(&b, r, ph, day("2026-12-10"));
+	status_of(&st, r, NULL, ph, day("2026-12-10"));
+	record_json(&b, r, ph, &st);
 	assert_string_equal(buf_str(&b),
 			    "{\"id\":\"romashka\",\"name\":\"ООО «Ромашка»\",\"kind\":\"external\","
 			    "\"manager\":\"ivanov\",\"phase\":7,\"phase_key\":\"contract\","
 			    "\"phase_name\":\"contract conclusion\","
 			    "\"phase_since\":\"2026-11-02T10:15:00+05:00\",\"days_in_phase\":38,"
-			    "\"stale\":false,\"due\":true,\"next_contact\":\"2026-11-25\","
+			    "\"stale\":false,\"due\":false,\"overdue\":true,\"on_hold\":true,\"ended\":false,"
+			    "\"next_contact\":\"2026-11-25\","
 			    "\"next_action\":\"call about the first shipment\","
 			    "\"end_reason\":\"moved to a competitor\",\"hold_until\":\"2026-12-15\","
 			    "\"hold_reason\":\"the director is on holiday\","
@@ -1251,8 +1311,8 @@ static void test_record_json(void **state)
 	assert_json(buf_str(&b));
 	buf_release(&b);
 
-	/* Without phases: no derived values. */
-	record_json(&b, r, NULL, 0);
+	/* Without phases and status: no derived values. */
+	record_json(&b, r, NULL, NULL);
 	assert_json(buf_str(&b));
 	assert_null(strstr(buf_str(&b), "days_in_phase"));
 	assert_null(strstr(buf_str(&b), "phase_key"));
@@ -1271,7 +1331,8 @@ static void test_record_json(void **state)
 	kv_set(&r->fields, "k\"", "v\\");
 	record_add_event(r, "2026-10-01T09:12:00+05:00", "ivanov",
 			 (const char *const[]){ "phase", "1", "note", "\"n\"\n" }, 4);
-	record_json(&b, r, ph, day("2026-12-10"));
+	status_of(&st, r, NULL, ph, day("2026-12-10"));
+	record_json(&b, r, ph, &st);
 	assert_json(buf_str(&b));
 	assert_non_null(strstr(buf_str(&b),
 			       "\"name\":\"\\\"quoted\\\" \\\\ back\\nslash\\t\\u0001\""));
@@ -1290,7 +1351,7 @@ static void test_record_json_field_named_phase(void **state)
 	struct buf b = BUF_INIT;
 
 	(void)state;
-	record_json(&b, r, NULL, 0);
+	record_json(&b, r, NULL, NULL);
 	assert_json(buf_str(&b));
 	assert_non_null(strstr(buf_str(&b), "\"fields\":{\"phase\":\"north\",\"stage\":\"2\"}"));
 	buf_release(&b);
@@ -1452,9 +1513,6 @@ int main(void)
 		cmocka_unit_test(test_kind_id_manager),
 		cmocka_unit_test(test_ambiguous_id_quoted),
 		cmocka_unit_test(test_paths),
-		cmocka_unit_test(test_days_in_phase),
-		cmocka_unit_test(test_stale),
-		cmocka_unit_test(test_due),
 		cmocka_unit_test(test_missing),
 		cmocka_unit_test(test_json_str),
 		cmocka_unit_test(test_record_json),
@@ -1463,6 +1521,10 @@ int main(void)
 		cmocka_unit_test(test_add_event_and_dup),
 		cmocka_unit_test(test_force_written_plain),
 		cmocka_unit_test(test_text_rules),
+		cmocka_unit_test(test_last_time),
+		cmocka_unit_test(test_insert_in_time_order),
+		cmocka_unit_test(test_sort_entries_is_stable),
+		cmocka_unit_test(test_follow_history),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
