@@ -67,6 +67,14 @@ check-valgrind: units
 		echo "valgrind: $$(basename $$t) clean"; \
 	done
 
+# clang's warnings over lib/, cmd/ and the fuzz harnesses, as errors: its
+# -Wunsequenced sees a variable changed twice without a sequence point where
+# gcc's -Wall does not. Compiles nothing.
+LINT_CC ?= clang
+lint:
+	$(LINT_CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wunsequenced -Werror -fsyntax-only \
+		-Ilib $(shell pkg-config --cflags $(PKGS)) $(LIB_SRC) $(CMD_SRC) tests/fuzz/fuzz_*.c
+
 bench: $(PREG_BIN)
 	bench/run
 
@@ -90,4 +98,4 @@ install: $(PREG_BIN)
 clean:
 	rm -rf build build-asan preg
 
-.PHONY: all units check check-asan check-valgrind bench demo screenshot install clean
+.PHONY: all units check check-asan check-valgrind lint bench demo screenshot install clean

@@ -158,11 +158,17 @@ static void union_list(struct kvlist **out, size_t *nout, const struct kvlist *o
 	struct entry *v = xmalloc((no + nt + 1) * sizeof(*v));
 	size_t n = 0;
 
-	for (size_t i = 0; i < no; i++)
-		v[n++] = (struct entry){ &o[i], 0, n };
+	/* n is read for the order and then counted up, in two statements: in
+	 * one ("v[n++] = {..., n}") the read and the change are unsequenced. */
+	for (size_t i = 0; i < no; i++) {
+		v[n] = (struct entry){ &o[i], 0, n };
+		n++;
+	}
 	for (size_t i = 0; i < nt; i++)
-		if (count_of(t, i + 1, &t[i]) > count_of(o, no, &t[i]))
-			v[n++] = (struct entry){ &t[i], 0, n };
+		if (count_of(t, i + 1, &t[i]) > count_of(o, no, &t[i])) {
+			v[n] = (struct entry){ &t[i], 0, n };
+			n++;
+		}
 	for (size_t i = 0; i < n; i++) {
 		struct ptime pt = { 0, 0 };
 		const char *at = kv_get(v[i].e, "at");
