@@ -1,5 +1,6 @@
 /* merge: the three-way merge of one client record (see merge.h). */
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -551,6 +552,35 @@ static void mark_units(struct buf *out, const char *ta, const char *tb)
 	free(lcs);
 	free(a);
 	free(b);
+}
+
+int merge_read_inputs(struct buf text[3], const char *const files[3], const char *path)
+{
+	static const char *const side[3] = { "base", "ours", "theirs" };
+	size_t size[3];
+	bool big[3] = { false, false, false };
+	struct buf msg = BUF_INIT;
+	int rc;
+
+	for (int i = 0; i < 3; i++) {
+		if (!(rc = buf_read_file(&text[i], files[i], YAML_MAX_DOC, &size[i])))
+			continue;
+		if (rc != PREG_EINVAL)
+			return rc;
+		/* Go on: the message gives every size. */
+		big[i] = true;
+	}
+	if (!big[0] && !big[1] && !big[2])
+		return 0;
+	for (int i = 0; i < 3; i++)
+		if (size[i] == SIZE_MAX)
+			buf_addf(&msg, "%s%s more than %d bytes", i ? ", " : "", side[i], YAML_MAX_DOC);
+		else
+			buf_addf(&msg, "%s%s %zu bytes", i ? ", " : "", side[i], size[i]);
+	rc = preg_error_set(PREG_EINVAL, "%s: not merged: %s; a record is at most %d bytes (1 MiB), so ours is left as it was",
+			    path, buf_str(&msg), YAML_MAX_DOC);
+	buf_release(&msg);
+	return rc;
 }
 
 void merge_mark_whole(struct buf *out, const char *ours, size_t olen, const char *theirs, size_t tlen)

@@ -52,6 +52,15 @@ void merge_record(struct record **out, const struct record *base, const struct r
 int merge_text(struct buf *out, int *conflicts, const char *base, size_t blen, const char *ours,
 	       size_t olen, const char *theirs, size_t tlen, const char *path);
 
+/* The merge driver's three files (git's %O %A %B: base, ours, theirs),
+ * each read whole into text[0..2] (released by the caller). A file larger
+ * than a record may be (YAML_MAX_DOC) is refused before it is read in
+ * full: the driver must never merge a part of a file and write that back
+ * over ours. Returns 0; PREG_EINVAL with the message "PATH: not merged:
+ * ..." giving the three sizes; or the error of a file that cannot be read.
+ * path names the record in messages. */
+int merge_read_inputs(struct buf text[3], const char *const files[3], const char *path);
+
 /* Whole-file conflict markers around ours and theirs. */
 void merge_mark_whole(struct buf *out, const char *ours, size_t olen, const char *theirs, size_t tlen);
 
