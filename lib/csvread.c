@@ -51,6 +51,11 @@ static void on_cell(void *field, size_t len, void *data)
 					r->name, r->line);
 		return;
 	}
+	if (r->cur.ncells == CSV_MAX_COLUMNS) {
+		r->err = preg_error_set(PREG_EINVAL, "%s:%d: more than %d cells in a row; a spreadsheet has at most %d columns",
+					r->name, r->cur.line, CSV_MAX_COLUMNS, CSV_MAX_COLUMNS);
+		return;
+	}
 	cell = xstrndup(s, len);
 	if (!utf8_valid(cell)) {
 		free(cell);
@@ -88,6 +93,13 @@ static void on_row(int c, void *data)
 	/* A row of empty cells is what a spreadsheet leaves below its data;
 	 * the header is kept whatever it holds. */
 	if (empty && t->nrows) {
+		drop_row(&r->cur);
+		r->cap = 0;
+		return;
+	}
+	if (t->nrows == CSV_MAX_ROWS) {
+		r->err = preg_error_set(PREG_EINVAL, "%s:%d: more than %d rows; a spreadsheet has at most %d",
+					r->name, r->cur.line, CSV_MAX_ROWS, CSV_MAX_ROWS);
 		drop_row(&r->cur);
 		r->cap = 0;
 		return;

@@ -118,6 +118,18 @@ int import_date(const char *s, int32_t *day)
 	return preg_error_set(PREG_EINVAL, "invalid date '%s' (YYYY-MM-DD or DD.MM.YYYY)", s);
 }
 
+int import_read(struct buf *out, const char *file)
+{
+	size_t size;
+	int rc = buf_read_file(out, file, IMPORT_MAX_BYTES, &size);
+
+	if (rc != PREG_EINVAL)
+		return rc;
+	if (size == SIZE_MAX)
+		return preg_error_set(rc, "'%s' is larger than the 1 GiB an import reads", file);
+	return preg_error_set(rc, "'%s' is %zu bytes, larger than the 1 GiB an import reads", file, size);
+}
+
 /* ---- the header ---- */
 
 /* What a header or a --map target names; false when it names no record key. */
@@ -166,12 +178,82 @@ bool import_header_is_key(const char *name)
 	return key;
 }
 
-static bool column_empty(const struct csv_table *t, size_t col)
+/* Which of the n columns hold a value below the header: one pass over the
+ * cells, not one over the rows for each column. Caller frees. */
+static bool *columns_used(const struct csv_table *t, size_t n)
 {
+	bool *used = xcalloc(n + 1, sizeof(bool));
+
 	for (size_t r = 1; r < t->nrows; r++)
-		if (col < t->rows[r].ncells && t->rows[r].cells[col][0])
-			return false;
-	return true;
+		for (size_t col = 0; col < n && col < t->rows[r].ncells; col++)
+			used[col] |= t->rows[r].cells[col][0] != '\0';
+	return used;
+}
+
+/* What a column holds, as a string that two columns share when they hold
+ * the same thing: "" for what may come in many columns (skipped, tags). */
+static char *column_key(const struct colmap *m)
+{
+	if (m->kind == C_SKIP || m->kind == C_TAGS)
+		return xstrdup("");
+	if (m->kind == C_PHASE_N)
+		return xasprintf("%d:%d", (int)m->kind, m->phase);
+	if (m->kind == C_FIELD)
+		return xasprintf("%d:%s", (int)m->kind, m->field ? m->field : "");
+	return xasprintf("%d", (int)m->kind);
+}
+
+struct colkey {
+	char *key;
+	size_t col;
+};
+
+static int by_colkey(const void *a, const void *b)
+{
+	const struct colkey *x = a, *y = b;
+	int k = strcmp(x->key, y->key);
+
+	return k ? k : x->col < y->col ? -1 : x->col > y->col;
+}
+
+/* Two columns for one thing would leave one of them unread: each column
+ * that repeats an earlier one is named with the first, found by sorting
+ * (a header may have 16,384 columns: comparing them pairwise took minutes). */
+static void same_columns(struct ictx *c, int line)
+{
+	struct colkey *k = xcalloc(c->ncols + 1, sizeof(*k));
+	size_t *first = xcalloc(c->ncols + 1, sizeof(*first));
+
+	for (size_t i = 0; i < c->ncols; i++) {
+		k[i].key = column_key(&c->cols[i]);
+		k[i].col = i;
+		first[i] = i;
+	}
+	if (c->ncols)
+		qsort(k, c->ncols, sizeof(*k), by_colkey);
+	for (size_t i = 0; i < c->ncols;) {
+		size_t j = i + 1;
+
+		while (j < c->ncols && !strcmp(k[j].key, k[i].key))
+			j++;
+		for (size_t m = i + 1; m < j && *k[i].key; m++)
+			first[k[m].col] = k[i].col;
+		i = j;
+	}
+	for (size_t i = 0; i < c->ncols; i++) {
+		char *name;
+
+		if (first[i] == i)
+			continue;
+		name = xstrtrim(c->cols[i].header);
+		problem(c, line, "columns %zu and %zu ('%s', '%s') hold the same thing", first[i] + 1, i + 1,
+			c->cols[first[i]].header, name);
+		free(name);
+	}
+	for (size_t i = 0; i < c->ncols; i++)
+		free(k[i].key);
+	free(k);
+	free(first);
 }
 
 static void note(struct ictx *c, char *s)
@@ -184,10 +266,11 @@ static void map_columns(struct ictx *c)
 {
 	const struct csv_row *h = &c->t->rows[0];
 	int line = h->line;
-	bool *used = xcalloc(c->o->nmaps + 1, sizeof(bool));
+	bool *used = xcalloc(c->o->nmaps + 1, sizeof(bool)), *holds;
 
 	c->ncols = h->ncells;
 	c->cols = xcalloc(c->ncols + 1, sizeof(*c->cols));
+	holds = columns_used(c->t, c->ncols);
 	for (size_t i = 0; i < c->ncols; i++) {
 		struct colmap *m = &c->cols[i];
 		char *name = xstrtrim(h->cells[i]);
@@ -215,7 +298,7 @@ static void map_columns(struct ictx *c)
 			}
 		} else if (!*name) {
 			m->kind = C_SKIP;
-			if (!column_empty(c->t, i))
+			if (holds[i])
 				problem(c, line, "column %zu has no name but holds values; name it or --map it", i + 1);
 		} else if (!target(name, m)) {
 			m->kind = C_FIELD;
@@ -231,24 +314,14 @@ static void map_columns(struct ictx *c)
 		}
 		if (m->kind == C_PHASE_N && !phases_get(c->ph, m->phase))
 			problem(c, line, "column '%s': the register has no phase %d", name, m->phase);
-		/* Two columns for one thing would leave one of them unread. */
-		for (size_t j = 0; j < i; j++) {
-			const struct colmap *o = &c->cols[j];
-
-			if (m->kind == C_SKIP || o->kind != m->kind || m->kind == C_TAGS)
-				continue;
-			if ((m->kind == C_PHASE_N && o->phase != m->phase) ||
-			    (m->kind == C_FIELD && strcmp(o->field, m->field)))
-				continue;
-			problem(c, line, "columns %zu and %zu ('%s', '%s') hold the same thing", j + 1, i + 1,
-				o->header, name);
-		}
 		free(name);
 	}
+	same_columns(c, line);
 	for (size_t k = 0; k < c->o->nmaps; k++)
 		if (!used[k])
 			problem(c, line, "--map '%s': the header has no such column", c->o->maps[k]);
 	free(used);
+	free(holds);
 	for (size_t i = 0; i < c->ncols; i++)
 		if (c->cols[i].kind == C_NAME)
 			return;
@@ -507,7 +580,9 @@ out:
 static struct record *row(struct ictx *c, const struct csv_row *r)
 {
 	struct record *rec = xcalloc(1, sizeof(*rec));
-	struct reached *reached = xcalloc(c->ncols + 1, sizeof(*reached));
+	/* As many as the row has cells: a header of 16,384 columns over rows of
+	 * three cells must not cost 16,384 a row. */
+	struct reached *reached = xcalloc((r->ncells < c->ncols ? r->ncells : c->ncols) + 1, sizeof(*reached));
 	size_t nreached = 0, before = c->res->nproblems;
 	const char *given_id = "", *manager_cell = "", *phase_cell = NULL;
 	const struct phase *cur = NULL;
