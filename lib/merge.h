@@ -42,9 +42,14 @@ void merge_report_release(struct merge_report *rep);
 void merge_record(struct record **out, const struct record *base, const struct record *ours,
 		  const struct record *theirs, struct merge_report *rep);
 
+/* Beyond this many conflicting fields, merge_text marks the whole file:
+ * one by one, each would cost a walk of the record. */
+#define MERGE_MARK_MAX 100
+
 /* The merge driver: merge three texts of one record file (path names it in
  * messages). out receives the merged canonical text, with each conflicting
- * field marked alone ("<<<<<<< ours" ... "=======" ... ">>>>>>> theirs");
+ * field marked alone ("<<<<<<< ours" ... "=======" ... ">>>>>>> theirs"),
+ * or, past MERGE_MARK_MAX of them, ours and theirs whole between markers;
  * *conflicts counts the conflicts. An empty base text means the record was
  * added on both sides: unless both texts are equal, the whole file is one
  * conflict (nothing tells two new clients apart from one). Returns 0, or
