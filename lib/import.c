@@ -13,6 +13,7 @@
 #include "ptime.h"
 #include "slug.h"
 #include "strmap.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 enum col {
@@ -68,12 +69,19 @@ static void push(char ***v, size_t *n, char *s)
 }
 
 /* A cell quoted in a message may hold line breaks or escapes: they must
- * not reach the terminal, and one problem stays one line. */
-static void visible(char *s)
+ * not reach the terminal, and one problem stays one line; a character that
+ * shows as nothing or reorders the text shows as its code point. Takes s;
+ * returns the text to keep. */
+static char *visible(char *s)
 {
+	struct buf b = BUF_INIT;
+
 	for (unsigned char *p = (unsigned char *)s; *p; p++)
 		if (*p < 0x20 || *p == 0x7f)
 			*p = '?';
+	utf8_put_visible(&b, s);
+	free(s);
+	return buf_detach(&b);
 }
 
 static void problem(struct ictx *c, int line, const char *fmt, ...) PREG_PRINTF(3, 4);
@@ -85,7 +93,7 @@ static void problem(struct ictx *c, int line, const char *fmt, ...)
 	va_start(ap, fmt);
 	msg = xvasprintf(fmt, ap);
 	va_end(ap);
-	visible(msg);
+	msg = visible(msg);
 	push(&c->res->problems, &c->res->nproblems, xasprintf("%s:%d: %s", c->o->file, line, msg));
 	free(msg);
 }
@@ -258,8 +266,7 @@ static void same_columns(struct ictx *c, int line)
 
 static void note(struct ictx *c, char *s)
 {
-	visible(s);
-	push(&c->res->notes, &c->res->nnotes, s);
+	push(&c->res->notes, &c->res->nnotes, visible(s));
 }
 
 static void map_columns(struct ictx *c)
@@ -460,8 +467,25 @@ static bool history(struct ictx *c, int line, struct record *rec, struct reached
 	return true;
 }
 
+/* Whether a cell's text would show other than it is (text_hidden): then a
+ * problem naming the column and the character. */
+static bool hidden_cell(struct ictx *c, int line, const char *header, const char *s, bool one)
+{
+	char *what;
+
+	if (!text_hidden(s, one, NULL))
+		return false;
+	what = xasprintf("column '%s'", header);
+	text_hidden_error(what, s, one);
+	problem(c, line, "%s", preg_error_msg());
+	free(what);
+	return true;
+}
+
 static bool one_line(struct ictx *c, int line, const char *what, const char *s, size_t max)
 {
+	if (hidden_cell(c, line, what, s, true))
+		return false;
 	if (text_line_ok(s, max))
 		return true;
 	problem(c, line, "%s must be one line of text (at most %zu bytes, no control characters)", what, max);
@@ -489,6 +513,8 @@ static void add_tags(struct ictx *c, int line, struct record *rec, const char *s
 	for (char *tok = strtok_r(copy, ", \t\r\n", &save); tok; tok = strtok_r(NULL, ", \t\r\n", &save)) {
 		bool dup = false;
 
+		if (hidden_cell(c, line, "tags", tok, true))
+			continue;
 		if (!text_line_ok(tok, 64) || strpbrk(tok, "[]{}")) {
 			problem(c, line, "invalid tag '%s'", tok);
 			continue;
@@ -607,6 +633,7 @@ static struct record *row(struct ictx *c, const struct csv_row *r)
 		switch (m->kind) {
 		case C_SKIP: break;
 		case C_NAME:
+			hidden_cell(c, line, m->header, v, true);
 			rec->name = v;
 			v = NULL;
 			break;
@@ -648,7 +675,9 @@ static struct record *row(struct ictx *c, const struct csv_row *r)
 			}
 			break;
 		case C_REMARKS:
-			if (text_ok(v, 64 * 1024)) {
+			if (hidden_cell(c, line, m->header, v, false)) {
+				break;
+			} else if (text_ok(v, 64 * 1024)) {
 				rec->remarks = v;
 				v = NULL;
 			} else {
@@ -658,6 +687,8 @@ static struct record *row(struct ictx *c, const struct csv_row *r)
 		case C_TAGS: add_tags(c, line, rec, v); break;
 		case C_CONTACTS: add_contacts(c, line, rec, v); break;
 		case C_FIELD:
+			if (hidden_cell(c, line, m->header, v, true))
+				break;
 			if (text_line_ok(v, 4096))
 				kv_set(&rec->fields, m->field, v);
 			else
@@ -669,6 +700,8 @@ static struct record *row(struct ictx *c, const struct csv_row *r)
 	}
 	if (!rec->name || !*rec->name)
 		problem(c, line, "empty client name");
+	else if (text_hidden(rec->name, true, NULL))
+		; /* said with its column */
 	else if (!text_line_ok(rec->name, 1000))
 		problem(c, line, "the client name must be one line of text (at most 1000 bytes, no control characters)");
 	else {
