@@ -125,6 +125,23 @@ static void test_limits(void **state)
 	buf_release(&b);
 }
 
+/* Line ends of the old Mac OS (a CR alone), as a spreadsheet saved for it
+ * writes them: every row on its own line, a quoted break counted. */
+static void test_cr_line_ends(void **state)
+{
+	struct csv_table *t = read_ok("Client,remarks\rООО «Ромашка»,\"две\rстроки\"\rAcme,x\r\n\rЛютик,\r\v", ',');
+
+	(void)state;
+	assert_int_equal(t->nrows, 5);
+	assert_row(&t->rows[0], 1, 2, (const char *const[]){ "Client", "remarks" });
+	assert_row(&t->rows[1], 2, 2, (const char *const[]){ "ООО «Ромашка»", "две\rстроки" });
+	assert_row(&t->rows[2], 4, 2, (const char *const[]){ "Acme", "x" });
+	assert_row(&t->rows[3], 6, 2, (const char *const[]){ "Лютик", "" });
+	/* The fuzzer's: a row after the last CR is on a line of its own. */
+	assert_row(&t->rows[4], 7, 1, (const char *const[]){ "\v" });
+	csv_table_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -133,6 +150,7 @@ int main(void)
 		cmocka_unit_test(test_detect),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_cr_line_ends),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
