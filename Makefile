@@ -75,6 +75,14 @@ lint:
 	$(LINT_CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wunsequenced -Werror -fsyntax-only \
 		-Ilib $(shell pkg-config --cflags $(PKGS)) $(LIB_SRC) $(CMD_SRC) tests/fuzz/fuzz_*.c
 
+# The fuzz harnesses (tests/fuzz/README.md) under libFuzzer with ASan and
+# UBSan, all at once, each for FUZZ_SECONDS: "make fuzz FUZZ_SECONDS=600".
+# Exits 1 and names the reproducer when one finds something.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= record scalar phases csv merge date
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_TARGETS="$(FUZZ_TARGETS)" tests/fuzz/run
+
 bench: $(PREG_BIN)
 	bench/run
 
@@ -98,4 +106,4 @@ install: $(PREG_BIN)
 clean:
 	rm -rf build build-asan preg
 
-.PHONY: all units check check-asan check-valgrind lint bench demo screenshot install clean
+.PHONY: all units check check-asan check-valgrind lint fuzz bench demo screenshot install clean
