@@ -9,7 +9,6 @@
 #include "err.h"
 #include "import.h"
 
-#define IMPORT_MAX_BYTES (1024L * 1024 * 1024)
 #define PROGRESS_ROWS 5000 /* a bar for files that take a while */
 
 static int cmd_import(int argc, char **argv, struct ctx *ctx);
@@ -37,35 +36,6 @@ static const char *const usage[] = {
 const struct cmd import_cmd = { "import", cmd_import, NEED_REGISTER | WRITES,
 				"bring a spreadsheet register (CSV) in: all or nothing, one commit", opts, usage,
 				NULL };
-
-static int read_all(const char *file, struct buf *out)
-{
-	FILE *f = strcmp(file, "-") ? fopen(file, "rb") : stdin;
-	char chunk[65536];
-	size_t n;
-
-	if (!f)
-		return preg_error_set(errno == ENOENT ? PREG_ENOTFOUND : PREG_EIO, "cannot read '%s': %s", file,
-				      strerror(errno));
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		buf_add(out, chunk, n);
-		if ((long)out->len > IMPORT_MAX_BYTES) {
-			if (f != stdin)
-				fclose(f);
-			return preg_error_set(PREG_EINVAL, "'%s' is larger than 1 GiB", file);
-		}
-	}
-	if (ferror(f)) {
-		int e = errno;
-
-		if (f != stdin)
-			fclose(f);
-		return preg_error_set(PREG_EIO, "cannot read '%s': %s", file, strerror(e));
-	}
-	if (f != stdin)
-		fclose(f);
-	return 0;
-}
 
 /* The bar on a terminal: rows checked, then the write, which the line
  * says until it is done (cmd_import clears it). */
@@ -146,7 +116,7 @@ static int cmd_import(int argc, char **argv, struct ctx *ctx)
 	o.file = argv[optind];
 	o.maps = maps;
 	rc = EXIT_FAIL;
-	if (read_all(o.file, &text) || csv_read(&t, text.p ? text.p : "", text.len, sep, o.file)) {
+	if (import_read(&text, o.file) || csv_read(&t, text.p ? text.p : "", text.len, sep, o.file)) {
 		rc = fail();
 		goto out;
 	}

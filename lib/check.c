@@ -10,6 +10,7 @@
 #include "err.h"
 #include "ptime.h"
 #include "slug.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 /* Free fields that hold a tax number: the same value twice is one company. */
@@ -39,13 +40,39 @@ static void say(struct cctx *c, const char *path, const char *fmt, ...)
 	msg = xvasprintf(fmt, ap);
 	va_end(ap);
 	line = path ? xasprintf("%s: %s", path, msg) : xstrdup(msg);
-	/* Values quoted from records stay on one line and reach no terminal raw. */
+	/* Values quoted from records stay on one line and reach no terminal
+	 * raw: a character that hides or reorders text shows as its code
+	 * point. */
 	for (unsigned char *p = (unsigned char *)line; *p; p++)
 		if (*p < 0x20 || *p == 0x7f)
 			*p = '?';
 	c->res->lines = xrealloc(c->res->lines, (c->res->n + 1) * sizeof(char *));
-	c->res->lines[c->res->n++] = line;
+	{
+		struct buf b = BUF_INIT;
+
+		utf8_put_visible(&b, line);
+		c->res->lines[c->res->n++] = buf_detach(&b);
+	}
+	free(line);
 	free(msg);
+}
+
+struct text_ctx {
+	struct cctx *c;
+	const char *path;
+};
+
+/* Text written by hand or pulled from a remote that a write would refuse
+ * (text_hidden): said, one line per value; the readers still read it. */
+static int flag_hidden(void *arg, const char *field, const char *value, bool line)
+{
+	struct text_ctx *t = arg;
+
+	if (text_hidden_error(field, value, line)) {
+		say(t->c, t->path, "%s", preg_error_msg());
+		preg_error_clear();
+	}
+	return 0;
 }
 
 static void add_key(struct cctx *c, const char *what, const char *value, const struct record *rec,
@@ -224,6 +251,7 @@ static int check_file(void *arg, const char *path, const char *data, size_t len)
 		say(c, path, "incomplete: phase %d (%s) requires %s", p->id, p->key, missing);
 	for (size_t i = 0; rec->extra && i + 1 < rec->extra->n; i += 2)
 		say(c, path, "unknown key '%s'", rec->extra->v[i]->s);
+	record_each_text(rec, true, flag_hidden, &(struct text_ctx){ c, path });
 	collect_keys(c, rec, path);
 out:
 	record_free(rec);
@@ -265,9 +293,10 @@ static void duplicates(struct cctx *c)
 			bool seen = false;
 
 			/* One client with the same phone twice is no duplicate,
-			 * and a pair is said once. */
-			for (size_t m = i; m < k && !seen; m++)
-				seen = !strcmp(c->keys[m].id, c->keys[k].id);
+			 * and a pair is said once. A group is sorted by id, so
+			 * an id seen before in it is the one just before: a
+			 * group may hold 100,000 clients with one phone. */
+			seen = !strcmp(c->keys[k - 1].id, c->keys[k].id);
 			if (seen || !strcmp(c->keys[i].id, c->keys[k].id))
 				continue;
 			say(c, c->keys[k].path, "likely duplicate of '%s' (the same %.*s '%s')", c->keys[i].id,

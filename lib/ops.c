@@ -22,6 +22,8 @@ static int check_line(const char *what, const char *s, size_t max)
 {
 	if (!utf8_valid(s))
 		return preg_error_set(PREG_EINVAL, "%s is not valid UTF-8", what);
+	if (text_hidden_error(what, s, true))
+		return PREG_EINVAL;
 	if (!text_line_ok(s, max))
 		return preg_error_set(PREG_EINVAL, "%s must be one line of text (at most %zu bytes, no control characters)",
 				      what, max);
@@ -32,6 +34,8 @@ static int check_text(const char *what, const char *s)
 {
 	if (!utf8_valid(s))
 		return preg_error_set(PREG_EINVAL, "%s is not valid UTF-8", what);
+	if (text_hidden_error(what, s, false))
+		return PREG_EINVAL;
 	if (!text_ok(s, TEXT_MAX_BYTES))
 		return preg_error_set(PREG_EINVAL, "%s must be text of at most 64 KiB without control characters",
 				      what);
@@ -56,6 +60,8 @@ static int check_kind(const char *k)
 
 static int check_tag(const char *t)
 {
+	if (text_hidden_error("a tag", t, true))
+		return PREG_EINVAL;
 	if (!*t || !text_line_ok(t, 64) || strpbrk(t, " ,[]{}"))
 		return preg_error_set(PREG_EINVAL, "invalid tag '%s' (one word, no spaces or commas)", t);
 	return 0;
@@ -75,9 +81,12 @@ static int split_assign(const char *what, const char *s, char **k, char **v)
 
 static int set_field(struct record *rec, const char *k, const char *v)
 {
+	char what[80];
+
 	if (!field_name_ok(k))
 		return preg_error_set(PREG_EINVAL, "invalid field name '%s' (letters, digits, '_' and '-')", k);
-	if (check_line("a field value", v, 4096))
+	snprintf(what, sizeof(what), "fields.%s", k);
+	if (text_hidden_error(what, v, true) || check_line("a field value", v, 4096))
 		return PREG_EINVAL;
 	kv_set(&rec->fields, k, *v ? v : NULL);
 	return 0;
@@ -703,6 +712,8 @@ static int replace_mutate(struct txn *t, void *arg)
 		preg_error_set(PREG_EINVAL, "unknown phase %d", rec->phase);
 		goto out;
 	}
+	if (record_text_check(rec))
+		goto out;
 	if (strcmp(rec->manager, old->manager)) {
 		if (phases_check_manager(ph, rec->manager))
 			goto out;

@@ -264,14 +264,18 @@ void ptime_format(char out[PTIME_LEN], struct ptime t)
 	int m, d, aoff;
 	char *p = out;
 
-	/* Clamp before adding the offset so neither the sum nor the day count
-	 * can overflow; offsets beyond +-99:59 cannot be written in 2 digits. */
+	/* Offsets beyond +-99:59 cannot be written in 2 digits. Clamp the
+	 * instant to the range widened by the largest offset, so neither the
+	 * sum nor the day count can overflow, then the wall time: a time read
+	 * as 9999-12-31T23:59:59-23:59 is a day past the range in UTC, and
+	 * must still be written as it was read (the fuzzer found it written
+	 * as 00:00:59 when the instant was clamped first). */
 	hi = clamp_days(INT64_MAX) * 86400 + 86399;
 	if (t.off > 5999)
 		t.off = 5999;
 	if (t.off < -5999)
 		t.off = -5999;
-	wall = t.t < lo ? lo : t.t > hi ? hi : t.t;
+	wall = t.t < lo - 5999 * 60 ? lo - 5999 * 60 : t.t > hi + 5999 * 60 ? hi + 5999 * 60 : t.t;
 	wall += (int64_t)t.off * 60;
 	wall = wall < lo ? lo : wall > hi ? hi : wall;
 	days = floor_div(wall, 86400);

@@ -186,14 +186,125 @@ bool text_line_ok(const char *s, size_t max)
 {
 	size_t n = strlen(s);
 
-	return n <= max && utf8_ok((const unsigned char *)s, n, false);
+	return n <= max && utf8_ok((const unsigned char *)s, n, false) && !text_hidden(s, true, NULL);
 }
 
 bool text_ok(const char *s, size_t max)
 {
 	size_t n = strlen(s);
 
-	return n <= max && utf8_ok((const unsigned char *)s, n, true);
+	return n <= max && utf8_ok((const unsigned char *)s, n, true) && !text_hidden(s, false, NULL);
+}
+
+uint32_t text_hidden(const char *s, bool line, int *at)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s);
+	uint32_t c, first = 0, last = 0;
+	bool seen = false;
+
+	if (at)
+		*at = 0;
+	for (size_t i = 0, len; i < n; i += len) {
+		if (!(len = utf8_decode(p + i, n - i, &c))) {
+			len = 1; /* not UTF-8: another rule's business */
+			continue;
+		}
+		if (utf8_is_bidi_control(c) || (line && utf8_is_zero_width(c)))
+			return c;
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
+			continue;
+		/* Of the characters other than white space, whether the first
+		 * and the last are zero-width. */
+		last = utf8_is_zero_width(c) ? c : 0;
+		if (!seen)
+			first = last;
+		seen = true;
+	}
+	if (at && (first || last))
+		*at = first ? -1 : 1;
+	return first ? first : last;
+}
+
+int text_hidden_error(const char *what, const char *s, bool line)
+{
+	int at;
+	uint32_t c = text_hidden(s, line, &at);
+
+	if (!c)
+		return 0;
+	return preg_error_set(PREG_EINVAL, "%s %s U+%04X (%s), which %s", what,
+			      at < 0 ? "begins with" : at > 0 ? "ends with" : "contains", (unsigned)c,
+			      utf8_hidden_name(c),
+			      utf8_is_bidi_control(c) ? "changes the order the text shows in" : "shows as nothing");
+}
+
+/* The values of a list of pairs (contacts, events, notes): "note 3 text".
+ * A note's text and an event's note (phase set -m) are multi-line. */
+static int each_pair(const struct kvlist *l, size_t n, const char *what,
+		     int (*fn)(void *arg, const char *field, const char *value, bool line), void *arg)
+{
+	char field[96];
+	int rc;
+
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < l[i].n; j++) {
+			const char *k = l[i].v[j].k;
+			bool multi = (!strcmp(what, "note") && !strcmp(k, "text")) ||
+				     (!strcmp(what, "history event") && !strcmp(k, "note"));
+
+			snprintf(field, sizeof(field), "%s %zu %.64s", what, i + 1, k);
+			if ((rc = fn(arg, field, l[i].v[j].v, !multi)))
+				return rc;
+		}
+	return 0;
+}
+
+int record_each_text(const struct record *r, bool logs,
+		     int (*fn)(void *arg, const char *field, const char *value, bool line), void *arg)
+{
+	const struct {
+		const char *name, *v;
+		bool line;
+	} one[] = {
+		{ "name", r->name, true },		 { "next_action", r->next_action, true },
+		{ "end_reason", r->end_reason, true },	 { "hold_reason", r->hold_reason, true },
+		{ "remarks", r->remarks, false },
+	};
+	char field[96];
+	int rc;
+
+	for (size_t i = 0; i < sizeof(one) / sizeof(*one); i++)
+		if (one[i].v && (rc = fn(arg, one[i].name, one[i].v, one[i].line)))
+			return rc;
+	for (size_t i = 0; i < r->ntags; i++) {
+		snprintf(field, sizeof(field), "tag %zu", i + 1);
+		if ((rc = fn(arg, field, r->tags[i], true)))
+			return rc;
+	}
+	for (size_t i = 0; i < r->fields.n; i++) {
+		snprintf(field, sizeof(field), "fields.%.64s", r->fields.v[i].k);
+		if ((rc = fn(arg, field, r->fields.v[i].v, true)))
+			return rc;
+	}
+	if ((rc = each_pair(r->contacts, r->ncontacts, "contact", fn, arg)))
+		return rc;
+	if (!logs)
+		return 0;
+	if ((rc = each_pair(r->history, r->nhistory, "history event", fn, arg)))
+		return rc;
+	return each_pair(r->notes, r->nnotes, "note", fn, arg);
+}
+
+static int hidden_error(void *arg, const char *field, const char *value, bool line)
+{
+	(void)arg;
+	return text_hidden_error(field, value, line);
+}
+
+int record_text_check(const struct record *r)
+{
+	return record_each_text(r, false, hidden_error, NULL);
 }
 
 bool field_name_ok(const char *k)

@@ -138,12 +138,44 @@ void record_json(struct buf *out, const struct record *r, const struct phases *p
 void json_str(struct buf *out, const char *s);
 
 /* Whether s is acceptable as a one-line text value (no line breaks, no
- * control characters, valid UTF-8, at most max bytes). */
+ * control characters, nothing text_hidden finds, valid UTF-8, at most max
+ * bytes). */
 bool text_line_ok(const char *s, size_t max);
 
 /* Whether s is acceptable as multi-line text (like text_line_ok, but line
  * feeds and tabs allowed). */
 bool text_ok(const char *s, size_t max);
+
+/* Where text would show other than it is stored (issue 16). A
+ * bidirectional control (utf8_is_bidi_control) anywhere. A zero-width
+ * character (utf8_is_zero_width) anywhere in a one-line value (line: a
+ * name, a field, a contact, a tag, a reason), where "Acme" and
+ * "Ac<U+200B>me" would be two clients that look like one; in multi-line
+ * text (remarks, a note) only at either end, white space aside, where it
+ * can only hide something: inside, a zero-width joiner or non-joiner is
+ * part of the writing (an emoji sequence, Persian or Hindi spelling).
+ * Returns the first such character, or 0; *at (may be NULL) receives -1
+ * when it stands at the start of multi-line text, 1 at the end, else 0. */
+uint32_t text_hidden(const char *s, bool line, int *at);
+
+/* text_hidden as an error naming what and the character: 0, or
+ * PREG_EINVAL ("a client name contains U+202E (right-to-left override),
+ * which changes the order the text shows in"). */
+int text_hidden_error(const char *what, const char *s, bool line);
+
+/* Call fn for each text value of r that a person writes: name,
+ * next_action, end_reason, hold_reason, remarks, the tags, the free
+ * fields, the contacts and, with logs, the values of history events and
+ * notes. field names the value for a message ("name", "fields.inn", "tag
+ * 2", "contact 1 phone", "note 3 text"); line says whether it is a
+ * one-line value. A nonzero return of fn stops the walk and is returned. */
+int record_each_text(const struct record *r, bool logs,
+		     int (*fn)(void *arg, const char *field, const char *value, bool line), void *arg);
+
+/* The first text value of r (history and notes aside: a write never
+ * changes what they hold) that text_hidden finds, as an error naming its
+ * field: 0 or PREG_EINVAL. For a record written by hand (client edit). */
+int record_text_check(const struct record *r);
 
 /* Whether k is a valid field name: [A-Za-z0-9_][A-Za-z0-9_-]{0,63}. */
 bool field_name_ok(const char *k);

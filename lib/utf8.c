@@ -132,3 +132,67 @@ size_t utf8_fit(const char *s, size_t max, size_t *width)
 		*width = total;
 	return (size_t)(p - (const unsigned char *)s);
 }
+
+static const struct {
+	uint32_t c;
+	const char *name;
+} hidden[] = {
+	{ 0x200b, "zero width space" },
+	{ 0x200c, "zero width non-joiner" },
+	{ 0x200d, "zero width joiner" },
+	{ 0x202a, "left-to-right embedding" },
+	{ 0x202b, "right-to-left embedding" },
+	{ 0x202c, "pop directional formatting" },
+	{ 0x202d, "left-to-right override" },
+	{ 0x202e, "right-to-left override" },
+	{ 0x2060, "word joiner" },
+	{ 0x2066, "left-to-right isolate" },
+	{ 0x2067, "right-to-left isolate" },
+	{ 0x2068, "first strong isolate" },
+	{ 0x2069, "pop directional isolate" },
+	{ 0xfeff, "zero width no-break space" },
+};
+
+bool utf8_is_bidi_control(uint32_t c)
+{
+	return (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+}
+
+bool utf8_is_zero_width(uint32_t c)
+{
+	return (c >= 0x200b && c <= 0x200d) || c == 0x2060 || c == 0xfeff;
+}
+
+bool utf8_is_hidden(uint32_t c)
+{
+	return utf8_is_bidi_control(c) || utf8_is_zero_width(c);
+}
+
+const char *utf8_hidden_name(uint32_t c)
+{
+	for (size_t i = 0; i < sizeof(hidden) / sizeof(*hidden); i++)
+		if (hidden[i].c == c)
+			return hidden[i].name;
+	return NULL;
+}
+
+void utf8_put_visible(struct buf *out, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), done = 0;
+
+	for (size_t i = 0, len; i < n; i += len) {
+		uint32_t c;
+
+		if (!(len = utf8_decode(p + i, n - i, &c))) {
+			len = 1;
+			continue;
+		}
+		if (!utf8_is_hidden(c))
+			continue;
+		buf_add(out, s + done, i - done);
+		buf_addf(out, "<U+%04X>", (unsigned)c);
+		done = i + len;
+	}
+	buf_add(out, s + done, n - done);
+}

@@ -6,6 +6,7 @@
 
 #include "err.h"
 #include "history.h"
+#include "kvindex.h"
 #include "verify.h"
 #include "xalloc.h"
 
@@ -43,18 +44,19 @@ static long not_prefix(const struct kvlist *old, size_t nold, const struct kvlis
 	return -1;
 }
 
-/* The first entry of old that new lacks (a merge keeps them all), or -1. */
+/* The first entry of old that new lacks (a merge keeps them all), or -1.
+ * Looked up in a sorted view of new: a record may hold 10,000 notes. */
 static long not_kept(const struct kvlist *old, size_t nold, const struct kvlist *new, size_t nnew)
 {
-	for (size_t i = 0; i < nold; i++) {
-		bool found = false;
+	struct kvindex ix;
+	long k = -1;
 
-		for (size_t j = 0; j < nnew && !found; j++)
-			found = hist_kv_equal(&old[i], &new[j]);
-		if (!found)
-			return (long)i;
-	}
-	return -1;
+	kvindex_init(&ix, new, nnew, false);
+	for (size_t i = 0; i < nold && k < 0; i++)
+		if (!kvindex_count(&ix, &old[i]))
+			k = (long)i;
+	kvindex_release(&ix);
+	return k;
 }
 
 static bool names(const struct hcommit *c, const char *id)

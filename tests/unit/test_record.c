@@ -1490,6 +1490,96 @@ static void test_text_rules(void **state)
 	assert_false(field_name_ok(big));
 }
 
+
+#define RLO "\xe2\x80\xae"
+#define ZWSP "\xe2\x80\x8b"
+#define ZWJ "\xe2\x80\x8d"
+#define BOM "\xef\xbb\xbf"
+
+/* The rule for text that would show other than it is stored (issue 16). */
+static void test_text_hidden(void **state)
+{
+	int at = 9;
+
+	(void)state;
+	/* Bidirectional controls: anywhere, in any text. */
+	assert_int_equal(text_hidden("Acme " RLO "gnp.exe", true, &at), 0x202e);
+	assert_int_equal(at, 0);
+	assert_int_equal(text_hidden("две\nстроки " RLO "x", false, &at), 0x202e);
+	assert_int_equal(at, 0);
+	/* Zero-width: anywhere in one line... */
+	assert_int_equal(text_hidden("Рома" ZWSP "шка", true, NULL), 0x200b);
+	assert_int_equal(text_hidden("vip" ZWJ, true, NULL), 0x200d);
+	/* ...at the ends of multi-line text, white space aside. */
+	assert_int_equal(text_hidden(BOM "звонок", false, &at), 0xfeff);
+	assert_int_equal(at, -1);
+	assert_int_equal(text_hidden(" \n" ZWSP " звонок", false, &at), 0x200b);
+	assert_int_equal(at, -1);
+	assert_int_equal(text_hidden("звонок" ZWSP "\n", false, &at), 0x200b);
+	assert_int_equal(at, 1);
+	assert_int_equal(text_hidden(ZWSP, false, &at), 0x200b);
+	assert_int_equal(at, -1);
+	/* Inside, it is part of the writing: an emoji, a line of its own. */
+	assert_int_equal(text_hidden("договорились \xf0\x9f\x91\xa9" ZWJ "\xf0\x9f\x92\xbb!", false, &at), 0);
+	assert_int_equal(at, 0);
+	assert_int_equal(text_hidden("a" ZWSP "\nb", false, NULL), 0);
+	assert_int_equal(text_hidden("ООО «Ромашка»", true, NULL), 0);
+	assert_int_equal(text_hidden("", true, NULL), 0);
+	/* Bytes that are not UTF-8 are another rule's. */
+	assert_int_equal(text_hidden("\xff" RLO, true, NULL), 0x202e);
+	/* text_line_ok and text_ok hold to it. */
+	assert_false(text_line_ok("Acme " RLO, 100));
+	assert_false(text_line_ok("Acme" ZWSP "x", 100));
+	assert_false(text_ok("x" ZWSP, 100));
+	assert_true(text_ok("x" ZWJ "y", 100));
+
+	assert_error(text_hidden_error("a client name", "Acme " RLO "gnp.exe", true), PREG_EINVAL,
+		     "a client name contains U+202E (right-to-left override), which changes the order the text shows in");
+	assert_error(text_hidden_error("a note", "звонок" ZWSP, false), PREG_EINVAL,
+		     "a note ends with U+200B (zero width space), which shows as nothing");
+	assert_error(text_hidden_error("a note", BOM "звонок", false), PREG_EINVAL,
+		     "a note begins with U+FEFF (zero width no-break space), which shows as nothing");
+	assert_int_equal(text_hidden_error("a note", "звонок", false), 0);
+}
+
+static int collect(void *arg, const char *field, const char *value, bool line)
+{
+	struct buf *b = arg;
+
+	buf_addf(b, "%s%s=%s", line ? "" : "*", field, value);
+	buf_addc(b, ';');
+	return 0;
+}
+
+/* Every text a person writes is walked, named as check names it. */
+static void test_each_text(void **state)
+{
+	static const char text[] = "id: acme\nname: Acme\nmanager: ivanov\nphase: 1\n"
+		"phase_since: 2026-11-02T10:15:00+05:00\nnext_action: call\ncreated: 2026-11-02T10:15:00+05:00\n"
+		"remarks: r\ntags: [a, b]\nfields:\n  inn: '7701'\ncontacts:\n  - {name: Anna, phone: '1'}\n"
+		"history:\n  - {at: 2026-11-02T10:15:00+05:00, by: ivanov, phase: 1, note: m}\n"
+		"notes:\n  - {at: 2026-11-02T10:15:00+05:00, by: ivanov, text: t}\n";
+	struct record *r = NULL;
+	struct buf b = BUF_INIT;
+
+	(void)state;
+	assert_int_equal(record_parse(&r, text, strlen(text), "t.yaml", NULL), 0);
+	record_each_text(r, false, collect, &b);
+	assert_string_equal(buf_str(&b), "name=Acme;next_action=call;*remarks=r;tag 1=a;tag 2=b;fields.inn=7701;"
+					 "contact 1 name=Anna;contact 1 phone=1;");
+	buf_reset(&b);
+	record_each_text(r, true, collect, &b);
+	assert_non_null(strstr(buf_str(&b), ";history event 1 at=2026-11-02T10:15:00+05:00;"
+					    "history event 1 by=ivanov;history event 1 phase=1;*history event 1 note=m;"
+					    "note 1 at=2026-11-02T10:15:00+05:00;note 1 by=ivanov;*note 1 text=t;"));
+	assert_int_equal(record_text_check(r), 0);
+	free(r->fields.v[0].v);
+	r->fields.v[0].v = strdup("7701" ZWSP);
+	assert_error(record_text_check(r), PREG_EINVAL, "fields.inn contains U+200B (zero width space), which shows as nothing");
+	record_free(r);
+	buf_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1525,6 +1615,8 @@ int main(void)
 		cmocka_unit_test(test_insert_in_time_order),
 		cmocka_unit_test(test_sort_entries_is_stable),
 		cmocka_unit_test(test_follow_history),
+		cmocka_unit_test(test_text_hidden),
+		cmocka_unit_test(test_each_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
