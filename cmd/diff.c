@@ -32,17 +32,19 @@ static void diff_record(struct buf *out, const char *id, const struct record *ol
 	if (!old || !new) {
 		const struct phase *p = phases_get(ph, r->phase);
 
-		buf_addf(out, "%-8s %s (%s)", old ? "removed" : "added", id, r->name);
+		fmt_addf(out, "%-8s %s (%s)", old ? "removed" : "added", id, r->name);
 		if (new)
-			buf_addf(out, ": phase %d (%s), manager %s", r->phase, p ? p->key : "?", r->manager);
+			fmt_addf(out, ": phase %d (%s), manager %s", r->phase, p ? p->key : "?", r->manager);
 		buf_addc(out, '\n');
 		return;
 	}
-	buf_addf(out, "%-8s %s (%s)\n", "changed", id, r->name);
+	fmt_addf(out, "%-8s %s (%s)\n", "changed", id, r->name);
 	for (size_t i = 0; i < ch->n; i++) {
-		buf_adds(out, "  ");
-		change_text(out, &ch->v[i]);
-		buf_addc(out, '\n');
+		struct buf line = BUF_INIT;
+
+		change_text(&line, &ch->v[i]);
+		fmt_addf(out, "  %s\n", buf_str(&line));
+		buf_release(&line);
 	}
 }
 
@@ -63,7 +65,7 @@ static int diff_trees(struct ctx *ctx, git_tree *a, git_tree *b, struct buf *out
 		memset(&ch, 0, sizeof(ch));
 		if ((ro && ro != PREG_ENOTFOUND) || (rn && rn != PREG_ENOTFOUND)) {
 			/* A state that does not parse is named, not explained. */
-			buf_addf(out, "%-8s %s: %s\n", "changed", ids[i], preg_error_msg());
+			fmt_addf(out, "%-8s %s: %s\n", "changed", ids[i], preg_error_msg());
 		} else {
 			hist_compare(old, new, reg_phases(ctx->reg), &ch);
 			if (ch.n)

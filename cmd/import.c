@@ -9,7 +9,6 @@
 #include "err.h"
 #include "import.h"
 
-#define IMPORT_MAX_BYTES ((size_t)1 << 30)
 #define PROGRESS_ROWS 5000 /* a bar for files that take a while */
 
 static int cmd_import(int argc, char **argv, struct ctx *ctx);
@@ -54,7 +53,7 @@ static void print_dry_run(const struct import_result *res, const struct phases *
 		const struct record *r = res->recs[i];
 		const struct phase *p = phases_get(ph, r->phase);
 
-		buf_addf(&out, "add %s: %s (phase %d %s, manager %s)\n", r->id, r->name, r->phase,
+		fmt_addf(&out, "add %s: %s (phase %d %s, manager %s)\n", r->id, r->name, r->phase,
 			 p ? p->key : "?", r->manager);
 		if (out.len > 65536)
 			flush_out(&out);
@@ -111,7 +110,7 @@ static int cmd_import(int argc, char **argv, struct ctx *ctx)
 	o.file = argv[0];
 	o.maps = maps;
 	rc = EXIT_FAIL;
-	if (buf_read_file(&text, o.file, IMPORT_MAX_BYTES) || csv_read(&t, text.p ? text.p : "", text.len, sep, o.file)) {
+	if (import_read(&text, o.file) || csv_read(&t, text.p ? text.p : "", text.len, sep, o.file)) {
 		rc = fail();
 		goto out;
 	}
@@ -124,14 +123,14 @@ static int cmd_import(int argc, char **argv, struct ctx *ctx)
 		fputs("\r\033[K", stderr);
 	if (rc) {
 		for (size_t i = 0; i < res.nnotes; i++)
-			fprintf(stderr, "preg: %s\n", res.notes[i]);
+			print_visible(stderr, "preg: %s\n", res.notes[i]);
 		for (size_t i = 0; i < res.nproblems; i++)
-			fprintf(stderr, "%s\n", res.problems[i]);
+			print_visible(stderr, "%s\n", res.problems[i]);
 		rc = fail();
 		goto out;
 	}
 	for (size_t i = 0; i < res.nnotes; i++)
-		fprintf(stderr, "preg: %s\n", res.notes[i]);
+		print_visible(stderr, "preg: %s\n", res.notes[i]);
 	if (o.dry_run)
 		print_dry_run(&res, reg_phases(ctx->reg));
 	else

@@ -6,7 +6,6 @@
 #include "cmd.h"
 #include "err.h"
 #include "merge.h"
-#include "yamlio.h"
 
 static int cmd_merge_file(int argc, char **argv, struct ctx *ctx);
 
@@ -25,13 +24,9 @@ const struct cmd merge_file_cmd = {
 	.opts = merge_file_opts,
 };
 
-/* What merge-file reads of each version: a record is at most YAML_MAX_DOC;
- * a larger file is still merged (as a whole-file conflict), up to this. */
-#define MERGE_MAX_BYTES (16 * (size_t)YAML_MAX_DOC)
-
 static int cmd_merge_file(int argc, char **argv, struct ctx *ctx)
 {
-	struct buf base = BUF_INIT, ours = BUF_INIT, theirs = BUF_INIT, out = BUF_INIT;
+	struct buf in[3] = { BUF_INIT, BUF_INIT, BUF_INIT }, out = BUF_INIT;
 	const char *path;
 	int conflicts = 0, rc = EXIT_FAIL;
 	FILE *f;
@@ -41,17 +36,16 @@ static int cmd_merge_file(int argc, char **argv, struct ctx *ctx)
 	if (argc > 4)
 		return usage_error(ctx, "too many arguments");
 	path = argc > 3 ? argv[3] : argv[1];
-	if (buf_read_file(&base, argv[0], MERGE_MAX_BYTES) || buf_read_file(&ours, argv[1], MERGE_MAX_BYTES) ||
-	    buf_read_file(&theirs, argv[2], MERGE_MAX_BYTES)) {
-		rc = fail();
+	if (merge_read_inputs(in, (const char *const *)argv, path)) {
+		rc = fail(); /* ours untouched: git sees the merge failed */
 		goto out;
 	}
-	if (merge_text(&out, &conflicts, buf_str(&base), base.len, buf_str(&ours), ours.len, buf_str(&theirs),
-		       theirs.len, path)) {
+	if (merge_text(&out, &conflicts, buf_str(&in[0]), in[0].len, buf_str(&in[1]), in[1].len, buf_str(&in[2]),
+		       in[2].len, path)) {
 		/* Not a record preg can read: git's own kind of conflict. */
 		print_error(preg_error_msg());
 		buf_reset(&out);
-		merge_mark_whole(&out, buf_str(&ours), ours.len, buf_str(&theirs), theirs.len);
+		merge_mark_whole(&out, buf_str(&in[1]), in[1].len, buf_str(&in[2]), in[2].len);
 		conflicts = 1;
 	}
 	f = fopen(argv[1], "wb");
@@ -71,9 +65,8 @@ static int cmd_merge_file(int argc, char **argv, struct ctx *ctx)
 			conflicts == 1 ? "" : "s");
 	rc = conflicts ? EXIT_FAIL : EXIT_OK;
 out:
-	buf_release(&base);
-	buf_release(&ours);
-	buf_release(&theirs);
+	for (int i = 0; i < 3; i++)
+		buf_release(&in[i]);
 	buf_release(&out);
 	return rc;
 }

@@ -34,6 +34,8 @@ static void review_clients(struct buf *out, enum fmt fmt, const struct review *r
 		{ "manager", COL_TEXT },       { "phase", COL_NUMBER },	     { "phase_key", COL_TEXT },
 		{ "days_in_phase", COL_NUMBER }, { "next_contact", COL_TEXT }, { "days_overdue", COL_NUMBER },
 		{ "stale", COL_BOOL },	       { "taken", COL_TEXT },	     { "changed", COL_TEXT },
+		{ "due", COL_BOOL },	       { "overdue", COL_BOOL },	     { "on_hold", COL_BOOL },
+		{ "ended", COL_BOOL },
 	};
 	struct fmt_writer w;
 
@@ -42,10 +44,10 @@ static void review_clients(struct buf *out, enum fmt fmt, const struct review *r
 		const struct review_item *it = &rv->v[i];
 		const struct phase *p = phases_get(ph, it->rec->phase);
 		char phase[16], days[16], over[16], taken[DATE_LEN + 1] = "";
-		const char *cells[12];
+		const char *cells[16];
 
 		snprintf(phase, sizeof(phase), "%d", it->rec->phase);
-		snprintf(days, sizeof(days), "%d", it->days_in_phase);
+		snprintf(days, sizeof(days), "%d", it->st.days_in_phase);
 		snprintf(over, sizeof(over), "%d", it->days_overdue);
 		if (it->taken)
 			snprintf(taken, sizeof(taken), "%.10s", it->taken);
@@ -58,9 +60,13 @@ static void review_clients(struct buf *out, enum fmt fmt, const struct review *r
 		cells[6] = days;
 		cells[7] = it->rec->next_contact;
 		cells[8] = it->days_overdue >= 0 ? over : NULL;
-		cells[9] = it->stale ? "true" : "false";
+		cells[9] = it->st.stale ? "true" : "false";
 		cells[10] = it->taken ? taken : NULL;
 		cells[11] = it->changed;
+		cells[12] = it->st.due ? "true" : "false";
+		cells[13] = it->st.overdue ? "true" : "false";
+		cells[14] = it->st.on_hold ? "true" : "false";
+		cells[15] = it->st.ended ? "true" : "false";
 		fmt_row(&w, out, cells, NULL);
 	}
 	fmt_end(&w, out);

@@ -35,16 +35,16 @@ static void print_result(const struct sync_result *res)
 	for (size_t i = 0; i < res->rep.n; i++) {
 		const struct merge_conflict *c = &res->rep.v[i];
 
-		printf("%s: %s changed here and on %s: kept '%s', replaced '%s'\n", c->id, c->field, res->remote,
-		       c->theirs, c->ours);
+		print_visible(stdout, "%s: %s changed here and on %s: kept '%s', replaced '%s'\n", c->id, c->field,
+			      res->remote, c->theirs, c->ours);
 	}
 	for (size_t i = 0; i < res->nnotes; i++)
-		printf("%s\n", res->notes[i]);
+		print_visible(stdout, "%s\n", res->notes[i]);
 	if (!res->pushed && !res->received)
-		printf("up to date with %s\n", res->remote);
+		print_visible(stdout, "up to date with %s\n", res->remote);
 	else
-		printf("synced with %s: %zu commit%s received, %zu sent\n", res->remote, res->received,
-		       res->received == 1 ? "" : "s", res->pushed);
+		print_visible(stdout, "synced with %s: %zu commit%s received, %zu sent\n", res->remote, res->received,
+			      res->received == 1 ? "" : "s", res->pushed);
 }
 
 /* Sync, print what happened; the exit code. */

@@ -22,7 +22,7 @@ static int cmd_undo(int argc, char **argv, struct ctx *ctx)
 		undo_release(&o);
 		return fail();
 	}
-	printf("undid %.7s (%s)\n", o.undone, o.summary);
+	print_visible(stdout, "undid %.7s (%s)\n", o.undone, o.summary);
 	undo_release(&o);
 	return EXIT_OK;
 }

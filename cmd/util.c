@@ -7,6 +7,7 @@
 #include "cmd.h"
 #include "err.h"
 #include "ptime.h"
+#include "xalloc.h"
 
 /* Print a message with control characters shown as '?': a message may
  * quote what the user or a record gave (an id, a file name), and an escape
@@ -39,6 +40,21 @@ int usage_error(const struct ctx *ctx, const char *fmt, ...)
 	}
 	print_usage(stderr, ctx->cmd, ctx->group);
 	return EXIT_USAGE;
+}
+
+void print_visible(FILE *f, const char *fmt, ...)
+{
+	struct buf out = BUF_INIT;
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = xvasprintf(fmt, ap);
+	va_end(ap);
+	fmt_visible(&out, s, true);
+	fwrite(buf_str(&out), 1, out.len, f);
+	buf_release(&out);
+	free(s);
 }
 
 void print_warnings(void)

@@ -25,7 +25,7 @@ static int cmd_verify(int argc, char **argv, struct ctx *ctx)
 		return fail();
 	}
 	for (size_t i = 0; i < v.n; i++)
-		printf("%s\n", v.problems[i]);
+		print_visible(stdout, "%s\n", v.problems[i]);
 	if (v.n) {
 		preg_error_set(PREG_EINVAL, "%zu problem%s found in %zu commits", v.n, v.n == 1 ? "" : "s",
 			       v.commits);

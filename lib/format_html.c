@@ -24,7 +24,7 @@ static const char css[] =
 	"tr.overdue td.client{border-left:4px solid #d32f2f}"
 	".tag{font-size:.75em;padding:0 .3em;border-radius:3px;margin-left:.3em;color:#fff}"
 	".tag.stale{background:#f9a825;color:#000}.tag.overdue{background:#d32f2f}"
-	".tag.due{background:#1976d2}"
+	".tag.due{background:#1976d2}.tag.hold{background:#757575}.tag.ended{background:#8d6e63}"
 	"@media print{body{margin:0;font-size:10px}"
 	"*{-webkit-print-color-adjust:exact;print-color-adjust:exact}"
 	"section{break-inside:avoid}thead{display:table-header-group}"

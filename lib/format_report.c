@@ -7,6 +7,7 @@
 #include "format_html.h"
 #include "format_report.h"
 #include "ptime.h"
+#include "status.h"
 #include "xalloc.h"
 
 /* ---- small helpers ---- */
@@ -42,18 +43,20 @@ static const struct manager *manager_of(const struct phases *ph, const char *han
 	return NULL;
 }
 
-/* The columns base[nb], then one per phase of ph, of type type: named
- * PREFIXkey (prefix NULL: by the phase's number). cols_free frees them. */
+/* The columns base[nb], then one per phase of ph, of type type, named
+ * PREFIXkey (prefix NULL: by the phase's number), then tail[nt].
+ * cols_free frees them. */
 static struct fmt_col *phase_cols(const struct fmt_col *base, size_t nb, const struct phases *ph,
-				  const char *prefix, enum col_type type)
+				  const char *prefix, enum col_type type, const struct fmt_col *tail, size_t nt)
 {
-	struct fmt_col *cols = xcalloc(nb + ph->n, sizeof(*cols));
+	struct fmt_col *cols = xcalloc(nb + ph->n + nt, sizeof(*cols));
 
 	memcpy(cols, base, nb * sizeof(*cols));
 	for (size_t k = 0; k < ph->n; k++) {
 		cols[nb + k].name = prefix ? xasprintf("%s%s", prefix, ph->v[k].key) : xasprintf("%d", ph->v[k].id);
 		cols[nb + k].type = type;
 	}
+	memcpy(cols + nb + ph->n, tail, nt * sizeof(*cols));
 	return cols;
 }
 
@@ -90,7 +93,9 @@ static void register_html(struct buf *out, const struct report *rep)
 	html_page_begin(out, "Customer support phases register", sub, ph);
 	buf_adds(out, "<p class=\"sub\">Marked: <span class=\"tag overdue\">overdue</span> next contact "
 		      "passed, <span class=\"tag due\">due</span> next contact today, "
-		      "<span class=\"tag stale\">stale</span> longer in the phase than its limit.</p>\n");
+		      "<span class=\"tag stale\">stale</span> longer in the phase than its limit, "
+		      "<span class=\"tag hold\">on hold</span> waiting for a known reason, "
+		      "<span class=\"tag ended\">ended</span> the collaboration ended.</p>\n");
 	/* Grouped by manager: the rows are in id order, so take each manager
 	 * in turn (a handful of managers: a pass each). */
 	char **seen = NULL;
@@ -134,18 +139,23 @@ static void register_html(struct buf *out, const struct report *rep)
 			if (strcmp(r->manager, seen[m]))
 				continue;
 			buf_adds(out, "<tr class=\"client");
-			if (r->stale)
+			if (r->st.stale)
 				buf_adds(out, " stale");
-			if (r->overdue)
+			if (r->st.overdue)
 				buf_adds(out, " overdue");
 			buf_adds(out, "\"><td class=\"client\">");
 			html_escape(out, r->name);
-			if (r->overdue)
+			/* The words and their order of every other output (lib/status). */
+			if (r->st.overdue)
 				buf_adds(out, "<span class=\"tag overdue\">overdue</span>");
-			if (r->due)
+			if (r->st.due)
 				buf_adds(out, "<span class=\"tag due\">due</span>");
-			if (r->stale)
+			if (r->st.stale)
 				buf_adds(out, "<span class=\"tag stale\">stale</span>");
+			if (r->st.on_hold)
+				buf_adds(out, "<span class=\"tag hold\">on hold</span>");
+			if (r->st.ended)
+				buf_adds(out, "<span class=\"tag ended\">ended</span>");
 			buf_adds(out, "<span class=\"id\">");
 			html_escape(out, r->id);
 			buf_adds(out, "</span></td>");
@@ -191,11 +201,13 @@ static void register_table(struct buf *out, const struct report *rep, const stru
 		if ((w = fmt_width(rep->rows[i].name)) > name_w)
 			name_w = w;
 		/* "  overdue, stale" after the manager */
-		w = rep->rows[i].overdue ? 9 : rep->rows[i].due ? 5 : 0;
-		if (rep->rows[i].stale)
-			w += w ? 7 : 7;
+		struct buf words = BUF_INIT;
+
+		status_words(&words, &rep->rows[i].st);
+		w = words.len ? 2 + fmt_width(words.p) : 0;
 		if (w > markw)
 			markw = w;
+		buf_release(&words);
 	}
 	fixed += markw;
 	for (size_t k = 0; k < ph->n; k++) {
@@ -255,10 +267,9 @@ static void register_table(struct buf *out, const struct report *rep, const stru
 		fmt_cell(&line, days, 4, true);
 		buf_adds(&line, "  ");
 		fmt_cell(&line, r->manager, mw, false);
-		if (r->overdue || r->stale || r->due) {
+		if (status_any(&r->st)) {
 			buf_adds(&line, color ? "  \033[1m" : "  ");
-			buf_adds(&line, r->overdue ? "overdue" : r->due ? "due" : "");
-			buf_adds(&line, r->stale ? ((r->overdue || r->due) ? ", stale" : "stale") : "");
+			status_words(&line, &r->st);
 			if (color)
 				buf_adds(&line, "\033[0m");
 		}
@@ -273,10 +284,10 @@ static void register_table(struct buf *out, const struct report *rep, const stru
 		for (size_t k = 0; k < ph->n; k++) {
 			if (color)
 				fmt_color_on(out, ph->v[k].color);
-			buf_addf(out, "%2d %s", ph->v[k].id, ph->v[k].key);
+			fmt_addf(out, "%2d %s", ph->v[k].id, ph->v[k].key);
 			if (color)
 				fmt_color_off(out);
-			buf_addf(out, ": %s\n", ph->v[k].name);
+			fmt_addf(out, ": %s\n", ph->v[k].name);
 		}
 	}
 	free(pw);
@@ -289,13 +300,16 @@ static void register_rows(struct buf *out, const struct report *rep, const struc
 		{ "phase_key", COL_TEXT }, { "phase_since", COL_TEXT }, { "days_in_phase", COL_NUMBER },
 		{ "next_contact", COL_TEXT }, { "stale", COL_BOOL }, { "due", COL_BOOL }, { "overdue", COL_BOOL },
 	};
-	const size_t nb = sizeof(base) / sizeof(*base), n = rep->ph->n;
-	struct fmt_col *cols = phase_cols(base, nb, rep->ph, "reached_", COL_TEXT);
-	const char **cells = xcalloc(nb + n, sizeof(*cells));
+	/* Added after the reached_ columns, so that a script that counts
+	 * columns still finds those where they were. */
+	static const struct fmt_col tail[] = { { "on_hold", COL_BOOL }, { "ended", COL_BOOL } };
+	const size_t nb = sizeof(base) / sizeof(*base), n = rep->ph->n, nt = sizeof(tail) / sizeof(*tail);
+	struct fmt_col *cols = phase_cols(base, nb, rep->ph, "reached_", COL_TEXT, tail, nt);
+	const char **cells = xcalloc(nb + n + nt, sizeof(*cells));
 	char (*dates)[DATE_LEN] = xcalloc(n + 2, sizeof(*dates));
 	struct fmt_writer w;
 
-	fmt_start(&w, out, o->fmt, cols, nb + n, false, -1);
+	fmt_start(&w, out, o->fmt, cols, nb + n + nt, false, -1);
 	for (size_t i = 0; i < rep->nrows; i++) {
 		const struct rrow *r = &rep->rows[i];
 		const struct phase *p = phases_get(rep->ph, r->phase);
@@ -309,11 +323,13 @@ static void register_rows(struct buf *out, const struct report *rep, const struc
 		cells[5] = day_str(dates[n], r->since);
 		cells[6] = num(days, sizeof(days), r->days);
 		cells[7] = day_str(dates[n + 1], r->next);
-		cells[8] = r->stale ? "true" : "false";
-		cells[9] = r->due ? "true" : "false";
-		cells[10] = r->overdue ? "true" : "false";
+		cells[8] = r->st.stale ? "true" : "false";
+		cells[9] = r->st.due ? "true" : "false";
+		cells[10] = r->st.overdue ? "true" : "false";
 		for (size_t k = 0; k < n; k++)
 			cells[nb + k] = day_str(dates[k], r->reached[k]);
+		cells[nb + n] = r->st.on_hold ? "true" : "false";
+		cells[nb + n + 1] = r->st.ended ? "true" : "false";
 		fmt_row(&w, out, cells, NULL);
 		if (o->flush && out->len > 65536)
 			o->flush(o->arg, out);
@@ -401,14 +417,16 @@ static void managers_out(struct buf *out, const struct report *rep, enum fmt fmt
 		{ "forward", COL_NUMBER }, { "back", COL_NUMBER }, { "won", COL_NUMBER },
 		{ "conversion", COL_NUMBER },
 	};
+	/* After the per-phase columns, where it moves none of the others. */
+	static const struct fmt_col tail = { "on_hold", COL_NUMBER };
 	const size_t nb = sizeof(base) / sizeof(*base), n = rep->ph->n;
 	/* The table is for people: the phase numbers; files get keys. */
-	struct fmt_col *cols = phase_cols(base, nb, rep->ph, fmt == FMT_TABLE ? NULL : "in_", COL_NUMBER);
-	const char **cells = xcalloc(nb + n, sizeof(*cells));
-	char (*nums)[24] = xcalloc(nb + n, sizeof(*nums));
+	struct fmt_col *cols = phase_cols(base, nb, rep->ph, fmt == FMT_TABLE ? NULL : "in_", COL_NUMBER, &tail, 1);
+	const char **cells = xcalloc(nb + n + 1, sizeof(*cells));
+	char (*nums)[24] = xcalloc(nb + n + 1, sizeof(*nums));
 	struct fmt_writer w;
 
-	fmt_start(&w, out, fmt, cols, nb + n, color, -1);
+	fmt_start(&w, out, fmt, cols, nb + n + 1, color, -1);
 	for (size_t i = 0; i < rep->nms; i++) {
 		const struct mstat *m = &rep->ms[i];
 		const struct manager *mm = manager_of(rep->ph, m->handle);
@@ -419,9 +437,10 @@ static void managers_out(struct buf *out, const struct report *rep, enum fmt fmt
 		cells[1] = mm ? mm->name : NULL;
 		for (size_t k = 0; k < sizeof(v) / sizeof(*v); k++)
 			cells[2 + k] = num(nums[2 + k], sizeof(nums[0]), (long long)v[k]);
-		cells[12] = pct(nums[12], sizeof(nums[0]), m->won, m->clients);
+		cells[nb - 1] = pct(nums[nb - 1], sizeof(nums[0]), m->won, m->clients);
 		for (size_t k = 0; k < n; k++)
 			cells[nb + k] = num(nums[nb + k], sizeof(nums[0]), (long long)m->now[k]);
+		cells[nb + n] = num(nums[nb + n], sizeof(nums[0]), (long long)m->on_hold);
 		fmt_row(&w, out, cells, NULL);
 	}
 	fmt_end(&w, out);

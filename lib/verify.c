@@ -6,6 +6,7 @@
 
 #include "err.h"
 #include "history.h"
+#include "kvindex.h"
 #include "verify.h"
 #include "xalloc.h"
 
@@ -43,18 +44,19 @@ static long not_prefix(const struct kvlist *old, size_t nold, const struct kvlis
 	return -1;
 }
 
-/* The first entry of old that new lacks (a merge keeps them all), or -1. */
+/* The first entry of old that new lacks (a merge keeps them all), or -1.
+ * Looked up in a sorted view of new: a record may hold 10,000 notes. */
 static long not_kept(const struct kvlist *old, size_t nold, const struct kvlist *new, size_t nnew)
 {
-	for (size_t i = 0; i < nold; i++) {
-		bool found = false;
+	struct kvindex ix;
+	long k = -1;
 
-		for (size_t j = 0; j < nnew && !found; j++)
-			found = hist_kv_equal(&old[i], &new[j]);
-		if (!found)
-			return (long)i;
-	}
-	return -1;
+	kvindex_init(&ix, new, nnew, false);
+	for (size_t i = 0; i < nold && k < 0; i++)
+		if (!kvindex_count(&ix, &old[i]))
+			k = (long)i;
+	kvindex_release(&ix);
+	return k;
 }
 
 static bool names(const struct hcommit *c, const char *id)
@@ -94,15 +96,47 @@ static void check_added(struct verify_report *v, const struct hcommit *c, const 
 	}
 }
 
+/* Whether every entry of old is in new, in its order: a write adds an
+ * entry by its time, so a move backdated with --at lands between older
+ * ones (the time rule, lib/record.h). added[i] tells which entries of new
+ * old lacks. A prefix is the common case. */
+static bool kept_in_order(const struct kvlist *old, size_t nold, const struct kvlist *new, size_t nnew,
+			  bool *added)
+{
+	size_t j = 0;
+
+	for (size_t i = 0; i < nnew; i++)
+		added[i] = true;
+	for (size_t i = 0; i < nold; i++) {
+		while (j < nnew && !hist_kv_equal(&old[i], &new[j]))
+			j++;
+		if (j == nnew)
+			return false;
+		added[j++] = false;
+	}
+	return true;
+}
+
+/* check_added for each entry of e marked added, until one is a problem. */
+static void check_each_added(struct verify_report *v, const struct hcommit *c, const char *id,
+			     const struct kvlist *e, size_t n, const bool *added, const char *what, const char **by)
+{
+	size_t before = v->n;
+
+	for (size_t i = 0; i < n && v->n == before; i++)
+		if (added[i])
+			check_added(v, c, id, &e[i], 1, what, by);
+}
+
 static void check_phase_trailer(struct verify_report *v, const struct hcommit *c, const char *id,
-				const struct record *new, size_t from)
+				const struct record *new, const bool *added)
 {
 	const char *arrow, *last = NULL;
 
 	if (!c->phase || !c->action || strcmp(c->action, "phase") || !(arrow = strstr(c->phase, "-> ")))
 		return;
-	for (size_t i = from; i < new->nhistory; i++)
-		if (kv_get(&new->history[i], "phase"))
+	for (size_t i = 0; i < new->nhistory; i++)
+		if (added[i] && kv_get(&new->history[i], "phase"))
 			last = kv_get(&new->history[i], "phase");
 	if (!last || strcmp(last, arrow + 3))
 		problem(v, id, c, "Preg-Phase says %s, the history event says phase %s", c->phase, last ? last : "none");
@@ -113,25 +147,31 @@ static void check_step(struct verify_report *v, const struct hcommit *c, const c
 		       const struct record *old, const struct record *new)
 {
 	const char *by = NULL;
+	bool *hadd, *nadd;
 	long k;
 
 	if (!new)
 		return; /* removed: nothing left to prove */
-	if (old && (k = not_prefix(old->history, old->nhistory, new->history, new->nhistory)) >= 0) {
+	hadd = xcalloc(new->nhistory + 1, sizeof(*hadd));
+	nadd = xcalloc(new->nnotes + 1, sizeof(*nadd));
+	if (!kept_in_order(old ? old->history : NULL, old ? old->nhistory : 0, new->history, new->nhistory, hadd)) {
+		k = not_prefix(old->history, old->nhistory, new->history, new->nhistory);
 		problem(v, id, c, "history event %ld of %zu was %s", k + 1, old->nhistory,
 			(size_t)k < new->nhistory ? "changed" : "removed");
-		return;
+		goto out;
 	}
-	if (old && (k = not_prefix(old->notes, old->nnotes, new->notes, new->nnotes)) >= 0) {
+	if (!kept_in_order(old ? old->notes : NULL, old ? old->nnotes : 0, new->notes, new->nnotes, nadd)) {
+		k = not_prefix(old->notes, old->nnotes, new->notes, new->nnotes);
 		problem(v, id, c, "note %ld of %zu was %s", k + 1, old->nnotes,
 			(size_t)k < new->nnotes ? "changed" : "removed");
-		return;
+		goto out;
 	}
-	size_t h0 = old ? old->nhistory : 0, n0 = old ? old->nnotes : 0;
-
-	check_added(v, c, id, new->history + h0, new->nhistory - h0, "a history event", &by);
-	check_added(v, c, id, new->notes + n0, new->nnotes - n0, "a note", &by);
-	check_phase_trailer(v, c, id, new, h0);
+	check_each_added(v, c, id, new->history, new->nhistory, hadd, "a history event", &by);
+	check_each_added(v, c, id, new->notes, new->nnotes, nadd, "a note", &by);
+	check_phase_trailer(v, c, id, new, hadd);
+out:
+	free(hadd);
+	free(nadd);
 }
 
 /* An undo must put the record back as it was before the commit undone. */

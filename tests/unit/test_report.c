@@ -13,10 +13,8 @@ static struct phases *freight;
 
 static int group_setup(void **state)
 {
-	const char *y = phases_template("freight");
-
 	(void)state;
-	return phases_load(&freight, y, strlen(y), "preg.yaml") ? -1 : 0;
+	return (freight = unit_phases("freight")) ? 0 : -1;
 }
 
 static int group_teardown(void **state)
@@ -28,11 +26,7 @@ static int group_teardown(void **state)
 
 static int32_t day(const char *s)
 {
-	int32_t d;
-
-	if (date_parse(&d, s))
-		fail_msg("bad date %s", s);
-	return d;
+	return unit_day(s);
 }
 
 /* A record with the phase events given as "DATE PHASE [reason]" lines;
@@ -281,7 +275,7 @@ static void test_written_out(void **state)
 			    "stale,due,overdue,reached_research,reached_decision-maker,reached_presentation,"
 			    "reached_request,reached_processing,reached_quotation,reached_contract,"
 			    "reached_first-order,reached_first-carriage,reached_next-request,reached_ended,"
-			    "reached_analysis");
+			    "reached_analysis,on_hold,ended");
 	assert_non_null(strstr(nl + 1, "romashka,romashka,ivanov,4,request,2026-09-10,32,"));
 
 	/* The table fits the width: the long name is cut, no line is wider. */
