@@ -11,9 +11,7 @@
  * built for (history rewritten). A register that cannot be written to still
  * gets a correct index, in memory.
  *
- * The file: a header line "preg-log-index 1", one line per commit, oldest
- * first, "HEX ID ID...", and a last line "end TIP COUNT FNV" where FNV is
- * the 64-bit FNV-1a hash of every byte before that line.
+ * The file itself is lib/logidx.c's.
  */
 #ifndef PREG_LOG_H
 #define PREG_LOG_H
@@ -22,6 +20,7 @@
 #include <stdint.h>
 
 #include "history.h"
+#include "logidx.h"
 #include "register.h"
 
 struct logidx;
@@ -29,31 +28,7 @@ struct logidx;
 /* Load the index of the branch tip, updating or rebuilding it as needed
  * (see above); *out is the caller's (logidx_free). A corrupt file is
  * rebuilt with a warning. */
-int logidx_open(struct reg *r, struct logidx **out);
-void logidx_free(struct logidx *x);
-
-/* Called by the write path right after it moved the branch from parent
- * (NULL: the first commit) to commit, which changed the records in ids
- * (" ID ID..."): when the index file was up to date with parent, the
- * commit is appended to it in place; otherwise nothing is done and the
- * next reader brings the file up to date. Never fails: it is a cache. */
-void logidx_append(const char *gitdir, const git_oid *parent, const git_oid *commit, const char *ids);
-
-/* The number of commits indexed. */
-size_t logidx_count(const struct logidx *x);
-
-/* Call cb for each commit that changed record id (every commit when id is
- * NULL), newest first. ids is the commit's list of changed ids, separated
- * by spaces, len bytes long, lent. cb returns 0 to go on. */
-typedef int (*logidx_fn)(void *arg, const git_oid *oid, const char *ids, size_t len);
-int logidx_each(const struct logidx *x, const char *id, logidx_fn cb, void *arg);
-
-/* The index file's path for a git directory; caller frees. */
-char *logidx_path(const char *gitdir);
-
-/* FNV-1a, 64 bits, continuing from h (start with LOGIDX_FNV_INIT). */
-#define LOGIDX_FNV_INIT 0xcbf29ce484222325ULL
-uint64_t logidx_fnv(uint64_t h, const void *p, size_t n);
+int log_index_open(struct reg *r, struct logidx **out);
 
 struct log_opts {
 	const char *id;       /* one client, or NULL */

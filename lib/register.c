@@ -20,7 +20,7 @@
 #include <git2/sys/odb_backend.h>
 
 #include "err.h"
-#include "log.h"
+#include "logidx.h"
 #include "rcache.h"
 #include "register.h"
 #include "slug.h"
@@ -1941,7 +1941,11 @@ int reg_write(struct reg *r, unsigned flags, reg_mutate_fn fn, void *arg)
 				buf_addf(&ids, " %s", id);
 			free(id);
 		}
-		logidx_append(r->gitdir, t.born ? &t.tip : NULL, &newc, buf_str(&ids));
+		char parent[GIT_OID_HEXSZ + 1], commit[GIT_OID_HEXSZ + 1];
+
+		git_oid_tostr(parent, sizeof(parent), &t.tip);
+		git_oid_tostr(commit, sizeof(commit), &newc);
+		logidx_append(r->gitdir, t.born ? parent : NULL, commit, buf_str(&ids));
 		buf_release(&ids);
 	}
 	if (apply_worktree(&t)) {

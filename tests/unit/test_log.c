@@ -95,11 +95,11 @@ struct ids {
 	size_t n;
 };
 
-static int collect(void *arg, const git_oid *oid, const char *ids, size_t len)
+static int collect(void *arg, const char *hex, const char *ids, size_t len)
 {
 	struct ids *s = arg;
 
-	(void)oid;
+	(void)hex;
 	snprintf(s->got + strlen(s->got), sizeof(s->got) - strlen(s->got), "[%.*s]", (int)len, ids);
 	s->n++;
 	return 0;
@@ -113,7 +113,7 @@ static void test_index_built_and_read(void **state)
 	struct ids s;
 
 	(void)state;
-	assert_int_equal(logidx_open(r, &x), 0);
+	assert_int_equal(log_index_open(r, &x), 0);
 	assert_int_equal(logidx_count(x), 4);
 	memset(&s, 0, sizeof(s));
 	assert_int_equal(logidx_each(x, NULL, collect, &s), 0);
@@ -133,7 +133,7 @@ static void test_index_built_and_read(void **state)
 	/* A write after it: the next open extends the file. */
 	at("02-02");
 	move(r, "romashka", "presentation");
-	assert_int_equal(logidx_open(r, &x), 0);
+	assert_int_equal(log_index_open(r, &x), 0);
 	assert_int_equal(logidx_count(x), 5);
 	memset(&s, 0, sizeof(s));
 	assert_int_equal(logidx_each(x, "romashka", collect, &s), 0);
@@ -154,7 +154,7 @@ static void test_index_corrupt_is_rebuilt(void **state)
 	int fd;
 
 	(void)state;
-	assert_int_equal(logidx_open(r, &x), 0);
+	assert_int_equal(log_index_open(r, &x), 0);
 	logidx_free(x);
 	path = logidx_path(reg_gitdir(r));
 	/* One byte flipped in the middle: the checksum fails. */
@@ -162,7 +162,7 @@ static void test_index_corrupt_is_rebuilt(void **state)
 	assert_true(fd >= 0);
 	assert_int_equal(pwrite(fd, "X", 1, 30), 1);
 	close(fd);
-	assert_int_equal(logidx_open(r, &x), 0);
+	assert_int_equal(log_index_open(r, &x), 0);
 	assert_int_equal(logidx_count(x), 4);
 	logidx_free(x);
 	n = preg_warnings_take(&w);
@@ -170,7 +170,7 @@ static void test_index_corrupt_is_rebuilt(void **state)
 	assert_non_null(strstr(w[0], "was corrupt; rebuilt it"));
 	preg_warnings_free(w, n);
 	/* Rebuilt whole: read again without a warning. */
-	assert_int_equal(logidx_open(r, &x), 0);
+	assert_int_equal(log_index_open(r, &x), 0);
 	logidx_free(x);
 	assert_int_equal(preg_warnings_take(&w), 0);
 	free(path);
