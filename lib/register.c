@@ -21,11 +21,11 @@
 
 #include "err.h"
 #include "logidx.h"
+#include "mergedrv.h"
 #include "rcache.h"
 #include "register.h"
 #include "slug.h"
 #include "strmap.h"
-#include "sync.h"
 #include "xalloc.h"
 
 struct reg {
@@ -127,7 +127,7 @@ static void lib_init(void)
 		 * 100,000 records it is a quarter of reading them. */
 		git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
 		/* Records merge record by record in libgit2's merges too. */
-		sync_driver_register();
+		mergedrv_register();
 	}
 }
 
