@@ -17,19 +17,19 @@
 /* The line of commit oid: its id and the ids it changed, from its trailers
  * when preg made it (one parent and a Preg-Action), else from comparing its
  * trees. */
-static int commit_ids(struct reg *r, const git_oid *oid, struct logidx *x)
+static int commit_ids(struct reg *r, const struct reg_oid *oid, struct logidx *x)
 {
-	git_commit *c = NULL;
+	struct reg_commit c;
 	struct buf line = BUF_INIT;
-	int rc = 0;
+	int rc;
 
-	if (git_commit_lookup(&c, reg_repo(r), oid))
-		return preg_error_set(PREG_ERR, "cannot read commit %s", git_oid_tostr_s(oid));
-	if (git_commit_parentcount(c) == 1 && strstr(git_commit_message(c), "\nPreg-Action: ")) {
+	if ((rc = reg_commit_read(r, oid, &c)))
+		return rc;
+	if (c.nparents == 1 && strstr(c.message, "\nPreg-Action: ")) {
 		struct hcommit h;
 
 		memset(&h, 0, sizeof(h));
-		hist_parse_trailers(git_commit_message(c), &h);
+		hist_parse_trailers(c.message, &h);
 		for (size_t i = 0; i < h.nclients; i++)
 			if (slug_valid(h.clients[i]))
 				buf_addf(&line, " %s", h.clients[i]);
@@ -44,38 +44,32 @@ static int commit_ids(struct reg *r, const git_oid *oid, struct logidx *x)
 		strv_free(ids, n);
 	}
 	if (!rc)
-		logidx_add(x, git_oid_tostr_s(oid), buf_str(&line), line.len);
+		logidx_add(x, c.hex, buf_str(&line), line.len);
 	buf_release(&line);
-	git_commit_free(c);
+	reg_commit_release(&c);
 	return rc;
 }
 
-/* Append the commits after from (NULL: all) up to tip, oldest first. */
-static int extend(struct reg *r, struct logidx *x, const git_oid *tip, const git_oid *from)
+static int extend_one(void *arg, const struct reg_oid *oid)
 {
-	git_revwalk *w = NULL;
-	git_oid oid;
-	int rc = 0, g;
+	void **a = arg;
 
-	if (git_revwalk_new(&w, reg_repo(r)) || git_revwalk_push(w, tip) ||
-	    (from && git_revwalk_hide(w, from))) {
-		git_revwalk_free(w);
-		return preg_error_set(PREG_ERR, "cannot walk the history of %s", reg_refname(r));
-	}
-	git_revwalk_sorting(w, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
-	while (!rc && !(g = git_revwalk_next(&oid, w)))
-		rc = commit_ids(r, &oid, x);
-	if (!rc && g != GIT_ITEROVER)
-		rc = preg_error_set(PREG_ERR, "cannot walk the history of %s", reg_refname(r));
-	git_revwalk_free(w);
-	return rc;
+	return commit_ids(a[0], oid, a[1]);
+}
+
+/* Append the commits after from (NULL: all) up to tip, oldest first. */
+static int extend(struct reg *r, struct logidx *x, const struct reg_oid *tip, const struct reg_oid *from)
+{
+	void *a[2] = { r, x };
+
+	return reg_walk(r, tip, from, REG_WALK_OLDEST_FIRST, extend_one, a);
 }
 
 int log_index_open(struct reg *r, struct logidx **out)
 {
 	struct logidx *x = NULL;
-	git_oid old, tip;
-	int rc, g;
+	struct reg_oid old, tip;
+	int rc;
 	bool fresh = false, born;
 
 	*out = NULL;
@@ -88,18 +82,15 @@ int log_index_open(struct reg *r, struct logidx **out)
 		preg_warn("the log index %s was corrupt; rebuilt it", path);
 		free(path);
 	}
-	if (rc)
+	if (rc || reg_oid_parse(&old, logidx_tip(x)))
 		fresh = true;
-	else if (git_oid_fromstr(&old, logidx_tip(x)))
-		fresh = true;
-	g = git_reference_name_to_id(&tip, reg_repo(r), reg_refname(r));
-	if (g && g != GIT_ENOTFOUND) {
+	rc = reg_tip(r, &tip);
+	if (rc && rc != PREG_ENOTFOUND) {
 		logidx_free(x);
-		return preg_error_set(PREG_ERR, "cannot resolve %s", reg_refname(r));
+		return rc;
 	}
-	born = !g;
-	if (!fresh && (!born || !(git_oid_equal(&old, &tip) ||
-				  git_graph_descendant_of(reg_repo(r), &tip, &old) == 1)))
+	born = !rc;
+	if (!fresh && (!born || !reg_descends(r, &tip, &old)))
 		fresh = true; /* history rewritten: start again */
 	rc = 0;
 	if (fresh) {
@@ -107,7 +98,7 @@ int log_index_open(struct reg *r, struct logidx **out)
 		x = logidx_new();
 		if (born && !(rc = extend(r, x, &tip, NULL)))
 			logidx_save(reg_gitdir(r), x);
-	} else if (!git_oid_equal(&old, &tip) && !(rc = extend(r, x, &tip, &old))) {
+	} else if (!reg_oid_equal(&old, &tip) && !(rc = extend(r, x, &tip, &old))) {
 		logidx_save(reg_gitdir(r), x);
 	}
 	if (rc) {
@@ -140,7 +131,8 @@ static bool author_is(const struct hcommit *c, const char *by, const char *a)
 }
 
 /* One row for commit c and record id. */
-static int row(struct walk *w, const struct hcommit *c, git_tree *before, git_tree *after, const char *id)
+static int row(struct walk *w, const struct hcommit *c, const struct reg_tree *before,
+	       const struct reg_tree *after, const char *id)
 {
 	const struct log_opts *o = w->o;
 	struct record *old = NULL, *new = NULL;
@@ -149,8 +141,8 @@ static int row(struct walk *w, const struct hcommit *c, git_tree *before, git_tr
 	int rc, ro, rn;
 
 	memset(&ch, 0, sizeof(ch));
-	ro = hist_record(w->r, before, id, &old);
-	rn = hist_record(w->r, after, id, &new);
+	ro = reg_tree_record(w->r, before, id, &old);
+	rn = reg_tree_record(w->r, after, id, &new);
 	if ((ro && ro != PREG_ENOTFOUND && ro != PREG_EINVAL) || (rn && rn != PREG_ENOTFOUND && rn != PREG_EINVAL)) {
 		rc = ro && ro != PREG_ENOTFOUND && ro != PREG_EINVAL ? ro : rn;
 		goto out;
@@ -187,24 +179,29 @@ out:
 static int each_commit(void *arg, const char *hex, const char *ids, size_t len)
 {
 	struct walk *w = arg;
-	git_oid oid[1];
+	struct reg_oid oid;
 	struct hcommit c;
-	git_commit *gc = NULL, *parent = NULL;
-	git_tree *after = NULL, *before = NULL;
+	struct reg_tree *after = NULL, *before = NULL;
 	int rc;
 
 	if (!len)
 		return 0;
-	if (git_oid_fromstrn(oid, hex, GIT_OID_HEXSZ))
+	if (reg_oid_parse(&oid, hex))
 		return preg_error_set(PREG_ERR, "the log index is damaged");
-	if ((rc = hist_commit(w->r, oid, &c)))
+	if ((rc = hist_commit(w->r, &oid, &c)))
 		return rc;
 	if ((w->o->has_since && c.day < w->o->since) || (w->o->has_until && c.day > w->o->until))
 		goto out;
-	if (git_commit_lookup(&gc, reg_repo(w->r), oid) || git_commit_tree(&after, gc) ||
-	    (git_commit_parentcount(gc) && (git_commit_parent(&parent, gc, 0) || git_commit_tree(&before, parent)))) {
-		rc = preg_error_set(PREG_ERR, "cannot read commit %s", c.hex);
+	if ((rc = reg_tree_of(w->r, &oid, &after)))
 		goto out;
+	if (c.nparents) {
+		struct reg_commit gc;
+
+		if (!(rc = reg_commit_read(w->r, &oid, &gc)))
+			rc = reg_tree_of(w->r, &gc.parents[0], &before);
+		reg_commit_release(&gc);
+		if (rc)
+			goto out;
 	}
 	for (const char *p = ids, *e = ids + len; !rc && p < e;) {
 		const char *t = memchr(p, ' ', (size_t)(e - p));
@@ -216,10 +213,8 @@ static int each_commit(void *arg, const char *hex, const char *ids, size_t len)
 		p = t ? t + 1 : e;
 	}
 out:
-	git_tree_free(before);
-	git_tree_free(after);
-	git_commit_free(parent);
-	git_commit_free(gc);
+	reg_tree_free(before);
+	reg_tree_free(after);
 	hcommit_release(&c);
 	return rc;
 }

@@ -84,6 +84,10 @@ void reg_lib_init(void)
 		/* libgit2 re-hashes every object it reads; git does not, and at
 		 * 100,000 records it is a quarter of reading them. */
 		git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+		/* The trees of a large register pass libgit2's cache limit for
+		 * one object (4 KB): a walk over many commits (a sync's replay,
+		 * verify) would read them back and inflate them each time. */
+		git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, (size_t)1 << 20);
 		/* Records merge record by record in libgit2's merges too. */
 		mergedrv_register();
 	}
@@ -93,6 +97,29 @@ void reg_lib_shutdown(void)
 {
 	if (--libgit2_users == 0)
 		git_libgit2_shutdown();
+}
+
+void reg_batch_begin(struct reg *r)
+{
+	(void)r;
+	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 0);
+}
+
+int reg_batch_end(struct reg *r, bool flush)
+{
+	char *dir = xasprintf("%sobjects", r->gitdir);
+	int fd, rc = 0;
+
+	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
+	if (flush) {
+		fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0 || syncfs(fd))
+			rc = reg_ioerr(r, "flush", dir);
+		if (fd >= 0)
+			close(fd);
+	}
+	free(dir);
+	return rc;
 }
 
 static char *with_slash(const char *s)
@@ -441,11 +468,6 @@ void txn_trailer(struct txn *t, const char *key, const char *value)
 	buf_addf(&t->msg, "%s: %s\n", key, value);
 }
 
-git_repository *reg_repo(struct reg *r)
-{
-	return r->repo;
-}
-
 const char *reg_gitdir(const struct reg *r)
 {
 	return r->gitdir;
@@ -456,11 +478,11 @@ const char *reg_refname(const struct reg *r)
 	return r->refname;
 }
 
-int txn_tip(const struct txn *t, git_oid *out)
+int txn_tip(const struct txn *t, struct reg_oid *out)
 {
 	if (!t->born)
 		return PREG_ENOTFOUND;
-	git_oid_cpy(out, &t->tip);
+	memcpy(out, &t->tip, sizeof(*out));
 	return 0;
 }
 
@@ -506,21 +528,6 @@ int reg_identity(struct reg *r, char **name, char **email)
 	return 0;
 }
 
-/* The commit signature: reg_identity at PREG_NOW or now. */
-static int make_signature(struct reg *r, const struct ptime *now, git_signature **out)
-{
-	char *name = NULL, *email = NULL;
-	int rc;
-
-	if ((rc = reg_identity(r, &name, &email)))
-		return rc;
-	rc = git_signature_new(out, name, email, now->t, now->off);
-	if (rc)
-		rc = reg_git_error(PREG_ERR, "cannot make the commit signature");
-	free(name);
-	free(email);
-	return rc;
-}
 
 static int check_clean(struct txn *t, const struct edit *e)
 {
@@ -590,72 +597,119 @@ static int bulk_end(struct reg *r, git_repository *repo, git_odb *odb, git_odb_b
 	return rc;
 }
 
-/* Build the commit of t on its tip. */
-static int build_commit(struct txn *t, git_oid *out)
+/* The git signature of s, or of reg_identity at when. */
+static int signature(struct reg *r, const struct reg_sig *s, const struct ptime *when, git_signature **out)
 {
-	struct reg *r = t->reg;
+	char *name = NULL, *email = NULL;
+	int rc = 0;
+
+	if (s)
+		rc = git_signature_new(out, s->name, s->email, s->time, s->offset);
+	else if (!(rc = reg_identity(r, &name, &email)))
+		rc = git_signature_new(out, name, email, when->t, when->off);
+	else
+		return rc;
+	free(name);
+	free(email);
+	return rc ? reg_git_error(PREG_ERR, "cannot make the commit signature") : 0;
+}
+
+int reg_commit_make(struct reg *r, const struct reg_oid *parent, const struct reg_tree *base,
+		    const struct reg_change *ch, size_t n, const struct reg_desc *d, struct reg_oid *out,
+		    struct reg_tree **tree_out)
+{
 	git_repository *repo = r->repo, *bulk = NULL;
 	git_odb *odb = NULL;
 	git_odb_backend *mp = NULL;
-	git_tree_update *ups = xcalloc(t->nedits + 1, sizeof(*ups));
-	git_oid tree_oid, *blobs = xcalloc(t->nedits + 1, sizeof(*blobs));
-	git_tree *base = NULL, *newtree = NULL;
-	git_commit *parent = NULL;
-	git_signature *sig = NULL;
+	git_tree_update *ups = xcalloc(n + 1, sizeof(*ups));
+	git_oid tree_oid;
+	git_tree *newtree = NULL;
+	git_commit *pc = NULL;
+	git_signature *author = NULL, *committer = NULL;
 	int rc = 0;
 
-	if (t->nedits >= BULK_EDITS) {
+	if (tree_out)
+		*tree_out = NULL;
+	if (n >= BULK_EDITS) {
 		if ((rc = bulk_begin(r, &bulk, &odb, &mp)))
 			goto out;
 		repo = bulk;
 	}
-	/* A first commit builds on no tree at all (libgit2 takes NULL). */
-	base = t->tree;
-	for (size_t i = 0; i < t->nedits; i++) {
-		ups[i].path = t->edits[i].path;
-		if (t->edits[i].data) {
+	for (size_t i = 0; i < n; i++) {
+		ups[i].path = ch[i].path;
+		if (ch[i].blob) {
+			ups[i].action = GIT_TREE_UPDATE_UPSERT;
+			ups[i].filemode = GIT_FILEMODE_BLOB;
+			git_oid_cpy(&ups[i].id, GOID(ch[i].blob));
+		} else if (ch[i].data) {
 			/* In bulk, straight into the memory pack: the object
 			 * database would look for each new blob in the packs
 			 * on disk first, rescanning their directory each time. */
-			if (mp ? git_odb_hash(&blobs[i], t->edits[i].data, t->edits[i].len, GIT_OBJECT_BLOB) ||
-					 mp->write(mp, &blobs[i], t->edits[i].data, t->edits[i].len,
-						   GIT_OBJECT_BLOB)
-			       : git_blob_create_from_buffer(&blobs[i], repo, t->edits[i].data,
-							     t->edits[i].len)) {
+			if (mp ? git_odb_hash(&ups[i].id, ch[i].data, ch[i].len, GIT_OBJECT_BLOB) ||
+					 mp->write(mp, &ups[i].id, ch[i].data, ch[i].len, GIT_OBJECT_BLOB)
+			       : git_blob_create_from_buffer(&ups[i].id, repo, ch[i].data, ch[i].len)) {
 				rc = reg_write_err(r, "cannot write objects");
 				goto out;
 			}
 			ups[i].action = GIT_TREE_UPDATE_UPSERT;
 			ups[i].filemode = GIT_FILEMODE_BLOB;
-			git_oid_cpy(&ups[i].id, &blobs[i]);
 		} else {
 			ups[i].action = GIT_TREE_UPDATE_REMOVE;
 		}
 	}
-	if (git_tree_create_updated(&tree_oid, repo, base, t->nedits, ups) ||
+	/* A first commit builds on no tree at all (libgit2 takes NULL). */
+	if (git_tree_create_updated(&tree_oid, repo, GTREE(base), n, ups) ||
 	    git_tree_lookup(&newtree, repo, &tree_oid)) {
 		rc = reg_write_err(r, "cannot write objects");
 		goto out;
 	}
-	if ((rc = make_signature(r, &t->t, &sig)))
-		goto out;
-	if (t->born && git_commit_lookup(&parent, repo, &t->tip)) {
-		rc = reg_git_error(PREG_ERR, "cannot read the last commit");
+	if (base && git_oid_equal(&tree_oid, git_tree_id(GTREE(base)))) {
+		rc = REG_UNCHANGED;
 		goto out;
 	}
-	if (git_commit_create(out, repo, NULL, sig, sig, NULL, t->msg.p ? t->msg.p : "preg\n",
-			      newtree, t->born ? 1 : 0, (const git_commit **)&parent))
+	if ((rc = signature(r, d->author, d->when, &author)) ||
+	    (rc = signature(r, d->committer ? d->committer : d->author, d->when, &committer)))
+		goto out;
+	if (parent && git_commit_lookup(&pc, repo, GOID(parent))) {
+		rc = reg_git_error(PREG_ERR, "cannot read commit %s", git_oid_tostr_s(GOID(parent)));
+		goto out;
+	}
+	if (git_commit_create((git_oid *)out, repo, NULL, author, committer, NULL, d->text, newtree, parent ? 1 : 0,
+			      (const git_commit **)&pc))
 		rc = reg_write_err(r, "cannot write the commit");
 	if (!rc && bulk)
 		rc = bulk_end(r, bulk, odb, mp);
+	if (!rc && tree_out && git_tree_lookup((git_tree **)tree_out, r->repo, &tree_oid))
+		rc = reg_git_error(PREG_ERR, "cannot read the new tree");
 out:
-	git_commit_free(parent);
-	git_signature_free(sig);
+	git_commit_free(pc);
+	git_signature_free(author);
+	git_signature_free(committer);
 	git_tree_free(newtree);
-	free(blobs);
 	free(ups);
 	git_odb_free(odb);
 	git_repository_free(bulk);
+	return rc;
+}
+
+/* Build the commit of t on its tip. */
+static int build_commit(struct txn *t, git_oid *out)
+{
+	struct reg_change *ch = xcalloc(t->nedits + 1, sizeof(*ch));
+	struct reg_desc d;
+	int rc;
+
+	memset(&d, 0, sizeof(d));
+	for (size_t i = 0; i < t->nedits; i++) {
+		ch[i].path = t->edits[i].path;
+		ch[i].data = t->edits[i].data;
+		ch[i].len = t->edits[i].len;
+	}
+	d.text = t->msg.p ? t->msg.p : "preg\n";
+	d.when = &t->t;
+	rc = reg_commit_make(t->reg, t->born ? ROID(&t->tip) : NULL, (const struct reg_tree *)t->tree, ch,
+			     t->nedits, &d, (struct reg_oid *)out, NULL);
+	free(ch);
 	return rc;
 }
 
@@ -748,8 +802,11 @@ int reg_write(struct reg *r, unsigned flags, reg_mutate_fn fn, void *arg)
 		for (size_t i = 0; i < t.nedits; i++)
 			if ((rc = check_clean(&t, &t.edits[i])))
 				goto out;
-		if ((rc = build_commit(&t, &newc)))
+		if ((rc = build_commit(&t, &newc))) {
+			if (rc == REG_UNCHANGED)
+				rc = 0; /* what was staged is what is there: no commit */
 			goto out;
+		}
 		free(prev);
 		if ((rc = reg_journal_write(&t, &prev)))
 			goto out;
@@ -948,15 +1005,15 @@ void reg_unlock(struct reg *r)
 	reg_funlock(r);
 }
 
-int reg_paths_clean(struct reg *r, const git_oid *at, char **paths, size_t n)
+int reg_paths_clean(struct reg *r, const struct reg_oid *at, char **paths, size_t n)
 {
 	git_commit *c = NULL;
 	git_tree *tree = NULL;
 	int rc = 0;
 
-	if (at && (git_commit_lookup(&c, r->repo, at) || git_commit_tree(&tree, c))) {
+	if (at && (git_commit_lookup(&c, r->repo, GOID(at)) || git_commit_tree(&tree, c))) {
 		git_commit_free(c);
-		return reg_git_error(PREG_ERR, "cannot read commit %s", git_oid_tostr_s(at));
+		return reg_git_error(PREG_ERR, "cannot read commit %s", git_oid_tostr_s(GOID(at)));
 	}
 	for (size_t i = 0; i < n && !rc; i++)
 		rc = reg_path_clean(r, tree, paths[i]);
@@ -965,8 +1022,8 @@ int reg_paths_clean(struct reg *r, const git_oid *at, char **paths, size_t n)
 	return rc;
 }
 
-int reg_advance(struct reg *r, const git_oid *old, const git_oid *new, char **paths, size_t n,
-		const char *msg)
+int reg_advance(struct reg *r, const struct reg_oid *old, const struct reg_oid *new, char **paths,
+		size_t n, const char *msg)
 {
 	git_reference *ref = NULL;
 	struct buf b = BUF_INIT;
@@ -984,9 +1041,9 @@ int reg_advance(struct reg *r, const git_oid *old, const git_oid *new, char **pa
 		goto out;
 	reg_marker_set(r);
 	if (old)
-		rc = git_reference_create_matching(&ref, r->repo, r->refname, new, 1, old, msg);
+		rc = git_reference_create_matching(&ref, r->repo, r->refname, GOID(new), 1, GOID(old), msg);
 	else
-		rc = git_reference_create(&ref, r->repo, r->refname, new, 0, msg);
+		rc = git_reference_create(&ref, r->repo, r->refname, GOID(new), 0, msg);
 	git_reference_free(ref);
 	reg_marker_clear(r);
 	if (rc) {
@@ -1008,7 +1065,7 @@ int reg_advance(struct reg *r, const git_oid *old, const git_oid *new, char **pa
 	r->batch = false;
 	if (rc)
 		preg_warn("moved the branch to %.12s, but the work tree was not updated: %s; the next preg command or 'preg doctor' finishes it",
-			  git_oid_tostr_s(new), preg_error_msg());
+			  git_oid_tostr_s(GOID(new)), preg_error_msg());
 	preg_error_clear();
 	rc = 0;
 out:

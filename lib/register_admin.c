@@ -198,3 +198,16 @@ int reg_doctor_driver(struct reg *r, int *problems)
 	git_tree_free(tree);
 	return 0;
 }
+
+int reg_setup_clone(struct reg *r)
+{
+	git_index *idx = NULL;
+	int rc = reg_setup_driver(r);
+
+	/* Index version 4, as preg init makes it (SPEC §7). */
+	if (!rc && !git_repository_index(&idx, r->repo) && git_index_version(idx) < 4 &&
+	    (git_index_set_version(idx, 4) || git_index_write(idx)))
+		rc = reg_write_err(r, "cannot write the index");
+	git_index_free(idx);
+	return rc;
+}

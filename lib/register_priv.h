@@ -8,6 +8,8 @@
  *   register_disk.c   the lock, the work tree and the index, the journal,
  *                     healing what a crash left
  *   register_admin.c  doctor, the merge driver's configuration, gc
+ *   register_git.c    history for the modules above: commits, trees, blobs,
+ *                     the one tree comparison, walks, refs, config
  * Nothing outside these files includes this header.
  */
 #ifndef PREG_REGISTER_PRIV_H
@@ -58,12 +60,21 @@ struct txn {
 
 #define PENDING "preg-pending"
 
+/* A reg_oid is a git_oid; a reg_tree is a git_tree, never defined. */
+#define GOID(o) ((const git_oid *)(o))
+#define ROID(o) ((const struct reg_oid *)(o))
+#define GTREE(t) ((git_tree *)(t))
+
 /* ---- core (register.c) ---- */
 
 /* libgit2 starts with the first open register and stops with the last;
  * its global options are set here, and only here. */
 void reg_lib_init(void);
 void reg_lib_shutdown(void);
+
+/* Set the error slot to "WHAT: libgit2's last message" (WHAT from fmt);
+ * returns code. libgit2's errors are worded here and nowhere else. */
+int reg_git_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* A failed system call as an error naming the register problem (read-only,
  * full disk, or what failed); returns the code. */
@@ -130,6 +141,11 @@ void reg_journal_restore(struct reg *r, const char *prev);
 
 /* SPEC §7 step 4: PREG_EDIRTY when the work-tree file differs from tree. */
 int reg_path_clean(struct reg *r, git_tree *tree, const char *path);
+
+/* ---- history (register_git.c) ---- */
+
+/* reg_diff on a repository handle of its own (a bulk write's). */
+int reg_diff_repo(git_repository *repo, git_tree *a, git_tree *b, reg_diff_fn cb, void *arg);
 
 /* ---- administration (register_admin.c) ---- */
 

@@ -136,32 +136,29 @@ static void check_step(struct verify_report *v, const struct hcommit *c, const c
 
 /* An undo must put the record back as it was before the commit undone. */
 static int check_undo(struct reg *r, struct verify_report *v, const struct hcommit *c, const char *undone,
-		      const char *id, git_tree *tree)
+		      const char *id, const struct reg_tree *tree)
 {
-	git_oid x;
-	git_commit *xc = NULL;
-	git_tree *before = NULL;
-	git_tree_entry *a = NULL, *b = NULL;
+	struct reg_oid x, a, b;
+	struct reg_commit xc;
+	struct reg_tree *before = NULL;
 	char *path = record_path(id);
 	int rc = 0;
 	bool ok;
 
-	if (git_oid_fromstr(&x, undone) || git_commit_lookup(&xc, reg_repo(r), &x)) {
+	memset(&xc, 0, sizeof(xc));
+	if (reg_oid_parse(&x, undone) || reg_commit_read(r, &x, &xc)) {
 		problem(v, id, c, "Preg-Undo names %s, which is not a commit", undone);
 		goto out;
 	}
-	if (git_commit_parentcount(xc) && (rc = hist_tree(r, git_commit_parent_id(xc, 0), &before)))
+	if (xc.nparents && (rc = reg_tree_of(r, &xc.parents[0], &before)))
 		goto out;
-	ok = (before && !git_tree_entry_bypath(&a, before, path));
-	if (!git_tree_entry_bypath(&b, tree, path) != ok ||
-	    (ok && !git_oid_equal(git_tree_entry_id(a), git_tree_entry_id(b))))
+	ok = before && !reg_tree_file(r, before, path, &a);
+	if (!reg_tree_file(r, tree, path, &b) != ok || (ok && !reg_oid_equal(&a, &b)))
 		problem(v, id, c, "the undo of %.7s does not restore the record as it was before it", undone);
 out:
 	preg_error_clear();
-	git_tree_entry_free(a);
-	git_tree_entry_free(b);
-	git_tree_free(before);
-	git_commit_free(xc);
+	reg_tree_free(before);
+	reg_commit_release(&xc);
 	free(path);
 	return rc;
 }
@@ -173,32 +170,31 @@ static const char *undo_of(const char *msg)
 	return p ? p + 12 : NULL;
 }
 
-static int check_commit(struct reg *r, struct verify_report *v, const git_oid *oid)
+static int check_commit(struct reg *r, struct verify_report *v, const struct reg_oid *oid)
 {
 	struct hcommit c;
-	git_commit *gc = NULL;
-	git_tree *tree = NULL, *ptree = NULL;
-	char **ids = NULL, undone[GIT_OID_HEXSZ + 1] = "";
+	struct reg_commit gc;
+	struct reg_tree *tree = NULL, *ptree = NULL;
+	char **ids = NULL, undone[REG_HEXSZ + 1] = "";
 	size_t n = 0;
 	int rc;
 
+	memset(&gc, 0, sizeof(gc));
 	if ((rc = hist_commit(r, oid, &c)))
 		return rc;
-	if (git_commit_lookup(&gc, reg_repo(r), oid) || git_commit_tree(&tree, gc)) {
-		rc = preg_error_set(PREG_ERR, "cannot read commit %s", c.hex);
+	if ((rc = reg_commit_read(r, oid, &gc)) || (rc = reg_tree_of(r, oid, &tree)))
 		goto out;
-	}
 	{
-		const char *u = undo_of(git_commit_message(gc));
+		const char *u = undo_of(gc.message);
 
 		if (u && c.action && !strcmp(c.action, "undo"))
 			snprintf(undone, sizeof(undone), "%.*s", (int)strcspn(u, "\n"), u);
 	}
 	v->commits++;
-	for (unsigned p = 0; p < (c.nparents ? c.nparents : 1); p++) {
-		git_tree_free(ptree);
+	for (size_t p = 0; p < (c.nparents ? c.nparents : 1); p++) {
+		reg_tree_free(ptree);
 		ptree = NULL;
-		if (c.nparents && (rc = hist_tree(r, git_commit_parent_id(gc, p), &ptree)))
+		if (c.nparents && (rc = reg_tree_of(r, &gc.parents[p], &ptree)))
 			goto out;
 		strv_free(ids, n);
 		ids = NULL;
@@ -207,8 +203,8 @@ static int check_commit(struct reg *r, struct verify_report *v, const git_oid *o
 			goto out;
 		for (size_t i = 0; i < n; i++) {
 			struct record *old = NULL, *new = NULL;
-			int ro = hist_record(r, ptree, ids[i], &old);
-			int rn = hist_record(r, tree, ids[i], &new);
+			int ro = reg_tree_record(r, ptree, ids[i], &old);
+			int rn = reg_tree_record(r, tree, ids[i], &new);
 			long k;
 
 			if (rn == PREG_EINVAL) {
@@ -219,7 +215,7 @@ static int check_commit(struct reg *r, struct verify_report *v, const git_oid *o
 				if (old && new &&
 				    ((k = not_kept(old->history, old->nhistory, new->history, new->nhistory)) >= 0 ||
 				     (k = not_kept(old->notes, old->nnotes, new->notes, new->nnotes)) >= 0))
-					problem(v, ids[i], &c, "the merge lost a history event or note of parent %u", p + 1);
+					problem(v, ids[i], &c, "the merge lost a history event or note of parent %zu", p + 1);
 			} else if (*undone) {
 				rc = check_undo(r, v, &c, undone, ids[i], tree);
 			} else {
@@ -234,9 +230,9 @@ static int check_commit(struct reg *r, struct verify_report *v, const git_oid *o
 	}
 out:
 	strv_free(ids, n);
-	git_tree_free(ptree);
-	git_tree_free(tree);
-	git_commit_free(gc);
+	reg_tree_free(ptree);
+	reg_tree_free(tree);
+	reg_commit_release(&gc);
 	hcommit_release(&c);
 	return rc;
 }
@@ -271,23 +267,23 @@ static int check_tip(void *arg, const char *id, const char *path, struct record 
 	return 0;
 }
 
+static int walk_one(void *arg, const struct reg_oid *oid)
+{
+	void **a = arg;
+
+	return check_commit(a[0], a[1], oid);
+}
+
 int verify_run(struct reg *r, struct verify_report *out)
 {
-	git_revwalk *w = NULL;
-	git_oid tip, oid;
-	int rc = 0, g;
+	struct reg_oid tip;
+	void *a[2] = { r, out };
+	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (git_reference_name_to_id(&tip, reg_repo(r), reg_refname(r)))
-		return preg_error_set(PREG_ERR, "cannot resolve %s", reg_refname(r));
-	if (git_revwalk_new(&w, reg_repo(r)) || git_revwalk_push(w, &tip)) {
-		git_revwalk_free(w);
-		return preg_error_set(PREG_ERR, "cannot walk the history of %s", reg_refname(r));
-	}
-	git_revwalk_sorting(w, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
-	while (!rc && !(g = git_revwalk_next(&oid, w)))
-		rc = check_commit(r, out, &oid);
-	git_revwalk_free(w);
+	if ((rc = reg_tip(r, &tip)))
+		return rc == PREG_ENOTFOUND ? preg_error_set(PREG_ERR, "cannot resolve %s", reg_refname(r)) : rc;
+	rc = reg_walk(r, &tip, NULL, REG_WALK_OLDEST_FIRST, walk_one, a);
 	if (!rc)
 		rc = reg_each(r, false, check_tip, out);
 	return rc;
