@@ -762,11 +762,61 @@ static int apply_worktree(struct txn *t)
 	return rc;
 }
 
+/* The commit point (SPEC §7 step 6): name the paths of names in the
+ * journal, then move the branch from old (NULL: unborn) to new with a
+ * compare-and-swap on old. 0; PREG_EMODIFIED when the branch moved
+ * meanwhile; PREG_EBUSY when a git process holds its lock; another code.
+ * *prev gets the journal as it was (freed first); when the branch did not
+ * move, the journal is put back. */
+static int branch_move(struct reg *r, const git_oid *old, const git_oid *new, const struct buf *names,
+		       const char *msg, char **prev)
+{
+	git_reference *ref = NULL;
+	int rc;
+
+	free(*prev);
+	*prev = NULL;
+	if ((rc = reg_journal_write(r, names, prev)))
+		return rc;
+	reg_marker_set(r);
+	if (old)
+		rc = git_reference_create_matching(&ref, r->repo, r->refname, new, 1, old, msg);
+	else
+		rc = git_reference_create(&ref, r->repo, r->refname, new, 0, msg);
+	git_reference_free(ref);
+	reg_marker_clear(r);
+	if (!rc)
+		return 0;
+	reg_journal_restore(r, *prev); /* not committed: nothing new to heal */
+	if (rc == GIT_EMODIFIED || rc == GIT_EEXISTS)
+		return preg_error_set(PREG_EMODIFIED, "the branch moved meanwhile");
+	if (rc == GIT_ELOCKED)
+		return preg_error_set(PREG_EBUSY,
+				      "the branch is locked by another git process (.git/%s.lock); try again, or remove that file if no git is running",
+				      r->refname);
+	return reg_write_err(r, "cannot move the branch");
+}
+
+/* Take the lock and finish what an earlier write left (SPEC §7 step 2);
+ * when that cannot be done now (git holds the index), the caller goes on
+ * and the journal stays for the next. */
+static int lock_and_heal(struct reg *r)
+{
+	int rc, left = 0;
+
+	if ((rc = reg_lock_clear(r)))
+		return rc;
+	if (reg_heal_pending(r, false, &left))
+		preg_warn("%s", preg_error_msg());
+	return 0;
+}
+
 int reg_write(struct reg *r, unsigned flags, reg_mutate_fn fn, void *arg)
 {
 	struct txn t;
 	const char *user;
 	char *prev = NULL;
+	struct buf names = BUF_INIT;
 	git_oid newc;
 	int rc, left = 0;
 
@@ -778,18 +828,9 @@ int reg_write(struct reg *r, unsigned flags, reg_mutate_fn fn, void *arg)
 	if ((rc = ptime_now(&t.t)))
 		return rc;
 	ptime_format(t.now, t.t);
-	if ((rc = reg_flock(r)))
+	if ((rc = lock_and_heal(r)))
 		return rc;
-	reg_clear_stale_locks(r);
-	reg_clear_own_locks(r);
-	/* What an earlier write left unfinished is finished first; when that
-	 * cannot be done now (git holds the index), this write goes on and
-	 * the journal stays for the next. */
-	if (reg_heal_pending(r, false, &left))
-		preg_warn("%s", preg_error_msg());
 	for (int attempt = 0;; attempt++) {
-		git_reference *ref = NULL;
-
 		txn_clear(&t);
 		rc = reg_tip_tree(r, &t.tip, &t.tree);
 		t.born = rc == 0;
@@ -807,33 +848,16 @@ int reg_write(struct reg *r, unsigned flags, reg_mutate_fn fn, void *arg)
 				rc = 0; /* what was staged is what is there: no commit */
 			goto out;
 		}
-		free(prev);
-		if ((rc = reg_journal_write(&t, &prev)))
-			goto out;
-		/* The commit point: the branch moves only if nobody moved it. */
-		reg_marker_set(r);
-		if (t.born)
-			rc = git_reference_create_matching(&ref, r->repo, r->refname, &newc, 1, &t.tip,
-							   t.msg.p);
-		else
-			rc = git_reference_create(&ref, r->repo, r->refname, &newc, 0, t.msg.p);
-		git_reference_free(ref);
-		reg_marker_clear(r);
-		if (rc)
-			reg_journal_restore(r, prev); /* not committed: nothing new to heal */
-		if ((rc == GIT_EMODIFIED || rc == GIT_EEXISTS || rc == GIT_ELOCKED) && attempt < 20) {
+		buf_reset(&names);
+		for (size_t i = 0; i < t.nedits; i++)
+			buf_addf(&names, "%s\n", t.edits[i].path);
+		rc = branch_move(r, t.born ? &t.tip : NULL, &newc, &names, t.msg.p, &prev);
+		if ((rc == PREG_EMODIFIED || rc == PREG_EBUSY) && attempt < 20) {
 			usleep(1000u << (attempt < 6 ? attempt : 6));
 			continue;
 		}
-		if (rc) {
-			if (rc == GIT_ELOCKED)
-				rc = preg_error_set(PREG_EBUSY,
-						    "the branch is locked by another git process (.git/%s.lock); try again, or remove that file if no git is running",
-						    r->refname);
-			else
-				rc = reg_write_err(r, "cannot move the branch");
+		if (rc)
 			goto out;
-		}
 		break;
 	}
 	/* The log index follows the branch (lib/log.c). */
@@ -874,6 +898,7 @@ int reg_write(struct reg *r, unsigned flags, reg_mutate_fn fn, void *arg)
 	reg_funlock(r);
 	reg_maybe_gc(r);
 out:
+	buf_release(&names);
 	free(prev);
 	txn_clear(&t);
 	reg_funlock(r);
@@ -989,15 +1014,7 @@ out:
 
 int reg_lock(struct reg *r)
 {
-	int rc, left = 0;
-
-	if ((rc = reg_flock(r)))
-		return rc;
-	reg_clear_stale_locks(r);
-	reg_clear_own_locks(r);
-	if (reg_heal_pending(r, false, &left))
-		preg_warn("%s", preg_error_msg());
-	return 0;
+	return lock_and_heal(r);
 }
 
 void reg_unlock(struct reg *r)
@@ -1025,39 +1042,17 @@ int reg_paths_clean(struct reg *r, const struct reg_oid *at, char **paths, size_
 int reg_advance(struct reg *r, const struct reg_oid *old, const struct reg_oid *new, char **paths,
 		size_t n, const char *msg)
 {
-	git_reference *ref = NULL;
-	struct buf b = BUF_INIT;
-	char *prev;
+	struct buf names = BUF_INIT;
+	char *prev = NULL;
 	int rc, left = 0;
 
-	/* The journal names every path that the move puts behind the work
-	 * tree, after what an earlier write left (see write_pending). */
-	prev = reg_journal_load(r, &b);
 	for (size_t i = 0; i < n; i++)
-		buf_addf(&b, "%s\n", paths[i]);
-	rc = reg_journal_put(r, buf_str(&b), b.len);
-	buf_release(&b);
+		buf_addf(&names, "%s\n", paths[i]);
+	rc = branch_move(r, GOID(old), GOID(new), &names, msg, &prev);
+	buf_release(&names);
+	free(prev);
 	if (rc)
-		goto out;
-	reg_marker_set(r);
-	if (old)
-		rc = git_reference_create_matching(&ref, r->repo, r->refname, GOID(new), 1, GOID(old), msg);
-	else
-		rc = git_reference_create(&ref, r->repo, r->refname, GOID(new), 0, msg);
-	git_reference_free(ref);
-	reg_marker_clear(r);
-	if (rc) {
-		reg_journal_restore(r, prev);
-		if (rc == GIT_EMODIFIED || rc == GIT_EEXISTS)
-			rc = preg_error_set(PREG_EMODIFIED, "the branch moved during the sync");
-		else if (rc == GIT_ELOCKED)
-			rc = preg_error_set(PREG_EBUSY,
-					    "the branch is locked by another git process (.git/%s.lock); try again",
-					    r->refname);
-		else
-			rc = reg_write_err(r, "cannot move the branch");
-		goto out;
-	}
+		return rc;
 	/* Committed: what cannot be healed now, the next write heals. A
 	 * sync may bring a thousand files: one flush for all of them. */
 	r->batch = true;
@@ -1067,8 +1062,5 @@ int reg_advance(struct reg *r, const struct reg_oid *old, const struct reg_oid *
 		preg_warn("moved the branch to %.12s, but the work tree was not updated: %s; the next preg command or 'preg doctor' finishes it",
 			  git_oid_tostr_s(GOID(new)), preg_error_msg());
 	preg_error_clear();
-	rc = 0;
-out:
-	free(prev);
-	return rc;
+	return 0;
 }

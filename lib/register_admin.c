@@ -80,10 +80,8 @@ int reg_doctor(struct reg *r, int *problems)
 
 	git_status_options_init(&so, GIT_STATUS_OPTIONS_VERSION);
 	*problems = 0;
-	if ((rc = reg_flock(r)))
+	if ((rc = reg_lock_clear(r)))
 		return rc;
-	reg_clear_stale_locks(r);
-	reg_clear_own_locks(r);
 	lockp = xasprintf("%sindex.lock", r->gitdir);
 	if (!stat(lockp, &st)) {
 		/* Repairs need the index; with git holding it, only report. */

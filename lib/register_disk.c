@@ -37,7 +37,7 @@ static int64_t now_ms(void)
 
 /* An exclusive flock on .git/preg.lock. The kernel drops it when the
  * process dies, so it never goes stale. */
-int reg_flock(struct reg *r)
+static int reg_flock(struct reg *r)
 {
 	char *path = xasprintf("%spreg.lock", r->gitdir);
 	int64_t start = now_ms(), limit = lock_timeout_ms();
@@ -94,7 +94,7 @@ void reg_funlock(struct reg *r)
 /* A ref lock left by a crashed git is removed after a minute, while we
  * hold preg.lock. index.lock is never touched: git holds it while an editor
  * is open on a commit message. */
-void reg_clear_stale_locks(struct reg *r)
+static void reg_clear_stale_locks(struct reg *r)
 {
 	char *dir = xasprintf("%srefs/heads", r->gitdir);
 	DIR *d = opendir(dir);
@@ -431,7 +431,7 @@ static int64_t ns(const struct timespec *t)
 	return (int64_t)t->tv_sec * 1000000000 + t->tv_nsec;
 }
 
-void reg_clear_own_locks(struct reg *r)
+static void reg_clear_own_locks(struct reg *r)
 {
 	char *m = xasprintf("%s%s", r->gitdir, MARKER);
 	const char *branch = strncmp(r->refname, "refs/heads/", 11) ? NULL : r->refname;
@@ -466,6 +466,17 @@ void reg_clear_own_locks(struct reg *r)
 	free(locks[0]);
 	free(locks[1]);
 	free(m);
+}
+
+int reg_lock_clear(struct reg *r)
+{
+	int rc;
+
+	if ((rc = reg_flock(r)))
+		return rc;
+	reg_clear_stale_locks(r);
+	reg_clear_own_locks(r);
+	return 0;
 }
 
 char *reg_pending_path(struct reg *r)
@@ -548,16 +559,14 @@ char *reg_journal_load(struct reg *r, struct buf *b)
 	return prev;
 }
 
-int reg_journal_write(struct txn *t, char **prev)
+int reg_journal_write(struct reg *r, const struct buf *names, char **prev)
 {
-	struct reg *r = t->reg;
 	struct buf b = BUF_INIT;
 	int rc;
 
 	*prev = reg_journal_load(r, &b);
-	for (size_t i = 0; i < t->nedits; i++)
-		buf_addf(&b, "%s\n", t->edits[i].path);
-	rc = reg_journal_put(r, b.p, b.len);
+	buf_add(&b, names->p, names->len);
+	rc = reg_journal_put(r, buf_str(&b), b.len);
 	buf_release(&b);
 	return rc;
 }

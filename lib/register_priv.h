@@ -100,15 +100,12 @@ int reg_parse_blob(git_blob *b, const char *path, const char *id, struct record 
 
 /* ---- the disk (register_disk.c) ---- */
 
-/* Take and drop the exclusive flock on .git/preg.lock (waiting with
- * jitter, then PREG_EBUSY). */
-int reg_flock(struct reg *r);
+/* Take the exclusive flock on .git/preg.lock (waiting with jitter, then
+ * PREG_EBUSY), then clear what crashed processes left: ref locks a crashed
+ * git left a minute ago, the locks and temporary files of an interrupted
+ * preg. reg_funlock drops the lock. */
+int reg_lock_clear(struct reg *r);
 void reg_funlock(struct reg *r);
-
-/* Under the lock: remove ref locks a crashed git left a minute ago, and
- * the locks and temporary files an interrupted preg left. */
-void reg_clear_stale_locks(struct reg *r);
-void reg_clear_own_locks(struct reg *r);
 
 /* The marker that says a lock libgit2 holds for us is ours. */
 void reg_marker_set(struct reg *r);
@@ -136,7 +133,10 @@ int reg_heal_pending(struct reg *r, bool verbose, int *left);
 char *reg_pending_path(struct reg *r);
 int reg_journal_put(struct reg *r, const char *text, size_t len);
 char *reg_journal_load(struct reg *r, struct buf *b);
-int reg_journal_write(struct txn *t, char **prev);
+/* Name the paths of names ("PATH\n" each) in the journal, after what an
+ * earlier write left unhealed (when healing could not run, it must not be
+ * forgotten); *prev is the journal as it was (NULL: none), the caller's. */
+int reg_journal_write(struct reg *r, const struct buf *names, char **prev);
 void reg_journal_restore(struct reg *r, const char *prev);
 
 /* SPEC §7 step 4: PREG_EDIRTY when the work-tree file differs from tree. */
