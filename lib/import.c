@@ -728,7 +728,7 @@ static int import_mutate(struct txn *t, void *arg)
 	free(sorted);
 	snprintf(summary, sizeof(summary), "import: %zu client%s from %.200s", c->res->nrecs,
 		 c->res->nrecs == 1 ? "" : "s", base ? base + 1 : c->o->file);
-	txn_message(t, summary, c->res->nrecs == 1 ? c->res->recs[0]->id : NULL, "import", NULL);
+	txn_message(t, summary, "import", NULL);
 	return 0;
 }
 

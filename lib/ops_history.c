@@ -9,15 +9,6 @@
 #include "ops.h"
 #include "xalloc.h"
 
-/* The message of a change to many clients: the summary, Preg-Client for
- * one client in the usual place, or one Preg-Client trailer each. */
-static void message(struct txn *t, const char *summary, char *const *ids, size_t n, const char *action)
-{
-	txn_message(t, summary, n == 1 ? ids[0] : NULL, action, NULL);
-	for (size_t i = 0; n > 1 && i < n; i++)
-		txn_trailer(t, "Preg-Client", ids[i]);
-}
-
 /* ---- reassign ---- */
 
 struct pick {
@@ -121,18 +112,11 @@ static int reassign_mutate(struct txn *t, void *arg)
 		rc = preg_error_set(PREG_ENOTFOUND, "manager '%s' has no clients that have not ended", o->from);
 		goto out;
 	}
-	{
-		char **moved_ids = xcalloc(o->nmoved, sizeof(*moved_ids));
-
-		for (size_t i = 0; i < o->nmoved; i++)
-			moved_ids[i] = o->moved[i]->id;
-		snprintf(summary, sizeof(summary), "reassign: %zu client%s %s -> %s", o->nmoved,
-			 o->nmoved == 1 ? "" : "s", o->from, o->to);
-		message(t, summary, moved_ids, o->nmoved, "reassign");
-		snprintf(trailer, sizeof(trailer), "%s -> %s", o->from, o->to);
-		txn_trailer(t, "Preg-Manager", trailer);
-		free(moved_ids);
-	}
+	snprintf(summary, sizeof(summary), "reassign: %zu client%s %s -> %s", o->nmoved, o->nmoved == 1 ? "" : "s",
+		 o->from, o->to);
+	txn_message(t, summary, "reassign", NULL);
+	snprintf(trailer, sizeof(trailer), "%s -> %s", o->from, o->to);
+	txn_trailer(t, "Preg-Manager", trailer);
 out:
 	strv_free(ids, n);
 	if (rc)
@@ -318,7 +302,7 @@ static int undo_mutate(struct txn *t, void *arg)
 	}
 	preg_error_clear();
 	snprintf(summary, sizeof(summary), "undo: %.400s", o->summary);
-	message(t, summary, o->ids, o->nids, "undo");
+	txn_message(t, summary, "undo", NULL);
 	txn_trailer(t, "Preg-Undo", o->undone);
 	rc = 0;
 out:

@@ -451,21 +451,20 @@ void txn_remove(struct txn *t, const char *id)
 	stage(t, record_path(id), NULL, 0);
 }
 
-void txn_message(struct txn *t, const char *summary, const char *client, const char *action,
-		 const char *phase)
+void txn_message(struct txn *t, const char *summary, const char *action, const char *phase)
 {
-	buf_reset(&t->msg);
-	buf_addf(&t->msg, "%s\n\n", summary);
-	if (client)
-		buf_addf(&t->msg, "Preg-Client: %s\n", client);
-	buf_addf(&t->msg, "Preg-Action: %s\n", action);
+	free(t->action);
+	t->action = xstrdup(action);
+	buf_reset(&t->summary);
+	buf_adds(&t->summary, summary);
+	buf_reset(&t->trailers);
 	if (phase)
-		buf_addf(&t->msg, "Preg-Phase: %s\n", phase);
+		buf_addf(&t->trailers, "Preg-Phase: %s\n", phase);
 }
 
 void txn_trailer(struct txn *t, const char *key, const char *value)
 {
-	buf_addf(&t->msg, "%s: %s\n", key, value);
+	buf_addf(&t->trailers, "%s: %s\n", key, value);
 }
 
 const char *reg_gitdir(const struct reg *r)
@@ -498,7 +497,10 @@ static void txn_clear(struct txn *t)
 	strmap_release(&t->where);
 	git_tree_free(t->tree);
 	t->tree = NULL;
-	buf_release(&t->msg);
+	free(t->action);
+	t->action = NULL;
+	buf_release(&t->summary);
+	buf_release(&t->trailers);
 }
 
 /* The author: git's identity when set (GIT_AUTHOR_* or user.name and
@@ -614,6 +616,55 @@ static int signature(struct reg *r, const struct reg_sig *s, const struct ptime 
 	return rc ? reg_git_error(PREG_ERR, "cannot make the commit signature") : 0;
 }
 
+/* The records a commit changes, from the trees: " ID" each, in path order. */
+static int add_client(void *arg, const char *path, const struct reg_oid *old, const struct reg_oid *new)
+{
+	char *id = strncmp(path, "clients/", 8) ? NULL : record_id_from_path(path);
+
+	(void)old;
+	(void)new;
+	if (id)
+		buf_addf(arg, " %s", id);
+	free(id);
+	return 0;
+}
+
+/* The message of a commit from base to tree, as struct reg_desc says. */
+static int describe(git_repository *repo, git_tree *base, git_tree *tree, const struct reg_desc *d,
+		    struct buf *msg)
+{
+	struct buf ids = BUF_INIT;
+	size_t len = strlen(d->text);
+	int rc;
+
+	if ((rc = reg_diff_repo(repo, base, tree, add_client, &ids)))
+		goto out;
+	if (d->clients)
+		buf_add(d->clients, ids.p, ids.len);
+	if (!d->action) {
+		buf_adds(msg, d->text);
+		goto out;
+	}
+	while (len && d->text[len - 1] == '\n')
+		len--;
+	buf_add(msg, d->text, len);
+	buf_adds(msg, "\n\n");
+	for (const char *p = buf_str(&ids); *p;) {
+		size_t n = strcspn(p + 1, " ");
+
+		buf_addf(msg, "Preg-Client: %.*s\n", (int)n, p + 1);
+		p += n + 1;
+	}
+	buf_addf(msg, "Preg-Action: %s\n", d->action);
+	if (d->trailers)
+		buf_adds(msg, d->trailers);
+	if (d->user)
+		buf_addf(msg, "Preg-User: %s\n", d->user);
+out:
+	buf_release(&ids);
+	return rc;
+}
+
 int reg_commit_make(struct reg *r, const struct reg_oid *parent, const struct reg_tree *base,
 		    const struct reg_change *ch, size_t n, const struct reg_desc *d, struct reg_oid *out,
 		    struct reg_tree **tree_out)
@@ -626,6 +677,7 @@ int reg_commit_make(struct reg *r, const struct reg_oid *parent, const struct re
 	git_tree *newtree = NULL;
 	git_commit *pc = NULL;
 	git_signature *author = NULL, *committer = NULL;
+	struct buf msg = BUF_INIT;
 	int rc = 0;
 
 	if (tree_out)
@@ -674,14 +726,17 @@ int reg_commit_make(struct reg *r, const struct reg_oid *parent, const struct re
 		rc = reg_git_error(PREG_ERR, "cannot read commit %s", git_oid_tostr_s(GOID(parent)));
 		goto out;
 	}
-	if (git_commit_create((git_oid *)out, repo, NULL, author, committer, NULL, d->text, newtree, parent ? 1 : 0,
-			      (const git_commit **)&pc))
+	if ((rc = describe(repo, GTREE(base), newtree, d, &msg)))
+		goto out;
+	if (git_commit_create((git_oid *)out, repo, NULL, author, committer, NULL, buf_str(&msg), newtree,
+			      parent ? 1 : 0, (const git_commit **)&pc))
 		rc = reg_write_err(r, "cannot write the commit");
 	if (!rc && bulk)
 		rc = bulk_end(r, bulk, odb, mp);
 	if (!rc && tree_out && git_tree_lookup((git_tree **)tree_out, r->repo, &tree_oid))
 		rc = reg_git_error(PREG_ERR, "cannot read the new tree");
 out:
+	buf_release(&msg);
 	git_commit_free(pc);
 	git_signature_free(author);
 	git_signature_free(committer);
@@ -692,8 +747,8 @@ out:
 	return rc;
 }
 
-/* Build the commit of t on its tip. */
-static int build_commit(struct txn *t, git_oid *out)
+/* Build the commit of t on its tip; clients gets the records it changes. */
+static int build_commit(struct txn *t, git_oid *out, struct buf *clients)
 {
 	struct reg_change *ch = xcalloc(t->nedits + 1, sizeof(*ch));
 	struct reg_desc d;
@@ -705,8 +760,12 @@ static int build_commit(struct txn *t, git_oid *out)
 		ch[i].data = t->edits[i].data;
 		ch[i].len = t->edits[i].len;
 	}
-	d.text = t->msg.p ? t->msg.p : "preg\n";
+	d.text = buf_str(&t->summary);
+	d.action = t->action;
+	d.trailers = buf_str(&t->trailers);
+	d.user = t->reg->user;
 	d.when = &t->t;
+	d.clients = clients;
 	rc = reg_commit_make(t->reg, t->born ? ROID(&t->tip) : NULL, (const struct reg_tree *)t->tree, ch,
 			     t->nedits, &d, (struct reg_oid *)out, NULL);
 	free(ch);
@@ -816,7 +875,7 @@ int reg_write(struct reg *r, unsigned flags, reg_mutate_fn fn, void *arg)
 	struct txn t;
 	const char *user;
 	char *prev = NULL;
-	struct buf names = BUF_INIT;
+	struct buf names = BUF_INIT, ids = BUF_INIT;
 	git_oid newc;
 	int rc, left = 0;
 
@@ -843,7 +902,12 @@ int reg_write(struct reg *r, unsigned flags, reg_mutate_fn fn, void *arg)
 		for (size_t i = 0; i < t.nedits; i++)
 			if ((rc = check_clean(&t, &t.edits[i])))
 				goto out;
-		if ((rc = build_commit(&t, &newc))) {
+		if (!t.action) {
+			rc = preg_error_set(PREG_ERR, "a write without a description (an error in preg)");
+			goto out;
+		}
+		buf_reset(&ids);
+		if ((rc = build_commit(&t, &newc, &ids))) {
 			if (rc == REG_UNCHANGED)
 				rc = 0; /* what was staged is what is there: no commit */
 			goto out;
@@ -851,7 +915,7 @@ int reg_write(struct reg *r, unsigned flags, reg_mutate_fn fn, void *arg)
 		buf_reset(&names);
 		for (size_t i = 0; i < t.nedits; i++)
 			buf_addf(&names, "%s\n", t.edits[i].path);
-		rc = branch_move(r, t.born ? &t.tip : NULL, &newc, &names, t.msg.p, &prev);
+		rc = branch_move(r, t.born ? &t.tip : NULL, &newc, &names, buf_str(&t.summary), &prev);
 		if ((rc == PREG_EMODIFIED || rc == PREG_EBUSY) && attempt < 20) {
 			usleep(1000u << (attempt < 6 ? attempt : 6));
 			continue;
@@ -862,21 +926,11 @@ int reg_write(struct reg *r, unsigned flags, reg_mutate_fn fn, void *arg)
 	}
 	/* The log index follows the branch (lib/log.c). */
 	{
-		struct buf ids = BUF_INIT;
-
-		for (size_t i = 0; i < t.nedits; i++) {
-			char *id = record_id_from_path(t.edits[i].path);
-
-			if (id)
-				buf_addf(&ids, " %s", id);
-			free(id);
-		}
 		char parent[GIT_OID_HEXSZ + 1], commit[GIT_OID_HEXSZ + 1];
 
 		git_oid_tostr(parent, sizeof(parent), &t.tip);
 		git_oid_tostr(commit, sizeof(commit), &newc);
 		logidx_append(r->gitdir, t.born ? parent : NULL, commit, buf_str(&ids));
-		buf_release(&ids);
 	}
 	if (apply_worktree(&t)) {
 		/* Committed: the change is safe; the next write finishes this. */
@@ -899,6 +953,7 @@ int reg_write(struct reg *r, unsigned flags, reg_mutate_fn fn, void *arg)
 	reg_maybe_gc(r);
 out:
 	buf_release(&names);
+	buf_release(&ids);
 	free(prev);
 	txn_clear(&t);
 	reg_funlock(r);
@@ -926,7 +981,7 @@ static int init_mutate(struct txn *t, void *arg)
 	txn_put_file(t, "preg.yaml", text, strlen(text));
 	txn_put_file(t, ".gitattributes", gitattributes, strlen(gitattributes));
 	snprintf(summary, sizeof(summary), "init: new register (template %s)", tmpl);
-	txn_message(t, summary, NULL, "init", NULL);
+	txn_message(t, summary, "init", NULL);
 	return 0;
 }
 

@@ -121,13 +121,16 @@ void txn_put(struct txn *t, const struct record *rec);
 void txn_put_file(struct txn *t, const char *path, const char *data, size_t len);
 void txn_remove(struct txn *t, const char *id);
 
-/* The commit message: a summary line, then the trailers Preg-Client,
- * Preg-Action and (when phase is not NULL) Preg-Phase. */
-void txn_message(struct txn *t, const char *summary, const char *client, const char *action,
-		 const char *phase);
+/* Describe the commit: a summary line a person reads ("phase: romashka 6
+ * -> 7 (contract)"), the action (Preg-Action: add, phase, note, ...) and,
+ * when phase is not NULL, Preg-Phase. The register adds the trailers no
+ * writer may state itself: Preg-Client for each record whose file the
+ * commit changes, in path order, and Preg-User, the acting user. A write
+ * whose mutator describes nothing fails. */
+void txn_message(struct txn *t, const char *summary, const char *action, const char *phase);
 
-/* Append a trailer line "KEY: VALUE" to the commit message (after
- * txn_message): a change of many clients names each in Preg-Client. */
+/* Add a trailer line "KEY: VALUE" to the description (after
+ * txn_message): Preg-Manager of a reassign, Preg-Undo of an undo. */
 void txn_trailer(struct txn *t, const char *key, const char *value);
 
 /* ---- git history, for the modules that look back (log, diff, verify,
@@ -244,11 +247,24 @@ struct reg_change {
 	const struct reg_oid *blob;
 };
 
-/* How a commit is described and signed. */
+/* How a commit is described and signed. With an action, the message is
+ *     TEXT
+ *
+ *     Preg-Client: ID          one for each record whose blob changed
+ *     Preg-Action: ACTION
+ *     TRAILERS
+ *     Preg-User: USER          when user is not NULL
+ * where the Preg-Client lines are derived from the trees, never stated by
+ * the writer. Without an action (a commit made with plain git, replayed by
+ * a sync) the message is text as it is. */
 struct reg_desc {
-	const char *text;                         /* the message */
+	const char *text;     /* the summary (and a body); trailing newlines are dropped */
+	const char *action;   /* Preg-Action, or NULL */
+	const char *trailers; /* more trailer lines, "KEY: VALUE\n" each, or NULL */
+	const char *user;     /* Preg-User, or NULL */
 	const struct reg_sig *author, *committer; /* NULL: reg_identity at when */
 	const struct ptime *when;
+	struct buf *clients;  /* out, when not NULL: " ID ID..." of the records changed */
 };
 
 /* reg_commit_make made no commit: the change set changes nothing. */

@@ -53,7 +53,9 @@ struct txn {
 	struct edit *edits;
 	size_t nedits, cap;
 	struct strmap where; /* path -> its index in edits, plus one: an import stages 100,000 */
-	struct buf msg;
+	char *action;         /* Preg-Action (txn_message) */
+	struct buf summary;   /* the summary line */
+	struct buf trailers;  /* Preg-Phase and txn_trailer's lines */
 	char now[PTIME_LEN];
 	struct ptime t;
 };

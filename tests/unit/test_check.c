@@ -42,7 +42,7 @@ static int put(struct txn *t, void *arg)
 	const struct file *f = arg;
 
 	txn_put_file(t, f->path, f->text, strlen(f->text));
-	txn_message(t, "by hand", NULL, "test", NULL);
+	txn_message(t, "by hand", "test", NULL);
 	return 0;
 }
 

@@ -303,7 +303,7 @@ static int put_mutate(struct txn *t, void *arg)
 		txn_put(t, r);
 		assert_true(txn_exists(t, p->id));
 		snprintf(summary, sizeof(summary), "add: %s (%s)", p->id, r->name);
-		txn_message(t, summary, p->id, "add", "1");
+		txn_message(t, summary, "add", "1");
 		record_free(r);
 	}
 	if (p->fail)
@@ -329,7 +329,7 @@ static int files_mutate(struct txn *t, void *arg)
 
 	for (size_t i = 0; f->kv[i]; i += 2)
 		txn_put_file(t, f->kv[i], f->kv[i + 1], strlen(f->kv[i + 1]));
-	txn_message(t, "files", NULL, "test", NULL);
+	txn_message(t, "files", "test", NULL);
 	return 0;
 }
 
@@ -445,7 +445,7 @@ static void test_init_open(void **state)
 	/* One commit with preg.yaml and .gitattributes, on main. */
 	assert_int_equal(ncommits(dir), 1);
 	s = message(dir, 0);
-	assert_string_equal(s, "init: new register (template freight)\n\nPreg-Action: init\n");
+	assert_string_equal(s, "init: new register (template freight)\n\nPreg-Action: init\nPreg-User: ivanov\n");
 	free(s);
 	p = join(dir, "preg.yaml");
 	s = slurp(p);
@@ -709,7 +709,7 @@ static void test_write(void **state)
 				    "add: romashka (ООО «Ромашка»)\n\n"
 				    "Preg-Client: romashka\n"
 				    "Preg-Action: add\n"
-				    "Preg-Phase: 1\n");
+				    "Preg-Phase: 1\nPreg-User: ivanov\n");
 		assert_string_equal(git_commit_summary(c), "add: romashka (ООО «Ромашка»)");
 		assert_string_equal(git_commit_author(c)->name, "Ivan Ivanov");
 		assert_int_equal(git_commit_time(c), 1793596500);
@@ -756,7 +756,7 @@ static void test_write(void **state)
 	assert_true(pu.existed);
 	assert_int_equal(ncommits(dir), 3);
 	m = message(dir, 0);
-	assert_string_equal(m, "add: romashka (Romashka 2)\n\nPreg-Client: romashka\nPreg-Action: add\nPreg-Phase: 1\n");
+	assert_string_equal(m, "add: romashka (Romashka 2)\n\nPreg-Client: romashka\nPreg-Action: add\nPreg-Phase: 1\nPreg-User: ivanov\n");
 	free(m);
 	assert_int_equal(nchanges(dir), 0);
 
@@ -769,7 +769,7 @@ static int remove_mutate(struct txn *t, void *arg)
 {
 	txn_remove(t, arg);
 	assert_false(txn_exists(t, arg));
-	txn_message(t, "rm", arg, "rm", NULL);
+	txn_message(t, "rm", "rm", NULL);
 	return 0;
 }
 
@@ -974,13 +974,13 @@ static void test_write_cas_retry(void **state)
 	assert_int_equal(pu.calls, 2);
 	assert_int_equal(ncommits(dir), 3);
 	m = message(dir, 0);
-	assert_string_equal(m, "add: romashka (R)\n\nPreg-Client: romashka\nPreg-Action: add\nPreg-Phase: 1\n");
+	assert_string_equal(m, "add: romashka (R)\n\nPreg-Client: romashka\nPreg-Action: add\nPreg-Phase: 1\nPreg-User: ivanov\n");
 	free(m);
 	m = message(dir, 1);
 	assert_string_equal(m, "sneaked in\n");
 	free(m);
 	m = message(dir, 2);
-	assert_string_equal(m, "init: new register (template freight)\n\nPreg-Action: init\n");
+	assert_string_equal(m, "init: new register (template freight)\n\nPreg-Action: init\nPreg-User: ivanov\n");
 	free(m);
 	/* Ours was built on the other: its tree holds both. */
 	assert_true(head_blob(dir, "clients/ot/other.yaml", &o));
@@ -1701,6 +1701,81 @@ static void test_commit_make(void **state)
 	free(dir);
 }
 
+/* ---- the description: derived from what changed ---- */
+
+struct many {
+	const char *const *ids; /* records to stage, NULL-terminated */
+	bool describe;
+};
+
+static int many_mutate(struct txn *t, void *arg)
+{
+	const struct many *m = arg;
+
+	for (size_t i = 0; m->ids[i]; i++) {
+		struct record *r = rec(m->ids[i], "ООО «Кедр»");
+
+		txn_put(t, r);
+		record_free(r);
+	}
+	if (m->describe) {
+		/* A writer states the summary and the action, never the clients. */
+		txn_message(t, "many: a test", "test", NULL);
+		txn_trailer(t, "Preg-Extra", "yes");
+	}
+	return 0;
+}
+
+static void test_write_describes(void **state)
+{
+	struct reg *r;
+	char *dir, *m;
+	const char *first[] = { "zeta", "acme", "ooo-kedr", NULL };
+	const char *second[] = { "acme", "beta", NULL };
+	struct many w = { first, true };
+
+	(void)state;
+	r = new_reg(&dir);
+	assert_int_equal(reg_write(r, 0, many_mutate, &w), 0);
+	m = message(dir, 0);
+	assert_string_equal(m, "many: a test\n\n"
+			       "Preg-Client: acme\n"
+			       "Preg-Client: ooo-kedr\n"
+			       "Preg-Client: zeta\n"
+			       "Preg-Action: test\n"
+			       "Preg-Extra: yes\n"
+			       "Preg-User: ivanov\n");
+	free(m);
+	/* acme is staged again unchanged: only beta is named. */
+	w.ids = second;
+	setenv("PREG_USER", "petrov", 1);
+	assert_int_equal(reg_write(r, 0, many_mutate, &w), 0);
+	m = message(dir, 0);
+	assert_string_equal(m, "many: a test\n\nPreg-Client: beta\nPreg-Action: test\nPreg-Extra: yes\n"
+			       "Preg-User: ivanov\n");
+	free(m);
+	reg_free(r);
+	/* The acting user is read when the register opens. */
+	assert_int_equal(reg_open(&r, dir), 0);
+	w.ids = (const char *[]){ "gamma", NULL };
+	assert_int_equal(reg_write(r, 0, many_mutate, &w), 0);
+	m = message(dir, 0);
+	assert_non_null(strstr(m, "Preg-Client: gamma\nPreg-Action: test\nPreg-Extra: yes\nPreg-User: petrov\n"));
+	free(m);
+	/* Nothing changed at all: no commit. */
+	assert_int_equal(ncommits(dir), 4);
+	assert_int_equal(reg_write(r, 0, many_mutate, &w), 0);
+	assert_int_equal(ncommits(dir), 4);
+	/* A mutator that stages but describes nothing: refused, nothing written. */
+	w.describe = false;
+	w.ids = (const char *[]){ "delta", NULL };
+	assert_error(reg_write(r, 0, many_mutate, &w), PREG_ERR, "a write without a description (an error in preg)");
+	assert_int_equal(ncommits(dir), 4);
+	assert_int_equal(nchanges(dir), 0);
+	reg_free(r);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1723,6 +1798,7 @@ int main(void)
 		cmocka_unit_test_setup(test_each, setup),
 		cmocka_unit_test_setup(test_git_services, setup),
 		cmocka_unit_test_setup(test_commit_make, setup),
+		cmocka_unit_test_setup(test_write_describes, setup),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
