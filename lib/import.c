@@ -712,6 +712,8 @@ static int import_mutate(struct txn *t, void *arg)
 
 	c->exists = exists_txn;
 	c->exists_arg = t;
+	/* The time of the write, taken under the lock (SPEC §7). */
+	ptime_parse(&c->now, txn_now(t));
 	if ((rc = build(c)))
 		return rc;
 	/* In path order, the index takes each entry at its end. */

@@ -884,11 +884,13 @@ int reg_write(struct reg *r, unsigned flags, reg_mutate_fn fn, void *arg)
 	t.flags = flags;
 	if ((rc = reg_user(r, &user)))
 		return rc;
-	if ((rc = ptime_now(&t.t)))
-		return rc;
-	ptime_format(t.now, t.t);
 	if ((rc = lock_and_heal(r)))
 		return rc;
+	/* The time of the write is taken once the lock is won: writers that
+	 * waited for each other commit in the order of their times. */
+	if ((rc = ptime_now(&t.t)))
+		goto out;
+	ptime_format(t.now, t.t);
 	for (int attempt = 0;; attempt++) {
 		txn_clear(&t);
 		rc = reg_tip_tree(r, &t.tip, &t.tree);
