@@ -55,6 +55,10 @@ void hist_parse_trailers(const char *msg, struct hcommit *c)
 			c->action = dup_trimmed(v, vlen);
 		} else if (klen == 10 && !strncmp(line, "Preg-Phase", 10) && !c->phase) {
 			c->phase = dup_trimmed(v, vlen);
+		} else if (klen == 9 && !strncmp(line, "Preg-User", 9) && !c->user) {
+			c->user = dup_trimmed(v, vlen);
+		} else if (klen == 9 && !strncmp(line, "Preg-Undo", 9) && !c->undo) {
+			c->undo = dup_trimmed(v, vlen);
 		}
 	}
 }
@@ -92,6 +96,8 @@ void hcommit_release(struct hcommit *c)
 	free(c->email);
 	free(c->action);
 	free(c->phase);
+	free(c->user);
+	free(c->undo);
 	strv_free(c->clients, c->nclients);
 	memset(c, 0, sizeof(*c));
 }

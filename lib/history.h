@@ -31,6 +31,9 @@ struct hcommit {
 	int32_t day;               /* its calendar day in its own offset */
 	char *action;              /* Preg-Action, or NULL for a commit made without preg */
 	char *phase;               /* Preg-Phase, or NULL */
+	char *user;                /* Preg-User, the acting user, or NULL (made without preg, or
+				    * by a preg that did not record it) */
+	char *undo;                /* Preg-Undo: the commit an undo takes back, or NULL */
 	char **clients;            /* the Preg-Client trailers */
 	size_t nclients;
 	size_t nparents;
@@ -41,7 +44,8 @@ int hist_commit(struct reg *r, const struct reg_oid *oid, struct hcommit *out);
 void hcommit_release(struct hcommit *c);
 
 /* The trailers of a commit message: Preg-Client values into clients,
- * Preg-Action and Preg-Phase. Exposed for the unit tests. */
+ * Preg-Action, Preg-Phase, Preg-User and Preg-Undo. Exposed for the unit
+ * tests. */
 void hist_parse_trailers(const char *msg, struct hcommit *c);
 
 /* The ids of the records that differ between trees a and b (either may

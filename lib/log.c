@@ -118,14 +118,22 @@ struct walk {
 	void *arg;
 };
 
+/* Who made the change: the acting user the commit names, else the one
+ * named by the events and notes it added (a commit of an older preg), else
+ * the git author. */
+static const char *made_by(const struct hcommit *c, const struct changes *ch)
+{
+	return c->user ? c->user : ch->by ? ch->by : c->author;
+}
+
 /* Whether A made the change: the acting user, else the git author by
  * name, e-mail address or the address's local part. */
-static bool author_is(const struct hcommit *c, const char *by, const char *a)
+static bool author_is(const struct hcommit *c, const struct changes *ch, const char *a)
 {
 	const char *at = strchr(c->email, '@');
 
-	if (by)
-		return !strcmp(by, a);
+	if (c->user || ch->by)
+		return !strcmp(made_by(c, ch), a);
 	return !strcmp(c->author, a) || !strcasecmp(c->email, a) ||
 	       (at && (size_t)(at - c->email) == strlen(a) && !strncasecmp(c->email, a, strlen(a)));
 }
@@ -165,8 +173,8 @@ static int row(struct walk *w, const struct hcommit *c, const struct reg_tree *b
 	lr.old = old;
 	lr.new = new;
 	lr.ch = &ch;
-	lr.by = ch.by ? ch.by : c->author;
-	if (o->author && !author_is(c, ch.by, o->author))
+	lr.by = made_by(c, &ch);
+	if (o->author && !author_is(c, &ch, o->author))
 		goto out;
 	rc = w->cb(w->arg, &lr);
 out:

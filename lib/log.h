@@ -33,8 +33,9 @@ int log_index_open(struct reg *r, struct logidx **out);
 struct log_opts {
 	const char *id;       /* one client, or NULL */
 	const char *manager;  /* changes to clients M managed before or after */
-	const char *author;   /* changes made by A: the acting user named by the events and
-			       * notes added; for a change that added none, the git author's
+	const char *author;   /* changes made by A: the acting user (Preg-User; for a commit
+			       * of an older preg, the one named by the events and notes
+			       * added); for a commit made without preg, the git author's
 			       * name, e-mail address or the address's local part */
 	bool has_since, has_until;
 	int32_t since, until; /* days, inclusive, by the commit's day in its own offset */
@@ -47,7 +48,8 @@ struct log_row {
 	const char *id;
 	const struct record *old, *new;
 	const struct changes *ch;
-	const char *by; /* the acting user (from the events and notes added), else the git author */
+	const char *by; /* the acting user (Preg-User, else from the events and notes added),
+			 * else the git author */
 };
 
 typedef int (*log_fn)(void *arg, const struct log_row *row);

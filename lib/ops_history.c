@@ -177,6 +177,12 @@ static int is_mine(struct reg *r, const struct hcommit *c, char **ids, size_t n,
 	int rc;
 
 	*out = false;
+	if (c->user) {
+		*out = !strcmp(c->user, user);
+		return 0;
+	}
+	/* A commit of an older preg: by the events and notes it added, else
+	 * by the git identity preg commits with. */
 	if ((rc = reg_tree_of(r, &c->oid, &after)) || (rc = tree_before(r, &c->oid, &before)))
 		goto out;
 	for (size_t i = 0; i < n; i++) {
