@@ -63,28 +63,34 @@ void hist_parse_trailers(const char *msg, struct hcommit *c)
 	}
 }
 
+void hist_commit_from(const struct reg_commit *c, struct hcommit *out)
+{
+	struct ptime t;
+
+	memset(out, 0, sizeof(*out));
+	out->oid = c->oid;
+	memcpy(out->hex, c->hex, sizeof(out->hex));
+	out->summary = xstrndup(c->message, strcspn(c->message, "\n"));
+	out->author = xstrdup(c->author.name);
+	out->email = xstrdup(c->author.email);
+	t.t = c->author.time;
+	t.off = c->author.offset;
+	ptime_format(out->time, t);
+	out->t = t.t;
+	out->day = ptime_day(t);
+	out->nparents = c->nparents;
+	hist_parse_trailers(c->message, out);
+}
+
 int hist_commit(struct reg *r, const struct reg_oid *oid, struct hcommit *out)
 {
 	struct reg_commit c;
-	struct ptime t;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
 	if ((rc = reg_commit_read(r, oid, &c)))
 		return rc;
-	out->oid = c.oid;
-	memcpy(out->hex, c.hex, sizeof(out->hex));
-	out->summary = xstrndup(c.message, strcspn(c.message, "\n"));
-	out->author = c.author.name;
-	out->email = c.author.email;
-	c.author.name = c.author.email = NULL;
-	t.t = c.author.time;
-	t.off = c.author.offset;
-	ptime_format(out->time, t);
-	out->t = t.t;
-	out->day = ptime_day(t);
-	out->nparents = c.nparents;
-	hist_parse_trailers(c.message, out);
+	hist_commit_from(&c, out);
 	reg_commit_release(&c);
 	return 0;
 }

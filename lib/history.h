@@ -41,6 +41,8 @@ struct hcommit {
 
 /* Read commit oid. 0, or a negative code with the error slot set. */
 int hist_commit(struct reg *r, const struct reg_oid *oid, struct hcommit *out);
+/* The same, from a commit already read. */
+void hist_commit_from(const struct reg_commit *c, struct hcommit *out);
 void hcommit_release(struct hcommit *c);
 
 /* The trailers of a commit message: Preg-Client values into clients,

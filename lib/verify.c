@@ -6,8 +6,28 @@
 
 #include "err.h"
 #include "history.h"
+#include "strmap.h"
 #include "verify.h"
 #include "xalloc.h"
+
+struct vctx {
+	struct reg *r;
+	struct verify_report *v;
+	struct strmap last;  /* id -> the hex of the last commit that changed it (owned) */
+	struct strmap users; /* the hex of each commit walked -> its acting user, "" for none (owned) */
+};
+
+/* One record a commit changed against one parent. */
+struct vchange {
+	char *id, *path;
+	struct reg_oid old, new;
+	bool has_old, has_new;
+};
+
+struct vchanges {
+	struct vchange *v;
+	size_t n, cap;
+};
 
 static void problem(struct verify_report *v, const char *id, const struct hcommit *c, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -34,55 +54,112 @@ void verify_release(struct verify_report *v)
 	memset(v, 0, sizeof(*v));
 }
 
-/* The first index where list old is not a prefix of list new, or -1. */
-static long not_prefix(const struct kvlist *old, size_t nold, const struct kvlist *new, size_t nnew)
+static void map_release(struct strmap *m)
 {
-	for (size_t i = 0; i < nold; i++)
-		if (i >= nnew || !hist_kv_equal(&old[i], &new[i]))
-			return (long)i;
-	return -1;
+	for (size_t i = 0; i < m->cap; i++)
+		if (m->keys && m->keys[i])
+			free(m->vals[i]);
+	strmap_release(m);
 }
 
-/* The first entry of old that new lacks (a merge keeps them all), or -1. */
-static long not_kept(const struct kvlist *old, size_t nold, const struct kvlist *new, size_t nnew)
-{
-	for (size_t i = 0; i < nold; i++) {
-		bool found = false;
+/* ---- what a commit changed ---- */
 
-		for (size_t j = 0; j < nnew && !found; j++)
-			found = hist_kv_equal(&old[i], &new[j]);
-		if (!found)
+static int collect(void *arg, const char *path, const struct reg_oid *old, const struct reg_oid *new)
+{
+	struct vchanges *l = arg;
+	char *id = strncmp(path, "clients/", 8) ? NULL : record_id_from_path(path);
+	struct vchange *c;
+
+	if (!id)
+		return 0; /* preg.yaml, or a file check names */
+	l->v = xgrow(l->v, &l->cap, l->n + 1, sizeof(*l->v));
+	c = &l->v[l->n++];
+	memset(c, 0, sizeof(*c));
+	c->id = id;
+	c->path = xstrdup(path);
+	if ((c->has_old = old != NULL))
+		c->old = *old;
+	if ((c->has_new = new != NULL))
+		c->new = *new;
+	return 0;
+}
+
+static void changes_list_release(struct vchanges *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->v[i].id);
+		free(l->v[i].path);
+	}
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+/* The records that differ between trees a and b. */
+static int changed(struct reg *r, const struct reg_tree *a, const struct reg_tree *b, struct vchanges *out)
+{
+	memset(out, 0, sizeof(*out));
+	return reg_diff(r, a, b, collect, out);
+}
+
+/* A version of a record (NULL when absent); PREG_EINVAL when it does not
+ * parse, with the error slot saying why. */
+static int version(struct reg *r, const struct reg_oid *blob, bool has, const char *path, struct record **out)
+{
+	*out = NULL;
+	return has ? reg_blob_record(r, blob, path, true, out) : 0;
+}
+
+/* ---- events and notes: kept, and added by whom ---- */
+
+/* Match each entry of old with an equal entry of new not matched yet
+ * (used[j] marks those), in order. Returns the index in old of the first
+ * entry new lacks, or -1. The common case, old a prefix of new, is
+ * linear. */
+static long match(const struct kvlist *old, size_t nold, const struct kvlist *new, size_t nnew, bool *used)
+{
+	size_t i = 0;
+
+	for (; i < nold && i < nnew && hist_kv_equal(&old[i], &new[i]); i++)
+		used[i] = true;
+	for (; i < nold; i++) {
+		size_t j = 0;
+
+		while (j < nnew && (used[j] || !hist_kv_equal(&old[i], &new[j])))
+			j++;
+		if (j == nnew)
 			return (long)i;
+		used[j] = true;
 	}
 	return -1;
 }
 
-static bool names(const struct hcommit *c, const char *id)
-{
-	for (size_t i = 0; i < c->nclients; i++)
-		if (!strcmp(c->clients[i], id))
-			return true;
-	return false;
-}
-
-/* Check the events and notes commit c added to record id. */
-static void check_added(struct verify_report *v, const struct hcommit *c, const char *id,
-			const struct kvlist *e, size_t n, const char *what, const char **by)
+/* Check the entries of e[0..n) that no parent has (used[i] false): added
+ * by commit c to record id, they must come with a preg commit that names
+ * the record, all by one acting user (the one the commit names), none
+ * dated after the commit. *by is the acting user found so far. */
+static void check_added(struct verify_report *v, const struct hcommit *c, const char *id, bool named,
+			const struct kvlist *e, size_t n, const bool *used, const char *what, const char **by)
 {
 	for (size_t i = 0; i < n; i++) {
 		const char *at = kv_get(&e[i], "at"), *b = kv_get(&e[i], "by");
 		struct ptime t;
 
+		if (used[i])
+			continue;
 		if (!c->action) {
 			problem(v, id, c, "%s added by a commit made without preg (no Preg-Action)", what);
 			return;
 		}
-		if (!names(c, id)) {
+		if (!named) {
 			problem(v, id, c, "%s added, but the commit's Preg-Client trailers do not name the client", what);
 			return;
 		}
 		if (b && *by && strcmp(b, *by)) {
 			problem(v, id, c, "%s by %s and by %s in one commit", what, *by, b);
+			return;
+		}
+		if (b && c->user && strcmp(b, c->user)) {
+			problem(v, id, c, "%s by %s in a commit by %s", what, b, c->user);
 			return;
 		}
 		if (b)
@@ -94,142 +171,265 @@ static void check_added(struct verify_report *v, const struct hcommit *c, const 
 	}
 }
 
+/* A phase commit's Preg-Phase names the phase of its last added phase event. */
 static void check_phase_trailer(struct verify_report *v, const struct hcommit *c, const char *id,
-				const struct record *new, size_t from)
+				const struct record *new, const bool *used)
 {
 	const char *arrow, *last = NULL;
 
 	if (!c->phase || !c->action || strcmp(c->action, "phase") || !(arrow = strstr(c->phase, "-> ")))
 		return;
-	for (size_t i = from; i < new->nhistory; i++)
-		if (kv_get(&new->history[i], "phase"))
+	for (size_t i = 0; i < new->nhistory; i++)
+		if (!used[i] && kv_get(&new->history[i], "phase"))
 			last = kv_get(&new->history[i], "phase");
 	if (!last || strcmp(last, arrow + 3))
 		problem(v, id, c, "Preg-Phase says %s, the history event says phase %s", c->phase, last ? last : "none");
 }
 
-/* Record id changed from old to new in a commit with one parent (or none). */
-static void check_step(struct verify_report *v, const struct hcommit *c, const char *id,
+/* Whether commit c names record id in its Preg-Client trailers. */
+static bool names(const struct hcommit *c, const struct strmap *named, const char *id)
+{
+	if (named->n)
+		return strmap_get(named, id, NULL);
+	for (size_t i = 0; i < c->nclients; i++)
+		if (!strcmp(c->clients[i], id))
+			return true;
+	return false;
+}
+
+/* Record id changed from old to new in a commit with one parent (or
+ * none): every event and note of old is still there, unchanged (a sync's
+ * merge may place the ones it brings between them, in time order); what
+ * is new follows check_added. */
+static void check_step(struct verify_report *v, const struct hcommit *c, const char *id, bool named,
 		       const struct record *old, const struct record *new)
 {
+	bool *uh = xcalloc(new->nhistory + 1, sizeof(bool)), *un = xcalloc(new->nnotes + 1, sizeof(bool));
 	const char *by = NULL;
 	long k;
 
-	if (!new)
-		return; /* removed: nothing left to prove */
-	if (old && (k = not_prefix(old->history, old->nhistory, new->history, new->nhistory)) >= 0) {
+	if (old && (k = match(old->history, old->nhistory, new->history, new->nhistory, uh)) >= 0) {
 		problem(v, id, c, "history event %ld of %zu was %s", k + 1, old->nhistory,
-			(size_t)k < new->nhistory ? "changed" : "removed");
-		return;
+			new->nhistory >= old->nhistory ? "changed" : "removed");
+		goto out;
 	}
-	if (old && (k = not_prefix(old->notes, old->nnotes, new->notes, new->nnotes)) >= 0) {
+	if (old && (k = match(old->notes, old->nnotes, new->notes, new->nnotes, un)) >= 0) {
 		problem(v, id, c, "note %ld of %zu was %s", k + 1, old->nnotes,
-			(size_t)k < new->nnotes ? "changed" : "removed");
-		return;
+			new->nnotes >= old->nnotes ? "changed" : "removed");
+		goto out;
 	}
-	size_t h0 = old ? old->nhistory : 0, n0 = old ? old->nnotes : 0;
-
-	check_added(v, c, id, new->history + h0, new->nhistory - h0, "a history event", &by);
-	check_added(v, c, id, new->notes + n0, new->nnotes - n0, "a note", &by);
-	check_phase_trailer(v, c, id, new, h0);
+	check_added(v, c, id, named, new->history, new->nhistory, uh, "a history event", &by);
+	check_added(v, c, id, named, new->notes, new->nnotes, un, "a note", &by);
+	check_phase_trailer(v, c, id, new, uh);
+out:
+	free(uh);
+	free(un);
 }
 
-/* An undo must put the record back as it was before the commit undone. */
-static int check_undo(struct reg *r, struct verify_report *v, const struct hcommit *c, const char *undone,
-		      const char *id, const struct reg_tree *tree)
+/* ---- undo ---- */
+
+/* An undo of commit x may only put back records x changed, as they were
+ * before x, when nothing changed them after x, and only x's own user's. */
+static int check_undo(struct vctx *x, const struct hcommit *c, const struct vchange *ch)
 {
-	struct reg_oid x, a, b;
+	struct reg *r = x->r;
+	struct verify_report *v = x->v;
+	struct reg_oid undone, before;
 	struct reg_commit xc;
-	struct reg_tree *before = NULL;
-	char *path = record_path(id);
+	struct reg_tree *ptree = NULL;
+	void *last = NULL, *user = NULL;
+	char **ids = NULL;
+	size_t n = 0;
+	bool in_x = false, had;
 	int rc = 0;
-	bool ok;
 
 	memset(&xc, 0, sizeof(xc));
-	if (reg_oid_parse(&x, undone) || reg_commit_read(r, &x, &xc)) {
-		problem(v, id, c, "Preg-Undo names %s, which is not a commit", undone);
+	if (reg_oid_parse(&undone, c->undo) || strlen(c->undo) != REG_HEXSZ ||
+	    !strmap_get(&x->users, c->undo, &user)) {
+		problem(v, ch->id, c, "Preg-Undo names %s, which is not a commit before it", c->undo);
 		goto out;
 	}
-	if (xc.nparents && (rc = reg_tree_of(r, &xc.parents[0], &before)))
+	if ((rc = hist_commit_changed(r, &undone, &ids, &n)))
 		goto out;
-	ok = before && !reg_tree_file(r, before, path, &a);
-	if (!reg_tree_file(r, tree, path, &b) != ok || (ok && !reg_oid_equal(&a, &b)))
-		problem(v, id, c, "the undo of %.7s does not restore the record as it was before it", undone);
-out:
+	for (size_t i = 0; i < n && !in_x; i++)
+		in_x = !strcmp(ids[i], ch->id);
+	strmap_get(&x->last, ch->id, &last);
+	if (!in_x) {
+		problem(v, ch->id, c, "the undo of %.7s changes the record, which %.7s did not change", c->undo,
+			c->undo);
+		goto out;
+	}
+	if (!last || strcmp(last, c->undo)) {
+		problem(v, ch->id, c, "the undo of %.7s comes after commit %.7s changed the record", c->undo,
+			last ? (const char *)last : "?");
+		goto out;
+	}
+	if (c->user && *(const char *)user && strcmp(c->user, user)) {
+		problem(v, ch->id, c, "an undo by %s of a change by %s", c->user, (const char *)user);
+		goto out;
+	}
+	if ((rc = reg_commit_read(r, &undone, &xc)))
+		goto out;
+	if (xc.nparents && (rc = reg_tree_of(r, &xc.parents[0], &ptree)))
+		goto out;
+	had = !reg_tree_file(r, ptree, ch->path, &before);
 	preg_error_clear();
-	reg_tree_free(before);
+	if (had != ch->has_new || (had && !reg_oid_equal(&before, &ch->new)))
+		problem(v, ch->id, c, "the undo of %.7s does not restore the record as it was before it", c->undo);
+out:
+	strv_free(ids, n);
+	reg_tree_free(ptree);
 	reg_commit_release(&xc);
-	free(path);
 	return rc;
 }
 
-static const char *undo_of(const char *msg)
-{
-	const char *p = strstr(msg, "\nPreg-Undo: ");
+/* ---- commits ---- */
 
-	return p ? p + 12 : NULL;
+static void set_last(struct vctx *x, const char *id, const char *hex)
+{
+	void *old = NULL;
+
+	if (strmap_get(&x->last, id, &old))
+		free(old);
+	strmap_put(&x->last, id, xstrdup(hex));
 }
 
-static int check_commit(struct reg *r, struct verify_report *v, const struct reg_oid *oid)
+/* A commit with one parent or none. */
+static int check_linear(struct vctx *x, const struct hcommit *c, const struct reg_tree *ptree,
+			const struct reg_tree *tree)
 {
+	struct vchanges l;
+	struct strmap named = { 0 };
+	int rc;
+
+	if ((rc = changed(x->r, ptree, tree, &l)))
+		goto out;
+	/* An import names 100,000 clients: look them up by hash. */
+	if (c->nclients > 16)
+		for (size_t i = 0; i < c->nclients; i++)
+			strmap_put(&named, c->clients[i], NULL);
+	for (size_t i = 0; i < l.n && !rc; i++) {
+		const struct vchange *ch = &l.v[i];
+		struct record *old = NULL, *new = NULL;
+		bool is_named = names(c, &named, ch->id);
+
+		if (version(x->r, &ch->new, ch->has_new, ch->path, &new)) {
+			problem(x->v, ch->id, c, "the record does not parse: %s", preg_error_msg());
+		} else if (version(x->r, &ch->old, ch->has_old, ch->path, &old)) {
+			/* Reported at the commit that broke it. */
+		} else if (c->action && !is_named) {
+			problem(x->v, ch->id, c, "the record changed, but the commit's Preg-Client trailers do not name the client");
+		} else if (c->action && c->undo && !strcmp(c->action, "undo")) {
+			rc = check_undo(x, c, ch);
+		} else if (new) {
+			check_step(x->v, c, ch->id, is_named, old, new);
+		}
+		record_free(old);
+		record_free(new);
+		preg_error_clear();
+		set_last(x, ch->id, c->hex);
+	}
+out:
+	strmap_release(&named);
+	changes_list_release(&l);
+	return rc;
+}
+
+/* A merge: each parent's events and notes are all kept; what no parent
+ * has was added by the merge itself, under the rules of any commit. */
+static int check_merge(struct vctx *x, const struct hcommit *c, const struct reg_commit *gc,
+		       const struct reg_tree *tree)
+{
+	struct reg_tree **pt = xcalloc(gc->nparents, sizeof(*pt));
+	int rc = 0;
+
+	for (size_t p = 0; p < gc->nparents && !rc; p++)
+		rc = reg_tree_of(x->r, &gc->parents[p], &pt[p]);
+	for (size_t p = 0; p < gc->nparents && !rc; p++) {
+		struct vchanges l;
+
+		if ((rc = changed(x->r, pt[p], tree, &l)))
+			break;
+		for (size_t i = 0; i < l.n; i++) {
+			const struct vchange *ch = &l.v[i];
+			struct record *new = NULL;
+			bool *uh = NULL, *un = NULL, lost = false;
+			const char *by = NULL;
+
+			if (!ch->has_new || version(x->r, &ch->new, true, ch->path, &new)) {
+				if (ch->has_new && p == 0)
+					problem(x->v, ch->id, c, "the record does not parse: %s", preg_error_msg());
+				preg_error_clear();
+				continue;
+			}
+			uh = xcalloc(new->nhistory + 1, sizeof(bool));
+			un = xcalloc(new->nnotes + 1, sizeof(bool));
+			/* Against every parent: kept, and marked as not new. */
+			for (size_t q = 0; q < gc->nparents; q++) {
+				struct reg_oid blob;
+				struct record *old = NULL;
+				bool *qh = xcalloc(new->nhistory + 1, sizeof(bool));
+				bool *qn = xcalloc(new->nnotes + 1, sizeof(bool));
+
+				if (!reg_tree_file(x->r, pt[q], ch->path, &blob) &&
+				    !version(x->r, &blob, true, ch->path, &old)) {
+					if ((match(old->history, old->nhistory, new->history, new->nhistory, qh) >= 0 ||
+					     match(old->notes, old->nnotes, new->notes, new->nnotes, qn) >= 0) &&
+					    q == p)
+						lost = true;
+					for (size_t k = 0; k < new->nhistory; k++)
+						uh[k] = uh[k] || qh[k];
+					for (size_t k = 0; k < new->nnotes; k++)
+						un[k] = un[k] || qn[k];
+				}
+				preg_error_clear();
+				record_free(old);
+				free(qh);
+				free(qn);
+			}
+			if (lost)
+				problem(x->v, ch->id, c, "the merge lost a history event or note of parent %zu", p + 1);
+			else if (p == 0) {
+				bool named = names(c, &(struct strmap){ 0 }, ch->id);
+
+				check_added(x->v, c, ch->id, named, new->history, new->nhistory, uh, "a history event", &by);
+				check_added(x->v, c, ch->id, named, new->notes, new->nnotes, un, "a note", &by);
+			}
+			if (p == 0)
+				set_last(x, ch->id, c->hex);
+			free(uh);
+			free(un);
+			record_free(new);
+		}
+		changes_list_release(&l);
+	}
+	for (size_t p = 0; p < gc->nparents; p++)
+		reg_tree_free(pt[p]);
+	free(pt);
+	return rc;
+}
+
+static int check_commit(void *arg, const struct reg_oid *oid)
+{
+	struct vctx *x = arg;
 	struct hcommit c;
 	struct reg_commit gc;
 	struct reg_tree *tree = NULL, *ptree = NULL;
-	char **ids = NULL, undone[REG_HEXSZ + 1] = "";
-	size_t n = 0;
 	int rc;
 
-	memset(&gc, 0, sizeof(gc));
-	if ((rc = hist_commit(r, oid, &c)))
+	if ((rc = reg_commit_read(x->r, oid, &gc)))
 		return rc;
-	if ((rc = reg_commit_read(r, oid, &gc)) || (rc = reg_tree_of(r, oid, &tree)))
+	hist_commit_from(&gc, &c);
+	x->v->commits++;
+	if ((rc = reg_tree_of(x->r, oid, &tree)))
 		goto out;
-	{
-		const char *u = undo_of(gc.message);
-
-		if (u && c.action && !strcmp(c.action, "undo"))
-			snprintf(undone, sizeof(undone), "%.*s", (int)strcspn(u, "\n"), u);
+	if (gc.nparents > 1) {
+		rc = check_merge(x, &c, &gc, tree);
+	} else if (!gc.nparents || !(rc = reg_tree_of(x->r, &gc.parents[0], &ptree))) {
+		rc = check_linear(x, &c, ptree, tree);
 	}
-	v->commits++;
-	for (size_t p = 0; p < (c.nparents ? c.nparents : 1); p++) {
-		reg_tree_free(ptree);
-		ptree = NULL;
-		if (c.nparents && (rc = reg_tree_of(r, &gc.parents[p], &ptree)))
-			goto out;
-		strv_free(ids, n);
-		ids = NULL;
-		n = 0;
-		if ((rc = hist_changed(r, ptree, tree, &ids, &n, NULL)))
-			goto out;
-		for (size_t i = 0; i < n; i++) {
-			struct record *old = NULL, *new = NULL;
-			int ro = reg_tree_record(r, ptree, ids[i], &old);
-			int rn = reg_tree_record(r, tree, ids[i], &new);
-			long k;
-
-			if (rn == PREG_EINVAL) {
-				problem(v, ids[i], &c, "the record does not parse: %s", preg_error_msg());
-			} else if (ro == PREG_EINVAL) {
-				/* Reported at the commit that broke it. */
-			} else if (c.nparents > 1) {
-				if (old && new &&
-				    ((k = not_kept(old->history, old->nhistory, new->history, new->nhistory)) >= 0 ||
-				     (k = not_kept(old->notes, old->nnotes, new->notes, new->nnotes)) >= 0))
-					problem(v, ids[i], &c, "the merge lost a history event or note of parent %zu", p + 1);
-			} else if (*undone) {
-				rc = check_undo(r, v, &c, undone, ids[i], tree);
-			} else {
-				check_step(v, &c, ids[i], old, new);
-			}
-			record_free(old);
-			record_free(new);
-			preg_error_clear();
-			if (rc)
-				goto out;
-		}
-	}
+	strmap_put(&x->users, c.hex, xstrdup(c.user ? c.user : ""));
 out:
-	strv_free(ids, n);
 	reg_tree_free(ptree);
 	reg_tree_free(tree);
 	reg_commit_release(&gc);
@@ -267,24 +467,22 @@ static int check_tip(void *arg, const char *id, const char *path, struct record 
 	return 0;
 }
 
-static int walk_one(void *arg, const struct reg_oid *oid)
-{
-	void **a = arg;
-
-	return check_commit(a[0], a[1], oid);
-}
-
 int verify_run(struct reg *r, struct verify_report *out)
 {
+	struct vctx x;
 	struct reg_oid tip;
-	void *a[2] = { r, out };
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	memset(&x, 0, sizeof(x));
+	x.r = r;
+	x.v = out;
 	if ((rc = reg_tip(r, &tip)))
 		return rc == PREG_ENOTFOUND ? preg_error_set(PREG_ERR, "cannot resolve %s", reg_refname(r)) : rc;
-	rc = reg_walk(r, &tip, NULL, REG_WALK_OLDEST_FIRST, walk_one, a);
+	rc = reg_walk(r, &tip, NULL, REG_WALK_OLDEST_FIRST, check_commit, &x);
 	if (!rc)
 		rc = reg_each(r, false, check_tip, out);
+	map_release(&x.last);
+	map_release(&x.users);
 	return rc;
 }

@@ -121,3 +121,78 @@ romashka	note	note added: on main"
 	[ "$status" -eq 2 ]
 	same "${stderr_lines[0]}" "preg: unexpected argument 'acme'"
 }
+
+# claim_undo COMMIT: commit the work tree with plain git under a message
+# that claims to be preg's undo of COMMIT.
+claim_undo() {
+	printf 'undo: by hand\n\nPreg-Client: acme\nPreg-Action: undo\nPreg-Undo: %s\n' "$1" |
+		git -C "$R" commit -qa -F -
+	hand=$(git -C "$R" rev-parse --short=7 HEAD)
+}
+
+@test "a plain-git commit that claims to be an undo is checked against the commit it names" {
+	# acme as added (HEAD~4) and after the phase move (HEAD~3), before the
+	# note (HEAD~2).
+	git -C "$R" show "HEAD~3:$F" >"$BATS_TEST_TMPDIR/after-phase"
+	git -C "$R" show "HEAD~4:$F" >"$BATS_TEST_TMPDIR/as-added"
+	noted=$(git -C "$R" rev-parse HEAD~2)
+	moved=$(git -C "$R" rev-parse HEAD~3)
+	# Back to the record as added, claiming to undo the phase move: the
+	# note came after it, so that is no undo of it.
+	cp "$BATS_TEST_TMPDIR/as-added" "$R/$F"
+	claim_undo "$moved"
+	run --separate-stderr preg -C "$R" verify
+	[ "$status" -eq 1 ]
+	same "$output" "acme: commit $hand (undo: by hand): the undo of ${moved:0:7} comes after commit ${noted:0:7} changed the record"
+	# Naming the note instead: the record is not as it was before the note.
+	git -C "$R" commit -q --amend -m "undo: by hand
+
+Preg-Client: acme
+Preg-Action: undo
+Preg-Undo: $noted"
+	hand=$(git -C "$R" rev-parse --short=7 HEAD)
+	run --separate-stderr preg -C "$R" verify
+	[ "$status" -eq 1 ]
+	same "${lines[0]}" "acme: commit $hand (undo: by hand): the undo of ${noted:0:7} does not restore the record as it was before it"
+	# An undo of the note, restoring the record as it was before it, is one.
+	cp "$BATS_TEST_TMPDIR/after-phase" "$R/$F"
+	git -C "$R" commit -q --amend -a --no-edit
+	run --separate-stderr preg -C "$R" verify
+	[ "$status" -eq 0 ]
+	# Claiming undo without naming a commit: the rules of any commit.
+	git -C "$R" commit -q --amend -m "undo: by hand
+
+Preg-Client: acme
+Preg-Action: undo"
+	hand=$(git -C "$R" rev-parse --short=7 HEAD)
+	run --separate-stderr preg -C "$R" verify
+	[ "$status" -eq 1 ]
+	same "$output" "acme: commit $hand (undo: by hand): note 1 of 1 was removed"
+}
+
+@test "an undo may only take back a record the commit it names changed" {
+	PREG_NOW=2026-10-06T10:00:00+05:00 preg -C "$R" note romashka "звонок" >/dev/null
+	noted=$(git -C "$R" rev-parse HEAD)
+	# Put acme back as it was before the note on acme, naming the note on
+	# romashka.
+	git -C "$R" show "HEAD~4:$F" >"$R/$F"
+	claim_undo "$noted"
+	run --separate-stderr preg -C "$R" verify
+	[ "$status" -eq 1 ]
+	same "${lines[0]}" "acme: commit $hand (undo: by hand): the undo of ${noted:0:7} changes the record, which ${noted:0:7} did not change"
+}
+
+@test "what a merge commit adds beyond its parents follows the rules of any commit" {
+	git -C "$R" branch side
+	PREG_NOW=2026-10-06T10:00:00+05:00 preg -C "$R" note romashka "on main" >/dev/null
+	git -C "$R" switch -q side
+	PREG_NOW=2026-10-06T11:00:00+05:00 preg -C "$R" note acme "on the side" >/dev/null
+	git -C "$R" switch -q main
+	git -C "$R" merge -q --no-commit side
+	# The merge slips in a note nobody wrote with preg.
+	printf '  - {at: 2026-10-06T12:00:00+05:00, by: petrov, text: a note slipped into the merge}\n' >>"$R/$F"
+	git -C "$R" commit -qam "merge side"
+	run --separate-stderr preg -C "$R" verify
+	[ "$status" -eq 1 ]
+	same "$output" "acme: commit $(git -C "$R" rev-parse --short=7 HEAD) (merge side): a note added by a commit made without preg (no Preg-Action)"
+}

@@ -305,6 +305,74 @@ static void test_undo_and_verify(void **state)
 	free(dir);
 }
 
+/* A note placed between earlier ones, in time order, as a sync's merge
+ * does: the record only grew. A note's text changed: it did not. */
+struct notes_edit {
+	const char *at, *text, *by; /* insert a note at the front (by NULL: the acting user)... */
+	bool change;                /* ...or change the text of the first */
+};
+
+static int notes_mutate(struct txn *t, void *arg)
+{
+	struct notes_edit *e = arg;
+	struct record *rec = NULL;
+	int rc;
+
+	if ((rc = txn_read(t, "acme", &rec)))
+		return rc;
+	if (e->change) {
+		kv_set(&rec->notes[0], "text", "changed");
+	} else {
+		rec->notes = xrealloc(rec->notes, (rec->nnotes + 1) * sizeof(*rec->notes));
+		memmove(rec->notes + 1, rec->notes, rec->nnotes * sizeof(*rec->notes));
+		memset(&rec->notes[0], 0, sizeof(rec->notes[0]));
+		kv_set(&rec->notes[0], "at", e->at);
+		kv_set(&rec->notes[0], "by", e->by ? e->by : txn_user(t));
+		kv_set(&rec->notes[0], "text", e->text);
+		rec->nnotes++;
+	}
+	txn_put(t, rec);
+	txn_message(t, "note: acme", "note", NULL);
+	record_free(rec);
+	return 0;
+}
+
+static void test_verify_insertion(void **state)
+{
+	char *dir;
+	struct reg *r = fixture(&dir);
+	struct note_opts n = { "acme", "called", NULL, NULL, NULL };
+	struct notes_edit e = { "2026-02-20T09:00:00+05:00", "offline call", NULL, false };
+	struct verify_report v;
+
+	(void)state;
+	at("03-01");
+	assert_int_equal(ops_note(r, &n), 0);
+	at("03-02");
+	assert_int_equal(reg_write(r, 0, notes_mutate, &e), 0);
+	assert_int_equal(verify_run(r, &v), 0);
+	assert_int_equal(v.n, 0);
+	verify_release(&v);
+	/* A note by someone else than the commit's acting user: caught. */
+	e.at = "2026-02-21T09:00:00+05:00";
+	e.by = "sidorov";
+	assert_int_equal(reg_write(r, 0, notes_mutate, &e), 0);
+	assert_int_equal(verify_run(r, &v), 0);
+	assert_int_equal(v.n, 1);
+	assert_non_null(strstr(v.problems[0], " (note: acme): a note by sidorov in a commit by ivanov"));
+	verify_release(&v);
+	e.by = NULL;
+	e.change = true;
+	assert_int_equal(reg_write(r, 0, notes_mutate, &e), 0);
+	assert_int_equal(verify_run(r, &v), 0);
+	assert_int_equal(v.n, 2);
+	assert_non_null(strstr(v.problems[1], "acme: commit "));
+	assert_non_null(strstr(v.problems[1], " (note: acme): note 1 of 3 was changed"));
+	verify_release(&v);
+	reg_free(r);
+	free(dir);
+}
+
 static void test_review(void **state)
 {
 	char *dir;
@@ -350,6 +418,7 @@ int main(void)
 		cmocka_unit_test_setup(test_walk_filters, setup),
 		cmocka_unit_test_setup(test_reassign_rules, setup),
 		cmocka_unit_test_setup(test_undo_and_verify, setup),
+		cmocka_unit_test_setup(test_verify_insertion, setup),
 		cmocka_unit_test_setup(test_review, setup),
 	};
 
