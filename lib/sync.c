@@ -246,11 +246,19 @@ static int push(struct reg *r, const char *remote, const struct reg_oid *old)
 
 /* ---- replaying ---- */
 
+/* A local commit and what its replay became. */
+struct replayed {
+	struct reg_oid old, new;
+	bool made; /* false: everything it changed was on the remote already */
+};
+
 struct replay {
 	struct reg *r;
 	struct sync_result *res;
 	char **from, **to; /* clients renamed on the way: local id -> new id */
 	size_t nren, capf, capt;
+	struct replayed *done; /* the commits replayed so far, in order */
+	size_t ndone, capd;
 };
 
 static const char *renamed(const struct replay *rp, const char *id)
@@ -474,8 +482,192 @@ static int replay_change(void *arg, const char *path, const struct reg_oid *old,
 	return replay_path(st->rp, st->tree, path, old, new, st->u, st->msg);
 }
 
+/* A local commit's message, taken apart to be described again: its text
+ * (the summary, and a body), and for a preg commit its action, acting user
+ * and the trailers other than the ones the register derives. */
+struct told {
+	struct buf text, trailers;
+	char *action, *user, *undo;
+};
+
+static void told_release(struct told *t)
+{
+	buf_release(&t->text);
+	buf_release(&t->trailers);
+	free(t->action);
+	free(t->user);
+	free(t->undo);
+}
+
+/* Whether the line [p, p+n) is a trailer "Key: value". */
+static bool trailer_line(const char *p, size_t n)
+{
+	size_t k = 0;
+
+	while (k < n && ((p[k] >= 'A' && p[k] <= 'Z') || (p[k] >= 'a' && p[k] <= 'z') || p[k] == '-'))
+		k++;
+	return k && k + 1 < n && p[k] == ':' && p[k + 1] == ' ';
+}
+
+/* Take msg apart; a commit made without preg (no Preg-Action in its last
+ * paragraph of trailers) is left whole in text. */
+static void take_apart(const char *msg, struct told *t)
+{
+	const char *block = NULL, *end = msg + strlen(msg);
+
+	memset(t, 0, sizeof(*t));
+	for (const char *p = strstr(msg, "\n\n"); p; p = strstr(p + 1, "\n\n"))
+		block = p + 2;
+	while (end > msg && end[-1] == '\n')
+		end--;
+	if (block && block < end) {
+		bool all = true;
+
+		for (const char *p = block; p < end && all;) {
+			const char *e = memchr(p, '\n', (size_t)(end - p));
+
+			e = e ? e : end;
+			all = trailer_line(p, (size_t)(e - p));
+			if (all && !strncmp(p, "Preg-Action: ", 13))
+				t->action = xstrndup(p + 13, (size_t)(e - p) - 13);
+			p = e + 1;
+		}
+		if (!all) {
+			free(t->action);
+			t->action = NULL;
+		}
+	}
+	if (!t->action) {
+		buf_adds(&t->text, msg);
+		return;
+	}
+	buf_add(&t->text, msg, (size_t)(block - msg));
+	for (const char *p = block; p < end;) {
+		const char *e = memchr(p, '\n', (size_t)(end - p));
+
+		e = e ? e : end;
+		if (!strncmp(p, "Preg-User: ", 11) && !t->user)
+			t->user = xstrndup(p + 11, (size_t)(e - p) - 11);
+		else if (!strncmp(p, "Preg-Undo: ", 11) && !t->undo)
+			t->undo = xstrndup(p + 11, (size_t)(e - p) - 11);
+		else if (strncmp(p, "Preg-Client: ", 13) && strncmp(p, "Preg-Action: ", 13))
+			buf_addf(&t->trailers, "%.*s\n", (int)(e - p), p);
+		p = e + 1;
+	}
+}
+
+/* A summary "ACTION: ID ..." about a client renamed on the way names its
+ * new id. */
+static void rename_summary(const struct replay *rp, struct buf *text)
+{
+	const char *colon = strstr(buf_str(text), ": ");
+	size_t nl = strcspn(buf_str(text), "\n");
+
+	if (!colon || (size_t)(colon - text->p) > nl)
+		return;
+	for (size_t i = 0; i < rp->nren; i++) {
+		const char *id = colon + 2;
+		size_t n = strlen(rp->from[i]);
+
+		if (!strncmp(id, rp->from[i], n) && (id[n] == ' ' || id[n] == '\n' || !id[n])) {
+			struct buf b = BUF_INIT;
+
+			buf_add(&b, text->p, (size_t)(id - text->p));
+			buf_adds(&b, rp->to[i]);
+			buf_adds(&b, id + n);
+			buf_release(text);
+			*text = b;
+			return;
+		}
+	}
+}
+
+/* What became of local commit hex in this sync: NULL when it was not
+ * replayed (it is on the remote already). */
+static const struct replayed *replayed_as(const struct replay *rp, const char *hex)
+{
+	struct reg_oid o;
+
+	if (!hex || reg_oid_parse(&o, hex))
+		return NULL;
+	for (size_t i = 0; i < rp->ndone; i++)
+		if (reg_oid_equal(&rp->done[i].old, &o))
+			return &rp->done[i];
+	return NULL;
+}
+
+struct undo_step {
+	struct replay *rp;
+	const struct reg_tree *tree;   /* the tip being built */
+	const struct reg_tree *xtree;  /* the replayed commit undone */
+	const struct reg_tree *xptree; /* and the state before it */
+	struct ups *u;
+	bool ok;
+};
+
+/* One path an undo changed, put back as it was before the replayed commit
+ * it undoes: only when that commit changed it and nothing after did. */
+static int undo_path(void *arg, const char *path, const struct reg_oid *old, const struct reg_oid *new)
+{
+	struct undo_step *st = arg;
+	struct reg *r = st->rp->r;
+	char *id = record_id_from_path(path), *target;
+	const char *to = id ? renamed(st->rp, id) : NULL;
+	struct reg_oid x, before, now;
+	bool has_x, has_before, has_now;
+
+	(void)old;
+	(void)new;
+	target = to ? record_path(to) : xstrdup(path);
+	has_x = !reg_tree_file(r, st->xtree, target, &x);
+	has_before = !reg_tree_file(r, st->xptree, target, &before);
+	has_now = !reg_tree_file(r, st->tree, target, &now);
+	preg_error_clear();
+	if (has_x == has_before && (!has_x || reg_oid_equal(&x, &before)))
+		st->ok = false; /* the commit undone did not change it */
+	else if (has_x != has_now || (has_x && !reg_oid_equal(&x, &now)))
+		st->ok = false; /* changed after it */
+	else
+		up_add(st->u, target, NULL, has_before ? &before : NULL);
+	free(target);
+	free(id);
+	return 0;
+}
+
+/* Replay an undo of a commit replayed in this sync as an undo of its
+ * replay: *ok false (u empty) when that cannot be. */
+static int replay_undo(struct replay *rp, const struct replayed *x, const struct reg_tree *ptree,
+		       const struct reg_tree *ctree, const struct reg_tree *tree, struct ups *u, bool *ok)
+{
+	struct reg_commit xc;
+	struct reg_tree *xtree = NULL, *xptree = NULL;
+	int rc;
+
+	*ok = false;
+	if (!x->made)
+		return 0;
+	if ((rc = reg_commit_read(rp->r, &x->new, &xc)))
+		return rc;
+	if (!(rc = reg_tree_of(rp->r, &x->new, &xtree)) && !(rc = reg_tree_of(rp->r, &xc.parents[0], &xptree))) {
+		struct undo_step st = { rp, tree, xtree, xptree, u, true };
+
+		rc = reg_diff(rp->r, ptree, ctree, undo_path, &st);
+		*ok = st.ok && u->n;
+	}
+	if (!*ok)
+		ups_release(u);
+	reg_tree_free(xtree);
+	reg_tree_free(xptree);
+	reg_commit_release(&xc);
+	return rc;
+}
+
 /* Replay commit oid onto *tip (whose tree is *tree): a new commit, or none
- * when everything it changed is on the remote already. */
+ * when everything it changed is on the remote already. The commit is
+ * described again by the register from what the replay changes: its
+ * Preg-Client trailers name the records as they are now (a client renamed
+ * on the way by its new id); its action, acting user and other trailers
+ * stay; an undo names the replay of the commit it undoes. */
 static int replay_commit(struct replay *rp, const struct reg_oid *oid, struct reg_oid *tip, struct reg_tree **tree,
 			 bool *made)
 {
@@ -483,13 +675,16 @@ static int replay_commit(struct replay *rp, const struct reg_oid *oid, struct re
 	struct reg_commit c;
 	struct reg_tree *ptree = NULL, *ctree = NULL, *ntree = NULL;
 	struct ups u = { 0 };
-	struct buf msg = BUF_INIT, text = BUF_INIT;
+	struct buf msg = BUF_INIT, trailers = BUF_INIT;
+	struct told t;
 	struct reg_desc d;
 	struct reg_change *ch;
 	struct reg_oid made_oid;
+	bool undone = false;
 	int rc;
 
 	*made = false;
+	memset(&t, 0, sizeof(t));
 	if ((rc = reg_commit_read(r, oid, &c)))
 		return rc;
 	if (!c.nparents) {
@@ -498,21 +693,71 @@ static int replay_commit(struct replay *rp, const struct reg_oid *oid, struct re
 	}
 	if ((rc = reg_tree_of(r, &c.parents[0], &ptree)) || (rc = reg_tree_of(r, oid, &ctree)))
 		goto out;
-	{
-		struct replay_step st = { rp, *tree, &u, &msg };
+	take_apart(c.message, &t);
+	if (t.action && t.undo && !strcmp(t.action, "undo")) {
+		const struct replayed *x = replayed_as(rp, t.undo);
+		char hex[REG_HEXSZ + 1];
 
-		rc = reg_diff(r, ptree, ctree, replay_change, &st);
+		if (x && (rc = replay_undo(rp, x, ptree, ctree, *tree, &u, &undone)))
+			goto out;
+		if (undone) {
+			reg_oid_hex(hex, &x->new);
+			buf_addf(&trailers, "Preg-Undo: %s\n", hex);
+		}
 	}
-	if (rc || !u.n)
+	if (!undone) {
+		struct replay_step st = { rp, *tree, &u, &msg };
+		size_t conflicts = msg.len;
+
+		if ((rc = reg_diff(r, ptree, ctree, replay_change, &st)))
+			goto out;
+		if (t.undo && strcmp(t.action, "undo")) {
+			buf_addf(&trailers, "Preg-Undo: %s\n", t.undo);
+		} else if (t.undo) {
+			/* An undo of a commit on the remote already stays one
+			 * when the remote left its records alone: then every
+			 * path replays as it is and nothing is merged. */
+			bool alone = !replayed_as(rp, t.undo) && msg.len == conflicts;
+
+			for (size_t i = 0; alone && i < u.n; i++) {
+				struct reg_oid now, was;
+				bool has_now = !reg_tree_file(r, *tree, u.v[i].path, &now);
+				bool has_was = !reg_tree_file(r, ptree, u.v[i].path, &was);
+
+				alone = has_now == has_was && (!has_now || reg_oid_equal(&now, &was));
+			}
+			preg_error_clear();
+			if (alone) {
+				buf_addf(&trailers, "Preg-Undo: %s\n", t.undo);
+			} else {
+				note(rp->res, xasprintf("the undo of %.7s could not be carried over: what it took back changed on the remote; its changes were merged instead",
+							t.undo));
+				buf_addf(&msg, "Preg-Conflict: the undo of %.7s merged as a change (changed on the remote)\n",
+					 t.undo);
+			}
+		}
+	}
+	if (!u.n)
 		goto out;
-	buf_adds(&text, c.message);
-	if (msg.len) {
-		if (text.len && text.p[text.len - 1] != '\n')
-			buf_addc(&text, '\n');
-		buf_add(&text, msg.p, msg.len);
-	}
 	memset(&d, 0, sizeof(d));
-	d.text = buf_str(&text);
+	if (t.action) {
+		rename_summary(rp, &t.text);
+		buf_add(&trailers, t.trailers.p, t.trailers.len);
+		buf_add(&trailers, msg.p, msg.len);
+		d.text = buf_str(&t.text);
+		d.action = t.action;
+		d.trailers = buf_str(&trailers);
+		d.user = t.user;
+	} else {
+		/* A commit made without preg keeps its message, and gets the
+		 * sync's notes. */
+		if (msg.len) {
+			if (t.text.len && t.text.p[t.text.len - 1] != '\n')
+				buf_addc(&t.text, '\n');
+			buf_add(&t.text, msg.p, msg.len);
+		}
+		d.text = buf_str(&t.text);
+	}
 	d.author = &c.author;
 	d.committer = &c.committer;
 	ch = ups_changes(&u);
@@ -530,9 +775,10 @@ static int replay_commit(struct replay *rp, const struct reg_oid *oid, struct re
 		*made = true;
 	}
 out:
+	told_release(&t);
 	ups_release(&u);
 	buf_release(&msg);
-	buf_release(&text);
+	buf_release(&trailers);
 	reg_tree_free(ntree);
 	reg_tree_free(ctree);
 	reg_tree_free(ptree);
@@ -575,6 +821,8 @@ static int replay(struct replay *rp, const struct reg_oid *base, const struct re
 
 		rc = replay_commit(rp, &l.v[i], out, &tree, &made_one);
 		*made += made_one;
+		rp->done = xgrow(rp->done, &rp->capd, rp->ndone + 1, sizeof(*rp->done));
+		rp->done[rp->ndone++] = (struct replayed){ l.v[i], *out, made_one };
 	}
 	if (reg_batch_end(rp->r, !rc && *made) && !rc)
 		rc = PREG_EIO;
@@ -636,7 +884,7 @@ static size_t count_commits(struct reg *r, const struct reg_oid *tip, const stru
  * the remote moved before the push. */
 static int attempt(struct reg *r, const struct sync_opts *o, struct sync_result *res)
 {
-	struct replay rp = { r, res, NULL, NULL, 0, 0, 0 };
+	struct replay rp = { r, res, NULL, NULL, 0, 0, 0, NULL, 0, 0 };
 	char *track = xasprintf("refs/remotes/%s/%s", res->remote, branch_of(r)), what[256];
 	char **paths = NULL;
 	size_t npaths = 0, made = 0;
@@ -702,6 +950,7 @@ out:
 	}
 	free(rp.from);
 	free(rp.to);
+	free(rp.done);
 	free(track);
 	return rc;
 }
