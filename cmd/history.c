@@ -422,7 +422,7 @@ static int cmd_diff(int argc, char **argv, struct ctx *ctx)
 	const char *since = NULL, *until = NULL;
 	struct hist_range g;
 	struct buf out = BUF_INIT;
-	struct diff_out d = { &out, reg_phases(ctx->reg) };
+	struct diff_out d = { &out, NULL };
 	int c, code, rc;
 
 	memset(&g, 0, sizeof(g));
@@ -454,6 +454,7 @@ static int cmd_diff(int argc, char **argv, struct ctx *ctx)
 	g.has_until = until != NULL;
 	g.from = argc - optind >= 1 ? argv[optind] : NULL;
 	g.to = argc - optind == 2 ? argv[optind + 1] : NULL;
+	d.ph = reg_phases(ctx->reg);
 	if (hist_diff(ctx->reg, &g, diff_cb, &d)) {
 		buf_release(&out);
 		return fail();

@@ -10,6 +10,7 @@
 #include "err.h"
 #include "log.h"
 #include "slug.h"
+#include "strmap.h"
 #include "xalloc.h"
 
 /* ---- building ---- */
@@ -65,12 +66,64 @@ static int extend(struct reg *r, struct logidx *x, const struct reg_oid *tip, co
 	return reg_walk(r, tip, from, REG_WALK_OLDEST_FIRST, extend_one, a);
 }
 
+struct lost {
+	struct strmap kept; /* the commits the rebuilt index holds */
+	char first[REG_HEXSZ + 1];
+	size_t n;
+};
+
+static int keep_hex(void *arg, const char *hex, const char *ids, size_t len)
+{
+	char h[REG_HEXSZ + 1];
+
+	(void)ids;
+	(void)len;
+	memcpy(h, hex, REG_HEXSZ);
+	h[REG_HEXSZ] = '\0';
+	strmap_put(arg, h, NULL);
+	return 0;
+}
+
+/* Newest first: the last one lost is the oldest. */
+static int lost_hex(void *arg, const char *hex, const char *ids, size_t len)
+{
+	struct lost *l = arg;
+	char h[REG_HEXSZ + 1];
+
+	(void)ids;
+	(void)len;
+	memcpy(h, hex, REG_HEXSZ);
+	h[REG_HEXSZ] = '\0';
+	if (!strmap_get(&l->kept, h, NULL)) {
+		memcpy(l->first, h, sizeof(h));
+		l->n++;
+	}
+	return 0;
+}
+
+/* The index old was built for a history the branch no longer holds: say
+ * so, and keep a record of it for preg verify. */
+static void rewritten(struct reg *r, const struct logidx *old, const struct logidx *now)
+{
+	struct lost l;
+
+	memset(&l, 0, sizeof(l));
+	logidx_each(now, NULL, keep_hex, &l.kept);
+	logidx_each(old, NULL, lost_hex, &l);
+	if (l.n) {
+		preg_warn("the history of %s was rewritten: %zu commit%s the log index held %s no longer on it (the first: %.12s); rebuilt the index",
+			  reg_refname(r), l.n, l.n == 1 ? "" : "s", l.n == 1 ? "is" : "are", l.first);
+		logidx_note_rewrite(reg_gitdir(r), l.first, l.n, logidx_tip(old));
+	}
+	strmap_release(&l.kept);
+}
+
 int log_index_open(struct reg *r, struct logidx **out)
 {
 	struct logidx *x = NULL;
 	struct reg_oid old, tip;
 	int rc;
-	bool fresh = false, born;
+	bool fresh = false, lost = false, born;
 
 	*out = NULL;
 	/* The file first, then the branch: a write between the two leaves
@@ -91,13 +144,18 @@ int log_index_open(struct reg *r, struct logidx **out)
 	}
 	born = !rc;
 	if (!fresh && (!born || !reg_descends(r, &tip, &old)))
-		fresh = true; /* history rewritten: start again */
+		fresh = lost = true; /* history rewritten: start again */
 	rc = 0;
 	if (fresh) {
-		logidx_free(x);
+		struct logidx *was = x;
+
 		x = logidx_new();
-		if (born && !(rc = extend(r, x, &tip, NULL)))
+		if (born && !(rc = extend(r, x, &tip, NULL))) {
+			if (lost)
+				rewritten(r, was, x);
 			logidx_save(reg_gitdir(r), x);
+		}
+		logidx_free(was);
 	} else if (!reg_oid_equal(&old, &tip) && !(rc = extend(r, x, &tip, &old))) {
 		logidx_save(reg_gitdir(r), x);
 	}
@@ -107,6 +165,22 @@ int log_index_open(struct reg *r, struct logidx **out)
 	}
 	*out = x;
 	return 0;
+}
+
+void log_index_replayed(struct reg *r, const struct reg_oid *old, const struct reg_oid *base)
+{
+	struct logidx *x = NULL;
+	struct reg_oid at;
+	char hex[REG_HEXSZ + 1];
+
+	if (!logidx_load(reg_gitdir(r), &x) && !reg_oid_parse(&at, logidx_tip(x)) && reg_descends(r, old, &at) &&
+	    !reg_descends(r, base, &at)) {
+		reg_oid_hex(hex, base);
+		if (!logidx_truncate(x, hex))
+			logidx_save(reg_gitdir(r), x);
+	}
+	logidx_free(x);
+	preg_error_clear();
 }
 
 /* ---- the trail ---- */

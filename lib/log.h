@@ -8,8 +8,9 @@
  * read, brought up to date when the branch moved
  * (the new commits are appended, whoever made them), and rebuilt when it is
  * missing, corrupt, or the branch no longer contains the commit it was
- * built for (history rewritten). A register that cannot be written to still
- * gets a correct index, in memory.
+ * built for (history rewritten: with a warning, and a record kept for
+ * preg verify). A register that cannot be written to still gets a correct
+ * index, in memory.
  *
  * The file itself is lib/logidx.c's.
  */
@@ -29,6 +30,13 @@ struct logidx;
  * (see above); *out is the caller's (logidx_free). A corrupt file is
  * rebuilt with a warning. */
 int log_index_open(struct reg *r, struct logidx **out);
+
+/* A sync moved the branch from old to a line that shares base with it,
+ * replaying old's commits after base: the index, when it knew nothing
+ * beyond old, is cut back to base, so that the next reader extends it
+ * instead of taking the replay for a rewrite of history. Never fails: the
+ * index is a cache. */
+void log_index_replayed(struct reg *r, const struct reg_oid *old, const struct reg_oid *base);
 
 struct log_opts {
 	const char *id;       /* one client, or NULL */

@@ -81,6 +81,29 @@ void logidx_add(struct logidx *x, const char *hex, const char *ids, size_t len)
 	x->n++;
 }
 
+int logidx_truncate(struct logidx *x, const char *hex)
+{
+	const char *start = x->body.p + sizeof(HEADER) - 1;
+	size_t n = 0;
+
+	for (const char *p = start; p < x->body.p + x->body.len; n++) {
+		const char *e = memchr(p, '\n', (size_t)(x->body.p + x->body.len - p));
+
+		if (!e)
+			break;
+		if (!memcmp(p, hex, HEXSZ)) {
+			x->body.len = (size_t)(e + 1 - x->body.p);
+			x->body.p[x->body.len] = '\0';
+			x->n = n + 1;
+			memcpy(x->tip, hex, HEXSZ);
+			x->tip[HEXSZ] = '\0';
+			return 0;
+		}
+		p = e + 1;
+	}
+	return PREG_ENOTFOUND;
+}
+
 /* ---- the file ---- */
 
 static int read_all(const char *path, struct buf *out)
@@ -248,5 +271,34 @@ int logidx_each(const struct logidx *x, const char *id, logidx_fn cb, void *arg)
 		}
 		e = p - 1;
 	}
+	return rc;
+}
+
+/* ---- the record of rewrites ---- */
+
+void logidx_note_rewrite(const char *gitdir, const char *first, size_t count, const char *oldtip)
+{
+	char *dir = xasprintf("%spreg-cache", gitdir), *path = xasprintf("%s/rewrites", dir);
+	char line[160];
+	int fd, n;
+
+	mkdir(dir, 0777);
+	n = snprintf(line, sizeof(line), "%.40s %zu %.40s\n", first, count, oldtip);
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
+	if (fd >= 0) {
+		if (write(fd, line, (size_t)n) != n)
+			errno = 0; /* a record we could not keep: verify says less */
+		close(fd);
+	}
+	free(path);
+	free(dir);
+}
+
+int logidx_rewrites(const char *gitdir, struct buf *out)
+{
+	char *path = xasprintf("%spreg-cache/rewrites", gitdir);
+	int rc = read_all(path, out) ? PREG_ENOTFOUND : 0;
+
+	free(path);
 	return rc;
 }

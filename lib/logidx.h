@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
+
 struct logidx;
 
 /* An empty index (no commit line, no tip); *out is the caller's. */
@@ -39,6 +41,10 @@ const char *logidx_tip(const struct logidx *x);
  * the tip becomes hex. */
 void logidx_add(struct logidx *x, const char *hex, const char *ids, size_t len);
 
+/* Cut the index back to commit hex (drop the lines after its line): 0, or
+ * PREG_ENOTFOUND when hex is not listed. */
+int logidx_truncate(struct logidx *x, const char *hex);
+
 /* Called by the write path right after it moved the branch from parent
  * (NULL: the first commit) to commit, which changed the records in ids
  * (" ID ID..."): when the file was up to date with parent, the commit is
@@ -55,6 +61,17 @@ size_t logidx_count(const struct logidx *x);
  * lent. cb returns 0 to go on. */
 typedef int (*logidx_fn)(void *arg, const char *hex, const char *ids, size_t len);
 int logidx_each(const struct logidx *x, const char *id, logidx_fn cb, void *arg);
+
+/* The record of history rewrites, .git/preg-cache/rewrites: when the
+ * index is rebuilt because the branch no longer holds the commit it was
+ * built for, the reader appends a line "FIRST COUNT OLDTIP": the oldest of
+ * the COUNT commits the index held that the branch lost, and that tip. It
+ * outlives the rebuild, so that preg verify can report the rewrite later.
+ * logidx_note_rewrite never fails (a register that cannot be written keeps
+ * no record); logidx_rewrites appends the file to out: 0, or
+ * PREG_ENOTFOUND when there is none. */
+void logidx_note_rewrite(const char *gitdir, const char *first, size_t count, const char *oldtip);
+int logidx_rewrites(const char *gitdir, struct buf *out);
 
 /* The index file's path for a git directory; caller frees. */
 char *logidx_path(const char *gitdir);

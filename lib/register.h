@@ -166,6 +166,10 @@ int reg_resolve(struct reg *r, const char *rev, struct reg_oid *out);
 
 /* Another ref (a remote-tracking branch): 0, or PREG_ENOTFOUND. */
 int reg_ref(struct reg *r, const char *name, struct reg_oid *out);
+/* Call cb for each ref whose name matches glob, as git for-each-ref takes
+ * it, with the commit it names. cb returns 0 to go on. */
+typedef int (*reg_ref_fn)(void *arg, const char *name, const struct reg_oid *oid);
+int reg_refs(struct reg *r, const char *glob, reg_ref_fn cb, void *arg);
 /* Point ref name (not the register's branch) at oid; msg is the reflog's. */
 int reg_ref_set(struct reg *r, const char *name, const struct reg_oid *oid, const char *msg);
 

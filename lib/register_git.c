@@ -68,6 +68,28 @@ int reg_ref(struct reg *r, const char *name, struct reg_oid *out)
 	return rc ? reg_git_error(PREG_ERR, "cannot resolve %s", name) : 0;
 }
 
+int reg_refs(struct reg *r, const char *glob, reg_ref_fn cb, void *arg)
+{
+	git_reference_iterator *it = NULL;
+	git_reference *ref = NULL;
+	int rc = 0, g;
+
+	if (git_reference_iterator_glob_new(&it, r->repo, glob))
+		return reg_git_error(PREG_ERR, "cannot list the refs %s", glob);
+	while (!rc && !(g = git_reference_next(&ref, it))) {
+		git_object *o = NULL;
+
+		/* A ref that names no commit (a tag of a blob) is no branch. */
+		if (!git_reference_peel(&o, ref, GIT_OBJECT_COMMIT))
+			rc = cb(arg, git_reference_name(ref), ROID(git_object_id(o)));
+		git_object_free(o);
+		git_reference_free(ref);
+	}
+	git_reference_iterator_free(it);
+	git_error_clear();
+	return rc;
+}
+
 int reg_ref_set(struct reg *r, const char *name, const struct reg_oid *oid, const char *msg)
 {
 	git_reference *ref = NULL;

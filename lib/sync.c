@@ -14,6 +14,7 @@
 
 
 #include "err.h"
+#include "log.h"
 #include "record.h"
 #include "slug.h"
 #include "sync.h"
@@ -898,6 +899,7 @@ static int attempt(struct reg *r, const struct sync_opts *o, struct sync_result 
 		goto out;
 	if ((rc = reg_tip(r, &local)))
 		goto out;
+	base = local;
 	has_remote = !reg_ref(r, track, &remote);
 	preg_error_clear();
 	tip = local;
@@ -929,6 +931,9 @@ static int attempt(struct reg *r, const struct sync_opts *o, struct sync_result 
 		    (rc = reg_paths_clean(r, &local, paths, npaths)) ||
 		    (rc = reg_advance(r, &local, &tip, paths, npaths, "preg sync")))
 			goto out;
+		/* The local commits replayed are no rewrite of history. */
+		if (made || !reg_descends(r, &tip, &local))
+			log_index_replayed(r, &local, &base);
 	}
 	if (has_remote && reg_oid_equal(&tip, &remote))
 		goto out; /* nothing to send */

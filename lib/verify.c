@@ -6,6 +6,7 @@
 
 #include "err.h"
 #include "history.h"
+#include "log.h"
 #include "strmap.h"
 #include "verify.h"
 #include "xalloc.h"
@@ -467,6 +468,111 @@ static int check_tip(void *arg, const char *id, const char *path, struct record 
 	return 0;
 }
 
+/* ---- rewrites ---- */
+
+/* The rewrites the log index found on this clone (when it was rebuilt
+ * because the branch no longer held the commit it was built for), unless
+ * the branch holds that commit again. */
+static void check_rewrites(struct vctx *x)
+{
+	struct buf b = BUF_INIT;
+
+	if (logidx_rewrites(reg_gitdir(x->r), &b)) {
+		preg_error_clear();
+		return;
+	}
+	for (char *p = b.p, *nl; p && *p; p = nl + 1) {
+		char first[REG_HEXSZ + 1], oldtip[REG_HEXSZ + 1];
+		size_t n;
+
+		if (!(nl = strchr(p, '\n')))
+			break;
+		*nl = '\0';
+		if (sscanf(p, "%40s %zu %40s", first, &n, oldtip) != 3 || strmap_get(&x->users, oldtip, NULL))
+			continue;
+		problem(x->v, "history", NULL,
+			"rewritten on this clone: %zu commit%s its log index held (from %.7s on) %s no longer on the branch",
+			n, n == 1 ? "" : "s", first, n == 1 ? "is" : "are");
+	}
+	buf_release(&b);
+}
+
+struct twins {
+	struct vctx *x;
+	const struct reg_oid *tip;
+	struct strmap here; /* "TIME AUTHOR SUMMARY" of the commits only here -> their hex */
+	size_t n;
+	char here_hex[REG_HEXSZ + 1], there_hex[REG_HEXSZ + 1];
+};
+
+/* A commit's change as a person sees it: author, time, summary. */
+static int change_key(struct reg *r, const struct reg_oid *oid, char **key, char hex[REG_HEXSZ + 1])
+{
+	struct reg_commit c;
+	int rc;
+
+	if ((rc = reg_commit_read(r, oid, &c)))
+		return rc;
+	*key = xasprintf("%lld %s <%s> %.*s", (long long)c.author.time, c.author.name, c.author.email,
+			 (int)strcspn(c.message, "\n"), c.message);
+	memcpy(hex, c.hex, REG_HEXSZ + 1);
+	reg_commit_release(&c);
+	return 0;
+}
+
+static int here_commit(void *arg, const struct reg_oid *oid)
+{
+	struct twins *t = arg;
+	char *key, hex[REG_HEXSZ + 1];
+	int rc = change_key(t->x->r, oid, &key, hex);
+
+	if (!rc) {
+		strmap_put(&t->here, key, xstrdup(hex));
+		free(key);
+	}
+	return rc;
+}
+
+static int there_commit(void *arg, const struct reg_oid *oid)
+{
+	struct twins *t = arg;
+	char *key, hex[REG_HEXSZ + 1];
+	void *here;
+	int rc = change_key(t->x->r, oid, &key, hex);
+
+	if (!rc && strmap_get(&t->here, key, &here)) {
+		if (!t->n++) {
+			memcpy(t->here_hex, here, sizeof(t->here_hex));
+			memcpy(t->there_hex, hex, sizeof(t->there_hex));
+		}
+	}
+	free(key);
+	return rc;
+}
+
+/* A remote's branch as last fetched: when the same change (author, time,
+ * summary) is a different commit here and there, one side's history was
+ * rewritten. Lines of work that merely differ have no such twins. */
+static int check_remote(void *arg, const char *name, const struct reg_oid *oid)
+{
+	struct twins *t = arg;
+	struct reg *r = t->x->r;
+	int rc;
+
+	if (reg_descends(r, t->tip, oid))
+		return 0;
+	memset(&t->here, 0, sizeof(t->here));
+	t->n = 0;
+	if (!(rc = reg_walk(r, t->tip, oid, 0, here_commit, t)) && !(rc = reg_walk(r, oid, t->tip, REG_WALK_OLDEST_FIRST, there_commit, t)) &&
+	    t->n)
+		problem(t->x->v, "history", NULL,
+			"differs from %s: %zu change%s (author, time, summary) %s another commit there (here %.7s, there %.7s): one side was rewritten",
+			name + strlen("refs/remotes/"), t->n, t->n == 1 ? "" : "s", t->n == 1 ? "is" : "are",
+			t->here_hex, t->there_hex);
+	map_release(&t->here);
+	return rc;
+}
+
 int verify_run(struct reg *r, struct verify_report *out)
 {
 	struct vctx x;
@@ -479,9 +585,31 @@ int verify_run(struct reg *r, struct verify_report *out)
 	x.v = out;
 	if ((rc = reg_tip(r, &tip)))
 		return rc == PREG_ENOTFOUND ? preg_error_set(PREG_ERR, "cannot resolve %s", reg_refname(r)) : rc;
+	/* The log index, brought up to date, finds a rewrite since it was
+	 * last read (and keeps a record of it). */
+	{
+		struct logidx *li = NULL;
+
+		if (log_index_open(r, &li))
+			preg_error_clear();
+		logidx_free(li);
+	}
 	rc = reg_walk(r, &tip, NULL, REG_WALK_OLDEST_FIRST, check_commit, &x);
 	if (!rc)
 		rc = reg_each(r, false, check_tip, out);
+	if (!rc)
+		check_rewrites(&x);
+	if (!rc) {
+		struct twins t;
+		const char *ref = reg_refname(r);
+		char *glob = xasprintf("refs/remotes/*/%s", strncmp(ref, "refs/heads/", 11) ? ref : ref + 11);
+
+		memset(&t, 0, sizeof(t));
+		t.x = &x;
+		t.tip = &tip;
+		rc = reg_refs(r, glob, check_remote, &t);
+		free(glob);
+	}
 	map_release(&x.last);
 	map_release(&x.users);
 	return rc;

@@ -211,7 +211,7 @@ acme"
 	same "$(cut -d ' ' -f 1 "$BATS_TEST_TMPDIR/after")" "$(cut -d ' ' -f 1 "$f")"
 }
 
-@test "a corrupt index is rebuilt with a warning, a rewritten history silently" {
+@test "a corrupt index is rebuilt with a warning, and a rewritten history with a warning of its own" {
 	preg -C "$R" log >/dev/null
 	local f="$R/.git/preg-cache/log-index"
 	sed -i "s/^$c3 acme\$/$c3 romashka/" "$f"
@@ -234,11 +234,15 @@ $ROW_ROM"
 	git -C "$R" reset -q --hard HEAD~2
 	run --separate-stderr preg -C "$R" log acme
 	[ "$status" -eq 0 ]
-	same "$stderr" ""
+	same "$stderr" "preg: warning: the history of refs/heads/main was rewritten: 2 commits the log index held are no longer on it (the first: ${c1:0:12}); rebuilt the index"
 	same "$output" "$HDR
 $ROW_NOTE
 $ROW_PHASE
 $ROW_ADD"
+	# Said once; the record of it stays for preg verify.
+	run --separate-stderr preg -C "$R" log acme
+	same "$stderr" ""
+	same "$(cat "$R/.git/preg-cache/rewrites")" "$c1 2 $c0"
 }
 
 @test "an index that cannot be written is still used, in memory" {

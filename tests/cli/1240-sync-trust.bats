@@ -53,9 +53,15 @@ trail() {
 	at 03T11:00 ivanov "$A" note romashka "звонок A2"
 	at 03T12:00 petrov "$B" note romashka "звонок B2"
 	at 03T13:00 petrov "$B" phase set romashka 2
+	# B's log index knows B's local commits, which the sync replays.
+	preg -C "$B" log >/dev/null
 	preg -C "$A" sync >/dev/null
 	preg -C "$B" sync >/dev/null
 	preg -C "$A" sync >/dev/null
+	# A replay is no rewrite of history: no warning, nothing recorded.
+	run --separate-stderr preg -C "$B" log romashka
+	same "$stderr" ""
+	[ ! -e "$B/.git/preg-cache/rewrites" ]
 	same "$(git -C "$A" rev-parse HEAD)" "$(git -C "$B" rev-parse HEAD)"
 	same "$(sed -n 's/.*text: //p' "$A/clients/ro/romashka.yaml")" "звонок A1}
 звонок B1}

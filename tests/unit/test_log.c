@@ -178,6 +178,80 @@ static void test_index_corrupt_is_rebuilt(void **state)
 	free(dir);
 }
 
+static int nth_hex(void *arg, const char *hex, const char *ids, size_t len)
+{
+	char (*out)[41] = arg;
+
+	(void)ids;
+	(void)len;
+	/* Newest first: each shifts the others up; the oldest ends in out[0]. */
+	memmove(out[1], out[0], 3 * 41);
+	memcpy(out[0], hex, 40);
+	out[0][40] = '\0';
+	return 0;
+}
+
+/* Cut back to an older commit (as after a sync's replay), the index is
+ * extended again without a warning; after a rewrite it is rebuilt with
+ * one, and the rewrite is recorded. */
+static void test_index_truncate_and_rewrite(void **state)
+{
+	char *dir, hex[4][41];
+	struct reg *r = fixture(&dir);
+	struct logidx *x = NULL;
+	struct buf b = BUF_INIT;
+	char **w;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(log_index_open(r, &x), 0);
+	memset(hex, 0, sizeof(hex));
+	assert_int_equal(logidx_each(x, NULL, nth_hex, hex), 0);
+	/* hex[0] is the init, hex[3] the phase move. */
+	assert_int_equal(logidx_truncate(x, hex[1]), 0);
+	assert_int_equal(logidx_count(x), 2);
+	assert_string_equal(logidx_tip(x), hex[1]);
+	assert_int_equal(logidx_truncate(x, "0000000000000000000000000000000000000000"), PREG_ENOTFOUND);
+	logidx_save(reg_gitdir(r), x);
+	logidx_free(x);
+	assert_int_equal(log_index_open(r, &x), 0);
+	assert_int_equal(logidx_count(x), 4);
+	logidx_free(x);
+	assert_int_equal(preg_warnings_take(&w), 0);
+	assert_int_equal(logidx_rewrites(reg_gitdir(r), &b), PREG_ENOTFOUND);
+
+	/* The branch set back two commits by hand: a rewrite. */
+	{
+		git_repository *g = NULL;
+		git_reference *ref = NULL;
+		git_oid o;
+
+		assert_int_equal(git_repository_open(&g, dir), 0);
+		assert_int_equal(git_oid_fromstr(&o, hex[1]), 0);
+		assert_int_equal(git_reference_create(&ref, g, "refs/heads/main", &o, 1, "test"), 0);
+		git_reference_free(ref);
+		git_repository_free(g);
+	}
+	assert_int_equal(log_index_open(r, &x), 0);
+	assert_int_equal(logidx_count(x), 2);
+	logidx_free(x);
+	n = preg_warnings_take(&w);
+	assert_int_equal(n, 1);
+	assert_non_null(strstr(w[0], "was rewritten: 2 commits the log index held are no longer on it (the first: "));
+	assert_non_null(strstr(w[0], "); rebuilt the index"));
+	preg_warnings_free(w, n);
+	assert_int_equal(logidx_rewrites(reg_gitdir(r), &b), 0);
+	{
+		char want[128];
+
+		snprintf(want, sizeof(want), "%s 2 %s\n", hex[2], hex[3]);
+		assert_string_equal(buf_str(&b), want);
+	}
+	buf_release(&b);
+	reg_free(r);
+	free(dir);
+}
+
 struct rows {
 	char got[2048];
 };
@@ -415,6 +489,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_index_built_and_read, setup),
 		cmocka_unit_test_setup(test_index_corrupt_is_rebuilt, setup),
+		cmocka_unit_test_setup(test_index_truncate_and_rewrite, setup),
 		cmocka_unit_test_setup(test_walk_filters, setup),
 		cmocka_unit_test_setup(test_reassign_rules, setup),
 		cmocka_unit_test_setup(test_undo_and_verify, setup),
