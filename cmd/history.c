@@ -35,7 +35,8 @@ static const char *const log_usage[] = {
 	"    --manager M      changes to clients M managed before or after the change",
 	"    --author A       changes made by A: a preg user, or a git author name or email",
 	"    --since DATE     changes made on DATE (YYYY-MM-DD) or later",
-	"    --until DATE     changes made on DATE or earlier",
+	"    --until DATE     changes made on DATE or earlier (the day a change was made:",
+	"                     its commit's author time, not when it reached this clone)",
 	"    -f, --format F   table (default on a terminal), tsv (default otherwise) or json",
 	NULL,
 };
@@ -54,8 +55,8 @@ static const struct option review_opts[] = {
 static const char *const review_usage[] = {
 	"preg review MANAGER [--since DATE] [--until DATE] [--format table|tsv|json]",
 	"",
-	"    --since DATE     the manager's commits from DATE (YYYY-MM-DD) on",
-	"    --until DATE     the manager's commits up to DATE",
+	"    --since DATE     the manager's changes made on DATE (YYYY-MM-DD) or later",
+	"    --until DATE     the manager's changes made on DATE or earlier (as preg log)",
 	"    -f, --format F   table (default on a terminal), tsv (default otherwise) or json",
 	NULL,
 };
@@ -75,8 +76,10 @@ static const char *const diff_usage[] = {
 	"preg diff [REV [REV]] [--since DATE] [--until DATE]",
 	"",
 	"    REV              a git revision; one: from REV to now; none: the last commit",
-	"    --since DATE     from the state before DATE (the last commit before that day)",
-	"    --until DATE     to the state at the end of DATE; default: now",
+	"    --since DATE     what the changes made on DATE (YYYY-MM-DD) or later did",
+	"    --until DATE     only changes made on DATE or earlier (a change's day: when",
+	"                     it was made, its commit's author time, as preg log uses;",
+	"                     not when it reached this clone)",
 	NULL,
 };
 
@@ -420,7 +423,7 @@ static int diff_cb(void *arg, const char *id, const struct record *old, const st
 static int cmd_diff(int argc, char **argv, struct ctx *ctx)
 {
 	const char *since = NULL, *until = NULL;
-	struct hist_range g;
+	struct log_range g;
 	struct buf out = BUF_INIT;
 	struct diff_out d = { &out, NULL };
 	int c, code, rc;
@@ -455,7 +458,7 @@ static int cmd_diff(int argc, char **argv, struct ctx *ctx)
 	g.from = argc - optind >= 1 ? argv[optind] : NULL;
 	g.to = argc - optind == 2 ? argv[optind + 1] : NULL;
 	d.ph = reg_phases(ctx->reg);
-	if (hist_diff(ctx->reg, &g, diff_cb, &d)) {
+	if (log_diff(ctx->reg, &g, diff_cb, &d)) {
 		buf_release(&out);
 		return fail();
 	}

@@ -94,23 +94,6 @@ void change_text(struct buf *out, const struct change *c);
 /* Append all changes, joined with "; ". */
 void changes_text(struct buf *out, const struct changes *c);
 
-/* What differs between two states of the register, record by record
- * (preg diff): from revision from to revision to (either NULL), or, with
- * has_since, from the state before day since to the state at the end of
- * day until (has_until) or now. */
-struct hist_range {
-	const char *from, *to;
-	bool has_since, has_until;
-	int32_t since, until;
-};
-
-/* Called for each record that differs, in path order: old and new are its
- * states (NULL when absent), ch what changed in words; when a state does
- * not parse, old and new are NULL and error says why. */
-typedef int (*hist_diff_fn)(void *arg, const char *id, const struct record *old, const struct record *new,
-			    const struct changes *ch, const char *error);
-int hist_diff(struct reg *r, const struct hist_range *range, hist_diff_fn cb, void *arg);
-
 /* Whether two events (or notes) are the same: the same keys and values
  * in the same order. */
 bool hist_kv_equal(const struct kvlist *a, const struct kvlist *b);

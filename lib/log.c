@@ -313,3 +313,202 @@ int log_walk(struct reg *r, const struct log_opts *o, log_fn cb, void *arg)
 	logidx_free(x);
 	return rc;
 }
+
+/* ---- what differs ---- */
+
+/* One state of a record: in commit at's tree, or before it (its first
+ * parent's; the empty register before the first commit). */
+static int state(struct reg *r, const struct reg_oid *at, bool before, const char *id, struct record **out)
+{
+	struct reg_tree *t = NULL;
+	struct reg_oid oid = *at;
+	int rc;
+
+	*out = NULL;
+	if (before) {
+		struct reg_commit c;
+
+		if ((rc = reg_commit_read(r, at, &c)))
+			return rc;
+		if (!c.nparents) {
+			reg_commit_release(&c);
+			return PREG_ENOTFOUND;
+		}
+		oid = c.parents[0];
+		reg_commit_release(&c);
+	}
+	if (!(rc = reg_tree_of(r, &oid, &t)))
+		rc = reg_tree_record(r, t, id, out);
+	reg_tree_free(t);
+	return rc;
+}
+
+/* Compare two states of id and call cb when they differ. */
+static int compare(struct reg *r, const char *id, int ro, struct record *old, int rn, struct record *new,
+		   log_diff_fn cb, void *arg)
+{
+	struct changes ch;
+	int rc = 0;
+
+	memset(&ch, 0, sizeof(ch));
+	if ((ro && ro != PREG_ENOTFOUND) || (rn && rn != PREG_ENOTFOUND)) {
+		/* A state that does not parse is named, not explained. */
+		char *why = xstrdup(preg_error_msg());
+
+		rc = cb(arg, id, NULL, NULL, &ch, why);
+		free(why);
+	} else {
+		hist_compare(old, new, reg_phases(r), &ch);
+		if (ch.n)
+			rc = cb(arg, id, old, new, &ch, NULL);
+	}
+	preg_error_clear();
+	changes_release(&ch);
+	return rc;
+}
+
+/* The period: each record the changes made in it touched, with the first
+ * and the last commit that did, newest first through the log index. */
+struct span {
+	char first[REG_HEXSZ + 1], last[REG_HEXSZ + 1];
+};
+
+struct period {
+	struct reg *r;
+	const struct log_range *g;
+	struct strmap ids; /* id -> struct span */
+	char **order;      /* the ids, to sort by path */
+	size_t n, cap;
+};
+
+static int period_commit(void *arg, const char *hex, const char *ids, size_t len)
+{
+	struct period *p = arg;
+	struct reg_oid oid;
+	struct hcommit c;
+	int rc;
+
+	if (!len)
+		return 0;
+	if (reg_oid_parse(&oid, hex))
+		return preg_error_set(PREG_ERR, "the log index is damaged");
+	if ((rc = hist_commit(p->r, &oid, &c)))
+		return rc;
+	if (c.day >= p->g->since && (!p->g->has_until || c.day <= p->g->until)) {
+		for (const char *s = ids, *e = ids + len; s < e;) {
+			const char *t = memchr(s, ' ', (size_t)(e - s));
+			char *id = xstrndup(s, t ? (size_t)(t - s) : (size_t)(e - s));
+			void *v;
+			struct span *sp;
+
+			if (!strmap_get(&p->ids, id, &v)) {
+				sp = xcalloc(1, sizeof(*sp));
+				memcpy(sp->last, c.hex, sizeof(sp->last));
+				strmap_put(&p->ids, id, sp);
+				p->order = xgrow(p->order, &p->cap, p->n + 1, sizeof(*p->order));
+				p->order[p->n++] = xstrdup(id);
+			} else {
+				sp = v;
+			}
+			memcpy(sp->first, c.hex, sizeof(sp->first));
+			free(id);
+			s = t ? t + 1 : e;
+		}
+	}
+	hcommit_release(&c);
+	return 0;
+}
+
+static int by_path(const void *a, const void *b)
+{
+	char *pa = record_path(*(char *const *)a), *pb = record_path(*(char *const *)b);
+	int c = strcmp(pa, pb);
+
+	free(pa);
+	free(pb);
+	return c;
+}
+
+static int diff_period(struct reg *r, const struct log_range *g, log_diff_fn cb, void *arg)
+{
+	struct period p;
+	struct logidx *x = NULL;
+	int rc;
+
+	memset(&p, 0, sizeof(p));
+	p.r = r;
+	p.g = g;
+	if (!(rc = log_index_open(r, &x)))
+		rc = logidx_each(x, NULL, period_commit, &p);
+	logidx_free(x);
+	if (!rc)
+		qsort(p.order, p.n, sizeof(*p.order), by_path);
+	for (size_t i = 0; i < p.n && !rc; i++) {
+		struct span *sp = NULL;
+		struct reg_oid first, last;
+		struct record *old = NULL, *new = NULL;
+		int ro, rn;
+
+		strmap_get(&p.ids, p.order[i], (void **)&sp);
+		reg_oid_parse(&first, sp->first);
+		reg_oid_parse(&last, sp->last);
+		ro = state(r, &first, true, p.order[i], &old);
+		rn = state(r, &last, false, p.order[i], &new);
+		if ((ro && ro != PREG_ENOTFOUND && ro != PREG_EINVAL) || (rn && rn != PREG_ENOTFOUND && rn != PREG_EINVAL))
+			rc = ro && ro != PREG_ENOTFOUND ? ro : rn;
+		else
+			rc = compare(r, p.order[i], ro, old, rn, new, cb, arg);
+		record_free(old);
+		record_free(new);
+	}
+	for (size_t i = 0; i < p.ids.cap; i++)
+		if (p.ids.keys && p.ids.keys[i])
+			free(p.ids.vals[i]);
+	strmap_release(&p.ids);
+	strv_free(p.order, p.n);
+	return rc;
+}
+
+int log_diff(struct reg *r, const struct log_range *g, log_diff_fn cb, void *arg)
+{
+	struct reg_oid a, b;
+	struct reg_tree *ta = NULL, *tb = NULL;
+	char **ids = NULL;
+	size_t n = 0;
+	bool has_a = false;
+	int rc;
+
+	if (g->has_since)
+		return diff_period(r, g, cb, arg);
+	if ((rc = reg_resolve(r, g->to ? g->to : "HEAD", &b)))
+		return rc;
+	if (g->from) {
+		if ((rc = reg_resolve(r, g->from, &a)))
+			return rc;
+		has_a = true;
+	} else {
+		struct reg_commit c;
+
+		if ((rc = reg_commit_read(r, &b, &c)))
+			return rc;
+		if ((has_a = c.nparents > 0))
+			a = c.parents[0];
+		reg_commit_release(&c);
+	}
+	if ((rc = reg_tree_of(r, &b, &tb)) || (has_a && (rc = reg_tree_of(r, &a, &ta))) ||
+	    (rc = hist_changed(r, ta, tb, &ids, &n, NULL)))
+		goto out;
+	for (size_t i = 0; i < n && !rc; i++) {
+		struct record *old = NULL, *new = NULL;
+		int ro = reg_tree_record(r, ta, ids[i], &old), rn = reg_tree_record(r, tb, ids[i], &new);
+
+		rc = compare(r, ids[i], ro, old, rn, new, cb, arg);
+		record_free(old);
+		record_free(new);
+	}
+out:
+	strv_free(ids, n);
+	reg_tree_free(ta);
+	reg_tree_free(tb);
+	return rc;
+}

@@ -38,6 +38,27 @@ int log_index_open(struct reg *r, struct logidx **out);
  * index is a cache. */
 void log_index_replayed(struct reg *r, const struct reg_oid *old, const struct reg_oid *base);
 
+/* What differs, record by record (preg diff): between revisions from and
+ * to (either NULL: to is the tip; from, to's first parent); or, with
+ * has_since, what the changes made from day since to day until (has_until;
+ * else to the end) did. A change's day is the day it was made: its
+ * commit's author time in its own offset, as log --since selects it; not
+ * when it reached this clone, which differs from clone to clone. For each
+ * record those commits changed, the state before the first of them and the
+ * state after the last, following the branch. */
+struct log_range {
+	const char *from, *to;
+	bool has_since, has_until;
+	int32_t since, until;
+};
+
+/* Called for each record that differs, in path order: old and new are its
+ * states (NULL when absent), ch what changed in words; when a state does
+ * not parse, old and new are NULL and error says why. */
+typedef int (*log_diff_fn)(void *arg, const char *id, const struct record *old, const struct record *new,
+			   const struct changes *ch, const char *error);
+int log_diff(struct reg *r, const struct log_range *range, log_diff_fn cb, void *arg);
+
 struct log_opts {
 	const char *id;       /* one client, or NULL */
 	const char *manager;  /* changes to clients M managed before or after */
@@ -46,7 +67,9 @@ struct log_opts {
 			       * added); for a commit made without preg, the git author's
 			       * name, e-mail address or the address's local part */
 	bool has_since, has_until;
-	int32_t since, until; /* days, inclusive, by the commit's day in its own offset */
+	int32_t since, until; /* days, inclusive: the day the change was made, its commit's
+			       * author time in its own offset (not when it reached this
+			       * clone: the same answer on every clone) */
 };
 
 /* One line of the trail: commit c changed record id; old and new are the

@@ -150,3 +150,29 @@ add: baikal-voda-2 (ООО «Байкал-Вода» (Иркутск))|baikal-vo
 	# The note stays: a merge keeps every note of both sides.
 	grep -q 'по ошибке' "$A/clients/ro/romashka.yaml"
 }
+
+@test "after offline work and a sync, diff --since and log --since agree, on every clone" {
+	shared
+	# B works offline on the 4th; A on the 5th, and syncs first; B syncs
+	# on the 6th: B's change lands after A's in the line of history.
+	at 04T10:00 petrov "$B" note romashka "B: письмо 4-го"
+	at 05T10:00 ivanov "$A" note romashka "A: звонок 5-го"
+	preg -C "$A" sync >/dev/null
+	PREG_NOW=2026-11-06T10:00:00+05:00 preg -C "$B" sync >/dev/null
+	preg -C "$A" sync >/dev/null
+	for d in "$A" "$B"; do
+		run --separate-stderr preg -C "$d" log --since 2026-11-05 --format tsv
+		same "$(cut -f 3-6 <<<"$output")" "author	client	action	changes
+ivanov	romashka	note	note added: A: звонок 5-го"
+		run --separate-stderr preg -C "$d" diff --since 2026-11-05
+		[ "$status" -eq 0 ]
+		same "$output" "changed  romashka (ООО «Ромашка»)
+  note added: A: звонок 5-го"
+		run --separate-stderr preg -C "$d" log --since 2026-11-04 --until 2026-11-04 --format tsv
+		same "$(cut -f 3-6 <<<"$output")" "author	client	action	changes
+petrov	romashka	note	note added: B: письмо 4-го"
+		run --separate-stderr preg -C "$d" diff --since 2026-11-04 --until 2026-11-04
+		same "$output" "changed  romashka (ООО «Ромашка»)
+  note added: B: письмо 4-го"
+	done
+}
