@@ -183,6 +183,87 @@ void log_index_replayed(struct reg *r, const struct reg_oid *old, const struct r
 	preg_error_clear();
 }
 
+/* ---- the two versions of a record a change is between ---- */
+
+/* The blob of a record on each side of a change (absent: has_ false). */
+struct pair {
+	struct reg_oid old, new;
+	bool has_old, has_new;
+};
+
+/* The records that differ between two trees, in path order, with their
+ * blobs: one pass over the trees, however many records changed (an
+ * import's 100,000 would otherwise each be looked up by path). */
+struct pairs {
+	struct strmap by_id; /* id -> struct pair (owned) */
+	char **ids;
+	size_t n, cap;
+};
+
+static int add_pair(void *arg, const char *path, const struct reg_oid *old, const struct reg_oid *new)
+{
+	struct pairs *ps = arg;
+	char *id = strncmp(path, "clients/", 8) ? NULL : record_id_from_path(path);
+	struct pair *p;
+
+	if (!id)
+		return 0;
+	p = xcalloc(1, sizeof(*p));
+	if ((p->has_old = old != NULL))
+		p->old = *old;
+	if ((p->has_new = new != NULL))
+		p->new = *new;
+	strmap_put(&ps->by_id, id, p);
+	ps->ids = xgrow(ps->ids, &ps->cap, ps->n + 1, sizeof(*ps->ids));
+	ps->ids[ps->n++] = id;
+	return 0;
+}
+
+static int pairs_of(struct reg *r, const struct reg_tree *a, const struct reg_tree *b, struct pairs *out)
+{
+	memset(out, 0, sizeof(*out));
+	return reg_diff(r, a, b, add_pair, out);
+}
+
+static void pairs_release(struct pairs *ps)
+{
+	for (size_t i = 0; i < ps->by_id.cap; i++)
+		if (ps->by_id.keys && ps->by_id.keys[i])
+			free(ps->by_id.vals[i]);
+	strmap_release(&ps->by_id);
+	strv_free(ps->ids, ps->n);
+	memset(ps, 0, sizeof(*ps));
+}
+
+/* The pair of one record, by its path in each tree. */
+static void pair_of(struct reg *r, const struct reg_tree *a, const struct reg_tree *b, const char *id,
+		    struct pair *p)
+{
+	char *path = record_path(id);
+
+	memset(p, 0, sizeof(*p));
+	p->has_old = !reg_tree_file(r, a, path, &p->old);
+	p->has_new = !reg_tree_file(r, b, path, &p->new);
+	preg_error_clear();
+	free(path);
+}
+
+/* One side of a pair: 0 with *out (NULL when absent), PREG_EINVAL when it
+ * does not parse, or another code. */
+static int side(struct reg *r, const struct reg_oid *blob, bool has, const char *id, struct record **out)
+{
+	char *path;
+	int rc;
+
+	*out = NULL;
+	if (!has)
+		return 0;
+	path = record_path(id);
+	rc = reg_blob_record(r, blob, path, false, out);
+	free(path);
+	return rc;
+}
+
 /* ---- the trail ---- */
 
 struct walk {
@@ -213,8 +294,7 @@ static bool author_is(const struct hcommit *c, const struct changes *ch, const c
 }
 
 /* One row for commit c and record id. */
-static int row(struct walk *w, const struct hcommit *c, const struct reg_tree *before,
-	       const struct reg_tree *after, const char *id)
+static int row(struct walk *w, const struct hcommit *c, const struct pair *p, const char *id)
 {
 	const struct log_opts *o = w->o;
 	struct record *old = NULL, *new = NULL;
@@ -223,10 +303,10 @@ static int row(struct walk *w, const struct hcommit *c, const struct reg_tree *b
 	int rc, ro, rn;
 
 	memset(&ch, 0, sizeof(ch));
-	ro = reg_tree_record(w->r, before, id, &old);
-	rn = reg_tree_record(w->r, after, id, &new);
-	if ((ro && ro != PREG_ENOTFOUND && ro != PREG_EINVAL) || (rn && rn != PREG_ENOTFOUND && rn != PREG_EINVAL)) {
-		rc = ro && ro != PREG_ENOTFOUND && ro != PREG_EINVAL ? ro : rn;
+	ro = side(w->r, &p->old, p->has_old, id, &old);
+	rn = side(w->r, &p->new, p->has_new, id, &new);
+	if ((ro && ro != PREG_EINVAL) || (rn && rn != PREG_EINVAL)) {
+		rc = ro && ro != PREG_EINVAL ? ro : rn;
 		goto out;
 	}
 	preg_error_clear();
@@ -264,8 +344,10 @@ static int each_commit(void *arg, const char *hex, const char *ids, size_t len)
 	struct reg_oid oid;
 	struct hcommit c;
 	struct reg_tree *after = NULL, *before = NULL;
+	struct pairs all;
 	int rc;
 
+	memset(&all, 0, sizeof(all));
 	if (!len)
 		return 0;
 	if (reg_oid_parse(&oid, hex))
@@ -285,16 +367,27 @@ static int each_commit(void *arg, const char *hex, const char *ids, size_t len)
 		if (rc)
 			goto out;
 	}
+	/* All the records of a commit: their blobs in one pass (pairs_of);
+	 * one record: by its path. */
+	if (!w->o->id && (rc = pairs_of(w->r, before, after, &all)))
+		goto out;
 	for (const char *p = ids, *e = ids + len; !rc && p < e;) {
 		const char *t = memchr(p, ' ', (size_t)(e - p));
 		char *id = xstrndup(p, t ? (size_t)(t - p) : (size_t)(e - p));
+		struct pair one, *pp = NULL;
 
-		if (!w->o->id || !strcmp(id, w->o->id))
-			rc = row(w, &c, before, after, id);
+		if (!w->o->id || !strcmp(id, w->o->id)) {
+			if (w->o->id || !strmap_get(&all.by_id, id, (void **)&pp)) {
+				pair_of(w->r, before, after, id, &one);
+				pp = &one;
+			}
+			rc = row(w, &c, pp, id);
+		}
 		free(id);
 		p = t ? t + 1 : e;
 	}
 out:
+	pairs_release(&all);
 	reg_tree_free(before);
 	reg_tree_free(after);
 	hcommit_release(&c);
@@ -367,6 +460,48 @@ static int compare(struct reg *r, const char *id, int ro, struct record *old, in
 	return rc;
 }
 
+/* Compare the two versions of a pair. */
+static int compare_pair(struct reg *r, const char *id, const struct pair *p, log_diff_fn cb, void *arg)
+{
+	struct record *old = NULL, *new = NULL;
+	int ro = side(r, &p->old, p->has_old, id, &old), rn = side(r, &p->new, p->has_new, id, &new), rc;
+
+	if ((ro && ro != PREG_EINVAL) || (rn && rn != PREG_EINVAL))
+		rc = ro && ro != PREG_EINVAL ? ro : rn;
+	else
+		rc = compare(r, id, ro, old, rn, new, cb, arg);
+	record_free(old);
+	record_free(new);
+	return rc;
+}
+
+/* The pairs of the records commit hex changed against its first parent,
+ * read once per commit and kept in cache (hex -> struct pairs). */
+static int commit_pairs(struct reg *r, const char *hex, struct strmap *cache, struct pairs **out)
+{
+	struct reg_oid oid;
+	struct reg_commit c;
+	struct reg_tree *a = NULL, *b = NULL;
+	struct pairs *ps;
+	int rc;
+
+	if (strmap_get(cache, hex, (void **)out))
+		return 0;
+	if (reg_oid_parse(&oid, hex))
+		return preg_error_set(PREG_ERR, "the log index is damaged");
+	if ((rc = reg_commit_read(r, &oid, &c)))
+		return rc;
+	ps = xcalloc(1, sizeof(*ps));
+	if (!(rc = reg_tree_of(r, &oid, &b)) && !(c.nparents && (rc = reg_tree_of(r, &c.parents[0], &a))))
+		rc = pairs_of(r, a, b, ps);
+	reg_tree_free(a);
+	reg_tree_free(b);
+	reg_commit_release(&c);
+	strmap_put(cache, hex, ps);
+	*out = ps;
+	return rc;
+}
+
 /* The period: each record the changes made in it touched, with the first
  * and the last commit that did, newest first through the log index. */
 struct span {
@@ -433,6 +568,7 @@ static int diff_period(struct reg *r, const struct log_range *g, log_diff_fn cb,
 {
 	struct period p;
 	struct logidx *x = NULL;
+	struct strmap cache = { 0 }; /* commit hex -> struct pairs */
 	int rc;
 
 	memset(&p, 0, sizeof(p));
@@ -450,6 +586,17 @@ static int diff_period(struct reg *r, const struct log_range *g, log_diff_fn cb,
 		int ro, rn;
 
 		strmap_get(&p.ids, p.order[i], (void **)&sp);
+		if (!strcmp(sp->first, sp->last)) {
+			/* Changed by one commit of the period (as every record
+			 * of an import is): the versions of that commit. */
+			struct pairs *ps;
+			struct pair *pp = NULL;
+
+			if (!(rc = commit_pairs(r, sp->first, &cache, &ps)) &&
+			    strmap_get(&ps->by_id, p.order[i], (void **)&pp))
+				rc = compare_pair(r, p.order[i], pp, cb, arg);
+			continue;
+		}
 		reg_oid_parse(&first, sp->first);
 		reg_oid_parse(&last, sp->last);
 		ro = state(r, &first, true, p.order[i], &old);
@@ -465,6 +612,12 @@ static int diff_period(struct reg *r, const struct log_range *g, log_diff_fn cb,
 		if (p.ids.keys && p.ids.keys[i])
 			free(p.ids.vals[i]);
 	strmap_release(&p.ids);
+	for (size_t i = 0; i < cache.cap; i++)
+		if (cache.keys && cache.keys[i]) {
+			pairs_release(cache.vals[i]);
+			free(cache.vals[i]);
+		}
+	strmap_release(&cache);
 	strv_free(p.order, p.n);
 	return rc;
 }
@@ -473,11 +626,11 @@ int log_diff(struct reg *r, const struct log_range *g, log_diff_fn cb, void *arg
 {
 	struct reg_oid a, b;
 	struct reg_tree *ta = NULL, *tb = NULL;
-	char **ids = NULL;
-	size_t n = 0;
+	struct pairs ps;
 	bool has_a = false;
 	int rc;
 
+	memset(&ps, 0, sizeof(ps));
 	if (g->has_since)
 		return diff_period(r, g, cb, arg);
 	if ((rc = reg_resolve(r, g->to ? g->to : "HEAD", &b)))
@@ -496,18 +649,16 @@ int log_diff(struct reg *r, const struct log_range *g, log_diff_fn cb, void *arg
 		reg_commit_release(&c);
 	}
 	if ((rc = reg_tree_of(r, &b, &tb)) || (has_a && (rc = reg_tree_of(r, &a, &ta))) ||
-	    (rc = hist_changed(r, ta, tb, &ids, &n, NULL)))
+	    (rc = pairs_of(r, ta, tb, &ps)))
 		goto out;
-	for (size_t i = 0; i < n && !rc; i++) {
-		struct record *old = NULL, *new = NULL;
-		int ro = reg_tree_record(r, ta, ids[i], &old), rn = reg_tree_record(r, tb, ids[i], &new);
+	for (size_t i = 0; i < ps.n && !rc; i++) {
+		struct pair *p = NULL;
 
-		rc = compare(r, ids[i], ro, old, rn, new, cb, arg);
-		record_free(old);
-		record_free(new);
+		strmap_get(&ps.by_id, ps.ids[i], (void **)&p);
+		rc = compare_pair(r, ps.ids[i], p, cb, arg);
 	}
 out:
-	strv_free(ids, n);
+	pairs_release(&ps);
 	reg_tree_free(ta);
 	reg_tree_free(tb);
 	return rc;
