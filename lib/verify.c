@@ -16,6 +16,17 @@ struct vctx {
 	struct verify_report *v;
 	struct strmap last;  /* id -> the hex of the last commit that changed it (owned) */
 	struct strmap users; /* the hex of each commit walked -> its acting user, "" for none (owned) */
+	struct strmap tip;   /* id -> struct verdict of its last version seen (owned) */
+	struct reg_tree *tiptree;
+	struct strmap blobs; /* path -> struct reg_oid of the records at the tip (owned) */
+};
+
+/* What the check at the tip says of one version of a record (a blob):
+ * NULL, or up to two problems. Computed when the walk reads that version,
+ * so that the tip's records are not read twice. */
+struct verdict {
+	struct reg_oid blob;
+	char *what[2];
 };
 
 /* One record a commit changed against one parent. */
@@ -62,6 +73,9 @@ static void map_release(struct strmap *m)
 			free(m->vals[i]);
 	strmap_release(m);
 }
+
+static void remember(struct vctx *x, const char *id, const char *path, const struct reg_oid *blob,
+		     const struct record *rec);
 
 /* ---- what a commit changed ---- */
 
@@ -316,7 +330,13 @@ static int check_linear(struct vctx *x, const struct hcommit *c, const struct re
 
 		if (version(x->r, &ch->new, ch->has_new, ch->path, &new)) {
 			problem(x->v, ch->id, c, "the record does not parse: %s", preg_error_msg());
-		} else if (version(x->r, &ch->old, ch->has_old, ch->path, &old)) {
+			preg_error_clear();
+			set_last(x, ch->id, c->hex);
+			continue;
+		}
+		if (new)
+			remember(x, ch->id, ch->path, &ch->new, new);
+		if (version(x->r, &ch->old, ch->has_old, ch->path, &old)) {
 			/* Reported at the commit that broke it. */
 		} else if (c->action && !is_named) {
 			problem(x->v, ch->id, c, "the record changed, but the commit's Preg-Client trailers do not name the client");
@@ -388,6 +408,8 @@ static int check_merge(struct vctx *x, const struct hcommit *c, const struct reg
 				free(qh);
 				free(qn);
 			}
+			if (p == 0)
+				remember(x, ch->id, ch->path, &ch->new, new);
 			if (lost)
 				problem(x->v, ch->id, c, "the merge lost a history event or note of parent %zu", p + 1);
 			else if (p == 0) {
@@ -438,16 +460,19 @@ out:
 	return rc;
 }
 
-/* At the tip: phase, phase_since and manager follow the last events. */
-static int check_tip(void *arg, const char *id, const char *path, struct record *rec)
-{
-	struct verify_report *v = arg;
-	const char *phase = NULL, *since = NULL, *manager = NULL;
+/* ---- at the tip ---- */
 
-	v->records++;
-	if (!rec) {
-		problem(v, id ? id : path, NULL, "%s", preg_error_msg());
-		return 0;
+/* The check at the tip of one record read from path: its id is its
+ * file's; phase, phase_since and manager follow the last events. */
+static void judge(struct verdict *d, const char *path, const char *id, const struct record *rec)
+{
+	const char *phase = NULL, *since = NULL, *manager = NULL;
+	int k = 0;
+
+	if (strcmp(rec->id, id)) {
+		d->what[k++] = xasprintf("%s:%d:%d: id '%s' does not match the file name", path, rec->id_line,
+					 rec->id_col, rec->id);
+		return;
 	}
 	for (size_t i = 0; i < rec->nhistory; i++) {
 		const char *p = kv_get(&rec->history[i], "phase"), *m = kv_get(&rec->history[i], "manager");
@@ -460,11 +485,77 @@ static int check_tip(void *arg, const char *id, const char *path, struct record 
 			manager = m;
 	}
 	if (phase && atoi(phase) != rec->phase)
-		problem(v, id, NULL, "phase is %d, the last phase event says %s", rec->phase, phase);
+		d->what[k++] = xasprintf("phase is %d, the last phase event says %s", rec->phase, phase);
 	else if (since && strcmp(since, rec->phase_since))
-		problem(v, id, NULL, "phase_since is %s, the last phase event is at %s", rec->phase_since, since);
+		d->what[k++] = xasprintf("phase_since is %s, the last phase event is at %s", rec->phase_since, since);
 	if (manager && strcmp(manager, rec->manager))
-		problem(v, id, NULL, "manager is %s, the last manager event says %s", rec->manager, manager);
+		d->what[k++] = xasprintf("manager is %s, the last manager event says %s", rec->manager, manager);
+}
+
+static void verdict_free(struct verdict *d)
+{
+	if (d) {
+		free(d->what[0]);
+		free(d->what[1]);
+		free(d);
+	}
+}
+
+/* Remember the verdict on the version blob of record id. */
+static void remember(struct vctx *x, const char *id, const char *path, const struct reg_oid *blob,
+		     const struct record *rec)
+{
+	struct verdict *d = xcalloc(1, sizeof(*d)), *old = NULL;
+
+	d->blob = *blob;
+	judge(d, path, id, rec);
+	if (strmap_get(&x->tip, id, (void **)&old))
+		verdict_free(old);
+	strmap_put(&x->tip, id, d);
+}
+
+/* The blob of every file at the tip, by path: one pass over the trees (a
+ * lookup by path would read a shard's tree again for each record). */
+static int tip_blob(void *arg, const char *path, const struct reg_oid *old, const struct reg_oid *new)
+{
+	struct reg_oid *o = xmalloc(sizeof(*o));
+
+	(void)old;
+	*o = *new;
+	strmap_put(arg, path, o);
+	return 0;
+}
+
+static int check_tip(void *arg, const char *id, const char *path, struct record *rec)
+{
+	struct vctx *x = arg;
+	struct verdict *d = NULL, fresh;
+	struct reg_oid *at = NULL;
+	struct record *parsed = NULL;
+
+	(void)rec; /* ids only: the versions were judged in the walk */
+	x->v->records++;
+	if (!id) {
+		problem(x->v, path, NULL, "%s", preg_error_msg());
+		return 0;
+	}
+	memset(&fresh, 0, sizeof(fresh));
+	if (!strmap_get(&x->blobs, path, (void **)&at) || !strmap_get(&x->tip, id, (void **)&d) ||
+	    !reg_oid_equal(&d->blob, at)) {
+		/* Not seen in the walk (a walk cut short): read it now. */
+		d = &fresh;
+		if (reg_tree_record(x->r, x->tiptree, id, &parsed)) {
+			problem(x->v, id, NULL, "%s", preg_error_msg());
+			preg_error_clear();
+			return 0;
+		}
+		judge(d, path, id, parsed);
+		record_free(parsed);
+	}
+	for (int k = 0; k < 2 && d->what[k]; k++)
+		problem(x->v, id, NULL, "%s", d->what[k]);
+	free(fresh.what[0]);
+	free(fresh.what[1]);
 	return 0;
 }
 
@@ -595,8 +686,10 @@ int verify_run(struct reg *r, struct verify_report *out)
 		logidx_free(li);
 	}
 	rc = reg_walk(r, &tip, NULL, REG_WALK_OLDEST_FIRST, check_commit, &x);
-	if (!rc)
-		rc = reg_each(r, false, check_tip, out);
+	if (!rc && !(rc = reg_tree_of(r, &tip, &x.tiptree)) && !(rc = reg_diff(r, NULL, x.tiptree, tip_blob, &x.blobs)))
+		rc = reg_each(r, true, check_tip, &x);
+	reg_tree_free(x.tiptree);
+	map_release(&x.blobs);
 	if (!rc)
 		check_rewrites(&x);
 	if (!rc) {
@@ -612,5 +705,9 @@ int verify_run(struct reg *r, struct verify_report *out)
 	}
 	map_release(&x.last);
 	map_release(&x.users);
+	for (size_t i = 0; i < x.tip.cap; i++)
+		if (x.tip.keys && x.tip.keys[i])
+			verdict_free(x.tip.vals[i]);
+	strmap_release(&x.tip);
 	return rc;
 }
