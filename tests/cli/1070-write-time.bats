@@ -27,9 +27,9 @@ load helper
 	done
 	wait "$holder"
 	[ "$(commits)" -eq 18 ]
-	sed -n '/^notes:/,$p' "$R/clients/oo/ooo-romashka.yaml" | sed -n 's/.*{at: \([^,]*\),.*/\1/p' >times
-	[ "$(wc -l <times)" -eq 16 ]
-	sort -c times
+	sed -n '/^notes:/,$p' "$R/clients/oo/ooo-romashka.yaml" | sed -n 's/.*{at: \([^,]*\),.*/\1/p' >"$BATS_TEST_TMPDIR/times"
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/times")" -eq 16 ]
+	sort -c "$BATS_TEST_TMPDIR/times"
 	run preg -C "$R" check
 	[ "$status" -eq 0 ]
 	run preg -C "$R" verify
