@@ -10,7 +10,7 @@ DESTDIR ?=
 
 CC ?= cc
 CFLAGS ?= -O2 -g
-PKGS = libgit2 yaml-0.1 libxxhash
+PKGS = libgit2 yaml-0.1 libxxhash libutf8proc
 PREG_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Ilib $(shell pkg-config --cflags $(PKGS))
 PREG_LIBS = $(shell pkg-config --libs $(PKGS)) -lcsv
 CMOCKA_CFLAGS = $(shell pkg-config --cflags cmocka)
@@ -67,8 +67,30 @@ check-valgrind: units
 		echo "valgrind: $$(basename $$t) clean"; \
 	done
 
+# clang's warnings over lib/, cmd/ and the fuzz harnesses, as errors: its
+# -Wunsequenced sees a variable changed twice without a sequence point where
+# gcc's -Wall does not. Compiles nothing.
+LINT_CC ?= clang
+lint:
+	$(LINT_CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wunsequenced -Werror -fsyntax-only \
+		-Ilib $(shell pkg-config --cflags $(PKGS)) $(LIB_SRC) $(CMD_SRC) tests/fuzz/fuzz_*.c
+
+# The fuzz harnesses (tests/fuzz/README.md) under libFuzzer with ASan and
+# UBSan, all at once, each for FUZZ_SECONDS: "make fuzz FUZZ_SECONDS=600".
+# Exits 1 and names the reproducer when one finds something.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= record scalar phases csv merge date
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_TARGETS="$(FUZZ_TARGETS)" tests/fuzz/run
+
 bench: $(PREG_BIN)
 	bench/run
+
+# The model-based random test, with new seeds, as long as asked:
+# make soak SECONDS=3600, or make soak STEPS=10000. Ends with a summary.
+soak: $(PREG_BIN)
+	@PREG="$(abspath $(PREG_BIN))" tests/model/run --soak --seconds $(or $(SECONDS),0) \
+		--total-steps $(or $(STEPS),$(if $(SECONDS),0,1000))
 
 demo: $(PREG_BIN)
 	@bash demo/demo.sh
@@ -90,4 +112,4 @@ install: $(PREG_BIN)
 clean:
 	rm -rf build build-asan preg
 
-.PHONY: all units check check-asan check-valgrind bench demo screenshot install clean
+.PHONY: all units check check-asan check-valgrind lint fuzz bench soak demo screenshot install clean

@@ -4,9 +4,13 @@
  * realistic client records (about 1 KB each, in preg's canonical record form,
  * SPEC section 4) at clients/<shard>/<id>.yaml.
  *
- * Usage: gen N [SEED]
- * The output depends only on N and SEED (own xorshift generator, fixed times).
- * Import with: gen 100000 | git -C REG fast-import --quiet
+ * Usage: gen [--even] [--ids] N [SEED]
+ *   --even  made-up names whose ids spread evenly (the first generator);
+ *           the default is realistic names (see name_real)
+ *   --ids   print "ID<TAB>NAME" per client instead of the stream
+ * The output depends only on the options, N and SEED (own xorshift
+ * generator, fixed times). Ids are derived by preg's own rule (lib/slug.c,
+ * linked in). Import with: gen 100000 | git -C REG fast-import --quiet
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -15,6 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include "err.h"
+#include "slug.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 #define PICK(a) ((a)[rn(NELEM(a))])
@@ -392,13 +399,10 @@ static void unique_id(char *id, const char *base)
 {
 	snprintf(id, MAX_ID + 1, "%.*s", MAX_ID, base);
 	for (unsigned k = 2; !id_take(id); k++) {
-		char sfx[16];
-		size_t n = (size_t)snprintf(sfx, sizeof(sfx), "-%u", k);
-		size_t b = strlen(base);
+		char *s = slug_with_suffix(base, k);
 
-		if (b + n > MAX_ID)
-			b = MAX_ID - n;
-		snprintf(id, MAX_ID + 1, "%.*s%s", (int)b, base, sfx);
+		snprintf(id, MAX_ID + 1, "%s", s);
+		free(s);
 	}
 }
 
@@ -471,35 +475,533 @@ static const char *manager_at(const struct event *ev, long long t)
 	return m;
 }
 
-static void gen_record(char *id, long long nowday)
-{
-	char wlat[64], wcyr[128], base[96], name[256], ts[80], ts2[80];
-	struct event ev[HIST];
-	const char *legal_form = PICK(legal);
-	const char *kind = "external", *domain_tld = ".ru";
-	int off = chance(80) ? 300 : 180;
-	unsigned form = rn(100);
+/* ---- realistic names (the default) ---- */
 
-	/* the name and the id */
+/*
+ * What real registers hold: about three quarters Russian names, of which
+ * about 80% are ООО «...», then ИП (a person), АО, ЗАО, ПАО; a quarter
+ * foreign partners (Chinese suppliers, English, German and other European
+ * companies) with their own legal forms. The words are drawn from
+ * vocabularies ordered from the most to the least common, with weights
+ * 1/(rank + offset), so that popular names recur (there are thousands of
+ * ООО «Вектор» in Russia) and their ids collide as real ones do: the id is
+ * what preg derives (slug_client_id), -2, -3... when taken.
+ */
+
+struct vocab {
+	const char *const *w;
+	size_t n;
+	double offset;		/* larger: flatter */
+	double *cum;		/* cumulative weights, made on first use */
+};
+
+#define VOCAB(a, off) { (a), NELEM(a), (off), NULL }
+
+/* A word of v, the first ones more often. */
+static const char *vpick(struct vocab *v)
+{
+	double u, total;
+	size_t lo = 0, hi;
+
+	if (!v->cum) {
+		double s = 0;
+
+		v->cum = malloc(v->n * sizeof(*v->cum));
+		if (!v->cum) {
+			perror("gen");
+			exit(1);
+		}
+		for (size_t i = 0; i < v->n; i++)
+			v->cum[i] = s += 1.0 / ((double)i + v->offset);
+	}
+	total = v->cum[v->n - 1];
+	u = (double)(rnd() >> 11) * 0x1p-53 * total;
+	for (hi = v->n - 1; lo < hi;) {
+		size_t mid = (lo + hi) / 2;
+
+		if (v->cum[mid] > u)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return v->w[lo];
+}
+
+/* Brand words of Russian companies, roughly by how often they are used. */
+static const char *const ru_brand_w[] = {
+	"Вектор", "Альфа", "Гранит", "Прогресс", "Стандарт", "Лидер",
+	"Меридиан", "Альянс", "Партнёр", "Восток", "Ромашка", "Сибирь",
+	"Феникс", "Атлант", "Орион", "Импульс", "Регион", "Ресурс", "Гарант",
+	"Эталон", "Магистраль", "Континент", "Горизонт", "Олимп", "Вега",
+	"Сигма", "Омега", "Дельта", "Спектр", "Квант", "Кристалл", "Алмаз",
+	"Рубин", "Янтарь", "Малахит", "Кедр", "Берёза", "Тайга", "Байкал",
+	"Волга", "Енисей", "Ангара", "Амур", "Кама", "Нева", "Арктика",
+	"Полюс", "Азимут", "Компас", "Маяк", "Парус", "Фрегат", "Якорь",
+	"Гавань", "Сокол", "Беркут", "Орёл", "Пеликан", "Медведь", "Барс",
+	"Зубр", "Мустанг", "Пегас", "Титан", "Атлас", "Гермес", "Геркулес",
+	"Арсенал", "Бастион", "Монолит", "Фундамент", "Опора", "Основа",
+	"Надежда", "Удача", "Успех", "Победа", "Триумф", "Держава",
+	"Традиция", "Престиж", "Элита", "Премьер", "Фаворит", "Чемпион",
+	"Старт", "Пилот", "Штурман", "Навигатор", "Экспедитор", "Транзит",
+	"Маршрут", "Курс", "Терминал", "Контейнер", "Перевал", "Рассвет",
+	"Заря", "Радуга", "Светлана", "Виктория", "Ирбис", "Соболь", "Тундра",
+	"Урожай", "Колос", "Нива", "Жемчуг", "Самоцвет", "Аврора", "Каскад",
+	"Ладога", "Онега", "Сапсан", "Стрела", "Вымпел", "Кварц", "Платина",
+	"Эверест", "Эльбрус", "Казбек", "Ока", "Дон", "Обь", "Иртыш", "Лена",
+};
+static struct vocab ru_brand = VOCAB(ru_brand_w, 20);
+
+/* The first and second halves of compound names: Стройинвест, Промснаб. */
+static const char *const ru_head_w[] = {
+	"Строй", "Пром", "Техно", "Агро", "Транс", "Энерго", "Нефте", "Газ",
+	"Метал", "Электро", "Авто", "Мега", "Евро", "Рос", "Сиб", "Урал",
+	"Волго", "Дальн", "Спец", "Мед", "Эко", "Лес", "Хим", "Маш", "Торг",
+	"Инвест", "Интер", "Гео", "Мостро", "Тепло", "Водо", "Кран", "Бетон",
+	"Сталь", "Нефть", "Уголь", "Руда", "Зерно", "Мяс", "Молоко",
+};
+static struct vocab ru_head = VOCAB(ru_head_w, 6);
+static const char *const ru_tail_w[] = {
+	"инвест", "сервис", "снаб", "торг", "комплект", "маш", "пласт", "хим",
+	"лес", "тех", "строй", "ресурс", "трейд", "групп", "логистик",
+	"монтаж", "проект", "импорт", "экспорт", "капитал", "холдинг", "ком",
+	"систем", "опт", "мир", "лайн", "трак", "карго", "транс", "пром",
+	"сбыт", "поставка", "альянс", "профи", "мастер", "плюс", "центр",
+};
+static struct vocab ru_tail = VOCAB(ru_tail_w, 6);
+
+/* What follows a brand after a hyphen: Вектор-М, Альфа-Трейд. */
+static const char *const ru_suffix_w[] = {
+	"М", "Трейд", "Групп", "Строй", "Сервис", "Транс", "Логистик", "Плюс",
+	"Урал", "Сибирь", "Юг", "Центр", "Инвест", "Торг", "Пром", "Авто",
+	"Агро", "Металл", "Терминал", "Экспресс", "Карго", "Профи", "Т", "К",
+	"С", "Н", "2000", "XXI",
+};
+static struct vocab ru_suffix = VOCAB(ru_suffix_w, 4);
+
+/* Two-word names: Северный путь, Деловой союз (masculine nouns). */
+static const char *const ru_adj_w[] = {
+	"Северный", "Первый", "Новый", "Южный", "Восточный", "Западный",
+	"Единый", "Главный", "Русский", "Сибирский", "Уральский", "Волжский",
+	"Балтийский", "Транспортный", "Промышленный", "Строительный",
+	"Деловой", "Золотой", "Серебряный", "Белый", "Зелёный", "Красный",
+	"Синий", "Торговый", "Технический", "Региональный", "Таёжный",
+};
+static struct vocab ru_adj = VOCAB(ru_adj_w, 5);
+static const char *const ru_noun_w[] = {
+	"путь", "дом", "ветер", "мост", "берег", "город", "край", "двор",
+	"стандарт", "альянс", "терминал", "порт", "регион", "ресурс",
+	"капитал", "союз", "поток", "экспресс", "груз", "транзит", "центр",
+	"проект", "экспедитор", "склад", "маршрут", "караван", "базис",
+};
+static struct vocab ru_noun = VOCAB(ru_noun_w, 4);
+
+/* Where a company is: Вектор Урал, Филиал в Казани. */
+static const char *const ru_city_w[] = {
+	"Москва", "Екатеринбург", "Челябинск", "Новосибирск", "Казань",
+	"Самара", "Пермь", "Уфа", "Тюмень", "Омск", "Красноярск",
+	"Владивосток", "Иркутск", "Хабаровск", "Магнитогорск", "Курган",
+	"Оренбург", "Сургут", "Нижний Тагил", "Златоуст",
+};
+static struct vocab ru_city = VOCAB(ru_city_w, 4);
+static const char *const ru_city_in[] = {	/* the same, "in ..." */
+	"Москве", "Екатеринбурге", "Челябинске", "Новосибирске", "Казани",
+	"Самаре", "Перми", "Уфе", "Тюмени", "Омске", "Красноярске",
+	"Владивостоке", "Иркутске", "Хабаровске", "Магнитогорске", "Кургане",
+	"Оренбурге", "Сургуте", "Нижнем Тагиле", "Златоусте",
+};
+
+/* Surnames, the most common first; the feminine form is derived. */
+static const char *const ru_surname_w[] = {
+	"Иванов", "Смирнов", "Кузнецов", "Попов", "Васильев", "Петров",
+	"Соколов", "Михайлов", "Новиков", "Фёдоров", "Морозов", "Волков",
+	"Алексеев", "Лебедев", "Семёнов", "Егоров", "Павлов", "Козлов",
+	"Степанов", "Николаев", "Орлов", "Андреев", "Макаров", "Никитин",
+	"Захаров", "Зайцев", "Соловьёв", "Борисов", "Яковлев", "Григорьев",
+	"Романов", "Воробьёв", "Сергеев", "Кузьмин", "Фролов", "Александров",
+	"Дмитриев", "Королёв", "Гусев", "Киселёв", "Ильин", "Максимов",
+	"Поляков", "Сорокин", "Виноградов", "Ковалёв", "Белов", "Медведев",
+	"Антонов", "Тарасов", "Жуков", "Баранов", "Филиппов", "Комаров",
+	"Давыдов", "Беляев", "Герасимов", "Богданов", "Осипов", "Сидоров",
+	"Матвеев", "Титов", "Марков", "Миронов", "Крылов", "Куликов",
+	"Карпов", "Власов", "Мельников", "Денисов", "Гаврилов", "Тихонов",
+	"Казаков", "Афанасьев", "Данилов", "Савельев", "Тимофеев", "Фомин",
+	"Чернов", "Абрамов", "Мартынов", "Ефимов", "Федотов", "Щербаков",
+	"Назаров", "Калинин", "Исаев", "Чернышёв", "Быков", "Маслов",
+	"Родионов", "Коновалов", "Лазарев", "Воронин", "Климов", "Филатов",
+	"Пономарёв", "Голубев", "Кудрявцев", "Прохоров", "Наумов", "Потапов",
+	"Журавлёв", "Овчинников", "Трофимов", "Леонов", "Соболев", "Ермаков",
+	"Колесников", "Гончаров", "Емельянов", "Никифоров", "Грачёв", "Котов",
+	"Гришин", "Ефремов", "Архипов", "Громов", "Кириллов", "Малышев",
+	"Панов", "Моисеев", "Румянцев", "Акимов", "Кондратьев", "Бирюков",
+	"Горбунов", "Анисимов", "Ерёмин", "Тихомиров", "Галкин", "Лукьянов",
+	"Михеев", "Скворцов", "Юдин", "Белоусов", "Нестеров", "Симонов",
+	"Прокофьев", "Харитонов", "Князев", "Цветков", "Левин", "Митрофанов",
+	"Воронцов", "Аксёнов", "Софронов", "Мальцев", "Логинов", "Горшков",
+	"Савин", "Краснов", "Майоров", "Демидов", "Елисеев", "Рыбаков",
+	"Сафонов", "Плотников", "Демин", "Хохлов", "Фадеев", "Молчанов",
+	"Игнатов", "Литвинов", "Ершов", "Ушаков", "Дементьев", "Рябов",
+	"Мухин", "Калашников", "Леонтьев", "Лобанов", "Кузин", "Корнилов",
+	"Евдокимов", "Бородин", "Платонов", "Некрасов", "Балашов", "Бобров",
+	"Жданов", "Блинов", "Игнатьев", "Коротков", "Муравьёв", "Крюков",
+	"Беляков", "Богомолов", "Дроздов", "Лавров", "Зуев", "Петухов",
+	"Ларин", "Никулин", "Серов", "Терентьев", "Зотов", "Устинов",
+	"Фокин", "Самойлов", "Константинов", "Сахаров", "Шишкин", "Самсонов",
+	"Черкасов", "Чистяков", "Носов", "Шевчук", "Черных", "Ким", "Шульц",
+	"Гарипов", "Хабибуллин", "Шарипов", "Валиев", "Сафин", "Латыпов",
+	"Абдуллаев", "Алиев", "Мамедов", "Гасанов", "Ковальчук", "Бондаренко",
+	"Ткаченко", "Кравченко", "Шевченко", "Коваленко", "Бойко", "Савченко",
+	"Руденко", "Марченко", "Белоусько", "Луценко", "Высоцкий",
+	"Покровский", "Вишневский", "Островский", "Добровольский",
+};
+static struct vocab ru_surname = VOCAB(ru_surname_w, 25);
+
+struct first_name {
+	const char *name, *patronymic_m, *patronymic_f;
+	int female;
+};
+
+/* First names with the patronymics made from them. */
+static const struct first_name ru_first[] = {
+	{"Александр", "Александрович", "Александровна", 0},
+	{"Сергей", "Сергеевич", "Сергеевна", 0},
+	{"Дмитрий", "Дмитриевич", "Дмитриевна", 0},
+	{"Андрей", "Андреевич", "Андреевна", 0},
+	{"Алексей", "Алексеевич", "Алексеевна", 0},
+	{"Владимир", "Владимирович", "Владимировна", 0},
+	{"Игорь", "Игоревич", "Игоревна", 0},
+	{"Михаил", "Михайлович", "Михайловна", 0},
+	{"Николай", "Николаевич", "Николаевна", 0},
+	{"Евгений", "Евгеньевич", "Евгеньевна", 0},
+	{"Юрий", "Юрьевич", "Юрьевна", 0},
+	{"Виктор", "Викторович", "Викторовна", 0},
+	{"Павел", "Павлович", "Павловна", 0},
+	{"Олег", "Олегович", "Олеговна", 0},
+	{"Пётр", "Петрович", "Петровна", 0},
+	{"Иван", "Иванович", "Ивановна", 0},
+	{"Елена", NULL, NULL, 1}, {"Ольга", NULL, NULL, 1},
+	{"Наталья", NULL, NULL, 1}, {"Татьяна", NULL, NULL, 1},
+	{"Ирина", NULL, NULL, 1}, {"Светлана", NULL, NULL, 1},
+	{"Анна", NULL, NULL, 1}, {"Мария", NULL, NULL, 1},
+	{"Юлия", NULL, NULL, 1}, {"Екатерина", NULL, NULL, 1},
+	{"Людмила", NULL, NULL, 1}, {"Галина", NULL, NULL, 1},
+};
+#define N_RU_MALE 16	/* the first 16 of ru_first; they also make patronymics */
+
+/* Foreign partners. */
+static const char *const en_brand_w[] = {
+	"Global", "Star", "Pacific", "Golden", "Eastern", "United", "Prime",
+	"Dragon", "Silk Road", "Northern", "Royal", "Atlas", "Orient",
+	"Eagle", "Blue Ocean", "Great Wall", "Sunrise", "Fortune", "Jade",
+	"Pearl", "Lotus", "Crown", "Unity", "Bright", "Grand", "Swift",
+	"Phoenix", "Summit", "Apex", "Harbor", "Bridge", "Evergreen",
+	"Silver", "Delta", "Omega", "Alpha", "Horizon", "Vision", "Lion",
+	"Falcon", "Titan", "Meridian", "Compass", "Anchor", "Coastal",
+	"Continental", "Trans Asia", "Euro", "Sino", "Nord", "Baltic",
+	"Caspian", "Red Sea", "Black Sea", "Central", "Western",
+};
+static struct vocab en_brand = VOCAB(en_brand_w, 8);
+static const char *const en_trade_w[] = {
+	"Logistics", "Trading", "Shipping", "Freight", "Steel", "Machinery",
+	"Chemicals", "Industries", "Electronics", "Textile", "Foods", "Timber",
+	"Metals", "Plastics", "Packaging", "Equipment", "Import Export",
+	"Supply", "Transport", "Cargo", "Materials", "Technology", "Energy",
+	"Agro", "Auto Parts", "Holdings", "Group", "International",
+	"Solutions", "Forwarding",
+};
+static struct vocab en_trade = VOCAB(en_trade_w, 5);
+static const char *const cn_city_w[] = {
+	"Shanghai", "Ningbo", "Qingdao", "Shenzhen", "Guangzhou", "Tianjin",
+	"Xiamen", "Dalian", "Yiwu", "Harbin", "Suzhou", "Hangzhou", "Wuhan",
+	"Chengdu", "Urumqi", "Zhengzhou", "Hebei", "Shandong", "Jiangsu",
+	"Zhejiang", "Foshan", "Dongguan", "Wenzhou", "Xi'an", "Shenyang",
+};
+static struct vocab cn_city = VOCAB(cn_city_w, 4);
+static const char *const de_surname_w[] = {
+	"Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer",
+	"Wagner", "Becker", "Schulz", "Hoffmann", "Koch", "Richter", "Klein",
+	"Wolf", "Schröder", "Neumann", "Braun", "Krüger", "Hartmann", "Lange",
+	"Werner", "Köhler", "Günther", "Vogel", "Jäger",
+};
+static struct vocab de_surname = VOCAB(de_surname_w, 4);
+static const char *const de_first_w[] = {
+	"Hans", "Peter", "Klaus", "Thomas", "Michael", "Stefan", "Andreas",
+	"Jürgen", "Frank", "Uwe", "Dieter", "Wolfgang", "Karl", "Heinz",
+};
+static struct vocab de_first = VOCAB(de_first_w, 4);
+static const char *const en_place_w[] = {
+	"London", "Dubai", "Singapore", "Hong Kong", "Istanbul", "Manchester",
+	"Rotterdam", "Hamburg", "Riga", "Tallinn", "Almaty", "Tashkent",
+	"Mumbai", "Seoul", "Busan", "Tokyo", "Ulaanbaatar", "Baku", "Minsk",
+	"Vilnius", "Helsinki", "Antwerp", "Gdansk", "Mersin",
+};
+static struct vocab en_place = VOCAB(en_place_w, 6);
+static const char *const de_trade_w[] = {
+	"Logistik", "Spedition", "Maschinenbau", "Handel", "Stahl",
+	"Transporte", "Technik", "Anlagenbau", "Chemie", "Verpackung",
+};
+static struct vocab de_trade = VOCAB(de_trade_w, 3);
+static const char *const en_form_w[] = {
+	"Ltd", "LLC", "Inc.", "Limited", "Ltd.", "PLC", "Corp.",
+};
+static struct vocab en_form = VOCAB(en_form_w, 2);
+static const char *const eu_form_w[] = {
+	"B.V.", "S.A.", "Sp. z o.o.", "s.r.o.", "A/S", "S.r.l.", "AB", "Oy",
+	"N.V.", "S.p.A.", "SARL", "AG",
+};
+static struct vocab eu_form = VOCAB(eu_form_w, 3);
+
+/* The name of a client, and what the rest of its record needs of it. */
+struct client_name {
+	char name[256];
+	char base[96];		/* the id before -2, -3... */
+	char domain[128];	/* of its e-mail addresses */
+	const char *kind;
+	int latin;		/* a foreign partner: foreign contacts */
+};
+
+/* Kinds of company that prefix a name: ТК «Вектор», ПКФ «Гранит». */
+static const char *const ru_abbr_w[] = {
+	"ТК", "ТД", "ПКФ", "ТПК", "СК", "ГК", "НПП", "ПК", "ТЭК", "НПО",
+	"ТСК", "ПСК", "ЛК", "УК",
+};
+static struct vocab ru_abbr = VOCAB(ru_abbr_w, 3);
+
+/* w with its first letter, a Russian capital, in lower case. */
+static void lower_first(char *out, size_t n, const char *w)
+{
+	const unsigned char *u = (const unsigned char *)w;
+	unsigned cp;
+
+	if (u[0] != 0xd0 || u[1] < 0x90 || u[1] > 0xaf) {
+		snprintf(out, n, "%s", w);
+		return;
+	}
+	cp = 0x400 + (u[1] & 0x3f) + 0x20;	/* А..Я -> а..я */
+	snprintf(out, n, "%c%c%s", 0xc0 | (cp >> 6), 0x80 | (cp & 0x3f), w + 2);
+}
+
+/* A made-up word (most real names are): Ролмакс, Тексимпорт. */
+static void ru_invented(char *out, size_t n)
+{
+	char lat[64], cyr[128];
+
+	make_word(lat, sizeof(lat), cyr, sizeof(cyr));
+	snprintf(out, n, "%s%s", cyr, chance(30) ? vpick(&ru_tail) : "");
+}
+
+/*
+ * A Russian company name without its form: Вектор, Стройинвест. Each
+ * word is drawn in its own statement: the order in which C evaluates the
+ * arguments of a call is unspecified, and the output must not depend on it.
+ */
+static void ru_company(char *out, size_t n)
+{
+	unsigned r = rn(100);
+	const char *a, *b;
+	char w[128];
+
+	/* The common words first, then the made-up ones (over 40%). */
+	if (r < 6) {
+		snprintf(out, n, "%s", vpick(&ru_brand));
+	} else if (r < 16) {
+		a = vpick(&ru_head);
+		snprintf(out, n, "%s%s", a, vpick(&ru_tail));
+	} else if (r < 22) {	/* Сибагроторг */
+		a = vpick(&ru_head);
+		lower_first(w, sizeof(w), vpick(&ru_head));
+		snprintf(out, n, "%s%s%s", a, w, vpick(&ru_tail));
+	} else if (r < 30) {
+		a = vpick(&ru_brand);
+		snprintf(out, n, "%s-%s", a, vpick(&ru_suffix));
+	} else if (r < 33) {
+		a = vpick(&ru_adj);
+		snprintf(out, n, "%s %s", a, vpick(&ru_noun));
+	} else if (r < 36) {
+		a = vpick(&ru_brand);
+		snprintf(out, n, "%s-%u", a, 1 + (rn(3) ? rn(9) : rn(99)));
+	} else if (r < 40) {
+		a = vpick(&ru_brand);
+		snprintf(out, n, "%s %s", a, vpick(&ru_city));
+	} else if (r < 42) {
+		snprintf(out, n, "Торговый дом %s", vpick(&ru_brand));
+	} else if (r < 46) {
+		a = vpick(&ru_abbr);
+		snprintf(out, n, "%s %s", a, vpick(&ru_brand));
+	} else if (r < 51) {
+		a = vpick(&ru_abbr);
+		b = vpick(&ru_head);
+		snprintf(out, n, "%s %s%s", a, b, vpick(&ru_tail));
+	} else if (r < 54) {
+		a = vpick(&ru_head);
+		b = vpick(&ru_tail);
+		snprintf(out, n, "%s%s %s", a, b, vpick(&ru_city));
+	} else if (r < 98) {
+		ru_invented(w, sizeof(w));
+		if (chance(20))
+			snprintf(out, n, "%s %s", vpick(&ru_abbr), w);
+		else
+			snprintf(out, n, "%s", w);
+	} else {
+		a = vpick(&ru_brand);
+		snprintf(out, n, "%u %s", 2 + rn(9), a);
+	}
+}
+
+/* A surname in the form for a man or a woman. */
+static void ru_surname_for(char *out, size_t n, int female)
+{
+	const char *s = vpick(&ru_surname);
+	size_t len = strlen(s);
+
+	/* -ов, -ев, -ёв, -ин take -а; -ский takes -ская; the rest stay. */
+	if (!female)
+		snprintf(out, n, "%s", s);
+	else if (len > 8 && strcmp(s + len - 8, "ский") == 0)
+		snprintf(out, n, "%.*sая", (int)(len - 4), s);
+	else if (len > 4 && (strcmp(s + len - 4, "ов") == 0 ||
+	    strcmp(s + len - 4, "ев") == 0 || strcmp(s + len - 4, "ёв") == 0 ||
+	    strcmp(s + len - 4, "ин") == 0))
+		snprintf(out, n, "%sа", s);
+	else
+		snprintf(out, n, "%s", s);
+}
+
+/* ИП Иванов И.И., ИП Смирнова Анна Петровна */
+static void ru_person(char *out, size_t n)
+{
+	const struct first_name *f = &ru_first[rn(NELEM(ru_first))];
+	const struct first_name *father = &ru_first[rn(N_RU_MALE)];
+	char sur[96];
+
+	ru_surname_for(sur, sizeof(sur), f->female);
+	if (chance(70))		/* initials: one Cyrillic letter is 2 bytes */
+		snprintf(out, n, "ИП %s %.2s.%.2s.", sur, f->name,
+		    father->patronymic_m);
+	else
+		snprintf(out, n, "ИП %s %s %s", sur, f->name,
+		    f->female ? father->patronymic_f : father->patronymic_m);
+}
+
+static void name_real(struct client_name *c)
+{
+	unsigned r = rn(1000);
+	int person = 0;
+
+	c->kind = "external";
+	c->latin = 0;
+	if (r < 725) {			/* Russian companies */
+		char co[160];
+		unsigned f = rn(1000);
+		const char *form = f < 800 ? "ООО" : f < 910 ? "ИП" :
+		    f < 960 ? "АО" : f < 985 ? "ЗАО" : "ПАО";
+
+		if (strcmp(form, "ИП") == 0) {
+			ru_person(c->name, sizeof(c->name));
+			person = 1;
+		} else {
+			ru_company(co, sizeof(co));
+			if (chance(3))	/* as some lists write it */
+				snprintf(c->name, sizeof(c->name), "«%s», %s", co, form);
+			else if (chance(4))
+				snprintf(c->name, sizeof(c->name), "%s \"%s\"", form, co);
+			else
+				snprintf(c->name, sizeof(c->name), "%s «%s»", form, co);
+		}
+	} else if (r < 750) {		/* the company's own branches */
+		/* numbered, as a company numbers its own units */
+		static unsigned unit[NELEM(ru_city_in)];
+		unsigned city = rn(NELEM(ru_city_in));
+
+		c->kind = "internal";
+		snprintf(c->name, sizeof(c->name), "Филиал в %s, отдел %u",
+		    ru_city_in[city], ++unit[city]);
+	} else {			/* foreign partners */
+		unsigned k = rn(100);
+		const char *w1, *w2, *w3;
+
+		c->latin = 1;
+		if (k < 35) {		/* Chinese suppliers */
+			w1 = vpick(&cn_city);
+			w2 = vpick(&en_brand);
+			w3 = vpick(&en_trade);
+			snprintf(c->name, sizeof(c->name), "%s %s %s Co., Ltd.",
+			    w1, w2, w3);
+		} else if (k < 70) {
+			w1 = vpick(&en_brand);
+			w2 = vpick(&en_trade);
+			w3 = chance(50) ? vpick(&en_place) : NULL;
+			snprintf(c->name, sizeof(c->name), "%s %s%s%s %s", w1, w2,
+			    w3 ? " " : "", w3 ? w3 : "", vpick(&en_form));
+		} else if (k < 85) {
+			w1 = chance(50) ? vpick(&de_first) : NULL;
+			w2 = vpick(&de_surname);
+			w3 = vpick(&de_trade);
+			snprintf(c->name, sizeof(c->name), "%s%s%s %s %s",
+			    w1 ? w1 : "", w1 ? " " : "", w2, w3,
+			    chance(70) ? "GmbH" : "GmbH & Co. KG");
+		} else {
+			w1 = vpick(&en_brand);
+			w2 = vpick(&en_trade);
+			snprintf(c->name, sizeof(c->name), "%s %s %s", w1, w2,
+			    vpick(&eu_form));
+		}
+	}
+
+	char *id = NULL;
+
+	if (slug_client_id(&id, c->name)) {
+		fprintf(stderr, "gen: no id for '%s': %s\n", c->name,
+		    preg_error_msg());
+		exit(1);
+	}
+	snprintf(c->base, sizeof(c->base), "%s", id);
+	free(id);
+	if (person)
+		snprintf(c->domain, sizeof(c->domain), "%s",
+		    chance(50) ? "mail.ru" : chance(50) ? "yandex.ru" : "gmail.com");
+	else
+		snprintf(c->domain, sizeof(c->domain), "%s%s", c->base,
+		    c->latin ? ".com" : ".ru");
+}
+
+/*
+ * The even mode (gen --even), as the generator was first written: made-up
+ * words, ids without the legal form spread evenly over the first two
+ * letters. It draws from the random numbers as it always did, so that
+ * its registers stay the same for the same N and SEED.
+ */
+static void name_even(struct client_name *c, int *off)
+{
+	char wlat[64], wcyr[128];
+	const char *legal_form = PICK(legal);
+	const char *domain_tld = ".ru";
+	char *base = c->base, *name = c->name;
+	unsigned form;
+
+	*off = chance(80) ? 300 : 180;
+	form = rn(100);
+	c->kind = "external";
+	c->latin = 0;
+
 	make_word(wlat, sizeof(wlat), wcyr, sizeof(wcyr));
 	if (form < 2) {		/* "ООО «5 Океанов»" */
 		unsigned num = 1 + (rn(3) ? rn(9) : rn(99));
 
-		snprintf(base, sizeof(base), "%u-%s", num, wlat);
-		snprintf(name, sizeof(name), "%s «%u %s»", legal_form, num, wcyr);
+		snprintf(base, sizeof(c->base), "%u-%s", num, wlat);
+		snprintf(name, sizeof(c->name), "%s «%u %s»", legal_form, num, wcyr);
 	} else if (form < 45) {
-		snprintf(base, sizeof(base), "%s", wlat);
-		snprintf(name, sizeof(name), "%s «%s»", legal_form, wcyr);
+		snprintf(base, sizeof(c->base), "%s", wlat);
+		snprintf(name, sizeof(c->name), "%s «%s»", legal_form, wcyr);
 	} else if (form < 60) {
 		unsigned num = 1 + rn(999);
 
-		snprintf(base, sizeof(base), "%s-%u", wlat, num);
-		snprintf(name, sizeof(name), "%s «%s-%u»", legal_form, wcyr, num);
+		snprintf(base, sizeof(c->base), "%s-%u", wlat, num);
+		snprintf(name, sizeof(c->name), "%s «%s-%u»", legal_form, wcyr, num);
 	} else if (form < 75) {
 		const struct ph *s = &PICK(suffixes);
 
-		snprintf(base, sizeof(base), "%s-%s", wlat, s->lat);
-		snprintf(name, sizeof(name), "%s «%s %s»", legal_form, wcyr, s->lo);
+		snprintf(base, sizeof(c->base), "%s-%s", wlat, s->lat);
+		snprintf(name, sizeof(c->name), "%s «%s %s»", legal_form, wcyr, s->lo);
 	} else if (form < 85) {
 		const struct person *p = &PICK(first_names);
 		const char *ends_lat[] = {"ov", "in", "ev"};
@@ -507,10 +1009,10 @@ static void gen_record(char *id, long long nowday)
 		const char *ends_f[] = {"ова", "ина", "ева"};
 		unsigned e = rn(3);
 
-		snprintf(base, sizeof(base), "%s%s%s", wlat, ends_lat[e],
+		snprintf(base, sizeof(c->base), "%s%s%s", wlat, ends_lat[e],
 			p->female ? "a" : "");
 		/* the initial of the first name: one Cyrillic letter, 2 bytes */
-		snprintf(name, sizeof(name), "ИП %s%s %.2s.", wcyr,
+		snprintf(name, sizeof(c->name), "ИП %s%s %.2s.", wcyr,
 			p->female ? ends_f[e] : ends_m[e], p->cyr);
 	} else if (form < 95) {
 		const char *k = PICK(latin_kind);
@@ -518,18 +1020,42 @@ static void gen_record(char *id, long long nowday)
 
 		snprintf(cap, sizeof(cap), "%s", wlat);
 		cap[0] = (char)(cap[0] - 'a' + 'A');
-		snprintf(base, sizeof(base), "%s-%s", wlat, k);
-		for (char *c = base; *c; c++)
-			if (*c >= 'A' && *c <= 'Z')
-				*c = (char)(*c - 'A' + 'a');
-		snprintf(name, sizeof(name), "%s %s %s", cap, k, PICK(latin_form));
+		snprintf(base, sizeof(c->base), "%s-%s", wlat, k);
+		for (char *q = base; *q; q++)
+			if (*q >= 'A' && *q <= 'Z')
+				*q = (char)(*q - 'A' + 'a');
+		snprintf(name, sizeof(c->name), "%s %s %s", cap, k, PICK(latin_form));
 		domain_tld = ".com";
+		c->latin = 1;
 	} else {
-		kind = "internal";
-		snprintf(base, sizeof(base), "%s-filial", wlat);
-		snprintf(name, sizeof(name), "Филиал %s", wcyr);
+		c->kind = "internal";
+		snprintf(base, sizeof(c->base), "%s-filial", wlat);
+		snprintf(name, sizeof(c->name), "Филиал %s", wcyr);
 	}
-	unique_id(id, base);
+	snprintf(c->domain, sizeof(c->domain), "%s%s", wlat, domain_tld);
+}
+
+static int even;	/* gen --even */
+
+/* One client: its id into id, its name into *cn, its record into rec. */
+static void gen_record(char *id, struct client_name *pcn, long long nowday)
+{
+	char ts[80], ts2[80];
+	struct event ev[HIST];
+	struct client_name cn;
+	const char *kind;
+	int off;
+
+	/* the name and the id */
+	if (even) {
+		name_even(&cn, &off);
+	} else {
+		name_real(&cn);
+		off = chance(80) ? 300 : 180;
+	}
+	kind = cn.kind;
+	unique_id(id, cn.base);
+	*pcn = cn;
 
 	/* history: created with phase 1, then 5 events (one may be a handover) */
 	const char *mgr = PICK(managers);
@@ -615,7 +1141,7 @@ static void gen_record(char *id, long long nowday)
 	/* the record, keys in canonical order */
 	rec_len = 0;
 	put("id: %s\nname: ", id);
-	put_str(name, 0);
+	put_str(cn.name, 0);
 	put("\nkind: %s\nmanager: %s\nphase: %d\n", kind, mgr, phase);
 	fmt_time(ts, sizeof(ts), phase_since, off);
 	put("phase_since: %s\n", ts);
@@ -683,7 +1209,7 @@ static void gen_record(char *id, long long nowday)
 		char phone[32];
 		unsigned ac = PICK(area_codes);
 
-		if (form >= 85 && form < 95 && chance(60)) {
+		if (cn.latin && chance(60)) {
 			const char *who = PICK(latin_people);
 			const char *sp = strchr(who, ' ');
 
@@ -695,7 +1221,7 @@ static void gen_record(char *id, long long nowday)
 			put("    email: %c.", who[0] + 'a' - 'A');
 			for (const char *q = sp + 1; *q; q++)
 				put("%c", *q >= 'A' && *q <= 'Z' ? *q + 'a' - 'A' : *q);
-			put("@%s%s\n", wlat, domain_tld);
+			put("@%s\n", cn.domain);
 			continue;
 		}
 		const struct person *p = &PICK(first_names);
@@ -712,8 +1238,8 @@ static void gen_record(char *id, long long nowday)
 				rn(1000), rn(100), rn(100));
 		put("    phone: \"%s\"\n", phone);
 		if (chance(85))
-			put("    email: %s.%s%s@%s%s\n", p->lat, s->lat,
-				p->female ? "a" : "", wlat, domain_tld);
+			put("    email: %s.%s%s@%s\n", p->lat, s->lat,
+				p->female ? "a" : "", cn.domain);
 	}
 
 	put("history:\n");
@@ -736,16 +1262,34 @@ static void gen_record(char *id, long long nowday)
 	}
 }
 
+static int usage(void)
+{
+	fprintf(stderr, "usage: gen [--even] [--ids] N [SEED]\n");
+	return 2;
+}
+
 int main(int argc, char **argv)
 {
 	char *end;
 	unsigned long long n, seed = 1;
 	static char obuf[1 << 20];
+	int only_ids = 0, i;
 
-	if (argc < 2 || argc > 3) {
-		fprintf(stderr, "usage: gen N [SEED]\n");
-		return 2;
+	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+		if (strcmp(argv[i], "--even") == 0)
+			even = 1;
+		else if (strcmp(argv[i], "--ids") == 0)
+			only_ids = 1;
+		else if (strcmp(argv[i], "--") == 0) {
+			i++;
+			break;
+		} else
+			return usage();
 	}
+	argc -= i - 1;
+	argv += i - 1;
+	if (argc < 2 || argc > 3)
+		return usage();
 	errno = 0;
 	n = strtoull(argv[1], &end, 10);
 	if (errno || *end || end == argv[1] || n == 0 || n > 50000000) {
@@ -776,16 +1320,23 @@ int main(int argc, char **argv)
 	char msg[128];
 	int ml = snprintf(msg, sizeof(msg), "bench: add %llu generated clients\n", n);
 
-	printf("commit refs/heads/main\n");
-	printf("author bench <bench@example.com> %lld +0300\n", now - 86400);
-	printf("committer bench <bench@example.com> %lld +0300\n", now - 86400);
-	printf("data %d\n%s", ml, msg);
-	printf("from refs/heads/main^0\n");
-	for (unsigned long long i = 0; i < n; i++) {
+	if (!only_ids) {
+		printf("commit refs/heads/main\n");
+		printf("author bench <bench@example.com> %lld +0300\n", now - 86400);
+		printf("committer bench <bench@example.com> %lld +0300\n", now - 86400);
+		printf("data %d\n%s", ml, msg);
+		printf("from refs/heads/main^0\n");
+	}
+	for (unsigned long long k = 0; k < n; k++) {
 		char id[MAX_ID + 1];
 		char shard[3];
+		struct client_name cn;
 
-		gen_record(id, nowday);
+		gen_record(id, &cn, nowday);
+		if (only_ids) {
+			printf("%s\t%s\n", id, cn.name);
+			continue;
+		}
 		shard[0] = id[0];
 		shard[1] = id[1] ? id[1] : '_';
 		shard[2] = 0;
@@ -793,13 +1344,14 @@ int main(int argc, char **argv)
 		fwrite(rec, 1, rec_len, stdout);
 		putchar('\n');
 	}
-	printf("\n");
+	if (!only_ids)
+		printf("\n");
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		perror("gen: write");
 		return 1;
 	}
-	for (size_t i = 0; i < ids_cap; i++)
-		free(ids[i]);
+	for (size_t j = 0; j < ids_cap; j++)
+		free(ids[j]);
 	free(ids);
 	return 0;
 }

@@ -34,8 +34,7 @@ preg_bin=$(cd "$(dirname "$PREG")" && pwd)/$(basename "$PREG")
 [[ -x $preg_bin ]] || die "no preg at $PREG (run make)"
 command -v python3 >/dev/null || die "python3 is needed"
 mkdir -p "$OUT"
-[[ -x $OUT/gen && $OUT/gen -nt bench/gen.c ]] ||
-	"$CC" -O2 -std=c11 -D_GNU_SOURCE -o "$OUT/gen" bench/gen.c || die "cannot build bench/gen.c"
+CC=$CC bench/gen-build "$OUT/gen" || die "cannot build bench/gen.c"
 
 export PREG_USER=bench PREG_NOW=2026-11-22T10:00:00+03:00 PREG_NO_GC=1 NO_COLOR=1
 export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@example.com
@@ -44,7 +43,7 @@ unset PREG_DIR GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE
 
 # The base register, cached by N and SEED.
 base=$OUT/base
-stamp="N=$N SEED=$SEED gen=$(cksum <bench/gen.c | cut -d' ' -f1)"
+stamp="N=$N SEED=$SEED gen=$(bench/gen-build --sum)"
 if [[ ! -f $OUT/base.stamp || $(cat "$OUT/base.stamp") != "$stamp" ]]; then
 	say "building a register of $N clients"
 	rm -rf "$base" "$OUT/base.stamp"

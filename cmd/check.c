@@ -40,7 +40,7 @@ static int cmd_check(int argc, char **argv, struct ctx *ctx)
 	if (check_register(ctx->reg, staged, &res))
 		return fail();
 	for (size_t i = 0; i < res.n; i++) {
-		buf_addf(&out, "%s\n", res.lines[i]);
+		fmt_addf(&out, "%s\n", res.lines[i]);
 		if (out.len > 65536)
 			flush_out(&out);
 	}

@@ -12,6 +12,7 @@
 #include "err.h"
 #include "ops.h"
 #include "ptime.h"
+#include "status.h"
 #include "xalloc.h"
 
 static int client_add(int argc, char **argv, struct ctx *ctx);
@@ -238,33 +239,41 @@ static void show_text(struct buf *out, const struct record *r, const struct phas
 		      bool color)
 {
 	const struct phase *p = phases_get(ph, r->phase);
-	int days = record_days_in_phase(r, day);
+	struct status st;
+	int days;
 
-	buf_addf(out, "%s  %s\n", r->id, r->name);
-	buf_addf(out, "  kind:         %s\n", r->kind);
-	buf_addf(out, "  manager:      %s\n", r->manager);
+	status_of(&st, r, NULL, ph, day);
+	days = st.days_in_phase;
+
+	fmt_addf(out, "%s  %s\n", r->id, r->name);
+	fmt_addf(out, "  kind:         %s\n", r->kind);
+	fmt_addf(out, "  manager:      %s\n", r->manager);
 	buf_adds(out, "  phase:        ");
 	if (color && p)
 		fmt_color_on(out, p->color);
-	buf_addf(out, "%d %s", r->phase, p ? p->key : "?");
+	fmt_addf(out, "%d %s", r->phase, p ? p->key : "?");
 	if (color && p && p->color)
 		fmt_color_off(out);
-	buf_addf(out, " (%s), %d day%s, since %s%s\n", p ? p->name : "unknown phase", days,
-		 days == 1 ? "" : "s", r->phase_since, record_is_stale(r, ph, day) ? "  [stale]" : "");
+	fmt_addf(out, " (%s), %d day%s, since %s\n", p ? p->name : "unknown phase", days,
+		 days == 1 ? "" : "s", r->phase_since);
+	if (status_any(&st)) {
+		buf_adds(out, "  status:       ");
+		status_words(out, &st);
+		buf_addc(out, '\n');
+	}
 	if (r->next_contact || r->next_action)
-		buf_addf(out, "  next:         %s%s%s%s\n", r->next_contact ? r->next_contact : "",
-			 r->next_contact && r->next_action ? "  " : "", r->next_action ? r->next_action : "",
-			 record_is_due(r, day) ? "  [due]" : "");
+		fmt_addf(out, "  next:         %s%s%s\n", r->next_contact ? r->next_contact : "",
+			 r->next_contact && r->next_action ? "  " : "", r->next_action ? r->next_action : "");
 	if (r->hold_until)
-		buf_addf(out, "  on hold:      until %s%s%s\n", r->hold_until, r->hold_reason ? ": " : "",
+		fmt_addf(out, "  on hold:      until %s%s%s\n", r->hold_until, r->hold_reason ? ": " : "",
 			 r->hold_reason ? r->hold_reason : "");
 	if (r->end_reason)
-		buf_addf(out, "  end reason:   %s\n", r->end_reason);
-	buf_addf(out, "  created:      %s\n", r->created);
+		fmt_addf(out, "  end reason:   %s\n", r->end_reason);
+	fmt_addf(out, "  created:      %s\n", r->created);
 	if (r->ntags) {
 		buf_adds(out, "  tags:        ");
 		for (size_t i = 0; i < r->ntags; i++)
-			buf_addf(out, " %s", r->tags[i]);
+			fmt_addf(out, " %s", r->tags[i]);
 		buf_addc(out, '\n');
 	}
 	/* Free fields in a block of their own, so that a field named like a
@@ -272,20 +281,20 @@ static void show_text(struct buf *out, const struct record *r, const struct phas
 	if (r->fields.n)
 		buf_adds(out, "  fields:\n");
 	for (size_t i = 0; i < r->fields.n; i++)
-		buf_addf(out, "    %s: %s\n", r->fields.v[i].k, r->fields.v[i].v);
+		fmt_addf(out, "    %s: %s\n", r->fields.v[i].k, r->fields.v[i].v);
 	for (size_t i = 0; i < r->ncontacts; i++) {
 		const struct kvlist *c = &r->contacts[i];
 		const char *v;
 
 		buf_adds(out, "  contact:     ");
 		if ((v = kv_get(c, "name")))
-			buf_addf(out, " %s", v);
+			fmt_addf(out, " %s", v);
 		if ((v = kv_get(c, "email")))
-			buf_addf(out, " <%s>", v);
+			fmt_addf(out, " <%s>", v);
 		if ((v = kv_get(c, "role")))
-			buf_addf(out, "; %s", v);
+			fmt_addf(out, "; %s", v);
 		if ((v = kv_get(c, "phone")))
-			buf_addf(out, "; %s", v);
+			fmt_addf(out, "; %s", v);
 		buf_addc(out, '\n');
 	}
 	if (r->remarks) {
@@ -293,7 +302,7 @@ static void show_text(struct buf *out, const struct record *r, const struct phas
 		for (const char *s = r->remarks; *s;) {
 			size_t n = strcspn(s, "\n");
 
-			buf_addf(out, "    %.*s\n", (int)n, s);
+			fmt_addf(out, "    %.*s\n", (int)n, s);
 			s += n + (s[n] == '\n');
 		}
 	}
@@ -303,23 +312,23 @@ static void show_text(struct buf *out, const struct record *r, const struct phas
 		const struct kvlist *e = &r->history[i];
 		const char *v;
 
-		buf_addf(out, "    %s  %s", kv_get(e, "at"), kv_get(e, "by"));
+		fmt_addf(out, "    %s  %s", kv_get(e, "at"), kv_get(e, "by"));
 		if ((v = kv_get(e, "phase"))) {
 			const struct phase *ep = phases_get(ph, atoi(v));
 
-			buf_addf(out, "  phase %s %s", v, ep ? ep->key : "?");
+			fmt_addf(out, "  phase %s %s", v, ep ? ep->key : "?");
 		}
 		if ((v = kv_get(e, "manager")))
-			buf_addf(out, "  manager %s", v);
+			fmt_addf(out, "  manager %s", v);
 		if ((v = kv_get(e, "hold_until")))
-			buf_addf(out, "  hold %s%s", strcmp(v, "none") ? "until " : "lifted",
+			fmt_addf(out, "  hold %s%s", strcmp(v, "none") ? "until " : "lifted",
 				 strcmp(v, "none") ? v : "");
 		if ((v = kv_get(e, "force")))
 			buf_adds(out, "  (forced)");
 		if ((v = kv_get(e, "reason")))
-			buf_addf(out, "  reason: %s", v);
+			fmt_addf(out, "  reason: %s", v);
 		if ((v = kv_get(e, "note")))
-			buf_addf(out, "  \"%s\"", v);
+			fmt_addf(out, "  \"%s\"", v);
 		buf_addc(out, '\n');
 	}
 	if (r->nnotes)
@@ -328,7 +337,7 @@ static void show_text(struct buf *out, const struct record *r, const struct phas
 		const struct kvlist *n = &r->notes[i];
 		const char *ch = kv_get(n, "channel");
 
-		buf_addf(out, "    %s  %s%s%s%s  %s\n", kv_get(n, "at"), kv_get(n, "by"), ch ? " (" : "",
+		fmt_addf(out, "    %s  %s%s%s%s  %s\n", kv_get(n, "at"), kv_get(n, "by"), ch ? " (" : "",
 			 ch ? ch : "", ch ? ")" : "", kv_get(n, "text"));
 	}
 }
@@ -355,7 +364,10 @@ static int client_show(int argc, char **argv, struct ctx *ctx)
 	if (!strcmp(format, "yaml"))
 		record_write(&out, r);
 	else if (!strcmp(format, "json")) {
-		record_json(&out, r, reg_phases(ctx->reg), day);
+		struct status st;
+
+		status_of(&st, r, NULL, reg_phases(ctx->reg), day);
+		record_json(&out, r, reg_phases(ctx->reg), &st);
 		buf_addc(&out, '\n');
 	} else
 		show_text(&out, r, reg_phases(ctx->reg), day, want_color(ctx));
@@ -382,8 +394,10 @@ static int list_cb(void *arg, const char *id, const char *path, struct record *r
 	struct list_state *s = arg;
 	const struct phase *p;
 	struct asof a;
+	struct status st;
+	struct buf words = BUF_INIT;
 	char phase[16], days[16], label[80];
-	const char *cells[12];
+	const char *cells[15];
 
 	(void)path;
 	if (!id || (!r && !s->ids)) {
@@ -403,17 +417,20 @@ static int list_cb(void *arg, const char *id, const char *path, struct record *r
 		goto flush;
 	}
 	p = phases_get(s->ph, r->phase);
+	status_of(&st, r, &a, s->ph, s->day);
 	snprintf(phase, sizeof(phase), "%d", r->phase);
-	snprintf(days, sizeof(days), "%d", record_days_in_phase(r, s->day));
+	snprintf(days, sizeof(days), "%d", st.days_in_phase);
 	if (s->w.fmt == FMT_TABLE) {
 		snprintf(label, sizeof(label), "%d %s", r->phase, p ? p->key : "?");
+		status_words(&words, &st);
 		cells[0] = r->id;
 		cells[1] = r->name;
 		cells[2] = r->manager;
 		cells[3] = label;
 		cells[4] = days;
-		cells[5] = r->next_contact;
-		cells[6] = r->next_action;
+		cells[5] = buf_str(&words);
+		cells[6] = r->next_contact;
+		cells[7] = r->next_action;
 	} else {
 		cells[0] = r->id;
 		cells[1] = r->name;
@@ -425,10 +442,14 @@ static int list_cb(void *arg, const char *id, const char *path, struct record *r
 		cells[7] = days;
 		cells[8] = r->next_contact;
 		cells[9] = r->next_action;
-		cells[10] = asof_is_stale(&a, s->ph, s->day) ? "true" : "false";
-		cells[11] = record_is_due(r, s->day) ? "true" : "false";
+		cells[10] = st.stale ? "true" : "false";
+		cells[11] = st.due ? "true" : "false";
+		cells[12] = st.overdue ? "true" : "false";
+		cells[13] = st.on_hold ? "true" : "false";
+		cells[14] = st.ended ? "true" : "false";
 	}
 	fmt_row(&s->w, &s->out, cells, p ? p->color : NULL);
+	buf_release(&words);
 flush:
 	if (s->out.len > 65536)
 		flush_out(&s->out);
@@ -439,13 +460,15 @@ static int client_list(int argc, char **argv, struct ctx *ctx)
 {
 	static const struct fmt_col table_cols[] = {
 		{ "id", COL_TEXT }, { "name", COL_WIDE }, { "manager", COL_TEXT }, { "phase", COL_TEXT },
-		{ "days", COL_NUMBER }, { "next_contact", COL_TEXT }, { "next_action", COL_WIDE },
+		{ "days", COL_NUMBER }, { "status", COL_TEXT }, { "next_contact", COL_TEXT },
+		{ "next_action", COL_WIDE },
 	};
 	static const struct fmt_col cols[] = {
 		{ "id", COL_TEXT }, { "name", COL_TEXT }, { "kind", COL_TEXT }, { "manager", COL_TEXT },
 		{ "phase", COL_NUMBER }, { "phase_key", COL_TEXT }, { "phase_since", COL_TEXT },
 		{ "days_in_phase", COL_NUMBER }, { "next_contact", COL_TEXT }, { "next_action", COL_TEXT },
-		{ "stale", COL_BOOL }, { "due", COL_BOOL },
+		{ "stale", COL_BOOL }, { "due", COL_BOOL }, { "overdue", COL_BOOL }, { "on_hold", COL_BOOL },
+		{ "ended", COL_BOOL },
 	};
 	struct list_state s;
 	bool filtered;
@@ -741,9 +764,9 @@ static int client_reassign(int argc, char **argv, struct ctx *ctx)
 		const struct record *r = o.moved[i];
 		const struct phase *p = phases_get(ph, r->phase);
 
-		printf("%s  %s  (phase %d %s)\n", r->id, r->name, r->phase, p ? p->key : "?");
+		print_visible(stdout, "%s  %s  (phase %d %s)\n", r->id, r->name, r->phase, p ? p->key : "?");
 	}
-	printf("%s %zu client%s from %s to %s\n", o.dry_run ? "would move" : "moved", o.nmoved,
+	print_visible(stdout, "%s %zu client%s from %s to %s\n", o.dry_run ? "would move" : "moved", o.nmoved,
 	       o.nmoved == 1 ? "" : "s", o.from, o.to);
 	reassign_release(&o);
 	return EXIT_OK;

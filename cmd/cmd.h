@@ -71,6 +71,11 @@ int fail(void);
 /* Print "preg: error: MSG" with control characters made visible. */
 void print_error(const char *msg);
 
+/* fprintf to f, with every control character in what it prints made
+ * visible (lib/format's fmt_visible; line breaks and tabs kept): for the
+ * lines that quote a record, a commit, a remote or an input file. */
+void print_visible(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* Print queued warnings as "preg: warning: ..." to stderr. */
 void print_warnings(void);
 

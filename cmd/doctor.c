@@ -33,7 +33,7 @@ static int cmd_doctor(int argc, char **argv, struct ctx *ctx)
 		return fail();
 	n = preg_warnings_take(&w);
 	for (size_t i = 0; i < n; i++)
-		printf("%s\n", w[i]);
+		print_visible(stdout, "%s\n", w[i]);
 	preg_warnings_free(w, n);
 	if (!n)
 		printf("ok: nothing to repair\n");

@@ -5,6 +5,7 @@
 #include "cmd.h"
 #include "err.h"
 #include "export.h"
+#include "status.h"
 
 static int cmd_export(int argc, char **argv, struct ctx *ctx);
 
@@ -72,8 +73,11 @@ static int row_cb(void *arg, const char *id, const char *path, struct record *r)
 	if (!pass(s, r))
 		return 0;
 	if (s->json) {
+		struct status st;
+
+		status_of(&st, r, NULL, s->ph, s->day);
 		buf_adds(&s->out, s->n ? ",\n" : "\n");
-		record_json(&s->out, r, s->ph, s->day);
+		record_json(&s->out, r, s->ph, &st);
 	} else {
 		const char **cells = calloc(s->cols.ncols + 1, sizeof(*cells));
 		char **owned;

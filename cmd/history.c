@@ -266,6 +266,8 @@ static void review_clients(struct buf *out, enum fmt fmt, const struct review *r
 		{ "manager", COL_TEXT },       { "phase", COL_NUMBER },	     { "phase_key", COL_TEXT },
 		{ "days_in_phase", COL_NUMBER }, { "next_contact", COL_TEXT }, { "days_overdue", COL_NUMBER },
 		{ "stale", COL_BOOL },	       { "taken", COL_TEXT },	     { "changed", COL_TEXT },
+		{ "due", COL_BOOL },	       { "overdue", COL_BOOL },	     { "on_hold", COL_BOOL },
+		{ "ended", COL_BOOL },
 	};
 	struct fmt_writer w;
 
@@ -274,10 +276,10 @@ static void review_clients(struct buf *out, enum fmt fmt, const struct review *r
 		const struct review_item *it = &rv->v[i];
 		const struct phase *p = phases_get(ph, it->rec->phase);
 		char phase[16], days[16], over[16], taken[DATE_LEN + 1] = "";
-		const char *cells[12];
+		const char *cells[16];
 
 		snprintf(phase, sizeof(phase), "%d", it->rec->phase);
-		snprintf(days, sizeof(days), "%d", it->days_in_phase);
+		snprintf(days, sizeof(days), "%d", it->st.days_in_phase);
 		snprintf(over, sizeof(over), "%d", it->days_overdue);
 		if (it->taken)
 			snprintf(taken, sizeof(taken), "%.10s", it->taken);
@@ -290,9 +292,13 @@ static void review_clients(struct buf *out, enum fmt fmt, const struct review *r
 		cells[6] = days;
 		cells[7] = it->rec->next_contact;
 		cells[8] = it->days_overdue >= 0 ? over : NULL;
-		cells[9] = it->stale ? "true" : "false";
+		cells[9] = it->st.stale ? "true" : "false";
 		cells[10] = it->taken ? taken : NULL;
 		cells[11] = it->changed;
+		cells[12] = it->st.due ? "true" : "false";
+		cells[13] = it->st.overdue ? "true" : "false";
+		cells[14] = it->st.on_hold ? "true" : "false";
+		cells[15] = it->st.ended ? "true" : "false";
 		fmt_row(&w, out, cells, NULL);
 	}
 	fmt_end(&w, out);
@@ -389,17 +395,19 @@ static void diff_record(struct buf *out, const char *id, const struct record *ol
 	if (!old || !new) {
 		const struct phase *p = phases_get(ph, r->phase);
 
-		buf_addf(out, "%-8s %s (%s)", old ? "removed" : "added", id, r->name);
+		fmt_addf(out, "%-8s %s (%s)", old ? "removed" : "added", id, r->name);
 		if (new)
-			buf_addf(out, ": phase %d (%s), manager %s", r->phase, p ? p->key : "?", r->manager);
+			fmt_addf(out, ": phase %d (%s), manager %s", r->phase, p ? p->key : "?", r->manager);
 		buf_addc(out, '\n');
 		return;
 	}
-	buf_addf(out, "%-8s %s (%s)\n", "changed", id, r->name);
+	fmt_addf(out, "%-8s %s (%s)\n", "changed", id, r->name);
 	for (size_t i = 0; i < ch->n; i++) {
-		buf_adds(out, "  ");
-		change_text(out, &ch->v[i]);
-		buf_addc(out, '\n');
+		struct buf line = BUF_INIT;
+
+		change_text(&line, &ch->v[i]);
+		fmt_addf(out, "  %s\n", buf_str(&line));
+		buf_release(&line);
 	}
 }
 
@@ -414,7 +422,7 @@ static int diff_cb(void *arg, const char *id, const struct record *old, const st
 	struct diff_out *d = arg;
 
 	if (error)
-		buf_addf(d->out, "%-8s %s: %s\n", "changed", id, error);
+		fmt_addf(d->out, "%-8s %s: %s\n", "changed", id, error);
 	else
 		diff_record(d->out, id, old, new, ch, d->ph);
 	return 0;
@@ -481,7 +489,7 @@ static int cmd_verify(int argc, char **argv, struct ctx *ctx)
 		return fail();
 	}
 	for (size_t i = 0; i < v.n; i++)
-		printf("%s\n", v.problems[i]);
+		print_visible(stdout, "%s\n", v.problems[i]);
 	if (v.n) {
 		preg_error_set(PREG_EINVAL, "%zu problem%s found in %zu commits", v.n, v.n == 1 ? "" : "s",
 			       v.commits);
@@ -507,7 +515,7 @@ static int cmd_undo(int argc, char **argv, struct ctx *ctx)
 		undo_release(&o);
 		return fail();
 	}
-	printf("undid %.7s (%s)\n", o.undone, o.summary);
+	print_visible(stdout, "undid %.7s (%s)\n", o.undone, o.summary);
 	undo_release(&o);
 	return EXIT_OK;
 }

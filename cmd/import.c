@@ -9,7 +9,6 @@
 #include "err.h"
 #include "import.h"
 
-#define IMPORT_MAX_BYTES (1024L * 1024 * 1024)
 #define PROGRESS_ROWS 5000 /* a bar for files that take a while */
 
 static int cmd_import(int argc, char **argv, struct ctx *ctx);
@@ -38,35 +37,6 @@ const struct cmd import_cmd = { "import", cmd_import, NEED_REGISTER | WRITES,
 				"bring a spreadsheet register (CSV) in: all or nothing, one commit", opts, usage,
 				NULL };
 
-static int read_all(const char *file, struct buf *out)
-{
-	FILE *f = strcmp(file, "-") ? fopen(file, "rb") : stdin;
-	char chunk[65536];
-	size_t n;
-
-	if (!f)
-		return preg_error_set(errno == ENOENT ? PREG_ENOTFOUND : PREG_EIO, "cannot read '%s': %s", file,
-				      strerror(errno));
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		buf_add(out, chunk, n);
-		if ((long)out->len > IMPORT_MAX_BYTES) {
-			if (f != stdin)
-				fclose(f);
-			return preg_error_set(PREG_EINVAL, "'%s' is larger than 1 GiB", file);
-		}
-	}
-	if (ferror(f)) {
-		int e = errno;
-
-		if (f != stdin)
-			fclose(f);
-		return preg_error_set(PREG_EIO, "cannot read '%s': %s", file, strerror(e));
-	}
-	if (f != stdin)
-		fclose(f);
-	return 0;
-}
-
 /* The bar on a terminal: rows checked, then the write, which the line
  * says until it is done (cmd_import clears it). */
 static void progress(void *arg, size_t done, size_t total)
@@ -88,7 +58,7 @@ static void print_dry_run(const struct import_result *res, const struct phases *
 		const struct record *r = res->recs[i];
 		const struct phase *p = phases_get(ph, r->phase);
 
-		buf_addf(&out, "add %s: %s (phase %d %s, manager %s)\n", r->id, r->name, r->phase,
+		fmt_addf(&out, "add %s: %s (phase %d %s, manager %s)\n", r->id, r->name, r->phase,
 			 p ? p->key : "?", r->manager);
 		if (out.len > 65536)
 			flush_out(&out);
@@ -146,7 +116,7 @@ static int cmd_import(int argc, char **argv, struct ctx *ctx)
 	o.file = argv[optind];
 	o.maps = maps;
 	rc = EXIT_FAIL;
-	if (read_all(o.file, &text) || csv_read(&t, text.p ? text.p : "", text.len, sep, o.file)) {
+	if (import_read(&text, o.file) || csv_read(&t, text.p ? text.p : "", text.len, sep, o.file)) {
 		rc = fail();
 		goto out;
 	}
@@ -159,14 +129,14 @@ static int cmd_import(int argc, char **argv, struct ctx *ctx)
 		fputs("\r\033[K", stderr);
 	if (rc) {
 		for (size_t i = 0; i < res.nnotes; i++)
-			fprintf(stderr, "preg: %s\n", res.notes[i]);
+			print_visible(stderr, "preg: %s\n", res.notes[i]);
 		for (size_t i = 0; i < res.nproblems; i++)
-			fprintf(stderr, "%s\n", res.problems[i]);
+			print_visible(stderr, "%s\n", res.problems[i]);
 		rc = fail();
 		goto out;
 	}
 	for (size_t i = 0; i < res.nnotes; i++)
-		fprintf(stderr, "preg: %s\n", res.notes[i]);
+		print_visible(stderr, "preg: %s\n", res.notes[i]);
 	if (o.dry_run)
 		print_dry_run(&res, reg_phases(ctx->reg));
 	else

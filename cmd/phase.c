@@ -131,6 +131,14 @@ static int report_move(struct ctx *ctx, struct move_opts *o)
 		return fail();
 	ph = reg_phases(ctx->reg);
 	to = phases_get(ph, o->to);
+	if (o->now != o->to) {
+		const struct phase *now = phases_get(ph, o->now);
+
+		/* Backdated before a later move: say what stands. */
+		printf("%s: %d -> %d (%s) at %s; since a later move it is in %d (%s)\n", o->id, o->from, o->to,
+		       to ? to->key : "?", o->when, o->now, now ? now->key : "?");
+		return EXIT_OK;
+	}
 	printf("%s: %d -> %d (%s)\n", o->id, o->from, o->to, to ? to->key : "?");
 	return EXIT_OK;
 }

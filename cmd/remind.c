@@ -84,22 +84,29 @@ static void put_text(struct buf *out, const struct remind_list *l, const struct 
 			for (size_t k = 0; k < ph->nmanagers; k++)
 				if (!strcmp(ph->managers[k].handle, it->manager))
 					m = &ph->managers[k];
-			buf_addf(out, "%s%s", i ? "\n" : "", it->manager);
+			fmt_addf(out, "%s%s", i ? "\n" : "", it->manager);
 			if (m && m->name)
-				buf_addf(out, ": %s", m->name);
+				fmt_addf(out, ": %s", m->name);
 			if (m && m->email)
-				buf_addf(out, "%s<%s>", m->name ? " " : ": ", m->email);
+				fmt_addf(out, "%s<%s>", m->name ? " " : ": ", m->email);
 			buf_addc(out, '\n');
 		}
 		date_format(date, it->date);
 		when(rel, sizeof(rel), it->days_overdue);
-		buf_addf(out, "  %-8s  %s  %-12s  %s  %s: ", remind_kind_name(it->kind), date, rel, it->id,
+		fmt_addf(out, "  %-8s  %s  %-12s  %s  %s: ", remind_kind_name(it->kind), date, rel, it->id,
 			 it->name);
-		if (it->kind == REMIND_STALE)
-			buf_addf(out, "%d days in %d %s (limit %dd)\n", it->days_in_phase, it->phase,
+		if (it->kind == REMIND_STALE) {
+			const struct phase *next = it->ended ? phases_get(ph, it->phase + 1) : NULL;
+
+			fmt_addf(out, "%d days in %d %s (limit %dd)", it->days_in_phase, it->phase,
 				 it->phase_key ? it->phase_key : "?", it->stale_after);
-		else
-			buf_addf(out, "%s\n", it->next_action ? it->next_action : "next contact");
+			/* After the end, the reminder is for the step that follows
+			 * (freight: 12, the analysis of the causes). */
+			if (next)
+				fmt_addf(out, ": next is %d %s", next->id, next->key);
+			buf_addc(out, '\n');
+		} else
+			fmt_addf(out, "%s\n", it->next_action ? it->next_action : "next contact");
 	}
 }
 

@@ -13,6 +13,7 @@
 #include "err.h"
 #include "ptime.h"
 #include "report.h"
+#include "status.h"
 #include "xalloc.h"
 
 static int cmd_report(int argc, char **argv, struct ctx *ctx);
@@ -205,7 +206,7 @@ static const char css[] =
 	"tr.overdue td.client{border-left:4px solid #d32f2f}"
 	".tag{font-size:.75em;padding:0 .3em;border-radius:3px;margin-left:.3em;color:#fff}"
 	".tag.stale{background:#f9a825;color:#000}.tag.overdue{background:#d32f2f}"
-	".tag.due{background:#1976d2}"
+	".tag.due{background:#1976d2}.tag.hold{background:#757575}.tag.ended{background:#8d6e63}"
 	"@media print{body{margin:0;font-size:10px}"
 	"*{-webkit-print-color-adjust:exact;print-color-adjust:exact}"
 	"section{break-inside:avoid}thead{display:table-header-group}"
@@ -269,7 +270,9 @@ static void register_html(struct buf *out, const struct report *rep)
 	html_begin(out, "Customer support phases register", sub, ph);
 	buf_adds(out, "<p class=\"sub\">Marked: <span class=\"tag overdue\">overdue</span> next contact "
 		      "passed, <span class=\"tag due\">due</span> next contact today, "
-		      "<span class=\"tag stale\">stale</span> longer in the phase than its limit.</p>\n");
+		      "<span class=\"tag stale\">stale</span> longer in the phase than its limit, "
+		      "<span class=\"tag hold\">on hold</span> waiting for a known reason, "
+		      "<span class=\"tag ended\">ended</span> the collaboration ended.</p>\n");
 	/* Grouped by manager: the rows are in id order, so take each manager
 	 * in turn (a handful of managers: a pass each). */
 	char **seen = NULL;
@@ -313,18 +316,23 @@ static void register_html(struct buf *out, const struct report *rep)
 			if (strcmp(r->manager, seen[m]))
 				continue;
 			buf_adds(out, "<tr class=\"client");
-			if (r->stale)
+			if (r->st.stale)
 				buf_adds(out, " stale");
-			if (r->overdue)
+			if (r->st.overdue)
 				buf_adds(out, " overdue");
 			buf_adds(out, "\"><td class=\"client\">");
 			html_escape(out, r->name);
-			if (r->overdue)
+			/* The words and their order of every other output (lib/status). */
+			if (r->st.overdue)
 				buf_adds(out, "<span class=\"tag overdue\">overdue</span>");
-			if (r->due)
+			if (r->st.due)
 				buf_adds(out, "<span class=\"tag due\">due</span>");
-			if (r->stale)
+			if (r->st.stale)
 				buf_adds(out, "<span class=\"tag stale\">stale</span>");
+			if (r->st.on_hold)
+				buf_adds(out, "<span class=\"tag hold\">on hold</span>");
+			if (r->st.ended)
+				buf_adds(out, "<span class=\"tag ended\">ended</span>");
 			buf_adds(out, "<span class=\"id\">");
 			html_escape(out, r->id);
 			buf_adds(out, "</span></td>");
@@ -351,10 +359,17 @@ static void register_html(struct buf *out, const struct report *rep)
 	html_end(out);
 }
 
-/* Pad s (of fmt_width w) to width, cutting it with an ellipsis if longer. */
-static void cell(struct buf *out, const char *s, size_t width, bool right)
+/* Pad s to width, cutting it with an ellipsis if longer; what a terminal
+ * would act on is made visible first. */
+static void cell(struct buf *out, const char *raw, size_t width, bool right)
 {
-	size_t w = fmt_width(s);
+	struct buf v = BUF_INIT;
+	const char *s;
+	size_t w;
+
+	fmt_visible(&v, raw, false);
+	s = buf_str(&v);
+	w = fmt_width(s);
 
 	if (w > width) {
 		/* Cut on a character boundary, leaving room for the ellipsis. */
@@ -377,6 +392,7 @@ static void cell(struct buf *out, const char *s, size_t width, bool right)
 		buf_adds(out, "…");
 		for (used++; used < width; used++)
 			buf_addc(out, ' ');
+		buf_release(&v);
 		return;
 	}
 	if (right)
@@ -386,6 +402,7 @@ static void cell(struct buf *out, const char *s, size_t width, bool right)
 	if (!right)
 		for (size_t k = w; k < width; k++)
 			buf_addc(out, ' ');
+	buf_release(&v);
 }
 
 static void register_table(struct buf *out, const struct report *rep, bool wide, bool color)
@@ -406,11 +423,13 @@ static void register_table(struct buf *out, const struct report *rep, bool wide,
 		if ((w = fmt_width(rep->rows[i].name)) > name_w)
 			name_w = w;
 		/* "  overdue, stale" after the manager */
-		w = rep->rows[i].overdue ? 9 : rep->rows[i].due ? 5 : 0;
-		if (rep->rows[i].stale)
-			w += w ? 7 : 7;
+		struct buf words = BUF_INIT;
+
+		status_words(&words, &rep->rows[i].st);
+		w = words.len ? 2 + fmt_width(words.p) : 0;
 		if (w > markw)
 			markw = w;
+		buf_release(&words);
 	}
 	fixed += markw;
 	for (size_t k = 0; k < ph->n; k++) {
@@ -470,10 +489,9 @@ static void register_table(struct buf *out, const struct report *rep, bool wide,
 		cell(&line, days, 4, true);
 		buf_adds(&line, "  ");
 		cell(&line, r->manager, mw, false);
-		if (r->overdue || r->stale || r->due) {
+		if (status_any(&r->st)) {
 			buf_adds(&line, color ? "  \033[1m" : "  ");
-			buf_adds(&line, r->overdue ? "overdue" : r->due ? "due" : "");
-			buf_adds(&line, r->stale ? ((r->overdue || r->due) ? ", stale" : "stale") : "");
+			status_words(&line, &r->st);
 			if (color)
 				buf_adds(&line, "\033[0m");
 		}
@@ -488,10 +506,10 @@ static void register_table(struct buf *out, const struct report *rep, bool wide,
 		for (size_t k = 0; k < ph->n; k++) {
 			if (color)
 				fmt_color_on(out, ph->v[k].color);
-			buf_addf(out, "%2d %s", ph->v[k].id, ph->v[k].key);
+			fmt_addf(out, "%2d %s", ph->v[k].id, ph->v[k].key);
 			if (color)
 				fmt_color_off(out);
-			buf_addf(out, ": %s\n", ph->v[k].name);
+			fmt_addf(out, ": %s\n", ph->v[k].name);
 		}
 	}
 	free(pw);
@@ -504,10 +522,13 @@ static void register_rows(struct buf *out, const struct report *rep, enum fmt fm
 		{ "phase_key", COL_TEXT }, { "phase_since", COL_TEXT }, { "days_in_phase", COL_NUMBER },
 		{ "next_contact", COL_TEXT }, { "stale", COL_BOOL }, { "due", COL_BOOL }, { "overdue", COL_BOOL },
 	};
-	const size_t nb = sizeof(base) / sizeof(*base), n = rep->ph->n;
-	struct fmt_col *cols = xcalloc(nb + n, sizeof(*cols));
+	/* Added after the reached_ columns, so that a script that counts
+	 * columns still finds those where they were. */
+	static const struct fmt_col tail[] = { { "on_hold", COL_BOOL }, { "ended", COL_BOOL } };
+	const size_t nb = sizeof(base) / sizeof(*base), n = rep->ph->n, nt = sizeof(tail) / sizeof(*tail);
+	struct fmt_col *cols = xcalloc(nb + n + nt, sizeof(*cols));
 	char **names = xcalloc(n + 1, sizeof(*names));
-	const char **cells = xcalloc(nb + n, sizeof(*cells));
+	const char **cells = xcalloc(nb + n + nt, sizeof(*cells));
 	char (*dates)[DATE_LEN] = xcalloc(n + 2, sizeof(*dates));
 	struct fmt_writer w;
 
@@ -517,7 +538,8 @@ static void register_rows(struct buf *out, const struct report *rep, enum fmt fm
 		cols[nb + k].name = names[k];
 		cols[nb + k].type = COL_TEXT;
 	}
-	fmt_start(&w, out, fmt, cols, nb + n, false, -1);
+	memcpy(cols + nb + n, tail, sizeof(tail));
+	fmt_start(&w, out, fmt, cols, nb + n + nt, false, -1);
 	for (size_t i = 0; i < rep->nrows; i++) {
 		const struct rrow *r = &rep->rows[i];
 		const struct phase *p = phases_get(rep->ph, r->phase);
@@ -531,11 +553,13 @@ static void register_rows(struct buf *out, const struct report *rep, enum fmt fm
 		cells[5] = day_str(dates[n], r->since);
 		cells[6] = num(days, sizeof(days), r->days);
 		cells[7] = day_str(dates[n + 1], r->next);
-		cells[8] = r->stale ? "true" : "false";
-		cells[9] = r->due ? "true" : "false";
-		cells[10] = r->overdue ? "true" : "false";
+		cells[8] = r->st.stale ? "true" : "false";
+		cells[9] = r->st.due ? "true" : "false";
+		cells[10] = r->st.overdue ? "true" : "false";
 		for (size_t k = 0; k < n; k++)
 			cells[nb + k] = day_str(dates[k], r->reached[k]);
+		cells[nb + n] = r->st.on_hold ? "true" : "false";
+		cells[nb + n + 1] = r->st.ended ? "true" : "false";
 		fmt_row(&w, out, cells, NULL);
 		if (out->len > 65536)
 			flush_out(out);
@@ -626,11 +650,13 @@ static void managers_out(struct buf *out, const struct report *rep, enum fmt fmt
 		{ "forward", COL_NUMBER }, { "back", COL_NUMBER }, { "won", COL_NUMBER },
 		{ "conversion", COL_NUMBER },
 	};
+	/* After the per-phase columns, where it moves none of the others. */
+	static const struct fmt_col tail = { "on_hold", COL_NUMBER };
 	const size_t nb = sizeof(base) / sizeof(*base), n = rep->ph->n;
-	struct fmt_col *cols = xcalloc(nb + n, sizeof(*cols));
+	struct fmt_col *cols = xcalloc(nb + n + 1, sizeof(*cols));
 	char **names = xcalloc(n + 1, sizeof(*names));
-	const char **cells = xcalloc(nb + n, sizeof(*cells));
-	char (*nums)[24] = xcalloc(nb + n, sizeof(*nums));
+	const char **cells = xcalloc(nb + n + 1, sizeof(*cells));
+	char (*nums)[24] = xcalloc(nb + n + 1, sizeof(*nums));
 	struct fmt_writer w;
 
 	memcpy(cols, base, sizeof(base));
@@ -641,7 +667,8 @@ static void managers_out(struct buf *out, const struct report *rep, enum fmt fmt
 		cols[nb + k].name = names[k];
 		cols[nb + k].type = COL_NUMBER;
 	}
-	fmt_start(&w, out, fmt, cols, nb + n, color, -1);
+	cols[nb + n] = tail;
+	fmt_start(&w, out, fmt, cols, nb + n + 1, color, -1);
 	for (size_t i = 0; i < rep->nms; i++) {
 		const struct mstat *m = &rep->ms[i];
 		const struct manager *mm = manager_of(rep->ph, m->handle);
@@ -652,9 +679,10 @@ static void managers_out(struct buf *out, const struct report *rep, enum fmt fmt
 		cells[1] = mm ? mm->name : NULL;
 		for (size_t k = 0; k < sizeof(v) / sizeof(*v); k++)
 			cells[2 + k] = num(nums[2 + k], sizeof(nums[0]), (long long)v[k]);
-		cells[12] = pct(nums[12], sizeof(nums[0]), m->won, m->clients);
+		cells[nb - 1] = pct(nums[nb - 1], sizeof(nums[0]), m->won, m->clients);
 		for (size_t k = 0; k < n; k++)
 			cells[nb + k] = num(nums[nb + k], sizeof(nums[0]), (long long)m->now[k]);
+		cells[nb + n] = num(nums[nb + n], sizeof(nums[0]), (long long)m->on_hold);
 		fmt_row(&w, out, cells, NULL);
 	}
 	fmt_end(&w, out);

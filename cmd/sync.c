@@ -63,16 +63,16 @@ static void print_result(const struct sync_result *res)
 	for (size_t i = 0; i < res->rep.n; i++) {
 		const struct merge_conflict *c = &res->rep.v[i];
 
-		printf("%s: %s changed here and on %s: kept '%s', replaced '%s'\n", c->id, c->field, res->remote,
-		       c->theirs, c->ours);
+		print_visible(stdout, "%s: %s changed here and on %s: kept '%s', replaced '%s'\n", c->id, c->field,
+			      res->remote, c->theirs, c->ours);
 	}
 	for (size_t i = 0; i < res->nnotes; i++)
-		printf("%s\n", res->notes[i]);
+		print_visible(stdout, "%s\n", res->notes[i]);
 	if (!res->pushed && !res->received)
-		printf("up to date with %s\n", res->remote);
+		print_visible(stdout, "up to date with %s\n", res->remote);
 	else
-		printf("synced with %s: %zu commit%s received, %zu sent\n", res->remote, res->received,
-		       res->received == 1 ? "" : "s", res->pushed);
+		print_visible(stdout, "synced with %s: %zu commit%s received, %zu sent\n", res->remote, res->received,
+			      res->received == 1 ? "" : "s", res->pushed);
 }
 
 /* Sync, print what happened; the exit code. */
@@ -137,24 +137,9 @@ static int cmd_clone(int argc, char **argv, struct ctx *ctx)
 	return EXIT_OK;
 }
 
-/* Read a whole file (at most twice the largest record) into b. */
-static int slurp(const char *path, struct buf *b)
-{
-	FILE *f = fopen(path, "rb");
-	char chunk[65536];
-	size_t n;
-
-	if (!f)
-		return preg_error_set(PREG_ENOTFOUND, "cannot read '%s': %s", path, strerror(errno));
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && b->len <= 2 * YAML_MAX_DOC)
-		buf_add(b, chunk, n);
-	fclose(f);
-	return 0;
-}
-
 static int cmd_merge_file(int argc, char **argv, struct ctx *ctx)
 {
-	struct buf base = BUF_INIT, ours = BUF_INIT, theirs = BUF_INIT, out = BUF_INIT;
+	struct buf in[3] = { BUF_INIT, BUF_INIT, BUF_INIT }, out = BUF_INIT;
 	const char *path;
 	int c, code, conflicts = 0, rc = EXIT_FAIL;
 	FILE *f;
@@ -168,16 +153,16 @@ static int cmd_merge_file(int argc, char **argv, struct ctx *ctx)
 	if (argc - optind > 4)
 		return usage_error(ctx, "too many arguments");
 	path = optind + 3 < argc ? argv[optind + 3] : argv[optind + 1];
-	if (slurp(argv[optind], &base) || slurp(argv[optind + 1], &ours) || slurp(argv[optind + 2], &theirs)) {
-		rc = fail();
+	if (merge_read_inputs(in, (const char *const *)&argv[optind], path)) {
+		rc = fail(); /* ours untouched: git sees the merge failed */
 		goto out;
 	}
-	if (merge_text(&out, &conflicts, buf_str(&base), base.len, buf_str(&ours), ours.len, buf_str(&theirs),
-		       theirs.len, path)) {
+	if (merge_text(&out, &conflicts, buf_str(&in[0]), in[0].len, buf_str(&in[1]), in[1].len, buf_str(&in[2]),
+		       in[2].len, path)) {
 		/* Not a record preg can read: git's own kind of conflict. */
 		print_error(preg_error_msg());
 		buf_reset(&out);
-		merge_mark_whole(&out, buf_str(&ours), ours.len, buf_str(&theirs), theirs.len);
+		merge_mark_whole(&out, buf_str(&in[1]), in[1].len, buf_str(&in[2]), in[2].len);
 		conflicts = 1;
 	}
 	f = fopen(argv[optind + 1], "wb");
@@ -197,9 +182,8 @@ static int cmd_merge_file(int argc, char **argv, struct ctx *ctx)
 			conflicts == 1 ? "" : "s");
 	rc = conflicts ? EXIT_FAIL : EXIT_OK;
 out:
-	buf_release(&base);
-	buf_release(&ours);
-	buf_release(&theirs);
+	for (int i = 0; i < 3; i++)
+		buf_release(&in[i]);
 	buf_release(&out);
 	return rc;
 }

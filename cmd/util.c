@@ -7,6 +7,7 @@
 #include "cmd.h"
 #include "err.h"
 #include "ptime.h"
+#include "xalloc.h"
 
 
 /* Print a message with control characters shown as '?': a message may
@@ -74,6 +75,21 @@ int show_help(const struct ctx *ctx)
 	printf("\nSee 'man preg%s%s' for the details.\n", strcmp(c->name, "help") || ctx->group ? "-" : "",
 	       ctx->group ? ctx->group : strcmp(c->name, "help") ? c->name : "");
 	return EXIT_OK;
+}
+
+void print_visible(FILE *f, const char *fmt, ...)
+{
+	struct buf out = BUF_INIT;
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = xvasprintf(fmt, ap);
+	va_end(ap);
+	fmt_visible(&out, s, true);
+	fwrite(buf_str(&out), 1, out.len, f);
+	buf_release(&out);
+	free(s);
 }
 
 void print_warnings(void)

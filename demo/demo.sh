@@ -27,17 +27,17 @@ run client add "Uralsteel" --manager petrov --field cargo=coils --tag steel
 run client add "Volga Timber" --manager smirnova --field cargo=timber
 run client add "Baikal Water" --manager ivanov --kind internal
 at 2026-09-20T15:00:00+05:00 ivanov
-run phase set ooo-romashka presentation -m "met the logistics director"
+run phase set romashka presentation -m "met the logistics director"
 at 2026-10-05T11:00:00+05:00 petrov
 run phase set uralsteel quotation -m "rates for coils sent"
 at 2026-10-06T10:00:00+05:00 ivanov
-run phase set ooo-romashka request
+run phase set romashka request
 at 2026-10-10T16:30:00+05:00 ivanov
-run phase set ooo-romashka quotation -m "rates to Shanghai sent"
+run phase set romashka quotation -m "rates to Shanghai sent"
 at 2026-10-20T12:00:00+05:00 ivanov
-run phase set ooo-romashka contract -m "contract signed"
+run phase set romashka contract -m "contract signed"
 at 2026-11-02T10:15:00+05:00 ivanov
-run note ooo-romashka "director asked when the first truck leaves" --channel call --next 2026-11-25 --action "confirm the first shipment"
+run note romashka "director asked when the first truck leaves" --channel call --next 2026-11-25 --action "confirm the first shipment"
 at 2026-11-10T09:00:00+05:00 smirnova
 run phase set volga-timber ended --reason "moved to a competitor"
 at 2026-11-22T09:00:00+05:00 ivanov
@@ -48,7 +48,7 @@ run report funnel --format table
 echo
 run client list --manager ivanov --open --format table
 echo
-run client show ooo-romashka
+run client show romashka
 echo
 echo "\$ git -C $DEMO log --oneline"
 git -C "$DEMO" log --oneline

@@ -2,7 +2,6 @@
 #include <string.h>
 
 #include "asof.h"
-#include "phases.h"
 #include "ptime.h"
 
 void asof_now(struct asof *out, const struct record *r)
@@ -62,24 +61,4 @@ bool asof_day(struct asof *out, const struct record *r, int32_t day)
 	if (!holds)
 		out->hold_until = r->hold_until;
 	return seen;
-}
-
-int asof_days_in_phase(const struct asof *a, int32_t day)
-{
-	bool ok;
-	int32_t d = day_of(a->phase_since, &ok);
-
-	return ok && day > d ? (int)(day - d) : 0;
-}
-
-bool asof_is_stale(const struct asof *a, const struct phases *ph, int32_t day)
-{
-	const struct phase *p = phases_get(ph, a->phase);
-	int32_t hold;
-
-	if (!p || p->stale_days < 0 || p->ending)
-		return false;
-	if (a->hold_until && !date_parse(&hold, a->hold_until) && hold > day)
-		return false;
-	return asof_days_in_phase(a, day) > p->stale_days;
 }

@@ -32,12 +32,4 @@ void asof_now(struct asof *out, const struct record *r);
  * (created later, or no event on or before it). */
 bool asof_day(struct asof *out, const struct record *r, int32_t day);
 
-/* Whole days in the phase on day (0 when phase_since is later or bad). */
-int asof_days_in_phase(const struct asof *a, int32_t day);
-
-/* Whether the client is longer in its phase on day than the phase's
- * stale_after, and not on hold until a later day. */
-struct phases;
-bool asof_is_stale(const struct asof *a, const struct phases *ph, int32_t day);
-
 #endif

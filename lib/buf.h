@@ -25,4 +25,15 @@ char *buf_detach(struct buf *b);
 /* The contents as a string ("" for an empty buffer); lent. */
 const char *buf_str(const struct buf *b);
 
+/* Append the whole file at path ("-": the standard input) to b, unless it
+ * holds more than max bytes: a regular file is refused by its size before
+ * anything is read, anything else once max + 1 bytes have come, so that
+ * neither time nor memory grows with what is refused. *size (may be NULL)
+ * receives the file's size: the bytes read, or for a file refused its real
+ * size (SIZE_MAX when only "more than max" is known). Returns 0;
+ * PREG_EINVAL when too large ("'PATH' is SIZE bytes, larger than MAX", or
+ * "'PATH' is larger than MAX bytes"; b as it was); PREG_ENOTFOUND or
+ * PREG_EIO ("cannot read 'PATH': why"). */
+int buf_read_file(struct buf *b, const char *path, size_t max, size_t *size);
+
 #endif

@@ -10,6 +10,7 @@
 #include "err.h"
 #include "ptime.h"
 #include "slug.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 /* Free fields that hold a tax number: the same value twice is one company. */
@@ -39,13 +40,39 @@ static void say(struct cctx *c, const char *path, const char *fmt, ...)
 	msg = xvasprintf(fmt, ap);
 	va_end(ap);
 	line = path ? xasprintf("%s: %s", path, msg) : xstrdup(msg);
-	/* Values quoted from records stay on one line and reach no terminal raw. */
+	/* Values quoted from records stay on one line and reach no terminal
+	 * raw: a character that hides or reorders text shows as its code
+	 * point. */
 	for (unsigned char *p = (unsigned char *)line; *p; p++)
 		if (*p < 0x20 || *p == 0x7f)
 			*p = '?';
 	c->res->lines = xrealloc(c->res->lines, (c->res->n + 1) * sizeof(char *));
-	c->res->lines[c->res->n++] = line;
+	{
+		struct buf b = BUF_INIT;
+
+		utf8_put_visible(&b, line);
+		c->res->lines[c->res->n++] = buf_detach(&b);
+	}
+	free(line);
 	free(msg);
+}
+
+struct text_ctx {
+	struct cctx *c;
+	const char *path;
+};
+
+/* Text written by hand or pulled from a remote that a write would refuse
+ * (text_hidden): said, one line per value; the readers still read it. */
+static int flag_hidden(void *arg, const char *field, const char *value, bool line)
+{
+	struct text_ctx *t = arg;
+
+	if (text_hidden_error(field, value, line)) {
+		say(t->c, t->path, "%s", preg_error_msg());
+		preg_error_clear();
+	}
+	return 0;
 }
 
 static void add_key(struct cctx *c, const char *what, const char *value, const struct record *rec,
@@ -145,49 +172,46 @@ static int conflict_line(const char *data, size_t len)
 	return 0;
 }
 
+/* The time rule and the derived keys (record.h): history and notes each
+ * in time order, and phase, phase_since and manager as the history
+ * decides them, by the function every writer and the merge use. */
 static void check_history(struct cctx *c, const struct record *rec, const char *path)
 {
-	const char *last_phase = NULL, *last_phase_at = NULL, *last_manager = NULL;
-	struct ptime prev = { 0, 0 }, t;
+	long phase_ev, manager_ev;
 	char num[16];
 
-	for (size_t i = 0; i < rec->nhistory; i++) {
-		const struct kvlist *e = &rec->history[i];
-		const char *at = kv_get(e, "at");
+	for (int list = 0; list < 2; list++) {
+		const struct kvlist *v = list ? rec->notes : rec->history;
+		size_t n = list ? rec->nnotes : rec->nhistory;
+		struct ptime prev = { 0, 0 }, t;
+		bool seen = false;
 
-		if (at && !ptime_parse(&t, at)) {
-			if (i && t.t < prev.t)
-				say(c, path, "history event %zu (%s) is earlier than the one before it", i + 1, at);
+		for (size_t i = 0; i < n; i++) {
+			if (!record_entry_time(&v[i], &t))
+				continue;
+			if (seen && t.t < prev.t)
+				say(c, path, "%s %zu (%s) is earlier than the one before it",
+				    list ? "note" : "history event", i + 1, kv_get(&v[i], "at"));
 			prev = t;
-		}
-		if (kv_get(e, "phase")) {
-			last_phase = kv_get(e, "phase");
-			last_phase_at = at;
-		}
-		if (kv_get(e, "manager"))
-			last_manager = kv_get(e, "manager");
-	}
-	for (size_t i = 0; i < rec->nnotes; i++) {
-		const char *at = kv_get(&rec->notes[i], "at");
-
-		if (at && !ptime_parse(&t, at)) {
-			if (i && t.t < prev.t)
-				say(c, path, "note %zu (%s) is earlier than the one before it", i + 1, at);
-			prev = t;
+			seen = true;
 		}
 	}
+	record_deciding(rec, &phase_ev, &manager_ev);
 	snprintf(num, sizeof(num), "%d", rec->phase);
-	if (!last_phase) {
+	if (phase_ev < 0) {
 		say(c, path, "no history event gives phase %d", rec->phase);
 	} else {
-		if (strcmp(last_phase, num))
-			say(c, path, "phase is %d, but the last phase event says %s", rec->phase, last_phase);
-		if (last_phase_at && strcmp(last_phase_at, rec->phase_since))
+		const struct kvlist *e = &rec->history[phase_ev];
+
+		if (strcmp(kv_get(e, "phase"), num))
+			say(c, path, "phase is %d, but the last phase event says %s", rec->phase, kv_get(e, "phase"));
+		if (strcmp(kv_get(e, "at"), rec->phase_since))
 			say(c, path, "phase_since is %s, but the last phase event is at %s", rec->phase_since,
-			    last_phase_at);
+			    kv_get(e, "at"));
 	}
-	if (last_manager && strcmp(last_manager, rec->manager))
-		say(c, path, "manager is %s, but the last manager event says %s", rec->manager, last_manager);
+	if (manager_ev >= 0 && strcmp(kv_get(&rec->history[manager_ev], "manager"), rec->manager))
+		say(c, path, "manager is %s, but the last manager event says %s", rec->manager,
+		    kv_get(&rec->history[manager_ev], "manager"));
 }
 
 static int check_file(void *arg, const char *path, const char *data, size_t len)
@@ -227,6 +251,7 @@ static int check_file(void *arg, const char *path, const char *data, size_t len)
 		say(c, path, "incomplete: phase %d (%s) requires %s", p->id, p->key, missing);
 	for (size_t i = 0; rec->extra && i + 1 < rec->extra->n; i += 2)
 		say(c, path, "unknown key '%s'", rec->extra->v[i]->s);
+	record_each_text(rec, true, flag_hidden, &(struct text_ctx){ c, path });
 	collect_keys(c, rec, path);
 out:
 	record_free(rec);
@@ -268,9 +293,10 @@ static void duplicates(struct cctx *c)
 			bool seen = false;
 
 			/* One client with the same phone twice is no duplicate,
-			 * and a pair is said once. */
-			for (size_t m = i; m < k && !seen; m++)
-				seen = !strcmp(c->keys[m].id, c->keys[k].id);
+			 * and a pair is said once. A group is sorted by id, so
+			 * an id seen before in it is the one just before: a
+			 * group may hold 100,000 clients with one phone. */
+			seen = !strcmp(c->keys[k - 1].id, c->keys[k].id);
 			if (seen || !strcmp(c->keys[i].id, c->keys[k].id))
 				continue;
 			say(c, c->keys[k].path, "likely duplicate of '%s' (the same %.*s '%s')", c->keys[i].id,

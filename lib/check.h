@@ -3,7 +3,8 @@
  * with the input rules and checked against the rest of SPEC §3-§4 (its id
  * and path, the phase exists, phase/phase_since/manager agree with the
  * history, history and notes in time order, the requires of its phase,
- * no conflict markers, no unknown keys); then likely duplicates are looked
+ * no conflict markers, no unknown keys, no text that would show other than
+ * it is stored: text_hidden); then likely duplicates are looked
  * for (the same normalised name, e-mail, phone, or INN/VAT field).
  */
 #ifndef PREG_CHECK_H

@@ -25,12 +25,29 @@ static int no_space(unsigned char c)
 	return 0; /* keep spaces: a cell is what the spreadsheet held */
 }
 
-static size_t count_nl(const char *s, size_t n)
+/* The length of s[0..n) up to and with its first line break: LF, CRLF, or
+ * a CR alone (as a spreadsheet saved for the old Mac OS writes them, and
+ * libcsv ends a row there too); n when there is none. */
+static size_t line_len(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\n')
+			return i + 1;
+		if (s[i] == '\r')
+			return i + 1 < n && s[i + 1] == '\n' ? i + 2 : i + 1;
+	}
+	return n;
+}
+
+/* How many line breaks s[0..n) holds (CRLF is one). */
+static size_t count_breaks(const char *s, size_t n)
 {
 	size_t k = 0;
 
-	for (const char *p = s; (p = memchr(p, '\n', n - (size_t)(p - s))); p++)
-		k++;
+	for (size_t i = 0, l; i < n; i += l) {
+		l = line_len(s + i, n - i);
+		k += s[i + l - 1] == '\n' || s[i + l - 1] == '\r';
+	}
 	return k;
 }
 
@@ -45,10 +62,15 @@ static void on_cell(void *field, size_t len, void *data)
 	if (!field)
 		len = 0;
 	if (r->cur.ncells == 0)
-		r->cur.line = r->line - (int)count_nl(s, len);
+		r->cur.line = r->line - (int)count_breaks(s, len);
 	if (memchr(s, '\0', len)) {
 		r->err = preg_error_set(PREG_EINVAL, "%s:%d: a cell holds a NUL byte; is this a CSV file?",
 					r->name, r->line);
+		return;
+	}
+	if (r->cur.ncells == CSV_MAX_COLUMNS) {
+		r->err = preg_error_set(PREG_EINVAL, "%s:%d: more than %d cells in a row; a spreadsheet has at most %d columns",
+					r->name, r->cur.line, CSV_MAX_COLUMNS, CSV_MAX_COLUMNS);
 		return;
 	}
 	cell = xstrndup(s, len);
@@ -88,6 +110,13 @@ static void on_row(int c, void *data)
 	/* A row of empty cells is what a spreadsheet leaves below its data;
 	 * the header is kept whatever it holds. */
 	if (empty && t->nrows) {
+		drop_row(&r->cur);
+		r->cap = 0;
+		return;
+	}
+	if (t->nrows == CSV_MAX_ROWS) {
+		r->err = preg_error_set(PREG_EINVAL, "%s:%d: more than %d rows; a spreadsheet has at most %d",
+					r->name, r->cur.line, CSV_MAX_ROWS, CSV_MAX_ROWS);
 		drop_row(&r->cur);
 		r->cap = 0;
 		return;
@@ -160,13 +189,13 @@ int csv_read(struct csv_table **out, const char *buf, size_t len, char sep, cons
 	csv_set_space_func(&p, no_space);
 	/* Fed a line at a time, so that the callbacks know the line. */
 	while (s < end && !r.err) {
-		const char *nl = memchr(s, '\n', (size_t)(end - s));
-		size_t n = nl ? (size_t)(nl - s) + 1 : (size_t)(end - s);
+		size_t n = line_len(s, (size_t)(end - s));
+		bool broken = s[n - 1] == '\n' || s[n - 1] == '\r';
 
 		if (csv_parse(&p, s, n, on_cell, on_row, &r) != n && !r.err)
 			r.err = preg_error_set(PREG_EINVAL, "%s:%d: %s", name, r.line, parse_problem(&p));
 		s += n;
-		if (nl)
+		if (broken)
 			r.line++;
 	}
 	if (!r.err && csv_fini(&p, on_cell, on_row, &r) != 0 && !r.err)

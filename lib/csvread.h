@@ -7,11 +7,19 @@
  * decimal mark), detected from the header line unless given. Every row
  * remembers the line it starts on, so that messages can say FILE:LINE.
  * Rows whose cells are all empty are dropped.
+ *
+ * A spreadsheet holds at most CSV_MAX_COLUMNS columns and CSV_MAX_ROWS rows
+ * (Excel's and LibreOffice's limits): a file with a wider row or more rows
+ * came from no spreadsheet and is refused as it is read, so that neither
+ * the reader nor the import behind it spends time or memory on it.
  */
 #ifndef PREG_CSVREAD_H
 #define PREG_CSVREAD_H
 
 #include <stddef.h>
+
+#define CSV_MAX_COLUMNS 16384
+#define CSV_MAX_ROWS 1048576
 
 struct csv_row {
 	int line;     /* 1-based line of the file where the row starts */

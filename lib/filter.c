@@ -4,6 +4,7 @@
 
 #include "err.h"
 #include "filter.h"
+#include "status.h"
 #include "xalloc.h"
 
 static void push(const char ***v, size_t *n, const char *s)
@@ -47,7 +48,7 @@ bool filter_any(const struct filter *f)
 bool filter_match(const struct filter *f, const struct phases *ph, const struct record *r,
 		  const struct asof *a, int32_t day)
 {
-	const struct phase *p = phases_get(ph, a->phase);
+	struct status st;
 
 	if (f->manager && strcmp(a->manager, f->manager))
 		return false;
@@ -74,13 +75,10 @@ bool filter_match(const struct filter *f, const struct phases *ph, const struct 
 		if (!hit)
 			return false;
 	}
-	if (f->stale && !asof_is_stale(a, ph, day))
-		return false;
-	if (f->ended && !(p && p->ending))
-		return false;
-	if (f->open && p && p->ending)
-		return false;
-	return true;
+	if (!f->stale && !f->ended && !f->open)
+		return true;
+	status_of(&st, r, a, ph, day);
+	return !(f->stale && !st.stale) && !(f->ended && !st.ended) && !(f->open && st.ended);
 }
 
 void filter_release(struct filter *f)

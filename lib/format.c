@@ -1,4 +1,5 @@
 /* format: table, tsv and json writers (see format.h). */
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,69 +28,90 @@ int fmt_parse(enum fmt *out, const char *s)
 	return 0;
 }
 
-/* The character at *p, advancing *p; a byte that is not UTF-8 counts as
- * one replacement character (records are checked; this is for display). */
-static uint32_t next_cp(const unsigned char **p)
-{
-	uint32_t c;
-	size_t len = utf8_decode(*p, strnlen((const char *)*p, 4), &c);
-
-	*p += len ? len : 1;
-	return len ? c : 0xfffd;
-}
-
-static int cp_width(uint32_t c)
-{
-	if ((c >= 0x300 && c <= 0x36f) || c == 0x200b || (c >= 0xfe00 && c <= 0xfe0f))
-		return 0;
-	if ((c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf) ||
-	    (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) ||
-	    (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) ||
-	    (c >= 0xffe0 && c <= 0xffe6) || (c >= 0x1f300 && c <= 0x1f64f) ||
-	    (c >= 0x1f900 && c <= 0x1f9ff) || (c >= 0x20000 && c <= 0x3fffd))
-		return 2;
-	return 1;
-}
-
 size_t fmt_width(const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t w = 0;
-
-	while (*p)
-		w += (size_t)cp_width(next_cp(&p));
-	return w;
+	return utf8_width(s);
 }
 
 /* s cut to at most max columns, with an ellipsis when cut; caller frees. */
 static char *cut(const char *s, size_t max)
 {
-	const unsigned char *p = (const unsigned char *)s, *prev;
-	size_t w = 0;
-
-	if (fmt_width(s) <= max)
+	if (utf8_width(s) <= max)
 		return xstrdup(s);
-	for (;;) {
-		int cw;
-
-		prev = p;
-		cw = cp_width(next_cp(&p));
-		if (w + (size_t)cw > max - 1)
-			break;
-		w += (size_t)cw;
-	}
-	return xasprintf("%.*s…", (int)(prev - (const unsigned char *)s), s);
+	return xasprintf("%.*s…", (int)utf8_fit(s, max - 1, NULL), s);
 }
 
-/* One line of a table cell: line breaks and tabs would break the layout. */
+/* The control character at p (of n bytes), or 0 when there is none
+ * there; *len is set to its length, or to the length of what is there. */
+static uint32_t control_at(const unsigned char *p, size_t n, size_t *len, bool *bad)
+{
+	uint32_t c;
+
+	*bad = false;
+	if (*p < 0x80) {
+		*len = 1;
+		return *p < 0x20 || *p == 0x7f ? *p : 0;
+	}
+	if (!(*len = utf8_decode(p, n, &c))) {
+		*len = 1;
+		*bad = true;
+		return 0;
+	}
+	return c >= 0x80 && c <= 0x9f ? c : 0;
+}
+
+void fmt_visible(struct buf *out, const char *s, bool lines)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), i = 0, len;
+	bool bad;
+
+	while (i < n) {
+		uint32_t c = control_at(p + i, n - i, &len, &bad);
+
+		if (bad) {
+			buf_adds(out, "\xef\xbf\xbd"); /* U+FFFD */
+		} else if (!c || (lines && (c == '\n' || c == '\t'))) {
+			buf_add(out, p + i, len);
+		} else if (c == 0x7f) {
+			buf_adds(out, "^?");
+		} else if (c < 0x20) {
+			buf_addc(out, '^');
+			buf_addc(out, (char)(c + 0x40));
+		} else {
+			/* C1: its 7-bit form is ESC and c - 0x40. */
+			buf_adds(out, "^[");
+			buf_addc(out, (char)(c - 0x40));
+		}
+		i += len;
+	}
+}
+
+void fmt_addf(struct buf *out, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = xvasprintf(fmt, ap);
+	va_end(ap);
+	fmt_visible(out, s, true);
+	free(s);
+}
+
+/* One line of a table cell for a terminal: line breaks and tabs would
+ * break the layout, other control characters are made visible. */
 static char *flatten(const char *s)
 {
+	struct buf b = BUF_INIT;
 	char *d = xstrdup(s);
 
 	for (char *p = d; *p; p++)
 		if (*p == '\n' || *p == '\t')
 			*p = ' ';
-	return d;
+	fmt_visible(&b, d, false);
+	free(d);
+	return buf_detach(&b);
 }
 
 void fmt_color_on(struct buf *out, const char *hex)
@@ -105,19 +127,32 @@ void fmt_color_off(struct buf *out)
 	buf_adds(out, "\033[0m");
 }
 
+/* Backslash escapes: \t \n \r \\, and \xHH for each byte of any other
+ * control character or of what is not UTF-8, so that a script reads the
+ * value back byte for byte and a terminal gets no control byte. */
 static void tsv_cell(struct buf *out, const char *s)
 {
-	for (; s && *s; s++) {
-		if (*s == '\t')
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = s ? strlen(s) : 0, i = 0, len;
+	bool bad;
+
+	while (i < n) {
+		uint32_t c = control_at(p + i, n - i, &len, &bad);
+
+		if (c == '\t')
 			buf_adds(out, "\\t");
-		else if (*s == '\n')
+		else if (c == '\n')
 			buf_adds(out, "\\n");
-		else if (*s == '\r')
+		else if (c == '\r')
 			buf_adds(out, "\\r");
-		else if (*s == '\\')
+		else if (c || bad)
+			for (size_t k = 0; k < len; k++)
+				buf_addf(out, "\\x%02x", p[i + k]);
+		else if (p[i] == '\\')
 			buf_adds(out, "\\\\");
 		else
-			buf_addc(out, *s);
+			buf_add(out, p + i, len);
+		i += len;
 	}
 }
 
@@ -125,10 +160,27 @@ static void tsv_cell(struct buf *out, const char *s)
  * ends records. */
 static void csv_cell(struct buf *out, const char *s)
 {
+	struct buf v = BUF_INIT;
+
 	if (!s)
 		return;
+	/* RFC 4180 has no escapes: control characters other than line
+	 * breaks are made visible (none can be in a record's values). */
+	for (const char *p = s; *p; p++)
+		if (*p == '\r' || *p == '\n') {
+			buf_addc(&v, *p);
+		} else {
+			size_t k = strcspn(p, "\r\n");
+			char *part = xstrndup(p, k);
+
+			fmt_visible(&v, part, true);
+			free(part);
+			p += k - 1;
+		}
+	s = buf_str(&v);
 	if (!strpbrk(s, ",\"\r\n")) {
 		buf_adds(out, s);
+		buf_release(&v);
 		return;
 	}
 	buf_addc(out, '"');
@@ -138,6 +190,7 @@ static void csv_cell(struct buf *out, const char *s)
 		buf_addc(out, *s);
 	}
 	buf_addc(out, '"');
+	buf_release(&v);
 }
 
 static void csv_row(struct buf *out, const struct fmt_writer *w, const char *const *cells)
@@ -182,7 +235,12 @@ static void html_row(struct buf *out, const struct fmt_writer *w, const char *co
 
 void html_escape(struct buf *out, const char *s)
 {
-	for (; s && *s; s++) {
+	struct buf v = BUF_INIT;
+
+	if (!s)
+		return;
+	fmt_visible(&v, s, true);
+	for (s = buf_str(&v); *s; s++) {
 		switch (*s) {
 		case '&': buf_adds(out, "&amp;"); break;
 		case '<': buf_adds(out, "&lt;"); break;
@@ -192,6 +250,7 @@ void html_escape(struct buf *out, const char *s)
 		default: buf_addc(out, *s);
 		}
 	}
+	buf_release(&v);
 }
 
 void fmt_begin(struct fmt_writer *w, struct buf *out)

@@ -54,7 +54,27 @@ void fmt_row(struct fmt_writer *w, struct buf *out, const char *const *cells, co
 /* Finish (the table is written here); frees what the writer kept. */
 void fmt_end(struct fmt_writer *w, struct buf *out);
 
-/* Append s with &, <, >, " and ' as HTML character references. */
+/*
+ * Nothing from the register reaches a terminal raw: names, notes, authors,
+ * trailers and messages may come from anyone who can push. fmt_visible
+ * appends text for a terminal with every control character made visible
+ * in caret notation, as git masks a remote's messages: C0 as ^@ to ^_
+ * (ESC as ^[), DEL as ^?, a C1 character as the ^[ and the letter of its
+ * seven-bit form (U+009B, CSI, as ^[[); a byte that is not UTF-8 as
+ * U+FFFD. With lines, tab and line feed pass (text laid out in lines);
+ * without, they are shown too. Every writer below and every text printer
+ * of cmd/ goes through it; the machine formats keep their own escapes
+ * (tsv \xHH, json \u00HH) so that nothing is lost there.
+ */
+void fmt_visible(struct buf *out, const char *s, bool lines);
+
+/* Format like printf and append the result as fmt_visible does (lines
+ * kept): for the text printers, whose own escapes (colours) are added
+ * apart. */
+void fmt_addf(struct buf *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Append s with &, <, >, " and ' as HTML character references, and
+ * control characters made visible. */
 void html_escape(struct buf *out, const char *s);
 
 /* Terminal columns that the UTF-8 string s takes. */

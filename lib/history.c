@@ -5,6 +5,7 @@
 
 #include "err.h"
 #include "history.h"
+#include "kvindex.h"
 #include "xalloc.h"
 
 void strv_free(char **v, size_t n)
@@ -255,15 +256,6 @@ bool hist_kv_equal(const struct kvlist *a, const struct kvlist *b)
 	return true;
 }
 
-/* Whether list a[0..na) holds e. */
-static bool holds(const struct kvlist *a, size_t na, const struct kvlist *e)
-{
-	for (size_t i = 0; i < na; i++)
-		if (hist_kv_equal(&a[i], e))
-			return true;
-	return false;
-}
-
 static void set_by(struct changes *out, const struct kvlist *e)
 {
 	const char *by = kv_get(e, "by");
@@ -289,13 +281,22 @@ void hist_compare(const struct record *old, const struct record *new, const stru
 	}
 	/* Events and notes first: they say who made the change. What an
 	 * append-only list lost was rewritten (by hand, or by an undo): then
-	 * what it holds anew is no one's addition. */
+	 * what it holds anew is no one's addition. Whether a list holds an
+	 * entry is asked of a sorted view: a record may hold 10,000 notes. */
 	bool hist_lost = false, notes_lost = false;
+	struct kvindex oh, nh, on, nn;
+	struct keyindex of, nf;
 
+	kvindex_init(&oh, old->history, old->nhistory, false);
+	kvindex_init(&nh, new->history, new->nhistory, false);
+	kvindex_init(&on, old->notes, old->nnotes, false);
+	kvindex_init(&nn, new->notes, new->nnotes, false);
+	keyindex_init(&of, &old->fields);
+	keyindex_init(&nf, &new->fields);
 	for (size_t i = 0; i < old->nhistory && !hist_lost; i++)
-		hist_lost = !holds(new->history, new->nhistory, &old->history[i]);
+		hist_lost = !kvindex_count(&nh, &old->history[i]);
 	for (size_t i = 0; i < old->nnotes && !notes_lost; i++)
-		notes_lost = !holds(new->notes, new->nnotes, &old->notes[i]);
+		notes_lost = !kvindex_count(&nn, &old->notes[i]);
 	if (hist_lost)
 		add(out, CH_EVENT, NULL, NULL, "a history event removed or changed");
 	if (notes_lost)
@@ -303,7 +304,7 @@ void hist_compare(const struct record *old, const struct record *new, const stru
 	for (size_t i = 0; i < new->nhistory && !hist_lost; i++) {
 		const struct kvlist *e = &new->history[i];
 
-		if (holds(old->history, old->nhistory, e))
+		if (kvindex_count(&oh, e))
 			continue;
 		set_by(out, e);
 		if (!kv_get(e, "phase") && !kv_get(e, "manager")) {
@@ -345,12 +346,12 @@ void hist_compare(const struct record *old, const struct record *new, const stru
 		char key[128];
 
 		snprintf(key, sizeof(key), "fields.%s", old->fields.v[i].k);
-		field(out, key, old->fields.v[i].v, kv_get(&new->fields, old->fields.v[i].k));
+		field(out, key, old->fields.v[i].v, keyindex_get(&nf, old->fields.v[i].k));
 	}
 	for (size_t i = 0; i < new->fields.n; i++) {
 		char key[128];
 
-		if (kv_get(&old->fields, new->fields.v[i].k))
+		if (keyindex_get(&of, new->fields.v[i].k))
 			continue;
 		snprintf(key, sizeof(key), "fields.%s", new->fields.v[i].k);
 		field(out, key, NULL, new->fields.v[i].v);
@@ -373,13 +374,19 @@ void hist_compare(const struct record *old, const struct record *new, const stru
 		const char *ch = kv_get(n, "channel"), *text = kv_get(n, "text");
 		char *s;
 
-		if (holds(old->notes, old->nnotes, n))
+		if (kvindex_count(&on, n))
 			continue;
 		set_by(out, n);
 		s = ch ? xasprintf("%s: %s", ch, text ? text : "") : xstrdup(text ? text : "");
 		add(out, CH_NOTE, NULL, NULL, s);
 		free(s);
 	}
+	kvindex_release(&oh);
+	kvindex_release(&nh);
+	kvindex_release(&on);
+	kvindex_release(&nn);
+	keyindex_release(&of);
+	keyindex_release(&nf);
 }
 
 void changes_release(struct changes *c)

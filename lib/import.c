@@ -13,6 +13,7 @@
 #include "ptime.h"
 #include "slug.h"
 #include "strmap.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 enum col {
@@ -68,12 +69,19 @@ static void push(char ***v, size_t *n, char *s)
 }
 
 /* A cell quoted in a message may hold line breaks or escapes: they must
- * not reach the terminal, and one problem stays one line. */
-static void visible(char *s)
+ * not reach the terminal, and one problem stays one line; a character that
+ * shows as nothing or reorders the text shows as its code point. Takes s;
+ * returns the text to keep. */
+static char *visible(char *s)
 {
+	struct buf b = BUF_INIT;
+
 	for (unsigned char *p = (unsigned char *)s; *p; p++)
 		if (*p < 0x20 || *p == 0x7f)
 			*p = '?';
+	utf8_put_visible(&b, s);
+	free(s);
+	return buf_detach(&b);
 }
 
 static void problem(struct ictx *c, int line, const char *fmt, ...) PREG_PRINTF(3, 4);
@@ -85,7 +93,7 @@ static void problem(struct ictx *c, int line, const char *fmt, ...)
 	va_start(ap, fmt);
 	msg = xvasprintf(fmt, ap);
 	va_end(ap);
-	visible(msg);
+	msg = visible(msg);
 	push(&c->res->problems, &c->res->nproblems, xasprintf("%s:%d: %s", c->o->file, line, msg));
 	free(msg);
 }
@@ -116,6 +124,18 @@ int import_date(const char *s, int32_t *day)
 			return 0;
 	}
 	return preg_error_set(PREG_EINVAL, "invalid date '%s' (YYYY-MM-DD or DD.MM.YYYY)", s);
+}
+
+int import_read(struct buf *out, const char *file)
+{
+	size_t size;
+	int rc = buf_read_file(out, file, IMPORT_MAX_BYTES, &size);
+
+	if (rc != PREG_EINVAL)
+		return rc;
+	if (size == SIZE_MAX)
+		return preg_error_set(rc, "'%s' is larger than the 1 GiB an import reads", file);
+	return preg_error_set(rc, "'%s' is %zu bytes, larger than the 1 GiB an import reads", file, size);
 }
 
 /* ---- the header ---- */
@@ -166,28 +186,98 @@ bool import_header_is_key(const char *name)
 	return key;
 }
 
-static bool column_empty(const struct csv_table *t, size_t col)
+/* Which of the n columns hold a value below the header: one pass over the
+ * cells, not one over the rows for each column. Caller frees. */
+static bool *columns_used(const struct csv_table *t, size_t n)
 {
+	bool *used = xcalloc(n + 1, sizeof(bool));
+
 	for (size_t r = 1; r < t->nrows; r++)
-		if (col < t->rows[r].ncells && t->rows[r].cells[col][0])
-			return false;
-	return true;
+		for (size_t col = 0; col < n && col < t->rows[r].ncells; col++)
+			used[col] |= t->rows[r].cells[col][0] != '\0';
+	return used;
+}
+
+/* What a column holds, as a string that two columns share when they hold
+ * the same thing: "" for what may come in many columns (skipped, tags). */
+static char *column_key(const struct colmap *m)
+{
+	if (m->kind == C_SKIP || m->kind == C_TAGS)
+		return xstrdup("");
+	if (m->kind == C_PHASE_N)
+		return xasprintf("%d:%d", (int)m->kind, m->phase);
+	if (m->kind == C_FIELD)
+		return xasprintf("%d:%s", (int)m->kind, m->field ? m->field : "");
+	return xasprintf("%d", (int)m->kind);
+}
+
+struct colkey {
+	char *key;
+	size_t col;
+};
+
+static int by_colkey(const void *a, const void *b)
+{
+	const struct colkey *x = a, *y = b;
+	int k = strcmp(x->key, y->key);
+
+	return k ? k : x->col < y->col ? -1 : x->col > y->col;
+}
+
+/* Two columns for one thing would leave one of them unread: each column
+ * that repeats an earlier one is named with the first, found by sorting
+ * (a header may have 16,384 columns: comparing them pairwise took minutes). */
+static void same_columns(struct ictx *c, int line)
+{
+	struct colkey *k = xcalloc(c->ncols + 1, sizeof(*k));
+	size_t *first = xcalloc(c->ncols + 1, sizeof(*first));
+
+	for (size_t i = 0; i < c->ncols; i++) {
+		k[i].key = column_key(&c->cols[i]);
+		k[i].col = i;
+		first[i] = i;
+	}
+	if (c->ncols)
+		qsort(k, c->ncols, sizeof(*k), by_colkey);
+	for (size_t i = 0; i < c->ncols;) {
+		size_t j = i + 1;
+
+		while (j < c->ncols && !strcmp(k[j].key, k[i].key))
+			j++;
+		for (size_t m = i + 1; m < j && *k[i].key; m++)
+			first[k[m].col] = k[i].col;
+		i = j;
+	}
+	for (size_t i = 0; i < c->ncols; i++) {
+		char *name;
+
+		if (first[i] == i)
+			continue;
+		name = xstrtrim(c->cols[i].header);
+		problem(c, line, "columns %zu and %zu ('%s', '%s') hold the same thing", first[i] + 1, i + 1,
+			c->cols[first[i]].header, name);
+		free(name);
+	}
+	for (size_t i = 0; i < c->ncols; i++)
+		free(k[i].key);
+	free(k);
+	free(first);
 }
 
 static void note(struct ictx *c, char *s)
 {
-	visible(s);
-	push(&c->res->notes, &c->res->nnotes, s);
+	push(&c->res->notes, &c->res->nnotes, visible(s));
 }
 
 static void map_columns(struct ictx *c)
 {
 	const struct csv_row *h = &c->t->rows[0];
 	int line = h->line;
-	bool *used = xcalloc(c->o->nmaps + 1, sizeof(bool));
+	bool *used = xcalloc(c->o->nmaps + 1, sizeof(bool)), *holds;
 
 	c->ncols = h->ncells;
 	c->cols = xcalloc(c->ncols + 1, sizeof(*c->cols));
+	holds = columns_used(c->t, c->ncols);
 	for (size_t i = 0; i < c->ncols; i++) {
 		struct colmap *m = &c->cols[i];
 		char *name = xstrtrim(h->cells[i]);
@@ -215,7 +305,7 @@ static void map_columns(struct ictx *c)
 			}
 		} else if (!*name) {
 			m->kind = C_SKIP;
-			if (!column_empty(c->t, i))
+			if (holds[i])
 				problem(c, line, "column %zu has no name but holds values; name it or --map it", i + 1);
 		} else if (!target(name, m)) {
 			m->kind = C_FIELD;
@@ -231,24 +321,14 @@ static void map_columns(struct ictx *c)
 		}
 		if (m->kind == C_PHASE_N && !phases_get(c->ph, m->phase))
 			problem(c, line, "column '%s': the register has no phase %d", name, m->phase);
-		/* Two columns for one thing would leave one of them unread. */
-		for (size_t j = 0; j < i; j++) {
-			const struct colmap *o = &c->cols[j];
-
-			if (m->kind == C_SKIP || o->kind != m->kind || m->kind == C_TAGS)
-				continue;
-			if ((m->kind == C_PHASE_N && o->phase != m->phase) ||
-			    (m->kind == C_FIELD && strcmp(o->field, m->field)))
-				continue;
-			problem(c, line, "columns %zu and %zu ('%s', '%s') hold the same thing", j + 1, i + 1,
-				o->header, name);
-		}
 		free(name);
 	}
+	same_columns(c, line);
 	for (size_t k = 0; k < c->o->nmaps; k++)
 		if (!used[k])
 			problem(c, line, "--map '%s': the header has no such column", c->o->maps[k]);
 	free(used);
+	free(holds);
 	for (size_t i = 0; i < c->ncols; i++)
 		if (c->cols[i].kind == C_NAME)
 			return;
@@ -387,8 +467,25 @@ static bool history(struct ictx *c, int line, struct record *rec, struct reached
 	return true;
 }
 
+/* Whether a cell's text would show other than it is (text_hidden): then a
+ * problem naming the column and the character. */
+static bool hidden_cell(struct ictx *c, int line, const char *header, const char *s, bool one)
+{
+	char *what;
+
+	if (!text_hidden(s, one, NULL))
+		return false;
+	what = xasprintf("column '%s'", header);
+	text_hidden_error(what, s, one);
+	problem(c, line, "%s", preg_error_msg());
+	free(what);
+	return true;
+}
+
 static bool one_line(struct ictx *c, int line, const char *what, const char *s, size_t max)
 {
+	if (hidden_cell(c, line, what, s, true))
+		return false;
 	if (text_line_ok(s, max))
 		return true;
 	problem(c, line, "%s must be one line of text (at most %zu bytes, no control characters)", what, max);
@@ -416,6 +513,8 @@ static void add_tags(struct ictx *c, int line, struct record *rec, const char *s
 	for (char *tok = strtok_r(copy, ", \t\r\n", &save); tok; tok = strtok_r(NULL, ", \t\r\n", &save)) {
 		bool dup = false;
 
+		if (hidden_cell(c, line, "tags", tok, true))
+			continue;
 		if (!text_line_ok(tok, 64) || strpbrk(tok, "[]{}")) {
 			problem(c, line, "invalid tag '%s'", tok);
 			continue;
@@ -491,6 +590,10 @@ static bool assign_id(struct ictx *c, int line, struct record *rec, const char *
 		goto out;
 	}
 	strmap_put(&c->seen, norm, (void *)(intptr_t)line);
+	/* The name, legal form and all, tells clients apart; the id leaves
+	 * the form out. It cannot fail where slug_from_name did not. */
+	free(norm);
+	slug_client_id(&norm, rec->name);
 	id = xstrdup(norm);
 	for (unsigned n = 2; c->exists(c->exists_arg, id) || strmap_get(&c->taken, id, NULL); n++) {
 		free(id);
@@ -507,7 +610,9 @@ out:
 static struct record *row(struct ictx *c, const struct csv_row *r)
 {
 	struct record *rec = xcalloc(1, sizeof(*rec));
-	struct reached *reached = xcalloc(c->ncols + 1, sizeof(*reached));
+	/* As many as the row has cells: a header of 16,384 columns over rows of
+	 * three cells must not cost 16,384 a row. */
+	struct reached *reached = xcalloc((r->ncells < c->ncols ? r->ncells : c->ncols) + 1, sizeof(*reached));
 	size_t nreached = 0, before = c->res->nproblems;
 	const char *given_id = "", *manager_cell = "", *phase_cell = NULL;
 	const struct phase *cur = NULL;
@@ -532,6 +637,7 @@ static struct record *row(struct ictx *c, const struct csv_row *r)
 		switch (m->kind) {
 		case C_SKIP: break;
 		case C_NAME:
+			hidden_cell(c, line, m->header, v, true);
 			rec->name = v;
 			v = NULL;
 			break;
@@ -573,7 +679,9 @@ static struct record *row(struct ictx *c, const struct csv_row *r)
 			}
 			break;
 		case C_REMARKS:
-			if (text_ok(v, 64 * 1024)) {
+			if (hidden_cell(c, line, m->header, v, false)) {
+				break;
+			} else if (text_ok(v, 64 * 1024)) {
 				rec->remarks = v;
 				v = NULL;
 			} else {
@@ -583,6 +691,8 @@ static struct record *row(struct ictx *c, const struct csv_row *r)
 		case C_TAGS: add_tags(c, line, rec, v); break;
 		case C_CONTACTS: add_contacts(c, line, rec, v); break;
 		case C_FIELD:
+			if (hidden_cell(c, line, m->header, v, true))
+				break;
 			if (text_line_ok(v, 4096))
 				kv_set(&rec->fields, m->field, v);
 			else
@@ -594,6 +704,8 @@ static struct record *row(struct ictx *c, const struct csv_row *r)
 	}
 	if (!rec->name || !*rec->name)
 		problem(c, line, "empty client name");
+	else if (text_hidden(rec->name, true, NULL))
+		; /* said with its column */
 	else if (!text_line_ok(rec->name, 1000))
 		problem(c, line, "the client name must be one line of text (at most 1000 bytes, no control characters)");
 	else {

@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "csvread.h"
 #include "register.h"
 
@@ -40,6 +41,15 @@ struct import_result {
 	char **problems;          /* "FILE:LINE: message" */
 	size_t nproblems;
 };
+
+/* The largest file an import reads. */
+#define IMPORT_MAX_BYTES ((size_t)1 << 30)
+
+/* Read the file named file ("-": the standard input) into out, refusing
+ * one larger than IMPORT_MAX_BYTES before reading it whole. 0, or a
+ * negative code with the message ("'FILE' is SIZE bytes, larger than the
+ * 1 GiB an import reads"). */
+int import_read(struct buf *out, const char *file);
 
 /* Import the rows of t into r. 0 when done (or, with dry_run, when it
  * would be done); PREG_EINVAL with res->problems listing every problem and

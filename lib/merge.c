@@ -1,12 +1,13 @@
 /* merge: the three-way merge of one client record (see merge.h). */
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "err.h"
+#include "kvindex.h"
 #include "merge.h"
-#include "ptime.h"
 #include "xalloc.h"
 
 /* The one-value text fields, merged field by field. */
@@ -133,98 +134,142 @@ static void kv_copy(struct kvlist *dst, const struct kvlist *src)
 		kv_set(dst, src->v[i].k, src->v[i].v);
 }
 
-struct entry {
-	const struct kvlist *e;
-	int64_t t;
-	size_t order;
-};
-
-static int cmp_entry(const void *a, const void *b)
-{
-	const struct entry *x = a, *y = b;
-
-	if (x->t != y->t)
-		return x->t < y->t ? -1 : 1;
-	return x->order < y->order ? -1 : x->order > y->order;
-}
-
-/* The union of two append-only lists in time order: every entry of ours,
- * and each entry of theirs that ours lacks (an entry that theirs holds k
- * times is kept k times, not more). Entries of one time keep their order,
- * ours first. */
+/* The union of two append-only lists in time order (the time rule,
+ * record_sort_entries): every entry of ours, and each entry of theirs
+ * that ours lacks (an entry that theirs holds k times is kept k times,
+ * not more). Entries of one time keep their order, ours first. */
 static void union_list(struct kvlist **out, size_t *nout, const struct kvlist *o, size_t no,
 		       const struct kvlist *t, size_t nt)
 {
-	struct entry *v = xmalloc((no + nt + 1) * sizeof(*v));
+	struct kvindex ox, tx;
 	size_t n = 0;
 
-	for (size_t i = 0; i < no; i++)
-		v[n++] = (struct entry){ &o[i], 0, n };
-	for (size_t i = 0; i < nt; i++)
-		if (count_of(t, i + 1, &t[i]) > count_of(o, no, &t[i]))
-			v[n++] = (struct entry){ &t[i], 0, n };
-	for (size_t i = 0; i < n; i++) {
-		struct ptime pt = { 0, 0 };
-		const char *at = kv_get(v[i].e, "at");
-
-		if (at)
-			ptime_parse(&pt, at);
-		v[i].t = pt.t;
+	*out = xcalloc(no + nt + 1, sizeof(**out));
+	/* Counted in sorted views: a record may hold 10,000 notes. */
+	kvindex_init(&ox, o, no, true);
+	kvindex_init(&tx, t, nt, true);
+	/* n is used and then counted up, in two statements: in one
+	 * ("kv_copy(&v[n++], ...)" beside a read of n) they are unsequenced. */
+	for (size_t i = 0; i < no; i++) {
+		kv_copy(&(*out)[n], &o[i]);
+		n++;
 	}
-	qsort(v, n, sizeof(*v), cmp_entry);
-	*out = xcalloc(n + 1, sizeof(**out));
-	for (size_t i = 0; i < n; i++)
-		kv_copy(&(*out)[i], v[i].e);
+	for (size_t i = 0; i < nt; i++)
+		if (kvindex_rank(&tx, i) + 1 > kvindex_count(&ox, &t[i])) {
+			kv_copy(&(*out)[n], &t[i]);
+			n++;
+		}
+	kvindex_release(&ox);
+	kvindex_release(&tx);
+	record_sort_entries(*out, n);
 	*nout = n;
-	free(v);
 }
 
-static bool has_tag(const struct record *r, const char *tag)
+static int cmp_str(const void *a, const void *b)
 {
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A record's tags, sorted, to look one up in O(log n): a record may hold
+ * 100,000 of them. NULL for no record. Caller frees. */
+static char **sorted_tags(const struct record *r)
+{
+	char **v = xmalloc(((r ? r->ntags : 0) + 1) * sizeof(*v));
+
 	for (size_t i = 0; r && i < r->ntags; i++)
-		if (!strcmp(r->tags[i], tag))
-			return true;
-	return false;
+		v[i] = r->tags[i];
+	if (r && r->ntags > 1)
+		qsort(v, r->ntags, sizeof(*v), cmp_str);
+	return v;
+}
+
+/* The place of tag in sorted tags v[0..n), or -1. */
+static long find_tag(char **v, size_t n, const char *tag)
+{
+	char **p = n ? bsearch(&tag, v, n, sizeof(*v), cmp_str) : NULL;
+
+	return p ? (long)(p - v) : -1;
 }
 
 /* Tags as a set: what either side added is in, what either side removed
- * is out. */
+ * is out. Each tag once: taken[] marks, in ours' and theirs' sorted
+ * tags, what the result holds already. */
 static void merge_tags(struct record *m, const struct record *b, const struct record *o,
 		       const struct record *t)
 {
+	char **bs = sorted_tags(b), **os = sorted_tags(o), **ts = sorted_tags(t);
+	size_t nb = b ? b->ntags : 0;
+	bool *o_taken = xcalloc(o->ntags + 1, sizeof(bool)), *t_taken = xcalloc(t->ntags + 1, sizeof(bool));
+
 	m->tags = xcalloc(o->ntags + t->ntags + 1, sizeof(char *));
-	for (size_t i = 0; i < o->ntags; i++)
-		if (!(has_tag(b, o->tags[i]) && !has_tag(t, o->tags[i])) && !has_tag(m, o->tags[i]))
-			m->tags[m->ntags++] = xstrdup(o->tags[i]);
-	for (size_t i = 0; i < t->ntags; i++)
-		if (!has_tag(b, t->tags[i]) && !has_tag(m, t->tags[i]))
-			m->tags[m->ntags++] = xstrdup(t->tags[i]);
+	for (int side = 0; side < 2; side++) {
+		const struct record *s = side ? t : o;
+
+		for (size_t i = 0; i < s->ntags; i++) {
+			const char *tag = s->tags[i];
+			long oi = find_tag(os, o->ntags, tag), ti = find_tag(ts, t->ntags, tag);
+			bool in_b = find_tag(bs, nb, tag) >= 0;
+
+			if (side ? in_b : in_b && ti < 0)
+				continue;
+			if ((oi >= 0 && o_taken[oi]) || (ti >= 0 && t_taken[ti]))
+				continue;
+			if (oi >= 0)
+				o_taken[oi] = true;
+			if (ti >= 0)
+				t_taken[ti] = true;
+			m->tags[m->ntags++] = xstrdup(tag);
+		}
+	}
+	free(bs);
+	free(os);
+	free(ts);
+	free(o_taken);
+	free(t_taken);
+}
+
+/* Append a pair to l without looking for k first (the caller knows it is
+ * not there): kv_set looks, which made building 100,000 fields quadratic. */
+static void kv_push(struct kvlist *l, const char *k, char *v)
+{
+	l->v = xgrow(l->v, &l->cap, l->n + 1, sizeof(*l->v));
+	l->v[l->n].k = xstrdup(k);
+	l->v[l->n].v = v;
+	l->n++;
 }
 
 static void merge_fields(struct record *m, const struct record *b, const struct record *o,
 			 const struct record *t, struct merge_report *rep)
 {
 	static const struct kvlist none = { NULL, 0, 0 };
-	const struct kvlist *bf = b ? &b->fields : &none;
+	struct keyindex bx, ox, tx;
 
+	keyindex_init(&bx, b ? &b->fields : &none);
+	keyindex_init(&ox, &o->fields);
+	keyindex_init(&tx, &t->fields);
+	/* Ours' fields in their order, then those only theirs has. */
 	for (int side = 0; side < 2; side++) {
 		const struct kvlist *l = side ? &t->fields : &o->fields;
+		const struct keyindex *sx = side ? &tx : &ox;
 
 		for (size_t i = 0; i < l->n; i++) {
 			const char *k = l->v[i].k;
 			char field[128];
 			char *v;
 
-			if (kv_get(&m->fields, k) || (side && kv_get(&o->fields, k)))
+			/* Once per key: the first of a key twice on one side. */
+			if (keyindex_get(sx, k) != l->v[i].v || (side && keyindex_get(&ox, k)))
 				continue;
 			snprintf(field, sizeof(field), "fields.%s", k);
-			v = merge_str(m->id, field, kv_get(bf, k), kv_get(&o->fields, k), kv_get(&t->fields, k),
+			v = merge_str(m->id, field, keyindex_get(&bx, k), keyindex_get(&ox, k), keyindex_get(&tx, k),
 				      rep);
 			if (v)
-				kv_set(&m->fields, k, v);
-			free(v);
+				kv_push(&m->fields, k, v);
 		}
 	}
+	keyindex_release(&bx);
+	keyindex_release(&ox);
+	keyindex_release(&tx);
 }
 
 /* Contacts as one value: a list edited in one go. */
@@ -276,9 +321,9 @@ static void merge_contacts(struct record *m, const struct record *b, const struc
 
 /* ---- unknown keys ---- */
 
-static char *extra_text(const struct record *r, const char *key)
+/* An unknown key's value as a person reads it (NULL: absent); caller frees. */
+static char *node_text(const struct ynode *v)
 {
-	const struct ynode *v = r && r->extra ? ymap_get(r->extra, key) : NULL;
 	struct buf b = BUF_INIT;
 	char *s;
 
@@ -293,23 +338,35 @@ static char *extra_text(const struct record *r, const char *key)
 	return s;
 }
 
-static void extra_set(struct record *m, const char *key, const struct record *src)
+/* Append key and value (copies) to m's unknown keys, without looking for
+ * the key first (the caller knows it is not there). */
+static void extra_push(struct record *m, size_t *cap, const struct ynode *key, const struct ynode *v)
 {
-	const struct ynode *v = src && src->extra ? ymap_get(src->extra, key) : NULL;
 	struct ynode *x = m->extra;
-	size_t i;
 
-	if (!x && !v)
-		return;
 	if (!x) {
 		x = m->extra = xcalloc(1, sizeof(*x));
 		x->type = YN_MAP;
 		x->owned = true;
 	}
-	for (i = 0; i + 1 < x->n; i += 2)
+	x->v = xgrow(x->v, cap, x->n + 2, sizeof(*x->v));
+	x->v[x->n++] = ynode_dup(key);
+	x->v[x->n++] = ynode_dup(v);
+}
+
+/* Give m src's value of unknown key (none when src has none). */
+static void extra_set(struct record *m, const char *key, const struct record *src)
+{
+	const struct ynode *v = src && src->extra ? ymap_get(src->extra, key) : NULL;
+	struct ynode *x = m->extra;
+	size_t i, cap;
+
+	if (!x && !v)
+		return;
+	for (i = 0; x && i + 1 < x->n; i += 2)
 		if (!strcmp(x->v[i]->s, key))
 			break;
-	if (i + 1 < x->n) {
+	if (x && i + 1 < x->n) {
 		ynode_free(x->v[i + 1]);
 		if (v) {
 			x->v[i + 1] = ynode_dup(v);
@@ -322,11 +379,10 @@ static void extra_set(struct record *m, const char *key, const struct record *sr
 	}
 	if (!v)
 		return;
+	cap = x ? x->n : 0;
 	for (size_t j = 0; j + 1 < src->extra->n; j += 2)
 		if (!strcmp(src->extra->v[j]->s, key)) {
-			x->v = xrealloc(x->v, (x->n + 2) * sizeof(*x->v));
-			x->v[x->n++] = ynode_dup(src->extra->v[j]);
-			x->v[x->n++] = ynode_dup(v);
+			extra_push(m, &cap, src->extra->v[j], v);
 			return;
 		}
 }
@@ -334,61 +390,68 @@ static void extra_set(struct record *m, const char *key, const struct record *sr
 static void merge_extra(struct record *m, const struct record *b, const struct record *o,
 			const struct record *t, struct merge_report *rep)
 {
+	struct keyindex bx, ox, tx;
+	size_t cap = 0;
+
+	keyindex_init_map(&bx, b ? b->extra : NULL);
+	keyindex_init_map(&ox, o->extra);
+	keyindex_init_map(&tx, t->extra);
 	for (int side = 0; side < 2; side++) {
 		const struct record *s = side ? t : o;
+		const struct keyindex *sx = side ? &tx : &ox;
 
 		for (size_t i = 0; s->extra && i + 1 < s->extra->n; i += 2) {
 			const char *k = s->extra->v[i]->s;
-			char *bv, *ov, *tv;
+			const struct keyindex_pair *bp = keyindex_find(&bx, k), *op = keyindex_find(&ox, k),
+						   *tp = keyindex_find(&tx, k), *won;
+			char *bt, *ot, *tt;
 			bool c;
 			const char *v;
 
-			if (m->extra && ymap_get(m->extra, k))
+			/* Once per key: the first of a key twice on one side. */
+			if (keyindex_find(sx, k)->pos != i / 2 || (side && op))
 				continue;
-			if (side && o->extra && ymap_get(o->extra, k))
-				continue;
-			bv = extra_text(b, k);
-			ov = extra_text(o, k);
-			tv = extra_text(t, k);
-			v = pick(bv, ov, tv, &c);
+			bt = node_text(bp ? bp->v : NULL);
+			ot = node_text(op ? op->v : NULL);
+			tt = node_text(tp ? tp->v : NULL);
+			v = pick(bt, ot, tt, &c);
 			if (c)
-				conflict(rep, m->id, k, ov, tv);
+				conflict(rep, m->id, k, ot, tt);
+			/* The key as the side taken writes it (plain or quoted). */
+			won = v == ot ? op : tp;
 			if (v)
-				extra_set(m, k, v == ov ? o : t);
-			free(bv);
-			free(ov);
-			free(tv);
+				extra_push(m, &cap, (v == ot ? o : t)->extra->v[2 * won->pos], won->v);
+			free(bt);
+			free(ot);
+			free(tt);
 		}
 	}
+	keyindex_release(&bx);
+	keyindex_release(&ox);
+	keyindex_release(&tx);
 }
 
 /* ---- the record ---- */
-
-/* The last event that holds key, or NULL. */
-static const struct kvlist *last_with(const struct record *r, const char *key)
-{
-	for (size_t i = r->nhistory; i-- > 0;)
-		if (kv_get(&r->history[i], key))
-			return &r->history[i];
-	return NULL;
-}
 
 void merge_record(struct record **out, const struct record *b, const struct record *o,
 		  const struct record *t, struct merge_report *rep_opt)
 {
 	struct merge_report local = { 0 }, *rep = rep_opt ? rep_opt : &local;
 	struct record *m = xcalloc(1, sizeof(*m));
-	const struct kvlist *ph, *mg;
+	const struct kvlist *ph;
+	long phase_ev, manager_ev;
 	bool derive_phase, derive_manager, end_from_history = false;
 	const struct record *end_side = NULL;
 
 	m->id = xstrdup(o->id);
 	union_list(&m->history, &m->nhistory, o->history, o->nhistory, t->history, t->nhistory);
 	union_list(&m->notes, &m->nnotes, o->notes, o->nnotes, t->notes, t->nnotes);
-	ph = last_with(m, "phase");
-	mg = last_with(m, "manager");
-	derive_phase = ph != NULL;
-	derive_manager = mg != NULL;
+	/* phase, phase_since and manager follow the merged history as every
+	 * writer makes them follow its own (record_follow_history). */
+	record_deciding(m, &phase_ev, &manager_ev);
+	ph = phase_ev >= 0 ? &m->history[phase_ev] : NULL;
+	derive_phase = phase_ev >= 0;
+	derive_manager = manager_ev >= 0;
 	if (ph) {
 		bool in_o = count_of(o->history, o->nhistory, ph) > 0;
 		bool in_t = count_of(t->history, t->nhistory, ph) > 0;
@@ -412,10 +475,7 @@ void merge_record(struct record **out, const struct record *b, const struct reco
 		}
 		*sfield(m, i) = merge_str(m->id, name, b ? *sfield(b, i) : NULL, *sfield(o, i), *sfield(t, i), rep);
 	}
-	if (derive_phase) {
-		m->phase = atoi(kv_get(ph, "phase"));
-		m->phase_since = xstrdup(kv_get(ph, "at"));
-	} else {
+	if (!derive_phase) {
 		char bs[16], os[16], ts[16];
 		bool c;
 		const char *v;
@@ -428,8 +488,7 @@ void merge_record(struct record **out, const struct record *b, const struct reco
 			conflict(rep, m->id, "phase", os, ts);
 		m->phase = atoi(v);
 	}
-	if (derive_manager)
-		m->manager = xstrdup(kv_get(mg, "manager"));
+	record_follow_history(m);
 	if (!m->kind)
 		m->kind = xstrdup("external");
 	merge_tags(m, b, o, t);
@@ -510,14 +569,18 @@ static void flush_block(struct buf *out, struct buf *a, struct buf *b)
 	buf_reset(b);
 }
 
-/* Units equal in both texts once, runs that differ between markers (a
- * longest common subsequence of units). */
-static void mark_units(struct buf *out, const char *ta, const char *tb)
+/* Beyond this many cells ((na + 1) * (nb + 1)), the table of the longest
+ * common subsequence would take too much time and memory (a record may have
+ * 100,000 fields): the run is aligned within a window instead. */
+#define LCS_MAX_CELLS ((size_t)1 << 20)
+#define ALIGN_WINDOW 64
+
+/* Align a[0..na) and b[0..nb) by a longest common subsequence: units in
+ * both go to out once, runs that differ to pa and pb until flushed. */
+static void align_lcs(struct buf *out, const struct unit *a, size_t na, const struct unit *b, size_t nb,
+		      struct buf *pa, struct buf *pb)
 {
-	struct unit *a, *b;
-	size_t na = split_units(ta, &a), nb = split_units(tb, &b);
 	size_t w = nb + 1, *lcs = xcalloc((na + 1) * w, sizeof(*lcs));
-	struct buf pa = BUF_INIT, pb = BUF_INIT;
 	size_t i = 0, j = 0;
 
 	for (size_t x = na; x-- > 0;)
@@ -527,24 +590,115 @@ static void mark_units(struct buf *out, const char *ta, const char *tb)
 									    : lcs[x * w + y + 1];
 	while (i < na || j < nb) {
 		if (i < na && j < nb && unit_eq(&a[i], &b[j])) {
-			flush_block(out, &pa, &pb);
+			flush_block(out, pa, pb);
 			buf_add(out, a[i].p, a[i].len);
 			i++;
 			j++;
 		} else if (j >= nb || (i < na && lcs[(i + 1) * w + j] >= lcs[i * w + j + 1])) {
-			buf_add(&pa, a[i].p, a[i].len);
+			buf_add(pa, a[i].p, a[i].len);
 			i++;
 		} else {
-			buf_add(&pb, b[j].p, b[j].len);
+			buf_add(pb, b[j].p, b[j].len);
 			j++;
 		}
 	}
+	free(lcs);
+}
+
+/* The same in O((na + nb) * ALIGN_WINDOW): where the units differ, skip on
+ * the side whose next equal unit is nearer (within the window), else take
+ * one unit of each as differing. Every unit still goes out once, so the
+ * ours side of the result is a and the theirs side b. */
+static void align_window(struct buf *out, const struct unit *a, size_t na, const struct unit *b, size_t nb,
+			 struct buf *pa, struct buf *pb)
+{
+	size_t i = 0, j = 0;
+
+	while (i < na || j < nb) {
+		size_t da = 0, db = 0;
+
+		if (i < na && j < nb && unit_eq(&a[i], &b[j])) {
+			flush_block(out, pa, pb);
+			buf_add(out, a[i].p, a[i].len);
+			i++;
+			j++;
+			continue;
+		}
+		for (size_t k = 1; i < na && j < nb && k <= ALIGN_WINDOW && i + k < na && !da; k++)
+			da = unit_eq(&a[i + k], &b[j]) ? k : 0;
+		for (size_t k = 1; i < na && j < nb && k <= ALIGN_WINDOW && j + k < nb && !db; k++)
+			db = unit_eq(&a[i], &b[j + k]) ? k : 0;
+		if (j >= nb || (da && (!db || da <= db))) {
+			for (size_t k = 0; k < (da ? da : 1); k++, i++)
+				buf_add(pa, a[i].p, a[i].len);
+		} else if (i >= na || db) {
+			for (size_t k = 0; k < (db ? db : 1); k++, j++)
+				buf_add(pb, b[j].p, b[j].len);
+		} else {
+			buf_add(pa, a[i].p, a[i].len);
+			buf_add(pb, b[j].p, b[j].len);
+			i++;
+			j++;
+		}
+	}
+}
+
+/* Units equal in both texts once, runs that differ between markers. What
+ * both begin and end with is common as it is; the run between is aligned
+ * by a longest common subsequence of units, or within a window when that
+ * would be too large. */
+static void mark_units(struct buf *out, const char *ta, const char *tb)
+{
+	struct unit *a, *b;
+	size_t na = split_units(ta, &a), nb = split_units(tb, &b), pre = 0, suf = 0, ma, mb;
+	struct buf pa = BUF_INIT, pb = BUF_INIT;
+
+	for (; pre < na && pre < nb && unit_eq(&a[pre], &b[pre]); pre++)
+		buf_add(out, a[pre].p, a[pre].len);
+	while (suf < na - pre && suf < nb - pre && unit_eq(&a[na - 1 - suf], &b[nb - 1 - suf]))
+		suf++;
+	ma = na - pre - suf;
+	mb = nb - pre - suf;
+	if ((ma + 1) * (mb + 1) <= LCS_MAX_CELLS)
+		align_lcs(out, a + pre, ma, b + pre, mb, &pa, &pb);
+	else
+		align_window(out, a + pre, ma, b + pre, mb, &pa, &pb);
 	flush_block(out, &pa, &pb);
+	for (size_t i = na - suf; i < na; i++)
+		buf_add(out, a[i].p, a[i].len);
 	buf_release(&pa);
 	buf_release(&pb);
-	free(lcs);
 	free(a);
 	free(b);
+}
+
+int merge_read_inputs(struct buf text[3], const char *const files[3], const char *path)
+{
+	static const char *const side[3] = { "base", "ours", "theirs" };
+	size_t size[3];
+	bool big[3] = { false, false, false };
+	struct buf msg = BUF_INIT;
+	int rc;
+
+	for (int i = 0; i < 3; i++) {
+		if (!(rc = buf_read_file(&text[i], files[i], YAML_MAX_DOC, &size[i])))
+			continue;
+		if (rc != PREG_EINVAL)
+			return rc;
+		/* Go on: the message gives every size. */
+		big[i] = true;
+	}
+	if (!big[0] && !big[1] && !big[2])
+		return 0;
+	for (int i = 0; i < 3; i++)
+		if (size[i] == SIZE_MAX)
+			buf_addf(&msg, "%s%s more than %d bytes", i ? ", " : "", side[i], YAML_MAX_DOC);
+		else
+			buf_addf(&msg, "%s%s %zu bytes", i ? ", " : "", side[i], size[i]);
+	rc = preg_error_set(PREG_EINVAL, "%s: not merged: %s; a record is at most %d bytes (1 MiB), so ours is left as it was",
+			    path, buf_str(&msg), YAML_MAX_DOC);
+	buf_release(&msg);
+	return rc;
 }
 
 void merge_mark_whole(struct buf *out, const char *ours, size_t olen, const char *theirs, size_t tlen)
@@ -583,6 +737,9 @@ int merge_text(struct buf *out, int *conflicts, const char *base, size_t blen, c
 	merge_record(&m, b, o, t, &rep);
 	if (!rep.n) {
 		record_write(out, m);
+	} else if (rep.n > MERGE_MARK_MAX) {
+		merge_mark_whole(out, ours, olen, theirs, tlen);
+		*conflicts = (int)rep.n;
 	} else {
 		struct buf ta = BUF_INIT, tb = BUF_INIT;
 

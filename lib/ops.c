@@ -22,6 +22,8 @@ static int check_line(const char *what, const char *s, size_t max)
 {
 	if (!utf8_valid(s))
 		return preg_error_set(PREG_EINVAL, "%s is not valid UTF-8", what);
+	if (text_hidden_error(what, s, true))
+		return PREG_EINVAL;
 	if (!text_line_ok(s, max))
 		return preg_error_set(PREG_EINVAL, "%s must be one line of text (at most %zu bytes, no control characters)",
 				      what, max);
@@ -32,6 +34,8 @@ static int check_text(const char *what, const char *s)
 {
 	if (!utf8_valid(s))
 		return preg_error_set(PREG_EINVAL, "%s is not valid UTF-8", what);
+	if (text_hidden_error(what, s, false))
+		return PREG_EINVAL;
 	if (!text_ok(s, TEXT_MAX_BYTES))
 		return preg_error_set(PREG_EINVAL, "%s must be text of at most 64 KiB without control characters",
 				      what);
@@ -56,6 +60,8 @@ static int check_kind(const char *k)
 
 static int check_tag(const char *t)
 {
+	if (text_hidden_error("a tag", t, true))
+		return PREG_EINVAL;
 	if (!*t || !text_line_ok(t, 64) || strpbrk(t, " ,[]{}"))
 		return preg_error_set(PREG_EINVAL, "invalid tag '%s' (one word, no spaces or commas)", t);
 	return 0;
@@ -75,9 +81,12 @@ static int split_assign(const char *what, const char *s, char **k, char **v)
 
 static int set_field(struct record *rec, const char *k, const char *v)
 {
+	char what[80];
+
 	if (!field_name_ok(k))
 		return preg_error_set(PREG_EINVAL, "invalid field name '%s' (letters, digits, '_' and '-')", k);
-	if (check_line("a field value", v, 4096))
+	snprintf(what, sizeof(what), "fields.%s", k);
+	if (text_hidden_error(what, v, true) || check_line("a field value", v, 4096))
 		return PREG_EINVAL;
 	kv_set(&rec->fields, k, *v ? v : NULL);
 	return 0;
@@ -151,15 +160,67 @@ static void set_str(char **dst, const char *v)
 	*dst = v && *v ? xstrdup(v) : NULL;
 }
 
-static int last_event_time(const struct record *rec, struct ptime *out)
-{
-	for (size_t i = rec->nhistory; i-- > 0;) {
-		const char *at = kv_get(&rec->history[i], "at");
+/* ---- the time of a write (the time rule: record.h) ---- */
 
-		if (at && !ptime_parse(out, at))
-			return 0;
+int ops_check_clock(struct txn *t, const struct record *rec)
+{
+	struct ptime now, last;
+	const char *last_at;
+
+	if (ptime_parse(&now, txn_now(t)) || !record_last_time(rec, &last, &last_at) || now.t >= last.t)
+		return 0;
+	/* Not bad input: nothing the user may change in the command helps. */
+	return preg_error_set(PREG_ERR, "the clock is behind: it says %s, but the last entry of client '%s' is at %s",
+			      txn_now(t), rec->id, last_at);
+}
+
+/* When the entry a write adds to rec happens: now (which ops_check_clock
+ * must allow), or at, given on purpose (--at: an RFC 3339 time, or a date
+ * for the start of that day in now's offset). at may be earlier than the
+ * record's last entry (the entry is then placed in time order), but not in
+ * the future, nor before the client was created. */
+static int entry_when(struct txn *t, const struct record *rec, const char *at, struct ptime *when,
+		      char out[PTIME_LEN])
+{
+	struct ptime now, created;
+	int32_t day;
+
+	ptime_parse(&now, txn_now(t));
+	if (!at) {
+		*when = now;
+		snprintf(out, PTIME_LEN, "%s", txn_now(t));
+		return ops_check_clock(t, rec);
 	}
-	return -1;
+	if (!date_parse(&day, at))
+		*when = ptime_from_day(day, now.off);
+	else if (ptime_parse(when, at))
+		return preg_error_prefix("--at");
+	if (when->t > now.t)
+		return preg_error_set(PREG_EINVAL, "--at %s is in the future", at);
+	if (rec->created && !ptime_parse(&created, rec->created) && when->t < created.t)
+		return preg_error_set(PREG_EINVAL, "--at %s is before client '%s' was created (%s)", at, rec->id,
+				      rec->created);
+	ptime_format(out, *when);
+	return 0;
+}
+
+/* The phase rec was in at time when: that of the last phase event not
+ * later than it (the history is in time order), else the first one. */
+static int phase_at(const struct record *rec, const struct ptime *when)
+{
+	const char *v = NULL;
+
+	for (size_t i = 0; i < rec->nhistory; i++) {
+		const char *p = kv_get(&rec->history[i], "phase");
+		struct ptime e;
+
+		if (!p)
+			continue;
+		if (v && (!record_entry_time(&rec->history[i], &e) || e.t > when->t))
+			break;
+		v = p;
+	}
+	return v ? atoi(v) : rec->phase;
 }
 
 /* ---- add ---- */
@@ -212,13 +273,13 @@ static int add_mutate(struct txn *t, void *arg)
 		}
 		id = xstrdup(o->id);
 	} else {
-		if ((rc = slug_from_name(&id, name)))
+		if ((rc = slug_client_id(&id, name)))
 			goto out;
 		rc = PREG_EINVAL;
 		for (unsigned n = 2; txn_exists(t, id); n++) {
 			char *base = NULL;
 
-			slug_from_name(&base, name);
+			slug_client_id(&base, name);
 			free(id);
 			id = slug_with_suffix(base, n);
 			free(base);
@@ -293,17 +354,26 @@ static int move_mutate(struct txn *t, void *arg)
 	const struct phase *from, *to;
 	struct record *rec = NULL;
 	struct ptime when, last;
+	struct kvlist ev = { NULL, 0, 0 };
 	char when_s[PTIME_LEN], num[16], trailer[32], summary[256];
-	const char *missing;
-	bool back;
-	int rc;
+	const char *missing, *last_at;
+	long phase_ev, manager_ev;
+	size_t idx;
+	bool back, backdated;
+	int rc, cur;
 
 	if ((rc = txn_read(t, o->id, &rec)))
 		return rc;
+	if ((rc = entry_when(t, rec, o->at, &when, when_s)))
+		goto out;
 	rc = PREG_EINVAL;
-	if (!(from = phases_get(ph, rec->phase))) {
+	backdated = record_last_time(rec, &last, &last_at) && when.t < last.t;
+	/* A move backdated into the history is judged by the phase the
+	 * client was in then. */
+	cur = backdated ? phase_at(rec, &when) : rec->phase;
+	if (!(from = phases_get(ph, cur))) {
 		preg_error_set(PREG_EINVAL, "client '%s' is in phase %d, which preg.yaml does not have",
-			       o->id, rec->phase);
+			       o->id, cur);
 		goto out;
 	}
 	if (o->phase) {
@@ -315,7 +385,12 @@ static int move_mutate(struct txn *t, void *arg)
 		goto out;
 	}
 	if (to->id == from->id) {
-		preg_error_set(PREG_EINVAL, "client '%s' is already in phase %d (%s)", o->id, to->id, to->key);
+		if (backdated)
+			preg_error_set(PREG_EINVAL, "client '%s' was already in phase %d (%s) at %s", o->id, to->id,
+				       to->key, when_s);
+		else
+			preg_error_set(PREG_EINVAL, "client '%s' is already in phase %d (%s)", o->id, to->id,
+				       to->key);
 		goto out;
 	}
 	back = to->id < from->id;
@@ -339,49 +414,27 @@ static int move_mutate(struct txn *t, void *arg)
 			       to->id, to->key, missing);
 		goto out;
 	}
-	if (o->at) {
-		int32_t day;
-
-		if (!date_parse(&day, o->at)) {
-			struct ptime now;
-
-			ptime_parse(&now, txn_now(t));
-			when = ptime_from_day(day, now.off);
-		} else if (ptime_parse(&when, o->at)) {
-			preg_error_prefix("--at");
-			goto out;
-		}
-		{
-			struct ptime now;
-
-			ptime_parse(&now, txn_now(t));
-			if (when.t > now.t) {
-				preg_error_set(PREG_EINVAL, "--at %s is in the future", o->at);
-				goto out;
-			}
-		}
-		if (!last_event_time(rec, &last) && when.t < last.t) {
-			char ls[PTIME_LEN];
-
-			ptime_format(ls, last);
-			preg_error_set(PREG_EINVAL, "--at %s is before the client's last event (%s)", o->at, ls);
-			goto out;
-		}
-		ptime_format(when_s, when);
-	} else {
-		snprintf(when_s, sizeof(when_s), "%s", txn_now(t));
-	}
 	snprintf(num, sizeof(num), "%d", to->id);
-	record_add_event(rec, when_s, txn_user(t),
-			 (const char *const[]){ "phase", num, "force", back && !from->reversible ? "true" : NULL,
-						"reason", o->reason, "note", o->message },
-			 8);
-	rec->phase = to->id;
-	set_str(&rec->phase_since, when_s);
-	if (to->ending && o->reason)
-		set_str(&rec->end_reason, o->reason);
-	else if (!to->ending)
-		set_str(&rec->end_reason, NULL);
+	kv_set(&ev, "at", when_s);
+	kv_set(&ev, "by", txn_user(t));
+	kv_set(&ev, "phase", num);
+	if (back && !from->reversible)
+		kv_set(&ev, "force", "true");
+	if (o->reason)
+		kv_set(&ev, "reason", o->reason);
+	if (o->message)
+		kv_set(&ev, "note", o->message);
+	idx = record_insert_entry(rec, &ev, false);
+	/* The phase is the history's, as the merge makes it: a move
+	 * backdated before a later one changes what was, not what is. */
+	record_follow_history(rec);
+	record_deciding(rec, &phase_ev, &manager_ev);
+	if (phase_ev == (long)idx) {
+		if (to->ending && o->reason)
+			set_str(&rec->end_reason, o->reason);
+		else if (!to->ending)
+			set_str(&rec->end_reason, NULL);
+	}
 	txn_put(t, rec);
 	snprintf(trailer, sizeof(trailer), "%d -> %d", from->id, to->id);
 	snprintf(summary, sizeof(summary), "phase: %s %d -> %d (%s)%s", o->id, from->id, to->id, to->key,
@@ -389,8 +442,11 @@ static int move_mutate(struct txn *t, void *arg)
 	txn_message(t, summary, "phase", trailer);
 	o->from = from->id;
 	o->to = to->id;
+	o->now = rec->phase;
+	snprintf(o->when, sizeof(o->when), "%s", when_s);
 	rc = 0;
 out:
+	kvlist_release(&ev);
 	record_free(rec);
 	return rc;
 }
@@ -428,6 +484,10 @@ static int note_mutate(struct txn *t, void *arg)
 		return PREG_EINVAL;
 	if ((rc = txn_read(t, o->id, &rec)))
 		return rc;
+	if ((rc = ops_check_clock(t, rec))) {
+		record_free(rec);
+		return rc;
+	}
 	rec->notes = xrealloc(rec->notes, (rec->nnotes + 1) * sizeof(*rec->notes));
 	n = &rec->notes[rec->nnotes++];
 	memset(n, 0, sizeof(*n));
@@ -537,9 +597,12 @@ static int set_mutate(struct txn *t, void *arg)
 		if (bad)
 			goto out;
 	}
-	if (strcmp(old_manager, rec->manager))
+	if (strcmp(old_manager, rec->manager)) {
+		if ((rc = ops_check_clock(t, rec)))
+			goto out;
 		record_add_event(rec, txn_now(t), txn_user(t),
 				 (const char *const[]){ "manager", rec->manager }, 2);
+	}
 	record_write(&after, rec);
 	rc = 0;
 	if (before.len == after.len && !memcmp(before.p, after.p, before.len))
@@ -649,8 +712,12 @@ static int replace_mutate(struct txn *t, void *arg)
 		preg_error_set(PREG_EINVAL, "unknown phase %d", rec->phase);
 		goto out;
 	}
+	if (record_text_check(rec))
+		goto out;
 	if (strcmp(rec->manager, old->manager)) {
 		if (phases_check_manager(ph, rec->manager))
+			goto out;
+		if ((rc = ops_check_clock(t, rec)))
 			goto out;
 		record_add_event(rec, txn_now(t), txn_user(t),
 				 (const char *const[]){ "manager", rec->manager }, 2);
@@ -739,6 +806,8 @@ static int hold_mutate(struct txn *t, void *arg)
 	}
 	if ((rc = txn_read(t, a->id, &rec)))
 		return rc;
+	if ((rc = ops_check_clock(t, rec)))
+		goto out;
 	rc = PREG_EINVAL;
 	if (!a->until) {
 		if (!rec->hold_until) {

@@ -38,6 +38,8 @@ struct move_opts {
 	const char *reason;
 	bool force;
 	int from, to;        /* out: the move made */
+	int now;             /* out: the phase after it (not to when a later move stands) */
+	char when[32];       /* out: the time of the move (RFC 3339) */
 };
 
 int ops_move(struct reg *r, struct move_opts *o);
@@ -111,6 +113,13 @@ struct undo_opts {
 
 int ops_undo(struct reg *r, struct undo_opts *o);
 void undo_release(struct undo_opts *o);
+
+/* The time rule (record.h) for a write that adds an event or a note to
+ * rec at the write's time (txn_now): 0 when that time is not earlier than
+ * rec's last event or note; else PREG_ERR, "the clock is behind: it
+ * says NOW, but the last entry of client 'ID' is at THEN". Every such
+ * writer asks it before it adds the entry. */
+int ops_check_clock(struct txn *t, const struct record *rec);
 
 /* Parse a contact as --contact takes it, "Name <email>; role; phone",
  * into out (name, email, role, phone; the caller releases it). 0 or

@@ -95,7 +95,7 @@ static int reassign_mutate(struct txn *t, void *arg)
 		} else if (!o->nids && cur && cur->ending) {
 			record_free(rec);
 			continue; /* ended: not handed over unless named */
-		} else {
+		} else if (!(rc = ops_check_clock(t, rec))) {
 			free(rec->manager);
 			rec->manager = xstrdup(o->to);
 			record_add_event(rec, txn_now(t), txn_user(t), (const char *const[]){ "manager", o->to }, 2);

@@ -112,7 +112,7 @@ static char *put(char *p, int64_t v, int n)
  * "...") so that a pasted paragraph does not become the message. The cut backs
  * off to a UTF-8 character boundary so that the message stays valid text.
  */
-static int bad(const char *what, const char *s)
+int ptime_invalid(const char *what, const char *s, const char *hint)
 {
 	size_t n = strlen(s);
 	const char *more = "";
@@ -123,8 +123,31 @@ static int bad(const char *what, const char *s)
 			n--;
 		more = "...";
 	}
-	return preg_error_set(PREG_EINVAL, "invalid %s '%.*s%s'", what, (int)n,
-	    s, more);
+	return preg_error_set(PREG_EINVAL, "invalid %s '%.*s%s'%s%s%s", what, (int)n,
+	    s, more, hint ? " (" : "", hint ? hint : "", hint ? ")" : "");
+}
+
+static int bad(const char *what, const char *s)
+{
+	return ptime_invalid(what, s, NULL);
+}
+
+bool ptime_civil_day(int32_t *out, int y, int m, int d)
+{
+	if (y < YEAR_MIN || y > YEAR_MAX || m < 1 || m > 12 || d < 1 || d > month_days(y, m))
+		return false;
+	*out = (int32_t)days_from_civil(y, m, d);
+	return true;
+}
+
+int ptime_month_days(int y, int m)
+{
+	return m >= 1 && m <= 12 ? month_days(y, m) : 0;
+}
+
+bool ptime_day_in_range(int64_t days)
+{
+	return days >= days_from_civil(YEAR_MIN, 1, 1) && days <= days_from_civil(YEAR_MAX, 12, 31);
 }
 
 /* Parse "YYYY-MM-DD" at s (no terminator check) into days; false if bad. */
@@ -241,14 +264,18 @@ void ptime_format(char out[PTIME_LEN], struct ptime t)
 	int m, d, aoff;
 	char *p = out;
 
-	/* Clamp before adding the offset so neither the sum nor the day count
-	 * can overflow; offsets beyond +-99:59 cannot be written in 2 digits. */
+	/* Offsets beyond +-99:59 cannot be written in 2 digits. Clamp the
+	 * instant to the range widened by the largest offset, so neither the
+	 * sum nor the day count can overflow, then the wall time: a time read
+	 * as 9999-12-31T23:59:59-23:59 is a day past the range in UTC, and
+	 * must still be written as it was read (the fuzzer found it written
+	 * as 00:00:59 when the instant was clamped first). */
 	hi = clamp_days(INT64_MAX) * 86400 + 86399;
 	if (t.off > 5999)
 		t.off = 5999;
 	if (t.off < -5999)
 		t.off = -5999;
-	wall = t.t < lo ? lo : t.t > hi ? hi : t.t;
+	wall = t.t < lo - 5999 * 60 ? lo - 5999 * 60 : t.t > hi + 5999 * 60 ? hi + 5999 * 60 : t.t;
 	wall += (int64_t)t.off * 60;
 	wall = wall < lo ? lo : wall > hi ? hi : wall;
 	days = floor_div(wall, 86400);

@@ -55,4 +55,18 @@ bool ptime_looks_like(const char *s);
  * the record reader does. INT32_MIN when it does not start with a date. */
 int32_t ptime_date_of(const char *s);
 
+/* Fail with PREG_EINVAL and "invalid WHAT 'S' (HINT)" (no hint when NULL),
+ * s cut to a readable length; returns PREG_EINVAL. */
+int ptime_invalid(const char *what, const char *s, const char *hint);
+
+/* Days since the epoch of y-m-d into *out; false when there is no such day
+ * or the year is outside 1900..9999 (the years accepted on input). */
+bool ptime_civil_day(int32_t *out, int y, int m, int d);
+
+/* Days in month m of year y (0 for a month that does not exist). */
+int ptime_month_days(int y, int m);
+
+/* Whether days since the epoch fall in the years accepted on input. */
+bool ptime_day_in_range(int64_t days);
+
 #endif

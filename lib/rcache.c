@@ -10,6 +10,7 @@
 
 #include <xxhash.h>
 
+#include "find.h"
 #include "rcache.h"
 #include "xalloc.h"
 
@@ -25,16 +26,19 @@
  * The tables are checked when the file is opened; a shard's data when the
  * shard is first used, so that a report reads the file once, front to back,
  * and can let go of what it has read (the file is as large as the records
- * less their notes and contacts: 60 MB at 100,000 clients).
+ * less their notes and remarks: 60 MB at 100,000 clients before contacts
+ * were added for finding, which add their few dozen bytes a contact).
  *
  * An encoding: str id, varint ntags, nfields, nhistory, total history
- * pairs, phase; str name, kind, manager, phase_since, next_contact,
- * next_action, end_reason, hold_until, hold_reason, created; the tags; the
- * fields as pairs; each history event as varint npairs and its pairs. A str
- * is varint (length + 1) and the bytes and a NUL; 0 is NULL.
+ * pairs, ncontacts, total contact pairs, phase; str name, kind, manager,
+ * phase_since, next_contact, next_action, end_reason, hold_until,
+ * hold_reason, created; the tags; the fields as pairs; each history event
+ * as varint npairs and its pairs; each contact likewise; str the record's
+ * index for finding (find_index, without notes). A str is varint
+ * (length + 1) and the bytes and a NUL; 0 is NULL.
  */
 
-#define MAGIC "PREGRC03"
+#define MAGIC "PREGRC04"
 #define HDR 32
 #define SHARD 60
 #define REC 28
@@ -77,17 +81,38 @@ static void put_str(struct buf *b, const char *s)
 	buf_addc(b, 0);
 }
 
-void rcache_encode(struct buf *out, const struct record *r)
+/* Each list as varint npairs and its pairs. */
+static void put_lists(struct buf *out, const struct kvlist *l, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		put_varint(out, l[i].n);
+		for (size_t k = 0; k < l[i].n; k++) {
+			put_str(out, l[i].v[k].k);
+			put_str(out, l[i].v[k].v);
+		}
+	}
+}
+
+static size_t pairs_of(const struct kvlist *l, size_t n)
 {
 	size_t pairs = 0;
 
-	for (size_t i = 0; i < r->nhistory; i++)
-		pairs += r->history[i].n;
+	for (size_t i = 0; i < n; i++)
+		pairs += l[i].n;
+	return pairs;
+}
+
+void rcache_encode(struct buf *out, const struct record *r)
+{
+	struct buf index = BUF_INIT;
+
 	put_str(out, r->id);
 	put_varint(out, r->ntags);
 	put_varint(out, r->fields.n);
 	put_varint(out, r->nhistory);
-	put_varint(out, pairs);
+	put_varint(out, pairs_of(r->history, r->nhistory));
+	put_varint(out, r->ncontacts);
+	put_varint(out, pairs_of(r->contacts, r->ncontacts));
 	put_varint(out, (uint64_t)(r->phase < 0 ? 0 : r->phase));
 	put_str(out, r->name);
 	put_str(out, r->kind);
@@ -105,13 +130,12 @@ void rcache_encode(struct buf *out, const struct record *r)
 		put_str(out, r->fields.v[i].k);
 		put_str(out, r->fields.v[i].v);
 	}
-	for (size_t i = 0; i < r->nhistory; i++) {
-		put_varint(out, r->history[i].n);
-		for (size_t k = 0; k < r->history[i].n; k++) {
-			put_str(out, r->history[i].v[k].k);
-			put_str(out, r->history[i].v[k].v);
-		}
-	}
+	put_lists(out, r->history, r->nhistory);
+	put_lists(out, r->contacts, r->ncontacts);
+	/* Finding compares folded text: fold it once, when the record is new. */
+	find_index(&index, r, false);
+	put_str(out, buf_str(&index));
+	buf_release(&index);
 }
 
 /* ---- decoding ---- */
@@ -179,10 +203,32 @@ void rscratch_release(struct rscratch *s)
 	s->cap = 0;
 }
 
+/* n lists of pairs into l, their pairs from *mem, at most *budget pairs
+ * in all (the count the encoding announced). */
+static void get_lists(struct rd *d, struct kvlist *l, size_t n, char **mem, uint64_t *budget)
+{
+	for (size_t i = 0; i < n && !d->bad; i++) {
+		uint64_t np = get_varint(d);
+
+		if (np > *budget) {
+			d->bad = true;
+			break;
+		}
+		*budget -= np;
+		l[i].v = (struct kv *)(void *)*mem;
+		l[i].n = l[i].cap = np;
+		*mem += np * sizeof(struct kv);
+		for (size_t k = 0; k < np; k++) {
+			l[i].v[k].k = need_str(d);
+			l[i].v[k].v = need_str(d);
+		}
+	}
+}
+
 int rcache_decode(struct record *r, struct rscratch *s, const unsigned char *p, size_t len)
 {
 	struct rd d = { p, p + len, false };
-	uint64_t ntags, nfields, nhist, npairs, phase;
+	uint64_t ntags, nfields, nhist, npairs, ncont, cpairs, phase;
 	size_t need;
 	char *mem;
 
@@ -192,12 +238,15 @@ int rcache_decode(struct record *r, struct rscratch *s, const unsigned char *p, 
 	nfields = get_varint(&d);
 	nhist = get_varint(&d);
 	npairs = get_varint(&d);
+	ncont = get_varint(&d);
+	cpairs = get_varint(&d);
 	phase = get_varint(&d);
 	/* Each item takes at least a byte: a bound before any multiplication. */
-	if (d.bad || ntags > len || nfields > len || nhist > len || npairs > len || phase > 1000000)
+	if (d.bad || ntags > len || nfields > len || nhist > len || npairs > len || ncont > len || cpairs > len ||
+	    phase > 1000000)
 		return -1;
-	need = ntags * sizeof(char *) + nfields * sizeof(struct kv) + nhist * sizeof(struct kvlist) +
-	       npairs * sizeof(struct kv);
+	need = ntags * sizeof(char *) + nfields * sizeof(struct kv) + (nhist + ncont) * sizeof(struct kvlist) +
+	       (npairs + cpairs) * sizeof(struct kv);
 	if (need > s->cap) {
 		s->cap = need * 2;
 		free(s->mem);
@@ -230,22 +279,12 @@ int rcache_decode(struct record *r, struct rscratch *s, const unsigned char *p, 
 	r->history = (struct kvlist *)(void *)mem;
 	r->nhistory = nhist;
 	mem += nhist * sizeof(struct kvlist);
-	for (size_t i = 0; i < nhist && !d.bad; i++) {
-		uint64_t n = get_varint(&d);
-
-		if (n > npairs) {
-			d.bad = true;
-			break;
-		}
-		npairs -= n;
-		r->history[i].v = (struct kv *)(void *)mem;
-		r->history[i].n = r->history[i].cap = n;
-		mem += n * sizeof(struct kv);
-		for (size_t k = 0; k < n; k++) {
-			r->history[i].v[k].k = need_str(&d);
-			r->history[i].v[k].v = need_str(&d);
-		}
-	}
+	r->contacts = (struct kvlist *)(void *)mem;
+	r->ncontacts = ncont;
+	mem += ncont * sizeof(struct kvlist);
+	get_lists(&d, r->history, nhist, &mem, &npairs);
+	get_lists(&d, r->contacts, ncont, &mem, &cpairs);
+	r->find_text = get_str(&d);
 	if (d.bad || d.p != d.end) {
 		memset(r, 0, sizeof(*r));
 		return -1;

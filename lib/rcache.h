@@ -4,8 +4,9 @@
  * does not parse YAML again.
  *
  * It holds, for each record blob of the HEAD tree, a compact encoding of
- * what listings and reports read: every key of the record except contacts,
- * notes, remarks and unknown keys. It is keyed by blob id (a record changed
+ * what listings, reports and finding read: every key of the record except
+ * notes, remarks and unknown keys (contacts are in it for finding a client
+ * by a phone or an e-mail, see find.h). It is keyed by blob id (a record changed
  * by plain git has a new blob id, so it is read again) and, per shard
  * directory, by tree id (a shard with the same tree id is taken whole
  * without reading its tree). The file is never committed, is validated by
@@ -34,7 +35,7 @@ struct rscratch {
 };
 
 /* Decode p[0..len) into *r. The strings point into p (which must outlive
- * r), the arrays into s. contacts, notes, remarks and extra are empty.
+ * r), the arrays into s. notes, remarks and extra are empty.
  * 0, or -1 when the bytes are not a valid encoding. Never free r. */
 int rcache_decode(struct record *r, struct rscratch *s, const unsigned char *p, size_t len);
 

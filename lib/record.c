@@ -6,6 +6,7 @@
 #include "err.h"
 #include "record.h"
 #include "slug.h"
+#include "status.h"
 #include "utf8.h"
 #include "xalloc.h"
 
@@ -185,14 +186,125 @@ bool text_line_ok(const char *s, size_t max)
 {
 	size_t n = strlen(s);
 
-	return n <= max && utf8_ok((const unsigned char *)s, n, false);
+	return n <= max && utf8_ok((const unsigned char *)s, n, false) && !text_hidden(s, true, NULL);
 }
 
 bool text_ok(const char *s, size_t max)
 {
 	size_t n = strlen(s);
 
-	return n <= max && utf8_ok((const unsigned char *)s, n, true);
+	return n <= max && utf8_ok((const unsigned char *)s, n, true) && !text_hidden(s, false, NULL);
+}
+
+uint32_t text_hidden(const char *s, bool line, int *at)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s);
+	uint32_t c, first = 0, last = 0;
+	bool seen = false;
+
+	if (at)
+		*at = 0;
+	for (size_t i = 0, len; i < n; i += len) {
+		if (!(len = utf8_decode(p + i, n - i, &c))) {
+			len = 1; /* not UTF-8: another rule's business */
+			continue;
+		}
+		if (utf8_is_bidi_control(c) || (line && utf8_is_zero_width(c)))
+			return c;
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
+			continue;
+		/* Of the characters other than white space, whether the first
+		 * and the last are zero-width. */
+		last = utf8_is_zero_width(c) ? c : 0;
+		if (!seen)
+			first = last;
+		seen = true;
+	}
+	if (at && (first || last))
+		*at = first ? -1 : 1;
+	return first ? first : last;
+}
+
+int text_hidden_error(const char *what, const char *s, bool line)
+{
+	int at;
+	uint32_t c = text_hidden(s, line, &at);
+
+	if (!c)
+		return 0;
+	return preg_error_set(PREG_EINVAL, "%s %s U+%04X (%s), which %s", what,
+			      at < 0 ? "begins with" : at > 0 ? "ends with" : "contains", (unsigned)c,
+			      utf8_hidden_name(c),
+			      utf8_is_bidi_control(c) ? "changes the order the text shows in" : "shows as nothing");
+}
+
+/* The values of a list of pairs (contacts, events, notes): "note 3 text".
+ * A note's text and an event's note (phase set -m) are multi-line. */
+static int each_pair(const struct kvlist *l, size_t n, const char *what,
+		     int (*fn)(void *arg, const char *field, const char *value, bool line), void *arg)
+{
+	char field[96];
+	int rc;
+
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < l[i].n; j++) {
+			const char *k = l[i].v[j].k;
+			bool multi = (!strcmp(what, "note") && !strcmp(k, "text")) ||
+				     (!strcmp(what, "history event") && !strcmp(k, "note"));
+
+			snprintf(field, sizeof(field), "%s %zu %.64s", what, i + 1, k);
+			if ((rc = fn(arg, field, l[i].v[j].v, !multi)))
+				return rc;
+		}
+	return 0;
+}
+
+int record_each_text(const struct record *r, bool logs,
+		     int (*fn)(void *arg, const char *field, const char *value, bool line), void *arg)
+{
+	const struct {
+		const char *name, *v;
+		bool line;
+	} one[] = {
+		{ "name", r->name, true },		 { "next_action", r->next_action, true },
+		{ "end_reason", r->end_reason, true },	 { "hold_reason", r->hold_reason, true },
+		{ "remarks", r->remarks, false },
+	};
+	char field[96];
+	int rc;
+
+	for (size_t i = 0; i < sizeof(one) / sizeof(*one); i++)
+		if (one[i].v && (rc = fn(arg, one[i].name, one[i].v, one[i].line)))
+			return rc;
+	for (size_t i = 0; i < r->ntags; i++) {
+		snprintf(field, sizeof(field), "tag %zu", i + 1);
+		if ((rc = fn(arg, field, r->tags[i], true)))
+			return rc;
+	}
+	for (size_t i = 0; i < r->fields.n; i++) {
+		snprintf(field, sizeof(field), "fields.%.64s", r->fields.v[i].k);
+		if ((rc = fn(arg, field, r->fields.v[i].v, true)))
+			return rc;
+	}
+	if ((rc = each_pair(r->contacts, r->ncontacts, "contact", fn, arg)))
+		return rc;
+	if (!logs)
+		return 0;
+	if ((rc = each_pair(r->history, r->nhistory, "history event", fn, arg)))
+		return rc;
+	return each_pair(r->notes, r->nnotes, "note", fn, arg);
+}
+
+static int hidden_error(void *arg, const char *field, const char *value, bool line)
+{
+	(void)arg;
+	return text_hidden_error(field, value, line);
+}
+
+int record_text_check(const struct record *r)
+{
+	return record_each_text(r, false, hidden_error, NULL);
 }
 
 bool field_name_ok(const char *k)
@@ -704,33 +816,118 @@ void record_add_event(struct record *r, const char *when, const char *by, const 
 			kv_set(e, kv[i], kv[i + 1]);
 }
 
-int record_days_in_phase(const struct record *r, int32_t today)
-{
-	struct ptime t;
+/* ---- the time rule ---- */
 
-	if (!r->phase_since || ptime_parse(&t, r->phase_since))
-		return 0;
-	/* A phase_since after today (a clock behind the writer's) counts as 0. */
-	return today > ptime_day(t) ? (int)(today - ptime_day(t)) : 0;
+bool record_entry_time(const struct kvlist *e, struct ptime *out)
+{
+	const char *at = kv_get(e, "at");
+
+	return at && !ptime_parse(out, at);
 }
 
-bool record_is_stale(const struct record *r, const struct phases *ph, int32_t today)
+bool record_last_time(const struct record *r, struct ptime *out, const char **at)
 {
-	const struct phase *p = phases_get(ph, r->phase);
-	int32_t hold;
+	bool found = false;
 
-	if (!p || p->stale_days < 0)
-		return false;
-	if (r->hold_until && !date_parse(&hold, r->hold_until) && hold > today)
-		return false;
-	return record_days_in_phase(r, today) > p->stale_days;
+	for (int list = 0; list < 2; list++) {
+		const struct kvlist *v = list ? r->notes : r->history;
+		size_t n = list ? r->nnotes : r->nhistory;
+
+		/* Each list should be in order, but a record edited by hand
+		 * may not be: look at every entry. */
+		for (size_t i = 0; i < n; i++) {
+			struct ptime t;
+
+			if (record_entry_time(&v[i], &t) && (!found || t.t > out->t)) {
+				*out = t;
+				*at = kv_get(&v[i], "at");
+				found = true;
+			}
+		}
+	}
+	return found;
 }
 
-bool record_is_due(const struct record *r, int32_t today)
-{
-	int32_t d;
+struct timed {
+	struct kvlist e;
+	int64_t t;
+	size_t order;
+};
 
-	return r->next_contact && !date_parse(&d, r->next_contact) && d <= today;
+static int cmp_timed(const void *a, const void *b)
+{
+	const struct timed *x = a, *y = b;
+
+	if (x->t != y->t)
+		return x->t < y->t ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+void record_sort_entries(struct kvlist *v, size_t n)
+{
+	struct timed *w;
+
+	if (n < 2)
+		return;
+	w = xmalloc(n * sizeof(*w));
+	for (size_t i = 0; i < n; i++) {
+		struct ptime t = { 0, 0 };
+
+		record_entry_time(&v[i], &t);
+		w[i] = (struct timed){ v[i], t.t, i };
+	}
+	/* The order of entries written is the tie-break: qsort is not stable. */
+	qsort(w, n, sizeof(*w), cmp_timed);
+	for (size_t i = 0; i < n; i++)
+		v[i] = w[i].e;
+	free(w);
+}
+
+size_t record_insert_entry(struct record *r, struct kvlist *e, bool note)
+{
+	struct kvlist **v = note ? &r->notes : &r->history;
+	size_t *n = note ? &r->nnotes : &r->nhistory, at = *n;
+	struct ptime t = { 0, 0 }, u;
+
+	record_entry_time(e, &t);
+	while (at > 0 && record_entry_time(&(*v)[at - 1], &u) && u.t > t.t)
+		at--;
+	*v = xrealloc(*v, (*n + 2) * sizeof(**v));
+	memmove(&(*v)[at + 1], &(*v)[at], (*n - at) * sizeof(**v));
+	(*v)[at] = *e;
+	(*n)++;
+	memset(&(*v)[*n], 0, sizeof(**v));
+	memset(e, 0, sizeof(*e));
+	return at;
+}
+
+void record_deciding(const struct record *r, long *phase_ev, long *manager_ev)
+{
+	*phase_ev = *manager_ev = -1;
+	for (size_t i = r->nhistory; i-- > 0 && (*phase_ev < 0 || *manager_ev < 0);) {
+		if (*phase_ev < 0 && kv_get(&r->history[i], "phase"))
+			*phase_ev = (long)i;
+		if (*manager_ev < 0 && kv_get(&r->history[i], "manager"))
+			*manager_ev = (long)i;
+	}
+}
+
+void record_follow_history(struct record *r)
+{
+	long p, m;
+
+	record_deciding(r, &p, &m);
+	if (p >= 0) {
+		const struct kvlist *e = &r->history[p];
+
+		r->phase = atoi(kv_get(e, "phase"));
+		free(r->phase_since);
+		r->phase_since = xstrdup(kv_get(e, "at"));
+	}
+	if (m >= 0) {
+		free(r->manager);
+		r->manager = xstrdup(kv_get(&r->history[m], "manager"));
+	}
 }
 
 const char *record_missing(const struct record *r, const struct phase *ph)
@@ -769,6 +966,9 @@ void json_str(struct buf *out, const char *s)
 	}
 	buf_addc(out, '"');
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		uint32_t c;
+		size_t len;
+
 		switch (*p) {
 		case '"': buf_adds(out, "\\\""); break;
 		case '\\': buf_adds(out, "\\\\"); break;
@@ -776,10 +976,21 @@ void json_str(struct buf *out, const char *s)
 		case '\t': buf_adds(out, "\\t"); break;
 		case '\r': buf_adds(out, "\\r"); break;
 		default:
-			if (*p < 0x20 || *p == 0x7f)
+			if (*p < 0x20 || *p == 0x7f) {
 				buf_addf(out, "\\u%04x", *p);
-			else
+			} else if (*p < 0x80) {
 				buf_addc(out, (char)*p);
+			} else if (!(len = utf8_decode(p, strnlen((const char *)p, 4), &c))) {
+				/* Not UTF-8: JSON is, so the byte's place is kept. */
+				buf_adds(out, "\\ufffd");
+			} else {
+				/* C1 controls escaped too: a terminal may act on them. */
+				if (c <= 0x9f)
+					buf_addf(out, "\\u%04x", c);
+				else
+					buf_add(out, p, len);
+				p += len - 1;
+			}
 		}
 	}
 	buf_addc(out, '"');
@@ -830,7 +1041,7 @@ static void json_list(struct buf *out, const char *key, const struct kvlist *v, 
 	buf_addc(out, ']');
 }
 
-void record_json(struct buf *out, const struct record *r, const struct phases *ph, int32_t today)
+void record_json(struct buf *out, const struct record *r, const struct phases *ph, const struct status *st)
 {
 	bool first = true;
 	const struct phase *p = ph ? phases_get(ph, r->phase) : NULL;
@@ -846,10 +1057,11 @@ void record_json(struct buf *out, const struct record *r, const struct phases *p
 		json_kv(out, "phase_name", p->name, &first);
 	}
 	json_kv(out, "phase_since", r->phase_since, &first);
-	if (ph) {
-		buf_addf(out, ",\"days_in_phase\":%d", record_days_in_phase(r, today));
-		buf_addf(out, ",\"stale\":%s", record_is_stale(r, ph, today) ? "true" : "false");
-		buf_addf(out, ",\"due\":%s", record_is_due(r, today) ? "true" : "false");
+	if (st) {
+		buf_addf(out, ",\"days_in_phase\":%d", st->days_in_phase);
+		buf_addf(out, ",\"stale\":%s,\"due\":%s,\"overdue\":%s,\"on_hold\":%s,\"ended\":%s",
+			 st->stale ? "true" : "false", st->due ? "true" : "false", st->overdue ? "true" : "false",
+			 st->on_hold ? "true" : "false", st->ended ? "true" : "false");
 	}
 	json_kv(out, "next_contact", r->next_contact, &first);
 	json_kv(out, "next_action", r->next_action, &first);

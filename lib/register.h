@@ -74,7 +74,7 @@ typedef int (*reg_file_fn)(void *arg, const char *path, const char *data, size_t
 int reg_each_file(struct reg *r, bool staged, reg_file_fn cb, void *arg);
 
 /* Like reg_each, through the record cache in the git directory (rcache.h):
- * rec lacks contacts, notes, remarks and unknown keys, and is lent for the
+ * rec lacks notes, remarks and unknown keys, and is lent for the
  * call only. The cache is brought up to date as a side effect; without a
  * way to write it (a read-only register), it is left as it is.
  * PREG_NO_CACHE=1 reads the records themselves. */

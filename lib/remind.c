@@ -5,6 +5,7 @@
 #include "asof.h"
 #include "ptime.h"
 #include "remind.h"
+#include "status.h"
 #include "xalloc.h"
 
 const char *remind_kind_name(enum remind_kind k)
@@ -15,7 +16,7 @@ const char *remind_kind_name(enum remind_kind k)
 }
 
 static void push(struct remind_list *l, const struct record *r, const struct asof *a,
-		 const struct phase *p, enum remind_kind kind, int32_t date, int32_t day)
+		 const struct phase *p, const struct status *st, enum remind_kind kind, int32_t date, int32_t day)
 {
 	struct remind_item *it;
 
@@ -32,8 +33,9 @@ static void push(struct remind_list *l, const struct record *r, const struct aso
 	it->days_overdue = (int)(day - date);
 	it->phase = a->phase;
 	it->phase_key = p ? xstrdup(p->key) : NULL;
-	it->days_in_phase = asof_days_in_phase(a, day);
-	it->stale_after = p ? p->stale_days : -1;
+	it->days_in_phase = st->days_in_phase;
+	it->stale_after = st->stale_after;
+	it->ended = st->ended;
 	it->next_action = r->next_action ? xstrdup(r->next_action) : NULL;
 }
 
@@ -41,9 +43,8 @@ void remind_add(struct remind_list *l, const struct record *r, const struct phas
 		const struct remind_opts *o)
 {
 	const struct phase *p;
+	struct status st;
 	struct asof a;
-	int32_t next, hold;
-	int days;
 
 	if (o->as_of) {
 		if (!asof_day(&a, r, o->day))
@@ -56,23 +57,15 @@ void remind_add(struct remind_list *l, const struct record *r, const struct phas
 	if (o->f && !filter_match(o->f, ph, r, &a, o->day))
 		return;
 	p = phases_get(ph, a.phase);
-	if (p && p->ending)
-		return; /* the collaboration ended: nothing to remind of */
-	if (r->next_contact && !date_parse(&next, r->next_contact)) {
-		if (next < o->day)
-			push(l, r, &a, p, REMIND_OVERDUE, next, o->day);
-		else if (next == o->day)
-			push(l, r, &a, p, REMIND_DUE, next, o->day);
-		else if (o->within >= 0 && next - o->day <= o->within)
-			push(l, r, &a, p, REMIND_UPCOMING, next, o->day);
-	}
-	if (!p || p->stale_days < 0)
-		return;
-	if (a.hold_until && !date_parse(&hold, a.hold_until) && hold > o->day)
-		return;
-	days = asof_days_in_phase(&a, o->day);
-	if (days > p->stale_days)
-		push(l, r, &a, p, REMIND_STALE, o->day - (days - p->stale_days), o->day);
+	status_of(&st, r, &a, ph, o->day);
+	if (st.overdue)
+		push(l, r, &a, p, &st, REMIND_OVERDUE, st.next, o->day);
+	else if (st.due)
+		push(l, r, &a, p, &st, REMIND_DUE, st.next, o->day);
+	else if (st.next != INT32_MIN && o->within >= 0 && st.next - o->day <= o->within)
+		push(l, r, &a, p, &st, REMIND_UPCOMING, st.next, o->day);
+	if (st.stale)
+		push(l, r, &a, p, &st, REMIND_STALE, o->day - (st.days_in_phase - st.stale_after), o->day);
 }
 
 static int cmp_item(const void *pa, const void *pb)

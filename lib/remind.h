@@ -2,12 +2,13 @@
  * remind: what is due on a day (preg remind, SPEC §6). Pure functions over
  * records and phases: they decide, they never print.
  *
- * On day D a client that has not ended gives one item per reason:
- *   overdue   next_contact < D
- *   due       next_contact == D
+ * On day D a client gives one item per reason, as lib/status decides:
+ *   overdue   next_contact < D (a client that has not ended)
+ *   due       next_contact == D (a client that has not ended)
  *   upcoming  D < next_contact <= D + within (only when within >= 0)
  *   stale     longer in its phase than the phase's stale_after, and not on
- *             hold until a day after D
+ *             hold until a day after D; an ending phase with a
+ *             stale_after too, which prompts the step after the end
  * A client both due and stale gives two items, each with its own date.
  */
 #ifndef PREG_REMIND_H
@@ -33,6 +34,7 @@ struct remind_item {
 	char *phase_key;   /* NULL when preg.yaml lacks the phase */
 	int days_in_phase;
 	int stale_after;   /* the phase's limit in days, -1: none */
+	bool ended;        /* in an ending phase (then only stale is reminded) */
 	char *next_action; /* or NULL */
 };
 

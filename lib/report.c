@@ -7,6 +7,7 @@
 #include "err.h"
 #include "ptime.h"
 #include "report.h"
+#include "status.h"
 #include "xalloc.h"
 
 const char *const report_kinds[] = { "register", "funnel", "managers", "durations", "reasons", NULL };
@@ -150,7 +151,7 @@ void report_add(struct report *r, const struct record *rec)
 	int cur = 0, furthest = 0;
 	const char *mgr = rec->manager, *reason = NULL;
 	struct asof a;
-	bool stale;
+	struct status st;
 
 	if (r->o.as_of) {
 		if (!asof_day(&a, rec, day))
@@ -238,11 +239,8 @@ void report_add(struct report *r, const struct record *rec)
 	for (size_t k = 0; k < ph->n; k++)
 		if (r->ever[k] && !ph->v[k].ending)
 			furthest = ph->v[k].id;
-	stale = asof_is_stale(&a, ph, day);
-	if (rec->next_contact && date_parse(&next, rec->next_contact))
-		next = INT32_MIN;
-	if (cp && cp->ending)
-		next = INT32_MIN; /* nothing is due of an ended client */
+	status_of(&st, rec, &a, ph, day);
+	next = st.next;
 
 	switch (r->kind) {
 	case REPORT_REGISTER: {
@@ -260,10 +258,7 @@ void report_add(struct report *r, const struct record *rec)
 		row->since = since;
 		row->days = day > since ? day - since : 0;
 		row->next = next;
-		row->stale = stale;
-		row->due = next != INT32_MIN && next == day;
-		row->overdue = next != INT32_MIN && next < day;
-		row->ended = cp && cp->ending;
+		row->st = st;
 		row->reached = xmalloc((ph->n ? ph->n : 1) * sizeof(*row->reached));
 		for (size_t k = 0; k < ph->n; k++)
 			row->reached[k] = ph->v[k].id <= cur ? r->entry[k] : -1;
@@ -297,9 +292,10 @@ void report_add(struct report *r, const struct record *rec)
 			m->open++;
 		if (k >= 0)
 			m->now[k]++;
-		m->stale += stale;
-		m->overdue += next != INT32_MIN && next < day;
-		m->due += next != INT32_MIN && next == day;
+		m->stale += st.stale;
+		m->overdue += st.overdue;
+		m->due += st.due;
+		m->on_hold += st.on_hold;
 		if (pidx(r, r->o.won) >= 0 && (ph->v[pidx(r, r->o.won)].ending ? r->ever[pidx(r, r->o.won)]
 									: furthest >= r->o.won))
 			m->won++;

@@ -31,6 +31,7 @@
 #include "filter.h"
 #include "phases.h"
 #include "record.h"
+#include "status.h"
 
 enum report_kind { REPORT_REGISTER, REPORT_FUNNEL, REPORT_MANAGERS, REPORT_DURATIONS, REPORT_REASONS };
 
@@ -53,8 +54,8 @@ struct rrow {
 	int phase;
 	int32_t since;   /* the day the current phase was entered */
 	int days;        /* days in phase */
-	int32_t next;    /* next_contact as a day, or INT32_MIN */
-	bool stale, due, overdue, ended;
+	int32_t next;    /* next_contact as a day, or INT32_MIN (none, or ended) */
+	struct status st; /* where the client stands on the day (lib/status) */
 	int32_t *reached; /* [nphases]: the day phase i + 1 was reached, or -1 */
 };
 
@@ -75,7 +76,7 @@ struct pstat {
 
 struct mstat {
 	char *handle;
-	size_t clients, open, ended, stale, overdue, due, won;
+	size_t clients, open, ended, stale, overdue, due, on_hold, won;
 	size_t moves, forward, back;
 	size_t *now;     /* [nphases] clients per phase */
 };

@@ -7,6 +7,7 @@
 #include "err.h"
 #include "ptime.h"
 #include "review.h"
+#include "status.h"
 #include "xalloc.h"
 
 struct collect {
@@ -111,16 +112,8 @@ static int each(void *arg, const char *id, const char *path, struct record *rec)
 	memset(it, 0, sizeof(*it));
 	it->rec = record_dup(rec);
 	it->holds = !strcmp(rec->manager, c->manager);
-	it->days_in_phase = record_days_in_phase(rec, c->today);
-	it->stale = record_is_stale(rec, c->ph, c->today);
-	it->due = record_is_due(rec, c->today);
-	it->days_overdue = -1;
-	if (it->due) {
-		int32_t d;
-
-		if (!date_parse(&d, rec->next_contact))
-			it->days_overdue = (int)(c->today - d);
-	}
+	status_of(&it->st, rec, NULL, c->ph, c->today);
+	it->days_overdue = it->st.due || it->st.overdue ? (int)(c->today - it->st.next) : -1;
 	preg_error_clear();
 	stint(it, c->manager, c->ph);
 	return 0;

@@ -12,6 +12,7 @@
 
 #include "buf.h"
 #include "register.h"
+#include "status.h"
 
 struct review_item {
 	struct record *rec;  /* as it is now */
@@ -20,9 +21,8 @@ struct review_item {
 	const char *left;    /* when it went to another manager after that, or NULL */
 	const char *left_to; /* to whom */
 	int phase_taken;     /* the phase at the end of the day taken (lib/asof; 0: unknown) */
-	int days_in_phase;
-	bool stale, due;
-	int days_overdue;    /* next_contact: days overdue (0: today), or -1 when not due */
+	struct status st;    /* where the client stands today (lib/status) */
+	int days_overdue;    /* next_contact: days overdue (0: due today), or -1 when neither */
 	size_t notes_since;  /* notes added since taken */
 	size_t moves_since;  /* phase events since taken */
 	char *changed;       /* what changed since taken, in words */

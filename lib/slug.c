@@ -76,6 +76,67 @@ static const char *const reserved[] = {
 	"lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
 };
 
+/*
+ * Legal forms, which slug_client_id leaves out of an id: the words of each
+ * as they are spelt, separated by one space (punctuation between the words
+ * of a name does not matter: "S.A." is "S A", "Co., Ltd." is "Co Ltd"), and
+ * where the form may stand. Russian forms come first in a name as a rule
+ * (ООО «Ромашка») and last in lists («Ромашка», ООО); Western ones come last.
+ */
+#define LF_LEAD 1	/* before the name */
+#define LF_TRAIL 2	/* after it */
+#define LF_CASE 4	/* in this case only: the letters also spell a word */
+#define LF_BOTH (LF_LEAD | LF_TRAIL)
+
+struct legal_form {
+	const char *words;
+	unsigned flags;
+};
+
+static const struct legal_form legal_forms[] = {
+	/* Russia */
+	{"ООО", LF_BOTH}, {"ОАО", LF_BOTH}, {"ЗАО", LF_BOTH},
+	{"ПАО", LF_BOTH}, {"НАО", LF_BOTH}, {"АО", LF_BOTH},
+	{"ИП", LF_BOTH}, {"НКО", LF_BOTH}, {"АНО", LF_BOTH},
+	{"НП", LF_BOTH}, {"ГУП", LF_BOTH}, {"МУП", LF_BOTH},
+	{"ФГУП", LF_BOTH}, {"ГБУ", LF_BOTH}, {"МБУ", LF_BOTH},
+	{"КФХ", LF_BOTH}, {"СПК", LF_BOTH}, {"ЧОП", LF_BOTH},
+	{"Общество с ограниченной ответственностью", LF_BOTH},
+	{"Акционерное общество", LF_BOTH},
+	{"Открытое акционерное общество", LF_BOTH},
+	{"Закрытое акционерное общество", LF_BOTH},
+	{"Публичное акционерное общество", LF_BOTH},
+	{"Непубличное акционерное общество", LF_BOTH},
+	{"Индивидуальный предприниматель", LF_BOTH},
+	/* Kazakhstan, Belarus, Ukraine */
+	{"ТОО", LF_BOTH}, {"ОДО", LF_BOTH}, {"ЧУП", LF_BOTH},
+	{"ЧП", LF_BOTH}, {"ТОВ", LF_BOTH}, {"ПрАТ", LF_BOTH},
+	{"ФОП", LF_BOTH},
+	/* Russian forms in Latin letters */
+	{"OOO", LF_BOTH}, {"OAO", LF_BOTH}, {"ZAO", LF_BOTH},
+	{"PAO", LF_BOTH},
+	/* English */
+	{"LLC", LF_TRAIL}, {"L L C", LF_TRAIL}, {"Ltd", LF_TRAIL},
+	{"Limited", LF_TRAIL}, {"Co Ltd", LF_TRAIL}, {"Co Limited", LF_TRAIL},
+	{"Pty Ltd", LF_TRAIL}, {"Pvt Ltd", LF_TRAIL}, {"Pte Ltd", LF_TRAIL},
+	{"Inc", LF_TRAIL}, {"Co Inc", LF_TRAIL}, {"Corp", LF_TRAIL},
+	{"Corporation", LF_TRAIL}, {"PLC", LF_TRAIL}, {"LLP", LF_TRAIL},
+	{"JSC", LF_TRAIL}, {"OJSC", LF_TRAIL}, {"CJSC", LF_TRAIL},
+	{"PJSC", LF_TRAIL},
+	/* German, Dutch, Nordic */
+	{"GmbH", LF_TRAIL}, {"GmbH Co KG", LF_TRAIL}, {"AG", LF_TRAIL | LF_CASE},
+	{"KG", LF_TRAIL | LF_CASE}, {"BV", LF_TRAIL | LF_CASE},
+	{"B V", LF_TRAIL}, {"NV", LF_TRAIL | LF_CASE}, {"N V", LF_TRAIL},
+	{"AB", LF_TRAIL | LF_CASE}, {"AS", LF_TRAIL | LF_CASE},
+	{"A S", LF_TRAIL}, {"ApS", LF_TRAIL}, {"Oy", LF_TRAIL | LF_CASE},
+	{"Oyj", LF_TRAIL},
+	/* Romance, Central Europe */
+	{"SA", LF_TRAIL | LF_CASE}, {"S A", LF_TRAIL},
+	{"SAS", LF_TRAIL | LF_CASE}, {"SARL", LF_TRAIL}, {"SRL", LF_TRAIL},
+	{"S R L", LF_TRAIL}, {"SpA", LF_TRAIL | LF_CASE}, {"S p A", LF_TRAIL},
+	{"S L", LF_TRAIL}, {"Sp z o o", LF_TRAIL}, {"s r o", LF_TRAIL},
+};
+
 /* ASCII-only lower case: tolower() would consult the locale. */
 static char lower(char c)
 {
@@ -112,15 +173,6 @@ bool slug_valid(const char *id)
 		if (i >= SLUG_MAX || !id_char(id[i], i == 0))
 			return false;
 	return i > 0 && !slug_reserved(id);
-}
-
-/* Decode the character at *s (NUL-terminated) into *cp and advance *s. */
-static bool utf8_next(const unsigned char **s, uint32_t *cp)
-{
-	size_t len = utf8_decode(*s, strnlen((const char *)*s, 4), cp);
-
-	*s += len;
-	return len > 0;
 }
 
 /* What a code point becomes in an id; NULL for a separator. */
@@ -195,48 +247,56 @@ static char *name_shown(const char *name)
 	return buf_detach(&b);
 }
 
-int slug_from_name(char **out, const char *name)
+/*
+ * Append to b what the bytes [s, end) make in an id: letters transliterated,
+ * runs of anything else as one '-', none leading or trailing, cut to
+ * SLUG_MAX. The bytes are valid UTF-8.
+ */
+static void slug_build(struct buf *b, const unsigned char *s, const unsigned char *end)
 {
-	const unsigned char *s = (const unsigned char *)name;
-	struct buf b = BUF_INIT;
-
-	*out = NULL;
-	while (*s) {
+	while (s < end) {
 		char ascii[2];
 		const char *t;
 		uint32_t cp;
 
-		if (!utf8_next(&s, &cp)) {
-			buf_release(&b);
-			return preg_error_set(PREG_EINVAL,
-			    "name is not valid UTF-8");
-		}
+		s += utf8_decode(s, (size_t)(end - s), &cp);
 		t = translit(cp, ascii);
 		if (t)
-			buf_adds(&b, t);
-		else if (b.len && b.p[b.len - 1] != '-')
+			buf_adds(b, t);
+		else if (b->len && b->p[b->len - 1] != '-')
 			/* Collapses runs and drops leading separators. */
-			buf_addc(&b, '-');
+			buf_addc(b, '-');
 	}
-	if (b.len && b.p[b.len - 1] == '-')
-		b.p[--b.len] = '\0';
+	if (b->len && b->p[b->len - 1] == '-')
+		b->p[--b->len] = '\0';
 
-	if (b.len > SLUG_MAX) {
+	if (b->len > SLUG_MAX) {
 		/* Prefer to cut between words when a '-' is near the end. */
 		size_t cut = SLUG_MAX;
 
 		for (size_t i = SLUG_MAX; i > SLUG_MAX - SLUG_CUT_WINDOW; i--) {
-			if (b.p[i - 1] == '-') {
+			if (b->p[i - 1] == '-') {
 				cut = i - 1;
 				break;
 			}
 		}
-		b.len = cut;
-		b.p[b.len] = '\0';
+		b->len = cut;
+		b->p[b->len] = '\0';
 		/* Runs are collapsed, so at most one '-' can end it now. */
-		if (b.len && b.p[b.len - 1] == '-')
-			b.p[--b.len] = '\0';
+		if (b->len && b->p[b->len - 1] == '-')
+			b->p[--b->len] = '\0';
 	}
+}
+
+int slug_from_name(char **out, const char *name)
+{
+	struct buf b = BUF_INIT;
+
+	*out = NULL;
+	if (!utf8_valid(name))
+		return preg_error_set(PREG_EINVAL, "name is not valid UTF-8");
+	slug_build(&b, (const unsigned char *)name,
+	    (const unsigned char *)name + strlen(name));
 
 	if (!b.len) {
 		char *shown = name_shown(name);
@@ -257,6 +317,199 @@ int slug_from_name(char **out, const char *name)
 	}
 	*out = buf_detach(&b);
 	return 0;
+}
+
+bool slug_translit(struct buf *out, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	char tmp[256], ascii[2];
+	size_t k = 0, n;
+	bool space = out->len && out->p[out->len - 1] == ' ', ok = true;
+	const char *t;
+	uint32_t cp;
+
+	/* Through a small buffer: finding spells every text it reads. */
+	while (*p) {
+		if (k > sizeof(tmp) - 8) {
+			buf_add(out, tmp, k);
+			k = 0;
+		}
+		size_t len = utf8_decode(p, strlen((const char *)p), &cp);
+
+		if (!len) {
+			ok = false;
+			break;
+		}
+		p += len;
+		if ((t = translit(cp, ascii))) {
+			for (n = 0; t[n]; n++)
+				tmp[k++] = t[n];
+			space = space && !n;
+		} else if (!space && (k || out->len)) {
+			tmp[k++] = ' ';
+			space = true;
+		}
+	}
+	if (k && tmp[k - 1] == ' ')
+		k--;
+	buf_add(out, tmp, k);
+	return ok;
+}
+
+/* ---- legal forms ---- */
+
+/* A word of a name: the bytes [s, e), letters and digits only. */
+struct word {
+	const unsigned char *s, *e;
+};
+
+/*
+ * Case and ё do not matter when a word is compared with a legal form:
+ * ASCII and Russian letters are folded to lower case, ё to е.
+ */
+static uint32_t form_fold(uint32_t cp)
+{
+	if (cp >= 'A' && cp <= 'Z')
+		return cp - 'A' + 'a';
+	if (cp >= 0x410 && cp <= 0x42f)
+		return cp + 0x20;
+	if (cp == 0x401 || cp == 0x451)	/* Ё ё */
+		return 0x435;		/* е */
+	return cp;
+}
+
+/* Whether word w is spelt like the n bytes at f (exactly, or folded). */
+static bool word_is(const struct word *w, const char *f, size_t n, bool exact)
+{
+	const unsigned char *p = w->s, *q = (const unsigned char *)f;
+	const unsigned char *qe = q + n;
+
+	while (p < w->e && q < qe) {
+		uint32_t a, c;
+
+		p += utf8_decode(p, (size_t)(w->e - p), &a);
+		q += utf8_decode(q, (size_t)(qe - q), &c);
+		if (exact ? a != c : form_fold(a) != form_fold(c))
+			return false;
+	}
+	return p == w->e && q == qe;
+}
+
+/*
+ * How many of the n words starting at w (going back from it when trail is
+ * set: w is then the last word) spell form, whose words are separated by one
+ * space; 0 when they do not.
+ */
+static size_t form_match(const struct legal_form *form, const struct word *w,
+    size_t n, bool trail)
+{
+	const char *f = form->words;
+	size_t k = 0, nf = 1;
+
+	for (const char *c = f; *c; c++)
+		nf += *c == ' ';
+	if (nf > n)
+		return 0;
+	for (k = 0; k < nf; k++) {
+		const char *sp = strchr(f, ' ');
+		size_t len = sp ? (size_t)(sp - f) : strlen(f);
+		const struct word *at = trail ? w - (nf - 1) + k : w + k;
+
+		if (!word_is(at, f, len, form->flags & LF_CASE))
+			return 0;
+		f += len + (sp != NULL);
+	}
+	return nf;
+}
+
+/* The longest legal form at the start (or the end) of the n words at w. */
+static size_t form_longest(const struct word *w, size_t n, bool trail)
+{
+	unsigned where = trail ? LF_TRAIL : LF_LEAD;
+	size_t best = 0;
+
+	for (size_t i = 0; i < sizeof(legal_forms) / sizeof(*legal_forms); i++) {
+		size_t m;
+
+		if (!(legal_forms[i].flags & where))
+			continue;
+		m = form_match(&legal_forms[i], trail ? w + n - 1 : w, n, trail);
+		if (m > best)
+			best = m;
+	}
+	return best;
+}
+
+/* The words of name, which is valid UTF-8, into *out (caller frees). */
+static size_t name_words(struct word **out, const char *name)
+{
+	const unsigned char *s = (const unsigned char *)name;
+	const unsigned char *end = s + strlen(name);
+	struct word *w = NULL;
+	size_t n = 0, cap = 0;
+	bool in = false;
+
+	while (s < end) {
+		char ascii[2];
+		uint32_t cp;
+		size_t len = utf8_decode(s, (size_t)(end - s), &cp);
+
+		if (translit(cp, ascii)) {
+			if (!in) {
+				if (n == cap) {
+					cap = cap ? 2 * cap : 8;
+					w = xrealloc(w, cap * sizeof(*w));
+				}
+				w[n++].s = s;
+				in = true;
+			}
+			w[n - 1].e = s + len;
+		} else {
+			in = false;
+		}
+		s += len;
+	}
+	*out = w;
+	return n;
+}
+
+int slug_client_id(char **out, const char *name)
+{
+	struct buf b = BUF_INIT;
+	struct word *w = NULL;
+	size_t n, first = 0, last;
+
+	*out = NULL;
+	if (!utf8_valid(name))
+		return preg_error_set(PREG_EINVAL, "name is not valid UTF-8");
+	last = n = name_words(&w, name);
+
+	/* Each form goes only when a word is left without it. */
+	if (n > 1) {
+		size_t lead = form_longest(w, n, false);
+
+		if (lead < n)
+			first = lead;
+	}
+	if (last - first > 1) {
+		size_t trail = form_longest(w + first, last - first, true);
+
+		if (trail < last - first)
+			last -= trail;
+	}
+	if (first > 0 || last < n) {
+		slug_build(&b, w[first].s, w[last - 1].e);
+		/* A word that gives no letters (ь), or a device name: the
+		 * whole name decides, legal form and all. */
+		if (b.len && !slug_reserved(b.p)) {
+			*out = buf_detach(&b);
+			free(w);
+			return 0;
+		}
+		buf_release(&b);
+	}
+	free(w);
+	return slug_from_name(out, name);
 }
 
 char *slug_with_suffix(const char *id, unsigned n)

@@ -6,6 +6,7 @@
 
 #include "err.h"
 #include "history.h"
+#include "kvindex.h"
 #include "log.h"
 #include "strmap.h"
 #include "verify.h"
@@ -126,26 +127,56 @@ static int version(struct reg *r, const struct reg_oid *blob, bool has, const ch
 
 /* ---- events and notes: kept, and added by whom ---- */
 
-/* Match each entry of old with an equal entry of new not matched yet
- * (used[j] marks those), in order. Returns the index in old of the first
- * entry new lacks, or -1. The common case, old a prefix of new, is
- * linear. */
-static long match(const struct kvlist *old, size_t nold, const struct kvlist *new, size_t nnew, bool *used)
+/* Whether every entry of old is in new, in its order: a write adds an
+ * entry by its time, so a move backdated with --at lands between older
+ * ones (the time rule, lib/record.h), and so may a sync's replay. Marks
+ * used[j] for each entry of new that is one of old's. Returns the index
+ * in old of the first entry that cannot be placed, or -1. Linear. */
+static long kept_in_order(const struct kvlist *old, size_t nold, const struct kvlist *new, size_t nnew,
+			  bool *used)
 {
-	size_t i = 0;
+	size_t j = 0;
 
-	for (; i < nold && i < nnew && hist_kv_equal(&old[i], &new[i]); i++)
-		used[i] = true;
-	for (; i < nold; i++) {
-		size_t j = 0;
-
-		while (j < nnew && (used[j] || !hist_kv_equal(&old[i], &new[j])))
+	for (size_t i = 0; i < nold; i++) {
+		while (j < nnew && !hist_kv_equal(&old[i], &new[j]))
 			j++;
 		if (j == nnew)
 			return (long)i;
-		used[j] = true;
+		used[j++] = true;
 	}
 	return -1;
+}
+
+/* The first entry of old that new lacks (a merge keeps them all), or -1.
+ * Looked up in a sorted view of new: a record may hold 10,000 notes. */
+static long not_kept(const struct kvlist *old, size_t nold, const struct kvlist *new, size_t nnew)
+{
+	struct kvindex ix;
+	long k = -1;
+
+	kvindex_init(&ix, new, nnew, false);
+	for (size_t i = 0; i < nold && k < 0; i++)
+		if (!kvindex_count(&ix, &old[i]))
+			k = (long)i;
+	kvindex_release(&ix);
+	return k;
+}
+
+/* Mark used[j] for each entry of new that a parent's list old accounts
+ * for: the k-th entry of its kind in new is the parent's when the parent
+ * has more than k of them. In any order (a merge interleaves the sides),
+ * O(n log n) through the sorted views. */
+static void mark_kept(const struct kvlist *old, size_t nold, const struct kvlist *new, size_t nnew, bool *used)
+{
+	struct kvindex io, in;
+
+	kvindex_init(&io, old, nold, false);
+	kvindex_init(&in, new, nnew, false);
+	for (size_t j = 0; j < nnew; j++)
+		if (kvindex_rank(&in, j) < kvindex_count(&io, &new[j]))
+			used[j] = true;
+	kvindex_release(&io);
+	kvindex_release(&in);
 }
 
 /* Check the entries of e[0..n) that no parent has (used[i] false): added
@@ -223,12 +254,12 @@ static void check_step(struct verify_report *v, const struct hcommit *c, const c
 	const char *by = NULL;
 	long k;
 
-	if (old && (k = match(old->history, old->nhistory, new->history, new->nhistory, uh)) >= 0) {
+	if (old && (k = kept_in_order(old->history, old->nhistory, new->history, new->nhistory, uh)) >= 0) {
 		problem(v, id, c, "history event %ld of %zu was %s", k + 1, old->nhistory,
 			new->nhistory >= old->nhistory ? "changed" : "removed");
 		goto out;
 	}
-	if (old && (k = match(old->notes, old->nnotes, new->notes, new->nnotes, un)) >= 0) {
+	if (old && (k = kept_in_order(old->notes, old->nnotes, new->notes, new->nnotes, un)) >= 0) {
 		problem(v, id, c, "note %ld of %zu was %s", k + 1, old->nnotes,
 			new->nnotes >= old->nnotes ? "changed" : "removed");
 		goto out;
@@ -389,24 +420,18 @@ static int check_merge(struct vctx *x, const struct hcommit *c, const struct reg
 			for (size_t q = 0; q < gc->nparents; q++) {
 				struct reg_oid blob;
 				struct record *old = NULL;
-				bool *qh = xcalloc(new->nhistory + 1, sizeof(bool));
-				bool *qn = xcalloc(new->nnotes + 1, sizeof(bool));
 
 				if (!reg_tree_file(x->r, pt[q], ch->path, &blob) &&
 				    !version(x->r, &blob, true, ch->path, &old)) {
-					if ((match(old->history, old->nhistory, new->history, new->nhistory, qh) >= 0 ||
-					     match(old->notes, old->nnotes, new->notes, new->nnotes, qn) >= 0) &&
-					    q == p)
+					if (q == p &&
+					    (not_kept(old->history, old->nhistory, new->history, new->nhistory) >= 0 ||
+					     not_kept(old->notes, old->nnotes, new->notes, new->nnotes) >= 0))
 						lost = true;
-					for (size_t k = 0; k < new->nhistory; k++)
-						uh[k] = uh[k] || qh[k];
-					for (size_t k = 0; k < new->nnotes; k++)
-						un[k] = un[k] || qn[k];
+					mark_kept(old->history, old->nhistory, new->history, new->nhistory, uh);
+					mark_kept(old->notes, old->nnotes, new->notes, new->nnotes, un);
 				}
 				preg_error_clear();
 				record_free(old);
-				free(qh);
-				free(qn);
 			}
 			if (p == 0)
 				remember(x, ch->id, ch->path, &ch->new, new);

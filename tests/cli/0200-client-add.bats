@@ -49,13 +49,13 @@ commit_settings() {
 	head0=$(git -C "$R" rev-parse HEAD)
 }
 
-@test "the issue's example: prints the id and writes the canonical record" {
+@test "the issue's example: the id leaves the legal form out, the name keeps it" {
 	run --separate-stderr preg -C "$R" client add "ООО «Ромашка»" --manager ivanov --field cargo="steel pipes"
 	[ "$status" -eq 0 ]
-	same "$output" "ooo-romashka"
+	same "$output" "romashka"
 	same "$stderr" ""
-	diff -u - "$R/clients/oo/ooo-romashka.yaml" <<'EOF'
-id: ooo-romashka
+	diff -u - "$R/clients/ro/romashka.yaml" <<'EOF'
+id: romashka
 name: ООО «Ромашка»
 kind: external
 manager: ivanov
@@ -68,17 +68,17 @@ history:
   - {at: 2026-11-02T10:15:00+05:00, by: ivanov, phase: 1, manager: ivanov}
 EOF
 	one_commit
-	same "$(last_message)" "add: ooo-romashka (ООО «Ромашка»)
+	same "$(last_message)" "add: romashka (ООО «Ромашка»)
 
-Preg-Client: ooo-romashka
+Preg-Client: romashka
 Preg-Action: add
 Preg-Phase: 1
 Preg-User: ivanov"
-	same "$(git -C "$R" show --name-status --format= HEAD)" "A	clients/oo/ooo-romashka.yaml"
+	same "$(git -C "$R" show --name-status --format= HEAD)" "A	clients/ro/romashka.yaml"
 	same "$(git -C "$R" log -1 --format='%an <%ae>|%cn <%ce>|%aI')" \
 		"Test User <test@example.com>|Test User <test@example.com>|2026-11-02T10:15:00+05:00"
 	# The committed blob is the file in the work tree.
-	git -C "$R" show HEAD:clients/oo/ooo-romashka.yaml | cmp - "$R/clients/oo/ooo-romashka.yaml"
+	git -C "$R" show HEAD:clients/ro/romashka.yaml | cmp - "$R/clients/ro/romashka.yaml"
 	assert_clean
 	assert_fsck
 }
@@ -192,22 +192,87 @@ EOF
 }
 
 @test "the name is trimmed of surrounding spaces" {
-	run --separate-stderr preg -C "$R" client add "  Acme Ltd  "
+	run --separate-stderr preg -C "$R" client add "  Acme Trading  "
 	[ "$status" -eq 0 ]
-	same "$output" "acme-ltd"
-	grep -qx 'name: Acme Ltd' "$R/clients/ac/acme-ltd.yaml"
+	same "$output" "acme-trading"
+	grep -qx 'name: Acme Trading' "$R/clients/ac/acme-trading.yaml"
 }
 
 @test "derived ids: Cyrillic transliterated, other letters folded, the rest becomes '-'" {
 	run preg -C "$R" client add "Щука & Ёж"
 	same "$output" "shchuka-ezh"
-	run preg -C "$R" client add "Café Müller GmbH"
-	same "$output" "cafe-muller-gmbh"
-	run preg -C "$R" client add "  --Acme!!  Ltd--"
-	same "$output" "acme-ltd"
+	run preg -C "$R" client add "Café Müller & Söhne"
+	same "$output" "cafe-muller-sohne"
+	run preg -C "$R" client add "  --Acme!!  Trading--"
+	same "$output" "acme-trading"
 	[ -f "$R/clients/sh/shchuka-ezh.yaml" ]
-	[ -f "$R/clients/ca/cafe-muller-gmbh.yaml" ]
+	[ -f "$R/clients/ca/cafe-muller-sohne.yaml" ]
 	[ "$(commits)" -eq 4 ]
+}
+
+@test "derived ids leave a legal form out, before or after the name, quoted or not" {
+	run preg -C "$R" client add "ИП Иванов И.И."
+	same "$output" "ivanov-i-i"
+	run preg -C "$R" client add "ПАО „Северсталь“"
+	same "$output" "severstal"
+	run preg -C "$R" client add "«Рога и копыта», ооо"
+	same "$output" "roga-i-kopyta"
+	run preg -C "$R" client add "Café Müller GmbH"
+	same "$output" "cafe-muller"
+	run preg -C "$R" client add "Shanghai Star Co., Ltd."
+	same "$output" "shanghai-star"
+	run preg -C "$R" client add "Renault S.A."
+	same "$output" "renault"
+	same "$(git -C "$R" ls-tree -r --name-only HEAD clients)" "clients/ca/cafe-muller.yaml
+clients/iv/ivanov-i-i.yaml
+clients/re/renault.yaml
+clients/ro/roga-i-kopyta.yaml
+clients/se/severstal.yaml
+clients/sh/shanghai-star.yaml"
+	# The names keep their forms.
+	grep -qx 'name: ИП Иванов И.И.' "$R/clients/iv/ivanov-i-i.yaml"
+	grep -qx 'name: ПАО „Северсталь“' "$R/clients/se/severstal.yaml"
+	grep -qx 'name: Shanghai Star Co., Ltd.' "$R/clients/sh/shanghai-star.yaml"
+	[ "$(commits)" -eq 7 ]
+	assert_clean
+}
+
+@test "the same name with another legal form gets -2" {
+	run preg -C "$R" client add "ООО «Ромашка»"
+	same "$output" "romashka"
+	run --separate-stderr preg -C "$R" client add "АО «Ромашка»"
+	[ "$status" -eq 0 ]
+	same "$output" "romashka-2"
+	same "$stderr" ""
+	run preg -C "$R" client add "Ромашка"
+	same "$output" "romashka-3"
+	grep -qx 'name: АО «Ромашка»' "$R/clients/ro/romashka-2.yaml"
+	same "$(last_message)" "add: romashka-3 (Ромашка)
+
+Preg-Client: romashka-3
+Preg-Action: add
+Preg-Phase: 1"
+	[ "$(commits)" -eq 4 ]
+	assert_clean
+}
+
+@test "a name that is only a legal form keeps it as the id" {
+	run --separate-stderr preg -C "$R" client add "ООО"
+	[ "$status" -eq 0 ]
+	same "$output" "ooo"
+	run --separate-stderr preg -C "$R" client add "ООО «!!»"
+	[ "$status" -eq 0 ]
+	same "$output" "ooo-2"
+	# What is left would be a device name: the form stays in the id.
+	run --separate-stderr preg -C "$R" client add "ООО «Con»"
+	[ "$status" -eq 0 ]
+	same "$output" "ooo-con"
+	same "$(git -C "$R" ls-tree -r --name-only HEAD clients)" "clients/oo/ooo-2.yaml
+clients/oo/ooo-con.yaml
+clients/oo/ooo.yaml"
+	grep -qx 'name: ООО «!!»' "$R/clients/oo/ooo-2.yaml"
+	[ "$(commits)" -eq 4 ]
+	assert_clean
 }
 
 @test "a one-character id goes to a shard padded with '_'" {
@@ -235,11 +300,12 @@ clients/ac/acme.yaml"
 }
 
 @test "--id takes an explicit id" {
-	run --separate-stderr preg -C "$R" client add "ООО «Ромашка»" --id romashka
+	run --separate-stderr preg -C "$R" client add "ООО «Ромашка»" --id romashka-msk
 	[ "$status" -eq 0 ]
-	same "$output" "romashka"
-	[ -f "$R/clients/ro/romashka.yaml" ]
-	grep -qx 'id: romashka' "$R/clients/ro/romashka.yaml"
+	same "$output" "romashka-msk"
+	[ -f "$R/clients/ro/romashka-msk.yaml" ]
+	grep -qx 'id: romashka-msk' "$R/clients/ro/romashka-msk.yaml"
+	same "$(git -C "$R" ls-tree -r --name-only HEAD clients)" "clients/ro/romashka-msk.yaml"
 }
 
 @test "--id that breaks the id rule is refused" {

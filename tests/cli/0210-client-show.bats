@@ -1,11 +1,12 @@
 #!/usr/bin/env bats
-# preg client show: the text view (days in phase from PREG_NOW, [due] and
-# [stale]), the record as stored (yaml), json, and the refusals.
+# preg client show: the text view (days in phase from PREG_NOW, the status
+# line: overdue, due, stale, on hold, ended, as lib/status decides for every
+# output), the record as stored (yaml), json, and the refusals.
 #
 # The clock: acme enters phase 1 (research, stale after 14d) on 2026-10-01;
 # "now" is 2026-11-02 (helper.bash). October has 31 days, so acme has been in
 # its phase 31 + 1 = 32 days: more than 14, stale. Its next_contact
-# 2026-11-01 is before today: due.
+# 2026-11-01 is before today: overdue.
 
 load helper
 
@@ -29,15 +30,16 @@ json_get() {
 	printf '%s' "$output" | python3 -c "import json,sys; r=json.load(sys.stdin); print($1)"
 }
 
-@test "text: days in phase from PREG_NOW, [stale] and [due]" {
+@test "text: days in phase from PREG_NOW; status overdue and stale" {
 	run --separate-stderr preg -C "$R" client show acme
 	[ "$status" -eq 0 ]
 	same "$stderr" ""
 	same "$output" "acme  Acme Ltd
   kind:         external
   manager:      ivanov
-  phase:        1 research (search for general information about the client), 32 days, since $T0  [stale]
-  next:         2026-11-01  call back  [due]
+  phase:        1 research (search for general information about the client), 32 days, since $T0
+  status:       overdue, stale
+  next:         2026-11-01  call back
   created:      $T0
   history:
     $T0  ivanov  phase 1 research  manager ivanov"
@@ -52,8 +54,10 @@ json_get() {
 	run preg -C "$R" client show req
 	[ "$status" -eq 0 ]
 	same "${lines[3]}" "  phase:        4 request (receiving a request from the client), 2 days, since 2026-10-31T18:00:00+05:00"
+	same "${lines[4]}" "  created:      2026-10-31T18:00:00+05:00"
 	PREG_NOW=2026-11-03T08:00:00+05:00 run preg -C "$R" client show req
-	same "${lines[3]}" "  phase:        4 request (receiving a request from the client), 3 days, since 2026-10-31T18:00:00+05:00  [stale]"
+	same "${lines[3]}" "  phase:        4 request (receiving a request from the client), 3 days, since 2026-10-31T18:00:00+05:00"
+	same "${lines[4]}" "  status:       stale"
 }
 
 @test "text: one day is singular; a later clock counts on" {
@@ -63,15 +67,20 @@ json_get() {
 	PREG_NOW=2026-10-15T23:00:00+05:00 run preg -C "$R" client show acme
 	# 14 days: not yet more than 14.
 	same "${lines[3]}" "  phase:        1 research (search for general information about the client), 14 days, since $T0"
+	same "${lines[4]}" "  next:         2026-11-01  call back"
 	PREG_NOW=2026-10-16T00:30:00+05:00 run preg -C "$R" client show acme
-	same "${lines[3]}" "  phase:        1 research (search for general information about the client), 15 days, since $T0  [stale]"
+	same "${lines[3]}" "  phase:        1 research (search for general information about the client), 15 days, since $T0"
+	same "${lines[4]}" "  status:       stale"
 }
 
-@test "text: next_contact today is due, tomorrow is not" {
+@test "text: next_contact today is due, tomorrow is not, yesterday is overdue" {
 	PREG_NOW=2026-11-01T08:00:00+05:00 run preg -C "$R" client show acme
-	same "${lines[4]}" "  next:         2026-11-01  call back  [due]"
-	PREG_NOW=2026-10-31T23:59:00+05:00 run preg -C "$R" client show acme
+	same "${lines[4]}" "  status:       due, stale"
+	same "${lines[5]}" "  next:         2026-11-01  call back"
+	PREG_NOW=2026-10-10T23:59:00+05:00 run preg -C "$R" client show acme
 	same "${lines[4]}" "  next:         2026-11-01  call back"
+	PREG_NOW=2026-11-02T00:01:00+05:00 run preg -C "$R" client show acme
+	same "${lines[4]}" "  status:       overdue, stale"
 }
 
 @test "text: a clock before phase_since counts 0 days, never negative" {
@@ -86,9 +95,10 @@ json_get() {
 	run --separate-stderr preg -C "$R" client show acme
 	[ "$status" -eq 0 ]
 	same "${lines[3]}" "  phase:        1 research (search for general information about the client), 32 days, since $T0"
-	same "${lines[5]}" "  on hold:      until 2026-11-10: the director is on holiday"
+	same "${lines[4]}" "  status:       overdue, on hold"
+	same "${lines[6]}" "  on hold:      until 2026-11-10: the director is on holiday"
 	PREG_NOW=2026-11-10T09:00:00+05:00 run preg -C "$R" client show acme
-	[[ "${lines[3]}" == *"  [stale]" ]]
+	same "${lines[4]}" "  status:       overdue, stale"
 }
 
 @test "text: tags, fields, contacts, remarks, history and notes" {
@@ -136,7 +146,7 @@ json_get() {
 	same "$(json_get 'r["id"], r["name"], r["kind"], r["manager"], r["phase"], r["phase_key"]')" \
 		"acme Acme Ltd external ivanov 1 research"
 	same "$(json_get 'r["phase_since"], r["created"]')" "$T0 $T0"
-	same "$(json_get 'r["days_in_phase"], r["stale"], r["due"]')" "32 True True"
+	same "$(json_get 'r["days_in_phase"], r["stale"], r["due"], r["overdue"], r["on_hold"], r["ended"]')" "32 True False True False False"
 	same "$(json_get 'r["next_contact"], r["next_action"]')" "2026-11-01 call back"
 	same "$(json_get 'type(r["phase"]).__name__, type(r["days_in_phase"]).__name__')" "int int"
 	same "$(json_get 'len(r["history"]), r["history"][0]["by"], r["history"][0]["phase"]')" "1 ivanov 1"
@@ -145,7 +155,7 @@ json_get() {
 @test "--format json: not stale, not due" {
 	PREG_NOW=2026-10-05T12:00:00+05:00 run preg -C "$R" client show acme --format json
 	[ "$status" -eq 0 ]
-	same "$(json_get 'r["days_in_phase"], r["stale"], r["due"]')" "4 False False"
+	same "$(json_get 'r["days_in_phase"], r["stale"], r["due"], r["overdue"]')" "4 False False False"
 }
 
 @test "--format json escapes what JSON needs escaped" {

@@ -6,19 +6,19 @@
 #   alpha    ivanov  1 research    since 10-01: 32 days > 14d: stale; tag china, cargo=steel
 #   bravo    petrov  4 request     since 10-31:  2 days = 2d: not stale; internal, tag steel
 #   charlie  ivanov  7 contract    since 10-01: 32 days > 30d: stale
-#   delta    petrov 11 ended       since 11-01:  1 day < 14d; ended
+#   delta    petrov 11 ended       since 11-01:  1 day < 14d: not stale; ended
 #   echo     ivanov  5 processing  since 11-02:  0 days; next 11-02: due; tags china steel, cargo=wood
 #   foxtrot  ivanov  4 request     since 10-30:  3 days > 2d: stale; next 11-20: not due
 
 load helper
 
-HEADER="id	name	kind	manager	phase	phase_key	phase_since	days_in_phase	next_contact	next_action	stale	due"
-ALPHA="alpha	Alpha Steel	external	ivanov	1	research	2026-10-01T09:12:00+05:00	32			true	false"
-BRAVO="bravo	Bravo	internal	petrov	4	request	2026-10-31T09:00:00+05:00	2			false	false"
-CHARLIE="charlie	Charlie	external	ivanov	7	contract	2026-10-01T09:12:00+05:00	32			true	false"
-DELTA="delta	Delta	external	petrov	11	ended	2026-11-01T10:00:00+05:00	1			false	false"
-ECHO="echo	Echo	external	ivanov	5	processing	2026-11-02T09:00:00+05:00	0	2026-11-02	call	false	true"
-FOXTROT="foxtrot	Foxtrot	external	ivanov	4	request	2026-10-30T09:00:00+05:00	3	2026-11-20		true	false"
+HEADER="id	name	kind	manager	phase	phase_key	phase_since	days_in_phase	next_contact	next_action	stale	due	overdue	on_hold	ended"
+ALPHA="alpha	Alpha Steel	external	ivanov	1	research	2026-10-01T09:12:00+05:00	32			true	false	false	false	false"
+BRAVO="bravo	Bravo	internal	petrov	4	request	2026-10-31T09:00:00+05:00	2			false	false	false	false	false"
+CHARLIE="charlie	Charlie	external	ivanov	7	contract	2026-10-01T09:12:00+05:00	32			true	false	false	false	false"
+DELTA="delta	Delta	external	petrov	11	ended	2026-11-01T10:00:00+05:00	1			false	false	false	false	true"
+ECHO="echo	Echo	external	ivanov	5	processing	2026-11-02T09:00:00+05:00	0	2026-11-02	call	false	true	false	false	false"
+FOXTROT="foxtrot	Foxtrot	external	ivanov	4	request	2026-10-30T09:00:00+05:00	3	2026-11-20		true	false	false	false	false"
 
 setup_file() {
 	local F="$BATS_FILE_TMPDIR/fixture" E="$BATS_FILE_TMPDIR/empty"
@@ -76,7 +76,8 @@ commit_file() {
 }
 
 @test "days and stale follow PREG_NOW" {
-	# Two days later bravo (request, 2d) is 4 days in: stale; echo is due still.
+	# Two days later bravo (request, 2d) is 4 days in: stale; echo's next
+	# contact is overdue now, not due.
 	PREG_NOW=2026-11-04T08:00:00+05:00 run --separate-stderr preg -C "$R" client list --stale --format tsv
 	[ "$status" -eq 0 ]
 	same "$(printf '%s\n' "${lines[@]}" | cut -f1,8,11,12)" "id	days_in_phase	stale	due
@@ -84,6 +85,8 @@ alpha	34	true	false
 bravo	4	true	false
 charlie	34	true	false
 foxtrot	5	true	false"
+	PREG_NOW=2026-11-04T08:00:00+05:00 run --separate-stderr preg -C "$R" client list --format tsv
+	same "$(printf '%s\n' "${lines[@]}" | grep '^echo' | cut -f11-15)" "false	false	true	false	false"
 }
 
 @test "json: one array of objects with the stable column names" {
@@ -102,7 +105,7 @@ e = rows[4]
 print(e["phase"], e["next_contact"], e["next_action"], e["stale"], e["due"], e["kind"])
 ')
 	same "$got" "alpha bravo charlie delta echo foxtrot
-days_in_phase due id kind manager name next_action next_contact phase phase_key phase_since stale
+days_in_phase due ended id kind manager name next_action next_contact on_hold overdue phase phase_key phase_since stale
 1 research 32 True False None ivanov
 5 2026-11-02 call False True external"
 }
@@ -260,7 +263,7 @@ next_action: "line one\nline two \\ back"
 EOF
 	run --separate-stderr preg -C "$R" client list --phase 1
 	[ "$status" -eq 0 ]
-	same "${lines[2]}" 'tab	Tab\there	external	ivanov	1	research	2026-11-01T10:00:00+05:00	1		line one\nline two \\ back	false	false'
+	same "${lines[2]}" 'tab	Tab\there	external	ivanov	1	research	2026-11-01T10:00:00+05:00	1		line one\nline two \\ back	false	false	false	false	false'
 	[ "${#lines[@]}" -eq 3 ]
 }
 

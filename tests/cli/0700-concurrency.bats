@@ -1,9 +1,12 @@
 #!/usr/bin/env bats
 # Concurrent writers (SPEC §7): every write is one commit on a linear
 # history, nothing lost or duplicated, and a held lock makes a writer give up
-# with "register busy (held by pid N)".
+# with "register busy (held by pid N)". After each round the invariants of
+# issue 10 hold: verify and check pass, preg log of every client is git log
+# of its file, by the acting user.
 
 load helper
+load invariants
 
 # Start "$PREG ARGS..." in the background; its stdout and stderr go to
 # $OUT/N.out and $OUT/N.err, its pid is appended to PIDS.
@@ -96,6 +99,14 @@ round() {
 
 	assert_clean
 	assert_fsck
+	# The invariants: verify, check, the log of each client written.
+	assert_verify_check
+	for i in 1 2 3 4 5; do
+		assert_log_is_git_log "$R" "new-$round-$i" ivanov
+	done
+	assert_log_is_git_log "$R" shared ivanov
+	assert_log_is_git_log "$R" shared2 ivanov
+	assert_log_is_git_log "$R" "mover-$round" ivanov
 }
 
 @test "16 writers at once, three rounds: one commit each, nothing lost, linear history" {
@@ -116,6 +127,43 @@ round() {
 	[ ! -e "$R/.git/preg-pending" ]
 	[ ! -e "$R/.git/index.lock" ]
 	[ ! -e "$R/.git/refs/heads/main.lock" ]
+	assert_every_log_is_git_log "$R" ivanov
+}
+
+@test "16 writers at once on the real clock: events in time order, check and verify pass" {
+	new_register
+	preg -C "$R" client add 'ООО «Ромашка»' --id romashka >/dev/null
+	preg -C "$R" client add 'АО «Уралсталь»' --id uralsteel >/dev/null
+	# The time of a write is the clock's when it runs (issue 10: taken
+	# after the lock is won), not one pinned time for all.
+	unset PREG_NOW
+	local i pids=() rc failed=0
+	for i in $(seq 1 12); do
+		PREG_USER=ivanov "$PREG" -C "$R" note romashka "звонок $i" >/dev/null 2>"$BATS_TEST_TMPDIR/err-$i" &
+		pids+=("$!")
+	done
+	for i in 1 2 3 4; do
+		PREG_USER=petrov "$PREG" -C "$R" phase next uralsteel -m "шаг $i" >/dev/null 2>"$BATS_TEST_TMPDIR/err-m$i" &
+		pids+=("$!")
+	done
+	for i in "${!pids[@]}"; do
+		rc=0
+		wait "${pids[$i]}" || rc=$?
+		[ "$rc" -eq 0 ] || failed=1
+	done
+	cat "$BATS_TEST_TMPDIR"/err-* >&2
+	[ "$failed" -eq 0 ]
+	[ "$(commits)" -eq $((1 + 2 + 16)) ]
+	for i in $(seq 1 12); do
+		[ "$(count_text "$R" "звонок $i")" -eq 1 ]
+	done
+	for i in 1 2 3 4; do
+		[ "$(count_text "$R" "шаг $i")" -eq 1 ]
+	done
+	[ "$(git -C "$R" show HEAD:clients/ur/uralsteel.yaml | sed -n 's/^phase: //p')" = 5 ]
+	assert_verify_check
+	assert_log_is_git_log "$R" romashka ivanov
+	assert_log_is_git_log "$R" uralsteel
 }
 
 @test "a writer gives up on a held lock after PREG_LOCK_TIMEOUT: register busy (held by pid N)" {
@@ -168,5 +216,43 @@ round() {
 	[ "$stderr" = "" ]
 	[ "$(commits)" -eq 3 ]
 	git -C "$R" show HEAD:clients/ac/acme.yaml | grep -qF 'text: waited}'
+	assert_clean
+}
+
+@test "16 notes at once on one client with the real clock: each written once, in time order; check passes" {
+	new_register
+	preg -C "$R" client add "ООО «Ромашка»" --id romashka >/dev/null
+	unset PREG_NOW
+	local i rc failed=0 before
+	before=$(commits)
+	OUT="$BATS_TEST_TMPDIR/out"
+	mkdir -p "$OUT"
+	PIDS=()
+	WHAT=()
+	# Each writer takes its time once it holds the lock, so none finds
+	# the record's last note later than its own clock.
+	for i in $(seq 16); do
+		spawn "note$i" note romashka "call $i"
+	done
+	for i in "${!PIDS[@]}"; do
+		rc=0
+		wait "${PIDS[$i]}" || rc=$?
+		if [ "$rc" -ne 0 ]; then
+			echo "'preg ${WHAT[$i]}' exited $rc: $(cat "$OUT/note$((i + 1)).err")"
+			failed=1
+		fi
+	done
+	[ "$failed" -eq 0 ]
+	[ "$(commits)" -eq $((before + 16)) ]
+	for i in $(seq 16); do
+		[ "$(git -C "$R" show HEAD:clients/ro/romashka.yaml | grep -c "text: call $i}")" -eq 1 ]
+	done
+	# In time order: the times as written sort to themselves.
+	git -C "$R" show HEAD:clients/ro/romashka.yaml | sed -n 's/^  - {at: \([^,]*\),.*text: call.*/\1/p' >"$OUT/times"
+	[ "$(wc -l <"$OUT/times")" -eq 16 ]
+	same "$(cat "$OUT/times")" "$(sort -s "$OUT/times")"
+	run --separate-stderr preg -C "$R" check
+	[ "$status" -eq 0 ]
+	same "$output$stderr" ""
 	assert_clean
 }

@@ -2,8 +2,11 @@
 # Writers killed with SIGKILL at any instant (SPEC §7): git fsck accepts the
 # register, the branch points to a complete commit, every acknowledged write
 # is there, and the next write heals what a crash after the commit point left.
+# Then the invariants of issue 10 hold: verify and check pass, preg log of
+# every client is git log of its file, every acknowledged note is there once.
 
 load helper
+load invariants
 
 # The phase of client $1 in HEAD.
 head_phase() {
@@ -136,6 +139,23 @@ in_head() {
 	# Clean, without even an ignored or untracked temporary file.
 	[ -z "$(git -C "$R" status --porcelain --ignored)" ]
 	[ "$problems" -eq 0 ]
+
+	# The invariants: each note once (acknowledged), at most once (killed),
+	# never (refused); verify, check, and the log of every client.
+	local n
+	for i in $(seq 1 100); do
+		[ "${kinds[i]}" = note ] || continue
+		n=$(count_text "$R" "kill note $i")
+		case ${codes[i]} in
+		0) [ "$n" -eq 1 ] || { echo "acknowledged note $i is there $n times"; problems=$((problems + 1)); } ;;
+		1) [ "$n" -eq 0 ] || { echo "refused note $i is there $n times"; problems=$((problems + 1)); } ;;
+		*) [ "$n" -le 1 ] || { echo "killed note $i is there $n times"; problems=$((problems + 1)); } ;;
+		esac
+	done
+	[ "$(count_text "$R" "after the storm")" -eq 1 ]
+	[ "$problems" -eq 0 ]
+	assert_verify_check
+	assert_every_log_is_git_log "$R" ivanov
 }
 
 # A crash after the commit point, made by hand: HEAD has the new record, the

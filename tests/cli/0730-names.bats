@@ -187,9 +187,21 @@ INVALID_ID="(lowercase letters, digits and '-', at most 48, not a device name)"
 		$'Acme \xff'
 }
 
-@test "Cyrillic is transliterated" {
-	adds ooo-romashka 'ООО «Ромашка»'
-	[ -f "$R/clients/oo/ooo-romashka.yaml" ]
+@test "Cyrillic is transliterated, and the legal form left out of the id" {
+	adds romashka 'ООО «Ромашка»'
+	[ -f "$R/clients/ro/romashka.yaml" ]
+	grep -qx 'name: ООО «Ромашка»' "$R/clients/ro/romashka.yaml"
+}
+
+@test "a legal form around a hostile name: the rest is made safe as without it" {
+	adds etc-passwd 'ООО «../../etc/passwd»'
+	adds git '.git LLC'
+	# What is left is a device name, or gives nothing: the form stays.
+	adds ooo-con 'ООО «CON»'
+	adds ooo 'ООО «..»'
+	adds ooo-2 'ООО «日本»'
+	# Only a form, and nothing else: its own id.
+	adds ltd 'Ltd.'
 }
 
 @test "--id ../x is refused" {

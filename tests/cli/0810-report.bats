@@ -15,6 +15,10 @@
 #   foxtrot  sidorov  1 10-05; manager -> petrov 10-20; 2 10-22; next 11-01
 #   golf     sidorov  1 10-01, 11 10-05 "went to a competitor"
 #
+# Status on D (lib/status): alpha stale (8: 11 > 7d); delta overdue and
+# stale; foxtrot due; charlie, echo and golf ended, and golf stale too: 27
+# days in 11 ended is past its 14d, the prompt for 12 (the analysis).
+#
 # Stints (days) up to D:
 #   alpha    1:4 2:5 3:10 4:11 7:20 8:11 (now)
 #   bravo    1:5 4:20 6:5+7=12 (now) 5:10
@@ -121,7 +125,14 @@ charlie petrov 11 ended 2026-10-20 12  false false false
 delta petrov 1 research 2026-10-10 22 2026-10-30 true false true
 echo sidorov 12 analysis 2026-09-15 47  false false false
 foxtrot petrov 2 decision-maker 2026-10-22 10 2026-11-01 false true false
-golf sidorov 11 ended 2026-10-05 27  false false false"
+golf sidorov 11 ended 2026-10-05 27  true false false"
+	same "$(echo "$output" | cols "id on_hold ended")" "alpha false false
+bravo false false
+charlie false true
+delta false false
+echo false true
+foxtrot false false
+golf false true"
 	# The latest entry into each phase up to the current one; skipped
 	# phases are blank (bravo went 6 -> 5 -> 6: 6 is 10-25).
 	same "$(echo "$output" | cut -f1,12-23 | sed -n '1,3p')" "id	reached_research	reached_decision-maker	reached_presentation	reached_request	reached_processing	reached_quotation	reached_contract	reached_first-order	reached_first-carriage	reached_next-request	reached_ended	reached_analysis
@@ -160,7 +171,10 @@ now	reached"
 	same "$(echo "$output" | cols "manager clients open ended stale overdue due moves forward back won conversion")" \
 		"ivanov 2 2 0 1 0 0 4 3 1 1 50.0
 petrov 3 2 1 1 1 1 2 2 0 0 0.0
-sidorov 2 0 2 0 0 0 1 1 0 0 0.0"
+sidorov 2 0 2 1 0 0 1 1 0 0 0.0"
+	same "$(echo "$output" | cols "manager on_hold")" "ivanov 0
+petrov 0
+sidorov 0"
 	same "$(echo "$output" | cols "manager in_research in_decision-maker in_quotation in_first-order in_ended in_analysis")" \
 		"ivanov 0 0 1 1 0 0
 petrov 1 1 0 0 1 0
@@ -214,7 +228,7 @@ went to a competitor	1	50.0"
 	report --phase 4-7
 	same "$(echo "$output" | cut -f1 | tail -n +2 | tr '\n' ' ')" "bravo "
 	report --stale
-	same "$(echo "$output" | cut -f1 | tail -n +2 | tr '\n' ' ')" "alpha delta "
+	same "$(echo "$output" | cut -f1 | tail -n +2 | tr '\n' ' ')" "alpha delta golf "
 	report --manager sidorov --as-of 2026-10-12
 	same "$(echo "$output" | cut -f1 | tail -n +2 | tr '\n' ' ')" "echo foxtrot golf "
 	# alpha's furthest phase is 8, bravo's 6: both reached 1 to 6.
@@ -251,7 +265,7 @@ delta	overdue"
 	same "$(echo "$output" | head -5)" "client         1  2  3  4  5  6  7  8  9 10 11 12  days  manager
 Alpha LLC      ✓  ✓  ✓  ✓  ·  ·  ✓  ●  ·  ·  ·  ·    11  ivanov   stale
 ООО «Браво»    ✓  ·  ·  ✓  ✓  ●  ·  ·  ·  ·  ·  ·     7  ivanov
-Charlie <Co…   ·  ·  ·  ✓  ·  ·  ·  ·  ·  ·  ●  ·    12  petrov
+Charlie <Co…   ·  ·  ·  ✓  ·  ·  ·  ·  ·  ·  ●  ·    12  petrov   ended
 Delta          ●  ·  ·  ·  ·  ·  ·  ·  ·  ·  ·  ·    22  petrov   overdue, stale"
 	local w
 	w=$(echo "$output" | while IFS= read -r l; do printf '%s' "$l" | wc -m; done | sort -n | tail -1)

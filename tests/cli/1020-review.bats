@@ -22,13 +22,13 @@ setup() {
 	R=$BATS_FILE_TMPDIR/pristine
 	export PREG_NOW=2026-04-10T10:00:00+05:00
 	c() { git -C "$R" rev-parse "HEAD~$1"; }
-	CLIENTS_HDR="id	name	holds	manager	phase	phase_key	days_in_phase	next_contact	days_overdue	stale	taken	changed"
+	CLIENTS_HDR="id	name	holds	manager	phase	phase_key	days_in_phase	next_contact	days_overdue	stale	taken	changed	due	overdue	on_hold	ended"
 	LOG_HDR="commit	time	author	client	action	changes"
 	# acme: in 7 (contract) since 03-01, 40 days on 04-10 (limit 30d):
 	# stale. romashka: in 1 (research) since 01-12, 88 days (limit 14d);
 	# its next contact 02-01 is 68 days overdue.
-	ACME_IV="acme	Acme Ltd	false	petrov	7	contract	40			true	2026-01-11	phase 1 (research) -> 7 (contract); 1 note; to petrov on 2026-04-01"
-	ROM_IV="romashka	Romashka	true	ivanov	1	research	88	2026-02-01	68	true	2026-01-12	no change"
+	ACME_IV="acme	Acme Ltd	false	petrov	7	contract	40			true	2026-01-11	phase 1 (research) -> 7 (contract); 1 note; to petrov on 2026-04-01	false	false	false	false"
+	ROM_IV="romashka	Romashka	true	ivanov	1	research	88	2026-02-01	68	true	2026-01-12	no change	false	true	false	false"
 }
 
 @test "review lists the clients a manager has and had, then their changes" {
@@ -50,8 +50,8 @@ $(c 5)	2026-01-11T10:00:00+05:00	ivanov	acme	add	added (Acme Ltd)"
 	run preg -C "$R" review petrov
 	[ "$status" -eq 0 ]
 	same "$output" "$CLIENTS_HDR
-acme	Acme Ltd	true	petrov	7	contract	40			true	2026-04-01	no change
-vasilek	Vasilek	true	petrov	1	research	68			true	2026-02-01	no change
+acme	Acme Ltd	true	petrov	7	contract	40			true	2026-04-01	no change	false	false	false	false
+vasilek	Vasilek	true	petrov	1	research	68			true	2026-02-01	no change	false	false	false	false
 
 $LOG_HDR
 $(c 3)	2026-02-01T10:00:00+05:00	petrov	vasilek	add	added (Vasilek)"
@@ -80,8 +80,8 @@ $(c 2)	2026-03-01T10:00:00+05:00	ivanov	acme	phase	phase 1 (research) -> 7 (cont
 	run preg -C "$R" review petrov --format json --since 2026-03-01
 	same "$output" '{"manager":"petrov",
 "clients":[
-{"id":"acme","name":"Acme Ltd","holds":true,"manager":"petrov","phase":7,"phase_key":"contract","days_in_phase":40,"next_contact":null,"days_overdue":null,"stale":true,"taken":"2026-04-01","changed":"no change"},
-{"id":"vasilek","name":"Vasilek","holds":true,"manager":"petrov","phase":1,"phase_key":"research","days_in_phase":68,"next_contact":null,"days_overdue":null,"stale":true,"taken":"2026-02-01","changed":"no change"}
+{"id":"acme","name":"Acme Ltd","holds":true,"manager":"petrov","phase":7,"phase_key":"contract","days_in_phase":40,"next_contact":null,"days_overdue":null,"stale":true,"taken":"2026-04-01","changed":"no change","due":false,"overdue":false,"on_hold":false,"ended":false},
+{"id":"vasilek","name":"Vasilek","holds":true,"manager":"petrov","phase":1,"phase_key":"research","days_in_phase":68,"next_contact":null,"days_overdue":null,"stale":true,"taken":"2026-02-01","changed":"no change","due":false,"overdue":false,"on_hold":false,"ended":false}
 ]
 ,"commits":[]
 }'

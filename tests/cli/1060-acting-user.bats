@@ -19,11 +19,11 @@ setup() {
 	PREG_USER=smirnov preg -C "$R" import paper.csv >/dev/null
 	hash=$(git -C "$R" rev-parse HEAD)
 	same "$(git -C "$R" log -1 --format='%(trailers:key=Preg-Client,valueonly)%(trailers:key=Preg-User)')" \
-		"ooo-baikal-voda
-ooo-kedr
-ooo-romashka
+		"baikal-voda
+kedr
+romashka
 Preg-User: smirnov"
-	for id in ooo-romashka ooo-kedr ooo-baikal-voda; do
+	for id in romashka kedr baikal-voda; do
 		run --separate-stderr preg -C "$R" log "$id" --format tsv
 		[ "$status" -eq 0 ]
 		same "$(cut -f 1,3-5 <<<"$output")" "commit	author	client	action

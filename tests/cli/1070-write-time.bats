@@ -18,7 +18,7 @@ load helper
 	sleep 0.3
 	pids=()
 	for i in $(seq 1 16); do
-		PREG_LOCK_TIMEOUT=60 "$PREG" -C "$R" note ooo-romashka "звонок $i" >/dev/null &
+		PREG_LOCK_TIMEOUT=60 "$PREG" -C "$R" note romashka "звонок $i" >/dev/null &
 		pids+=($!)
 		sleep 0.2
 	done
@@ -27,7 +27,7 @@ load helper
 	done
 	wait "$holder"
 	[ "$(commits)" -eq 18 ]
-	sed -n '/^notes:/,$p' "$R/clients/oo/ooo-romashka.yaml" | sed -n 's/.*{at: \([^,]*\),.*/\1/p' >"$BATS_TEST_TMPDIR/times"
+	sed -n '/^notes:/,$p' "$R/clients/ro/romashka.yaml" | sed -n 's/.*{at: \([^,]*\),.*/\1/p' >"$BATS_TEST_TMPDIR/times"
 	[ "$(wc -l <"$BATS_TEST_TMPDIR/times")" -eq 16 ]
 	sort -c "$BATS_TEST_TMPDIR/times"
 	run preg -C "$R" check

@@ -75,10 +75,10 @@ setup() {
 	# overdue; taken when added (phase 1). lotos: ended (11) since 05-05,
 	# 210 days (limit 14d). vasilek: 4 since 08-10, 113 days (limit 2d);
 	# taken from sidorov on 07-01 in phase 1.
-	same "$output" "id	name	holds	manager	phase	phase_key	days_in_phase	next_contact	days_overdue	stale	taken	changed
-acme	Acme Ltd	true	ivanov	7	contract	91	2026-11-20	11	true	2026-01-12	phase 1 (research) -> 7 (contract); 1 note
-lotos	Lotos	true	ivanov	11	ended	210			true	2026-02-10	phase 1 (research) -> 11 (ended)
-vasilek	Vasilek	true	ivanov	4	request	113			true	2026-07-01	phase 1 (research) -> 4 (request)
+	same "$output" "id	name	holds	manager	phase	phase_key	days_in_phase	next_contact	days_overdue	stale	taken	changed	due	overdue	on_hold	ended
+acme	Acme Ltd	true	ivanov	7	contract	91	2026-11-20	11	true	2026-01-12	phase 1 (research) -> 7 (contract); 1 note	false	true	false	false
+lotos	Lotos	true	ivanov	11	ended	210			true	2026-02-10	phase 1 (research) -> 11 (ended)	false	false	false	true
+vasilek	Vasilek	true	ivanov	4	request	113			true	2026-07-01	phase 1 (research) -> 4 (request)	false	false	false	false
 
 $LOG_HDR
 $(c 13)	$(day 11-10)	ivanov	vasilek	set	fields.cargo: (none) -> timber
@@ -125,10 +125,10 @@ moved 2 clients from ivanov to petrov"
 	# The ended client stays with ivanov, and review says who has what.
 	grep -qx "manager: ivanov" "$R/clients/lo/lotos.yaml"
 	run preg -C "$R" review ivanov --since 2026-12-01
-	same "$output" "id	name	holds	manager	phase	phase_key	days_in_phase	next_contact	days_overdue	stale	taken	changed
-acme	Acme Ltd	false	petrov	7	contract	91	2026-11-20	11	true	2026-01-12	phase 1 (research) -> 7 (contract); 1 note; to petrov on 2026-12-01
-lotos	Lotos	true	ivanov	11	ended	210			true	2026-02-10	phase 1 (research) -> 11 (ended)
-vasilek	Vasilek	false	petrov	4	request	113			true	2026-07-01	phase 1 (research) -> 4 (request); to petrov on 2026-12-01
+	same "$output" "id	name	holds	manager	phase	phase_key	days_in_phase	next_contact	days_overdue	stale	taken	changed	due	overdue	on_hold	ended
+acme	Acme Ltd	false	petrov	7	contract	91	2026-11-20	11	true	2026-01-12	phase 1 (research) -> 7 (contract); 1 note; to petrov on 2026-12-01	false	true	false	false
+lotos	Lotos	true	ivanov	11	ended	210			true	2026-02-10	phase 1 (research) -> 11 (ended)	false	false	false	true
+vasilek	Vasilek	false	petrov	4	request	113			true	2026-07-01	phase 1 (research) -> 4 (request); to petrov on 2026-12-01	false	false	false	false
 
 $LOG_HDR"
 

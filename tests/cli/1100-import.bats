@@ -38,7 +38,7 @@ paper() {
 	same "$output" "imported 3 clients from paper.csv"
 	same "$stderr" "preg: column 'Cargo type' imported as field 'cargo-type' (--map 'Cargo type=NAME' to choose)
 preg: manager 'Иванов' imported as 'ivanov'"
-	same "$(cat "$R/clients/oo/ooo-romashka.yaml")" "id: ooo-romashka
+	same "$(cat "$R/clients/ro/romashka.yaml")" "id: romashka
 name: ООО «Ромашка»
 kind: external
 manager: ivanov
@@ -62,7 +62,7 @@ phase_since: 2026-09-01T00:00:00+05:00
 created: 2026-09-01T00:00:00+05:00
 history:
   - {at: 2026-09-01T00:00:00+05:00, by: ivanov, phase: 1, manager: petrov}"
-	same "$(cat "$R/clients/sa/say-hi-ltd.yaml")" "id: say-hi-ltd
+	same "$(cat "$R/clients/sa/say-hi.yaml")" "id: say-hi
 name: Say \"hi\" Ltd
 kind: external
 manager: ivanov
@@ -75,13 +75,13 @@ history:
 	same "$(last_message)" "import: 3 clients from paper.csv
 
 Preg-Client: acme
-Preg-Client: ooo-romashka
-Preg-Client: say-hi-ltd
+Preg-Client: romashka
+Preg-Client: say-hi
 Preg-Action: import
 Preg-User: ivanov"
 	same "$(git -C "$R" show --name-only --format= HEAD)" "clients/ac/acme.yaml
-clients/oo/ooo-romashka.yaml
-clients/sa/say-hi-ltd.yaml"
+clients/ro/romashka.yaml
+clients/sa/say-hi.yaml"
 	assert_clean
 	assert_fsck
 	# What preg itself reads back agrees.
@@ -94,9 +94,9 @@ clients/sa/say-hi-ltd.yaml"
 	paper
 	run --separate-stderr preg -C "$R" import paper.csv --dry-run
 	[ "$status" -eq 0 ]
-	same "$output" "add ooo-romashka: ООО «Ромашка» (phase 3 presentation, manager ivanov)
+	same "$output" "add romashka: ООО «Ромашка» (phase 3 presentation, manager ivanov)
 add acme: Acme (phase 1 research, manager petrov)
-add say-hi-ltd: Say \"hi\" Ltd (phase 1 research, manager ivanov)
+add say-hi: Say \"hi\" Ltd (phase 1 research, manager ivanov)
 3 clients would be imported; nothing written (--dry-run)"
 	[ "$(commits)" -eq 1 ]
 	[ ! -e "$R/clients" ]
@@ -150,9 +150,9 @@ preg: error: 12 problems in bad.csv; nothing imported"
 	preg -C "$R" import paper.csv >/dev/null 2>&1
 	run --separate-stderr preg -C "$R" import paper.csv
 	[ "$status" -eq 1 ]
-	same "$(echo "$stderr" | grep -v '^preg: [cm]')" "paper.csv:2: 'ООО «Ромашка»' is already client 'ooo-romashka' (the same name); give an id to import it anyway
+	same "$(echo "$stderr" | grep -v '^preg: [cm]')" "paper.csv:2: 'ООО «Ромашка»' is already client 'romashka' (the same name); give an id to import it anyway
 paper.csv:3: 'Acme' is already client 'acme' (the same name); give an id to import it anyway
-paper.csv:4: 'Say \"hi\" Ltd' is already client 'say-hi-ltd' (the same name); give an id to import it anyway
+paper.csv:4: 'Say \"hi\" Ltd' is already client 'say-hi' (the same name); give an id to import it anyway
 preg: error: 3 problems in paper.csv; nothing imported"
 	[ "$(commits)" -eq 2 ]
 }
@@ -167,7 +167,7 @@ preg: error: 3 problems in paper.csv; nothing imported"
 	[ "$status" -eq 0 ]
 	same "$output" "imported 1 client from ru.csv"
 	same "$stderr" "preg: manager 'Петров' imported as 'petrov'"
-	same "$(cat "$R/clients/oo/ooo-romashka.yaml")" "id: ooo-romashka
+	same "$(cat "$R/clients/ro/romashka.yaml")" "id: romashka
 name: ООО «Ромашка»
 kind: external
 manager: petrov
@@ -292,6 +292,39 @@ beta	internal"
 	same "$(preg -C "$R" client list --format id)" "alpha
 alpha-2
 beta"
+}
+
+@test "ids leave the legal form out; the same name under another form is another client, -2" {
+	preg -C "$R" client add "ООО «Ромашка»" >/dev/null
+	printf '%s\n' 'Client' 'АО «Ромашка»' '"«Рога и копыта», ЗАО"' 'ИП Иванов И.И.' \
+		'"Shanghai Star Co., Ltd."' 'ООО' >forms.csv
+	run --separate-stderr preg -C "$R" import forms.csv --dry-run
+	[ "$status" -eq 0 ]
+	same "$output" "add romashka-2: АО «Ромашка» (phase 1 research, manager ivanov)
+add roga-i-kopyta: «Рога и копыта», ЗАО (phase 1 research, manager ivanov)
+add ivanov-i-i: ИП Иванов И.И. (phase 1 research, manager ivanov)
+add shanghai-star: Shanghai Star Co., Ltd. (phase 1 research, manager ivanov)
+add ooo: ООО (phase 1 research, manager ivanov)
+5 clients would be imported; nothing written (--dry-run)"
+	run preg -C "$R" import forms.csv
+	[ "$status" -eq 0 ]
+	same "$(git -C "$R" show --name-only --format= HEAD)" "clients/iv/ivanov-i-i.yaml
+clients/oo/ooo.yaml
+clients/ro/roga-i-kopyta.yaml
+clients/ro/romashka-2.yaml
+clients/sh/shanghai-star.yaml"
+	grep -qx 'name: АО «Ромашка»' "$R/clients/ro/romashka-2.yaml"
+	grep -qx 'name: ООО «Ромашка»' "$R/clients/ro/romashka.yaml"
+	assert_clean
+}
+
+@test "the same name twice, legal form and all, is still one client named twice" {
+	printf '%s\n' 'Client' 'ООО «Ромашка»' '"ООО ""Ромашка"""' >twice.csv
+	run --separate-stderr preg -C "$R" import twice.csv
+	[ "$status" -eq 1 ]
+	same "$stderr" "twice.csv:3: 'ООО \"Ромашка\"' has the same name as line 2; give an id to import both
+preg: error: 1 problem in twice.csv; nothing imported"
+	[ "$(commits)" -eq 1 ]
 }
 
 @test "a large import is one commit whose objects are one pack, and the work tree is clean" {

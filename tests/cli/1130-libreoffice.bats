@@ -16,7 +16,7 @@ FIX=$BATS_TEST_DIRNAME/../fixtures
 	same "$output" "imported 3 clients from $FIX/libreoffice-register.csv"
 	same "$stderr" "preg: manager 'Иванов' imported as 'ivanov'
 preg: manager 'Петров' imported as 'petrov'"
-	same "$(cat "$R/clients/oo/ooo-romashka.yaml")" "id: ooo-romashka
+	same "$(cat "$R/clients/ro/romashka.yaml")" "id: romashka
 name: ООО «Ромашка»
 kind: external
 manager: ivanov
@@ -33,11 +33,11 @@ history:
   - {at: 2026-10-05T00:00:00+05:00, by: ivanov, phase: 2}
   - {at: 2026-10-05T00:00:00+05:00, by: ivanov, phase: 3}"
 	same "$(preg -C "$R" client list --format tsv | cut -f1-5)" "id	name	kind	manager	phase
-ooo-romashka	ООО «Ромашка»	external	ivanov	3
-shchuka-i-iula	Щука и Юла	external	ivanov	1
-zao-kedr-filial	ЗАО \"Кедр\"; филиал	external	petrov	1"
+kedr-filial	ЗАО \"Кедр\"; филиал	external	petrov	1
+romashka	ООО «Ромашка»	external	ivanov	3
+shchuka-i-iula	Щука и Юла	external	ivanov	1"
 	grep -qx 'remarks: новый' "$R/clients/sh/shchuka-i-iula.yaml"
-	grep -qx 'phase_since: 2026-09-15T00:00:00+05:00' "$R/clients/za/zao-kedr-filial.yaml"
+	grep -qx 'phase_since: 2026-09-15T00:00:00+05:00' "$R/clients/ke/kedr-filial.yaml"
 	[ "$(commits)" -eq 2 ]
 	assert_clean
 }

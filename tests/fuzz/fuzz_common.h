@@ -16,7 +16,7 @@
 /* FUZZ_RELAX="name,name": checks to skip, so that a long run can go on past
  * a finding already known. Names: msgctrl, msgutf8, reread, idempotent,
  * comment, lent, dup. Nothing is relaxed by default. */
-static bool fuzz_relaxed(const char *name)
+static inline bool fuzz_relaxed(const char *name)
 {
 	static const char *relax;
 	static bool init;
@@ -37,10 +37,10 @@ static bool fuzz_relaxed(const char *name)
 	return false;
 }
 
-static void fuzz_violation(const char *check, const char *fmt, ...)
+static inline void fuzz_violation(const char *check, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3), noreturn));
 
-static void fuzz_violation(const char *check, const char *fmt, ...)
+static inline void fuzz_violation(const char *check, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -53,7 +53,7 @@ static void fuzz_violation(const char *check, const char *fmt, ...)
 }
 
 /* Print s with its bytes escaped, for a violation report. */
-static void fuzz_dump(const char *label, const char *s, size_t n)
+static inline void fuzz_dump(const char *label, const char *s, size_t n)
 {
 	fprintf(stderr, "---- %s (%zu bytes):\n", label, n);
 	for (size_t i = 0; i < n; i++) {
@@ -103,16 +103,34 @@ static bool fuzz_utf8_ok(const unsigned char *p, size_t n)
 	return true;
 }
 
-/* The current error message must read "PATH:LINE:COL: text" with LINE and
- * COL >= 1, hold no control character (C0, DEL, C1: it goes to a terminal)
- * and be valid UTF-8. */
-static void fuzz_check_msg(const char *path, const char *stage)
+/* s (n bytes) must hold no control character (C0, DEL, C1: it goes to a
+ * terminal) and be valid UTF-8. */
+static inline void fuzz_check_line(const char *s, size_t n, const char *stage)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	if (!fuzz_relaxed("msgctrl"))
+		for (size_t i = 0; i < n; i++)
+			if (u[i] < 0x20 || u[i] == 0x7f ||
+			    (u[i] == 0xc2 && i + 1 < n && u[i + 1] >= 0x80 && u[i + 1] <= 0x9f)) {
+				fuzz_dump("message", s, n);
+				fuzz_violation("msgctrl", "%s: control character at byte %zu of the message",
+					       stage, i);
+			}
+	if (!fuzz_relaxed("msgutf8") && !fuzz_utf8_ok(u, n)) {
+		fuzz_dump("message", s, n);
+		fuzz_violation("msgutf8", "%s: the message is not valid UTF-8", stage);
+	}
+}
+
+/* The current error message must read "PATH:LINE: text" (col false) or
+ * "PATH:LINE:COL: text" with LINE and COL >= 1, and pass fuzz_check_line. */
+static inline void fuzz_check_msg_at(const char *path, const char *stage, bool col_too)
 {
 	const char *m = preg_error_msg();
-	const unsigned char *u = (const unsigned char *)m;
 	size_t pl = strlen(path), n = strlen(m);
 	const char *p;
-	long line, col;
+	long line = 0, col = 0;
 	char *end;
 
 	if (strncmp(m, path, pl) || m[pl] != ':') {
@@ -125,27 +143,28 @@ static void fuzz_check_msg(const char *path, const char *stage)
 		fuzz_violation("msgform", "%s: no LINE >= 1 after the path", stage);
 	}
 	p = end + 1;
-	if (*p < '0' || *p > '9' || (col = strtol(p, &end, 10)) < 1 || end[0] != ':' ||
-	    end[1] != ' ' || !end[2]) {
+	if (col_too && (*p < '0' || *p > '9' || (col = strtol(p, &end, 10)) < 1 || *end != ':')) {
 		fuzz_dump("message", m, n);
-		fuzz_violation("msgform", "%s: no 'COL: text' with COL >= 1 after the line", stage);
+		fuzz_violation("msgform", "%s: no COL >= 1 after the line", stage);
 	}
-	if (!fuzz_relaxed("msgctrl"))
-		for (size_t i = 0; i < n; i++)
-			if (u[i] < 0x20 || u[i] == 0x7f ||
-			    (u[i] == 0xc2 && u[i + 1] >= 0x80 && u[i + 1] <= 0x9f)) {
-				fuzz_dump("message", m, n);
-				fuzz_violation("msgctrl", "%s: control character at byte %zu of the message",
-					       stage, i);
-			}
-	if (!fuzz_relaxed("msgutf8") && !fuzz_utf8_ok(u, n)) {
+	if (col_too)
+		p = end + 1;
+	if (p[0] != ' ' || !p[1]) {
 		fuzz_dump("message", m, n);
-		fuzz_violation("msgutf8", "%s: the message is not valid UTF-8", stage);
+		fuzz_violation("msgform", "%s: no ': text' after the position", stage);
 	}
+	fuzz_check_line(m, n, stage);
+}
+
+/* The current error message must read "PATH:LINE:COL: text" (see
+ * fuzz_check_msg_at). */
+static inline void fuzz_check_msg(const char *path, const char *stage)
+{
+	fuzz_check_msg_at(path, stage, true);
 }
 
 /* Empty the warning queue, so that memory does not grow over a run. */
-static void fuzz_drop_warnings(void)
+static inline void fuzz_drop_warnings(void)
 {
 	char **w;
 	size_t n = preg_warnings_take(&w);

@@ -1,5 +1,6 @@
 /* test_csv: reading CSV as spreadsheets write it, rows numbered by line. */
 #include "unit.h"
+#include "buf.h"
 #include "csvread.h"
 
 static struct csv_table *read_ok(const char *text, char sep)
@@ -84,6 +85,63 @@ static void test_errors(void **state)
 		     "f.csv:2: a cell holds a NUL byte; is this a CSV file?");
 }
 
+/* A spreadsheet holds 16,384 columns and 1,048,576 rows: exactly that is
+ * read, one more is refused where it is. */
+static void test_limits(void **state)
+{
+	struct buf b = BUF_INIT;
+	struct csv_table *t = NULL;
+
+	(void)state;
+	buf_adds(&b, "Client");
+	for (int i = 1; i < CSV_MAX_COLUMNS; i++)
+		buf_adds(&b, ",");
+	buf_adds(&b, "\nООО «Ромашка»\n");
+	assert_int_equal(csv_read(&t, b.p, b.len, 0, "f.csv"), 0);
+	assert_int_equal(t->rows[0].ncells, CSV_MAX_COLUMNS);
+	csv_table_free(t);
+	buf_reset(&b);
+	buf_adds(&b, "Client\nООО «Ромашка»");
+	for (int i = 0; i < CSV_MAX_COLUMNS; i++)
+		buf_adds(&b, ",");
+	buf_adds(&b, "\n");
+	assert_error(csv_read(&t, b.p, b.len, 0, "f.csv"), PREG_EINVAL,
+		     "f.csv:2: more than 16384 cells in a row; a spreadsheet has at most 16384 columns");
+	assert_null(t);
+	buf_reset(&b);
+	buf_adds(&b, "Client\n");
+	for (int i = 1; i < CSV_MAX_ROWS; i++)
+		buf_addf(&b, "%d\n", i);
+	assert_int_equal(csv_read(&t, b.p, b.len, 0, "f.csv"), 0);
+	assert_int_equal(t->nrows, CSV_MAX_ROWS);
+	csv_table_free(t);
+	/* Empty rows are dropped before they count. */
+	buf_adds(&b, ",\n\n");
+	assert_int_equal(csv_read(&t, b.p, b.len, 0, "f.csv"), 0);
+	csv_table_free(t);
+	buf_adds(&b, "\"one\ntoo many\"\n");
+	assert_error(csv_read(&t, b.p, b.len, 0, "f.csv"), PREG_EINVAL,
+		     "f.csv:1048579: more than 1048576 rows; a spreadsheet has at most 1048576");
+	buf_release(&b);
+}
+
+/* Line ends of the old Mac OS (a CR alone), as a spreadsheet saved for it
+ * writes them: every row on its own line, a quoted break counted. */
+static void test_cr_line_ends(void **state)
+{
+	struct csv_table *t = read_ok("Client,remarks\rООО «Ромашка»,\"две\rстроки\"\rAcme,x\r\n\rЛютик,\r\v", ',');
+
+	(void)state;
+	assert_int_equal(t->nrows, 5);
+	assert_row(&t->rows[0], 1, 2, (const char *const[]){ "Client", "remarks" });
+	assert_row(&t->rows[1], 2, 2, (const char *const[]){ "ООО «Ромашка»", "две\rстроки" });
+	assert_row(&t->rows[2], 4, 2, (const char *const[]){ "Acme", "x" });
+	assert_row(&t->rows[3], 6, 2, (const char *const[]){ "Лютик", "" });
+	/* The fuzzer's: a row after the last CR is on a line of its own. */
+	assert_row(&t->rows[4], 7, 1, (const char *const[]){ "\v" });
+	csv_table_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -91,6 +149,8 @@ int main(void)
 		cmocka_unit_test(test_bom_semicolon_lf),
 		cmocka_unit_test(test_detect),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_cr_line_ends),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -153,6 +153,42 @@ static void test_notes_events_rewrites(void **state)
 	free(dropped);
 }
 
+/* A record of n notes and n fields (a long-standing client), written out. */
+static char *long_record(size_t n, const char *extra_field, const char *extra_note)
+{
+	struct buf b = BUF_INIT;
+
+	buf_adds(&b, "id: acme\nname: ООО «Акме»\nkind: external\nmanager: ivanov\nphase: 1\n"
+		     "phase_since: 2026-01-01T09:00:00+05:00\ncreated: 2026-01-01T09:00:00+05:00\nfields:\n");
+	for (size_t i = 0; i < n; i++)
+		buf_addf(&b, "  f%zu: %s\n", i, i == n / 2 && extra_field ? extra_field : "да");
+	buf_adds(&b, "history:\n  - {at: 2026-01-01T09:00:00+05:00, by: ivanov, phase: 1, manager: ivanov}\nnotes:\n");
+	for (size_t i = 0; i < n; i++)
+		buf_addf(&b, "  - {at: 2026-%02zu-%02zuT%02zu:%02zu:00+05:00, by: ivanov, text: звонок %zu}\n",
+			 1 + i / 40320, 1 + i / 1440 % 28, i / 60 % 24, i % 60, i % 7);
+	if (extra_note)
+		buf_adds(&b, extra_note);
+	return buf_detach(&b);
+}
+
+/* 5,000 notes (seven texts over and over) and 5,000 fields: one note added
+ * and one field changed are found as such, and nothing else (the sorted
+ * views must not confuse equal texts at other times). */
+static void test_long_record(void **state)
+{
+	char *old = long_record(5000, NULL, NULL);
+	char *new = long_record(5000, "нет", "  - {at: 2026-11-02T10:15:00+05:00, by: smirnov, text: звонок 3}\n");
+	char *rewritten = edit_in(old, "text: звонок 6}\n", "text: звонок 5}\n");
+
+	(void)state;
+	check(old, new, "fields.f2500: да -> нет; note added: звонок 3", "smirnov");
+	check(old, rewritten, "event: a note removed or changed", NULL);
+	check(old, old, "", NULL);
+	free(old);
+	free(new);
+	free(rewritten);
+}
+
 static void test_fnv(void **state)
 {
 	(void)state;
@@ -171,6 +207,7 @@ int main(void)
 		cmocka_unit_test(test_added_removed),
 		cmocka_unit_test(test_phase_manager_fields),
 		cmocka_unit_test(test_notes_events_rewrites),
+		cmocka_unit_test(test_long_record),
 		cmocka_unit_test(test_fnv),
 	};
 

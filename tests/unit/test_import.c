@@ -140,6 +140,31 @@ static void test_all_or_nothing(void **state)
 	reg_free(r);
 }
 
+/* Columns that hold the same thing: each repeat named with the first of
+ * its kind, whatever stands between; unnamed columns are problems only
+ * when they hold values (found in one pass over the cells). */
+static void test_same_columns(void **state)
+{
+	struct reg *r = new_reg();
+	struct csv_table *t = table("Client,Phase 1,ИНН,tags,Phase 1,inn,,tags,Этап 1,,Client\n"
+				    "ООО «Ромашка»,2026-10-01,7701,a,,,,b,,x,\n");
+	struct import_opts o;
+	struct import_result res;
+
+	(void)state;
+	memset(&o, 0, sizeof(o));
+	o.file = "f.csv";
+	assert_error(import_csv(r, t, &o, &res), PREG_EINVAL, "5 problems in f.csv; nothing imported");
+	assert_string_equal(res.problems[0], "f.csv:1: column 10 has no name but holds values; name it or --map it");
+	assert_string_equal(res.problems[1], "f.csv:1: columns 2 and 5 ('Phase 1', 'Phase 1') hold the same thing");
+	assert_string_equal(res.problems[2], "f.csv:1: columns 3 and 6 ('ИНН', 'inn') hold the same thing");
+	assert_string_equal(res.problems[3], "f.csv:1: columns 2 and 9 ('Phase 1', 'Этап 1') hold the same thing");
+	assert_string_equal(res.problems[4], "f.csv:1: columns 1 and 11 ('Client', 'Client') hold the same thing");
+	import_result_release(&res);
+	csv_table_free(t);
+	reg_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -147,6 +172,7 @@ int main(void)
 		cmocka_unit_test(test_header_keys),
 		cmocka_unit_test(test_dry_run_and_write),
 		cmocka_unit_test(test_all_or_nothing),
+		cmocka_unit_test(test_same_columns),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

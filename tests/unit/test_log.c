@@ -471,8 +471,8 @@ static void test_review(void **state)
 	assert_string_equal(rv.v[0].left, "2026-03-01T10:00:00+05:00");
 	assert_string_equal(rv.v[0].changed, "to ivanov on 2026-03-01");
 	/* Added 01-11, in phase 1 (14d) since: 59 days on 03-11. */
-	assert_int_equal(rv.v[0].days_in_phase, 59);
-	assert_true(rv.v[0].stale);
+	assert_int_equal(rv.v[0].st.days_in_phase, 59);
+	assert_true(rv.v[0].st.stale);
 	review_release(&rv);
 	assert_int_equal(review_collect(r, "ivanov", day, &rv), 0);
 	assert_int_equal(rv.n, 2);

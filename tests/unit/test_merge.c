@@ -3,6 +3,7 @@
 #include "unit.h"
 #include "merge.h"
 #include "register.h"
+#include "xalloc.h"
 
 #include <unistd.h>
 
@@ -534,6 +535,152 @@ static void test_libgit2_merges_through_the_driver(void **state)
 	unit_home_teardown();
 }
 
+
+/* ---- records that grew (issue 16: time in proportion to the size) ---- */
+
+/* A record of nf fields (f<i>: да, but f<i> = fv[i] where given), nt tags,
+ * nn notes (seven texts over and over, a minute apart), then more (may be
+ * NULL) as it is. Caller frees. */
+static char *grown(size_t nf, const char *const *fv, size_t nt, const char *tags_more, size_t nn,
+		   const char *more)
+{
+	struct buf b = BUF_INIT;
+
+	buf_adds(&b, HEAD "phase: 1\nphase_since: 2026-10-01T09:12:00+05:00\n" CREATED "tags: [");
+	for (size_t i = 0; i < nt; i++)
+		buf_addf(&b, "%st%zu", i ? ", " : "", i);
+	buf_addf(&b, "%s]\nfields:\n", tags_more ? tags_more : "");
+	for (size_t i = 0; i < nf; i++)
+		if (!fv || fv[i])
+			buf_addf(&b, "  f%zu: %s\n", i, fv && fv[i] ? fv[i] : "да");
+	buf_adds(&b, "history:\n" EV1 "notes:\n");
+	for (size_t i = 0; i < nn; i++)
+		buf_addf(&b, "  - {at: 2026-10-%02zuT%02zu:%02zu:00+05:00, by: ivanov, text: звонок %zu}\n",
+			 2 + i / 1440, i / 60 % 24, i % 60, i % 7);
+	if (more)
+		buf_adds(&b, more);
+	return buf_detach(&b);
+}
+
+static size_t count_lines(const char *text, const char *prefix)
+{
+	size_t n = 0, l = strlen(prefix);
+
+	for (const char *p = text; p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		n += !strncmp(p, prefix, l);
+	return n;
+}
+
+/* 5,000 notes on each side, each side adding one and theirs holding one of
+ * the old notes twice: the union keeps all, in time order, that one twice. */
+static void test_long_notes_union(void **state)
+{
+	char *b = grown(0, NULL, 0, NULL, 5000, NULL);
+	char *o = grown(0, NULL, 0, NULL, 5000, "  - {at: 2026-11-01T10:00:00+05:00, by: ivanov, text: ours}\n");
+	char *t = grown(0, NULL, 0, NULL, 5000,
+			"  - {at: 2026-10-02T00:00:00+05:00, by: ivanov, text: звонок 0}\n"
+			"  - {at: 2026-11-01T09:00:00+05:00, by: petrov, text: theirs}\n");
+	char *m;
+
+	(void)state;
+	m = merge3(b, o, t, NULL);
+	/* 5,003 notes and the history event. */
+	assert_int_equal(count_lines(m, "  - {at: "), 5004);
+	assert_int_equal(count_lines(m, "  - {at: 2026-10-02T00:00:00+05:00, by: ivanov, text: звонок 0}"), 2);
+	assert_non_null(strstr(m, "text: theirs}\n  - {at: 2026-11-01T10:00:00+05:00, by: ivanov, text: ours}\n"));
+	free(m);
+	free(b);
+	free(o);
+	free(t);
+}
+
+/* 5,000 fields and 3,000 tags: each side's change is taken, each tag once. */
+static void test_many_fields_and_tags(void **state)
+{
+	static const char *fo[5000], *ft[5000];
+	char *b, *o, *t, *m;
+
+	(void)state;
+	for (size_t i = 0; i < 5000; i++)
+		fo[i] = ft[i] = "да";
+	fo[10] = "ours";
+	ft[4000] = "theirs";
+	ft[4999] = NULL;
+	b = grown(5000, NULL, 3000, NULL, 0, NULL);
+	o = grown(5000, fo, 3000, ", new-o, t1", 0, NULL);
+	t = grown(5000, ft, 3000, ", new-t, t2999", 0, NULL);
+	m = merge3(b, o, t, NULL);
+	assert_non_null(strstr(m, "\n  f10: ours\n"));
+	assert_non_null(strstr(m, "\n  f4000: theirs\n"));
+	assert_null(strstr(m, "\n  f4999: "));
+	assert_int_equal(count_lines(m, "  f"), 4999);
+	assert_non_null(strstr(m, ", t2999, new-o, new-t]\n"));
+	assert_null(strstr(m, ", t1, t1,"));
+	free(b);
+	free(o);
+	free(t);
+	free(m);
+}
+
+/* Three conflicts far apart in a record of 5,000 fields (too many units for
+ * the table of a longest common subsequence): each is still marked alone. */
+static void test_text_far_apart(void **state)
+{
+	static const char *fo[5000], *ft[5000];
+	char *b, *o, *t;
+	struct buf out = BUF_INIT;
+	int n = -1;
+
+	(void)state;
+	for (size_t i = 0; i < 5000; i++)
+		fo[i] = ft[i] = "да";
+	fo[2500] = "ours";
+	ft[2500] = "theirs";
+	ft[3000] = NULL;
+	b = grown(5000, NULL, 0, NULL, 0, "x-kept: base\n");
+	o = grown(5000, fo, 0, "o", 0, "x-kept: ours\n");
+	t = grown(5000, ft, 0, "t", 0, "x-kept: theirs\n");
+	assert_int_equal(merge_text(&out, &n, b, strlen(b), o, strlen(o), t, strlen(t), PATH), 0);
+	assert_int_equal(n, 2);
+	assert_non_null(strstr(out.p, "\n  f2499: да\n<<<<<<< ours\n  f2500: ours\n=======\n  f2500: theirs\n"
+				      ">>>>>>> theirs\n  f2501: да\n"));
+	assert_non_null(strstr(out.p, "\n<<<<<<< ours\nx-kept: ours\n=======\nx-kept: theirs\n>>>>>>> theirs\n"));
+	assert_int_equal(count_lines(out.p, "<<<<<<< "), 2);
+	assert_int_equal(count_lines(out.p, "  f"), 4999 + 1);
+	assert_non_null(strstr(out.p, "tags: [o, t]\n"));
+	buf_release(&out);
+	free(b);
+	free(o);
+	free(t);
+}
+
+/* More conflicts than MERGE_MARK_MAX: ours and theirs whole, as they came. */
+static void test_text_too_many_conflicts(void **state)
+{
+	static const char *fo[200], *ft[200];
+	char *b, *o, *t, *want;
+	struct buf out = BUF_INIT;
+	int n = -1;
+
+	(void)state;
+	for (size_t i = 0; i < 200; i++) {
+		fo[i] = i <= MERGE_MARK_MAX ? "ours" : "да";
+		ft[i] = i <= MERGE_MARK_MAX ? "theirs" : "да";
+	}
+	b = grown(200, NULL, 0, NULL, 0, NULL);
+	o = grown(200, fo, 0, NULL, 0, NULL);
+	t = grown(200, ft, 0, NULL, 0, NULL);
+	assert_int_equal(merge_text(&out, &n, b, strlen(b), o, strlen(o), t, strlen(t), PATH), 0);
+	assert_int_equal(n, MERGE_MARK_MAX + 1);
+	want = xasprintf("<<<<<<< ours\n%s=======\n%s>>>>>>> theirs\n", o, t);
+	assert_string_equal(out.p, want);
+	free(want);
+	buf_release(&out);
+	free(b);
+	free(o);
+	free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -551,6 +698,10 @@ int main(void)
 		cmocka_unit_test(test_text_marks_the_field_alone),
 		cmocka_unit_test(test_text_add_add_and_bad_input),
 		cmocka_unit_test(test_libgit2_merges_through_the_driver),
+		cmocka_unit_test(test_long_notes_union),
+		cmocka_unit_test(test_many_fields_and_tags),
+		cmocka_unit_test(test_text_far_apart),
+		cmocka_unit_test(test_text_too_many_conflicts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

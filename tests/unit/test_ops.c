@@ -2,6 +2,7 @@
  * temporary directory: what each allows and refuses, what it records, and
  * that each change is one commit (or none). */
 #include "unit.h"
+#include "merge.h"
 #include "ops.h"
 
 #include <ftw.h>
@@ -343,13 +344,13 @@ static void test_add(void **state)
 	o.contacts = contacts;
 	o.ncontacts = 3;
 	assert_int_equal(ops_add(r, &o), 0);
-	assert_string_equal(o.id_out, "ooo-romashka");
+	assert_string_equal(o.id_out, "romashka");
 	assert_int_equal(ncommits(dir), 2);
-	assert_message(dir, "add: ooo-romashka (ООО «Ромашка»)\n\n"
-			    "Preg-Client: ooo-romashka\nPreg-Action: add\nPreg-Phase: 4\nPreg-User: ivanov\n");
+	assert_message(dir, "add: romashka (ООО «Ромашка»)\n\n"
+			    "Preg-Client: romashka\nPreg-Action: add\nPreg-Phase: 4\nPreg-User: ivanov\n");
 	assert_int_equal(nchanges(dir), 0);
 
-	rec = get(r, "ooo-romashka");
+	rec = get(r, "romashka");
 	assert_string_equal(rec->name, "ООО «Ромашка»");
 	assert_string_equal(rec->kind, "internal");
 	assert_string_equal(rec->manager, "petrov");
@@ -374,7 +375,7 @@ static void test_add(void **state)
 	record_free(rec);
 
 	/* The file is canonical: parse and write give it back. */
-	f = file_of(dir, "ooo-romashka");
+	f = file_of(dir, "romashka");
 	{
 		struct record *back = NULL;
 		struct buf b = BUF_INIT;
@@ -920,9 +921,9 @@ static void test_move_at(void **state)
 	assert_error(ops_move(r, &o), PREG_EINVAL, "--at 2026-11-05 is in the future");
 	o.at = "2026-11-02T10:14:59+05:00";
 	assert_error(ops_move(r, &o), PREG_EINVAL,
-		     "--at 2026-11-02T10:14:59+05:00 is before the client's last event (" T0 ")");
+		     "--at 2026-11-02T10:14:59+05:00 is before client 'romashka' was created (" T0 ")");
 	o.at = "2026-11-01";
-	assert_error(ops_move(r, &o), PREG_EINVAL, "--at 2026-11-01 is before the client's last event (" T0 ")");
+	assert_error(ops_move(r, &o), PREG_EINVAL, "--at 2026-11-01 is before client 'romashka' was created (" T0 ")");
 	o.at = "yesterday";
 	assert_error(ops_move(r, &o), PREG_EINVAL, "--at: invalid time 'yesterday'");
 	assert_int_equal(ncommits(dir), 2);
@@ -955,6 +956,173 @@ static void test_move_at(void **state)
 	o.at = T2;
 	assert_int_equal(ops_move(r, &o), 0);
 	assert_int_equal(ncommits(dir), 6);
+	reg_free(r);
+	free(dir);
+}
+
+/* ---- the time rule ---- */
+
+/* A move backdated into the history lands in time order, judged by the
+ * phase of its time; the phase stays that of the later move. */
+/* A register with romashka added at T0 and moved to 3 at T2; now is T3.
+ * The move that backdate() makes: to 2 at T1. */
+static struct reg *moved_at_t2(char **dir)
+{
+	struct reg *r = new_reg(dir);
+
+	must_add(r, "ООО «Ромашка»", "romashka");
+	at(T2);
+	must_move(r, "romashka", "3");
+	at(T3);
+	return r;
+}
+
+static int backdate(struct reg *r, struct move_opts *o, const char *message)
+{
+	memset(o, 0, sizeof(*o));
+	o->id = "romashka";
+	o->phase = "2";
+	o->at = T1;
+	o->message = message;
+	return ops_move(r, o);
+}
+
+static void test_move_backdated(void **state)
+{
+	struct reg *r;
+	struct record *rec;
+	struct move_opts o;
+	char *dir;
+
+	(void)state;
+	r = moved_at_t2(&dir);
+	assert_int_equal(backdate(r, &o, "found the director"), 0);
+	assert_int_equal(o.from, 1);
+	assert_int_equal(o.to, 2);
+	assert_int_equal(o.now, 3);
+	assert_string_equal(o.when, T1);
+	rec = get(r, "romashka");
+	assert_int_equal(rec->nhistory, 3);
+	assert_string_equal(kv_get(&rec->history[0], "at"), T0);
+	assert_string_equal(kv_get(&rec->history[1], "at"), T1);
+	assert_string_equal(kv_get(&rec->history[1], "phase"), "2");
+	assert_string_equal(kv_get(&rec->history[1], "note"), "found the director");
+	assert_string_equal(kv_get(&rec->history[2], "phase"), "3");
+	assert_int_equal(rec->phase, 3);
+	assert_string_equal(rec->phase_since, T2);
+	record_free(rec);
+	/* Judged by the phase then: at T1 + 1s it was in 2 already. */
+	o.at = "2026-11-03T11:00:01+05:00";
+	assert_error(ops_move(r, &o), PREG_EINVAL,
+		     "client 'romashka' was already in phase 2 (decision-maker) at 2026-11-03T11:00:01+05:00");
+	/* Into an ending phase before a later move: the client has not ended. */
+	memset(&o, 0, sizeof(o));
+	o.id = "romashka";
+	o.phase = "11";
+	o.reason = "went quiet";
+	o.at = "2026-11-03T12:00:00+05:00";
+	assert_int_equal(ops_move(r, &o), 0);
+	assert_int_equal(o.now, 3);
+	rec = get(r, "romashka");
+	assert_int_equal(rec->phase, 3);
+	assert_null(rec->end_reason);
+	record_free(rec);
+	assert_int_equal(ncommits(dir), 5);
+	reg_free(r);
+	free(dir);
+}
+
+/* The clock behind the record's last entry: every writer that adds an
+ * event or a note refuses, names both times, writes nothing. */
+static void test_clock_behind(void **state)
+{
+	static const char msg[] = "the clock is behind: it says " T1 ", but the last entry of client 'romashka' is at " T2;
+	struct reg *r;
+	struct note_opts n;
+	struct move_opts m;
+	struct reassign_opts ra;
+	char *set_manager[] = { "manager=petrov" }, *set_name[] = { "name=ООО «Ромашка-2»" };
+	bool changed;
+	char *dir;
+
+	(void)state;
+	r = new_reg(&dir);
+	must_add(r, "ООО «Ромашка»", "romashka");
+	at(T2);
+	memset(&n, 0, sizeof(n));
+	n.id = "romashka";
+	n.text = "called";
+	assert_int_equal(ops_note(r, &n), 0);
+	at(T1);
+	assert_error(ops_note(r, &n), PREG_ERR, msg);
+	memset(&m, 0, sizeof(m));
+	m.id = "romashka";
+	assert_error(ops_move(r, &m), PREG_ERR, msg);
+	assert_error(ops_hold(r, "romashka", "2026-12-01", "holiday"), PREG_ERR, msg);
+	assert_error(ops_set(r, "romashka", set_manager, 1, 0, &changed), PREG_ERR, msg);
+	memset(&ra, 0, sizeof(ra));
+	ra.from = "ivanov";
+	ra.to = "petrov";
+	assert_error(ops_reassign(r, &ra), PREG_ERR, msg);
+	reassign_release(&ra);
+	assert_int_equal(ncommits(dir), 3);
+	/* A change that adds no entry is not held back. */
+	assert_int_equal(ops_set(r, "romashka", set_name, 1, 0, &changed), 0);
+	assert_true(changed);
+	/* The same instant in another offset is not behind. */
+	at("2026-11-04T07:00:00Z");
+	assert_int_equal(ops_note(r, &n), 0);
+	assert_int_equal(ncommits(dir), 5);
+	reg_free(r);
+	free(dir);
+}
+
+/* The local result and the merged result of the same events are one
+ * record: a move backdated here, merged with a note made elsewhere, gives
+ * the record this clone wrote plus the note, whichever side is ours. */
+static void test_local_equals_merged(void **state)
+{
+	struct reg *r;
+	struct record *base, *local, *other, *m1, *m2;
+	struct move_opts o;
+	struct kvlist note = { NULL, 0, 0 };
+	struct buf a = BUF_INIT, b = BUF_INIT, want = BUF_INIT;
+	char *dir;
+
+	(void)state;
+	r = moved_at_t2(&dir);
+	base = get(r, "romashka");
+	assert_int_equal(backdate(r, &o, NULL), 0);
+	local = get(r, "romashka");
+	/* Elsewhere: a note at T1 on the base. */
+	other = record_dup(base);
+	kv_set(&note, "at", T1);
+	kv_set(&note, "by", "petrov");
+	kv_set(&note, "text", "called from the other office");
+	record_insert_entry(other, &note, true);
+	merge_record(&m1, base, local, other, NULL);
+	merge_record(&m2, base, other, local, NULL);
+	record_write(&a, m1);
+	record_write(&b, m2);
+	assert_string_equal(a.p, b.p);
+	/* What this clone wrote, with the note. */
+	assert_int_equal(local->nnotes, 0);
+	kv_set(&note, "at", T1);
+	kv_set(&note, "by", "petrov");
+	kv_set(&note, "text", "called from the other office");
+	record_insert_entry(local, &note, true);
+	record_write(&want, local);
+	assert_string_equal(a.p, want.p);
+	assert_int_equal(m1->phase, 3);
+	assert_string_equal(m1->phase_since, T2);
+	buf_release(&a);
+	buf_release(&b);
+	buf_release(&want);
+	record_free(base);
+	record_free(local);
+	record_free(other);
+	record_free(m1);
+	record_free(m2);
 	reg_free(r);
 	free(dir);
 }
@@ -1372,11 +1540,11 @@ static void test_remove(void **state)
 	r = new_reg(&dir);
 	must_add(r, "ООО «Ромашка»", NULL);
 	must_add(r, "Acme", "acme");
-	assert_int_equal(ops_remove(r, "ooo-romashka"), 0);
+	assert_int_equal(ops_remove(r, "romashka"), 0);
 	assert_int_equal(ncommits(dir), 4);
-	assert_message(dir, "rm: ooo-romashka (ООО «Ромашка»)\n\nPreg-Client: ooo-romashka\nPreg-Action: rm\nPreg-User: ivanov\n");
-	assert_error(reg_read(r, "ooo-romashka", &rec), PREG_ENOTFOUND, "client 'ooo-romashka' not found");
-	f = file_of(dir, "ooo-romashka");
+	assert_message(dir, "rm: romashka (ООО «Ромашка»)\n\nPreg-Client: romashka\nPreg-Action: rm\nPreg-User: ivanov\n");
+	assert_error(reg_read(r, "romashka", &rec), PREG_ENOTFOUND, "client 'romashka' not found");
+	f = file_of(dir, "romashka");
 	assert_null(f);
 	assert_int_equal(nchanges(dir), 0);
 	/* The other client is untouched. */
@@ -1384,7 +1552,7 @@ static void test_remove(void **state)
 	record_free(rec);
 
 	/* Unknown: refused, nothing written. */
-	assert_error(ops_remove(r, "ooo-romashka"), PREG_ENOTFOUND, "client 'ooo-romashka' not found");
+	assert_error(ops_remove(r, "romashka"), PREG_ENOTFOUND, "client 'romashka' not found");
 	assert_error(ops_remove(r, "Bad Id"), PREG_ENOTFOUND, "client 'Bad Id' not found");
 	assert_int_equal(ncommits(dir), 4);
 
@@ -1443,6 +1611,9 @@ int main(void)
 		cmocka_unit_test_setup(test_move_ending, setup),
 		cmocka_unit_test_setup(test_move_requires, setup),
 		cmocka_unit_test_setup(test_move_at, setup),
+		cmocka_unit_test_setup(test_move_backdated, setup),
+		cmocka_unit_test_setup(test_clock_behind, setup),
+		cmocka_unit_test_setup(test_local_equals_merged, setup),
 		cmocka_unit_test_setup(test_note, setup),
 		cmocka_unit_test_setup(test_set, setup),
 		cmocka_unit_test_setup(test_set_noop, setup),

@@ -5,6 +5,7 @@
 
 #include "unit.h"
 #include "buf.h"
+#include "find.h"
 #include "rcache.h"
 #include "record.h"
 
@@ -24,6 +25,7 @@ static const char full[] =
 	"tags: [key, north]\n"
 	"fields: {inn: '7701234567', region: ural}\n"
 	"contacts:\n  - {name: Anna, email: anna@example.com}\n"
+	"  - {name: Sergey Petrov, role: director, phone: \"+7 351 000-00-00\"}\n"
 	"remarks: a long story\n"
 	"history:\n"
 	"  - {at: 2026-09-01T10:00:00+03:00, by: ivanov, phase: 1, manager: ivanov}\n"
@@ -52,7 +54,7 @@ static void test_round_trip(void **state)
 {
 	struct record *r = parse(full), d;
 	struct rscratch s = { NULL, 0 };
-	struct buf b = BUF_INIT;
+	struct buf b = BUF_INIT, ix = BUF_INIT;
 
 	(void)state;
 	rcache_encode(&b, r);
@@ -75,8 +77,19 @@ static void test_round_trip(void **state)
 	assert_int_equal(d.nhistory, 2);
 	for (size_t i = 0; i < d.nhistory; i++)
 		assert_same_kv(&d.history[i], &r->history[i]);
+	/* Contacts, for finding a client by them. */
+	assert_int_equal(d.ncontacts, 2);
+	for (size_t i = 0; i < d.ncontacts; i++)
+		assert_same_kv(&d.contacts[i], &r->contacts[i]);
+	assert_string_equal(kv_get(&d.contacts[1], "phone"), "+7 351 000-00-00");
+	/* The index for finding, made once when the record is encoded; it
+	 * holds the contacts but not the notes. */
+	find_index(&ix, r, false);
+	assert_string_equal(d.find_text, ix.p);
+	assert_non_null(strstr(d.find_text, "sergei petrov"));
+	assert_null(strstr(d.find_text, "called"));
+	buf_release(&ix);
 	/* What the cache leaves out. */
-	assert_int_equal(d.ncontacts, 0);
 	assert_int_equal(d.nnotes, 0);
 	assert_null(d.remarks);
 	rscratch_release(&s);
@@ -99,6 +112,7 @@ static void test_optional_keys_stay_null(void **state)
 	assert_null(d.hold_until);
 	assert_int_equal(d.ntags, 0);
 	assert_int_equal(d.nhistory, 0);
+	assert_int_equal(d.ncontacts, 0);
 	rscratch_release(&s);
 	buf_release(&b);
 	record_free(r);

@@ -3,6 +3,7 @@
  * JSON). */
 #include "unit.h"
 #include "record.h"
+#include "status.h"
 
 #define PATH "clients/ro/romashka.yaml"
 
@@ -978,72 +979,128 @@ static struct phases *freight(void)
 	return p;
 }
 
-static void test_days_in_phase(void **state)
+/* ---- the time rule ---- */
+
+/* A history in the order written, for the time-rule tests. */
+#define TIMED                                                                  \
+	"id: romashka\n"                                                       \
+	"name: ООО «Ромашка»\n"                                                \
+	"manager: petrov\n"                                                    \
+	"phase: 3\n"                                                           \
+	"phase_since: 2026-10-20T16:40:00+05:00\n"                             \
+	"created: 2026-10-01T09:12:00+05:00\n"                                 \
+	"history:\n"                                                           \
+	"  - {at: 2026-10-01T09:12:00+05:00, by: ivanov, phase: 1, manager: ivanov}\n" \
+	"  - {at: 2026-10-20T16:40:00+05:00, by: ivanov, phase: 3}\n"          \
+	"  - {at: 2026-10-22T09:00:00+05:00, by: smirnov, manager: petrov}\n"  \
+	"notes:\n"                                                             \
+	"  - {at: 2026-10-25T07:00:00Z, by: petrov, text: called}\n"
+
+static struct kvlist entry(const char *at, const char *by, const char *k, const char *v)
 {
-	struct record *r = parse(MINIMAL); /* phase_since 2026-11-02T10:15:00+05:00 */
+	struct kvlist e = { NULL, 0, 0 };
+
+	kv_set(&e, "at", at);
+	kv_set(&e, "by", by);
+	kv_set(&e, k, v);
+	return e;
+}
+
+static void test_last_time(void **state)
+{
+	struct record *r = parse(TIMED);
+	struct ptime t;
+	const char *at = NULL;
 
 	(void)state;
-	assert_int_equal(record_days_in_phase(r, day("2026-11-02")), 0);
-	assert_int_equal(record_days_in_phase(r, day("2026-11-03")), 1);
-	assert_int_equal(record_days_in_phase(r, day("2026-12-02")), 30);
-	assert_int_equal(record_days_in_phase(r, day("2027-11-02")), 365);
-	/* A phase_since after today counts as 0. */
-	assert_int_equal(record_days_in_phase(r, day("2026-10-01")), 0);
-	/* The day is the calendar day in the time's own offset. */
-	free(r->phase_since);
-	r->phase_since = strdup("2026-11-02T01:00:00+05:00"); /* 2026-11-01 in UTC */
-	assert_int_equal(record_days_in_phase(r, day("2026-11-03")), 1);
-	free(r->phase_since);
-	r->phase_since = strdup("2026-11-02T23:30:00-02:00"); /* 2026-11-03 in UTC */
-	assert_int_equal(record_days_in_phase(r, day("2026-11-03")), 1);
+	/* The note, at 12:00 in +05:00, is the latest entry. */
+	assert_true(record_last_time(r, &t, &at));
+	assert_string_equal(at, "2026-10-25T07:00:00Z");
+	record_free(r);
+	r = parse(MINIMAL);
+	assert_false(record_last_time(r, &t, &at));
 	record_free(r);
 }
 
-static void test_stale(void **state)
+static void test_insert_in_time_order(void **state)
 {
-	struct phases *ph = freight();
-	struct record *r = parse(MINIMAL); /* phase 7 (30d) since 2026-11-02 */
+	struct record *r = parse(TIMED);
+	struct kvlist e;
 
 	(void)state;
-	assert_false(record_is_stale(r, ph, day("2026-11-02")));
-	assert_false(record_is_stale(r, ph, day("2026-12-02"))); /* 30 days: at the limit */
-	assert_true(record_is_stale(r, ph, day("2026-12-03")));  /* 31 days */
-
-	/* On hold until a later day: not stale; the hold's last day is today
-	 * or earlier: stale again. */
-	r->hold_until = strdup("2026-12-15");
-	assert_false(record_is_stale(r, ph, day("2026-12-03")));
-	assert_false(record_is_stale(r, ph, day("2026-12-14")));
-	assert_true(record_is_stale(r, ph, day("2026-12-15")));
-	assert_true(record_is_stale(r, ph, day("2026-12-16")));
-	free(r->hold_until);
-	r->hold_until = strdup("2026-11-30");
-	assert_true(record_is_stale(r, ph, day("2026-12-03")));
-	free(r->hold_until);
-	r->hold_until = NULL;
-
-	/* Phase 4 is 2d, phase 12 is never stale, an unknown phase neither. */
-	r->phase = 4;
-	assert_false(record_is_stale(r, ph, day("2026-11-04")));
-	assert_true(record_is_stale(r, ph, day("2026-11-05")));
-	r->phase = 12;
-	assert_false(record_is_stale(r, ph, day("2036-11-05")));
-	r->phase = 13;
-	assert_false(record_is_stale(r, ph, day("2036-11-05")));
+	/* Between the first two events; then after an entry of the same
+	 * instant (the order written); then at the end. */
+	e = entry("2026-10-10T00:00:00+05:00", "ivanov", "phase", "2");
+	assert_int_equal(record_insert_entry(r, &e, false), 1);
+	assert_null(e.v);
+	e = entry("2026-10-20T11:40:00Z", "ivanov", "note", "the same instant");
+	assert_int_equal(record_insert_entry(r, &e, false), 3);
+	e = entry("2026-11-02T10:15:00+05:00", "ivanov", "phase", "4");
+	assert_int_equal(record_insert_entry(r, &e, false), 5);
+	assert_int_equal(r->nhistory, 6);
+	assert_string_equal(kv_get(&r->history[1], "phase"), "2");
+	assert_string_equal(kv_get(&r->history[2], "phase"), "3");
+	assert_string_equal(kv_get(&r->history[3], "note"), "the same instant");
+	/* A note before the only note. */
+	e = entry("2026-10-24T00:00:00+05:00", "petrov", "text", "earlier");
+	assert_int_equal(record_insert_entry(r, &e, true), 0);
+	assert_string_equal(kv_get(&r->notes[1], "text"), "called");
 	record_free(r);
-	phases_free(ph);
 }
 
-static void test_due(void **state)
+static void test_sort_entries_is_stable(void **state)
 {
-	struct record *r = parse(MINIMAL);
+	struct kvlist v[4];
 
 	(void)state;
-	assert_false(record_is_due(r, day("2030-01-01")));
-	r->next_contact = strdup("2026-11-25");
-	assert_false(record_is_due(r, day("2026-11-24")));
-	assert_true(record_is_due(r, day("2026-11-25")));
-	assert_true(record_is_due(r, day("2026-12-25")));
+	v[0] = entry("2026-10-20T16:40:00+05:00", "a", "n", "1");
+	v[1] = entry("2026-10-01T09:12:00+05:00", "b", "n", "2");
+	v[2] = entry("2026-10-20T11:40:00Z", "c", "n", "3"); /* the instant of v[0] */
+	v[3] = entry("2026-10-01T04:12:00Z", "d", "n", "4");  /* the instant of v[1] */
+	record_sort_entries(v, 4);
+	assert_string_equal(kv_get(&v[0], "n"), "2");
+	assert_string_equal(kv_get(&v[1], "n"), "4");
+	assert_string_equal(kv_get(&v[2], "n"), "1");
+	assert_string_equal(kv_get(&v[3], "n"), "3");
+	for (int i = 0; i < 4; i++)
+		kvlist_release(&v[i]);
+}
+
+static void test_follow_history(void **state)
+{
+	struct record *r = parse(TIMED);
+	struct kvlist e;
+	long p, m;
+
+	(void)state;
+	record_deciding(r, &p, &m);
+	assert_int_equal(p, 1);
+	assert_int_equal(m, 2);
+	/* A backdated move changes nothing the history decides. */
+	e = entry("2026-10-10T00:00:00+05:00", "ivanov", "phase", "2");
+	record_insert_entry(r, &e, false);
+	record_follow_history(r);
+	assert_int_equal(r->phase, 3);
+	assert_string_equal(r->phase_since, "2026-10-20T16:40:00+05:00");
+	assert_string_equal(r->manager, "petrov");
+	/* A later one does. */
+	e = entry("2026-10-23T00:00:00+05:00", "petrov", "phase", "4");
+	record_insert_entry(r, &e, false);
+	e = entry("2026-10-24T00:00:00+05:00", "smirnov", "manager", "sidorov");
+	record_insert_entry(r, &e, false);
+	record_follow_history(r);
+	assert_int_equal(r->phase, 4);
+	assert_string_equal(r->phase_since, "2026-10-23T00:00:00+05:00");
+	assert_string_equal(r->manager, "sidorov");
+	record_free(r);
+	/* Without events the keys stay as they are. */
+	r = parse(MINIMAL);
+	record_deciding(r, &p, &m);
+	assert_int_equal(p, -1);
+	assert_int_equal(m, -1);
+	record_follow_history(r);
+	assert_int_equal(r->phase, 7);
+	assert_string_equal(r->manager, "ivanov");
 	record_free(r);
 }
 
@@ -1225,15 +1282,18 @@ static void test_record_json(void **state)
 	struct phases *ph = freight();
 	struct record *r = parse(spec_example);
 	struct buf b = BUF_INIT;
+	struct status st;
 
 	(void)state;
-	record_json(&b, r, ph, day("2026-12-10"));
+	status_of(&st, r, NULL, ph, day("2026-12-10"));
+	record_json(&b, r, ph, &st);
 	assert_string_equal(buf_str(&b),
 			    "{\"id\":\"romashka\",\"name\":\"ООО «Ромашка»\",\"kind\":\"external\","
 			    "\"manager\":\"ivanov\",\"phase\":7,\"phase_key\":\"contract\","
 			    "\"phase_name\":\"contract conclusion\","
 			    "\"phase_since\":\"2026-11-02T10:15:00+05:00\",\"days_in_phase\":38,"
-			    "\"stale\":false,\"due\":true,\"next_contact\":\"2026-11-25\","
+			    "\"stale\":false,\"due\":false,\"overdue\":true,\"on_hold\":true,\"ended\":false,"
+			    "\"next_contact\":\"2026-11-25\","
 			    "\"next_action\":\"call about the first shipment\","
 			    "\"end_reason\":\"moved to a competitor\",\"hold_until\":\"2026-12-15\","
 			    "\"hold_reason\":\"the director is on holiday\","
@@ -1251,8 +1311,8 @@ static void test_record_json(void **state)
 	assert_json(buf_str(&b));
 	buf_release(&b);
 
-	/* Without phases: no derived values. */
-	record_json(&b, r, NULL, 0);
+	/* Without phases and status: no derived values. */
+	record_json(&b, r, NULL, NULL);
 	assert_json(buf_str(&b));
 	assert_null(strstr(buf_str(&b), "days_in_phase"));
 	assert_null(strstr(buf_str(&b), "phase_key"));
@@ -1271,7 +1331,8 @@ static void test_record_json(void **state)
 	kv_set(&r->fields, "k\"", "v\\");
 	record_add_event(r, "2026-10-01T09:12:00+05:00", "ivanov",
 			 (const char *const[]){ "phase", "1", "note", "\"n\"\n" }, 4);
-	record_json(&b, r, ph, day("2026-12-10"));
+	status_of(&st, r, NULL, ph, day("2026-12-10"));
+	record_json(&b, r, ph, &st);
 	assert_json(buf_str(&b));
 	assert_non_null(strstr(buf_str(&b),
 			       "\"name\":\"\\\"quoted\\\" \\\\ back\\nslash\\t\\u0001\""));
@@ -1290,7 +1351,7 @@ static void test_record_json_field_named_phase(void **state)
 	struct buf b = BUF_INIT;
 
 	(void)state;
-	record_json(&b, r, NULL, 0);
+	record_json(&b, r, NULL, NULL);
 	assert_json(buf_str(&b));
 	assert_non_null(strstr(buf_str(&b), "\"fields\":{\"phase\":\"north\",\"stage\":\"2\"}"));
 	buf_release(&b);
@@ -1429,6 +1490,96 @@ static void test_text_rules(void **state)
 	assert_false(field_name_ok(big));
 }
 
+
+#define RLO "\xe2\x80\xae"
+#define ZWSP "\xe2\x80\x8b"
+#define ZWJ "\xe2\x80\x8d"
+#define BOM "\xef\xbb\xbf"
+
+/* The rule for text that would show other than it is stored (issue 16). */
+static void test_text_hidden(void **state)
+{
+	int at = 9;
+
+	(void)state;
+	/* Bidirectional controls: anywhere, in any text. */
+	assert_int_equal(text_hidden("Acme " RLO "gnp.exe", true, &at), 0x202e);
+	assert_int_equal(at, 0);
+	assert_int_equal(text_hidden("две\nстроки " RLO "x", false, &at), 0x202e);
+	assert_int_equal(at, 0);
+	/* Zero-width: anywhere in one line... */
+	assert_int_equal(text_hidden("Рома" ZWSP "шка", true, NULL), 0x200b);
+	assert_int_equal(text_hidden("vip" ZWJ, true, NULL), 0x200d);
+	/* ...at the ends of multi-line text, white space aside. */
+	assert_int_equal(text_hidden(BOM "звонок", false, &at), 0xfeff);
+	assert_int_equal(at, -1);
+	assert_int_equal(text_hidden(" \n" ZWSP " звонок", false, &at), 0x200b);
+	assert_int_equal(at, -1);
+	assert_int_equal(text_hidden("звонок" ZWSP "\n", false, &at), 0x200b);
+	assert_int_equal(at, 1);
+	assert_int_equal(text_hidden(ZWSP, false, &at), 0x200b);
+	assert_int_equal(at, -1);
+	/* Inside, it is part of the writing: an emoji, a line of its own. */
+	assert_int_equal(text_hidden("договорились \xf0\x9f\x91\xa9" ZWJ "\xf0\x9f\x92\xbb!", false, &at), 0);
+	assert_int_equal(at, 0);
+	assert_int_equal(text_hidden("a" ZWSP "\nb", false, NULL), 0);
+	assert_int_equal(text_hidden("ООО «Ромашка»", true, NULL), 0);
+	assert_int_equal(text_hidden("", true, NULL), 0);
+	/* Bytes that are not UTF-8 are another rule's. */
+	assert_int_equal(text_hidden("\xff" RLO, true, NULL), 0x202e);
+	/* text_line_ok and text_ok hold to it. */
+	assert_false(text_line_ok("Acme " RLO, 100));
+	assert_false(text_line_ok("Acme" ZWSP "x", 100));
+	assert_false(text_ok("x" ZWSP, 100));
+	assert_true(text_ok("x" ZWJ "y", 100));
+
+	assert_error(text_hidden_error("a client name", "Acme " RLO "gnp.exe", true), PREG_EINVAL,
+		     "a client name contains U+202E (right-to-left override), which changes the order the text shows in");
+	assert_error(text_hidden_error("a note", "звонок" ZWSP, false), PREG_EINVAL,
+		     "a note ends with U+200B (zero width space), which shows as nothing");
+	assert_error(text_hidden_error("a note", BOM "звонок", false), PREG_EINVAL,
+		     "a note begins with U+FEFF (zero width no-break space), which shows as nothing");
+	assert_int_equal(text_hidden_error("a note", "звонок", false), 0);
+}
+
+static int collect(void *arg, const char *field, const char *value, bool line)
+{
+	struct buf *b = arg;
+
+	buf_addf(b, "%s%s=%s", line ? "" : "*", field, value);
+	buf_addc(b, ';');
+	return 0;
+}
+
+/* Every text a person writes is walked, named as check names it. */
+static void test_each_text(void **state)
+{
+	static const char text[] = "id: acme\nname: Acme\nmanager: ivanov\nphase: 1\n"
+		"phase_since: 2026-11-02T10:15:00+05:00\nnext_action: call\ncreated: 2026-11-02T10:15:00+05:00\n"
+		"remarks: r\ntags: [a, b]\nfields:\n  inn: '7701'\ncontacts:\n  - {name: Anna, phone: '1'}\n"
+		"history:\n  - {at: 2026-11-02T10:15:00+05:00, by: ivanov, phase: 1, note: m}\n"
+		"notes:\n  - {at: 2026-11-02T10:15:00+05:00, by: ivanov, text: t}\n";
+	struct record *r = NULL;
+	struct buf b = BUF_INIT;
+
+	(void)state;
+	assert_int_equal(record_parse(&r, text, strlen(text), "t.yaml", NULL), 0);
+	record_each_text(r, false, collect, &b);
+	assert_string_equal(buf_str(&b), "name=Acme;next_action=call;*remarks=r;tag 1=a;tag 2=b;fields.inn=7701;"
+					 "contact 1 name=Anna;contact 1 phone=1;");
+	buf_reset(&b);
+	record_each_text(r, true, collect, &b);
+	assert_non_null(strstr(buf_str(&b), ";history event 1 at=2026-11-02T10:15:00+05:00;"
+					    "history event 1 by=ivanov;history event 1 phase=1;*history event 1 note=m;"
+					    "note 1 at=2026-11-02T10:15:00+05:00;note 1 by=ivanov;*note 1 text=t;"));
+	assert_int_equal(record_text_check(r), 0);
+	free(r->fields.v[0].v);
+	r->fields.v[0].v = strdup("7701" ZWSP);
+	assert_error(record_text_check(r), PREG_EINVAL, "fields.inn contains U+200B (zero width space), which shows as nothing");
+	record_free(r);
+	buf_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1452,9 +1603,6 @@ int main(void)
 		cmocka_unit_test(test_kind_id_manager),
 		cmocka_unit_test(test_ambiguous_id_quoted),
 		cmocka_unit_test(test_paths),
-		cmocka_unit_test(test_days_in_phase),
-		cmocka_unit_test(test_stale),
-		cmocka_unit_test(test_due),
 		cmocka_unit_test(test_missing),
 		cmocka_unit_test(test_json_str),
 		cmocka_unit_test(test_record_json),
@@ -1463,6 +1611,12 @@ int main(void)
 		cmocka_unit_test(test_add_event_and_dup),
 		cmocka_unit_test(test_force_written_plain),
 		cmocka_unit_test(test_text_rules),
+		cmocka_unit_test(test_last_time),
+		cmocka_unit_test(test_insert_in_time_order),
+		cmocka_unit_test(test_sort_entries_is_stable),
+		cmocka_unit_test(test_follow_history),
+		cmocka_unit_test(test_text_hidden),
+		cmocka_unit_test(test_each_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

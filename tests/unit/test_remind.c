@@ -7,15 +7,14 @@
 #include "ptime.h"
 #include "record.h"
 #include "remind.h"
+#include "status.h"
 
 static struct phases *freight;
 
 static int group_setup(void **state)
 {
-	const char *y = phases_template("freight");
-
 	(void)state;
-	return phases_load(&freight, y, strlen(y), "preg.yaml") ? -1 : 0;
+	return (freight = unit_phases("freight")) ? 0 : -1;
 }
 
 static int group_teardown(void **state)
@@ -27,11 +26,7 @@ static int group_teardown(void **state)
 
 static int32_t day(const char *s)
 {
-	int32_t d;
-
-	if (date_parse(&d, s))
-		fail_msg("bad date %s", s);
-	return d;
+	return unit_day(s);
 }
 
 /* A record in phase 1 research (stale_after 14d) since 2026-10-01, with
@@ -50,6 +45,15 @@ static struct record *rec(const char *id, const char *top, const char *events)
 	if (record_parse(&r, text, strlen(text), "x.yaml", NULL))
 		fail_msg("record_parse: %s\n%s", preg_error_msg(), text);
 	return r;
+}
+
+/* Days in the phase of r standing as a on day (lib/status). */
+static int days_in_phase(const struct record *r, const struct asof *a, int32_t d)
+{
+	struct status st;
+
+	status_of(&st, r, a, freight, d);
+	return st.days_in_phase;
 }
 
 static void collect(struct remind_list *l, struct record *r, const char *d, int within, bool as_of)
@@ -126,13 +130,24 @@ static void test_hold_and_ending(void **state)
 	assert_int_equal(l.n, 1);
 	assert_string_equal(remind_kind_name(l.v[0].kind), "stale");
 	remind_list_release(&l);
-	/* An ended client: nothing, however late; as of the day before it
-	 * ended, it was reminded of. */
+	/* An ended client: its next contact is never due; its ending phase's
+	 * stale_after (11 ended: 14d) is the one reminder, for the next step
+	 * (12, the analysis). As of the day before it ended, it was reminded
+	 * of as any client. */
 	r = rec("e", "next_contact: 2026-10-01\n",
 		"  - {at: 2026-10-20T10:00:00+05:00, by: ivanov, phase: 11, reason: gone}\n");
 	r->phase = 11;
-	collect(&l, r, "2026-11-02", 30, false);
+	free(r->phase_since);
+	r->phase_since = strdup("2026-10-20T10:00:00+05:00");
+	collect(&l, record_dup(r), "2026-11-03", 30, false); /* 14 days: at the limit */
 	assert_int_equal(l.n, 0);
+	collect(&l, r, "2026-11-04", 30, false);
+	assert_int_equal(l.n, 1);
+	assert_string_equal(remind_kind_name(l.v[0].kind), "stale");
+	assert_true(l.v[0].ended);
+	assert_int_equal(l.v[0].days_in_phase, 15);
+	assert_int_equal(l.v[0].date, day("2026-11-03"));
+	remind_list_release(&l);
 	collect(&l, rec("e", "next_contact: 2026-10-01\n",
 			"  - {at: 2026-10-20T10:00:00+05:00, by: ivanov, phase: 11, reason: gone}\n"),
 		"2026-11-02", 30, true);
@@ -215,7 +230,7 @@ static void test_asof(void **state)
 	assert_int_equal(a.phase, 1);
 	assert_string_equal(a.manager, "ivanov");
 	assert_null(a.hold_until);
-	assert_int_equal(asof_days_in_phase(&a, day("2026-10-19")), 18);
+	assert_int_equal(days_in_phase(r, &a, day("2026-10-19")), 18);
 	/* The end of 10-20: phase 2 since that day, held. */
 	assert_true(asof_day(&a, r, day("2026-10-20")));
 	assert_int_equal(a.phase, 2);
@@ -230,7 +245,7 @@ static void test_asof(void **state)
 	assert_null(a.hold_until);
 	assert_true(asof_day(&a, r, day("2026-11-02")));
 	assert_int_equal(a.phase, 3);
-	assert_int_equal(asof_days_in_phase(&a, day("2026-11-02")), 1);
+	assert_int_equal(days_in_phase(r, &a, day("2026-11-02")), 1);
 	record_free(r);
 
 	/* Without hold events, a hold is taken as it is now (set by an edit). */

@@ -11,10 +11,8 @@ static struct phases *freight;
 
 static int group_setup(void **state)
 {
-	const char *y = phases_template("freight");
-
 	(void)state;
-	return phases_load(&freight, y, strlen(y), "preg.yaml") ? -1 : 0;
+	return (freight = unit_phases("freight")) ? 0 : -1;
 }
 
 static int group_teardown(void **state)
@@ -26,11 +24,7 @@ static int group_teardown(void **state)
 
 static int32_t day(const char *s)
 {
-	int32_t d;
-
-	if (date_parse(&d, s))
-		fail_msg("bad date %s", s);
-	return d;
+	return unit_day(s);
 }
 
 /* A record with the phase events given as "DATE PHASE [reason]" lines;

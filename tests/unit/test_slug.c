@@ -13,6 +13,17 @@
 	free(out_); \
 } while (0)
 
+/* Assert that a client named name gets id (its legal form left out). */
+#define assert_id(name, id) do { \
+	char *out_ = NULL; \
+	preg_error_clear(); \
+	assert_int_equal(slug_client_id(&out_, (name)), 0); \
+	assert_non_null(out_); \
+	assert_string_equal(out_, (id)); \
+	assert_true(slug_valid(out_)); \
+	free(out_); \
+} while (0)
+
 /* Assert that name derives no id, with msg. */
 #define assert_no_slug(name, msg) do { \
 	char *out_ = (char *)1; \
@@ -32,6 +43,182 @@ static void test_examples(void **state)
 	assert_slug("Щука и Юла", "shchuka-i-iula");
 	assert_slug("Café Müller", "cafe-muller");
 	assert_slug("Straße", "strasse");
+}
+
+static void test_client_id_examples(void **state)
+{
+	(void)state;
+	/* The examples. */
+	assert_id("ООО «Ромашка»", "romashka");
+	assert_id("ИП Иванов И.И.", "ivanov-i-i");
+	/* slug_from_name keeps the form: import tells names apart by it. */
+	assert_slug("ООО «Ромашка»", "ooo-romashka");
+	assert_slug("ИП Иванов И.И.", "ip-ivanov-i-i");
+	/* A name without a form is as slug_from_name makes it. */
+	assert_id("Щука и Юла", "shchuka-i-iula");
+	assert_id("Acme", "acme");
+	assert_id("Café Müller", "cafe-muller");
+}
+
+static void test_client_id_russian_forms(void **state)
+{
+	(void)state;
+	assert_id("ОАО «Северсталь»", "severstal");
+	assert_id("ЗАО \"Кедр\"", "kedr");
+	assert_id("ПАО „Газпром нефть“", "gazprom-neft");
+	assert_id("АО «Почта России»", "pochta-rossii");
+	assert_id("НАО «Север»", "sever");
+	assert_id("НКО «Фонд помощи»", "fond-pomoshchi");
+	assert_id("АНО «Центр»", "tsentr");
+	assert_id("ГУП «Водоканал»", "vodokanal");
+	assert_id("МУП «Горэлектротранс»", "gorelektrotrans");
+	assert_id("ФГУП «Почта»", "pochta");
+	assert_id("ТОО «Астана Логистик»", "astana-logistik");
+	assert_id("ТОВ «Київ Транс»", "kiiv-trans");
+	assert_id("ИП Смирнова Анна Петровна", "smirnova-anna-petrovna");
+	/* No quotes, other quotes, none closed, glued to the form. */
+	assert_id("ООО Ромашка", "romashka");
+	assert_id("ООО 'Ромашка'", "romashka");
+	assert_id("ООО «Ромашка", "romashka");
+	assert_id("ООО«Ромашка»", "romashka");
+	assert_id("ООО-Ромашка", "romashka");
+	assert_id("ООО «5 Океанов»", "5-okeanov");
+	assert_id("  ООО   «Рога и копыта»  ", "roga-i-kopyta");
+	/* The form after the name, as lists write it. */
+	assert_id("«Рога и копыта», ООО", "roga-i-kopyta");
+	assert_id("Ромашка ООО", "romashka");
+	/* Written out in full. */
+	assert_id("Общество с ограниченной ответственностью «Ромашка»", "romashka");
+	assert_id("Публичное акционерное общество «Сбербанк России»",
+	    "sberbank-rossii");
+	assert_id("Акционерное общество «Кедр»", "kedr");
+	assert_id("Индивидуальный предприниматель Петров П.П.", "petrov-p-p");
+	/* The longest form wins: "Акционерное общество" is also in it. */
+	assert_id("Закрытое акционерное общество «Урал»", "ural");
+	/* Russian forms in Latin letters. */
+	assert_id("OOO Romashka", "romashka");
+	assert_id("ZAO \"Kedr\"", "kedr");
+}
+
+static void test_client_id_case_and_yo(void **state)
+{
+	(void)state;
+	assert_id("ооо «ромашка»", "romashka");
+	assert_id("Ооо «Ромашка»", "romashka");
+	assert_id("ип Иванов", "ivanov");
+	assert_id("общество с ОГРАНИЧЕННОЙ ответственностью «Ёж»", "ezh");
+	assert_id("ООО «Ёлка»", "elka");
+	assert_id("ООО «Берёза»", "bereza");
+	assert_id("ООО «Ёё»", "ee");
+	assert_id("acme ltd", "acme");
+	assert_id("ACME LTD", "acme");
+	assert_id("Acme gmbh", "acme");
+	/* Forms that are also words go in their own case only. */
+	assert_id("Siemens AG", "siemens");
+	assert_id("Food Ag", "food-ag");
+	assert_id("Danone SA", "danone");
+	assert_id("Casa Sa", "casa-sa");
+	assert_id("Equinor AS", "equinor");
+	assert_id("Just As", "just-as");
+	assert_id("Nokia Oy", "nokia");
+	assert_id("Volvo AB", "volvo");
+}
+
+static void test_client_id_latin_forms(void **state)
+{
+	(void)state;
+	assert_id("Acme Ltd", "acme");
+	assert_id("Acme Ltd.", "acme");
+	assert_id("Acme, Inc.", "acme");
+	assert_id("Acme LLC", "acme");
+	assert_id("Acme L.L.C.", "acme");
+	assert_id("Acme Limited", "acme");
+	assert_id("Acme Corp.", "acme");
+	assert_id("Acme PLC", "acme");
+	assert_id("Acme JSC", "acme");
+	assert_id("Shanghai Star Co., Ltd.", "shanghai-star");
+	assert_id("Qingdao Port Co. Ltd", "qingdao-port");
+	assert_id("Kangaroo Freight Pty Ltd", "kangaroo-freight");
+	assert_id("Café Müller GmbH", "cafe-muller");
+	assert_id("Müller GmbH & Co. KG", "muller");
+	assert_id("Renault S.A.", "renault");
+	assert_id("Renault S. A.", "renault");
+	assert_id("Philips N.V.", "philips");
+	assert_id("Van Dijk B.V.", "van-dijk");
+	assert_id("Maersk A/S", "maersk");
+	assert_id("Fiat S.p.A.", "fiat");
+	assert_id("Polska Sp. z o.o.", "polska");
+	assert_id("Škoda s.r.o.", "skoda");
+	/* Western forms stand after the name only. */
+	assert_id("Limited Edition", "limited-edition");
+	assert_id("Inc Magazine", "inc-magazine");
+	/* "& Co" alone is part of the name. */
+	assert_id("Smith & Co", "smith-co");
+	/* Only at the ends: a form inside the name stays. */
+	assert_id("Филиал ООО «Кедр»", "filial-ooo-kedr");
+	assert_id("ЗАО \"Кедр\"; филиал", "kedr-filial");
+	assert_id("Acme Ltd (Moscow)", "acme-ltd-moscow");
+	/* A word that merely starts like a form stays whole. */
+	assert_id("Аорта", "aorta");
+	assert_id("Ипподром", "ippodrom");
+	assert_id("Ltdx Inc", "ltdx");
+}
+
+static void test_client_id_both_ends(void **state)
+{
+	(void)state;
+	/* One form at each end goes. */
+	assert_id("ООО «Acme Ltd»", "acme");
+	assert_id("OOO Romashka LLC", "romashka");
+	/* One at each end, no more: the next one is part of the name. */
+	assert_id("ООО ЗАО Ромашка", "zao-romashka");
+	assert_id("Acme Inc Ltd", "acme-inc");
+}
+
+static void test_client_id_only_a_form(void **state)
+{
+	(void)state;
+	/* A name that is only a legal form keeps it as its id. */
+	assert_id("ООО", "ooo");
+	assert_id("«ООО»", "ooo");
+	assert_id("ИП", "ip");
+	assert_id("Ltd.", "ltd");
+	assert_id("S.A.", "s-a");
+	assert_id("Общество с ограниченной ответственностью",
+	    "obshchestvo-s-ogranichennoi-otvetstvennostiu");
+	/* Two forms: the first goes, the last one is left to be the id. */
+	assert_id("ООО «ЗАО»", "zao");
+	assert_id("ООО ИП", "ip");
+	/* What is left gives no letters: the whole name. */
+	assert_id("ООО «Ь»", "ooo");
+	assert_id("ООО «日本»", "ooo");
+	assert_id("ООО «!!»", "ooo");
+	/* What is left is a device name: the whole name. */
+	assert_id("ООО «Con»", "ooo-con");
+	assert_id("Aux Ltd", "aux-ltd");
+	/* The whole name is a device name or gives nothing: refused. */
+	assert_error(slug_client_id(&(char *){NULL}, "Con"), PREG_EINVAL,
+	    "id 'con' is a reserved name; give another with --id");
+	assert_error(slug_client_id(&(char *){NULL}, "«»"), PREG_EINVAL,
+	    "cannot derive an id from name '«»'; give one with --id");
+	assert_error(slug_client_id(&(char *){NULL}, "ООО \xff"), PREG_EINVAL,
+	    "name is not valid UTF-8");
+}
+
+static void test_client_id_long(void **state)
+{
+	char name[400], *out = NULL;
+
+	(void)state;
+	/* The cut to 48 counts what is left, not the form. */
+	strcpy(name, "ООО «");
+	for (int i = 0; i < 10; i++)
+		strcat(name, "Кедр ");
+	strcat(name, "»");
+	assert_int_equal(slug_client_id(&out, name), 0);
+	assert_string_equal(out, "kedr-kedr-kedr-kedr-kedr-kedr-kedr-kedr-kedr");
+	assert_true(slug_valid(out));
+	free(out);
 }
 
 static void test_examples_errors(void **state)
@@ -393,6 +580,13 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_examples),
 		cmocka_unit_test(test_examples_errors),
+		cmocka_unit_test(test_client_id_examples),
+		cmocka_unit_test(test_client_id_russian_forms),
+		cmocka_unit_test(test_client_id_case_and_yo),
+		cmocka_unit_test(test_client_id_latin_forms),
+		cmocka_unit_test(test_client_id_both_ends),
+		cmocka_unit_test(test_client_id_only_a_form),
+		cmocka_unit_test(test_client_id_long),
 		cmocka_unit_test(test_error_name_shown),
 		cmocka_unit_test(test_long_name),
 		cmocka_unit_test(test_collapse),

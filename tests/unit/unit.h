@@ -21,6 +21,8 @@
 #include <git2.h>
 
 #include "err.h"
+#include "phases.h"
+#include "ptime.h"
 
 /* Assert that expr returns code and that the error slot holds msg exactly. */
 #define assert_error(expr, code, msg) do { \
@@ -81,6 +83,30 @@ static inline void unit_home_teardown(void)
 {
 	git_libgit2_shutdown();
 	nftw(unit_root(), unit_rm_cb, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* ---- the clock and the phases ---- */
+
+/* "YYYY-MM-DD" as days since the epoch; a bad date fails the test. */
+static inline int32_t unit_day(const char *s)
+{
+	int32_t d;
+
+	if (date_parse(&d, s))
+		fail_msg("bad date %s", s);
+	return d;
+}
+
+/* The phases of a template ("freight"), loaded; NULL when they do not
+ * load (for a group setup to fail on). The caller frees them. */
+static inline struct phases *unit_phases(const char *template)
+{
+	struct phases *p = NULL;
+	const char *y = phases_template(template);
+
+	if (!y || phases_load(&p, y, strlen(y), "preg.yaml"))
+		return NULL;
+	return p;
 }
 
 #endif

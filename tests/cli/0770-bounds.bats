@@ -1,0 +1,260 @@
+#!/usr/bin/env bats
+# 0770-bounds: every input takes time in proportion to its size, or is
+# refused at a clear limit with a clear message (issue 16, item 3). Each test
+# works at ten times what a department's register reaches (2,000 clients, a
+# few hundred notes on a long-standing client, a spreadsheet of 50 columns,
+# 2,000 commits a year) or at the limit itself, and asserts the exit status
+# and the output of commands run under timeout(1): the timeout catches a
+# quadratic walk (minutes), not a slow machine (the commands take seconds).
+# Clock: PREG_NOW = 2026-11-02T10:15:00+05:00.
+
+load helper
+
+setup() {
+	common_setup
+	new_register
+	cd "$BATS_TEST_TMPDIR"
+}
+
+# within SECONDS preg ARGS...: run the binary under test with its stderr
+# apart, killed after SECONDS (exit status 124, which no assertion below
+# accepts).
+within() {
+	local limit=$1
+	shift 2
+	run --separate-stderr timeout "$limit" "$PREG" "$@"
+}
+
+# The six lines of a valid record of ООО «Ромашка».
+record_head() {
+	printf '%s\n' 'id: romashka' 'name: ООО «Ромашка»' 'kind: external' 'manager: ivanov' 'phase: 1' \
+		'phase_since: 2026-01-01T09:00:00+05:00' 'created: 2026-01-01T09:00:00+05:00'
+}
+
+# $1 entries a minute apart from 2026-01-01, as flow mappings; $2 is what
+# follows the time: the rest of the entry.
+entries() {
+	LC_ALL=C awk -v n="$1" -v rest="$2" 'BEGIN {
+		for (i = 0; i < n; i++)
+			printf "  - {at: 2026-%02d-%02dT%02d:%02d:00+05:00, %s}\n",
+				1 + int(i / 40320), 1 + int(i / 1440) % 28, int(i / 60) % 24, i % 60, rest
+	}'
+}
+
+# The record with 40,000 free fields (f0: да ...).
+fields_record() {
+	record_head
+	echo 'fields:'
+	LC_ALL=C awk 'BEGIN { for (i = 0; i < 40000; i++) printf "  f%d: да\n", i }'
+	echo 'history:'
+	echo '  - {at: 2026-01-01T09:00:00+05:00, by: ivanov, phase: 1, manager: ivanov}'
+}
+
+# Commit $1 as romashka's record with plain git (preg writes no such record
+# in one go: it grows to it).
+commit_record() {
+	mkdir -p "$R/clients/ro"
+	cp "$1" "$R/clients/ro/romashka.yaml"
+	git -C "$R" add clients/ro/romashka.yaml
+	git -C "$R" commit -q -m "romashka, kept by hand"
+}
+
+# ---- a spreadsheet ----
+
+@test "a CSV header of 1,000,000 columns is refused at once, at the 16,384 a spreadsheet has" {
+	LC_ALL=C awk 'BEGIN { printf "Client"; for (i = 1; i < 1000000; i++) printf ",c%d", i; print ""; print "ООО «Ромашка»" }' >wide.csv
+	within 60 preg -C "$R" import wide.csv
+	[ "$status" -eq 1 ]
+	same "$output" ""
+	same "$stderr" "preg: error: wide.csv:1: more than 16384 cells in a row; a spreadsheet has at most 16384 columns"
+	[ "$(commits)" -eq 1 ]
+	assert_clean
+}
+
+@test "16,384 columns of one name: each repeat is named once, with the first" {
+	LC_ALL=C awk 'BEGIN { printf "Client"; for (i = 1; i < 16384; i++) printf ",Phase 1"; print ""; print "ООО «Ромашка»,2026-10-01" }' >dup.csv
+	within 60 preg -C "$R" import dup.csv
+	[ "$status" -eq 1 ]
+	same "$output" ""
+	[ "$(wc -l <<<"$stderr")" -eq 16383 ]
+	same "$(head -n 2 <<<"$stderr")" "dup.csv:1: columns 2 and 3 ('Phase 1', 'Phase 1') hold the same thing
+dup.csv:1: columns 2 and 4 ('Phase 1', 'Phase 1') hold the same thing"
+	same "$(tail -n 2 <<<"$stderr")" "dup.csv:1: columns 2 and 16384 ('Phase 1', 'Phase 1') hold the same thing
+preg: error: 16382 problems in dup.csv; nothing imported"
+	[ "$(commits)" -eq 1 ]
+}
+
+@test "the widest header over 100,000 rows: every row checked, in one pass over the cells" {
+	# Client, then 16,383 columns without a name and without values.
+	LC_ALL=C awk 'BEGIN { printf "Client"; for (i = 1; i < 16384; i++) printf ","; print "";
+		for (i = 1; i <= 100000; i++) printf "ООО «Клиент %d»\n", i }' >tall.csv
+	within 120 preg -C "$R" import tall.csv --dry-run
+	[ "$status" -eq 0 ]
+	same "$stderr" ""
+	same "$(head -n 1 <<<"$output")" "add ooo-klient-1: ООО «Клиент 1» (phase 1 research, manager ivanov)"
+	same "$(tail -n 1 <<<"$output")" "100000 clients would be imported; nothing written (--dry-run)"
+	[ "$(commits)" -eq 1 ]
+}
+
+@test "more than 1,048,576 rows are refused where the first one too many starts" {
+	LC_ALL=C awk 'BEGIN { print "Client"; for (i = 1; i <= 1048576; i++) printf "c%d\n", i }' >rows.csv
+	within 120 preg -C "$R" import rows.csv --dry-run
+	[ "$status" -eq 1 ]
+	same "$output" ""
+	same "$stderr" "preg: error: rows.csv:1048577: more than 1048576 rows; a spreadsheet has at most 1048576"
+}
+
+@test "a file over 1 GiB is refused by its size, before any of it is read" {
+	command -v strace >/dev/null || skip "strace is not installed"
+	truncate -s 2G huge.csv
+	strace -f -e trace=read -o read.trace "$PREG" -C "$R" import huge.csv >out 2>err && false
+	same "$(cat err)" "preg: error: 'huge.csv' is 2147483648 bytes, larger than the 1 GiB an import reads"
+	# What every read() of the process brought in, together: the
+	# register's own files, not a byte of the 2 GiB (reading it took 4.8 s
+	# and 1 GB of memory before the refusal).
+	total=$(awk '/= [0-9]+$/ { s += $NF } END { print s + 0 }' read.trace)
+	echo "read: $total bytes"
+	[ "$total" -lt 1048576 ]
+	[ "$(commits)" -eq 1 ]
+}
+
+# ---- a record that grew ----
+
+@test "log and diff on a record of 5,000 events and 5,000 notes, 50 notes added since" {
+	{
+		record_head
+		echo 'history:'
+		echo '  - {at: 2026-01-01T09:00:00+05:00, by: ivanov, phase: 1, manager: ivanov}'
+		entries 5000 'by: ivanov, hold_until: none'
+		echo 'notes:'
+		entries 5000 'by: ivanov, channel: call, text: звонок директору'
+	} >big.yaml
+	[ "$(wc -c <big.yaml)" -gt 700000 ]
+	commit_record big.yaml
+	for i in $(seq 1 50); do
+		preg -C "$R" note romashka "заметка $i" >/dev/null
+	done
+	[ "$(commits)" -eq 52 ]
+	# 50 commits, each compared with the one before: linear in the notes
+	# (it compared every note with every other: 4 s a commit at 16,000).
+	within 120 preg -C "$R" log romashka --format tsv
+	[ "$status" -eq 0 ]
+	same "$stderr" ""
+	same "$(sed -n 2p <<<"$output" | cut -f 4-)" "romashka	note	note added: заметка 50"
+	[ "$(grep -c '	note	note added: заметка ' <<<"$output")" -eq 50 ]
+	within 60 preg -C "$R" diff HEAD~50
+	[ "$status" -eq 0 ]
+	same "$(head -n 2 <<<"$output")" "changed  romashka (ООО «Ромашка»)
+  note added: заметка 1"
+	[ "$(grep -c '^  note added: заметка ' <<<"$output")" -eq 50 ]
+}
+
+@test "log and diff on a record of 40,000 fields, 10 of them changed since" {
+	fields_record >fields.yaml
+	commit_record fields.yaml
+	for i in $(seq 1 10); do
+		preg -C "$R" client set romashka "fields.f$((i * 3000))=новое $i" >/dev/null
+	done
+	within 120 preg -C "$R" log romashka --format tsv
+	[ "$status" -eq 0 ]
+	same "$stderr" ""
+	same "$(sed -n 2p <<<"$output" | cut -f 4-)" "romashka	set	fields.f30000: да -> новое 10"
+	[ "$(grep -c '	set	fields.f' <<<"$output")" -eq 10 ]
+	within 60 preg -C "$R" diff HEAD~10
+	[ "$status" -eq 0 ]
+	[ "$(grep -c '^  fields.f[0-9]*: да -> новое ' <<<"$output")" -eq 10 ]
+}
+
+@test "the merge driver on records of 40,000 fields with conflicts far apart: each marked alone" {
+	fields_record >base
+	sed -e 's/^name: .*/name: ООО «Ромашка» (ours)/' -e 's/^  f20000: .*/  f20000: ours/' base >ours
+	sed -e 's/^name: .*/name: ООО «Ромашка» (theirs)/' -e 's/^  f20000: .*/  f20000: theirs/' \
+		-e '/^  f30000: /d' base >theirs
+	within 60 preg merge-file base ours theirs clients/ro/romashka.yaml
+	[ "$status" -eq 1 ]
+	same "$stderr" "preg: clients/ro/romashka.yaml: 2 conflicting fields marked"
+	same "$(grep -c '^<<<<<<< ours$' ours)" 2
+	same "$(grep -A4 '^<<<<<<< ours$' ours)" "<<<<<<< ours
+name: ООО «Ромашка» (ours)
+=======
+name: ООО «Ромашка» (theirs)
+>>>>>>> theirs
+--
+<<<<<<< ours
+  f20000: ours
+=======
+  f20000: theirs
+>>>>>>> theirs"
+	# What theirs removed is gone; every other field is there once.
+	! grep -q '^  f30000:' ours
+	[ "$(grep -c '^  f[0-9]*: да$' ours)" -eq 39998 ]
+}
+
+# ---- a register that grew ----
+
+# A fast-import stream: one commit adding $1 small records by hand (no
+# trailers: preg finds what it changed by comparing trees).
+many_records() {
+	LC_ALL=C awk -v n="$1" 'BEGIN {
+		print "commit refs/heads/main"
+		print "committer Test User <test@example.com> 1793593200 +0500"
+		msg = "clients typed in by hand\n"
+		printf "data %d\n%s\n", length(msg), msg
+		print "from refs/heads/main^0"
+		for (i = 0; i < n; i++) {
+			id = sprintf("%c%c%05d", 97 + i % 26, 97 + int(i / 26) % 26, i)
+			rec = sprintf("id: %s\nname: ООО «Клиент %d»\nkind: external\nmanager: ivanov\nphase: 1\nphase_since: 2026-11-01T10:00:00+05:00\ncreated: 2026-11-01T10:00:00+05:00\nhistory:\n  - {at: 2026-11-01T10:00:00+05:00, by: ivanov, phase: 1, manager: ivanov}\n", id, i)
+			printf "M 100644 inline clients/%s/%s.yaml\n", substr(id, 1, 2), id
+			printf "data %d\n%s\n", length(rec), rec
+		}
+	}'
+}
+
+@test "20,000 records in one commit, and 20,000 in the next: reassign, log, diff and check" {
+	many_records 20000 | git -C "$R" fast-import --quiet --depth=0
+	git -C "$R" reset -q --hard main
+	within 300 preg -C "$R" client reassign --from ivanov --to petrov
+	[ "$status" -eq 0 ]
+	[ "$(wc -l <<<"$output")" -eq 20001 ]
+	same "$(tail -n 1 <<<"$output")" "moved 20000 clients from ivanov to petrov"
+	within 300 preg -C "$R" log --format tsv
+	[ "$status" -eq 0 ]
+	[ "$(grep -c '	reassign	manager ivanov -> petrov$' <<<"$output")" -eq 20000 ]
+	[ "$(grep -c '	added (ООО «Клиент [0-9]*»)$' <<<"$output")" -eq 20000 ]
+	within 300 preg -C "$R" diff HEAD~2
+	[ "$status" -eq 0 ]
+	[ "$(grep -c '^added' <<<"$output")" -eq 20000 ]
+	within 300 preg -C "$R" check
+	[ "$status" -eq 0 ]
+	same "$output" ""
+}
+
+@test "20,000 commits: the log of everything and of one client" {
+	# 200 clients, then 19,999 commits each changing one of them as
+	# preg client set does, a minute apart.
+	many_records 200 | git -C "$R" fast-import --quiet --depth=0
+	LC_ALL=C awk 'BEGIN {
+		for (c = 1; c < 20000; c++) {
+			i = c % 200
+			id = sprintf("%c%c%05d", 97 + i % 26, 97 + int(i / 26) % 26, i)
+			rec = sprintf("id: %s\nname: ООО «Клиент %d»\nkind: external\nmanager: ivanov\nphase: 1\nphase_since: 2026-11-01T10:00:00+05:00\nnext_action: звонок %d\ncreated: 2026-11-01T10:00:00+05:00\nhistory:\n  - {at: 2026-11-01T10:00:00+05:00, by: ivanov, phase: 1, manager: ivanov}\n", id, i, c)
+			msg = sprintf("set: %s next_action\n\nPreg-Client: %s\nPreg-Action: set\n", id, id)
+			print "commit refs/heads/main"
+			printf "committer Test User <test@example.com> %d +0500\n", 1762060000 + c * 60
+			printf "data %d\n%s\n", length(msg), msg
+			if (c == 1)
+				print "from refs/heads/main^0"
+			printf "M 100644 inline clients/%s/%s.yaml\n", substr(id, 1, 2), id
+			printf "data %d\n%s\n", length(rec), rec
+		}
+	}' | git -C "$R" fast-import --quiet --depth=0
+	git -C "$R" reset -q --hard main
+	[ "$(commits)" -eq 20001 ]
+	within 300 preg -C "$R" log --format tsv
+	[ "$status" -eq 0 ]
+	[ "$(grep -c '	set	next_action: ' <<<"$output")" -eq 19999 ]
+	within 120 preg -C "$R" log bb00027 --format tsv
+	[ "$status" -eq 0 ]
+	[ "$(grep -c '	bb00027	set	next_action: ' <<<"$output")" -eq 100 ]
+	same "$(sed -n 2p <<<"$output" | cut -f 4-)" "bb00027	set	next_action: звонок 19627 -> звонок 19827"
+}

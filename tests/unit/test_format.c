@@ -1,0 +1,129 @@
+/* test_format: the writers behind every listing, and what they make of
+ * control characters (issue 10: nothing from the register reaches a
+ * terminal raw): caret notation for a terminal (table, text, csv, html),
+ * \xHH in tsv and \u00HH in json, which read back byte for byte. */
+#include "unit.h"
+#include "format.h"
+#include "record.h"
+
+/* ESC ] 0 ; title BEL, ESC [ 2 J, a CSI (U+009B) in UTF-8, DEL, a CR. */
+#define EVIL "Evil\033]0;PWNED\007\033[2J\xc2\x9b" "31m\x7f\r"
+
+static char *visible(const char *s, bool lines)
+{
+	struct buf b = BUF_INIT;
+
+	fmt_visible(&b, s, lines);
+	return buf_detach(&b);
+}
+
+static void test_visible(void **state)
+{
+	char *v;
+
+	(void)state;
+	assert_string_equal(v = visible(EVIL, true), "Evil^[]0;PWNED^G^[[2J^[[31m^?^M");
+	free(v);
+	/* Text and its layout pass: Cyrillic, «», tabs and line feeds. */
+	assert_string_equal(v = visible("ООО «Ромашка»\tзвонок\nвторая строка", true),
+			    "ООО «Ромашка»\tзвонок\nвторая строка");
+	free(v);
+	/* Without lines, a tab and a line feed are shown too. */
+	assert_string_equal(v = visible("a\tb\nc", false), "a^Ib^Jc");
+	free(v);
+	/* NUL cannot be in a C string; the other C0 ends: ^A and ^_. */
+	assert_string_equal(v = visible("\001\037", true), "^A^_");
+	free(v);
+	/* U+0085 (NEL) and U+009F: the last C1; U+00A0 is text. */
+	assert_string_equal(v = visible("\xc2\x85\xc2\x9f\xc2\xa0", true), "^[E^[_\xc2\xa0");
+	free(v);
+	/* A byte that is not UTF-8 (a lone 0x9b would be a CSI on an 8-bit
+	 * terminal) becomes U+FFFD. */
+	assert_string_equal(v = visible("a\x9b" "b\xff", true), "a\xef\xbf\xbd" "b\xef\xbf\xbd");
+	free(v);
+}
+
+static void test_addf(void **state)
+{
+	struct buf b = BUF_INIT;
+
+	(void)state;
+	fmt_addf(&b, "%s by %s\n", "note", EVIL);
+	assert_string_equal(buf_str(&b), "note by Evil^[]0;PWNED^G^[[2J^[[31m^?^M\n");
+	buf_release(&b);
+}
+
+static const struct fmt_col cols[] = { { "author", COL_TEXT }, { "action", COL_TEXT } };
+
+/* The output of one writer with the header and one row. */
+static char *write_one(enum fmt fmt, const char *a, const char *b)
+{
+	struct fmt_writer w;
+	struct buf out = BUF_INIT;
+	const char *cells[] = { a, b };
+
+	fmt_start(&w, &out, fmt, cols, 2, false, -1);
+	fmt_row(&w, &out, cells, NULL);
+	fmt_end(&w, &out);
+	return buf_detach(&out);
+}
+
+static void test_writers(void **state)
+{
+	char *s;
+
+	(void)state;
+	/* table: caret notation, one line, aligned on what is shown. */
+	s = write_one(FMT_TABLE, EVIL, "set");
+	assert_string_equal(s, "author                           action\n"
+			       "Evil^[]0;PWNED^G^[[2J^[[31m^?^M  set\n");
+	free(s);
+	s = write_one(FMT_TABLE, "two\nlines\tand a tab", "x");
+	assert_string_equal(s, "author               action\ntwo lines and a tab  x\n");
+	free(s);
+	/* tsv: \xHH for every byte of a control character, \\ for a
+	 * backslash, so that "\x1b" typed by someone stays apart. */
+	s = write_one(FMT_TSV, EVIL, "a\\x1b\tb");
+	assert_string_equal(s, "author\taction\n"
+			       "Evil\\x1b]0;PWNED\\x07\\x1b[2J\\xc2\\x9b31m\\x7f\\r\ta\\\\x1b\\tb\n");
+	free(s);
+	s = write_one(FMT_TSV, "bad \xff byte", "ООО «Ромашка»");
+	assert_string_equal(s, "author\taction\nbad \\xff byte\tООО «Ромашка»\n");
+	free(s);
+	/* json: \u00HH, C1 included; a byte that is not UTF-8 as \ufffd. */
+	s = write_one(FMT_JSON, EVIL, "bad \xff");
+	assert_string_equal(s, "[\n{\"author\":\"Evil\\u001b]0;PWNED\\u0007\\u001b[2J\\u009b31m\\u007f\\r\","
+			       "\"action\":\"bad \\ufffd\"}\n]\n");
+	free(s);
+	/* csv: RFC 4180 has no escapes; controls made visible, line breaks
+	 * quoted as before. */
+	s = write_one(FMT_CSV, "Evil\033[2J", "two\nlines");
+	assert_string_equal(s, "author,action\r\nEvil^[[2J,\"two\nlines\"\r\n");
+	free(s);
+	/* html: escaped and visible. */
+	s = write_one(FMT_HTML, "<b>\033[2J</b>", "&");
+	assert_non_null(strstr(s, "<td>&lt;b&gt;^[[2J&lt;/b&gt;</td><td>&amp;</td>"));
+	free(s);
+}
+
+static void test_json_str(void **state)
+{
+	struct buf b = BUF_INIT;
+
+	(void)state;
+	json_str(&b, "«Ромашка» \xc2\x9b\xc2\xa0\t");
+	assert_string_equal(buf_str(&b), "\"«Ромашка» \\u009b\xc2\xa0\\t\"");
+	buf_release(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_visible),
+		cmocka_unit_test(test_addf),
+		cmocka_unit_test(test_writers),
+		cmocka_unit_test(test_json_str),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
