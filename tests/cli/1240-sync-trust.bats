@@ -119,6 +119,25 @@ petrov	add	added (ООО «Байкал-Вода» (Иркутск))"
 add: baikal-voda-2 (ООО «Байкал-Вода» (Иркутск))|baikal-voda-2"
 }
 
+@test "one client added on both sides under one name: after the rename, check warns of the duplicate and passes" {
+	shared
+	at 03T09:00 ivanov "$A" client add "ООО «Байкал-Вода»"
+	at 03T10:00 petrov "$B" client add "ООО «Байкал-Вода»" --manager petrov
+	preg -C "$A" sync >/dev/null
+	run --separate-stderr preg -C "$B" sync
+	[ "$status" -eq 0 ]
+	same "$output" "renamed: baikal-voda -> baikal-voda-2 (added here and on the remote under one id)
+synced with origin: 1 commit received, 1 sent"
+	preg -C "$A" sync >/dev/null
+	for d in "$A" "$B"; do
+		run --separate-stderr preg -C "$d" check
+		[ "$status" -eq 0 ]
+		[ -z "$stderr" ]
+		same "$output" "clients/ba/baikal-voda-2.yaml: warning: likely duplicate of 'baikal-voda' (the same name 'ooo-baikal-voda')"
+	done
+	verified "$A" "$B"
+}
+
 @test "an undo made offline is carried over as an undo of the replayed commit" {
 	shared
 	at 03T09:00 petrov "$B" note romashka "по ошибке"
