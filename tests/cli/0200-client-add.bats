@@ -251,7 +251,8 @@ clients/sh/shanghai-star.yaml"
 
 Preg-Client: romashka-3
 Preg-Action: add
-Preg-Phase: 1"
+Preg-Phase: 1
+Preg-User: ivanov"
 	[ "$(commits)" -eq 4 ]
 	assert_clean
 }
