@@ -1,4 +1,5 @@
 /* history: reading and comparing the register's past states (see history.h). */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -301,18 +302,35 @@ void hist_compare(const struct record *old, const struct record *new, const stru
 		add(out, CH_EVENT, NULL, NULL, "a history event removed or changed");
 	if (notes_lost)
 		add(out, CH_EVENT, NULL, NULL, "a note removed or changed");
+	/* A move or a handover shows as the phase or manager it changed; one
+	 * that changed neither (placed before a later move by --at, or undone
+	 * by a later one in the same range) shows as the event itself, with
+	 * its time: otherwise the change would not show at all. */
+	size_t last_phase = SIZE_MAX, last_manager = SIZE_MAX;
+
+	for (size_t i = 0; i < new->nhistory; i++) {
+		if (kv_get(&new->history[i], "phase"))
+			last_phase = i;
+		if (kv_get(&new->history[i], "manager"))
+			last_manager = i;
+	}
 	for (size_t i = 0; i < new->nhistory && !hist_lost; i++) {
 		const struct kvlist *e = &new->history[i];
+		bool shown = (kv_get(e, "phase") && i == last_phase && old->phase != new->phase) ||
+			     (kv_get(e, "manager") && i == last_manager && !same(old->manager, new->manager));
+		bool moves = kv_get(e, "phase") || kv_get(e, "manager");
 
 		if (kvindex_count(&oh, e))
 			continue;
 		set_by(out, e);
-		if (!kv_get(e, "phase") && !kv_get(e, "manager")) {
+		if (!shown) {
 			struct buf t = BUF_INIT;
 
 			for (size_t k = 0; k < e->n; k++)
 				if (strcmp(e->v[k].k, "at") && strcmp(e->v[k].k, "by"))
 					buf_addf(&t, "%s%s: %s", t.len ? ", " : "", e->v[k].k, e->v[k].v);
+			if (moves && kv_get(e, "at"))
+				buf_addf(&t, " (at %s)", kv_get(e, "at"));
 			add(out, CH_EVENT, NULL, NULL, buf_str(&t));
 			buf_release(&t);
 		}

@@ -84,6 +84,23 @@ changed  vasilek (Vasilek)
 	same "$output" ""
 }
 
+@test "diff of a move placed before the last one (--at) names the record and the event" {
+	cp -a "$R" "$BATS_TEST_TMPDIR/reg"
+	local D=$BATS_TEST_TMPDIR/reg
+	PREG_NOW=2026-03-06T10:00:00+05:00 preg -C "$D" phase set vasilek presentation >/dev/null
+	PREG_NOW=2026-03-07T10:00:00+05:00 preg -C "$D" phase set vasilek decision-maker --force \
+		--at 2026-03-05T12:00:00+05:00 >/dev/null
+	# The phase is 3 still: the only change is the event before the last.
+	grep -qx 'phase: 3' "$D/clients/va/vasilek.yaml"
+	same "$(git -C "$D" diff --name-only HEAD~1 HEAD)" "clients/va/vasilek.yaml"
+	run --separate-stderr preg -C "$D" diff HEAD~1 HEAD
+	[ "$status" -eq 0 ]
+	same "$output" "changed  vasilek (Vasilek)
+  event: phase: 2 (at 2026-03-05T12:00:00+05:00)"
+	run --separate-stderr preg -C "$D" log vasilek --format tsv
+	same "$(sed -n 2p <<<"$output" | cut -f 5,6)" "phase	event: phase: 2 (at 2026-03-05T12:00:00+05:00)"
+}
+
 @test "diff refuses bad revisions, dates and combinations" {
 	run --separate-stderr preg -C "$R" diff nosuch
 	[ "$status" -eq 1 ]
