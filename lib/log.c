@@ -577,7 +577,7 @@ static int diff_period(struct reg *r, const struct log_range *g, log_diff_fn cb,
 	if (!(rc = log_index_open(r, &x)))
 		rc = logidx_each(x, NULL, period_commit, &p);
 	logidx_free(x);
-	if (!rc)
+	if (!rc && p.n)
 		qsort(p.order, p.n, sizeof(*p.order), by_path);
 	for (size_t i = 0; i < p.n && !rc; i++) {
 		struct span *sp = NULL;
