@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # bench/import.sh: how long "preg import" takes for N rows of the paper's
-# layout (default 100,000; target < 10 s), into an empty register. Called
-# by bench/run; prints one summary line on stdout, progress on stderr.
+# layout (default 100,000; target < 10 s), into an empty register; then, on
+# the register the import made (one commit that adds N records), how long
+# "preg verify" takes against "preg check" (target: verify <= 3x check) and
+# "preg log ID" against "git log --format=%H -- PATH". Called by bench/run;
+# prints two summary lines on stdout, progress on stderr.
 #
 # The CSV (bench/out/import.csv) is generated here, deterministically:
 # Cyrillic names, Phase 1..12 with ascending dates up to a phase that
@@ -19,7 +22,12 @@ OUT=$root/bench/out
 CSV=$OUT/import.csv
 mkdir -p "$OUT"
 
-export PREG_USER=bench PREG_NOW=2026-11-22T10:00:00+03:00 PREG_NO_GC=1
+export PREG_USER=bench PREG_NOW=2026-11-22T10:00:00+03:00 PREG_NO_GC=1 NO_COLOR=1
+CC=${CC:-cc}
+if [[ ! -x $OUT/rss || bench/rss.c -nt $OUT/rss ]]; then
+	"$CC" -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -o "$OUT/rss" bench/rss.c ||
+		{ echo "bench: cannot build bench/rss.c" >&2; exit 1; }
+fi
 export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@example.com
 
 if [[ ! -s $CSV || $(($(wc -l <"$CSV") - 1)) -ne $N ]]; then
@@ -59,6 +67,43 @@ for ((k = 1; k <= REPS; k++)); do
 	fi
 done
 files=$(git -C "$OUT/import-reg-1" ls-files clients | wc -l)
-rm -rf "$OUT"/import-reg-*
 missed=$(awk -v t="$best" 'BEGIN { if (t >= 10) print " MISSED" }')
 echo "import: $N rows into an empty register in $best s (best of $REPS; $files records, one commit)$missed (target < 10 s)"
+
+# ---- reading back the import: verify, check, log ID ----
+
+median() {	# FILE: median of column 1, in seconds
+	sort -n -k1,1 "$1" | awk '{ v[NR] = $1 } END {
+		if (NR == 0) { print "nan"; exit }
+		m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+		printf "%.2f\n", m / 1000 }'
+}
+failed() { awk '$3 != 0 { n++ } END { print n + 0 }' "$@"; }
+reg=$OUT/import-reg-1
+half=$((N / 2 > 0 ? N / 2 : 1))
+path=$(git -C "$reg" ls-tree -r --name-only HEAD clients | awk -v n="$half" 'NR == n { print; exit }')
+id=$(basename "$path" .yaml)
+rm -f "$OUT"/readback_*.txt
+# The first verify builds the log index (as the first reader after an
+# import does); the runs measured find it built, as log ID does.
+"$PREG" -C "$reg" verify >/dev/null 2>"$OUT/readback.err" || true
+for ((k = 1; k <= REPS; k++)); do
+	echo "bench: read back run $k: verify, check, log $id, git log" >&2
+	"$OUT/rss" "$OUT/readback_verify.txt" "$PREG" -C "$reg" verify 2>>"$OUT/readback.err" || true
+	"$OUT/rss" "$OUT/readback_check.txt" "$PREG" -C "$reg" check 2>>"$OUT/readback.err" || true
+	"$OUT/rss" "$OUT/readback_log.txt" "$PREG" -C "$reg" log "$id" --format tsv 2>>"$OUT/readback.err" || true
+	"$OUT/rss" "$OUT/readback_git.txt" git -C "$reg" log --format=%H -- "$path" 2>>"$OUT/readback.err" || true
+done
+fails=$(failed "$OUT"/readback_{verify,check,log,git}.txt)
+v=$(median "$OUT/readback_verify.txt")
+c=$(median "$OUT/readback_check.txt")
+l=$(median "$OUT/readback_log.txt")
+g=$(median "$OUT/readback_git.txt")
+ratio=$(awk -v a="$v" -v b="$c" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
+missed=$(awk -v r="$ratio" 'BEGIN { if (r > 3) print " MISSED" }')
+if ((fails)); then
+	echo "import read-back: FAILED $fails times: $(tail -3 "$OUT/readback.err")"
+else
+	echo "import read-back: verify $v s, check $c s, ratio $ratio$missed (target <= 3); log $id $l s, git log -- PATH $g s (medians of $REPS)"
+fi
+rm -rf "$OUT"/import-reg-*

@@ -5,14 +5,15 @@
 #include "cmd.h"
 #include "err.h"
 #include "history.h"
+#include "log.h"
 
 static int cmd_diff(int argc, char **argv, struct ctx *ctx);
 
 static const struct opt diff_opts[] = {
 	OPERAND("REV", VAL_REV, OPT_OPTIONAL, "a git revision; one: from REV to now; none: the last commit"),
 	OPERAND("REV", VAL_REV, OPT_OPTIONAL, NULL),
-	OPT_VALUE('s', "since", VAL_DATE, "DATE", 0, "from the state before DATE (the last commit before that day)"),
-	OPT_VALUE('u', "until", VAL_DATE, "DATE", 0, "to the state at the end of DATE; default: now"),
+	OPT_VALUE('s', "since", VAL_DATE, "DATE", 0, "what the changes made on DATE (YYYY-MM-DD) or later did"),
+	OPT_VALUE('u', "until", VAL_DATE, "DATE", 0, "only changes made on DATE or earlier (when a change was made, as preg log, not when it reached this clone)"),
 	OPT_END,
 };
 
@@ -48,58 +49,43 @@ static void diff_record(struct buf *out, const char *id, const struct record *ol
 	}
 }
 
-/* Show what differs between trees a and b. */
-static int diff_trees(struct ctx *ctx, git_tree *a, git_tree *b, struct buf *out)
+struct diff_out {
+	struct buf *out;
+	const struct phases *ph;
+};
+
+static int diff_cb(void *arg, const char *id, const struct record *old, const struct record *new,
+		   const struct changes *ch, const char *error)
 {
-	char **ids = NULL;
-	size_t n = 0;
-	int rc;
+	struct diff_out *d = arg;
 
-	if ((rc = hist_changed(ctx->reg, a, b, &ids, &n, NULL)))
-		return rc;
-	for (size_t i = 0; i < n && !rc; i++) {
-		struct record *old = NULL, *new = NULL;
-		struct changes ch;
-		int ro = hist_record(ctx->reg, a, ids[i], &old), rn = hist_record(ctx->reg, b, ids[i], &new);
-
-		memset(&ch, 0, sizeof(ch));
-		if ((ro && ro != PREG_ENOTFOUND) || (rn && rn != PREG_ENOTFOUND)) {
-			/* A state that does not parse is named, not explained. */
-			fmt_addf(out, "%-8s %s: %s\n", "changed", ids[i], preg_error_msg());
-		} else {
-			hist_compare(old, new, reg_phases(ctx->reg), &ch);
-			if (ch.n)
-				diff_record(out, ids[i], old, new, &ch, reg_phases(ctx->reg));
-		}
-		preg_error_clear();
-		changes_release(&ch);
-		record_free(old);
-		record_free(new);
-	}
-	strv_free(ids, n);
-	return rc;
+	/* A state that does not parse is named, not explained. */
+	if (error)
+		fmt_addf(d->out, "%-8s %s: %s\n", "changed", id, error);
+	else
+		diff_record(d->out, id, old, new, ch, d->ph);
+	return 0;
 }
 
 static int cmd_diff(int argc, char **argv, struct ctx *ctx)
 {
 	const char *since = NULL, *until = NULL;
-	int32_t dsince = 0, duntil = 0;
-	git_oid a, b;
-	bool has_a = false;
-	git_tree *ta = NULL, *tb = NULL;
+	struct log_range g;
 	struct buf out = BUF_INIT;
+	struct diff_out d = { &out, NULL };
 	const char *arg;
 	int c, rc;
 
+	memset(&g, 0, sizeof(g));
 	while ((c = opt_next(ctx, &arg)) != -1) {
 		switch (c) {
 		case 's':
-			if ((rc = date_opt(ctx, "--since", arg, &dsince)))
+			if ((rc = date_opt(ctx, "--since", arg, &g.since)))
 				return rc;
 			since = arg;
 			break;
 		case 'u':
-			if ((rc = date_opt(ctx, "--until", arg, &duntil)))
+			if ((rc = date_opt(ctx, "--until", arg, &g.until)))
 				return rc;
 			until = arg;
 			break;
@@ -111,43 +97,14 @@ static int cmd_diff(int argc, char **argv, struct ctx *ctx)
 		return usage_error(ctx, "give revisions or --since/--until, not both");
 	if (until && !since)
 		return usage_error(ctx, "--until needs --since");
-	if (since && until && duntil < dsince)
+	if (since && until && g.until < g.since)
 		return usage_error(ctx, "--until %s is before --since %s", until, since);
-	rc = 0;
-	if (until)
-		rc = hist_at_day(ctx->reg, duntil, &b);
-	else if (argc == 2)
-		rc = hist_resolve(ctx->reg, argv[1], &b);
-	else
-		rc = hist_resolve(ctx->reg, "HEAD", &b);
-	if (rc)
-		return fail();
-	if (since) {
-		rc = hist_at_day(ctx->reg, dsince - 1, &a);
-		has_a = !rc;
-		if (rc == PREG_ENOTFOUND)
-			rc = 0; /* before the register began: from nothing */
-	} else if (argc >= 1) {
-		rc = hist_resolve(ctx->reg, argv[0], &a);
-		has_a = !rc;
-	} else {
-		git_commit *gc = NULL;
-
-		if (git_commit_lookup(&gc, reg_repo(ctx->reg), &b)) {
-			rc = preg_error_set(PREG_ERR, "cannot read commit %s", git_oid_tostr_s(&b));
-		} else if (git_commit_parentcount(gc)) {
-			git_oid_cpy(&a, git_commit_parent_id(gc, 0));
-			has_a = true;
-		}
-		git_commit_free(gc);
-	}
-	if (!rc && !(rc = hist_tree(ctx->reg, &b, &tb)) && has_a)
-		rc = hist_tree(ctx->reg, &a, &ta);
-	if (!rc)
-		rc = diff_trees(ctx, ta, tb, &out);
-	git_tree_free(ta);
-	git_tree_free(tb);
-	if (rc) {
+	g.has_since = since != NULL;
+	g.has_until = until != NULL;
+	g.from = argc >= 1 ? argv[0] : NULL;
+	g.to = argc == 2 ? argv[1] : NULL;
+	d.ph = reg_phases(ctx->reg);
+	if (log_diff(ctx->reg, &g, diff_cb, &d)) {
 		buf_release(&out);
 		return fail();
 	}

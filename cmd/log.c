@@ -14,7 +14,7 @@ static int cmd_log(int argc, char **argv, struct ctx *ctx);
 /* --since and --until of log, review and diff. */
 #define PERIOD_OPTS                                                                              \
 	OPT_VALUE('s', "since", VAL_DATE, "DATE", 0, "changes made on DATE (YYYY-MM-DD) or later"), \
-	OPT_VALUE('u', "until", VAL_DATE, "DATE", 0, "changes made on DATE or earlier")
+	OPT_VALUE('u', "until", VAL_DATE, "DATE", 0, "changes made on DATE or earlier (its commit's author time, not when it reached this clone)")
 
 static const struct opt log_opts[] = {
 	OPERAND("ID", VAL_CLIENT, OPT_OPTIONAL, "the trail of one client"),
@@ -75,11 +75,11 @@ int trail_row(void *arg, const struct log_row *row)
 {
 	struct trail *t = arg;
 	struct buf ch = BUF_INIT;
-	char hex[GIT_OID_HEXSZ + 1];
+	char hex[REG_HEXSZ + 1];
 	const char *cells[6];
 
 	changes_text(&ch, row->ch);
-	snprintf(hex, sizeof(hex), "%.*s", t->w.fmt == FMT_TABLE ? 7 : GIT_OID_HEXSZ, row->c->hex);
+	snprintf(hex, sizeof(hex), "%.*s", t->w.fmt == FMT_TABLE ? 7 : REG_HEXSZ, row->c->hex);
 	cells[0] = hex;
 	cells[1] = row->c->time;
 	cells[2] = row->by;

@@ -12,8 +12,8 @@ static int cmd_review(int argc, char **argv, struct ctx *ctx);
 
 static const struct opt review_opts[] = {
 	OPERAND("MANAGER", VAL_MANAGER, 0, NULL),
-	OPT_VALUE('s', "since", VAL_DATE, "DATE", 0, "the manager's commits from DATE (YYYY-MM-DD) on"),
-	OPT_VALUE('u', "until", VAL_DATE, "DATE", 0, "the manager's commits up to DATE"),
+	OPT_VALUE('s', "since", VAL_DATE, "DATE", 0, "the manager's changes made on DATE (YYYY-MM-DD) or later"),
+	OPT_VALUE('u', "until", VAL_DATE, "DATE", 0, "the manager's changes made on DATE or earlier (as preg log)"),
 	OPT_CHOICE('f', "format", VAL_FORMAT, "F", "table|tsv|json", OPT_SHORT,
 		   "table (default on a terminal), tsv (default otherwise) or json"),
 	OPT_END,

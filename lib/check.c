@@ -30,16 +30,16 @@ struct cctx {
 	size_t nkeys, cap;
 };
 
-static void say(struct cctx *c, const char *path, const char *fmt, ...) PREG_PRINTF(3, 4);
-static void say(struct cctx *c, const char *path, const char *fmt, ...)
+/* One finding. A warning (advisory: the record is valid, but a person
+ * should look) reads "PATH: warning: ..." and leaves the exit status 0;
+ * anything else makes the record invalid. */
+static void vsay(struct cctx *c, bool warning, const char *path, const char *fmt, va_list ap)
 {
-	va_list ap;
 	char *msg, *line;
 
-	va_start(ap, fmt);
 	msg = xvasprintf(fmt, ap);
-	va_end(ap);
-	line = path ? xasprintf("%s: %s", path, msg) : xstrdup(msg);
+	line = path ? xasprintf("%s: %s%s", path, warning ? "warning: " : "", msg)
+		    : xasprintf("%s%s", warning ? "warning: " : "", msg);
 	/* Values quoted from records stay on one line and reach no terminal
 	 * raw: a character that hides or reorders text shows as its code
 	 * point. */
@@ -53,8 +53,30 @@ static void say(struct cctx *c, const char *path, const char *fmt, ...)
 		utf8_put_visible(&b, line);
 		c->res->lines[c->res->n++] = buf_detach(&b);
 	}
+	if (!warning)
+		c->res->nerrors++;
 	free(line);
 	free(msg);
+}
+
+static void say(struct cctx *c, const char *path, const char *fmt, ...) PREG_PRINTF(3, 4);
+static void say(struct cctx *c, const char *path, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsay(c, false, path, fmt, ap);
+	va_end(ap);
+}
+
+static void warn(struct cctx *c, const char *path, const char *fmt, ...) PREG_PRINTF(3, 4);
+static void warn(struct cctx *c, const char *path, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsay(c, true, path, fmt, ap);
+	va_end(ap);
 }
 
 struct text_ctx {
@@ -248,9 +270,9 @@ static int check_file(void *arg, const char *path, const char *data, size_t len)
 		say(c, path, "%s", preg_error_msg());
 	check_history(c, rec, path);
 	if (p && (missing = record_missing(rec, p)))
-		say(c, path, "incomplete: phase %d (%s) requires %s", p->id, p->key, missing);
+		warn(c, path, "incomplete: phase %d (%s) requires %s", p->id, p->key, missing);
 	for (size_t i = 0; rec->extra && i + 1 < rec->extra->n; i += 2)
-		say(c, path, "unknown key '%s'", rec->extra->v[i]->s);
+		warn(c, path, "unknown key '%s'", rec->extra->v[i]->s);
 	record_each_text(rec, true, flag_hidden, &(struct text_ctx){ c, path });
 	collect_keys(c, rec, path);
 out:
@@ -277,7 +299,7 @@ static int by_line(const void *a, const void *b)
 
 static void duplicates(struct cctx *c)
 {
-	struct check_result dup = { NULL, 0 };
+	struct check_result dup = { NULL, 0, 0 };
 	struct check_result *keep = c->res;
 
 	if (c->nkeys)
@@ -299,7 +321,7 @@ static void duplicates(struct cctx *c)
 			seen = !strcmp(c->keys[k - 1].id, c->keys[k].id);
 			if (seen || !strcmp(c->keys[i].id, c->keys[k].id))
 				continue;
-			say(c, c->keys[k].path, "likely duplicate of '%s' (the same %.*s '%s')", c->keys[i].id,
+			warn(c, c->keys[k].path, "likely duplicate of '%s' (the same %.*s '%s')", c->keys[i].id,
 			    (int)(sep - c->keys[k].key), c->keys[k].key, sep + 1);
 		}
 		i = j;

@@ -6,6 +6,11 @@
  * no conflict markers, no unknown keys, no text that would show other than
  * it is stored: text_hidden); then likely duplicates are looked
  * for (the same normalised name, e-mail, phone, or INN/VAT field).
+ *
+ * Likely duplicates, incomplete records and unknown keys are warnings: the
+ * record is valid (a sync that renames a client added on both sides makes
+ * a likely duplicate on purpose), and a pre-commit hook must not refuse
+ * it. Every other finding makes the record invalid.
  */
 #ifndef PREG_CHECK_H
 #define PREG_CHECK_H
@@ -16,8 +21,10 @@
 #include "register.h"
 
 struct check_result {
-	char **lines; /* "PATH: problem" (or "PATH:LINE:COL: problem"), records in path order, then duplicates */
+	char **lines; /* "PATH: problem" (or "PATH:LINE:COL: problem", "PATH: warning: ..."),
+		       * records in path order, then duplicates */
 	size_t n;
+	size_t nerrors; /* the lines that are not warnings: invalid records */
 };
 
 /* Check the register at its tip, or (staged) as the git index holds it.

@@ -1,4 +1,5 @@
 /* history: reading and comparing the register's past states (see history.h). */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,36 +57,43 @@ void hist_parse_trailers(const char *msg, struct hcommit *c)
 			c->action = dup_trimmed(v, vlen);
 		} else if (klen == 10 && !strncmp(line, "Preg-Phase", 10) && !c->phase) {
 			c->phase = dup_trimmed(v, vlen);
+		} else if (klen == 9 && !strncmp(line, "Preg-User", 9) && !c->user) {
+			c->user = dup_trimmed(v, vlen);
+		} else if (klen == 9 && !strncmp(line, "Preg-Undo", 9) && !c->undo) {
+			c->undo = dup_trimmed(v, vlen);
 		}
 	}
 }
 
-int hist_commit(struct reg *r, const git_oid *oid, struct hcommit *out)
+void hist_commit_from(const struct reg_commit *c, struct hcommit *out)
 {
-	git_commit *c = NULL;
-	const git_signature *a;
-	const char *msg;
 	struct ptime t;
 
 	memset(out, 0, sizeof(*out));
-	if (git_commit_lookup(&c, reg_repo(r), oid))
-		return reg_git_error(PREG_ERR, "cannot read commit %s", git_oid_tostr_s(oid));
-	git_oid_cpy(&out->oid, oid);
-	git_oid_tostr(out->hex, sizeof(out->hex), oid);
-	msg = git_commit_message(c);
-	msg = msg ? msg : "";
-	out->summary = xstrndup(msg, strcspn(msg, "\n"));
-	a = git_commit_author(c);
-	out->author = xstrdup(a && a->name ? a->name : "");
-	out->email = xstrdup(a && a->email ? a->email : "");
-	t.t = a ? (int64_t)a->when.time : 0;
-	t.off = a ? a->when.offset : 0;
+	out->oid = c->oid;
+	memcpy(out->hex, c->hex, sizeof(out->hex));
+	out->summary = xstrndup(c->message, strcspn(c->message, "\n"));
+	out->author = xstrdup(c->author.name);
+	out->email = xstrdup(c->author.email);
+	t.t = c->author.time;
+	t.off = c->author.offset;
 	ptime_format(out->time, t);
 	out->t = t.t;
 	out->day = ptime_day(t);
-	out->nparents = git_commit_parentcount(c);
-	hist_parse_trailers(msg, out);
-	git_commit_free(c);
+	out->nparents = c->nparents;
+	hist_parse_trailers(c->message, out);
+}
+
+int hist_commit(struct reg *r, const struct reg_oid *oid, struct hcommit *out)
+{
+	struct reg_commit c;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = reg_commit_read(r, oid, &c)))
+		return rc;
+	hist_commit_from(&c, out);
+	reg_commit_release(&c);
 	return 0;
 }
 
@@ -96,122 +104,29 @@ void hcommit_release(struct hcommit *c)
 	free(c->email);
 	free(c->action);
 	free(c->phase);
+	free(c->user);
+	free(c->undo);
 	strv_free(c->clients, c->nclients);
 	memset(c, 0, sizeof(*c));
 }
 
-int hist_tree(struct reg *r, const git_oid *oid, git_tree **out)
-{
-	git_commit *c = NULL;
-	int rc = 0;
-
-	*out = NULL;
-	if (git_commit_lookup(&c, reg_repo(r), oid) || git_commit_tree(out, c))
-		rc = reg_git_error(PREG_ERR, "cannot read commit %s", git_oid_tostr_s(oid));
-	git_commit_free(c);
-	return rc;
-}
-
-int hist_record(struct reg *r, git_tree *tree, const char *id, struct record **out)
-{
-	git_tree_entry *e = NULL;
-	git_blob *b = NULL;
-	char *path = record_path(id);
-	int rc;
-
-	*out = NULL;
-	if (!tree) {
-		free(path);
-		return PREG_ENOTFOUND;
-	}
-	rc = git_tree_entry_bypath(&e, tree, path);
-	if (rc == GIT_ENOTFOUND || (!rc && git_tree_entry_type(e) != GIT_OBJECT_BLOB)) {
-		rc = PREG_ENOTFOUND;
-	} else if (rc) {
-		rc = reg_git_error(PREG_ERR, "cannot read %s", path);
-	} else if (git_blob_lookup(&b, reg_repo(r), git_tree_entry_id(e))) {
-		rc = reg_git_error(PREG_ERR, "cannot read %s", path);
-	} else {
-		rc = record_parse(out, git_blob_rawcontent(b), (size_t)git_blob_rawsize(b), path, NULL);
-	}
-	git_blob_free(b);
-	git_tree_entry_free(e);
-	free(path);
-	return rc;
-}
-
 /* ---- which records differ ---- */
 
-/* The subtree name of tree (NULL when absent or not a tree); the caller frees. */
-static int subtree(struct reg *r, git_tree *tree, const char *name, git_tree **out)
-{
-	const git_tree_entry *e;
-
-	*out = NULL;
-	if (!tree || !(e = git_tree_entry_byname(tree, name)) || git_tree_entry_type(e) != GIT_OBJECT_TREE)
-		return 0;
-	if (git_tree_lookup(out, reg_repo(r), git_tree_entry_id(e)))
-		return reg_git_error(PREG_ERR, "cannot read %s", name);
-	return 0;
-}
-
-static size_t count(git_tree *t)
-{
-	return t ? git_tree_entrycount(t) : 0;
-}
-
-/* Merge-join the entries of a and b by name: cb for each name whose
- * entries differ (ea or eb NULL when absent). Git sorts tree entries by
- * name with a tree's name compared as if followed by '/'; comparing the
- * names alone is the same order for the names a register holds. */
-typedef int (*pair_fn)(void *arg, const git_tree_entry *ea, const git_tree_entry *eb);
-
-static int join(git_tree *a, git_tree *b, pair_fn cb, void *arg)
-{
-	size_t i = 0, j = 0, na = count(a), nb = count(b);
-	int rc = 0;
-
-	while (!rc && (i < na || j < nb)) {
-		const git_tree_entry *ea = i < na ? git_tree_entry_byindex(a, i) : NULL;
-		const git_tree_entry *eb = j < nb ? git_tree_entry_byindex(b, j) : NULL;
-		int c = !ea ? 1 : !eb ? -1 : strcmp(git_tree_entry_name(ea), git_tree_entry_name(eb));
-
-		if (c < 0) {
-			rc = cb(arg, ea, NULL);
-			i++;
-		} else if (c > 0) {
-			rc = cb(arg, NULL, eb);
-			j++;
-		} else {
-			if (!git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)) ||
-			    git_tree_entry_filemode(ea) != git_tree_entry_filemode(eb))
-				rc = cb(arg, ea, eb);
-			i++;
-			j++;
-		}
-	}
-	return rc;
-}
-
 struct changed {
-	struct reg *r;
-	const char *shard;
 	char **ids;
 	size_t n, cap, others;
 };
 
-static int file_pair(void *arg, const git_tree_entry *ea, const git_tree_entry *eb)
+static int changed_file(void *arg, const char *path, const struct reg_oid *old, const struct reg_oid *new)
 {
 	struct changed *c = arg;
-	const git_tree_entry *e = ea ? ea : eb;
-	char path[512];
 	char *id;
 
-	snprintf(path, sizeof(path), "clients/%s/%s", c->shard, git_tree_entry_name(e));
-	id = record_id_from_path(path);
-	if (!id || (ea && git_tree_entry_type(ea) != GIT_OBJECT_BLOB) ||
-	    (eb && git_tree_entry_type(eb) != GIT_OBJECT_BLOB)) {
-		free(id);
+	(void)old;
+	(void)new;
+	if (strncmp(path, "clients/", 8))
+		return 0;
+	if (!(id = record_id_from_path(path))) {
 		c->others++;
 		return 0;
 	}
@@ -220,50 +135,16 @@ static int file_pair(void *arg, const git_tree_entry *ea, const git_tree_entry *
 	return 0;
 }
 
-static int shard_pair(void *arg, const git_tree_entry *ea, const git_tree_entry *eb)
-{
-	struct changed *c = arg;
-	git_tree *ta = NULL, *tb = NULL;
-	int rc = 0;
-
-	if ((ea && git_tree_entry_type(ea) != GIT_OBJECT_TREE) ||
-	    (eb && git_tree_entry_type(eb) != GIT_OBJECT_TREE)) {
-		c->others++;
-		if ((ea && git_tree_entry_type(ea) != GIT_OBJECT_TREE))
-			ea = NULL;
-		if ((eb && git_tree_entry_type(eb) != GIT_OBJECT_TREE))
-			eb = NULL;
-		if (!ea && !eb)
-			return 0;
-	}
-	if ((ea && git_tree_lookup(&ta, reg_repo(c->r), git_tree_entry_id(ea))) ||
-	    (eb && git_tree_lookup(&tb, reg_repo(c->r), git_tree_entry_id(eb)))) {
-		rc = reg_git_error(PREG_ERR, "cannot read clients/%s", git_tree_entry_name(ea ? ea : eb));
-		goto out;
-	}
-	c->shard = git_tree_entry_name(ea ? ea : eb);
-	rc = join(ta, tb, file_pair, c);
-out:
-	git_tree_free(ta);
-	git_tree_free(tb);
-	return rc;
-}
-
-int hist_changed(struct reg *r, git_tree *a, git_tree *b, char ***ids, size_t *n, size_t *others)
+int hist_changed(struct reg *r, const struct reg_tree *a, const struct reg_tree *b, char ***ids, size_t *n,
+		 size_t *others)
 {
 	struct changed c;
-	git_tree *ca = NULL, *cb = NULL;
 	int rc;
 
 	memset(&c, 0, sizeof(c));
-	c.r = r;
 	c.ids = *ids;
 	c.n = c.cap = *n;
-	if (!(rc = subtree(r, a, "clients", &ca)) && !(rc = subtree(r, b, "clients", &cb)) &&
-	    !(ca && cb && git_oid_equal(git_tree_id(ca), git_tree_id(cb))))
-		rc = join(ca, cb, shard_pair, &c);
-	git_tree_free(ca);
-	git_tree_free(cb);
+	rc = reg_diff(r, a, b, changed_file, &c);
 	*ids = c.ids;
 	*n = c.n;
 	if (others)
@@ -276,33 +157,28 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int hist_commit_changed(struct reg *r, const git_oid *oid, char ***ids, size_t *n)
+int hist_commit_changed(struct reg *r, const struct reg_oid *oid, char ***ids, size_t *n)
 {
-	git_commit *c = NULL;
-	git_tree *tree = NULL;
-	int rc = 0;
+	struct reg_commit c;
+	struct reg_tree *tree = NULL;
+	int rc;
 
 	*ids = NULL;
 	*n = 0;
-	if (git_commit_lookup(&c, reg_repo(r), oid) || git_commit_tree(&tree, c)) {
-		rc = reg_git_error(PREG_ERR, "cannot read commit %s", git_oid_tostr_s(oid));
+	if ((rc = reg_commit_read(r, oid, &c)))
+		return rc;
+	if ((rc = reg_tree_of(r, oid, &tree)))
 		goto out;
-	}
-	unsigned np = git_commit_parentcount(c);
-
-	if (np == 0) {
+	if (c.nparents == 0) {
 		rc = hist_changed(r, NULL, tree, ids, n, NULL);
 		goto out;
 	}
-	for (unsigned p = 0; p < np && !rc; p++) {
-		git_commit *pc = NULL;
-		git_tree *pt = NULL;
+	for (size_t p = 0; p < c.nparents && !rc; p++) {
+		struct reg_tree *pt = NULL;
 		char **v = NULL;
 		size_t m = 0, k = 0;
 
-		if (git_commit_parent(&pc, c, p) || git_commit_tree(&pt, pc)) {
-			rc = reg_git_error(PREG_ERR, "cannot read a parent of %s", git_oid_tostr_s(oid));
-		} else if (!(rc = hist_changed(r, pt, tree, &v, &m, NULL))) {
+		if (!(rc = reg_tree_of(r, &c.parents[p], &pt)) && !(rc = hist_changed(r, pt, tree, &v, &m, NULL))) {
 			if (p == 0) {
 				*ids = v;
 				*n = m;
@@ -321,12 +197,11 @@ int hist_commit_changed(struct reg *r, const git_oid *oid, char ***ids, size_t *
 			}
 		}
 		strv_free(v, m);
-		git_tree_free(pt);
-		git_commit_free(pc);
+		reg_tree_free(pt);
 	}
 out:
-	git_tree_free(tree);
-	git_commit_free(c);
+	reg_tree_free(tree);
+	reg_commit_release(&c);
 	return rc;
 }
 
@@ -427,18 +302,35 @@ void hist_compare(const struct record *old, const struct record *new, const stru
 		add(out, CH_EVENT, NULL, NULL, "a history event removed or changed");
 	if (notes_lost)
 		add(out, CH_EVENT, NULL, NULL, "a note removed or changed");
+	/* A move or a handover shows as the phase or manager it changed; one
+	 * that changed neither (placed before a later move by --at, or undone
+	 * by a later one in the same range) shows as the event itself, with
+	 * its time: otherwise the change would not show at all. */
+	size_t last_phase = SIZE_MAX, last_manager = SIZE_MAX;
+
+	for (size_t i = 0; i < new->nhistory; i++) {
+		if (kv_get(&new->history[i], "phase"))
+			last_phase = i;
+		if (kv_get(&new->history[i], "manager"))
+			last_manager = i;
+	}
 	for (size_t i = 0; i < new->nhistory && !hist_lost; i++) {
 		const struct kvlist *e = &new->history[i];
+		bool shown = (kv_get(e, "phase") && i == last_phase && old->phase != new->phase) ||
+			     (kv_get(e, "manager") && i == last_manager && !same(old->manager, new->manager));
+		bool moves = kv_get(e, "phase") || kv_get(e, "manager");
 
 		if (kvindex_count(&oh, e))
 			continue;
 		set_by(out, e);
-		if (!kv_get(e, "phase") && !kv_get(e, "manager")) {
+		if (!shown) {
 			struct buf t = BUF_INIT;
 
 			for (size_t k = 0; k < e->n; k++)
 				if (strcmp(e->v[k].k, "at") && strcmp(e->v[k].k, "by"))
 					buf_addf(&t, "%s%s: %s", t.len ? ", " : "", e->v[k].k, e->v[k].v);
+			if (moves && kv_get(e, "at"))
+				buf_addf(&t, " (at %s)", kv_get(e, "at"));
 			add(out, CH_EVENT, NULL, NULL, buf_str(&t));
 			buf_release(&t);
 		}
@@ -581,65 +473,4 @@ void changes_text(struct buf *out, const struct changes *c)
 			buf_adds(out, "; ");
 		change_text(out, &c->v[i]);
 	}
-}
-
-/* ---- revisions ---- */
-
-int hist_resolve(struct reg *r, const char *rev, git_oid *out)
-{
-	git_object *o = NULL, *c = NULL;
-	int rc = 0;
-
-	if (git_revparse_single(&o, reg_repo(r), rev))
-		return preg_error_set(PREG_ENOTFOUND, "unknown revision '%s'", rev);
-	if (git_object_peel(&c, o, GIT_OBJECT_COMMIT))
-		rc = preg_error_set(PREG_EINVAL, "revision '%s' is not a commit", rev);
-	else
-		git_oid_cpy(out, git_object_id(c));
-	git_object_free(c);
-	git_object_free(o);
-	return rc;
-}
-
-int hist_at_day(struct reg *r, int32_t day, git_oid *out)
-{
-	git_commit *c = NULL;
-	git_oid oid;
-	int rc;
-
-	if (git_reference_name_to_id(&oid, reg_repo(r), reg_refname(r)))
-		return reg_git_error(PREG_ERR, "cannot resolve %s", reg_refname(r));
-	for (;;) {
-		const git_signature *a;
-		struct ptime t;
-		git_commit *p = NULL;
-
-		if (git_commit_lookup(&c, reg_repo(r), &oid))
-			return reg_git_error(PREG_ERR, "cannot read commit %s", git_oid_tostr_s(&oid));
-		a = git_commit_author(c);
-		t.t = a->when.time;
-		t.off = a->when.offset;
-		if (ptime_day(t) <= day) {
-			git_oid_cpy(out, &oid);
-			rc = 0;
-			break;
-		}
-		if (git_commit_parentcount(c) == 0) {
-			char d[DATE_LEN];
-
-			date_format(d, day);
-			rc = preg_error_set(PREG_ENOTFOUND, "the register has no commit on or before %s", d);
-			break;
-		}
-		if (git_commit_parent(&p, c, 0)) {
-			rc = reg_git_error(PREG_ERR, "cannot read a parent of %s", git_oid_tostr_s(&oid));
-			break;
-		}
-		git_oid_cpy(&oid, git_commit_id(p));
-		git_commit_free(p);
-		git_commit_free(c);
-		c = NULL;
-	}
-	git_commit_free(c);
-	return rc;
 }

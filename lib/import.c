@@ -824,6 +824,8 @@ static int import_mutate(struct txn *t, void *arg)
 
 	c->exists = exists_txn;
 	c->exists_arg = t;
+	/* The time of the write, taken under the lock (SPEC §7). */
+	ptime_parse(&c->now, txn_now(t));
 	if ((rc = build(c)))
 		return rc;
 	/* In path order, the index takes each entry at its end. */
@@ -840,7 +842,7 @@ static int import_mutate(struct txn *t, void *arg)
 	free(sorted);
 	snprintf(summary, sizeof(summary), "import: %zu client%s from %.200s", c->res->nrecs,
 		 c->res->nrecs == 1 ? "" : "s", base ? base + 1 : c->o->file);
-	txn_message(t, summary, c->res->nrecs == 1 ? c->res->recs[0]->id : NULL, "import", NULL);
+	txn_message(t, summary, "import", NULL);
 	return 0;
 }
 

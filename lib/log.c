@@ -10,172 +10,30 @@
 #include "err.h"
 #include "log.h"
 #include "slug.h"
+#include "strmap.h"
 #include "xalloc.h"
-
-#define HEADER "preg-log-index 1\n"
-#define HEXSZ GIT_OID_HEXSZ
-
-struct logidx {
-	struct buf body; /* the header and the commit lines */
-	size_t n;        /* commit lines */
-	git_oid tip;
-	bool born;
-};
-
-uint64_t logidx_fnv(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *s = p;
-
-	for (size_t i = 0; i < n; i++) {
-		h ^= s[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
-char *logidx_path(const char *gitdir)
-{
-	return xasprintf("%spreg-cache/log-index", gitdir);
-}
-
-size_t logidx_count(const struct logidx *x)
-{
-	return x->n;
-}
-
-void logidx_free(struct logidx *x)
-{
-	if (!x)
-		return;
-	buf_release(&x->body);
-	free(x);
-}
-
-/* ---- reading the file ---- */
-
-static int read_all(const char *path, struct buf *out)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	char chunk[65536];
-	ssize_t k;
-
-	if (fd < 0)
-		return -1;
-	while ((k = read(fd, chunk, sizeof(chunk))) > 0)
-		buf_add(out, chunk, (size_t)k);
-	close(fd);
-	return k < 0 ? -1 : 0;
-}
-
-/* Check the file in b: 0 and the tip and count when it is whole, -1 when
- * it is corrupt. The end line is cut off b. */
-static int check(struct buf *b, git_oid *tip, size_t *n)
-{
-	char *end, hex[HEXSZ + 1];
-	unsigned long long h;
-	size_t count, lines = 0;
-
-	if (b->len < sizeof(HEADER) || memcmp(b->p, HEADER, sizeof(HEADER) - 1) || b->p[b->len - 1] != '\n')
-		return -1;
-	b->p[b->len - 1] = '\0';
-	end = strrchr(b->p, '\n');
-	if (!end || sscanf(end + 1, "end %40s %zu %16llx", hex, &count, &h) != 3 || strlen(hex) != HEXSZ ||
-	    git_oid_fromstr(tip, hex))
-		return -1;
-	b->len = (size_t)(end + 1 - b->p);
-	b->p[b->len] = '\0';
-	if (logidx_fnv(LOGIDX_FNV_INIT, b->p, b->len) != h)
-		return -1;
-	for (const char *p = b->p + sizeof(HEADER) - 1; p < b->p + b->len; p++)
-		lines += *p == '\n';
-	if (lines != count)
-		return -1;
-	*n = count;
-	return 0;
-}
-
-/* Write the index; a failure leaves the old file (or none): it is a cache. */
-static void save(struct reg *r, const struct logidx *x)
-{
-	char *path = logidx_path(reg_gitdir(r)), *dir = xasprintf("%spreg-cache", reg_gitdir(r));
-	char *tmp = xasprintf("%s.%ld.tmp", path, (long)getpid());
-	char end[128];
-	int fd;
-	bool ok;
-
-	mkdir(dir, 0777);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-	if (fd >= 0) {
-		snprintf(end, sizeof(end), "end %s %zu %016llx\n", git_oid_tostr_s(&x->tip), x->n,
-			 (unsigned long long)logidx_fnv(LOGIDX_FNV_INIT, x->body.p, x->body.len));
-		ok = write(fd, x->body.p, x->body.len) == (ssize_t)x->body.len &&
-		     write(fd, end, strlen(end)) == (ssize_t)strlen(end);
-		ok = !close(fd) && ok;
-		if (!ok || rename(tmp, path))
-			unlink(tmp);
-	}
-	free(tmp);
-	free(dir);
-	free(path);
-}
-
-void logidx_append(const char *gitdir, const git_oid *parent, const git_oid *commit, const char *ids)
-{
-	char *path = logidx_path(gitdir), tail[256], hex[HEXSZ + 1], *end;
-	unsigned long long h;
-	size_t count;
-	struct buf add = BUF_INIT;
-	off_t size, from;
-	ssize_t k;
-	int fd;
-
-	if (!parent || (fd = open(path, O_RDWR | O_CLOEXEC)) < 0) {
-		free(path);
-		return;
-	}
-	size = lseek(fd, 0, SEEK_END);
-	from = size > (off_t)sizeof(tail) - 1 ? size - (off_t)sizeof(tail) + 1 : 0;
-	k = size > 0 ? pread(fd, tail, (size_t)(size - from), from) : -1;
-	if (k > 0 && tail[k - 1] == '\n') {
-		tail[k - 1] = '\0';
-		end = strrchr(tail, '\n');
-		end = end ? end + 1 : tail;
-		if (sscanf(end, "end %40s %zu %16llx", hex, &count, &h) == 3 &&
-		    !strcmp(hex, git_oid_tostr_s(parent))) {
-			off_t at = from + (end - tail);
-
-			buf_addf(&add, "%s%s\n", git_oid_tostr_s(commit), ids);
-			h = logidx_fnv(h, add.p, add.len);
-			buf_addf(&add, "end %s %zu %016llx\n", git_oid_tostr_s(commit), count + 1, h);
-			if (pwrite(fd, add.p, add.len, at) != (ssize_t)add.len)
-				ftruncate(fd, 0); /* half written: let the next reader rebuild it */
-		}
-	}
-	close(fd);
-	buf_release(&add);
-	free(path);
-}
 
 /* ---- building ---- */
 
-/* The ids commit oid changed: from its trailers when preg made it (one
- * parent and a Preg-Action), else from comparing its trees. */
-static int commit_ids(struct reg *r, const git_oid *oid, struct buf *line)
+/* The line of commit oid: its id and the ids it changed, from its trailers
+ * when preg made it (one parent and a Preg-Action), else from comparing its
+ * trees. */
+static int commit_ids(struct reg *r, const struct reg_oid *oid, struct logidx *x)
 {
-	git_commit *c = NULL;
-	int rc = 0;
+	struct reg_commit c;
+	struct buf line = BUF_INIT;
+	int rc;
 
-	if (git_commit_lookup(&c, reg_repo(r), oid))
-		return preg_error_set(PREG_ERR, "cannot read commit %s", git_oid_tostr_s(oid));
-	buf_adds(line, git_oid_tostr_s(oid));
-	if (git_commit_parentcount(c) == 1 && strstr(git_commit_message(c), "\nPreg-Action: ")) {
+	if ((rc = reg_commit_read(r, oid, &c)))
+		return rc;
+	if (c.nparents == 1 && strstr(c.message, "\nPreg-Action: ")) {
 		struct hcommit h;
 
 		memset(&h, 0, sizeof(h));
-		hist_parse_trailers(git_commit_message(c), &h);
+		hist_parse_trailers(c.message, &h);
 		for (size_t i = 0; i < h.nclients; i++)
 			if (slug_valid(h.clients[i]))
-				buf_addf(line, " %s", h.clients[i]);
+				buf_addf(&line, " %s", h.clients[i]);
 		hcommit_release(&h);
 	} else {
 		char **ids;
@@ -183,84 +41,124 @@ static int commit_ids(struct reg *r, const git_oid *oid, struct buf *line)
 
 		if (!(rc = hist_commit_changed(r, oid, &ids, &n)))
 			for (size_t i = 0; i < n; i++)
-				buf_addf(line, " %s", ids[i]);
+				buf_addf(&line, " %s", ids[i]);
 		strv_free(ids, n);
 	}
-	buf_addc(line, '\n');
-	git_commit_free(c);
+	if (!rc)
+		logidx_add(x, c.hex, buf_str(&line), line.len);
+	buf_release(&line);
+	reg_commit_release(&c);
 	return rc;
 }
 
-/* Append the commits after from (NULL: all) up to the tip, oldest first. */
-static int extend(struct reg *r, struct logidx *x, const git_oid *from)
+static int extend_one(void *arg, const struct reg_oid *oid)
 {
-	git_revwalk *w = NULL;
-	git_oid oid;
-	int rc = 0, g;
+	void **a = arg;
 
-	if (git_revwalk_new(&w, reg_repo(r)) || git_revwalk_push(w, &x->tip) ||
-	    (from && git_revwalk_hide(w, from))) {
-		git_revwalk_free(w);
-		return preg_error_set(PREG_ERR, "cannot walk the history of %s", reg_refname(r));
-	}
-	git_revwalk_sorting(w, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
-	while (!rc && !(g = git_revwalk_next(&oid, w))) {
-		rc = commit_ids(r, &oid, &x->body);
-		x->n++;
-	}
-	if (!rc && g != GIT_ITEROVER)
-		rc = preg_error_set(PREG_ERR, "cannot walk the history of %s", reg_refname(r));
-	git_revwalk_free(w);
-	return rc;
+	return commit_ids(a[0], oid, a[1]);
 }
 
-int logidx_open(struct reg *r, struct logidx **out)
+/* Append the commits after from (NULL: all) up to tip, oldest first. */
+static int extend(struct reg *r, struct logidx *x, const struct reg_oid *tip, const struct reg_oid *from)
 {
-	struct logidx *x = xcalloc(1, sizeof(*x));
-	char *path = logidx_path(reg_gitdir(r));
-	git_oid old;
-	size_t n = 0;
-	int rc = 0, g;
-	bool fresh = false;
+	void *a[2] = { r, x };
+
+	return reg_walk(r, tip, from, REG_WALK_OLDEST_FIRST, extend_one, a);
+}
+
+struct lost {
+	struct strmap kept; /* the commits the rebuilt index holds */
+	char first[REG_HEXSZ + 1];
+	size_t n;
+};
+
+static int keep_hex(void *arg, const char *hex, const char *ids, size_t len)
+{
+	char h[REG_HEXSZ + 1];
+
+	(void)ids;
+	(void)len;
+	memcpy(h, hex, REG_HEXSZ);
+	h[REG_HEXSZ] = '\0';
+	strmap_put(arg, h, NULL);
+	return 0;
+}
+
+/* Newest first: the last one lost is the oldest. */
+static int lost_hex(void *arg, const char *hex, const char *ids, size_t len)
+{
+	struct lost *l = arg;
+	char h[REG_HEXSZ + 1];
+
+	(void)ids;
+	(void)len;
+	memcpy(h, hex, REG_HEXSZ);
+	h[REG_HEXSZ] = '\0';
+	if (!strmap_get(&l->kept, h, NULL)) {
+		memcpy(l->first, h, sizeof(h));
+		l->n++;
+	}
+	return 0;
+}
+
+/* The index old was built for a history the branch no longer holds: say
+ * so, and keep a record of it for preg verify. */
+static void rewritten(struct reg *r, const struct logidx *old, const struct logidx *now)
+{
+	struct lost l;
+
+	memset(&l, 0, sizeof(l));
+	logidx_each(now, NULL, keep_hex, &l.kept);
+	logidx_each(old, NULL, lost_hex, &l);
+	if (l.n) {
+		preg_warn("the history of %s was rewritten: %zu commit%s the log index held %s no longer on it (the first: %.12s); rebuilt the index",
+			  reg_refname(r), l.n, l.n == 1 ? "" : "s", l.n == 1 ? "is" : "are", l.first);
+		logidx_note_rewrite(reg_gitdir(r), l.first, l.n, logidx_tip(old));
+	}
+	strmap_release(&l.kept);
+}
+
+int log_index_open(struct reg *r, struct logidx **out)
+{
+	struct logidx *x = NULL;
+	struct reg_oid old, tip;
+	int rc;
+	bool fresh = false, lost = false, born;
 
 	*out = NULL;
 	/* The file first, then the branch: a write between the two leaves
 	 * the branch ahead of the file, which is extended, never behind. */
-	if (!read_all(path, &x->body)) {
-		/* A write may be appending this instant: look twice before
-		 * calling the file corrupt. */
-		if (check(&x->body, &old, &n)) {
-			buf_reset(&x->body);
-			if (read_all(path, &x->body) || check(&x->body, &old, &n)) {
-				preg_warn("the log index %s was corrupt; rebuilt it", path);
-				fresh = true;
-			}
-		}
-	} else {
+	rc = logidx_load(reg_gitdir(r), &x);
+	if (rc == PREG_EINVAL) {
+		char *path = logidx_path(reg_gitdir(r));
+
+		preg_warn("the log index %s was corrupt; rebuilt it", path);
+		free(path);
+	}
+	if (rc || reg_oid_parse(&old, logidx_tip(x)))
 		fresh = true;
+	rc = reg_tip(r, &tip);
+	if (rc && rc != PREG_ENOTFOUND) {
+		logidx_free(x);
+		return rc;
 	}
-	g = git_reference_name_to_id(&x->tip, reg_repo(r), reg_refname(r));
-	if (g && g != GIT_ENOTFOUND) {
-		rc = preg_error_set(PREG_ERR, "cannot resolve %s", reg_refname(r));
-		goto out;
-	}
-	x->born = !g;
-	if (!fresh && (!x->born || !(git_oid_equal(&old, &x->tip) ||
-				     git_graph_descendant_of(reg_repo(r), &x->tip, &old) == 1)))
-		fresh = true; /* history rewritten: start again */
+	born = !rc;
+	if (!fresh && (!born || !reg_descends(r, &tip, &old)))
+		fresh = lost = true; /* history rewritten: start again */
+	rc = 0;
 	if (fresh) {
-		buf_reset(&x->body);
-		buf_adds(&x->body, HEADER);
-		x->n = 0;
-		if (x->born && !(rc = extend(r, x, NULL)))
-			save(r, x);
-	} else {
-		x->n = n;
-		if (!git_oid_equal(&old, &x->tip) && !(rc = extend(r, x, &old)))
-			save(r, x);
+		struct logidx *was = x;
+
+		x = logidx_new();
+		if (born && !(rc = extend(r, x, &tip, NULL))) {
+			if (lost)
+				rewritten(r, was, x);
+			logidx_save(reg_gitdir(r), x);
+		}
+		logidx_free(was);
+	} else if (!reg_oid_equal(&old, &tip) && !(rc = extend(r, x, &tip, &old))) {
+		logidx_save(reg_gitdir(r), x);
 	}
-out:
-	free(path);
 	if (rc) {
 		logidx_free(x);
 		return rc;
@@ -269,42 +167,100 @@ out:
 	return 0;
 }
 
-/* Whether the commit line [p, e) names id. */
-static bool names(const char *p, const char *e, const char *id, size_t idlen)
+void log_index_replayed(struct reg *r, const struct reg_oid *old, const struct reg_oid *base)
 {
-	p += HEXSZ;
-	while (p < e) {
-		const char *s = p + 1, *t = memchr(s, ' ', (size_t)(e - s));
+	struct logidx *x = NULL;
+	struct reg_oid at;
+	char hex[REG_HEXSZ + 1];
 
-		if (!t)
-			t = e;
-		if ((size_t)(t - s) == idlen && !memcmp(s, id, idlen))
-			return true;
-		p = t;
+	if (!logidx_load(reg_gitdir(r), &x) && !reg_oid_parse(&at, logidx_tip(x)) && reg_descends(r, old, &at) &&
+	    !reg_descends(r, base, &at)) {
+		reg_oid_hex(hex, base);
+		if (!logidx_truncate(x, hex))
+			logidx_save(reg_gitdir(r), x);
 	}
-	return false;
+	logidx_free(x);
+	preg_error_clear();
 }
 
-int logidx_each(const struct logidx *x, const char *id, logidx_fn cb, void *arg)
+/* ---- the two versions of a record a change is between ---- */
+
+/* The blob of a record on each side of a change (absent: has_ false). */
+struct pair {
+	struct reg_oid old, new;
+	bool has_old, has_new;
+};
+
+/* The records that differ between two trees, in path order, with their
+ * blobs: one pass over the trees, however many records changed (an
+ * import's 100,000 would otherwise each be looked up by path). */
+struct pairs {
+	struct strmap by_id; /* id -> struct pair (owned) */
+	char **ids;
+	size_t n, cap;
+};
+
+static int add_pair(void *arg, const char *path, const struct reg_oid *old, const struct reg_oid *new)
 {
-	const char *start = x->body.p + sizeof(HEADER) - 1, *end = x->body.p + x->body.len;
-	size_t idlen = id ? strlen(id) : 0;
-	int rc = 0;
+	struct pairs *ps = arg;
+	char *id = strncmp(path, "clients/", 8) ? NULL : record_id_from_path(path);
+	struct pair *p;
 
-	/* Lines newest first: from the end of the body back. */
-	for (const char *e = end - 1; !rc && e > start;) {
-		const char *p = e;
-		git_oid oid;
+	if (!id)
+		return 0;
+	p = xcalloc(1, sizeof(*p));
+	if ((p->has_old = old != NULL))
+		p->old = *old;
+	if ((p->has_new = new != NULL))
+		p->new = *new;
+	strmap_put(&ps->by_id, id, p);
+	ps->ids = xgrow(ps->ids, &ps->cap, ps->n + 1, sizeof(*ps->ids));
+	ps->ids[ps->n++] = id;
+	return 0;
+}
 
-		while (p > start && p[-1] != '\n')
-			p--;
-		if (!id || names(p, e, id, idlen)) {
-			if (git_oid_fromstrn(&oid, p, HEXSZ))
-				return preg_error_set(PREG_ERR, "the log index is damaged");
-			rc = cb(arg, &oid, p + HEXSZ + (p + HEXSZ < e), (size_t)(e - p) - HEXSZ - (p + HEXSZ < e));
-		}
-		e = p - 1;
-	}
+static int pairs_of(struct reg *r, const struct reg_tree *a, const struct reg_tree *b, struct pairs *out)
+{
+	memset(out, 0, sizeof(*out));
+	return reg_diff(r, a, b, add_pair, out);
+}
+
+static void pairs_release(struct pairs *ps)
+{
+	for (size_t i = 0; i < ps->by_id.cap; i++)
+		if (ps->by_id.keys && ps->by_id.keys[i])
+			free(ps->by_id.vals[i]);
+	strmap_release(&ps->by_id);
+	strv_free(ps->ids, ps->n);
+	memset(ps, 0, sizeof(*ps));
+}
+
+/* The pair of one record, by its path in each tree. */
+static void pair_of(struct reg *r, const struct reg_tree *a, const struct reg_tree *b, const char *id,
+		    struct pair *p)
+{
+	char *path = record_path(id);
+
+	memset(p, 0, sizeof(*p));
+	p->has_old = !reg_tree_file(r, a, path, &p->old);
+	p->has_new = !reg_tree_file(r, b, path, &p->new);
+	preg_error_clear();
+	free(path);
+}
+
+/* One side of a pair: 0 with *out (NULL when absent), PREG_EINVAL when it
+ * does not parse, or another code. */
+static int side(struct reg *r, const struct reg_oid *blob, bool has, const char *id, struct record **out)
+{
+	char *path;
+	int rc;
+
+	*out = NULL;
+	if (!has)
+		return 0;
+	path = record_path(id);
+	rc = reg_blob_record(r, blob, path, false, out);
+	free(path);
 	return rc;
 }
 
@@ -317,20 +273,28 @@ struct walk {
 	void *arg;
 };
 
+/* Who made the change: the acting user the commit names, else the one
+ * named by the events and notes it added (a commit of an older preg), else
+ * the git author. */
+static const char *made_by(const struct hcommit *c, const struct changes *ch)
+{
+	return c->user ? c->user : ch->by ? ch->by : c->author;
+}
+
 /* Whether A made the change: the acting user, else the git author by
  * name, e-mail address or the address's local part. */
-static bool author_is(const struct hcommit *c, const char *by, const char *a)
+static bool author_is(const struct hcommit *c, const struct changes *ch, const char *a)
 {
 	const char *at = strchr(c->email, '@');
 
-	if (by)
-		return !strcmp(by, a);
+	if (c->user || ch->by)
+		return !strcmp(made_by(c, ch), a);
 	return !strcmp(c->author, a) || !strcasecmp(c->email, a) ||
 	       (at && (size_t)(at - c->email) == strlen(a) && !strncasecmp(c->email, a, strlen(a)));
 }
 
 /* One row for commit c and record id. */
-static int row(struct walk *w, const struct hcommit *c, git_tree *before, git_tree *after, const char *id)
+static int row(struct walk *w, const struct hcommit *c, const struct pair *p, const char *id)
 {
 	const struct log_opts *o = w->o;
 	struct record *old = NULL, *new = NULL;
@@ -339,10 +303,10 @@ static int row(struct walk *w, const struct hcommit *c, git_tree *before, git_tr
 	int rc, ro, rn;
 
 	memset(&ch, 0, sizeof(ch));
-	ro = hist_record(w->r, before, id, &old);
-	rn = hist_record(w->r, after, id, &new);
-	if ((ro && ro != PREG_ENOTFOUND && ro != PREG_EINVAL) || (rn && rn != PREG_ENOTFOUND && rn != PREG_EINVAL)) {
-		rc = ro && ro != PREG_ENOTFOUND && ro != PREG_EINVAL ? ro : rn;
+	ro = side(w->r, &p->old, p->has_old, id, &old);
+	rn = side(w->r, &p->new, p->has_new, id, &new);
+	if ((ro && ro != PREG_EINVAL) || (rn && rn != PREG_EINVAL)) {
+		rc = ro && ro != PREG_EINVAL ? ro : rn;
 		goto out;
 	}
 	preg_error_clear();
@@ -363,8 +327,8 @@ static int row(struct walk *w, const struct hcommit *c, git_tree *before, git_tr
 	lr.old = old;
 	lr.new = new;
 	lr.ch = &ch;
-	lr.by = ch.by ? ch.by : c->author;
-	if (o->author && !author_is(c, ch.by, o->author))
+	lr.by = made_by(c, &ch);
+	if (o->author && !author_is(c, &ch, o->author))
 		goto out;
 	rc = w->cb(w->arg, &lr);
 out:
@@ -374,39 +338,58 @@ out:
 	return rc;
 }
 
-static int each_commit(void *arg, const git_oid *oid, const char *ids, size_t len)
+static int each_commit(void *arg, const char *hex, const char *ids, size_t len)
 {
 	struct walk *w = arg;
+	struct reg_oid oid;
 	struct hcommit c;
-	git_commit *gc = NULL, *parent = NULL;
-	git_tree *after = NULL, *before = NULL;
+	struct reg_tree *after = NULL, *before = NULL;
+	struct pairs all;
 	int rc;
 
+	memset(&all, 0, sizeof(all));
 	if (!len)
 		return 0;
-	if ((rc = hist_commit(w->r, oid, &c)))
+	if (reg_oid_parse(&oid, hex))
+		return preg_error_set(PREG_ERR, "the log index is damaged");
+	if ((rc = hist_commit(w->r, &oid, &c)))
 		return rc;
 	if ((w->o->has_since && c.day < w->o->since) || (w->o->has_until && c.day > w->o->until))
 		goto out;
-	if (git_commit_lookup(&gc, reg_repo(w->r), oid) || git_commit_tree(&after, gc) ||
-	    (git_commit_parentcount(gc) && (git_commit_parent(&parent, gc, 0) || git_commit_tree(&before, parent)))) {
-		rc = preg_error_set(PREG_ERR, "cannot read commit %s", c.hex);
+	if ((rc = reg_tree_of(w->r, &oid, &after)))
 		goto out;
+	if (c.nparents) {
+		struct reg_commit gc;
+
+		if (!(rc = reg_commit_read(w->r, &oid, &gc)))
+			rc = reg_tree_of(w->r, &gc.parents[0], &before);
+		reg_commit_release(&gc);
+		if (rc)
+			goto out;
 	}
+	/* All the records of a commit: their blobs in one pass (pairs_of);
+	 * one record: by its path. */
+	if (!w->o->id && (rc = pairs_of(w->r, before, after, &all)))
+		goto out;
 	for (const char *p = ids, *e = ids + len; !rc && p < e;) {
 		const char *t = memchr(p, ' ', (size_t)(e - p));
 		char *id = xstrndup(p, t ? (size_t)(t - p) : (size_t)(e - p));
+		struct pair one, *pp = NULL;
 
-		if (!w->o->id || !strcmp(id, w->o->id))
-			rc = row(w, &c, before, after, id);
+		if (!w->o->id || !strcmp(id, w->o->id)) {
+			if (w->o->id || !strmap_get(&all.by_id, id, (void **)&pp)) {
+				pair_of(w->r, before, after, id, &one);
+				pp = &one;
+			}
+			rc = row(w, &c, pp, id);
+		}
 		free(id);
 		p = t ? t + 1 : e;
 	}
 out:
-	git_tree_free(before);
-	git_tree_free(after);
-	git_commit_free(parent);
-	git_commit_free(gc);
+	pairs_release(&all);
+	reg_tree_free(before);
+	reg_tree_free(after);
 	hcommit_release(&c);
 	return rc;
 }
@@ -417,9 +400,266 @@ int log_walk(struct reg *r, const struct log_opts *o, log_fn cb, void *arg)
 	struct walk w = { r, o, cb, arg };
 	int rc;
 
-	if ((rc = logidx_open(r, &x)))
+	if ((rc = log_index_open(r, &x)))
 		return rc;
 	rc = logidx_each(x, o->id, each_commit, &w);
 	logidx_free(x);
+	return rc;
+}
+
+/* ---- what differs ---- */
+
+/* One state of a record: in commit at's tree, or before it (its first
+ * parent's; the empty register before the first commit). */
+static int state(struct reg *r, const struct reg_oid *at, bool before, const char *id, struct record **out)
+{
+	struct reg_tree *t = NULL;
+	struct reg_oid oid = *at;
+	int rc;
+
+	*out = NULL;
+	if (before) {
+		struct reg_commit c;
+
+		if ((rc = reg_commit_read(r, at, &c)))
+			return rc;
+		if (!c.nparents) {
+			reg_commit_release(&c);
+			return PREG_ENOTFOUND;
+		}
+		oid = c.parents[0];
+		reg_commit_release(&c);
+	}
+	if (!(rc = reg_tree_of(r, &oid, &t)))
+		rc = reg_tree_record(r, t, id, out);
+	reg_tree_free(t);
+	return rc;
+}
+
+/* Compare two states of id and call cb when they differ. */
+static int compare(struct reg *r, const char *id, int ro, struct record *old, int rn, struct record *new,
+		   log_diff_fn cb, void *arg)
+{
+	struct changes ch;
+	int rc = 0;
+
+	memset(&ch, 0, sizeof(ch));
+	if ((ro && ro != PREG_ENOTFOUND) || (rn && rn != PREG_ENOTFOUND)) {
+		/* A state that does not parse is named, not explained. */
+		char *why = xstrdup(preg_error_msg());
+
+		rc = cb(arg, id, NULL, NULL, &ch, why);
+		free(why);
+	} else {
+		hist_compare(old, new, reg_phases(r), &ch);
+		if (ch.n)
+			rc = cb(arg, id, old, new, &ch, NULL);
+	}
+	preg_error_clear();
+	changes_release(&ch);
+	return rc;
+}
+
+/* Compare the two versions of a pair. */
+static int compare_pair(struct reg *r, const char *id, const struct pair *p, log_diff_fn cb, void *arg)
+{
+	struct record *old = NULL, *new = NULL;
+	int ro = side(r, &p->old, p->has_old, id, &old), rn = side(r, &p->new, p->has_new, id, &new), rc;
+
+	if ((ro && ro != PREG_EINVAL) || (rn && rn != PREG_EINVAL))
+		rc = ro && ro != PREG_EINVAL ? ro : rn;
+	else
+		rc = compare(r, id, ro, old, rn, new, cb, arg);
+	record_free(old);
+	record_free(new);
+	return rc;
+}
+
+/* The pairs of the records commit hex changed against its first parent,
+ * read once per commit and kept in cache (hex -> struct pairs). */
+static int commit_pairs(struct reg *r, const char *hex, struct strmap *cache, struct pairs **out)
+{
+	struct reg_oid oid;
+	struct reg_commit c;
+	struct reg_tree *a = NULL, *b = NULL;
+	struct pairs *ps;
+	int rc;
+
+	if (strmap_get(cache, hex, (void **)out))
+		return 0;
+	if (reg_oid_parse(&oid, hex))
+		return preg_error_set(PREG_ERR, "the log index is damaged");
+	if ((rc = reg_commit_read(r, &oid, &c)))
+		return rc;
+	ps = xcalloc(1, sizeof(*ps));
+	if (!(rc = reg_tree_of(r, &oid, &b)) && !(c.nparents && (rc = reg_tree_of(r, &c.parents[0], &a))))
+		rc = pairs_of(r, a, b, ps);
+	reg_tree_free(a);
+	reg_tree_free(b);
+	reg_commit_release(&c);
+	strmap_put(cache, hex, ps);
+	*out = ps;
+	return rc;
+}
+
+/* The period: each record the changes made in it touched, with the first
+ * and the last commit that did, newest first through the log index. */
+struct span {
+	char first[REG_HEXSZ + 1], last[REG_HEXSZ + 1];
+};
+
+struct period {
+	struct reg *r;
+	const struct log_range *g;
+	struct strmap ids; /* id -> struct span */
+	char **order;      /* the ids, to sort by path */
+	size_t n, cap;
+};
+
+static int period_commit(void *arg, const char *hex, const char *ids, size_t len)
+{
+	struct period *p = arg;
+	struct reg_oid oid;
+	struct hcommit c;
+	int rc;
+
+	if (!len)
+		return 0;
+	if (reg_oid_parse(&oid, hex))
+		return preg_error_set(PREG_ERR, "the log index is damaged");
+	if ((rc = hist_commit(p->r, &oid, &c)))
+		return rc;
+	if (c.day >= p->g->since && (!p->g->has_until || c.day <= p->g->until)) {
+		for (const char *s = ids, *e = ids + len; s < e;) {
+			const char *t = memchr(s, ' ', (size_t)(e - s));
+			char *id = xstrndup(s, t ? (size_t)(t - s) : (size_t)(e - s));
+			void *v;
+			struct span *sp;
+
+			if (!strmap_get(&p->ids, id, &v)) {
+				sp = xcalloc(1, sizeof(*sp));
+				memcpy(sp->last, c.hex, sizeof(sp->last));
+				strmap_put(&p->ids, id, sp);
+				p->order = xgrow(p->order, &p->cap, p->n + 1, sizeof(*p->order));
+				p->order[p->n++] = xstrdup(id);
+			} else {
+				sp = v;
+			}
+			memcpy(sp->first, c.hex, sizeof(sp->first));
+			free(id);
+			s = t ? t + 1 : e;
+		}
+	}
+	hcommit_release(&c);
+	return 0;
+}
+
+static int by_path(const void *a, const void *b)
+{
+	char *pa = record_path(*(char *const *)a), *pb = record_path(*(char *const *)b);
+	int c = strcmp(pa, pb);
+
+	free(pa);
+	free(pb);
+	return c;
+}
+
+static int diff_period(struct reg *r, const struct log_range *g, log_diff_fn cb, void *arg)
+{
+	struct period p;
+	struct logidx *x = NULL;
+	struct strmap cache = { 0 }; /* commit hex -> struct pairs */
+	int rc;
+
+	memset(&p, 0, sizeof(p));
+	p.r = r;
+	p.g = g;
+	if (!(rc = log_index_open(r, &x)))
+		rc = logidx_each(x, NULL, period_commit, &p);
+	logidx_free(x);
+	if (!rc && p.n)
+		qsort(p.order, p.n, sizeof(*p.order), by_path);
+	for (size_t i = 0; i < p.n && !rc; i++) {
+		struct span *sp = NULL;
+		struct reg_oid first, last;
+		struct record *old = NULL, *new = NULL;
+		int ro, rn;
+
+		strmap_get(&p.ids, p.order[i], (void **)&sp);
+		if (!strcmp(sp->first, sp->last)) {
+			/* Changed by one commit of the period (as every record
+			 * of an import is): the versions of that commit. */
+			struct pairs *ps;
+			struct pair *pp = NULL;
+
+			if (!(rc = commit_pairs(r, sp->first, &cache, &ps)) &&
+			    strmap_get(&ps->by_id, p.order[i], (void **)&pp))
+				rc = compare_pair(r, p.order[i], pp, cb, arg);
+			continue;
+		}
+		reg_oid_parse(&first, sp->first);
+		reg_oid_parse(&last, sp->last);
+		ro = state(r, &first, true, p.order[i], &old);
+		rn = state(r, &last, false, p.order[i], &new);
+		if ((ro && ro != PREG_ENOTFOUND && ro != PREG_EINVAL) || (rn && rn != PREG_ENOTFOUND && rn != PREG_EINVAL))
+			rc = ro && ro != PREG_ENOTFOUND ? ro : rn;
+		else
+			rc = compare(r, p.order[i], ro, old, rn, new, cb, arg);
+		record_free(old);
+		record_free(new);
+	}
+	for (size_t i = 0; i < p.ids.cap; i++)
+		if (p.ids.keys && p.ids.keys[i])
+			free(p.ids.vals[i]);
+	strmap_release(&p.ids);
+	for (size_t i = 0; i < cache.cap; i++)
+		if (cache.keys && cache.keys[i]) {
+			pairs_release(cache.vals[i]);
+			free(cache.vals[i]);
+		}
+	strmap_release(&cache);
+	strv_free(p.order, p.n);
+	return rc;
+}
+
+int log_diff(struct reg *r, const struct log_range *g, log_diff_fn cb, void *arg)
+{
+	struct reg_oid a, b;
+	struct reg_tree *ta = NULL, *tb = NULL;
+	struct pairs ps;
+	bool has_a = false;
+	int rc;
+
+	memset(&ps, 0, sizeof(ps));
+	if (g->has_since)
+		return diff_period(r, g, cb, arg);
+	if ((rc = reg_resolve(r, g->to ? g->to : "HEAD", &b)))
+		return rc;
+	if (g->from) {
+		if ((rc = reg_resolve(r, g->from, &a)))
+			return rc;
+		has_a = true;
+	} else {
+		struct reg_commit c;
+
+		if ((rc = reg_commit_read(r, &b, &c)))
+			return rc;
+		if ((has_a = c.nparents > 0))
+			a = c.parents[0];
+		reg_commit_release(&c);
+	}
+	if ((rc = reg_tree_of(r, &b, &tb)) || (has_a && (rc = reg_tree_of(r, &a, &ta))) ||
+	    (rc = pairs_of(r, ta, tb, &ps)))
+		goto out;
+	for (size_t i = 0; i < ps.n && !rc; i++) {
+		struct pair *p = NULL;
+
+		strmap_get(&ps.by_id, ps.ids[i], (void **)&p);
+		rc = compare_pair(r, ps.ids[i], p, cb, arg);
+	}
+out:
+	pairs_release(&ps);
+	reg_tree_free(ta);
+	reg_tree_free(tb);
 	return rc;
 }

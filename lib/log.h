@@ -8,12 +8,11 @@
  * read, brought up to date when the branch moved
  * (the new commits are appended, whoever made them), and rebuilt when it is
  * missing, corrupt, or the branch no longer contains the commit it was
- * built for (history rewritten). A register that cannot be written to still
- * gets a correct index, in memory.
+ * built for (history rewritten: with a warning, and a record kept for
+ * preg verify). A register that cannot be written to still gets a correct
+ * index, in memory.
  *
- * The file: a header line "preg-log-index 1", one line per commit, oldest
- * first, "HEX ID ID...", and a last line "end TIP COUNT FNV" where FNV is
- * the 64-bit FNV-1a hash of every byte before that line.
+ * The file itself is lib/logidx.c's.
  */
 #ifndef PREG_LOG_H
 #define PREG_LOG_H
@@ -22,6 +21,7 @@
 #include <stdint.h>
 
 #include "history.h"
+#include "logidx.h"
 #include "register.h"
 
 struct logidx;
@@ -29,40 +29,47 @@ struct logidx;
 /* Load the index of the branch tip, updating or rebuilding it as needed
  * (see above); *out is the caller's (logidx_free). A corrupt file is
  * rebuilt with a warning. */
-int logidx_open(struct reg *r, struct logidx **out);
-void logidx_free(struct logidx *x);
+int log_index_open(struct reg *r, struct logidx **out);
 
-/* Called by the write path right after it moved the branch from parent
- * (NULL: the first commit) to commit, which changed the records in ids
- * (" ID ID..."): when the index file was up to date with parent, the
- * commit is appended to it in place; otherwise nothing is done and the
- * next reader brings the file up to date. Never fails: it is a cache. */
-void logidx_append(const char *gitdir, const git_oid *parent, const git_oid *commit, const char *ids);
+/* A sync moved the branch from old to a line that shares base with it,
+ * replaying old's commits after base: the index, when it knew nothing
+ * beyond old, is cut back to base, so that the next reader extends it
+ * instead of taking the replay for a rewrite of history. Never fails: the
+ * index is a cache. */
+void log_index_replayed(struct reg *r, const struct reg_oid *old, const struct reg_oid *base);
 
-/* The number of commits indexed. */
-size_t logidx_count(const struct logidx *x);
+/* What differs, record by record (preg diff): between revisions from and
+ * to (either NULL: to is the tip; from, to's first parent); or, with
+ * has_since, what the changes made from day since to day until (has_until;
+ * else to the end) did. A change's day is the day it was made: its
+ * commit's author time in its own offset, as log --since selects it; not
+ * when it reached this clone, which differs from clone to clone. For each
+ * record those commits changed, the state before the first of them and the
+ * state after the last, following the branch. */
+struct log_range {
+	const char *from, *to;
+	bool has_since, has_until;
+	int32_t since, until;
+};
 
-/* Call cb for each commit that changed record id (every commit when id is
- * NULL), newest first. ids is the commit's list of changed ids, separated
- * by spaces, len bytes long, lent. cb returns 0 to go on. */
-typedef int (*logidx_fn)(void *arg, const git_oid *oid, const char *ids, size_t len);
-int logidx_each(const struct logidx *x, const char *id, logidx_fn cb, void *arg);
-
-/* The index file's path for a git directory; caller frees. */
-char *logidx_path(const char *gitdir);
-
-/* FNV-1a, 64 bits, continuing from h (start with LOGIDX_FNV_INIT). */
-#define LOGIDX_FNV_INIT 0xcbf29ce484222325ULL
-uint64_t logidx_fnv(uint64_t h, const void *p, size_t n);
+/* Called for each record that differs, in path order: old and new are its
+ * states (NULL when absent), ch what changed in words; when a state does
+ * not parse, old and new are NULL and error says why. */
+typedef int (*log_diff_fn)(void *arg, const char *id, const struct record *old, const struct record *new,
+			   const struct changes *ch, const char *error);
+int log_diff(struct reg *r, const struct log_range *range, log_diff_fn cb, void *arg);
 
 struct log_opts {
 	const char *id;       /* one client, or NULL */
 	const char *manager;  /* changes to clients M managed before or after */
-	const char *author;   /* changes made by A: the acting user named by the events and
-			       * notes added; for a change that added none, the git author's
+	const char *author;   /* changes made by A: the acting user (Preg-User; for a commit
+			       * of an older preg, the one named by the events and notes
+			       * added); for a commit made without preg, the git author's
 			       * name, e-mail address or the address's local part */
 	bool has_since, has_until;
-	int32_t since, until; /* days, inclusive, by the commit's day in its own offset */
+	int32_t since, until; /* days, inclusive: the day the change was made, its commit's
+			       * author time in its own offset (not when it reached this
+			       * clone: the same answer on every clone) */
 };
 
 /* One line of the trail: commit c changed record id; old and new are the
@@ -72,7 +79,8 @@ struct log_row {
 	const char *id;
 	const struct record *old, *new;
 	const struct changes *ch;
-	const char *by; /* the acting user (from the events and notes added), else the git author */
+	const char *by; /* the acting user (Preg-User, else from the events and notes added),
+			 * else the git author */
 };
 
 typedef int (*log_fn)(void *arg, const struct log_row *row);

@@ -330,7 +330,7 @@ static int add_mutate(struct txn *t, void *arg)
 			 (const char *const[]){ "phase", phase, "manager", rec->manager }, 4);
 	txn_put(t, rec);
 	snprintf(summary, sizeof(summary), "add: %s (%.160s)", rec->id, rec->name);
-	txn_message(t, summary, rec->id, "add", phase);
+	txn_message(t, summary, "add", phase);
 	snprintf(o->id_out, sizeof(o->id_out), "%s", rec->id);
 	rc = 0;
 out:
@@ -439,7 +439,7 @@ static int move_mutate(struct txn *t, void *arg)
 	snprintf(trailer, sizeof(trailer), "%d -> %d", from->id, to->id);
 	snprintf(summary, sizeof(summary), "phase: %s %d -> %d (%s)%s", o->id, from->id, to->id, to->key,
 		 back && !from->reversible ? " forced" : "");
-	txn_message(t, summary, o->id, "phase", trailer);
+	txn_message(t, summary, "phase", trailer);
 	o->from = from->id;
 	o->to = to->id;
 	o->now = rec->phase;
@@ -503,7 +503,7 @@ static int note_mutate(struct txn *t, void *arg)
 	txn_put(t, rec);
 	snprintf(summary, sizeof(summary), "note: %s%s%s%s", o->id, o->channel ? " (" : "",
 		 o->channel ? o->channel : "", o->channel ? ")" : "");
-	txn_message(t, summary, o->id, "note", NULL);
+	txn_message(t, summary, "note", NULL);
 	record_free(rec);
 	return 0;
 }
@@ -613,7 +613,7 @@ static int set_mutate(struct txn *t, void *arg)
 		snprintf(summary, sizeof(summary), "set: %s manager %s -> %s", a->id, old_manager, rec->manager);
 	else
 		snprintf(summary, sizeof(summary), "set: %s %.400s", a->id, what.p);
-	txn_message(t, summary, a->id, "set", NULL);
+	txn_message(t, summary, "set", NULL);
 out:
 	free(old_manager);
 	buf_release(&before);
@@ -729,7 +729,7 @@ static int replace_mutate(struct txn *t, void *arg)
 	*a->changed = true;
 	txn_put(t, rec);
 	snprintf(summary, sizeof(summary), "edit: %s", a->id);
-	txn_message(t, summary, a->id, "edit", NULL);
+	txn_message(t, summary, "edit", NULL);
 out:
 	buf_release(&before);
 	buf_release(&after);
@@ -763,7 +763,7 @@ static int remove_mutate(struct txn *t, void *arg)
 	txn_remove(t, id);
 	snprintf(summary, sizeof(summary), "rm: %s%s%.160s%s", id, rec ? " (" : "", rec ? rec->name : "",
 		 rec ? ")" : "");
-	txn_message(t, summary, id, "rm", NULL);
+	txn_message(t, summary, "rm", NULL);
 	record_free(rec);
 	preg_error_clear();
 	return 0;
@@ -835,7 +835,7 @@ static int hold_mutate(struct txn *t, void *arg)
 		set_str(&rec->hold_reason, a->reason);
 	}
 	txn_put(t, rec);
-	txn_message(t, summary, a->id, a->until ? "hold" : "unhold", NULL);
+	txn_message(t, summary, a->until ? "hold" : "unhold", NULL);
 	rc = 0;
 out:
 	record_free(rec);

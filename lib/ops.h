@@ -98,9 +98,10 @@ void reassign_release(struct reassign_opts *o);
 
 /* Revert the acting user's last preg commit with a new commit that puts
  * the records it changed back as they were (lib/ops_history.c). The
- * user's commit is the last one with a Preg-Action whose added events or
- * notes are by the user, or, when it added none, whose author is the
- * identity preg commits with. Refused (PREG_EINVAL) when a later commit
+ * user's commit is the last one with a Preg-Action whose Preg-User is the
+ * acting user (for a commit of an older preg without it: whose added
+ * events or notes are by the user, or, when it added none, whose author
+ * is the identity preg commits with). Refused (PREG_EINVAL) when a later commit
  * changed one of those records, naming it. On success undone holds the
  * commit reverted and summary its summary line (the caller frees it). */
 struct undo_opts {

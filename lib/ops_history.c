@@ -9,15 +9,6 @@
 #include "ops.h"
 #include "xalloc.h"
 
-/* The message of a change to many clients: the summary, Preg-Client for
- * one client in the usual place, or one Preg-Client trailer each. */
-static void message(struct txn *t, const char *summary, char *const *ids, size_t n, const char *action)
-{
-	txn_message(t, summary, n == 1 ? ids[0] : NULL, action, NULL);
-	for (size_t i = 0; n > 1 && i < n; i++)
-		txn_trailer(t, "Preg-Client", ids[i]);
-}
-
 /* ---- reassign ---- */
 
 struct pick {
@@ -121,18 +112,11 @@ static int reassign_mutate(struct txn *t, void *arg)
 		rc = preg_error_set(PREG_ENOTFOUND, "manager '%s' has no clients that have not ended", o->from);
 		goto out;
 	}
-	{
-		char **moved_ids = xcalloc(o->nmoved, sizeof(*moved_ids));
-
-		for (size_t i = 0; i < o->nmoved; i++)
-			moved_ids[i] = o->moved[i]->id;
-		snprintf(summary, sizeof(summary), "reassign: %zu client%s %s -> %s", o->nmoved,
-			 o->nmoved == 1 ? "" : "s", o->from, o->to);
-		message(t, summary, moved_ids, o->nmoved, "reassign");
-		snprintf(trailer, sizeof(trailer), "%s -> %s", o->from, o->to);
-		txn_trailer(t, "Preg-Manager", trailer);
-		free(moved_ids);
-	}
+	snprintf(summary, sizeof(summary), "reassign: %zu client%s %s -> %s", o->nmoved, o->nmoved == 1 ? "" : "s",
+		 o->from, o->to);
+	txn_message(t, summary, "reassign", NULL);
+	snprintf(trailer, sizeof(trailer), "%s -> %s", o->from, o->to);
+	txn_trailer(t, "Preg-Manager", trailer);
 out:
 	strv_free(ids, n);
 	if (rc)
@@ -169,28 +153,45 @@ void undo_release(struct undo_opts *o)
 	o->nids = 0;
 }
 
+/* The tree before commit oid (its first parent's; NULL for a first commit). */
+static int tree_before(struct reg *r, const struct reg_oid *oid, struct reg_tree **out)
+{
+	struct reg_commit c;
+	int rc;
+
+	*out = NULL;
+	if ((rc = reg_commit_read(r, oid, &c)))
+		return rc;
+	if (c.nparents)
+		rc = reg_tree_of(r, &c.parents[0], out);
+	reg_commit_release(&c);
+	return rc;
+}
+
 /* Whether commit c (which changed ids) is the acting user's. */
 static int is_mine(struct reg *r, const struct hcommit *c, char **ids, size_t n, const char *user,
 		   const char *name, const char *email, bool *out)
 {
-	git_tree *after = NULL, *before = NULL;
-	git_commit *gc = NULL, *parent = NULL;
+	struct reg_tree *after = NULL, *before = NULL;
 	bool any_by = false;
-	int rc = 0;
+	int rc;
 
 	*out = false;
-	if ((rc = hist_tree(r, &c->oid, &after)))
-		return rc;
-	if (!git_commit_lookup(&gc, reg_repo(r), &c->oid) && git_commit_parentcount(gc) &&
-	    !git_commit_parent(&parent, gc, 0))
-		rc = git_commit_tree(&before, parent) ? PREG_ERR : 0;
-	for (size_t i = 0; !rc && i < n; i++) {
+	if (c->user) {
+		*out = !strcmp(c->user, user);
+		return 0;
+	}
+	/* A commit of an older preg: by the events and notes it added, else
+	 * by the git identity preg commits with. */
+	if ((rc = reg_tree_of(r, &c->oid, &after)) || (rc = tree_before(r, &c->oid, &before)))
+		goto out;
+	for (size_t i = 0; i < n; i++) {
 		struct record *old = NULL, *new = NULL;
 		struct changes ch;
 
 		memset(&ch, 0, sizeof(ch));
-		hist_record(r, before, ids[i], &old);
-		hist_record(r, after, ids[i], &new);
+		reg_tree_record(r, before, ids[i], &old);
+		reg_tree_record(r, after, ids[i], &new);
 		hist_compare(old, new, NULL, &ch);
 		if (ch.by) {
 			any_by = true;
@@ -202,12 +203,11 @@ static int is_mine(struct reg *r, const struct hcommit *c, char **ids, size_t n,
 		record_free(new);
 	}
 	preg_error_clear();
-	if (!rc && !any_by)
+	if (!any_by)
 		*out = !strcmp(c->author, name) && !strcmp(c->email, email);
-	git_tree_free(before);
-	git_tree_free(after);
-	git_commit_free(parent);
-	git_commit_free(gc);
+out:
+	reg_tree_free(before);
+	reg_tree_free(after);
 	return rc;
 }
 
@@ -218,8 +218,9 @@ static int undo_mutate(struct txn *t, void *arg)
 	char *name = NULL, *email = NULL, *in_way = NULL, *in_way_id = NULL, summary[512];
 	char **later = NULL;
 	size_t nlater = 0, cap = 0;
-	git_oid oid;
-	git_tree *ptree = NULL;
+	struct reg_oid oid;
+	struct reg_tree *ptree = NULL;
+	struct buf data = BUF_INIT;
 	int rc;
 
 	undo_release(o);
@@ -231,10 +232,10 @@ static int undo_mutate(struct txn *t, void *arg)
 	 * remembering what the commits after it changed. */
 	for (;;) {
 		struct hcommit c;
+		struct reg_commit gc;
 		char **ids = NULL;
 		size_t n = 0;
 		bool mine = false;
-		git_commit *gc = NULL;
 
 		if ((rc = hist_commit(r, &oid, &c)))
 			goto out;
@@ -262,13 +263,13 @@ static int undo_mutate(struct txn *t, void *arg)
 			later[nlater++] = xasprintf("%s %s %s", ids[i], c.hex, c.summary);
 		}
 		strv_free(ids, n);
-		if (c.nparents == 0 || git_commit_lookup(&gc, reg_repo(r), &oid)) {
+		if (c.nparents == 0 || reg_commit_read(r, &oid, &gc)) {
 			hcommit_release(&c);
 			rc = preg_error_set(PREG_ENOTFOUND, "nothing to undo: no preg commit of %s", txn_user(t));
 			goto out;
 		}
-		git_oid_cpy(&oid, git_commit_parent_id(gc, 0));
-		git_commit_free(gc);
+		oid = gc.parents[0];
+		reg_commit_release(&gc);
 		hcommit_release(&c);
 	}
 	/* Refuse when a later commit changed one of the records; name the
@@ -292,39 +293,27 @@ static int undo_mutate(struct txn *t, void *arg)
 				    o->undone, o->summary, hex, hex + 41, in_way_id);
 		goto out;
 	}
-	{
-		git_commit *gc = NULL;
-
-		if (git_commit_lookup(&gc, reg_repo(r), &oid)) {
-			rc = preg_error_set(PREG_ERR, "cannot read commit %s", o->undone);
-			goto out;
-		}
-		if (git_commit_parentcount(gc))
-			rc = hist_tree(r, git_commit_parent_id(gc, 0), &ptree);
-		git_commit_free(gc);
-		if (rc)
-			goto out;
-	}
+	if ((rc = tree_before(r, &oid, &ptree)))
+		goto out;
 	for (size_t i = 0; i < o->nids; i++) {
 		char *path = record_path(o->ids[i]);
-		git_tree_entry *e = NULL;
-		git_blob *b = NULL;
+		struct reg_oid blob;
 
-		if (ptree && !git_tree_entry_bypath(&e, ptree, path) &&
-		    !git_blob_lookup(&b, reg_repo(r), git_tree_entry_id(e)))
-			txn_put_file(t, path, git_blob_rawcontent(b), (size_t)git_blob_rawsize(b));
+		buf_reset(&data);
+		if (!reg_tree_file(r, ptree, path, &blob) && !reg_blob_read(r, &blob, &data))
+			txn_put_file(t, path, buf_str(&data), data.len);
 		else
 			txn_remove(t, o->ids[i]);
-		git_blob_free(b);
-		git_tree_entry_free(e);
 		free(path);
 	}
+	preg_error_clear();
 	snprintf(summary, sizeof(summary), "undo: %.400s", o->summary);
-	message(t, summary, o->ids, o->nids, "undo");
+	txn_message(t, summary, "undo", NULL);
 	txn_trailer(t, "Preg-Undo", o->undone);
 	rc = 0;
 out:
-	git_tree_free(ptree);
+	buf_release(&data);
+	reg_tree_free(ptree);
 	strv_free(later, nlater);
 	free(name);
 	free(email);

@@ -1,18 +1,15 @@
-/* register: the git repository behind a register, with libgit2 (see register.h). */
+/* register: the core of the register module: libgit2, opening, transactions,
+ * the commit, init (see register.h and register_priv.h). */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <git2.h>
@@ -20,50 +17,11 @@
 #include <git2/sys/odb_backend.h>
 
 #include "err.h"
-#include "log.h"
-#include "rcache.h"
-#include "register.h"
+#include "logidx.h"
+#include "mergedrv.h"
+#include "register_priv.h"
 #include "slug.h"
-#include "strmap.h"
-#include "sync.h"
 #include "xalloc.h"
-
-struct reg {
-	git_repository *repo;
-	char *workdir; /* with a trailing '/' */
-	char *gitdir;  /* with a trailing '/' */
-	char *refname; /* the branch HEAD names: "refs/heads/main" */
-	struct phases *phases;
-	char *user;
-	int lockfd;
-	bool batch; /* a bulk write or a sync: work-tree files are not fsynced one
-		     * by one but with one syncfs, before the journal is dropped */
-};
-
-struct edit {
-	char *path;
-	char *data; /* NULL: remove */
-	size_t len;
-};
-
-struct txn {
-	struct reg *reg;
-	unsigned flags;
-	bool born;      /* the branch has a commit */
-	git_oid tip;
-	git_tree *tree; /* the tip's tree; NULL when unborn */
-	struct edit *edits;
-	size_t nedits, cap;
-	struct strmap where; /* path -> its index in edits, plus one: an import stages 100,000 */
-	struct buf msg;
-	char now[PTIME_LEN];
-	struct ptime t;
-};
-
-#define PENDING "preg-pending"
-
-static void marker_set(struct reg *r);
-static void marker_clear(struct reg *r);
 
 static int libgit2_users;
 
@@ -81,7 +39,7 @@ int reg_git_error(int code, const char *fmt, ...)
 }
 
 /* Turn a failed system call into an error naming the register problem. */
-static int ioerr(const struct reg *r, const char *what, const char *path)
+int reg_ioerr(const struct reg *r, const char *what, const char *path)
 {
 	int e = errno;
 
@@ -96,7 +54,7 @@ static int ioerr(const struct reg *r, const char *what, const char *path)
 
 /* libgit2 reports a full disk or a read-only directory in its own words;
  * say what it means for the user. */
-static int gwrite_err(const struct reg *r, const char *what)
+int reg_write_err(const struct reg *r, const char *what)
 {
 	const git_error *e = git_error_last();
 	const char *m = e && e->message ? e->message : "";
@@ -112,7 +70,7 @@ static int gwrite_err(const struct reg *r, const char *what)
 	return reg_git_error(PREG_ERR, "%s", what);
 }
 
-static void lib_init(void)
+void reg_lib_init(void)
 {
 	if (libgit2_users++ == 0) {
 		git_libgit2_init();
@@ -126,15 +84,42 @@ static void lib_init(void)
 		/* libgit2 re-hashes every object it reads; git does not, and at
 		 * 100,000 records it is a quarter of reading them. */
 		git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+		/* The trees of a large register pass libgit2's cache limit for
+		 * one object (4 KB): a walk over many commits (a sync's replay,
+		 * verify) would read them back and inflate them each time. */
+		git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, (size_t)1 << 20);
 		/* Records merge record by record in libgit2's merges too. */
-		sync_driver_register();
+		mergedrv_register();
 	}
 }
 
-static void lib_shutdown(void)
+void reg_lib_shutdown(void)
 {
 	if (--libgit2_users == 0)
 		git_libgit2_shutdown();
+}
+
+void reg_batch_begin(struct reg *r)
+{
+	(void)r;
+	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 0);
+}
+
+int reg_batch_end(struct reg *r, bool flush)
+{
+	char *dir = xasprintf("%sobjects", r->gitdir);
+	int fd, rc = 0;
+
+	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
+	if (flush) {
+		fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0 || syncfs(fd))
+			rc = reg_ioerr(r, "flush", dir);
+		if (fd >= 0)
+			close(fd);
+	}
+	free(dir);
+	return rc;
 }
 
 static char *with_slash(const char *s)
@@ -162,7 +147,7 @@ int reg_locate(char **out, const char *dir_opt, bool for_init)
 	if (!for_init) {
 		git_repository *repo = NULL;
 
-		lib_init();
+		reg_lib_init();
 		if (!git_repository_open_ext(&repo, ".", 0, NULL) && git_repository_workdir(repo)) {
 			char *p = xasprintf("%spreg.yaml", git_repository_workdir(repo));
 			struct stat st;
@@ -172,7 +157,7 @@ int reg_locate(char **out, const char *dir_opt, bool for_init)
 			free(p);
 		}
 		git_repository_free(repo);
-		lib_shutdown();
+		reg_lib_shutdown();
 		if (*out)
 			return 0;
 	}
@@ -203,7 +188,7 @@ static int open_repo(struct reg **out, const char *dir)
 	*out = NULL;
 	if (stat(dir, &st))
 		return preg_error_set(PREG_ENOREG, "no register at '%s' (run 'preg init')", dir);
-	lib_init();
+	reg_lib_init();
 	r = xcalloc(1, sizeof(*r));
 	r->lockfd = -1;
 	rc = git_repository_open_ext(&r->repo, dir, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
@@ -268,7 +253,7 @@ void reg_free(struct reg *r)
 	free(r->refname);
 	free(r->user);
 	free(r);
-	lib_shutdown();
+	reg_lib_shutdown();
 }
 
 const char *reg_dir(const struct reg *r)
@@ -281,58 +266,10 @@ const struct phases *reg_phases(const struct reg *r)
 	return r->phases;
 }
 
-/* The branch tip and its tree. PREG_ENOTFOUND when the branch has no commit. */
-static int tip_tree(struct reg *r, git_oid *oid, git_tree **tree)
-{
-	git_commit *c = NULL;
-	int rc;
-
-	*tree = NULL;
-	rc = git_reference_name_to_id(oid, r->repo, r->refname);
-	if (rc == GIT_ENOTFOUND)
-		return PREG_ENOTFOUND;
-	if (rc)
-		return reg_git_error(PREG_ERR, "cannot resolve %s", r->refname);
-	if (git_commit_lookup(&c, r->repo, oid) || git_commit_tree(tree, c)) {
-		git_commit_free(c);
-		return reg_git_error(PREG_ERR, "cannot read commit %s", git_oid_tostr_s(oid));
-	}
-	git_commit_free(c);
-	return 0;
-}
-
-/* Read the blob at path in tree. PREG_ENOTFOUND only for "no such path";
- * any other failure aborts (SPEC §7, step 3). *out is the caller's. */
-static int tree_blob(struct reg *r, git_tree *tree, const char *path, git_blob **out, git_oid *oid)
-{
-	git_tree_entry *e = NULL;
-	int rc;
-
-	*out = NULL;
-	if (!tree)
-		return PREG_ENOTFOUND;
-	rc = git_tree_entry_bypath(&e, tree, path);
-	if (rc == GIT_ENOTFOUND)
-		return PREG_ENOTFOUND;
-	if (rc)
-		return reg_git_error(PREG_ERR, "cannot read %s", path);
-	if (git_tree_entry_type(e) != GIT_OBJECT_BLOB) {
-		git_tree_entry_free(e);
-		return preg_error_set(PREG_EINVAL, "%s: not a file", path);
-	}
-	if (oid)
-		git_oid_cpy(oid, git_tree_entry_id(e));
-	rc = git_blob_lookup(out, r->repo, git_tree_entry_id(e));
-	git_tree_entry_free(e);
-	if (rc)
-		return reg_git_error(PREG_ERR, "cannot read %s", path);
-	return 0;
-}
-
 static int load_phases(struct reg *r, git_tree *tree)
 {
 	git_blob *b = NULL;
-	int rc = tree_blob(r, tree, "preg.yaml", &b, NULL);
+	int rc = reg_tree_blob(r, tree, "preg.yaml", &b, NULL);
 
 	if (rc == PREG_ENOTFOUND)
 		return preg_error_set(PREG_ENOREG,
@@ -355,7 +292,7 @@ int reg_open(struct reg **out, const char *dir)
 	*out = NULL;
 	if ((rc = open_repo(&r, dir)))
 		return rc;
-	rc = tip_tree(r, &oid, &tree);
+	rc = reg_tip_tree(r, &oid, &tree);
 	if (rc == PREG_ENOTFOUND)
 		rc = preg_error_set(PREG_ENOREG, "no register at '%s' (run 'preg init')", dir);
 	if (!rc)
@@ -408,999 +345,6 @@ int reg_user(struct reg *r, const char **out)
 	return 0;
 }
 
-/* ---- reading ---- */
-
-/* Parse a record's blob and check that its id is its file's. A lent record
- * (for readers that only look) keeps its strings in the parse tree. */
-static int parse_blob(git_blob *b, const char *path, const char *id, struct record **out,
-		      struct ypos *comment, bool lent)
-{
-	const char *text = git_blob_rawcontent(b);
-	size_t len = (size_t)git_blob_rawsize(b);
-	int rc;
-
-	rc = lent ? record_parse_lent(out, text, len, path) : record_parse(out, text, len, path, comment);
-	if (!rc && strcmp((*out)->id, id)) {
-		preg_error_set(PREG_EINVAL, "%s:%d:%d: id '%s' does not match the file name", path,
-			       (*out)->id_line, (*out)->id_col, (*out)->id);
-		record_free(*out);
-		*out = NULL;
-		return PREG_EINVAL;
-	}
-	return rc;
-}
-
-int reg_read(struct reg *r, const char *id, struct record **out)
-{
-	git_oid oid;
-	git_tree *tree = NULL;
-	git_blob *b = NULL;
-	char *path;
-	int rc;
-
-	*out = NULL;
-	if (!slug_valid(id))
-		return preg_error_set(PREG_ENOTFOUND, "client '%s' not found", id);
-	path = record_path(id);
-	if (!(rc = tip_tree(r, &oid, &tree))) {
-		rc = tree_blob(r, tree, path, &b, NULL);
-		if (rc == PREG_ENOTFOUND)
-			rc = preg_error_set(PREG_ENOTFOUND, "client '%s' not found", id);
-		else if (!rc)
-			rc = parse_blob(b, path, id, out, NULL, false);
-	}
-	git_blob_free(b);
-	git_tree_free(tree);
-	free(path);
-	return rc;
-}
-
-bool reg_exists(struct reg *r, const char *id)
-{
-	git_oid oid;
-	git_tree *tree = NULL;
-	git_tree_entry *e = NULL;
-	char *path = record_path(id);
-	bool found = false;
-
-	if (!tip_tree(r, &oid, &tree) && !git_tree_entry_bypath(&e, tree, path))
-		found = true;
-	git_tree_entry_free(e);
-	git_tree_free(tree);
-	free(path);
-	return found;
-}
-
-/* Order tree entries by the id they name: the name without ".yaml". */
-static int cmp_entry_id(const void *a, const void *b)
-{
-	const char *x = git_tree_entry_name(*(const git_tree_entry *const *)a);
-	const char *y = git_tree_entry_name(*(const git_tree_entry *const *)b);
-	size_t lx = strcspn(x, "."), ly = strcspn(y, ".");
-	int c = strncmp(x, y, lx < ly ? lx : ly);
-
-	if (c)
-		return c;
-	if (lx != ly)
-		return lx < ly ? -1 : 1;
-	return strcmp(x, y);
-}
-
-/* The entries of a shard tree in id order (git sorts "acme-2.yaml"
- * before "acme.yaml"; people expect ids). Caller frees. */
-static const git_tree_entry **entries_by_id(git_tree *shard, size_t *n)
-{
-	size_t ne = git_tree_entrycount(shard);
-	const git_tree_entry **ents = xmalloc((ne + 1) * sizeof(*ents));
-
-	for (size_t j = 0; j < ne; j++)
-		ents[j] = git_tree_entry_byindex(shard, j);
-	qsort(ents, ne, sizeof(*ents), cmp_entry_id);
-	*n = ne;
-	return ents;
-}
-
-/* Entry fe of shard directory sname: its path and its id (the caller's).
- * false, with the error slot set, when it is not a client record. */
-static bool entry_id(const char *sname, const git_tree_entry *fe, char path[256], char **id)
-{
-	snprintf(path, 256, "clients/%s/%s", sname, git_tree_entry_name(fe));
-	*id = record_id_from_path(path);
-	if (*id && git_tree_entry_type(fe) == GIT_OBJECT_BLOB)
-		return true;
-	free(*id);
-	*id = NULL;
-	preg_error_set(PREG_EINVAL,
-		       "%s: not a client record (expected clients/<first two characters of the id>/<id>.yaml)",
-		       path);
-	return false;
-}
-
-/* The record in entry fe, parsed for reading only (*b is its blob, to free
- * after it); NULL with the error slot set when it cannot be read. */
-static struct record *entry_record(struct reg *r, const git_tree_entry *fe, const char *path, const char *id,
-				   git_blob **b)
-{
-	struct record *rec = NULL;
-
-	*b = NULL;
-	if (git_blob_lookup(b, r->repo, git_tree_entry_id(fe)))
-		reg_git_error(PREG_ERR, "cannot read %s", path);
-	else
-		parse_blob(*b, path, id, &rec, NULL, true);
-	return rec;
-}
-
-/* Call fn for each shard directory of clients/ at the tip, in tree order. */
-typedef int (*shard_fn)(struct reg *r, const git_tree_entry *se, void *arg);
-
-static int walk_shards(struct reg *r, shard_fn fn, void *arg)
-{
-	git_oid oid;
-	git_tree *tree = NULL, *clients = NULL;
-	const git_tree_entry *ce;
-	int rc;
-
-	if ((rc = tip_tree(r, &oid, &tree)))
-		return rc == PREG_ENOTFOUND ? 0 : rc;
-	ce = git_tree_entry_byname(tree, "clients");
-	if (ce && git_tree_entry_type(ce) == GIT_OBJECT_TREE) {
-		if (git_tree_lookup(&clients, r->repo, git_tree_entry_id(ce)))
-			rc = reg_git_error(PREG_ERR, "cannot read clients/");
-		for (size_t i = 0; clients && i < git_tree_entrycount(clients) && !rc; i++) {
-			const git_tree_entry *se = git_tree_entry_byindex(clients, i);
-
-			if (git_tree_entry_type(se) == GIT_OBJECT_TREE)
-				rc = fn(r, se, arg);
-		}
-	}
-	git_tree_free(clients);
-	git_tree_free(tree);
-	return rc;
-}
-
-struct each_plain {
-	bool ids_only;
-	reg_each_fn cb;
-	void *arg;
-};
-
-static int each_shard_plain(struct reg *r, const git_tree_entry *se, void *arg)
-{
-	const struct each_plain *e = arg;
-	const char *sname = git_tree_entry_name(se);
-	const git_tree_entry **ents;
-	git_tree *shard = NULL;
-	size_t ne;
-	int rc = 0;
-
-	if (git_tree_lookup(&shard, r->repo, git_tree_entry_id(se)))
-		return reg_git_error(PREG_ERR, "cannot read clients/%s/", sname);
-	ents = entries_by_id(shard, &ne);
-	for (size_t j = 0; j < ne && !rc; j++) {
-		char path[256], *id;
-		struct record *rec = NULL;
-		git_blob *b = NULL;
-
-		if (!entry_id(sname, ents[j], path, &id))
-			rc = e->cb(e->arg, NULL, path, NULL);
-		else if (e->ids_only)
-			rc = e->cb(e->arg, id, path, NULL);
-		else {
-			rec = entry_record(r, ents[j], path, id, &b);
-			rc = e->cb(e->arg, id, path, rec);
-		}
-		record_free(rec);
-		git_blob_free(b);
-		free(id);
-	}
-	free(ents);
-	git_tree_free(shard);
-	return rc;
-}
-
-int reg_each(struct reg *r, bool ids_only, reg_each_fn cb, void *arg)
-{
-	struct each_plain e = { ids_only, cb, arg };
-
-	return walk_shards(r, each_shard_plain, &e);
-}
-
-struct walk {
-	struct reg *r;
-	reg_file_fn cb;
-	void *arg;
-	int rc;
-};
-
-static int walk_cb(const char *root, const git_tree_entry *e, void *payload)
-{
-	struct walk *w = payload;
-	git_blob *b = NULL;
-	char *path;
-
-	if (git_tree_entry_type(e) != GIT_OBJECT_BLOB)
-		return 0;
-	path = xasprintf("clients/%s%s", root, git_tree_entry_name(e));
-	if (git_blob_lookup(&b, w->r->repo, git_tree_entry_id(e)))
-		w->rc = reg_git_error(PREG_ERR, "cannot read %s", path);
-	else
-		w->rc = w->cb(w->arg, path, git_blob_rawcontent(b), (size_t)git_blob_rawsize(b));
-	git_blob_free(b);
-	free(path);
-	return w->rc ? -1 : 0;
-}
-
-static int each_staged(struct reg *r, reg_file_fn cb, void *arg)
-{
-	const char *env = getenv("GIT_INDEX_FILE");
-	git_index *idx = NULL;
-	const char *last = "";
-	int rc = 0;
-
-	if (env && *env ? git_index_open(&idx, env) : git_repository_index(&idx, r->repo))
-		return reg_git_error(PREG_ERR, "cannot read the index");
-	if (git_index_read(idx, 0)) {
-		git_index_free(idx);
-		return reg_git_error(PREG_ERR, "cannot read the index");
-	}
-	for (size_t i = 0; i < git_index_entrycount(idx) && !rc; i++) {
-		const git_index_entry *e = git_index_get_byindex(idx, i);
-		git_blob *b = NULL;
-
-		if (strncmp(e->path, "clients/", 8))
-			continue;
-		if (git_index_entry_stage(e) > 0) {
-			if (strcmp(last, e->path))
-				rc = cb(arg, e->path, NULL, 0);
-			last = e->path;
-			continue;
-		}
-		if (git_blob_lookup(&b, r->repo, &e->id))
-			rc = reg_git_error(PREG_ERR, "cannot read %s", e->path);
-		else
-			rc = cb(arg, e->path, git_blob_rawcontent(b), (size_t)git_blob_rawsize(b));
-		git_blob_free(b);
-	}
-	git_index_free(idx);
-	return rc;
-}
-
-int reg_each_file(struct reg *r, bool staged, reg_file_fn cb, void *arg)
-{
-	git_oid oid;
-	git_tree *tree = NULL, *clients = NULL;
-	const git_tree_entry *ce;
-	struct walk w = { r, cb, arg, 0 };
-	int rc;
-
-	if (staged)
-		return each_staged(r, cb, arg);
-	if ((rc = tip_tree(r, &oid, &tree)))
-		return rc == PREG_ENOTFOUND ? 0 : rc;
-	ce = git_tree_entry_byname(tree, "clients");
-	if (ce && git_tree_entry_type(ce) == GIT_OBJECT_TREE) {
-		if (git_tree_lookup(&clients, r->repo, git_tree_entry_id(ce)))
-			rc = reg_git_error(PREG_ERR, "cannot read clients/");
-		else if (git_tree_walk(clients, GIT_TREEWALK_PRE, walk_cb, &w) && !w.rc)
-			rc = reg_git_error(PREG_ERR, "cannot read clients/");
-		else
-			rc = w.rc;
-	}
-	git_tree_free(clients);
-	git_tree_free(tree);
-	return rc;
-}
-
-/* ---- reading through the record cache ---- */
-
-/* One shard directory through the cache: the whole shard when its tree is
- * the one cached, else record by record (by blob id), parsing what is new.
- * A shard with a record that does not parse is never taken whole, so that
- * the error is given every time. */
-struct each_cached {
-	struct rcache *c;
-	struct rcache_plan *plan;
-	struct rscratch scratch;
-	struct buf enc;
-	reg_each_fn cb;
-	void *arg;
-};
-
-static int each_shard_cached(struct reg *r, const git_tree_entry *se, void *ctx)
-{
-	struct each_cached *x = ctx;
-	struct rcache *c = x->c;
-	struct rcache_plan *plan = x->plan;
-	struct rscratch *scratch = &x->scratch;
-	struct buf *enc = &x->enc;
-	reg_each_fn cb = x->cb;
-	void *arg = x->arg;
-	static const unsigned char none[RCACHE_OID];
-	const char *sname = git_tree_entry_name(se);
-	const unsigned char *soid = git_tree_entry_id(se)->id;
-	size_t first = 0, n = 0, k = 0, ne;
-	bool found, same = false, clean = true;
-	git_tree *shard = NULL;
-	const git_tree_entry **ents;
-	struct record rec;
-	int rc = 0;
-
-	found = strlen(sname) < 8 && rcache_shard(c, sname, soid, &first, &n, &same);
-	rcache_plan_shard(plan, sname, soid);
-	if (found && same) {
-		rcache_plan_take(plan, first, n);
-		for (size_t i = first; i < first + n && !rc; i++) {
-			const unsigned char *data;
-			const char *id;
-			size_t len;
-			char path[256];
-
-			rcache_rec(c, i, &id, &data, &len);
-			if (rcache_decode(&rec, scratch, data, len))
-				return reg_git_error(PREG_ERR, "cannot decode the record cache"); /* checksummed: never */
-			/* "clients/SHARD/ID.yaml": ids and shards are short. */
-			size_t sl = strlen(sname), il = strlen(rec.id);
-
-			if (sl + il + 14 > sizeof(path))
-				return reg_git_error(PREG_ERR, "cannot decode the record cache");
-			memcpy(path, "clients/", 8);
-			memcpy(path + 8, sname, sl);
-			path[8 + sl] = '/';
-			memcpy(path + 9 + sl, rec.id, il);
-			memcpy(path + 9 + sl + il, ".yaml", 6);
-			rc = cb(arg, rec.id, path, &rec);
-		}
-		rcache_done(c, first + n);
-		return rc;
-	}
-	rcache_plan_touch(plan);
-	if (git_tree_lookup(&shard, r->repo, git_tree_entry_id(se)))
-		return reg_git_error(PREG_ERR, "cannot read clients/%s/", sname);
-	ents = entries_by_id(shard, &ne);
-	for (size_t j = 0; j < ne && !rc; j++) {
-		const git_tree_entry *fe = ents[j];
-		char path[256];
-		char *id;
-		struct record *parsed = NULL;
-		git_blob *b = NULL;
-		bool hit = false;
-
-		if (!entry_id(sname, fe, path, &id)) {
-			clean = false;
-			rc = cb(arg, NULL, path, NULL);
-			continue;
-		}
-		/* The cached records of the shard are in id order too. */
-		while (found && k < n) {
-			const unsigned char *data, *e;
-			const char *cid;
-			size_t len;
-			int cmp;
-
-			e = rcache_rec(c, first + k, &cid, &data, &len);
-			cmp = strcmp(cid, id);
-			if (cmp < 0) {
-				k++;
-				continue;
-			}
-			if (!cmp && !memcmp(e, git_tree_entry_id(fe)->id, RCACHE_OID) &&
-			    !rcache_decode(&rec, scratch, data, len)) {
-				rcache_plan_keep(plan, first + k);
-				hit = true;
-			}
-			break;
-		}
-		if (hit) {
-			rc = cb(arg, id, path, &rec);
-			free(id);
-			continue;
-		}
-		parsed = entry_record(r, fe, path, id, &b);
-		if (parsed) {
-			enc->len = 0;
-			rcache_encode(enc, parsed);
-			rcache_plan_add(plan, git_tree_entry_id(fe)->id, id, enc->p, enc->len);
-		} else {
-			clean = false;
-		}
-		rc = cb(arg, id, path, parsed);
-		record_free(parsed);
-		git_blob_free(b);
-		free(id);
-	}
-	free(ents);
-	git_tree_free(shard);
-	if (!clean) {
-		/* Never taken whole: a zero tree id matches no tree. */
-		rcache_plan_shard_oid(plan, none);
-	}
-	return rc;
-}
-
-int reg_each_summary(struct reg *r, reg_each_fn cb, void *arg)
-{
-	struct each_cached x = { NULL, NULL, { NULL, 0 }, BUF_INIT, cb, arg };
-	char *dir, *path;
-	int rc;
-
-	if (getenv("PREG_NO_CACHE") && *getenv("PREG_NO_CACHE"))
-		return reg_each(r, false, cb, arg);
-	dir = xasprintf("%spreg-cache", r->gitdir);
-	path = xasprintf("%s/records", dir);
-	x.c = rcache_load(path);
-	/* Best effort: a register we may only read goes on without a cache. */
-	if (mkdir(dir, 0777) && errno != EEXIST)
-		errno = 0;
-	x.plan = rcache_plan_new(x.c, path);
-	rc = walk_shards(r, each_shard_cached, &x);
-	if (!rc)
-		rcache_plan_save(x.plan);
-	rcache_plan_free(x.plan);
-	rcache_free(x.c);
-	rscratch_release(&x.scratch);
-	buf_release(&x.enc);
-	free(dir);
-	free(path);
-	return rc;
-}
-
-/* ---- the lock ---- */
-
-static int lock_timeout_ms(void)
-{
-	const char *s = getenv("PREG_LOCK_TIMEOUT");
-
-	if (s && *s && strspn(s, "0123456789") == strlen(s) && strlen(s) < 6)
-		return atoi(s) * 1000;
-	return 10000;
-}
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* An exclusive flock on .git/preg.lock. The kernel drops it when the
- * process dies, so it never goes stale. */
-static int lock_acquire(struct reg *r)
-{
-	char *path = xasprintf("%spreg.lock", r->gitdir);
-	int64_t start = now_ms(), limit = lock_timeout_ms();
-	unsigned delay = 2, seed = (unsigned)getpid() ^ (unsigned)start;
-	char pid[32];
-	int fd, n;
-
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
-	if (fd < 0) {
-		int rc = ioerr(r, "create", path);
-
-		free(path);
-		return rc;
-	}
-	while (flock(fd, LOCK_EX | LOCK_NB)) {
-		if (errno != EWOULDBLOCK && errno != EINTR) {
-			int rc = ioerr(r, "lock", path);
-
-			close(fd);
-			free(path);
-			return rc;
-		}
-		if (now_ms() - start >= limit) {
-			n = (int)pread(fd, pid, sizeof(pid) - 1, 0);
-			pid[n > 0 ? n : 0] = '\0';
-			pid[strcspn(pid, "\n")] = '\0';
-			close(fd);
-			free(path);
-			return preg_error_set(PREG_EBUSY, "register busy (held by pid %s)",
-					      *pid ? pid : "unknown");
-		}
-		/* Back off with jitter so that waiting writers do not march in step. */
-		usleep((useconds_t)(delay * 1000 / 2 + (unsigned)(rand_r(&seed) % (delay * 1000 / 2 + 1))));
-		if (delay < 100)
-			delay *= 2;
-	}
-	n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
-	if (ftruncate(fd, 0) == 0 && pwrite(fd, pid, (size_t)n, 0) < 0) {
-		/* The pid is only for the busy message. */
-	}
-	r->lockfd = fd;
-	free(path);
-	return 0;
-}
-
-static void lock_release(struct reg *r)
-{
-	if (r->lockfd >= 0) {
-		close(r->lockfd);
-		r->lockfd = -1;
-	}
-}
-
-/* A ref lock left by a crashed git is removed after a minute, while we
- * hold preg.lock. index.lock is never touched: git holds it while an editor
- * is open on a commit message. */
-static void clear_stale_ref_locks(struct reg *r)
-{
-	char *dir = xasprintf("%srefs/heads", r->gitdir);
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	time_t now = time(NULL);
-
-	while (d && (de = readdir(d))) {
-		size_t n = strlen(de->d_name);
-		struct stat st;
-		char *p;
-
-		if (n < 6 || strcmp(de->d_name + n - 5, ".lock"))
-			continue;
-		p = xasprintf("%s/%s", dir, de->d_name);
-		if (!lstat(p, &st) && S_ISREG(st.st_mode) && now - st.st_mtime > 60 && !unlink(p))
-			preg_warn("removed stale lock 'refs/heads/%s' (left by a crashed process)",
-				  de->d_name);
-		free(p);
-	}
-	if (d)
-		closedir(d);
-	free(dir);
-}
-
-/* ---- the work tree ---- */
-
-static int fsync_dir(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	int rc = 0;
-
-	if (fd < 0)
-		return -1;
-	if (fsync(fd) && errno != EINVAL)
-		rc = -1;
-	close(fd);
-	return rc;
-}
-
-static int mkdirs_for(const char *path)
-{
-	char *p = xstrdup(path);
-	int rc = 0;
-
-	for (char *s = strchr(p + 1, '/'); s; s = strchr(s + 1, '/')) {
-		*s = '\0';
-		if (mkdir(p, 0777) && errno != EEXIST) {
-			rc = -1;
-			*s = '/';
-			break;
-		}
-		*s = '/';
-	}
-	free(p);
-	return rc;
-}
-
-/* Write data to a new file tmp and fsync it. */
-static int write_tmp(struct reg *r, const char *rel, const char *tmp, const char *data, size_t len)
-{
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-	size_t off = 0;
-
-	if (fd < 0)
-		return ioerr(r, "write", rel);
-	while (off < len) {
-		ssize_t n = write(fd, data + off, len - off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			int rc = ioerr(r, "write", rel);
-
-			close(fd);
-			return rc;
-		}
-		off += (size_t)n;
-	}
-	if (!r->batch && fsync(fd)) {
-		int rc = ioerr(r, "write", rel);
-
-		close(fd);
-		return rc;
-	}
-	close(fd);
-	return 0;
-}
-
-/* Replace a work-tree file: a temporary file, fsync, rename, fsync the
- * directory. Readers see the old file or the new one, never half. The
- * temporary file lives in the git directory, so a crash leaves nothing in
- * the work tree (the next write sweeps it); where the git directory is on
- * another file system, it goes beside the file instead. */
-static int write_file_atomic(struct reg *r, const char *rel, const char *data, size_t len)
-{
-	char *path = xasprintf("%s%s", r->workdir, rel);
-	char *tmp = xasprintf("%spreg-tmp-%ld", r->gitdir, (long)getpid());
-	int rc, e = 0;
-
-	rc = write_tmp(r, rel, tmp, data, len);
-	if (!rc && rename(tmp, path))
-		e = errno;
-	/* A new shard's directory is made when the rename finds it missing:
-	 * an import of 100,000 files would otherwise try mkdir five times
-	 * for each. */
-	if (e == ENOENT) {
-		if (mkdirs_for(path)) {
-			rc = ioerr(r, "create the directory of", rel);
-			goto out;
-		}
-		e = rename(tmp, path) ? errno : 0;
-	}
-	if (e == EXDEV) {
-		unlink(tmp);
-		free(tmp);
-		tmp = xasprintf("%s.preg-%ld.tmp", path, (long)getpid());
-		rc = write_tmp(r, rel, tmp, data, len);
-		if (!rc && rename(tmp, path))
-			rc = ioerr(r, "replace", rel);
-	} else if (e) {
-		errno = e;
-		rc = ioerr(r, "replace", rel);
-	}
-	if (!rc && !r->batch) {
-		*strrchr(path, '/') = '\0';
-		fsync_dir(path);
-	}
-out:
-	if (rc)
-		unlink(tmp);
-	free(tmp);
-	free(path);
-	return rc;
-}
-
-static int remove_file(struct reg *r, const char *rel)
-{
-	char *path = xasprintf("%s%s", r->workdir, rel);
-	int rc = 0;
-
-	if (unlink(path) && errno != ENOENT) {
-		rc = ioerr(r, "remove", rel);
-	} else {
-		/* An empty shard directory goes, as git would remove it. */
-		char *slash = strrchr(path, '/');
-
-		*slash = '\0';
-		if (rmdir(path) == 0 || errno == ENOTEMPTY || errno == EEXIST)
-			fsync_dir(r->workdir);
-	}
-	free(path);
-	return rc;
-}
-
-/* The blob id of a work-tree file; PREG_ENOTFOUND when it is not there. */
-static int hash_workfile(struct reg *r, const char *rel, git_oid *out)
-{
-	char *path = xasprintf("%s%s", r->workdir, rel);
-	struct stat st;
-	int rc = 0;
-
-	if (lstat(path, &st)) {
-		rc = errno == ENOENT || errno == ENOTDIR ? PREG_ENOTFOUND : ioerr(r, "read", rel);
-	} else if (!S_ISREG(st.st_mode)) {
-		rc = preg_error_set(PREG_EDIRTY, "%s is not a regular file in the work tree", rel);
-	} else if (git_odb_hashfile(out, path, GIT_OBJECT_BLOB)) {
-		rc = reg_git_error(PREG_ERR, "cannot read %s", rel);
-	}
-	free(path);
-	return rc;
-}
-
-/* Set the index entry of rel to blob oid, with the stat data of the file now
- * in the work tree so that git sees it clean without rehashing. */
-static int index_set(struct reg *r, git_index *idx, const char *rel, const git_oid *oid)
-{
-	char *path = xasprintf("%s%s", r->workdir, rel);
-	git_index_entry e;
-	struct stat st;
-	int rc;
-
-	memset(&e, 0, sizeof(e));
-	if (!lstat(path, &st)) {
-		e.ctime.seconds = (int32_t)st.st_ctim.tv_sec;
-		e.ctime.nanoseconds = (uint32_t)st.st_ctim.tv_nsec;
-		e.mtime.seconds = (int32_t)st.st_mtim.tv_sec;
-		e.mtime.nanoseconds = (uint32_t)st.st_mtim.tv_nsec;
-		e.dev = (uint32_t)st.st_dev;
-		e.ino = (uint32_t)st.st_ino;
-		e.uid = st.st_uid;
-		e.gid = st.st_gid;
-		e.file_size = (uint32_t)st.st_size;
-	}
-	e.mode = GIT_FILEMODE_BLOB;
-	e.path = rel;
-	git_oid_cpy(&e.id, oid);
-	rc = git_index_add(idx, &e);
-	free(path);
-	return rc ? reg_git_error(PREG_ERR, "cannot update the index entry of %s", rel) : 0;
-}
-
-/* Bring rel in the work tree and the index to what the tip holds, when what
- * is there is a leftover of ours (SPEC §7): work tree equal to the tip:
- * refresh the index; work tree equal to the index but not the tip: check the
- * path out from the tip; otherwise it is the user's edit: leave it. */
-static int heal_path(struct reg *r, git_tree *tree, git_index *idx, const char *rel, bool verbose,
-		     bool *index_changed, int *left)
-{
-	git_oid head, wt;
-	const git_index_entry *ie = git_index_get_bypath(idx, rel, 0);
-	git_blob *b = NULL;
-	bool has_head, has_wt;
-	int rc;
-
-	rc = tree_blob(r, tree, rel, &b, &head);
-	if (rc && rc != PREG_ENOTFOUND)
-		return rc;
-	has_head = rc == 0;
-	rc = hash_workfile(r, rel, &wt);
-	if (rc && rc != PREG_ENOTFOUND)
-		goto out;
-	has_wt = rc == 0;
-	rc = 0;
-	if (has_wt == has_head && (!has_wt || git_oid_equal(&wt, &head))) {
-		if (has_head && (!ie || !git_oid_equal(&ie->id, &head))) {
-			rc = index_set(r, idx, rel, &head);
-			*index_changed = true;
-			if (verbose)
-				preg_warn("fixed: index entry of %s refreshed", rel);
-		} else if (!has_head && ie) {
-			git_index_remove(idx, rel, 0);
-			*index_changed = true;
-			if (verbose)
-				preg_warn("fixed: index entry of %s removed", rel);
-		}
-	} else if ((!has_wt && !ie) || (has_wt && ie && git_oid_equal(&wt, &ie->id))) {
-		if (has_head) {
-			rc = write_file_atomic(r, rel, git_blob_rawcontent(b), (size_t)git_blob_rawsize(b));
-			if (!rc)
-				rc = index_set(r, idx, rel, &head);
-		} else {
-			rc = remove_file(r, rel);
-			if (!rc)
-				git_index_remove(idx, rel, 0);
-		}
-		*index_changed = true;
-		if (verbose && !rc)
-			preg_warn("fixed: %s brought up to the last commit", rel);
-	} else {
-		(*left)++;
-		preg_warn("left alone: %s differs from the last commit (uncommitted edit?)", rel);
-	}
-out:
-	git_blob_free(b);
-	return rc;
-}
-
-static int heal(struct reg *r, char **paths, size_t n, bool verbose, int *left)
-{
-	git_oid oid;
-	git_tree *tree = NULL;
-	git_index *idx = NULL;
-	bool changed = false;
-	int rc;
-
-	rc = tip_tree(r, &oid, &tree);
-	if (rc == PREG_ENOTFOUND)
-		rc = 0;
-	if (rc)
-		return rc;
-	if (git_repository_index(&idx, r->repo) || git_index_read(idx, 0)) {
-		rc = reg_git_error(PREG_ERR, "cannot read the index");
-		goto out;
-	}
-	for (size_t i = 0; i < n && !rc; i++)
-		rc = heal_path(r, tree, idx, paths[i], verbose, &changed, left);
-	if (!rc && changed && r->batch) {
-		/* The files of a batch reach the disk before the journal that
-		 * names them goes. */
-		int fd = open(r->workdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-		if (fd < 0 || syncfs(fd))
-			rc = ioerr(r, "flush", r->workdir);
-		if (fd >= 0)
-			close(fd);
-	}
-	if (!rc && changed) {
-		marker_set(r);
-		if (git_index_write(idx))
-			rc = gwrite_err(r, "cannot write the index");
-		marker_clear(r);
-	}
-out:
-	git_index_free(idx);
-	git_tree_free(tree);
-	return rc;
-}
-
-static bool is_record_path(const char *path)
-{
-	char *id = record_id_from_path(path);
-
-	free(id);
-	return id != NULL;
-}
-
-/* While libgit2 holds index.lock or the branch's ref lock for us, a marker
- * file says so. A kill in that window leaves the lock behind, and every
- * later write would fail on it; with the marker we know the lock is ours
- * (git cannot have taken it while ours was there) and remove it. A lock
- * much newer than the marker is someone else's and stays. */
-#define MARKER "preg-locking"
-
-static void marker_set(struct reg *r)
-{
-	char *p = xasprintf("%s%s", r->gitdir, MARKER);
-	int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-
-	if (fd >= 0)
-		close(fd);
-	free(p);
-}
-
-static void marker_clear(struct reg *r)
-{
-	char *p = xasprintf("%s%s", r->gitdir, MARKER);
-
-	unlink(p);
-	free(p);
-}
-
-static int64_t ns(const struct timespec *t)
-{
-	return (int64_t)t->tv_sec * 1000000000 + t->tv_nsec;
-}
-
-static void clear_own_locks(struct reg *r)
-{
-	char *m = xasprintf("%s%s", r->gitdir, MARKER);
-	const char *branch = strncmp(r->refname, "refs/heads/", 11) ? NULL : r->refname;
-	char *locks[2];
-	struct stat ms, ls;
-
-	locks[0] = xasprintf("%sindex.lock", r->gitdir);
-	locks[1] = branch ? xasprintf("%s%s.lock", r->gitdir, r->refname) : NULL;
-	if (!stat(m, &ms)) {
-		for (int i = 0; i < 2; i++)
-			if (locks[i] && !stat(locks[i], &ls) && ns(&ls.st_mtim) >= ns(&ms.st_mtim) - 10000000 &&
-			    ns(&ls.st_mtim) - ns(&ms.st_mtim) < 1000000000 && !unlink(locks[i]))
-				preg_warn("removed %s left by an interrupted preg", locks[i] + strlen(r->gitdir));
-		unlink(m);
-	}
-	/* Temporary files of interrupted writes (we hold the lock: none is live). */
-	{
-		DIR *d = opendir(r->gitdir);
-		struct dirent *de;
-
-		while (d && (de = readdir(d)))
-			if (!strncmp(de->d_name, "preg-tmp-", 9) ||
-			    !strcmp(de->d_name, PENDING ".tmp")) {
-				char *p = xasprintf("%s%s", r->gitdir, de->d_name);
-
-				unlink(p);
-				free(p);
-			}
-		if (d)
-			closedir(d);
-	}
-	free(locks[0]);
-	free(locks[1]);
-	free(m);
-}
-
-static char *pending_path(struct reg *r)
-{
-	return xasprintf("%s%s", r->gitdir, PENDING);
-}
-
-/* Heal what the journal of an interrupted write names, then drop it. */
-static int heal_pending(struct reg *r, bool verbose, int *left)
-{
-	char *jp = pending_path(r);
-	FILE *f = fopen(jp, "r");
-	char line[512], **paths = NULL;
-	size_t n = 0, cap = 0;
-	int rc = 0;
-
-	if (f) {
-		while (fgets(line, sizeof(line), f)) {
-			line[strcspn(line, "\n")] = '\0';
-			/* Only names preg itself writes are healed. */
-			if (!*line || (strcmp(line, "preg.yaml") && strcmp(line, ".gitattributes") &&
-				       !is_record_path(line)))
-				continue;
-			paths = xgrow(paths, &cap, n + 1, sizeof(*paths));
-			paths[n++] = xstrdup(line);
-		}
-		fclose(f);
-		rc = heal(r, paths, n, verbose, left);
-		if (!rc)
-			unlink(jp);
-		for (size_t i = 0; i < n; i++)
-			free(paths[i]);
-		free(paths);
-	}
-	free(jp);
-	return rc;
-}
-
-/* Write the journal text atomically (tmp, fsync, rename). */
-static int journal_put(struct reg *r, const char *text, size_t len)
-{
-	char *jp = pending_path(r), *tmp = xasprintf("%s.tmp", jp);
-	int fd, rc = 0;
-
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-	if (fd < 0 || write(fd, text, len) != (ssize_t)len || fsync(fd))
-		rc = ioerr(r, "write", tmp);
-	if (fd >= 0)
-		close(fd);
-	if (!rc && rename(tmp, jp))
-		rc = ioerr(r, "write", jp);
-	if (rc)
-		unlink(tmp);
-	free(tmp);
-	free(jp);
-	return rc;
-}
-
-/* Before the commit point, name the paths this write will touch in the
- * journal, after those an earlier write left unhealed (when healing could
- * not run, they must not be forgotten). *prev receives the journal as it
- * was (NULL when there was none), to put back if the commit fails. */
-/* Append the journal as it is to b; a copy of it, or NULL when there is
- * none (the caller frees). */
-static char *journal_load(struct reg *r, struct buf *b)
-{
-	char *jp = pending_path(r), *prev = NULL;
-	FILE *f = fopen(jp, "r");
-
-	if (f) {
-		char chunk[4096];
-		size_t n;
-
-		while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-			buf_add(b, chunk, n);
-		fclose(f);
-		prev = xstrndup(b->p ? b->p : "", b->len);
-	}
-	free(jp);
-	return prev;
-}
-
-static int write_pending(struct txn *t, char **prev)
-{
-	struct reg *r = t->reg;
-	struct buf b = BUF_INIT;
-	int rc;
-
-	*prev = journal_load(r, &b);
-	for (size_t i = 0; i < t->nedits; i++)
-		buf_addf(&b, "%s\n", t->edits[i].path);
-	rc = journal_put(r, b.p, b.len);
-	buf_release(&b);
-	return rc;
-}
-
-/* The commit did not happen: the journal goes back to what it was. */
-static void restore_pending(struct reg *r, const char *prev)
-{
-	char *jp = pending_path(r);
-
-	if (!prev || journal_put(r, prev, strlen(prev)))
-		unlink(jp);
-	free(jp);
-}
-
 /* ---- transactions ---- */
 
 int txn_read(struct txn *t, const char *id, struct record **out)
@@ -1414,11 +358,11 @@ int txn_read(struct txn *t, const char *id, struct record **out)
 	if (!slug_valid(id))
 		return preg_error_set(PREG_ENOTFOUND, "client '%s' not found", id);
 	path = record_path(id);
-	rc = tree_blob(t->reg, t->tree, path, &b, NULL);
+	rc = reg_tree_blob(t->reg, t->tree, path, &b, NULL);
 	if (rc == PREG_ENOTFOUND)
 		rc = preg_error_set(PREG_ENOTFOUND, "client '%s' not found", id);
 	else if (!rc)
-		rc = parse_blob(b, path, id, out, &comment, false);
+		rc = reg_parse_blob(b, path, id, out, &comment, false);
 	if (!rc && comment.line && !(t->flags & REG_FORCE)) {
 		record_free(*out);
 		*out = NULL;
@@ -1507,26 +451,20 @@ void txn_remove(struct txn *t, const char *id)
 	stage(t, record_path(id), NULL, 0);
 }
 
-void txn_message(struct txn *t, const char *summary, const char *client, const char *action,
-		 const char *phase)
+void txn_message(struct txn *t, const char *summary, const char *action, const char *phase)
 {
-	buf_reset(&t->msg);
-	buf_addf(&t->msg, "%s\n\n", summary);
-	if (client)
-		buf_addf(&t->msg, "Preg-Client: %s\n", client);
-	buf_addf(&t->msg, "Preg-Action: %s\n", action);
+	free(t->action);
+	t->action = xstrdup(action);
+	buf_reset(&t->summary);
+	buf_adds(&t->summary, summary);
+	buf_reset(&t->trailers);
 	if (phase)
-		buf_addf(&t->msg, "Preg-Phase: %s\n", phase);
+		buf_addf(&t->trailers, "Preg-Phase: %s\n", phase);
 }
 
 void txn_trailer(struct txn *t, const char *key, const char *value)
 {
-	buf_addf(&t->msg, "%s: %s\n", key, value);
-}
-
-git_repository *reg_repo(struct reg *r)
-{
-	return r->repo;
+	buf_addf(&t->trailers, "%s: %s\n", key, value);
 }
 
 const char *reg_gitdir(const struct reg *r)
@@ -1539,11 +477,11 @@ const char *reg_refname(const struct reg *r)
 	return r->refname;
 }
 
-int txn_tip(const struct txn *t, git_oid *out)
+int txn_tip(const struct txn *t, struct reg_oid *out)
 {
 	if (!t->born)
 		return PREG_ENOTFOUND;
-	git_oid_cpy(out, &t->tip);
+	memcpy(out, &t->tip, sizeof(*out));
 	return 0;
 }
 
@@ -1559,7 +497,10 @@ static void txn_clear(struct txn *t)
 	strmap_release(&t->where);
 	git_tree_free(t->tree);
 	t->tree = NULL;
-	buf_release(&t->msg);
+	free(t->action);
+	t->action = NULL;
+	buf_release(&t->summary);
+	buf_release(&t->trailers);
 }
 
 /* The author: git's identity when set (GIT_AUTHOR_* or user.name and
@@ -1589,48 +530,10 @@ int reg_identity(struct reg *r, char **name, char **email)
 	return 0;
 }
 
-/* The commit signature: reg_identity at PREG_NOW or now. */
-static int make_signature(struct reg *r, const struct ptime *now, git_signature **out)
-{
-	char *name = NULL, *email = NULL;
-	int rc;
-
-	if ((rc = reg_identity(r, &name, &email)))
-		return rc;
-	rc = git_signature_new(out, name, email, now->t, now->off);
-	if (rc)
-		rc = reg_git_error(PREG_ERR, "cannot make the commit signature");
-	free(name);
-	free(email);
-	return rc;
-}
-
-/* SPEC §7 step 4: refuse when the work-tree file differs from the tip. */
-static int path_clean(struct reg *r, git_tree *tree, const char *path)
-{
-	git_oid head, wt;
-	git_blob *b = NULL;
-	int hrc, wrc;
-
-	hrc = tree_blob(r, tree, path, &b, &head);
-	git_blob_free(b);
-	if (hrc && hrc != PREG_ENOTFOUND)
-		return hrc;
-	wrc = hash_workfile(r, path, &wt);
-	if (wrc && wrc != PREG_ENOTFOUND)
-		return wrc;
-	if (hrc == PREG_ENOTFOUND && wrc == PREG_ENOTFOUND)
-		return 0;
-	if (hrc == 0 && wrc == 0 && git_oid_equal(&head, &wt))
-		return 0;
-	return preg_error_set(PREG_EDIRTY,
-			      "%s has uncommitted changes; commit or discard them first (git diff -- %s)",
-			      path, path);
-}
 
 static int check_clean(struct txn *t, const struct edit *e)
 {
-	return path_clean(t->reg, t->tree, e->path);
+	return reg_path_clean(t->reg, t->tree, e->path);
 }
 
 int reg_editable(struct reg *r, const char *id, unsigned flags)
@@ -1643,14 +546,14 @@ int reg_editable(struct reg *r, const char *id, unsigned flags)
 	memset(&t, 0, sizeof(t));
 	t.reg = r;
 	t.flags = flags;
-	rc = tip_tree(r, &t.tip, &t.tree);
+	rc = reg_tip_tree(r, &t.tip, &t.tree);
 	if (rc == PREG_ENOTFOUND)
 		rc = preg_error_set(PREG_ENOTFOUND, "client '%s' not found", id);
 	if (rc)
 		return rc;
 	if (!(rc = txn_read(&t, id, &rec))) {
 		path = record_path(id);
-		rc = path_clean(r, t.tree, path);
+		rc = reg_path_clean(r, t.tree, path);
 		free(path);
 	}
 	record_free(rec);
@@ -1688,7 +591,7 @@ static int bulk_end(struct reg *r, git_repository *repo, git_odb *odb, git_odb_b
 	memset(&stats, 0, sizeof(stats));
 	if (git_mempack_dump(&pack, repo, mp) || git_odb_write_pack(&wp, odb, NULL, NULL) ||
 	    wp->append(wp, pack.ptr, pack.size, &stats) || wp->commit(wp, &stats))
-		rc = gwrite_err(r, "cannot write objects");
+		rc = reg_write_err(r, "cannot write objects");
 	if (wp)
 		wp->free(wp);
 	git_buf_dispose(&pack);
@@ -1696,72 +599,176 @@ static int bulk_end(struct reg *r, git_repository *repo, git_odb *odb, git_odb_b
 	return rc;
 }
 
-/* Build the commit of t on its tip. */
-static int build_commit(struct txn *t, git_oid *out)
+/* The git signature of s, or of reg_identity at when. */
+static int signature(struct reg *r, const struct reg_sig *s, const struct ptime *when, git_signature **out)
 {
-	struct reg *r = t->reg;
+	char *name = NULL, *email = NULL;
+	int rc = 0;
+
+	if (s)
+		rc = git_signature_new(out, s->name, s->email, s->time, s->offset);
+	else if (!(rc = reg_identity(r, &name, &email)))
+		rc = git_signature_new(out, name, email, when->t, when->off);
+	else
+		return rc;
+	free(name);
+	free(email);
+	return rc ? reg_git_error(PREG_ERR, "cannot make the commit signature") : 0;
+}
+
+/* The records a commit changes, from the trees: " ID" each, in path order. */
+static int add_client(void *arg, const char *path, const struct reg_oid *old, const struct reg_oid *new)
+{
+	char *id = strncmp(path, "clients/", 8) ? NULL : record_id_from_path(path);
+
+	(void)old;
+	(void)new;
+	if (id)
+		buf_addf(arg, " %s", id);
+	free(id);
+	return 0;
+}
+
+/* The message of a commit from base to tree, as struct reg_desc says. */
+static int describe(git_repository *repo, git_tree *base, git_tree *tree, const struct reg_desc *d,
+		    struct buf *msg)
+{
+	struct buf ids = BUF_INIT;
+	size_t len = strlen(d->text);
+	int rc;
+
+	if ((rc = reg_diff_repo(repo, base, tree, add_client, &ids)))
+		goto out;
+	if (d->clients)
+		buf_add(d->clients, ids.p, ids.len);
+	if (!d->action) {
+		buf_adds(msg, d->text);
+		goto out;
+	}
+	while (len && d->text[len - 1] == '\n')
+		len--;
+	buf_add(msg, d->text, len);
+	buf_adds(msg, "\n\n");
+	for (const char *p = buf_str(&ids); *p;) {
+		size_t n = strcspn(p + 1, " ");
+
+		buf_addf(msg, "Preg-Client: %.*s\n", (int)n, p + 1);
+		p += n + 1;
+	}
+	buf_addf(msg, "Preg-Action: %s\n", d->action);
+	if (d->trailers)
+		buf_adds(msg, d->trailers);
+	if (d->user)
+		buf_addf(msg, "Preg-User: %s\n", d->user);
+out:
+	buf_release(&ids);
+	return rc;
+}
+
+int reg_commit_make(struct reg *r, const struct reg_oid *parent, const struct reg_tree *base,
+		    const struct reg_change *ch, size_t n, const struct reg_desc *d, struct reg_oid *out,
+		    struct reg_tree **tree_out)
+{
 	git_repository *repo = r->repo, *bulk = NULL;
 	git_odb *odb = NULL;
 	git_odb_backend *mp = NULL;
-	git_tree_update *ups = xcalloc(t->nedits + 1, sizeof(*ups));
-	git_oid tree_oid, *blobs = xcalloc(t->nedits + 1, sizeof(*blobs));
-	git_tree *base = NULL, *newtree = NULL;
-	git_commit *parent = NULL;
-	git_signature *sig = NULL;
+	git_tree_update *ups = xcalloc(n + 1, sizeof(*ups));
+	git_oid tree_oid;
+	git_tree *newtree = NULL;
+	git_commit *pc = NULL;
+	git_signature *author = NULL, *committer = NULL;
+	struct buf msg = BUF_INIT;
 	int rc = 0;
 
-	if (t->nedits >= BULK_EDITS) {
+	if (tree_out)
+		*tree_out = NULL;
+	if (n >= BULK_EDITS) {
 		if ((rc = bulk_begin(r, &bulk, &odb, &mp)))
 			goto out;
 		repo = bulk;
 	}
-	/* A first commit builds on no tree at all (libgit2 takes NULL). */
-	base = t->tree;
-	for (size_t i = 0; i < t->nedits; i++) {
-		ups[i].path = t->edits[i].path;
-		if (t->edits[i].data) {
+	for (size_t i = 0; i < n; i++) {
+		ups[i].path = ch[i].path;
+		if (ch[i].blob) {
+			ups[i].action = GIT_TREE_UPDATE_UPSERT;
+			ups[i].filemode = GIT_FILEMODE_BLOB;
+			git_oid_cpy(&ups[i].id, GOID(ch[i].blob));
+		} else if (ch[i].data) {
 			/* In bulk, straight into the memory pack: the object
 			 * database would look for each new blob in the packs
 			 * on disk first, rescanning their directory each time. */
-			if (mp ? git_odb_hash(&blobs[i], t->edits[i].data, t->edits[i].len, GIT_OBJECT_BLOB) ||
-					 mp->write(mp, &blobs[i], t->edits[i].data, t->edits[i].len,
-						   GIT_OBJECT_BLOB)
-			       : git_blob_create_from_buffer(&blobs[i], repo, t->edits[i].data,
-							     t->edits[i].len)) {
-				rc = gwrite_err(r, "cannot write objects");
+			if (mp ? git_odb_hash(&ups[i].id, ch[i].data, ch[i].len, GIT_OBJECT_BLOB) ||
+					 mp->write(mp, &ups[i].id, ch[i].data, ch[i].len, GIT_OBJECT_BLOB)
+			       : git_blob_create_from_buffer(&ups[i].id, repo, ch[i].data, ch[i].len)) {
+				rc = reg_write_err(r, "cannot write objects");
 				goto out;
 			}
 			ups[i].action = GIT_TREE_UPDATE_UPSERT;
 			ups[i].filemode = GIT_FILEMODE_BLOB;
-			git_oid_cpy(&ups[i].id, &blobs[i]);
 		} else {
 			ups[i].action = GIT_TREE_UPDATE_REMOVE;
 		}
 	}
-	if (git_tree_create_updated(&tree_oid, repo, base, t->nedits, ups) ||
+	/* A first commit builds on no tree at all (libgit2 takes NULL). */
+	if (git_tree_create_updated(&tree_oid, repo, GTREE(base), n, ups) ||
 	    git_tree_lookup(&newtree, repo, &tree_oid)) {
-		rc = gwrite_err(r, "cannot write objects");
+		rc = reg_write_err(r, "cannot write objects");
 		goto out;
 	}
-	if ((rc = make_signature(r, &t->t, &sig)))
-		goto out;
-	if (t->born && git_commit_lookup(&parent, repo, &t->tip)) {
-		rc = reg_git_error(PREG_ERR, "cannot read the last commit");
+	if (base && git_oid_equal(&tree_oid, git_tree_id(GTREE(base)))) {
+		rc = REG_UNCHANGED;
 		goto out;
 	}
-	if (git_commit_create(out, repo, NULL, sig, sig, NULL, t->msg.p ? t->msg.p : "preg\n",
-			      newtree, t->born ? 1 : 0, (const git_commit **)&parent))
-		rc = gwrite_err(r, "cannot write the commit");
+	if ((rc = signature(r, d->author, d->when, &author)) ||
+	    (rc = signature(r, d->committer ? d->committer : d->author, d->when, &committer)))
+		goto out;
+	if (parent && git_commit_lookup(&pc, repo, GOID(parent))) {
+		rc = reg_git_error(PREG_ERR, "cannot read commit %s", git_oid_tostr_s(GOID(parent)));
+		goto out;
+	}
+	if ((rc = describe(repo, GTREE(base), newtree, d, &msg)))
+		goto out;
+	if (git_commit_create((git_oid *)out, repo, NULL, author, committer, NULL, buf_str(&msg), newtree,
+			      parent ? 1 : 0, (const git_commit **)&pc))
+		rc = reg_write_err(r, "cannot write the commit");
 	if (!rc && bulk)
 		rc = bulk_end(r, bulk, odb, mp);
+	if (!rc && tree_out && git_tree_lookup((git_tree **)tree_out, r->repo, &tree_oid))
+		rc = reg_git_error(PREG_ERR, "cannot read the new tree");
 out:
-	git_commit_free(parent);
-	git_signature_free(sig);
+	buf_release(&msg);
+	git_commit_free(pc);
+	git_signature_free(author);
+	git_signature_free(committer);
 	git_tree_free(newtree);
-	free(blobs);
 	free(ups);
 	git_odb_free(odb);
 	git_repository_free(bulk);
+	return rc;
+}
+
+/* Build the commit of t on its tip; clients gets the records it changes. */
+static int build_commit(struct txn *t, git_oid *out, struct buf *clients)
+{
+	struct reg_change *ch = xcalloc(t->nedits + 1, sizeof(*ch));
+	struct reg_desc d;
+	int rc;
+
+	memset(&d, 0, sizeof(d));
+	for (size_t i = 0; i < t->nedits; i++) {
+		ch[i].path = t->edits[i].path;
+		ch[i].data = t->edits[i].data;
+		ch[i].len = t->edits[i].len;
+	}
+	d.text = buf_str(&t->summary);
+	d.action = t->action;
+	d.trailers = buf_str(&t->trailers);
+	d.user = t->reg->user;
+	d.when = &t->t;
+	d.clients = clients;
+	rc = reg_commit_make(t->reg, t->born ? ROID(&t->tip) : NULL, (const struct reg_tree *)t->tree, ch,
+			     t->nedits, &d, (struct reg_oid *)out, NULL);
+	free(ch);
 	return rc;
 }
 
@@ -1778,13 +785,13 @@ static int apply_worktree(struct txn *t)
 	for (size_t i = 0; i < t->nedits && !rc; i++) {
 		const struct edit *e = &t->edits[i];
 
-		rc = e->data ? write_file_atomic(r, e->path, e->data, e->len) : remove_file(r, e->path);
+		rc = e->data ? reg_file_write(r, e->path, e->data, e->len) : reg_file_remove(r, e->path);
 	}
 	if (r->batch) {
 		int fd = open(r->workdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 		if (!rc && (fd < 0 || syncfs(fd)))
-			rc = ioerr(r, "sync", "the work tree");
+			rc = reg_ioerr(r, "sync", "the work tree");
 		if (fd >= 0)
 			close(fd);
 		r->batch = false;
@@ -1799,64 +806,68 @@ static int apply_worktree(struct txn *t)
 
 		if (e->data) {
 			git_odb_hash(&oid, e->data, e->len, GIT_OBJECT_BLOB);
-			rc = index_set(r, idx, e->path, &oid);
+			rc = reg_index_set(r, idx, e->path, &oid);
 		} else {
 			git_index_remove(idx, e->path, 0);
 		}
 	}
 	if (!rc) {
-		marker_set(r);
+		reg_marker_set(r);
 		if (git_index_write(idx))
-			rc = gwrite_err(r, "cannot write the index");
-		marker_clear(r);
+			rc = reg_write_err(r, "cannot write the index");
+		reg_marker_clear(r);
 	}
 	git_index_free(idx);
 	return rc;
 }
 
-/* Start "git gc --auto" in the background when loose objects pile up, as
- * git itself does after a commit: about 19 KB of loose objects per write
- * pack down to 1 KB. The check is git's own estimate: objects/17 holds
- * 1/256th of them. */
-static void maybe_gc(struct reg *r)
+/* The commit point (SPEC §7 step 6): name the paths of names in the
+ * journal, then move the branch from old (NULL: unborn) to new with a
+ * compare-and-swap on old. 0; PREG_EMODIFIED when the branch moved
+ * meanwhile; PREG_EBUSY when a git process holds its lock; another code.
+ * *prev gets the journal as it was (freed first); when the branch did not
+ * move, the journal is put back. */
+static int branch_move(struct reg *r, const git_oid *old, const git_oid *new, const struct buf *names,
+		       const char *msg, char **prev)
 {
-	char *dir = xasprintf("%sobjects/17", r->gitdir);
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	int n = 0;
-	pid_t pid;
+	git_reference *ref = NULL;
+	int rc;
 
-	while (d && (de = readdir(d)))
-		n++;
-	if (d)
-		closedir(d);
-	free(dir);
-	if (n - 2 <= 6700 / 256 || getenv("PREG_NO_GC"))
-		return;
-	pid = fork();
-	if (pid == 0) {
-		pid_t pid2;
+	free(*prev);
+	*prev = NULL;
+	if ((rc = reg_journal_write(r, names, prev)))
+		return rc;
+	reg_marker_set(r);
+	if (old)
+		rc = git_reference_create_matching(&ref, r->repo, r->refname, new, 1, old, msg);
+	else
+		rc = git_reference_create(&ref, r->repo, r->refname, new, 0, msg);
+	git_reference_free(ref);
+	reg_marker_clear(r);
+	if (!rc)
+		return 0;
+	reg_journal_restore(r, *prev); /* not committed: nothing new to heal */
+	if (rc == GIT_EMODIFIED || rc == GIT_EEXISTS)
+		return preg_error_set(PREG_EMODIFIED, "the branch moved meanwhile");
+	if (rc == GIT_ELOCKED)
+		return preg_error_set(PREG_EBUSY,
+				      "the branch is locked by another git process (.git/%s.lock); try again, or remove that file if no git is running",
+				      r->refname);
+	return reg_write_err(r, "cannot move the branch");
+}
 
-		setsid();
-		pid2 = fork();
-		if (pid2 == 0) {
-			int fd = open("/dev/null", O_RDWR);
+/* Take the lock and finish what an earlier write left (SPEC §7 step 2);
+ * when that cannot be done now (git holds the index), the caller goes on
+ * and the journal stays for the next. */
+static int lock_and_heal(struct reg *r)
+{
+	int rc, left = 0;
 
-			if (fd >= 0) {
-				dup2(fd, 0);
-				dup2(fd, 1);
-				dup2(fd, 2);
-			}
-			execlp("git", "git", "-C", r->workdir, "gc", "--auto", "--quiet", (char *)NULL);
-		}
-		_exit(0);
-	}
-	if (pid > 0) {
-		int st;
-
-		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-			;
-	}
+	if ((rc = reg_lock_clear(r)))
+		return rc;
+	if (reg_heal_pending(r, false, &left))
+		preg_warn("%s", preg_error_msg());
+	return 0;
 }
 
 int reg_write(struct reg *r, unsigned flags, reg_mutate_fn fn, void *arg)
@@ -1864,6 +875,7 @@ int reg_write(struct reg *r, unsigned flags, reg_mutate_fn fn, void *arg)
 	struct txn t;
 	const char *user;
 	char *prev = NULL;
+	struct buf names = BUF_INIT, ids = BUF_INIT;
 	git_oid newc;
 	int rc, left = 0;
 
@@ -1872,23 +884,16 @@ int reg_write(struct reg *r, unsigned flags, reg_mutate_fn fn, void *arg)
 	t.flags = flags;
 	if ((rc = reg_user(r, &user)))
 		return rc;
+	if ((rc = lock_and_heal(r)))
+		return rc;
+	/* The time of the write is taken once the lock is won: writers that
+	 * waited for each other commit in the order of their times. */
 	if ((rc = ptime_now(&t.t)))
-		return rc;
+		goto out;
 	ptime_format(t.now, t.t);
-	if ((rc = lock_acquire(r)))
-		return rc;
-	clear_stale_ref_locks(r);
-	clear_own_locks(r);
-	/* What an earlier write left unfinished is finished first; when that
-	 * cannot be done now (git holds the index), this write goes on and
-	 * the journal stays for the next. */
-	if (heal_pending(r, false, &left))
-		preg_warn("%s", preg_error_msg());
 	for (int attempt = 0;; attempt++) {
-		git_reference *ref = NULL;
-
 		txn_clear(&t);
-		rc = tip_tree(r, &t.tip, &t.tree);
+		rc = reg_tip_tree(r, &t.tip, &t.tree);
 		t.born = rc == 0;
 		if (rc && rc != PREG_ENOTFOUND)
 			goto out;
@@ -1899,50 +904,35 @@ int reg_write(struct reg *r, unsigned flags, reg_mutate_fn fn, void *arg)
 		for (size_t i = 0; i < t.nedits; i++)
 			if ((rc = check_clean(&t, &t.edits[i])))
 				goto out;
-		if ((rc = build_commit(&t, &newc)))
+		if (!t.action) {
+			rc = preg_error_set(PREG_ERR, "a write without a description (an error in preg)");
 			goto out;
-		free(prev);
-		if ((rc = write_pending(&t, &prev)))
+		}
+		buf_reset(&ids);
+		if ((rc = build_commit(&t, &newc, &ids))) {
+			if (rc == REG_UNCHANGED)
+				rc = 0; /* what was staged is what is there: no commit */
 			goto out;
-		/* The commit point: the branch moves only if nobody moved it. */
-		marker_set(r);
-		if (t.born)
-			rc = git_reference_create_matching(&ref, r->repo, r->refname, &newc, 1, &t.tip,
-							   t.msg.p);
-		else
-			rc = git_reference_create(&ref, r->repo, r->refname, &newc, 0, t.msg.p);
-		git_reference_free(ref);
-		marker_clear(r);
-		if (rc)
-			restore_pending(r, prev); /* not committed: nothing new to heal */
-		if ((rc == GIT_EMODIFIED || rc == GIT_EEXISTS || rc == GIT_ELOCKED) && attempt < 20) {
+		}
+		buf_reset(&names);
+		for (size_t i = 0; i < t.nedits; i++)
+			buf_addf(&names, "%s\n", t.edits[i].path);
+		rc = branch_move(r, t.born ? &t.tip : NULL, &newc, &names, buf_str(&t.summary), &prev);
+		if ((rc == PREG_EMODIFIED || rc == PREG_EBUSY) && attempt < 20) {
 			usleep(1000u << (attempt < 6 ? attempt : 6));
 			continue;
 		}
-		if (rc) {
-			if (rc == GIT_ELOCKED)
-				rc = preg_error_set(PREG_EBUSY,
-						    "the branch is locked by another git process (.git/%s.lock); try again, or remove that file if no git is running",
-						    r->refname);
-			else
-				rc = gwrite_err(r, "cannot move the branch");
+		if (rc)
 			goto out;
-		}
 		break;
 	}
 	/* The log index follows the branch (lib/log.c). */
 	{
-		struct buf ids = BUF_INIT;
+		char parent[GIT_OID_HEXSZ + 1], commit[GIT_OID_HEXSZ + 1];
 
-		for (size_t i = 0; i < t.nedits; i++) {
-			char *id = record_id_from_path(t.edits[i].path);
-
-			if (id)
-				buf_addf(&ids, " %s", id);
-			free(id);
-		}
-		logidx_append(r->gitdir, t.born ? &t.tip : NULL, &newc, buf_str(&ids));
-		buf_release(&ids);
+		git_oid_tostr(parent, sizeof(parent), &t.tip);
+		git_oid_tostr(commit, sizeof(commit), &newc);
+		logidx_append(r->gitdir, t.born ? parent : NULL, commit, buf_str(&ids));
 	}
 	if (apply_worktree(&t)) {
 		/* Committed: the change is safe; the next write finishes this. */
@@ -1951,22 +941,24 @@ int reg_write(struct reg *r, unsigned flags, reg_mutate_fn fn, void *arg)
 	} else if (prev) {
 		/* The journal also names what an earlier write left unhealed:
 		 * heal it all (this write's paths are up to date: no-ops). */
-		if (heal_pending(r, false, &left))
+		if (reg_heal_pending(r, false, &left))
 			preg_warn("%s", preg_error_msg());
 	} else {
-		char *jp = pending_path(r);
+		char *jp = reg_pending_path(r);
 
 		unlink(jp);
 		free(jp);
 	}
 	preg_error_clear();
 	rc = 0;
-	lock_release(r);
-	maybe_gc(r);
+	reg_funlock(r);
+	reg_maybe_gc(r);
 out:
+	buf_release(&names);
+	buf_release(&ids);
 	free(prev);
 	txn_clear(&t);
-	lock_release(r);
+	reg_funlock(r);
 	return rc;
 }
 
@@ -1983,7 +975,7 @@ static int init_mutate(struct txn *t, void *arg)
 
 	git_blob *b = NULL;
 
-	if (t->tree && tree_blob(t->reg, t->tree, "preg.yaml", &b, NULL) == 0) {
+	if (t->tree && reg_tree_blob(t->reg, t->tree, "preg.yaml", &b, NULL) == 0) {
 		git_blob_free(b);
 		return preg_error_set(PREG_EEXISTS, "a register already exists at '%.*s'",
 				      (int)strlen(t->reg->workdir) - 1, t->reg->workdir);
@@ -1991,7 +983,7 @@ static int init_mutate(struct txn *t, void *arg)
 	txn_put_file(t, "preg.yaml", text, strlen(text));
 	txn_put_file(t, ".gitattributes", gitattributes, strlen(gitattributes));
 	snprintf(summary, sizeof(summary), "init: new register (template %s)", tmpl);
-	txn_message(t, summary, NULL, "init", NULL);
+	txn_message(t, summary, "init", NULL);
 	return 0;
 }
 
@@ -2021,7 +1013,7 @@ int reg_init(const char *dir, const char *tmpl)
 	git_repository_init_options_init(&opts, GIT_REPOSITORY_INIT_OPTIONS_VERSION);
 	if (!phases_template(tmpl))
 		return preg_error_set(PREG_EINVAL, "unknown template '%s' (freight, sales or blank)", tmpl);
-	lib_init();
+	reg_lib_init();
 	if (!stat(dir, &st)) {
 		if (!S_ISDIR(st.st_mode)) {
 			rc = preg_error_set(PREG_EINVAL, "'%s' exists and is not a directory", dir);
@@ -2071,90 +1063,7 @@ out:
 	git_index_free(idx);
 	git_repository_free(repo);
 	reg_free(r);
-	lib_shutdown();
-	return rc;
-}
-
-/* ---- doctor ---- */
-
-static int status_cb(const char *path, unsigned int flags, void *payload)
-{
-	struct buf *b = payload;
-
-	(void)flags;
-	if (!strcmp(path, "preg.yaml") || !strcmp(path, ".gitattributes") || !strncmp(path, "clients/", 8))
-		buf_addf(b, "%s\n", path);
-	return 0;
-}
-
-int reg_doctor(struct reg *r, int *problems)
-{
-	git_status_options so;
-	struct buf list = BUF_INIT;
-	char **paths = NULL, *lockp;
-	size_t n = 0, cap = 0;
-	struct stat st;
-	int rc, left = 0;
-
-	git_status_options_init(&so, GIT_STATUS_OPTIONS_VERSION);
-	*problems = 0;
-	if ((rc = lock_acquire(r)))
-		return rc;
-	clear_stale_ref_locks(r);
-	clear_own_locks(r);
-	lockp = xasprintf("%sindex.lock", r->gitdir);
-	if (!stat(lockp, &st)) {
-		/* Repairs need the index; with git holding it, only report. */
-		free(lockp);
-		preg_warn("left alone: .git/index.lock exists (git or an editor may be running; remove it if none is)");
-		left++;
-		goto report;
-	}
-	free(lockp);
-	if ((rc = heal_pending(r, true, &left)))
-		goto out;
-	/* Everything else behind the tip, not just what the journal named. */
-	so.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
-	so.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS;
-	if (git_status_foreach_ext(r->repo, &so, status_cb, &list)) {
-		rc = reg_git_error(PREG_ERR, "cannot compare the work tree with the last commit");
-		goto out;
-	}
-	for (char *p = list.p, *nl; p && *p; p = nl + 1) {
-		nl = strchr(p, '\n');
-		*nl = '\0';
-		paths = xgrow(paths, &cap, n + 1, sizeof(*paths));
-		paths[n++] = p;
-	}
-	if (n && (rc = heal(r, paths, n, true, &left)))
-		goto out;
-report:
-	lockp = xasprintf("%s%s.lock", r->gitdir, r->refname);
-	if (!stat(lockp, &st)) {
-		preg_warn("left alone: .git/%s.lock exists (a git process is updating the branch; writes wait for it)",
-			  r->refname);
-		left++;
-	}
-	free(lockp);
-	{
-		char *dir = xasprintf("%sobjects/17", r->gitdir);
-		DIR *d = opendir(dir);
-		int loose = 0;
-
-		while (d && readdir(d))
-			loose++;
-		if (d)
-			closedir(d);
-		free(dir);
-		if ((loose - 2) * 256 > 6700)
-			preg_warn("about %d loose objects: the repository needs packing ('git gc')",
-				  (loose - 2) * 256);
-	}
-	*problems = left;
-out:
-	free(paths);
-	buf_release(&list);
-	lock_release(r);
+	reg_lib_shutdown();
 	return rc;
 }
 
@@ -2162,145 +1071,53 @@ out:
 
 int reg_lock(struct reg *r)
 {
-	int rc, left = 0;
-
-	if ((rc = lock_acquire(r)))
-		return rc;
-	clear_stale_ref_locks(r);
-	clear_own_locks(r);
-	if (heal_pending(r, false, &left))
-		preg_warn("%s", preg_error_msg());
-	return 0;
+	return lock_and_heal(r);
 }
 
 void reg_unlock(struct reg *r)
 {
-	lock_release(r);
+	reg_funlock(r);
 }
 
-int reg_paths_clean(struct reg *r, const git_oid *at, char **paths, size_t n)
+int reg_paths_clean(struct reg *r, const struct reg_oid *at, char **paths, size_t n)
 {
 	git_commit *c = NULL;
 	git_tree *tree = NULL;
 	int rc = 0;
 
-	if (at && (git_commit_lookup(&c, r->repo, at) || git_commit_tree(&tree, c))) {
+	if (at && (git_commit_lookup(&c, r->repo, GOID(at)) || git_commit_tree(&tree, c))) {
 		git_commit_free(c);
-		return reg_git_error(PREG_ERR, "cannot read commit %s", git_oid_tostr_s(at));
+		return reg_git_error(PREG_ERR, "cannot read commit %s", git_oid_tostr_s(GOID(at)));
 	}
 	for (size_t i = 0; i < n && !rc; i++)
-		rc = path_clean(r, tree, paths[i]);
+		rc = reg_path_clean(r, tree, paths[i]);
 	git_tree_free(tree);
 	git_commit_free(c);
 	return rc;
 }
 
-int reg_advance(struct reg *r, const git_oid *old, const git_oid *new, char **paths, size_t n,
-		const char *msg)
+int reg_advance(struct reg *r, const struct reg_oid *old, const struct reg_oid *new, char **paths,
+		size_t n, const char *msg)
 {
-	git_reference *ref = NULL;
-	struct buf b = BUF_INIT;
-	char *prev;
+	struct buf names = BUF_INIT;
+	char *prev = NULL;
 	int rc, left = 0;
 
-	/* The journal names every path that the move puts behind the work
-	 * tree, after what an earlier write left (see write_pending). */
-	prev = journal_load(r, &b);
 	for (size_t i = 0; i < n; i++)
-		buf_addf(&b, "%s\n", paths[i]);
-	rc = journal_put(r, buf_str(&b), b.len);
-	buf_release(&b);
+		buf_addf(&names, "%s\n", paths[i]);
+	rc = branch_move(r, GOID(old), GOID(new), &names, msg, &prev);
+	buf_release(&names);
+	free(prev);
 	if (rc)
-		goto out;
-	marker_set(r);
-	if (old)
-		rc = git_reference_create_matching(&ref, r->repo, r->refname, new, 1, old, msg);
-	else
-		rc = git_reference_create(&ref, r->repo, r->refname, new, 0, msg);
-	git_reference_free(ref);
-	marker_clear(r);
-	if (rc) {
-		restore_pending(r, prev);
-		if (rc == GIT_EMODIFIED || rc == GIT_EEXISTS)
-			rc = preg_error_set(PREG_EMODIFIED, "the branch moved during the sync");
-		else if (rc == GIT_ELOCKED)
-			rc = preg_error_set(PREG_EBUSY,
-					    "the branch is locked by another git process (.git/%s.lock); try again",
-					    r->refname);
-		else
-			rc = gwrite_err(r, "cannot move the branch");
-		goto out;
-	}
+		return rc;
 	/* Committed: what cannot be healed now, the next write heals. A
 	 * sync may bring a thousand files: one flush for all of them. */
 	r->batch = true;
-	rc = heal_pending(r, false, &left);
+	rc = reg_heal_pending(r, false, &left);
 	r->batch = false;
 	if (rc)
 		preg_warn("moved the branch to %.12s, but the work tree was not updated: %s; the next preg command or 'preg doctor' finishes it",
-			  git_oid_tostr_s(new), preg_error_msg());
+			  git_oid_tostr_s(GOID(new)), preg_error_msg());
 	preg_error_clear();
-	rc = 0;
-out:
-	free(prev);
-	return rc;
-}
-
-/* The command git runs for the merge driver (SPEC §8). */
-#define DRIVER "preg merge-file %O %A %B %P"
-
-int reg_setup_driver(struct reg *r)
-{
-	git_config *cfg = NULL;
-	int rc = 0;
-
-	if (git_repository_config(&cfg, r->repo) ||
-	    git_config_set_string(cfg, "merge.preg.name", "preg record-by-record merge") ||
-	    git_config_set_string(cfg, "merge.preg.driver", DRIVER))
-		rc = gwrite_err(r, "cannot set up the merge driver in .git/config");
-	git_config_free(cfg);
-	return rc;
-}
-
-bool reg_driver_configured(struct reg *r)
-{
-	git_config *cfg = NULL;
-	git_buf b = { 0 };
-	bool ok = false;
-
-	if (!git_repository_config_snapshot(&cfg, r->repo) &&
-	    !git_config_get_string_buf(&b, cfg, "merge.preg.driver"))
-		ok = strstr(b.ptr, "merge-file") && strstr(b.ptr, "%O") && strstr(b.ptr, "%A") &&
-		     strstr(b.ptr, "%B");
-	git_buf_dispose(&b);
-	git_config_free(cfg);
-	return ok;
-}
-
-int reg_doctor_driver(struct reg *r, int *problems)
-{
-	git_oid oid;
-	git_tree *tree = NULL;
-	git_blob *b = NULL;
-	int rc;
-
-	if (!reg_driver_configured(r)) {
-		if ((rc = reg_setup_driver(r)))
-			return rc;
-		preg_warn("fixed: the merge driver was not configured (set merge.preg.driver = %s)", DRIVER);
-	}
-	if (!tip_tree(r, &oid, &tree)) {
-		rc = tree_blob(r, tree, ".gitattributes", &b, NULL);
-		if (rc && rc != PREG_ENOTFOUND) {
-			git_tree_free(tree);
-			return rc;
-		}
-		if (!b || !memmem(git_blob_rawcontent(b), (size_t)git_blob_rawsize(b), "merge=preg", 10)) {
-			preg_warn("left alone: .gitattributes does not send client records to the merge driver (add the line 'clients/**/*.yaml merge=preg')");
-			(*problems)++;
-		}
-	}
-	git_blob_free(b);
-	git_tree_free(tree);
 	return 0;
 }

@@ -16,8 +16,11 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
+#include "buf.h"
 #include "phases.h"
+#include "ptime.h"
 #include "record.h"
 
 struct reg;
@@ -118,32 +121,179 @@ void txn_put(struct txn *t, const struct record *rec);
 void txn_put_file(struct txn *t, const char *path, const char *data, size_t len);
 void txn_remove(struct txn *t, const char *id);
 
-/* The commit message: a summary line, then the trailers Preg-Client,
- * Preg-Action and (when phase is not NULL) Preg-Phase. */
-void txn_message(struct txn *t, const char *summary, const char *client, const char *action,
-		 const char *phase);
+/* Describe the commit: a summary line a person reads ("phase: romashka 6
+ * -> 7 (contract)"), the action (Preg-Action: add, phase, note, ...) and,
+ * when phase is not NULL, Preg-Phase. The register adds the trailers no
+ * writer may state itself: Preg-Client for each record whose file the
+ * commit changes, in path order, and Preg-User, the acting user. A write
+ * whose mutator describes nothing fails. */
+void txn_message(struct txn *t, const char *summary, const char *action, const char *phase);
 
-/* Append a trailer line "KEY: VALUE" to the commit message (after
- * txn_message): a change of many clients names each in Preg-Client. */
+/* Add a trailer line "KEY: VALUE" to the description (after
+ * txn_message): Preg-Manager of a reassign, Preg-Undo of an undo. */
 void txn_trailer(struct txn *t, const char *key, const char *value);
 
-/* ---- for the history readers (log, diff, verify, undo) ---- */
+/* ---- git history, for the modules that look back (log, diff, verify,
+ * undo, review) and for sync: the only way they reach git ---- */
 
-struct git_repository;
-struct git_oid;
+#define REG_OIDSZ 20
+#define REG_HEXSZ 40
 
-/* The libgit2 repository, lent: for modules that walk history. */
-struct git_repository *reg_repo(struct reg *r);
+/* A git object id (a commit, a tree, a blob). */
+struct reg_oid {
+	unsigned char id[REG_OIDSZ];
+};
+
+/* out gets the 40 hex digits of o and a NUL. */
+void reg_oid_hex(char out[REG_HEXSZ + 1], const struct reg_oid *o);
+/* Parse the first 40 characters of hex (which may go on). 0, or
+ * PREG_EINVAL when they are not 40 hex digits. */
+int reg_oid_parse(struct reg_oid *out, const char *hex);
+bool reg_oid_equal(const struct reg_oid *a, const struct reg_oid *b);
+
 /* The git directory, with a trailing '/'; lent. */
 const char *reg_gitdir(const struct reg *r);
 /* The branch the register is on ("refs/heads/main"); lent. */
 const char *reg_refname(const struct reg *r);
+
+/* The branch tip: 0, or PREG_ENOTFOUND when the branch has no commit. */
+int reg_tip(struct reg *r, struct reg_oid *out);
+
+/* Resolve a revision (anything git rev-parse takes) to a commit:
+ * PREG_ENOTFOUND ("unknown revision 'REV'"), PREG_EINVAL ("revision 'REV'
+ * is not a commit"). */
+int reg_resolve(struct reg *r, const char *rev, struct reg_oid *out);
+
+/* Another ref (a remote-tracking branch): 0, or PREG_ENOTFOUND. */
+int reg_ref(struct reg *r, const char *name, struct reg_oid *out);
+/* Call cb for each ref whose name matches glob, as git for-each-ref takes
+ * it, with the commit it names. cb returns 0 to go on. */
+typedef int (*reg_ref_fn)(void *arg, const char *name, const struct reg_oid *oid);
+int reg_refs(struct reg *r, const char *glob, reg_ref_fn cb, void *arg);
+/* Point ref name (not the register's branch) at oid; msg is the reflog's. */
+int reg_ref_set(struct reg *r, const char *name, const struct reg_oid *oid, const char *msg);
+
+/* A git identity and time (author or committer). */
+struct reg_sig {
+	char *name, *email;
+	int64_t time; /* seconds since the epoch */
+	int offset;   /* minutes east of UTC */
+};
+
+/* A commit as it is stored. */
+struct reg_commit {
+	struct reg_oid oid;
+	char hex[REG_HEXSZ + 1];
+	char *message;
+	struct reg_sig author, committer;
+	struct reg_oid *parents;
+	size_t nparents;
+};
+
+/* Read commit oid into *out (released with reg_commit_release). */
+int reg_commit_read(struct reg *r, const struct reg_oid *oid, struct reg_commit *out);
+void reg_commit_release(struct reg_commit *c);
+
+/* Whether commit a is b or descends from it. */
+bool reg_descends(struct reg *r, const struct reg_oid *a, const struct reg_oid *b);
+/* The best common ancestor of a and b: 0, or PREG_ENOTFOUND when they
+ * share no history. */
+int reg_merge_base(struct reg *r, const struct reg_oid *a, const struct reg_oid *b, struct reg_oid *out);
+
+enum {
+	REG_WALK_OLDEST_FIRST = 1, /* topological, parents before children */
+	REG_WALK_FIRST_PARENT = 2, /* only the first parent of each merge */
+};
+
+/* Call cb for each commit reachable from from and not from hide (NULL:
+ * none), newest first unless REG_WALK_OLDEST_FIRST. cb returns 0 to go
+ * on; the first non-zero value is returned. */
+typedef int (*reg_walk_fn)(void *arg, const struct reg_oid *oid);
+int reg_walk(struct reg *r, const struct reg_oid *from, const struct reg_oid *hide, unsigned flags,
+	     reg_walk_fn cb, void *arg);
+
+/* The tree of a commit, for reading files at that state. NULL stands for
+ * the empty tree wherever a tree is taken. */
+struct reg_tree;
+int reg_tree_of(struct reg *r, const struct reg_oid *commit, struct reg_tree **out);
+void reg_tree_free(struct reg_tree *t);
+
+/* The blob at path in tree: 0, or PREG_ENOTFOUND when there is no file. */
+int reg_tree_file(struct reg *r, const struct reg_tree *t, const char *path, struct reg_oid *blob);
+/* Append the bytes of a blob to out. */
+int reg_blob_read(struct reg *r, const struct reg_oid *blob, struct buf *out);
+
+/* The record in a blob, path naming it in messages: PREG_EINVAL when it
+ * does not parse or its id is not its file's. With lent, the record is for
+ * looking only (record_parse_lent). *out is the caller's. */
+int reg_blob_record(struct reg *r, const struct reg_oid *blob, const char *path, bool lent,
+		    struct record **out);
+/* Record id in tree: PREG_ENOTFOUND when the tree has no such record,
+ * PREG_EINVAL when it does not parse (the slot says where). */
+int reg_tree_record(struct reg *r, const struct reg_tree *t, const char *id, struct record **out);
+
+/* The one tree comparison: cb for each file that differs between trees a
+ * and b, in git's path order, with its blob on each side (NULL where it is
+ * absent). Only subtrees whose ids differ are read, so comparing two states
+ * of 100,000 records costs what changed. cb returns 0 to go on. */
+typedef int (*reg_diff_fn)(void *arg, const char *path, const struct reg_oid *old,
+			   const struct reg_oid *new);
+int reg_diff(struct reg *r, const struct reg_tree *a, const struct reg_tree *b, reg_diff_fn cb, void *arg);
+
+/* ---- building commits: the one path from a change set to a commit ---- */
+
+/* One change: path gets data (len bytes), or the existing blob, or, with
+ * both NULL, is removed. */
+struct reg_change {
+	const char *path;
+	const char *data;
+	size_t len;
+	const struct reg_oid *blob;
+};
+
+/* How a commit is described and signed. With an action, the message is
+ *     TEXT
+ *
+ *     Preg-Client: ID          one for each record whose blob changed
+ *     Preg-Action: ACTION
+ *     TRAILERS
+ *     Preg-User: USER          when user is not NULL
+ * where the Preg-Client lines are derived from the trees, never stated by
+ * the writer. Without an action (a commit made with plain git, replayed by
+ * a sync) the message is text as it is. */
+struct reg_desc {
+	const char *text;     /* the summary (and a body); trailing newlines are dropped */
+	const char *action;   /* Preg-Action, or NULL */
+	const char *trailers; /* more trailer lines, "KEY: VALUE\n" each, or NULL */
+	const char *user;     /* Preg-User, or NULL */
+	const struct reg_sig *author, *committer; /* NULL: reg_identity at when */
+	const struct ptime *when;
+	struct buf *clients;  /* out, when not NULL: " ID ID..." of the records changed */
+};
+
+/* reg_commit_make made no commit: the change set changes nothing. */
+#define REG_UNCHANGED 1
+
+/* Build a commit whose parent is parent (NULL: a first commit) and whose
+ * tree is base (parent's tree; NULL: empty) with the changes applied. The
+ * branch does not move. *out is the commit; *tree_out (when not NULL) its
+ * tree, the caller's. 0, REG_UNCHANGED when the tree would be base's (no
+ * commit is made), or a negative code. */
+int reg_commit_make(struct reg *r, const struct reg_oid *parent, const struct reg_tree *base,
+		    const struct reg_change *ch, size_t n, const struct reg_desc *d, struct reg_oid *out,
+		    struct reg_tree **tree_out);
+
+/* A value of the repository's git config: 0 with *out the caller's, or
+ * PREG_ENOTFOUND. */
+int reg_config_get(struct reg *r, const char *key, char **out);
+int reg_config_set(struct reg *r, const char *key, const char *value);
+
 /* The git identity preg's commits get: GIT_AUTHOR_NAME/EMAIL, else git's
  * user.name/user.email, else the acting user at this host. Both the caller's. */
 int reg_identity(struct reg *r, char **name, char **email);
 /* The commit the transaction builds on: 0, or PREG_ENOTFOUND when the
  * branch has no commit yet. */
-int txn_tip(const struct txn *t, struct git_oid *out);
+int txn_tip(const struct txn *t, struct reg_oid *out);
 
 /* ---- repair ---- */
 
@@ -155,12 +305,6 @@ int reg_doctor(struct reg *r, int *problems);
 
 /* ---- sharing (lib/sync.c) ---- */
 
-/* (reg_repo, reg_refname and reg_gitdir, above, serve lib/sync.c too.) */
-
-/* Set the error slot to "WHAT: libgit2's last message" (WHAT from fmt),
- * for the modules that call libgit2; returns code. */
-int reg_git_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
 /* Take the register lock as a write does (waiting, then PREG_EBUSY) and
  * finish what an earlier write left; reg_unlock releases it. */
 int reg_lock(struct reg *r);
@@ -169,14 +313,31 @@ void reg_unlock(struct reg *r);
 /* Under the lock: 0 when the work-tree files of paths equal their blobs in
  * commit at (NULL: an unborn branch), else PREG_EDIRTY naming the first
  * that does not (the user's uncommitted edit). */
-int reg_paths_clean(struct reg *r, const struct git_oid *at, char **paths, size_t n);
+int reg_paths_clean(struct reg *r, const struct reg_oid *at, char **paths, size_t n);
 
 /* Under the lock: move the branch from old (NULL: unborn) to new with a
  * compare-and-swap (PREG_EMODIFIED when it moved meanwhile), the journal
  * naming paths first; then bring those paths in the work tree and the index
  * to new (SPEC §7, steps 6 and 7). msg is the reflog message. */
-int reg_advance(struct reg *r, const struct git_oid *old, const struct git_oid *new, char **paths,
+int reg_advance(struct reg *r, const struct reg_oid *old, const struct reg_oid *new, char **paths,
 		size_t n, const char *msg);
+
+/* Many commits in a row (a sync's replay): objects are written without an
+ * fsync each until reg_batch_end, which (with flush) flushes them all to
+ * the disk with one syncfs, before anything names them. */
+void reg_batch_begin(struct reg *r);
+int reg_batch_end(struct reg *r, bool flush);
+
+/* Whether name is a valid name for a git remote. */
+bool reg_remote_valid(const char *name);
+
+/* For a fresh clone at dir whose HEAD names no branch it has: the branch
+ * to check out (main, or the only one); *out is the caller's. */
+int reg_clone_branch(const char *dir, char **out);
+
+/* Set a fresh clone up as preg init would: the merge driver, index
+ * version 4. */
+int reg_setup_clone(struct reg *r);
 
 /* Set merge.preg.driver (and its name) in the repository's config, so that
  * git merges records with "preg merge-file" (.gitattributes routes them). */

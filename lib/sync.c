@@ -12,10 +12,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <git2.h>
-#include <git2/sys/merge.h>
 
 #include "err.h"
+#include "log.h"
 #include "record.h"
 #include "slug.h"
 #include "sync.h"
@@ -153,40 +152,31 @@ static const char *branch_of(struct reg *r)
  * configured. *out is the caller's. */
 static int find_remote(struct reg *r, const char *given, char **out)
 {
-	git_repository *repo = reg_repo(r);
-	git_config *cfg = NULL;
-	git_buf b = { 0 };
-	char *key, *name;
-	int valid = 0, rc = 0;
+	char *key, *name = NULL, *url = NULL;
+	int rc = 0;
 
 	*out = NULL;
 	if (given) {
 		name = xstrdup(given);
 	} else {
 		key = xasprintf("branch.%s.remote", branch_of(r));
-		if (!git_repository_config_snapshot(&cfg, repo) && !git_config_get_string_buf(&b, cfg, key) &&
-		    strcmp(b.ptr, "."))
-			name = xstrdup(b.ptr);
-		else
+		if (reg_config_get(r, key, &name) || !strcmp(name, ".")) {
+			free(name);
 			name = xstrdup("origin");
+		}
 		free(key);
-		git_buf_dispose(&b);
-		git_config_free(cfg);
-		cfg = NULL;
 	}
-	if (git_remote_name_is_valid(&valid, name) || !valid) {
+	if (!reg_remote_valid(name)) {
 		rc = preg_error_set(PREG_EINVAL, "invalid remote name '%s'", name);
 	} else {
-		/* The remote's URL in the config says it is there
-		 * (git_remote_lookup of libgit2 1.5 leaks a regex match). */
+		/* The remote's URL in the config says it is there. */
 		key = xasprintf("remote.%s.url", name);
-		if (git_repository_config_snapshot(&cfg, repo) || git_config_get_string_buf(&b, cfg, key))
+		if (reg_config_get(r, key, &url))
 			rc = preg_error_set(PREG_ENOTFOUND,
 					    "no remote '%s' (add one with 'git remote add %s URL', or make the register with 'preg clone URL')",
 					    name, name);
 		free(key);
-		git_buf_dispose(&b);
-		git_config_free(cfg);
+		free(url);
 	}
 	if (rc)
 		free(name);
@@ -214,16 +204,23 @@ static int fetch(struct reg *r, const char *remote)
 
 /* Push the branch to the remote, where it must still be at old (NULL: not
  * there). 0, PREG_EMODIFIED when the remote moved (rejected), or an error. */
-static int push(struct reg *r, const char *remote, const git_oid *old)
+static int push(struct reg *r, const char *remote, const struct reg_oid *old)
 {
 	struct buf out = BUF_INIT, err = BUF_INIT;
 	const char *br = reg_refname(r);
-	char *lease = xasprintf("--force-with-lease=%s:%s", br, old ? git_oid_tostr_s(old) : "");
+	char hex[REG_HEXSZ + 1] = "";
+	char *lease;
 	char *spec = xasprintf("%s:%s", br, br);
-	char *const argv[] = { "git", "-C", (char *)reg_dir(r), "push", "--porcelain",
-			       "--no-verify", lease, (char *)remote, spec, NULL };
-	int st = run_git(argv, &out, &err), rc = 0;
+	char *argv[] = { "git", "-C", (char *)reg_dir(r), "push", "--porcelain", "--no-verify", NULL,
+			 (char *)remote, spec, NULL };
+	int st, rc = 0;
 	char flag = 0;
+
+	if (old)
+		reg_oid_hex(hex, old);
+	lease = xasprintf("--force-with-lease=%s:%s", br, hex);
+	argv[6] = lease;
+	st = run_git(argv, &out, &err);
 
 	/* Porcelain: "F\tFROM:TO\tSUMMARY" per ref; F '!' is a rejection. */
 	for (char *p = out.p; p && *p;) {
@@ -250,11 +247,19 @@ static int push(struct reg *r, const char *remote, const git_oid *old)
 
 /* ---- replaying ---- */
 
+/* A local commit and what its replay became. */
+struct replayed {
+	struct reg_oid old, new;
+	bool made; /* false: everything it changed was on the remote already */
+};
+
 struct replay {
-	git_repository *repo;
+	struct reg *r;
 	struct sync_result *res;
 	char **from, **to; /* clients renamed on the way: local id -> new id */
 	size_t nren, capf, capt;
+	struct replayed *done; /* the commits replayed so far, in order */
+	size_t ndone, capd;
 };
 
 static const char *renamed(const struct replay *rp, const char *id)
@@ -265,89 +270,84 @@ static const char *renamed(const struct replay *rp, const char *id)
 	return NULL;
 }
 
-static int read_blob(git_repository *repo, const git_oid *id, const char *path, struct record **out)
-{
-	git_blob *b = NULL;
-	int rc;
-
-	*out = NULL;
-	if (git_blob_lookup(&b, repo, id))
-		return reg_git_error(PREG_ERR, "cannot read %s", path);
-	rc = record_parse(out, git_blob_rawcontent(b), (size_t)git_blob_rawsize(b), path, NULL);
-	git_blob_free(b);
-	return rc;
-}
-
-static int write_record(git_repository *repo, const struct record *rec, git_oid *out)
-{
-	struct buf b = BUF_INIT;
-	int rc;
-
-	record_write(&b, rec);
-	rc = git_blob_create_from_buffer(out, repo, b.p, b.len);
-	buf_release(&b);
-	return rc ? reg_git_error(PREG_ERR, "cannot write %s", "objects") : 0;
-}
-
-/* The blob at path in tree; false when there is none. */
-static bool entry_at(git_tree *tree, const char *path, git_oid *out)
-{
-	git_tree_entry *e = NULL;
-
-	if (git_tree_entry_bypath(&e, tree, path))
-		return false;
-	git_oid_cpy(out, git_tree_entry_id(e));
-	git_tree_entry_free(e);
-	return true;
-}
-
-struct ups {
-	git_tree_update *v;
-	char **paths;
-	size_t n, cap, pcap;
+/* The changes of one replayed commit: each path once. */
+struct up {
+	char *path;
+	char *text;          /* the new contents, or NULL */
+	struct reg_oid blob; /* else an existing blob, when has_blob */
+	bool has_blob;
 };
 
-static void up_add(struct ups *u, const char *path, const git_oid *blob)
+struct ups {
+	struct up *v;
+	size_t n, cap;
+};
+
+/* Stage path: its text (the caller's, handed over), or an existing blob,
+ * or, with both NULL, its removal. */
+static void up_add(struct ups *u, const char *path, char *text, const struct reg_oid *blob)
 {
+	struct up *e;
+
 	u->v = xgrow(u->v, &u->cap, u->n + 1, sizeof(*u->v));
-	u->paths = xgrow(u->paths, &u->pcap, u->n + 1, sizeof(*u->paths));
-	u->paths[u->n] = xstrdup(path);
-	memset(&u->v[u->n], 0, sizeof(u->v[u->n]));
-	u->v[u->n].path = u->paths[u->n];
+	e = &u->v[u->n++];
+	memset(e, 0, sizeof(*e));
+	e->path = xstrdup(path);
+	e->text = text;
 	if (blob) {
-		u->v[u->n].action = GIT_TREE_UPDATE_UPSERT;
-		u->v[u->n].filemode = GIT_FILEMODE_BLOB;
-		git_oid_cpy(&u->v[u->n].id, blob);
-	} else {
-		u->v[u->n].action = GIT_TREE_UPDATE_REMOVE;
+		e->blob = *blob;
+		e->has_blob = true;
 	}
-	u->n++;
 }
 
 static bool up_has(const struct ups *u, const char *path)
 {
 	for (size_t i = 0; i < u->n; i++)
-		if (!strcmp(u->paths[i], path))
+		if (!strcmp(u->v[i].path, path))
 			return true;
 	return false;
 }
 
 static void ups_release(struct ups *u)
 {
-	for (size_t i = 0; i < u->n; i++)
-		free(u->paths[i]);
-	free(u->paths);
+	for (size_t i = 0; i < u->n; i++) {
+		free(u->v[i].path);
+		free(u->v[i].text);
+	}
 	free(u->v);
 	memset(u, 0, sizeof(*u));
 }
 
+/* The change set of u, pointing into it; the caller frees the array. */
+static struct reg_change *ups_changes(const struct ups *u)
+{
+	struct reg_change *ch = xcalloc(u->n + 1, sizeof(*ch));
+
+	for (size_t i = 0; i < u->n; i++) {
+		ch[i].path = u->v[i].path;
+		ch[i].data = u->v[i].text;
+		ch[i].len = u->v[i].text ? strlen(u->v[i].text) : 0;
+		ch[i].blob = u->v[i].has_blob ? &u->v[i].blob : NULL;
+	}
+	return ch;
+}
+
+/* The canonical text of rec; the caller's. */
+static char *record_text(const struct record *rec)
+{
+	struct buf b = BUF_INIT;
+
+	record_write(&b, rec);
+	return buf_detach(&b);
+}
+
 /* The first free id of the form ID-N at tree (and not taken in u). */
-static char *free_id(git_tree *tree, const struct ups *u, const char *id)
+static char *free_id(struct reg *r, const struct reg_tree *tree, const struct ups *u, const char *id)
 {
 	for (unsigned n = 2;; n++) {
 		char *cand = slug_with_suffix(id, n), *path = record_path(cand);
-		git_oid o;
-		bool taken = entry_at(tree, path, &o) || up_has(u, path);
+		struct reg_oid o;
+		bool taken = !reg_tree_file(r, tree, path, &o) || up_has(u, path);
 
 		free(path);
 		if (!taken)
@@ -356,44 +356,59 @@ static char *free_id(git_tree *tree, const struct ups *u, const char *id)
 	}
 }
 
+/* Record blob of path, with its id changed to to (when not NULL), as
+ * text; *out the caller's. */
+static int renamed_text(struct reg *r, const struct reg_oid *blob, const char *path, const char *to, char **out)
+{
+	struct record *rec = NULL;
+	int rc;
+
+	*out = NULL;
+	if ((rc = reg_blob_record(r, blob, path, false, &rec)))
+		return rc;
+	if (to) {
+		free(rec->id);
+		rec->id = xstrdup(to);
+	}
+	*out = record_text(rec);
+	record_free(rec);
+	return 0;
+}
+
 /* One path a local commit changed: base (in its parent), theirs (in the
  * commit; NULL ids mean absent), merged onto tree, staged in u. msg gets
  * the lines for the commit message. */
-static int replay_path(struct replay *rp, git_tree *tree, const char *path, const git_oid *base,
-		       const git_oid *theirs, struct ups *u, struct buf *msg)
+static int replay_path(struct replay *rp, const struct reg_tree *tree, const char *path, const struct reg_oid *base,
+		       const struct reg_oid *theirs, struct ups *u, struct buf *msg)
 {
 	struct sync_result *res = rp->res;
-	char *id = record_id_from_path(path), *target = NULL;
+	struct reg *r = rp->r;
+	char *id = record_id_from_path(path), *target = NULL, *text = NULL;
 	const char *to = id ? renamed(rp, id) : NULL;
 	struct record *rb = NULL, *ro = NULL, *rt = NULL, *m = NULL;
-	git_oid ours, blob;
+	struct reg_oid ours;
 	bool has_ours;
 	int rc = 0;
 
 	target = to ? record_path(to) : xstrdup(path);
-	has_ours = entry_at(tree, target, &ours);
+	has_ours = !reg_tree_file(r, tree, target, &ours);
 	/* Untouched on the remote (the common case): the local change as it is. */
-	if ((!base && !has_ours) || (base && has_ours && git_oid_equal(base, &ours))) {
+	if ((!base && !has_ours) || (base && has_ours && reg_oid_equal(base, &ours))) {
 		if (theirs && to) {
 			/* A client renamed earlier in this sync: its later
 			 * changes go to the new id. */
-			if ((rc = read_blob(rp->repo, theirs, path, &rt)))
-				goto out;
-			free(rt->id);
-			rt->id = xstrdup(to);
-			if ((rc = write_record(rp->repo, rt, &blob)))
-				goto out;
-			up_add(u, target, &blob);
+			if (!(rc = renamed_text(r, theirs, path, to, &text)))
+				up_add(u, target, text, NULL);
 		} else {
-			up_add(u, target, theirs);
+			up_add(u, target, NULL, theirs);
 		}
 		goto out;
 	}
-	if ((theirs && has_ours && git_oid_equal(theirs, &ours)) || (!theirs && !has_ours))
+	if ((theirs && has_ours && reg_oid_equal(theirs, &ours)) || (!theirs && !has_ours))
 		goto out; /* the same change on both sides */
 	if (!id) {
 		/* preg.yaml or another file: the replayed commit's version. */
-		up_add(u, target, theirs);
+		up_add(u, target, NULL, theirs);
 		note(res, xasprintf("%s: changed here and on the remote; kept the local version", path));
 		buf_addf(msg, "Preg-Conflict: %s changed on both sides, local version kept\n", path);
 		goto out;
@@ -406,15 +421,9 @@ static int replay_path(struct replay *rp, git_tree *tree, const char *path, cons
 	}
 	if (!has_ours) {
 		/* Changed here, removed on the remote: kept with the change. */
-		if ((rc = read_blob(rp->repo, theirs, path, &rt)))
+		if ((rc = renamed_text(r, theirs, path, to, &text)))
 			goto out;
-		if (to) {
-			free(rt->id);
-			rt->id = xstrdup(to);
-		}
-		if ((rc = write_record(rp->repo, rt, &blob)))
-			goto out;
-		up_add(u, target, &blob);
+		up_add(u, target, text, NULL);
 		note(res, xasprintf("%s: removed on the remote but changed here; kept", to ? to : id));
 		buf_addf(msg, "Preg-Conflict: %s removed on the remote but changed here, kept\n", to ? to : id);
 		goto out;
@@ -422,17 +431,10 @@ static int replay_path(struct replay *rp, git_tree *tree, const char *path, cons
 	if (!base) {
 		/* Added here and on the remote under one id: the incoming
 		 * (local) one is renamed. */
-		char *nid = free_id(tree, u, id), *npath = record_path(nid);
+		char *nid = free_id(r, tree, u, id), *npath = record_path(nid);
 
-		if ((rc = read_blob(rp->repo, theirs, path, &rt))) {
-			free(nid);
-			free(npath);
-			goto out;
-		}
-		free(rt->id);
-		rt->id = xstrdup(nid);
-		if (!(rc = write_record(rp->repo, rt, &blob)))
-			up_add(u, npath, &blob);
+		if (!(rc = renamed_text(r, theirs, path, nid, &text)))
+			up_add(u, npath, text, NULL);
 		note(res, xasprintf("renamed: %s -> %s (added here and on the remote under one id)", id, nid));
 		buf_addf(msg, "Preg-Renamed: %s -> %s\n", id, nid);
 		rp->from = xgrow(rp->from, &rp->capf, rp->nren + 1, sizeof(*rp->from));
@@ -443,8 +445,8 @@ static int replay_path(struct replay *rp, git_tree *tree, const char *path, cons
 		goto out;
 	}
 	/* Changed on both sides: the record merge. */
-	if ((rc = read_blob(rp->repo, base, path, &rb)) || (rc = read_blob(rp->repo, &ours, target, &ro)) ||
-	    (rc = read_blob(rp->repo, theirs, path, &rt)))
+	if ((rc = reg_blob_record(r, base, path, false, &rb)) || (rc = reg_blob_record(r, &ours, target, false, &ro)) ||
+	    (rc = reg_blob_record(r, theirs, path, false, &rt)))
 		goto out;
 	{
 		size_t before = res->rep.n;
@@ -454,8 +456,7 @@ static int replay_path(struct replay *rp, git_tree *tree, const char *path, cons
 			buf_addf(msg, "Preg-Conflict: %s %s '%s' replaced '%s'\n", res->rep.v[i].id,
 				 res->rep.v[i].field, res->rep.v[i].theirs, res->rep.v[i].ours);
 	}
-	if (!(rc = write_record(rp->repo, m, &blob)))
-		up_add(u, target, &blob);
+	up_add(u, target, record_text(m), NULL);
 out:
 	if (rc)
 		preg_error_prefix("cannot merge %s", path);
@@ -468,255 +469,367 @@ out:
 	return rc;
 }
 
-/* Called for each file that differs between two trees: old or new is
- * NULL when the file is not on that side. */
-typedef int (*change_fn)(void *arg, const char *path, const git_oid *old, const git_oid *new);
-
-static int tree_changes_in(git_repository *repo, git_tree *a, git_tree *b, struct buf *path, change_fn cb,
-			   void *arg);
-
-/* One entry on one side or both (a or b NULL when absent). */
-static int entry_changes(git_repository *repo, const git_tree_entry *a, const git_tree_entry *b,
-			 struct buf *path, change_fn cb, void *arg)
-{
-	size_t len = path->len;
-	bool ta = a && git_tree_entry_type(a) == GIT_OBJECT_TREE, tb = b && git_tree_entry_type(b) == GIT_OBJECT_TREE;
-	git_tree *sa = NULL, *sb = NULL;
-	int rc = 0;
-
-	if (a && b && git_oid_equal(git_tree_entry_id(a), git_tree_entry_id(b)))
-		return 0;
-	buf_adds(path, git_tree_entry_name(a ? a : b));
-	if (ta || tb) {
-		/* Only subtrees that differ are read: the others are equal
-		 * by their ids, which is what keeps this cheap at 100,000
-		 * records. */
-		if ((ta && git_tree_lookup(&sa, repo, git_tree_entry_id(a))) ||
-		    (tb && git_tree_lookup(&sb, repo, git_tree_entry_id(b)))) {
-			rc = reg_git_error(PREG_ERR, "cannot read %s", buf_str(path));
-		} else {
-			buf_addc(path, '/');
-			rc = tree_changes_in(repo, sa, sb, path, cb, arg);
-		}
-		/* A file on the other side where this has a directory. */
-		path->len = len;
-		buf_adds(path, git_tree_entry_name(a ? a : b));
-		if (!rc && a && !ta)
-			rc = cb(arg, buf_str(path), git_tree_entry_id(a), NULL);
-		if (!rc && b && !tb)
-			rc = cb(arg, buf_str(path), NULL, git_tree_entry_id(b));
-	} else {
-		rc = cb(arg, buf_str(path), a ? git_tree_entry_id(a) : NULL, b ? git_tree_entry_id(b) : NULL);
-	}
-	git_tree_free(sa);
-	git_tree_free(sb);
-	path->len = len;
-	path->p[len] = '\0';
-	return rc;
-}
-
-static int tree_changes_in(git_repository *repo, git_tree *a, git_tree *b, struct buf *path, change_fn cb,
-			   void *arg)
-{
-	size_t na = a ? git_tree_entrycount(a) : 0, nb = b ? git_tree_entrycount(b) : 0, i = 0, j = 0;
-	int rc = 0;
-
-	/* Both lists are in git's tree order: walk them side by side. */
-	while (!rc && (i < na || j < nb)) {
-		const git_tree_entry *ea = i < na ? git_tree_entry_byindex(a, i) : NULL;
-		const git_tree_entry *eb = j < nb ? git_tree_entry_byindex(b, j) : NULL;
-		int c = !ea ? 1 : !eb ? -1 : git_tree_entry_cmp(ea, eb);
-
-		if (c == 0) {
-			rc = entry_changes(repo, ea, eb, path, cb, arg);
-			i++;
-			j++;
-		} else if (c < 0) {
-			rc = entry_changes(repo, ea, NULL, path, cb, arg);
-			i++;
-		} else {
-			rc = entry_changes(repo, NULL, eb, path, cb, arg);
-			j++;
-		}
-	}
-	return rc;
-}
-
-/* Call cb for every file that differs between trees a and b. */
-static int tree_changes(git_repository *repo, git_tree *a, git_tree *b, change_fn cb, void *arg)
-{
-	struct buf path = BUF_INIT;
-	int rc;
-
-	buf_adds(&path, "");
-	rc = tree_changes_in(repo, a, b, &path, cb, arg);
-	buf_release(&path);
-	return rc;
-}
-
 struct replay_step {
 	struct replay *rp;
-	git_tree *tree;
+	const struct reg_tree *tree;
 	struct ups *u;
 	struct buf *msg;
 };
 
-static int replay_change(void *arg, const char *path, const git_oid *old, const git_oid *new)
+static int replay_change(void *arg, const char *path, const struct reg_oid *old, const struct reg_oid *new)
 {
 	struct replay_step *st = arg;
 
 	return replay_path(st->rp, st->tree, path, old, new, st->u, st->msg);
 }
 
-/* Replay commit c onto *tip (whose tree is *tree): a new commit, or none
- * when everything it changed is on the remote already. */
-static int replay_commit(struct replay *rp, git_commit *c, git_oid *tip, git_tree **tree, bool *made)
+/* A local commit's message, taken apart to be described again: its text
+ * (the summary, and a body), and for a preg commit its action, acting user
+ * and the trailers other than the ones the register derives. */
+struct told {
+	struct buf text, trailers;
+	char *action, *user, *undo;
+};
+
+static void told_release(struct told *t)
 {
-	git_commit *parent = NULL, *onto = NULL;
-	git_tree *ptree = NULL, *ctree = NULL, *ntree = NULL;
+	buf_release(&t->text);
+	buf_release(&t->trailers);
+	free(t->action);
+	free(t->user);
+	free(t->undo);
+}
+
+/* Whether the line [p, p+n) is a trailer "Key: value". */
+static bool trailer_line(const char *p, size_t n)
+{
+	size_t k = 0;
+
+	while (k < n && ((p[k] >= 'A' && p[k] <= 'Z') || (p[k] >= 'a' && p[k] <= 'z') || p[k] == '-'))
+		k++;
+	return k && k + 1 < n && p[k] == ':' && p[k + 1] == ' ';
+}
+
+/* Take msg apart; a commit made without preg (no Preg-Action in its last
+ * paragraph of trailers) is left whole in text. */
+static void take_apart(const char *msg, struct told *t)
+{
+	const char *block = NULL, *end = msg + strlen(msg);
+
+	memset(t, 0, sizeof(*t));
+	for (const char *p = strstr(msg, "\n\n"); p; p = strstr(p + 1, "\n\n"))
+		block = p + 2;
+	while (end > msg && end[-1] == '\n')
+		end--;
+	if (block && block < end) {
+		bool all = true;
+
+		for (const char *p = block; p < end && all;) {
+			const char *e = memchr(p, '\n', (size_t)(end - p));
+
+			e = e ? e : end;
+			all = trailer_line(p, (size_t)(e - p));
+			if (all && !strncmp(p, "Preg-Action: ", 13))
+				t->action = xstrndup(p + 13, (size_t)(e - p) - 13);
+			p = e + 1;
+		}
+		if (!all) {
+			free(t->action);
+			t->action = NULL;
+		}
+	}
+	if (!t->action) {
+		buf_adds(&t->text, msg);
+		return;
+	}
+	buf_add(&t->text, msg, (size_t)(block - msg));
+	for (const char *p = block; p < end;) {
+		const char *e = memchr(p, '\n', (size_t)(end - p));
+
+		e = e ? e : end;
+		if (!strncmp(p, "Preg-User: ", 11) && !t->user)
+			t->user = xstrndup(p + 11, (size_t)(e - p) - 11);
+		else if (!strncmp(p, "Preg-Undo: ", 11) && !t->undo)
+			t->undo = xstrndup(p + 11, (size_t)(e - p) - 11);
+		else if (strncmp(p, "Preg-Client: ", 13) && strncmp(p, "Preg-Action: ", 13))
+			buf_addf(&t->trailers, "%.*s\n", (int)(e - p), p);
+		p = e + 1;
+	}
+}
+
+/* A summary "ACTION: ID ..." about a client renamed on the way names its
+ * new id. */
+static void rename_summary(const struct replay *rp, struct buf *text)
+{
+	const char *colon = strstr(buf_str(text), ": ");
+	size_t nl = strcspn(buf_str(text), "\n");
+
+	if (!colon || (size_t)(colon - text->p) > nl)
+		return;
+	for (size_t i = 0; i < rp->nren; i++) {
+		const char *id = colon + 2;
+		size_t n = strlen(rp->from[i]);
+
+		if (!strncmp(id, rp->from[i], n) && (id[n] == ' ' || id[n] == '\n' || !id[n])) {
+			struct buf b = BUF_INIT;
+
+			buf_add(&b, text->p, (size_t)(id - text->p));
+			buf_adds(&b, rp->to[i]);
+			buf_adds(&b, id + n);
+			buf_release(text);
+			*text = b;
+			return;
+		}
+	}
+}
+
+/* What became of local commit hex in this sync: NULL when it was not
+ * replayed (it is on the remote already). */
+static const struct replayed *replayed_as(const struct replay *rp, const char *hex)
+{
+	struct reg_oid o;
+
+	if (!hex || reg_oid_parse(&o, hex))
+		return NULL;
+	for (size_t i = 0; i < rp->ndone; i++)
+		if (reg_oid_equal(&rp->done[i].old, &o))
+			return &rp->done[i];
+	return NULL;
+}
+
+struct undo_step {
+	struct replay *rp;
+	const struct reg_tree *tree;   /* the tip being built */
+	const struct reg_tree *xtree;  /* the replayed commit undone */
+	const struct reg_tree *xptree; /* and the state before it */
+	struct ups *u;
+	bool ok;
+};
+
+/* One path an undo changed, put back as it was before the replayed commit
+ * it undoes: only when that commit changed it and nothing after did. */
+static int undo_path(void *arg, const char *path, const struct reg_oid *old, const struct reg_oid *new)
+{
+	struct undo_step *st = arg;
+	struct reg *r = st->rp->r;
+	char *id = record_id_from_path(path), *target;
+	const char *to = id ? renamed(st->rp, id) : NULL;
+	struct reg_oid x, before, now;
+	bool has_x, has_before, has_now;
+
+	(void)old;
+	(void)new;
+	target = to ? record_path(to) : xstrdup(path);
+	has_x = !reg_tree_file(r, st->xtree, target, &x);
+	has_before = !reg_tree_file(r, st->xptree, target, &before);
+	has_now = !reg_tree_file(r, st->tree, target, &now);
+	preg_error_clear();
+	if (has_x == has_before && (!has_x || reg_oid_equal(&x, &before)))
+		st->ok = false; /* the commit undone did not change it */
+	else if (has_x != has_now || (has_x && !reg_oid_equal(&x, &now)))
+		st->ok = false; /* changed after it */
+	else
+		up_add(st->u, target, NULL, has_before ? &before : NULL);
+	free(target);
+	free(id);
+	return 0;
+}
+
+/* Replay an undo of a commit replayed in this sync as an undo of its
+ * replay: *ok false (u empty) when that cannot be. */
+static int replay_undo(struct replay *rp, const struct replayed *x, const struct reg_tree *ptree,
+		       const struct reg_tree *ctree, const struct reg_tree *tree, struct ups *u, bool *ok)
+{
+	struct reg_commit xc;
+	struct reg_tree *xtree = NULL, *xptree = NULL;
+	int rc;
+
+	*ok = false;
+	if (!x->made)
+		return 0;
+	if ((rc = reg_commit_read(rp->r, &x->new, &xc)))
+		return rc;
+	if (!(rc = reg_tree_of(rp->r, &x->new, &xtree)) && !(rc = reg_tree_of(rp->r, &xc.parents[0], &xptree))) {
+		struct undo_step st = { rp, tree, xtree, xptree, u, true };
+
+		rc = reg_diff(rp->r, ptree, ctree, undo_path, &st);
+		*ok = st.ok && u->n;
+	}
+	if (!*ok)
+		ups_release(u);
+	reg_tree_free(xtree);
+	reg_tree_free(xptree);
+	reg_commit_release(&xc);
+	return rc;
+}
+
+/* Replay commit oid onto *tip (whose tree is *tree): a new commit, or none
+ * when everything it changed is on the remote already. The commit is
+ * described again by the register from what the replay changes: its
+ * Preg-Client trailers name the records as they are now (a client renamed
+ * on the way by its new id); its action, acting user and other trailers
+ * stay; an undo names the replay of the commit it undoes. */
+static int replay_commit(struct replay *rp, const struct reg_oid *oid, struct reg_oid *tip, struct reg_tree **tree,
+			 bool *made)
+{
+	struct reg *r = rp->r;
+	struct reg_commit c;
+	struct reg_tree *ptree = NULL, *ctree = NULL, *ntree = NULL;
 	struct ups u = { 0 };
-	struct buf msg = BUF_INIT;
-	git_oid ntree_id;
-	int rc = 0;
+	struct buf msg = BUF_INIT, trailers = BUF_INIT;
+	struct told t;
+	struct reg_desc d;
+	struct reg_change *ch;
+	struct reg_oid made_oid;
+	bool undone = false;
+	int rc;
 
 	*made = false;
-	if (git_commit_parentcount(c) == 0 || git_commit_parent(&parent, c, 0) ||
-	    git_commit_tree(&ptree, parent) || git_commit_tree(&ctree, c)) {
-		rc = reg_git_error(PREG_ERR, "cannot read commit %s", git_oid_tostr_s(git_commit_id(c)));
+	memset(&t, 0, sizeof(t));
+	if ((rc = reg_commit_read(r, oid, &c)))
+		return rc;
+	if (!c.nparents) {
+		rc = preg_error_set(PREG_ERR, "cannot replay commit %s: it has no parent", c.hex);
 		goto out;
 	}
-	{
-		struct replay_step st = { rp, *tree, &u, &msg };
+	if ((rc = reg_tree_of(r, &c.parents[0], &ptree)) || (rc = reg_tree_of(r, oid, &ctree)))
+		goto out;
+	take_apart(c.message, &t);
+	if (t.action && t.undo && !strcmp(t.action, "undo")) {
+		const struct replayed *x = replayed_as(rp, t.undo);
+		char hex[REG_HEXSZ + 1];
 
-		rc = tree_changes(rp->repo, ptree, ctree, replay_change, &st);
-	}
-	if (rc || !u.n)
-		goto out;
-	if (git_tree_create_updated(&ntree_id, rp->repo, *tree, u.n, u.v) ||
-	    git_tree_lookup(&ntree, rp->repo, &ntree_id)) {
-		rc = reg_git_error(PREG_ERR, "cannot write %s", "objects");
-		goto out;
-	}
-	if (git_oid_equal(&ntree_id, git_tree_id(*tree)))
-		goto out;
-	{
-		struct buf text = BUF_INIT;
-		const char *m = git_commit_message(c);
-		size_t len = strlen(m);
-
-		buf_add(&text, m, len);
-		if (msg.len) {
-			if (len && m[len - 1] != '\n')
-				buf_addc(&text, '\n');
-			buf_add(&text, msg.p, msg.len);
+		if (x && (rc = replay_undo(rp, x, ptree, ctree, *tree, &u, &undone)))
+			goto out;
+		if (undone) {
+			reg_oid_hex(hex, &x->new);
+			buf_addf(&trailers, "Preg-Undo: %s\n", hex);
 		}
-		if (git_commit_lookup(&onto, rp->repo, tip) ||
-		    git_commit_create(tip, rp->repo, NULL, git_commit_author(c), git_commit_committer(c), NULL,
-				      buf_str(&text), ntree, 1, (const git_commit **)&onto))
-			rc = reg_git_error(PREG_ERR, "cannot write %s", "the commit");
-		buf_release(&text);
+	}
+	if (!undone) {
+		struct replay_step st = { rp, *tree, &u, &msg };
+		size_t conflicts = msg.len;
+
+		if ((rc = reg_diff(r, ptree, ctree, replay_change, &st)))
+			goto out;
+		if (t.undo && strcmp(t.action, "undo")) {
+			buf_addf(&trailers, "Preg-Undo: %s\n", t.undo);
+		} else if (t.undo) {
+			/* An undo of a commit on the remote already stays one
+			 * when the remote left its records alone: then every
+			 * path replays as it is and nothing is merged. */
+			bool alone = !replayed_as(rp, t.undo) && msg.len == conflicts;
+
+			for (size_t i = 0; alone && i < u.n; i++) {
+				struct reg_oid now, was;
+				bool has_now = !reg_tree_file(r, *tree, u.v[i].path, &now);
+				bool has_was = !reg_tree_file(r, ptree, u.v[i].path, &was);
+
+				alone = has_now == has_was && (!has_now || reg_oid_equal(&now, &was));
+			}
+			preg_error_clear();
+			if (alone) {
+				buf_addf(&trailers, "Preg-Undo: %s\n", t.undo);
+			} else {
+				note(rp->res, xasprintf("the undo of %.7s could not be carried over: what it took back changed on the remote; its changes were merged instead",
+							t.undo));
+				buf_addf(&msg, "Preg-Conflict: the undo of %.7s merged as a change (changed on the remote)\n",
+					 t.undo);
+			}
+		}
+	}
+	if (!u.n)
+		goto out;
+	memset(&d, 0, sizeof(d));
+	if (t.action) {
+		rename_summary(rp, &t.text);
+		buf_add(&trailers, t.trailers.p, t.trailers.len);
+		buf_add(&trailers, msg.p, msg.len);
+		d.text = buf_str(&t.text);
+		d.action = t.action;
+		d.trailers = buf_str(&trailers);
+		d.user = t.user;
+	} else {
+		/* A commit made without preg keeps its message, and gets the
+		 * sync's notes. */
+		if (msg.len) {
+			if (t.text.len && t.text.p[t.text.len - 1] != '\n')
+				buf_addc(&t.text, '\n');
+			buf_add(&t.text, msg.p, msg.len);
+		}
+		d.text = buf_str(&t.text);
+	}
+	d.author = &c.author;
+	d.committer = &c.committer;
+	ch = ups_changes(&u);
+	rc = reg_commit_make(r, tip, *tree, ch, u.n, &d, &made_oid, &ntree);
+	free(ch);
+	if (rc == REG_UNCHANGED) {
+		rc = 0;
+		goto out;
 	}
 	if (!rc) {
-		git_tree_free(*tree);
+		*tip = made_oid;
+		reg_tree_free(*tree);
 		*tree = ntree;
 		ntree = NULL;
 		*made = true;
 	}
 out:
+	told_release(&t);
 	ups_release(&u);
 	buf_release(&msg);
-	git_tree_free(ntree);
-	git_tree_free(ctree);
-	git_tree_free(ptree);
-	git_commit_free(onto);
-	git_commit_free(parent);
+	buf_release(&trailers);
+	reg_tree_free(ntree);
+	reg_tree_free(ctree);
+	reg_tree_free(ptree);
+	reg_commit_release(&c);
 	return rc;
 }
 
-/* The commits reachable from tip and not from hide, oldest first, first
- * parents only. */
-static int walk(git_repository *repo, const git_oid *tip, const git_oid *hide, git_oid **out, size_t *n)
+struct oid_list {
+	struct reg_oid *v;
+	size_t n, cap;
+};
+
+static int list_add(void *arg, const struct reg_oid *oid)
 {
-	git_revwalk *w = NULL;
-	git_oid o;
-	size_t cap = 0;
-	int rc = 0;
+	struct oid_list *l = arg;
 
-	*out = NULL;
-	*n = 0;
-	if (git_revwalk_new(&w, repo) || git_revwalk_sorting(w, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE) ||
-	    git_revwalk_push(w, tip) || (hide && git_revwalk_hide(w, hide))) {
-		rc = reg_git_error(PREG_ERR, "cannot walk %s", "the history");
-		goto out;
-	}
-	git_revwalk_simplify_first_parent(w);
-	while (!git_revwalk_next(&o, w)) {
-		*out = xgrow(*out, &cap, *n + 1, sizeof(**out));
-		git_oid_cpy(&(*out)[(*n)++], &o);
-	}
-out:
-	git_revwalk_free(w);
-	return rc;
-}
-
-/* Flush the objects written to the disk: syncfs on the object store. */
-static int flush_objects(git_repository *repo)
-{
-	char *dir = xasprintf("%sobjects", git_repository_path(repo));
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc = 0;
-
-	if (fd < 0 || syncfs(fd))
-		rc = preg_error_set(PREG_EIO, "cannot flush %s to the disk: %s", dir, strerror(errno));
-	if (fd >= 0)
-		close(fd);
-	free(dir);
-	return rc;
+	l->v = xgrow(l->v, &l->cap, l->n + 1, sizeof(*l->v));
+	l->v[l->n++] = *oid;
+	return 0;
 }
 
 /* Replay the commits base..local onto remote; *out is the new tip. */
-static int replay(struct replay *rp, const git_oid *base, const git_oid *local, const git_oid *remote,
-		  git_oid *out, size_t *made)
+static int replay(struct replay *rp, const struct reg_oid *base, const struct reg_oid *local,
+		  const struct reg_oid *remote, struct reg_oid *out, size_t *made)
 {
-	git_oid *list = NULL;
-	git_commit *rc_commit = NULL;
-	git_tree *tree = NULL;
-	size_t n;
+	struct oid_list l = { NULL, 0, 0 };
+	struct reg_tree *tree = NULL;
 	int rc;
 
 	*made = 0;
-	git_oid_cpy(out, remote);
-	if ((rc = walk(rp->repo, local, base, &list, &n)))
-		return rc;
-	if (git_commit_lookup(&rc_commit, rp->repo, remote) || git_commit_tree(&tree, rc_commit)) {
-		rc = reg_git_error(PREG_ERR, "cannot read commit %s", git_oid_tostr_s(remote));
+	*out = *remote;
+	if ((rc = reg_walk(rp->r, local, base, REG_WALK_OLDEST_FIRST | REG_WALK_FIRST_PARENT, list_add, &l)) ||
+	    (rc = reg_tree_of(rp->r, remote, &tree)))
 		goto out;
-	}
-	/* One fsync per object would be much of the time of a long replay:
-	 * write them unsynced, then flush the file system once, before the
-	 * branch names any of them (SPEC §7: objects reach the disk first).
-	 * The trees of a large register pass libgit2's cache limit for one
-	 * object (4 KB): each commit would read them back and inflate them. */
-	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 0);
-	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, (size_t)1 << 20);
-	for (size_t i = 0; i < n && !rc; i++) {
-		git_commit *c = NULL;
+	/* Many commits in a row: the objects reach the disk with one flush,
+	 * before the branch names any of them (SPEC §7). */
+	reg_batch_begin(rp->r);
+	for (size_t i = 0; i < l.n && !rc; i++) {
 		bool made_one;
 
-		if (git_commit_lookup(&c, rp->repo, &list[i])) {
-			rc = reg_git_error(PREG_ERR, "cannot read commit %s", git_oid_tostr_s(&list[i]));
-			break;
-		}
-		rc = replay_commit(rp, c, out, &tree, &made_one);
+		rc = replay_commit(rp, &l.v[i], out, &tree, &made_one);
 		*made += made_one;
-		git_commit_free(c);
+		rp->done = xgrow(rp->done, &rp->capd, rp->ndone + 1, sizeof(*rp->done));
+		rp->done[rp->ndone++] = (struct replayed){ l.v[i], *out, made_one };
 	}
-	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
-	if (!rc && *made)
-		rc = flush_objects(rp->repo);
+	if (reg_batch_end(rp->r, !rc && *made) && !rc)
+		rc = PREG_EIO;
 out:
-	git_tree_free(tree);
-	git_commit_free(rc_commit);
-	free(list);
+	reg_tree_free(tree);
+	free(l.v);
 	return rc;
 }
 
@@ -725,7 +838,7 @@ struct path_list {
 	size_t n, cap;
 };
 
-static int add_path(void *arg, const char *path, const git_oid *old, const git_oid *new)
+static int add_path(void *arg, const char *path, const struct reg_oid *old, const struct reg_oid *new)
 {
 	struct path_list *l = arg;
 
@@ -737,34 +850,34 @@ static int add_path(void *arg, const char *path, const git_oid *old, const git_o
 }
 
 /* The paths that differ between the trees of commits a and b. */
-static int changed_paths(git_repository *repo, const git_oid *a, const git_oid *b, char ***out, size_t *n)
+static int changed_paths(struct reg *r, const struct reg_oid *a, const struct reg_oid *b, char ***out, size_t *n)
 {
-	git_commit *ca = NULL, *cb = NULL;
-	git_tree *ta = NULL, *tb = NULL;
+	struct reg_tree *ta = NULL, *tb = NULL;
 	struct path_list l = { NULL, 0, 0 };
-	int rc = 0;
+	int rc;
 
-	if (git_commit_lookup(&ca, repo, a) || git_commit_tree(&ta, ca) || git_commit_lookup(&cb, repo, b) ||
-	    git_commit_tree(&tb, cb))
-		rc = reg_git_error(PREG_ERR, "cannot compare %s with the remote", "the branch");
-	else
-		rc = tree_changes(repo, ta, tb, add_path, &l);
+	if (!(rc = reg_tree_of(r, a, &ta)) && !(rc = reg_tree_of(r, b, &tb)))
+		rc = reg_diff(r, ta, tb, add_path, &l);
 	*out = l.v;
 	*n = l.n;
-	git_tree_free(ta);
-	git_tree_free(tb);
-	git_commit_free(ca);
-	git_commit_free(cb);
+	reg_tree_free(ta);
+	reg_tree_free(tb);
 	return rc;
 }
 
-static size_t count_commits(git_repository *repo, const git_oid *tip, const git_oid *hide)
+static int count_one(void *arg, const struct reg_oid *oid)
 {
-	git_oid *list = NULL;
+	(void)oid;
+	(*(size_t *)arg)++;
+	return 0;
+}
+
+static size_t count_commits(struct reg *r, const struct reg_oid *tip, const struct reg_oid *hide)
+{
 	size_t n = 0;
 
-	walk(repo, tip, hide, &list, &n);
-	free(list);
+	reg_walk(r, tip, hide, REG_WALK_FIRST_PARENT, count_one, &n);
+	preg_error_clear();
 	return n;
 }
 
@@ -772,12 +885,11 @@ static size_t count_commits(git_repository *repo, const git_oid *tip, const git_
  * the remote moved before the push. */
 static int attempt(struct reg *r, const struct sync_opts *o, struct sync_result *res)
 {
-	git_repository *repo = reg_repo(r);
-	struct replay rp = { repo, res, NULL, NULL, 0, 0, 0 };
+	struct replay rp = { r, res, NULL, NULL, 0, 0, 0, NULL, 0, 0 };
 	char *track = xasprintf("refs/remotes/%s/%s", res->remote, branch_of(r)), what[256];
 	char **paths = NULL;
 	size_t npaths = 0, made = 0;
-	git_oid local, remote, base, tip;
+	struct reg_oid local, remote, base, tip;
 	bool has_remote;
 	int rc;
 
@@ -785,28 +897,26 @@ static int attempt(struct reg *r, const struct sync_opts *o, struct sync_result 
 	progress(o, what);
 	if ((rc = fetch(r, res->remote)))
 		goto out;
-	if (git_reference_name_to_id(&local, repo, reg_refname(r))) {
-		rc = reg_git_error(PREG_ERR, "cannot resolve %s", reg_refname(r));
+	if ((rc = reg_tip(r, &local)))
 		goto out;
-	}
-	has_remote = !git_reference_name_to_id(&remote, repo, track);
-	git_oid_cpy(&tip, &local);
-	if (has_remote && !git_oid_equal(&local, &remote)) {
-		rc = git_merge_base(&base, repo, &local, &remote);
-		if (rc == GIT_ENOTFOUND) {
+	base = local;
+	has_remote = !reg_ref(r, track, &remote);
+	preg_error_clear();
+	tip = local;
+	if (has_remote && !reg_oid_equal(&local, &remote)) {
+		rc = reg_merge_base(r, &local, &remote, &base);
+		if (rc == PREG_ENOTFOUND) {
 			rc = preg_error_set(PREG_ERR,
 					    "the register and '%s' share no history (to work on the shared register, use 'preg clone URL')",
 					    res->remote);
 			goto out;
 		}
-		if (rc) {
-			rc = reg_git_error(PREG_ERR, "cannot compare the branch with %s", track);
+		if (rc)
 			goto out;
-		}
-		if (git_oid_equal(&base, &local)) {
-			git_oid_cpy(&tip, &remote); /* nothing local: fast-forward */
-		} else if (!git_oid_equal(&base, &remote)) {
-			size_t n = count_commits(repo, &local, &base);
+		if (reg_oid_equal(&base, &local)) {
+			tip = remote; /* nothing local: fast-forward */
+		} else if (!reg_oid_equal(&base, &remote)) {
+			size_t n = count_commits(r, &local, &base);
 
 			snprintf(what, sizeof(what), "replaying %zu local commit%s onto %s/%s", n,
 				 n == 1 ? "" : "s", res->remote, branch_of(r));
@@ -814,28 +924,27 @@ static int attempt(struct reg *r, const struct sync_opts *o, struct sync_result 
 			if ((rc = replay(&rp, &base, &local, &remote, &tip, &made)))
 				goto out;
 		}
-		res->received += count_commits(repo, &remote, &local);
+		res->received += count_commits(r, &remote, &local);
 	}
-	if (!git_oid_equal(&tip, &local)) {
-		if ((rc = changed_paths(repo, &local, &tip, &paths, &npaths)) ||
+	if (!reg_oid_equal(&tip, &local)) {
+		if ((rc = changed_paths(r, &local, &tip, &paths, &npaths)) ||
 		    (rc = reg_paths_clean(r, &local, paths, npaths)) ||
 		    (rc = reg_advance(r, &local, &tip, paths, npaths, "preg sync")))
 			goto out;
+		/* The local commits replayed are no rewrite of history. */
+		if (made || !reg_descends(r, &tip, &local))
+			log_index_replayed(r, &local, &base);
 	}
-	if (has_remote && git_oid_equal(&tip, &remote))
+	if (has_remote && reg_oid_equal(&tip, &remote))
 		goto out; /* nothing to send */
 	snprintf(what, sizeof(what), "pushing to %s", res->remote);
 	progress(o, what);
 	if ((rc = push(r, res->remote, has_remote ? &remote : NULL)))
 		goto out;
-	res->pushed = count_commits(repo, &tip, has_remote ? &remote : NULL);
-	{
-		git_reference *ref = NULL;
-
-		/* Git updates it for a remote with a fetch refspec; make sure. */
-		git_reference_create(&ref, repo, track, &tip, 1, "preg sync: pushed");
-		git_reference_free(ref);
-	}
+	res->pushed = count_commits(r, &tip, has_remote ? &remote : NULL);
+	/* Git updates it for a remote with a fetch refspec; make sure. */
+	reg_ref_set(r, track, &tip, "preg sync: pushed");
+	preg_error_clear();
 out:
 	for (size_t i = 0; i < npaths; i++)
 		free(paths[i]);
@@ -846,6 +955,7 @@ out:
 	}
 	free(rp.from);
 	free(rp.to);
+	free(rp.done);
 	free(track);
 	return rc;
 }
@@ -884,24 +994,21 @@ int sync_run(struct reg *r, const struct sync_opts *o, struct sync_result *res)
 
 int sync_set_remote(struct reg *r, const char *url)
 {
-	git_repository *repo = reg_repo(r);
-	git_config *cfg = NULL;
-	git_buf b = { 0 };
 	char *k1 = xasprintf("branch.%s.remote", branch_of(r)), *k2 = xasprintf("branch.%s.merge", branch_of(r));
-	int rc = 0;
+	char *old = NULL;
+	int rc;
 
-	/* The config git remote add writes (git_remote_create of libgit2 1.5
-	 * leaks a regex match). */
-	if (git_repository_config(&cfg, repo))
-		rc = reg_git_error(PREG_ERR, "cannot read %s", ".git/config");
-	else if (!git_config_get_string_buf(&b, cfg, "remote.origin.url"))
-		rc = preg_error_set(PREG_EEXISTS, "the repository has a remote 'origin' already (%s)", b.ptr);
-	else if (git_config_set_string(cfg, "remote.origin.url", url) ||
-		 git_config_set_string(cfg, "remote.origin.fetch", "+refs/heads/*:refs/remotes/origin/*") ||
-		 git_config_set_string(cfg, k1, "origin") || git_config_set_string(cfg, k2, reg_refname(r)))
-		rc = reg_git_error(PREG_ERR, "cannot set the remote '%s'", url);
-	git_buf_dispose(&b);
-	git_config_free(cfg);
+	/* The config git remote add writes. */
+	rc = reg_config_get(r, "remote.origin.url", &old);
+	if (!rc)
+		rc = preg_error_set(PREG_EEXISTS, "the repository has a remote 'origin' already (%s)", old);
+	else if (rc == PREG_ENOTFOUND)
+		rc = 0;
+	if (!rc && ((rc = reg_config_set(r, "remote.origin.url", url)) ||
+		    (rc = reg_config_set(r, "remote.origin.fetch", "+refs/heads/*:refs/remotes/origin/*")) ||
+		    (rc = reg_config_set(r, k1, "origin")) || (rc = reg_config_set(r, k2, reg_refname(r)))))
+		preg_error_prefix("cannot set the remote '%s'", url);
+	free(old);
 	free(k1);
 	free(k2);
 	return rc;
@@ -928,35 +1035,15 @@ static void undo_clone(const char *dir, bool existed)
  * branch checked out. Check out main (or the only branch) instead. */
 static int checkout_branch(const char *dir)
 {
-	git_repository *repo = NULL;
-	git_reference_iterator *it = NULL;
-	git_reference *ref = NULL;
 	char *pick = NULL;
-	int n = 0, rc = -1;
+	int rc = -1;
 
-	git_libgit2_init();
-	if (git_repository_open(&repo, dir) || git_reference_iterator_glob_new(&it, repo, "refs/remotes/origin/*"))
-		goto out;
-	while (!git_reference_next(&ref, it)) {
-		const char *name = git_reference_name(ref) + strlen("refs/remotes/origin/");
-
-		if (strcmp(name, "HEAD") && (!pick || !strcmp(name, "main"))) {
-			free(pick);
-			pick = xstrdup(name);
-		}
-		n += strcmp(name, "HEAD") != 0;
-		git_reference_free(ref);
-	}
-	if (pick && (n == 1 || !strcmp(pick, "main"))) {
+	if (!reg_clone_branch(dir, &pick)) {
 		char *const argv[] = { "git", "-C", (char *)dir, "checkout", "--quiet", pick, NULL };
 
 		rc = run_git(argv, NULL, NULL) == 0 ? 0 : -1;
 	}
-out:
 	free(pick);
-	git_reference_iterator_free(it);
-	git_repository_free(repo);
-	git_libgit2_shutdown();
 	preg_error_clear();
 	return rc;
 }
@@ -999,68 +1086,9 @@ int sync_clone(const char *url, const char *dir)
 		undo_clone(dir, existed);
 		return PREG_ENOREG;
 	}
-	rc = reg_setup_driver(r);
-	if (!rc) {
-		git_index *idx = NULL;
-
-		/* Index version 4, as preg init makes it (SPEC §7). */
-		if (!git_repository_index(&idx, reg_repo(r)) && git_index_version(idx) < 4 &&
-		    !git_index_set_version(idx, 4))
-			git_index_write(idx);
-		git_index_free(idx);
-	}
+	rc = reg_setup_clone(r);
 	reg_free(r);
 	if (rc)
 		undo_clone(dir, existed);
 	return rc;
-}
-
-/* ---- the merge driver, in process ---- */
-
-/* libgit2 runs no merge driver from git config: this one, registered as
- * "preg" (the name .gitattributes gives), merges records in merges that
- * libgit2 makes, with the rules of the git driver (preg merge-file). A
- * field changed differently on both sides leaves the file conflicted. */
-static int driver_apply(git_merge_driver *self, const char **path_out, uint32_t *mode_out,
-			git_buf *merged_out, const char *filter_name, const git_merge_driver_source *src)
-{
-	const git_index_entry *a = git_merge_driver_source_ancestor(src);
-	const git_index_entry *o = git_merge_driver_source_ours(src), *t = git_merge_driver_source_theirs(src);
-	git_repository *repo = git_merge_driver_source_repo(src);
-	git_blob *ba = NULL, *bo = NULL, *bt = NULL;
-	struct buf out = BUF_INIT;
-	int n = 0, rc;
-
-	(void)self;
-	(void)filter_name;
-	if (!o || !t)
-		return GIT_PASSTHROUGH;
-	if ((a && git_blob_lookup(&ba, repo, &a->id)) || git_blob_lookup(&bo, repo, &o->id) ||
-	    git_blob_lookup(&bt, repo, &t->id)) {
-		rc = -1;
-	} else if (merge_text(&out, &n, ba ? git_blob_rawcontent(ba) : "", ba ? (size_t)git_blob_rawsize(ba) : 0,
-			      git_blob_rawcontent(bo), (size_t)git_blob_rawsize(bo), git_blob_rawcontent(bt),
-			      (size_t)git_blob_rawsize(bt), o->path) ||
-		   n) {
-		preg_error_clear();
-		rc = GIT_EMERGECONFLICT;
-	} else {
-		rc = git_buf_set(merged_out, out.p ? out.p : "", out.len);
-		*path_out = o->path;
-		*mode_out = o->mode;
-	}
-	buf_release(&out);
-	git_blob_free(ba);
-	git_blob_free(bo);
-	git_blob_free(bt);
-	return rc;
-}
-
-static git_merge_driver preg_driver = { GIT_MERGE_DRIVER_VERSION, NULL, NULL, driver_apply };
-
-void sync_driver_register(void)
-{
-	/* Once per libgit2 lifetime; GIT_EEXISTS when it is there already. */
-	git_merge_driver_register("preg", &preg_driver);
-	git_error_clear();
 }

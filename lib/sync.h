@@ -51,9 +51,4 @@ int sync_clone(const char *url, const char *dir);
 /* Make url the register's remote "origin", the branch's upstream. */
 int sync_set_remote(struct reg *r, const char *url);
 
-/* Register the record merge as libgit2's merge driver "preg", so that
- * merges made with libgit2 merge records as git does with merge-file
- * (libgit2 runs no drivers from git config). Called when libgit2 starts. */
-void sync_driver_register(void);
-
 #endif

@@ -7,8 +7,40 @@
 #include "err.h"
 #include "history.h"
 #include "kvindex.h"
+#include "log.h"
+#include "strmap.h"
 #include "verify.h"
 #include "xalloc.h"
+
+struct vctx {
+	struct reg *r;
+	struct verify_report *v;
+	struct strmap last;  /* id -> the hex of the last commit that changed it (owned) */
+	struct strmap users; /* the hex of each commit walked -> its acting user, "" for none (owned) */
+	struct strmap tip;   /* id -> struct verdict of its last version seen (owned) */
+	struct reg_tree *tiptree;
+	struct strmap blobs; /* path -> struct reg_oid of the records at the tip (owned) */
+};
+
+/* What the check at the tip says of one version of a record (a blob):
+ * NULL, or up to two problems. Computed when the walk reads that version,
+ * so that the tip's records are not read twice. */
+struct verdict {
+	struct reg_oid blob;
+	char *what[2];
+};
+
+/* One record a commit changed against one parent. */
+struct vchange {
+	char *id, *path;
+	struct reg_oid old, new;
+	bool has_old, has_new;
+};
+
+struct vchanges {
+	struct vchange *v;
+	size_t n, cap;
+};
 
 static void problem(struct verify_report *v, const char *id, const struct hcommit *c, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -35,12 +67,83 @@ void verify_release(struct verify_report *v)
 	memset(v, 0, sizeof(*v));
 }
 
-/* The first index where list old is not a prefix of list new, or -1. */
-static long not_prefix(const struct kvlist *old, size_t nold, const struct kvlist *new, size_t nnew)
+static void map_release(struct strmap *m)
 {
-	for (size_t i = 0; i < nold; i++)
-		if (i >= nnew || !hist_kv_equal(&old[i], &new[i]))
+	for (size_t i = 0; i < m->cap; i++)
+		if (m->keys && m->keys[i])
+			free(m->vals[i]);
+	strmap_release(m);
+}
+
+static void remember(struct vctx *x, const char *id, const char *path, const struct reg_oid *blob,
+		     const struct record *rec);
+
+/* ---- what a commit changed ---- */
+
+static int collect(void *arg, const char *path, const struct reg_oid *old, const struct reg_oid *new)
+{
+	struct vchanges *l = arg;
+	char *id = strncmp(path, "clients/", 8) ? NULL : record_id_from_path(path);
+	struct vchange *c;
+
+	if (!id)
+		return 0; /* preg.yaml, or a file check names */
+	l->v = xgrow(l->v, &l->cap, l->n + 1, sizeof(*l->v));
+	c = &l->v[l->n++];
+	memset(c, 0, sizeof(*c));
+	c->id = id;
+	c->path = xstrdup(path);
+	if ((c->has_old = old != NULL))
+		c->old = *old;
+	if ((c->has_new = new != NULL))
+		c->new = *new;
+	return 0;
+}
+
+static void changes_list_release(struct vchanges *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->v[i].id);
+		free(l->v[i].path);
+	}
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+/* The records that differ between trees a and b. */
+static int changed(struct reg *r, const struct reg_tree *a, const struct reg_tree *b, struct vchanges *out)
+{
+	memset(out, 0, sizeof(*out));
+	return reg_diff(r, a, b, collect, out);
+}
+
+/* A version of a record (NULL when absent); PREG_EINVAL when it does not
+ * parse, with the error slot saying why. */
+static int version(struct reg *r, const struct reg_oid *blob, bool has, const char *path, struct record **out)
+{
+	*out = NULL;
+	return has ? reg_blob_record(r, blob, path, true, out) : 0;
+}
+
+/* ---- events and notes: kept, and added by whom ---- */
+
+/* Whether every entry of old is in new, in its order: a write adds an
+ * entry by its time, so a move backdated with --at lands between older
+ * ones (the time rule, lib/record.h), and so may a sync's replay. Marks
+ * used[j] for each entry of new that is one of old's. Returns the index
+ * in old of the first entry that cannot be placed, or -1. Linear. */
+static long kept_in_order(const struct kvlist *old, size_t nold, const struct kvlist *new, size_t nnew,
+			  bool *used)
+{
+	size_t j = 0;
+
+	for (size_t i = 0; i < nold; i++) {
+		while (j < nnew && !hist_kv_equal(&old[i], &new[j]))
+			j++;
+		if (j == nnew)
 			return (long)i;
+		used[j++] = true;
+	}
 	return -1;
 }
 
@@ -59,32 +162,50 @@ static long not_kept(const struct kvlist *old, size_t nold, const struct kvlist 
 	return k;
 }
 
-static bool names(const struct hcommit *c, const char *id)
+/* Mark used[j] for each entry of new that a parent's list old accounts
+ * for: the k-th entry of its kind in new is the parent's when the parent
+ * has more than k of them. In any order (a merge interleaves the sides),
+ * O(n log n) through the sorted views. */
+static void mark_kept(const struct kvlist *old, size_t nold, const struct kvlist *new, size_t nnew, bool *used)
 {
-	for (size_t i = 0; i < c->nclients; i++)
-		if (!strcmp(c->clients[i], id))
-			return true;
-	return false;
+	struct kvindex io, in;
+
+	kvindex_init(&io, old, nold, false);
+	kvindex_init(&in, new, nnew, false);
+	for (size_t j = 0; j < nnew; j++)
+		if (kvindex_rank(&in, j) < kvindex_count(&io, &new[j]))
+			used[j] = true;
+	kvindex_release(&io);
+	kvindex_release(&in);
 }
 
-/* Check the events and notes commit c added to record id. */
-static void check_added(struct verify_report *v, const struct hcommit *c, const char *id,
-			const struct kvlist *e, size_t n, const char *what, const char **by)
+/* Check the entries of e[0..n) that no parent has (used[i] false): added
+ * by commit c to record id, they must come with a preg commit that names
+ * the record, all by one acting user (the one the commit names), none
+ * dated after the commit. *by is the acting user found so far. */
+static void check_added(struct verify_report *v, const struct hcommit *c, const char *id, bool named,
+			const struct kvlist *e, size_t n, const bool *used, const char *what, const char **by)
 {
 	for (size_t i = 0; i < n; i++) {
 		const char *at = kv_get(&e[i], "at"), *b = kv_get(&e[i], "by");
 		struct ptime t;
 
+		if (used[i])
+			continue;
 		if (!c->action) {
 			problem(v, id, c, "%s added by a commit made without preg (no Preg-Action)", what);
 			return;
 		}
-		if (!names(c, id)) {
+		if (!named) {
 			problem(v, id, c, "%s added, but the commit's Preg-Client trailers do not name the client", what);
 			return;
 		}
 		if (b && *by && strcmp(b, *by)) {
 			problem(v, id, c, "%s by %s and by %s in one commit", what, *by, b);
+			return;
+		}
+		if (b && c->user && strcmp(b, c->user)) {
+			problem(v, id, c, "%s by %s in a commit by %s", what, b, c->user);
 			return;
 		}
 		if (b)
@@ -96,201 +217,287 @@ static void check_added(struct verify_report *v, const struct hcommit *c, const 
 	}
 }
 
-/* Whether every entry of old is in new, in its order: a write adds an
- * entry by its time, so a move backdated with --at lands between older
- * ones (the time rule, lib/record.h). added[i] tells which entries of new
- * old lacks. A prefix is the common case. */
-static bool kept_in_order(const struct kvlist *old, size_t nold, const struct kvlist *new, size_t nnew,
-			  bool *added)
-{
-	size_t j = 0;
-
-	for (size_t i = 0; i < nnew; i++)
-		added[i] = true;
-	for (size_t i = 0; i < nold; i++) {
-		while (j < nnew && !hist_kv_equal(&old[i], &new[j]))
-			j++;
-		if (j == nnew)
-			return false;
-		added[j++] = false;
-	}
-	return true;
-}
-
-/* check_added for each entry of e marked added, until one is a problem. */
-static void check_each_added(struct verify_report *v, const struct hcommit *c, const char *id,
-			     const struct kvlist *e, size_t n, const bool *added, const char *what, const char **by)
-{
-	size_t before = v->n;
-
-	for (size_t i = 0; i < n && v->n == before; i++)
-		if (added[i])
-			check_added(v, c, id, &e[i], 1, what, by);
-}
-
+/* A phase commit's Preg-Phase names the phase of its last added phase event. */
 static void check_phase_trailer(struct verify_report *v, const struct hcommit *c, const char *id,
-				const struct record *new, const bool *added)
+				const struct record *new, const bool *used)
 {
 	const char *arrow, *last = NULL;
 
 	if (!c->phase || !c->action || strcmp(c->action, "phase") || !(arrow = strstr(c->phase, "-> ")))
 		return;
 	for (size_t i = 0; i < new->nhistory; i++)
-		if (added[i] && kv_get(&new->history[i], "phase"))
+		if (!used[i] && kv_get(&new->history[i], "phase"))
 			last = kv_get(&new->history[i], "phase");
 	if (!last || strcmp(last, arrow + 3))
 		problem(v, id, c, "Preg-Phase says %s, the history event says phase %s", c->phase, last ? last : "none");
 }
 
-/* Record id changed from old to new in a commit with one parent (or none). */
-static void check_step(struct verify_report *v, const struct hcommit *c, const char *id,
-		       const struct record *old, const struct record *new)
+/* Whether commit c names record id in its Preg-Client trailers. */
+static bool names(const struct hcommit *c, const struct strmap *named, const char *id)
 {
-	const char *by = NULL;
-	bool *hadd, *nadd;
-	long k;
-
-	if (!new)
-		return; /* removed: nothing left to prove */
-	hadd = xcalloc(new->nhistory + 1, sizeof(*hadd));
-	nadd = xcalloc(new->nnotes + 1, sizeof(*nadd));
-	if (!kept_in_order(old ? old->history : NULL, old ? old->nhistory : 0, new->history, new->nhistory, hadd)) {
-		k = not_prefix(old->history, old->nhistory, new->history, new->nhistory);
-		problem(v, id, c, "history event %ld of %zu was %s", k + 1, old->nhistory,
-			(size_t)k < new->nhistory ? "changed" : "removed");
-		goto out;
-	}
-	if (!kept_in_order(old ? old->notes : NULL, old ? old->nnotes : 0, new->notes, new->nnotes, nadd)) {
-		k = not_prefix(old->notes, old->nnotes, new->notes, new->nnotes);
-		problem(v, id, c, "note %ld of %zu was %s", k + 1, old->nnotes,
-			(size_t)k < new->nnotes ? "changed" : "removed");
-		goto out;
-	}
-	check_each_added(v, c, id, new->history, new->nhistory, hadd, "a history event", &by);
-	check_each_added(v, c, id, new->notes, new->nnotes, nadd, "a note", &by);
-	check_phase_trailer(v, c, id, new, hadd);
-out:
-	free(hadd);
-	free(nadd);
+	if (named->n)
+		return strmap_get(named, id, NULL);
+	for (size_t i = 0; i < c->nclients; i++)
+		if (!strcmp(c->clients[i], id))
+			return true;
+	return false;
 }
 
-/* An undo must put the record back as it was before the commit undone. */
-static int check_undo(struct reg *r, struct verify_report *v, const struct hcommit *c, const char *undone,
-		      const char *id, git_tree *tree)
+/* Record id changed from old to new in a commit with one parent (or
+ * none): every event and note of old is still there, unchanged (a sync's
+ * merge may place the ones it brings between them, in time order); what
+ * is new follows check_added. */
+static void check_step(struct verify_report *v, const struct hcommit *c, const char *id, bool named,
+		       const struct record *old, const struct record *new)
 {
-	git_oid x;
-	git_commit *xc = NULL;
-	git_tree *before = NULL;
-	git_tree_entry *a = NULL, *b = NULL;
-	char *path = record_path(id);
-	int rc = 0;
-	bool ok;
+	bool *uh = xcalloc(new->nhistory + 1, sizeof(bool)), *un = xcalloc(new->nnotes + 1, sizeof(bool));
+	const char *by = NULL;
+	long k;
 
-	if (git_oid_fromstr(&x, undone) || git_commit_lookup(&xc, reg_repo(r), &x)) {
-		problem(v, id, c, "Preg-Undo names %s, which is not a commit", undone);
+	if (old && (k = kept_in_order(old->history, old->nhistory, new->history, new->nhistory, uh)) >= 0) {
+		problem(v, id, c, "history event %ld of %zu was %s", k + 1, old->nhistory,
+			new->nhistory >= old->nhistory ? "changed" : "removed");
 		goto out;
 	}
-	if (git_commit_parentcount(xc) && (rc = hist_tree(r, git_commit_parent_id(xc, 0), &before)))
+	if (old && (k = kept_in_order(old->notes, old->nnotes, new->notes, new->nnotes, un)) >= 0) {
+		problem(v, id, c, "note %ld of %zu was %s", k + 1, old->nnotes,
+			new->nnotes >= old->nnotes ? "changed" : "removed");
 		goto out;
-	ok = (before && !git_tree_entry_bypath(&a, before, path));
-	if (!git_tree_entry_bypath(&b, tree, path) != ok ||
-	    (ok && !git_oid_equal(git_tree_entry_id(a), git_tree_entry_id(b))))
-		problem(v, id, c, "the undo of %.7s does not restore the record as it was before it", undone);
+	}
+	check_added(v, c, id, named, new->history, new->nhistory, uh, "a history event", &by);
+	check_added(v, c, id, named, new->notes, new->nnotes, un, "a note", &by);
+	check_phase_trailer(v, c, id, new, uh);
 out:
+	free(uh);
+	free(un);
+}
+
+/* ---- undo ---- */
+
+/* An undo of commit x may only put back records x changed, as they were
+ * before x, when nothing changed them after x, and only x's own user's. */
+static int check_undo(struct vctx *x, const struct hcommit *c, const struct vchange *ch)
+{
+	struct reg *r = x->r;
+	struct verify_report *v = x->v;
+	struct reg_oid undone, before;
+	struct reg_commit xc;
+	struct reg_tree *ptree = NULL;
+	void *last = NULL, *user = NULL;
+	char **ids = NULL;
+	size_t n = 0;
+	bool in_x = false, had;
+	int rc = 0;
+
+	memset(&xc, 0, sizeof(xc));
+	if (reg_oid_parse(&undone, c->undo) || strlen(c->undo) != REG_HEXSZ ||
+	    !strmap_get(&x->users, c->undo, &user)) {
+		problem(v, ch->id, c, "Preg-Undo names %s, which is not a commit before it", c->undo);
+		goto out;
+	}
+	if ((rc = hist_commit_changed(r, &undone, &ids, &n)))
+		goto out;
+	for (size_t i = 0; i < n && !in_x; i++)
+		in_x = !strcmp(ids[i], ch->id);
+	strmap_get(&x->last, ch->id, &last);
+	if (!in_x) {
+		problem(v, ch->id, c, "the undo of %.7s changes the record, which %.7s did not change", c->undo,
+			c->undo);
+		goto out;
+	}
+	if (!last || strcmp(last, c->undo)) {
+		problem(v, ch->id, c, "the undo of %.7s comes after commit %.7s changed the record", c->undo,
+			last ? (const char *)last : "?");
+		goto out;
+	}
+	if (c->user && *(const char *)user && strcmp(c->user, user)) {
+		problem(v, ch->id, c, "an undo by %s of a change by %s", c->user, (const char *)user);
+		goto out;
+	}
+	if ((rc = reg_commit_read(r, &undone, &xc)))
+		goto out;
+	if (xc.nparents && (rc = reg_tree_of(r, &xc.parents[0], &ptree)))
+		goto out;
+	had = !reg_tree_file(r, ptree, ch->path, &before);
 	preg_error_clear();
-	git_tree_entry_free(a);
-	git_tree_entry_free(b);
-	git_tree_free(before);
-	git_commit_free(xc);
-	free(path);
+	if (had != ch->has_new || (had && !reg_oid_equal(&before, &ch->new)))
+		problem(v, ch->id, c, "the undo of %.7s does not restore the record as it was before it", c->undo);
+out:
+	strv_free(ids, n);
+	reg_tree_free(ptree);
+	reg_commit_release(&xc);
 	return rc;
 }
 
-static const char *undo_of(const char *msg)
-{
-	const char *p = strstr(msg, "\nPreg-Undo: ");
+/* ---- commits ---- */
 
-	return p ? p + 12 : NULL;
+static void set_last(struct vctx *x, const char *id, const char *hex)
+{
+	void *old = NULL;
+
+	if (strmap_get(&x->last, id, &old))
+		free(old);
+	strmap_put(&x->last, id, xstrdup(hex));
 }
 
-static int check_commit(struct reg *r, struct verify_report *v, const git_oid *oid)
+/* A commit with one parent or none. */
+static int check_linear(struct vctx *x, const struct hcommit *c, const struct reg_tree *ptree,
+			const struct reg_tree *tree)
 {
-	struct hcommit c;
-	git_commit *gc = NULL;
-	git_tree *tree = NULL, *ptree = NULL;
-	char **ids = NULL, undone[GIT_OID_HEXSZ + 1] = "";
-	size_t n = 0;
+	struct vchanges l;
+	struct strmap named = { 0 };
 	int rc;
 
-	if ((rc = hist_commit(r, oid, &c)))
-		return rc;
-	if (git_commit_lookup(&gc, reg_repo(r), oid) || git_commit_tree(&tree, gc)) {
-		rc = preg_error_set(PREG_ERR, "cannot read commit %s", c.hex);
+	if ((rc = changed(x->r, ptree, tree, &l)))
 		goto out;
-	}
-	{
-		const char *u = undo_of(git_commit_message(gc));
+	/* An import names 100,000 clients: look them up by hash. */
+	if (c->nclients > 16)
+		for (size_t i = 0; i < c->nclients; i++)
+			strmap_put(&named, c->clients[i], NULL);
+	for (size_t i = 0; i < l.n && !rc; i++) {
+		const struct vchange *ch = &l.v[i];
+		struct record *old = NULL, *new = NULL;
+		bool is_named = names(c, &named, ch->id);
 
-		if (u && c.action && !strcmp(c.action, "undo"))
-			snprintf(undone, sizeof(undone), "%.*s", (int)strcspn(u, "\n"), u);
-	}
-	v->commits++;
-	for (unsigned p = 0; p < (c.nparents ? c.nparents : 1); p++) {
-		git_tree_free(ptree);
-		ptree = NULL;
-		if (c.nparents && (rc = hist_tree(r, git_commit_parent_id(gc, p), &ptree)))
-			goto out;
-		strv_free(ids, n);
-		ids = NULL;
-		n = 0;
-		if ((rc = hist_changed(r, ptree, tree, &ids, &n, NULL)))
-			goto out;
-		for (size_t i = 0; i < n; i++) {
-			struct record *old = NULL, *new = NULL;
-			int ro = hist_record(r, ptree, ids[i], &old);
-			int rn = hist_record(r, tree, ids[i], &new);
-			long k;
-
-			if (rn == PREG_EINVAL) {
-				problem(v, ids[i], &c, "the record does not parse: %s", preg_error_msg());
-			} else if (ro == PREG_EINVAL) {
-				/* Reported at the commit that broke it. */
-			} else if (c.nparents > 1) {
-				if (old && new &&
-				    ((k = not_kept(old->history, old->nhistory, new->history, new->nhistory)) >= 0 ||
-				     (k = not_kept(old->notes, old->nnotes, new->notes, new->nnotes)) >= 0))
-					problem(v, ids[i], &c, "the merge lost a history event or note of parent %u", p + 1);
-			} else if (*undone) {
-				rc = check_undo(r, v, &c, undone, ids[i], tree);
-			} else {
-				check_step(v, &c, ids[i], old, new);
-			}
-			record_free(old);
-			record_free(new);
+		if (version(x->r, &ch->new, ch->has_new, ch->path, &new)) {
+			problem(x->v, ch->id, c, "the record does not parse: %s", preg_error_msg());
 			preg_error_clear();
-			if (rc)
-				goto out;
+			set_last(x, ch->id, c->hex);
+			continue;
 		}
+		if (new)
+			remember(x, ch->id, ch->path, &ch->new, new);
+		if (version(x->r, &ch->old, ch->has_old, ch->path, &old)) {
+			/* Reported at the commit that broke it. */
+		} else if (c->action && !is_named) {
+			problem(x->v, ch->id, c, "the record changed, but the commit's Preg-Client trailers do not name the client");
+		} else if (c->action && c->undo && !strcmp(c->action, "undo")) {
+			rc = check_undo(x, c, ch);
+		} else if (new) {
+			check_step(x->v, c, ch->id, is_named, old, new);
+		}
+		record_free(old);
+		record_free(new);
+		preg_error_clear();
+		set_last(x, ch->id, c->hex);
 	}
 out:
-	strv_free(ids, n);
-	git_tree_free(ptree);
-	git_tree_free(tree);
-	git_commit_free(gc);
+	strmap_release(&named);
+	changes_list_release(&l);
+	return rc;
+}
+
+/* A merge: each parent's events and notes are all kept; what no parent
+ * has was added by the merge itself, under the rules of any commit. */
+static int check_merge(struct vctx *x, const struct hcommit *c, const struct reg_commit *gc,
+		       const struct reg_tree *tree)
+{
+	struct reg_tree **pt = xcalloc(gc->nparents, sizeof(*pt));
+	int rc = 0;
+
+	for (size_t p = 0; p < gc->nparents && !rc; p++)
+		rc = reg_tree_of(x->r, &gc->parents[p], &pt[p]);
+	for (size_t p = 0; p < gc->nparents && !rc; p++) {
+		struct vchanges l;
+
+		if ((rc = changed(x->r, pt[p], tree, &l)))
+			break;
+		for (size_t i = 0; i < l.n; i++) {
+			const struct vchange *ch = &l.v[i];
+			struct record *new = NULL;
+			bool *uh = NULL, *un = NULL, lost = false;
+			const char *by = NULL;
+
+			if (!ch->has_new || version(x->r, &ch->new, true, ch->path, &new)) {
+				if (ch->has_new && p == 0)
+					problem(x->v, ch->id, c, "the record does not parse: %s", preg_error_msg());
+				preg_error_clear();
+				continue;
+			}
+			uh = xcalloc(new->nhistory + 1, sizeof(bool));
+			un = xcalloc(new->nnotes + 1, sizeof(bool));
+			/* Against every parent: kept, and marked as not new. */
+			for (size_t q = 0; q < gc->nparents; q++) {
+				struct reg_oid blob;
+				struct record *old = NULL;
+
+				if (!reg_tree_file(x->r, pt[q], ch->path, &blob) &&
+				    !version(x->r, &blob, true, ch->path, &old)) {
+					if (q == p &&
+					    (not_kept(old->history, old->nhistory, new->history, new->nhistory) >= 0 ||
+					     not_kept(old->notes, old->nnotes, new->notes, new->nnotes) >= 0))
+						lost = true;
+					mark_kept(old->history, old->nhistory, new->history, new->nhistory, uh);
+					mark_kept(old->notes, old->nnotes, new->notes, new->nnotes, un);
+				}
+				preg_error_clear();
+				record_free(old);
+			}
+			if (p == 0)
+				remember(x, ch->id, ch->path, &ch->new, new);
+			if (lost)
+				problem(x->v, ch->id, c, "the merge lost a history event or note of parent %zu", p + 1);
+			else if (p == 0) {
+				bool named = names(c, &(struct strmap){ 0 }, ch->id);
+
+				check_added(x->v, c, ch->id, named, new->history, new->nhistory, uh, "a history event", &by);
+				check_added(x->v, c, ch->id, named, new->notes, new->nnotes, un, "a note", &by);
+			}
+			if (p == 0)
+				set_last(x, ch->id, c->hex);
+			free(uh);
+			free(un);
+			record_free(new);
+		}
+		changes_list_release(&l);
+	}
+	for (size_t p = 0; p < gc->nparents; p++)
+		reg_tree_free(pt[p]);
+	free(pt);
+	return rc;
+}
+
+static int check_commit(void *arg, const struct reg_oid *oid)
+{
+	struct vctx *x = arg;
+	struct hcommit c;
+	struct reg_commit gc;
+	struct reg_tree *tree = NULL, *ptree = NULL;
+	int rc;
+
+	if ((rc = reg_commit_read(x->r, oid, &gc)))
+		return rc;
+	hist_commit_from(&gc, &c);
+	x->v->commits++;
+	if ((rc = reg_tree_of(x->r, oid, &tree)))
+		goto out;
+	if (gc.nparents > 1) {
+		rc = check_merge(x, &c, &gc, tree);
+	} else if (!gc.nparents || !(rc = reg_tree_of(x->r, &gc.parents[0], &ptree))) {
+		rc = check_linear(x, &c, ptree, tree);
+	}
+	strmap_put(&x->users, c.hex, xstrdup(c.user ? c.user : ""));
+out:
+	reg_tree_free(ptree);
+	reg_tree_free(tree);
+	reg_commit_release(&gc);
 	hcommit_release(&c);
 	return rc;
 }
 
-/* At the tip: phase, phase_since and manager follow the last events. */
-static int check_tip(void *arg, const char *id, const char *path, struct record *rec)
-{
-	struct verify_report *v = arg;
-	const char *phase = NULL, *since = NULL, *manager = NULL;
+/* ---- at the tip ---- */
 
-	v->records++;
-	if (!rec) {
-		problem(v, id ? id : path, NULL, "%s", preg_error_msg());
-		return 0;
+/* The check at the tip of one record read from path: its id is its
+ * file's; phase, phase_since and manager follow the last events. */
+static void judge(struct verdict *d, const char *path, const char *id, const struct record *rec)
+{
+	const char *phase = NULL, *since = NULL, *manager = NULL;
+	int k = 0;
+
+	if (strcmp(rec->id, id)) {
+		d->what[k++] = xasprintf("%s:%d:%d: id '%s' does not match the file name", path, rec->id_line,
+					 rec->id_col, rec->id);
+		return;
 	}
 	for (size_t i = 0; i < rec->nhistory; i++) {
 		const char *p = kv_get(&rec->history[i], "phase"), *m = kv_get(&rec->history[i], "manager");
@@ -303,32 +510,229 @@ static int check_tip(void *arg, const char *id, const char *path, struct record 
 			manager = m;
 	}
 	if (phase && atoi(phase) != rec->phase)
-		problem(v, id, NULL, "phase is %d, the last phase event says %s", rec->phase, phase);
+		d->what[k++] = xasprintf("phase is %d, the last phase event says %s", rec->phase, phase);
 	else if (since && strcmp(since, rec->phase_since))
-		problem(v, id, NULL, "phase_since is %s, the last phase event is at %s", rec->phase_since, since);
+		d->what[k++] = xasprintf("phase_since is %s, the last phase event is at %s", rec->phase_since, since);
 	if (manager && strcmp(manager, rec->manager))
-		problem(v, id, NULL, "manager is %s, the last manager event says %s", rec->manager, manager);
+		d->what[k++] = xasprintf("manager is %s, the last manager event says %s", rec->manager, manager);
+}
+
+static void verdict_free(struct verdict *d)
+{
+	if (d) {
+		free(d->what[0]);
+		free(d->what[1]);
+		free(d);
+	}
+}
+
+/* Remember the verdict on the version blob of record id. */
+static void remember(struct vctx *x, const char *id, const char *path, const struct reg_oid *blob,
+		     const struct record *rec)
+{
+	struct verdict *d = xcalloc(1, sizeof(*d)), *old = NULL;
+
+	d->blob = *blob;
+	judge(d, path, id, rec);
+	if (strmap_get(&x->tip, id, (void **)&old))
+		verdict_free(old);
+	strmap_put(&x->tip, id, d);
+}
+
+/* The blob of every file at the tip, by path: one pass over the trees (a
+ * lookup by path would read a shard's tree again for each record). */
+static int tip_blob(void *arg, const char *path, const struct reg_oid *old, const struct reg_oid *new)
+{
+	struct reg_oid *o = xmalloc(sizeof(*o));
+
+	(void)old;
+	*o = *new;
+	strmap_put(arg, path, o);
 	return 0;
+}
+
+static int check_tip(void *arg, const char *id, const char *path, struct record *rec)
+{
+	struct vctx *x = arg;
+	struct verdict *d = NULL, fresh;
+	struct reg_oid *at = NULL;
+	struct record *parsed = NULL;
+
+	(void)rec; /* ids only: the versions were judged in the walk */
+	x->v->records++;
+	if (!id) {
+		problem(x->v, path, NULL, "%s", preg_error_msg());
+		return 0;
+	}
+	memset(&fresh, 0, sizeof(fresh));
+	if (!strmap_get(&x->blobs, path, (void **)&at) || !strmap_get(&x->tip, id, (void **)&d) ||
+	    !reg_oid_equal(&d->blob, at)) {
+		/* Not seen in the walk (a walk cut short): read it now. */
+		d = &fresh;
+		if (reg_tree_record(x->r, x->tiptree, id, &parsed)) {
+			problem(x->v, id, NULL, "%s", preg_error_msg());
+			preg_error_clear();
+			return 0;
+		}
+		judge(d, path, id, parsed);
+		record_free(parsed);
+	}
+	for (int k = 0; k < 2 && d->what[k]; k++)
+		problem(x->v, id, NULL, "%s", d->what[k]);
+	free(fresh.what[0]);
+	free(fresh.what[1]);
+	return 0;
+}
+
+/* ---- rewrites ---- */
+
+/* The rewrites the log index found on this clone (when it was rebuilt
+ * because the branch no longer held the commit it was built for), unless
+ * the branch holds that commit again. */
+static void check_rewrites(struct vctx *x)
+{
+	struct buf b = BUF_INIT;
+
+	if (logidx_rewrites(reg_gitdir(x->r), &b)) {
+		preg_error_clear();
+		return;
+	}
+	for (char *p = b.p, *nl; p && *p; p = nl + 1) {
+		char first[REG_HEXSZ + 1], oldtip[REG_HEXSZ + 1];
+		size_t n;
+
+		if (!(nl = strchr(p, '\n')))
+			break;
+		*nl = '\0';
+		if (sscanf(p, "%40s %zu %40s", first, &n, oldtip) != 3 || strmap_get(&x->users, oldtip, NULL))
+			continue;
+		problem(x->v, "history", NULL,
+			"rewritten on this clone: %zu commit%s its log index held (from %.7s on) %s no longer on the branch",
+			n, n == 1 ? "" : "s", first, n == 1 ? "is" : "are");
+	}
+	buf_release(&b);
+}
+
+struct twins {
+	struct vctx *x;
+	const struct reg_oid *tip;
+	struct strmap here; /* "TIME AUTHOR SUMMARY" of the commits only here -> their hex */
+	size_t n;
+	char here_hex[REG_HEXSZ + 1], there_hex[REG_HEXSZ + 1];
+};
+
+/* A commit's change as a person sees it: author, time, summary. */
+static int change_key(struct reg *r, const struct reg_oid *oid, char **key, char hex[REG_HEXSZ + 1])
+{
+	struct reg_commit c;
+	int rc;
+
+	if ((rc = reg_commit_read(r, oid, &c)))
+		return rc;
+	*key = xasprintf("%lld %s <%s> %.*s", (long long)c.author.time, c.author.name, c.author.email,
+			 (int)strcspn(c.message, "\n"), c.message);
+	memcpy(hex, c.hex, REG_HEXSZ + 1);
+	reg_commit_release(&c);
+	return 0;
+}
+
+static int here_commit(void *arg, const struct reg_oid *oid)
+{
+	struct twins *t = arg;
+	char *key, hex[REG_HEXSZ + 1];
+	int rc = change_key(t->x->r, oid, &key, hex);
+
+	if (!rc) {
+		strmap_put(&t->here, key, xstrdup(hex));
+		free(key);
+	}
+	return rc;
+}
+
+static int there_commit(void *arg, const struct reg_oid *oid)
+{
+	struct twins *t = arg;
+	char *key, hex[REG_HEXSZ + 1];
+	void *here;
+	int rc = change_key(t->x->r, oid, &key, hex);
+
+	if (!rc && strmap_get(&t->here, key, &here)) {
+		if (!t->n++) {
+			memcpy(t->here_hex, here, sizeof(t->here_hex));
+			memcpy(t->there_hex, hex, sizeof(t->there_hex));
+		}
+	}
+	free(key);
+	return rc;
+}
+
+/* A remote's branch as last fetched: when the same change (author, time,
+ * summary) is a different commit here and there, one side's history was
+ * rewritten. Lines of work that merely differ have no such twins. */
+static int check_remote(void *arg, const char *name, const struct reg_oid *oid)
+{
+	struct twins *t = arg;
+	struct reg *r = t->x->r;
+	int rc;
+
+	if (reg_descends(r, t->tip, oid))
+		return 0;
+	memset(&t->here, 0, sizeof(t->here));
+	t->n = 0;
+	if (!(rc = reg_walk(r, t->tip, oid, 0, here_commit, t)) && !(rc = reg_walk(r, oid, t->tip, REG_WALK_OLDEST_FIRST, there_commit, t)) &&
+	    t->n)
+		problem(t->x->v, "history", NULL,
+			"differs from %s: %zu change%s (author, time, summary) %s another commit there (here %.7s, there %.7s): one side was rewritten",
+			name + strlen("refs/remotes/"), t->n, t->n == 1 ? "" : "s", t->n == 1 ? "is" : "are",
+			t->here_hex, t->there_hex);
+	map_release(&t->here);
+	return rc;
 }
 
 int verify_run(struct reg *r, struct verify_report *out)
 {
-	git_revwalk *w = NULL;
-	git_oid tip, oid;
-	int rc = 0, g;
+	struct vctx x;
+	struct reg_oid tip;
+	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (git_reference_name_to_id(&tip, reg_repo(r), reg_refname(r)))
-		return preg_error_set(PREG_ERR, "cannot resolve %s", reg_refname(r));
-	if (git_revwalk_new(&w, reg_repo(r)) || git_revwalk_push(w, &tip)) {
-		git_revwalk_free(w);
-		return preg_error_set(PREG_ERR, "cannot walk the history of %s", reg_refname(r));
+	memset(&x, 0, sizeof(x));
+	x.r = r;
+	x.v = out;
+	if ((rc = reg_tip(r, &tip)))
+		return rc == PREG_ENOTFOUND ? preg_error_set(PREG_ERR, "cannot resolve %s", reg_refname(r)) : rc;
+	/* The log index, brought up to date, finds a rewrite since it was
+	 * last read (and keeps a record of it). */
+	{
+		struct logidx *li = NULL;
+
+		if (log_index_open(r, &li))
+			preg_error_clear();
+		logidx_free(li);
 	}
-	git_revwalk_sorting(w, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
-	while (!rc && !(g = git_revwalk_next(&oid, w)))
-		rc = check_commit(r, out, &oid);
-	git_revwalk_free(w);
+	rc = reg_walk(r, &tip, NULL, REG_WALK_OLDEST_FIRST, check_commit, &x);
+	if (!rc && !(rc = reg_tree_of(r, &tip, &x.tiptree)) && !(rc = reg_diff(r, NULL, x.tiptree, tip_blob, &x.blobs)))
+		rc = reg_each(r, true, check_tip, &x);
+	reg_tree_free(x.tiptree);
+	map_release(&x.blobs);
 	if (!rc)
-		rc = reg_each(r, false, check_tip, out);
+		check_rewrites(&x);
+	if (!rc) {
+		struct twins t;
+		const char *ref = reg_refname(r);
+		char *glob = xasprintf("refs/remotes/*/%s", strncmp(ref, "refs/heads/", 11) ? ref : ref + 11);
+
+		memset(&t, 0, sizeof(t));
+		t.x = &x;
+		t.tip = &tip;
+		rc = reg_refs(r, glob, check_remote, &t);
+		free(glob);
+	}
+	map_release(&x.last);
+	map_release(&x.users);
+	for (size_t i = 0; i < x.tip.cap; i++)
+		if (x.tip.keys && x.tip.keys[i])
+			verdict_free(x.tip.vals[i]);
+	strmap_release(&x.tip);
 	return rc;
 }

@@ -3,18 +3,22 @@
  *
  * Walks every commit of the branch, oldest first, and for each record a
  * commit changed checks that:
- *   - its history events and notes only grew by appending: every event and
- *     note of the parent's version is still there, unchanged and in place
- *     (for a merge: every event and note of each parent is kept);
- *   - events and notes were added by a preg commit (one with Preg-Action)
- *     whose Preg-Client trailers name the record, all by one acting user,
- *     none dated after the commit, and for a phase commit the last phase
- *     event is the phase its Preg-Phase trailer names;
- *   - an undo (Preg-Undo: X) put the record back exactly as it was before X;
+ *   - every history event and note of the parent's version is still there,
+ *     unchanged (a sync's merge may place new ones between them, in time
+ *     order; for a merge: every one of each parent);
+ *   - a preg commit (one with Preg-Action) names every record it changed in
+ *     its Preg-Client trailers;
+ *   - events and notes no parent had were added by a preg commit, all by its
+ *     acting user (Preg-User), none dated after the commit, and for a phase
+ *     commit the last phase event added is the phase Preg-Phase names;
+ *   - an undo (Preg-Undo: X) only puts back, exactly as they were before X,
+ *     records X changed and nothing changed since, X being a change of the
+ *     undo's own user;
  * and at the tip that phase, phase_since and manager agree with the last
- * events that set them. It cannot tell a history rewritten in git itself
- * (a rebase, a forced push) from the real one: that needs signed commits
- * or a remote to compare with.
+ * events that set them. Then it reports a rewritten history where a copy of
+ * the old one is at hand: the rewrites this clone's log index found (log.h)
+ * and remote branches holding the same changes as other commits. A history
+ * rewritten before this clone ever saw it cannot be told from the real one.
  */
 #ifndef PREG_VERIFY_H
 #define PREG_VERIFY_H

@@ -115,7 +115,8 @@ phase_table() {
 	[ "$(commits)" -eq 1 ]
 	same "$(last_message)" "init: new register (template freight)
 
-Preg-Action: init"
+Preg-Action: init
+Preg-User: ivanov"
 	same "$(git -C "$R" log -1 --format='%an <%ae>|%cn <%ce>|%aI')" \
 		"Test User <test@example.com>|Test User <test@example.com>|$PREG_NOW"
 	same "$(git -C "$R" ls-tree -r --name-only HEAD)" ".gitattributes
@@ -188,7 +189,8 @@ analysis	analysis of the causes of shutdown"
 	same "$output" "created a register in $R (template sales)"
 	same "$(last_message)" "init: new register (template sales)
 
-Preg-Action: init"
+Preg-Action: init
+Preg-User: ivanov"
 	grep -qx 'version: 1' "$R/preg.yaml"
 	run preg -C "$R" phase list --format tsv
 	[ "$status" -eq 0 ]

@@ -72,7 +72,8 @@ EOF
 
 Preg-Client: romashka
 Preg-Action: add
-Preg-Phase: 1"
+Preg-Phase: 1
+Preg-User: ivanov"
 	same "$(git -C "$R" show --name-status --format= HEAD)" "A	clients/ro/romashka.yaml"
 	same "$(git -C "$R" log -1 --format='%an <%ae>|%cn <%ce>|%aI')" \
 		"Test User <test@example.com>|Test User <test@example.com>|2026-11-02T10:15:00+05:00"
@@ -122,7 +123,8 @@ EOF
 
 Preg-Client: acme
 Preg-Action: add
-Preg-Phase: 7"
+Preg-Phase: 7
+Preg-User: ivanov"
 	assert_clean
 	assert_fsck
 }
@@ -249,7 +251,8 @@ clients/sh/shanghai-star.yaml"
 
 Preg-Client: romashka-3
 Preg-Action: add
-Preg-Phase: 1"
+Preg-Phase: 1
+Preg-User: ivanov"
 	[ "$(commits)" -eq 4 ]
 	assert_clean
 }

@@ -65,7 +65,8 @@ set_ok() {
 	same "$(last_message)" "$summary
 
 Preg-Client: acme
-Preg-Action: set"
+Preg-Action: set
+Preg-User: $PREG_USER"
 }
 
 # set_refused MESSAGE ARGS...: client set ARGS fails with exit 1 and that

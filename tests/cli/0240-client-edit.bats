@@ -105,7 +105,8 @@ refused_edit() {
 	same "$(last_message)" "edit: acme
 
 Preg-Client: acme
-Preg-Action: edit"
+Preg-Action: edit
+Preg-User: ivanov"
 	same "$(git -C "$R" show --name-status --format= HEAD)" "M	$F"
 	same "$(leftovers)" ""
 	assert_clean

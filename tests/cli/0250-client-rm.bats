@@ -35,7 +35,8 @@ setup() {
 	same "$(last_message)" "rm: acme (Acme Ltd)
 
 Preg-Client: acme
-Preg-Action: rm"
+Preg-Action: rm
+Preg-User: ivanov"
 	same "$(git -C "$R" log -1 --format='%an <%ae>')" "Test User <test@example.com>"
 	assert_clean
 	assert_fsck

@@ -35,14 +35,15 @@ REST="created: $T0
 history:
   - {at: $T0, by: ivanov, phase: 1, manager: ivanov}"
 
-# committed SUMMARY ACTION: one commit on top of $head0 with that summary
+# committed SUMMARY ACTION [USER]: one commit on top of $head0 with that summary
 # and trailers, touching the record alone; a clean work tree.
 committed() {
 	same "$(git -C "$R" rev-parse HEAD~1)" "$head0"
 	same "$(last_message)" "$1
 
 Preg-Client: acme
-Preg-Action: $2"
+Preg-Action: $2
+Preg-User: ${3:-$PREG_USER}"
 	same "$(git -C "$R" show --name-status --format= HEAD)" "M	$F"
 	assert_clean
 }
@@ -92,7 +93,7 @@ $REST
   - {at: $NOW, by: ivanov, hold_until: 2026-12-01, reason: holiday}
   - {at: 2026-11-03T09:00:00+05:00, by: petrov, hold_until: 2027-01-15, reason: "tender: closes in January"}
 EOF
-	committed "hold: acme until 2027-01-15 (was until 2026-12-01)" hold
+	committed "hold: acme until 2027-01-15 (was until 2026-12-01)" hold petrov
 }
 
 @test "unhold clears the hold and records it, one commit" {

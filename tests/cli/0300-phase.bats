@@ -44,7 +44,8 @@ moved() {
 
 Preg-Client: $1
 Preg-Action: phase
-Preg-Phase: $3"
+Preg-Phase: $3
+Preg-User: $PREG_USER"
 	same "$(git -C "$R" show --name-status --format= HEAD)" "M	clients/${1:0:2}/$1.yaml"
 	assert_clean
 }

@@ -40,7 +40,8 @@ noted() {
 	same "$(last_message)" "$1
 
 Preg-Client: acme
-Preg-Action: note"
+Preg-Action: note
+Preg-User: $PREG_USER"
 	same "$(git -C "$R" show --name-status --format= HEAD)" "M	$F"
 	assert_clean
 }

@@ -53,10 +53,11 @@ moved 2 clients from ivanov to petrov"
 	same "$(git -C "$R" rev-parse HEAD~1)" "$head0"
 	same "$(last_message)" "reassign: 2 clients ivanov -> petrov
 
-Preg-Action: reassign
 Preg-Client: acme
 Preg-Client: romashka
-Preg-Manager: ivanov -> petrov"
+Preg-Action: reassign
+Preg-Manager: ivanov -> petrov
+Preg-User: smirnov"
 	same "$(git -C "$R" show --name-status --format= HEAD)" "M	clients/ac/acme.yaml
 M	clients/ro/romashka.yaml"
 	grep -qx "manager: petrov" "$R/clients/ac/acme.yaml"
@@ -77,7 +78,8 @@ moved 1 client from ivanov to petrov"
 
 Preg-Client: acme
 Preg-Action: reassign
-Preg-Manager: ivanov -> petrov"
+Preg-Manager: ivanov -> petrov
+Preg-User: smirnov"
 	grep -qx "manager: ivanov" "$R/clients/ro/romashka.yaml"
 }
 

@@ -27,7 +27,7 @@ setup() {
 	HDR="commit	time	author	client	action	changes"
 	# The rows, newest first (c0 is the reassignment, c6 the init).
 	ROW_REASSIGN="$c0	2026-03-03T10:00:00+05:00	smirnov	acme	reassign	manager ivanov -> petrov"
-	ROW_SET="$c1	2026-03-02T10:00:00+05:00	Test User	acme	set	fields.cargo: steel -> pipes"
+	ROW_SET="$c1	2026-03-02T10:00:00+05:00	petrov	acme	set	fields.cargo: steel -> pipes"
 	ROW_NOTE="$c2	2026-03-01T10:00:00+05:00	ivanov	acme	note	note added: call: asked for a discount"
 	ROW_PHASE="$c3	2026-02-15T10:00:00+05:00	ivanov	acme	phase	phase 1 (research) -> 6 (quotation)"
 	ROW_ROM="$c4	2026-02-01T10:00:00+05:00	petrov	romashka	add	added (Romashka)"
@@ -77,20 +77,23 @@ $ROW_REASSIGN
 $ROW_ROM"
 }
 
-@test "--author is the acting user, or the git author when the change names none" {
+@test "--author is the acting user, or the git author of a commit made without preg" {
 	run preg -C "$R" log --author petrov
 	[ "$status" -eq 0 ]
 	same "$output" "$HDR
+$ROW_SET
 $ROW_ROM"
 	run preg -C "$R" log --author smirnov
 	same "$output" "$HDR
 $ROW_REASSIGN"
-	# A change that names no acting user is the git author's: by name,
-	# address, or the address's local part.
+	# A commit made with plain git names no acting user: it is the git
+	# author's, by name, address, or the address's local part.
+	sed -i 's/^name: Romashka$/name: Romashka Ltd/' "$R/clients/ro/romashka.yaml"
+	GIT_AUTHOR_DATE=2026-03-05T10:00:00+05:00 git -C "$R" commit -qam "by hand"
 	for a in test@example.com "Test User" test; do
 		run preg -C "$R" log --author "$a"
 		same "$output" "$HDR
-$ROW_SET"
+$(git -C "$R" rev-parse HEAD)	2026-03-05T10:00:00+05:00	Test User	romashka	git	name: Romashka -> Romashka Ltd"
 	done
 	run preg -C "$R" log --author tes
 	same "$output" ""
@@ -131,7 +134,7 @@ ${c4:0:7}  2026-02-01T10:00:00+05:00  petrov  romashka  add     added (Romashka)
 	run preg -C "$R" log romashka
 	[ "$status" -eq 0 ]
 	same "$output" "$HDR
-$(git -C "$R" rev-parse HEAD)	2026-03-04T10:00:00+05:00	Test User	romashka	rm	removed (Romashka)
+$(git -C "$R" rev-parse HEAD)	2026-03-04T10:00:00+05:00	ivanov	romashka	rm	removed (Romashka)
 $ROW_ROM"
 }
 
@@ -208,7 +211,7 @@ acme"
 	same "$(cut -d ' ' -f 1 "$BATS_TEST_TMPDIR/after")" "$(cut -d ' ' -f 1 "$f")"
 }
 
-@test "a corrupt index is rebuilt with a warning, a rewritten history silently" {
+@test "a corrupt index is rebuilt with a warning, and a rewritten history with a warning of its own" {
 	preg -C "$R" log >/dev/null
 	local f="$R/.git/preg-cache/log-index"
 	sed -i "s/^$c3 acme\$/$c3 romashka/" "$f"
@@ -231,11 +234,15 @@ $ROW_ROM"
 	git -C "$R" reset -q --hard HEAD~2
 	run --separate-stderr preg -C "$R" log acme
 	[ "$status" -eq 0 ]
-	same "$stderr" ""
+	same "$stderr" "preg: warning: the history of refs/heads/main was rewritten: 2 commits the log index held are no longer on it (the first: ${c1:0:12}); rebuilt the index"
 	same "$output" "$HDR
 $ROW_NOTE
 $ROW_PHASE
 $ROW_ADD"
+	# Said once; the record of it stays for preg verify.
+	run --separate-stderr preg -C "$R" log acme
+	same "$stderr" ""
+	same "$(cat "$R/.git/preg-cache/rewrites")" "$c1 2 $c0"
 }
 
 @test "an index that cannot be written is still used, in memory" {

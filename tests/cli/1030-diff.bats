@@ -42,7 +42,7 @@ removed  romashka (Romashka)
 added    vasilek (Vasilek): phase 1 (research), manager ivanov"
 }
 
-@test "diff --since --until: dates resolve to the last commit on or before the day" {
+@test "diff --since --until: what the changes made in those days did" {
 	run preg -C "$R" diff --since 2026-02-01 --until 2026-02-15
 	[ "$status" -eq 0 ]
 	same "$output" "changed  acme (Acme Ltd)
@@ -67,6 +67,40 @@ added    romashka (Romashka): phase 1 (research), manager ivanov"
 	same "$output" ""
 }
 
+@test "diff --since: a change and its undo in the period show nothing" {
+	cp -a "$R" "$BATS_TEST_TMPDIR/reg"
+	local D=$BATS_TEST_TMPDIR/reg
+	PREG_NOW=2026-03-06T10:00:00+05:00 preg -C "$D" phase set vasilek presentation >/dev/null
+	PREG_NOW=2026-03-06T11:00:00+05:00 preg -C "$D" note acme "звонок" >/dev/null
+	PREG_NOW=2026-03-07T10:00:00+05:00 preg -C "$D" client set vasilek name="ООО «Василёк»" >/dev/null
+	PREG_USER=ivanov PREG_NOW=2026-03-07T11:00:00+05:00 preg -C "$D" undo >/dev/null
+	run --separate-stderr preg -C "$D" diff --since 2026-03-06
+	[ "$status" -eq 0 ]
+	same "$output" "changed  acme (Acme Ltd)
+  note added: звонок
+changed  vasilek (Vasilek)
+  phase 1 (research) -> 3 (presentation)"
+	run --separate-stderr preg -C "$D" diff --since 2026-03-07
+	same "$output" ""
+}
+
+@test "diff of a move placed before the last one (--at) names the record and the event" {
+	cp -a "$R" "$BATS_TEST_TMPDIR/reg"
+	local D=$BATS_TEST_TMPDIR/reg
+	PREG_NOW=2026-03-06T10:00:00+05:00 preg -C "$D" phase set vasilek presentation >/dev/null
+	PREG_NOW=2026-03-07T10:00:00+05:00 preg -C "$D" phase set vasilek decision-maker --force \
+		--at 2026-03-05T12:00:00+05:00 >/dev/null
+	# The phase is 3 still: the only change is the event before the last.
+	grep -qx 'phase: 3' "$D/clients/va/vasilek.yaml"
+	same "$(git -C "$D" diff --name-only HEAD~1 HEAD)" "clients/va/vasilek.yaml"
+	run --separate-stderr preg -C "$D" diff HEAD~1 HEAD
+	[ "$status" -eq 0 ]
+	same "$output" "changed  vasilek (Vasilek)
+  event: phase: 2 (at 2026-03-05T12:00:00+05:00)"
+	run --separate-stderr preg -C "$D" log vasilek --format tsv
+	same "$(sed -n 2p <<<"$output" | cut -f 5,6)" "phase	event: phase: 2 (at 2026-03-05T12:00:00+05:00)"
+}
+
 @test "diff refuses bad revisions, dates and combinations" {
 	run --separate-stderr preg -C "$R" diff nosuch
 	[ "$status" -eq 1 ]
@@ -74,9 +108,11 @@ added    romashka (Romashka): phase 1 (research), manager ivanov"
 	run --separate-stderr preg -C "$R" diff HEAD^{tree}
 	[ "$status" -eq 1 ]
 	same "$stderr" "preg: error: revision 'HEAD^{tree}' is not a commit"
+	# No change was made then: nothing to say.
 	run --separate-stderr preg -C "$R" diff --since 2024-01-01 --until 2025-01-01
-	[ "$status" -eq 1 ]
-	same "$stderr" "preg: error: the register has no commit on or before 2025-01-01"
+	[ "$status" -eq 0 ]
+	same "$output" ""
+	same "$stderr" ""
 	run --separate-stderr preg -C "$R" diff --until 2026-03-01
 	[ "$status" -eq 2 ]
 	same "${stderr_lines[0]}" "preg: --until needs --since"

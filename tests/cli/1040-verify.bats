@@ -107,17 +107,151 @@ acme: $at"
 acme	note	note added: on the side
 romashka	note	note added: on main"
 	# A merge that drops an event of one side is caught.
+	merged=$(git -C "$R" rev-parse --short=7 HEAD)
 	git -C "$R" reset -q --hard HEAD~1
 	git -C "$R" merge -q --no-commit side
 	sed -i '/on the side/d' "$R/$F"
 	git -C "$R" commit -qam "merge, badly"
 	run --separate-stderr preg -C "$R" verify
 	[ "$status" -eq 1 ]
-	same "$output" "acme: commit $(git -C "$R" rev-parse --short=7 HEAD) (merge, badly): the merge lost a history event or note of parent 2"
+	same "${lines[0]}" "acme: commit $(git -C "$R" rev-parse --short=7 HEAD) (merge, badly): the merge lost a history event or note of parent 2"
+	# (The merge this one replaced is gone from the branch: a rewrite.)
+	same "${lines[1]}" "history: rewritten on this clone: 1 commit its log index held (from $merged on) is no longer on the branch"
 }
 
 @test "verify takes no operands" {
 	run --separate-stderr preg -C "$R" verify acme
 	[ "$status" -eq 2 ]
 	same "${stderr_lines[0]}" "preg: unexpected argument 'acme'"
+}
+
+# claim_undo COMMIT: commit the work tree with plain git under a message
+# that claims to be preg's undo of COMMIT.
+claim_undo() {
+	printf 'undo: by hand\n\nPreg-Client: acme\nPreg-Action: undo\nPreg-Undo: %s\n' "$1" |
+		git -C "$R" commit -qa -F -
+	hand=$(git -C "$R" rev-parse --short=7 HEAD)
+}
+
+# verify_anew: verify as a clone would that never saw the commits amended
+# here (each amend is a rewrite the log index would report).
+verify_anew() {
+	rm -rf "$R/.git/preg-cache"
+	"$PREG" -C "$R" verify
+}
+
+@test "a plain-git commit that claims to be an undo is checked against the commit it names" {
+	# acme as added (HEAD~4) and after the phase move (HEAD~3), before the
+	# note (HEAD~2).
+	git -C "$R" show "HEAD~3:$F" >"$BATS_TEST_TMPDIR/after-phase"
+	git -C "$R" show "HEAD~4:$F" >"$BATS_TEST_TMPDIR/as-added"
+	noted=$(git -C "$R" rev-parse HEAD~2)
+	moved=$(git -C "$R" rev-parse HEAD~3)
+	# Back to the record as added, claiming to undo the phase move: the
+	# note came after it, so that is no undo of it.
+	cp "$BATS_TEST_TMPDIR/as-added" "$R/$F"
+	claim_undo "$moved"
+	run --separate-stderr verify_anew
+	[ "$status" -eq 1 ]
+	same "$output" "acme: commit $hand (undo: by hand): the undo of ${moved:0:7} comes after commit ${noted:0:7} changed the record"
+	# Naming the note instead: the record is not as it was before the note.
+	git -C "$R" commit -q --amend -m "undo: by hand
+
+Preg-Client: acme
+Preg-Action: undo
+Preg-Undo: $noted"
+	hand=$(git -C "$R" rev-parse --short=7 HEAD)
+	run --separate-stderr verify_anew
+	[ "$status" -eq 1 ]
+	same "${lines[0]}" "acme: commit $hand (undo: by hand): the undo of ${noted:0:7} does not restore the record as it was before it"
+	# An undo of the note, restoring the record as it was before it, is one.
+	cp "$BATS_TEST_TMPDIR/after-phase" "$R/$F"
+	git -C "$R" commit -q --amend -a --no-edit
+	run --separate-stderr verify_anew
+	[ "$status" -eq 0 ]
+	# Claiming undo without naming a commit: the rules of any commit.
+	git -C "$R" commit -q --amend -m "undo: by hand
+
+Preg-Client: acme
+Preg-Action: undo"
+	hand=$(git -C "$R" rev-parse --short=7 HEAD)
+	run --separate-stderr verify_anew
+	[ "$status" -eq 1 ]
+	same "$output" "acme: commit $hand (undo: by hand): note 1 of 1 was removed"
+}
+
+@test "an undo may only take back a record the commit it names changed" {
+	PREG_NOW=2026-10-06T10:00:00+05:00 preg -C "$R" note romashka "звонок" >/dev/null
+	noted=$(git -C "$R" rev-parse HEAD)
+	# Put acme back as it was before the note on acme, naming the note on
+	# romashka.
+	git -C "$R" show "HEAD~4:$F" >"$R/$F"
+	claim_undo "$noted"
+	run --separate-stderr preg -C "$R" verify
+	[ "$status" -eq 1 ]
+	same "${lines[0]}" "acme: commit $hand (undo: by hand): the undo of ${noted:0:7} changes the record, which ${noted:0:7} did not change"
+}
+
+@test "what a merge commit adds beyond its parents follows the rules of any commit" {
+	git -C "$R" branch side
+	PREG_NOW=2026-10-06T10:00:00+05:00 preg -C "$R" note romashka "on main" >/dev/null
+	git -C "$R" switch -q side
+	PREG_NOW=2026-10-06T11:00:00+05:00 preg -C "$R" note acme "on the side" >/dev/null
+	git -C "$R" switch -q main
+	git -C "$R" merge -q --no-commit side
+	# The merge slips in a note nobody wrote with preg.
+	printf '  - {at: 2026-10-06T12:00:00+05:00, by: petrov, text: a note slipped into the merge}\n' >>"$R/$F"
+	git -C "$R" commit -qam "merge side"
+	run --separate-stderr preg -C "$R" verify
+	[ "$status" -eq 1 ]
+	same "$output" "acme: commit $(git -C "$R" rev-parse --short=7 HEAD) (merge side): a note added by a commit made without preg (no Preg-Action)"
+}
+
+# rewrite_note COMMIT: rewrite the note of COMMIT in that commit with plain
+# git and replay the commits after it: every message, author and trailer
+# kept, every commit from there on a new one.
+rewrite_note() {
+	git -C "$R" checkout -q "$1~1"
+	git -C "$R" cherry-pick --no-commit "$1" >/dev/null
+	sed -i 's/text: sent slides/text: sent the slides and the price list/' "$R/$F"
+	git -C "$R" commit -q -a -C "$1"
+	git -C "$R" cherry-pick "$1..main" >/dev/null
+	git -C "$R" branch -q -f main HEAD
+	git -C "$R" checkout -q main
+}
+
+@test "a rewrite that keeps the trailers is reported by the log index that saw the old history" {
+	preg -C "$R" log >/dev/null
+	noted=$(git -C "$R" rev-parse HEAD~2)
+	rewrite_note "$noted"
+	# Each commit, read alone, proves nothing wrong: the rewritten note
+	# was added by a preg commit. The index of this clone saw the old one.
+	run --separate-stderr preg -C "$R" verify
+	[ "$status" -eq 1 ]
+	same "$output" "history: rewritten on this clone: 3 commits its log index held (from ${noted:0:7} on) are no longer on the branch"
+	[[ $stderr == *"preg: warning: the history of refs/heads/main was rewritten: 3 commits the log index held are no longer on it (the first: ${noted:0:12}); rebuilt the index"* ]]
+	# And again, now that the index is rebuilt: the record stays.
+	run --separate-stderr preg -C "$R" verify
+	[ "$status" -eq 1 ]
+	same "$output" "history: rewritten on this clone: 3 commits its log index held (from ${noted:0:7} on) are no longer on the branch"
+}
+
+@test "a rewrite is reported against a remote's history" {
+	git init -q --bare "$BATS_TEST_TMPDIR/remote.git"
+	git -C "$R" push -q "$BATS_TEST_TMPDIR/remote.git" main
+	git -C "$R" fetch -q "$BATS_TEST_TMPDIR/remote.git" "+main:refs/remotes/origin/main"
+	noted=$(git -C "$R" rev-parse HEAD~2)
+	# A fresh clone of this register knows no log index: only the remote
+	# can tell.
+	rm -rf "$R/.git/preg-cache"
+	rewrite_note "$noted"
+	run --separate-stderr preg -C "$R" verify
+	[ "$status" -eq 1 ]
+	same "$output" "history: differs from origin/main: 3 changes (author, time, summary) are another commit there (here $(git -C "$R" rev-parse --short=7 HEAD~2), there ${noted:0:7}): one side was rewritten"
+	# Work that is simply not synced yet is no rewrite.
+	git -C "$R" fetch -q "$BATS_TEST_TMPDIR/remote.git" "+main:refs/remotes/origin/main"
+	git -C "$R" update-ref refs/remotes/origin/main "$(git -C "$R" rev-parse HEAD~1)"
+	PREG_NOW=2026-10-07T10:00:00+05:00 preg -C "$R" note acme "not synced yet" >/dev/null
+	run --separate-stderr preg -C "$R" verify
+	[ "$status" -eq 0 ]
 }

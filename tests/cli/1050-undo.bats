@@ -32,7 +32,8 @@ setup() {
 
 Preg-Client: acme
 Preg-Action: undo
-Preg-Undo: $moved"
+Preg-Undo: $moved
+Preg-User: ivanov"
 	cmp "$R/clients/ac/acme.yaml" "$BATS_TEST_TMPDIR/before"
 	same "$(git -C "$R" show --name-status --format= HEAD)" "M	clients/ac/acme.yaml"
 	# petrov's note stays.
@@ -54,7 +55,7 @@ Preg-Undo: $moved"
 	assert_clean
 }
 
-@test "undo of a change without events finds it by the commit author" {
+@test "undo of a change without events finds it by the acting user" {
 	preg -C "$R" client set acme fields.cargo=steel >/dev/null
 	run preg -C "$R" undo
 	[ "$status" -eq 0 ]
@@ -82,10 +83,11 @@ Preg-Undo: $moved"
 	[ "$status" -eq 0 ]
 	grep -qx "manager: ivanov" "$R/clients/ac/acme.yaml"
 	grep -qx "manager: ivanov" "$R/clients/va/vasilek.yaml"
-	same "$(last_message | sed '/^$/d' | tail -n 4)" "Preg-Action: undo
-Preg-Client: acme
+	same "$(last_message | sed '/^$/d' | tail -n 5)" "Preg-Client: acme
 Preg-Client: vasilek
-Preg-Undo: $(git -C "$R" rev-parse HEAD~1)"
+Preg-Action: undo
+Preg-Undo: $(git -C "$R" rev-parse HEAD~1)
+Preg-User: ivanov"
 }
 
 @test "nothing of mine to undo" {

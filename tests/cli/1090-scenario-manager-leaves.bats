@@ -19,7 +19,7 @@
 #   08-10 ivanov   phase vasilek 1 -> 4 request
 #   09-01 ivanov   phase acme 6 -> 7 contract
 #   11-03 ivanov   note acme (call) "first shipment planned", next 11-20
-#   11-10 ivanov   set vasilek fields.cargo=timber (adds no event)
+#   11-10 ivanov   set vasilek fields.cargo=timber (adds no event; Preg-User says who)
 #   11-15 petrov   note romashka (email) "asked for rates"
 
 load helper
@@ -81,7 +81,7 @@ lotos	Lotos	true	ivanov	11	ended	210			true	2026-02-10	phase 1 (research) -> 11 
 vasilek	Vasilek	true	ivanov	4	request	113			true	2026-07-01	phase 1 (research) -> 4 (request)	false	false	false	false
 
 $LOG_HDR
-$(c 13)	$(day 11-10)	Ivanov (git)	vasilek	set	fields.cargo: (none) -> timber
+$(c 13)	$(day 11-10)	ivanov	vasilek	set	fields.cargo: (none) -> timber
 $(c 12)	$(day 11-03)	ivanov	acme	note	next_contact: (none) -> 2026-11-20; note added: call: first shipment planned
 $(c 11)	$(day 09-01)	ivanov	acme	phase	phase 6 (quotation) -> 7 (contract)
 $(c 10)	$(day 08-10)	ivanov	vasilek	phase	phase 1 (research) -> 4 (request)
@@ -96,7 +96,7 @@ $(c 1)	$(day 01-12)	ivanov	acme	add	added (Acme Ltd)"
 	run --separate-stderr preg -C "$R" log --manager ivanov --since 2026-06-01
 	[ "$status" -eq 0 ]
 	same "$output" "$LOG_HDR
-$(c 13)	$(day 11-10)	Ivanov (git)	vasilek	set	fields.cargo: (none) -> timber
+$(c 13)	$(day 11-10)	ivanov	vasilek	set	fields.cargo: (none) -> timber
 $(c 12)	$(day 11-03)	ivanov	acme	note	next_contact: (none) -> 2026-11-20; note added: call: first shipment planned
 $(c 11)	$(day 09-01)	ivanov	acme	phase	phase 6 (quotation) -> 7 (contract)
 $(c 10)	$(day 08-10)	ivanov	vasilek	phase	phase 1 (research) -> 4 (request)

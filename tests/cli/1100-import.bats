@@ -74,7 +74,11 @@ history:
 	[ "$(commits)" -eq 2 ]
 	same "$(last_message)" "import: 3 clients from paper.csv
 
-Preg-Action: import"
+Preg-Client: acme
+Preg-Client: romashka
+Preg-Client: say-hi
+Preg-Action: import
+Preg-User: ivanov"
 	same "$(git -C "$R" show --name-only --format= HEAD)" "clients/ac/acme.yaml
 clients/ro/romashka.yaml
 clients/sa/say-hi.yaml"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # preg check: silent and 0 on a sound register; every problem as PATH:
-# problem and exit 1; likely duplicates; --staged as a pre-commit hook,
-# tried with plain git.
+# problem and exit 1; likely duplicates, incomplete records and unknown
+# keys as warnings that keep exit 0; --staged as a pre-commit hook, tried
+# with plain git.
 #
 # The records with problems are written by hand and committed with git, as
 # someone without preg would (T = 2026-10-01T09:00:00+05:00):
@@ -119,13 +120,13 @@ EOF
 	same "$output" "clients/ch/charlie.yaml: phase is 3, but the last phase event says 1
 clients/ch/charlie.yaml: phase_since is 2026-10-03T09:00:00+05:00, but the last phase event is at 2026-10-01T09:00:00+05:00
 clients/ch/charlie.yaml: manager is smirnov, but the last manager event says ivanov
-clients/ch/charlie.yaml: unknown key 'colour'
+clients/ch/charlie.yaml: warning: unknown key 'colour'
 clients/de/delta.yaml: phase 13 is not in preg.yaml
 clients/de/delta.yaml: history event 2 (2026-09-01T09:00:00+05:00) is earlier than the one before it
 clients/de/delta.yaml: note 2 (2026-10-01T10:00:00+05:00) is earlier than the one before it
 clients/go/golf.yaml:2: a conflict marker: resolve the merge
 clients/ho/hotel.yaml:3:1: duplicate key 'name'
-clients/in/india.yaml: incomplete: phase 7 (contract) requires contacts
+clients/in/india.yaml: warning: incomplete: phase 7 (contract) requires contacts
 clients/wr/wrong.yaml:1:5: id 'echo' does not match the file name
 clients/xx/foxtrot.yaml: not a client record (expected clients/<first two characters of the id>/<id>.yaml)"
 	[ "$(git -C "$R" rev-parse HEAD)" = "$head" ]
@@ -141,11 +142,33 @@ clients/xx/foxtrot.yaml: not a client record (expected clients/<first two charac
 	# A short number is no evidence, and one client's own phone twice is none.
 	preg -C "$R" client add November --contact "N; ; 112" --contact "O; ; 112" >/dev/null
 	run --separate-stderr preg -C "$R" check
+	# Warnings: the records are valid, so the exit status is 0.
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	same "$output" "clients/al/alpha-2.yaml: warning: likely duplicate of 'alpha' (the same name 'alpha')
+clients/ju/juliet.yaml: warning: likely duplicate of 'bravo' (the same e-mail 'b@example.com')
+clients/ki/kilo.yaml: warning: likely duplicate of 'bravo' (the same phone '73510000001')
+clients/mi/mike.yaml: warning: likely duplicate of 'lima' (the same inn '7701234567')"
+}
+
+@test "warnings alone keep exit 0: an unknown key, an incomplete record; a hook lets them through" {
+	printf '#!/bin/sh\nexec "%s" check --staged\n' "$PREG" >"$R/.git/hooks/pre-commit"
+	chmod +x "$R/.git/hooks/pre-commit"
+	printf 'colour: red\n' >>"$R/clients/al/alpha.yaml"
+	sed -i 's/^    key: research$/&\n    requires: [contacts]/' "$R/preg.yaml"
+	git -C "$R" commit -qam "by hand: a key preg does not read, a requirement"
+	[ "$(commits)" -eq 4 ]
+	run --separate-stderr preg -C "$R" check
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	same "$output" "clients/al/alpha.yaml: warning: incomplete: phase 1 (research) requires contacts
+clients/al/alpha.yaml: warning: unknown key 'colour'"
+	# One invalid record among them: exit 1.
+	sed -i 's/^phase: 1$/phase: 2/' "$R/clients/br/bravo.yaml"
+	git -C "$R" commit -qam "by hand" --no-verify
+	run --separate-stderr preg -C "$R" check
 	[ "$status" -eq 1 ]
-	same "$output" "clients/al/alpha-2.yaml: likely duplicate of 'alpha' (the same name 'alpha')
-clients/ju/juliet.yaml: likely duplicate of 'bravo' (the same e-mail 'b@example.com')
-clients/ki/kilo.yaml: likely duplicate of 'bravo' (the same phone '73510000001')
-clients/mi/mike.yaml: likely duplicate of 'lima' (the same inn '7701234567')"
+	same "$(grep -vc 'warning: ' <<<"$output")" 1
 }
 
 @test "--staged checks the index, not the last commit" {

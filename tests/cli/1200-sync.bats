@@ -199,7 +199,8 @@ notes:
 
 Preg-Client: romashka
 Preg-Action: set
-Preg-Conflict: romashka next_action 'write' replaced 'call'"
+Preg-Conflict: romashka next_action 'write' replaced 'call'
+Preg-User: petrov"
 	linear "$A"
 }
 

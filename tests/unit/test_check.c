@@ -42,7 +42,7 @@ static int put(struct txn *t, void *arg)
 	const struct file *f = arg;
 
 	txn_put_file(t, f->path, f->text, strlen(f->text));
-	txn_message(t, "by hand", NULL, "test", NULL);
+	txn_message(t, "by hand", "test", NULL);
 	return 0;
 }
 
@@ -83,6 +83,7 @@ static void test_sound_register(void **state)
 	add(r, "Bravo", NULL, NULL);
 	assert_int_equal(check_register(r, false, &res), 0);
 	assert_int_equal(res.n, 0);
+	assert_int_equal(res.nerrors, 0);
 	check_result_release(&res);
 	reg_free(r);
 }
@@ -102,10 +103,12 @@ static void test_problems_and_duplicates(void **state)
 	assert_int_equal(check_register(r, false, &res), 0);
 	/* phase_since agrees with the event's time; the phase does not. */
 	assert_int_equal(res.n, 4);
+	/* One invalid record; the duplicates are warnings. */
+	assert_int_equal(res.nerrors, 1);
 	assert_string_equal(res.lines[0], "clients/ch/charlie.yaml: phase is 2, but the last phase event says 1");
-	assert_string_equal(res.lines[1], "clients/br/bravo.yaml: likely duplicate of 'alpha' (the same e-mail 'a@example.com')");
-	assert_string_equal(res.lines[2], "clients/br/bravo.yaml: likely duplicate of 'alpha' (the same vat 'DE123')");
-	assert_string_equal(res.lines[3], "clients/ch/charlie.yaml: likely duplicate of 'alpha' (the same name 'alpha')");
+	assert_string_equal(res.lines[1], "clients/br/bravo.yaml: warning: likely duplicate of 'alpha' (the same e-mail 'a@example.com')");
+	assert_string_equal(res.lines[2], "clients/br/bravo.yaml: warning: likely duplicate of 'alpha' (the same vat 'DE123')");
+	assert_string_equal(res.lines[3], "clients/ch/charlie.yaml: warning: likely duplicate of 'alpha' (the same name 'alpha')");
 	check_result_release(&res);
 	reg_free(r);
 }

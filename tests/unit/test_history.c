@@ -153,6 +153,39 @@ static void test_notes_events_rewrites(void **state)
 	free(dropped);
 }
 
+/* A move or a handover that leaves phase and manager as they were (placed
+ * before a later one by --at, or two in one range) still shows, as the
+ * event with its time; the last one that changed them shows as the change. */
+static void test_moves_before_the_last(void **state)
+{
+	char *backdated = edit("  - {at: 2026-10-20T16:40:00+05:00, by: ivanov, phase: 6}\n",
+			       "  - {at: 2026-10-15T12:00:00+05:00, by: petrov, phase: 5}\n"
+			       "  - {at: 2026-10-20T16:40:00+05:00, by: ivanov, phase: 6}\n");
+	char *handed = edit("  - {at: 2026-10-20T16:40:00+05:00, by: ivanov, phase: 6}\n",
+			    "  - {at: 2026-10-15T12:00:00+05:00, by: petrov, manager: petrov}\n"
+			    "  - {at: 2026-10-20T16:40:00+05:00, by: ivanov, phase: 6}\n"
+			    "  - {at: 2026-10-21T09:00:00+05:00, by: petrov, manager: ivanov}\n");
+	char *moved = edit("phase: 6\nphase_since: 2026-10-20T16:40:00+05:00\n",
+			   "phase: 7\nphase_since: 2026-11-01T10:00:00+05:00\n");
+	char *moved2 = edit_in(moved, "notes:\n",
+			       "  - {at: 2026-10-25T10:00:00+05:00, by: ivanov, phase: 5}\n"
+			       "  - {at: 2026-11-01T10:00:00+05:00, by: ivanov, phase: 7}\nnotes:\n");
+
+	(void)state;
+	check(base, backdated, "event: phase: 5 (at 2026-10-15T12:00:00+05:00)", "petrov");
+	check(base, handed,
+	      "event: manager: petrov (at 2026-10-15T12:00:00+05:00); "
+	      "event: manager: ivanov (at 2026-10-21T09:00:00+05:00)",
+	      "petrov");
+	check(base, moved2,
+	      "event: phase: 5 (at 2026-10-25T10:00:00+05:00); phase 6 -> 7",
+	      "ivanov");
+	free(backdated);
+	free(handed);
+	free(moved);
+	free(moved2);
+}
+
 /* A record of n notes and n fields (a long-standing client), written out. */
 static char *long_record(size_t n, const char *extra_field, const char *extra_note)
 {
@@ -207,6 +240,7 @@ int main(void)
 		cmocka_unit_test(test_added_removed),
 		cmocka_unit_test(test_phase_manager_fields),
 		cmocka_unit_test(test_notes_events_rewrites),
+		cmocka_unit_test(test_moves_before_the_last),
 		cmocka_unit_test(test_long_record),
 		cmocka_unit_test(test_fnv),
 	};

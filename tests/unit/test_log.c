@@ -95,11 +95,11 @@ struct ids {
 	size_t n;
 };
 
-static int collect(void *arg, const git_oid *oid, const char *ids, size_t len)
+static int collect(void *arg, const char *hex, const char *ids, size_t len)
 {
 	struct ids *s = arg;
 
-	(void)oid;
+	(void)hex;
 	snprintf(s->got + strlen(s->got), sizeof(s->got) - strlen(s->got), "[%.*s]", (int)len, ids);
 	s->n++;
 	return 0;
@@ -113,7 +113,7 @@ static void test_index_built_and_read(void **state)
 	struct ids s;
 
 	(void)state;
-	assert_int_equal(logidx_open(r, &x), 0);
+	assert_int_equal(log_index_open(r, &x), 0);
 	assert_int_equal(logidx_count(x), 4);
 	memset(&s, 0, sizeof(s));
 	assert_int_equal(logidx_each(x, NULL, collect, &s), 0);
@@ -133,7 +133,7 @@ static void test_index_built_and_read(void **state)
 	/* A write after it: the next open extends the file. */
 	at("02-02");
 	move(r, "romashka", "presentation");
-	assert_int_equal(logidx_open(r, &x), 0);
+	assert_int_equal(log_index_open(r, &x), 0);
 	assert_int_equal(logidx_count(x), 5);
 	memset(&s, 0, sizeof(s));
 	assert_int_equal(logidx_each(x, "romashka", collect, &s), 0);
@@ -154,7 +154,7 @@ static void test_index_corrupt_is_rebuilt(void **state)
 	int fd;
 
 	(void)state;
-	assert_int_equal(logidx_open(r, &x), 0);
+	assert_int_equal(log_index_open(r, &x), 0);
 	logidx_free(x);
 	path = logidx_path(reg_gitdir(r));
 	/* One byte flipped in the middle: the checksum fails. */
@@ -162,7 +162,7 @@ static void test_index_corrupt_is_rebuilt(void **state)
 	assert_true(fd >= 0);
 	assert_int_equal(pwrite(fd, "X", 1, 30), 1);
 	close(fd);
-	assert_int_equal(logidx_open(r, &x), 0);
+	assert_int_equal(log_index_open(r, &x), 0);
 	assert_int_equal(logidx_count(x), 4);
 	logidx_free(x);
 	n = preg_warnings_take(&w);
@@ -170,10 +170,84 @@ static void test_index_corrupt_is_rebuilt(void **state)
 	assert_non_null(strstr(w[0], "was corrupt; rebuilt it"));
 	preg_warnings_free(w, n);
 	/* Rebuilt whole: read again without a warning. */
-	assert_int_equal(logidx_open(r, &x), 0);
+	assert_int_equal(log_index_open(r, &x), 0);
 	logidx_free(x);
 	assert_int_equal(preg_warnings_take(&w), 0);
 	free(path);
+	reg_free(r);
+	free(dir);
+}
+
+static int nth_hex(void *arg, const char *hex, const char *ids, size_t len)
+{
+	char (*out)[41] = arg;
+
+	(void)ids;
+	(void)len;
+	/* Newest first: each shifts the others up; the oldest ends in out[0]. */
+	memmove(out[1], out[0], 3 * 41);
+	memcpy(out[0], hex, 40);
+	out[0][40] = '\0';
+	return 0;
+}
+
+/* Cut back to an older commit (as after a sync's replay), the index is
+ * extended again without a warning; after a rewrite it is rebuilt with
+ * one, and the rewrite is recorded. */
+static void test_index_truncate_and_rewrite(void **state)
+{
+	char *dir, hex[4][41];
+	struct reg *r = fixture(&dir);
+	struct logidx *x = NULL;
+	struct buf b = BUF_INIT;
+	char **w;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(log_index_open(r, &x), 0);
+	memset(hex, 0, sizeof(hex));
+	assert_int_equal(logidx_each(x, NULL, nth_hex, hex), 0);
+	/* hex[0] is the init, hex[3] the phase move. */
+	assert_int_equal(logidx_truncate(x, hex[1]), 0);
+	assert_int_equal(logidx_count(x), 2);
+	assert_string_equal(logidx_tip(x), hex[1]);
+	assert_int_equal(logidx_truncate(x, "0000000000000000000000000000000000000000"), PREG_ENOTFOUND);
+	logidx_save(reg_gitdir(r), x);
+	logidx_free(x);
+	assert_int_equal(log_index_open(r, &x), 0);
+	assert_int_equal(logidx_count(x), 4);
+	logidx_free(x);
+	assert_int_equal(preg_warnings_take(&w), 0);
+	assert_int_equal(logidx_rewrites(reg_gitdir(r), &b), PREG_ENOTFOUND);
+
+	/* The branch set back two commits by hand: a rewrite. */
+	{
+		git_repository *g = NULL;
+		git_reference *ref = NULL;
+		git_oid o;
+
+		assert_int_equal(git_repository_open(&g, dir), 0);
+		assert_int_equal(git_oid_fromstr(&o, hex[1]), 0);
+		assert_int_equal(git_reference_create(&ref, g, "refs/heads/main", &o, 1, "test"), 0);
+		git_reference_free(ref);
+		git_repository_free(g);
+	}
+	assert_int_equal(log_index_open(r, &x), 0);
+	assert_int_equal(logidx_count(x), 2);
+	logidx_free(x);
+	n = preg_warnings_take(&w);
+	assert_int_equal(n, 1);
+	assert_non_null(strstr(w[0], "was rewritten: 2 commits the log index held are no longer on it (the first: "));
+	assert_non_null(strstr(w[0], "); rebuilt the index"));
+	preg_warnings_free(w, n);
+	assert_int_equal(logidx_rewrites(reg_gitdir(r), &b), 0);
+	{
+		char want[128];
+
+		snprintf(want, sizeof(want), "%s 2 %s\n", hex[2], hex[3]);
+		assert_string_equal(buf_str(&b), want);
+	}
+	buf_release(&b);
 	reg_free(r);
 	free(dir);
 }
@@ -305,6 +379,74 @@ static void test_undo_and_verify(void **state)
 	free(dir);
 }
 
+/* A note placed between earlier ones, in time order, as a sync's merge
+ * does: the record only grew. A note's text changed: it did not. */
+struct notes_edit {
+	const char *at, *text, *by; /* insert a note at the front (by NULL: the acting user)... */
+	bool change;                /* ...or change the text of the first */
+};
+
+static int notes_mutate(struct txn *t, void *arg)
+{
+	struct notes_edit *e = arg;
+	struct record *rec = NULL;
+	int rc;
+
+	if ((rc = txn_read(t, "acme", &rec)))
+		return rc;
+	if (e->change) {
+		kv_set(&rec->notes[0], "text", "changed");
+	} else {
+		rec->notes = xrealloc(rec->notes, (rec->nnotes + 1) * sizeof(*rec->notes));
+		memmove(rec->notes + 1, rec->notes, rec->nnotes * sizeof(*rec->notes));
+		memset(&rec->notes[0], 0, sizeof(rec->notes[0]));
+		kv_set(&rec->notes[0], "at", e->at);
+		kv_set(&rec->notes[0], "by", e->by ? e->by : txn_user(t));
+		kv_set(&rec->notes[0], "text", e->text);
+		rec->nnotes++;
+	}
+	txn_put(t, rec);
+	txn_message(t, "note: acme", "note", NULL);
+	record_free(rec);
+	return 0;
+}
+
+static void test_verify_insertion(void **state)
+{
+	char *dir;
+	struct reg *r = fixture(&dir);
+	struct note_opts n = { "acme", "called", NULL, NULL, NULL };
+	struct notes_edit e = { "2026-02-20T09:00:00+05:00", "offline call", NULL, false };
+	struct verify_report v;
+
+	(void)state;
+	at("03-01");
+	assert_int_equal(ops_note(r, &n), 0);
+	at("03-02");
+	assert_int_equal(reg_write(r, 0, notes_mutate, &e), 0);
+	assert_int_equal(verify_run(r, &v), 0);
+	assert_int_equal(v.n, 0);
+	verify_release(&v);
+	/* A note by someone else than the commit's acting user: caught. */
+	e.at = "2026-02-21T09:00:00+05:00";
+	e.by = "sidorov";
+	assert_int_equal(reg_write(r, 0, notes_mutate, &e), 0);
+	assert_int_equal(verify_run(r, &v), 0);
+	assert_int_equal(v.n, 1);
+	assert_non_null(strstr(v.problems[0], " (note: acme): a note by sidorov in a commit by ivanov"));
+	verify_release(&v);
+	e.by = NULL;
+	e.change = true;
+	assert_int_equal(reg_write(r, 0, notes_mutate, &e), 0);
+	assert_int_equal(verify_run(r, &v), 0);
+	assert_int_equal(v.n, 2);
+	assert_non_null(strstr(v.problems[1], "acme: commit "));
+	assert_non_null(strstr(v.problems[1], " (note: acme): note 1 of 3 was changed"));
+	verify_release(&v);
+	reg_free(r);
+	free(dir);
+}
+
 static void test_review(void **state)
 {
 	char *dir;
@@ -347,9 +489,11 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_index_built_and_read, setup),
 		cmocka_unit_test_setup(test_index_corrupt_is_rebuilt, setup),
+		cmocka_unit_test_setup(test_index_truncate_and_rewrite, setup),
 		cmocka_unit_test_setup(test_walk_filters, setup),
 		cmocka_unit_test_setup(test_reassign_rules, setup),
 		cmocka_unit_test_setup(test_undo_and_verify, setup),
+		cmocka_unit_test_setup(test_verify_insertion, setup),
 		cmocka_unit_test_setup(test_review, setup),
 	};
 

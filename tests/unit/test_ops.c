@@ -347,7 +347,7 @@ static void test_add(void **state)
 	assert_string_equal(o.id_out, "romashka");
 	assert_int_equal(ncommits(dir), 2);
 	assert_message(dir, "add: romashka (ООО «Ромашка»)\n\n"
-			    "Preg-Client: romashka\nPreg-Action: add\nPreg-Phase: 4\n");
+			    "Preg-Client: romashka\nPreg-Action: add\nPreg-Phase: 4\nPreg-User: ivanov\n");
 	assert_int_equal(nchanges(dir), 0);
 
 	rec = get(r, "romashka");
@@ -399,7 +399,7 @@ static void test_add(void **state)
 	assert_int_equal(rec->ntags, 0);
 	assert_string_equal(event(&rec->history[0]), "at=" T0 " by=ivanov phase=1 manager=ivanov");
 	record_free(rec);
-	assert_message(dir, "add: acme (Acme)\n\nPreg-Client: acme\nPreg-Action: add\nPreg-Phase: 1\n");
+	assert_message(dir, "add: acme (Acme)\n\nPreg-Client: acme\nPreg-Action: add\nPreg-Phase: 1\nPreg-User: ivanov\n");
 	reg_free(r);
 	free(dir);
 }
@@ -622,7 +622,7 @@ static void test_move(void **state)
 	assert_int_equal(o.to, 3);
 	assert_int_equal(ncommits(dir), 3);
 	assert_message(dir, "phase: romashka 1 -> 3 (presentation)\n\n"
-			    "Preg-Client: romashka\nPreg-Action: phase\nPreg-Phase: 1 -> 3\n");
+			    "Preg-Client: romashka\nPreg-Action: phase\nPreg-Phase: 1 -> 3\nPreg-User: ivanov\n");
 	assert_int_equal(nchanges(dir), 0);
 	rec = get(r, "romashka");
 	assert_int_equal(rec->phase, 3);
@@ -641,7 +641,7 @@ static void test_move(void **state)
 	assert_int_equal(o.from, 4);
 	assert_int_equal(o.to, 5);
 	assert_message(dir, "phase: romashka 4 -> 5 (processing)\n\n"
-			    "Preg-Client: romashka\nPreg-Action: phase\nPreg-Phase: 4 -> 5\n");
+			    "Preg-Client: romashka\nPreg-Action: phase\nPreg-Phase: 4 -> 5\nPreg-User: ivanov\n");
 
 	/* Back from a reversible phase: no force needed, none recorded. */
 	must_move(r, "romashka", "request");
@@ -650,7 +650,7 @@ static void test_move(void **state)
 	assert_string_equal(event(&rec->history[rec->nhistory - 1]), "at=" T2 " by=ivanov phase=4");
 	record_free(rec);
 	assert_message(dir, "phase: romashka 5 -> 4 (request)\n\n"
-			    "Preg-Client: romashka\nPreg-Action: phase\nPreg-Phase: 5 -> 4\n");
+			    "Preg-Client: romashka\nPreg-Action: phase\nPreg-Phase: 5 -> 4\nPreg-User: ivanov\n");
 	assert_int_equal(ncommits(dir), 6);
 
 	/* The acting user is recorded. */
@@ -745,7 +745,7 @@ static void test_move_force(void **state)
 	o.message = "wrong click";
 	assert_int_equal(ops_move(r, &o), 0);
 	assert_message(dir, "phase: romashka 8 -> 7 (contract) forced\n\n"
-			    "Preg-Client: romashka\nPreg-Action: phase\nPreg-Phase: 8 -> 7\n");
+			    "Preg-Client: romashka\nPreg-Action: phase\nPreg-Phase: 8 -> 7\nPreg-User: ivanov\n");
 	rec = get(r, "romashka");
 	assert_int_equal(rec->phase, 7);
 	assert_string_equal(event(&rec->history[2]), "at=" T1 " by=ivanov phase=7 force=true note=wrong click");
@@ -766,7 +766,7 @@ static void test_move_force(void **state)
 	assert_string_equal(event(&rec->history[3]), "at=" T1 " by=ivanov phase=4");
 	record_free(rec);
 	assert_message(dir, "phase: romashka 7 -> 4 (request)\n\n"
-			    "Preg-Client: romashka\nPreg-Action: phase\nPreg-Phase: 7 -> 4\n");
+			    "Preg-Client: romashka\nPreg-Action: phase\nPreg-Phase: 7 -> 4\nPreg-User: ivanov\n");
 	reg_free(r);
 	free(dir);
 }
@@ -1149,7 +1149,7 @@ static void test_note(void **state)
 		o.text = text;
 		o.channel = ops_channels[i];
 		assert_int_equal(ops_note(r, &o), 0);
-		snprintf(msg, sizeof(msg), "note: romashka (%s)\n\nPreg-Client: romashka\nPreg-Action: note\n",
+		snprintf(msg, sizeof(msg), "note: romashka (%s)\n\nPreg-Client: romashka\nPreg-Action: note\nPreg-User: ivanov\n",
 			 ops_channels[i]);
 		assert_message(dir, msg);
 	}
@@ -1170,7 +1170,7 @@ static void test_note(void **state)
 	o.next = "2026-11-25";
 	o.action = "send the quotation";
 	assert_int_equal(ops_note(r, &o), 0);
-	assert_message(dir, "note: romashka\n\nPreg-Client: romashka\nPreg-Action: note\n");
+	assert_message(dir, "note: romashka\n\nPreg-Client: romashka\nPreg-Action: note\nPreg-User: ivanov\n");
 	rec = get(r, "romashka");
 	assert_string_equal(event(&rec->notes[6]), "at=" T2 " by=ivanov text=line one\nline two: with colon\n");
 	assert_string_equal(rec->next_contact, "2026-11-25");
@@ -1235,7 +1235,7 @@ static void test_set(void **state)
 	assert_int_equal(set1(r, "acme", (assign), &changed), 0); \
 	assert_true(changed); \
 	assert_int_equal(ncommits(dir), n_ + 1); \
-	assert_message(dir, "set: acme " summary "\n\nPreg-Client: acme\nPreg-Action: set\n"); \
+	assert_message(dir, "set: acme " summary "\n\nPreg-Client: acme\nPreg-Action: set\nPreg-User: ivanov\n"); \
 	assert_int_equal(nchanges(dir), 0); \
 } while (0)
 
@@ -1283,7 +1283,7 @@ static void test_set(void **state)
 	changed = false;
 	assert_int_equal(set1(r, "acme", "manager=petrov", &changed), 0);
 	assert_true(changed);
-	assert_message(dir, "set: acme manager ivanov -> petrov\n\nPreg-Client: acme\nPreg-Action: set\n");
+	assert_message(dir, "set: acme manager ivanov -> petrov\n\nPreg-Client: acme\nPreg-Action: set\nPreg-User: ivanov\n");
 	rec = get(r, "acme");
 	assert_string_equal(rec->manager, "petrov");
 	assert_int_equal(rec->nhistory, 2);
@@ -1298,7 +1298,7 @@ static void test_set(void **state)
 		assert_int_equal(ops_set(r, "acme", a, 2, 0, &changed), 0);
 		assert_true(changed);
 		assert_int_equal(ncommits(dir), n + 1);
-		assert_message(dir, "set: acme name, kind\n\nPreg-Client: acme\nPreg-Action: set\n");
+		assert_message(dir, "set: acme name, kind\n\nPreg-Client: acme\nPreg-Action: set\nPreg-User: ivanov\n");
 	}
 #undef SET_OK
 	reg_free(r);
@@ -1438,7 +1438,7 @@ static void test_replace(void **state)
 	assert_true(changed);
 	free(ed);
 	assert_int_equal(ncommits(dir), 3);
-	assert_message(dir, "edit: acme\n\nPreg-Client: acme\nPreg-Action: edit\n");
+	assert_message(dir, "edit: acme\n\nPreg-Client: acme\nPreg-Action: edit\nPreg-User: ivanov\n");
 	assert_int_equal(nchanges(dir), 0);
 	rec = get(r, "acme");
 	assert_string_equal(rec->name, "Acme Corp");
@@ -1542,7 +1542,7 @@ static void test_remove(void **state)
 	must_add(r, "Acme", "acme");
 	assert_int_equal(ops_remove(r, "romashka"), 0);
 	assert_int_equal(ncommits(dir), 4);
-	assert_message(dir, "rm: romashka (ООО «Ромашка»)\n\nPreg-Client: romashka\nPreg-Action: rm\n");
+	assert_message(dir, "rm: romashka (ООО «Ромашка»)\n\nPreg-Client: romashka\nPreg-Action: rm\nPreg-User: ivanov\n");
 	assert_error(reg_read(r, "romashka", &rec), PREG_ENOTFOUND, "client 'romashka' not found");
 	f = file_of(dir, "romashka");
 	assert_null(f);
@@ -1560,7 +1560,7 @@ static void test_remove(void **state)
 	commit_file(dir, "clients/ac/acme.yaml", "id: acme\nname: [\n");
 	assert_int_equal(ops_remove(r, "acme"), 0);
 	assert_int_equal(ncommits(dir), 6);
-	assert_message(dir, "rm: acme\n\nPreg-Client: acme\nPreg-Action: rm\n");
+	assert_message(dir, "rm: acme\n\nPreg-Client: acme\nPreg-Action: rm\nPreg-User: ivanov\n");
 	assert_int_equal(nchanges(dir), 0);
 	reg_free(r);
 	free(dir);

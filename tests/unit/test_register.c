@@ -303,7 +303,7 @@ static int put_mutate(struct txn *t, void *arg)
 		txn_put(t, r);
 		assert_true(txn_exists(t, p->id));
 		snprintf(summary, sizeof(summary), "add: %s (%s)", p->id, r->name);
-		txn_message(t, summary, p->id, "add", "1");
+		txn_message(t, summary, "add", "1");
 		record_free(r);
 	}
 	if (p->fail)
@@ -329,7 +329,7 @@ static int files_mutate(struct txn *t, void *arg)
 
 	for (size_t i = 0; f->kv[i]; i += 2)
 		txn_put_file(t, f->kv[i], f->kv[i + 1], strlen(f->kv[i + 1]));
-	txn_message(t, "files", NULL, "test", NULL);
+	txn_message(t, "files", "test", NULL);
 	return 0;
 }
 
@@ -445,7 +445,7 @@ static void test_init_open(void **state)
 	/* One commit with preg.yaml and .gitattributes, on main. */
 	assert_int_equal(ncommits(dir), 1);
 	s = message(dir, 0);
-	assert_string_equal(s, "init: new register (template freight)\n\nPreg-Action: init\n");
+	assert_string_equal(s, "init: new register (template freight)\n\nPreg-Action: init\nPreg-User: ivanov\n");
 	free(s);
 	p = join(dir, "preg.yaml");
 	s = slurp(p);
@@ -709,7 +709,7 @@ static void test_write(void **state)
 				    "add: romashka (ООО «Ромашка»)\n\n"
 				    "Preg-Client: romashka\n"
 				    "Preg-Action: add\n"
-				    "Preg-Phase: 1\n");
+				    "Preg-Phase: 1\nPreg-User: ivanov\n");
 		assert_string_equal(git_commit_summary(c), "add: romashka (ООО «Ромашка»)");
 		assert_string_equal(git_commit_author(c)->name, "Ivan Ivanov");
 		assert_int_equal(git_commit_time(c), 1793596500);
@@ -756,7 +756,7 @@ static void test_write(void **state)
 	assert_true(pu.existed);
 	assert_int_equal(ncommits(dir), 3);
 	m = message(dir, 0);
-	assert_string_equal(m, "add: romashka (Romashka 2)\n\nPreg-Client: romashka\nPreg-Action: add\nPreg-Phase: 1\n");
+	assert_string_equal(m, "add: romashka (Romashka 2)\n\nPreg-Client: romashka\nPreg-Action: add\nPreg-Phase: 1\nPreg-User: ivanov\n");
 	free(m);
 	assert_int_equal(nchanges(dir), 0);
 
@@ -769,7 +769,7 @@ static int remove_mutate(struct txn *t, void *arg)
 {
 	txn_remove(t, arg);
 	assert_false(txn_exists(t, arg));
-	txn_message(t, "rm", arg, "rm", NULL);
+	txn_message(t, "rm", "rm", NULL);
 	return 0;
 }
 
@@ -974,13 +974,13 @@ static void test_write_cas_retry(void **state)
 	assert_int_equal(pu.calls, 2);
 	assert_int_equal(ncommits(dir), 3);
 	m = message(dir, 0);
-	assert_string_equal(m, "add: romashka (R)\n\nPreg-Client: romashka\nPreg-Action: add\nPreg-Phase: 1\n");
+	assert_string_equal(m, "add: romashka (R)\n\nPreg-Client: romashka\nPreg-Action: add\nPreg-Phase: 1\nPreg-User: ivanov\n");
 	free(m);
 	m = message(dir, 1);
 	assert_string_equal(m, "sneaked in\n");
 	free(m);
 	m = message(dir, 2);
-	assert_string_equal(m, "init: new register (template freight)\n\nPreg-Action: init\n");
+	assert_string_equal(m, "init: new register (template freight)\n\nPreg-Action: init\nPreg-User: ivanov\n");
 	free(m);
 	/* Ours was built on the other: its tree holds both. */
 	assert_true(head_blob(dir, "clients/ot/other.yaml", &o));
@@ -1462,6 +1462,320 @@ static void test_each(void **state)
 	free(dir);
 }
 
+/* ---- git history through the register ---- */
+
+struct gseen {
+	char got[4096];
+	size_t n;
+};
+
+static int seen_oid(void *arg, const struct reg_oid *oid)
+{
+	struct gseen *s = arg;
+	char hex[REG_HEXSZ + 1];
+
+	reg_oid_hex(hex, oid);
+	snprintf(s->got + strlen(s->got), sizeof(s->got) - strlen(s->got), "%.7s ", hex);
+	s->n++;
+	return 0;
+}
+
+static int seen_file(void *arg, const char *path, const struct reg_oid *old, const struct reg_oid *new)
+{
+	struct gseen *s = arg;
+
+	snprintf(s->got + strlen(s->got), sizeof(s->got) - strlen(s->got), "%s%s%s ", old ? "-" : "",
+		 new ? "+" : "", path);
+	s->n++;
+	return 0;
+}
+
+/* The hex of HEAD~back, by git. */
+static void rev_hex(const char *dir, int back, char out[GIT_OID_HEXSZ + 1])
+{
+	git_repository *g = repo(dir);
+	git_object *o = NULL;
+	char spec[32];
+
+	snprintf(spec, sizeof(spec), "HEAD~%d", back);
+	assert_int_equal(git_revparse_single(&o, g, spec), 0);
+	git_oid_tostr(out, GIT_OID_HEXSZ + 1, git_object_id(o));
+	git_object_free(o);
+	git_repository_free(g);
+}
+
+static void test_git_services(void **state)
+{
+	struct reg *r;
+	char *dir, hex[REG_HEXSZ + 1], h0[41], h1[41], h2[41], h3[41], *m, *v = NULL;
+	struct reg_oid tip, oid, blob, parsed;
+	struct reg_commit c;
+	struct reg_tree *t1 = NULL, *t0 = NULL;
+	struct record *got = NULL;
+	struct buf b = BUF_INIT;
+	struct gseen s;
+	char want[64];
+
+	(void)state;
+	r = new_reg(&dir);
+	assert_int_equal(put(r, "romashka", "ООО «Ромашка»"), 0);
+	assert_int_equal(put(r, "acme", "Acme"), 0);
+	assert_int_equal(reg_write(r, 0, remove_mutate, "romashka"), 0);
+	rev_hex(dir, 0, h0);
+	rev_hex(dir, 1, h1);
+	rev_hex(dir, 2, h2);
+	rev_hex(dir, 3, h3);
+
+	/* Ids, the tip, revisions. */
+	assert_int_equal(reg_tip(r, &tip), 0);
+	reg_oid_hex(hex, &tip);
+	assert_string_equal(hex, h0);
+	assert_int_equal(reg_oid_parse(&parsed, h0), 0);
+	assert_true(reg_oid_equal(&parsed, &tip));
+	assert_int_equal(reg_oid_parse(&parsed, "0123"), PREG_EINVAL);
+	assert_int_equal(reg_oid_parse(&parsed, "g123456789012345678901234567890123456789"), PREG_EINVAL);
+	assert_int_equal(reg_resolve(r, "HEAD~1", &oid), 0);
+	reg_oid_hex(hex, &oid);
+	assert_string_equal(hex, h1);
+	assert_error(reg_resolve(r, "no-such-rev", &oid), PREG_ENOTFOUND, "unknown revision 'no-such-rev'");
+
+	/* A commit as stored. */
+	assert_int_equal(reg_commit_read(r, &tip, &c), 0);
+	m = message(dir, 0);
+	assert_string_equal(c.message, m);
+	free(m);
+	assert_string_equal(c.hex, h0);
+	assert_int_equal(c.nparents, 1);
+	reg_oid_hex(hex, &c.parents[0]);
+	assert_string_equal(hex, h1);
+	assert_string_equal(c.author.name, "Ivan Ivanov");
+	assert_int_equal(c.author.time, 1793596500);
+	assert_int_equal(c.author.offset, 300);
+	reg_commit_release(&c);
+
+	/* Walks: oldest first, newest first, with a commit hidden. */
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(reg_walk(r, &tip, NULL, REG_WALK_OLDEST_FIRST, seen_oid, &s), 0);
+	snprintf(want, sizeof(want), "%.7s %.7s %.7s %.7s ", h3, h2, h1, h0);
+	assert_string_equal(s.got, want);
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(reg_resolve(r, "HEAD~2", &oid), 0);
+	assert_int_equal(reg_walk(r, &tip, &oid, 0, seen_oid, &s), 0);
+	snprintf(want, sizeof(want), "%.7s %.7s ", h0, h1);
+	assert_string_equal(s.got, want);
+	assert_true(reg_descends(r, &tip, &oid));
+	assert_true(reg_descends(r, &tip, &tip));
+	assert_false(reg_descends(r, &oid, &tip));
+	assert_int_equal(reg_merge_base(r, &tip, &oid, &parsed), 0);
+	assert_true(reg_oid_equal(&parsed, &oid));
+
+	/* Trees, files, records. */
+	assert_int_equal(reg_resolve(r, "HEAD~1", &oid), 0);
+	assert_int_equal(reg_tree_of(r, &oid, &t1), 0);
+	assert_int_equal(reg_tree_of(r, &tip, &t0), 0);
+	assert_int_equal(reg_tree_file(r, t1, ROMASHKA, &blob), 0);
+	assert_int_equal(reg_tree_file(r, t0, ROMASHKA, &parsed), PREG_ENOTFOUND);
+	assert_int_equal(reg_tree_file(r, t1, "clients/ro", &parsed), PREG_ENOTFOUND);
+	assert_int_equal(reg_tree_file(r, NULL, ROMASHKA, &parsed), PREG_ENOTFOUND);
+	assert_int_equal(reg_blob_read(r, &blob, &b), 0);
+	assert_non_null(strstr(buf_str(&b), "name: ООО «Ромашка»\n"));
+	assert_int_equal(reg_tree_record(r, t1, "romashka", &got), 0);
+	assert_string_equal(got->name, "ООО «Ромашка»");
+	record_free(got);
+	assert_int_equal(reg_tree_record(r, t0, "romashka", &got), PREG_ENOTFOUND);
+	assert_null(got);
+
+	/* The one comparison: what differs, in git's order, nothing else. */
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(reg_diff(r, t1, t0, seen_file, &s), 0);
+	assert_string_equal(s.got, "-" ROMASHKA " ");
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(reg_diff(r, t0, t0, seen_file, &s), 0);
+	assert_int_equal(s.n, 0);
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(reg_diff(r, NULL, t0, seen_file, &s), 0);
+	assert_string_equal(s.got, "+.gitattributes +clients/ac/acme.yaml +preg.yaml ");
+
+	/* Config and refs. */
+	assert_int_equal(reg_config_get(r, "preg.test", &v), PREG_ENOTFOUND);
+	assert_int_equal(reg_config_set(r, "preg.test", "да"), 0);
+	assert_int_equal(reg_config_get(r, "preg.test", &v), 0);
+	assert_string_equal(v, "да");
+	free(v);
+	assert_int_equal(reg_ref(r, "refs/remotes/origin/main", &parsed), PREG_ENOTFOUND);
+	assert_int_equal(reg_ref_set(r, "refs/remotes/origin/main", &oid, "test"), 0);
+	assert_int_equal(reg_ref(r, "refs/remotes/origin/main", &parsed), 0);
+	assert_true(reg_oid_equal(&parsed, &oid));
+	assert_error(reg_ref_set(r, "refs/heads/main", &oid, "test"), PREG_EINVAL,
+		     "refs/heads/main is the register's branch: it moves only by a write");
+	assert_int_equal(reg_tip(r, &parsed), 0);
+	assert_true(reg_oid_equal(&parsed, &tip));
+	assert_true(reg_remote_valid("origin"));
+	assert_false(reg_remote_valid("a b"));
+
+	buf_release(&b);
+	reg_tree_free(t0);
+	reg_tree_free(t1);
+	reg_free(r);
+	free(dir);
+}
+
+/* A change set becomes a commit; the branch does not move. */
+static void test_commit_make(void **state)
+{
+	static char paths[300][64], texts[300][32];
+	struct reg *r;
+	char *dir, hex[REG_HEXSZ + 1];
+	const char *text = "привет\n";
+	struct reg_oid tip, made, again, blob;
+	struct reg_tree *base = NULL, *nt = NULL;
+	struct reg_change ch[300];
+	struct reg_desc d;
+	struct ptime when = { 1793596500, 300 };
+	struct buf b = BUF_INIT;
+	struct reg_commit c;
+
+	(void)state;
+	r = new_reg(&dir);
+	assert_int_equal(reg_tip(r, &tip), 0);
+	assert_int_equal(reg_tree_of(r, &tip, &base), 0);
+	memset(&d, 0, sizeof(d));
+	d.text = "test: one file\n";
+	d.when = &when;
+	memset(ch, 0, sizeof(ch));
+	ch[0].path = "notes/a.txt";
+	ch[0].data = text;
+	ch[0].len = strlen(text);
+	assert_int_equal(reg_commit_make(r, &tip, base, ch, 1, &d, &made, &nt), 0);
+	assert_int_equal(reg_tip(r, &again), 0);
+	assert_true(reg_oid_equal(&again, &tip));
+	assert_int_equal(reg_tree_file(r, nt, "notes/a.txt", &blob), 0);
+	assert_int_equal(reg_blob_read(r, &blob, &b), 0);
+	assert_string_equal(buf_str(&b), text);
+	assert_int_equal(reg_commit_read(r, &made, &c), 0);
+	assert_string_equal(c.message, "test: one file\n");
+	assert_int_equal(c.nparents, 1);
+	assert_true(reg_oid_equal(&c.parents[0], &tip));
+	assert_int_equal(c.author.time, 1793596500);
+	reg_commit_release(&c);
+
+	/* The same change again changes nothing: no commit. */
+	assert_int_equal(reg_commit_make(r, &made, nt, ch, 1, &d, &again, NULL), REG_UNCHANGED);
+	/* An existing blob, by id, and a removal. */
+	ch[0].path = "notes/b.txt";
+	ch[0].data = NULL;
+	ch[0].blob = &blob;
+	ch[1].path = "notes/a.txt";
+	assert_int_equal(reg_commit_make(r, &made, nt, ch, 2, &d, &again, NULL), 0);
+	reg_tree_free(nt);
+	assert_int_equal(reg_tree_of(r, &again, &nt), 0);
+	assert_int_equal(reg_tree_file(r, nt, "notes/a.txt", &blob), PREG_ENOTFOUND);
+	assert_int_equal(reg_tree_file(r, nt, "notes/b.txt", &blob), 0);
+
+	/* In bulk (a memory pack written at the end): git reads it all. */
+	memset(ch, 0, sizeof(ch));
+	for (int i = 0; i < 300; i++) {
+		snprintf(paths[i], sizeof(paths[i]), "bulk/%03d.txt", i);
+		snprintf(texts[i], sizeof(texts[i]), "file %d\n", i);
+		ch[i].path = paths[i];
+		ch[i].data = texts[i];
+		ch[i].len = strlen(texts[i]);
+	}
+	assert_int_equal(reg_commit_make(r, &tip, base, ch, 300, &d, &made, NULL), 0);
+	reg_oid_hex(hex, &made);
+	{
+		git_repository *g = repo(dir);
+		git_object *o = NULL;
+		char spec[128];
+
+		snprintf(spec, sizeof(spec), "%s:bulk/299.txt", hex);
+		assert_int_equal(git_revparse_single(&o, g, spec), 0);
+		assert_int_equal(git_blob_rawsize((git_blob *)o), strlen("file 299\n"));
+		git_object_free(o);
+		git_repository_free(g);
+	}
+	buf_release(&b);
+	reg_tree_free(nt);
+	reg_tree_free(base);
+	reg_free(r);
+	free(dir);
+}
+
+/* ---- the description: derived from what changed ---- */
+
+struct many {
+	const char *const *ids; /* records to stage, NULL-terminated */
+	bool describe;
+};
+
+static int many_mutate(struct txn *t, void *arg)
+{
+	const struct many *m = arg;
+
+	for (size_t i = 0; m->ids[i]; i++) {
+		struct record *r = rec(m->ids[i], "ООО «Кедр»");
+
+		txn_put(t, r);
+		record_free(r);
+	}
+	if (m->describe) {
+		/* A writer states the summary and the action, never the clients. */
+		txn_message(t, "many: a test", "test", NULL);
+		txn_trailer(t, "Preg-Extra", "yes");
+	}
+	return 0;
+}
+
+static void test_write_describes(void **state)
+{
+	struct reg *r;
+	char *dir, *m;
+	const char *first[] = { "zeta", "acme", "ooo-kedr", NULL };
+	const char *second[] = { "acme", "beta", NULL };
+	struct many w = { first, true };
+
+	(void)state;
+	r = new_reg(&dir);
+	assert_int_equal(reg_write(r, 0, many_mutate, &w), 0);
+	m = message(dir, 0);
+	assert_string_equal(m, "many: a test\n\n"
+			       "Preg-Client: acme\n"
+			       "Preg-Client: ooo-kedr\n"
+			       "Preg-Client: zeta\n"
+			       "Preg-Action: test\n"
+			       "Preg-Extra: yes\n"
+			       "Preg-User: ivanov\n");
+	free(m);
+	/* acme is staged again unchanged: only beta is named. */
+	w.ids = second;
+	setenv("PREG_USER", "petrov", 1);
+	assert_int_equal(reg_write(r, 0, many_mutate, &w), 0);
+	m = message(dir, 0);
+	assert_string_equal(m, "many: a test\n\nPreg-Client: beta\nPreg-Action: test\nPreg-Extra: yes\n"
+			       "Preg-User: ivanov\n");
+	free(m);
+	reg_free(r);
+	/* The acting user is read when the register opens. */
+	assert_int_equal(reg_open(&r, dir), 0);
+	w.ids = (const char *[]){ "gamma", NULL };
+	assert_int_equal(reg_write(r, 0, many_mutate, &w), 0);
+	m = message(dir, 0);
+	assert_non_null(strstr(m, "Preg-Client: gamma\nPreg-Action: test\nPreg-Extra: yes\nPreg-User: petrov\n"));
+	free(m);
+	/* Nothing changed at all: no commit. */
+	assert_int_equal(ncommits(dir), 4);
+	assert_int_equal(reg_write(r, 0, many_mutate, &w), 0);
+	assert_int_equal(ncommits(dir), 4);
+	/* A mutator that stages but describes nothing: refused, nothing written. */
+	w.describe = false;
+	w.ids = (const char *[]){ "delta", NULL };
+	assert_error(reg_write(r, 0, many_mutate, &w), PREG_ERR, "a write without a description (an error in preg)");
+	assert_int_equal(ncommits(dir), 4);
+	assert_int_equal(nchanges(dir), 0);
+	reg_free(r);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1482,6 +1796,9 @@ int main(void)
 		cmocka_unit_test_setup(test_doctor, setup),
 		cmocka_unit_test_setup(test_write_clears_stale_ref_lock, setup),
 		cmocka_unit_test_setup(test_each, setup),
+		cmocka_unit_test_setup(test_git_services, setup),
+		cmocka_unit_test_setup(test_commit_make, setup),
+		cmocka_unit_test_setup(test_write_describes, setup),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

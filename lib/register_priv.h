@@ -1,0 +1,157 @@
+/*
+ * register_priv: what the files of the register module share (register.h
+ * is what the rest of preg sees). The module is one boundary to git, in four
+ * files along its seams:
+ *   register.c        core: libgit2, open, the acting user, transactions,
+ *                     the commit, init
+ *   register_read.c   reading records at the tip, with or without the cache
+ *   register_disk.c   the lock, the work tree and the index, the journal,
+ *                     healing what a crash left
+ *   register_admin.c  doctor, the merge driver's configuration, gc
+ *   register_git.c    history for the modules above: commits, trees, blobs,
+ *                     the one tree comparison, walks, refs, config
+ * Nothing outside these files includes this header.
+ */
+#ifndef PREG_REGISTER_PRIV_H
+#define PREG_REGISTER_PRIV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <git2.h>
+
+#include "buf.h"
+#include "ptime.h"
+#include "register.h"
+#include "strmap.h"
+#include "yamlio.h"
+
+struct reg {
+	git_repository *repo;
+	char *workdir; /* with a trailing '/' */
+	char *gitdir;  /* with a trailing '/' */
+	char *refname; /* the branch HEAD names: "refs/heads/main" */
+	struct phases *phases;
+	char *user;
+	int lockfd;
+	bool batch; /* a bulk write or a sync: work-tree files are not fsynced one
+		     * by one but with one syncfs, before the journal is dropped */
+};
+
+struct edit {
+	char *path;
+	char *data; /* NULL: remove */
+	size_t len;
+};
+
+struct txn {
+	struct reg *reg;
+	unsigned flags;
+	bool born;      /* the branch has a commit */
+	git_oid tip;
+	git_tree *tree; /* the tip's tree; NULL when unborn */
+	struct edit *edits;
+	size_t nedits, cap;
+	struct strmap where; /* path -> its index in edits, plus one: an import stages 100,000 */
+	char *action;         /* Preg-Action (txn_message) */
+	struct buf summary;   /* the summary line */
+	struct buf trailers;  /* Preg-Phase and txn_trailer's lines */
+	char now[PTIME_LEN];
+	struct ptime t;
+};
+
+#define PENDING "preg-pending"
+
+/* A reg_oid is a git_oid; a reg_tree is a git_tree, never defined. */
+#define GOID(o) ((const git_oid *)(o))
+#define ROID(o) ((const struct reg_oid *)(o))
+#define GTREE(t) ((git_tree *)(t))
+
+/* ---- core (register.c) ---- */
+
+/* libgit2 starts with the first open register and stops with the last;
+ * its global options are set here, and only here. */
+void reg_lib_init(void);
+void reg_lib_shutdown(void);
+
+/* Set the error slot to "WHAT: libgit2's last message" (WHAT from fmt);
+ * returns code. libgit2's errors are worded here and nowhere else. */
+int reg_git_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A failed system call as an error naming the register problem (read-only,
+ * full disk, or what failed); returns the code. */
+int reg_ioerr(const struct reg *r, const char *what, const char *path);
+/* A failed libgit2 write, said as it means for the user. */
+int reg_write_err(const struct reg *r, const char *what);
+
+/* ---- reading (register_read.c) ---- */
+
+/* The branch tip and its tree (the caller's). PREG_ENOTFOUND when the
+ * branch has no commit. */
+int reg_tip_tree(struct reg *r, git_oid *oid, git_tree **tree);
+
+/* The blob at path in tree (NULL: none), and its id when oid is not NULL.
+ * PREG_ENOTFOUND only for "no such path"; any other failure aborts (SPEC
+ * §7, step 3). *out is the caller's. */
+int reg_tree_blob(struct reg *r, git_tree *tree, const char *path, git_blob **out, git_oid *oid);
+
+/* Parse a record's blob and check that its id is its file's. A lent record
+ * (for readers that only look) keeps its strings in the parse tree. */
+int reg_parse_blob(git_blob *b, const char *path, const char *id, struct record **out, struct ypos *comment,
+		   bool lent);
+
+/* ---- the disk (register_disk.c) ---- */
+
+/* Take the exclusive flock on .git/preg.lock (waiting with jitter, then
+ * PREG_EBUSY), then clear what crashed processes left: ref locks a crashed
+ * git left a minute ago, the locks and temporary files of an interrupted
+ * preg. reg_funlock drops the lock. */
+int reg_lock_clear(struct reg *r);
+void reg_funlock(struct reg *r);
+
+/* The marker that says a lock libgit2 holds for us is ours. */
+void reg_marker_set(struct reg *r);
+void reg_marker_clear(struct reg *r);
+
+/* Replace or remove a work-tree file (rel is relative to the work tree). */
+int reg_file_write(struct reg *r, const char *rel, const char *data, size_t len);
+int reg_file_remove(struct reg *r, const char *rel);
+
+/* The blob id of a work-tree file; PREG_ENOTFOUND when it is not there. */
+int reg_hash_workfile(struct reg *r, const char *rel, git_oid *out);
+
+/* Set the index entry of rel to blob oid, with the file's stat data. */
+int reg_index_set(struct reg *r, git_index *idx, const char *rel, const git_oid *oid);
+
+/* Bring paths in the work tree and the index to the tip where what is there
+ * is a leftover of ours; *left counts the user's edits left alone. */
+int reg_heal(struct reg *r, char **paths, size_t n, bool verbose, int *left);
+
+/* Heal what the journal of an interrupted write names, then drop it. */
+int reg_heal_pending(struct reg *r, bool verbose, int *left);
+
+/* The journal (.git/preg-pending): the paths a write puts behind the work
+ * tree, named before the commit point. */
+char *reg_pending_path(struct reg *r);
+int reg_journal_put(struct reg *r, const char *text, size_t len);
+char *reg_journal_load(struct reg *r, struct buf *b);
+/* Name the paths of names ("PATH\n" each) in the journal, after what an
+ * earlier write left unhealed (when healing could not run, it must not be
+ * forgotten); *prev is the journal as it was (NULL: none), the caller's. */
+int reg_journal_write(struct reg *r, const struct buf *names, char **prev);
+void reg_journal_restore(struct reg *r, const char *prev);
+
+/* SPEC §7 step 4: PREG_EDIRTY when the work-tree file differs from tree. */
+int reg_path_clean(struct reg *r, git_tree *tree, const char *path);
+
+/* ---- history (register_git.c) ---- */
+
+/* reg_diff on a repository handle of its own (a bulk write's). */
+int reg_diff_repo(git_repository *repo, git_tree *a, git_tree *b, reg_diff_fn cb, void *arg);
+
+/* ---- administration (register_admin.c) ---- */
+
+/* Start "git gc --auto" in the background when loose objects pile up. */
+void reg_maybe_gc(struct reg *r);
+
+#endif
