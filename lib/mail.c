@@ -10,7 +10,11 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "format.h"
+#include "ics.h"
 #include "mail.h"
+#include "phases.h"
+#include "remind.h"
 #include "xalloc.h"
 
 #define QP_MAX 76   /* RFC 2045: encoded lines at most 76 characters */
@@ -483,4 +487,124 @@ out:
 	}
 	mail_split_free(argv);
 	return rc;
+}
+
+/* The recipient's items as an HTML page: a table per manager, the
+ * recipient's own first. */
+static void put_html(struct buf *out, const struct remind_list *l, const struct phases *ph, const char *title)
+{
+	buf_adds(out, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>");
+	html_escape(out, title);
+	buf_adds(out, "</title></head>\n<body style=\"font-family: sans-serif\">\n<h1>");
+	html_escape(out, title);
+	buf_adds(out, "</h1>\n");
+	for (size_t i = 0; i < l->n; i++) {
+		const struct remind_item *it = &l->v[i];
+		char date[DATE_LEN], rel[32];
+
+		if (!i || strcmp(it->manager, l->v[i - 1].manager)) {
+			if (i)
+				buf_adds(out, "</table>\n");
+			if (it->to) {
+				const struct manager *m = phases_manager(ph, it->manager);
+
+				date_format(date, m->away_until);
+				buf_adds(out, "<h2>For ");
+				html_escape(out, m->name ? m->name : it->manager);
+				buf_addf(out, " (%s, away until %s)</h2>\n", it->manager, date);
+			}
+			buf_adds(out, "<table cellpadding=\"4\">\n<tr><th>reason</th><th>date</th><th>when</th>"
+				      "<th>client</th><th>to do</th></tr>\n");
+		}
+		date_format(date, it->date);
+		remind_when(rel, sizeof(rel), it->days_overdue);
+		buf_addf(out, "<tr><td>%s</td><td>%s</td><td>%s</td><td>", remind_kind_name(it->kind), date, rel);
+		html_escape(out, it->name);
+		buf_adds(out, " (");
+		html_escape(out, it->id);
+		buf_adds(out, ")</td><td>");
+		if (it->kind == REMIND_STALE)
+			buf_addf(out, "%d days in phase %d (limit %dd)", it->days_in_phase, it->phase, it->stale_after);
+		else
+			html_escape(out, it->next_action ? it->next_action : "next contact");
+		buf_adds(out, "</td></tr>\n");
+	}
+	buf_adds(out, "</table>\n</body></html>\n");
+}
+
+static void one_mail(struct mail_out *o, const struct remind_list *l, const struct phases *ph, int32_t day,
+		     struct ptime now, const char *host, const char *version, unsigned seq)
+{
+	const struct manager *m = phases_manager(ph, o->to);
+	struct buf text = BUF_INIT, html = BUF_INIT, ics = BUF_INIT;
+	char date[DATE_LEN], *subject, *msgid, *from;
+	struct mail mm;
+
+	o->items = l->n;
+	if (!m || !m->email || !mail_addr_valid(m->email))
+		return;
+	o->addr = xstrdup(m->email);
+	date_format(date, day);
+	subject = xasprintf("preg: %zu reminder%s for %s, %s", l->n, l->n == 1 ? "" : "s",
+			    m->name ? m->name : o->to, date);
+	msgid = xasprintf("preg.%lld.%ld.%u@%s", (long long)now.t, (long)getpid(), seq, host);
+	from = ph->mail_from ? xstrdup(ph->mail_from) : xasprintf("preg@%s", host);
+	remind_text(&text, l, ph);
+	put_html(&html, l, ph, subject);
+	ics_calendar(&ics, l, version, now.t);
+	memset(&mm, 0, sizeof(mm));
+	mm.from = from;
+	mm.from_name = "preg";
+	mm.to = o->addr;
+	mm.to_name = m->name;
+	mm.subject = subject;
+	mm.date = now;
+	mm.msgid = msgid;
+	mm.text = buf_str(&text);
+	mm.html = buf_str(&html);
+	mm.att = buf_str(&ics);
+	mm.att_len = ics.len;
+	mm.att_type = "text/calendar; charset=UTF-8; method=PUBLISH";
+	mm.att_name = "reminders.ics";
+	mail_build(&o->msg, &mm);
+	free(subject);
+	free(msgid);
+	free(from);
+	buf_release(&text);
+	buf_release(&html);
+	buf_release(&ics);
+}
+
+void mail_reminders(struct mail_out **out, size_t *n, const struct remind_list *l, const struct phases *ph,
+		    int32_t day, struct ptime now, const char *host, const char *version)
+{
+	struct mail_out *v = NULL;
+	size_t cap = 0, k = 0;
+
+	for (size_t i = 0, j; i < l->n; i = j) {
+		struct remind_list run;
+
+		for (j = i + 1; j < l->n && !strcmp(remind_to(&l->v[j]), remind_to(&l->v[i])); j++)
+			;
+		/* A run of one recipient's items, lent from l. */
+		run.v = l->v + i;
+		run.n = run.cap = j - i;
+		v = xgrow(v, &cap, k + 1, sizeof(*v));
+		memset(&v[k], 0, sizeof(v[k]));
+		v[k].to = xstrdup(remind_to(&l->v[i]));
+		one_mail(&v[k], &run, ph, day, now, host, version, (unsigned)k);
+		k++;
+	}
+	*out = v;
+	*n = k;
+}
+
+void mail_outs_free(struct mail_out *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].to);
+		free(v[i].addr);
+		buf_release(&v[i].msg);
+	}
+	free(v);
 }

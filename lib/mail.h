@@ -94,4 +94,28 @@ int mail_send(const char *cmdline, const char *msg, size_t n);
  * lent. */
 const char *mail_sendmail(void);
 
+/* ---- the reminders, one message per recipient ---- */
+
+struct remind_list;
+struct phases;
+
+struct mail_out {
+	char *to;       /* the recipient's handle */
+	char *addr;     /* their address; NULL when preg.yaml gives none that
+			 * mail_addr_valid accepts (then msg is empty) */
+	size_t items;   /* how many reminders the message holds */
+	struct buf msg; /* the message (mail_build) */
+};
+
+/* One message per recipient of l (remind_route'd and sorted), for day:
+ * from the register's mail.from (else preg@HOST), to the recipient's
+ * address in preg.yaml, the subject naming the recipient and the day, the
+ * text of remind_text, the same as an HTML table, and the recipient's
+ * items as an iCalendar attachment (ics_calendar). now dates the message;
+ * host names the sender and the Message-ID. *out (n entries) is the
+ * caller's, freed with mail_outs_free. */
+void mail_reminders(struct mail_out **out, size_t *n, const struct remind_list *l, const struct phases *ph,
+		    int32_t day, struct ptime now, const char *host, const char *version);
+void mail_outs_free(struct mail_out *v, size_t n);
+
 #endif
