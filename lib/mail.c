@@ -537,10 +537,11 @@ static void one_mail(struct mail_out *o, const struct remind_list *l, const stru
 {
 	const struct manager *m = phases_manager(ph, o->to);
 	struct buf text = BUF_INIT, html = BUF_INIT, ics = BUF_INIT;
-	char date[DATE_LEN], *subject, *msgid, *from;
+	char date[DATE_LEN], *subject, *msgid;
 	struct mail mm;
 
 	o->items = l->n;
+	o->from = ph->mail_from ? xstrdup(ph->mail_from) : xasprintf("preg@%s", host);
 	if (!m || !m->email || !mail_addr_valid(m->email))
 		return;
 	o->addr = xstrdup(m->email);
@@ -548,12 +549,11 @@ static void one_mail(struct mail_out *o, const struct remind_list *l, const stru
 	subject = xasprintf("preg: %zu reminder%s for %s, %s", l->n, l->n == 1 ? "" : "s",
 			    m->name ? m->name : o->to, date);
 	msgid = xasprintf("preg.%lld.%ld.%u@%s", (long long)now.t, (long)getpid(), seq, host);
-	from = ph->mail_from ? xstrdup(ph->mail_from) : xasprintf("preg@%s", host);
 	remind_text(&text, l, ph);
 	put_html(&html, l, ph, subject);
 	ics_calendar(&ics, l, version, now.t);
 	memset(&mm, 0, sizeof(mm));
-	mm.from = from;
+	mm.from = o->from;
 	mm.from_name = "preg";
 	mm.to = o->addr;
 	mm.to_name = m->name;
@@ -569,7 +569,6 @@ static void one_mail(struct mail_out *o, const struct remind_list *l, const stru
 	mail_build(&o->msg, &mm);
 	free(subject);
 	free(msgid);
-	free(from);
 	buf_release(&text);
 	buf_release(&html);
 	buf_release(&ics);
@@ -603,6 +602,7 @@ void mail_outs_free(struct mail_out *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		free(v[i].to);
+		free(v[i].from);
 		free(v[i].addr);
 		buf_release(&v[i].msg);
 	}

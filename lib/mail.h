@@ -101,6 +101,7 @@ struct phases;
 
 struct mail_out {
 	char *to;       /* the recipient's handle */
+	char *from;     /* the sender's address (the mbox From_ line) */
 	char *addr;     /* their address; NULL when preg.yaml gives none that
 			 * mail_addr_valid accepts (then msg is empty) */
 	size_t items;   /* how many reminders the message holds */

@@ -11,6 +11,8 @@
 #include "team.h"
 #include "xalloc.h"
 
+static void item_release(struct remind_item *it);
+
 const char *remind_kind_name(enum remind_kind k)
 {
 	static const char *const names[] = { "overdue", "due", "stale", "upcoming" };
@@ -103,14 +105,8 @@ void remind_sort(struct remind_list *l)
 
 void remind_list_release(struct remind_list *l)
 {
-	for (size_t i = 0; i < l->n; i++) {
-		free(l->v[i].id);
-		free(l->v[i].name);
-		free(l->v[i].manager);
-		free(l->v[i].phase_key);
-		free(l->v[i].next_action);
-		free(l->v[i].to);
-	}
+	for (size_t i = 0; i < l->n; i++)
+		item_release(&l->v[i]);
 	free(l->v);
 	memset(l, 0, sizeof(*l));
 }
@@ -123,6 +119,28 @@ void remind_route(struct remind_list *l, const struct phases *ph, int32_t day)
 		free(l->v[i].to);
 		l->v[i].to = strcmp(to, l->v[i].manager) ? xstrdup(to) : NULL;
 	}
+}
+
+static void item_release(struct remind_item *it)
+{
+	free(it->id);
+	free(it->name);
+	free(it->manager);
+	free(it->phase_key);
+	free(it->next_action);
+	free(it->to);
+}
+
+void remind_keep_to(struct remind_list *l, const char *handle)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < l->n; i++)
+		if (!strcmp(remind_to(&l->v[i]), handle))
+			l->v[k++] = l->v[i];
+		else
+			item_release(&l->v[i]);
+	l->n = k;
 }
 
 void remind_when(char *out, size_t n, int days_overdue)

@@ -67,6 +67,9 @@ void remind_sort(struct remind_list *l);
  * (team_recipient): sets each routed item's to. Sort afterwards. */
 void remind_route(struct remind_list *l, const struct phases *ph, int32_t day);
 
+/* Keep only the items that go to handle (after remind_route). */
+void remind_keep_to(struct remind_list *l, const char *handle);
+
 /* Who receives it: it->to or the manager. */
 const char *remind_to(const struct remind_item *it);
 
