@@ -32,6 +32,8 @@ static const struct cmd *const top[] = {
 	&(const struct cmd){ "report", NULL, 0, "the register, the funnel, the managers, durations, reasons",
 			     NULL, NULL, report_cmds },
 	&remind_cmd,
+	&(const struct cmd){ "manager", NULL, 0, "the managers: list them, send one away to a stand-in",
+			     NULL, NULL, manager_cmds },
 	&log_cmd,
 	&review_cmd,
 	&diff_cmd,
