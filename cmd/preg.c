@@ -44,6 +44,8 @@ static const struct cmd *const top[] = {
 	&check_cmd,
 	&doctor_cmd,
 	&sync_cmd,
+	&(const struct cmd){ "remote", NULL, 0, "a guarded bare repository to share a register through", NULL,
+			     NULL, remote_cmds },
 	&clone_cmd,
 	&merge_file_cmd,
 	&help_cmd,

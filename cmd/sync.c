@@ -6,12 +6,23 @@
 
 #include "cmd.h"
 #include "err.h"
+#include "remote.h"
 #include "merge.h"
 #include "sync.h"
 #include "xalloc.h"
 
 static int cmd_sync(int argc, char **argv, struct ctx *ctx);
 static int cmd_clone(int argc, char **argv, struct ctx *ctx);
+/* What a plain "git pull" needs in the new clone (remote.h). */
+static int pull_merges(const char *dir)
+{
+	struct reg *r = NULL;
+	int rc = reg_open(&r, dir) || remote_setup_pull(r, false);
+
+	reg_free(r);
+	return rc;
+}
+
 static int cmd_merge_file(int argc, char **argv, struct ctx *ctx);
 
 static const struct option help_only[] = {
@@ -126,7 +137,7 @@ static int cmd_clone(int argc, char **argv, struct ctx *ctx)
 		dir = xstrdup(argv[optind + 1]);
 	else if (reg_locate(&dir, ctx->dir_opt, true))
 		return fail();
-	if (sync_clone(argv[optind], dir)) {
+	if (sync_clone(argv[optind], dir) || pull_merges(dir)) {
 		free(dir);
 		return fail();
 	}

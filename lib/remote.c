@@ -114,6 +114,7 @@ int remote_init(const char *dir, const char *admin, const char *preg_path)
 	struct stat st;
 	int rc;
 
+	git_libgit2_init();
 	if (stat(dir, &st) == 0 && !dir_empty(dir)) {
 		if (git_repository_open_ext(&repo, dir, GIT_REPOSITORY_OPEN_NO_SEARCH | GIT_REPOSITORY_OPEN_BARE,
 					    NULL) ||
@@ -143,6 +144,7 @@ int remote_init(const char *dir, const char *admin, const char *preg_path)
 out:
 	git_config_free(cfg);
 	git_repository_free(repo);
+	git_libgit2_shutdown();
 	return rc;
 }
 
@@ -173,9 +175,11 @@ int remote_check(const char *dir, int *problems)
 	int v;
 
 	*problems = 0;
+	git_libgit2_init();
 	if (git_repository_open_ext(&repo, dir, GIT_REPOSITORY_OPEN_NO_SEARCH | GIT_REPOSITORY_OPEN_BARE, NULL) ||
 	    !git_repository_is_bare(repo)) {
 		git_repository_free(repo);
+		git_libgit2_shutdown();
 		return preg_error_set(PREG_ENOREG, "'%s' is not a bare git repository", dir);
 	}
 	if (!git_reference_lookup(&head, repo, "HEAD")) {
@@ -199,6 +203,7 @@ int remote_check(const char *dir, int *problems)
 	git_config_free(cfg);
 	git_reference_free(head);
 	git_repository_free(repo);
+	git_libgit2_shutdown();
 	return 0;
 }
 
@@ -206,8 +211,12 @@ int remote_setup_pull(struct reg *r, bool report)
 {
 	git_config *cfg = NULL, *snap = NULL;
 	git_config_entry *e = NULL;
+	git_strarray remotes = { 0 };
 	int rc = 0;
 
+	/* A register nobody shares has nothing to pull. */
+	if (git_remote_list(&remotes, reg_repo(r)) || !remotes.count)
+		goto out;
 	if (git_repository_config(&cfg, reg_repo(r)) || git_config_snapshot(&snap, cfg)) {
 		rc = reg_git_error(PREG_ERR, "cannot read the git config");
 		goto out;
@@ -222,8 +231,51 @@ int remote_setup_pull(struct reg *r, bool report)
 	if (report)
 		preg_warn("fixed: set pull.rebase=false, so that 'git pull' merges records through preg's driver");
 out:
+	git_strarray_dispose(&remotes);
 	git_config_entry_free(e);
 	git_config_free(snap);
 	git_config_free(cfg);
 	return rc;
+}
+
+/* Whether s is 40 hex digits and then the end or a space. */
+static bool is_oid(const char *s)
+{
+	for (int i = 0; i < 40; i++)
+		if (!strchr("0123456789abcdef", s[i]) || !s[i])
+			return false;
+	return s[40] == ' ' || !s[40];
+}
+
+int remote_hook(const char *gitdir, const char *text, int *refused)
+{
+	static const char zero[] = "0000000000000000000000000000000000000000";
+	const char *p = text;
+
+	(void)gitdir;
+	*refused = 0;
+	while (*p) {
+		const char *nl = strchr(p, '\n'), *end = nl ? nl : p + strlen(p);
+		char *line = xstrndup(p, (size_t)(end - p)), *ref = line + 82;
+
+		p = nl ? nl + 1 : end;
+		if (!*line) {
+			free(line);
+			continue;
+		}
+		if (strlen(line) < 83 || !is_oid(line) || !is_oid(line + 41) || line[40] != ' ' || line[81] != ' ') {
+			preg_error_set(PREG_EINVAL, "not a line of git's pre-receive: '%.100s'", line);
+			free(line);
+			return PREG_EINVAL;
+		}
+		if (strcmp(ref, REMOTE_BRANCH)) {
+			preg_warn("refused: %s: only %s takes pushes here", ref, REMOTE_BRANCH);
+			++*refused;
+		} else if (!strncmp(line + 41, zero, 40)) {
+			preg_warn("refused: %s: the register's branch is never deleted", ref);
+			++*refused;
+		}
+		free(line);
+	}
+	return 0;
 }

@@ -35,8 +35,16 @@ int remote_init(const char *dir, const char *admin, const char *preg_path);
  * is not a bare git repository. */
 int remote_check(const char *dir, int *problems);
 
+/* The pre-receive hook (preg remote hook): text holds git's lines "OLD
+ * NEW REF" for one push into the bare repository gitdir. Each update
+ * that breaks a rule is queued as a warning naming it ("refused: ..."),
+ * and *refused counts them; git then refuses the whole push. The rules
+ * so far: only REMOTE_BRANCH takes pushes, and it is never deleted.
+ * 0, or PREG_EINVAL for lines git would not write. */
+int remote_hook(const char *gitdir, const char *text, int *refused);
+
 /* For preg clone and preg doctor: pull.rebase=false in the register's
- * clone, so that a plain "git pull" merges (through the record driver)
+ * clone when it has a remote, so that a plain "git pull" merges (through the record driver)
  * instead of refusing to choose. With report, a change made is queued as
  * a warning "fixed: ...". */
 int remote_setup_pull(struct reg *r, bool report);
