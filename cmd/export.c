@@ -9,25 +9,20 @@
 
 static int cmd_export(int argc, char **argv, struct ctx *ctx);
 
-static const struct option opts[] = {
-	{ "format", required_argument, NULL, 'f' },
-	FILTER_OPTIONS,
-	{ "help", no_argument, NULL, 'h' },
-	{ 0, 0, 0, 0 },
+static const struct opt opts[] = {
+	OPT_CHOICE('f', "format", VAL_FORMAT, "F", "csv|json", OPT_SHORT,
+		   "csv (default): the paper's layout, which import reads back; json: the full records"),
+	FILTER_OPTS,
+	OPT_END,
 };
 
-static const char *const usage[] = {
-	"preg export [--format csv|json] " FILTER_SYNOPSIS,
-	"",
-	"    -f, --format F   csv (default): the paper's layout, which import reads back;",
-	"                     json: the full records",
-	FILTER_HELP,
-	NULL,
+const struct cmd export_cmd = {
+	.name = "export",
+	.fn = cmd_export,
+	.flags = NEED_REGISTER,
+	.summary = "every client as CSV (the paper's layout, re-importable) or JSON",
+	.opts = opts,
 };
-
-const struct cmd export_cmd = { "export", cmd_export, NEED_REGISTER,
-				"every client as CSV (the paper's layout, re-importable) or JSON", opts, usage,
-				NULL };
 
 struct state {
 	const struct phases *ph;
@@ -99,24 +94,14 @@ static int row_cb(void *arg, const char *id, const char *path, struct record *r)
 static int cmd_export(int argc, char **argv, struct ctx *ctx)
 {
 	struct state s;
-	int c, code, rc = EXIT_USAGE;
+	const char *arg;
+	int c, rc;
 
 	memset(&s, 0, sizeof(s));
-	while ((c = next_opt(argc, argv, "hf:", ctx, &code)) != -1) {
-		if (filter_opt(&s.f, c, optarg))
-			continue;
-		switch (c) {
-		case 'f':
-			if (!strcmp(optarg, "json")) {
-				s.json = true;
-			} else if (strcmp(optarg, "csv")) {
-				rc = usage_error(ctx, "unknown format '%s' (csv or json)", optarg);
-				goto out;
-			}
-			break;
-		}
-	}
-	if ((rc = filter_args(ctx, argc, argv, code, &s.f, &s.ph)) >= 0)
+	while ((c = opt_next(ctx, &arg)) != -1)
+		if (!filter_opt(&s.f, c, arg) && c == 'f')
+			s.json = !strcmp(arg, "json");
+	if ((rc = filter_args(ctx, argc, argv, &s.f, &s.ph)) >= 0)
 		goto out;
 	if (today(&s.day)) {
 		rc = fail();
@@ -131,13 +116,9 @@ static int cmd_export(int argc, char **argv, struct ctx *ctx)
 		export_cols_init(&s.cols, s.ph);
 		rc = reg_each(ctx->reg, false, fields_cb, &s);
 		export_cols_done(&s.cols);
-		s.w.fmt = FMT_CSV;
-		s.w.cols = s.cols.cols;
-		s.w.ncols = s.cols.ncols;
-		s.w.color_col = -1;
 		/* A byte order mark, so that Excel reads the file as UTF-8. */
 		buf_adds(&s.out, "\xef\xbb\xbf");
-		fmt_begin(&s.w, &s.out);
+		fmt_start(&s.w, &s.out, FMT_CSV, s.cols.cols, s.cols.ncols, false, -1);
 		if (rc >= 0)
 			rc = reg_each(ctx->reg, false, row_cb, &s);
 		fmt_end(&s.w, &s.out);

@@ -12,51 +12,31 @@ static int manager_list(int argc, char **argv, struct ctx *ctx);
 static int manager_away(int argc, char **argv, struct ctx *ctx);
 static int manager_back(int argc, char **argv, struct ctx *ctx);
 
-static const struct option list_opts[] = {
-	{ "format", required_argument, NULL, 'f' },
-	{ "help", no_argument, NULL, 'h' },
-	{ 0, 0, 0, 0 },
+static const struct opt list_opts[] = {
+	OPT_CHOICE('f', "format", VAL_FORMAT, "F", "table|tsv|csv|json", OPT_SHORT,
+		   "table (default on a terminal), tsv (default otherwise), csv or json"),
+	OPT_END,
 };
 
-static const char *const list_usage[] = {
-	"preg manager list [--format table|tsv|csv|json]",
-	"",
-	"    -f, --format F   table (default on a terminal), tsv (default otherwise), csv or json",
-	NULL,
+static const struct opt away_opts[] = {
+	OPERAND("M", VAL_MANAGER, 0, "the manager away"),
+	OPT_VALUE('u', "until", VAL_DATE, "DATE", OPT_REQUIRED, "the last day away (2026-12-20, 20.12.2026, fri, +7d)"),
+	OPT_VALUE('s', "standin", VAL_MANAGER, "N", OPT_REQUIRED, "the manager who gets M's reminders meanwhile"),
+	OPT_END,
 };
 
-static const struct option away_opts[] = {
-	{ "until", required_argument, NULL, 'u' },
-	{ "standin", required_argument, NULL, 's' },
-	{ "help", no_argument, NULL, 'h' },
-	{ 0, 0, 0, 0 },
-};
-
-static const char *const away_usage[] = {
-	"preg manager away M --until DATE --standin N",
-	"",
-	"    --until DATE     the last day away (2026-12-20, 20.12.2026, fri, +7d)",
-	"    --standin N      the manager who gets M's reminders meanwhile",
-	NULL,
-};
-
-static const struct option back_opts[] = {
-	{ "help", no_argument, NULL, 'h' },
-	{ 0, 0, 0, 0 },
-};
-
-static const char *const back_usage[] = {
-	"preg manager back M",
-	NULL,
+static const struct opt back_opts[] = {
+	OPERAND("M", VAL_MANAGER, 0, "the manager back"),
+	OPT_END,
 };
 
 const struct cmd manager_cmds[] = {
-	{ "list", manager_list, NEED_REGISTER, "the managers: name, e-mail, role, away", list_opts, list_usage,
-	  NULL },
-	{ "away", manager_away, NEED_REGISTER | WRITES, "send a manager's reminders to a stand-in until a day",
-	  away_opts, away_usage, NULL },
-	{ "back", manager_back, NEED_REGISTER | WRITES, "a manager back before the day", back_opts, back_usage,
-	  NULL },
+	{ .name = "list", .fn = manager_list, .flags = NEED_REGISTER,
+	  .summary = "the managers: name, e-mail, role, away", .opts = list_opts },
+	{ .name = "away", .fn = manager_away, .flags = NEED_REGISTER | WRITES,
+	  .summary = "send a manager's reminders to a stand-in until a day", .opts = away_opts },
+	{ .name = "back", .fn = manager_back, .flags = NEED_REGISTER | WRITES,
+	  .summary = "a manager back before the day", .opts = back_opts },
 	{ 0 },
 };
 
@@ -70,16 +50,14 @@ static int manager_list(int argc, char **argv, struct ctx *ctx)
 	struct fmt_writer w;
 	struct buf out = BUF_INIT;
 	enum fmt fmt = stdout_tty() ? FMT_TABLE : FMT_TSV;
+	const char *arg;
 	int32_t day;
-	int c, code;
+	int rc;
 
-	while ((c = next_opt(argc, argv, "hf:", ctx, &code)) != -1)
-		if (c == 'f' && fmt_parse(&fmt, optarg))
-			return usage_error(ctx, "%s", preg_error_msg());
-	if (code >= 0)
-		return code;
-	if (optind < argc)
-		return usage_error(ctx, "too many arguments");
+	while (opt_next(ctx, &arg) == 'f')
+		fmt_parse(&fmt, arg);
+	if ((rc = no_operands(ctx, argc, argv)) >= 0)
+		return rc;
 	if (today(&day))
 		return fail();
 	ph = reg_phases(ctx->reg);
@@ -108,40 +86,32 @@ static int manager_list(int argc, char **argv, struct ctx *ctx)
 
 static int manager_away(int argc, char **argv, struct ctx *ctx)
 {
-	const char *until = NULL, *standin = NULL;
+	const char *until = NULL, *standin = NULL, *arg;
 	struct when_now now;
 	int32_t day;
-	int c, code;
+	int c;
 
-	while ((c = next_opt(argc, argv, "h", ctx, &code)) != -1) {
+	while ((c = opt_next(ctx, &arg)) != -1) {
 		if (c == 'u')
-			until = optarg;
+			until = arg;
 		else if (c == 's')
-			standin = optarg;
+			standin = arg;
 	}
-	if (code >= 0)
-		return code;
-	if (optind + 1 != argc)
-		return usage_error(ctx, optind == argc ? "which manager?" : "too many arguments");
+	if (argc != 1)
+		return usage_error(ctx, argc ? "too many arguments" : "which manager?");
 	if (!until || !standin)
 		return usage_error(ctx, "%s is required", until ? "--standin" : "--until");
 	if (when_now(&now) || when_date(&day, until, &now) ||
-	    team_away(ctx->reg, argv[optind], standin, day, ptime_day(now.now)))
+	    team_away(ctx->reg, argv[0], standin, day, ptime_day(now.now)))
 		return fail();
 	return EXIT_OK;
 }
 
 static int manager_back(int argc, char **argv, struct ctx *ctx)
 {
-	int c, code;
-
-	while ((c = next_opt(argc, argv, "h", ctx, &code)) != -1)
-		;
-	if (code >= 0)
-		return code;
-	if (optind + 1 != argc)
-		return usage_error(ctx, optind == argc ? "which manager?" : "too many arguments");
-	if (team_away(ctx->reg, argv[optind], NULL, 0, 0))
+	if (argc != 1)
+		return usage_error(ctx, argc ? "too many arguments" : "which manager?");
+	if (team_away(ctx->reg, argv[0], NULL, 0, 0))
 		return fail();
 	return EXIT_OK;
 }

@@ -13,65 +13,49 @@ static int remote_init_cmd(int argc, char **argv, struct ctx *ctx);
 static int remote_check_cmd(int argc, char **argv, struct ctx *ctx);
 static int remote_hook_cmd(int argc, char **argv, struct ctx *ctx);
 
-static const struct option init_opts[] = {
-	{ "admin", required_argument, NULL, 'a' },
-	{ "help", no_argument, NULL, 'h' },
-	{ 0, 0, 0, 0 },
+static const struct opt init_opts[] = {
+	OPERAND("DIR", VAL_DIR, 0, "the bare repository, made or guarded in place"),
+	OPT_VALUE('a', "admin", VAL_MANAGER, "M", 0, "the manager who may change preg.yaml besides the heads"),
+	OPT_END,
 };
 
-static const char *const init_usage[] = {
-	"preg remote init DIR [--admin M]",
-	"",
-	"    --admin M        the manager who may change preg.yaml besides the heads",
-	NULL,
+static const struct opt check_opts[] = {
+	OPERAND("DIR", VAL_DIR, 0, "the bare repository"),
+	OPT_END,
 };
 
-static const struct option plain_opts[] = {
-	{ "help", no_argument, NULL, 'h' },
-	{ 0, 0, 0, 0 },
-};
-
-static const char *const check_usage[] = {
-	"preg remote check DIR",
-	NULL,
-};
-
-static const char *const hook_usage[] = {
-	"preg remote hook",
-	NULL,
+static const struct opt hook_opts[] = {
+	OPT_END,
 };
 
 const struct cmd remote_cmds[] = {
-	{ "init", remote_init_cmd, 0, "make a guarded bare repository to share a register through", init_opts,
-	  init_usage, NULL },
-	{ "check", remote_check_cmd, 0, "say what a bare repository lacks to be a guarded remote", plain_opts,
-	  check_usage, NULL },
-	{ "hook", remote_hook_cmd, 0, "the pre-receive hook: check a push (git runs it)", plain_opts, hook_usage,
-	  NULL },
+	{ .name = "init", .fn = remote_init_cmd,
+	  .summary = "make a guarded bare repository to share a register through", .opts = init_opts },
+	{ .name = "check", .fn = remote_check_cmd,
+	  .summary = "say what a bare repository lacks to be a guarded remote", .opts = check_opts },
+	{ .name = "hook", .fn = remote_hook_cmd, .summary = "the pre-receive hook: check a push (git runs it)",
+	  .opts = hook_opts },
 	{ 0 },
 };
 
 /* One operand, DIR. -1 to go on, else the exit code. */
-static int one_dir(struct ctx *ctx, int argc, int code)
+static int one_dir(struct ctx *ctx, int argc)
 {
-	if (code >= 0)
-		return code;
-	if (optind + 1 != argc)
-		return usage_error(ctx, optind == argc ? "which directory?" : "too many arguments");
+	if (argc != 1)
+		return usage_error(ctx, argc ? "too many arguments" : "which directory?");
 	return -1;
 }
 
 static int remote_init_cmd(int argc, char **argv, struct ctx *ctx)
 {
-	const char *admin = NULL;
+	const char *admin = NULL, *arg;
 	char self[PATH_MAX];
 	ssize_t n;
-	int c, code;
+	int code;
 
-	while ((c = next_opt(argc, argv, "h", ctx, &code)) != -1)
-		if (c == 'a')
-			admin = optarg;
-	if ((code = one_dir(ctx, argc, code)) >= 0)
+	while (opt_next(ctx, &arg) == 'a')
+		admin = arg;
+	if ((code = one_dir(ctx, argc)) >= 0)
 		return code;
 	if (admin && !handle_valid(admin))
 		return usage_error(ctx, "invalid manager '%s'", admin);
@@ -81,9 +65,9 @@ static int remote_init_cmd(int argc, char **argv, struct ctx *ctx)
 		return fail();
 	}
 	self[n] = 0;
-	if (remote_init(argv[optind], admin, self))
+	if (remote_init(argv[0], admin, self))
 		return fail();
-	print_visible(stdout, "guarded remote in %s\n", argv[optind]);
+	print_visible(stdout, "guarded remote in %s\n", argv[0]);
 	return EXIT_OK;
 }
 
@@ -91,13 +75,11 @@ static int remote_check_cmd(int argc, char **argv, struct ctx *ctx)
 {
 	char **w;
 	size_t n;
-	int c, code, problems;
+	int code, problems;
 
-	while ((c = next_opt(argc, argv, "h", ctx, &code)) != -1)
-		;
-	if ((code = one_dir(ctx, argc, code)) >= 0)
+	if ((code = one_dir(ctx, argc)) >= 0)
 		return code;
-	if (remote_check(argv[optind], &problems))
+	if (remote_check(argv[0], &problems))
 		return fail();
 	n = preg_warnings_take(&w);
 	for (size_t i = 0; i < n; i++)
@@ -113,14 +95,10 @@ static int remote_hook_cmd(int argc, char **argv, struct ctx *ctx)
 	struct buf in = BUF_INIT;
 	char **w;
 	size_t n;
-	int c, code, refused = 0, rc;
+	int refused = 0, rc;
 
-	while ((c = next_opt(argc, argv, "h", ctx, &code)) != -1)
-		;
-	if (code >= 0)
-		return code;
-	if (optind < argc)
-		return usage_error(ctx, "too many arguments");
+	if ((rc = no_operands(ctx, argc, argv)) >= 0)
+		return rc;
 	if (buf_read_file(&in, "-", 1 << 20, NULL))
 		return fail();
 	/* git runs the hook in the bare repository. */
