@@ -3,9 +3,18 @@
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
+# The completions go where each shell looks for this prefix: for /usr,
+# where the shells' own packages say (their pkg-config files; Debian's zsh
+# reads vendor-completions), else under PREFIX.
+ifeq ($(PREFIX),/usr)
+BASHCOMPDIR ?= $(or $(shell pkg-config --variable=completionsdir bash-completion 2>/dev/null),/usr/share/bash-completion/completions)
+ZSHCOMPDIR ?= /usr/share/zsh/vendor-completions
+FISHCOMPDIR ?= $(or $(shell pkg-config --variable=completionsdir fish 2>/dev/null),/usr/share/fish/vendor_completions.d)
+else
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+endif
 DESTDIR ?=
 
 CC ?= cc
@@ -116,7 +125,14 @@ install: $(PREG_BIN)
 	install -m 644 completions/_preg $(DESTDIR)$(ZSHCOMPDIR)/_preg
 	install -m 644 completions/preg.fish $(DESTDIR)$(FISHCOMPDIR)/preg.fish
 
+# What install put there, and only that (the directories may hold others').
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/preg $(DESTDIR)$(BASHCOMPDIR)/preg $(DESTDIR)$(ZSHCOMPDIR)/_preg \
+		$(DESTDIR)$(FISHCOMPDIR)/preg.fish \
+		$(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(filter %.1,$(MAN)))) \
+		$(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(filter %.5,$(MAN))))
+
 clean:
 	rm -rf build build-asan preg
 
-.PHONY: all units check check-asan check-valgrind lint fuzz bench soak demo screenshot install clean
+.PHONY: all units check check-asan check-valgrind lint fuzz bench soak demo screenshot install uninstall clean

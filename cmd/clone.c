@@ -3,6 +3,7 @@
 
 #include "cmd.h"
 #include "err.h"
+#include "remote.h"
 #include "sync.h"
 #include "xalloc.h"
 
@@ -21,6 +22,16 @@ const struct cmd clone_cmd = {
 	.opts = clone_opts,
 };
 
+/* What a plain "git pull" needs in the new clone (remote.h). */
+static int pull_merges(const char *dir)
+{
+	struct reg *r = NULL;
+	int rc = reg_open(&r, dir) || remote_setup_pull(r, false);
+
+	reg_free(r);
+	return rc;
+}
+
 static int cmd_clone(int argc, char **argv, struct ctx *ctx)
 {
 	char *dir = NULL, *abs;
@@ -35,7 +46,7 @@ static int cmd_clone(int argc, char **argv, struct ctx *ctx)
 		dir = xstrdup(argv[1]);
 	else if (reg_locate(&dir, ctx->dir_opt, true))
 		return fail();
-	if (sync_clone(argv[0], dir)) {
+	if (sync_clone(argv[0], dir) || pull_merges(dir)) {
 		free(dir);
 		return fail();
 	}

@@ -1,6 +1,7 @@
 /* doctor: find and repair what crashes left (preg doctor). */
 #include "cmd.h"
 #include "err.h"
+#include "remote.h"
 
 static int cmd_doctor(int argc, char **argv, struct ctx *ctx);
 
@@ -20,7 +21,8 @@ static int cmd_doctor(int argc, char **argv, struct ctx *ctx)
 	(void)argv;
 	if (argc)
 		return usage_error(ctx, "too many arguments");
-	if (reg_doctor(ctx->reg, &problems) || reg_doctor_driver(ctx->reg, &problems))
+	if (reg_doctor(ctx->reg, &problems) || reg_doctor_driver(ctx->reg, &problems) ||
+	    remote_setup_pull(ctx->reg, true))
 		return fail();
 	n = preg_warnings_take(&w);
 	for (size_t i = 0; i < n; i++)

@@ -4,6 +4,7 @@
 
 #include "cmd.h"
 #include "err.h"
+#include "remote.h"
 #include "sync.h"
 
 static int cmd_init(int argc, char **argv, struct ctx *ctx);
@@ -26,7 +27,7 @@ static int init_remote(char *dir, const char *url)
 	struct reg *r = NULL;
 	int rc;
 
-	if (reg_open(&r, dir) || sync_set_remote(r, url)) {
+	if (reg_open(&r, dir) || sync_set_remote(r, url) || remote_setup_pull(r, false)) {
 		free(dir);
 		reg_free(r);
 		return fail();

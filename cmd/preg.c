@@ -51,11 +51,24 @@ static const struct cmd report_group = {
 	.dflt = "register", /* "preg report" is "preg report register" */
 };
 
+static const struct cmd manager_group = {
+	.name = "manager",
+	.summary = "the managers: list them, send one away to a stand-in",
+	.sub = manager_cmds,
+};
+
+static const struct cmd remote_group = {
+	.name = "remote",
+	.summary = "a guarded bare repository to share a register through",
+	.sub = remote_cmds,
+};
+
 const struct cmd *const commands[] = {
 	&init_cmd,   &client_group, &phase_group, &note_cmd,   &report_group, &remind_cmd,
+	&manager_group,
 	&log_cmd,    &review_cmd,   &diff_cmd,    &verify_cmd, &undo_cmd,	  &import_cmd,
-	&export_cmd, &check_cmd,    &doctor_cmd,  &sync_cmd,   &clone_cmd,	  &merge_file_cmd,
-	&help_cmd,   NULL,
+	&export_cmd, &check_cmd,    &doctor_cmd,  &sync_cmd,   &remote_group, &clone_cmd,
+	&merge_file_cmd, &help_cmd, NULL,
 };
 
 /* Run command c (a verb of group, or NULL) on argv[0..argc), argv[0] its

@@ -2,9 +2,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include "cmd.h"
 #include "err.h"
 #include "ics.h"
+#include "mail.h"
 #include "ptime.h"
 #include "remind.h"
 
@@ -20,6 +23,10 @@ static const struct opt opts[] = {
 	OPT_VALUE('w', "within", VAL_DAYS, "Nd", 0, "also the next contacts of the next N days (0d to 365d)"),
 	OPT_CHOICE('f', "format", VAL_FORMAT, "F", "text|tsv|json|ics", OPT_SHORT,
 		   "text (default), tsv, json or ics (an iCalendar of to-dos)"),
+	OPT_FLAG('m', "mail", 0,
+		 "mail each manager their own list through sendmail ($PREG_SENDMAIL); a stand-in gets "
+		 "the lists of whom they stand in for"),
+	OPT_FLAG('n', "dry-run", 0, "with --mail: write the messages to stdout as an mbox instead"),
 	OPT_END,
 };
 
@@ -53,56 +60,6 @@ static int collect(void *arg, const char *id, const char *path, struct record *r
 	}
 	remind_add(&s->l, r, s->ph, &s->o);
 	return 0;
-}
-
-/* "today", "3 days ago", "in 1 day". */
-static void when(char *out, size_t n, int days_overdue)
-{
-	int d = abs(days_overdue);
-
-	if (!days_overdue)
-		snprintf(out, n, "today");
-	else
-		snprintf(out, n, "%s%d day%s%s", days_overdue < 0 ? "in " : "", d, d == 1 ? "" : "s",
-			 days_overdue > 0 ? " ago" : "");
-}
-
-static void put_text(struct buf *out, const struct remind_list *l, const struct phases *ph)
-{
-	for (size_t i = 0; i < l->n; i++) {
-		const struct remind_item *it = &l->v[i];
-		char date[DATE_LEN], rel[32];
-
-		if (!i || strcmp(it->manager, l->v[i - 1].manager)) {
-			const struct manager *m = NULL;
-
-			for (size_t k = 0; k < ph->nmanagers; k++)
-				if (!strcmp(ph->managers[k].handle, it->manager))
-					m = &ph->managers[k];
-			fmt_addf(out, "%s%s", i ? "\n" : "", it->manager);
-			if (m && m->name)
-				fmt_addf(out, ": %s", m->name);
-			if (m && m->email)
-				fmt_addf(out, "%s<%s>", m->name ? " " : ": ", m->email);
-			buf_addc(out, '\n');
-		}
-		date_format(date, it->date);
-		when(rel, sizeof(rel), it->days_overdue);
-		fmt_addf(out, "  %-8s  %s  %-12s  %s  %s: ", remind_kind_name(it->kind), date, rel, it->id,
-			 it->name);
-		if (it->kind == REMIND_STALE) {
-			const struct phase *next = it->ended ? phases_get(ph, it->phase + 1) : NULL;
-
-			fmt_addf(out, "%d days in %d %s (limit %dd)", it->days_in_phase, it->phase,
-				 it->phase_key ? it->phase_key : "?", it->stale_after);
-			/* After the end, the reminder is for the step that follows
-			 * (freight: 12, the analysis of the causes). */
-			if (next)
-				fmt_addf(out, ": next is %d %s", next->id, next->key);
-			buf_addc(out, '\n');
-		} else
-			fmt_addf(out, "%s\n", it->next_action ? it->next_action : "next contact");
-	}
 }
 
 static void put_table(struct buf *out, const struct remind_list *l, enum fmt fmt)
@@ -155,6 +112,39 @@ static int check_args(struct ctx *ctx, int argc, char **argv, const char *within
 	return -1;
 }
 
+/* --mail: one message per recipient, sent or (dry_run) written as an
+ * mbox; 1 when any could not be sent. */
+static int send_mails(const struct remind_list *l, const struct phases *ph, int32_t day, struct ptime now,
+		      bool dry_run)
+{
+	struct mail_out *v = NULL;
+	struct buf mbox = BUF_INIT;
+	char host[256] = "localhost";
+	size_t n = 0;
+	int bad = 0;
+
+	if (gethostname(host, sizeof(host) - 1) || !*host)
+		snprintf(host, sizeof(host), "localhost");
+	mail_reminders(&v, &n, l, ph, day, now, host, PREG_VERSION);
+	for (size_t i = 0; i < n; i++) {
+		if (!v[i].addr) {
+			print_visible(stderr, "preg: warning: %zu reminder%s for '%s' not sent: preg.yaml has no e-mail "
+				      "address for them\n", v[i].items, v[i].items == 1 ? "" : "s", v[i].to);
+			bad = 1;
+		} else if (dry_run)
+			mail_mbox(&mbox, v[i].from, now.t, v[i].msg.p, v[i].msg.len);
+		else if (mail_send(mail_sendmail(), v[i].msg.p, v[i].msg.len)) {
+			preg_error_prefix("reminders for '%s' not sent", v[i].to);
+			print_error(preg_error_msg());
+			bad = 1;
+		}
+	}
+	flush_out(&mbox);
+	buf_release(&mbox);
+	mail_outs_free(v, n);
+	return bad;
+}
+
 static int cmd_remind(int argc, char **argv, struct ctx *ctx)
 {
 	const char *as_of = NULL, *within = NULL, *arg;
@@ -162,6 +152,8 @@ static int cmd_remind(int argc, char **argv, struct ctx *ctx)
 	struct filter f;
 	struct buf out = BUF_INIT;
 	struct ptime now;
+	const char *only = NULL;
+	bool mail = false, dry_run = false;
 	int c, rc, format = OUT_TEXT;
 
 	memset(&s, 0, sizeof(s));
@@ -174,6 +166,8 @@ static int cmd_remind(int argc, char **argv, struct ctx *ctx)
 		switch (c) {
 		case 'a': as_of = arg; break;
 		case 'w': within = arg; break;
+		case 'm': mail = true; break;
+		case 'n': dry_run = true; break;
 		case 'f':
 			format = !strcmp(arg, "tsv")	? OUT_TSV
 				 : !strcmp(arg, "json") ? OUT_JSON
@@ -183,10 +177,17 @@ static int cmd_remind(int argc, char **argv, struct ctx *ctx)
 		}
 	}
 	rc = check_args(ctx, argc, argv, within, as_of, &s, &f);
+	if (rc < 0 && dry_run && !mail)
+		rc = usage_error(ctx, "--dry-run goes with --mail");
+	if (rc < 0 && mail && format != OUT_TEXT)
+		rc = usage_error(ctx, "--mail sends text, HTML and ics together: no --format");
 	if (rc >= 0) {
 		filter_release(&f);
 		return rc;
 	}
+	/* --manager M: what M receives, the lists M stands in for too. */
+	only = f.manager;
+	f.manager = NULL;
 	if (ptime_now(&now)) {
 		filter_release(&f);
 		return fail();
@@ -200,11 +201,17 @@ static int cmd_remind(int argc, char **argv, struct ctx *ctx)
 		remind_list_release(&s.l);
 		return fail();
 	}
+	remind_route(&s.l, s.ph, s.o.day);
+	if (only)
+		remind_keep_to(&s.l, only);
 	remind_sort(&s.l);
 	/* Nothing due: no output at all, so that cron sends no mail. */
-	if (s.l.n) {
+	if (s.l.n && mail) {
+		if (send_mails(&s.l, s.ph, s.o.day, now, dry_run))
+			s.bad++;
+	} else if (s.l.n) {
 		if (format == OUT_TEXT)
-			put_text(&out, &s.l, s.ph);
+			remind_text(&out, &s.l, s.ph);
 		else if (format == OUT_ICS)
 			ics_calendar(&out, &s.l, PREG_VERSION, now.t);
 		else

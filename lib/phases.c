@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "mail.h"
 #include "phases.h"
 #include "ptime.h"
 #include "xalloc.h"
@@ -144,8 +145,10 @@ void phases_free(struct phases *p)
 		free(p->managers[i].handle);
 		free(p->managers[i].name);
 		free(p->managers[i].email);
+		free(p->managers[i].standin);
 	}
 	free(p->managers);
+	free(p->mail_from);
 	free(p);
 }
 
@@ -229,6 +232,52 @@ static int load_phase(struct phase *ph, const struct ynode *m, const char *name,
 	return 0;
 }
 
+/* away: {until: DATE, standin: HANDLE}: both needed. */
+static int load_away(struct manager *mg, const struct ynode *v, const char *name)
+{
+	const struct ynode *until, *standin;
+
+	if (v->type != YN_MAP || v->n != 4 || !(until = ymap_get(v, "until")) ||
+	    !(standin = ymap_get(v, "standin")))
+		return bad(name, v, "expected away: {until: YYYY-MM-DD, standin: HANDLE}");
+	if (until->type != YN_SCALAR || date_parse(&mg->away_until, until->s))
+		return bad(name, until, "expected a date YYYY-MM-DD");
+	if (standin->type != YN_SCALAR || !handle_valid(standin->s))
+		return bad(name, standin, "a manager handle is [a-z0-9][a-z0-9._-]*");
+	mg->standin = xstrdup(standin->s);
+	return 0;
+}
+
+/* A stand-in is one of the managers, and not the one away. */
+static int check_standins(const struct phases *p, const struct ynode *m, const char *name)
+{
+	for (size_t i = 0; i < p->nmanagers; i++) {
+		const struct manager *mg = &p->managers[i];
+
+		if (!mg->standin)
+			continue;
+		if (!strcmp(mg->standin, mg->handle) || !phases_manager(p, mg->standin))
+			return preg_error_set(PREG_EINVAL, "%s:%d:%d: manager '%s' has stand-in '%s', %s", name,
+					      m->v[2 * i]->line, m->v[2 * i]->col, mg->handle, mg->standin,
+					      strcmp(mg->standin, mg->handle) ? "who is not in managers"
+									     : "themselves");
+	}
+	return 0;
+}
+
+/* mail: {from: ADDR}. */
+static int load_mail(struct phases *p, const struct ynode *m, const char *name)
+{
+	const struct ynode *from;
+
+	if (m->type != YN_MAP || m->n != 2 || !(from = ymap_get(m, "from")))
+		return bad(name, m, "expected mail: {from: ADDRESS}");
+	if (from->type != YN_SCALAR || !mail_addr_valid(from->s))
+		return bad(name, from, "mail.from is an address, local@domain");
+	p->mail_from = xstrdup(from->s);
+	return 0;
+}
+
 static int load_managers(struct phases *p, const struct ynode *m, const char *name)
 {
 	if (m->type != YN_MAP)
@@ -241,6 +290,7 @@ static int load_managers(struct phases *p, const struct ynode *m, const char *na
 		if (!handle_valid(k->s))
 			return bad(name, k, "a manager handle is [a-z0-9][a-z0-9._-]*");
 		mg->handle = xstrdup(k->s);
+		mg->away_until = INT32_MIN;
 		if (ynode_is_null(v))
 			continue;
 		if (v->type != YN_MAP)
@@ -248,9 +298,18 @@ static int load_managers(struct phases *p, const struct ynode *m, const char *na
 		for (size_t j = 0; j + 1 < v->n; j += 2) {
 			const struct ynode *kk = v->v[j], *vv = v->v[j + 1];
 
+			if (!strcmp(kk->s, "away")) {
+				if (load_away(mg, vv, name))
+					return PREG_EINVAL;
+				continue;
+			}
 			if (vv->type != YN_SCALAR)
 				return bad(name, vv, "expected text");
-			if (!strcmp(kk->s, "name"))
+			if (!strcmp(kk->s, "role")) {
+				if (strcmp(vv->s, "head") && strcmp(vv->s, "manager"))
+					return bad(name, vv, "a role is head or manager");
+				mg->head = !strcmp(vv->s, "head");
+			} else if (!strcmp(kk->s, "name"))
 				mg->name = xstrdup(vv->s);
 			else if (!strcmp(kk->s, "email"))
 				mg->email = xstrdup(vv->s);
@@ -259,7 +318,7 @@ static int load_managers(struct phases *p, const struct ynode *m, const char *na
 						      name, kk->line, kk->col, kk->s);
 		}
 	}
-	return 0;
+	return check_standins(p, m, name);
 }
 
 int phases_load(struct phases **out, const char *buf, size_t len, const char *name)
@@ -285,7 +344,7 @@ int phases_load(struct phases **out, const char *buf, size_t len, const char *na
 	for (size_t i = 0; i + 1 < root->n; i += 2) {
 		const char *k = root->v[i]->s;
 
-		if (strcmp(k, "version") && strcmp(k, "phases") && strcmp(k, "managers")) {
+		if (strcmp(k, "version") && strcmp(k, "phases") && strcmp(k, "managers") && strcmp(k, "mail")) {
 			preg_error_set(PREG_EINVAL, "%s:%d:%d: unknown setting '%s'", name,
 				       root->v[i]->line, root->v[i]->col, k);
 			goto out;
@@ -310,6 +369,9 @@ int phases_load(struct phases **out, const char *buf, size_t len, const char *na
 	}
 	v = ymap_get(root, "managers");
 	if (v && !ynode_is_null(v) && load_managers(p, v, name))
+		goto out;
+	v = ymap_get(root, "mail");
+	if (v && !ynode_is_null(v) && load_mail(p, v, name))
 		goto out;
 	*out = p;
 	p = NULL;
@@ -373,6 +435,14 @@ int phases_range(const struct phases *p, const char *spec, int *lo, int *hi)
 	*lo = a->id;
 	*hi = b->id;
 	return 0;
+}
+
+const struct manager *phases_manager(const struct phases *p, const char *handle)
+{
+	for (size_t i = 0; i < p->nmanagers; i++)
+		if (!strcmp(p->managers[i].handle, handle))
+			return &p->managers[i];
+	return NULL;
 }
 
 int phases_check_manager(const struct phases *p, const char *handle)

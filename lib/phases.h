@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct phase {
 	int id;           /* 1..n, in order */
@@ -22,6 +23,9 @@ struct phase {
 
 struct manager {
 	char *handle, *name, *email;
+	bool head;        /* role: head: may change anything, preg.yaml too */
+	char *standin;    /* away: {until:, standin:}: who gets the reminders */
+	int32_t away_until; /* the last day away (days since the epoch); INT32_MIN: not away */
 };
 
 struct phases {
@@ -29,6 +33,7 @@ struct phases {
 	size_t n;
 	struct manager *managers;
 	size_t nmanagers;
+	char *mail_from;  /* mail: {from: ADDR}, or NULL */
 };
 
 /* Parse preg.yaml text (named name for messages) into *out; the caller frees
@@ -56,6 +61,9 @@ int phases_range(const struct phases *p, const char *spec, int *lo, int *hi);
 /* Whether handle may be used as a manager: any valid handle when preg.yaml
  * lists no managers, else one of those listed. 0 or PREG_EINVAL. */
 int phases_check_manager(const struct phases *p, const char *handle);
+
+/* The manager with this handle, or NULL; lent. */
+const struct manager *phases_manager(const struct phases *p, const char *handle);
 
 /* Whether s is a valid user or manager handle: [a-z0-9][a-z0-9._-]{0,47}. */
 bool handle_valid(const char *s);

@@ -1,12 +1,17 @@
 /* remind: what is due on a day (see remind.h). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "asof.h"
+#include "format.h"
 #include "ptime.h"
 #include "remind.h"
 #include "status.h"
+#include "team.h"
 #include "xalloc.h"
+
+static void item_release(struct remind_item *it);
 
 const char *remind_kind_name(enum remind_kind k)
 {
@@ -37,6 +42,7 @@ static void push(struct remind_list *l, const struct record *r, const struct aso
 	it->stale_after = st->stale_after;
 	it->ended = st->ended;
 	it->next_action = r->next_action ? xstrdup(r->next_action) : NULL;
+	it->to = NULL;
 }
 
 void remind_add(struct remind_list *l, const struct record *r, const struct phases *ph,
@@ -68,12 +74,21 @@ void remind_add(struct remind_list *l, const struct record *r, const struct phas
 		push(l, r, &a, p, &st, REMIND_STALE, o->day - (st.days_in_phase - st.stale_after), o->day);
 }
 
+const char *remind_to(const struct remind_item *it)
+{
+	return it->to ? it->to : it->manager;
+}
+
 static int cmp_item(const void *pa, const void *pb)
 {
 	const struct remind_item *a = pa, *b = pb;
-	int c = strcmp(a->manager, b->manager);
+	int c = strcmp(remind_to(a), remind_to(b));
 
 	if (c)
+		return c;
+	if (!a->to != !b->to)
+		return a->to ? 1 : -1;
+	if ((c = strcmp(a->manager, b->manager)))
 		return c;
 	if (a->days_overdue != b->days_overdue)
 		return a->days_overdue > b->days_overdue ? -1 : 1;
@@ -90,13 +105,92 @@ void remind_sort(struct remind_list *l)
 
 void remind_list_release(struct remind_list *l)
 {
-	for (size_t i = 0; i < l->n; i++) {
-		free(l->v[i].id);
-		free(l->v[i].name);
-		free(l->v[i].manager);
-		free(l->v[i].phase_key);
-		free(l->v[i].next_action);
-	}
+	for (size_t i = 0; i < l->n; i++)
+		item_release(&l->v[i]);
 	free(l->v);
 	memset(l, 0, sizeof(*l));
+}
+
+void remind_route(struct remind_list *l, const struct phases *ph, int32_t day)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		const char *to = team_recipient(ph, l->v[i].manager, day);
+
+		free(l->v[i].to);
+		l->v[i].to = strcmp(to, l->v[i].manager) ? xstrdup(to) : NULL;
+	}
+}
+
+static void item_release(struct remind_item *it)
+{
+	free(it->id);
+	free(it->name);
+	free(it->manager);
+	free(it->phase_key);
+	free(it->next_action);
+	free(it->to);
+}
+
+void remind_keep_to(struct remind_list *l, const char *handle)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < l->n; i++)
+		if (!strcmp(remind_to(&l->v[i]), handle))
+			l->v[k++] = l->v[i];
+		else
+			item_release(&l->v[i]);
+	l->n = k;
+}
+
+void remind_when(char *out, size_t n, int days_overdue)
+{
+	int d = abs(days_overdue);
+
+	if (!days_overdue)
+		snprintf(out, n, "today");
+	else
+		snprintf(out, n, "%s%d day%s%s", days_overdue < 0 ? "in " : "", d, d == 1 ? "" : "s",
+			 days_overdue > 0 ? " ago" : "");
+}
+
+void remind_text(struct buf *out, const struct remind_list *l, const struct phases *ph)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		const struct remind_item *it = &l->v[i];
+		char date[DATE_LEN], rel[32];
+
+		if (!i || strcmp(remind_to(it), remind_to(&l->v[i - 1]))) {
+			const struct manager *m = phases_manager(ph, remind_to(it));
+
+			fmt_addf(out, "%s%s", i ? "\n" : "", remind_to(it));
+			if (m && m->name)
+				fmt_addf(out, ": %s", m->name);
+			if (m && m->email)
+				fmt_addf(out, "%s<%s>", m->name ? " " : ": ", m->email);
+			buf_addc(out, '\n');
+		}
+		if (it->to && (!i || !l->v[i - 1].to || strcmp(it->manager, l->v[i - 1].manager))) {
+			const struct manager *m = phases_manager(ph, it->manager);
+
+			date_format(date, m->away_until);
+			fmt_addf(out, "  for %s (away until %s):\n", it->manager, date);
+		}
+		date_format(date, it->date);
+		remind_when(rel, sizeof(rel), it->days_overdue);
+		fmt_addf(out, "  %-8s  %s  %-12s  %s  %s: ", remind_kind_name(it->kind), date, rel, it->id,
+			 it->name);
+		if (it->kind == REMIND_STALE) {
+			const struct phase *next = it->ended ? phases_get(ph, it->phase + 1) : NULL;
+
+			fmt_addf(out, "%d days in %d %s (limit %dd)", it->days_in_phase, it->phase,
+				 it->phase_key ? it->phase_key : "?", it->stale_after);
+			/* After the end, the reminder is for the step that follows
+			 * (freight: 12, the analysis of the causes). */
+			if (next)
+				fmt_addf(out, ": next is %d %s", next->id, next->key);
+			buf_addc(out, '\n');
+		} else
+			fmt_addf(out, "%s\n", it->next_action ? it->next_action : "next contact");
+	}
 }

@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "filter.h"
 #include "phases.h"
 #include "record.h"
@@ -36,6 +37,8 @@ struct remind_item {
 	int stale_after;   /* the phase's limit in days, -1: none */
 	bool ended;        /* in an ending phase (then only stale is reminded) */
 	char *next_action; /* or NULL */
+	char *to;          /* who receives it when not the manager: the
+			    * stand-in of a manager away (remind_route) */
 };
 
 struct remind_list {
@@ -55,8 +58,29 @@ struct remind_opts {
 void remind_add(struct remind_list *l, const struct record *r, const struct phases *ph,
 		const struct remind_opts *o);
 
-/* Sort l: manager, then most overdue first, then id, then kind. */
+/* Sort l: recipient (the stand-in of a manager away), then the
+ * recipient's own items before those of each manager stood in for, then
+ * most overdue first, then id, then kind. */
 void remind_sort(struct remind_list *l);
+
+/* Route the items of managers away on day to their stand-ins
+ * (team_recipient): sets each routed item's to. Sort afterwards. */
+void remind_route(struct remind_list *l, const struct phases *ph, int32_t day);
+
+/* Keep only the items that go to handle (after remind_route). */
+void remind_keep_to(struct remind_list *l, const char *handle);
+
+/* Who receives it: it->to or the manager. */
+const char *remind_to(const struct remind_item *it);
+
+/* Write days_overdue in words into out: "today", "3 days ago", "in 1 day". */
+void remind_when(char *out, size_t n, int days_overdue);
+
+/* The reminders as text, the lines of "preg remind": a heading per
+ * recipient (handle: Name <email>), under it one line per item, the items
+ * of a manager stood in for under "  for HANDLE (away until DATE):". l
+ * sorted; a run of one recipient's items gives that recipient's text. */
+void remind_text(struct buf *out, const struct remind_list *l, const struct phases *ph);
 
 void remind_list_release(struct remind_list *l);
 

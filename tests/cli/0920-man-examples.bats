@@ -257,6 +257,14 @@ run_page() {
 	run_page preg-remind.1
 }
 
+@test "preg-manager(1)" {
+	run_page preg-manager.1
+}
+
+@test "preg-remote(1)" {
+	run_page preg-remote.1
+}
+
 @test "preg-log(1)" {
 	run_page preg-log.1
 }

@@ -335,8 +335,10 @@ synced with origin: 1 commit received, 1 sent"
 	git clone -q "$REMOTE" "$BATS_TEST_TMPDIR/c"
 	run --separate-stderr preg -C "$BATS_TEST_TMPDIR/c" doctor
 	[ "$status" -eq 0 ]
-	same "$output" "fixed: the merge driver was not configured (set merge.preg.driver = preg merge-file %O %A %B %P)"
+	same "$output" "fixed: the merge driver was not configured (set merge.preg.driver = preg merge-file %O %A %B %P)
+fixed: set pull.rebase=false, so that 'git pull' merges records through preg's driver"
 	same "$(git -C "$BATS_TEST_TMPDIR/c" config merge.preg.driver)" "preg merge-file %O %A %B %P"
+	same "$(git -C "$BATS_TEST_TMPDIR/c" config pull.rebase)" "false"
 	run --separate-stderr preg -C "$BATS_TEST_TMPDIR/c" doctor
 	same "$output" "ok: nothing to repair"
 }

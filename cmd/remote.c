@@ -1,0 +1,115 @@
+/* remote: the team's guarded bare repository (preg remote). */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "err.h"
+#include "remote.h"
+
+static int remote_init_cmd(int argc, char **argv, struct ctx *ctx);
+static int remote_check_cmd(int argc, char **argv, struct ctx *ctx);
+static int remote_hook_cmd(int argc, char **argv, struct ctx *ctx);
+
+static const struct opt init_opts[] = {
+	OPERAND("DIR", VAL_DIR, 0, "the bare repository, made or guarded in place"),
+	OPT_VALUE('a', "admin", VAL_MANAGER, "M", 0, "the manager who may change preg.yaml besides the heads"),
+	OPT_END,
+};
+
+static const struct opt check_opts[] = {
+	OPERAND("DIR", VAL_DIR, 0, "the bare repository"),
+	OPT_END,
+};
+
+static const struct opt hook_opts[] = {
+	OPT_END,
+};
+
+const struct cmd remote_cmds[] = {
+	{ .name = "init", .fn = remote_init_cmd,
+	  .summary = "make a guarded bare repository to share a register through", .opts = init_opts },
+	{ .name = "check", .fn = remote_check_cmd,
+	  .summary = "say what a bare repository lacks to be a guarded remote", .opts = check_opts },
+	{ .name = "hook", .fn = remote_hook_cmd, .summary = "the pre-receive hook: check a push (git runs it)",
+	  .opts = hook_opts },
+	{ 0 },
+};
+
+/* One operand, DIR. -1 to go on, else the exit code. */
+static int one_dir(struct ctx *ctx, int argc)
+{
+	if (argc != 1)
+		return usage_error(ctx, argc ? "too many arguments" : "which directory?");
+	return -1;
+}
+
+static int remote_init_cmd(int argc, char **argv, struct ctx *ctx)
+{
+	const char *admin = NULL, *arg;
+	char self[PATH_MAX];
+	ssize_t n;
+	int code;
+
+	while (opt_next(ctx, &arg) == 'a')
+		admin = arg;
+	if ((code = one_dir(ctx, argc)) >= 0)
+		return code;
+	if (admin && !handle_valid(admin))
+		return usage_error(ctx, "invalid manager '%s'", admin);
+	/* The hook runs this very preg, whatever PATH git gives hooks. */
+	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) <= 0) {
+		preg_error_set(PREG_ERR, "cannot find the preg binary (/proc/self/exe)");
+		return fail();
+	}
+	self[n] = 0;
+	if (remote_init(argv[0], admin, self))
+		return fail();
+	print_visible(stdout, "guarded remote in %s\n", argv[0]);
+	return EXIT_OK;
+}
+
+static int remote_check_cmd(int argc, char **argv, struct ctx *ctx)
+{
+	char **w;
+	size_t n;
+	int code, problems;
+
+	if ((code = one_dir(ctx, argc)) >= 0)
+		return code;
+	if (remote_check(argv[0], &problems))
+		return fail();
+	n = preg_warnings_take(&w);
+	for (size_t i = 0; i < n; i++)
+		print_visible(stdout, "%s\n", w[i]);
+	preg_warnings_free(w, n);
+	if (!problems)
+		printf("ok: a guarded remote\n");
+	return problems ? EXIT_FAIL : EXIT_OK;
+}
+
+static int remote_hook_cmd(int argc, char **argv, struct ctx *ctx)
+{
+	struct buf in = BUF_INIT;
+	char **w;
+	size_t n;
+	int refused = 0, rc;
+
+	if ((rc = no_operands(ctx, argc, argv)) >= 0)
+		return rc;
+	if (buf_read_file(&in, "-", 1 << 20, NULL))
+		return fail();
+	/* git runs the hook in the bare repository. */
+	rc = remote_hook(".", buf_str(&in), &refused);
+	buf_release(&in);
+	if (rc)
+		return fail();
+	/* git shows the hook's standard error to the pusher as "remote:" lines. */
+	n = preg_warnings_take(&w);
+	for (size_t i = 0; i < n; i++)
+		print_visible(stderr, "preg: %s\n", w[i]);
+	preg_warnings_free(w, n);
+	return refused ? EXIT_FAIL : EXIT_OK;
+}

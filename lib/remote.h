@@ -1,0 +1,52 @@
+/*
+ * remote: the bare repository a team shares a register through, guarded
+ * (preg remote, issue 14). A guarded remote
+ *   - has its HEAD on preg's branch (refs/heads/main), so that a plain
+ *     "git clone" checks the register out;
+ *   - refuses non-fast-forward pushes and deletions
+ *     (receive.denyNonFastForwards, receive.denyDeletes), so that a forced
+ *     push cannot rewrite the history everyone trusts;
+ *   - runs "preg remote hook" from hooks/pre-receive on every push.
+ * The admin (config preg.admin) is the manager who may change preg.yaml
+ * besides the heads of preg.yaml.
+ */
+#ifndef PREG_REMOTE_H
+#define PREG_REMOTE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "register.h"
+
+/* The branch a register lives on, as a remote's HEAD must name it. */
+#define REMOTE_BRANCH "refs/heads/main"
+
+/* Create the bare repository dir (or guard an existing bare one): HEAD on
+ * REMOTE_BRANCH when that branch exists or nothing does, the receive
+ * settings, preg.admin when admin is not NULL, and hooks/pre-receive
+ * running the preg at preg_path. PREG_EEXISTS when dir exists and is not a
+ * bare repository, PREG_EINVAL when its HEAD names another branch that has
+ * commits while REMOTE_BRANCH has none ("'DIR' holds branch 'master', not
+ * 'main'"). */
+int remote_init(const char *dir, const char *admin, const char *preg_path);
+
+/* What dir lacks to be a guarded remote, one line a finding, queued as
+ * warnings (preg_warn); *problems counts them. 0, or PREG_ENOREG when dir
+ * is not a bare git repository. */
+int remote_check(const char *dir, int *problems);
+
+/* The pre-receive hook (preg remote hook): text holds git's lines "OLD
+ * NEW REF" for one push into the bare repository gitdir. Each update
+ * that breaks a rule is queued as a warning naming it ("refused: ..."),
+ * and *refused counts them; git then refuses the whole push. The rules
+ * so far: only REMOTE_BRANCH takes pushes, and it is never deleted.
+ * 0, or PREG_EINVAL for lines git would not write. */
+int remote_hook(const char *gitdir, const char *text, int *refused);
+
+/* For preg clone and preg doctor: pull.rebase=false in the register's
+ * clone when it has a remote, so that a plain "git pull" merges (through the record driver)
+ * instead of refusing to choose. With report, a change made is queued as
+ * a warning "fixed: ...". */
+int remote_setup_pull(struct reg *r, bool report);
+
+#endif

@@ -1,0 +1,141 @@
+#!/usr/bin/env bats
+# preg remote init|check|hook: a guarded bare repository; plain git clone,
+# pull and push against it, as a team without preg on every machine would.
+
+load helper
+load sync
+
+setup() {
+	sync_setup
+}
+
+# The remote's settings and hook as git sees them.
+@test "remote init: HEAD on main, forced pushes and deletions refused, the hook in place" {
+	run --separate-stderr preg remote init "$REMOTE" --admin petrov
+	[ "$status" -eq 0 ]
+	same "$output" "guarded remote in $REMOTE"
+	same "$stderr" ""
+	same "$(git -C "$REMOTE" symbolic-ref HEAD)" "refs/heads/main"
+	same "$(git -C "$REMOTE" rev-parse --is-bare-repository)" "true"
+	same "$(git -C "$REMOTE" config receive.denyNonFastForwards)" "true"
+	same "$(git -C "$REMOTE" config receive.denyDeletes)" "true"
+	same "$(git -C "$REMOTE" config preg.admin)" "petrov"
+	[ -x "$REMOTE/hooks/pre-receive" ]
+	grep -qxF "exec '$(readlink -f "$PREG")' remote hook" "$REMOTE/hooks/pre-receive"
+	run preg remote check "$REMOTE"
+	[ "$status" -eq 0 ]
+	same "$output" "ok: a guarded remote"
+}
+
+@test "remote check: a plain git init --bare lacks everything; remote init guards it in place" {
+	git init -q --bare -b master "$REMOTE"
+	run --separate-stderr preg remote check "$REMOTE"
+	[ "$status" -eq 1 ]
+	same "$output" "HEAD names 'refs/heads/master', not 'refs/heads/main': a plain 'git clone' checks out nothing
+receive.denyNonFastForwards is not true: a forced push can rewrite the history
+receive.denyDeletes is not true: the branch can be deleted by a push
+hooks/pre-receive is missing: nothing checks what is pushed"
+	preg remote init "$REMOTE" >/dev/null
+	run preg remote check "$REMOTE"
+	[ "$status" -eq 0 ]
+}
+
+@test "remote init and check refused: not a bare repository" {
+	mkdir -p "$BATS_TEST_TMPDIR/notes"
+	echo x >"$BATS_TEST_TMPDIR/notes/a.txt"
+	run --separate-stderr preg remote init "$BATS_TEST_TMPDIR/notes"
+	[ "$status" -eq 1 ]
+	same "$stderr" "preg: error: '$BATS_TEST_TMPDIR/notes' exists and is not a bare git repository"
+	run --separate-stderr preg remote check "$BATS_TEST_TMPDIR/notes"
+	[ "$status" -eq 1 ]
+	same "$stderr" "preg: error: '$BATS_TEST_TMPDIR/notes' is not a bare git repository"
+	# A bare repository whose master holds commits: not moved under anyone.
+	git init -q --bare -b master "$REMOTE"
+	git init -q "$BATS_TEST_TMPDIR/w"
+	git -C "$BATS_TEST_TMPDIR/w" commit -q --allow-empty -m x
+	git -C "$BATS_TEST_TMPDIR/w" push -q "$REMOTE" HEAD:master
+	run --separate-stderr preg remote init "$REMOTE"
+	[ "$status" -eq 1 ]
+	same "$stderr" "preg: error: '$REMOTE' holds branch 'master', not 'main'"
+	same "$(git -C "$REMOTE" symbolic-ref HEAD)" "refs/heads/master"
+	run preg remote init
+	[ "$status" -eq 2 ]
+}
+
+# A shared register on a guarded remote: ivanov made it with preg, petrov
+# uses plain git.
+shared() {
+	preg remote init "$REMOTE" >/dev/null
+	preg init --remote "$REMOTE" "$A" >/dev/null 2>&1
+	PREG_NOW=2026-11-02T10:20:00+05:00 preg -C "$A" client add "ООО «Ромашка»" --id romashka --next 2026-11-10 >/dev/null
+	preg -C "$A" sync >/dev/null
+}
+
+@test "plain git clone checks the register out; doctor says what a pull needs and sets it" {
+	shared
+	git clone -q "$REMOTE" "$B"
+	[ -f "$B/preg.yaml" ]
+	[ -f "$B/clients/ro/romashka.yaml" ] || [ -n "$(find "$B/clients" -name romashka.yaml)" ]
+	run preg -C "$B" client show romashka --format json
+	[ "$status" -eq 0 ]
+	run --separate-stderr preg -C "$B" doctor
+	[ "$status" -eq 0 ]
+	same "$output" "fixed: the merge driver was not configured (set merge.preg.driver = preg merge-file %O %A %B %P)
+fixed: set pull.rebase=false, so that 'git pull' merges records through preg's driver"
+	same "$(git -C "$B" config pull.rebase)" "false"
+	# preg clone sets the same.
+	preg clone "$REMOTE" "$BATS_TEST_TMPDIR/c" >/dev/null
+	same "$(git -C "$BATS_TEST_TMPDIR/c" config pull.rebase)" "false"
+	same "$(git -C "$A" config pull.rebase)" "false"
+}
+
+@test "git pull after another clone's preg sync merges the record through the driver" {
+	shared
+	git clone -q "$REMOTE" "$B"
+	preg -C "$B" doctor >/dev/null
+	# Each side changes the same client: B with preg, A with preg and sync.
+	PREG_NOW=2026-11-02T11:00:00+05:00 preg -C "$A" note romashka "звонил директору" >/dev/null
+	PREG_NOW=2026-11-02T11:00:00+05:00 preg -C "$A" sync >/dev/null
+	PREG_USER=petrov PREG_NOW=2026-11-02T11:05:00+05:00 preg -C "$B" client set romashka next_action=написать >/dev/null
+	run git -C "$B" pull -q
+	[ "$status" -eq 0 ]
+	assert_clean "$B"
+	f=$(cd "$B" && find clients -name romashka.yaml)
+	grep -q 'звонил директору' "$B/$f"
+	grep -q 'next_action: написать' "$B/$f"
+	run preg -C "$B" check
+	[ "$status" -eq 0 ]
+	# And the merge goes back: plain git push, accepted.
+	run git -C "$B" push -q
+	[ "$status" -eq 0 ]
+}
+
+@test "a forced push of a rewritten history and a deletion are refused by the remote" {
+	shared
+	git clone -q "$REMOTE" "$B"
+	before=$(git -C "$REMOTE" rev-parse main)
+	git -C "$B" reset -q --hard HEAD~1
+	git -C "$B" commit -q --allow-empty -m "rewritten"
+	run git -C "$B" push --force origin main
+	[ "$status" -ne 0 ]
+	[[ $output == *"non-fast-forward"* ]]
+	run git -C "$B" push origin :main
+	[ "$status" -ne 0 ]
+	[[ $output == *"remote: preg: refused: refs/heads/main: the register's branch is never deleted"* ]]
+	same "$(git -C "$REMOTE" rev-parse main)" "$before"
+}
+
+@test "the hook: only main takes pushes, and git shows why as remote: lines" {
+	shared
+	git clone -q "$REMOTE" "$B"
+	git -C "$B" commit -q --allow-empty -m "elsewhere"
+	run git -C "$B" push origin HEAD:refs/heads/other
+	[ "$status" -ne 0 ]
+	[[ $output == *"remote: preg: refused: refs/heads/other: only refs/heads/main takes pushes here"* ]]
+	run git -C "$REMOTE" rev-parse --verify -q refs/heads/other
+	[ "$status" -ne 0 ]
+	# Lines git would never write: refused as input.
+	run --separate-stderr preg remote hook <<<"junk"
+	[ "$status" -eq 1 ]
+	same "$stderr" "preg: error: not a line of git's pre-receive: 'junk'"
+}
