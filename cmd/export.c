@@ -6,6 +6,7 @@
 #include "err.h"
 #include "export.h"
 #include "status.h"
+#include "xlsx.h"
 
 static int cmd_export(int argc, char **argv, struct ctx *ctx);
 
@@ -17,24 +18,26 @@ static const struct option opts[] = {
 };
 
 static const char *const usage[] = {
-	"preg export [--format csv|json] " FILTER_SYNOPSIS,
+	"preg export [--format csv|json|xlsx] " FILTER_SYNOPSIS,
 	"",
 	"    -f, --format F   csv (default): the paper's layout, which import reads back;",
-	"                     json: the full records",
+	"                     json: the full records; xlsx: the csv's columns as a",
+	"                     workbook for a spreadsheet (to a file)",
 	FILTER_HELP,
 	NULL,
 };
 
 const struct cmd export_cmd = { "export", cmd_export, NEED_REGISTER,
-				"every client as CSV (the paper's layout, re-importable) or JSON", opts, usage,
+				"every client as CSV (the paper's layout, re-importable), JSON or a workbook", opts, usage,
 				NULL };
 
 struct state {
 	const struct phases *ph;
 	struct filter f;
 	int32_t day;
-	bool json;
+	bool json, xlsx;
 	struct export_cols cols;
+	struct xlsx *x;
 	struct fmt_writer w;
 	struct buf out;
 	size_t n;
@@ -63,6 +66,7 @@ static int fields_cb(void *arg, const char *id, const char *path, struct record 
 static int row_cb(void *arg, const char *id, const char *path, struct record *r)
 {
 	struct state *s = arg;
+	int rc = 0;
 
 	(void)path;
 	if (!id || !r) {
@@ -86,14 +90,40 @@ static int row_cb(void *arg, const char *id, const char *path, struct record *r)
 		if (!cells)
 			abort();
 		export_cells(&s->cols, r, cells, &owned, &nowned);
-		fmt_row(&s->w, &s->out, cells, NULL);
+		if (s->xlsx)
+			rc = xlsx_export_row(s->x, r, cells);
+		else
+			fmt_row(&s->w, &s->out, cells, NULL);
 		export_cells_free(owned, nowned);
 		free(cells);
 	}
 	s->n++;
 	if (s->out.len > 65536)
 		flush_out(&s->out);
-	return 0;
+	return rc;
+}
+
+/* The columns as for CSV, into a workbook: a row a client as they come. */
+static int export_xlsx(struct ctx *ctx, struct state *s)
+{
+	int rc;
+
+	export_cols_init(&s->cols, s->ph);
+	rc = reg_each(ctx->reg, false, fields_cb, s);
+	export_cols_done(&s->cols);
+	if (rc >= 0 && !(rc = xlsx_begin(&s->x))) {
+		rc = xlsx_export_begin(s->x, &s->cols);
+		if (rc >= 0)
+			rc = reg_each(ctx->reg, false, row_cb, s);
+		if (rc >= 0)
+			rc = xlsx_export_end(s->x);
+		if (rc >= 0)
+			rc = xlsx_end(s->x, &s->out);
+		else
+			xlsx_free(s->x);
+	}
+	export_cols_release(&s->cols);
+	return rc;
 }
 
 static int cmd_export(int argc, char **argv, struct ctx *ctx)
@@ -107,10 +137,10 @@ static int cmd_export(int argc, char **argv, struct ctx *ctx)
 			continue;
 		switch (c) {
 		case 'f':
-			if (!strcmp(optarg, "json")) {
-				s.json = true;
-			} else if (strcmp(optarg, "csv")) {
-				rc = usage_error(ctx, "unknown format '%s' (csv or json)", optarg);
+			s.json = !strcmp(optarg, "json");
+			s.xlsx = !strcmp(optarg, "xlsx");
+			if (!s.json && !s.xlsx && strcmp(optarg, "csv")) {
+				rc = usage_error(ctx, "unknown format '%s' (csv, json or xlsx)", optarg);
 				goto out;
 			}
 			break;
@@ -118,11 +148,15 @@ static int cmd_export(int argc, char **argv, struct ctx *ctx)
 	}
 	if ((rc = filter_args(ctx, argc, argv, code, &s.f, &s.ph)) >= 0)
 		goto out;
+	if (s.xlsx && (rc = refuse_binary_tty("preg export --format xlsx > clients.xlsx")) >= 0)
+		goto out;
 	if (today(&s.day)) {
 		rc = fail();
 		goto out;
 	}
-	if (s.json) {
+	if (s.xlsx) {
+		rc = export_xlsx(ctx, &s);
+	} else if (s.json) {
 		buf_addc(&s.out, '[');
 		rc = reg_each(ctx->reg, false, row_cb, &s);
 		buf_adds(&s.out, s.n ? "\n]\n" : "]\n");

@@ -15,6 +15,7 @@
 #include "report.h"
 #include "status.h"
 #include "xalloc.h"
+#include "xlsx.h"
 
 static int cmd_report(int argc, char **argv, struct ctx *ctx);
 
@@ -41,11 +42,12 @@ static const struct option reasons_opts[] = { COMMON_OPTIONS };
 #define FORMATS " [--as-of DATE] [--format table|tsv|csv|json|html]"
 
 static const char *const register_usage[] = {
-	"preg report register " FILTER_SYNOPSIS " [--wide]" FORMATS,
+	"preg report register " FILTER_SYNOPSIS " [--wide] [--as-of DATE] [--format table|tsv|csv|json|html|xlsx]",
 	"",
 	"The paper register: a row per client, a column per phase (the date it",
 	"was reached), the current phase in its colour, days in phase, manager.",
-	"'preg report' alone is 'preg report register'.",
+	"'preg report' alone is 'preg report register'. --format xlsx writes it",
+	"as a workbook for a spreadsheet: redirect it to a file.",
 	"",
 	"    --wide           every date, and the phases by their keys; without it",
 	"                     the table fits 80 columns and marks the phases reached",
@@ -357,6 +359,20 @@ static void register_html(struct buf *out, const struct report *rep)
 	}
 	free(seen);
 	html_end(out);
+}
+
+static int register_xlsx(struct buf *out, const struct report *rep)
+{
+	struct xlsx *x;
+	int rc;
+
+	if ((rc = xlsx_begin(&x)))
+		return rc;
+	if ((rc = xlsx_register(x, rep))) {
+		xlsx_free(x);
+		return rc;
+	}
+	return xlsx_end(x, out);
 }
 
 /* Pad s to width, cutting it with an ellipsis if longer; what a terminal
@@ -722,7 +738,7 @@ static int cmd_report(int argc, char **argv, struct ctx *ctx)
 	struct state s;
 	struct buf out = BUF_INIT;
 	enum fmt fmt;
-	bool html = false, wide = false, color;
+	bool html = false, xlsx = false, wide = false, color;
 	int c, code, rc;
 
 	report_kind_parse(&kind, ctx->cmd->name);
@@ -740,8 +756,9 @@ static int cmd_report(int argc, char **argv, struct ctx *ctx)
 		case 'W': wide = true; break;
 		case 'f':
 			html = !strcmp(optarg, "html");
-			if (!html && fmt_parse(&fmt, optarg)) {
-				rc = usage_error(ctx, "unknown format '%s' (table, tsv, csv, json or html)", optarg);
+			xlsx = !strcmp(optarg, "xlsx");
+			if (!html && !xlsx && fmt_parse(&fmt, optarg)) {
+				rc = usage_error(ctx, "unknown format '%s' (table, tsv, csv, json, html or xlsx)", optarg);
 				goto out;
 			}
 			break;
@@ -755,6 +772,12 @@ static int cmd_report(int argc, char **argv, struct ctx *ctx)
 			goto out;
 		}
 	if ((rc = filter_args(ctx, argc, argv, code, &s.f, &s.ph)) >= 0)
+		goto out;
+	if (xlsx && kind != REPORT_REGISTER) {
+		rc = usage_error(ctx, "--format xlsx is for the register: preg report register --format xlsx");
+		goto out;
+	}
+	if (xlsx && (rc = refuse_binary_tty("preg report --format xlsx > register.xlsx")) >= 0)
 		goto out;
 	if (as_of && date_parse(&o.day, as_of)) {
 		rc = usage_error(ctx, "--as-of: %s", preg_error_msg());
@@ -803,7 +826,14 @@ static int cmd_report(int argc, char **argv, struct ctx *ctx)
 	}
 	report_finish(&s.rep);
 	color = fmt == FMT_TABLE && !html && want_color(ctx);
-	if (html && kind == REPORT_REGISTER) {
+	if (xlsx) {
+		if (register_xlsx(&out, &s.rep)) {
+			buf_release(&out);
+			report_release(&s.rep);
+			rc = fail();
+			goto out;
+		}
+	} else if (html && kind == REPORT_REGISTER) {
 		register_html(&out, &s.rep);
 	} else if (kind == REPORT_REGISTER && fmt == FMT_TABLE) {
 		register_table(&out, &s.rep, wide, color);

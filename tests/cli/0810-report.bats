@@ -371,7 +371,7 @@ assert rows[3]["slowest"] == ["bravo:20", "charlie:19", "alpha:11"], rows[3]
 	local u="usage: preg report funnel [--manager M] [--phase P] [--tag T]... [--kind external|internal] [--field K=V]... [--stale] [--ended | --open] [--as-of DATE] [--format table|tsv|csv|json|html]"
 	refused 2 "preg: --as-of: invalid date '2026-13-01'
 $u" funnel --as-of 2026-13-01
-	refused 2 "preg: unknown format 'xml' (table, tsv, csv, json or html)
+	refused 2 "preg: unknown format 'xml' (table, tsv, csv, json, html or xlsx)
 $u" funnel --format xml
 	refused 2 "preg: unknown phase or range 'nine' (see 'preg phase list')
 $u" funnel --phase nine
@@ -389,7 +389,7 @@ $m" managers --won gold
 	refused 2 "preg: invalid --top '0' (1 to 100)
 usage: preg report durations [--manager M] [--phase P] [--tag T]... [--kind external|internal] [--field K=V]... [--stale] [--ended | --open] [--top N] [--as-of DATE] [--format table|tsv|csv|json|html]" durations --top 0
 	refused 2 "preg: the report comes before the options: preg report funnel ...
-usage: preg report register [--manager M] [--phase P] [--tag T]... [--kind external|internal] [--field K=V]... [--stale] [--ended | --open] [--wide] [--as-of DATE] [--format table|tsv|csv|json|html]" --as-of 2026-10-01 funnel
+usage: preg report register [--manager M] [--phase P] [--tag T]... [--kind external|internal] [--field K=V]... [--stale] [--ended | --open] [--wide] [--as-of DATE] [--format table|tsv|csv|json|html|xlsx]" --as-of 2026-10-01 funnel
 	run --separate-stderr preg -C "$R" report nonsense
 	[ "$status" -eq 2 ]
 	same "$stderr" "preg: unknown command 'report nonsense' (see 'preg help report')"
