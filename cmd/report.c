@@ -9,6 +9,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "chart.h"
 #include "cmd.h"
 #include "err.h"
 #include "ptime.h"
@@ -31,7 +32,9 @@ static int cmd_report(int argc, char **argv, struct ctx *ctx);
 		"    -f, --format F   table (default on a terminal), tsv (default otherwise), csv,", \
 		"                     json or html (a page)"
 
-static const struct option register_opts[] = { { "wide", no_argument, NULL, 'W' }, COMMON_OPTIONS };
+static const struct option register_opts[] = { { "wide", no_argument, NULL, 'W' },
+					       { "all", no_argument, NULL, 'A' },
+					       COMMON_OPTIONS };
 static const struct option funnel_opts[] = { COMMON_OPTIONS };
 static const struct option managers_opts[] = { { "since", required_argument, NULL, 'S' },
 					       { "won", required_argument, NULL, 'w' },
@@ -42,7 +45,7 @@ static const struct option reasons_opts[] = { COMMON_OPTIONS };
 #define FORMATS " [--as-of DATE] [--format table|tsv|csv|json|html]"
 
 static const char *const register_usage[] = {
-	"preg report register " FILTER_SYNOPSIS " [--wide] [--as-of DATE] [--format table|tsv|csv|json|html|xlsx]",
+	"preg report register " FILTER_SYNOPSIS " [--wide] [--all] [--as-of DATE] [--format table|tsv|csv|json|html|xlsx]",
 	"",
 	"The paper register: a row per client, a column per phase (the date it",
 	"was reached), the current phase in its colour, days in phase, manager.",
@@ -51,6 +54,8 @@ static const char *const register_usage[] = {
 	"",
 	"    --wide           every date, and the phases by their keys; without it",
 	"                     the table fits 80 columns and marks the phases reached",
+	"    --all            with --format html: the register and every report with",
+	"                     its chart, one page",
 	COMMON_HELP,
 	NULL,
 };
@@ -112,6 +117,8 @@ const struct cmd report_cmds[] = {
 struct state {
 	const struct phases *ph;
 	struct report rep;
+	struct report more[4]; /* --all: funnel, managers, durations, reasons */
+	size_t nmore;
 	struct filter f;
 	int bad;
 };
@@ -128,6 +135,8 @@ static int collect(void *arg, const char *id, const char *path, struct record *r
 		return 0;
 	}
 	report_add(&s->rep, r);
+	for (size_t k = 0; k < s->nmore; k++)
+		report_add(&s->more[k], r);
 	return 0;
 }
 
@@ -209,10 +218,12 @@ static const char css[] =
 	".tag{font-size:.75em;padding:0 .3em;border-radius:3px;margin-left:.3em;color:#fff}"
 	".tag.stale{background:#f9a825;color:#000}.tag.overdue{background:#d32f2f}"
 	".tag.due{background:#1976d2}.tag.hold{background:#757575}.tag.ended{background:#8d6e63}"
+	"table{max-width:100%}th{overflow-wrap:anywhere}"
+	"@page{size:A4 landscape;margin:10mm}"
 	"@media print{body{margin:0;font-size:10px}"
 	"*{-webkit-print-color-adjust:exact;print-color-adjust:exact}"
 	"section{break-inside:avoid}thead{display:table-header-group}"
-	"tr{break-inside:avoid}}";
+	"tr{break-inside:avoid}th,td{padding:1px 3px}}";
 
 static void html_begin(struct buf *out, const char *title, const char *sub, const struct phases *ph)
 {
@@ -220,6 +231,7 @@ static void html_begin(struct buf *out, const char *title, const char *sub, cons
 	html_escape(out, title);
 	buf_adds(out, "</title>\n<style>");
 	buf_adds(out, css);
+	buf_adds(out, chart_css);
 	buf_adds(out, "</style>\n</head>\n<body>\n<h1>");
 	html_escape(out, title);
 	buf_adds(out, "</h1>\n<p class=\"sub\">");
@@ -262,14 +274,16 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void register_html(struct buf *out, const struct report *rep)
+/* The register's page; with whole false, its sections only (--all). */
+static void register_html(struct buf *out, const struct report *rep, bool whole)
 {
 	const struct phases *ph = rep->ph;
 	char sub[160], d[DATE_LEN];
 	size_t i = 0;
 
 	subtitle(sub, sizeof(sub), "The register", rep->o.day, rep->o.as_of, rep->nrows);
-	html_begin(out, "Customer support phases register", sub, ph);
+	if (whole)
+		html_begin(out, "Customer support phases register", sub, ph);
 	buf_adds(out, "<p class=\"sub\">Marked: <span class=\"tag overdue\">overdue</span> next contact "
 		      "passed, <span class=\"tag due\">due</span> next contact today, "
 		      "<span class=\"tag stale\">stale</span> longer in the phase than its limit, "
@@ -358,7 +372,8 @@ static void register_html(struct buf *out, const struct report *rep)
 		buf_adds(out, "</tbody>\n</table>\n</section>\n");
 	}
 	free(seen);
-	html_end(out);
+	if (whole)
+		html_end(out);
 }
 
 static int register_xlsx(struct buf *out, const struct report *rep)
@@ -728,6 +743,48 @@ static void reasons_out(struct buf *out, const struct report *rep, enum fmt fmt,
 	fmt_end(&w, out);
 }
 
+/* One report's rows in fmt; in html, the chart beside the table. */
+static void report_body(struct buf *out, const struct report *rep, enum fmt fmt, bool color)
+{
+	bool charted = fmt == FMT_HTML && (rep->kind == REPORT_FUNNEL || rep->kind == REPORT_MANAGERS ||
+					   rep->kind == REPORT_DURATIONS);
+
+	if (charted) {
+		buf_adds(out, "<div class=\"charted\">\n");
+		chart_report(out, rep);
+	}
+	switch (rep->kind) {
+	case REPORT_REGISTER: register_rows(out, rep, fmt); break;
+	case REPORT_FUNNEL: funnel_out(out, rep, fmt, color); break;
+	case REPORT_MANAGERS: managers_out(out, rep, fmt, color); break;
+	case REPORT_DURATIONS: durations_out(out, rep, fmt, color); break;
+	case REPORT_REASONS: reasons_out(out, rep, fmt, color); break;
+	}
+	if (charted)
+		buf_adds(out, "</div>\n");
+}
+
+static const char *const titles[] = { "The register", "The funnel", "The managers", "Where clients stall",
+				      "Why collaborations ended" };
+
+/* --all: the register, then each report under its title, one page. */
+static void all_html(struct buf *out, const struct state *s)
+{
+	char sub[160];
+
+	subtitle(sub, sizeof(sub), "The register and every report", s->rep.o.day, s->rep.o.as_of, s->rep.nrows);
+	html_begin(out, "Customer support phases register", sub, s->ph);
+	register_html(out, &s->rep, false);
+	for (size_t k = 0; k < s->nmore; k++) {
+		buf_adds(out, "<section class=\"report\">\n<h2>");
+		html_escape(out, titles[s->more[k].kind]);
+		buf_adds(out, "</h2>\n");
+		report_body(out, &s->more[k], FMT_HTML, false);
+		buf_adds(out, "</section>\n");
+	}
+	html_end(out);
+}
+
 /* ---- the command ---- */
 
 static int cmd_report(int argc, char **argv, struct ctx *ctx)
@@ -738,7 +795,7 @@ static int cmd_report(int argc, char **argv, struct ctx *ctx)
 	struct state s;
 	struct buf out = BUF_INIT;
 	enum fmt fmt;
-	bool html = false, xlsx = false, wide = false, color;
+	bool html = false, xlsx = false, wide = false, all = false, color;
 	int c, code, rc;
 
 	report_kind_parse(&kind, ctx->cmd->name);
@@ -754,6 +811,7 @@ static int cmd_report(int argc, char **argv, struct ctx *ctx)
 		case 'w': won = optarg; break;
 		case 'T': top = optarg; break;
 		case 'W': wide = true; break;
+		case 'A': all = true; break;
 		case 'f':
 			html = !strcmp(optarg, "html");
 			xlsx = !strcmp(optarg, "xlsx");
@@ -773,6 +831,10 @@ static int cmd_report(int argc, char **argv, struct ctx *ctx)
 		}
 	if ((rc = filter_args(ctx, argc, argv, code, &s.f, &s.ph)) >= 0)
 		goto out;
+	if (all && !html) {
+		rc = usage_error(ctx, "--all makes one page: preg report --format html --all");
+		goto out;
+	}
 	if (xlsx && kind != REPORT_REGISTER) {
 		rc = usage_error(ctx, "--format xlsx is for the register: preg report register --format xlsx");
 		goto out;
@@ -818,8 +880,15 @@ static int cmd_report(int argc, char **argv, struct ctx *ctx)
 	}
 	o.f = &s.f;
 	report_init(&s.rep, s.ph, kind, &o);
+	for (int k = REPORT_FUNNEL; all && k <= REPORT_REASONS; k++)
+		report_init(&s.more[s.nmore++], s.ph, (enum report_kind)k, &o);
 	rc = reg_each_summary(ctx->reg, collect, &s);
+	for (size_t k = 0; k < s.nmore; k++)
+		if (rc >= 0)
+			report_finish(&s.more[k]);
 	if (rc < 0) {
+		for (size_t k = 0; k < s.nmore; k++)
+			report_release(&s.more[k]);
 		report_release(&s.rep);
 		rc = fail();
 		goto out;
@@ -833,13 +902,13 @@ static int cmd_report(int argc, char **argv, struct ctx *ctx)
 			rc = fail();
 			goto out;
 		}
+	} else if (all) {
+		all_html(&out, &s);
 	} else if (html && kind == REPORT_REGISTER) {
-		register_html(&out, &s.rep);
+		register_html(&out, &s.rep, true);
 	} else if (kind == REPORT_REGISTER && fmt == FMT_TABLE) {
 		register_table(&out, &s.rep, wide, color);
 	} else {
-		static const char *const titles[] = { "The register", "The funnel", "The managers",
-						      "Where clients stall", "Why collaborations ended" };
 		char sub[160];
 
 		if (html) {
@@ -847,18 +916,14 @@ static int cmd_report(int argc, char **argv, struct ctx *ctx)
 			subtitle(sub, sizeof(sub), titles[kind], o.day, o.as_of, s.rep.clients);
 			html_begin(&out, titles[kind], sub, kind == REPORT_REASONS ? NULL : s.ph);
 		}
-		switch (kind) {
-		case REPORT_REGISTER: register_rows(&out, &s.rep, fmt); break;
-		case REPORT_FUNNEL: funnel_out(&out, &s.rep, fmt, color); break;
-		case REPORT_MANAGERS: managers_out(&out, &s.rep, fmt, color); break;
-		case REPORT_DURATIONS: durations_out(&out, &s.rep, fmt, color); break;
-		case REPORT_REASONS: reasons_out(&out, &s.rep, fmt, color); break;
-		}
+		report_body(&out, &s.rep, fmt, color);
 		if (html)
 			html_end(&out);
 	}
 	flush_out(&out);
 	buf_release(&out);
+	for (size_t k = 0; k < s.nmore; k++)
+		report_release(&s.more[k]);
 	report_release(&s.rep);
 	rc = s.bad ? EXIT_FAIL : EXIT_OK;
 out:
