@@ -6,37 +6,31 @@
 
 static int cmd_check(int argc, char **argv, struct ctx *ctx);
 
-static const struct option opts[] = {
-	{ "staged", no_argument, NULL, 's' },
-	{ "help", no_argument, NULL, 'h' },
-	{ 0, 0, 0, 0 },
+static const struct opt opts[] = {
+	OPT_FLAG('s', "staged", 0, "check the records as the git index holds them (a pre-commit hook)"),
+	OPT_END,
 };
 
-static const char *const usage[] = {
-	"preg check [--staged]",
-	"",
-	"    --staged         check the records as the git index holds them (a pre-commit hook)",
-	NULL,
+const struct cmd check_cmd = {
+	.name = "check",
+	.fn = cmd_check,
+	.flags = NEED_REGISTER,
+	.summary = "validate every record, find duplicates and incomplete records",
+	.opts = opts,
 };
-
-const struct cmd check_cmd = { "check", cmd_check, NEED_REGISTER,
-			       "validate every record, find duplicates and incomplete records", opts, usage,
-			       NULL };
 
 static int cmd_check(int argc, char **argv, struct ctx *ctx)
 {
 	struct check_result res;
 	struct buf out = BUF_INIT;
 	bool staged = false;
-	int c, code;
+	const char *arg;
+	int code;
 
-	while ((c = next_opt(argc, argv, "h", ctx, &code)) != -1)
-		if (c == 's')
-			staged = true;
-	if (code >= 0)
+	while (opt_next(ctx, &arg) == 's')
+		staged = true;
+	if ((code = no_operands(ctx, argc, argv)) >= 0)
 		return code;
-	if (optind < argc)
-		return usage_error(ctx, "unexpected argument '%s'", argv[optind]);
 	if (check_register(ctx->reg, staged, &res))
 		return fail();
 	for (size_t i = 0; i < res.n; i++) {

@@ -1,6 +1,7 @@
 /* client: add, show, list, change and remove clients (preg client). */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,166 +26,93 @@ static int client_hold(int argc, char **argv, struct ctx *ctx);
 static int client_unhold(int argc, char **argv, struct ctx *ctx);
 static int client_reassign(int argc, char **argv, struct ctx *ctx);
 
-static const struct option add_opts[] = {
-	{ "id", required_argument, NULL, 'i' },
-	{ "manager", required_argument, NULL, 'M' },
-	{ "phase", required_argument, NULL, 'p' },
-	{ "kind", required_argument, NULL, 'k' },
-	{ "tag", required_argument, NULL, 't' },
-	{ "field", required_argument, NULL, 'F' },
-	{ "contact", required_argument, NULL, 'c' },
-	{ "next", required_argument, NULL, 'n' },
-	{ "action", required_argument, NULL, 'a' },
-	{ "remarks", required_argument, NULL, 'r' },
-	{ "help", no_argument, NULL, 'h' },
-	{ 0, 0, 0, 0 },
+static const struct opt add_opts[] = {
+	OPERAND("NAME", VAL_NAME, 0, NULL),
+	OPT_VALUE('i', "id", VAL_TEXT, "ID", 0, "the id; default: derived from NAME"),
+	OPT_VALUE('M', "manager", VAL_MANAGER, "M", 0, "who manages the client; default: you"),
+	OPT_VALUE('p', "phase", VAL_PHASE, "P", 0, "the starting phase (number or key); default: 1"),
+	OPT_CHOICE('k', "kind", VAL_CHOICE, "K", "external|internal", 0, "external (default) or internal"),
+	OPT_VALUE('t', "tag", VAL_TAG, "T", OPT_REPEAT, "a tag; repeat for more"),
+	OPT_VALUE('F', "field", VAL_FIELD, "K=V", OPT_REPEAT, "a free field (direction, cargo...); repeat for more"),
+	OPT_VALUE('c', "contact", VAL_CONTACT, "'NAME <EMAIL>; ROLE; PHONE'", OPT_REPEAT,
+		  "a contact person; repeat for more"),
+	OPT_VALUE('n', "next", VAL_DATE, "DATE", 0, "when to contact the client (YYYY-MM-DD)"),
+	OPT_VALUE('a', "action", VAL_TEXT, "TEXT", 0, "what to do then"),
+	OPT_VALUE('r', "remarks", VAL_TEXT, "TEXT", 0, "free text about the client"),
+	OPT_END,
 };
 
-static const char *const add_usage[] = {
-	"preg client add NAME [--id ID] [--manager M] [--phase P] [--kind external|internal] [--tag T]... [--field K=V]... [--contact 'NAME <EMAIL>; ROLE; PHONE']... [--next DATE] [--action TEXT] [--remarks TEXT]",
-	"",
-	"    --id ID              the id; default: derived from NAME",
-	"    --manager M          who manages the client; default: you",
-	"    --phase P            the starting phase (number or key); default: 1",
-	"    --kind K             external (default) or internal",
-	"    --tag T              a tag; repeat for more",
-	"    --field K=V          a free field (direction, cargo...); repeat for more",
-	"    --contact C          'Name <email>; role; phone'; repeat for more",
-	"    --next DATE          when to contact the client (YYYY-MM-DD)",
-	"    --action TEXT        what to do then",
-	"    --remarks TEXT       free text about the client",
-	NULL,
+static const struct opt show_opts[] = {
+	OPERAND("ID", VAL_CLIENT, 0, NULL),
+	OPT_CHOICE('f', "format", VAL_FORMAT, "F", "text|yaml|json", OPT_SHORT,
+		   "text (default), yaml (the record as stored) or json"),
+	OPT_END,
 };
 
-static const struct option show_opts[] = {
-	{ "format", required_argument, NULL, 'f' },
-	{ "help", no_argument, NULL, 'h' },
-	{ 0, 0, 0, 0 },
+static const struct opt list_opts[] = {
+	FILTER_OPTS,
+	OPT_CHOICE('f', "format", VAL_FORMAT, "F", "table|tsv|csv|json|id", OPT_SHORT,
+		   "table (default on a terminal), tsv (default otherwise), csv, json, or id (the ids alone, "
+		   "one per line)"),
+	OPT_END,
 };
 
-static const char *const show_usage[] = {
-	"preg client show ID [--format text|yaml|json]",
-	"",
-	"    -f, --format F   text (default), yaml (the record as stored) or json",
-	NULL,
+static const struct opt set_opts[] = {
+	OPERAND("ID", VAL_CLIENT, 0, NULL),
+	OPERAND("KEY=VALUE", VAL_SETTING, OPT_REPEAT,
+		"KEY is name, kind, manager, next_contact, next_action, tags (comma separated), remarks or "
+		"fields.NAME; an empty VALUE clears"),
+	OPT_FLAG('f', "force", OPT_SHORT, "rewrite a record that holds comments"),
+	OPT_END,
 };
 
-static const struct option list_opts[] = {
-	FILTER_OPTIONS,
-	{ "format", required_argument, NULL, 'f' },
-	{ "help", no_argument, NULL, 'h' },
-	{ 0, 0, 0, 0 },
+static const struct opt edit_opts[] = {
+	OPERAND("ID", VAL_CLIENT, 0, NULL),
+	OPT_FLAG('f', "force", OPT_SHORT, "edit a record that holds comments (they are dropped)"),
+	OPT_END,
 };
 
-static const char *const list_usage[] = {
-	"preg client list " FILTER_SYNOPSIS " [--format table|tsv|csv|json|id]",
-	"",
-	FILTER_HELP,
-	"    -f, --format F   table (default on a terminal), tsv (default otherwise), csv,",
-	"                     json, or id (the ids alone, one per line)",
-	NULL,
+/* rm, unhold: the client alone. */
+static const struct opt id_only[] = {
+	OPERAND("ID", VAL_CLIENT, 0, NULL),
+	OPT_END,
 };
 
-static const struct option set_opts[] = {
-	{ "force", no_argument, NULL, 'f' },
-	{ "help", no_argument, NULL, 'h' },
-	{ 0, 0, 0, 0 },
+static const struct opt hold_opts[] = {
+	OPERAND("ID", VAL_CLIENT, 0, NULL),
+	OPT_VALUE('u', "until", VAL_DATE, "DATE", OPT_REQUIRED, "no stale reminders before DATE (YYYY-MM-DD, after today)"),
+	OPT_VALUE('r', "reason", VAL_TEXT, "TEXT", OPT_REQUIRED, "why the client waits: one line"),
+	OPT_END,
 };
 
-static const char *const set_usage[] = {
-	"preg client set ID KEY=VALUE... [--force]",
-	"",
-	"    KEY              name, kind, manager, next_contact, next_action, tags (comma",
-	"                     separated), remarks or fields.NAME; an empty VALUE clears",
-	"    -f, --force      rewrite a record that holds comments",
-	NULL,
-};
-
-static const struct option edit_opts[] = {
-	{ "force", no_argument, NULL, 'f' },
-	{ "help", no_argument, NULL, 'h' },
-	{ 0, 0, 0, 0 },
-};
-
-static const char *const edit_usage[] = {
-	"preg client edit ID [--force]",
-	"",
-	"    -f, --force      edit a record that holds comments (they are dropped)",
-	NULL,
-};
-
-static const struct option rm_opts[] = {
-	{ "help", no_argument, NULL, 'h' },
-	{ 0, 0, 0, 0 },
-};
-
-static const char *const rm_usage[] = {
-	"preg client rm ID",
-	NULL,
-};
-
-static const struct option hold_opts[] = {
-	{ "until", required_argument, NULL, 'u' },
-	{ "reason", required_argument, NULL, 'r' },
-	{ "help", no_argument, NULL, 'h' },
-	{ 0, 0, 0, 0 },
-};
-
-static const char *const hold_usage[] = {
-	"preg client hold ID --until DATE --reason TEXT",
-	"",
-	"    --until DATE     no stale reminders before DATE (YYYY-MM-DD, after today)",
-	"    --reason TEXT    why the client waits: one line",
-	NULL,
-};
-
-static const struct option unhold_opts[] = {
-	{ "help", no_argument, NULL, 'h' },
-	{ 0, 0, 0, 0 },
-};
-
-static const char *const unhold_usage[] = {
-	"preg client unhold ID",
-	NULL,
-};
-
-static const struct option reassign_opts[] = {
-	{ "from", required_argument, NULL, 'F' },
-	{ "to", required_argument, NULL, 'T' },
-	{ "dry-run", no_argument, NULL, 'n' },
-	{ "help", no_argument, NULL, 'h' },
-	{ 0, 0, 0, 0 },
-};
-
-static const char *const reassign_usage[] = {
-	"preg client reassign --from M --to N [ID...] [--dry-run]",
-	"",
-	"    --from M         the manager who hands over",
-	"    --to N           the manager who takes over",
-	"    ID               only these clients (each must be M's); default: all of",
-	"                     M's clients that have not ended",
-	"    -n, --dry-run    say what would move, change nothing",
-	NULL,
+static const struct opt reassign_opts[] = {
+	OPT_VALUE('F', "from", VAL_MANAGER, "M", OPT_REQUIRED, "the manager who hands over"),
+	OPT_VALUE('T', "to", VAL_MANAGER, "N", OPT_REQUIRED, "the manager who takes over"),
+	OPERAND("ID", VAL_CLIENT, OPT_OPTIONAL | OPT_REPEAT,
+		"only these clients (each must be M's); default: all of M's clients that have not ended"),
+	OPT_FLAG('n', "dry-run", OPT_SHORT, "say what would move, change nothing"),
+	OPT_END,
 };
 
 const struct cmd client_cmds[] = {
-	{ "add", client_add, NEED_REGISTER | WRITES, "add a client and print its id", add_opts, add_usage,
-	  NULL },
-	{ "show", client_show, NEED_REGISTER, "show one client, with days in phase and what is due",
-	  show_opts, show_usage, NULL },
-	{ "list", client_list, NEED_REGISTER, "list clients, one per line", list_opts, list_usage, NULL },
-	{ "set", client_set, NEED_REGISTER | WRITES, "change fields of a client", set_opts, set_usage,
-	  NULL },
-	{ "edit", client_edit, NEED_REGISTER | WRITES, "edit a client in $VISUAL or $EDITOR", edit_opts,
-	  edit_usage, NULL },
-	{ "rm", client_rm, NEED_REGISTER | WRITES, "remove a client (its history stays in git)", rm_opts,
-	  rm_usage, NULL },
-	{ "hold", client_hold, NEED_REGISTER | WRITES, "snooze stale reminders of a client until a day",
-	  hold_opts, hold_usage, NULL },
-	{ "unhold", client_unhold, NEED_REGISTER | WRITES, "lift the hold of a client", unhold_opts,
-	  unhold_usage, NULL },
-	{ "reassign", client_reassign, NEED_REGISTER | WRITES,
-	  "hand a manager's clients over to another, in one commit", reassign_opts, reassign_usage, NULL },
+	{ .name = "add", .fn = client_add, .flags = NEED_REGISTER | WRITES,
+	  .summary = "add a client and print its id", .opts = add_opts },
+	{ .name = "show", .fn = client_show, .flags = NEED_REGISTER,
+	  .summary = "show one client, with days in phase and what is due", .opts = show_opts },
+	{ .name = "list", .fn = client_list, .flags = NEED_REGISTER, .summary = "list clients, one per line",
+	  .opts = list_opts },
+	{ .name = "set", .fn = client_set, .flags = NEED_REGISTER | WRITES, .summary = "change fields of a client",
+	  .opts = set_opts },
+	{ .name = "edit", .fn = client_edit, .flags = NEED_REGISTER | WRITES,
+	  .summary = "edit a client in $VISUAL or $EDITOR", .opts = edit_opts },
+	{ .name = "rm", .fn = client_rm, .flags = NEED_REGISTER | WRITES,
+	  .summary = "remove a client (its history stays in git)", .opts = id_only },
+	{ .name = "hold", .fn = client_hold, .flags = NEED_REGISTER | WRITES,
+	  .summary = "snooze stale reminders of a client until a day", .opts = hold_opts },
+	{ .name = "unhold", .fn = client_unhold, .flags = NEED_REGISTER | WRITES,
+	  .summary = "lift the hold of a client", .opts = id_only },
+	{ .name = "reassign", .fn = client_reassign, .flags = NEED_REGISTER | WRITES,
+	  .summary = "hand a manager's clients over to another, in one commit", .opts = reassign_opts },
 	{ 0 },
 };
 
@@ -199,30 +127,28 @@ static void push(const char ***v, size_t *n, const char *s)
 static int client_add(int argc, char **argv, struct ctx *ctx)
 {
 	struct add_opts o;
-	int c, code, rc;
+	const char *arg;
+	int c, rc;
 
 	memset(&o, 0, sizeof(o));
-	while ((c = next_opt(argc, argv, "h", ctx, &code)) != -1) {
+	while ((c = opt_next(ctx, &arg)) != -1) {
 		switch (c) {
-		case 'i': o.id = optarg; break;
-		case 'M': o.manager = optarg; break;
-		case 'p': o.phase = optarg; break;
-		case 'k': o.kind = optarg; break;
-		case 't': push(&o.tags, &o.ntags, optarg); break;
-		case 'F': push(&o.fields, &o.nfields, optarg); break;
-		case 'c': push(&o.contacts, &o.ncontacts, optarg); break;
-		case 'n': o.next = optarg; break;
-		case 'a': o.action = optarg; break;
-		case 'r': o.remarks = optarg; break;
+		case 'i': o.id = arg; break;
+		case 'M': o.manager = arg; break;
+		case 'p': o.phase = arg; break;
+		case 'k': o.kind = arg; break;
+		case 't': push(&o.tags, &o.ntags, arg); break;
+		case 'F': push(&o.fields, &o.nfields, arg); break;
+		case 'c': push(&o.contacts, &o.ncontacts, arg); break;
+		case 'n': o.next = arg; break;
+		case 'a': o.action = arg; break;
+		case 'r': o.remarks = arg; break;
 		}
 	}
-	if (code >= 0)
-		rc = code;
-	else if (argc - optind != 1)
-		rc = usage_error(ctx, argc - optind < 1 ? "client add needs a NAME"
-							: "too many arguments (quote a name with spaces)");
+	if (argc != 1)
+		rc = usage_error(ctx, argc < 1 ? "client add needs a NAME" : "too many arguments (quote a name with spaces)");
 	else {
-		o.name = argv[optind];
+		o.name = argv[0];
 		rc = ops_add(ctx->reg, &o) ? fail() : EXIT_OK;
 		if (!rc)
 			printf("%s\n", o.id_out);
@@ -347,19 +273,16 @@ static int client_show(int argc, char **argv, struct ctx *ctx)
 	const char *format = "text";
 	struct record *r = NULL;
 	struct buf out = BUF_INIT;
+	const char *arg;
 	int32_t day;
-	int c, code;
+	int c;
 
-	while ((c = next_opt(argc, argv, "hf:", ctx, &code)) != -1)
+	while ((c = opt_next(ctx, &arg)) != -1)
 		if (c == 'f')
-			format = optarg;
-	if (code >= 0)
-		return code;
-	if (strcmp(format, "text") && strcmp(format, "yaml") && strcmp(format, "json"))
-		return usage_error(ctx, "unknown format '%s' (text, yaml or json)", format);
-	if (argc - optind != 1)
-		return usage_error(ctx, argc - optind < 1 ? "client show needs an id" : "too many arguments");
-	if (today(&day) || reg_read(ctx->reg, argv[optind], &r))
+			format = arg;
+	if (argc != 1)
+		return usage_error(ctx, argc < 1 ? "client show needs an id" : "too many arguments");
+	if (today(&day) || reg_read(ctx->reg, argv[0], &r))
 		return fail();
 	if (!strcmp(format, "yaml"))
 		record_write(&out, r);
@@ -471,40 +394,30 @@ static int client_list(int argc, char **argv, struct ctx *ctx)
 		{ "ended", COL_BOOL },
 	};
 	struct list_state s;
+	enum fmt fmt = stdout_tty() ? FMT_TABLE : FMT_TSV;
+	const char *arg;
 	bool filtered;
-	int c, code, rc;
+	int c, rc;
 
 	memset(&s, 0, sizeof(s));
-	s.w.fmt = stdout_tty() ? FMT_TABLE : FMT_TSV;
-	while ((c = next_opt(argc, argv, "hf:", ctx, &code)) != -1) {
-		if (filter_opt(&s.f, c, optarg))
+	while ((c = opt_next(ctx, &arg)) != -1) {
+		if (filter_opt(&s.f, c, arg))
 			continue;
-		switch (c) {
-		case 'f':
-			if (!strcmp(optarg, "id")) {
-				s.ids = true;
-			} else if (fmt_parse(&s.w.fmt, optarg)) {
-				rc = usage_error(ctx, "unknown format '%s' (table, tsv, csv, json or id)", optarg);
-				goto out;
-			}
-			break;
-		}
+		if (c == 'f')
+			s.ids = !strcmp(arg, "id") || fmt_parse(&fmt, arg);
 	}
-	if ((rc = filter_args(ctx, argc, argv, code, &s.f, &s.ph)) >= 0)
+	if ((rc = filter_args(ctx, argc, argv, &s.f, &s.ph)) >= 0)
 		goto out;
 	if (today(&s.day)) {
 		rc = fail();
 		goto out;
 	}
-	s.w.cols = s.w.fmt == FMT_TABLE ? table_cols : cols;
-	s.w.ncols = s.w.fmt == FMT_TABLE ? sizeof(table_cols) / sizeof(*table_cols)
-					 : sizeof(cols) / sizeof(*cols);
-	s.w.color = s.w.fmt == FMT_TABLE && want_color(ctx);
-	s.w.color_col = 3;
 	/* Ids alone need no parsing, unless filters look into the records. */
 	filtered = filter_any(&s.f);
-	if (!s.ids)
-		fmt_begin(&s.w, &s.out);
+	if (!s.ids && fmt == FMT_TABLE)
+		fmt_start(&s.w, &s.out, fmt, table_cols, sizeof(table_cols) / sizeof(*table_cols), want_color(ctx), 3);
+	else if (!s.ids)
+		fmt_start(&s.w, &s.out, fmt, cols, sizeof(cols) / sizeof(*cols), false, 3);
 	rc = s.ids && !filtered ? reg_each(ctx->reg, true, list_cb, &s)
 				: reg_each_summary(ctx->reg, list_cb, &s);
 	if (!s.ids)
@@ -522,20 +435,25 @@ out:
 
 /* ---- set ---- */
 
+/* REG_FORCE when --force was given (set, edit), else 0. */
+static unsigned force_flag(struct ctx *ctx)
+{
+	const char *arg;
+	unsigned flags = 0;
+
+	while (opt_next(ctx, &arg) == 'f')
+		flags |= REG_FORCE;
+	return flags;
+}
+
 static int client_set(int argc, char **argv, struct ctx *ctx)
 {
-	unsigned flags = 0;
+	unsigned flags = force_flag(ctx);
 	bool changed;
-	int c, code;
 
-	while ((c = next_opt(argc, argv, "hf", ctx, &code)) != -1)
-		if (c == 'f')
-			flags |= REG_FORCE;
-	if (code >= 0)
-		return code;
-	if (argc - optind < 2)
+	if (argc < 2)
 		return usage_error(ctx, "client set needs an id and at least one KEY=VALUE");
-	if (ops_set(ctx->reg, argv[optind], argv + optind + 1, (size_t)(argc - optind - 1), flags, &changed))
+	if (ops_set(ctx->reg, argv[0], argv + 1, (size_t)(argc - 1), flags, &changed))
 		return fail();
 	return EXIT_OK;
 }
@@ -590,42 +508,25 @@ static bool ask_again(void)
 	return line[0] != 'n' && line[0] != 'N';
 }
 
-static char *slurp(const char *path, size_t *len)
+static bool same_text(const struct buf *a, const struct buf *b)
 {
-	FILE *f = fopen(path, "rb");
-	struct buf b = BUF_INIT;
-	char chunk[8192];
-	size_t n;
-
-	if (!f)
-		return NULL;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_add(&b, chunk, n);
-	fclose(f);
-	*len = b.len;
-	return buf_detach(&b);
+	return a->len == b->len && !memcmp(buf_str(a), buf_str(b), a->len);
 }
 
 static int client_edit(int argc, char **argv, struct ctx *ctx)
 {
-	unsigned flags = 0;
+	unsigned flags = force_flag(ctx);
 	struct record *r = NULL;
-	struct buf base = BUF_INIT;
+	struct buf base = BUF_INIT, text = BUF_INIT;
 	const char *tmpdir = getenv("TMPDIR");
-	char *file = NULL, *data = NULL;
+	char *file = NULL;
 	bool changed = false, keep = false;
-	size_t len = 0;
-	int c, code, fd, rc = EXIT_FAIL;
+	int fd, rc = EXIT_FAIL;
 
-	while ((c = next_opt(argc, argv, "hf", ctx, &code)) != -1)
-		if (c == 'f')
-			flags |= REG_FORCE;
-	if (code >= 0)
-		return code;
-	if (argc - optind != 1)
-		return usage_error(ctx, argc - optind < 1 ? "client edit needs an id" : "too many arguments");
+	if (argc != 1)
+		return usage_error(ctx, argc < 1 ? "client edit needs an id" : "too many arguments");
 	/* Refuse before the editor opens what a write would refuse after. */
-	if (reg_editable(ctx->reg, argv[optind], flags) || reg_read(ctx->reg, argv[optind], &r))
+	if (reg_editable(ctx->reg, argv[0], flags) || reg_read(ctx->reg, argv[0], &r))
 		return fail();
 	record_write(&base, r);
 	file = xasprintf("%s/preg-%s-XXXXXX.yaml", tmpdir && *tmpdir ? tmpdir : "/tmp", r->id);
@@ -639,22 +540,19 @@ static int client_edit(int argc, char **argv, struct ctx *ctx)
 	}
 	close(fd);
 	for (;;) {
-		int erc = run_editor(file);
-
-		free(data);
-		data = slurp(file, &len);
-		/* Keep the text only when it holds something of the user's. */
-		keep = data && (len != base.len || memcmp(data, base.p, len));
-		if (erc) {
+		buf_reset(&text);
+		if (run_editor(file)) {
+			rc = fail();
+			/* Keep the text only when it holds something of the user's. */
+			keep = !buf_read_file(&text, file, SIZE_MAX, NULL) && !same_text(&text, &base);
+			break;
+		}
+		if (buf_read_file(&text, file, SIZE_MAX, NULL)) {
 			rc = fail();
 			break;
 		}
-		if (!data) {
-			preg_error_set(PREG_EIO, "cannot read %s: %s", file, strerror(errno));
-			rc = fail();
-			break;
-		}
-		if (!ops_replace(ctx->reg, r->id, base.p, data, len, file, flags, &changed)) {
+		keep = !same_text(&text, &base);
+		if (!ops_replace(ctx->reg, r->id, base.p, buf_str(&text), text.len, file, flags, &changed)) {
 			if (!changed)
 				fprintf(stderr, "preg: no changes\n");
 			keep = false;
@@ -670,7 +568,7 @@ static int client_edit(int argc, char **argv, struct ctx *ctx)
 	else
 		unlink(file);
 out:
-	free(data);
+	buf_release(&text);
 	free(file);
 	buf_release(&base);
 	record_free(r);
@@ -681,15 +579,9 @@ out:
 
 static int client_rm(int argc, char **argv, struct ctx *ctx)
 {
-	int c, code;
-
-	while ((c = next_opt(argc, argv, "h", ctx, &code)) != -1)
-		;
-	if (code >= 0)
-		return code;
-	if (argc - optind != 1)
-		return usage_error(ctx, argc - optind < 1 ? "client rm needs an id" : "too many arguments");
-	if (ops_remove(ctx->reg, argv[optind]))
+	if (argc != 1)
+		return usage_error(ctx, argc < 1 ? "client rm needs an id" : "too many arguments");
+	if (ops_remove(ctx->reg, argv[0]))
 		return fail();
 	return EXIT_OK;
 }
@@ -698,39 +590,31 @@ static int client_rm(int argc, char **argv, struct ctx *ctx)
 
 static int client_hold(int argc, char **argv, struct ctx *ctx)
 {
-	const char *until = NULL, *reason = NULL;
-	int c, code;
+	const char *until = NULL, *reason = NULL, *arg;
+	int c;
 
-	while ((c = next_opt(argc, argv, "h", ctx, &code)) != -1) {
+	while ((c = opt_next(ctx, &arg)) != -1) {
 		if (c == 'u')
-			until = optarg;
+			until = arg;
 		else if (c == 'r')
-			reason = optarg;
+			reason = arg;
 	}
-	if (code >= 0)
-		return code;
-	if (argc - optind != 1)
-		return usage_error(ctx, argc - optind < 1 ? "client hold needs an id" : "too many arguments");
+	if (argc != 1)
+		return usage_error(ctx, argc < 1 ? "client hold needs an id" : "too many arguments");
 	if (!until)
 		return usage_error(ctx, "client hold needs --until DATE");
 	if (!reason)
 		return usage_error(ctx, "client hold needs --reason TEXT");
-	if (ops_hold(ctx->reg, argv[optind], until, reason))
+	if (ops_hold(ctx->reg, argv[0], until, reason))
 		return fail();
 	return EXIT_OK;
 }
 
 static int client_unhold(int argc, char **argv, struct ctx *ctx)
 {
-	int c, code;
-
-	while ((c = next_opt(argc, argv, "h", ctx, &code)) != -1)
-		;
-	if (code >= 0)
-		return code;
-	if (argc - optind != 1)
-		return usage_error(ctx, argc - optind < 1 ? "client unhold needs an id" : "too many arguments");
-	if (ops_unhold(ctx->reg, argv[optind]))
+	if (argc != 1)
+		return usage_error(ctx, argc < 1 ? "client unhold needs an id" : "too many arguments");
+	if (ops_unhold(ctx->reg, argv[0]))
 		return fail();
 	return EXIT_OK;
 }
@@ -741,22 +625,21 @@ static int client_reassign(int argc, char **argv, struct ctx *ctx)
 {
 	struct reassign_opts o;
 	const struct phases *ph;
-	int c, code;
+	const char *arg;
+	int c;
 
 	memset(&o, 0, sizeof(o));
-	while ((c = next_opt(argc, argv, "hn", ctx, &code)) != -1) {
+	while ((c = opt_next(ctx, &arg)) != -1) {
 		switch (c) {
-		case 'F': o.from = optarg; break;
-		case 'T': o.to = optarg; break;
+		case 'F': o.from = arg; break;
+		case 'T': o.to = arg; break;
 		case 'n': o.dry_run = true; break;
 		}
 	}
-	if (code >= 0)
-		return code;
 	if (!o.from || !o.to)
 		return usage_error(ctx, "client reassign needs --from and --to");
-	o.ids = argv + optind;
-	o.nids = (size_t)(argc - optind);
+	o.ids = argv;
+	o.nids = (size_t)argc;
 	if (ops_reassign(ctx->reg, &o))
 		return fail();
 	ph = reg_phases(ctx->reg);

@@ -4,30 +4,21 @@
 
 static int cmd_doctor(int argc, char **argv, struct ctx *ctx);
 
-static const struct option opts[] = {
-	{ "help", no_argument, NULL, 'h' },
-	{ 0, 0, 0, 0 },
+const struct cmd doctor_cmd = {
+	.name = "doctor",
+	.fn = cmd_doctor,
+	.flags = NEED_REGISTER,
+	.summary = "find and repair what crashes left",
 };
-
-static const char *const usage[] = {
-	"preg doctor",
-	NULL,
-};
-
-const struct cmd doctor_cmd = { "doctor", cmd_doctor, NEED_REGISTER, "find and repair what crashes left",
-				opts, usage, NULL };
 
 static int cmd_doctor(int argc, char **argv, struct ctx *ctx)
 {
 	char **w;
 	size_t n;
-	int c, code, problems;
+	int problems;
 
-	while ((c = next_opt(argc, argv, "h", ctx, &code)) != -1)
-		;
-	if (code >= 0)
-		return code;
-	if (optind < argc)
+	(void)argv;
+	if (argc)
 		return usage_error(ctx, "too many arguments");
 	if (reg_doctor(ctx->reg, &problems) || reg_doctor_driver(ctx->reg, &problems))
 		return fail();

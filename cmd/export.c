@@ -10,26 +10,21 @@
 
 static int cmd_export(int argc, char **argv, struct ctx *ctx);
 
-static const struct option opts[] = {
-	{ "format", required_argument, NULL, 'f' },
-	FILTER_OPTIONS,
-	{ "help", no_argument, NULL, 'h' },
-	{ 0, 0, 0, 0 },
+static const struct opt opts[] = {
+	OPT_CHOICE('f', "format", VAL_FORMAT, "F", "csv|json|xlsx", OPT_SHORT,
+		   "csv (default): the paper's layout, which import reads back; json: the full records; "
+		   "xlsx: the csv's columns as a workbook for a spreadsheet (to a file)"),
+	FILTER_OPTS,
+	OPT_END,
 };
 
-static const char *const usage[] = {
-	"preg export [--format csv|json|xlsx] " FILTER_SYNOPSIS,
-	"",
-	"    -f, --format F   csv (default): the paper's layout, which import reads back;",
-	"                     json: the full records; xlsx: the csv's columns as a",
-	"                     workbook for a spreadsheet (to a file)",
-	FILTER_HELP,
-	NULL,
+const struct cmd export_cmd = {
+	.name = "export",
+	.fn = cmd_export,
+	.flags = NEED_REGISTER,
+	.summary = "every client as CSV (the paper's layout, re-importable), JSON or a workbook",
+	.opts = opts,
 };
-
-const struct cmd export_cmd = { "export", cmd_export, NEED_REGISTER,
-				"every client as CSV (the paper's layout, re-importable), JSON or a workbook", opts, usage,
-				NULL };
 
 struct state {
 	const struct phases *ph;
@@ -129,24 +124,16 @@ static int export_xlsx(struct ctx *ctx, struct state *s)
 static int cmd_export(int argc, char **argv, struct ctx *ctx)
 {
 	struct state s;
-	int c, code, rc = EXIT_USAGE;
+	const char *arg;
+	int c, rc;
 
 	memset(&s, 0, sizeof(s));
-	while ((c = next_opt(argc, argv, "hf:", ctx, &code)) != -1) {
-		if (filter_opt(&s.f, c, optarg))
-			continue;
-		switch (c) {
-		case 'f':
-			s.json = !strcmp(optarg, "json");
-			s.xlsx = !strcmp(optarg, "xlsx");
-			if (!s.json && !s.xlsx && strcmp(optarg, "csv")) {
-				rc = usage_error(ctx, "unknown format '%s' (csv, json or xlsx)", optarg);
-				goto out;
-			}
-			break;
+	while ((c = opt_next(ctx, &arg)) != -1)
+		if (!filter_opt(&s.f, c, arg) && c == 'f') {
+			s.json = !strcmp(arg, "json");
+			s.xlsx = !strcmp(arg, "xlsx");
 		}
-	}
-	if ((rc = filter_args(ctx, argc, argv, code, &s.f, &s.ph)) >= 0)
+	if ((rc = filter_args(ctx, argc, argv, &s.f, &s.ph)) >= 0)
 		goto out;
 	if (s.xlsx && (rc = refuse_binary_tty("preg export --format xlsx > clients.xlsx")) >= 0)
 		goto out;
@@ -165,13 +152,9 @@ static int cmd_export(int argc, char **argv, struct ctx *ctx)
 		export_cols_init(&s.cols, s.ph);
 		rc = reg_each(ctx->reg, false, fields_cb, &s);
 		export_cols_done(&s.cols);
-		s.w.fmt = FMT_CSV;
-		s.w.cols = s.cols.cols;
-		s.w.ncols = s.cols.ncols;
-		s.w.color_col = -1;
 		/* A byte order mark, so that Excel reads the file as UTF-8. */
 		buf_adds(&s.out, "\xef\xbb\xbf");
-		fmt_begin(&s.w, &s.out);
+		fmt_start(&s.w, &s.out, FMT_CSV, s.cols.cols, s.cols.ncols, false, -1);
 		if (rc >= 0)
 			rc = reg_each(ctx->reg, false, row_cb, &s);
 		fmt_end(&s.w, &s.out);

@@ -13,29 +13,24 @@
 
 static int cmd_import(int argc, char **argv, struct ctx *ctx);
 
-static const struct option opts[] = {
-	{ "dry-run", no_argument, NULL, 'n' },
-	{ "manager", required_argument, NULL, 'M' },
-	{ "map", required_argument, NULL, 'm' },
-	{ "separator", required_argument, NULL, 's' },
-	{ "help", no_argument, NULL, 'h' },
-	{ 0, 0, 0, 0 },
+static const struct opt opts[] = {
+	OPERAND("FILE", VAL_FILE, 0, NULL),
+	OPT_FLAG('n', "dry-run", OPT_SHORT, "check every row and show what would be created; write nothing"),
+	OPT_VALUE('M', "manager", VAL_MANAGER, "M", 0, "the manager of rows whose Manager cell is empty (default: you)"),
+	OPT_VALUE('m', "map", VAL_MAP, "COLUMN=FIELD", OPT_REPEAT,
+		  "read COLUMN as FIELD: a record key (name, manager, phase, next_contact, remarks, ...), "
+		  "'Phase N', a field name, or '-' to skip it"),
+	OPT_VALUE('s', "separator", VAL_TEXT, "C", 0, "the cell separator: ',', ';' or 'tab' (default: detected)"),
+	OPT_END,
 };
 
-static const char *const usage[] = {
-	"preg import FILE [--dry-run] [--manager M] [--map COLUMN=FIELD]... [--separator C]",
-	"",
-	"    -n, --dry-run        check every row and show what would be created; write nothing",
-	"    --manager M          the manager of rows whose Manager cell is empty (default: you)",
-	"    --map COLUMN=FIELD   read COLUMN as FIELD: a record key (name, manager, phase,",
-	"                         next_contact, remarks, ...), 'Phase N', a field name, or '-' to skip it",
-	"    --separator C        the cell separator: ',', ';' or 'tab' (default: detected)",
-	NULL,
+const struct cmd import_cmd = {
+	.name = "import",
+	.fn = cmd_import,
+	.flags = NEED_REGISTER | WRITES,
+	.summary = "bring a spreadsheet register (CSV) in: all or nothing, one commit",
+	.opts = opts,
 };
-
-const struct cmd import_cmd = { "import", cmd_import, NEED_REGISTER | WRITES,
-				"bring a spreadsheet register (CSV) in: all or nothing, one commit", opts, usage,
-				NULL };
 
 /* The bar on a terminal: rows checked, then the write, which the line
  * says until it is done (cmd_import clears it). */
@@ -76,44 +71,43 @@ static int cmd_import(int argc, char **argv, struct ctx *ctx)
 	struct csv_table *t = NULL;
 	struct buf text = BUF_INIT;
 	const char **maps = NULL;
+	const char *arg;
 	char sep = 0;
-	int c, code, rc = EXIT_USAGE;
+	int c, rc = EXIT_USAGE;
 
 	memset(&o, 0, sizeof(o));
 	memset(&res, 0, sizeof(res));
-	while ((c = next_opt(argc, argv, "hn", ctx, &code)) != -1) {
+	while ((c = opt_next(ctx, &arg)) != -1) {
 		switch (c) {
 		case 'n': o.dry_run = true; break;
-		case 'M': o.manager = optarg; break;
+		case 'M': o.manager = arg; break;
 		case 'm':
-			if (!strchr(optarg, '=') || optarg[0] == '=') {
+			if (!strchr(arg, '=') || arg[0] == '=') {
 				rc = usage_error(ctx, "--map takes COLUMN=FIELD");
 				goto out;
 			}
 			maps = realloc(maps, (o.nmaps + 1) * sizeof(*maps));
 			if (!maps)
 				abort();
-			maps[o.nmaps++] = optarg;
+			maps[o.nmaps++] = arg;
 			break;
 		case 's':
-			if (!strcmp(optarg, "tab") || !strcmp(optarg, "\\t") || !strcmp(optarg, "\t"))
+			if (!strcmp(arg, "tab") || !strcmp(arg, "\\t") || !strcmp(arg, "\t"))
 				sep = '\t';
-			else if (!strcmp(optarg, ",") || !strcmp(optarg, ";") || !strcmp(optarg, "|"))
-				sep = optarg[0];
+			else if (!strcmp(arg, ",") || !strcmp(arg, ";") || !strcmp(arg, "|"))
+				sep = arg[0];
 			else {
-				rc = usage_error(ctx, "invalid --separator '%s' (',', ';', '|' or 'tab')", optarg);
+				rc = usage_error(ctx, "invalid --separator '%s' (',', ';', '|' or 'tab')", arg);
 				goto out;
 			}
 			break;
 		}
 	}
-	if ((rc = code) >= 0)
-		goto out;
-	if (argc - optind != 1) {
-		rc = usage_error(ctx, argc - optind < 1 ? "import needs a CSV file" : "too many arguments");
+	if (argc != 1) {
+		rc = usage_error(ctx, argc < 1 ? "import needs a CSV file" : "too many arguments");
 		goto out;
 	}
-	o.file = argv[optind];
+	o.file = argv[0];
 	o.maps = maps;
 	rc = EXIT_FAIL;
 	if (import_read(&text, o.file) || csv_read(&t, text.p ? text.p : "", text.len, sep, o.file)) {

@@ -8,23 +8,16 @@
 
 static int cmd_init(int argc, char **argv, struct ctx *ctx);
 
-static const struct option opts[] = {
-	{ "template", required_argument, NULL, 't' },
-	{ "remote", required_argument, NULL, 'r' },
-	{ "help", no_argument, NULL, 'h' },
-	{ 0, 0, 0, 0 },
+static const struct opt opts[] = {
+	OPT_CHOICE('t', "template", VAL_CHOICE, "T", "freight|sales|blank", OPT_SHORT,
+		   "the phases to start with: freight (default), sales or blank"),
+	OPT_VALUE('r', "remote", VAL_URL, "URL", OPT_SHORT,
+		  "share it: make URL (an empty repository) its remote and push to it"),
+	OPERAND("DIR", VAL_DIR, OPT_OPTIONAL, "where; default: -C, $PREG_DIR, else ~/.local/share/preg"),
+	OPT_END,
 };
 
-static const char *const usage[] = {
-	"preg init [--template freight|sales|blank] [--remote URL] [DIR]",
-	"",
-	"    -t, --template T   the phases to start with: freight (default), sales or blank",
-	"    -r, --remote URL   share it: make URL (an empty repository) its remote and push to it",
-	"    DIR                where; default: -C, $PREG_DIR, else ~/.local/share/preg",
-	NULL,
-};
-
-const struct cmd init_cmd = { "init", cmd_init, 0, "create a register", opts, usage, NULL };
+const struct cmd init_cmd = { .name = "init", .fn = cmd_init, .summary = "create a register", .opts = opts };
 
 /* Share the new register at dir: url becomes its remote, and the first
  * sync pushes it. The register stays when the remote cannot be reached. */
@@ -49,24 +42,22 @@ static int init_remote(char *dir, const char *url)
 
 static int cmd_init(int argc, char **argv, struct ctx *ctx)
 {
-	const char *tmpl = "freight", *remote = NULL;
+	const char *tmpl = "freight", *remote = NULL, *arg;
 	char *dir = NULL;
-	int c, code;
+	int c;
 
-	while ((c = next_opt(argc, argv, "ht:r:", ctx, &code)) != -1) {
+	while ((c = opt_next(ctx, &arg)) != -1) {
 		if (c == 't')
-			tmpl = optarg;
+			tmpl = arg;
 		else if (c == 'r')
-			remote = optarg;
+			remote = arg;
 	}
-	if (code >= 0)
-		return code;
-	if (argc - optind > 1)
+	if (argc > 1)
 		return usage_error(ctx, "too many arguments");
 	if (remote && !*remote)
 		return usage_error(ctx, "empty --remote URL");
-	if (optind < argc && !(dir = realpath(argv[optind], NULL)))
-		dir = strdup(argv[optind]); /* a new directory: the name as given */
+	if (argc && !(dir = realpath(argv[0], NULL)))
+		dir = strdup(argv[0]); /* a new directory: the name as given */
 	if (!dir && reg_locate(&dir, ctx->dir_opt, true))
 		return fail();
 	if (reg_init(dir, tmpl)) {

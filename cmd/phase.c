@@ -11,61 +11,37 @@ static int phase_list(int argc, char **argv, struct ctx *ctx);
 static int phase_set(int argc, char **argv, struct ctx *ctx);
 static int phase_next(int argc, char **argv, struct ctx *ctx);
 
-static const struct option list_opts[] = {
-	{ "format", required_argument, NULL, 'f' },
-	{ "help", no_argument, NULL, 'h' },
-	{ 0, 0, 0, 0 },
+static const struct opt list_opts[] = {
+	OPT_CHOICE('f', "format", VAL_FORMAT, "F", "table|tsv|csv|json", OPT_SHORT,
+		   "table (default on a terminal), tsv (default otherwise), csv or json"),
+	OPT_END,
 };
 
-static const char *const list_usage[] = {
-	"preg phase list [--format table|tsv|csv|json]",
-	"",
-	"    -f, --format F   table (default on a terminal), tsv (default otherwise), csv or json",
-	NULL,
+static const struct opt set_opts[] = {
+	OPERAND("ID", VAL_CLIENT, 0, NULL),
+	OPERAND("PHASE", VAL_PHASE, 0, "a phase number or key (see 'preg phase list')"),
+	OPT_VALUE('m', "message", VAL_TEXT, "TEXT", OPT_SHORT | OPT_SYN_SHORT, "a note on the move, kept in the history"),
+	OPT_VALUE('a', "at", VAL_TIME, "TIME", 0, "when it happened (RFC 3339 or YYYY-MM-DD); default: now"),
+	OPT_VALUE('r', "reason", VAL_TEXT, "TEXT", 0, "why; required to enter an ending phase"),
+	OPT_FLAG('f', "force", OPT_SHORT,
+		 "go back from a phase that is not reversible; rewrite a record that holds comments"),
+	OPT_END,
 };
 
-static const struct option set_opts[] = {
-	{ "message", required_argument, NULL, 'm' },
-	{ "at", required_argument, NULL, 'a' },
-	{ "reason", required_argument, NULL, 'r' },
-	{ "force", no_argument, NULL, 'f' },
-	{ "help", no_argument, NULL, 'h' },
-	{ 0, 0, 0, 0 },
-};
-
-static const char *const set_usage[] = {
-	"preg phase set ID PHASE [-m TEXT] [--at TIME] [--reason TEXT] [--force]",
-	"",
-	"    PHASE             a phase number or key (see 'preg phase list')",
-	"    -m, --message T   a note on the move, kept in the history",
-	"    --at TIME         when it happened (RFC 3339 or YYYY-MM-DD); default: now",
-	"    --reason T        why; required to enter an ending phase",
-	"    -f, --force       go back from a phase that is not reversible; rewrite a",
-	"                      record that holds comments",
-	NULL,
-};
-
-static const struct option next_opts[] = {
-	{ "message", required_argument, NULL, 'm' },
-	{ "reason", required_argument, NULL, 'r' },
-	{ "help", no_argument, NULL, 'h' },
-	{ 0, 0, 0, 0 },
-};
-
-static const char *const next_usage[] = {
-	"preg phase next ID [-m TEXT] [--reason TEXT]",
-	"",
-	"    -m, --message T   a note on the move, kept in the history",
-	"    --reason T        why; required when the next phase ends the collaboration",
-	NULL,
+static const struct opt next_opts[] = {
+	OPERAND("ID", VAL_CLIENT, 0, NULL),
+	OPT_VALUE('m', "message", VAL_TEXT, "TEXT", OPT_SHORT | OPT_SYN_SHORT, "a note on the move, kept in the history"),
+	OPT_VALUE('r', "reason", VAL_TEXT, "TEXT", 0, "why; required when the next phase ends the collaboration"),
+	OPT_END,
 };
 
 const struct cmd phase_cmds[] = {
-	{ "list", phase_list, NEED_REGISTER, "the phases with their colours and limits", list_opts,
-	  list_usage, NULL },
-	{ "set", phase_set, NEED_REGISTER | WRITES, "move a client to a phase", set_opts, set_usage, NULL },
-	{ "next", phase_next, NEED_REGISTER | WRITES, "move a client to the following phase", next_opts,
-	  next_usage, NULL },
+	{ .name = "list", .fn = phase_list, .flags = NEED_REGISTER,
+	  .summary = "the phases with their colours and limits", .opts = list_opts },
+	{ .name = "set", .fn = phase_set, .flags = NEED_REGISTER | WRITES, .summary = "move a client to a phase",
+	  .opts = set_opts },
+	{ .name = "next", .fn = phase_next, .flags = NEED_REGISTER | WRITES,
+	  .summary = "move a client to the following phase", .opts = next_opts },
 	{ 0 },
 };
 
@@ -77,24 +53,18 @@ static int phase_list(int argc, char **argv, struct ctx *ctx)
 		{ "requires", COL_LIST },
 	};
 	const struct phases *ph;
-	struct fmt_writer w = { 0 };
+	struct fmt_writer w;
 	struct buf out = BUF_INIT;
-	int c, code;
+	enum fmt fmt = stdout_tty() ? FMT_TABLE : FMT_TSV;
+	const char *arg;
 
-	w.fmt = stdout_tty() ? FMT_TABLE : FMT_TSV;
-	while ((c = next_opt(argc, argv, "hf:", ctx, &code)) != -1)
-		if (c == 'f' && fmt_parse(&w.fmt, optarg))
-			return usage_error(ctx, "%s", preg_error_msg());
-	if (code >= 0)
-		return code;
-	if (optind < argc)
+	(void)argv;
+	while (opt_next(ctx, &arg) == 'f')
+		fmt_parse(&fmt, arg);
+	if (argc)
 		return usage_error(ctx, "too many arguments");
 	ph = reg_phases(ctx->reg);
-	w.cols = cols;
-	w.ncols = sizeof(cols) / sizeof(*cols);
-	w.color = w.fmt == FMT_TABLE && want_color(ctx);
-	w.color_col = 1;
-	fmt_begin(&w, &out);
+	fmt_start(&w, &out, fmt, cols, sizeof(cols) / sizeof(*cols), fmt == FMT_TABLE && want_color(ctx), 1);
 	for (size_t i = 0; i < ph->n; i++) {
 		const struct phase *p = &ph->v[i];
 		char id[16], stale[16];
@@ -143,46 +113,41 @@ static int report_move(struct ctx *ctx, struct move_opts *o)
 	return EXIT_OK;
 }
 
+/* The options of set and next into o. */
+static void move_opts(struct ctx *ctx, struct move_opts *o)
+{
+	const char *arg;
+	int c;
+
+	while ((c = opt_next(ctx, &arg)) != -1) {
+		switch (c) {
+		case 'm': o->message = arg; break;
+		case 'a': o->at = arg; break;
+		case 'r': o->reason = arg; break;
+		case 'f': o->force = true; break;
+		}
+	}
+}
+
 static int phase_set(int argc, char **argv, struct ctx *ctx)
 {
 	struct move_opts o = { 0 };
-	int c, code;
 
-	while ((c = next_opt(argc, argv, "hm:f", ctx, &code)) != -1) {
-		if (c == 'm')
-			o.message = optarg;
-		else if (c == 'a')
-			o.at = optarg;
-		else if (c == 'r')
-			o.reason = optarg;
-		else if (c == 'f')
-			o.force = true;
-	}
-	if (code >= 0)
-		return code;
-	if (argc - optind != 2)
-		return usage_error(ctx, argc - optind < 2 ? "phase set needs a client id and a phase"
-							  : "too many arguments");
-	o.id = argv[optind];
-	o.phase = argv[optind + 1];
+	move_opts(ctx, &o);
+	if (argc != 2)
+		return usage_error(ctx, argc < 2 ? "phase set needs a client id and a phase" : "too many arguments");
+	o.id = argv[0];
+	o.phase = argv[1];
 	return report_move(ctx, &o);
 }
 
 static int phase_next(int argc, char **argv, struct ctx *ctx)
 {
 	struct move_opts o = { 0 };
-	int c, code;
 
-	while ((c = next_opt(argc, argv, "hm:", ctx, &code)) != -1) {
-		if (c == 'm')
-			o.message = optarg;
-		else if (c == 'r')
-			o.reason = optarg;
-	}
-	if (code >= 0)
-		return code;
-	if (argc - optind != 1)
-		return usage_error(ctx, argc - optind < 1 ? "phase next needs a client id" : "too many arguments");
-	o.id = argv[optind];
+	move_opts(ctx, &o);
+	if (argc != 1)
+		return usage_error(ctx, argc < 1 ? "phase next needs a client id" : "too many arguments");
+	o.id = argv[0];
 	return report_move(ctx, &o);
 }

@@ -14,27 +14,22 @@
 
 static int cmd_remind(int argc, char **argv, struct ctx *ctx);
 
-static const struct option opts[] = {
-	FILTER_OPTIONS,
-	{ "as-of", required_argument, NULL, 'a' },
-	{ "within", required_argument, NULL, 'w' },
-	{ "format", required_argument, NULL, 'f' },
-	{ "help", no_argument, NULL, 'h' },
-	{ 0, 0, 0, 0 },
+static const struct opt opts[] = {
+	FILTER_OPTS,
+	OPT_VALUE('a', "as-of", VAL_DATE, "DATE", 0, "what was due on DATE (YYYY-MM-DD); default: today"),
+	OPT_VALUE('w', "within", VAL_DAYS, "Nd", 0, "also the next contacts of the next N days (0d to 365d)"),
+	OPT_CHOICE('f', "format", VAL_FORMAT, "F", "text|tsv|json|ics", OPT_SHORT,
+		   "text (default), tsv, json or ics (an iCalendar of to-dos)"),
+	OPT_END,
 };
 
-static const char *const usage[] = {
-	"preg remind " FILTER_SYNOPSIS " [--as-of DATE] [--within Nd] [--format text|tsv|json|ics]",
-	"",
-	FILTER_HELP,
-	"    --as-of DATE     what was due on DATE (YYYY-MM-DD); default: today",
-	"    --within Nd      also the next contacts of the next N days (0d to 365d)",
-	"    -f, --format F   text (default), tsv, json or ics (an iCalendar of to-dos)",
-	NULL,
+const struct cmd remind_cmd = {
+	.name = "remind",
+	.fn = cmd_remind,
+	.flags = NEED_REGISTER,
+	.summary = "what is due: contacts due or overdue, clients that stall",
+	.opts = opts,
 };
-
-const struct cmd remind_cmd = { "remind", cmd_remind, NEED_REGISTER,
-				"what is due: contacts due or overdue, clients that stall", opts, usage, NULL };
 
 enum { OUT_TEXT, OUT_TSV, OUT_JSON, OUT_ICS };
 
@@ -146,56 +141,48 @@ static void put_table(struct buf *out, const struct remind_list *l, enum fmt fmt
 }
 
 /* The operands and option values: -1 when good, else the exit code. */
-static int check_args(struct ctx *ctx, int argc, char **argv, int code, const char *within,
-		      const char *as_of, struct state *s, struct filter *f)
+static int check_args(struct ctx *ctx, int argc, char **argv, const char *within, const char *as_of,
+		      struct state *s, struct filter *f)
 {
-	int rc = filter_args(ctx, argc, argv, code, f, &s->ph);
+	int rc = filter_args(ctx, argc, argv, f, &s->ph);
 
 	if (rc >= 0)
 		return rc;
 	if (within && (days_parse(&s->o.within, within) || s->o.within > 365))
 		return usage_error(ctx, "invalid --within '%s' (Nd, from 0d to 365d)", within);
-	if (as_of && date_parse(&s->o.day, as_of))
-		return usage_error(ctx, "--as-of: %s", preg_error_msg());
+	if (as_of && (rc = date_opt(ctx, "--as-of", as_of, &s->o.day)))
+		return rc;
 	return -1;
 }
 
 static int cmd_remind(int argc, char **argv, struct ctx *ctx)
 {
-	const char *as_of = NULL, *within = NULL;
+	const char *as_of = NULL, *within = NULL, *arg;
 	struct state s;
 	struct filter f;
 	struct buf out = BUF_INIT;
 	struct ptime now;
-	int c, code, rc, format = OUT_TEXT;
+	int c, rc, format = OUT_TEXT;
 
 	memset(&s, 0, sizeof(s));
 	memset(&f, 0, sizeof(f));
 	s.o.within = -1;
 	s.o.f = &f;
-	while ((c = next_opt(argc, argv, "hf:", ctx, &code)) != -1) {
-		if (filter_opt(&f, c, optarg))
+	while ((c = opt_next(ctx, &arg)) != -1) {
+		if (filter_opt(&f, c, arg))
 			continue;
 		switch (c) {
-		case 'a': as_of = optarg; break;
-		case 'w': within = optarg; break;
+		case 'a': as_of = arg; break;
+		case 'w': within = arg; break;
 		case 'f':
-			if (!strcmp(optarg, "text"))
-				format = OUT_TEXT;
-			else if (!strcmp(optarg, "tsv"))
-				format = OUT_TSV;
-			else if (!strcmp(optarg, "json"))
-				format = OUT_JSON;
-			else if (!strcmp(optarg, "ics"))
-				format = OUT_ICS;
-			else {
-				filter_release(&f);
-				return usage_error(ctx, "unknown format '%s' (text, tsv, json or ics)", optarg);
-			}
+			format = !strcmp(arg, "tsv")	? OUT_TSV
+				 : !strcmp(arg, "json") ? OUT_JSON
+				 : !strcmp(arg, "ics")	? OUT_ICS
+							: OUT_TEXT;
 			break;
 		}
 	}
-	rc = check_args(ctx, argc, argv, code, within, as_of, &s, &f);
+	rc = check_args(ctx, argc, argv, within, as_of, &s, &f);
 	if (rc >= 0) {
 		filter_release(&f);
 		return rc;

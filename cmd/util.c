@@ -9,7 +9,6 @@
 #include "ptime.h"
 #include "xalloc.h"
 
-
 /* Print a message with control characters shown as '?': a message may
  * quote what the user or a record gave (an id, a file name), and an escape
  * sequence in it must not reach the terminal. */
@@ -26,17 +25,6 @@ static void put_safe(FILE *f, const char *s)
 	}
 }
 
-void print_usage(FILE *f, const struct cmd *cmd)
-{
-	if (!cmd->usage)
-		return;
-	for (int i = 0; cmd->usage[i]; i++) {
-		if (!*cmd->usage[i])
-			break;
-		fprintf(f, "%s %s\n", i ? "      " : "usage:", cmd->usage[i]);
-	}
-}
-
 int usage_error(const struct ctx *ctx, const char *fmt, ...)
 {
 	if (fmt) {
@@ -50,31 +38,8 @@ int usage_error(const struct ctx *ctx, const char *fmt, ...)
 		put_safe(stderr, msg);
 		fputc('\n', stderr);
 	}
-	print_usage(stderr, ctx->cmd);
+	print_usage(stderr, ctx->cmd, ctx->group);
 	return EXIT_USAGE;
-}
-
-int show_help(const struct ctx *ctx)
-{
-	const struct cmd *c = ctx->cmd;
-	bool opts = false;
-
-	print_usage(stdout, c);
-	if (c->summary)
-		printf("\n%s.\n", c->summary);
-	for (int i = 0; c->usage && c->usage[i]; i++) {
-		if (!*c->usage[i]) {
-			opts = true;
-			putchar('\n');
-			continue;
-		}
-		if (opts)
-			printf("%s\n", c->usage[i]);
-	}
-	/* help lives in preg(1); every other command has its page. */
-	printf("\nSee 'man preg%s%s' for the details.\n", strcmp(c->name, "help") || ctx->group ? "-" : "",
-	       ctx->group ? ctx->group : strcmp(c->name, "help") ? c->name : "");
-	return EXIT_OK;
 }
 
 void print_visible(FILE *f, const char *fmt, ...)
@@ -117,36 +82,6 @@ int fail(void)
 	print_warnings();
 	print_error(preg_error_msg());
 	return EXIT_FAIL;
-}
-
-int next_opt(int argc, char **argv, const char *shortopts, struct ctx *ctx, int *exit_code)
-{
-	static const struct option none[] = { { "help", no_argument, NULL, 'h' }, { 0, 0, 0, 0 } };
-	const struct option *opts = ctx->cmd->opts ? ctx->cmd->opts : none;
-	char spec[64];
-	int c;
-
-	/* Options and operands may mix (GNU style), except after "--"; the
-	 * leading ':' makes a missing value distinguishable. */
-	snprintf(spec, sizeof(spec), ":%s", shortopts);
-	c = getopt_long(argc, argv, spec, opts, NULL);
-	*exit_code = -1;
-	if (c == 'h') {
-		*exit_code = show_help(ctx);
-		return -1;
-	}
-	if (c == '?') {
-		if (optopt)
-			*exit_code = usage_error(ctx, "unknown option '-%c'", optopt);
-		else
-			*exit_code = usage_error(ctx, "unknown option '%s'", argv[optind - 1]);
-		return -1;
-	}
-	if (c == ':') {
-		*exit_code = usage_error(ctx, "option '%s' needs a value", argv[optind - 1]);
-		return -1;
-	}
-	return c;
 }
 
 bool stdout_tty(void)
@@ -193,12 +128,26 @@ int today(int32_t *out)
 	return 0;
 }
 
-int filter_args(struct ctx *ctx, int argc, char **argv, int code, struct filter *f, const struct phases **ph)
+int no_operands(struct ctx *ctx, int argc, char **argv)
 {
-	if (code >= 0)
-		return code;
-	if (optind < argc)
-		return usage_error(ctx, "unexpected argument '%s'", argv[optind]);
+	if (argc)
+		return usage_error(ctx, "unexpected argument '%s'", argv[0]);
+	return -1;
+}
+
+int date_opt(struct ctx *ctx, const char *opt, const char *s, int32_t *out)
+{
+	if (date_parse(out, s))
+		return usage_error(ctx, "%s: %s", opt, preg_error_msg());
+	return 0;
+}
+
+int filter_args(struct ctx *ctx, int argc, char **argv, struct filter *f, const struct phases **ph)
+{
+	int rc = no_operands(ctx, argc, argv);
+
+	if (rc >= 0)
+		return rc;
 	*ph = reg_phases(ctx->reg);
 	if (filter_resolve(f, *ph))
 		return usage_error(ctx, "%s", preg_error_msg());

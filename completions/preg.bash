@@ -1,102 +1,107 @@
 # bash completion for preg(1).                                 -*- sh -*-
 #
 # Thin: every list comes from the binary, never from this file.
-#   preg --help                      the global options (its usage line)
 #   preg --list-cmds                 the commands
-#   preg GROUP --list-cmds           a group's verbs (client, phase)
-#   preg CMD [VERB] --list-opts      the long options, one per line
-#   preg CMD [VERB] -h               the usage: which options take a value,
-#                                    the values listed as a|b|c, the operands
-#   preg client list --format id     the client ids (for an ID operand)
-#   preg phase list --format tsv     the phase keys (column 2, for PHASE)
-# The binary is the command word as typed, so a preg that is not on PATH
-# completes too; -C DIR given before the command is passed on.
+#   preg GROUP --list-cmds           a group's verbs (client, phase, report)
+#   preg --list-opts                 the global options
+#   preg CMD [VERB] --list-opts      its operands and options, then the
+#                                    global ones: a line each, tab-separated
+#                                    (spelling, short, kind, choices, flags,
+#                                    help; "-" for none)
+#   preg --list-values KIND          the register's clients, phases,
+#                                    managers or tags
+# A value is completed after its kind (client, phase, manager, tag,
+# command, verb, file, dir) or its choices, so a new option or command
+# needs nothing here. The binary is the command word as typed, so a preg
+# that is not on PATH completes too; -C DIR is passed on.
 
-# Run the binary with the global -C of the command line; no stderr.
+# Run the binary with the -C of the command line; no stderr.
 _preg_run()
 {
 	"$_preg_bin" "${_preg_dir[@]}" "$@" 2>/dev/null
 }
 
-# The values of option $1 (a long option) of the usage text in $2: the
-# a|b|c after it in the synopsis, else the words of its description when
-# that reads "a, b or c" (parenthesised remarks dropped).
+# Read "--list-opts" of the command path "$@" into the arrays o_* (the
+# options) and a_* (the operands, in order).
+_preg_read_opts()
+{
+	local spell short kind vals flags help
+	o_spell=() o_short=() o_kind=() o_vals=() o_flags=() a_kind=() a_flags=()
+	while IFS=$'\t' read -r spell short kind vals flags help; do
+		if [[ $spell == -* ]]; then
+			o_spell+=("$spell") o_short+=("$short") o_kind+=("$kind") o_vals+=("$vals") o_flags+=("$flags")
+		elif [[ -n $spell ]]; then
+			a_kind+=("$kind") a_flags+=("$flags")
+		fi
+	done < <(_preg_run "$@" --list-opts)
+}
+
+# The index in o_* of option $1 ("--format", "-f", "--format=x"), or -1.
+_preg_opt()
+{
+	local k w=${1%%=*}
+	for k in "${!o_spell[@]}"; do
+		if [[ $w == "${o_spell[k]}" || $w == "${o_short[k]}" ]]; then
+			echo "$k"
+			return
+		fi
+	done
+	echo -1
+}
+
+# Whether option index $1 takes its value as the next word.
+_preg_takes_word()
+{
+	[[ $1 -ge 0 && ${o_kind[$1]} != none && ${o_flags[$1]} != *optional-value* ]]
+}
+
+# The candidates for a value of kind $1 with choices $2 ("-": none).
 _preg_values()
 {
-	local opt=$1 usage=$2 line vals
-	vals=$(printf '%s\n' "$usage" | grep -oE -- "$opt[ =][a-z][a-z0-9-]*(\|[a-z][a-z0-9-]*)+" | head -n 1)
-	if [[ -n $vals ]]; then
-		printf '%s\n' "${vals#"$opt"?}" | tr '|' '\n'
-		return
-	fi
-	line=$(printf '%s\n' "$usage" | grep -E -- "^ +(-[a-zA-Z], )?$opt [A-Z]" | head -n 1)
-	[[ -n $line ]] || return
-	line=$(printf '%s\n' "$line" | sed -E "s/^ +(-[a-zA-Z], )?$opt [A-Z]+ +//; s/\([^)]*\)//g")
-	vals=$(printf '%s\n' "$line" | sed -E 's/,? or /\n/g; s/, /\n/g' | sed -E 's/^ +//; s/ +$//' |
-		grep -xE '[a-z][a-z0-9-]*')
-	# One word is a sentence, not a list.
-	[[ $(printf '%s\n' "$vals" | grep -c .) -ge 2 ]] && printf '%s\n' "$vals"
+	case $1 in
+	client | phase | manager | tag) _preg_run --list-values "$1" ;;
+	command) _preg_run --list-cmds ;;
+	verb) _preg_run "$prev" --list-cmds ;;
+	*) [[ $2 != - ]] && printf '%s\n' $2 ;;
+	esac
 }
 
-# The long options that take a value, and the short ones whose long form
-# does, from the usage text in $1: one per line.
-_preg_valopts()
+# Complete a value of kind $1 with choices $2 into COMPREPLY.
+_preg_complete_value()
 {
-	local usage=$1 long
-	long=$(printf '%s\n' "$usage" | grep -oE -- "-(-[a-z][a-z0-9-]*|[a-zA-Z])[ =]([A-Z]|'|[a-z][a-z0-9-]*\|)" |
-		sed -E 's/[ =].*//' | sort -u)
-	printf '%s\n' "$long"
-	printf '%s\n' "$usage" | sed -nE 's/^ +(-[a-zA-Z]), (--[a-z][a-z0-9-]*).*/\1 \2/p' |
-		while read -r short l; do
-			printf '%s\n' "$long" | grep -qxF -- "$l" && printf '%s\n' "$short"
-		done
+	local -a cands
+	case $1 in
+	file | dir)
+		compopt -o filenames 2>/dev/null
+		mapfile -t COMPREPLY < <(compgen "-${1:0:1}" -- "$cur")
+		;;
+	*)
+		mapfile -t cands < <(_preg_values "$1" "$2" | sed "s/^/$3/")
+		_preg_reply "${cands[@]}"
+		;;
+	esac
 }
 
-# The long form of option $1 (a short one is looked up in the usage $2).
-_preg_long()
+# The spellings of the options in o_*: "--color=" for an option whose
+# value is only given after "=".
+_preg_spellings()
 {
-	if [[ $1 == --* ]]; then
-		printf '%s\n' "${1%%=*}"
-	else
-		printf '%s\n' "$2" | sed -nE "s/^ +$1, (--[a-z][a-z0-9-]*).*/\1/p" | head -n 1
-	fi
-}
-
-# The operand names of the synopsis (first usage line) in $1, after the
-# $2 words of the command itself: "ID PHASE", "DIR", "COMMAND VERB".
-_preg_operands()
-{
-	local syn=${1%%$'\n'*} prev=
-	syn=${syn#usage: }
-	# Drop the option groups ([-m TEXT], [--ended | --open]), then the
-	# brackets and ellipses around what is left.
-	while [[ $syn != "$prev" ]]; do
-		prev=$syn
-		syn=$(printf '%s\n' "$syn" | sed -E 's/\[-[^][]*\](\.\.\.)?//g')
+	local k
+	for k in "${!o_spell[@]}"; do
+		if [[ ${o_flags[k]} == *optional-value* ]]; then
+			echo "${o_spell[k]}="
+		else
+			echo "${o_spell[k]}"
+		fi
 	done
-	local -a w
-	read -ra w <<<"$(printf '%s\n' "$syn" | sed -E 's/[][]//g; s/\.\.\.//g')"
-	((${#w[@]} > $2 + 1)) || return 0
-	printf '%s\n' "${w[@]:$2+1}"
-}
-
-_preg_ids()
-{
-	_preg_run client list --format id
-}
-
-_preg_phase_keys()
-{
-	_preg_run phase list --format tsv | tail -n +2 | cut -f 2
 }
 
 _preg()
 {
 	local _preg_bin=${COMP_WORDS[0]}
 	local -a _preg_dir=() words=() path=() cands=()
-	local i w cur prev cword=0 joined= usage opt endopts= npos=0 valopt=
-	local verbs valopts name
-	local -a operands=()
+	local -a o_spell o_short o_kind o_vals o_flags a_kind a_flags
+	local i k w cur prev cword=0 joined= endopts= npos=0 valopt=-1 verbs
 
 	[[ $_preg_bin == "~/"* ]] && _preg_bin=$HOME/${_preg_bin#"~/"}
 
@@ -119,117 +124,63 @@ _preg()
 	((cword > 0)) && prev=${words[cword-1]}
 	COMPREPLY=()
 
-	# The global options, up to the command.
+	# Walk the words: the global options, the command, its verb, then its
+	# options (and their values) and operands.
+	_preg_read_opts
 	for ((i = 1; i < cword; i++)); do
 		w=${words[i]}
-		case $w in
-		-C)
-			((i + 1 < cword)) && _preg_dir=(-C "${words[i+1]/#\~/$HOME}")
-			((i++))
-			;;
-		-C?*) _preg_dir=(-C "${w#-C}") ;;
-		-*) ;;
-		*) break ;;
-		esac
-	done
-	if ((i >= cword)); then
-		if [[ $prev == -C ]]; then
-			compopt -o filenames 2>/dev/null
-			mapfile -t COMPREPLY < <(compgen -d -- "$cur")
-			return
-		fi
-		usage=$(_preg_run --help | head -n 1)
-		if [[ $cur == --*=* ]]; then
-			mapfile -t cands < <(_preg_values "${cur%%=*}" "$usage" | sed "s/^/${cur%%=*}=/")
-		elif [[ $cur == -* ]]; then
-			mapfile -t cands < <(printf '%s\n' "$usage" | grep -oE -- '\[-(-[a-z][a-z-]*=?|[A-Za-z])' |
-				sed 's/^\[//')
-		else
-			mapfile -t cands < <(_preg_run --list-cmds)
-		fi
-		_preg_reply "${cands[@]}"
-		return
-	fi
-
-	# The command, and the verb of a group.
-	path=("${words[i]}")
-	((i++))
-	verbs=$(_preg_run "${path[0]}" --list-cmds)
-	if [[ -n $verbs ]]; then
-		if ((i == cword)); then
-			mapfile -t cands <<<"$verbs"
-			_preg_reply "${cands[@]}"
-			return
-		fi
-		path+=("${words[i]}")
-		((i++))
-	fi
-	# Without its usage (a broken -h), options are still offered.
-	usage=$(_preg_run "${path[@]}" -h)
-	valopts=$(_preg_valopts "$usage")
-
-	# Walk the arguments so far: options (and their values) and operands.
-	for (( ; i < cword; i++)); do
-		w=${words[i]}
-		if [[ -z $endopts && $w == -- ]]; then
+		if [[ -z $endopts && $w == -- && ${#path[@]} -gt 0 ]]; then
 			endopts=1
-		elif [[ -z $endopts && $w == -?* ]]; then
-			if [[ $w != *=* ]] && printf '%s\n' "$valopts" | grep -qxF -- "$w"; then
+			continue
+		fi
+		if [[ -z $endopts && $w == -?* ]]; then
+			k=$(_preg_opt "$w")
+			# -C DIR, -CDIR: the register the values come from.
+			if [[ $w == -C?* ]]; then
+				_preg_dir=(-C "${w#-C}")
+			elif _preg_takes_word "$k" && [[ $w != *=* ]]; then
 				if ((i + 1 == cword)); then
-					valopt=$w
+					valopt=$k
+				elif [[ $w == -C ]]; then
+					_preg_dir=(-C "${words[i+1]/#\~/$HOME}")
 				fi
 				((i++))
 			fi
-		else
-			((npos++))
+			continue
 		fi
+		if ((${#path[@]} == 0)) || { ((${#path[@]} == 1)) && [[ -n $verbs ]]; }; then
+			path+=("$w")
+			verbs=
+			((${#path[@]} == 1)) && verbs=$(_preg_run "$w" --list-cmds)
+			[[ -z $verbs ]] && _preg_read_opts "${path[@]}"
+			continue
+		fi
+		((npos++))
 	done
 
-	if [[ -n $valopt ]]; then
-		opt=$(_preg_long "$valopt" "$usage")
-		mapfile -t cands < <(_preg_option_values "$opt" "$usage")
+	if ((valopt >= 0)); then
+		_preg_complete_value "${o_kind[valopt]}" "${o_vals[valopt]}"
 	elif [[ -z $endopts && $cur == --*=* ]]; then
-		opt=${cur%%=*}
-		mapfile -t cands < <(_preg_option_values "$opt" "$usage" | sed "s/^/$opt=/")
+		k=$(_preg_opt "$cur")
+		((k >= 0)) && _preg_complete_value "${o_kind[k]}" "${o_vals[k]}" "${cur%%=*}="
 	elif [[ -z $endopts && $cur == -* ]]; then
-		mapfile -t cands < <(_preg_run "${path[@]}" --list-opts)
-	else
-		mapfile -t operands < <(_preg_operands "$usage" "${#path[@]}")
-		((${#operands[@]})) || return
-		if ((npos < ${#operands[@]})); then
-			name=${operands[npos]}
-		else
-			name=${operands[${#operands[@]}-1]}
+		mapfile -t cands < <(_preg_spellings)
+		_preg_reply "${cands[@]}"
+	elif ((${#path[@]} == 0)); then
+		_preg_complete_value command
+	elif [[ -n $verbs ]]; then
+		mapfile -t cands <<<"$verbs"
+		_preg_reply "${cands[@]}"
+	elif ((${#a_kind[@]})); then
+		k=$npos
+		if ((k >= ${#a_kind[@]})); then
 			# Only a repeated operand (KEY=VALUE...) goes on.
-			[[ ${usage%%$'\n'*} == *"$name..."* ]] || return
+			k=$((${#a_kind[@]} - 1))
+			[[ ${a_flags[k]} == *repeat* ]] || return 0
 		fi
-		case $name in
-		ID) mapfile -t cands < <(_preg_ids) ;;
-		PHASE) mapfile -t cands < <(_preg_phase_keys) ;;
-		DIR)
-			compopt -o filenames 2>/dev/null
-			mapfile -t COMPREPLY < <(compgen -d -- "$cur")
-			return
-			;;
-		COMMAND) mapfile -t cands < <(_preg_run --list-cmds) ;;
-		VERB)
-			# The verbs of the COMMAND operand before it.
-			w=${words[cword-1]}
-			mapfile -t cands < <(_preg_run "$w" --list-cmds)
-			;;
-		esac
+		_preg_complete_value "${a_kind[k]}" -
 	fi
-	_preg_reply "${cands[@]}"
-}
-
-# The values of long option $1 of a command whose usage is $2: phase keys
-# for --phase, else the values the usage lists.
-_preg_option_values()
-{
-	case $1 in
-	--phase) _preg_phase_keys ;;
-	*) _preg_values "$1" "$2" ;;
-	esac
+	return 0
 }
 
 # COMPREPLY: the candidates that start with $cur. When "=" breaks words,

@@ -24,8 +24,10 @@ int fmt_parse(enum fmt *out, const char *s)
 		*out = FMT_CSV;
 	else if (!strcmp(s, "json"))
 		*out = FMT_JSON;
+	else if (!strcmp(s, "html"))
+		*out = FMT_HTML;
 	else
-		return preg_error_set(PREG_EINVAL, "unknown format '%s' (table, tsv, csv or json)", s);
+		return preg_error_set(PREG_EINVAL, "unknown format '%s' (table, tsv, csv, json or html)", s);
 	return 0;
 }
 
@@ -99,6 +101,40 @@ void fmt_addf(struct buf *out, const char *fmt, ...)
 	fmt_visible(out, s, true);
 	free(s);
 }
+
+void fmt_cell(struct buf *out, const char *raw, size_t width, bool right)
+{
+	struct buf v = BUF_INIT;
+	const char *s;
+	size_t w;
+	char *c;
+
+	if (!width)
+		return;
+	/* What a terminal would act on is made visible first. */
+	fmt_visible(&v, raw, false);
+	s = buf_str(&v);
+	w = fmt_width(s);
+	if (w > width) {
+		/* Cut: the ellipsis ends the text, the blanks follow it. */
+		c = cut(s, width);
+		buf_adds(out, c);
+		for (w = fmt_width(c); w < width; w++)
+			buf_addc(out, ' ');
+		free(c);
+		buf_release(&v);
+		return;
+	}
+	if (right)
+		for (size_t k = w; k < width; k++)
+			buf_addc(out, ' ');
+	buf_adds(out, s);
+	if (!right)
+		for (size_t k = w; k < width; k++)
+			buf_addc(out, ' ');
+	buf_release(&v);
+}
+
 
 /* One line of a table cell for a terminal: line breaks and tabs would
  * break the layout, other control characters are made visible. */
@@ -256,7 +292,9 @@ void html_escape(struct buf *out, const char *s)
 	buf_release(&v);
 }
 
-void fmt_begin(struct fmt_writer *w, struct buf *out)
+/* The header: a line of names, "[", or a table head; the table is written
+ * whole by fmt_end. */
+static void fmt_begin(struct fmt_writer *w, struct buf *out)
 {
 	w->nrows = 0;
 	w->cells = NULL;

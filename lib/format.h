@@ -39,14 +39,13 @@ struct fmt_writer {
 	int color_col;              /* the column painted in the row's colour, or -1 */
 };
 
-/* Parse "table", "tsv", "csv" or "json" (html is asked for by the
- * commands that have it: a writer with FMT_HTML writes a <table> element).
- * 0 or PREG_EINVAL. */
+/* Parse "table", "tsv", "csv", "json" or "html" (a writer with FMT_HTML
+ * writes a <table> element; format_html.h makes the page around it).
+ * 0 or PREG_EINVAL. A command offers the formats it has (cmd.h). */
 int fmt_parse(enum fmt *out, const char *s);
 
-void fmt_begin(struct fmt_writer *w, struct buf *out);
 /* Set w up (color: table colours; color_col: the column painted in each
- * row's colour, or -1) and begin. */
+ * row's colour, or -1) and begin: the one way to start a writer. */
 void fmt_start(struct fmt_writer *w, struct buf *out, enum fmt fmt, const struct fmt_col *cols, size_t ncols,
 	       bool color, int color_col);
 /* cells[ncols], NULL for no value; color "#rrggbb" or NULL. */
@@ -76,6 +75,11 @@ void fmt_addf(struct buf *out, const char *fmt, ...) __attribute__((format(print
 /* Append s with &, <, >, " and ' as HTML character references, and
  * control characters made visible. */
 void html_escape(struct buf *out, const char *s);
+
+/* Append s, made visible (fmt_visible, without lines), padded with blanks
+ * to width columns (on the left when right), or cut to width with an
+ * ellipsis when it is wider. */
+void fmt_cell(struct buf *out, const char *s, size_t width, bool right);
 
 /* Terminal columns that the UTF-8 string s takes. */
 size_t fmt_width(const char *s);

@@ -239,3 +239,36 @@ usage: preg help [COMMAND [VERB]]"
 	[ "$status" -eq 0 ]
 	same "$output" "not-an-option"
 }
+
+@test "the global options may come after the command, and after its verb" {
+	run --separate-stderr preg client list --format table --color=always -C "$R"
+	[ "$status" -eq 0 ]
+	same "$stderr" ""
+	# The header is bold, the phase in its colour.
+	[[ "${lines[0]}" == $'\033[1m'* ]]
+	[[ "${lines[1]}" == *$'\033[38;2;'* ]]
+	run --separate-stderr preg -C "$R" client list --format table --color=never
+	[ "$status" -eq 0 ]
+	[[ "$output" != *$'\033'* ]]
+	run --separate-stderr preg client -C "$R" list --format id
+	[ "$status" -eq 0 ]
+	same "$output" "acme"
+	run --separate-stderr preg note acme hi --version
+	[ "$status" -eq 0 ]
+	same "$output" "preg $(cat "$BATS_TEST_DIRNAME/../../VERSION")"
+	same "$(git -C "$R" rev-parse HEAD)" "$head0"
+	usage_error "invalid --color value 'sometimes' (auto, always or never)" client list --color=sometimes
+	same "${stderr_lines[1]}" "usage: preg client list [--manager M] [--phase P] [--tag T]... [--kind external|internal] [--field K=V]... [--stale] [--ended | --open] [--format table|tsv|csv|json|id]"
+	usage_error "option '-C' needs a directory" client list -C
+}
+
+@test "a value given to an option that takes none" {
+	usage_error "option '--force' takes no value" client set acme name=X --force=yes
+	usage_error "option '--stale' takes no value" client list --stale=1
+}
+
+@test "an unknown format is refused before anything else, with the formats the command has" {
+	usage_error "unknown format 'xml' (table, tsv or json)" log --format xml
+	usage_error "unknown format 'xml' (csv or json)" export --format=xml
+	usage_error "unknown format 'html' (text, tsv, json or ics)" remind -f html
+}

@@ -91,7 +91,7 @@ preg: error: 16382 problems in dup.csv; nothing imported"
 	within 120 preg -C "$R" import tall.csv --dry-run
 	[ "$status" -eq 0 ]
 	same "$stderr" ""
-	same "$(head -n 1 <<<"$output")" "add ooo-klient-1: ООО «Клиент 1» (phase 1 research, manager ivanov)"
+	same "$(head -n 1 <<<"$output")" "add klient-1: ООО «Клиент 1» (phase 1 research, manager ivanov)"
 	same "$(tail -n 1 <<<"$output")" "100000 clients would be imported; nothing written (--dry-run)"
 	[ "$(commits)" -eq 1 ]
 }

@@ -371,7 +371,7 @@ assert rows[3]["slowest"] == ["bravo:20", "charlie:19", "alpha:11"], rows[3]
 	local u="usage: preg report funnel [--manager M] [--phase P] [--tag T]... [--kind external|internal] [--field K=V]... [--stale] [--ended | --open] [--as-of DATE] [--format table|tsv|csv|json|html]"
 	refused 2 "preg: --as-of: invalid date '2026-13-01'
 $u" funnel --as-of 2026-13-01
-	refused 2 "preg: unknown format 'xml' (table, tsv, csv, json, html or xlsx)
+	refused 2 "preg: unknown format 'xml' (table, tsv, csv, json or html)
 $u" funnel --format xml
 	refused 2 "preg: unknown phase or range 'nine' (see 'preg phase list')
 $u" funnel --phase nine

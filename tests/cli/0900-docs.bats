@@ -4,10 +4,11 @@
 # Every command and verb is found by walking "preg --list-cmds" and
 # "preg GROUP --list-cmds", never from a list kept here. For each one: -h
 # works; its synopsis (the first usage line) is in its man page as mandoc
-# renders it; every long option it has (--list-opts) is documented in the
-# page (in the verb's own section, for a group's page); the bash completion
-# offers the command and its options. The pages are lint-clean, and
-# preg-register(5) names every key the record writer writes.
+# renders it; every long option of its table (--list-opts) is in the
+# synopsis and documented in the page (in the verb's own section, for a
+# group's page); each shell's completion offers the command, its options
+# and their values. The pages are lint-clean, and preg-register(5) names
+# every key the record writer writes.
 #
 # Needs mandoc (rendering and lint); zsh and fish are used when installed.
 
@@ -84,11 +85,20 @@ synopsis() {
 	preg $1 -h | sed -n '1s/^usage: //p'
 }
 
+# The long options of a command path's table (--list-opts), one per line;
+# with "global", the global ones instead.
+long_opts() {
+	preg $1 --list-opts | awk -F '\t' -v g="${2:-}" \
+		'$1 ~ /^--/ && (($5 ~ /(^|,)global(,|$)/) == (g == "global")) { print $1 }'
+}
+
 # The operand names of a synopsis after the command path $2: "ID PHASE".
 operands() {
 	local syn=$1 n
 	n=$(($(echo "$2" | wc -w) + 1))
-	echo "$syn" | sed -E 's/\[-[^][]*\](\.\.\.)?//g; s/[][]//g; s/\.\.\.//g' |
+	# Options in brackets go, then the brackets; a required option goes
+	# with its value ("--until DATE").
+	echo "$syn" | sed -E 's/\[-[^][]*\](\.\.\.)?//g; s/[][]//g; s/\.\.\.//g; s/ -[-a-z]+ [^ ]+//g' |
 		tr ' ' '\n' | grep . | tail -n +$((n + 1))
 }
 
@@ -183,8 +193,7 @@ two_clients() {
 			bad=1
 			continue
 		fi
-		for opt in $(preg $path --list-opts); do
-			[ "$opt" = --help ] && continue
+		for opt in $(long_opts "$path"); do
 			if ! echo "$text" | grep -qE -- "(^|[^a-z-])$opt([^a-z-]|\$)"; then
 				echo "preg $path: $opt is not documented in $(basename "$(page_of "$path")")"
 				bad=1
@@ -197,7 +206,7 @@ two_clients() {
 @test "the global options are documented in preg(1)" {
 	local opt text bad=0
 	text=$(render "$MAN/preg.1")
-	for opt in $(preg --help | head -n 1 | grep -oE -- '\[-(-[a-z][a-z-]*|[A-Za-z])' | sed 's/^\[//'); do
+	for opt in $(preg --list-opts | cut -f 1); do
 		if ! echo "$text" | grep -qE -- "(^|[^a-z-])$opt([^a-z-]|\$)"; then
 			echo "$opt is not documented in preg(1)"
 			bad=1
@@ -331,12 +340,12 @@ $(sed -nE 's/.*_order\[\] = \{(.*)/\1/p' "$ROOT/lib/record.c" | grep -oE '"[a-z_
 	[ "$bad" -eq 0 ]
 }
 
-@test "bash completion offers every long option of every command and verb" {
+@test "bash completion offers every long option of every command and verb, and the global ones" {
 	local path opt out bad=0
 	while read -r path; do
 		out=$(bash_complete preg $path --)
-		for opt in $(preg $path --list-opts); do
-			echo "$out" | grep -qx -- "$opt" || { echo "preg $path --<TAB> does not offer $opt"; bad=1; }
+		for opt in $(long_opts "$path") $(long_opts "$path" global); do
+			echo "$out" | grep -qxE -- "$opt=?" || { echo "preg $path --<TAB> does not offer $opt"; bad=1; }
 		done
 	done < <(cmd_paths)
 	[ "$bad" -eq 0 ]
@@ -445,7 +454,8 @@ $(sed -nE 's/.*_order\[\] = \{(.*)/\1/p' "$ROOT/lib/record.c" | grep -oE '"[a-z_
 	while read -r path; do
 		out=$(zsh -f -c 'source "$1"; shift; words=("$@"); CURRENT=${#words}; _preg__candidates; print -rl -- $reply' \
 			_ "$COMP/_preg" "$PREG" $path -- || true)
-		[ "$out" = "$(preg $path --list-opts)" ] || { echo "zsh: preg $path -- offers: $out"; bad=1; }
+		[ "$(echo "$out" | sed 's/=$//')" = "$(preg $path --list-opts | grep '^-' | cut -f 1)" ] ||
+			{ echo "zsh: preg $path -- offers: $out"; bad=1; }
 	done < <(cmd_paths)
 	out=$(zsh -f -c 'source "$1"; shift; words=("$@"); CURRENT=${#words}; _preg__candidates; print -rl -- $reply' \
 		_ "$COMP/_preg" "$PREG" -C "$R" client show '' || true)
@@ -461,7 +471,8 @@ $(sed -nE 's/.*_order\[\] = \{(.*)/\1/p' "$ROOT/lib/record.c" | grep -oE '"[a-z_
 	[ "$out" = "$(preg --list-cmds)" ] || { echo "fish: preg offers: $out"; bad=1; }
 	while read -r path; do
 		out=$(fish --no-config -c 'source $argv[1]; __preg_candidates $argv[2..-1]' "$COMP/preg.fish" "$PREG" $path -- || true)
-		[ "$out" = "$(preg $path --list-opts)" ] || { echo "fish: preg $path -- offers: $out"; bad=1; }
+		[ "$(echo "$out" | cut -f 1 | sed 's/=$//')" = "$(preg $path --list-opts | grep '^-' | cut -f 1)" ] ||
+			{ echo "fish: preg $path -- offers: $out"; bad=1; }
 	done < <(cmd_paths)
 	out=$(fish --no-config -c 'source $argv[1]; __preg_candidates $argv[2..-1]' "$COMP/preg.fish" "$PREG" -C "$R" note '' || true)
 	[ "$(echo "$out" | tr '\n' ' ')" = "romashka vasilek " ] || { echo "fish: note offers: $out"; bad=1; }
@@ -470,5 +481,157 @@ $(sed -nE 's/.*_order\[\] = \{(.*)/\1/p' "$ROOT/lib/record.c" | grep -oE '"[a-z_
 	ln -s "$PREG" "$BATS_TEST_TMPDIR/bin/preg"
 	out=$(PATH=$BATS_TEST_TMPDIR/bin:$PATH fish --no-config -c 'source $argv[1]; complete -C"preg phase "' "$COMP/preg.fish" || true)
 	[ "$(echo "$out" | cut -f 1 | sort)" = "$(preg phase --list-cmds | sort)" ] || { echo "fish: preg phase offers: $out"; bad=1; }
+	[ "$bad" -eq 0 ]
+}
+
+@test "--list-opts: six fields a line, known kinds, and the synopsis agrees with it" {
+	local path syn line spell short kind vals flags help n bad=0 listed want
+	local kinds=" none text name client manager phase tag field setting contact date time days number choice format file dir url remote revision map command verb "
+	while read -r path; do
+		syn=$(synopsis "$path")
+		listed=
+		while IFS= read -r line; do
+			n=$(echo "$line" | awk -F '\t' '{ print NF }')
+			[ "$n" -eq 6 ] || { echo "preg $path --list-opts: $n fields: $line"; bad=1; continue; }
+			IFS=$'\t' read -r spell short kind vals flags help <<<"$line"
+			[[ $kinds == *" $kind "* ]] || { echo "preg $path: $spell has an unknown kind '$kind'"; bad=1; }
+			[[ $flags == *global* ]] && continue
+			if [[ $spell == -* ]]; then
+				# In the synopsis, by its long name (or its short one),
+				# with its choices as the synopsis lists them.
+				if [[ " $syn" != *[\ \[\|]"$spell"[\ =\]]* && " $syn" != *[\ \[\|]"$spell" &&
+					" $syn" != *"[$short "* ]]; then
+					echo "preg $path: $spell is not in the synopsis: $syn"
+					bad=1
+				fi
+				if [ "$vals" != - ] && [[ $syn != *"$spell ${vals// /|}"* && $syn != *"$spell=${vals// /|}"* ]]; then
+					echo "preg $path: the choices of $spell ($vals) are not in the synopsis"
+					bad=1
+				fi
+			else
+				listed+="${spell%...} "
+			fi
+		done < <(preg $path --list-opts)
+		want=$(operands "$syn" "$path" | tr '\n' ' ')
+		[ "$listed" = "$want" ] || { echo "preg $path: operands '$listed', synopsis '$want'"; bad=1; }
+	done < <(cmd_paths)
+	[ "$bad" -eq 0 ]
+}
+
+@test "every option of a table has its line in -h, and no option is unknown to the parser" {
+	local path opt bad=0
+	while read -r path; do
+		for opt in $(long_opts "$path"); do
+			preg $path -h | grep -qE -- "^ +(-[a-zA-Z], )?$opt([ =]|\$)" ||
+				{ echo "preg $path -h has no line for $opt"; bad=1; }
+			# The parser knows it: "needs a value" or a flag, never "unknown".
+			run --separate-stderr preg $path "$opt"
+			[[ $stderr != *"unknown option"* ]] || { echo "preg $path $opt: $stderr"; bad=1; }
+		done
+	done < <(cmd_paths)
+	[ "$bad" -eq 0 ]
+}
+
+@test "the global options work after the command, and are listed with each command" {
+	local path bad=0
+	while read -r path; do
+		for opt in -C --color --version --help; do
+			preg $path --list-opts | awk -F '\t' -v o="$opt" '$1 == o && $5 ~ /global/ { f = 1 } END { exit !f }' ||
+				{ echo "preg $path --list-opts lacks the global $opt"; bad=1; }
+		done
+		run preg $path --version
+		[ "$output" = "$(preg --version)" ] || { echo "preg $path --version: $output"; bad=1; }
+	done < <(cmd_paths)
+	[ "$bad" -eq 0 ]
+}
+
+@test "no command parses options itself: getopt is called in one place" {
+	run grep -lE 'getopt|struct option\b' "$ROOT"/cmd/*.c
+	[ "$output" = "$ROOT/cmd/opts.c" ]
+}
+
+@test "--list-values gives what the register holds, sorted, each once" {
+	new_register
+	preg -C "$R" client add 'ООО «Ромашка»' --id romashka --tag steel --tag china >/dev/null
+	preg -C "$R" client add Vasilek --manager petrov --tag steel >/dev/null
+	run preg -C "$R" --list-values client
+	[ "$status" -eq 0 ]
+	same "$output" "romashka
+vasilek"
+	run preg -C "$R" --list-values manager
+	same "$output" "ivanov
+petrov"
+	run preg -C "$R" --list-values tag
+	same "$output" "china
+steel"
+	run preg -C "$R" --list-values phase
+	same "$output" "$(preg -C "$R" phase list --format tsv | tail -n +2 | cut -f 2)"
+	run --separate-stderr preg -C "$R" --list-values frob
+	[ "$status" -eq 2 ]
+	same "${stderr_lines[0]}" "preg: unknown kind 'frob' (client, phase, manager or tag)"
+	run --separate-stderr preg -C "$BATS_TEST_TMPDIR/none" --list-values client
+	[ "$status" -eq 1 ]
+	same "$output" ""
+}
+
+@test "the completions read no help text: they ask --list-cmds, --list-opts and --list-values" {
+	local f bad=0
+	for f in "$COMP/preg.bash" "$COMP/_preg" "$COMP/preg.fish"; do
+		for ask in --list-cmds --list-opts --list-values; do
+			grep -q -- "$ask" "$f" || { echo "$(basename "$f") does not call $ask"; bad=1; }
+		done
+		# No -h, --help or usage text is read.
+		if grep -vE '^[[:space:]]*#' "$f" | grep -nE -- '(run|bin)[^#]*[[:space:]](-h|--help)\b|usage'; then
+			echo "$(basename "$f") reads help text"
+			bad=1
+		fi
+	done
+	[ "$bad" -eq 0 ]
+}
+
+@test "each shell completes a value after its kind: managers, tags, phases, files" {
+	local out bad=0
+	new_register
+	preg -C "$R" client add Romashka --tag china >/dev/null
+	preg -C "$R" client add Vasilek --manager petrov --tag steel >/dev/null
+	printf 'Name\n' >"$BATS_TEST_TMPDIR/clients.csv"
+	out=$(bash_complete preg -C "$R" client list --manager '')
+	same "$(echo "$out" | tr '\n' ' ')" "ivanov petrov " || bad=1
+	out=$(bash_complete preg -C "$R" report funnel --tag=s)
+	same "$out" "steel" || bad=1
+	out=$(bash_complete preg client list --format=j)
+	same "$out" "json" || bad=1
+	out=$(bash_complete preg -C "$R" import "$BATS_TEST_TMPDIR/cli")
+	same "$out" "$BATS_TEST_TMPDIR/clients.csv" || bad=1
+	# -C after the command names the register too.
+	out=$(bash_complete preg client show -C "$R" '')
+	same "$(echo "$out" | tr '\n' ' ')" "romashka vasilek " || bad=1
+	if command -v zsh >/dev/null; then
+		out=$(zsh -f -c 'source "$1"; shift; words=("$@"); CURRENT=${#words}; _preg__candidates; print -rl -- $reply' \
+			_ "$COMP/_preg" "$PREG" -C "$R" client list --tag '')
+		same "$(echo "$out" | tr '\n' ' ')" "china steel " || bad=1
+	fi
+	if command -v fish >/dev/null; then
+		out=$(fish --no-config -c 'source $argv[1]; __preg_candidates $argv[2..-1]' "$COMP/preg.fish" "$PREG" \
+			-C "$R" log --author '')
+		same "$(echo "$out" | tr '\n' ' ')" "ivanov petrov " || bad=1
+	fi
+	[ "$bad" -eq 0 ]
+}
+
+@test "zsh and fish show each option with its help" {
+	local path out want bad=0
+	path="client add"
+	want=$(preg $path --list-opts | grep '^-' | cut -f 6)
+	if command -v zsh >/dev/null; then
+		out=$(zsh -f -c 'source "$1"; shift; words=("$@"); CURRENT=${#words}; _preg__candidates; print -rl -- $_preg_descr' \
+			_ "$COMP/_preg" "$PREG" $path --)
+		same "$out" "$want" || bad=1
+	fi
+	if command -v fish >/dev/null; then
+		out=$(fish --no-config -c 'source $argv[1]; __preg_candidates $argv[2..-1]' "$COMP/preg.fish" "$PREG" $path --)
+		same "$(echo "$out" | cut -f 2)" "$want" || bad=1
+		echo "$out" | grep -qx -- $'--remarks\tfree text about the client' || { echo "fish: $out"; bad=1; }
+	fi
 	[ "$bad" -eq 0 ]
 }

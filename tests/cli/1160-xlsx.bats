@@ -131,7 +131,7 @@ A4=ООО «Ромашка»:s B4=2026-10-01:d D4=2026-10-05:d N4=ivanov:s O4=ro
 	done
 	run --separate-stderr preg -C "$R" report funnel --format xlsx
 	[ "$status" -eq 2 ]
-	same "$(head -n 1 <<<"$stderr")" "preg: --format xlsx is for the register: preg report register --format xlsx"
+	same "$(head -n 1 <<<"$stderr")" "preg: unknown format 'xlsx' (table, tsv, csv, json or html)"
 	[ -z "$output" ]
 	run --separate-stderr preg -C "$R" export --format xls
 	[ "$status" -eq 2 ]

@@ -1,9 +1,13 @@
 /* test_format: the writers behind every listing, and what they make of
  * control characters (issue 10: nothing from the register reaches a
  * terminal raw): caret notation for a terminal (table, text, csv, html),
- * \xHH in tsv and \u00HH in json, which read back byte for byte. */
+ * \xHH in tsv and \u00HH in json, which read back byte for byte; a cell
+ * padded or cut to its columns; the HTML frame and the ink on a phase's
+ * colour. */
 #include "unit.h"
 #include "format.h"
+#include "format_html.h"
+#include "phases.h"
 #include "record.h"
 
 /* ESC ] 0 ; title BEL, ESC [ 2 J, a CSI (U+009B) in UTF-8, DEL, a CR. */
@@ -134,6 +138,56 @@ static void test_json_str(void **state)
 	buf_release(&b);
 }
 
+static char *cell(const char *s, size_t width, bool right)
+{
+	static struct buf out;
+
+	buf_reset(&out);
+	fmt_cell(&out, s, width, right);
+	return (char *)buf_str(&out);
+}
+
+static void test_cell(void **state)
+{
+	(void)state;
+	assert_string_equal(cell("ivanov", 8, false), "ivanov  ");
+	assert_string_equal(cell("12", 4, true), "  12");
+	/* Columns, not bytes: Cyrillic letters take one each. */
+	assert_string_equal(cell("ООО «Ромашка»", 15, false), "ООО «Ромашка»  ");
+	/* Too wide: cut, the ellipsis the last column. */
+	assert_string_equal(cell("ООО «Ромашка»", 8, false), "ООО «Ро…");
+	assert_int_equal(fmt_width(cell("ООО «Ромашка»", 8, true)), 8);
+	assert_string_equal(cell("anything", 0, false), "");
+	/* Made visible before it is measured: the escape counts as shown. */
+	assert_string_equal(cell("a\033[2J", 7, false), "a^[[2J ");
+	assert_string_equal(cell(EVIL, 6, false), "Evil^…");
+}
+
+static void test_html_page(void **state)
+{
+	const char *y = phases_template("sales");
+	struct phases *ph = NULL;
+	struct buf out = BUF_INIT;
+
+	(void)state;
+	assert_int_equal(phases_load(&ph, y, strlen(y), "preg.yaml"), 0);
+	html_page_begin(&out, "Отчёт <1>", "a & b", ph);
+	html_page_end(&out);
+	assert_non_null(strstr(buf_str(&out), "<title>Отчёт &lt;1&gt;</title>"));
+	assert_non_null(strstr(buf_str(&out), "<p class=\"sub\">a &amp; b</p>"));
+	/* The legend: each phase in its colour. */
+	assert_non_null(strstr(buf_str(&out), "background:#ef5350\"></span><b>6 lost</b> lost"));
+	assert_true(out.len > 8);
+	assert_string_equal(buf_str(&out) + out.len - 8, "</html>\n");
+	buf_release(&out);
+	phases_free(ph);
+
+	assert_string_equal(html_ink_on("#ffca28"), "#000"); /* on amber, black */
+	assert_string_equal(html_ink_on("#1976d2"), "#fff"); /* on blue, white */
+	assert_string_equal(html_ink_on(NULL), "#000");
+	assert_string_equal(html_ink_on("red"), "#000");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -141,6 +195,8 @@ int main(void)
 		cmocka_unit_test(test_addf),
 		cmocka_unit_test(test_writers),
 		cmocka_unit_test(test_json_str),
+		cmocka_unit_test(test_cell),
+		cmocka_unit_test(test_html_page),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

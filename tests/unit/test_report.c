@@ -1,8 +1,10 @@
 /* test_report: the rules of lib/report: nearest-rank percentiles, the won
  * phase, stints and the days spent in each phase, reached by the funnel
- * rule, the end reason, the day's view (--as-of) and the filters. */
+ * rule, the end reason, the day's view (--as-of) and the filters; and the
+ * reports written out by format_report (a buffer, no terminal). */
 #include "unit.h"
 #include "filter.h"
+#include "format_report.h"
 #include "ptime.h"
 #include "record.h"
 #include "report.h"
@@ -246,6 +248,78 @@ static void test_managers_moves_and_filter(void **state)
 		record_free(r[i]);
 }
 
+/* A report written out: the rows with a reached_KEY column per phase; the
+ * table cut to the width; the page grouped by manager, escaped. */
+static void test_written_out(void **state)
+{
+	struct record *r[] = {
+		rec("romashka", "ivanov", "2026-09-01 1; 2026-09-10 4"),
+		rec("vektor", "petrov", "2026-10-01 1"),
+	};
+	struct report_out o = { .fmt = FMT_CSV, .width = 80 };
+	struct report rep;
+	struct buf out = BUF_INIT;
+	char *nl;
+
+	(void)state;
+	/* The record's name is free text: make one that needs escaping. */
+	free(r[1]->name);
+	r[1]->name = strdup("ООО «Вектор» <b>& Co</b>");
+	run(&rep, REPORT_REGISTER, "2026-10-12", false, NULL, r, 2);
+	report_write(&out, &rep, &o);
+	/* CSV lines end in CRLF (RFC 4180). */
+	nl = strstr(buf_str(&out), "\r\n");
+	assert_non_null(nl);
+	*nl++ = '\0';
+	assert_string_equal(buf_str(&out), "id,name,manager,phase,phase_key,phase_since,days_in_phase,next_contact,"
+			    "stale,due,overdue,reached_research,reached_decision-maker,reached_presentation,"
+			    "reached_request,reached_processing,reached_quotation,reached_contract,"
+			    "reached_first-order,reached_first-carriage,reached_next-request,reached_ended,"
+			    "reached_analysis,on_hold,ended");
+	assert_non_null(strstr(nl + 1, "romashka,romashka,ivanov,4,request,2026-09-10,32,"));
+
+	/* The table fits the width: the long name is cut, no line is wider. */
+	buf_reset(&out);
+	o.fmt = FMT_TABLE;
+	o.width = 72;
+	report_write(&out, &rep, &o);
+	assert_non_null(strstr(buf_str(&out), "ООО «Вектор"));
+	assert_non_null(strstr(buf_str(&out), "…"));
+	assert_null(strstr(buf_str(&out), "& Co"));
+	for (char *line = out.p, *end; line && *line; line = end ? end + 1 : NULL) {
+		end = strchr(line, '\n');
+		if (end)
+			*end = '\0';
+		assert_true(fmt_width(line) <= 72);
+	}
+
+	buf_reset(&out);
+	o.fmt = FMT_HTML;
+	report_write(&out, &rep, &o);
+	assert_non_null(strstr(buf_str(&out), "<!DOCTYPE html>"));
+	assert_non_null(strstr(buf_str(&out), "ООО «Вектор» &lt;b&gt;&amp; Co&lt;/b&gt;"));
+	assert_null(strstr(buf_str(&out), "<b>& Co"));
+	/* ivanov's section before petrov's. */
+	assert_true(strstr(buf_str(&out), "<h2>ivanov") < strstr(buf_str(&out), "<h2>petrov"));
+	assert_non_null(strstr(buf_str(&out), "</html>\n"));
+	report_release(&rep);
+
+	/* The managers' table: a column per phase by number; files by key. */
+	run(&rep, REPORT_MANAGERS, "2026-10-12", false, NULL, r, 2);
+	buf_reset(&out);
+	o.fmt = FMT_TSV;
+	report_write(&out, &rep, &o);
+	assert_non_null(strstr(buf_str(&out), "\tconversion\tin_research\tin_decision-maker\t"));
+	buf_reset(&out);
+	o.fmt = FMT_TABLE;
+	report_write(&out, &rep, &o);
+	assert_null(strstr(buf_str(&out), "in_research"));
+	report_release(&rep);
+	buf_release(&out);
+	for (size_t i = 0; i < 2; i++)
+		record_free(r[i]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -255,6 +329,7 @@ int main(void)
 		cmocka_unit_test(test_register_going_back_clears),
 		cmocka_unit_test(test_reason_is_the_ending_one),
 		cmocka_unit_test(test_managers_moves_and_filter),
+		cmocka_unit_test(test_written_out),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

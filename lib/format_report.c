@@ -1,0 +1,540 @@
+/* format_report: the reports written out (see format_report.h). */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chart.h"
+#include "format_html.h"
+#include "format_report.h"
+#include "ptime.h"
+#include "status.h"
+#include "xalloc.h"
+
+/* ---- small helpers ---- */
+
+static char *num(char *out, size_t n, long long v)
+{
+	snprintf(out, n, "%lld", v);
+	return out;
+}
+
+/* A percentage with one decimal, or NULL when the base is 0. */
+static char *pct(char *out, size_t n, size_t part, size_t whole)
+{
+	if (!whole)
+		return NULL;
+	snprintf(out, n, "%.1f", 100.0 * (double)part / (double)whole);
+	return out;
+}
+
+static char *day_str(char out[DATE_LEN], int32_t d)
+{
+	if (d == INT32_MIN || d < 0)
+		return NULL;
+	date_format(out, d);
+	return out;
+}
+
+static const struct manager *manager_of(const struct phases *ph, const char *handle)
+{
+	for (size_t k = 0; k < ph->nmanagers; k++)
+		if (!strcmp(ph->managers[k].handle, handle))
+			return &ph->managers[k];
+	return NULL;
+}
+
+/* The columns base[nb], then one per phase of ph, of type type, named
+ * PREFIXkey (prefix NULL: by the phase's number), then tail[nt].
+ * cols_free frees them. */
+static struct fmt_col *phase_cols(const struct fmt_col *base, size_t nb, const struct phases *ph,
+				  const char *prefix, enum col_type type, const struct fmt_col *tail, size_t nt)
+{
+	struct fmt_col *cols = xcalloc(nb + ph->n + nt, sizeof(*cols));
+
+	memcpy(cols, base, nb * sizeof(*cols));
+	for (size_t k = 0; k < ph->n; k++) {
+		cols[nb + k].name = prefix ? xasprintf("%s%s", prefix, ph->v[k].key) : xasprintf("%d", ph->v[k].id);
+		cols[nb + k].type = type;
+	}
+	memcpy(cols + nb + ph->n, tail, nt * sizeof(*cols));
+	return cols;
+}
+
+static void cols_free(struct fmt_col *cols, size_t nb, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		free((char *)cols[nb + k].name);
+	free(cols);
+}
+
+static void subtitle(char *out, size_t n, const char *what, int32_t day, bool as_of, size_t clients)
+{
+	char d[DATE_LEN];
+
+	date_format(d, day);
+	snprintf(out, n, "%s %s %s, %zu client%s", what, as_of ? "as of" : "on", d, clients,
+		 clients == 1 ? "" : "s");
+}
+
+/* ---- the register ---- */
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The register's page; with whole false, its sections only (--all). */
+static void register_html(struct buf *out, const struct report *rep, bool whole)
+{
+	const struct phases *ph = rep->ph;
+	char sub[160], d[DATE_LEN];
+	size_t i = 0;
+
+	subtitle(sub, sizeof(sub), "The register", rep->o.day, rep->o.as_of, rep->nrows);
+	if (whole)
+		html_page_begin(out, "Customer support phases register", sub, ph);
+	buf_adds(out, "<p class=\"sub\">Marked: <span class=\"tag overdue\">overdue</span> next contact "
+		      "passed, <span class=\"tag due\">due</span> next contact today, "
+		      "<span class=\"tag stale\">stale</span> longer in the phase than its limit, "
+		      "<span class=\"tag hold\">on hold</span> waiting for a known reason, "
+		      "<span class=\"tag ended\">ended</span> the collaboration ended.</p>\n");
+	/* Grouped by manager: the rows are in id order, so take each manager
+	 * in turn (a handful of managers: a pass each). */
+	char **seen = NULL;
+	size_t nseen = 0;
+
+	for (i = 0; i < rep->nrows; i++) {
+		size_t k;
+
+		for (k = 0; k < nseen && strcmp(seen[k], rep->rows[i].manager); k++)
+			;
+		if (k == nseen) {
+			seen = xrealloc(seen, (nseen + 1) * sizeof(*seen));
+			seen[nseen++] = rep->rows[i].manager;
+		}
+	}
+	if (nseen > 1)
+		qsort(seen, nseen, sizeof(*seen), cmp_str);
+	if (!nseen)
+		buf_adds(out, "<p>No clients.</p>\n");
+	for (size_t m = 0; m < nseen; m++) {
+		const struct manager *mm = manager_of(ph, seen[m]);
+
+		buf_adds(out, "<section class=\"mgr\">\n<h2>");
+		html_escape(out, seen[m]);
+		if (mm && mm->name) {
+			buf_adds(out, ": ");
+			html_escape(out, mm->name);
+		}
+		buf_adds(out, "</h2>\n<table class=\"register\">\n<thead><tr><th>Client</th>");
+		for (size_t k = 0; k < ph->n; k++) {
+			buf_addf(out, "<th title=\"");
+			html_escape(out, ph->v[k].name);
+			buf_addf(out, "\">%d<br>", ph->v[k].id);
+			html_escape(out, ph->v[k].key);
+			buf_adds(out, "</th>");
+		}
+		buf_adds(out, "<th class=\"n\">Days</th><th>Next contact</th></tr></thead>\n<tbody>\n");
+		for (i = 0; i < rep->nrows; i++) {
+			const struct rrow *r = &rep->rows[i];
+
+			if (strcmp(r->manager, seen[m]))
+				continue;
+			buf_adds(out, "<tr class=\"client");
+			if (r->st.stale)
+				buf_adds(out, " stale");
+			if (r->st.overdue)
+				buf_adds(out, " overdue");
+			buf_adds(out, "\"><td class=\"client\">");
+			html_escape(out, r->name);
+			/* The words and their order of every other output (lib/status). */
+			if (r->st.overdue)
+				buf_adds(out, "<span class=\"tag overdue\">overdue</span>");
+			if (r->st.due)
+				buf_adds(out, "<span class=\"tag due\">due</span>");
+			if (r->st.stale)
+				buf_adds(out, "<span class=\"tag stale\">stale</span>");
+			if (r->st.on_hold)
+				buf_adds(out, "<span class=\"tag hold\">on hold</span>");
+			if (r->st.ended)
+				buf_adds(out, "<span class=\"tag ended\">ended</span>");
+			buf_adds(out, "<span class=\"id\">");
+			html_escape(out, r->id);
+			buf_adds(out, "</span></td>");
+			for (size_t k = 0; k < ph->n; k++) {
+				const struct phase *p = &ph->v[k];
+
+				if (p->id == r->phase)
+					buf_addf(out, "<td class=\"d cur\" style=\"background:%s;color:%s\">",
+						 p->color ? p->color : "#ffeb3b", html_ink_on(p->color));
+				else
+					buf_adds(out, "<td class=\"d\">");
+				if (day_str(d, r->reached[k]))
+					buf_adds(out, d);
+				buf_adds(out, "</td>");
+			}
+			buf_addf(out, "<td class=\"n\">%d</td><td class=\"d\">", r->days);
+			if (day_str(d, r->next))
+				buf_adds(out, d);
+			buf_adds(out, "</td></tr>\n");
+		}
+		buf_adds(out, "</tbody>\n</table>\n</section>\n");
+	}
+	free(seen);
+	if (whole)
+		html_page_end(out);
+}
+
+static void register_table(struct buf *out, const struct report *rep, const struct report_out *o)
+{
+	bool wide = o->wide, color = o->color;
+	const struct phases *ph = rep->ph;
+	size_t *pw = xcalloc(ph->n + 1, sizeof(*pw));
+	size_t mw = 7, name_w = 6, markw = 0, total = o->width,
+	       fixed = 1 + (wide ? 12 : 0) + 2 + 4 + 2;
+	char d[DATE_LEN], days[16];
+
+	/* Column widths: the phases, since, days and manager are fixed; the
+	 * client name takes what is left of the terminal (at least 12). */
+	for (size_t i = 0; i < rep->nrows; i++) {
+		size_t w = fmt_width(rep->rows[i].manager);
+
+		if (w > mw)
+			mw = w;
+		if ((w = fmt_width(rep->rows[i].name)) > name_w)
+			name_w = w;
+		/* "  overdue, stale" after the manager */
+		struct buf words = BUF_INIT;
+
+		status_words(&words, &rep->rows[i].st);
+		w = words.len ? 2 + fmt_width(words.p) : 0;
+		if (w > markw)
+			markw = w;
+		buf_release(&words);
+	}
+	fixed += markw;
+	for (size_t k = 0; k < ph->n; k++) {
+		snprintf(d, sizeof(d), "%d", ph->v[k].id);
+		pw[k] = wide ? fmt_width(ph->v[k].key) : strlen(d) < 2 ? 2 : strlen(d);
+		if (wide && pw[k] < 10)
+			pw[k] = 10;
+		fixed += pw[k] + 1;
+	}
+	fixed += mw;
+	if (!wide && fixed + name_w > total)
+		name_w = total > fixed + 12 ? total - fixed : 12;
+	/* The header. */
+	if (color)
+		buf_adds(out, "\033[1m");
+	fmt_cell(out, "client", name_w, false);
+	buf_addc(out, ' ');
+	for (size_t k = 0; k < ph->n; k++) {
+		snprintf(d, sizeof(d), "%d", ph->v[k].id);
+		buf_addc(out, ' ');
+		fmt_cell(out, wide ? ph->v[k].key : d, pw[k], !wide);
+	}
+	buf_adds(out, wide ? "  since       days  manager" : "  days  manager");
+	if (color)
+		buf_adds(out, "\033[0m");
+	buf_addc(out, '\n');
+	for (size_t i = 0; i < rep->nrows; i++) {
+		const struct rrow *r = &rep->rows[i];
+		struct buf line = BUF_INIT;
+
+		fmt_cell(&line, r->name, name_w, false);
+		buf_addc(&line, ' ');
+		for (size_t k = 0; k < ph->n; k++) {
+			const struct phase *p = &ph->v[k];
+			bool cur = p->id == r->phase, got = r->reached[k] >= 0;
+			const char *mark = cur ? "●" : got ? "✓" : "·";
+
+			buf_addc(&line, ' ');
+			if (!wide) /* right-aligned under the number */
+				for (size_t sp = 1; sp < pw[k]; sp++)
+					buf_addc(&line, ' ');
+			if (cur && color)
+				fmt_color_on(&line, p->color ? p->color : "#ffeb3b");
+			if (wide)
+				fmt_cell(&line, got ? day_str(d, r->reached[k]) : "", pw[k], false);
+			else
+				buf_adds(&line, mark);
+			if (cur && color)
+				fmt_color_off(&line);
+		}
+		if (wide) {
+			buf_adds(&line, "  ");
+			fmt_cell(&line, day_str(d, r->since) ? d : "", 10, false);
+		}
+		snprintf(days, sizeof(days), "%d", r->days);
+		buf_adds(&line, "  ");
+		fmt_cell(&line, days, 4, true);
+		buf_adds(&line, "  ");
+		fmt_cell(&line, r->manager, mw, false);
+		if (status_any(&r->st)) {
+			buf_adds(&line, color ? "  \033[1m" : "  ");
+			status_words(&line, &r->st);
+			if (color)
+				buf_adds(&line, "\033[0m");
+		}
+		while (line.len && line.p[line.len - 1] == ' ')
+			line.len--;
+		buf_add(out, line.p, line.len);
+		buf_addc(out, '\n');
+		buf_release(&line);
+	}
+	if (wide) {
+		buf_addc(out, '\n');
+		for (size_t k = 0; k < ph->n; k++) {
+			if (color)
+				fmt_color_on(out, ph->v[k].color);
+			fmt_addf(out, "%2d %s", ph->v[k].id, ph->v[k].key);
+			if (color)
+				fmt_color_off(out);
+			fmt_addf(out, ": %s\n", ph->v[k].name);
+		}
+	}
+	free(pw);
+}
+
+static void register_rows(struct buf *out, const struct report *rep, const struct report_out *o)
+{
+	static const struct fmt_col base[] = {
+		{ "id", COL_TEXT }, { "name", COL_TEXT }, { "manager", COL_TEXT }, { "phase", COL_NUMBER },
+		{ "phase_key", COL_TEXT }, { "phase_since", COL_TEXT }, { "days_in_phase", COL_NUMBER },
+		{ "next_contact", COL_TEXT }, { "stale", COL_BOOL }, { "due", COL_BOOL }, { "overdue", COL_BOOL },
+	};
+	/* Added after the reached_ columns, so that a script that counts
+	 * columns still finds those where they were. */
+	static const struct fmt_col tail[] = { { "on_hold", COL_BOOL }, { "ended", COL_BOOL } };
+	const size_t nb = sizeof(base) / sizeof(*base), n = rep->ph->n, nt = sizeof(tail) / sizeof(*tail);
+	struct fmt_col *cols = phase_cols(base, nb, rep->ph, "reached_", COL_TEXT, tail, nt);
+	const char **cells = xcalloc(nb + n + nt, sizeof(*cells));
+	char (*dates)[DATE_LEN] = xcalloc(n + 2, sizeof(*dates));
+	struct fmt_writer w;
+
+	fmt_start(&w, out, o->fmt, cols, nb + n + nt, false, -1);
+	for (size_t i = 0; i < rep->nrows; i++) {
+		const struct rrow *r = &rep->rows[i];
+		const struct phase *p = phases_get(rep->ph, r->phase);
+		char phase[16], days[16];
+
+		cells[0] = r->id;
+		cells[1] = r->name;
+		cells[2] = r->manager;
+		cells[3] = num(phase, sizeof(phase), r->phase);
+		cells[4] = p ? p->key : NULL;
+		cells[5] = day_str(dates[n], r->since);
+		cells[6] = num(days, sizeof(days), r->days);
+		cells[7] = day_str(dates[n + 1], r->next);
+		cells[8] = r->st.stale ? "true" : "false";
+		cells[9] = r->st.due ? "true" : "false";
+		cells[10] = r->st.overdue ? "true" : "false";
+		for (size_t k = 0; k < n; k++)
+			cells[nb + k] = day_str(dates[k], r->reached[k]);
+		cells[nb + n] = r->st.on_hold ? "true" : "false";
+		cells[nb + n + 1] = r->st.ended ? "true" : "false";
+		fmt_row(&w, out, cells, NULL);
+		if (o->flush && out->len > 65536)
+			o->flush(o->arg, out);
+	}
+	fmt_end(&w, out);
+	cols_free(cols, nb, n);
+	free(cells);
+	free(dates);
+}
+
+/* ---- the other reports: one writer each, over fmt ---- */
+
+static void funnel_out(struct buf *out, const struct report *rep, enum fmt fmt, bool color)
+{
+	static const struct fmt_col cols[] = {
+		{ "phase", COL_NUMBER }, { "phase_key", COL_TEXT }, { "now", COL_NUMBER },
+		{ "reached", COL_NUMBER }, { "conversion", COL_NUMBER }, { "median_days", COL_NUMBER },
+		{ "p90_days", COL_NUMBER },
+	};
+	struct fmt_writer w;
+
+	fmt_start(&w, out, fmt, cols, sizeof(cols) / sizeof(*cols), color, 1);
+	for (size_t k = 0; k < rep->ph->n; k++) {
+		const struct phase *p = &rep->ph->v[k];
+		const struct pstat *s = &rep->ps[k];
+		char a[16], b[16], c[16], e[16], f[16], g[16];
+		const char *cells[7];
+		bool conv = k > 0 && !(p->ending && !rep->ph->v[k - 1].ending);
+
+		cells[0] = num(a, sizeof(a), p->id);
+		cells[1] = p->key;
+		cells[2] = num(b, sizeof(b), (long long)s->now);
+		cells[3] = num(c, sizeof(c), (long long)s->reached);
+		cells[4] = conv ? pct(e, sizeof(e), s->reached, rep->ps[k - 1].reached) : NULL;
+		cells[5] = s->ndays ? num(f, sizeof(f), report_percentile(s->days, s->ndays, 50)) : NULL;
+		cells[6] = s->ndays ? num(g, sizeof(g), report_percentile(s->days, s->ndays, 90)) : NULL;
+		fmt_row(&w, out, cells, p->color);
+	}
+	fmt_end(&w, out);
+}
+
+static void durations_out(struct buf *out, const struct report *rep, enum fmt fmt, bool color)
+{
+	static const struct fmt_col cols[] = {
+		{ "phase", COL_NUMBER }, { "phase_key", COL_TEXT }, { "clients", COL_NUMBER },
+		{ "median_days", COL_NUMBER }, { "p90_days", COL_NUMBER }, { "max_days", COL_NUMBER },
+		{ "over_limit", COL_NUMBER }, { "slowest", COL_LIST },
+	};
+	struct fmt_writer w;
+
+	fmt_start(&w, out, fmt, cols, sizeof(cols) / sizeof(*cols), color, 1);
+	for (size_t k = 0; k < rep->ph->n; k++) {
+		const struct phase *p = &rep->ph->v[k];
+		const struct pstat *s = &rep->ps[k];
+		char a[16], b[16], c[16], e[16], f[16], g[16];
+		const char *cells[8];
+		struct buf slow = BUF_INIT;
+		size_t over = 0;
+
+		for (size_t i = 0; p->stale_days >= 0 && i < s->ndays; i++)
+			over += s->days[i] > p->stale_days;
+		for (size_t i = 0; i < s->nslow; i++)
+			buf_addf(&slow, "%s%s:%d%s", i ? "," : "", s->slow[i].id, s->slow[i].days,
+				 s->slow[i].now ? "*" : "");
+		cells[0] = num(a, sizeof(a), p->id);
+		cells[1] = p->key;
+		cells[2] = num(b, sizeof(b), (long long)s->ndays);
+		cells[3] = s->ndays ? num(c, sizeof(c), report_percentile(s->days, s->ndays, 50)) : NULL;
+		cells[4] = s->ndays ? num(e, sizeof(e), report_percentile(s->days, s->ndays, 90)) : NULL;
+		cells[5] = s->ndays ? num(f, sizeof(f), s->days[s->ndays - 1]) : NULL;
+		cells[6] = p->stale_days >= 0 ? num(g, sizeof(g), (long long)over) : NULL;
+		cells[7] = slow.len ? slow.p : NULL;
+		fmt_row(&w, out, cells, p->color);
+		buf_release(&slow);
+	}
+	fmt_end(&w, out);
+}
+
+static void managers_out(struct buf *out, const struct report *rep, enum fmt fmt, bool color)
+{
+	static const struct fmt_col base[] = {
+		{ "manager", COL_TEXT }, { "name", COL_TEXT }, { "clients", COL_NUMBER },
+		{ "open", COL_NUMBER }, { "ended", COL_NUMBER }, { "stale", COL_NUMBER },
+		{ "overdue", COL_NUMBER }, { "due", COL_NUMBER }, { "moves", COL_NUMBER },
+		{ "forward", COL_NUMBER }, { "back", COL_NUMBER }, { "won", COL_NUMBER },
+		{ "conversion", COL_NUMBER },
+	};
+	/* After the per-phase columns, where it moves none of the others. */
+	static const struct fmt_col tail = { "on_hold", COL_NUMBER };
+	const size_t nb = sizeof(base) / sizeof(*base), n = rep->ph->n;
+	/* The table is for people: the phase numbers; files get keys. */
+	struct fmt_col *cols = phase_cols(base, nb, rep->ph, fmt == FMT_TABLE ? NULL : "in_", COL_NUMBER, &tail, 1);
+	const char **cells = xcalloc(nb + n + 1, sizeof(*cells));
+	char (*nums)[24] = xcalloc(nb + n + 1, sizeof(*nums));
+	struct fmt_writer w;
+
+	fmt_start(&w, out, fmt, cols, nb + n + 1, color, -1);
+	for (size_t i = 0; i < rep->nms; i++) {
+		const struct mstat *m = &rep->ms[i];
+		const struct manager *mm = manager_of(rep->ph, m->handle);
+		size_t v[] = { m->clients, m->open, m->ended, m->stale, m->overdue, m->due,
+			       m->moves, m->forward, m->back, m->won };
+
+		cells[0] = m->handle;
+		cells[1] = mm ? mm->name : NULL;
+		for (size_t k = 0; k < sizeof(v) / sizeof(*v); k++)
+			cells[2 + k] = num(nums[2 + k], sizeof(nums[0]), (long long)v[k]);
+		cells[nb - 1] = pct(nums[nb - 1], sizeof(nums[0]), m->won, m->clients);
+		for (size_t k = 0; k < n; k++)
+			cells[nb + k] = num(nums[nb + k], sizeof(nums[0]), (long long)m->now[k]);
+		cells[nb + n] = num(nums[nb + n], sizeof(nums[0]), (long long)m->on_hold);
+		fmt_row(&w, out, cells, NULL);
+	}
+	fmt_end(&w, out);
+	cols_free(cols, nb, n);
+	free(cells);
+	free(nums);
+}
+
+static void reasons_out(struct buf *out, const struct report *rep, enum fmt fmt, bool color)
+{
+	static const struct fmt_col cols[] = {
+		{ "reason", COL_TEXT }, { "clients", COL_NUMBER }, { "percent", COL_NUMBER },
+	};
+	struct fmt_writer w;
+
+	fmt_start(&w, out, fmt, cols, sizeof(cols) / sizeof(*cols), color, -1);
+	for (size_t i = 0; i < rep->nrs; i++) {
+		char a[24], b[24];
+		const char *cells[3] = { rep->rs[i].text, num(a, sizeof(a), (long long)rep->rs[i].n),
+					 pct(b, sizeof(b), rep->rs[i].n, rep->ended) };
+
+		fmt_row(&w, out, cells, NULL);
+	}
+	fmt_end(&w, out);
+}
+
+/* ---- the report ---- */
+
+static const char *const titles[] = { "The register", "The funnel", "The managers", "Where clients stall",
+				      "Why collaborations ended" };
+
+/* A report's rows in fmt; in html, the chart beside the table. */
+static void report_body(struct buf *out, const struct report *rep, const struct report_out *o)
+{
+	bool charted = o->fmt == FMT_HTML && (rep->kind == REPORT_FUNNEL || rep->kind == REPORT_MANAGERS ||
+					      rep->kind == REPORT_DURATIONS);
+
+	if (charted) {
+		buf_adds(out, "<div class=\"charted\">\n");
+		chart_report(out, rep);
+	}
+	switch (rep->kind) {
+	case REPORT_REGISTER: register_rows(out, rep, o); break;
+	case REPORT_FUNNEL: funnel_out(out, rep, o->fmt, o->color); break;
+	case REPORT_MANAGERS: managers_out(out, rep, o->fmt, o->color); break;
+	case REPORT_DURATIONS: durations_out(out, rep, o->fmt, o->color); break;
+	case REPORT_REASONS: reasons_out(out, rep, o->fmt, o->color); break;
+	}
+	if (charted)
+		buf_adds(out, "</div>\n");
+}
+
+void report_write_all(struct buf *out, const struct report *reps, size_t n)
+{
+	struct report_out o = { .fmt = FMT_HTML };
+	char sub[160];
+
+	subtitle(sub, sizeof(sub), "The register and every report", reps[0].o.day, reps[0].o.as_of,
+		 reps[0].nrows);
+	html_page_begin(out, "Customer support phases register", sub, reps[0].ph);
+	register_html(out, &reps[0], false);
+	for (size_t k = 1; k < n; k++) {
+		buf_adds(out, "<section class=\"report\">\n<h2>");
+		html_escape(out, titles[reps[k].kind]);
+		buf_adds(out, "</h2>\n");
+		report_body(out, &reps[k], &o);
+		buf_adds(out, "</section>\n");
+	}
+	html_page_end(out);
+}
+
+void report_write(struct buf *out, const struct report *rep, const struct report_out *o)
+{
+	enum fmt fmt = o->fmt;
+	bool html = fmt == FMT_HTML;
+	char sub[160];
+
+	if (html && rep->kind == REPORT_REGISTER) {
+		register_html(out, rep, true);
+		return;
+	}
+	if (rep->kind == REPORT_REGISTER && fmt == FMT_TABLE) {
+		register_table(out, rep, o);
+		return;
+	}
+	if (html) {
+		subtitle(sub, sizeof(sub), titles[rep->kind], rep->o.day, rep->o.as_of, rep->clients);
+		html_page_begin(out, titles[rep->kind], sub, rep->kind == REPORT_REASONS ? NULL : rep->ph);
+	}
+	report_body(out, rep, o);
+	if (html)
+		html_page_end(out);
+}
