@@ -250,6 +250,10 @@ bool want_color(const struct ctx *ctx);
 /* Whether stdout is a terminal (the default format is table there). */
 bool stdout_tty(void);
 
+/* A workbook is binary: on a terminal, say where it should go (example:
+ * the command with a redirection) and return EXIT_USAGE; else -1. */
+int refuse_binary_tty(const char *example);
+
 /* Write out to stdout and empty it. */
 void flush_out(struct buf *out);
 

@@ -6,12 +6,14 @@
 #include "err.h"
 #include "export.h"
 #include "status.h"
+#include "xlsx.h"
 
 static int cmd_export(int argc, char **argv, struct ctx *ctx);
 
 static const struct opt opts[] = {
-	OPT_CHOICE('f', "format", VAL_FORMAT, "F", "csv|json", OPT_SHORT,
-		   "csv (default): the paper's layout, which import reads back; json: the full records"),
+	OPT_CHOICE('f', "format", VAL_FORMAT, "F", "csv|json|xlsx", OPT_SHORT,
+		   "csv (default): the paper's layout, which import reads back; json: the full records; "
+		   "xlsx: the csv's columns as a workbook for a spreadsheet (to a file)"),
 	FILTER_OPTS,
 	OPT_END,
 };
@@ -20,7 +22,7 @@ const struct cmd export_cmd = {
 	.name = "export",
 	.fn = cmd_export,
 	.flags = NEED_REGISTER,
-	.summary = "every client as CSV (the paper's layout, re-importable) or JSON",
+	.summary = "every client as CSV (the paper's layout, re-importable), JSON or a workbook",
 	.opts = opts,
 };
 
@@ -28,8 +30,9 @@ struct state {
 	const struct phases *ph;
 	struct filter f;
 	int32_t day;
-	bool json;
+	bool json, xlsx;
 	struct export_cols cols;
+	struct xlsx *x;
 	struct fmt_writer w;
 	struct buf out;
 	size_t n;
@@ -58,6 +61,7 @@ static int fields_cb(void *arg, const char *id, const char *path, struct record 
 static int row_cb(void *arg, const char *id, const char *path, struct record *r)
 {
 	struct state *s = arg;
+	int rc = 0;
 
 	(void)path;
 	if (!id || !r) {
@@ -81,14 +85,40 @@ static int row_cb(void *arg, const char *id, const char *path, struct record *r)
 		if (!cells)
 			abort();
 		export_cells(&s->cols, r, cells, &owned, &nowned);
-		fmt_row(&s->w, &s->out, cells, NULL);
+		if (s->xlsx)
+			rc = xlsx_export_row(s->x, r, cells);
+		else
+			fmt_row(&s->w, &s->out, cells, NULL);
 		export_cells_free(owned, nowned);
 		free(cells);
 	}
 	s->n++;
 	if (s->out.len > 65536)
 		flush_out(&s->out);
-	return 0;
+	return rc;
+}
+
+/* The columns as for CSV, into a workbook: a row a client as they come. */
+static int export_xlsx(struct ctx *ctx, struct state *s)
+{
+	int rc;
+
+	export_cols_init(&s->cols, s->ph);
+	rc = reg_each(ctx->reg, false, fields_cb, s);
+	export_cols_done(&s->cols);
+	if (rc >= 0 && !(rc = xlsx_begin(&s->x))) {
+		rc = xlsx_export_begin(s->x, &s->cols);
+		if (rc >= 0)
+			rc = reg_each(ctx->reg, false, row_cb, s);
+		if (rc >= 0)
+			rc = xlsx_export_end(s->x);
+		if (rc >= 0)
+			rc = xlsx_end(s->x, &s->out);
+		else
+			xlsx_free(s->x);
+	}
+	export_cols_release(&s->cols);
+	return rc;
 }
 
 static int cmd_export(int argc, char **argv, struct ctx *ctx)
@@ -99,15 +129,21 @@ static int cmd_export(int argc, char **argv, struct ctx *ctx)
 
 	memset(&s, 0, sizeof(s));
 	while ((c = opt_next(ctx, &arg)) != -1)
-		if (!filter_opt(&s.f, c, arg) && c == 'f')
+		if (!filter_opt(&s.f, c, arg) && c == 'f') {
 			s.json = !strcmp(arg, "json");
+			s.xlsx = !strcmp(arg, "xlsx");
+		}
 	if ((rc = filter_args(ctx, argc, argv, &s.f, &s.ph)) >= 0)
+		goto out;
+	if (s.xlsx && (rc = refuse_binary_tty("preg export --format xlsx > clients.xlsx")) >= 0)
 		goto out;
 	if (today(&s.day)) {
 		rc = fail();
 		goto out;
 	}
-	if (s.json) {
+	if (s.xlsx) {
+		rc = export_xlsx(ctx, &s);
+	} else if (s.json) {
 		buf_addc(&s.out, '[');
 		rc = reg_each(ctx->reg, false, row_cb, &s);
 		buf_adds(&s.out, s.n ? "\n]\n" : "]\n");

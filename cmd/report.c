@@ -13,14 +13,17 @@
 #include "format_report.h"
 #include "ptime.h"
 #include "report.h"
+#include "xlsx.h"
 
 static int cmd_report(int argc, char **argv, struct ctx *ctx);
 
 /* What every report ends with: the day it is of and the format. */
-#define REPORT_OPTS                                                                                    \
+#define AS_OF_OPT                                                                                      \
 	OPT_VALUE('a', "as-of", VAL_DATE, "DATE", 0,                                                   \
 		  "the register as it stood on DATE (YYYY-MM-DD), rebuilt from the history in the "    \
-		  "records; default: today"),                                                          \
+		  "records; default: today")
+#define REPORT_OPTS                                                                                    \
+	AS_OF_OPT,                                                                                     \
 	OPT_CHOICE('f', "format", VAL_FORMAT, "F", "table|tsv|csv|json|html", OPT_SHORT,               \
 		   "table (default on a terminal), tsv (default otherwise), csv, json or html (a page)"), \
 	OPT_END
@@ -30,7 +33,12 @@ static const struct opt register_opts[] = {
 	OPT_FLAG('W', "wide", 0,
 		 "every date, and the phases by their keys; without it the table fits 80 columns and marks "
 		 "the phases reached"),
-	REPORT_OPTS,
+	OPT_FLAG('A', "all", 0, "with --format html: the register and every report with its chart, one page"),
+	AS_OF_OPT,
+	OPT_CHOICE('f', "format", VAL_FORMAT, "F", "table|tsv|csv|json|html|xlsx", OPT_SHORT,
+		   "table (default on a terminal), tsv (default otherwise), csv, json, html (a page) or xlsx "
+		   "(a workbook, to a file)"),
+	OPT_END,
 };
 
 static const struct opt plain_opts[] = { FILTER_OPTS, REPORT_OPTS };
@@ -55,7 +63,7 @@ const struct cmd report_cmds[] = {
 	  .summary = "the register: client x phase x manager", .opts = register_opts,
 	  .doc = "The paper register: a row per client, a column per phase (the date it was reached), the "
 		 "current phase in its colour, days in phase, manager. 'preg report' alone is 'preg report "
-		 "register'." },
+		 "register'. --format xlsx writes it as a workbook for a spreadsheet: redirect it to a file." },
 	{ .name = "funnel", .fn = cmd_report, .flags = NEED_REGISTER,
 	  .summary = "clients per phase, conversion, days spent", .opts = plain_opts,
 	  .doc = "Per phase: clients in it now, clients that reached it, conversion from the phase before, "
@@ -74,7 +82,8 @@ const struct cmd report_cmds[] = {
 
 struct state {
 	const struct phases *ph;
-	struct report rep;
+	struct report rep[5]; /* the report; --all: the register, then the others */
+	size_t nrep;
 	struct filter f;
 	int bad;
 };
@@ -90,7 +99,8 @@ static int collect(void *arg, const char *id, const char *path, struct record *r
 		s->bad++;
 		return 0;
 	}
-	report_add(&s->rep, r);
+	for (size_t k = 0; k < s->nrep; k++)
+		report_add(&s->rep[k], r);
 	return 0;
 }
 
@@ -114,6 +124,20 @@ static void flush_cb(void *arg, struct buf *out)
 	flush_out(out);
 }
 
+static int register_xlsx(struct buf *out, const struct report *rep)
+{
+	struct xlsx *x;
+	int rc;
+
+	if ((rc = xlsx_begin(&x)))
+		return rc;
+	if ((rc = xlsx_register(x, rep))) {
+		xlsx_free(x);
+		return rc;
+	}
+	return xlsx_end(x, out);
+}
+
 /* ---- the command ---- */
 
 static int cmd_report(int argc, char **argv, struct ctx *ctx)
@@ -125,7 +149,7 @@ static int cmd_report(int argc, char **argv, struct ctx *ctx)
 	struct buf out = BUF_INIT;
 	enum fmt fmt;
 	struct report_out ro = { 0 };
-	bool wide = false;
+	bool wide = false, all = false, xlsx = false;
 	int c, rc;
 
 	report_kind_parse(&kind, ctx->cmd->name);
@@ -141,7 +165,13 @@ static int cmd_report(int argc, char **argv, struct ctx *ctx)
 		case 'w': won = arg; break;
 		case 'T': top = arg; break;
 		case 'W': wide = true; break;
-		case 'f': fmt_parse(&fmt, arg); break;
+		case 'A': all = true; break;
+		case 'f':
+			/* A workbook is no writer of lib/format: lib/xlsx. */
+			xlsx = !strcmp(arg, "xlsx");
+			if (!xlsx)
+				fmt_parse(&fmt, arg);
+			break;
 		}
 	}
 	/* "preg report --as-of D funnel": the report must come first. */
@@ -151,6 +181,12 @@ static int cmd_report(int argc, char **argv, struct ctx *ctx)
 			goto out;
 		}
 	if ((rc = filter_args(ctx, argc, argv, &s.f, &s.ph)) >= 0)
+		goto out;
+	if (all && fmt != FMT_HTML) {
+		rc = usage_error(ctx, "--all makes one page: preg report --format html --all");
+		goto out;
+	}
+	if (xlsx && (rc = refuse_binary_tty("preg report --format xlsx > register.xlsx")) >= 0)
 		goto out;
 	if (as_of && (rc = date_opt(ctx, "--as-of", as_of, &o.day)))
 		goto out;
@@ -186,24 +222,33 @@ static int cmd_report(int argc, char **argv, struct ctx *ctx)
 		o.top = (int)t;
 	}
 	o.f = &s.f;
-	report_init(&s.rep, s.ph, kind, &o);
+	report_init(&s.rep[s.nrep++], s.ph, kind, &o);
+	for (int k = REPORT_FUNNEL; all && k <= REPORT_REASONS; k++)
+		report_init(&s.rep[s.nrep++], s.ph, (enum report_kind)k, &o);
 	rc = reg_each_summary(ctx->reg, collect, &s);
+	for (size_t k = 0; k < s.nrep && rc >= 0; k++)
+		report_finish(&s.rep[k]);
+	if (rc >= 0 && xlsx)
+		rc = register_xlsx(&out, &s.rep[0]);
 	if (rc < 0) {
-		report_release(&s.rep);
 		rc = fail();
-		goto out;
+		goto release;
 	}
-	report_finish(&s.rep);
 	ro.fmt = fmt;
 	ro.wide = wide;
 	ro.color = fmt == FMT_TABLE && want_color(ctx);
 	ro.width = term_width();
 	ro.flush = flush_cb;
-	report_write(&out, &s.rep, &ro);
+	if (all)
+		report_write_all(&out, s.rep, s.nrep);
+	else if (!xlsx)
+		report_write(&out, &s.rep[0], &ro);
 	flush_out(&out);
-	buf_release(&out);
-	report_release(&s.rep);
 	rc = s.bad ? EXIT_FAIL : EXIT_OK;
+release:
+	buf_release(&out);
+	for (size_t k = 0; k < s.nrep; k++)
+		report_release(&s.rep[k]);
 out:
 	filter_release(&s.f);
 	return rc;

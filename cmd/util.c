@@ -89,6 +89,17 @@ bool stdout_tty(void)
 	return isatty(STDOUT_FILENO);
 }
 
+int refuse_binary_tty(const char *example)
+{
+	char msg[256];
+
+	if (!stdout_tty())
+		return -1;
+	snprintf(msg, sizeof(msg), "a workbook is not for a terminal: redirect it to a file (%s)", example);
+	print_error(msg);
+	return EXIT_USAGE;
+}
+
 bool want_color(const struct ctx *ctx)
 {
 	const char *nc = getenv("NO_COLOR");

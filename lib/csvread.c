@@ -80,6 +80,9 @@ static void on_cell(void *field, size_t len, void *data)
 					r->name, r->line);
 		return;
 	}
+	/* What a CSV writer of preg guarded reads back as it was. */
+	if (cell[0] == '\'' && csv_guarded(cell + 1))
+		memmove(cell, cell + 1, strlen(cell));
 	r->cur.cells = xgrow(r->cur.cells, &r->cap, r->cur.ncells + 1, sizeof(char *));
 	r->cur.cells[r->cur.ncells++] = cell;
 }
@@ -209,6 +212,14 @@ int csv_read(struct csv_table **out, const char *buf, size_t len, char sep, cons
 	}
 	*out = r.t;
 	return 0;
+}
+
+bool csv_guarded(const char *s)
+{
+	/* Any run of "'" before a formula's first character: each writer's
+	 * "'" comes off once on reading. */
+	s += strspn(s, "'");
+	return *s && strchr("=+-@\t\r", *s);
 }
 
 void csv_table_free(struct csv_table *t)

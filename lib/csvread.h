@@ -16,6 +16,7 @@
 #ifndef PREG_CSVREAD_H
 #define PREG_CSVREAD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define CSV_MAX_COLUMNS 16384
@@ -44,5 +45,18 @@ char csv_detect(const char *buf, size_t len);
 int csv_read(struct csv_table **out, const char *buf, size_t len, char sep, const char *name);
 
 void csv_table_free(struct csv_table *t);
+
+/*
+ * Formula injection (OWASP, "CSV Injection"): a spreadsheet opening a CSV
+ * takes a cell starting with '=', '+', '-', '@', a tab or a CR as a formula,
+ * so that a client named =HYPERLINK(...) becomes a live link and a phone
+ * +7 351 ... a sum. Every CSV writer puts a "'" before such a cell, which a
+ * spreadsheet shows as text; csv_read takes exactly that "'" off again.
+ * For the two to undo each other, a cell that is a "'" before such a text
+ * (what the writer makes of it) is guarded too: "'=x" is written "''=x".
+ * A "'" before anything else ("'abc") is left as it is both ways.
+ */
+/* Whether the CSV writers put a "'" before s. */
+bool csv_guarded(const char *s);
 
 #endif

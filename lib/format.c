@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csvread.h"
 #include "err.h"
 #include "format.h"
 #include "record.h"
@@ -193,10 +194,12 @@ static void tsv_cell(struct buf *out, const char *s)
 }
 
 /* RFC 4180: quoted when it holds a comma, a quote or a line break; CRLF
- * ends records. */
+ * ends records. What a spreadsheet would run as a formula gets a "'"
+ * (csvread.h). */
 static void csv_cell(struct buf *out, const char *s)
 {
 	struct buf v = BUF_INIT;
+	bool quote;
 
 	if (!s)
 		return;
@@ -214,18 +217,18 @@ static void csv_cell(struct buf *out, const char *s)
 			p += k - 1;
 		}
 	s = buf_str(&v);
-	if (!strpbrk(s, ",\"\r\n")) {
-		buf_adds(out, s);
-		buf_release(&v);
-		return;
-	}
-	buf_addc(out, '"');
+	quote = strpbrk(s, ",\"\r\n") != NULL;
+	if (quote)
+		buf_addc(out, '"');
+	if (csv_guarded(s))
+		buf_addc(out, '\'');
 	for (; *s; s++) {
 		if (*s == '"')
 			buf_addc(out, '"');
 		buf_addc(out, *s);
 	}
-	buf_addc(out, '"');
+	if (quote)
+		buf_addc(out, '"');
 	buf_release(&v);
 }
 

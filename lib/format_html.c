@@ -1,6 +1,7 @@
 /* format_html: the frame of the HTML pages (see format_html.h). */
 #include <stdio.h>
 
+#include "chart.h"
 #include "format.h"
 #include "format_html.h"
 
@@ -25,10 +26,12 @@ static const char css[] =
 	".tag{font-size:.75em;padding:0 .3em;border-radius:3px;margin-left:.3em;color:#fff}"
 	".tag.stale{background:#f9a825;color:#000}.tag.overdue{background:#d32f2f}"
 	".tag.due{background:#1976d2}.tag.hold{background:#757575}.tag.ended{background:#8d6e63}"
+	"table{max-width:100%}th{overflow-wrap:anywhere}"
+	"@page{size:A4 landscape;margin:10mm}"
 	"@media print{body{margin:0;font-size:10px}"
 	"*{-webkit-print-color-adjust:exact;print-color-adjust:exact}"
 	"section{break-inside:avoid}thead{display:table-header-group}"
-	"tr{break-inside:avoid}}";
+	"tr{break-inside:avoid}th,td{padding:1px 3px}}";
 
 void html_page_begin(struct buf *out, const char *title, const char *sub, const struct phases *ph)
 {
@@ -36,6 +39,7 @@ void html_page_begin(struct buf *out, const char *title, const char *sub, const 
 	html_escape(out, title);
 	buf_adds(out, "</title>\n<style>");
 	buf_adds(out, css);
+	buf_adds(out, chart_css);
 	buf_adds(out, "</style>\n</head>\n<body>\n<h1>");
 	html_escape(out, title);
 	buf_adds(out, "</h1>\n<p class=\"sub\">");

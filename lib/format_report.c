@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chart.h"
 #include "format_html.h"
 #include "format_report.h"
 #include "ptime.h"
@@ -83,14 +84,16 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void register_html(struct buf *out, const struct report *rep)
+/* The register's page; with whole false, its sections only (--all). */
+static void register_html(struct buf *out, const struct report *rep, bool whole)
 {
 	const struct phases *ph = rep->ph;
 	char sub[160], d[DATE_LEN];
 	size_t i = 0;
 
 	subtitle(sub, sizeof(sub), "The register", rep->o.day, rep->o.as_of, rep->nrows);
-	html_page_begin(out, "Customer support phases register", sub, ph);
+	if (whole)
+		html_page_begin(out, "Customer support phases register", sub, ph);
 	buf_adds(out, "<p class=\"sub\">Marked: <span class=\"tag overdue\">overdue</span> next contact "
 		      "passed, <span class=\"tag due\">due</span> next contact today, "
 		      "<span class=\"tag stale\">stale</span> longer in the phase than its limit, "
@@ -179,7 +182,8 @@ static void register_html(struct buf *out, const struct report *rep)
 		buf_adds(out, "</tbody>\n</table>\n</section>\n");
 	}
 	free(seen);
-	html_page_end(out);
+	if (whole)
+		html_page_end(out);
 }
 
 static void register_table(struct buf *out, const struct report *rep, const struct report_out *o)
@@ -469,16 +473,57 @@ static void reasons_out(struct buf *out, const struct report *rep, enum fmt fmt,
 
 /* ---- the report ---- */
 
+static const char *const titles[] = { "The register", "The funnel", "The managers", "Where clients stall",
+				      "Why collaborations ended" };
+
+/* A report's rows in fmt; in html, the chart beside the table. */
+static void report_body(struct buf *out, const struct report *rep, const struct report_out *o)
+{
+	bool charted = o->fmt == FMT_HTML && (rep->kind == REPORT_FUNNEL || rep->kind == REPORT_MANAGERS ||
+					      rep->kind == REPORT_DURATIONS);
+
+	if (charted) {
+		buf_adds(out, "<div class=\"charted\">\n");
+		chart_report(out, rep);
+	}
+	switch (rep->kind) {
+	case REPORT_REGISTER: register_rows(out, rep, o); break;
+	case REPORT_FUNNEL: funnel_out(out, rep, o->fmt, o->color); break;
+	case REPORT_MANAGERS: managers_out(out, rep, o->fmt, o->color); break;
+	case REPORT_DURATIONS: durations_out(out, rep, o->fmt, o->color); break;
+	case REPORT_REASONS: reasons_out(out, rep, o->fmt, o->color); break;
+	}
+	if (charted)
+		buf_adds(out, "</div>\n");
+}
+
+void report_write_all(struct buf *out, const struct report *reps, size_t n)
+{
+	struct report_out o = { .fmt = FMT_HTML };
+	char sub[160];
+
+	subtitle(sub, sizeof(sub), "The register and every report", reps[0].o.day, reps[0].o.as_of,
+		 reps[0].nrows);
+	html_page_begin(out, "Customer support phases register", sub, reps[0].ph);
+	register_html(out, &reps[0], false);
+	for (size_t k = 1; k < n; k++) {
+		buf_adds(out, "<section class=\"report\">\n<h2>");
+		html_escape(out, titles[reps[k].kind]);
+		buf_adds(out, "</h2>\n");
+		report_body(out, &reps[k], &o);
+		buf_adds(out, "</section>\n");
+	}
+	html_page_end(out);
+}
+
 void report_write(struct buf *out, const struct report *rep, const struct report_out *o)
 {
-	static const char *const titles[] = { "The register", "The funnel", "The managers", "Where clients stall",
-					      "Why collaborations ended" };
 	enum fmt fmt = o->fmt;
 	bool html = fmt == FMT_HTML;
 	char sub[160];
 
 	if (html && rep->kind == REPORT_REGISTER) {
-		register_html(out, rep);
+		register_html(out, rep, true);
 		return;
 	}
 	if (rep->kind == REPORT_REGISTER && fmt == FMT_TABLE) {
@@ -489,13 +534,7 @@ void report_write(struct buf *out, const struct report *rep, const struct report
 		subtitle(sub, sizeof(sub), titles[rep->kind], rep->o.day, rep->o.as_of, rep->clients);
 		html_page_begin(out, titles[rep->kind], sub, rep->kind == REPORT_REASONS ? NULL : rep->ph);
 	}
-	switch (rep->kind) {
-	case REPORT_REGISTER: register_rows(out, rep, o); break;
-	case REPORT_FUNNEL: funnel_out(out, rep, fmt, o->color); break;
-	case REPORT_MANAGERS: managers_out(out, rep, fmt, o->color); break;
-	case REPORT_DURATIONS: durations_out(out, rep, fmt, o->color); break;
-	case REPORT_REASONS: reasons_out(out, rep, fmt, o->color); break;
-	}
+	report_body(out, rep, o);
 	if (html)
 		html_page_end(out);
 }

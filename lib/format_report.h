@@ -28,7 +28,13 @@ struct report_out {
 	void *arg;
 };
 
-/* Append report rep (finished: report_finish) to out, as o says. */
+/* Append report rep (finished: report_finish) to out, as o says. In
+ * html, the funnel, managers and durations carry their chart (chart.h)
+ * beside the table. */
 void report_write(struct buf *out, const struct report *rep, const struct report_out *o);
+
+/* One HTML page (--all): the register reps[0], then reps[1..n) under
+ * their titles, each with its chart. */
+void report_write_all(struct buf *out, const struct report *reps, size_t n);
 
 #endif

@@ -115,7 +115,7 @@ print(len(d), r["id"], r["phase"], r["phase_key"], r["days_in_phase"], len(r["hi
 @test "usage errors exit 2" {
 	run --separate-stderr preg -C "$R" export --format xml
 	[ "$status" -eq 2 ]
-	same "$(echo "$stderr" | head -1)" "preg: unknown format 'xml' (csv or json)"
+	same "$(echo "$stderr" | head -1)" "preg: unknown format 'xml' (csv, json or xlsx)"
 	run --separate-stderr preg -C "$R" export --ended --open
 	[ "$status" -eq 2 ]
 	run --separate-stderr preg -C "$R" export --phase 99

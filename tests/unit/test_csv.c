@@ -142,6 +142,31 @@ static void test_cr_line_ends(void **state)
 	csv_table_free(t);
 }
 
+/* The "'" a CSV writer of preg put before a formula comes off; any other
+ * "'" stays. */
+static void test_formula_guard(void **state)
+{
+	struct csv_table *t;
+
+	(void)state;
+	assert_true(csv_guarded("=1+1"));
+	assert_true(csv_guarded("+7 351"));
+	assert_true(csv_guarded("-5"));
+	assert_true(csv_guarded("@SUM(A1)"));
+	assert_true(csv_guarded("\tx"));
+	assert_true(csv_guarded("\rx"));
+	assert_true(csv_guarded("'=x"));
+	assert_true(csv_guarded("''-x"));
+	assert_false(csv_guarded("'abc"));
+	assert_false(csv_guarded("'"));
+	assert_false(csv_guarded(""));
+	assert_false(csv_guarded("a=b"));
+	assert_false(csv_guarded("ООО «Ромашка»"));
+	t = read_ok("a,b,c,d,e,f\r\n\"'=HYPERLINK(\"\"x\"\")\",'-5,''=x,'abc,\"'\tx\",'\r\n", ',');
+	assert_row(&t->rows[1], 2, 6, (const char *const[]){ "=HYPERLINK(\"x\")", "-5", "'=x", "'abc", "\tx", "'" });
+	csv_table_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -151,6 +176,7 @@ int main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_cr_line_ends),
+		cmocka_unit_test(test_formula_guard),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

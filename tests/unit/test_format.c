@@ -104,6 +104,24 @@ static void test_writers(void **state)
 	s = write_one(FMT_CSV, "Evil\033[2J", "two\nlines");
 	assert_string_equal(s, "author,action\r\nEvil^[[2J,\"two\nlines\"\r\n");
 	free(s);
+	/* csv: what a spreadsheet would take as a formula gets a "'", inside
+	 * the quotes when quoted; a "'" before one gets another. */
+	s = write_one(FMT_CSV, "=HYPERLINK(\"http://x\",\"y\")", "+7 351 000-00-00");
+	assert_string_equal(s, "author,action\r\n\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",'+7 351 000-00-00\r\n");
+	free(s);
+	s = write_one(FMT_CSV, "-5", "@SUM(A1)");
+	assert_string_equal(s, "author,action\r\n'-5,'@SUM(A1)\r\n");
+	free(s);
+	s = write_one(FMT_CSV, "\tx", "\rx");
+	assert_string_equal(s, "author,action\r\n'\tx,\"'\rx\"\r\n");
+	free(s);
+	s = write_one(FMT_CSV, "'=x", "'abc");
+	assert_string_equal(s, "author,action\r\n''=x,'abc\r\n");
+	free(s);
+	/* Only the first character counts. */
+	s = write_one(FMT_CSV, "a=b", "ООО «Ромашка» -1");
+	assert_string_equal(s, "author,action\r\na=b,ООО «Ромашка» -1\r\n");
+	free(s);
 	/* html: escaped and visible. */
 	s = write_one(FMT_HTML, "<b>\033[2J</b>", "&");
 	assert_non_null(strstr(s, "<td>&lt;b&gt;^[[2J&lt;/b&gt;</td><td>&amp;</td>"));

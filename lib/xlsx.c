@@ -1,0 +1,311 @@
+/* xlsx: workbooks with libxlsxwriter (see xlsx.h). */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <xlsxwriter.h>
+
+#include "err.h"
+#include "ptime.h"
+#include "utf8.h"
+#include "xalloc.h"
+#include "xlsx.h"
+
+/* Excel counts days from 1899-12-30; preg from 1970-01-01. */
+#define EXCEL_EPOCH 25569
+#define DATE_FMT "yyyy-mm-dd"
+
+struct xlsx {
+	char *path;
+	lxw_workbook *wb;
+	lxw_format *head, *text, *date, *wrap;
+	/* the export */
+	lxw_worksheet *ws;
+	const struct export_cols *cols;
+	bool *is_date;
+	lxw_row_t row;
+	int err;
+};
+
+int xlsx_begin(struct xlsx **out)
+{
+	const char *dir = getenv("TMPDIR");
+	lxw_workbook_options o = { .constant_memory = LXW_TRUE };
+	struct xlsx *x = xcalloc(1, sizeof(*x));
+	int fd;
+
+	*out = NULL;
+	x->path = xasprintf("%s/preg-XXXXXX.xlsx", dir && *dir ? dir : "/tmp");
+	if ((fd = mkstemps(x->path, 5)) < 0) {
+		int rc = preg_error_set(PREG_EIO, "cannot make a temporary file in '%s': %s",
+					dir && *dir ? dir : "/tmp", strerror(errno));
+
+		free(x->path);
+		free(x);
+		return rc;
+	}
+	close(fd);
+	/* Its own temporary files for the rows go where the workbook goes. */
+	o.tmpdir = (char *)(dir && *dir ? dir : "/tmp");
+	if (!(x->wb = workbook_new_opt(x->path, &o))) {
+		xlsx_free(x);
+		return preg_error_set(PREG_EIO, "cannot start a workbook");
+	}
+	x->head = workbook_add_format(x->wb);
+	format_set_bold(x->head);
+	format_set_bg_color(x->head, 0xEEEEEE);
+	format_set_text_wrap(x->head);
+	format_set_align(x->head, LXW_ALIGN_VERTICAL_TOP);
+	/* "@": a text cell stays text when someone edits it. */
+	x->text = workbook_add_format(x->wb);
+	format_set_num_format(x->text, "@");
+	x->wrap = workbook_add_format(x->wb);
+	format_set_num_format(x->wrap, "@");
+	format_set_text_wrap(x->wrap);
+	x->date = workbook_add_format(x->wb);
+	format_set_num_format(x->date, DATE_FMT);
+	*out = x;
+	return 0;
+}
+
+void xlsx_free(struct xlsx *x)
+{
+	if (!x)
+		return;
+	if (x->wb)
+		lxw_workbook_free(x->wb);
+	unlink(x->path);
+	free(x->path);
+	free(x->is_date);
+	free(x);
+}
+
+/* Keep the first error of libxlsxwriter, named. */
+static void check(struct xlsx *x, lxw_error e, const char *what)
+{
+	if (e && !x->err)
+		x->err = preg_error_set(PREG_ERR, "cannot write the workbook (%s): %s", what, lxw_strerror(e));
+}
+
+static lxw_color_t color_of(const char *hex, lxw_color_t dflt)
+{
+	unsigned v;
+
+	if (hex && strlen(hex) == 7 && sscanf(hex, "#%6x", &v) == 1)
+		return v;
+	return dflt;
+}
+
+/* Black or white text, whichever reads better on the colour. */
+static lxw_color_t ink_on(lxw_color_t c)
+{
+	unsigned r = c >> 16 & 0xff, g = c >> 8 & 0xff, b = c & 0xff;
+
+	return 299 * r + 587 * g + 114 * b > 140000 ? 0x000000 : 0xFFFFFF;
+}
+
+/* A text cell; longer than a cell holds, cut on a character with a
+ * warning naming the client (who) and the column. */
+static void text(struct xlsx *x, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, const char *s,
+		 lxw_format *f, const char *who, const char *column)
+{
+	size_t n = 0, chars = 0, len = s ? strlen(s) : 0;
+	uint32_t cp;
+
+	if (!len)
+		return;
+	while (n < len && chars < XLSX_CELL_MAX) {
+		size_t k = utf8_decode((const unsigned char *)s + n, len - n, &cp);
+
+		n += k ? k : 1;
+		chars++;
+	}
+	if (s[n]) {
+		char *cut = xstrndup(s, n);
+
+		preg_warn("client '%s': %s cut to %d characters, what a spreadsheet cell holds", who, column,
+			  XLSX_CELL_MAX);
+		check(x, worksheet_write_string(ws, row, col, cut, f), column);
+		free(cut);
+		return;
+	}
+	check(x, worksheet_write_string(ws, row, col, s, f), column);
+}
+
+static void day(struct xlsx *x, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, int32_t d, lxw_format *f)
+{
+	if (d >= 0 && d != INT32_MIN)
+		check(x, worksheet_write_number(ws, row, col, (double)d + EXCEL_EPOCH, f), "a date");
+	else if (f != x->date)
+		check(x, worksheet_write_blank(ws, row, col, f), "a blank");
+}
+
+/* ---- the register ---- */
+
+static void legend(struct xlsx *x, const struct phases *ph)
+{
+	static const char *const head[] = { "Phase", "Key", "Name", "Colour", "Stale after (days)", "Ends" };
+	lxw_worksheet *ws = workbook_add_worksheet(x->wb, "Legend");
+
+	for (lxw_col_t c = 0; c < 6; c++)
+		check(x, worksheet_write_string(ws, 0, c, head[c], x->head), "the legend");
+	worksheet_set_column(ws, 0, 0, 7, NULL);
+	worksheet_set_column(ws, 1, 1, 14, NULL);
+	worksheet_set_column(ws, 2, 2, 40, NULL);
+	worksheet_set_column(ws, 3, 5, 12, NULL);
+	for (size_t k = 0; k < ph->n; k++) {
+		const struct phase *p = &ph->v[k];
+		lxw_row_t r = (lxw_row_t)k + 1;
+		lxw_format *fill = workbook_add_format(x->wb);
+		lxw_color_t c = color_of(p->color, 0xFFFFFF);
+
+		format_set_bg_color(fill, c);
+		format_set_font_color(fill, ink_on(c));
+		check(x, worksheet_write_number(ws, r, 0, p->id, NULL), "the legend");
+		text(x, ws, r, 1, p->key, x->text, p->key, "key");
+		text(x, ws, r, 2, p->name, x->text, p->key, "name");
+		check(x, worksheet_write_string(ws, r, 3, p->color ? p->color : "", fill), "the legend");
+		if (p->stale_days >= 0)
+			check(x, worksheet_write_number(ws, r, 4, p->stale_days, NULL), "the legend");
+		if (p->ending)
+			check(x, worksheet_write_string(ws, r, 5, "yes", NULL), "the legend");
+	}
+	worksheet_freeze_panes(ws, 1, 0);
+}
+
+int xlsx_register(struct xlsx *x, const struct report *rep)
+{
+	const struct phases *ph = rep->ph;
+	lxw_worksheet *ws = workbook_add_worksheet(x->wb, "Register");
+	lxw_format **cur = xcalloc(ph->n + 1, sizeof(*cur));
+	const lxw_col_t first = 2, after = first + (lxw_col_t)ph->n;
+	static const char *const tail[] = { "Manager", "Manager name", "Days in phase", "Next contact", "Marks" };
+	char title[160];
+
+	/* The current phase's cell: a date on the phase's colour. */
+	for (size_t k = 0; k < ph->n; k++) {
+		lxw_color_t c = color_of(ph->v[k].color, 0xFFEB3B);
+
+		cur[k] = workbook_add_format(x->wb);
+		format_set_num_format(cur[k], DATE_FMT);
+		format_set_bg_color(cur[k], c);
+		format_set_font_color(cur[k], ink_on(c));
+		format_set_bold(cur[k]);
+	}
+	check(x, worksheet_write_string(ws, 0, 0, "Client", x->head), "the header");
+	check(x, worksheet_write_string(ws, 0, 1, "id", x->head), "the header");
+	for (size_t k = 0; k < ph->n; k++) {
+		snprintf(title, sizeof(title), "%d %s", ph->v[k].id, ph->v[k].key);
+		check(x, worksheet_write_string(ws, 0, first + (lxw_col_t)k, title, x->head), "the header");
+	}
+	for (lxw_col_t c = 0; c < 5; c++)
+		check(x, worksheet_write_string(ws, 0, after + c, tail[c], x->head), "the header");
+	worksheet_set_column(ws, 0, 0, 36, NULL);
+	worksheet_set_column(ws, 1, 1, 16, NULL);
+	worksheet_set_column(ws, first, after - 1, 11, NULL);
+	worksheet_set_column(ws, after, after + 1, 16, NULL);
+	worksheet_set_column(ws, after + 2, after + 3, 12, NULL);
+	worksheet_set_column(ws, after + 4, after + 4, 20, NULL);
+	for (size_t i = 0; i < rep->nrows && !x->err; i++) {
+		const struct rrow *r = &rep->rows[i];
+		lxw_row_t row = (lxw_row_t)i + 1;
+		const struct manager *m = NULL;
+		struct buf marks = BUF_INIT;
+
+		for (size_t k = 0; k < ph->nmanagers; k++)
+			if (!strcmp(ph->managers[k].handle, r->manager))
+				m = &ph->managers[k];
+		text(x, ws, row, 0, r->name, x->text, r->id, "name");
+		text(x, ws, row, 1, r->id, x->text, r->id, "id");
+		for (size_t k = 0; k < ph->n; k++)
+			day(x, ws, row, first + (lxw_col_t)k, r->reached[k],
+			    ph->v[k].id == r->phase ? cur[k] : x->date);
+		text(x, ws, row, after, r->manager, x->text, r->id, "manager");
+		text(x, ws, row, after + 1, m ? m->name : NULL, x->text, r->id, "manager name");
+		check(x, worksheet_write_number(ws, row, after + 2, r->days, NULL), "days");
+		day(x, ws, row, after + 3, r->next, x->date);
+		status_words(&marks, &r->st);
+		text(x, ws, row, after + 4, buf_str(&marks), x->text, r->id, "marks");
+		buf_release(&marks);
+	}
+	worksheet_freeze_panes(ws, 1, 1);
+	check(x, worksheet_autofilter(ws, 0, 0, (lxw_row_t)rep->nrows, after + 4), "the autofilter");
+	free(cur);
+	if (!x->err)
+		legend(x, ph);
+	return x->err;
+}
+
+/* ---- the export ---- */
+
+int xlsx_export_begin(struct xlsx *x, const struct export_cols *c)
+{
+	x->ws = workbook_add_worksheet(x->wb, "Clients");
+	x->cols = c;
+	x->is_date = xcalloc(c->ncols + 1, sizeof(*x->is_date));
+	for (size_t i = 0; i < c->ncols; i++) {
+		const char *name = c->cols[i].name;
+
+		/* The phase columns follow Client; the free fields are texts
+		 * whatever they look like ("fields.X" when named like a key). */
+		x->is_date[i] = (i >= 1 && i <= c->ph->n) || !strcmp(name, "next_contact") ||
+				!strcmp(name, "hold_until");
+		check(x, worksheet_write_string(x->ws, 0, (lxw_col_t)i, name, x->head), "the header");
+		worksheet_set_column(x->ws, (lxw_col_t)i, (lxw_col_t)i,
+				     i == 0 ? 36 : x->is_date[i] ? 11 : 16, NULL);
+	}
+	x->row = 1;
+	return x->err;
+}
+
+int xlsx_export_row(struct xlsx *x, const struct record *r, const char *const *cells)
+{
+	const struct export_cols *c = x->cols;
+
+	for (size_t i = 0; i < c->ncols && !x->err; i++) {
+		int32_t d;
+
+		if (!cells[i] || !*cells[i])
+			continue;
+		if (x->is_date[i] && !date_parse(&d, cells[i])) {
+			day(x, x->ws, x->row, (lxw_col_t)i, d, x->date);
+			continue;
+		}
+		/* Not a day (a hand-edited record): the text as it is. */
+		if (x->is_date[i])
+			preg_error_clear();
+		text(x, x->ws, x->row, (lxw_col_t)i, cells[i], strchr(cells[i], '\n') ? x->wrap : x->text, r->id,
+		     c->cols[i].name);
+	}
+	x->row++;
+	return x->err;
+}
+
+int xlsx_export_end(struct xlsx *x)
+{
+	worksheet_freeze_panes(x->ws, 1, 1);
+	check(x, worksheet_autofilter(x->ws, 0, 0, x->row - 1, (lxw_col_t)(x->cols->ncols - 1)), "the autofilter");
+	return x->err;
+}
+
+int xlsx_end(struct xlsx *x, struct buf *out)
+{
+	lxw_error e;
+	int rc;
+
+	if (x->err) {
+		rc = x->err;
+		xlsx_free(x);
+		return rc;
+	}
+	e = workbook_close(x->wb);
+	x->wb = NULL;
+	if (e)
+		rc = preg_error_set(PREG_EIO, "cannot write the workbook: %s", lxw_strerror(e));
+	else
+		rc = buf_read_file(out, x->path, (size_t)1 << 32, NULL);
+	xlsx_free(x);
+	return rc;
+}
