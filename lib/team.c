@@ -1,5 +1,4 @@
 /* team: stand-ins and the away commit (see team.h). */
-#include <git2.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -144,28 +143,15 @@ struct away {
 static int tip_settings(struct txn *t, struct buf *b)
 {
 	struct reg *r = txn_reg(t);
-	git_commit *c = NULL;
-	git_tree *tree = NULL;
-	git_tree_entry *e = NULL;
-	git_blob *blob = NULL;
-	git_oid tip;
-	int rc = PREG_ERR;
+	struct reg_tree *tree = NULL;
+	struct reg_oid tip, blob;
+	int rc;
 
 	if ((rc = txn_tip(t, &tip)))
 		return rc;
-	if (git_commit_lookup(&c, reg_repo(r), &tip) || git_commit_tree(&tree, c) ||
-	    git_tree_entry_bypath(&e, tree, "preg.yaml") ||
-	    git_blob_lookup(&blob, reg_repo(r), git_tree_entry_id(e))) {
-		rc = reg_git_error(PREG_ERR, "cannot read preg.yaml");
-		goto out;
-	}
-	buf_add(b, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
-	rc = 0;
-out:
-	git_blob_free(blob);
-	git_tree_entry_free(e);
-	git_tree_free(tree);
-	git_commit_free(c);
+	if (!(rc = reg_tree_of(r, &tip, &tree)) && !(rc = reg_tree_file(r, tree, "preg.yaml", &blob)))
+		rc = reg_blob_read(r, &blob, b);
+	reg_tree_free(tree);
 	return rc;
 }
 
@@ -184,7 +170,7 @@ static int mutate_away(struct txn *t, void *arg)
 	date_format(day, a->until);
 	summary = a->n ? xasprintf("manager: %s away until %s, %s stands in", a->m, day, a->n)
 		       : xasprintf("manager: %s back", a->m);
-	txn_message(t, summary, NULL, "manager", NULL);
+	txn_message(t, summary, "manager", NULL);
 	free(summary);
 out:
 	free(text);

@@ -224,7 +224,7 @@ static void test_route_and_mail(void **state)
 static int put_settings(struct txn *t, void *arg)
 {
 	txn_put_file(t, "preg.yaml", arg, strlen(arg));
-	txn_message(t, "settings: the team", NULL, "settings", NULL);
+	txn_message(t, "settings: the team", "settings", NULL);
 	return 0;
 }
 
@@ -255,12 +255,15 @@ static void test_away_commit(void **state)
 	r = NULL;
 	assert_int_equal(reg_open(&r, dir), 0);
 	assert_string_equal(phases_manager(reg_phases(r), "ivanov")->standin, "petrov");
-	repo = reg_repo(r);
+	/* libgit2 straight, as a witness beside the register. */
+	assert_int_equal(git_repository_open(&repo, dir), 0);
 	assert_int_equal(git_reference_name_to_id(&head, repo, reg_refname(r)), 0);
 	assert_int_equal(git_commit_lookup(&c, repo, &head), 0);
-	assert_string_equal(git_commit_message(c), "manager: ivanov away until 2026-12-20, petrov stands in\n\n"
-						   "Preg-Action: manager\n");
+	assert_non_null(strstr(git_commit_message(c), "manager: ivanov away until 2026-12-20, petrov stands in\n\n"));
+	assert_non_null(strstr(git_commit_message(c), "Preg-Action: manager\n"));
+	assert_non_null(strstr(git_commit_message(c), "Preg-User: petrov\n"));
 	git_commit_free(c);
+	git_repository_free(repo);
 	/* The work tree has it too. */
 	snprintf(dir + strlen(dir), 12, "/preg.yaml");
 	assert_int_equal(buf_read_file(&on_disk, dir, 1 << 20, NULL), 0);

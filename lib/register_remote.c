@@ -11,6 +11,7 @@
 
 #include "buf.h"
 #include "err.h"
+#include "register_priv.h"
 #include "remote.h"
 #include "xalloc.h"
 
@@ -215,9 +216,9 @@ int remote_setup_pull(struct reg *r, bool report)
 	int rc = 0;
 
 	/* A register nobody shares has nothing to pull. */
-	if (git_remote_list(&remotes, reg_repo(r)) || !remotes.count)
+	if (git_remote_list(&remotes, r->repo) || !remotes.count)
 		goto out;
-	if (git_repository_config(&cfg, reg_repo(r)) || git_config_snapshot(&snap, cfg)) {
+	if (git_repository_config(&cfg, r->repo) || git_config_snapshot(&snap, cfg)) {
 		rc = reg_git_error(PREG_ERR, "cannot read the git config");
 		goto out;
 	}
