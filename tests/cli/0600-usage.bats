@@ -269,6 +269,6 @@ usage: preg help [COMMAND [VERB]]"
 
 @test "an unknown format is refused before anything else, with the formats the command has" {
 	usage_error "unknown format 'xml' (table, tsv or json)" log --format xml
-	usage_error "unknown format 'xml' (csv or json)" export --format=xml
+	usage_error "unknown format 'xml' (csv, json or xlsx)" export --format=xml
 	usage_error "unknown format 'html' (text, tsv, json or ics)" remind -f html
 }

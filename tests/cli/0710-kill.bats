@@ -91,6 +91,8 @@ in_head() {
 	for i in $(seq 1 100); do
 		# A write that went through said nothing but that it removed the
 		# lock a killed writer left; no write was refused.
+		# A writer killed before its shell opened the file left none.
+		if [ ! -e "$BATS_TEST_TMPDIR/err-$i" ] && [ "${codes[i]}" = 137 ]; then continue; fi
 		sed -i -E "/^preg: warning: removed (refs\/heads\/main|index)\.lock left by an interrupted preg$/d" "$BATS_TEST_TMPDIR/err-$i"
 		if [ "${codes[i]}" = 0 ] && [ -s "$BATS_TEST_TMPDIR/err-$i" ]; then
 			echo "run $i (${kinds[i]}) exited 0 with stderr: $(cat "$BATS_TEST_TMPDIR/err-$i")"
