@@ -208,20 +208,38 @@ int remote_check(const char *dir, int *problems)
 	return 0;
 }
 
+/* Whether the config names a remote (remote.NAME.url). Walked by hand:
+ * libgit2's regex matching (git_remote_list) leaks PCRE2 match data. */
+static bool has_remote(git_config *cfg)
+{
+	git_config_iterator *it = NULL;
+	git_config_entry *e;
+	bool found = false;
+
+	if (git_config_iterator_new(&it, cfg))
+		return false;
+	while (!found && !git_config_next(&e, it)) {
+		size_t n = strlen(e->name);
+
+		found = !strncmp(e->name, "remote.", 7) && n > 11 && !strcmp(e->name + n - 4, ".url");
+	}
+	git_config_iterator_free(it);
+	return found;
+}
+
 int remote_setup_pull(struct reg *r, bool report)
 {
 	git_config *cfg = NULL, *snap = NULL;
 	git_config_entry *e = NULL;
-	git_strarray remotes = { 0 };
 	int rc = 0;
 
-	/* A register nobody shares has nothing to pull. */
-	if (git_remote_list(&remotes, r->repo) || !remotes.count)
-		goto out;
 	if (git_repository_config(&cfg, r->repo) || git_config_snapshot(&snap, cfg)) {
 		rc = reg_git_error(PREG_ERR, "cannot read the git config");
 		goto out;
 	}
+	/* A register nobody shares has nothing to pull. */
+	if (!has_remote(snap))
+		goto out;
 	/* The user's own choice, anywhere in git's config, is theirs. */
 	if (!git_config_get_entry(&e, snap, "pull.rebase"))
 		goto out;
@@ -232,7 +250,6 @@ int remote_setup_pull(struct reg *r, bool report)
 	if (report)
 		preg_warn("fixed: set pull.rebase=false, so that 'git pull' merges records through preg's driver");
 out:
-	git_strarray_dispose(&remotes);
 	git_config_entry_free(e);
 	git_config_free(snap);
 	git_config_free(cfg);
