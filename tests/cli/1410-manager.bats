@@ -49,7 +49,8 @@ refused() {
 	same "$(git -C "$R" diff --name-only "$head0" HEAD)" "preg.yaml"
 	same "$(last_message)" "manager: ivanov away until 2026-11-06, smirnov stands in
 
-Preg-Action: manager"
+Preg-Action: manager
+Preg-User: petrov"
 	assert_clean
 	run preg -C "$R" manager list --format tsv
 	same "$output" "handle	name	email	role	away_until	standin
@@ -76,7 +77,8 @@ smirnov	Анна Смирнова		manager		"
 	[ "$status" -eq 0 ]
 	same "$(last_message)" "manager: ivanov back
 
-Preg-Action: manager"
+Preg-Action: manager
+Preg-User: petrov"
 	[ "$(git -C "$R" rev-list --count "$head0..HEAD")" -eq 3 ]
 	git -C "$R" diff "$head0" HEAD -- preg.yaml | grep -q away && return 1
 	preg -C "$R" manager list --format tsv | grep '^ivanov' | same "$(cat)" "ivanov	Иван Иванов	ivanov@example.com	manager		"
