@@ -95,7 +95,7 @@ static int set_head(git_repository *repo, const char *dir)
 		if (target && git_reference_lookup(&main_ref, repo, REMOTE_BRANCH) &&
 		    !git_reference_lookup(&other, repo, target)) {
 			rc = preg_error_set(PREG_EINVAL, "'%s' holds branch '%s', not '%s'", dir,
-					    target + strlen("refs/heads/"), REMOTE_BRANCH + strlen("refs/heads/"));
+					    target + strlen("refs/heads/"), &REMOTE_BRANCH[strlen("refs/heads/")]);
 			goto out;
 		}
 		if (git_repository_set_head(repo, REMOTE_BRANCH))
@@ -128,7 +128,7 @@ int remote_init(const char *dir, const char *admin, const char *preg_path)
 
 		git_repository_init_options_init(&o, GIT_REPOSITORY_INIT_OPTIONS_VERSION);
 		o.flags = GIT_REPOSITORY_INIT_BARE | GIT_REPOSITORY_INIT_MKPATH;
-		o.initial_head = REMOTE_BRANCH + strlen("refs/heads/");
+		o.initial_head = &REMOTE_BRANCH[strlen("refs/heads/")];
 		if (git_repository_init_ext(&repo, dir, &o)) {
 			rc = reg_git_error(PREG_EIO, "cannot create '%s'", dir);
 			goto out;
