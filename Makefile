@@ -97,7 +97,7 @@ lint:
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?= record scalar phases csv merge date
 fuzz:
-	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_TARGETS="$(FUZZ_TARGETS)" tests/fuzz/run
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_TARGETS="$(FUZZ_TARGETS)" PREG_PKGS="$(PKGS)" tests/fuzz/run
 
 bench: $(PREG_BIN)
 	bench/run
