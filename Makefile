@@ -52,9 +52,15 @@ $(BUILD)/libpreg.a: $(LIB_OBJ)
 # Each object depends on the headers it includes, as the compiler found
 # them (-MMD writes build/x.d; -MP keeps a deleted header from stopping
 # make): a change to one header rebuilds only what includes it.
-$(BUILD)/%.o: %.c VERSION
+# An object without its .d (built before the dependencies were tracked, or
+# the .d lost) cannot say what it includes: the empty rule below makes the
+# missing .d count as changed, so the object is built again.
+$(BUILD)/%.o: %.c $(BUILD)/%.d VERSION
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(PREG_CFLAGS) -MMD -MP -DPREG_VERSION='"$(VERSION)"' -c -o $@ $<
+
+$(BUILD)/%.d: ;
+.PRECIOUS: $(BUILD)/%.d
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libpreg.a
 	@mkdir -p $(dir $@)
