@@ -81,7 +81,7 @@ median() {	# FILE: median of column 1, in seconds
 failed() { awk '$3 != 0 { n++ } END { print n + 0 }' "$@"; }
 reg=$OUT/import-reg-1
 half=$((N / 2 > 0 ? N / 2 : 1))
-path=$(git -C "$reg" ls-tree -r --name-only HEAD clients | awk -v n="$half" 'NR == n { print; exit }')
+path=$(git -C "$reg" ls-tree -r --name-only HEAD clients | awk -v n="$half" 'NR == n { print }')
 id=$(basename "$path" .yaml)
 rm -f "$OUT"/readback_*.txt
 # The first verify builds the log index (as the first reader after an
