@@ -515,8 +515,8 @@ static void add_tags(struct ictx *c, int line, struct record *rec, const char *s
 
 		if (hidden_cell(c, line, "tags", tok, true))
 			continue;
-		if (!text_line_ok(tok, 64) || strpbrk(tok, "[]{}")) {
-			problem(c, line, "invalid tag '%s'", tok);
+		if (record_tag_check(tok)) {
+			problem(c, line, "%s", preg_error_msg());
 			continue;
 		}
 		for (size_t i = 0; i < rec->ntags && !dup; i++)

@@ -8,39 +8,20 @@
 #include "err.h"
 #include "kvindex.h"
 #include "merge.h"
+#include "schema.h"
 #include "xalloc.h"
 
-/* The one-value text fields, merged field by field. */
-static const struct {
-	const char *name;
-	size_t off;
-} sfields[] = {
-	{ "name", offsetof(struct record, name) },
-	{ "kind", offsetof(struct record, kind) },
-	{ "next_contact", offsetof(struct record, next_contact) },
-	{ "next_action", offsetof(struct record, next_action) },
-	{ "hold_until", offsetof(struct record, hold_until) },
-	{ "hold_reason", offsetof(struct record, hold_reason) },
-	{ "created", offsetof(struct record, created) },
-	{ "remarks", offsetof(struct record, remarks) },
-	/* Merged like the others only when the history cannot decide. */
-	{ "end_reason", offsetof(struct record, end_reason) },
-	{ "manager", offsetof(struct record, manager) },
-	{ "phase_since", offsetof(struct record, phase_since) },
-};
-#define NSFIELDS (sizeof(sfields) / sizeof(sfields[0]))
-
-static char **sfield(const struct record *r, size_t i)
+/* The one-value text keys of the schema but the id, merged key by key
+ * (end_reason, manager and phase_since only when the history cannot
+ * decide them). */
+static bool sfield_key(const struct record_key *k)
 {
-	return (char **)((char *)r + sfields[i].off);
+	return k->slot != RS_NONE && k->slot != RS_ID;
 }
 
-static int sfield_index(const char *name)
+static char **sfield(const struct record *r, const struct record_key *k)
 {
-	for (size_t i = 0; i < NSFIELDS; i++)
-		if (!strcmp(sfields[i].name, name))
-			return (int)i;
-	return -1;
+	return record_key_value(r, k);
 }
 
 static bool same(const char *a, const char *b)
@@ -462,18 +443,21 @@ void merge_record(struct record **out, const struct record *b, const struct reco
 			end_side = in_o ? o : t;
 		}
 	}
-	for (size_t i = 0; i < NSFIELDS; i++) {
-		const char *name = sfields[i].name;
+	for (const struct record_key *k = record_keys; k->name; k++) {
+		const char *name = k->name;
+
+		if (!sfield_key(k))
+			continue;
 
 		if ((derive_phase && !strcmp(name, "phase_since")) || (derive_manager && !strcmp(name, "manager")))
 			continue;
 		if (end_from_history && !strcmp(name, "end_reason")) {
-			const char *v = *sfield(end_side, i);
+			const char *v = *sfield(end_side, k);
 
-			*sfield(m, i) = v ? xstrdup(v) : NULL;
+			*sfield(m, k) = v ? xstrdup(v) : NULL;
 			continue;
 		}
-		*sfield(m, i) = merge_str(m->id, name, b ? *sfield(b, i) : NULL, *sfield(o, i), *sfield(t, i), rep);
+		*sfield(m, k) = merge_str(m->id, name, b ? *sfield(b, k) : NULL, *sfield(o, k), *sfield(t, k), rep);
 	}
 	if (!derive_phase) {
 		char bs[16], os[16], ts[16];
@@ -504,11 +488,11 @@ void merge_record(struct record **out, const struct record *b, const struct reco
 /* Give m the value src has for field (undoing the choice of theirs). */
 static void apply_field(struct record *m, const struct record *src, const char *field)
 {
-	int i = sfield_index(field);
+	const struct record_key *k = record_key_find(field);
 
-	if (i >= 0) {
-		free(*sfield(m, (size_t)i));
-		*sfield(m, (size_t)i) = *sfield(src, (size_t)i) ? xstrdup(*sfield(src, (size_t)i)) : NULL;
+	if (k && sfield_key(k)) {
+		free(*sfield(m, k));
+		*sfield(m, k) = *sfield(src, k) ? xstrdup(*sfield(src, k)) : NULL;
 	} else if (!strcmp(field, "phase")) {
 		m->phase = src->phase;
 	} else if (!strcmp(field, "contacts")) {

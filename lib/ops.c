@@ -6,6 +6,7 @@
 #include "err.h"
 #include "ops.h"
 #include "ptime.h"
+#include "schema.h"
 #include "slug.h"
 #include "utf8.h"
 #include "xalloc.h"
@@ -55,15 +56,6 @@ static int check_kind(const char *k)
 {
 	if (strcmp(k, "external") && strcmp(k, "internal"))
 		return preg_error_set(PREG_EINVAL, "invalid kind '%s' (external or internal)", k);
-	return 0;
-}
-
-static int check_tag(const char *t)
-{
-	if (text_hidden_error("a tag", t, true))
-		return PREG_EINVAL;
-	if (!*t || !text_line_ok(t, 64) || strpbrk(t, " ,[]{}"))
-		return preg_error_set(PREG_EINVAL, "invalid tag '%s' (one word, no spaces or commas)", t);
 	return 0;
 }
 
@@ -299,7 +291,7 @@ static int add_mutate(struct txn *t, void *arg)
 	set_str(&rec->remarks, o->remarks);
 	rec->tags = xcalloc(o->ntags + 1, sizeof(char *));
 	for (size_t i = 0; i < o->ntags; i++) {
-		if (check_tag(o->tags[i]))
+		if (record_tag_check(o->tags[i]))
 			goto out;
 		rec->tags[rec->ntags++] = xstrdup(o->tags[i]);
 	}
@@ -576,7 +568,7 @@ static int set_mutate(struct txn *t, void *arg)
 			for (char *tok = strtok_r(s, ",", &save); tok && !bad; tok = strtok_r(NULL, ",", &save)) {
 				char *tt = xstrtrim(tok);
 
-				if (*tt && !(bad = check_tag(tt)))
+				if (*tt && !(bad = record_tag_check(tt)))
 					rec->tags[rec->ntags++] = xstrdup(tt);
 				free(tt);
 			}
@@ -586,9 +578,11 @@ static int set_mutate(struct txn *t, void *arg)
 		} else if (!strcmp(k, "phase") || !strcmp(k, "phase_since")) {
 			bad = preg_error_set(PREG_EINVAL, "'%s' changes with 'preg phase set'", k);
 		} else {
-			bad = preg_error_set(PREG_EINVAL,
-					     "cannot set '%s' (name, kind, manager, next_contact, next_action, tags, remarks, fields.NAME)",
-					     k);
+			struct buf keys = BUF_INIT;
+
+			record_keys_join(&keys, RK_SET, "fields.NAME");
+			bad = preg_error_set(PREG_EINVAL, "cannot set '%s' (%s)", k, keys.p);
+			buf_release(&keys);
 		}
 		if (!bad)
 			buf_addf(&what, "%s%s", what.len ? ", " : "", k);

@@ -3,9 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "err.h"
 #include "mail.h"
 #include "phases.h"
+#include "schema.h"
 #include "ptime.h"
 #include "xalloc.h"
 #include "yamlio.h"
@@ -117,15 +119,11 @@ static bool color_valid(const char *s)
 /* What requires: may name: the record's optional keys, or fields.NAME. */
 static bool require_valid(const char *s)
 {
-	static const char *const known[] = { "contacts", "next_contact", "next_action", "tags",
-					     "remarks", "fields", NULL };
+	const struct record_key *k;
 
 	if (!strncmp(s, "fields.", 7) && s[7])
 		return true;
-	for (int i = 0; known[i]; i++)
-		if (!strcmp(s, known[i]))
-			return true;
-	return false;
+	return (k = record_key_find(s)) && (k->flags & RK_REQUIRE);
 }
 
 void phases_free(struct phases *p)
@@ -213,9 +211,17 @@ static int load_phase(struct phase *ph, const struct ynode *m, const char *name,
 				return bad(name, v, "requires is a list: [contacts, fields.direction]");
 			ph->requires = xcalloc(v->n, sizeof(char *));
 			for (size_t j = 0; j < v->n; j++) {
-				if (v->v[j]->type != YN_SCALAR || !require_valid(v->v[j]->s))
-					return bad(name, v->v[j],
-						   "requires takes contacts, next_contact, next_action, tags, remarks, fields or fields.NAME");
+				if (v->v[j]->type != YN_SCALAR || !require_valid(v->v[j]->s)) {
+					struct buf keys = BUF_INIT;
+					int rc;
+
+					record_keys_join(&keys, RK_REQUIRE, "fields");
+					buf_adds(&keys, " or fields.NAME");
+					rc = preg_error_set(PREG_EINVAL, "%s:%d:%d: requires takes %s", name,
+							    v->v[j]->line, v->v[j]->col, keys.p);
+					buf_release(&keys);
+					return rc;
+				}
 				ph->requires[ph->nrequires++] = xstrdup(v->v[j]->s);
 			}
 		} else {

@@ -1,10 +1,12 @@
 /* record: the client record, read and written (see record.h). */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "err.h"
 #include "record.h"
+#include "schema.h"
 #include "slug.h"
 #include "status.h"
 #include "utf8.h"
@@ -320,6 +322,38 @@ bool field_name_ok(const char *k)
 	return true;
 }
 
+/* ---- the schema ---- */
+
+/* Where each slot of the schema (schema.h) lives. */
+static const size_t slot_off[] = {
+	[RS_ID] = offsetof(struct record, id),
+	[RS_NAME] = offsetof(struct record, name),
+	[RS_KIND] = offsetof(struct record, kind),
+	[RS_MANAGER] = offsetof(struct record, manager),
+	[RS_PHASE_SINCE] = offsetof(struct record, phase_since),
+	[RS_NEXT_CONTACT] = offsetof(struct record, next_contact),
+	[RS_NEXT_ACTION] = offsetof(struct record, next_action),
+	[RS_END_REASON] = offsetof(struct record, end_reason),
+	[RS_HOLD_UNTIL] = offsetof(struct record, hold_until),
+	[RS_HOLD_REASON] = offsetof(struct record, hold_reason),
+	[RS_CREATED] = offsetof(struct record, created),
+	[RS_REMARKS] = offsetof(struct record, remarks),
+};
+
+char **record_key_value(const struct record *r, const struct record_key *k)
+{
+	return (char **)((char *)r + slot_off[k->slot]);
+}
+
+int record_tag_check(const char *t)
+{
+	if (text_hidden_error("a tag", t, true))
+		return PREG_EINVAL;
+	if (!*t || !text_line_ok(t, 64) || strpbrk(t, " ,[]{}"))
+		return preg_error_set(PREG_EINVAL, "invalid tag '%s' (one word, no spaces or commas)", t);
+	return 0;
+}
+
 /* ---- reading ---- */
 
 struct rctx {
@@ -456,116 +490,123 @@ static int check_event(const struct rctx *c, const struct ynode *seq, size_t i, 
 	return 0;
 }
 
+/* The value v of key k into r, by the key's rule. */
+static int load_key(struct record *r, const struct record_key *k, struct ynode *v, const struct rctx *c)
+{
+	const char *key = k->name;
+	int rc;
+
+	switch (k->type) {
+	case RT_ID:
+	case RT_NAME:
+	case RT_KIND:
+	case RT_HANDLE:
+		if ((rc = want_scalar(c, v, key)))
+			return rc;
+		if (k->type == RT_ID && !slug_valid(v->s))
+			return at(c, v, "invalid id '%s'", v->s);
+		if (k->type == RT_NAME && !v->len)
+			return at(c, v, "%s", "empty name");
+		if (k->type == RT_KIND && strcmp(v->s, "external") && strcmp(v->s, "internal"))
+			return at(c, v, "invalid kind '%s' (external or internal)", v->s);
+		if (k->type == RT_HANDLE && !handle_valid(v->s))
+			return at(c, v, "invalid manager '%s'", v->s);
+		*record_key_value(r, k) = take(c, v);
+		if (k->type == RT_ID) {
+			r->id_line = v->line;
+			r->id_col = v->col;
+		}
+		return 0;
+	case RT_PHASE:
+		if (!(rc = want_scalar(c, v, key)) && parse_phase_number(v->s, &r->phase))
+			return at(c, v, "invalid phase '%s'", v->s);
+		return rc;
+	case RT_TIME:
+		return req_time(c, v, key, record_key_value(r, k));
+	case RT_DATE:
+		return opt_date(c, v, key, record_key_value(r, k));
+	case RT_LINE:
+	case RT_TEXT:
+		return opt_text(c, v, key, record_key_value(r, k));
+	case RT_TAGS:
+		if (ynode_is_null(v))
+			return 0;
+		if (v->type != YN_SEQ)
+			return at(c, v, "%s", "'tags' must be a list");
+		r->tags = xcalloc(v->n + 1, sizeof(char *));
+		for (size_t j = 0; j < v->n; j++) {
+			if (v->v[j]->type != YN_SCALAR)
+				return at(c, v->v[j], "%s", "a tag is a single word");
+			if (record_tag_check(v->v[j]->s))
+				return at(c, v->v[j], "%s", preg_error_msg());
+			r->tags[r->ntags++] = take(c, v->v[j]);
+		}
+		return 0;
+	case RT_FIELDS:
+		if (ynode_is_null(v))
+			return 0;
+		if (v->type != YN_MAP)
+			return at(c, v, "%s", "'fields' must be a mapping");
+		for (size_t j = 0; j + 1 < v->n; j += 2) {
+			struct ynode *fk = v->v[j], *fv = v->v[j + 1];
+
+			if (!field_name_ok(fk->s))
+				return at(c, fk, "invalid field name '%s'", fk->s);
+			if (fv->type != YN_SCALAR)
+				return at(c, fv, "field '%s' must be a single value", fk->s);
+			if (ynode_is_null(fv))
+				continue;
+			kv_append_owned(&r->fields, take(c, fk), take(c, fv));
+		}
+		return 0;
+	case RT_CONTACTS:
+		return load_maps(c, v, key, &r->contacts, &r->ncontacts);
+	case RT_HISTORY:
+		if ((rc = load_maps(c, v, key, &r->history, &r->nhistory)))
+			return rc;
+		for (size_t j = 0; j < r->nhistory && !rc; j++)
+			rc = check_event(c, v, j, &r->history[j], false);
+		return rc;
+	case RT_NOTES:
+		if ((rc = load_maps(c, v, key, &r->notes, &r->nnotes)))
+			return rc;
+		for (size_t j = 0; j < r->nnotes && !rc; j++)
+			rc = check_event(c, v, j, &r->notes[j], true);
+		return rc;
+	}
+	return 0;
+}
+
 static int load_record(struct record *r, struct ynode *root, const struct rctx *c)
 {
 	size_t extra_cap = 0;
-	static const char *const required[] = { "id", "name", "manager", "phase", "phase_since",
-						"created", NULL };
+
 	if (root->type != YN_MAP)
 		return at(c, root, "%s", "a record must be a mapping");
 	for (size_t i = 0; i + 1 < root->n; i += 2) {
 		struct ynode *k = root->v[i], *v = root->v[i + 1];
-		const char *key = k->s;
-		int rc = 0;
+		const struct record_key *rk = record_key_find(k->s);
+		int rc;
 
-		if (!strcmp(key, "id")) {
-			if (!(rc = want_scalar(c, v, key)) && !slug_valid(v->s))
-				return at(c, v, "invalid id '%s'", v->s);
-			if (!rc) {
-				r->id = take(c, v);
-				r->id_line = v->line;
-				r->id_col = v->col;
-			}
-		} else if (!strcmp(key, "name")) {
-			if (!(rc = want_scalar(c, v, key)) && !v->len)
-				return at(c, v, "%s", "empty name");
-			if (!rc)
-				r->name = take(c, v);
-		} else if (!strcmp(key, "kind")) {
-			if (!(rc = want_scalar(c, v, key)) && strcmp(v->s, "external") &&
-			    strcmp(v->s, "internal"))
-				return at(c, v, "invalid kind '%s' (external or internal)", v->s);
-			if (!rc)
-				r->kind = take(c, v);
-		} else if (!strcmp(key, "manager")) {
-			if (!(rc = want_scalar(c, v, key)) && !handle_valid(v->s))
-				return at(c, v, "invalid manager '%s'", v->s);
-			if (!rc)
-				r->manager = take(c, v);
-		} else if (!strcmp(key, "phase")) {
-			if (!(rc = want_scalar(c, v, key)) && parse_phase_number(v->s, &r->phase))
-				return at(c, v, "invalid phase '%s'", v->s);
-		} else if (!strcmp(key, "phase_since")) {
-			rc = req_time(c, v, key, &r->phase_since);
-		} else if (!strcmp(key, "created")) {
-			rc = req_time(c, v, key, &r->created);
-		} else if (!strcmp(key, "next_contact")) {
-			rc = opt_date(c, v, key, &r->next_contact);
-		} else if (!strcmp(key, "hold_until")) {
-			rc = opt_date(c, v, key, &r->hold_until);
-		} else if (!strcmp(key, "next_action")) {
-			rc = opt_text(c, v, key, &r->next_action);
-		} else if (!strcmp(key, "end_reason")) {
-			rc = opt_text(c, v, key, &r->end_reason);
-		} else if (!strcmp(key, "hold_reason")) {
-			rc = opt_text(c, v, key, &r->hold_reason);
-		} else if (!strcmp(key, "remarks")) {
-			rc = opt_text(c, v, key, &r->remarks);
-		} else if (!strcmp(key, "tags")) {
-			if (ynode_is_null(v))
-				continue;
-			if (v->type != YN_SEQ)
-				return at(c, v, "%s", "'tags' must be a list");
-			r->tags = xcalloc(v->n + 1, sizeof(char *));
-			for (size_t j = 0; j < v->n; j++) {
-				if (v->v[j]->type != YN_SCALAR || !v->v[j]->len)
-					return at(c, v->v[j], "%s", "a tag is a single word");
-				r->tags[r->ntags++] = take(c, v->v[j]);
-			}
-		} else if (!strcmp(key, "fields")) {
-			if (ynode_is_null(v))
-				continue;
-			if (v->type != YN_MAP)
-				return at(c, v, "%s", "'fields' must be a mapping");
-			for (size_t j = 0; j + 1 < v->n; j += 2) {
-				struct ynode *fk = v->v[j], *fv = v->v[j + 1];
-
-				if (!field_name_ok(fk->s))
-					return at(c, fk, "invalid field name '%s'", fk->s);
-				if (fv->type != YN_SCALAR)
-					return at(c, fv, "field '%s' must be a single value", fk->s);
-				if (ynode_is_null(fv))
-					continue;
-				kv_append_owned(&r->fields, take(c, fk), take(c, fv));
-			}
-		} else if (!strcmp(key, "contacts")) {
-			rc = load_maps(c, v, key, &r->contacts, &r->ncontacts);
-		} else if (!strcmp(key, "history")) {
-			if (!(rc = load_maps(c, v, key, &r->history, &r->nhistory)))
-				for (size_t j = 0; j < r->nhistory && !rc; j++)
-					rc = check_event(c, v, j, &r->history[j], false);
-		} else if (!strcmp(key, "notes")) {
-			if (!(rc = load_maps(c, v, key, &r->notes, &r->nnotes)))
-				for (size_t j = 0; j < r->nnotes && !rc; j++)
-					rc = check_event(c, v, j, &r->notes[j], true);
-		} else {
-			/* Unknown: kept as it is. */
-			if (!r->extra) {
-				r->extra = xcalloc(1, sizeof(*r->extra));
-				r->extra->type = YN_MAP;
-				r->extra->owned = true;
-			}
-			/* Geometric growth: a record may hold 100,000 unknown keys. */
-			r->extra->v = xgrow(r->extra->v, &extra_cap, r->extra->n + 2, sizeof(struct ynode *));
-			r->extra->v[r->extra->n++] = ynode_dup(k);
-			r->extra->v[r->extra->n++] = ynode_dup(v);
+		if (rk) {
+			if ((rc = load_key(r, rk, v, c)))
+				return rc;
+			continue;
 		}
-		if (rc)
-			return rc;
+		/* Unknown: kept as it is. */
+		if (!r->extra) {
+			r->extra = xcalloc(1, sizeof(*r->extra));
+			r->extra->type = YN_MAP;
+			r->extra->owned = true;
+		}
+		/* Geometric growth: a record may hold 100,000 unknown keys. */
+		r->extra->v = xgrow(r->extra->v, &extra_cap, r->extra->n + 2, sizeof(struct ynode *));
+		r->extra->v[r->extra->n++] = ynode_dup(k);
+		r->extra->v[r->extra->n++] = ynode_dup(v);
 	}
-	for (int i = 0; required[i]; i++)
-		if (!ymap_get(root, required[i]) && !(r->extra && ymap_get(r->extra, required[i])))
-			return at(c, root, "missing '%s'", required[i]);
+	for (const struct record_key *k = record_keys; k->name; k++)
+		if ((k->flags & RK_REQUIRED) && !ymap_get(root, k->name))
+			return at(c, root, "missing '%s'", k->name);
 	if (!r->kind)
 		r->kind = c->lent ? (char *)"external" : xstrdup("external");
 	return 0;
@@ -705,25 +746,31 @@ static const char *const event_order[] = { "at", "by", "phase", "manager", "hold
 static const char *const note_order[] = { "at", "by", "channel", "text", NULL };
 static const char *const contact_order[] = { "name", "role", "phone", "email", NULL };
 
-void record_write(struct buf *out, const struct record *r)
+/* The value of key k of r, in its canonical form. */
+static void put_key(struct buf *out, const struct record *r, const struct record_key *k)
 {
 	char num[16];
 
-	put_line(out, "id", r->id, true);
-	put_line(out, "name", r->name, true);
-	put_line(out, "kind", r->kind, true);
-	put_line(out, "manager", r->manager, true);
-	snprintf(num, sizeof(num), "%d", r->phase);
-	put_line(out, "phase", num, false);
-	put_line(out, "phase_since", r->phase_since, false);
-	put_line(out, "next_contact", r->next_contact, false);
-	put_line(out, "next_action", r->next_action, true);
-	put_line(out, "end_reason", r->end_reason, true);
-	put_line(out, "hold_until", r->hold_until, false);
-	put_line(out, "hold_reason", r->hold_reason, true);
-	put_line(out, "created", r->created, false);
-	put_line(out, "remarks", r->remarks, true);
-	if (r->ntags) {
+	switch (k->type) {
+	case RT_ID:
+	case RT_NAME:
+	case RT_KIND:
+	case RT_HANDLE:
+	case RT_LINE:
+	case RT_TEXT:
+		put_line(out, k->name, *record_key_value(r, k), true);
+		return;
+	case RT_TIME:
+	case RT_DATE:
+		put_line(out, k->name, *record_key_value(r, k), false);
+		return;
+	case RT_PHASE:
+		snprintf(num, sizeof(num), "%d", r->phase);
+		put_line(out, k->name, num, false);
+		return;
+	case RT_TAGS:
+		if (!r->ntags)
+			return;
 		buf_adds(out, "tags: [");
 		for (size_t i = 0; i < r->ntags; i++) {
 			if (i)
@@ -731,8 +778,10 @@ void record_write(struct buf *out, const struct record *r)
 			yaml_put_scalar(out, r->tags[i], YCTX_FLOW, true);
 		}
 		buf_adds(out, "]\n");
-	}
-	if (r->fields.n) {
+		return;
+	case RT_FIELDS:
+		if (!r->fields.n)
+			return;
 		buf_adds(out, "fields:\n");
 		for (size_t i = 0; i < r->fields.n; i++) {
 			buf_adds(out, "  ");
@@ -746,28 +795,37 @@ void record_write(struct buf *out, const struct record *r)
 				buf_addc(out, '\n');
 			}
 		}
-	}
-	if (r->ncontacts) {
+		return;
+	case RT_CONTACTS:
+		if (!r->ncontacts)
+			return;
 		buf_adds(out, "contacts:\n");
 		for (size_t i = 0; i < r->ncontacts; i++)
 			put_block_item(out, &r->contacts[i], contact_order);
-	}
-	if (r->nhistory) {
-		buf_adds(out, "history:\n");
-		for (size_t i = 0; i < r->nhistory; i++) {
+		return;
+	case RT_HISTORY:
+	case RT_NOTES: {
+		bool event = k->type == RT_HISTORY;
+		const struct kvlist *v = event ? r->history : r->notes;
+		size_t n = event ? r->nhistory : r->nnotes;
+
+		if (!n)
+			return;
+		buf_addf(out, "%s:\n", k->name);
+		for (size_t i = 0; i < n; i++) {
 			buf_adds(out, "  - ");
-			put_flow(out, &r->history[i], event_order, true);
+			put_flow(out, &v[i], event ? event_order : note_order, event);
 			buf_addc(out, '\n');
 		}
+		return;
 	}
-	if (r->nnotes) {
-		buf_adds(out, "notes:\n");
-		for (size_t i = 0; i < r->nnotes; i++) {
-			buf_adds(out, "  - ");
-			put_flow(out, &r->notes[i], note_order, false);
-			buf_addc(out, '\n');
-		}
 	}
+}
+
+void record_write(struct buf *out, const struct record *r)
+{
+	for (const struct record_key *k = record_keys; k->name; k++)
+		put_key(out, r, k);
 	if (r->extra)
 		for (size_t i = 0; i + 1 < r->extra->n; i += 2) {
 			yaml_put_scalar(out, r->extra->v[i]->s, YCTX_BLOCK, !r->extra->v[i]->plain);

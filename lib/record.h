@@ -56,6 +56,17 @@ struct record {
 	struct ynode *lent;     /* for a lent record: the parse tree its strings live in */
 };
 
+/* The value of a one-value text key of the schema (lib/schema.h: a
+ * key whose slot is not RS_NONE) in r. */
+struct record_key;
+char **record_key_value(const struct record *r, const struct record_key *k);
+
+/* Whether t is a tag: one word of at most 64 bytes, no spaces, commas or
+ * brackets, nothing hidden. 0, or PREG_EINVAL naming it ("invalid tag 'a
+ * b' (one word, no spaces or commas)"). The reader, client add and set and
+ * import all keep to this one rule. */
+int record_tag_check(const char *t);
+
 /* Parse a record from buf. path names it in messages ("clients/ro/x.yaml").
  * comment (may be NULL) receives where the first comment is (line 0: none).
  * Returns 0 or PREG_EINVAL ("PATH:LINE:COL: message"); *out is the caller's,

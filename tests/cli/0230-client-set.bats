@@ -177,15 +177,15 @@ EOF
 }
 
 @test "an unknown key is refused" {
-	set_refused "preg: error: cannot set 'colour' (name, kind, manager, next_contact, next_action, tags, remarks, fields.NAME)" acme colour=red
+	set_refused "preg: error: cannot set 'colour' (name, kind, manager, next_contact, next_action, remarks, tags, fields.NAME)" acme colour=red
 }
 
 @test "phase, id, created and history cannot be set" {
 	set_refused "preg: error: 'phase' changes with 'preg phase set'" acme phase=3
 	set_refused "preg: error: 'phase_since' changes with 'preg phase set'" acme phase_since=$T0
-	set_refused "preg: error: cannot set 'id' (name, kind, manager, next_contact, next_action, tags, remarks, fields.NAME)" acme id=other
-	set_refused "preg: error: cannot set 'created' (name, kind, manager, next_contact, next_action, tags, remarks, fields.NAME)" acme created=$T0
-	set_refused "preg: error: cannot set 'history' (name, kind, manager, next_contact, next_action, tags, remarks, fields.NAME)" acme history=
+	set_refused "preg: error: cannot set 'id' (name, kind, manager, next_contact, next_action, remarks, tags, fields.NAME)" acme id=other
+	set_refused "preg: error: cannot set 'created' (name, kind, manager, next_contact, next_action, remarks, tags, fields.NAME)" acme created=$T0
+	set_refused "preg: error: cannot set 'history' (name, kind, manager, next_contact, next_action, remarks, tags, fields.NAME)" acme history=
 }
 
 @test "invalid values are refused" {

@@ -1349,11 +1349,11 @@ static void test_set_refusals(void **state)
 	assert_int_equal(ncommits(dir), 3); \
 } while (0)
 	SET_BAD("id=x", PREG_EINVAL,
-		"cannot set 'id' (name, kind, manager, next_contact, next_action, tags, remarks, fields.NAME)");
+		"cannot set 'id' (name, kind, manager, next_contact, next_action, remarks, tags, fields.NAME)");
 	SET_BAD("created=x", PREG_EINVAL,
-		"cannot set 'created' (name, kind, manager, next_contact, next_action, tags, remarks, fields.NAME)");
+		"cannot set 'created' (name, kind, manager, next_contact, next_action, remarks, tags, fields.NAME)");
 	SET_BAD("history=x", PREG_EINVAL,
-		"cannot set 'history' (name, kind, manager, next_contact, next_action, tags, remarks, fields.NAME)");
+		"cannot set 'history' (name, kind, manager, next_contact, next_action, remarks, tags, fields.NAME)");
 	SET_BAD("phase=2", PREG_EINVAL, "'phase' changes with 'preg phase set'");
 	SET_BAD("phase_since=" T0, PREG_EINVAL, "'phase_since' changes with 'preg phase set'");
 	SET_BAD("name", PREG_EINVAL, "assignment 'name' is not KEY=VALUE");

@@ -236,11 +236,11 @@ static void test_invalid(void **state)
 	       "preg.yaml:3:30: unknown phase setting 'colour'");
 	/* requires */
 	refuse(HEAD "  - {id: 1, key: a, name: A, requires: [phone]}\n",
-	       "preg.yaml:3:41: requires takes contacts, next_contact, next_action, tags, remarks, fields or fields.NAME");
+	       "preg.yaml:3:41: requires takes next_contact, next_action, remarks, tags, fields, contacts or fields.NAME");
 	refuse(HEAD "  - {id: 1, key: a, name: A, requires: [contacts, \"fields.\"]}\n",
-	       "preg.yaml:3:51: requires takes contacts, next_contact, next_action, tags, remarks, fields or fields.NAME");
+	       "preg.yaml:3:51: requires takes next_contact, next_action, remarks, tags, fields, contacts or fields.NAME");
 	refuse(HEAD "  - {id: 1, key: a, name: A, requires: [[contacts]]}\n",
-	       "preg.yaml:3:41: requires takes contacts, next_contact, next_action, tags, remarks, fields or fields.NAME");
+	       "preg.yaml:3:41: requires takes next_contact, next_action, remarks, tags, fields, contacts or fields.NAME");
 	refuse(HEAD "  - {id: 1, key: a, name: A, requires: contacts}\n",
 	       "preg.yaml:3:40: requires is a list: [contacts, fields.direction]");
 	/* managers */

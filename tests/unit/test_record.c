@@ -3,7 +3,9 @@
  * JSON). */
 #include "unit.h"
 #include "record.h"
+#include "schema.h"
 #include "status.h"
+#include "xalloc.h"
 
 #define PATH "clients/ro/romashka.yaml"
 
@@ -390,7 +392,8 @@ static void test_every_field_tricky(void **state)
 		r->hold_reason = strdup(s);
 		r->remarks = strdup(s);
 		r->tags = calloc(2, sizeof(char *));
-		r->tags[0] = strdup(s);
+		/* A tag is one word (record_tag_check): s where it is one. */
+		r->tags[0] = strdup(record_tag_check(s) ? "t" : s);
 		r->ntags = 1;
 		kv_set(&r->fields, "f", s);
 		kv_set(&r->fields, "g", "x");
@@ -421,7 +424,7 @@ static void test_every_field_tricky(void **state)
 		assert_string_equal(back->hold_reason, s);
 		assert_string_equal(back->remarks, s);
 		assert_int_equal(back->ntags, 1);
-		assert_string_equal(back->tags[0], s);
+		assert_string_equal(back->tags[0], record_tag_check(s) ? "t" : s);
 		assert_string_equal(kv_get(&back->fields, "f"), s);
 		assert_string_equal(kv_get(&back->contacts[0], "name"), s);
 		assert_string_equal(kv_get(&back->contacts[0], "role"), s);
@@ -732,7 +735,12 @@ static void test_wrong_types(void **state)
 	refuse(MINIMAL "tags: x\n", PATH ":7:7: 'tags' must be a list");
 	refuse(MINIMAL "tags: {a: b}\n", PATH ":7:7: 'tags' must be a list");
 	refuse(MINIMAL "tags: [a, [b]]\n", PATH ":7:11: a tag is a single word");
-	refuse(MINIMAL "tags: [a, \"\"]\n", PATH ":7:11: a tag is a single word");
+	refuse(MINIMAL "tags: [a, \"\"]\n", PATH ":7:11: invalid tag '' (one word, no spaces or commas)");
+	/* The one tag rule: the reader refuses what client add, set and
+	 * import refuse. */
+	refuse(MINIMAL "tags: [a, two words]\n", PATH ":7:11: invalid tag 'two words' (one word, no spaces or commas)");
+	refuse(MINIMAL "tags: [a, \"b,c\"]\n", PATH ":7:11: invalid tag 'b,c' (one word, no spaces or commas)");
+	refuse(MINIMAL "tags: [a, \"{x}\"]\n", PATH ":7:11: invalid tag '{x}' (one word, no spaces or commas)");
 	refuse(MINIMAL "fields: [a]\n", PATH ":7:9: 'fields' must be a mapping");
 	refuse(MINIMAL "fields: x\n", PATH ":7:9: 'fields' must be a mapping");
 	refuse(MINIMAL "fields: {a: [1]}\n", PATH ":7:13: field 'a' must be a single value");
@@ -1580,6 +1588,64 @@ static void test_each_text(void **state)
 	buf_release(&b);
 }
 
+/* The schema is the record: a record with every key written back puts
+ * them in the table's order, each one once, and a key missing from a
+ * record that must have it is named. */
+static void test_schema_order(void **state)
+{
+	static const char text[] = "notes:\n  - {at: 2026-11-02T10:15:00+05:00, by: ivanov, text: t}\n"
+		"contacts:\n  - {name: Anna}\nfields:\n  inn: '7701'\ntags: [a]\nremarks: r\n"
+		"created: 2026-11-01T10:00:00+05:00\nhold_reason: h\nhold_until: 2026-12-01\nend_reason: e\n"
+		"next_action: call\nnext_contact: 2026-11-20\nphase_since: 2026-11-02T10:15:00+05:00\n"
+		"phase: 1\nmanager: ivanov\nkind: internal\nname: Acme\nid: acme\n"
+		"history:\n  - {at: 2026-11-02T10:15:00+05:00, by: ivanov, phase: 1}\n";
+	struct record *r = NULL;
+	struct buf b = BUF_INIT;
+	const char *p;
+	size_t n = 0;
+
+	(void)state;
+	assert_int_equal(record_parse(&r, text, strlen(text), "t.yaml", NULL), 0);
+	record_write(&b, r);
+	p = buf_str(&b);
+	for (const struct record_key *k = record_keys; k->name; k++, n++) {
+		size_t len = strlen(k->name);
+
+		if (strncmp(p, k->name, len) || p[len] != ':')
+			fail_msg("key %zu: want '%s' next, the record has: %.40s", n, k->name, p);
+		/* The next line that starts a key. */
+		do
+			p = strchr(p, '\n') + 1;
+		while (*p == ' ');
+		assert_ptr_equal(record_key_find(k->name), k);
+	}
+	assert_string_equal(p, "");
+	assert_int_equal(n, 18);
+	assert_null(record_key_find("colour"));
+	record_free(r);
+	for (const struct record_key *k = record_keys; k->name; k++) {
+		char *t;
+
+		if (!(k->flags & RK_REQUIRED))
+			continue;
+		/* The text without that key's line. */
+		buf_reset(&b);
+		for (const char *l = text; *l;) {
+			const char *e = strchr(l, '\n') + 1;
+
+			if (strncmp(l, k->name, strlen(k->name)) || l[strlen(k->name)] != ':')
+				buf_add(&b, l, (size_t)(e - l));
+			l = e;
+		}
+		t = xasprintf("t.yaml:1:1: missing '%s'", k->name);
+		preg_error_clear();
+		assert_int_equal(record_parse(&r, b.p, b.len, "t.yaml", NULL), PREG_EINVAL);
+		assert_string_equal(preg_error_msg(), t);
+		free(t);
+	}
+	buf_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1617,6 +1683,7 @@ int main(void)
 		cmocka_unit_test(test_follow_history),
 		cmocka_unit_test(test_text_hidden),
 		cmocka_unit_test(test_each_text),
+		cmocka_unit_test(test_schema_order),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
