@@ -12,36 +12,10 @@
 
 #include <utf8proc.h>
 
+#include "legalform.h"
 #include "name.h"
 #include "utf8.h"
 #include "xalloc.h"
-
-/* The long Russian forms, with the abbreviation a short name shows. They
- * come before the abbreviations so that the longest form wins. */
-static const struct {
-	const char *form, *abbr;
-} long_forms[] = {
-	{ "общество с ограниченной ответственностью", "ООО" },
-	{ "открытое акционерное общество", "ОАО" },
-	{ "закрытое акционерное общество", "ЗАО" },
-	{ "публичное акционерное общество", "ПАО" },
-	{ "непубличное акционерное общество", "НАО" },
-	{ "акционерное общество", "АО" },
-	{ "индивидуальный предприниматель", "ИП" },
-	{ "некоммерческая организация", "НКО" },
-};
-
-/* Lower case, as written in the forms below; dots where the form has them
- * (a trailing dot is always optional). */
-static const char *const forms[] = {
-	"ооо", "оао", "зао", "пао", "нао", "ао", "ип", "нко", "ано", "гуп", "муп", "фгуп",
-	"гбу", "мбу", "фгбу", "тоо", "одо", "чп", "кфх", "тсж", "снт", "пбоюл",
-	"ooo", "oao", "zao", "pao",
-	"llc", "l.l.c", "ltd", "limited", "inc", "incorporated", "corp", "corporation", "co",
-	"gmbh", "ag", "kg", "jsc", "pjsc", "ojsc", "cjsc", "llp", "plc",
-	"s.a", "sa", "s.a.s", "sas", "sarl", "s.a.r.l", "b.v", "bv", "n.v", "nv", "s.r.l", "srl",
-	"oy", "ab",
-};
 
 /* The character at s (n bytes left), its length in *len (0: not UTF-8). */
 static uint32_t char_at(const char *s, size_t n, size_t *len)
@@ -87,28 +61,46 @@ static uint32_t first_letter(const char *f)
 	return u[0] < 0x80 ? u[0] : (uint32_t)(u[0] & 0x1f) << 6 | (u[1] & 0x3f);
 }
 
-/* The length of form f at the start of s[0..n), in any case, with an
- * optional dot after it and a boundary after that; 0 when it is not there. */
-static size_t form_at(const char *s, size_t n, const char *f)
+/* The length of form f at the start of s[0..n): its letters in any case
+ * (in its own case with LF_CASE), spaces, dots or commas where it has a
+ * space ("Co., Ltd.", "GmbH & Co. KG"), an optional dot after it and a boundary after that; 0 when it is
+ * not there. */
+static size_t form_at(const char *s, size_t n, const struct legal_form *f)
 {
+	const char *w = f->words;
 	size_t i = 0, len, flen;
 
-	while (*f) {
-		uint32_t c = char_at(f, strnlen(f, 4), &flen);
+	while (*w) {
+		uint32_t c, d;
 
-		if (i >= n || lower(char_at(s + i, n - i, &len)) != c || !len)
+		if (*w == ' ') {
+			size_t j = i;
+
+			while (j < n && (s[j] == ' ' || s[j] == '.' || s[j] == ',' || s[j] == '&' || s[j] == '/'))
+				j++;
+			if (j == i)
+				return 0;
+			i = j;
+			w++;
+			continue;
+		}
+		c = char_at(w, strnlen(w, 4), &flen);
+		if (i >= n || !(d = char_at(s + i, n - i, &len)) || !len)
+			return 0;
+		if (f->flags & LF_CASE ? d != c : lower(d) != lower(c))
 			return 0;
 		i += len;
-		f += flen;
+		w += flen;
 	}
 	if (i < n && s[i] == '.')
 		i++;
 	return boundary(s + i, n - i) ? i : 0;
 }
 
-/* The longest form at the start of s[0..n), or 0; *abbr (may be NULL) gets
- * the abbreviation of a long form, NULL for the others. */
-static size_t any_form_at(const char *s, size_t n, const char **abbr)
+/* The longest form that may stand where (LF_LEAD, LF_TRAIL) at the start
+ * of s[0..n), or 0; *abbr (may be NULL) gets the abbreviation of a long
+ * form, NULL for the others. */
+static size_t any_form_at(const char *s, size_t n, unsigned where, const char **abbr)
 {
 	size_t best = 0, m, len;
 	uint32_t c;
@@ -121,15 +113,17 @@ static size_t any_form_at(const char *s, size_t n, const char **abbr)
 	c = lower(char_at(s, n, &len));
 	if (!len || c >= 0x800)
 		return 0;
-	for (size_t k = 0; k < sizeof(long_forms) / sizeof(*long_forms); k++)
-		if (first_letter(long_forms[k].form) == c && (m = form_at(s, n, long_forms[k].form)) > best) {
+	for (size_t k = 0; k < legal_forms_n; k++) {
+		const struct legal_form *f = &legal_forms[k];
+
+		if (!(f->flags & where) || lower(first_letter(f->words)) != c)
+			continue;
+		if ((m = form_at(s, n, f)) > best) {
 			best = m;
 			if (abbr)
-				*abbr = long_forms[k].abbr;
+				*abbr = f->abbr;
 		}
-	for (size_t k = 0; !best && k < sizeof(forms) / sizeof(*forms); k++)
-		if (first_letter(forms[k]) == c && (m = form_at(s, n, forms[k])) > best)
-			best = m;
+	}
 	return best;
 }
 
@@ -163,24 +157,30 @@ void name_split(struct name_parts *out, const char *name)
 	b = skip_space(name, 0, n);
 	e = trim_end(name, b, n);
 	/* Forms at the start; two at most ("ООО ТД" is not one). */
-	for (int k = 0; k < 2 && (m = any_form_at(name + b, e - b, k ? NULL : &abbr)); k++) {
+	for (int k = 0; k < 2 && (m = any_form_at(name + b, e - b, LF_LEAD, k ? NULL : &abbr)); k++) {
 		if (!se)
 			sb = b;
 		se = b + m;
 		b = skip_space(name, b + m, e);
 	}
-	/* Forms at the end, a word at a time ("Co., Ltd."). */
+	/* Forms at the end, two at most: each the longest that ends there,
+	 * tried from its last word back over up to five ("Co., Ltd."). */
 	for (int k = 0; k < 2 && e > b; k++) {
-		size_t t = e;
+		size_t t = e, found = 0;
 
-		while (t > b && name[t - 1] != ' ' && name[t - 1] != ',')
-			t--;
-		if (t == b || any_form_at(name + t, e - t, NULL) != e - t)
+		for (int w = 0; w < 5 && t > b; w++) {
+			while (t > b && name[t - 1] != ' ' && name[t - 1] != ',')
+				t--;
+			if (t > b && any_form_at(name + t, e - t, LF_TRAIL, NULL) == e - t)
+				found = t;
+			t = trim_end(name, b, t);
+		}
+		if (!found)
 			break;
 		if (!ee)
 			ee = e;
-		eb = t;
-		e = trim_end(name, b, t);
+		eb = found;
+		e = trim_end(name, b, found);
 	}
 	/* Quotes around the core. */
 	if (e > b && is_quote(char_at(name + b, e - b, &len))) {

@@ -4,15 +4,12 @@
  * narrow column, a sorted list and a search all look past it to the
  * distinctive part, the core.
  *
- * Legal forms are recognised at either end of a name, in any letter case,
- * with or without dots (S.A., Ltd.): the Russian abbreviations (ООО, ОАО,
- * ЗАО, ПАО, НАО, АО, ИП, НКО, АНО, ГУП, МУП, ФГУП, ГБУ, МБУ, ФГБУ, ТОО, ОДО,
- * ЧП, КФХ, ТСЖ, СНТ, ПБОЮЛ) and the long forms they stand for (Общество с
- * ограниченной ответственностью, Акционерное общество...), their Latin
- * spellings (OOO, ZAO...), and the usual foreign ones (LLC, Ltd, Limited,
- * Inc, Corp, Co, GmbH, AG, KG, JSC, PJSC, LLP, PLC, S.A., SAS, SARL, B.V.,
- * N.V., S.r.l., Oy, AB). Quotes around the core (« », " ", „ “, “ ”) go with
- * the form. A name that is nothing but a legal form is its own core.
+ * Legal forms are those of lib/legalform.c, the one list that ids
+ * (lib/slug) leave out too: Russian ones at either end of a name, Western
+ * ones after it, in any letter case (AG, SA and the like in their own
+ * case only), with or without dots (S.A., Co., Ltd.). Quotes around
+ * the core (« », " ", „ “, “ ”) go with the form. A name that is nothing
+ * but a legal form is its own core.
  */
 #ifndef PREG_NAME_H
 #define PREG_NAME_H

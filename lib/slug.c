@@ -13,6 +13,7 @@
 
 #include "buf.h"
 #include "err.h"
+#include "legalform.h"
 #include "slug.h"
 #include "utf8.h"
 #include "xalloc.h"
@@ -74,67 +75,6 @@ static const char *const reserved[] = {
 	"con", "prn", "aux", "nul",
 	"com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8", "com9",
 	"lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
-};
-
-/*
- * Legal forms, which slug_client_id leaves out of an id: the words of each
- * as they are spelt, separated by one space (punctuation between the words
- * of a name does not matter: "S.A." is "S A", "Co., Ltd." is "Co Ltd"), and
- * where the form may stand. Russian forms come first in a name as a rule
- * (ООО «Ромашка») and last in lists («Ромашка», ООО); Western ones come last.
- */
-#define LF_LEAD 1	/* before the name */
-#define LF_TRAIL 2	/* after it */
-#define LF_CASE 4	/* in this case only: the letters also spell a word */
-#define LF_BOTH (LF_LEAD | LF_TRAIL)
-
-struct legal_form {
-	const char *words;
-	unsigned flags;
-};
-
-static const struct legal_form legal_forms[] = {
-	/* Russia */
-	{"ООО", LF_BOTH}, {"ОАО", LF_BOTH}, {"ЗАО", LF_BOTH},
-	{"ПАО", LF_BOTH}, {"НАО", LF_BOTH}, {"АО", LF_BOTH},
-	{"ИП", LF_BOTH}, {"НКО", LF_BOTH}, {"АНО", LF_BOTH},
-	{"НП", LF_BOTH}, {"ГУП", LF_BOTH}, {"МУП", LF_BOTH},
-	{"ФГУП", LF_BOTH}, {"ГБУ", LF_BOTH}, {"МБУ", LF_BOTH},
-	{"КФХ", LF_BOTH}, {"СПК", LF_BOTH}, {"ЧОП", LF_BOTH},
-	{"Общество с ограниченной ответственностью", LF_BOTH},
-	{"Акционерное общество", LF_BOTH},
-	{"Открытое акционерное общество", LF_BOTH},
-	{"Закрытое акционерное общество", LF_BOTH},
-	{"Публичное акционерное общество", LF_BOTH},
-	{"Непубличное акционерное общество", LF_BOTH},
-	{"Индивидуальный предприниматель", LF_BOTH},
-	/* Kazakhstan, Belarus, Ukraine */
-	{"ТОО", LF_BOTH}, {"ОДО", LF_BOTH}, {"ЧУП", LF_BOTH},
-	{"ЧП", LF_BOTH}, {"ТОВ", LF_BOTH}, {"ПрАТ", LF_BOTH},
-	{"ФОП", LF_BOTH},
-	/* Russian forms in Latin letters */
-	{"OOO", LF_BOTH}, {"OAO", LF_BOTH}, {"ZAO", LF_BOTH},
-	{"PAO", LF_BOTH},
-	/* English */
-	{"LLC", LF_TRAIL}, {"L L C", LF_TRAIL}, {"Ltd", LF_TRAIL},
-	{"Limited", LF_TRAIL}, {"Co Ltd", LF_TRAIL}, {"Co Limited", LF_TRAIL},
-	{"Pty Ltd", LF_TRAIL}, {"Pvt Ltd", LF_TRAIL}, {"Pte Ltd", LF_TRAIL},
-	{"Inc", LF_TRAIL}, {"Co Inc", LF_TRAIL}, {"Corp", LF_TRAIL},
-	{"Corporation", LF_TRAIL}, {"PLC", LF_TRAIL}, {"LLP", LF_TRAIL},
-	{"JSC", LF_TRAIL}, {"OJSC", LF_TRAIL}, {"CJSC", LF_TRAIL},
-	{"PJSC", LF_TRAIL},
-	/* German, Dutch, Nordic */
-	{"GmbH", LF_TRAIL}, {"GmbH Co KG", LF_TRAIL}, {"AG", LF_TRAIL | LF_CASE},
-	{"KG", LF_TRAIL | LF_CASE}, {"BV", LF_TRAIL | LF_CASE},
-	{"B V", LF_TRAIL}, {"NV", LF_TRAIL | LF_CASE}, {"N V", LF_TRAIL},
-	{"AB", LF_TRAIL | LF_CASE}, {"AS", LF_TRAIL | LF_CASE},
-	{"A S", LF_TRAIL}, {"ApS", LF_TRAIL}, {"Oy", LF_TRAIL | LF_CASE},
-	{"Oyj", LF_TRAIL},
-	/* Romance, Central Europe */
-	{"SA", LF_TRAIL | LF_CASE}, {"S A", LF_TRAIL},
-	{"SAS", LF_TRAIL | LF_CASE}, {"SARL", LF_TRAIL}, {"SRL", LF_TRAIL},
-	{"S R L", LF_TRAIL}, {"SpA", LF_TRAIL | LF_CASE}, {"S p A", LF_TRAIL},
-	{"S L", LF_TRAIL}, {"Sp z o o", LF_TRAIL}, {"s r o", LF_TRAIL},
 };
 
 /* ASCII-only lower case: tolower() would consult the locale. */
@@ -428,7 +368,7 @@ static size_t form_longest(const struct word *w, size_t n, bool trail)
 	unsigned where = trail ? LF_TRAIL : LF_LEAD;
 	size_t best = 0;
 
-	for (size_t i = 0; i < sizeof(legal_forms) / sizeof(*legal_forms); i++) {
+	for (size_t i = 0; i < legal_forms_n; i++) {
 		size_t m;
 
 		if (!(legal_forms[i].flags & where))

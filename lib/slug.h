@@ -34,7 +34,7 @@ int slug_from_name(char **out, const char *name);
 /*
  * Derive a client's id from its name into *out (caller frees): as
  * slug_from_name, but a legal form at the start or the end of the name (ООО,
- * АО, ИП, LLC, GmbH, S.A. and the like, in any case, quoted or not) is left
+ * АО, ИП, LLC, GmbH, S.A.: the forms of lib/legalform.c, quoted or not) is left
  * out: "ООО «Ромашка»" -> romashka, "ИП Иванов И.И." -> ivanov-i-i, "Acme
  * Ltd" -> acme. A form goes only when a word is left without it, and only
  * when what is left makes an id that is not a device name; otherwise the whole

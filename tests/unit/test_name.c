@@ -3,6 +3,7 @@
 #include "unit.h"
 #include "buf.h"
 #include "name.h"
+#include "slug.h"
 #include "utf8.h"
 #include "xalloc.h"
 
@@ -201,11 +202,48 @@ static void test_sort_key(void **state)
 	free(c);
 }
 
+/* One list of legal forms (lib/legalform.c) for the name and the id: the
+ * id of a name is the id of its core, whichever form it carries, and a
+ * form the id keeps ("& Co", a Western form in front) the name keeps. */
+static void test_one_list(void **state)
+{
+	static const char *const names[] = {
+		"ООО «Ромашка»", "«Ромашка», ООО", "ИП Иванов И.И.", "СНТ «Ромашка»", "ТСЖ «Кедр»",
+		"ФГБУ «Кедр»", "ПБОЮЛ Петров", "ТОВ «Дніпро»", "ФОП Шевченко", "НП «Союз»",
+		"Некоммерческая организация «Фонд»", "Acme Co., Ltd.", "Qingdao Port Co. Ltd",
+		"Kangaroo Freight Pty Ltd", "Müller GmbH & Co. KG", "Renault S.A.", "Renault S. A.",
+		"Polska Sp. z o.o.", "Škoda s.r.o.", "Fiat S.p.A.", "Maersk A/S", "Acme Incorporated",
+		"Smith & Co", "Inc Magazine", "Limited Edition", "Ltdx Inc", "Nordic ab", "Nordic AB",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++) {
+		char *c = core(names[i]), *a = NULL, *b = NULL;
+
+		assert_int_equal(slug_client_id(&a, names[i]), 0);
+		assert_int_equal(slug_from_name(&b, c), 0);
+		if (strcmp(a, b))
+			fail_msg("'%s': the id is '%s', the core '%s' gives '%s'", names[i], a, c, b);
+		free(a);
+		free(b);
+		free(c);
+	}
+	assert_split("Smith & Co", "Smith & Co", "");
+	assert_split("Acme Co., Ltd.", "Acme", "Co., Ltd.");
+	assert_split("Müller GmbH & Co. KG", "Müller", "GmbH & Co. KG");
+	assert_split("СНТ «Ромашка»", "Ромашка", "СНТ");
+	assert_split("Inc Magazine", "Inc Magazine", "");
+	/* AB in its own case only: "ab" is a word. */
+	assert_split("Nordic ab", "Nordic ab", "");
+	assert_split("Nordic AB", "Nordic", "AB");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_split_russian),
 		cmocka_unit_test(test_split_latin),
+		cmocka_unit_test(test_one_list),
 		cmocka_unit_test(test_fold),
 		cmocka_unit_test(test_fold_long_and_appended),
 		cmocka_unit_test(test_short),
