@@ -865,7 +865,8 @@ static int lock_and_heal(struct reg *r)
 
 	if ((rc = reg_lock_clear(r)))
 		return rc;
-	if (reg_heal_pending(r, false, &left))
+	r->heal_said = reg_heal_pending(r, false, &left) != 0;
+	if (r->heal_said)
 		preg_warn("%s", preg_error_msg());
 	return 0;
 }
@@ -941,7 +942,7 @@ int reg_write(struct reg *r, unsigned flags, reg_mutate_fn fn, void *arg)
 	} else if (prev) {
 		/* The journal also names what an earlier write left unhealed:
 		 * heal it all (this write's paths are up to date: no-ops). */
-		if (reg_heal_pending(r, false, &left))
+		if (reg_heal_pending(r, false, &left) && !r->heal_said)
 			preg_warn("%s", preg_error_msg());
 	} else {
 		char *jp = reg_pending_path(r);

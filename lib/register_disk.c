@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -45,7 +46,7 @@ static int reg_flock(struct reg *r)
 	char pid[32];
 	int fd, n;
 
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0666);
 	if (fd < 0) {
 		int rc = reg_ioerr(r, "create", path);
 
@@ -119,43 +120,118 @@ static void reg_clear_stale_locks(struct reg *r)
 	free(dir);
 }
 
-/* ---- the work tree ---- */
+/* ---- the work tree, never through a link ---- */
 
-static int fsync_dir(const char *dir)
+/* A symbolic link in the work tree is never followed (as git never
+ * follows one): an untracked link where clients/ or a shard should be
+ * would otherwise carry a record outside the register. Every work-tree
+ * access goes down from the top one directory at a time, each opened with
+ * O_NOFOLLOW, and the file itself is opened or replaced relative to the
+ * directory so found: a link made between a check and the write is
+ * refused too, never followed. */
+
+int reg_link_error(const char *link)
 {
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	int rc = 0;
-
-	if (fd < 0)
-		return -1;
-	if (fsync(fd) && errno != EINVAL)
-		rc = -1;
-	close(fd);
-	return rc;
+	return preg_error_set(PREG_EDIRTY,
+			      "'%s' is a symbolic link; preg never writes through one (remove it)",
+			      link);
 }
 
-static int mkdirs_for(const char *path)
+/* The component name of dir (a prefix of a work-tree path) that could not
+ * be opened as a directory: a link (named), or not a directory. */
+static int dir_open_error(struct reg *r, int parent, const char *name, const char *prefix, int e,
+			  char **link)
 {
-	char *p = xstrdup(path);
-	int rc = 0;
+	struct stat st;
 
-	for (char *s = strchr(p + 1, '/'); s; s = strchr(s + 1, '/')) {
-		*s = '\0';
-		if (mkdir(p, 0777) && errno != EEXIST) {
-			rc = -1;
-			*s = '/';
-			break;
+	if ((e == ELOOP || e == ENOTDIR) && !fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW)) {
+		if (S_ISLNK(st.st_mode)) {
+			if (link)
+				*link = xstrdup(prefix);
+			return reg_link_error(prefix);
 		}
-		*s = '/';
+		if (!S_ISDIR(st.st_mode))
+			return preg_error_set(PREG_EDIRTY, "'%s' is not a directory in the work tree", prefix);
 	}
-	free(p);
-	return rc;
+	errno = e;
+	return reg_ioerr(r, "open", prefix);
 }
 
-/* Write data to a new file tmp and fsync it. */
-static int write_tmp(struct reg *r, const char *rel, const char *tmp, const char *data, size_t len)
+/* Open the directory that holds rel (a path relative to the work tree),
+ * from the top down, never through a link. With create, missing
+ * directories are made; without, a missing one is PREG_ENOTFOUND. Returns
+ * the directory's descriptor (the caller's) or a negative code; *base is
+ * rel's last component; *link (when link is not NULL) the directory that
+ * is a link, if that is what stopped the walk. */
+static int open_dir_of(struct reg *r, const char *rel, bool create, const char **base, char **link)
 {
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	char *p = xstrdup(rel), *c = p, *s;
+	int dfd = open(r->workdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (dfd < 0) {
+		dfd = reg_ioerr(r, "open", "the work tree");
+		goto out;
+	}
+	while ((s = strchr(c, '/'))) {
+		int nfd;
+
+		*s = '\0';
+		nfd = openat(dfd, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (nfd < 0 && errno == ENOENT && create) {
+			if (mkdirat(dfd, c, 0777) && errno != EEXIST) {
+				int rc = reg_ioerr(r, "create the directory", p);
+
+				close(dfd);
+				dfd = rc;
+				goto out;
+			}
+			nfd = openat(dfd, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		}
+		if (nfd < 0) {
+			int e = errno, rc;
+
+			rc = e == ENOENT ? PREG_ENOTFOUND : dir_open_error(r, dfd, c, p, e, link);
+			close(dfd);
+			dfd = rc;
+			goto out;
+		}
+		close(dfd);
+		dfd = nfd;
+		*s = '/';
+		c = s + 1;
+	}
+	*base = rel + (c - p);
+out:
+	free(p);
+	return dfd;
+}
+
+char *reg_path_link(struct reg *r, const char *rel)
+{
+	const char *base;
+	char *link = NULL;
+	int dfd = open_dir_of(r, rel, false, &base, &link);
+	struct stat st;
+
+	if (dfd >= 0) {
+		if (!fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) && S_ISLNK(st.st_mode))
+			link = xstrdup(rel);
+		close(dfd);
+	}
+	preg_error_clear();
+	return link;
+}
+
+static int fsync_fd(int fd)
+{
+	return fsync(fd) && errno != EINVAL ? -1 : 0;
+}
+
+/* Write data to a new file name in directory dfd (never through a link)
+ * and fsync it. */
+static int write_tmp(struct reg *r, const char *rel, int dfd, const char *name, const char *data, size_t len)
+{
+	int fd = openat(dfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0666);
 	size_t off = 0;
 
 	if (fd < 0)
@@ -187,83 +263,139 @@ static int write_tmp(struct reg *r, const char *rel, const char *tmp, const char
  * directory. Readers see the old file or the new one, never half. The
  * temporary file lives in the git directory, so a crash leaves nothing in
  * the work tree (the next write sweeps it); where the git directory is on
- * another file system, it goes beside the file instead. */
+ * another file system, it goes beside the file instead. The rename is
+ * made into the directory opened without following links, and a link in
+ * the file's own place is refused rather than replaced. */
 int reg_file_write(struct reg *r, const char *rel, const char *data, size_t len)
 {
-	char *path = xasprintf("%s%s", r->workdir, rel);
-	char *tmp = xasprintf("%spreg-tmp-%ld", r->gitdir, (long)getpid());
-	int rc, e = 0;
+	char *tmp = xasprintf("preg-tmp-%ld", (long)getpid()), *local = NULL;
+	const char *base;
+	int gfd = -1, dfd, rc;
+	struct stat st;
 
-	rc = write_tmp(r, rel, tmp, data, len);
-	if (!rc && rename(tmp, path))
-		e = errno;
-	/* A new shard's directory is made when the rename finds it missing:
-	 * an import of 100,000 files would otherwise try mkdir five times
-	 * for each. */
-	if (e == ENOENT) {
-		if (mkdirs_for(path)) {
-			rc = reg_ioerr(r, "create the directory of", rel);
-			goto out;
-		}
-		e = rename(tmp, path) ? errno : 0;
+	dfd = open_dir_of(r, rel, true, &base, NULL);
+	if (dfd < 0) {
+		rc = dfd;
+		goto out;
 	}
-	if (e == EXDEV) {
-		unlink(tmp);
-		free(tmp);
-		tmp = xasprintf("%s.preg-%ld.tmp", path, (long)getpid());
-		rc = write_tmp(r, rel, tmp, data, len);
-		if (!rc && rename(tmp, path))
+	if (!fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) && S_ISLNK(st.st_mode)) {
+		rc = reg_link_error(rel);
+		goto out;
+	}
+	gfd = open(r->gitdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (gfd < 0) {
+		rc = reg_ioerr(r, "open", r->gitdir);
+		goto out;
+	}
+	rc = write_tmp(r, rel, gfd, tmp, data, len);
+	if (!rc && renameat(gfd, tmp, dfd, base)) {
+		if (errno == EXDEV) {
+			unlinkat(gfd, tmp, 0);
+			local = xasprintf(".%s.preg-%ld.tmp", base, (long)getpid());
+			rc = write_tmp(r, rel, dfd, local, data, len);
+			if (!rc && renameat(dfd, local, dfd, base))
+				rc = reg_ioerr(r, "replace", rel);
+			if (rc)
+				unlinkat(dfd, local, 0);
+		} else {
 			rc = reg_ioerr(r, "replace", rel);
-	} else if (e) {
-		errno = e;
-		rc = reg_ioerr(r, "replace", rel);
+		}
 	}
-	if (!rc && !r->batch) {
-		*strrchr(path, '/') = '\0';
-		fsync_dir(path);
-	}
-out:
 	if (rc)
-		unlink(tmp);
+		unlinkat(gfd, tmp, 0);
+	if (!rc && !r->batch)
+		fsync_fd(dfd);
+out:
+	if (gfd >= 0)
+		close(gfd);
+	if (dfd >= 0)
+		close(dfd);
+	free(local);
 	free(tmp);
-	free(path);
 	return rc;
 }
 
 int reg_file_remove(struct reg *r, const char *rel)
 {
-	char *path = xasprintf("%s%s", r->workdir, rel);
-	int rc = 0;
+	const char *base, *slash = strrchr(rel, '/');
+	int dfd = open_dir_of(r, rel, false, &base, NULL), rc = 0;
 
-	if (unlink(path) && errno != ENOENT) {
+	if (dfd == PREG_ENOTFOUND)
+		return 0;
+	if (dfd < 0)
+		return dfd;
+	if (unlinkat(dfd, base, 0) && errno != ENOENT)
 		rc = reg_ioerr(r, "remove", rel);
-	} else {
+	close(dfd);
+	if (!rc && slash) {
 		/* An empty shard directory goes, as git would remove it. */
-		char *slash = strrchr(path, '/');
+		char *dir = xstrndup(rel, (size_t)(slash - rel));
 
-		*slash = '\0';
-		if (rmdir(path) == 0 || errno == ENOTEMPTY || errno == EEXIST)
-			fsync_dir(r->workdir);
+		dfd = open_dir_of(r, dir, false, &base, NULL);
+		if (dfd >= 0) {
+			if (unlinkat(dfd, base, AT_REMOVEDIR) == 0 || errno == ENOTEMPTY || errno == EEXIST)
+				fsync_fd(dfd);
+			close(dfd);
+		}
+		preg_error_clear();
+		free(dir);
 	}
-	free(path);
 	return rc;
+}
+
+/* Open a work-tree file for reading, never through a link; *st gets its
+ * stat data. PREG_ENOTFOUND when it is not there. */
+static int open_workfile(struct reg *r, const char *rel, struct stat *st)
+{
+	const char *base;
+	int dfd = open_dir_of(r, rel, false, &base, NULL), fd;
+
+	if (dfd < 0)
+		return dfd;
+	if (fstatat(dfd, base, st, AT_SYMLINK_NOFOLLOW)) {
+		fd = errno == ENOENT || errno == ENOTDIR ? PREG_ENOTFOUND : reg_ioerr(r, "read", rel);
+	} else if (S_ISLNK(st->st_mode)) {
+		fd = reg_link_error(rel);
+	} else if (!S_ISREG(st->st_mode)) {
+		fd = preg_error_set(PREG_EDIRTY, "%s is not a regular file in the work tree", rel);
+	} else {
+		fd = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			fd = errno == ELOOP ? reg_link_error(rel) : reg_ioerr(r, "read", rel);
+		else if (fstat(fd, st)) {
+			int rc = reg_ioerr(r, "read", rel);
+
+			close(fd);
+			fd = rc;
+		}
+	}
+	close(dfd);
+	return fd;
 }
 
 /* The blob id of a work-tree file; PREG_ENOTFOUND when it is not there. */
 int reg_hash_workfile(struct reg *r, const char *rel, git_oid *out)
 {
-	char *path = xasprintf("%s%s", r->workdir, rel);
 	struct stat st;
-	int rc = 0;
+	void *map = NULL;
+	int fd = open_workfile(r, rel, &st), rc = 0;
 
-	if (lstat(path, &st)) {
-		rc = errno == ENOENT || errno == ENOTDIR ? PREG_ENOTFOUND : reg_ioerr(r, "read", rel);
-	} else if (!S_ISREG(st.st_mode)) {
-		rc = preg_error_set(PREG_EDIRTY, "%s is not a regular file in the work tree", rel);
-	} else if (git_odb_hashfile(out, path, GIT_OBJECT_BLOB)) {
-		rc = reg_git_error(PREG_ERR, "cannot read %s", rel);
+	if (fd < 0)
+		return fd;
+	if (st.st_size > 0) {
+		/* Mapped, not read: a huge file in a record's place costs no
+		 * memory of ours. */
+		map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (map == MAP_FAILED) {
+			map = NULL;
+			rc = reg_ioerr(r, "read", rel);
+		}
 	}
-	free(path);
+	if (!rc && git_odb_hash(out, map ? map : "", map ? (size_t)st.st_size : 0, GIT_OBJECT_BLOB))
+		rc = reg_git_error(PREG_ERR, "cannot read %s", rel);
+	if (map)
+		munmap(map, (size_t)st.st_size);
+	close(fd);
 	return rc;
 }
 
@@ -271,13 +403,14 @@ int reg_hash_workfile(struct reg *r, const char *rel, git_oid *out)
  * in the work tree so that git sees it clean without rehashing. */
 int reg_index_set(struct reg *r, git_index *idx, const char *rel, const git_oid *oid)
 {
-	char *path = xasprintf("%s%s", r->workdir, rel);
 	git_index_entry e;
 	struct stat st;
-	int rc;
+	int fd, rc;
 
 	memset(&e, 0, sizeof(e));
-	if (!lstat(path, &st)) {
+	fd = open_workfile(r, rel, &st);
+	if (fd >= 0) {
+		close(fd);
 		e.ctime.seconds = (int32_t)st.st_ctim.tv_sec;
 		e.ctime.nanoseconds = (uint32_t)st.st_ctim.tv_nsec;
 		e.mtime.seconds = (int32_t)st.st_mtim.tv_sec;
@@ -288,11 +421,11 @@ int reg_index_set(struct reg *r, git_index *idx, const char *rel, const git_oid 
 		e.gid = st.st_gid;
 		e.file_size = (uint32_t)st.st_size;
 	}
+	preg_error_clear();
 	e.mode = GIT_FILEMODE_BLOB;
 	e.path = rel;
 	git_oid_cpy(&e.id, oid);
 	rc = git_index_add(idx, &e);
-	free(path);
 	return rc ? reg_git_error(PREG_ERR, "cannot update the index entry of %s", rel) : 0;
 }
 
@@ -369,8 +502,18 @@ int reg_heal(struct reg *r, char **paths, size_t n, bool verbose, int *left)
 		rc = reg_git_error(PREG_ERR, "cannot read the index");
 		goto out;
 	}
-	for (size_t i = 0; i < n && !rc; i++)
-		rc = heal_path(r, tree, idx, paths[i], verbose, &changed, left);
+	for (size_t i = 0; i < n && !rc; i++) {
+		char *link = reg_path_link(r, paths[i]);
+
+		/* Never healed through a link: doctor reports the link itself
+		 * (reg_doctor_links); a write is stopped by it, and the journal
+		 * stays for when it is gone. */
+		if (link && !verbose)
+			rc = reg_link_error(link);
+		else if (!link)
+			rc = heal_path(r, tree, idx, paths[i], verbose, &changed, left);
+		free(link);
+	}
 	if (!rc && changed && r->batch) {
 		/* The files of a batch reach the disk before the journal that
 		 * names them goes. */
@@ -411,7 +554,7 @@ static bool is_record_path(const char *path)
 void reg_marker_set(struct reg *r)
 {
 	char *p = xasprintf("%s%s", r->gitdir, MARKER);
-	int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0666);
 
 	if (fd >= 0)
 		close(fd);
@@ -521,7 +664,7 @@ int reg_journal_put(struct reg *r, const char *text, size_t len)
 	char *jp = reg_pending_path(r), *tmp = xasprintf("%s.tmp", jp);
 	int fd, rc = 0;
 
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0666);
 	if (fd < 0 || write(fd, text, len) != (ssize_t)len || fsync(fd))
 		rc = reg_ioerr(r, "write", tmp);
 	if (fd >= 0)
@@ -586,12 +729,19 @@ int reg_path_clean(struct reg *r, git_tree *tree, const char *path)
 {
 	git_oid head, wt;
 	git_blob *b = NULL;
+	char *link;
 	int hrc, wrc;
 
 	hrc = reg_tree_blob(r, tree, path, &b, &head);
 	git_blob_free(b);
 	if (hrc && hrc != PREG_ENOTFOUND)
 		return hrc;
+	/* A link on the way is refused before the commit, not found after. */
+	if ((link = reg_path_link(r, path))) {
+		wrc = reg_link_error(link);
+		free(link);
+		return wrc;
+	}
 	wrc = reg_hash_workfile(r, path, &wt);
 	if (wrc && wrc != PREG_ENOTFOUND)
 		return wrc;

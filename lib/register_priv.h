@@ -36,6 +36,8 @@ struct reg {
 	int lockfd;
 	bool batch; /* a bulk write or a sync: work-tree files are not fsynced one
 		     * by one but with one syncfs, before the journal is dropped */
+	bool heal_said; /* the write's first heal failed and said why: the
+			 * same failure after the commit is not said twice */
 };
 
 struct edit {
@@ -112,6 +114,14 @@ void reg_funlock(struct reg *r);
 /* The marker that says a lock libgit2 holds for us is ours. */
 void reg_marker_set(struct reg *r);
 void reg_marker_clear(struct reg *r);
+
+/* The work tree is never entered through a symbolic link below its top
+ * (SPEC §7): every access below goes down one directory at a time with
+ * O_NOFOLLOW. reg_link_error sets the error that names such a link;
+ * reg_path_link returns the first link on rel's way down (rel itself
+ * included), relative to the top, or NULL (the caller frees). */
+int reg_link_error(const char *link);
+char *reg_path_link(struct reg *r, const char *rel);
 
 /* Replace or remove a work-tree file (rel is relative to the work tree). */
 int reg_file_write(struct reg *r, const char *rel, const char *data, size_t len);
