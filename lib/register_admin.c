@@ -141,6 +141,7 @@ int reg_doctor(struct reg *r, int *problems)
 	char **paths = NULL, *lockp;
 	size_t n = 0, cap = 0;
 	struct stat st;
+	bool rebuilt;
 	int rc, left = 0;
 
 	git_status_options_init(&so, GIT_STATUS_OPTIONS_VERSION);
@@ -156,6 +157,8 @@ int reg_doctor(struct reg *r, int *problems)
 		goto report;
 	}
 	free(lockp);
+	if ((rc = reg_index_rebuild(r, &rebuilt)))
+		goto out;
 	doctor_links(r, &left);
 	if ((rc = reg_heal_pending(r, true, &left)))
 		goto out;

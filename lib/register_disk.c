@@ -84,8 +84,19 @@ static int reg_flock(struct reg *r)
 	return 0;
 }
 
+static void dcache_drop(struct reg *r)
+{
+	if (r->dcache) {
+		close(r->dcache_fd);
+		free(r->dcache);
+		r->dcache = NULL;
+	}
+}
+
 void reg_funlock(struct reg *r)
 {
+	/* What was opened under the lock is not trusted after it. */
+	dcache_drop(r);
 	if (r->lockfd >= 0) {
 		close(r->lockfd);
 		r->lockfd = -1;
@@ -165,9 +176,19 @@ static int dir_open_error(struct reg *r, int parent, const char *name, const cha
  * is a link, if that is what stopped the walk. */
 static int open_dir_of(struct reg *r, const char *rel, bool create, const char **base, char **link)
 {
-	char *p = xstrdup(rel), *c = p, *s;
-	int dfd = open(r->workdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	const char *slash = strrchr(rel, '/');
+	size_t dlen = slash ? (size_t)(slash - rel) : 0;
+	char *p, *c, *s;
+	int dfd;
 
+	if (r->dcache && strlen(r->dcache) == dlen && !strncmp(r->dcache, rel, dlen)) {
+		dfd = dup(r->dcache_fd);
+		*base = rel + (slash ? dlen + 1 : 0);
+		return dfd >= 0 ? dfd : reg_ioerr(r, "open", r->dcache);
+	}
+	p = xstrdup(rel);
+	c = p;
+	dfd = open(r->workdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0) {
 		dfd = reg_ioerr(r, "open", "the work tree");
 		goto out;
@@ -201,6 +222,12 @@ static int open_dir_of(struct reg *r, const char *rel, bool create, const char *
 		c = s + 1;
 	}
 	*base = rel + (c - p);
+	if (r->lockfd >= 0) {
+		dcache_drop(r);
+		r->dcache_fd = dup(dfd);
+		if (r->dcache_fd >= 0)
+			r->dcache = xstrndup(rel, dlen);
+	}
 out:
 	free(p);
 	return dfd;
@@ -268,9 +295,9 @@ static int write_tmp(struct reg *r, const char *rel, int dfd, const char *name, 
  * the file's own place is refused rather than replaced. */
 int reg_file_write(struct reg *r, const char *rel, const char *data, size_t len)
 {
-	char *tmp = xasprintf("preg-tmp-%ld", (long)getpid()), *local = NULL;
+	char *tmp = xasprintf("%spreg-tmp-%ld", r->gitdir, (long)getpid()), *local = NULL;
 	const char *base;
-	int gfd = -1, dfd, rc;
+	int dfd, rc;
 	struct stat st;
 
 	dfd = open_dir_of(r, rel, true, &base, NULL);
@@ -282,15 +309,10 @@ int reg_file_write(struct reg *r, const char *rel, const char *data, size_t len)
 		rc = reg_link_error(rel);
 		goto out;
 	}
-	gfd = open(r->gitdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (gfd < 0) {
-		rc = reg_ioerr(r, "open", r->gitdir);
-		goto out;
-	}
-	rc = write_tmp(r, rel, gfd, tmp, data, len);
-	if (!rc && renameat(gfd, tmp, dfd, base)) {
+	rc = write_tmp(r, rel, AT_FDCWD, tmp, data, len);
+	if (!rc && renameat(AT_FDCWD, tmp, dfd, base)) {
 		if (errno == EXDEV) {
-			unlinkat(gfd, tmp, 0);
+			unlink(tmp);
 			local = xasprintf(".%s.preg-%ld.tmp", base, (long)getpid());
 			rc = write_tmp(r, rel, dfd, local, data, len);
 			if (!rc && renameat(dfd, local, dfd, base))
@@ -302,12 +324,10 @@ int reg_file_write(struct reg *r, const char *rel, const char *data, size_t len)
 		}
 	}
 	if (rc)
-		unlinkat(gfd, tmp, 0);
+		unlink(tmp);
 	if (!rc && !r->batch)
 		fsync_fd(dfd);
 out:
-	if (gfd >= 0)
-		close(gfd);
 	if (dfd >= 0)
 		close(dfd);
 	free(local);
@@ -333,6 +353,8 @@ int reg_file_remove(struct reg *r, const char *rel)
 
 		dfd = open_dir_of(r, dir, false, &base, NULL);
 		if (dfd >= 0) {
+			/* The directory may go: no descriptor of it is kept. */
+			dcache_drop(r);
 			if (unlinkat(dfd, base, AT_REMOVEDIR) == 0 || errno == ENOTEMPTY || errno == EEXIST)
 				fsync_fd(dfd);
 			close(dfd);
@@ -403,14 +425,14 @@ int reg_hash_workfile(struct reg *r, const char *rel, git_oid *out)
  * in the work tree so that git sees it clean without rehashing. */
 int reg_index_set(struct reg *r, git_index *idx, const char *rel, const git_oid *oid)
 {
+	const char *base;
 	git_index_entry e;
 	struct stat st;
 	int fd, rc;
 
 	memset(&e, 0, sizeof(e));
-	fd = open_workfile(r, rel, &st);
-	if (fd >= 0) {
-		close(fd);
+	fd = open_dir_of(r, rel, false, &base, NULL);
+	if (fd >= 0 && !fstatat(fd, base, &st, AT_SYMLINK_NOFOLLOW) && S_ISREG(st.st_mode)) {
 		e.ctime.seconds = (int32_t)st.st_ctim.tv_sec;
 		e.ctime.nanoseconds = (uint32_t)st.st_ctim.tv_nsec;
 		e.mtime.seconds = (int32_t)st.st_mtim.tv_sec;
@@ -421,12 +443,277 @@ int reg_index_set(struct reg *r, git_index *idx, const char *rel, const git_oid 
 		e.gid = st.st_gid;
 		e.file_size = (uint32_t)st.st_size;
 	}
+	if (fd >= 0)
+		close(fd);
 	preg_error_clear();
 	e.mode = GIT_FILEMODE_BLOB;
 	e.path = rel;
 	git_oid_cpy(&e.id, oid);
 	rc = git_index_add(idx, &e);
 	return rc ? reg_git_error(PREG_ERR, "cannot update the index entry of %s", rel) : 0;
+}
+
+/* ---- the index ---- */
+
+static uint32_t be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* Whether the index file's entries and extensions fit it exactly (git's
+ * index format, versions 2 to 4): NULL, or what is wrong. libgit2 1.5
+ * leaks an entry's path when the file ends inside an entry, so a file cut
+ * short is found here, before libgit2 reads it. A walk over the entries,
+ * no hashing: a millisecond at 100,000 entries. */
+static const char *index_shape(const unsigned char *m, size_t n)
+{
+	size_t off = 12, end;
+	uint32_t version, count;
+
+	if (n == 0)
+		return "it is empty";
+	if (n < 12 + 20 || memcmp(m, "DIRC", 4))
+		return "it is not an index (no DIRC signature)";
+	version = be32(m + 4);
+	count = be32(m + 8);
+	if (version < 2 || version > 4)
+		return NULL; /* libgit2 says what it makes of it */
+	end = n - 20;
+	for (uint32_t i = 0; i < count; i++) {
+		size_t fixed = 62, plen;
+		const unsigned char *nul;
+
+		if (off + fixed > end)
+			return "it is cut short";
+		if (version >= 3 && (m[off + 60] & 0x40))
+			fixed += 2; /* the extended flags */
+		if (off + fixed > end)
+			return "it is cut short";
+		off += fixed;
+		if (version == 4) {
+			/* The length to strip from the previous path, a varint. */
+			while (off < end && (m[off] & 0x80))
+				off++;
+			off++;
+		}
+		if (off >= end || !(nul = memchr(m + off, '\0', end - off)))
+			return "it is cut short";
+		plen = (size_t)(nul - (m + off));
+		if (version == 4)
+			off += plen + 1;
+		else
+			off = off - fixed + ((fixed + plen + 8) & ~(size_t)7);
+		if (off > end)
+			return "it is cut short";
+	}
+	/* Extensions: a signature and a length each, up to the checksum. */
+	while (off < end) {
+		if (off + 8 > end || be32(m + off + 4) > end - off - 8)
+			return "it is cut short";
+		off += 8 + be32(m + off + 4);
+	}
+	return NULL;
+}
+
+/* Why the index cannot be read, in words for the user (NULL: as far as its
+ * shape goes, it can); the caller's. */
+static char *index_trouble(struct reg *r, bool ask_libgit2)
+{
+	char *p = xasprintf("%sindex", r->gitdir), *why = NULL;
+	int fd = open(p, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+
+	free(p);
+	if (fd >= 0 && !fstat(fd, &st) && S_ISREG(st.st_mode)) {
+		const char *w = NULL;
+
+		if (st.st_size == 0) {
+			w = "it is empty";
+		} else {
+			void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+
+			if (m != MAP_FAILED) {
+				w = index_shape(m, (size_t)st.st_size);
+				munmap(m, (size_t)st.st_size);
+			}
+		}
+		if (w)
+			why = xstrdup(w);
+	}
+	if (fd >= 0)
+		close(fd);
+	if (!why && ask_libgit2) {
+		const git_error *e = git_error_last();
+
+		why = xstrdup(e && e->message ? e->message : "unknown error");
+	}
+	return why;
+}
+
+int reg_index_get(struct reg *r, git_index **out)
+{
+	char *why = index_trouble(r, false);
+
+	*out = NULL;
+	if (why || git_repository_index(out, r->repo) || git_index_read(*out, 0)) {
+		if (!why)
+			why = index_trouble(r, true);
+		int rc = preg_error_set(PREG_ERR,
+					"cannot read the index (.git/index: %s); 'preg doctor' rebuilds it from the last commit",
+					why);
+
+		free(why);
+		git_index_free(*out);
+		*out = NULL;
+		return rc;
+	}
+	return 0;
+}
+
+/* Whether the work-tree blob wt of path is a version of it that preg
+ * committed, in the last 1000 commits of the branch: such a file is a
+ * leftover of ours, and bringing it up to the tip loses nothing. */
+static bool in_history(struct reg *r, const git_oid *tip, const char *path, const git_oid *wt)
+{
+	git_commit *c = NULL;
+	bool found = false;
+
+	if (git_commit_lookup(&c, r->repo, tip))
+		return false;
+	for (int i = 0; i < 1000 && c && !found; i++) {
+		git_tree *t = NULL;
+		git_tree_entry *te = NULL;
+		git_commit *p = NULL;
+
+		if (!git_commit_tree(&t, c) && !git_tree_entry_bypath(&te, t, path))
+			found = git_oid_equal(git_tree_entry_id(te), wt);
+		git_tree_entry_free(te);
+		git_tree_free(t);
+		if (git_commit_parentcount(c) == 0 || git_commit_parent(&p, c, 0))
+			p = NULL;
+		git_commit_free(c);
+		c = p;
+	}
+	git_commit_free(c);
+	return found;
+}
+
+/* A path the journal names, in a rebuilt index: the entry says what the
+ * work tree holds when that is ours (a committed version, or nothing), so
+ * that healing then brings it up to the tip; otherwise it stays at the tip
+ * and the file is reported as the user's edit. */
+static int rebuild_pending(struct reg *r, git_index *idx, const git_oid *tip, const char *path)
+{
+	git_oid wt;
+	int rc = reg_hash_workfile(r, path, &wt);
+
+	if (rc == PREG_ENOTFOUND) {
+		git_index_remove(idx, path, 0);
+		return 0;
+	}
+	if (rc) {
+		preg_error_clear();
+		return 0;
+	}
+	if (in_history(r, tip, path, &wt))
+		return reg_index_set(r, idx, path, &wt);
+	return 0;
+}
+
+int reg_index_rebuild(struct reg *r, bool *rebuilt)
+{
+	char *tmp = xasprintf("%spreg-tmp-index", r->gitdir), *dst = xasprintf("%sindex", r->gitdir);
+	char *why = NULL, *journal;
+	struct buf jb = BUF_INIT;
+	git_index *idx = NULL;
+	git_tree *tree = NULL;
+	git_oid tip;
+	int rc = 0;
+
+	*rebuilt = false;
+	why = index_trouble(r, false);
+	if (!why && !git_repository_index(&idx, r->repo) && !git_index_read(idx, 0))
+		goto out; /* readable: nothing to do */
+	if (!why)
+		why = index_trouble(r, true);
+	git_index_free(idx);
+	idx = NULL;
+	rc = reg_tip_tree(r, &tip, &tree);
+	if (rc && rc != PREG_ENOTFOUND)
+		goto out;
+	rc = 0;
+	/* Built under a temporary name and renamed over the damaged one: a
+	 * crash leaves the old index or the new, and the temporary file is
+	 * swept by the next write. */
+	unlink(tmp);
+	if (git_index_open(&idx, tmp) || git_index_set_version(idx, 4) ||
+	    (tree && git_index_read_tree(idx, tree))) {
+		rc = reg_git_error(PREG_ERR, "cannot rebuild the index");
+		goto out;
+	}
+	/* The stat data of every file equal to the tip, so that git sees
+	 * them clean without reading them again. */
+	for (size_t i = 0, n = git_index_entrycount(idx); i < n; i++) {
+		const git_index_entry *e = git_index_get_byindex(idx, i);
+		char *path = xstrdup(e->path);
+		git_oid id = e->id, wt;
+
+		rc = reg_hash_workfile(r, path, &wt);
+		if (!rc && git_oid_equal(&wt, &id))
+			rc = reg_index_set(r, idx, path, &id);
+		else
+			rc = 0;
+		preg_error_clear();
+		free(path);
+		if (rc)
+			goto out;
+	}
+	journal = tree ? reg_journal_load(r, &jb) : NULL;
+	for (char *p = journal, *nl; p && *p && !rc; p = nl ? nl + 1 : p + strlen(p)) {
+		nl = strchr(p, '\n');
+		if (nl)
+			*nl = '\0';
+		if (*p)
+			rc = rebuild_pending(r, idx, &tip, p);
+	}
+	free(journal);
+	if (rc)
+		goto out;
+	reg_marker_set(r);
+	if (git_index_write(idx))
+		rc = reg_write_err(r, "cannot write the index");
+	reg_marker_clear(r);
+	if (!rc && rename(tmp, dst))
+		rc = reg_ioerr(r, "replace", ".git/index");
+	if (!rc) {
+		int fd = open(r->gitdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		if (fd >= 0) {
+			fsync_fd(fd);
+			close(fd);
+		}
+		/* The repository's own index object may hold what it made of
+		 * the damaged file: read the new one, whatever its stamp. */
+		git_index_free(idx);
+		idx = NULL;
+		if (git_repository_index(&idx, r->repo) || git_index_read(idx, 1)) {
+			rc = reg_git_error(PREG_ERR, "cannot read the rebuilt index");
+			goto out;
+		}
+		*rebuilt = true;
+		preg_warn("fixed: the index could not be read (.git/index: %s); rebuilt from the last commit and the work tree",
+			  why);
+	}
+out:
+	if (rc)
+		unlink(tmp);
+	buf_release(&jb);
+	git_index_free(idx);
+	git_tree_free(tree);
+	free(why);
+	free(tmp);
+	free(dst);
+	return rc;
 }
 
 /* Bring rel in the work tree and the index to what the tip holds, when what
@@ -498,10 +785,8 @@ int reg_heal(struct reg *r, char **paths, size_t n, bool verbose, int *left)
 		rc = 0;
 	if (rc)
 		return rc;
-	if (git_repository_index(&idx, r->repo) || git_index_read(idx, 0)) {
-		rc = reg_git_error(PREG_ERR, "cannot read the index");
+	if ((rc = reg_index_get(r, &idx)))
 		goto out;
-	}
 	for (size_t i = 0; i < n && !rc; i++) {
 		char *link = reg_path_link(r, paths[i]);
 
@@ -729,19 +1014,14 @@ int reg_path_clean(struct reg *r, git_tree *tree, const char *path)
 {
 	git_oid head, wt;
 	git_blob *b = NULL;
-	char *link;
 	int hrc, wrc;
 
 	hrc = reg_tree_blob(r, tree, path, &b, &head);
 	git_blob_free(b);
 	if (hrc && hrc != PREG_ENOTFOUND)
 		return hrc;
-	/* A link on the way is refused before the commit, not found after. */
-	if ((link = reg_path_link(r, path))) {
-		wrc = reg_link_error(link);
-		free(link);
-		return wrc;
-	}
+	/* Read without following a link: a link on the way is refused here,
+	 * before the commit, not found after it. */
 	wrc = reg_hash_workfile(r, path, &wt);
 	if (wrc && wrc != PREG_ENOTFOUND)
 		return wrc;

@@ -1505,6 +1505,139 @@ static void test_links(void **state)
 	free(dir);
 }
 
+/* ---- a damaged index ---- */
+
+/* Cut the index to len bytes (0: empty), or fill it with bytes that are no
+ * index at all (len < 0). */
+static void damage_index(const char *dir, long len)
+{
+	char *p = join(dir, ".git/index");
+
+	if (len >= 0) {
+		assert_int_equal(truncate(p, len), 0);
+	} else {
+		FILE *f = fopen(p, "wb");
+
+		assert_non_null(f);
+		for (int i = 0; i < 500; i++)
+			fputc((i * 7919) & 0xff, f);
+		fclose(f);
+	}
+	free(p);
+}
+
+static void test_index_damaged(void **state)
+{
+	struct reg *r;
+	char *dir, *w, *v1 = canonical("romashka", "V1"), *v2 = canonical("romashka", "V2");
+	git_oid before, after;
+	int problems = -1;
+	static const struct {
+		long len;
+		const char *why;
+	} kinds[] = {
+		{ 100, "it is cut short" },
+		{ 0, "it is empty" },
+		{ -1, "it is not an index (no DIRC signature)" },
+	};
+
+	(void)state;
+	r = new_reg(&dir);
+	assert_int_equal(put(r, "romashka", "V1"), 0);
+	assert_int_equal(put(r, "romashka", "V2"), 0);
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(*kinds); k++) {
+		char msg[512];
+
+		/* A write refuses before its commit, saying what doctor does. */
+		head(dir, &before);
+		damage_index(dir, kinds[k].len);
+		snprintf(msg, sizeof(msg),
+			 "cannot read the index (.git/index: %s); 'preg doctor' rebuilds it from the last commit",
+			 kinds[k].why);
+		assert_error(put(r, "acme", "Acme"), PREG_ERR, msg);
+		head(dir, &after);
+		assert_true(git_oid_equal(&before, &after));
+		w = warnings();
+		assert_string_equal(w, "");
+		free(w);
+
+		/* doctor rebuilds it; then the work tree and the index agree
+		 * with the tip, and a second run finds nothing. */
+		assert_int_equal(reg_doctor(r, &problems), 0);
+		assert_int_equal(problems, 0);
+		w = warnings();
+		snprintf(msg, sizeof(msg),
+			 "fixed: the index could not be read (.git/index: %s); rebuilt from the last commit and "
+			 "the work tree\n",
+			 kinds[k].why);
+		assert_string_equal(w, msg);
+		free(w);
+		assert_healed(dir, ROMASHKA, v2);
+		assert_int_equal(nchanges(dir), 0);
+		assert_int_equal(reg_doctor(r, &problems), 0);
+		assert_int_equal(problems, 0);
+		w = warnings();
+		assert_string_equal(w, "");
+		free(w);
+	}
+
+	/* A crash after the commit point, the index lost too: the file the
+	 * journal names holds a committed version, so it is ours and is
+	 * brought up to the tip. */
+	crash_after_commit(dir, ROMASHKA, v1, false, true);
+	damage_index(dir, 0);
+	assert_int_equal(reg_doctor(r, &problems), 0);
+	assert_int_equal(problems, 0);
+	w = warnings();
+	assert_string_equal(w, "fixed: the index could not be read (.git/index: it is empty); rebuilt from the last "
+			       "commit and the work tree\n"
+			       "fixed: " ROMASHKA " brought up to the last commit\n");
+	free(w);
+	assert_healed(dir, ROMASHKA, v2);
+
+	/* A new record whose file was never written, the index lost. */
+	{
+		char *p = join(dir, "clients/ac/acme.yaml"), *acme;
+
+		assert_int_equal(put(r, "acme", "Acme"), 0);
+		acme = canonical("acme", "Acme");
+		unlink(p);
+		free(p);
+		p = join(dir, ".git/preg-pending");
+		spew(p, "clients/ac/acme.yaml\n");
+		free(p);
+		damage_index(dir, 100);
+		assert_int_equal(reg_doctor(r, &problems), 0);
+		assert_int_equal(problems, 0);
+		w = warnings();
+		assert_non_null(strstr(w, "fixed: clients/ac/acme.yaml brought up to the last commit\n"));
+		free(w);
+		assert_healed(dir, "clients/ac/acme.yaml", acme);
+		free(acme);
+	}
+
+	/* The user's own edit, the index lost: left alone, kept, counted. */
+	crash_after_commit(dir, ROMASHKA, "my own edit\n", false, false);
+	damage_index(dir, -1);
+	assert_int_equal(reg_doctor(r, &problems), 0);
+	assert_int_equal(problems, 1);
+	w = warnings();
+	assert_non_null(strstr(w, "left alone: " ROMASHKA " differs from the last commit (uncommitted edit?)\n"));
+	free(w);
+	{
+		char *p = join(dir, ROMASHKA);
+
+		w = slurp(p);
+		assert_string_equal(w, "my own edit\n");
+		free(w);
+		free(p);
+	}
+	reg_free(r);
+	free(v1);
+	free(v2);
+	free(dir);
+}
+
 /* A stale ref lock is cleared by any write too, so that it does not block. */
 static void test_write_clears_stale_ref_lock(void **state)
 {
@@ -1945,6 +2078,7 @@ int main(void)
 		cmocka_unit_test_setup(test_heal, setup),
 		cmocka_unit_test_setup(test_doctor, setup),
 		cmocka_unit_test_setup(test_links, setup),
+		cmocka_unit_test_setup(test_index_damaged, setup),
 		cmocka_unit_test_setup(test_write_clears_stale_ref_lock, setup),
 		cmocka_unit_test_setup(test_each, setup),
 		cmocka_unit_test_setup(test_git_services, setup),
