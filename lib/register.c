@@ -244,8 +244,7 @@ void reg_free(struct reg *r)
 {
 	if (!r)
 		return;
-	if (r->lockfd >= 0)
-		close(r->lockfd);
+	reg_funlock(r);
 	git_repository_free(r->repo);
 	phases_free(r->phases);
 	free(r->workdir);
@@ -798,8 +797,8 @@ static int apply_worktree(struct txn *t)
 	}
 	if (rc)
 		return rc;
-	if (git_repository_index(&idx, r->repo) || git_index_read(idx, 0))
-		return reg_git_error(PREG_ERR, "cannot read the index");
+	if ((rc = reg_index_get(r, &idx)))
+		return rc;
 	for (size_t i = 0; i < t->nedits && !rc; i++) {
 		const struct edit *e = &t->edits[i];
 		git_oid oid;
@@ -863,9 +862,21 @@ static int lock_and_heal(struct reg *r)
 {
 	int rc, left = 0;
 
+	git_index *idx = NULL;
+
 	if ((rc = reg_lock_clear(r)))
 		return rc;
-	if (reg_heal_pending(r, false, &left))
+	/* An index that cannot be read is refused before anything is
+	 * committed: after the commit, neither it nor the work tree could be
+	 * brought up to it. Rebuilding it is doctor's, for the index may be
+	 * one git can read and libgit2 cannot (a split index). */
+	if ((rc = reg_index_get(r, &idx))) {
+		reg_funlock(r);
+		return rc;
+	}
+	git_index_free(idx);
+	r->heal_said = reg_heal_pending(r, false, &left) != 0;
+	if (r->heal_said)
 		preg_warn("%s", preg_error_msg());
 	return 0;
 }
@@ -941,7 +952,7 @@ int reg_write(struct reg *r, unsigned flags, reg_mutate_fn fn, void *arg)
 	} else if (prev) {
 		/* The journal also names what an earlier write left unhealed:
 		 * heal it all (this write's paths are up to date: no-ops). */
-		if (reg_heal_pending(r, false, &left))
+		if (reg_heal_pending(r, false, &left) && !r->heal_said)
 			preg_warn("%s", preg_error_msg());
 	} else {
 		char *jp = reg_pending_path(r);

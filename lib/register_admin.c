@@ -59,6 +59,71 @@ void reg_maybe_gc(struct reg *r)
 
 /* ---- doctor ---- */
 
+static void link_found(int dfd, const char *name, const char *rel, const char *what, int *left)
+{
+	char target[256];
+	ssize_t n = readlinkat(dfd, name, target, sizeof(target) - 1);
+
+	target[n > 0 ? n : 0] = '\0';
+	preg_warn("left alone: '%s' is a symbolic link%s%s%s where %s should be; preg never follows one (remove it, then run 'preg doctor' again)",
+		  rel, n > 0 ? " (to '" : "", target, n > 0 ? "')" : "", what);
+	(*left)++;
+}
+
+/* Report the symbolic links where the register's own files are: preg.yaml,
+ * .gitattributes, clients/, a shard, a record. None is followed by a write
+ * (SPEC §7), so each stops the writes that would go through it until it is
+ * removed; doctor names them rather than heal around them. The names come
+ * from readdir's types: no stat per record. */
+static void doctor_links(struct reg *r, int *left)
+{
+	static const char *const top[] = { "preg.yaml", ".gitattributes" };
+	int tfd = open(r->workdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), cfd;
+	DIR *cd = NULL;
+	struct dirent *de;
+	struct stat st;
+
+	if (tfd < 0)
+		return;
+	for (size_t i = 0; i < sizeof(top) / sizeof(*top); i++)
+		if (!fstatat(tfd, top[i], &st, AT_SYMLINK_NOFOLLOW) && S_ISLNK(st.st_mode))
+			link_found(tfd, top[i], top[i], "the register's own file", left);
+	if (!fstatat(tfd, "clients", &st, AT_SYMLINK_NOFOLLOW) && S_ISLNK(st.st_mode))
+		link_found(tfd, "clients", "clients", "the directory of the client records", left);
+	cfd = openat(tfd, "clients", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (cfd >= 0 && !(cd = fdopendir(cfd)))
+		close(cfd);
+	while (cd && (de = readdir(cd))) {
+		char *rel = xasprintf("clients/%s", de->d_name);
+		int sfd;
+		DIR *sd;
+
+		if (de->d_type == DT_LNK) {
+			link_found(cfd, de->d_name, rel, "a shard of client records", left);
+		} else if (de->d_type == DT_DIR && de->d_name[0] != '.') {
+			sfd = openat(cfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (sfd >= 0 && !(sd = fdopendir(sfd))) {
+				close(sfd);
+			} else if (sfd >= 0) {
+				struct dirent *re;
+
+				while ((re = readdir(sd)))
+					if (re->d_type == DT_LNK) {
+						char *rrel = xasprintf("%s/%s", rel, re->d_name);
+
+						link_found(sfd, re->d_name, rrel, "a client record", left);
+						free(rrel);
+					}
+				closedir(sd);
+			}
+		}
+		free(rel);
+	}
+	if (cd)
+		closedir(cd);
+	close(tfd);
+}
+
 static int status_cb(const char *path, unsigned int flags, void *payload)
 {
 	struct buf *b = payload;
@@ -76,6 +141,7 @@ int reg_doctor(struct reg *r, int *problems)
 	char **paths = NULL, *lockp;
 	size_t n = 0, cap = 0;
 	struct stat st;
+	bool rebuilt;
 	int rc, left = 0;
 
 	git_status_options_init(&so, GIT_STATUS_OPTIONS_VERSION);
@@ -91,6 +157,9 @@ int reg_doctor(struct reg *r, int *problems)
 		goto report;
 	}
 	free(lockp);
+	if ((rc = reg_index_rebuild(r, &rebuilt)))
+		goto out;
+	doctor_links(r, &left);
 	if ((rc = reg_heal_pending(r, true, &left)))
 		goto out;
 	/* Everything else behind the tip, not just what the journal named. */

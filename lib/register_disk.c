@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -45,7 +46,7 @@ static int reg_flock(struct reg *r)
 	char pid[32];
 	int fd, n;
 
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0666);
 	if (fd < 0) {
 		int rc = reg_ioerr(r, "create", path);
 
@@ -83,8 +84,19 @@ static int reg_flock(struct reg *r)
 	return 0;
 }
 
+static void dcache_drop(struct reg *r)
+{
+	if (r->dcache) {
+		close(r->dcache_fd);
+		free(r->dcache);
+		r->dcache = NULL;
+	}
+}
+
 void reg_funlock(struct reg *r)
 {
+	/* What was opened under the lock is not trusted after it. */
+	dcache_drop(r);
 	if (r->lockfd >= 0) {
 		close(r->lockfd);
 		r->lockfd = -1;
@@ -119,43 +131,134 @@ static void reg_clear_stale_locks(struct reg *r)
 	free(dir);
 }
 
-/* ---- the work tree ---- */
+/* ---- the work tree, never through a link ---- */
 
-static int fsync_dir(const char *dir)
+/* A symbolic link in the work tree is never followed (as git never
+ * follows one): an untracked link where clients/ or a shard should be
+ * would otherwise carry a record outside the register. Every work-tree
+ * access goes down from the top one directory at a time, each opened with
+ * O_NOFOLLOW, and the file itself is opened or replaced relative to the
+ * directory so found: a link made between a check and the write is
+ * refused too, never followed. */
+
+int reg_link_error(const char *link)
 {
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	int rc = 0;
-
-	if (fd < 0)
-		return -1;
-	if (fsync(fd) && errno != EINVAL)
-		rc = -1;
-	close(fd);
-	return rc;
+	return preg_error_set(PREG_EDIRTY,
+			      "'%s' is a symbolic link; preg never writes through one (remove it)",
+			      link);
 }
 
-static int mkdirs_for(const char *path)
+/* The component name of dir (a prefix of a work-tree path) that could not
+ * be opened as a directory: a link (named), or not a directory. */
+static int dir_open_error(struct reg *r, int parent, const char *name, const char *prefix, int e,
+			  char **link)
 {
-	char *p = xstrdup(path);
-	int rc = 0;
+	struct stat st;
 
-	for (char *s = strchr(p + 1, '/'); s; s = strchr(s + 1, '/')) {
-		*s = '\0';
-		if (mkdir(p, 0777) && errno != EEXIST) {
-			rc = -1;
-			*s = '/';
-			break;
+	if ((e == ELOOP || e == ENOTDIR) && !fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW)) {
+		if (S_ISLNK(st.st_mode)) {
+			if (link)
+				*link = xstrdup(prefix);
+			return reg_link_error(prefix);
 		}
-		*s = '/';
+		if (!S_ISDIR(st.st_mode))
+			return preg_error_set(PREG_EDIRTY, "'%s' is not a directory in the work tree", prefix);
 	}
-	free(p);
-	return rc;
+	errno = e;
+	return reg_ioerr(r, "open", prefix);
 }
 
-/* Write data to a new file tmp and fsync it. */
-static int write_tmp(struct reg *r, const char *rel, const char *tmp, const char *data, size_t len)
+/* Open the directory that holds rel (a path relative to the work tree),
+ * from the top down, never through a link. With create, missing
+ * directories are made; without, a missing one is PREG_ENOTFOUND. Returns
+ * the directory's descriptor (the caller's) or a negative code; *base is
+ * rel's last component; *link (when link is not NULL) the directory that
+ * is a link, if that is what stopped the walk. */
+static int open_dir_of(struct reg *r, const char *rel, bool create, const char **base, char **link)
 {
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	const char *slash = strrchr(rel, '/');
+	size_t dlen = slash ? (size_t)(slash - rel) : 0;
+	char *p, *c, *s;
+	int dfd;
+
+	if (r->dcache && strlen(r->dcache) == dlen && !strncmp(r->dcache, rel, dlen)) {
+		dfd = dup(r->dcache_fd);
+		*base = rel + (slash ? dlen + 1 : 0);
+		return dfd >= 0 ? dfd : reg_ioerr(r, "open", r->dcache);
+	}
+	p = xstrdup(rel);
+	c = p;
+	dfd = open(r->workdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0) {
+		dfd = reg_ioerr(r, "open", "the work tree");
+		goto out;
+	}
+	while ((s = strchr(c, '/'))) {
+		int nfd;
+
+		*s = '\0';
+		nfd = openat(dfd, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (nfd < 0 && errno == ENOENT && create) {
+			if (mkdirat(dfd, c, 0777) && errno != EEXIST) {
+				int rc = reg_ioerr(r, "create the directory", p);
+
+				close(dfd);
+				dfd = rc;
+				goto out;
+			}
+			nfd = openat(dfd, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		}
+		if (nfd < 0) {
+			int e = errno, rc;
+
+			rc = e == ENOENT ? PREG_ENOTFOUND : dir_open_error(r, dfd, c, p, e, link);
+			close(dfd);
+			dfd = rc;
+			goto out;
+		}
+		close(dfd);
+		dfd = nfd;
+		*s = '/';
+		c = s + 1;
+	}
+	*base = rel + (c - p);
+	if (r->lockfd >= 0) {
+		dcache_drop(r);
+		r->dcache_fd = dup(dfd);
+		if (r->dcache_fd >= 0)
+			r->dcache = xstrndup(rel, dlen);
+	}
+out:
+	free(p);
+	return dfd;
+}
+
+char *reg_path_link(struct reg *r, const char *rel)
+{
+	const char *base;
+	char *link = NULL;
+	int dfd = open_dir_of(r, rel, false, &base, &link);
+	struct stat st;
+
+	if (dfd >= 0) {
+		if (!fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) && S_ISLNK(st.st_mode))
+			link = xstrdup(rel);
+		close(dfd);
+	}
+	preg_error_clear();
+	return link;
+}
+
+static int fsync_fd(int fd)
+{
+	return fsync(fd) && errno != EINVAL ? -1 : 0;
+}
+
+/* Write data to a new file name in directory dfd (never through a link)
+ * and fsync it. */
+static int write_tmp(struct reg *r, const char *rel, int dfd, const char *name, const char *data, size_t len)
+{
+	int fd = openat(dfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0666);
 	size_t off = 0;
 
 	if (fd < 0)
@@ -187,83 +290,134 @@ static int write_tmp(struct reg *r, const char *rel, const char *tmp, const char
  * directory. Readers see the old file or the new one, never half. The
  * temporary file lives in the git directory, so a crash leaves nothing in
  * the work tree (the next write sweeps it); where the git directory is on
- * another file system, it goes beside the file instead. */
+ * another file system, it goes beside the file instead. The rename is
+ * made into the directory opened without following links, and a link in
+ * the file's own place is refused rather than replaced. */
 int reg_file_write(struct reg *r, const char *rel, const char *data, size_t len)
 {
-	char *path = xasprintf("%s%s", r->workdir, rel);
-	char *tmp = xasprintf("%spreg-tmp-%ld", r->gitdir, (long)getpid());
-	int rc, e = 0;
+	char *tmp = xasprintf("%spreg-tmp-%ld", r->gitdir, (long)getpid()), *local = NULL;
+	const char *base;
+	int dfd, rc;
+	struct stat st;
 
-	rc = write_tmp(r, rel, tmp, data, len);
-	if (!rc && rename(tmp, path))
-		e = errno;
-	/* A new shard's directory is made when the rename finds it missing:
-	 * an import of 100,000 files would otherwise try mkdir five times
-	 * for each. */
-	if (e == ENOENT) {
-		if (mkdirs_for(path)) {
-			rc = reg_ioerr(r, "create the directory of", rel);
-			goto out;
-		}
-		e = rename(tmp, path) ? errno : 0;
+	dfd = open_dir_of(r, rel, true, &base, NULL);
+	if (dfd < 0) {
+		rc = dfd;
+		goto out;
 	}
-	if (e == EXDEV) {
-		unlink(tmp);
-		free(tmp);
-		tmp = xasprintf("%s.preg-%ld.tmp", path, (long)getpid());
-		rc = write_tmp(r, rel, tmp, data, len);
-		if (!rc && rename(tmp, path))
+	if (!fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) && S_ISLNK(st.st_mode)) {
+		rc = reg_link_error(rel);
+		goto out;
+	}
+	rc = write_tmp(r, rel, AT_FDCWD, tmp, data, len);
+	if (!rc && renameat(AT_FDCWD, tmp, dfd, base)) {
+		if (errno == EXDEV) {
+			unlink(tmp);
+			local = xasprintf(".%s.preg-%ld.tmp", base, (long)getpid());
+			rc = write_tmp(r, rel, dfd, local, data, len);
+			if (!rc && renameat(dfd, local, dfd, base))
+				rc = reg_ioerr(r, "replace", rel);
+			if (rc)
+				unlinkat(dfd, local, 0);
+		} else {
 			rc = reg_ioerr(r, "replace", rel);
-	} else if (e) {
-		errno = e;
-		rc = reg_ioerr(r, "replace", rel);
+		}
 	}
-	if (!rc && !r->batch) {
-		*strrchr(path, '/') = '\0';
-		fsync_dir(path);
-	}
-out:
 	if (rc)
 		unlink(tmp);
+	if (!rc && !r->batch)
+		fsync_fd(dfd);
+out:
+	if (dfd >= 0)
+		close(dfd);
+	free(local);
 	free(tmp);
-	free(path);
 	return rc;
 }
 
 int reg_file_remove(struct reg *r, const char *rel)
 {
-	char *path = xasprintf("%s%s", r->workdir, rel);
-	int rc = 0;
+	const char *base, *slash = strrchr(rel, '/');
+	int dfd = open_dir_of(r, rel, false, &base, NULL), rc = 0;
 
-	if (unlink(path) && errno != ENOENT) {
+	if (dfd == PREG_ENOTFOUND)
+		return 0;
+	if (dfd < 0)
+		return dfd;
+	if (unlinkat(dfd, base, 0) && errno != ENOENT)
 		rc = reg_ioerr(r, "remove", rel);
-	} else {
+	close(dfd);
+	if (!rc && slash) {
 		/* An empty shard directory goes, as git would remove it. */
-		char *slash = strrchr(path, '/');
+		char *dir = xstrndup(rel, (size_t)(slash - rel));
 
-		*slash = '\0';
-		if (rmdir(path) == 0 || errno == ENOTEMPTY || errno == EEXIST)
-			fsync_dir(r->workdir);
+		dfd = open_dir_of(r, dir, false, &base, NULL);
+		if (dfd >= 0) {
+			/* The directory may go: no descriptor of it is kept. */
+			dcache_drop(r);
+			if (unlinkat(dfd, base, AT_REMOVEDIR) == 0 || errno == ENOTEMPTY || errno == EEXIST)
+				fsync_fd(dfd);
+			close(dfd);
+		}
+		preg_error_clear();
+		free(dir);
 	}
-	free(path);
 	return rc;
+}
+
+/* Open a work-tree file for reading, never through a link; *st gets its
+ * stat data. PREG_ENOTFOUND when it is not there. */
+static int open_workfile(struct reg *r, const char *rel, struct stat *st)
+{
+	const char *base;
+	int dfd = open_dir_of(r, rel, false, &base, NULL), fd;
+
+	if (dfd < 0)
+		return dfd;
+	if (fstatat(dfd, base, st, AT_SYMLINK_NOFOLLOW)) {
+		fd = errno == ENOENT || errno == ENOTDIR ? PREG_ENOTFOUND : reg_ioerr(r, "read", rel);
+	} else if (S_ISLNK(st->st_mode)) {
+		fd = reg_link_error(rel);
+	} else if (!S_ISREG(st->st_mode)) {
+		fd = preg_error_set(PREG_EDIRTY, "%s is not a regular file in the work tree", rel);
+	} else {
+		fd = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			fd = errno == ELOOP ? reg_link_error(rel) : reg_ioerr(r, "read", rel);
+		else if (fstat(fd, st)) {
+			int rc = reg_ioerr(r, "read", rel);
+
+			close(fd);
+			fd = rc;
+		}
+	}
+	close(dfd);
+	return fd;
 }
 
 /* The blob id of a work-tree file; PREG_ENOTFOUND when it is not there. */
 int reg_hash_workfile(struct reg *r, const char *rel, git_oid *out)
 {
-	char *path = xasprintf("%s%s", r->workdir, rel);
 	struct stat st;
-	int rc = 0;
+	void *map = NULL;
+	int fd = open_workfile(r, rel, &st), rc = 0;
 
-	if (lstat(path, &st)) {
-		rc = errno == ENOENT || errno == ENOTDIR ? PREG_ENOTFOUND : reg_ioerr(r, "read", rel);
-	} else if (!S_ISREG(st.st_mode)) {
-		rc = preg_error_set(PREG_EDIRTY, "%s is not a regular file in the work tree", rel);
-	} else if (git_odb_hashfile(out, path, GIT_OBJECT_BLOB)) {
-		rc = reg_git_error(PREG_ERR, "cannot read %s", rel);
+	if (fd < 0)
+		return fd;
+	if (st.st_size > 0) {
+		/* Mapped, not read: a huge file in a record's place costs no
+		 * memory of ours. */
+		map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (map == MAP_FAILED) {
+			map = NULL;
+			rc = reg_ioerr(r, "read", rel);
+		}
 	}
-	free(path);
+	if (!rc && git_odb_hash(out, map ? map : "", map ? (size_t)st.st_size : 0, GIT_OBJECT_BLOB))
+		rc = reg_git_error(PREG_ERR, "cannot read %s", rel);
+	if (map)
+		munmap(map, (size_t)st.st_size);
+	close(fd);
 	return rc;
 }
 
@@ -271,13 +425,14 @@ int reg_hash_workfile(struct reg *r, const char *rel, git_oid *out)
  * in the work tree so that git sees it clean without rehashing. */
 int reg_index_set(struct reg *r, git_index *idx, const char *rel, const git_oid *oid)
 {
-	char *path = xasprintf("%s%s", r->workdir, rel);
+	const char *base;
 	git_index_entry e;
 	struct stat st;
-	int rc;
+	int fd, rc;
 
 	memset(&e, 0, sizeof(e));
-	if (!lstat(path, &st)) {
+	fd = open_dir_of(r, rel, false, &base, NULL);
+	if (fd >= 0 && !fstatat(fd, base, &st, AT_SYMLINK_NOFOLLOW) && S_ISREG(st.st_mode)) {
 		e.ctime.seconds = (int32_t)st.st_ctim.tv_sec;
 		e.ctime.nanoseconds = (uint32_t)st.st_ctim.tv_nsec;
 		e.mtime.seconds = (int32_t)st.st_mtim.tv_sec;
@@ -288,12 +443,277 @@ int reg_index_set(struct reg *r, git_index *idx, const char *rel, const git_oid 
 		e.gid = st.st_gid;
 		e.file_size = (uint32_t)st.st_size;
 	}
+	if (fd >= 0)
+		close(fd);
+	preg_error_clear();
 	e.mode = GIT_FILEMODE_BLOB;
 	e.path = rel;
 	git_oid_cpy(&e.id, oid);
 	rc = git_index_add(idx, &e);
-	free(path);
 	return rc ? reg_git_error(PREG_ERR, "cannot update the index entry of %s", rel) : 0;
+}
+
+/* ---- the index ---- */
+
+static uint32_t be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* Whether the index file's entries and extensions fit it exactly (git's
+ * index format, versions 2 to 4): NULL, or what is wrong. libgit2 1.5
+ * leaks an entry's path when the file ends inside an entry, so a file cut
+ * short is found here, before libgit2 reads it. A walk over the entries,
+ * no hashing: a millisecond at 100,000 entries. */
+static const char *index_shape(const unsigned char *m, size_t n)
+{
+	size_t off = 12, end;
+	uint32_t version, count;
+
+	if (n == 0)
+		return "it is empty";
+	if (n < 12 + 20 || memcmp(m, "DIRC", 4))
+		return "it is not an index (no DIRC signature)";
+	version = be32(m + 4);
+	count = be32(m + 8);
+	if (version < 2 || version > 4)
+		return NULL; /* libgit2 says what it makes of it */
+	end = n - 20;
+	for (uint32_t i = 0; i < count; i++) {
+		size_t fixed = 62, plen;
+		const unsigned char *nul;
+
+		if (off + fixed > end)
+			return "it is cut short";
+		if (version >= 3 && (m[off + 60] & 0x40))
+			fixed += 2; /* the extended flags */
+		if (off + fixed > end)
+			return "it is cut short";
+		off += fixed;
+		if (version == 4) {
+			/* The length to strip from the previous path, a varint. */
+			while (off < end && (m[off] & 0x80))
+				off++;
+			off++;
+		}
+		if (off >= end || !(nul = memchr(m + off, '\0', end - off)))
+			return "it is cut short";
+		plen = (size_t)(nul - (m + off));
+		if (version == 4)
+			off += plen + 1;
+		else
+			off = off - fixed + ((fixed + plen + 8) & ~(size_t)7);
+		if (off > end)
+			return "it is cut short";
+	}
+	/* Extensions: a signature and a length each, up to the checksum. */
+	while (off < end) {
+		if (off + 8 > end || be32(m + off + 4) > end - off - 8)
+			return "it is cut short";
+		off += 8 + be32(m + off + 4);
+	}
+	return NULL;
+}
+
+/* Why the index cannot be read, in words for the user (NULL: as far as its
+ * shape goes, it can); the caller's. */
+static char *index_trouble(struct reg *r, bool ask_libgit2)
+{
+	char *p = xasprintf("%sindex", r->gitdir), *why = NULL;
+	int fd = open(p, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+
+	free(p);
+	if (fd >= 0 && !fstat(fd, &st) && S_ISREG(st.st_mode)) {
+		const char *w = NULL;
+
+		if (st.st_size == 0) {
+			w = "it is empty";
+		} else {
+			void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+
+			if (m != MAP_FAILED) {
+				w = index_shape(m, (size_t)st.st_size);
+				munmap(m, (size_t)st.st_size);
+			}
+		}
+		if (w)
+			why = xstrdup(w);
+	}
+	if (fd >= 0)
+		close(fd);
+	if (!why && ask_libgit2) {
+		const git_error *e = git_error_last();
+
+		why = xstrdup(e && e->message ? e->message : "unknown error");
+	}
+	return why;
+}
+
+int reg_index_get(struct reg *r, git_index **out)
+{
+	char *why = index_trouble(r, false);
+
+	*out = NULL;
+	if (why || git_repository_index(out, r->repo) || git_index_read(*out, 0)) {
+		if (!why)
+			why = index_trouble(r, true);
+		int rc = preg_error_set(PREG_ERR,
+					"cannot read the index (.git/index: %s); 'preg doctor' rebuilds it from the last commit",
+					why);
+
+		free(why);
+		git_index_free(*out);
+		*out = NULL;
+		return rc;
+	}
+	return 0;
+}
+
+/* Whether the work-tree blob wt of path is a version of it that preg
+ * committed, in the last 1000 commits of the branch: such a file is a
+ * leftover of ours, and bringing it up to the tip loses nothing. */
+static bool in_history(struct reg *r, const git_oid *tip, const char *path, const git_oid *wt)
+{
+	git_commit *c = NULL;
+	bool found = false;
+
+	if (git_commit_lookup(&c, r->repo, tip))
+		return false;
+	for (int i = 0; i < 1000 && c && !found; i++) {
+		git_tree *t = NULL;
+		git_tree_entry *te = NULL;
+		git_commit *p = NULL;
+
+		if (!git_commit_tree(&t, c) && !git_tree_entry_bypath(&te, t, path))
+			found = git_oid_equal(git_tree_entry_id(te), wt);
+		git_tree_entry_free(te);
+		git_tree_free(t);
+		if (git_commit_parentcount(c) == 0 || git_commit_parent(&p, c, 0))
+			p = NULL;
+		git_commit_free(c);
+		c = p;
+	}
+	git_commit_free(c);
+	return found;
+}
+
+/* A path the journal names, in a rebuilt index: the entry says what the
+ * work tree holds when that is ours (a committed version, or nothing), so
+ * that healing then brings it up to the tip; otherwise it stays at the tip
+ * and the file is reported as the user's edit. */
+static int rebuild_pending(struct reg *r, git_index *idx, const git_oid *tip, const char *path)
+{
+	git_oid wt;
+	int rc = reg_hash_workfile(r, path, &wt);
+
+	if (rc == PREG_ENOTFOUND) {
+		git_index_remove(idx, path, 0);
+		return 0;
+	}
+	if (rc) {
+		preg_error_clear();
+		return 0;
+	}
+	if (in_history(r, tip, path, &wt))
+		return reg_index_set(r, idx, path, &wt);
+	return 0;
+}
+
+int reg_index_rebuild(struct reg *r, bool *rebuilt)
+{
+	char *tmp = xasprintf("%spreg-tmp-index", r->gitdir), *dst = xasprintf("%sindex", r->gitdir);
+	char *why = NULL, *journal;
+	struct buf jb = BUF_INIT;
+	git_index *idx = NULL;
+	git_tree *tree = NULL;
+	git_oid tip;
+	int rc = 0;
+
+	*rebuilt = false;
+	why = index_trouble(r, false);
+	if (!why && !git_repository_index(&idx, r->repo) && !git_index_read(idx, 0))
+		goto out; /* readable: nothing to do */
+	if (!why)
+		why = index_trouble(r, true);
+	git_index_free(idx);
+	idx = NULL;
+	rc = reg_tip_tree(r, &tip, &tree);
+	if (rc && rc != PREG_ENOTFOUND)
+		goto out;
+	rc = 0;
+	/* Built under a temporary name and renamed over the damaged one: a
+	 * crash leaves the old index or the new, and the temporary file is
+	 * swept by the next write. */
+	unlink(tmp);
+	if (git_index_open(&idx, tmp) || git_index_set_version(idx, 4) ||
+	    (tree && git_index_read_tree(idx, tree))) {
+		rc = reg_git_error(PREG_ERR, "cannot rebuild the index");
+		goto out;
+	}
+	/* The stat data of every file equal to the tip, so that git sees
+	 * them clean without reading them again. */
+	for (size_t i = 0, n = git_index_entrycount(idx); i < n; i++) {
+		const git_index_entry *e = git_index_get_byindex(idx, i);
+		char *path = xstrdup(e->path);
+		git_oid id = e->id, wt;
+
+		rc = reg_hash_workfile(r, path, &wt);
+		if (!rc && git_oid_equal(&wt, &id))
+			rc = reg_index_set(r, idx, path, &id);
+		else
+			rc = 0;
+		preg_error_clear();
+		free(path);
+		if (rc)
+			goto out;
+	}
+	journal = tree ? reg_journal_load(r, &jb) : NULL;
+	for (char *p = journal, *nl; p && *p && !rc; p = nl ? nl + 1 : p + strlen(p)) {
+		nl = strchr(p, '\n');
+		if (nl)
+			*nl = '\0';
+		if (*p)
+			rc = rebuild_pending(r, idx, &tip, p);
+	}
+	free(journal);
+	if (rc)
+		goto out;
+	reg_marker_set(r);
+	if (git_index_write(idx))
+		rc = reg_write_err(r, "cannot write the index");
+	reg_marker_clear(r);
+	if (!rc && rename(tmp, dst))
+		rc = reg_ioerr(r, "replace", ".git/index");
+	if (!rc) {
+		int fd = open(r->gitdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		if (fd >= 0) {
+			fsync_fd(fd);
+			close(fd);
+		}
+		/* The repository's own index object may hold what it made of
+		 * the damaged file: read the new one, whatever its stamp. */
+		git_index_free(idx);
+		idx = NULL;
+		if (git_repository_index(&idx, r->repo) || git_index_read(idx, 1)) {
+			rc = reg_git_error(PREG_ERR, "cannot read the rebuilt index");
+			goto out;
+		}
+		*rebuilt = true;
+		preg_warn("fixed: the index could not be read (.git/index: %s); rebuilt from the last commit and the work tree",
+			  why);
+	}
+out:
+	if (rc)
+		unlink(tmp);
+	buf_release(&jb);
+	git_index_free(idx);
+	git_tree_free(tree);
+	free(why);
+	free(tmp);
+	free(dst);
+	return rc;
 }
 
 /* Bring rel in the work tree and the index to what the tip holds, when what
@@ -365,12 +785,20 @@ int reg_heal(struct reg *r, char **paths, size_t n, bool verbose, int *left)
 		rc = 0;
 	if (rc)
 		return rc;
-	if (git_repository_index(&idx, r->repo) || git_index_read(idx, 0)) {
-		rc = reg_git_error(PREG_ERR, "cannot read the index");
+	if ((rc = reg_index_get(r, &idx)))
 		goto out;
+	for (size_t i = 0; i < n && !rc; i++) {
+		char *link = reg_path_link(r, paths[i]);
+
+		/* Never healed through a link: doctor reports the link itself
+		 * (reg_doctor_links); a write is stopped by it, and the journal
+		 * stays for when it is gone. */
+		if (link && !verbose)
+			rc = reg_link_error(link);
+		else if (!link)
+			rc = heal_path(r, tree, idx, paths[i], verbose, &changed, left);
+		free(link);
 	}
-	for (size_t i = 0; i < n && !rc; i++)
-		rc = heal_path(r, tree, idx, paths[i], verbose, &changed, left);
 	if (!rc && changed && r->batch) {
 		/* The files of a batch reach the disk before the journal that
 		 * names them goes. */
@@ -411,7 +839,7 @@ static bool is_record_path(const char *path)
 void reg_marker_set(struct reg *r)
 {
 	char *p = xasprintf("%s%s", r->gitdir, MARKER);
-	int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0666);
 
 	if (fd >= 0)
 		close(fd);
@@ -521,7 +949,7 @@ int reg_journal_put(struct reg *r, const char *text, size_t len)
 	char *jp = reg_pending_path(r), *tmp = xasprintf("%s.tmp", jp);
 	int fd, rc = 0;
 
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0666);
 	if (fd < 0 || write(fd, text, len) != (ssize_t)len || fsync(fd))
 		rc = reg_ioerr(r, "write", tmp);
 	if (fd >= 0)
@@ -592,6 +1020,8 @@ int reg_path_clean(struct reg *r, git_tree *tree, const char *path)
 	git_blob_free(b);
 	if (hrc && hrc != PREG_ENOTFOUND)
 		return hrc;
+	/* Read without following a link: a link on the way is refused here,
+	 * before the commit, not found after it. */
 	wrc = reg_hash_workfile(r, path, &wt);
 	if (wrc && wrc != PREG_ENOTFOUND)
 		return wrc;

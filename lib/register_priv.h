@@ -36,6 +36,12 @@ struct reg {
 	int lockfd;
 	bool batch; /* a bulk write or a sync: work-tree files are not fsynced one
 		     * by one but with one syncfs, before the journal is dropped */
+	char *dcache;   /* while the lock is held: the work-tree directory last
+			 * opened without following links (NULL: none)... */
+	int dcache_fd;  /* ...and its descriptor: a bulk write of 100,000
+			 * records opens each shard once, not three times a record */
+	bool heal_said; /* the write's first heal failed and said why: the
+			 * same failure after the commit is not said twice */
 };
 
 struct edit {
@@ -113,12 +119,31 @@ void reg_funlock(struct reg *r);
 void reg_marker_set(struct reg *r);
 void reg_marker_clear(struct reg *r);
 
+/* The work tree is never entered through a symbolic link below its top
+ * (SPEC §7): every access below goes down one directory at a time with
+ * O_NOFOLLOW. reg_link_error sets the error that names such a link;
+ * reg_path_link returns the first link on rel's way down (rel itself
+ * included), relative to the top, or NULL (the caller frees). */
+int reg_link_error(const char *link);
+char *reg_path_link(struct reg *r, const char *rel);
+
 /* Replace or remove a work-tree file (rel is relative to the work tree). */
 int reg_file_write(struct reg *r, const char *rel, const char *data, size_t len);
 int reg_file_remove(struct reg *r, const char *rel);
 
 /* The blob id of a work-tree file; PREG_ENOTFOUND when it is not there. */
 int reg_hash_workfile(struct reg *r, const char *rel, git_oid *out);
+
+/* The repository's index, read; an index that cannot be read (truncated,
+ * empty, garbage) is an error that says preg doctor rebuilds it. */
+int reg_index_get(struct reg *r, git_index **out);
+
+/* When the index cannot be read, build it again from the tip and the work
+ * tree (as 'git reset' would, with the stat data of every file equal to
+ * the tip; a file the journal names that holds a committed version is
+ * entered as it is, so that healing brings it up to the tip) and say so.
+ * *rebuilt tells whether it was. */
+int reg_index_rebuild(struct reg *r, bool *rebuilt);
 
 /* Set the index entry of rel to blob oid, with the file's stat data. */
 int reg_index_set(struct reg *r, git_index *idx, const char *rel, const git_oid *oid);

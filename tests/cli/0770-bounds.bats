@@ -41,6 +41,16 @@ entries() {
 	}'
 }
 
+# The record with 5,000 events and 5,000 notes.
+big_record() {
+	record_head
+	echo 'history:'
+	echo '  - {at: 2026-01-01T09:00:00+05:00, by: ivanov, phase: 1, manager: ivanov}'
+	entries 5000 'by: ivanov, hold_until: none'
+	echo 'notes:'
+	entries 5000 'by: ivanov, channel: call, text: звонок директору'
+}
+
 # The record with 40,000 free fields (f0: да ...).
 fields_record() {
 	record_head
@@ -124,14 +134,7 @@ preg: error: 16382 problems in dup.csv; nothing imported"
 # ---- a record that grew ----
 
 @test "log and diff on a record of 5,000 events and 5,000 notes, 50 notes added since" {
-	{
-		record_head
-		echo 'history:'
-		echo '  - {at: 2026-01-01T09:00:00+05:00, by: ivanov, phase: 1, manager: ivanov}'
-		entries 5000 'by: ivanov, hold_until: none'
-		echo 'notes:'
-		entries 5000 'by: ivanov, channel: call, text: звонок директору'
-	} >big.yaml
+	big_record >big.yaml
 	[ "$(wc -c <big.yaml)" -gt 700000 ]
 	commit_record big.yaml
 	for i in $(seq 1 50); do
@@ -150,6 +153,36 @@ preg: error: 16382 problems in dup.csv; nothing imported"
 	same "$(head -n 2 <<<"$output")" "changed  romashka (ООО «Ромашка»)
   note added: заметка 1"
 	[ "$(grep -c '^  note added: заметка ' <<<"$output")" -eq 50 ]
+}
+
+@test "writes, show, check, export and verify on a record of 5,000 events and 5,000 notes" {
+	big_record >big.yaml
+	commit_record big.yaml
+	# Each write reads, checks and rewrites the whole record, and describes
+	# its commit by comparing the record with the one before.
+	within 60 preg -C "$R" note romashka "звонок 5001"
+	[ "$status" -eq 0 ]
+	within 60 preg -C "$R" phase next romashka
+	[ "$status" -eq 0 ]
+	within 60 preg -C "$R" client set romashka "next_action=перезвонить"
+	[ "$status" -eq 0 ]
+	within 60 preg -C "$R" client show romashka
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"звонок 5001"* ]]
+	within 60 preg -C "$R" export --format json
+	[ "$status" -eq 0 ]
+	[ "$(grep -o 'звонок директору' <<<"$output" | wc -l)" -eq 5000 ]
+	# The generated events start at midnight, before the first one at 9:00.
+	within 60 preg -C "$R" check
+	[ "$status" -eq 1 ]
+	same "$output" "clients/ro/romashka.yaml: history event 2 (2026-01-01T00:00:00+05:00) is earlier than the one before it"
+	# verify compares every commit's record with its parent's: the one made
+	# by hand is named (no Preg-Action), the three of preg are not.
+	within 120 preg -C "$R" verify
+	[ "$status" -eq 1 ]
+	same "$stderr" "preg: error: 2 problems found in 5 commits"
+	[ "$(grep -c '^romashka: commit [0-9a-f]* (romashka, kept by hand): a [a-z ]* added by a commit made without preg' <<<"$output")" -eq 2 ]
+	[ "$(wc -l <<<"$output")" -eq 2 ]
 }
 
 @test "log and diff on a record of 40,000 fields, 10 of them changed since" {
@@ -232,7 +265,7 @@ many_records() {
 	same "$output" ""
 }
 
-@test "20,000 commits: the log of everything and of one client" {
+@test "20,000 commits: the log of everything and of one client, and verify" {
 	# 200 clients, then 19,999 commits each changing one of them as
 	# preg client set does, a minute apart.
 	many_records 200 | git -C "$R" fast-import --quiet --depth=0
@@ -260,4 +293,11 @@ many_records() {
 	[ "$status" -eq 0 ]
 	[ "$(grep -c '	bb00027	set	next_action: ' <<<"$output")" -eq 100 ]
 	same "$(sed -n 2p <<<"$output" | cut -f 4-)" "bb00027	set	next_action: звонок 19627 -> звонок 19827"
+	# verify proves every one of the 20,000 commits, each against its
+	# parent: the 200 records typed in by hand are named, nothing else.
+	within 300 preg -C "$R" verify
+	[ "$status" -eq 1 ]
+	same "$stderr" "preg: error: 200 problems found in 20001 commits"
+	[ "$(grep -c ': commit [0-9a-f]* (clients typed in by hand): a history event added by a commit made without preg' <<<"$output")" -eq 200 ]
+	[ "$(wc -l <<<"$output")" -eq 200 ]
 }

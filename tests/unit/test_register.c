@@ -5,6 +5,7 @@
 #include "unit.h"
 #include "register.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -1355,6 +1356,288 @@ static void test_doctor(void **state)
 	free(dir);
 }
 
+/* ---- never through a link ---- */
+
+/* A directory outside the register, with what it holds counted. */
+static int entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int n = 0;
+
+	assert_non_null(d);
+	while ((de = readdir(d)))
+		n += strcmp(de->d_name, ".") && strcmp(de->d_name, "..");
+	closedir(d);
+	return n;
+}
+
+static void test_links(void **state)
+{
+	struct reg *r;
+	char *dir, *out = fresh("outside"), *p, *q, *w, *v1 = canonical("romashka", "V1");
+	git_oid before, after;
+	int problems = -1;
+
+	(void)state;
+	r = new_reg(&dir);
+	assert_int_equal(mkdir(out, 0777), 0);
+	assert_int_equal(put(r, "romashka", "V1"), 0);
+	head(dir, &before);
+
+	/* A link where a new record's shard would go: refused before the
+	 * commit, named, nothing written outside. */
+	p = join(dir, "clients/ze");
+	assert_int_equal(symlink(out, p), 0);
+	assert_error(put(r, "zeta", "Zeta"), PREG_EDIRTY,
+		     "'clients/ze' is a symbolic link; preg never writes through one (remove it)");
+	head(dir, &after);
+	assert_true(git_oid_equal(&before, &after));
+	assert_int_equal(entries(out), 0);
+
+	/* doctor names it, counts it, and follows it no more than a write. */
+	assert_int_equal(reg_doctor(r, &problems), 0);
+	assert_int_equal(problems, 1);
+	w = warnings();
+	q = malloc(strlen(out) + 256);
+	sprintf(q, "left alone: 'clients/ze' is a symbolic link (to '%s') where a shard of client records "
+		   "should be; preg never follows one (remove it, then run 'preg doctor' again)\n", out);
+	assert_string_equal(w, q);
+	free(q);
+	free(w);
+	assert_int_equal(entries(out), 0);
+	unlink(p);
+	free(p);
+
+	/* A link in a record's own place: refused, the file it names kept. */
+	p = join(dir, ROMASHKA);
+	q = join(out, "romashka.yaml");
+	spew(q, v1);
+	assert_int_equal(unlink(p), 0);
+	assert_int_equal(symlink(q, p), 0);
+	assert_error(put(r, "romashka", "V2"), PREG_EDIRTY,
+		     "'" ROMASHKA "' is a symbolic link; preg never writes through one (remove it)");
+	w = slurp(q);
+	assert_string_equal(w, v1);
+	free(w);
+	head(dir, &after);
+	assert_true(git_oid_equal(&before, &after));
+	assert_int_equal(reg_doctor(r, &problems), 0);
+	assert_int_equal(problems, 1);
+	w = warnings();
+	assert_non_null(strstr(w, "left alone: '" ROMASHKA "' is a symbolic link"));
+	assert_non_null(strstr(w, "where a client record should be"));
+	free(w);
+	unlink(p);
+	spew(p, v1);
+	unlink(q);
+	free(q);
+	free(p);
+
+	/* clients/ itself a link, and a journal from a crash after the commit
+	 * point naming a record behind it: the next write does not heal
+	 * through the link, says why, and keeps the journal; a write to
+	 * preg.yaml (outside clients/) still works. */
+	assert_int_equal(put(r, "romashka", "V2"), 0);
+	head(dir, &before);
+	p = join(dir, "clients");
+	q = join(out, "clients");
+	assert_int_equal(rename(p, q), 0);
+	assert_int_equal(symlink(q, p), 0);
+	free(q);
+	q = join(out, "clients/" "ro/romashka.yaml");
+	spew(q, v1);
+	index_to(dir, ROMASHKA, v1);
+	{
+		char *jp = join(dir, ".git/preg-pending");
+
+		spew(jp, ROMASHKA "\n");
+		free(jp);
+	}
+	{
+		static const char *const kv[] = { ".gitattributes", "# edited\nclients/**/*.yaml merge=preg\n",
+						  NULL };
+		struct files f = { kv };
+
+		preg_error_clear();
+		assert_int_equal(reg_write(r, 0, files_mutate, &f), 0);
+	}
+	w = warnings();
+	assert_string_equal(w, "'clients' is a symbolic link; preg never writes through one (remove it)\n");
+	free(w);
+	w = slurp(q);
+	assert_string_equal(w, v1);
+	free(w);
+	w = join(dir, ".git/preg-pending");
+	assert_true(exists(w));
+	free(w);
+	assert_error(put(r, "acme", "Acme"), PREG_EDIRTY,
+		     "'clients' is a symbolic link; preg never writes through one (remove it)");
+	w = warnings();
+	free(w);
+	assert_int_equal(reg_doctor(r, &problems), 0);
+	assert_int_equal(problems, 1);
+	w = warnings();
+	assert_non_null(strstr(w, "left alone: 'clients' is a symbolic link"));
+	assert_null(strstr(w, "fixed"));
+	free(w);
+	w = slurp(q);
+	assert_string_equal(w, v1);
+	free(w);
+	free(q);
+
+	/* The link gone and the records back: doctor heals what the journal
+	 * named and the register is whole. */
+	unlink(p);
+	q = join(out, "clients");
+	assert_int_equal(rename(q, p), 0);
+	free(q);
+	assert_int_equal(reg_doctor(r, &problems), 0);
+	assert_int_equal(problems, 0);
+	w = warnings();
+	assert_string_equal(w, "fixed: " ROMASHKA " brought up to the last commit\n");
+	free(w);
+	assert_int_equal(nchanges(dir), 0);
+	free(p);
+	reg_free(r);
+	free(v1);
+	free(out);
+	free(dir);
+}
+
+/* ---- a damaged index ---- */
+
+/* Cut the index to len bytes (0: empty), or fill it with bytes that are no
+ * index at all (len < 0). */
+static void damage_index(const char *dir, long len)
+{
+	char *p = join(dir, ".git/index");
+
+	if (len >= 0) {
+		assert_int_equal(truncate(p, len), 0);
+	} else {
+		FILE *f = fopen(p, "wb");
+
+		assert_non_null(f);
+		for (int i = 0; i < 500; i++)
+			fputc((i * 7919) & 0xff, f);
+		fclose(f);
+	}
+	free(p);
+}
+
+static void test_index_damaged(void **state)
+{
+	struct reg *r;
+	char *dir, *w, *v1 = canonical("romashka", "V1"), *v2 = canonical("romashka", "V2");
+	git_oid before, after;
+	int problems = -1;
+	static const struct {
+		long len;
+		const char *why;
+	} kinds[] = {
+		{ 100, "it is cut short" },
+		{ 0, "it is empty" },
+		{ -1, "it is not an index (no DIRC signature)" },
+	};
+
+	(void)state;
+	r = new_reg(&dir);
+	assert_int_equal(put(r, "romashka", "V1"), 0);
+	assert_int_equal(put(r, "romashka", "V2"), 0);
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(*kinds); k++) {
+		char msg[512];
+
+		/* A write refuses before its commit, saying what doctor does. */
+		head(dir, &before);
+		damage_index(dir, kinds[k].len);
+		snprintf(msg, sizeof(msg),
+			 "cannot read the index (.git/index: %s); 'preg doctor' rebuilds it from the last commit",
+			 kinds[k].why);
+		assert_error(put(r, "acme", "Acme"), PREG_ERR, msg);
+		head(dir, &after);
+		assert_true(git_oid_equal(&before, &after));
+		w = warnings();
+		assert_string_equal(w, "");
+		free(w);
+
+		/* doctor rebuilds it; then the work tree and the index agree
+		 * with the tip, and a second run finds nothing. */
+		assert_int_equal(reg_doctor(r, &problems), 0);
+		assert_int_equal(problems, 0);
+		w = warnings();
+		snprintf(msg, sizeof(msg),
+			 "fixed: the index could not be read (.git/index: %s); rebuilt from the last commit and "
+			 "the work tree\n",
+			 kinds[k].why);
+		assert_string_equal(w, msg);
+		free(w);
+		assert_healed(dir, ROMASHKA, v2);
+		assert_int_equal(nchanges(dir), 0);
+		assert_int_equal(reg_doctor(r, &problems), 0);
+		assert_int_equal(problems, 0);
+		w = warnings();
+		assert_string_equal(w, "");
+		free(w);
+	}
+
+	/* A crash after the commit point, the index lost too: the file the
+	 * journal names holds a committed version, so it is ours and is
+	 * brought up to the tip. */
+	crash_after_commit(dir, ROMASHKA, v1, false, true);
+	damage_index(dir, 0);
+	assert_int_equal(reg_doctor(r, &problems), 0);
+	assert_int_equal(problems, 0);
+	w = warnings();
+	assert_string_equal(w, "fixed: the index could not be read (.git/index: it is empty); rebuilt from the last "
+			       "commit and the work tree\n"
+			       "fixed: " ROMASHKA " brought up to the last commit\n");
+	free(w);
+	assert_healed(dir, ROMASHKA, v2);
+
+	/* A new record whose file was never written, the index lost. */
+	{
+		char *p = join(dir, "clients/ac/acme.yaml"), *acme;
+
+		assert_int_equal(put(r, "acme", "Acme"), 0);
+		acme = canonical("acme", "Acme");
+		unlink(p);
+		free(p);
+		p = join(dir, ".git/preg-pending");
+		spew(p, "clients/ac/acme.yaml\n");
+		free(p);
+		damage_index(dir, 100);
+		assert_int_equal(reg_doctor(r, &problems), 0);
+		assert_int_equal(problems, 0);
+		w = warnings();
+		assert_non_null(strstr(w, "fixed: clients/ac/acme.yaml brought up to the last commit\n"));
+		free(w);
+		assert_healed(dir, "clients/ac/acme.yaml", acme);
+		free(acme);
+	}
+
+	/* The user's own edit, the index lost: left alone, kept, counted. */
+	crash_after_commit(dir, ROMASHKA, "my own edit\n", false, false);
+	damage_index(dir, -1);
+	assert_int_equal(reg_doctor(r, &problems), 0);
+	assert_int_equal(problems, 1);
+	w = warnings();
+	assert_non_null(strstr(w, "left alone: " ROMASHKA " differs from the last commit (uncommitted edit?)\n"));
+	free(w);
+	{
+		char *p = join(dir, ROMASHKA);
+
+		w = slurp(p);
+		assert_string_equal(w, "my own edit\n");
+		free(w);
+		free(p);
+	}
+	reg_free(r);
+	free(v1);
+	free(v2);
+	free(dir);
+}
+
 /* A stale ref lock is cleared by any write too, so that it does not block. */
 static void test_write_clears_stale_ref_lock(void **state)
 {
@@ -1794,6 +2077,8 @@ int main(void)
 		cmocka_unit_test_setup(test_busy, setup),
 		cmocka_unit_test_setup(test_heal, setup),
 		cmocka_unit_test_setup(test_doctor, setup),
+		cmocka_unit_test_setup(test_links, setup),
+		cmocka_unit_test_setup(test_index_damaged, setup),
 		cmocka_unit_test_setup(test_write_clears_stale_ref_lock, setup),
 		cmocka_unit_test_setup(test_each, setup),
 		cmocka_unit_test_setup(test_git_services, setup),
