@@ -37,6 +37,7 @@ struct state {
 	const struct phases *ph;
 	struct remind_opts o;
 	struct remind_list l;
+	bool seen; /* a client has or had --manager */
 	int bad;
 };
 
@@ -51,6 +52,7 @@ static int collect(void *arg, const char *id, const char *path, struct record *r
 		s->bad++;
 		return 0;
 	}
+	s->seen = s->seen || filter_manager_seen(s->o.f, r);
 	remind_add(&s->l, r, s->ph, &s->o);
 	return 0;
 }
@@ -195,14 +197,18 @@ static int cmd_remind(int argc, char **argv, struct ctx *ctx)
 		s.o.day = ptime_day(now);
 	s.o.as_of = as_of != NULL;
 	rc = reg_each_summary(ctx->reg, collect, &s);
+	if (rc >= 0)
+		rc = filter_manager_check(&f, s.ph, s.seen);
 	filter_release(&f);
 	if (rc < 0) {
 		remind_list_release(&s.l);
 		return fail();
 	}
 	remind_sort(&s.l);
-	/* Nothing due: no output at all, so that cron sends no mail. */
-	if (s.l.n) {
+	/* Nothing due: text and tsv print nothing, so that cron sends no
+	 * mail; json and ics stay what they are, an empty list and an empty
+	 * calendar, for the programs that read them. */
+	if (s.l.n || format == OUT_JSON || format == OUT_ICS) {
 		if (format == OUT_TEXT)
 			put_text(&out, &s.l, s.ph);
 		else if (format == OUT_ICS)

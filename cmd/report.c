@@ -76,6 +76,7 @@ struct state {
 	const struct phases *ph;
 	struct report rep;
 	struct filter f;
+	bool seen; /* a client has or had --manager */
 	int bad;
 };
 
@@ -90,6 +91,7 @@ static int collect(void *arg, const char *id, const char *path, struct record *r
 		s->bad++;
 		return 0;
 	}
+	s->seen = s->seen || filter_manager_seen(&s->f, r);
 	report_add(&s->rep, r);
 	return 0;
 }
@@ -188,6 +190,8 @@ static int cmd_report(int argc, char **argv, struct ctx *ctx)
 	o.f = &s.f;
 	report_init(&s.rep, s.ph, kind, &o);
 	rc = reg_each_summary(ctx->reg, collect, &s);
+	if (rc >= 0)
+		rc = filter_manager_check(&s.f, s.ph, s.seen);
 	if (rc < 0) {
 		report_release(&s.rep);
 		rc = fail();
