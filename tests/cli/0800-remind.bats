@@ -305,7 +305,7 @@ $u" --within 366d
 $u" --within 3
 	refused 2 "preg: invalid --within '-1d' (Nd, from 0d to 365d)
 $u" --within -1d
-	refused 2 "preg: --as-of: invalid date '2026-02-30'
+	refused 2 "preg: --as-of: invalid date '2026-02-30' (February 2026 has 28 days)
 $u" --as-of 2026-02-30
 	refused 2 "preg: unknown format 'csv' (text, tsv, json or ics)
 $u" --format csv
