@@ -443,11 +443,12 @@ out:
 
 /* ---- set ---- */
 
-/* REG_FORCE when --force was given (set, edit), else 0. */
+/* REG_FORCE when --force was given (set, edit); REG_FORCE_OK always:
+ * both have --force, which the refusal of a comment may advise. */
 static unsigned force_flag(struct ctx *ctx)
 {
 	const char *arg;
-	unsigned flags = 0;
+	unsigned flags = REG_FORCE_OK;
 
 	while (opt_next(ctx, &arg) == 'f')
 		flags |= REG_FORCE;
