@@ -6,7 +6,9 @@
 
 #include "cmd.h"
 #include "err.h"
+#include "ops.h"
 #include "ptime.h"
+#include "when.h"
 #include "xalloc.h"
 
 /* Print a message with control characters shown as '?': a message may
@@ -137,9 +139,34 @@ int no_operands(struct ctx *ctx, int argc, char **argv)
 
 int date_opt(struct ctx *ctx, const char *opt, const char *s, int32_t *out)
 {
-	if (date_parse(out, s))
+	struct when_now n;
+
+	if (when_now(&n) || when_date(out, s, &n))
 		return usage_error(ctx, "%s: %s", opt, preg_error_msg());
 	return 0;
+}
+
+bool next_step_opt(struct next_step *s, int c, const char *arg)
+{
+	switch (c) {
+	case 'n': s->next = arg; return true;
+	case 'a': s->action = arg; return true;
+	case 'K': s->keep = true; return true;
+	}
+	return false;
+}
+
+int next_step_check(struct ctx *ctx, const struct next_step *s)
+{
+	if (s->keep && s->next)
+		return usage_error(ctx, "--keep-next and --next: give one of them");
+	return -1;
+}
+
+void print_step(const char *id, const struct next_step *s)
+{
+	if (s->done[0])
+		print_visible(stdout, "%s: next contact %s done; set the next with --next\n", id, s->done);
 }
 
 int filter_args(struct ctx *ctx, int argc, char **argv, struct filter *f, const struct phases **ph)

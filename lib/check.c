@@ -243,6 +243,7 @@ static int check_file(void *arg, const char *path, const char *data, size_t len)
 	char *id = record_id_from_path(path);
 	const struct phase *p;
 	const char *missing;
+	struct ypos comment = { 0, 0 };
 	int line;
 
 	if (!data) {
@@ -257,10 +258,14 @@ static int check_file(void *arg, const char *path, const char *data, size_t len)
 		say(c, NULL, "%s:%d: a conflict marker: resolve the merge", path, line);
 		goto out;
 	}
-	if (record_parse(&rec, data, len, path, NULL)) {
+	if (record_parse(&rec, data, len, path, &comment)) {
 		say(c, NULL, "%s", preg_error_msg());
 		goto out;
 	}
+	/* The next write would refuse it (or, forced, lose the comment). */
+	if (comment.line)
+		say(c, NULL, "%s:%d:%d: a YAML comment, which the next write would refuse or lose: move the text into 'remarks:'",
+		    path, comment.line, comment.col);
 	if (strcmp(rec->id, id))
 		say(c, NULL, "%s:%d:%d: id '%s' does not match the file name", path, rec->id_line, rec->id_col,
 		    rec->id);
@@ -269,8 +274,15 @@ static int check_file(void *arg, const char *path, const char *data, size_t len)
 	if (phases_check_manager(c->ph, rec->manager))
 		say(c, path, "%s", preg_error_msg());
 	check_history(c, rec, path);
-	if (p && (missing = record_missing(rec, p)))
-		warn(c, path, "incomplete: phase %d (%s) requires %s", p->id, p->key, missing);
+	/* Every requirement it lacks, one warning each. */
+	for (size_t i = 0; p && i < p->nrequires; i++) {
+		struct phase one = *p;
+
+		one.requires = &p->requires[i];
+		one.nrequires = 1;
+		if ((missing = record_missing(rec, &one)))
+			warn(c, path, "incomplete: phase %d (%s) requires %s", p->id, p->key, missing);
+	}
 	for (size_t i = 0; rec->extra && i + 1 < rec->extra->n; i += 2)
 		warn(c, path, "unknown key '%s'", rec->extra->v[i]->s);
 	record_each_text(rec, true, flag_hidden, &(struct text_ctx){ c, path });

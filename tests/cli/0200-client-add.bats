@@ -355,9 +355,9 @@ clients/ac/acme.yaml"
 }
 
 @test "an invalid --next date is refused" {
-	refused "preg: error: --next: invalid date '2026-02-30'" Acme --next 2026-02-30
-	refused "preg: error: --next: invalid date '2026-11-2'" Acme --next 2026-11-2
-	refused "preg: error: --next: invalid date 'tomorrow'" Acme --next tomorrow
+	refused "preg: error: --next: invalid date '2026-02-30' (February 2026 has 28 days)" Acme --next 2026-02-30
+	refused "preg: error: --next: invalid date '2026-11-2' (use today, tomorrow, yesterday, +3d, -1w, a weekday such as fri, 25.11.2026 or 2026-11-25)" Acme --next 2026-11-2
+	refused "preg: error: --next: invalid date '25.11.26' (a year of 2 digits is ambiguous: write all four)" Acme --next 25.11.26
 }
 
 @test "an unknown kind is refused" {
@@ -395,13 +395,13 @@ clients/ac/acme.yaml"
 	commit_settings <"$BATS_TEST_TMPDIR/p.yaml"
 	run --separate-stderr preg -C "$R" client add Acme --manager sidorov
 	[ "$status" -eq 1 ]
-	same "$stderr" "preg: error: unknown manager 'sidorov' (preg.yaml lists the managers)"
+	same "$stderr" "preg: error: unknown manager 'sidorov' (preg.yaml lists ivanov (Ivan Ivanov), petrov (Petr Petrov))"
 	same "$(git -C "$R" rev-parse HEAD)" "$head0"
 	[ ! -e "$R/clients" ]
 	# The acting user is not listed either.
 	PREG_USER=smirnov run --separate-stderr preg -C "$R" client add Acme
 	[ "$status" -eq 1 ]
-	same "$stderr" "preg: error: unknown manager 'smirnov' (preg.yaml lists the managers)"
+	same "$stderr" "preg: error: unknown manager 'smirnov' (preg.yaml lists ivanov (Ivan Ivanov), petrov (Petr Petrov))"
 	same "$(git -C "$R" rev-parse HEAD)" "$head0"
 	# A listed one is.
 	run --separate-stderr preg -C "$R" client add Acme --manager petrov

@@ -265,7 +265,7 @@ $ROW_ROM"
 	same "$stderr" "preg: error: invalid id 'Bad/Id'"
 	run --separate-stderr preg -C "$R" log --since 2026-02-30
 	[ "$status" -eq 2 ]
-	same "${stderr_lines[0]}" "preg: --since: invalid date '2026-02-30'"
+	same "${stderr_lines[0]}" "preg: --since: invalid date '2026-02-30' (February 2026 has 28 days)"
 	run --separate-stderr preg -C "$R" log --format csv
 	[ "$status" -eq 2 ]
 	same "${stderr_lines[0]}" "preg: unknown format 'csv' (table, tsv or json)"
