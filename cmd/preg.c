@@ -62,7 +62,8 @@ const struct cmd *const commands[] = {
  * name: its options, the register, then the command. */
 static int run(const struct cmd *c, const char *group, int argc, char **argv, struct ctx *ctx)
 {
-	char *dir = NULL;
+	char *dir = NULL, **ids = NULL;
+	size_t nids = 0;
 	int rc, first;
 
 	ctx->group = group;
@@ -74,7 +75,12 @@ static int run(const struct cmd *c, const char *group, int argc, char **argv, st
 		goto out;
 	}
 	free(dir);
-	rc = c->fn(argc - first, argv + first, ctx);
+	/* Every command that takes a client id takes a name, here. */
+	if (!(rc = resolve_clients(ctx, argc - first, argv + first, &ids, &nids)))
+		rc = c->fn(argc - first, argv + first, ctx);
+	for (size_t i = 0; i < nids; i++)
+		free(ids[i]);
+	free(ids);
 	print_warnings();
 	reg_free(ctx->reg);
 	ctx->reg = NULL;

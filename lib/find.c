@@ -831,7 +831,17 @@ int find_client(char **out, struct reg *r, const char *text)
 		*out = xstrdup(text);
 		return 0;
 	}
-	if ((rc = find_new(&f, text)) || (rc = find_register(f, r, false)))
+	if ((rc = find_new(&f, text))) {
+		/* Nothing to search for (".."): for a command, an id not found. */
+		if (utf8_valid(text)) {
+			char *s = shown(text, WHY_COLS);
+
+			rc = preg_error_set(PREG_ENOTFOUND, "client '%s' not found", s);
+			free(s);
+		}
+		goto out;
+	}
+	if ((rc = find_register(f, r, false)))
 		goto out;
 	rc = find_resolve(f, out);
 out:

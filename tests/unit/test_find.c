@@ -415,6 +415,9 @@ static void test_register_resolve(void **state)
 			    "client '+7 351 111-11-11' not found; did you mean 'belaia-dacha' (АО «Белая Дача»)?");
 	/* An id that looks valid but is not there is looked for as a name. */
 	assert_string_equal(client("belaia"), "belaia-dacha");
+	/* Nothing to search for is, to a command, a client not found. */
+	assert_string_equal(client(".."), "client '..' not found");
+	assert_string_equal(client("«»"), "client '«»' not found");
 }
 
 static void test_register_cache(void **state)
