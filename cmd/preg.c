@@ -52,7 +52,7 @@ static const struct cmd report_group = {
 };
 
 const struct cmd *const commands[] = {
-	&init_cmd,   &client_group, &phase_group, &note_cmd,   &report_group, &remind_cmd,
+	&init_cmd,   &client_group, &find_cmd, &phase_group, &note_cmd,   &report_group, &remind_cmd,
 	&log_cmd,    &review_cmd,   &diff_cmd,    &verify_cmd, &undo_cmd,	  &import_cmd,
 	&export_cmd, &check_cmd,    &doctor_cmd,  &sync_cmd,   &clone_cmd,	  &merge_file_cmd,
 	&help_cmd,   NULL,
