@@ -150,6 +150,7 @@ struct ctx {
 extern const struct cmd client_cmds[];
 extern const struct cmd phase_cmds[];
 extern const struct cmd report_cmds[];
+extern const struct cmd contact_cmds[];
 extern const struct cmd init_cmd, note_cmd, doctor_cmd, remind_cmd, help_cmd;
 extern const struct cmd log_cmd, review_cmd, diff_cmd, verify_cmd, undo_cmd;
 extern const struct cmd import_cmd, export_cmd, check_cmd, find_cmd;

@@ -38,6 +38,12 @@ static const struct cmd client_group = {
 	.sub = client_cmds,
 };
 
+static const struct cmd contact_group = {
+	.name = "contact",
+	.summary = "add, change, remove and list a client's contact persons",
+	.sub = contact_cmds,
+};
+
 static const struct cmd phase_group = {
 	.name = "phase",
 	.summary = "list the phases and move clients through them",
@@ -52,7 +58,7 @@ static const struct cmd report_group = {
 };
 
 const struct cmd *const commands[] = {
-	&init_cmd,   &client_group, &find_cmd, &phase_group, &note_cmd,   &report_group, &remind_cmd,
+	&init_cmd,   &client_group, &contact_group, &find_cmd, &phase_group, &note_cmd,   &report_group, &remind_cmd,
 	&log_cmd,    &review_cmd,   &diff_cmd,    &verify_cmd, &undo_cmd,	  &import_cmd,
 	&export_cmd, &check_cmd,    &doctor_cmd,  &sync_cmd,   &clone_cmd,	  &merge_file_cmd,
 	&help_cmd,   NULL,

@@ -109,6 +109,10 @@ int hist_at_day(struct reg *r, int32_t day, git_oid *out);
  * in the same order. */
 bool hist_kv_equal(const struct kvlist *a, const struct kvlist *b);
 
+/* Append contact c as --contact takes it: "Name <email>; role; phone"
+ * (the parts it has). */
+void hist_contact_text(struct buf *out, const struct kvlist *c);
+
 /* Free a list of strings. */
 void strv_free(char **v, size_t n);
 
