@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "err.h"
 #include "history.h"
 #include "ops.h"
@@ -226,6 +227,76 @@ static int phase_at(const struct record *rec, const struct ptime *when)
 
 /* ---- add ---- */
 
+/* ---- duplicates at the door (check.h's rules) ---- */
+
+struct dup_find {
+	char **keys; /* the new client's, "what\x01key" */
+	size_t n, cap;
+	const struct record *cur;
+	char *id, *name, *why; /* the first existing client that shares one */
+};
+
+static void dup_key_new(void *arg, const char *what, const char *key)
+{
+	struct dup_find *d = arg;
+
+	d->keys = xgrow(d->keys, &d->cap, d->n + 1, sizeof(*d->keys));
+	d->keys[d->n++] = xasprintf("%s\x01%s", what, key);
+}
+
+static void dup_key_old(void *arg, const char *what, const char *key)
+{
+	struct dup_find *d = arg;
+	size_t wl = strlen(what);
+
+	if (d->why)
+		return;
+	for (size_t i = 0; i < d->n; i++)
+		if (!strncmp(d->keys[i], what, wl) && d->keys[i][wl] == '\x01' && !strcmp(d->keys[i] + wl + 1, key)) {
+			d->why = xasprintf("the same %s '%s'", what, key);
+			d->id = xstrdup(d->cur->id);
+			d->name = d->cur->name ? xstrdup(d->cur->name) : NULL;
+			return;
+		}
+}
+
+static int dup_each(void *arg, const char *id, const char *path, struct record *rec)
+{
+	struct dup_find *d = arg;
+
+	(void)id;
+	(void)path;
+	if (!rec)
+		return 0;
+	d->cur = rec;
+	check_dup_keys(rec, dup_key_old, d);
+	return d->why ? 1 : 0;
+}
+
+/* PREG_EEXISTS naming the client that rec likely duplicates, else 0 (or
+ * the error of reading the register). */
+static int refuse_duplicate(struct reg *r, const struct record *rec)
+{
+	struct dup_find d = { 0 };
+	int rc;
+
+	check_dup_keys(rec, dup_key_new, &d);
+	rc = d.n ? reg_each_summary(r, dup_each, &d) : 0;
+	if (d.why)
+		rc = preg_error_set(PREG_EEXISTS,
+				    "likely duplicate of '%s' (%s): %s; add it anyway with --allow-duplicate", d.id,
+				    d.name ? d.name : d.id, d.why);
+	else if (rc > 0)
+		rc = 0;
+	for (size_t i = 0; i < d.n; i++)
+		free(d.keys[i]);
+	free(d.keys);
+	free(d.id);
+	free(d.name);
+	free(d.why);
+	return rc;
+}
+
 static int add_mutate(struct txn *t, void *arg)
 {
 	struct add_opts *o = arg;
@@ -326,6 +397,10 @@ static int add_mutate(struct txn *t, void *arg)
 		preg_error_set(PREG_EINVAL, "phase %d (%s) requires %s", p->id, p->key, missing);
 		goto out;
 	}
+	/* After every other rule, so that a refused name is told first. */
+	if (!o->allow_duplicate && (rc = refuse_duplicate(txn_reg(t), rec)))
+		goto out;
+	rc = PREG_EINVAL;
 	snprintf(phase, sizeof(phase), "%d", p->id);
 	record_add_event(rec, txn_now(t), txn_user(t),
 			 (const char *const[]){ "phase", phase, "manager", rec->manager }, 4);

@@ -25,6 +25,9 @@ struct add_opts {
 	size_t nfields;
 	const char **contacts; /* "Name <email>; role; phone" */
 	size_t ncontacts;
+	bool allow_duplicate; /* else PREG_EEXISTS when an existing client has the
+			       * same name, e-mail, phone or tax number
+			       * (check.h's rules), naming it */
 	char id_out[64];      /* the id the client got */
 };
 
