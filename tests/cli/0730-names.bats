@@ -139,9 +139,10 @@ INVALID_ID="(lowercase letters, digits and '-', at most 48, not a device name)"
 }
 
 @test "Acme then acme then ACME: acme, acme-2, acme-3" {
+	# (the same name made an id: likely duplicates, added on purpose)
 	adds acme Acme
-	adds acme-2 acme
-	adds acme-3 ACME
+	adds acme-2 acme --allow-duplicate
+	adds acme-3 ACME --allow-duplicate
 	[ "$(sed -n 's/^name: //p' "$R/clients/ac/acme-2.yaml")" = acme ]
 }
 
@@ -201,7 +202,7 @@ INVALID_ID="(lowercase letters, digits and '-', at most 48, not a device name)"
 	# What is left is a device name, or gives nothing: the form stays.
 	adds ooo-con 'ООО «CON»'
 	adds ooo 'ООО «..»'
-	adds ooo-2 'ООО «日本»'
+	adds ooo-2 'ООО «日本»' --allow-duplicate
 	# Only a form, and nothing else: its own id.
 	adds ltd 'Ltd.'
 }
