@@ -39,6 +39,8 @@ static const struct opt add_opts[] = {
 	OPT_VALUE('n', "next", VAL_DATE, "DATE", 0, "when to contact the client (tomorrow, +3d, fri, 25.11.2026...)"),
 	OPT_VALUE('a', "action", VAL_TEXT, "TEXT", 0, "what to do then"),
 	OPT_VALUE('r', "remarks", VAL_TEXT, "TEXT", 0, "free text about the client"),
+	OPT_FLAG('D', "allow-duplicate", 0,
+		 "add it even when a client has the same name, e-mail, phone or INN (as preg check finds them)"),
 	OPT_END,
 };
 
@@ -151,6 +153,7 @@ static int client_add(int argc, char **argv, struct ctx *ctx)
 		case 'n': o.next = arg; break;
 		case 'a': o.action = arg; break;
 		case 'r': o.remarks = arg; break;
+		case 'D': o.allow_duplicate = true; break;
 		}
 	}
 	if (argc != 1)

@@ -89,6 +89,8 @@ enum {
 	OPT_OPTVAL = 64,   /* the value is optional and only as --name=VALUE */
 	OPT_SYN_SHORT = 128, /* the synopsis shows -key, not --name */
 	OPT_GLOBAL = 256,  /* a global option (set by the parser, for --list-opts) */
+	OPT_PAST = 512,    /* a client operand that may name a removed client:
+	                    * an id that matches nothing is kept as given */
 };
 
 /*
@@ -150,9 +152,10 @@ extern const struct cmd phase_cmds[];
 extern const struct cmd report_cmds[];
 extern const struct cmd manager_cmds[];
 extern const struct cmd remote_cmds[];
+extern const struct cmd contact_cmds[];
 extern const struct cmd init_cmd, note_cmd, doctor_cmd, remind_cmd, help_cmd;
 extern const struct cmd log_cmd, review_cmd, diff_cmd, verify_cmd, undo_cmd;
-extern const struct cmd import_cmd, export_cmd, check_cmd;
+extern const struct cmd import_cmd, export_cmd, check_cmd, find_cmd;
 extern const struct cmd sync_cmd, clone_cmd, merge_file_cmd;
 
 /* The top level: "preg" with the global options, and its commands. */
@@ -204,6 +207,13 @@ void print_opt_help(FILE *f, const struct opt *opts);
 
 /* Print the error slot as "preg: error: ..." and the queued warnings; 1. */
 int fail(void);
+
+/* Turn each client operand (VAL_CLIENT in the running command's table)
+ * of argv[0..argc) into an id (lib/find's find_client: an id, a name or a
+ * unique part of it), replacing argv[i] with a string kept in *owned
+ * (*nowned of them; the caller frees them after the command). 0, else
+ * the exit code of the failure, printed ("did you mean ..."). */
+int resolve_clients(struct ctx *ctx, int argc, char **argv, char ***owned, size_t *nowned);
 
 /* Print "preg: error: MSG" with control characters made visible. */
 void print_error(const char *msg);

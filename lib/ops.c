@@ -3,7 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "err.h"
+#include "history.h"
 #include "ops.h"
 #include "ptime.h"
 #include "slug.h"
@@ -240,6 +242,76 @@ static int phase_at(const struct record *rec, const struct ptime *when)
 
 /* ---- add ---- */
 
+/* ---- duplicates at the door (check.h's rules) ---- */
+
+struct dup_find {
+	char **keys; /* the new client's, "what\x01key" */
+	size_t n, cap;
+	const struct record *cur;
+	char *id, *name, *why; /* the first existing client that shares one */
+};
+
+static void dup_key_new(void *arg, const char *what, const char *key)
+{
+	struct dup_find *d = arg;
+
+	d->keys = xgrow(d->keys, &d->cap, d->n + 1, sizeof(*d->keys));
+	d->keys[d->n++] = xasprintf("%s\x01%s", what, key);
+}
+
+static void dup_key_old(void *arg, const char *what, const char *key)
+{
+	struct dup_find *d = arg;
+	size_t wl = strlen(what);
+
+	if (d->why)
+		return;
+	for (size_t i = 0; i < d->n; i++)
+		if (!strncmp(d->keys[i], what, wl) && d->keys[i][wl] == '\x01' && !strcmp(d->keys[i] + wl + 1, key)) {
+			d->why = xasprintf("the same %s '%s'", what, key);
+			d->id = xstrdup(d->cur->id);
+			d->name = d->cur->name ? xstrdup(d->cur->name) : NULL;
+			return;
+		}
+}
+
+static int dup_each(void *arg, const char *id, const char *path, struct record *rec)
+{
+	struct dup_find *d = arg;
+
+	(void)id;
+	(void)path;
+	if (!rec)
+		return 0;
+	d->cur = rec;
+	check_dup_keys(rec, dup_key_old, d);
+	return d->why ? 1 : 0;
+}
+
+/* PREG_EEXISTS naming the client that rec likely duplicates, else 0 (or
+ * the error of reading the register). */
+static int refuse_duplicate(struct reg *r, const struct record *rec)
+{
+	struct dup_find d = { 0 };
+	int rc;
+
+	check_dup_keys(rec, dup_key_new, &d);
+	rc = d.n ? reg_each_summary(r, dup_each, &d) : 0;
+	if (d.why)
+		rc = preg_error_set(PREG_EEXISTS,
+				    "likely duplicate of '%s' (%s): %s; add it anyway with --allow-duplicate", d.id,
+				    d.name ? d.name : d.id, d.why);
+	else if (rc > 0)
+		rc = 0;
+	for (size_t i = 0; i < d.n; i++)
+		free(d.keys[i]);
+	free(d.keys);
+	free(d.id);
+	free(d.name);
+	free(d.why);
+	return rc;
+}
+
 static int add_mutate(struct txn *t, void *arg)
 {
 	struct add_opts *o = arg;
@@ -340,6 +412,10 @@ static int add_mutate(struct txn *t, void *arg)
 		preg_error_set(PREG_EINVAL, "phase %d (%s) requires %s", p->id, p->key, buf_str(&lacks));
 		goto out;
 	}
+	/* After every other rule, so that a refused name is told first. */
+	if (!o->allow_duplicate && (rc = refuse_duplicate(txn_reg(t), rec)))
+		goto out;
+	rc = PREG_EINVAL;
 	snprintf(phase, sizeof(phase), "%d", p->id);
 	record_add_event(rec, txn_now(t), txn_user(t),
 			 (const char *const[]){ "phase", phase, "manager", rec->manager }, 4);
@@ -638,6 +714,10 @@ static int set_mutate(struct txn *t, void *arg)
 			free(s);
 		} else if (!strncmp(k, "fields.", 7)) {
 			bad = set_field(rec, k + 7, v);
+		} else if (!strncmp(k, "contact", 7)) {
+			bad = preg_error_set(PREG_EINVAL,
+					     "contacts change with 'preg contact add|set|rm %s ...' (see 'preg contact list %s')",
+					     a->id, a->id);
 		} else if (!strcmp(k, "phase") || !strcmp(k, "phase_since")) {
 			bad = preg_error_set(PREG_EINVAL, "'%s' changes with 'preg phase set'", k);
 		} else {
@@ -683,6 +763,161 @@ int ops_set(struct reg *r, const char *id, char *const *assign, size_t n, unsign
 	struct set_args a = { id, assign, n, changed };
 
 	return reg_write(r, flags | REG_FORCE_OK, set_mutate, &a);
+}
+
+/* ---- contacts ---- */
+
+struct contact_args {
+	const char *id;
+	const char *spec;     /* add */
+	size_t n;             /* set, rm: the contact's number, from 1; add: out */
+	char *const *assign;  /* set */
+	size_t nassign;
+	bool *changed;
+};
+
+/* The contact numbered n (from 1) of rec, or PREG_ENOTFOUND. */
+static int contact_at(const struct record *rec, size_t n, struct kvlist **out)
+{
+	if (n < 1 || n > rec->ncontacts) {
+		if (!rec->ncontacts)
+			return preg_error_set(PREG_ENOTFOUND, "client '%s' has no contacts", rec->id);
+		return preg_error_set(PREG_ENOTFOUND, "client '%s' has no contact %zu (it has %zu)", rec->id, n,
+				      rec->ncontacts);
+	}
+	*out = &rec->contacts[n - 1];
+	return 0;
+}
+
+/* "contact: ID VERB N (who)" and the trailers. */
+static void contact_message(struct txn *t, const char *id, const char *verb, size_t n, const struct kvlist *c)
+{
+	struct buf who = BUF_INIT;
+	char summary[512];
+
+	hist_contact_text(&who, c);
+	snprintf(summary, sizeof(summary), "contact: %s %s %zu (%.300s)", id, verb, n, buf_str(&who));
+	txn_message(t, summary, "contact", NULL);
+	buf_release(&who);
+}
+
+static int contact_add_mutate(struct txn *t, void *arg)
+{
+	struct contact_args *a = arg;
+	struct record *rec = NULL;
+	struct kvlist c;
+	int rc;
+
+	if ((rc = parse_contact(a->spec, &c)))
+		return rc;
+	if ((rc = txn_read(t, a->id, &rec))) {
+		kvlist_release(&c);
+		return rc;
+	}
+	rec->contacts = xrealloc(rec->contacts, (rec->ncontacts + 1) * sizeof(*rec->contacts));
+	rec->contacts[rec->ncontacts++] = c;
+	a->n = rec->ncontacts;
+	txn_put(t, rec);
+	contact_message(t, a->id, "added", a->n, &c);
+	record_free(rec);
+	return 0;
+}
+
+int ops_contact_add(struct reg *r, const char *id, const char *spec, size_t *n)
+{
+	struct contact_args a = { .id = id, .spec = spec };
+	int rc = reg_write(r, 0, contact_add_mutate, &a);
+
+	*n = a.n;
+	return rc;
+}
+
+static int contact_set_mutate(struct txn *t, void *arg)
+{
+	struct contact_args *a = arg;
+	static const char *const keys[] = { "name", "email", "role", "phone", NULL };
+	struct record *rec = NULL;
+	struct buf before = BUF_INIT, after = BUF_INIT;
+	struct kvlist *c;
+	int rc;
+
+	*a->changed = false;
+	if ((rc = txn_read(t, a->id, &rec)))
+		return rc;
+	if ((rc = contact_at(rec, a->n, &c)))
+		goto out;
+	hist_contact_text(&before, c);
+	for (size_t i = 0; i < a->nassign; i++) {
+		char *k = NULL, *v = NULL, *tv;
+		bool known = false;
+
+		if ((rc = split_assign("assignment", a->assign[i], &k, &v)))
+			goto out;
+		for (size_t j = 0; keys[j]; j++)
+			known |= !strcmp(keys[j], k);
+		tv = xstrtrim(v);
+		if (!known)
+			rc = preg_error_set(PREG_EINVAL, "cannot set '%s' of a contact (name, email, role, phone)", k);
+		else if (!(rc = check_line(k, tv, 1024)))
+			kv_set(c, k, *tv ? tv : NULL);
+		free(k);
+		free(v);
+		free(tv);
+		if (rc)
+			goto out;
+	}
+	if (!c->n) {
+		rc = preg_error_set(PREG_EINVAL, "that would leave contact %zu of '%s' empty; remove it with 'preg contact rm %s %zu'",
+				    a->n, a->id, a->id, a->n);
+		goto out;
+	}
+	hist_contact_text(&after, c);
+	if (before.len == after.len && !memcmp(buf_str(&before), buf_str(&after), before.len))
+		goto out; /* nothing changed: no commit */
+	*a->changed = true;
+	txn_put(t, rec);
+	contact_message(t, a->id, "changed", a->n, c);
+out:
+	buf_release(&before);
+	buf_release(&after);
+	record_free(rec);
+	return rc;
+}
+
+int ops_contact_set(struct reg *r, const char *id, size_t n, char *const *assign, size_t nassign, bool *changed)
+{
+	struct contact_args a = { .id = id, .n = n, .assign = assign, .nassign = nassign, .changed = changed };
+
+	return reg_write(r, 0, contact_set_mutate, &a);
+}
+
+static int contact_rm_mutate(struct txn *t, void *arg)
+{
+	struct contact_args *a = arg;
+	struct record *rec = NULL;
+	struct kvlist *c, gone;
+	int rc;
+
+	if ((rc = txn_read(t, a->id, &rec)))
+		return rc;
+	if ((rc = contact_at(rec, a->n, &c)))
+		goto out;
+	gone = *c;
+	memmove(c, c + 1, (rec->ncontacts - a->n) * sizeof(*c));
+	rec->ncontacts--;
+	txn_put(t, rec);
+	contact_message(t, a->id, "removed", a->n, &gone);
+	kvlist_release(&gone);
+out:
+	record_free(rec);
+	return rc;
+}
+
+int ops_contact_rm(struct reg *r, const char *id, size_t n)
+{
+	struct contact_args a = { .id = id, .n = n };
+
+	return reg_write(r, 0, contact_rm_mutate, &a);
 }
 
 /* ---- edit ---- */

@@ -26,6 +26,9 @@ struct add_opts {
 	size_t nfields;
 	const char **contacts; /* "Name <email>; role; phone" */
 	size_t ncontacts;
+	bool allow_duplicate; /* else PREG_EEXISTS when an existing client has the
+			       * same name, e-mail, phone or tax number
+			       * (check.h's rules), naming it */
 	char id_out[64];      /* the id the client got */
 };
 
@@ -74,6 +77,18 @@ int ops_note(struct reg *r, struct note_opts *o);
  * *changed tells whether anything changed (no commit when not). */
 int ops_set(struct reg *r, const char *id, char *const *assign, size_t n, unsigned flags,
 	    bool *changed);
+
+/* A client's contacts, numbered from 1 in the order of the record (preg
+ * contact). Each is one commit (action "contact") that adds no history
+ * event: the record compare (history.h) tells what changed. add appends
+ * spec ("Name <email>; role; phone") and gives its number in *n; set
+ * applies KEY=VALUE (name, email, role, phone; an empty value clears)
+ * to contact n, *changed false and no commit when nothing changed; rm
+ * removes contact n (the later ones move up). PREG_ENOTFOUND for a
+ * number the client has no contact for. */
+int ops_contact_add(struct reg *r, const char *id, const char *spec, size_t *n);
+int ops_contact_set(struct reg *r, const char *id, size_t n, char *const *assign, size_t nassign, bool *changed);
+int ops_contact_rm(struct reg *r, const char *id, size_t n);
 
 /* Replace a record with edited YAML (client edit). base is the record's
  * text when the edit began: if the record changed since, PREG_EMODIFIED.

@@ -261,7 +261,8 @@ Preg-User: ivanov"
 	run --separate-stderr preg -C "$R" client add "ООО"
 	[ "$status" -eq 0 ]
 	same "$output" "ooo"
-	run --separate-stderr preg -C "$R" client add "ООО «!!»"
+	# (the same name made an id: a likely duplicate, added on purpose)
+	run --separate-stderr preg -C "$R" client add "ООО «!!»" --allow-duplicate
 	[ "$status" -eq 0 ]
 	same "$output" "ooo-2"
 	# What is left would be a device name: the form stays in the id.
@@ -287,9 +288,10 @@ clients/oo/ooo.yaml"
 @test "a taken derived id gets -2, then -3" {
 	run preg -C "$R" client add "Acme"
 	same "$output" "acme"
-	run preg -C "$R" client add "ACME"
+	# (likely duplicates, refused unless added on purpose: 0350)
+	run preg -C "$R" client add "ACME" --allow-duplicate
 	same "$output" "acme-2"
-	run preg -C "$R" client add "acme!"
+	run preg -C "$R" client add "acme!" --allow-duplicate
 	same "$output" "acme-3"
 	same "$(git -C "$R" ls-tree -r --name-only HEAD clients)" "clients/ac/acme-2.yaml
 clients/ac/acme-3.yaml

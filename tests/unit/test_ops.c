@@ -259,7 +259,8 @@ static char *event(const struct kvlist *e)
 	return s;
 }
 
-static int add(struct reg *r, const char *name, const char *id, char *out)
+/* Add a client; dup: even when it is a likely duplicate. */
+static int add_opt(struct reg *r, const char *name, const char *id, char *out, bool dup)
 {
 	struct add_opts o;
 	int rc;
@@ -267,11 +268,17 @@ static int add(struct reg *r, const char *name, const char *id, char *out)
 	memset(&o, 0, sizeof(o));
 	o.name = name;
 	o.id = id;
+	o.allow_duplicate = dup;
 	preg_error_clear();
 	rc = ops_add(r, &o);
 	if (out)
 		strcpy(out, o.id_out);
 	return rc;
+}
+
+static int add(struct reg *r, const char *name, const char *id, char *out)
+{
+	return add_opt(r, name, id, out, false);
 }
 
 /* Add a client and fail the test if it does not work. */
@@ -414,9 +421,12 @@ static void test_add_ids(void **state)
 	/* A taken id gets -2, -3... */
 	assert_int_equal(add(r, "Acme", NULL, got), 0);
 	assert_string_equal(got, "acme");
-	assert_int_equal(add(r, "ACME", NULL, got), 0);
+	/* The same name again is a likely duplicate: refused, unless
+	 * allowed, and then it gets the next free id. */
+	assert_int_equal(add(r, "ACME", NULL, got), PREG_EEXISTS);
+	assert_int_equal(add_opt(r, "ACME", NULL, got, true), 0);
 	assert_string_equal(got, "acme-2");
-	assert_int_equal(add(r, "acme!", NULL, got), 0);
+	assert_int_equal(add_opt(r, "acme!", NULL, got, true), 0);
 	assert_string_equal(got, "acme-3");
 	assert_int_equal(ncommits(dir), 4);
 	/* One-character ids go to a padded shard. */
