@@ -36,9 +36,11 @@ static const struct opt add_opts[] = {
 	OPT_VALUE('F', "field", VAL_FIELD, "K=V", OPT_REPEAT, "a free field (direction, cargo...); repeat for more"),
 	OPT_VALUE('c', "contact", VAL_CONTACT, "'NAME <EMAIL>; ROLE; PHONE'", OPT_REPEAT,
 		  "a contact person; repeat for more"),
-	OPT_VALUE('n', "next", VAL_DATE, "DATE", 0, "when to contact the client (YYYY-MM-DD)"),
+	OPT_VALUE('n', "next", VAL_DATE, "DATE", 0, "when to contact the client (tomorrow, +3d, fri, 25.11.2026...)"),
 	OPT_VALUE('a', "action", VAL_TEXT, "TEXT", 0, "what to do then"),
 	OPT_VALUE('r', "remarks", VAL_TEXT, "TEXT", 0, "free text about the client"),
+	OPT_FLAG('D', "allow-duplicate", 0,
+		 "add it even when a client has the same name, e-mail, phone or INN (as preg check finds them)"),
 	OPT_END,
 };
 
@@ -72,7 +74,7 @@ static const struct opt edit_opts[] = {
 	OPT_END,
 };
 
-/* rm, unhold: the client alone. */
+/* rm: the client alone. */
 static const struct opt id_only[] = {
 	OPERAND("ID", VAL_CLIENT, 0, NULL),
 	OPT_END,
@@ -80,8 +82,15 @@ static const struct opt id_only[] = {
 
 static const struct opt hold_opts[] = {
 	OPERAND("ID", VAL_CLIENT, 0, NULL),
-	OPT_VALUE('u', "until", VAL_DATE, "DATE", OPT_REQUIRED, "no stale reminders before DATE (YYYY-MM-DD, after today)"),
+	OPT_VALUE('u', "until", VAL_DATE, "DATE", OPT_REQUIRED, "no stale reminders before DATE (+2w, 25.11.2026...; after today)"),
 	OPT_VALUE('r', "reason", VAL_TEXT, "TEXT", OPT_REQUIRED, "why the client waits: one line"),
+	OPT_VALUE('A', "at", VAL_TIME, "TIME", 0, AT_HELP),
+	OPT_END,
+};
+
+static const struct opt unhold_opts[] = {
+	OPERAND("ID", VAL_CLIENT, 0, NULL),
+	OPT_VALUE('A', "at", VAL_TIME, "TIME", 0, AT_HELP),
 	OPT_END,
 };
 
@@ -90,6 +99,7 @@ static const struct opt reassign_opts[] = {
 	OPT_VALUE('T', "to", VAL_MANAGER, "N", OPT_REQUIRED, "the manager who takes over"),
 	OPERAND("ID", VAL_CLIENT, OPT_OPTIONAL | OPT_REPEAT,
 		"only these clients (each must be M's); default: all of M's clients that have not ended"),
+	OPT_VALUE('A', "at", VAL_TIME, "TIME", 0, AT_HELP),
 	OPT_FLAG('n', "dry-run", OPT_SHORT, "say what would move, change nothing"),
 	OPT_END,
 };
@@ -110,7 +120,7 @@ const struct cmd client_cmds[] = {
 	{ .name = "hold", .fn = client_hold, .flags = NEED_REGISTER | WRITES,
 	  .summary = "snooze stale reminders of a client until a day", .opts = hold_opts },
 	{ .name = "unhold", .fn = client_unhold, .flags = NEED_REGISTER | WRITES,
-	  .summary = "lift the hold of a client", .opts = id_only },
+	  .summary = "lift the hold of a client", .opts = unhold_opts },
 	{ .name = "reassign", .fn = client_reassign, .flags = NEED_REGISTER | WRITES,
 	  .summary = "hand a manager's clients over to another, in one commit", .opts = reassign_opts },
 	{ 0 },
@@ -143,6 +153,7 @@ static int client_add(int argc, char **argv, struct ctx *ctx)
 		case 'n': o.next = arg; break;
 		case 'a': o.action = arg; break;
 		case 'r': o.remarks = arg; break;
+		case 'D': o.allow_duplicate = true; break;
 		}
 	}
 	if (argc != 1)
@@ -435,11 +446,12 @@ out:
 
 /* ---- set ---- */
 
-/* REG_FORCE when --force was given (set, edit), else 0. */
+/* REG_FORCE when --force was given (set, edit); REG_FORCE_OK always:
+ * both have --force, which the refusal of a comment may advise. */
 static unsigned force_flag(struct ctx *ctx)
 {
 	const char *arg;
-	unsigned flags = 0;
+	unsigned flags = REG_FORCE_OK;
 
 	while (opt_next(ctx, &arg) == 'f')
 		flags |= REG_FORCE;
@@ -590,7 +602,7 @@ static int client_rm(int argc, char **argv, struct ctx *ctx)
 
 static int client_hold(int argc, char **argv, struct ctx *ctx)
 {
-	const char *until = NULL, *reason = NULL, *arg;
+	const char *until = NULL, *reason = NULL, *at = NULL, *arg;
 	int c;
 
 	while ((c = opt_next(ctx, &arg)) != -1) {
@@ -598,6 +610,8 @@ static int client_hold(int argc, char **argv, struct ctx *ctx)
 			until = arg;
 		else if (c == 'r')
 			reason = arg;
+		else if (c == 'A')
+			at = arg;
 	}
 	if (argc != 1)
 		return usage_error(ctx, argc < 1 ? "client hold needs an id" : "too many arguments");
@@ -605,16 +619,20 @@ static int client_hold(int argc, char **argv, struct ctx *ctx)
 		return usage_error(ctx, "client hold needs --until DATE");
 	if (!reason)
 		return usage_error(ctx, "client hold needs --reason TEXT");
-	if (ops_hold(ctx->reg, argv[0], until, reason))
+	if (ops_hold(ctx->reg, argv[0], until, reason, at))
 		return fail();
 	return EXIT_OK;
 }
 
 static int client_unhold(int argc, char **argv, struct ctx *ctx)
 {
+	const char *at = NULL, *arg;
+
+	while (opt_next(ctx, &arg) == 'A')
+		at = arg;
 	if (argc != 1)
 		return usage_error(ctx, argc < 1 ? "client unhold needs an id" : "too many arguments");
-	if (ops_unhold(ctx->reg, argv[0]))
+	if (ops_unhold(ctx->reg, argv[0], at))
 		return fail();
 	return EXIT_OK;
 }
@@ -634,6 +652,7 @@ static int client_reassign(int argc, char **argv, struct ctx *ctx)
 		case 'F': o.from = arg; break;
 		case 'T': o.to = arg; break;
 		case 'n': o.dry_run = true; break;
+		case 'A': o.at = arg; break;
 		}
 	}
 	if (!o.from || !o.to)

@@ -62,8 +62,8 @@ enum val {
 	VAL_FIELD,   /* a free field, K=V */
 	VAL_SETTING, /* a key of a record, KEY=VALUE */
 	VAL_CONTACT, /* 'Name <email>; role; phone' */
-	VAL_DATE,    /* YYYY-MM-DD */
-	VAL_TIME,    /* RFC 3339 or YYYY-MM-DD */
+	VAL_DATE,    /* a day as people type it (lib/when.h) */
+	VAL_TIME,    /* a time as people type it (lib/when.h) */
 	VAL_DAYS,    /* Nd */
 	VAL_NUMBER,
 	VAL_CHOICE,  /* one of values */
@@ -89,6 +89,8 @@ enum {
 	OPT_OPTVAL = 64,   /* the value is optional and only as --name=VALUE */
 	OPT_SYN_SHORT = 128, /* the synopsis shows -key, not --name */
 	OPT_GLOBAL = 256,  /* a global option (set by the parser, for --list-opts) */
+	OPT_PAST = 512,    /* a client operand that may name a removed client:
+	                    * an id that matches nothing is kept as given */
 };
 
 /*
@@ -150,9 +152,10 @@ extern const struct cmd phase_cmds[];
 extern const struct cmd report_cmds[];
 extern const struct cmd manager_cmds[];
 extern const struct cmd remote_cmds[];
+extern const struct cmd contact_cmds[];
 extern const struct cmd init_cmd, note_cmd, doctor_cmd, remind_cmd, help_cmd;
 extern const struct cmd log_cmd, review_cmd, diff_cmd, verify_cmd, undo_cmd;
-extern const struct cmd import_cmd, export_cmd, check_cmd;
+extern const struct cmd import_cmd, export_cmd, check_cmd, find_cmd;
 extern const struct cmd sync_cmd, clone_cmd, merge_file_cmd;
 
 /* The top level: "preg" with the global options, and its commands. */
@@ -205,6 +208,13 @@ void print_opt_help(FILE *f, const struct opt *opts);
 /* Print the error slot as "preg: error: ..." and the queued warnings; 1. */
 int fail(void);
 
+/* Turn each client operand (VAL_CLIENT in the running command's table)
+ * of argv[0..argc) into an id (lib/find's find_client: an id, a name or a
+ * unique part of it), replacing argv[i] with a string kept in *owned
+ * (*nowned of them; the caller frees them after the command). 0, else
+ * the exit code of the failure, printed ("did you mean ..."). */
+int resolve_clients(struct ctx *ctx, int argc, char **argv, char ***owned, size_t *nowned);
+
 /* Print "preg: error: MSG" with control characters made visible. */
 void print_error(const char *msg);
 
@@ -228,6 +238,29 @@ void print_warnings(void);
 	OPT_FLAG('e', "ended", 0, "in an ending phase"),                                              \
 	OPT_FLAG('o', "open", OPT_OR, "not in an ending phase")
 
+/* The help of --at, on every command that writes an event or a note. */
+#define AT_HELP "when it happened ('yesterday 16:30', 25.11.2026 09:00, a date alone: its start); default: now"
+
+/* The next step of a note or a move (closing the loop, lib/ops.h). */
+#define NEXT_STEP_OPTS                                                                                \
+	OPT_VALUE('n', "next", VAL_DATE, "DATE", OPT_SHORT,                                           \
+		  "when to contact the client next (tomorrow, +3d, fri, 25.11.2026...)"),             \
+	OPT_VALUE('a', "action", VAL_TEXT, "TEXT", OPT_SHORT, "what to do then"),                     \
+	OPT_FLAG('K', "keep-next", 0, "leave a due next contact as it is (default: done, cleared)")
+
+/* Take option c (of NEXT_STEP_OPTS) into s: true when it was one. */
+struct next_step;
+bool next_step_opt(struct next_step *s, int c, const char *arg);
+
+/* After the option loop: -1 to go on, else the exit code of the usage
+ * error (--keep-next with --next). */
+int next_step_check(struct ctx *ctx, const struct next_step *s);
+
+/* After the write: the one line that says a due contact was settled,
+ * "ID: next contact DATE done; set the next with --next" (nothing when
+ * none was). */
+void print_step(const char *id, const struct next_step *s);
+
 /* Take option c (of FILTER_OPTS) into f: true when it was one. */
 bool filter_opt(struct filter *f, int c, const char *arg);
 
@@ -240,8 +273,9 @@ int filter_args(struct ctx *ctx, int argc, char **argv, struct filter *f, const 
  * the usage error ("unexpected argument"). */
 int no_operands(struct ctx *ctx, int argc, char **argv);
 
-/* The date s (YYYY-MM-DD) of option opt into *out: 0, else the exit code
- * of the usage error ("--since: invalid date ..."). */
+/* The date s of option opt, as people type it (lib/when.h), into *out:
+ * 0, else the exit code of the usage error ("--since: invalid date ...",
+ * naming the accepted forms). */
 int date_opt(struct ctx *ctx, const char *opt, const char *s, int32_t *out);
 
 /* Whether colour goes to stdout (--color, NO_COLOR, a terminal). */

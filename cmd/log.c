@@ -17,7 +17,7 @@ static int cmd_log(int argc, char **argv, struct ctx *ctx);
 	OPT_VALUE('u', "until", VAL_DATE, "DATE", 0, "changes made on DATE or earlier (its commit's author time, not when it reached this clone)")
 
 static const struct opt log_opts[] = {
-	OPERAND("ID", VAL_CLIENT, OPT_OPTIONAL, "the trail of one client"),
+	OPERAND("ID", VAL_CLIENT, OPT_OPTIONAL | OPT_PAST, "the trail of one client (removed ones too)"),
 	OPT_VALUE('M', "manager", VAL_MANAGER, "M", 0, "changes to clients M managed before or after the change"),
 	OPT_VALUE('A', "author", VAL_MANAGER, "A", 0, "changes made by A: a preg user, or a git author name or email"),
 	PERIOD_OPTS,

@@ -9,8 +9,8 @@ static const struct opt opts[] = {
 	OPERAND("TEXT", VAL_TEXT, 0, NULL),
 	OPT_CHOICE('c', "channel", VAL_CHOICE, "C", "call|email|meeting|letter|chat|other", OPT_SHORT,
 		   "how it happened: call, email, meeting, letter, chat or other"),
-	OPT_VALUE('n', "next", VAL_DATE, "DATE", OPT_SHORT, "when to contact the client next (YYYY-MM-DD)"),
-	OPT_VALUE('a', "action", VAL_TEXT, "TEXT", OPT_SHORT, "what to do then"),
+	NEXT_STEP_OPTS,
+	OPT_VALUE('A', "at", VAL_TIME, "TIME", 0, AT_HELP),
 	OPT_END,
 };
 
@@ -31,11 +31,13 @@ static int cmd_note(int argc, char **argv, struct ctx *ctx)
 	while ((c = opt_next(ctx, &arg)) != -1) {
 		if (c == 'c')
 			o.channel = arg;
-		else if (c == 'n')
-			o.next = arg;
-		else if (c == 'a')
-			o.action = arg;
+		else if (c == 'A')
+			o.at = arg;
+		else
+			next_step_opt(&o.step, c, arg);
 	}
+	if ((c = next_step_check(ctx, &o.step)) >= 0)
+		return c;
 	if (argc != 2)
 		return usage_error(ctx, argc < 2 ? "a note needs a client id and a text"
 						 : "too many arguments (quote the text)");
@@ -43,5 +45,6 @@ static int cmd_note(int argc, char **argv, struct ctx *ctx)
 	o.text = argv[1];
 	if (ops_note(ctx->reg, &o))
 		return fail();
+	print_step(o.id, &o.step);
 	return EXIT_OK;
 }

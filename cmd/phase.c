@@ -21,8 +21,9 @@ static const struct opt set_opts[] = {
 	OPERAND("ID", VAL_CLIENT, 0, NULL),
 	OPERAND("PHASE", VAL_PHASE, 0, "a phase number or key (see 'preg phase list')"),
 	OPT_VALUE('m', "message", VAL_TEXT, "TEXT", OPT_SHORT | OPT_SYN_SHORT, "a note on the move, kept in the history"),
-	OPT_VALUE('a', "at", VAL_TIME, "TIME", 0, "when it happened (RFC 3339 or YYYY-MM-DD); default: now"),
+	OPT_VALUE('A', "at", VAL_TIME, "TIME", 0, AT_HELP),
 	OPT_VALUE('r', "reason", VAL_TEXT, "TEXT", 0, "why; required to enter an ending phase"),
+	NEXT_STEP_OPTS,
 	OPT_FLAG('f', "force", OPT_SHORT,
 		 "go back from a phase that is not reversible; rewrite a record that holds comments"),
 	OPT_END,
@@ -31,7 +32,9 @@ static const struct opt set_opts[] = {
 static const struct opt next_opts[] = {
 	OPERAND("ID", VAL_CLIENT, 0, NULL),
 	OPT_VALUE('m', "message", VAL_TEXT, "TEXT", OPT_SHORT | OPT_SYN_SHORT, "a note on the move, kept in the history"),
+	OPT_VALUE('A', "at", VAL_TIME, "TIME", 0, AT_HELP),
 	OPT_VALUE('r', "reason", VAL_TEXT, "TEXT", 0, "why; required when the next phase ends the collaboration"),
+	NEXT_STEP_OPTS,
 	OPT_END,
 };
 
@@ -107,14 +110,17 @@ static int report_move(struct ctx *ctx, struct move_opts *o)
 		/* Backdated before a later move: say what stands. */
 		printf("%s: %d -> %d (%s) at %s; since a later move it is in %d (%s)\n", o->id, o->from, o->to,
 		       to ? to->key : "?", o->when, o->now, now ? now->key : "?");
+		print_step(o->id, &o->step);
 		return EXIT_OK;
 	}
 	printf("%s: %d -> %d (%s)\n", o->id, o->from, o->to, to ? to->key : "?");
+	print_step(o->id, &o->step);
 	return EXIT_OK;
 }
 
-/* The options of set and next into o. */
-static void move_opts(struct ctx *ctx, struct move_opts *o)
+/* The options of set and next into o: -1 to go on, else the exit code
+ * of a usage error. */
+static int move_opts(struct ctx *ctx, struct move_opts *o)
 {
 	const char *arg;
 	int c;
@@ -122,18 +128,22 @@ static void move_opts(struct ctx *ctx, struct move_opts *o)
 	while ((c = opt_next(ctx, &arg)) != -1) {
 		switch (c) {
 		case 'm': o->message = arg; break;
-		case 'a': o->at = arg; break;
+		case 'A': o->at = arg; break;
 		case 'r': o->reason = arg; break;
 		case 'f': o->force = true; break;
+		default: next_step_opt(&o->step, c, arg); break;
 		}
 	}
+	return next_step_check(ctx, &o->step);
 }
 
 static int phase_set(int argc, char **argv, struct ctx *ctx)
 {
 	struct move_opts o = { 0 };
+	int rc;
 
-	move_opts(ctx, &o);
+	if ((rc = move_opts(ctx, &o)) >= 0)
+		return rc;
 	if (argc != 2)
 		return usage_error(ctx, argc < 2 ? "phase set needs a client id and a phase" : "too many arguments");
 	o.id = argv[0];
@@ -144,8 +154,10 @@ static int phase_set(int argc, char **argv, struct ctx *ctx)
 static int phase_next(int argc, char **argv, struct ctx *ctx)
 {
 	struct move_opts o = { 0 };
+	int rc;
 
-	move_opts(ctx, &o);
+	if ((rc = move_opts(ctx, &o)) >= 0)
+		return rc;
 	if (argc != 1)
 		return usage_error(ctx, argc < 1 ? "phase next needs a client id" : "too many arguments");
 	o.id = argv[0];

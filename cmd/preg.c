@@ -38,6 +38,12 @@ static const struct cmd client_group = {
 	.sub = client_cmds,
 };
 
+static const struct cmd contact_group = {
+	.name = "contact",
+	.summary = "add, change, remove and list a client's contact persons",
+	.sub = contact_cmds,
+};
+
 static const struct cmd phase_group = {
 	.name = "phase",
 	.summary = "list the phases and move clients through them",
@@ -64,7 +70,7 @@ static const struct cmd remote_group = {
 };
 
 const struct cmd *const commands[] = {
-	&init_cmd,   &client_group, &phase_group, &note_cmd,   &report_group, &remind_cmd,
+	&init_cmd,   &client_group, &contact_group, &find_cmd, &phase_group, &note_cmd,   &report_group, &remind_cmd,
 	&manager_group,
 	&log_cmd,    &review_cmd,   &diff_cmd,    &verify_cmd, &undo_cmd,	  &import_cmd,
 	&export_cmd, &check_cmd,    &doctor_cmd,  &sync_cmd,   &remote_group, &clone_cmd,
@@ -75,7 +81,8 @@ const struct cmd *const commands[] = {
  * name: its options, the register, then the command. */
 static int run(const struct cmd *c, const char *group, int argc, char **argv, struct ctx *ctx)
 {
-	char *dir = NULL;
+	char *dir = NULL, **ids = NULL;
+	size_t nids = 0;
 	int rc, first;
 
 	ctx->group = group;
@@ -87,7 +94,12 @@ static int run(const struct cmd *c, const char *group, int argc, char **argv, st
 		goto out;
 	}
 	free(dir);
-	rc = c->fn(argc - first, argv + first, ctx);
+	/* Every command that takes a client id takes a name, here. */
+	if (!(rc = resolve_clients(ctx, argc - first, argv + first, &ids, &nids)))
+		rc = c->fn(argc - first, argv + first, ctx);
+	for (size_t i = 0; i < nids; i++)
+		free(ids[i]);
+	free(ids);
 	print_warnings();
 	reg_free(ctx->reg);
 	ctx->reg = NULL;

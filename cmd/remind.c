@@ -44,6 +44,8 @@ struct state {
 	const struct phases *ph;
 	struct remind_opts o;
 	struct remind_list l;
+	struct filter who; /* --manager alone, for the check that it exists */
+	bool seen;	   /* a client has or had --manager */
 	int bad;
 };
 
@@ -58,6 +60,7 @@ static int collect(void *arg, const char *id, const char *path, struct record *r
 		s->bad++;
 		return 0;
 	}
+	s->seen = s->seen || filter_manager_seen(&s->who, r);
 	remind_add(&s->l, r, s->ph, &s->o);
 	return 0;
 }
@@ -188,6 +191,7 @@ static int cmd_remind(int argc, char **argv, struct ctx *ctx)
 	/* --manager M: what M receives, the lists M stands in for too. */
 	only = f.manager;
 	f.manager = NULL;
+	s.who.manager = only;
 	if (ptime_now(&now)) {
 		filter_release(&f);
 		return fail();
@@ -196,6 +200,8 @@ static int cmd_remind(int argc, char **argv, struct ctx *ctx)
 		s.o.day = ptime_day(now);
 	s.o.as_of = as_of != NULL;
 	rc = reg_each_summary(ctx->reg, collect, &s);
+	if (rc >= 0)
+		rc = filter_manager_check(&s.who, s.ph, s.seen);
 	filter_release(&f);
 	if (rc < 0) {
 		remind_list_release(&s.l);
@@ -205,11 +211,13 @@ static int cmd_remind(int argc, char **argv, struct ctx *ctx)
 	if (only)
 		remind_keep_to(&s.l, only);
 	remind_sort(&s.l);
-	/* Nothing due: no output at all, so that cron sends no mail. */
+	/* Nothing due: text and tsv print nothing, and --mail sends nothing,
+	 * so that cron sends no mail; json and ics stay what they are, an
+	 * empty list and an empty calendar, for the programs that read them. */
 	if (s.l.n && mail) {
 		if (send_mails(&s.l, s.ph, s.o.day, now, dry_run))
 			s.bad++;
-	} else if (s.l.n) {
+	} else if (!mail && (s.l.n || format == OUT_JSON || format == OUT_ICS)) {
 		if (format == OUT_TEXT)
 			remind_text(&out, &s.l, s.ph);
 		else if (format == OUT_ICS)

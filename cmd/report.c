@@ -85,6 +85,7 @@ struct state {
 	struct report rep[5]; /* the report; --all: the register, then the others */
 	size_t nrep;
 	struct filter f;
+	bool seen; /* a client has or had --manager */
 	int bad;
 };
 
@@ -99,6 +100,7 @@ static int collect(void *arg, const char *id, const char *path, struct record *r
 		s->bad++;
 		return 0;
 	}
+	s->seen = s->seen || filter_manager_seen(&s->f, r);
 	for (size_t k = 0; k < s->nrep; k++)
 		report_add(&s->rep[k], r);
 	return 0;
@@ -226,6 +228,8 @@ static int cmd_report(int argc, char **argv, struct ctx *ctx)
 	for (int k = REPORT_FUNNEL; all && k <= REPORT_REASONS; k++)
 		report_init(&s.rep[s.nrep++], s.ph, (enum report_kind)k, &o);
 	rc = reg_each_summary(ctx->reg, collect, &s);
+	if (rc >= 0)
+		rc = filter_manager_check(&s.f, s.ph, s.seen);
 	for (size_t k = 0; k < s.nrep && rc >= 0; k++)
 		report_finish(&s.rep[k]);
 	if (rc >= 0 && xlsx)

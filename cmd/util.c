@@ -6,7 +6,11 @@
 
 #include "cmd.h"
 #include "err.h"
+#include "find.h"
+#include "ops.h"
 #include "ptime.h"
+#include "slug.h"
+#include "when.h"
 #include "xalloc.h"
 
 /* Print a message with control characters shown as '?': a message may
@@ -137,9 +141,34 @@ int no_operands(struct ctx *ctx, int argc, char **argv)
 
 int date_opt(struct ctx *ctx, const char *opt, const char *s, int32_t *out)
 {
-	if (date_parse(out, s))
+	struct when_now n;
+
+	if (when_now(&n) || when_date(out, s, &n))
 		return usage_error(ctx, "%s: %s", opt, preg_error_msg());
 	return 0;
+}
+
+bool next_step_opt(struct next_step *s, int c, const char *arg)
+{
+	switch (c) {
+	case 'n': s->next = arg; return true;
+	case 'a': s->action = arg; return true;
+	case 'K': s->keep = true; return true;
+	}
+	return false;
+}
+
+int next_step_check(struct ctx *ctx, const struct next_step *s)
+{
+	if (s->keep && s->next)
+		return usage_error(ctx, "--keep-next and --next: give one of them");
+	return -1;
+}
+
+void print_step(const char *id, const struct next_step *s)
+{
+	if (s->done[0])
+		print_visible(stdout, "%s: next contact %s done; set the next with --next\n", id, s->done);
 }
 
 int filter_args(struct ctx *ctx, int argc, char **argv, struct filter *f, const struct phases **ph)
@@ -167,4 +196,42 @@ bool filter_opt(struct filter *f, int c, const char *arg)
 	case 'o': f->open = true; return true;
 	}
 	return false;
+}
+
+/* The table entry of operand i: the i-th operand of the table, or the
+ * last one when it repeats; NULL past the operands. */
+static const struct opt *operand_at(const struct opt *t, int i)
+{
+	const struct opt *last = NULL;
+
+	for (const struct opt *o = t; o && (o->key || o->name); o++) {
+		if (o->key)
+			continue;
+		if (!i--)
+			return o;
+		last = o;
+	}
+	return last && (last->flags & OPT_REPEAT) ? last : NULL;
+}
+
+int resolve_clients(struct ctx *ctx, int argc, char **argv, char ***owned, size_t *nowned)
+{
+	for (int i = 0; ctx->reg && i < argc; i++) {
+		const struct opt *o = operand_at(ctx->cmd->opts, i);
+		char *id;
+
+		if (!o || o->val != VAL_CLIENT)
+			continue;
+		if (find_client(&id, ctx->reg, argv[i])) {
+			/* The trail of a removed client: its id matches no
+			 * client now, and the command looks in the history. */
+			if ((o->flags & OPT_PAST) && preg_error_code() == PREG_ENOTFOUND && slug_valid(argv[i]))
+				continue;
+			return fail();
+		}
+		*owned = xrealloc(*owned, (*nowned + 1) * sizeof(**owned));
+		(*owned)[(*nowned)++] = id;
+		argv[i] = id;
+	}
+	return 0;
 }

@@ -8,6 +8,7 @@
 
 #include "check.h"
 #include "err.h"
+#include "phone.h"
 #include "ptime.h"
 #include "slug.h"
 #include "utf8.h"
@@ -110,15 +111,18 @@ static void add_key(struct cctx *c, const char *what, const char *value, const s
 
 char *check_phone_key(const char *phone)
 {
-	char *out = xmalloc(strlen(phone) + 1), *o = out;
+	/* lib/phone's key, so that 8 (351) ... and +7 351 ... are one number
+	 * here as they are to preg find. */
+	char *k = phone_key(phone);
+	size_t digits = 0;
 
-	for (; *phone; phone++)
-		if (isdigit((unsigned char)*phone))
-			*o++ = *phone;
-	*o = '\0';
-	if (o - out < 7)
-		*out = '\0';
-	return out;
+	for (const char *p = k; p && *p; p++)
+		digits += isdigit((unsigned char)*p) != 0;
+	if (!k || digits < PHONE_MATCH_MIN) {
+		free(k);
+		return xstrdup("");
+	}
+	return k;
 }
 
 static char *lower(const char *s)
@@ -141,23 +145,23 @@ static char *alnum_upper(const char *s)
 	return out;
 }
 
-static void collect_keys(struct cctx *c, const struct record *rec, const char *path)
+void check_dup_keys(const struct record *rec, void (*fn)(void *arg, const char *what, const char *key), void *arg)
 {
 	char *k = NULL;
 
-	if (!slug_from_name(&k, rec->name))
-		add_key(c, "name", k, rec, path);
+	if (rec->name && !slug_from_name(&k, rec->name))
+		fn(arg, "name", k);
 	free(k);
 	for (size_t i = 0; i < rec->ncontacts; i++) {
 		const char *mail = kv_get(&rec->contacts[i], "email"), *phone = kv_get(&rec->contacts[i], "phone");
 
 		if (mail && *mail) {
 			k = lower(mail);
-			add_key(c, "e-mail", k, rec, path);
+			fn(arg, "e-mail", k);
 			free(k);
 		}
 		if (phone && *(k = check_phone_key(phone)))
-			add_key(c, "phone", k, rec, path);
+			fn(arg, "phone", k);
 		if (phone)
 			free(k);
 	}
@@ -168,11 +172,29 @@ static void collect_keys(struct cctx *c, const struct record *rec, const char *p
 				if (*k) {
 					char *what = lower(rec->fields.v[i].k);
 
-					add_key(c, what, k, rec, path);
+					fn(arg, what, k);
 					free(what);
 				}
 				free(k);
 			}
+}
+
+struct collect {
+	struct cctx *c;
+	const struct record *rec;
+	const char *path;
+};
+
+static void collect_key(void *arg, const char *what, const char *key)
+{
+	struct collect *k = arg;
+
+	add_key(k->c, what, key, k->rec, k->path);
+}
+
+static void collect_keys(struct cctx *c, const struct record *rec, const char *path)
+{
+	check_dup_keys(rec, collect_key, &(struct collect){ c, rec, path });
 }
 
 /* A line that git's merge leaves: <<<<<<<, ======= or >>>>>>>. */
@@ -243,6 +265,7 @@ static int check_file(void *arg, const char *path, const char *data, size_t len)
 	char *id = record_id_from_path(path);
 	const struct phase *p;
 	const char *missing;
+	struct ypos comment = { 0, 0 };
 	int line;
 
 	if (!data) {
@@ -257,10 +280,14 @@ static int check_file(void *arg, const char *path, const char *data, size_t len)
 		say(c, NULL, "%s:%d: a conflict marker: resolve the merge", path, line);
 		goto out;
 	}
-	if (record_parse(&rec, data, len, path, NULL)) {
+	if (record_parse(&rec, data, len, path, &comment)) {
 		say(c, NULL, "%s", preg_error_msg());
 		goto out;
 	}
+	/* The next write would refuse it (or, forced, lose the comment). */
+	if (comment.line)
+		say(c, NULL, "%s:%d:%d: a YAML comment, which the next write would refuse or lose: move the text into 'remarks:'",
+		    path, comment.line, comment.col);
 	if (strcmp(rec->id, id))
 		say(c, NULL, "%s:%d:%d: id '%s' does not match the file name", path, rec->id_line, rec->id_col,
 		    rec->id);
@@ -269,8 +296,15 @@ static int check_file(void *arg, const char *path, const char *data, size_t len)
 	if (phases_check_manager(c->ph, rec->manager))
 		say(c, path, "%s", preg_error_msg());
 	check_history(c, rec, path);
-	if (p && (missing = record_missing(rec, p)))
-		warn(c, path, "incomplete: phase %d (%s) requires %s", p->id, p->key, missing);
+	/* Every requirement it lacks, one warning each. */
+	for (size_t i = 0; p && i < p->nrequires; i++) {
+		struct phase one = *p;
+
+		one.requires = &p->requires[i];
+		one.nrequires = 1;
+		if ((missing = record_missing(rec, &one)))
+			warn(c, path, "incomplete: phase %d (%s) requires %s", p->id, p->key, missing);
+	}
 	for (size_t i = 0; rec->extra && i + 1 < rec->extra->n; i += 2)
 		warn(c, path, "unknown key '%s'", rec->extra->v[i]->s);
 	record_each_text(rec, true, flag_hidden, &(struct text_ctx){ c, path });

@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "record.h"
 #include "register.h"
 
 struct check_result {
@@ -33,8 +34,15 @@ struct check_result {
 int check_register(struct reg *r, bool staged, struct check_result *res);
 void check_result_release(struct check_result *res);
 
-/* A phone number's digits ("+7 (351) 000-00-00" -> "73510000000"), for
- * comparing; "" when it has fewer than 7. Caller frees. */
+/* A phone number's key for comparing (phone.h: "8 (351) 000-00-00" ->
+ * "+73510000000"); "" when it has fewer than 7 digits. Caller frees. */
 char *check_phone_key(const char *phone);
+
+/* The keys by which rec and another record are likely duplicates: fn gets
+ * what ("name", "e-mail", "phone", "inn", ...) and the value as compared
+ * (the name made an id, an e-mail in lower case, a phone's digits, a tax
+ * number's letters and digits). check_register and client add (ops_add)
+ * both judge by these. */
+void check_dup_keys(const struct record *rec, void (*fn)(void *arg, const char *what, const char *key), void *arg);
 
 #endif

@@ -32,11 +32,33 @@ int filter_resolve(struct filter *f, const struct phases *ph)
 	for (size_t i = 0; i < f->nfields; i++)
 		if (!strchr(f->fields[i], '=') || f->fields[i][0] == '=')
 			return preg_error_set(PREG_EINVAL, "--field takes KEY=VALUE");
-	if (f->manager && phases_check_manager(ph, f->manager))
+	if (f->manager && phases_resolve_manager(ph, f->manager, &f->manager))
 		return PREG_EINVAL;
 	if (f->phase)
 		return phases_range(ph, f->phase, &f->phase_lo, &f->phase_hi);
 	return 0;
+}
+
+bool filter_manager_seen(const struct filter *f, const struct record *r)
+{
+	if (!f->manager)
+		return false;
+	if (r->manager && !strcmp(r->manager, f->manager))
+		return true;
+	for (size_t i = 0; i < r->nhistory; i++) {
+		const char *m = kv_get(&r->history[i], "manager");
+
+		if (m && !strcmp(m, f->manager))
+			return true;
+	}
+	return false;
+}
+
+int filter_manager_check(const struct filter *f, const struct phases *ph, bool seen)
+{
+	if (!f->manager || seen || ph->nmanagers)
+		return 0;
+	return preg_error_set(PREG_EINVAL, "no client has or had manager '%s'", f->manager);
 }
 
 bool filter_any(const struct filter *f)

@@ -32,7 +32,8 @@ void filter_add_field(struct filter *f, const char *kv);
 
 /* Check the filter against the register's settings (the --phase range, a
  * --manager preg.yaml does not list, --ended with --open, a --field
- * without '='). 0 or PREG_EINVAL. */
+ * without '='); --manager given as a display name becomes its handle
+ * (phases_resolve_manager). 0 or PREG_EINVAL. */
 int filter_resolve(struct filter *f, const struct phases *ph);
 
 /* Whether any filter is set. */
@@ -41,6 +42,16 @@ bool filter_any(const struct filter *f);
 /* Whether client r, standing as a on day, passes. */
 bool filter_match(const struct filter *f, const struct phases *ph, const struct record *r,
 		  const struct asof *a, int32_t day);
+
+/* Whether f has a --manager that client r has or had (its manager now,
+ * or one of its history events'). */
+bool filter_manager_seen(const struct filter *f, const struct record *r);
+
+/* After every client was seen: PREG_EINVAL, "no client has or had manager
+ * 'M'", when f has a --manager that none of them has or had (seen) and
+ * preg.yaml lists no managers to check it against: a mistyped handle in a
+ * crontab would otherwise be silent for ever. */
+int filter_manager_check(const struct filter *f, const struct phases *ph, bool seen);
 
 void filter_release(struct filter *f);
 

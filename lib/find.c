@@ -43,6 +43,8 @@ struct find {
 	char *lat;      /* its Latin spelling; "" when it has none */
 	char *phone;    /* its phone key when it reads as a number, else NULL */
 	bool form;      /* it is nothing but a legal form: names are compared whole */
+	bool no_notes;  /* leave notes and remarks out: the cache has none, and
+			 * a search must not answer otherwise when it is cold */
 	size_t letters; /* characters in fold */
 	struct find_hit *v;
 	size_t n, cap;
@@ -636,7 +638,7 @@ static const char *index_of(struct find *f, const struct record *r)
 	if (r->find_text && !strncmp(r->find_text, INDEX_VERSION "\n", sizeof(INDEX_VERSION)))
 		return r->find_text;
 	buf_reset(&f->idx);
-	index_into(&w, r, true);
+	index_into(&w, r, !f->no_notes);
 	return buf_str(&f->idx);
 }
 
@@ -816,8 +818,10 @@ static int each(void *arg, const char *id, const char *path, struct record *rec)
 
 int find_register(struct find *f, struct reg *r, bool notes)
 {
-	int rc = notes ? reg_each(r, false, each, f) : reg_each_summary(r, each, f);
+	int rc;
 
+	f->no_notes = !notes;
+	rc = notes ? reg_each(r, false, each, f) : reg_each_summary(r, each, f);
 	return rc < 0 ? rc : 0;
 }
 
@@ -831,7 +835,17 @@ int find_client(char **out, struct reg *r, const char *text)
 		*out = xstrdup(text);
 		return 0;
 	}
-	if ((rc = find_new(&f, text)) || (rc = find_register(f, r, false)))
+	if ((rc = find_new(&f, text))) {
+		/* Nothing to search for (".."): for a command, an id not found. */
+		if (utf8_valid(text)) {
+			char *s = shown(text, WHY_COLS);
+
+			rc = preg_error_set(PREG_ENOTFOUND, "client '%s' not found", s);
+			free(s);
+		}
+		goto out;
+	}
+	if ((rc = find_register(f, r, false)))
 		goto out;
 	rc = find_resolve(f, out);
 out:

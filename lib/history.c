@@ -265,6 +265,65 @@ static void set_by(struct changes *out, const struct kvlist *e)
 		out->by = xstrdup(by);
 }
 
+void hist_contact_text(struct buf *out, const struct kvlist *c)
+{
+	const char *name = kv_get(c, "name"), *mail = kv_get(c, "email");
+	const char *role = kv_get(c, "role"), *phone = kv_get(c, "phone");
+
+	if (name)
+		buf_adds(out, name);
+	if (mail)
+		buf_addf(out, "%s<%s>", name ? " " : "", mail);
+	if (role || phone)
+		buf_addf(out, "; %s", role ? role : "");
+	if (phone)
+		buf_addf(out, "; %s", phone);
+}
+
+/* "contact N" changed from a to b (either NULL: added or removed). */
+static void contact_change(struct changes *out, size_t i, const struct kvlist *a, const struct kvlist *b)
+{
+	struct buf ta = BUF_INIT, tb = BUF_INIT;
+	char key[32];
+
+	snprintf(key, sizeof(key), "contact %zu", i + 1);
+	if (a)
+		hist_contact_text(&ta, a);
+	if (b)
+		hist_contact_text(&tb, b);
+	add(out, CH_FIELD, key, a ? buf_str(&ta) : NULL, b ? buf_str(&tb) : NULL);
+	buf_release(&ta);
+	buf_release(&tb);
+}
+
+/* The contacts that changed, by their numbers (from 1, as preg contact
+ * counts them): one added at the end or one removed anywhere reads as
+ * that, not as every contact after it renumbered. */
+static void contacts_changes(struct changes *out, const struct record *old, const struct record *new)
+{
+	size_t no = old->ncontacts, nn = new->ncontacts, i = 0, k;
+
+	while (i < no && i < nn && hist_kv_equal(&old->contacts[i], &new->contacts[i]))
+		i++;
+	if (i == no && i == nn)
+		return;
+	if (nn == no + 1 && i == no) {
+		contact_change(out, i, NULL, &new->contacts[i]);
+		return;
+	}
+	if (no == nn + 1) {
+		for (k = i; k < nn && hist_kv_equal(&old->contacts[k + 1], &new->contacts[k]); k++)
+			;
+		if (k == nn) {
+			contact_change(out, i, &old->contacts[i], NULL);
+			return;
+		}
+	}
+	for (; i < no || i < nn; i++)
+		if (i >= no || i >= nn || !hist_kv_equal(&old->contacts[i], &new->contacts[i]))
+			contact_change(out, i, i < no ? &old->contacts[i] : NULL, i < nn ? &new->contacts[i] : NULL);
+}
+
 void hist_compare(const struct record *old, const struct record *new, const struct phases *ph,
 		  struct changes *out)
 {
@@ -374,19 +433,7 @@ void hist_compare(const struct record *old, const struct record *new, const stru
 		snprintf(key, sizeof(key), "fields.%s", new->fields.v[i].k);
 		field(out, key, NULL, new->fields.v[i].v);
 	}
-	{
-		bool differ = old->ncontacts != new->ncontacts;
-
-		for (size_t i = 0; !differ && i < new->ncontacts; i++)
-			differ = !hist_kv_equal(&old->contacts[i], &new->contacts[i]);
-		if (differ) {
-			char na[32], nb[32];
-
-			snprintf(na, sizeof(na), "%zu", old->ncontacts);
-			snprintf(nb, sizeof(nb), "%zu", new->ncontacts);
-			add(out, CH_FIELD, "contacts", na, nb);
-		}
-	}
+	contacts_changes(out, old, new);
 	for (size_t i = 0; i < new->nnotes && !notes_lost; i++) {
 		const struct kvlist *n = &new->notes[i];
 		const char *ch = kv_get(n, "channel"), *text = kv_get(n, "text");
@@ -454,10 +501,6 @@ void change_text(struct buf *out, const struct change *c)
 		buf_addf(out, "%s %s -> %s", c->key, c->old ? c->old : "(none)", c->new ? c->new : "(none)");
 		return;
 	case CH_FIELD:
-		if (!strcmp(c->key, "contacts")) {
-			buf_addf(out, "contacts %s -> %s", c->old, c->new);
-			return;
-		}
 		buf_addf(out, "%s: ", c->key);
 		value(out, c->old);
 		buf_adds(out, " -> ");

@@ -98,6 +98,10 @@ void changes_text(struct buf *out, const struct changes *c);
  * in the same order. */
 bool hist_kv_equal(const struct kvlist *a, const struct kvlist *b);
 
+/* Append contact c as --contact takes it: "Name <email>; role; phone"
+ * (the parts it has). */
+void hist_contact_text(struct buf *out, const struct kvlist *c);
+
 /* Free a list of strings. */
 void strv_free(char **v, size_t n);
 

@@ -3,12 +3,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "err.h"
+#include "history.h"
 #include "ops.h"
 #include "ptime.h"
 #include "schema.h"
 #include "slug.h"
+#include "status.h"
 #include "utf8.h"
+#include "when.h"
 #include "xalloc.h"
 
 #define NAME_MAX_BYTES 1000
@@ -43,11 +47,26 @@ static int check_text(const char *what, const char *s)
 	return 0;
 }
 
-static int check_date(const char *what, const char *s)
+/* The now a write reads the dates it is given against: the write's own
+ * time, with the local zone's offsets when that is the clock (when.h). */
+static struct when_now write_now(struct txn *t)
 {
-	int32_t d;
+	const char *env = getenv("PREG_NOW");
+	struct when_now n;
 
-	if (date_parse(&d, s))
+	memset(&n, 0, sizeof(n));
+	ptime_parse(&n.now, txn_now(t));
+	n.zone = !(env && *env);
+	return n;
+}
+
+/* A day as people type it (when.h) into out, in the form a record
+ * stores; what names the option or key in the message. */
+static int resolve_date(struct txn *t, const char *what, const char *s, char out[DATE_LEN])
+{
+	struct when_now n = write_now(t);
+
+	if (when_date_str(out, s, &n))
 		return preg_error_prefix("%s", what);
 	return 0;
 }
@@ -166,26 +185,24 @@ int ops_check_clock(struct txn *t, const struct record *rec)
 			      txn_now(t), rec->id, last_at);
 }
 
-/* When the entry a write adds to rec happens: now (which ops_check_clock
- * must allow), or at, given on purpose (--at: an RFC 3339 time, or a date
- * for the start of that day in now's offset). at may be earlier than the
- * record's last entry (the entry is then placed in time order), but not in
- * the future, nor before the client was created. */
-static int entry_when(struct txn *t, const struct record *rec, const char *at, struct ptime *when,
-		      char out[PTIME_LEN])
+/* A calendar date alone is the start of that day; a day named from
+ * today is that day at the present time, as when.h reads it. */
+int ops_entry_when(struct txn *t, const struct record *rec, const char *at, struct ptime *when,
+		   char out[PTIME_LEN])
 {
-	struct ptime now, created;
+	struct when_now n = write_now(t);
+	struct ptime now = n.now, created;
+	const char *p = at ? at + strspn(at, " ") : NULL;
 	int32_t day;
 
-	ptime_parse(&now, txn_now(t));
 	if (!at) {
 		*when = now;
 		snprintf(out, PTIME_LEN, "%s", txn_now(t));
 		return ops_check_clock(t, rec);
 	}
-	if (!date_parse(&day, at))
+	if (*p >= '0' && *p <= '9' && !strchr(p, ':') && !when_date(&day, at, &n))
 		*when = ptime_from_day(day, now.off);
-	else if (ptime_parse(when, at))
+	else if (when_time(when, at, &n))
 		return preg_error_prefix("--at");
 	if (when->t > now.t)
 		return preg_error_set(PREG_EINVAL, "--at %s is in the future", at);
@@ -217,15 +234,85 @@ static int phase_at(const struct record *rec, const struct ptime *when)
 
 /* ---- add ---- */
 
+/* ---- duplicates at the door (check.h's rules) ---- */
+
+struct dup_find {
+	char **keys; /* the new client's, "what\x01key" */
+	size_t n, cap;
+	const struct record *cur;
+	char *id, *name, *why; /* the first existing client that shares one */
+};
+
+static void dup_key_new(void *arg, const char *what, const char *key)
+{
+	struct dup_find *d = arg;
+
+	d->keys = xgrow(d->keys, &d->cap, d->n + 1, sizeof(*d->keys));
+	d->keys[d->n++] = xasprintf("%s\x01%s", what, key);
+}
+
+static void dup_key_old(void *arg, const char *what, const char *key)
+{
+	struct dup_find *d = arg;
+	size_t wl = strlen(what);
+
+	if (d->why)
+		return;
+	for (size_t i = 0; i < d->n; i++)
+		if (!strncmp(d->keys[i], what, wl) && d->keys[i][wl] == '\x01' && !strcmp(d->keys[i] + wl + 1, key)) {
+			d->why = xasprintf("the same %s '%s'", what, key);
+			d->id = xstrdup(d->cur->id);
+			d->name = d->cur->name ? xstrdup(d->cur->name) : NULL;
+			return;
+		}
+}
+
+static int dup_each(void *arg, const char *id, const char *path, struct record *rec)
+{
+	struct dup_find *d = arg;
+
+	(void)id;
+	(void)path;
+	if (!rec)
+		return 0;
+	d->cur = rec;
+	check_dup_keys(rec, dup_key_old, d);
+	return d->why ? 1 : 0;
+}
+
+/* PREG_EEXISTS naming the client that rec likely duplicates, else 0 (or
+ * the error of reading the register). */
+static int refuse_duplicate(struct reg *r, const struct record *rec)
+{
+	struct dup_find d = { 0 };
+	int rc;
+
+	check_dup_keys(rec, dup_key_new, &d);
+	rc = d.n ? reg_each_summary(r, dup_each, &d) : 0;
+	if (d.why)
+		rc = preg_error_set(PREG_EEXISTS,
+				    "likely duplicate of '%s' (%s): %s; add it anyway with --allow-duplicate", d.id,
+				    d.name ? d.name : d.id, d.why);
+	else if (rc > 0)
+		rc = 0;
+	for (size_t i = 0; i < d.n; i++)
+		free(d.keys[i]);
+	free(d.keys);
+	free(d.id);
+	free(d.name);
+	free(d.why);
+	return rc;
+}
+
 static int add_mutate(struct txn *t, void *arg)
 {
 	struct add_opts *o = arg;
 	const struct phases *ph = reg_phases(txn_reg(t));
 	const struct phase *p = o->phase ? phases_find(ph, o->phase) : phases_get(ph, 1);
 	struct record *rec = xcalloc(1, sizeof(*rec));
-	char *id = NULL, *name = xstrtrim(o->name), phase[16], summary[256];
+	char *id = NULL, *name = xstrtrim(o->name), phase[16], summary[256], next[DATE_LEN];
 	const char *manager = o->manager ? o->manager : txn_user(t);
-	const char *missing;
+	struct buf lacks = BUF_INIT;
 	int rc = PREG_EINVAL;
 
 	if (!*name) {
@@ -241,11 +328,11 @@ static int add_mutate(struct txn *t, void *arg)
 			       p->id, p->key);
 		goto out;
 	}
-	if (phases_check_manager(ph, manager))
+	if (phases_resolve_manager(ph, manager, &manager))
 		goto out;
 	if (o->kind && check_kind(o->kind))
 		goto out;
-	if (o->next && check_date("--next", o->next))
+	if (o->next && resolve_date(t, "--next", o->next, next))
 		goto out;
 	if (o->action && check_line("--action", o->action, 4096))
 		goto out;
@@ -286,7 +373,7 @@ static int add_mutate(struct txn *t, void *arg)
 	rec->phase = p->id;
 	rec->phase_since = xstrdup(txn_now(t));
 	rec->created = xstrdup(txn_now(t));
-	set_str(&rec->next_contact, o->next);
+	set_str(&rec->next_contact, o->next ? next : NULL);
 	set_str(&rec->next_action, o->action);
 	set_str(&rec->remarks, o->remarks);
 	rec->tags = xcalloc(o->ntags + 1, sizeof(char *));
@@ -313,10 +400,14 @@ static int add_mutate(struct txn *t, void *arg)
 			goto out;
 		rec->ncontacts++;
 	}
-	if ((missing = record_missing(rec, p))) {
-		preg_error_set(PREG_EINVAL, "phase %d (%s) requires %s", p->id, p->key, missing);
+	if (record_missing_all(rec, p, &lacks)) {
+		preg_error_set(PREG_EINVAL, "phase %d (%s) requires %s", p->id, p->key, buf_str(&lacks));
 		goto out;
 	}
+	/* After every other rule, so that a refused name is told first. */
+	if (!o->allow_duplicate && (rc = refuse_duplicate(txn_reg(t), rec)))
+		goto out;
+	rc = PREG_EINVAL;
 	snprintf(phase, sizeof(phase), "%d", p->id);
 	record_add_event(rec, txn_now(t), txn_user(t),
 			 (const char *const[]){ "phase", phase, "manager", rec->manager }, 4);
@@ -328,6 +419,7 @@ static int add_mutate(struct txn *t, void *arg)
 out:
 	free(id);
 	free(name);
+	buf_release(&lacks);
 	record_free(rec);
 	return rc;
 }
@@ -335,6 +427,40 @@ out:
 int ops_add(struct reg *r, struct add_opts *o)
 {
 	return reg_write(r, 0, add_mutate, o);
+}
+
+/* ---- the next step (closing the loop) ---- */
+
+/* Check the next step s before anything is read: --next and --action. */
+static int step_check(struct txn *t, const struct next_step *s, char next[DATE_LEN])
+{
+	if (s->next && resolve_date(t, "--next", s->next, next))
+		return PREG_EINVAL;
+	if (s->action && check_line("--action", s->action, 4096))
+		return PREG_EINVAL;
+	return 0;
+}
+
+/* Apply the next step s to rec for an entry at when: the contact due or
+ * overdue that day is settled (ops.h) when settle. A move into an ending
+ * phase settles nothing: ending is not the contact that was asked for, and
+ * an ended client has nothing due (lib/status), whatever it keeps. */
+static void step_apply(struct txn *t, struct record *rec, const struct ptime *when, struct next_step *s,
+		       const char *next, bool settle)
+{
+	struct status st;
+
+	s->done[0] = '\0';
+	status_of(&st, rec, NULL, reg_phases(txn_reg(t)), ptime_day(*when));
+	if (s->next) {
+		set_str(&rec->next_contact, next);
+	} else if (settle && (st.due || st.overdue) && !s->keep) {
+		snprintf(s->done, sizeof(s->done), "%s", rec->next_contact);
+		set_str(&rec->next_contact, NULL);
+		set_str(&rec->next_action, NULL);
+	}
+	if (s->action)
+		set_str(&rec->next_action, s->action);
 }
 
 /* ---- phase moves ---- */
@@ -347,16 +473,19 @@ static int move_mutate(struct txn *t, void *arg)
 	struct record *rec = NULL;
 	struct ptime when, last;
 	struct kvlist ev = { NULL, 0, 0 };
-	char when_s[PTIME_LEN], num[16], trailer[32], summary[256];
-	const char *missing, *last_at;
+	char when_s[PTIME_LEN], num[16], trailer[32], summary[256], next[DATE_LEN];
+	const char *last_at;
+	struct buf lacks = BUF_INIT;
 	long phase_ev, manager_ev;
 	size_t idx;
 	bool back, backdated;
 	int rc, cur;
 
+	if (step_check(t, &o->step, next))
+		return PREG_EINVAL;
 	if ((rc = txn_read(t, o->id, &rec)))
 		return rc;
-	if ((rc = entry_when(t, rec, o->at, &when, when_s)))
+	if ((rc = ops_entry_when(t, rec, o->at, &when, when_s)))
 		goto out;
 	rc = PREG_EINVAL;
 	backdated = record_last_time(rec, &last, &last_at) && when.t < last.t;
@@ -401,11 +530,13 @@ static int move_mutate(struct txn *t, void *arg)
 		goto out;
 	if (o->message && check_text("-m", o->message))
 		goto out;
-	if ((missing = record_missing(rec, to))) {
+	/* Every problem at once: one round trip to fix them all. */
+	if (record_missing_all(rec, to, &lacks)) {
 		preg_error_set(PREG_EINVAL, "client '%s' cannot enter phase %d (%s): it lacks %s", o->id,
-			       to->id, to->key, missing);
+			       to->id, to->key, buf_str(&lacks));
 		goto out;
 	}
+	step_apply(t, rec, &when, &o->step, next, !to->ending);
 	snprintf(num, sizeof(num), "%d", to->id);
 	kv_set(&ev, "at", when_s);
 	kv_set(&ev, "by", txn_user(t));
@@ -439,13 +570,15 @@ static int move_mutate(struct txn *t, void *arg)
 	rc = 0;
 out:
 	kvlist_release(&ev);
+	buf_release(&lacks);
 	record_free(rec);
 	return rc;
 }
 
 int ops_move(struct reg *r, struct move_opts *o)
 {
-	return reg_write(r, 0, move_mutate, o);
+	/* phase set has --force, phase next (no phase given) has not. */
+	return reg_write(r, (o->force ? REG_FORCE : 0) | (o->phase ? REG_FORCE_OK : 0), move_mutate, o);
 }
 
 /* ---- notes ---- */
@@ -454,8 +587,9 @@ static int note_mutate(struct txn *t, void *arg)
 {
 	struct note_opts *o = arg;
 	struct record *rec = NULL;
-	struct kvlist *n;
-	char summary[256];
+	struct kvlist n = { NULL, 0, 0 };
+	struct ptime when;
+	char summary[256], next[DATE_LEN], when_s[PTIME_LEN];
 	int rc, ok = 0;
 
 	if (!o->text[strspn(o->text, " \t\n")])
@@ -470,28 +604,21 @@ static int note_mutate(struct txn *t, void *arg)
 					      "unknown channel '%s' (call, email, meeting, letter, chat or other)",
 					      o->channel);
 	}
-	if (o->next && check_date("--next", o->next))
-		return PREG_EINVAL;
-	if (o->action && check_line("--action", o->action, 4096))
+	if (step_check(t, &o->step, next))
 		return PREG_EINVAL;
 	if ((rc = txn_read(t, o->id, &rec)))
 		return rc;
-	if ((rc = ops_check_clock(t, rec))) {
+	if ((rc = ops_entry_when(t, rec, o->at, &when, when_s))) {
 		record_free(rec);
 		return rc;
 	}
-	rec->notes = xrealloc(rec->notes, (rec->nnotes + 1) * sizeof(*rec->notes));
-	n = &rec->notes[rec->nnotes++];
-	memset(n, 0, sizeof(*n));
-	kv_set(n, "at", txn_now(t));
-	kv_set(n, "by", txn_user(t));
+	step_apply(t, rec, &when, &o->step, next, true);
+	kv_set(&n, "at", when_s);
+	kv_set(&n, "by", txn_user(t));
 	if (o->channel)
-		kv_set(n, "channel", o->channel);
-	kv_set(n, "text", o->text);
-	if (o->next)
-		set_str(&rec->next_contact, o->next);
-	if (o->action)
-		set_str(&rec->next_action, o->action);
+		kv_set(&n, "channel", o->channel);
+	kv_set(&n, "text", o->text);
+	record_insert_entry(rec, &n, true);
 	txn_put(t, rec);
 	snprintf(summary, sizeof(summary), "note: %s%s%s%s", o->id, o->channel ? " (" : "",
 		 o->channel ? o->channel : "", o->channel ? ")" : "");
@@ -547,11 +674,15 @@ static int set_mutate(struct txn *t, void *arg)
 			if (!(bad = check_kind(v)))
 				set_str(&rec->kind, v);
 		} else if (!strcmp(k, "manager")) {
-			if (!(bad = phases_check_manager(ph, v)))
-				set_str(&rec->manager, v);
+			const char *h;
+
+			if (!(bad = phases_resolve_manager(ph, v, &h)))
+				set_str(&rec->manager, h);
 		} else if (!strcmp(k, "next_contact")) {
-			if (!(bad = *v && check_date("next_contact", v)))
-				set_str(&rec->next_contact, v);
+			char day[DATE_LEN] = "";
+
+			if (!(bad = *v && resolve_date(t, "next_contact", v, day)))
+				set_str(&rec->next_contact, day);
 		} else if (!strcmp(k, "next_action")) {
 			if (!(bad = check_line("next_action", v, 4096)))
 				set_str(&rec->next_action, v);
@@ -575,6 +706,10 @@ static int set_mutate(struct txn *t, void *arg)
 			free(s);
 		} else if (!strncmp(k, "fields.", 7)) {
 			bad = set_field(rec, k + 7, v);
+		} else if (!strncmp(k, "contact", 7)) {
+			bad = preg_error_set(PREG_EINVAL,
+					     "contacts change with 'preg contact add|set|rm %s ...' (see 'preg contact list %s')",
+					     a->id, a->id);
 		} else if (!strcmp(k, "phase") || !strcmp(k, "phase_since")) {
 			bad = preg_error_set(PREG_EINVAL, "'%s' changes with 'preg phase set'", k);
 		} else {
@@ -621,7 +756,162 @@ int ops_set(struct reg *r, const char *id, char *const *assign, size_t n, unsign
 {
 	struct set_args a = { id, assign, n, changed };
 
-	return reg_write(r, flags, set_mutate, &a);
+	return reg_write(r, flags | REG_FORCE_OK, set_mutate, &a);
+}
+
+/* ---- contacts ---- */
+
+struct contact_args {
+	const char *id;
+	const char *spec;     /* add */
+	size_t n;             /* set, rm: the contact's number, from 1; add: out */
+	char *const *assign;  /* set */
+	size_t nassign;
+	bool *changed;
+};
+
+/* The contact numbered n (from 1) of rec, or PREG_ENOTFOUND. */
+static int contact_at(const struct record *rec, size_t n, struct kvlist **out)
+{
+	if (n < 1 || n > rec->ncontacts) {
+		if (!rec->ncontacts)
+			return preg_error_set(PREG_ENOTFOUND, "client '%s' has no contacts", rec->id);
+		return preg_error_set(PREG_ENOTFOUND, "client '%s' has no contact %zu (it has %zu)", rec->id, n,
+				      rec->ncontacts);
+	}
+	*out = &rec->contacts[n - 1];
+	return 0;
+}
+
+/* "contact: ID VERB N (who)" and the trailers. */
+static void contact_message(struct txn *t, const char *id, const char *verb, size_t n, const struct kvlist *c)
+{
+	struct buf who = BUF_INIT;
+	char summary[512];
+
+	hist_contact_text(&who, c);
+	snprintf(summary, sizeof(summary), "contact: %s %s %zu (%.300s)", id, verb, n, buf_str(&who));
+	txn_message(t, summary, "contact", NULL);
+	buf_release(&who);
+}
+
+static int contact_add_mutate(struct txn *t, void *arg)
+{
+	struct contact_args *a = arg;
+	struct record *rec = NULL;
+	struct kvlist c;
+	int rc;
+
+	if ((rc = parse_contact(a->spec, &c)))
+		return rc;
+	if ((rc = txn_read(t, a->id, &rec))) {
+		kvlist_release(&c);
+		return rc;
+	}
+	rec->contacts = xrealloc(rec->contacts, (rec->ncontacts + 1) * sizeof(*rec->contacts));
+	rec->contacts[rec->ncontacts++] = c;
+	a->n = rec->ncontacts;
+	txn_put(t, rec);
+	contact_message(t, a->id, "added", a->n, &c);
+	record_free(rec);
+	return 0;
+}
+
+int ops_contact_add(struct reg *r, const char *id, const char *spec, size_t *n)
+{
+	struct contact_args a = { .id = id, .spec = spec };
+	int rc = reg_write(r, 0, contact_add_mutate, &a);
+
+	*n = a.n;
+	return rc;
+}
+
+static int contact_set_mutate(struct txn *t, void *arg)
+{
+	struct contact_args *a = arg;
+	static const char *const keys[] = { "name", "email", "role", "phone", NULL };
+	struct record *rec = NULL;
+	struct buf before = BUF_INIT, after = BUF_INIT;
+	struct kvlist *c;
+	int rc;
+
+	*a->changed = false;
+	if ((rc = txn_read(t, a->id, &rec)))
+		return rc;
+	if ((rc = contact_at(rec, a->n, &c)))
+		goto out;
+	hist_contact_text(&before, c);
+	for (size_t i = 0; i < a->nassign; i++) {
+		char *k = NULL, *v = NULL, *tv;
+		bool known = false;
+
+		if ((rc = split_assign("assignment", a->assign[i], &k, &v)))
+			goto out;
+		for (size_t j = 0; keys[j]; j++)
+			known |= !strcmp(keys[j], k);
+		tv = xstrtrim(v);
+		if (!known)
+			rc = preg_error_set(PREG_EINVAL, "cannot set '%s' of a contact (name, email, role, phone)", k);
+		else if (!(rc = check_line(k, tv, 1024)))
+			kv_set(c, k, *tv ? tv : NULL);
+		free(k);
+		free(v);
+		free(tv);
+		if (rc)
+			goto out;
+	}
+	if (!c->n) {
+		rc = preg_error_set(PREG_EINVAL, "that would leave contact %zu of '%s' empty; remove it with 'preg contact rm %s %zu'",
+				    a->n, a->id, a->id, a->n);
+		goto out;
+	}
+	hist_contact_text(&after, c);
+	if (before.len == after.len && !memcmp(buf_str(&before), buf_str(&after), before.len))
+		goto out; /* nothing changed: no commit */
+	*a->changed = true;
+	txn_put(t, rec);
+	contact_message(t, a->id, "changed", a->n, c);
+out:
+	buf_release(&before);
+	buf_release(&after);
+	record_free(rec);
+	return rc;
+}
+
+int ops_contact_set(struct reg *r, const char *id, size_t n, char *const *assign, size_t nassign, bool *changed)
+{
+	struct contact_args a = { .id = id, .n = n, .assign = assign, .nassign = nassign, .changed = changed };
+
+	return reg_write(r, 0, contact_set_mutate, &a);
+}
+
+static int contact_rm_mutate(struct txn *t, void *arg)
+{
+	struct contact_args *a = arg;
+	struct record *rec = NULL;
+	struct kvlist *c, gone;
+	int rc;
+
+	if ((rc = txn_read(t, a->id, &rec)))
+		return rc;
+	if ((rc = contact_at(rec, a->n, &c)))
+		goto out;
+	gone = *c;
+	memmove(c, c + 1, (rec->ncontacts - a->n) * sizeof(*c));
+	rec->ncontacts--;
+	txn_put(t, rec);
+	contact_message(t, a->id, "removed", a->n, &gone);
+	kvlist_release(&gone);
+out:
+	record_free(rec);
+	return rc;
+}
+
+int ops_contact_rm(struct reg *r, const char *id, size_t n)
+{
+	struct contact_args a = { .id = id, .n = n };
+
+	return reg_write(r, 0, contact_rm_mutate, &a);
 }
 
 /* ---- edit ---- */
@@ -737,7 +1027,7 @@ int ops_replace(struct reg *r, const char *id, const char *base, const char *yam
 {
 	struct replace_args a = { id, base, yaml, name, len, flags, changed };
 
-	return reg_write(r, flags, replace_mutate, &a);
+	return reg_write(r, flags | REG_FORCE_OK, replace_mutate, &a);
 }
 
 /* ---- remove ---- */
@@ -772,21 +1062,35 @@ int ops_remove(struct reg *r, const char *id)
 
 struct hold_args {
 	const char *id, *until, *reason; /* until NULL: unhold */
+	const char *at;                  /* --at; NULL: now */
 };
+
+/* Whether history event i is the last one about a hold: then the hold it
+ * sets or lifts is the record's (a hold backdated before a later one
+ * changes what was, not what is). */
+static bool last_hold_event(const struct record *rec, size_t i)
+{
+	for (size_t j = i + 1; j < rec->nhistory; j++)
+		if (kv_get(&rec->history[j], "hold_until"))
+			return false;
+	return true;
+}
 
 static int hold_mutate(struct txn *t, void *arg)
 {
 	struct hold_args *a = arg;
 	struct record *rec = NULL;
-	struct ptime now;
-	char summary[256], today_s[DATE_LEN];
+	struct kvlist ev = { NULL, 0, 0 };
+	struct ptime now, when;
+	char summary[256], today_s[DATE_LEN], until_s[DATE_LEN], when_s[PTIME_LEN];
 	int32_t until;
+	size_t idx;
 	int rc;
 
 	if (a->until) {
-		if (check_date("--until", a->until))
+		if (resolve_date(t, "--until", a->until, until_s))
 			return PREG_EINVAL;
-		date_parse(&until, a->until);
+		date_parse(&until, until_s);
 		ptime_parse(&now, txn_now(t));
 		if (until <= ptime_day(now)) {
 			date_format(today_s, ptime_day(now));
@@ -800,52 +1104,56 @@ static int hold_mutate(struct txn *t, void *arg)
 	}
 	if ((rc = txn_read(t, a->id, &rec)))
 		return rc;
-	if ((rc = ops_check_clock(t, rec)))
+	if ((rc = ops_entry_when(t, rec, a->at, &when, when_s)))
 		goto out;
 	rc = PREG_EINVAL;
+	kv_set(&ev, "at", when_s);
+	kv_set(&ev, "by", txn_user(t));
 	if (!a->until) {
 		if (!rec->hold_until) {
 			preg_error_set(PREG_EINVAL, "client '%s' is not on hold", a->id);
 			goto out;
 		}
-		record_add_event(rec, txn_now(t), txn_user(t), (const char *const[]){ "hold_until", "none" }, 2);
-		set_str(&rec->hold_until, NULL);
-		set_str(&rec->hold_reason, NULL);
+		kv_set(&ev, "hold_until", "none");
 		snprintf(summary, sizeof(summary), "unhold: %s", a->id);
 	} else {
-		if (same_str(rec->hold_until, a->until) && same_str(rec->hold_reason, a->reason)) {
+		if (same_str(rec->hold_until, until_s) && same_str(rec->hold_reason, a->reason)) {
 			preg_error_set(PREG_EINVAL, "client '%s' is already on hold until %s for that reason",
-				       a->id, a->until);
+				       a->id, until_s);
 			goto out;
 		}
 		if (rec->hold_until)
-			snprintf(summary, sizeof(summary), "hold: %s until %s (was until %s)", a->id, a->until,
+			snprintf(summary, sizeof(summary), "hold: %s until %s (was until %s)", a->id, until_s,
 				 rec->hold_until);
 		else
-			snprintf(summary, sizeof(summary), "hold: %s until %s", a->id, a->until);
-		record_add_event(rec, txn_now(t), txn_user(t),
-				 (const char *const[]){ "hold_until", a->until, "reason", a->reason }, 4);
-		set_str(&rec->hold_until, a->until);
-		set_str(&rec->hold_reason, a->reason);
+			snprintf(summary, sizeof(summary), "hold: %s until %s", a->id, until_s);
+		kv_set(&ev, "hold_until", until_s);
+		kv_set(&ev, "reason", a->reason);
+	}
+	idx = record_insert_entry(rec, &ev, false);
+	if (last_hold_event(rec, idx)) {
+		set_str(&rec->hold_until, a->until ? until_s : NULL);
+		set_str(&rec->hold_reason, a->until ? a->reason : NULL);
 	}
 	txn_put(t, rec);
 	txn_message(t, summary, a->until ? "hold" : "unhold", NULL);
 	rc = 0;
 out:
+	kvlist_release(&ev);
 	record_free(rec);
 	return rc;
 }
 
-int ops_hold(struct reg *r, const char *id, const char *until, const char *reason)
+int ops_hold(struct reg *r, const char *id, const char *until, const char *reason, const char *at)
 {
-	struct hold_args a = { id, until, reason };
+	struct hold_args a = { id, until, reason, at };
 
 	return reg_write(r, 0, hold_mutate, &a);
 }
 
-int ops_unhold(struct reg *r, const char *id)
+int ops_unhold(struct reg *r, const char *id, const char *at)
 {
-	struct hold_args a = { id, NULL, NULL };
+	struct hold_args a = { id, NULL, NULL, at };
 
 	return reg_write(r, 0, hold_mutate, &a);
 }

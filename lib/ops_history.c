@@ -61,7 +61,8 @@ static int reassign_mutate(struct txn *t, void *arg)
 	struct reassign_opts *o = arg;
 	const struct phases *ph = reg_phases(txn_reg(t));
 	struct pick p;
-	char **ids = NULL, summary[256], trailer[128];
+	struct ptime when;
+	char **ids = NULL, summary[256], trailer[128], when_s[PTIME_LEN];
 	size_t n = 0, cap = 0;
 	int rc = 0;
 
@@ -95,10 +96,16 @@ static int reassign_mutate(struct txn *t, void *arg)
 		} else if (!o->nids && cur && cur->ending) {
 			record_free(rec);
 			continue; /* ended: not handed over unless named */
-		} else if (!(rc = ops_check_clock(t, rec))) {
-			free(rec->manager);
-			rec->manager = xstrdup(o->to);
-			record_add_event(rec, txn_now(t), txn_user(t), (const char *const[]){ "manager", o->to }, 2);
+		} else if (!(rc = ops_entry_when(t, rec, o->at, &when, when_s))) {
+			struct kvlist ev = { NULL, 0, 0 };
+
+			kv_set(&ev, "at", when_s);
+			kv_set(&ev, "by", txn_user(t));
+			kv_set(&ev, "manager", o->to);
+			record_insert_entry(rec, &ev, false);
+			/* The manager is the history's: a handover backdated
+			 * before a later one changes what was. */
+			record_follow_history(rec);
 			if (!o->dry_run)
 				txn_put(t, rec);
 			o->moved = xrealloc(o->moved, (o->nmoved + 1) * sizeof(*o->moved));
@@ -128,9 +135,11 @@ int ops_reassign(struct reg *r, struct reassign_opts *o)
 {
 	const struct phases *ph = reg_phases(r);
 
-	if (!handle_valid(o->from))
+	/* --from may be a manager preg.yaml no longer lists: a handle is
+	 * taken as it is, a display name only from the list. */
+	if (!handle_valid(o->from) && (!ph->nmanagers || phases_resolve_manager(ph, o->from, &o->from)))
 		return preg_error_set(PREG_EINVAL, "invalid manager '%s'", o->from);
-	if (phases_check_manager(ph, o->to))
+	if (phases_resolve_manager(ph, o->to, &o->to))
 		return PREG_EINVAL;
 	if (!strcmp(o->from, o->to))
 		return preg_error_set(PREG_EINVAL, "--from and --to are the same manager '%s'", o->from);

@@ -6,9 +6,11 @@
 #include "buf.h"
 #include "err.h"
 #include "mail.h"
+#include "name.h"
 #include "phases.h"
 #include "schema.h"
 #include "ptime.h"
+#include "utf8.h"
 #include "xalloc.h"
 #include "yamlio.h"
 
@@ -451,16 +453,70 @@ const struct manager *phases_manager(const struct phases *p, const char *handle)
 	return NULL;
 }
 
+/* "unknown manager 'S' (preg.yaml lists ivanov (Иван Иванов), petrov)". */
+static int unknown_manager(const struct phases *p, const char *s)
+{
+	struct buf known = BUF_INIT;
+	int rc;
+
+	for (size_t i = 0; i < p->nmanagers; i++) {
+		const struct manager *m = &p->managers[i];
+
+		buf_addf(&known, "%s%s", i ? ", " : "", m->handle);
+		if (m->name)
+			buf_addf(&known, " (%s)", m->name);
+	}
+	rc = preg_error_set(PREG_EINVAL, "unknown manager '%s' (preg.yaml lists %s)", s, buf_str(&known));
+	buf_release(&known);
+	return rc;
+}
+
 int phases_check_manager(const struct phases *p, const char *handle)
 {
 	if (!handle_valid(handle))
 		return preg_error_set(PREG_EINVAL,
 				      "invalid manager '%s' (a handle is lowercase letters, digits, '.', '_', '-')",
 				      handle);
-	if (!p->nmanagers)
+	if (!p->nmanagers || phases_manager(p, handle))
 		return 0;
-	for (size_t i = 0; i < p->nmanagers; i++)
-		if (!strcmp(p->managers[i].handle, handle))
-			return 0;
-	return preg_error_set(PREG_EINVAL, "unknown manager '%s' (preg.yaml lists the managers)", handle);
+	return unknown_manager(p, handle);
+}
+
+/* Whether a and b are the same when folded (name.h: case, ё and е,
+ * punctuation and spaces). */
+static bool same_folded(const char *a, const char *b)
+{
+	struct buf fa = BUF_INIT, fb = BUF_INIT;
+	bool same;
+
+	name_fold(&fa, a, strlen(a));
+	name_fold(&fb, b, strlen(b));
+	same = fa.len && !strcmp(buf_str(&fa), buf_str(&fb));
+	buf_release(&fa);
+	buf_release(&fb);
+	return same;
+}
+
+int phases_resolve_manager(const struct phases *p, const char *s, const char **handle)
+{
+	const char *found = NULL;
+
+	*handle = s;
+	if (!*s || !p->nmanagers || !utf8_valid(s))
+		return phases_check_manager(p, s);
+	if (phases_manager(p, s))
+		return 0;
+	for (size_t i = 0; i < p->nmanagers; i++) {
+		const struct manager *m = &p->managers[i];
+
+		if (!same_folded(m->handle, s) && !(m->name && same_folded(m->name, s)))
+			continue;
+		if (found && strcmp(found, m->handle))
+			return preg_error_set(PREG_EINVAL, "manager '%s' is ambiguous: %s or %s", s, found, m->handle);
+		found = m->handle;
+	}
+	if (!found)
+		return unknown_manager(p, s);
+	*handle = found;
+	return 0;
 }

@@ -59,11 +59,19 @@ const struct phase *phases_find(const struct phases *p, const char *spec);
 int phases_range(const struct phases *p, const char *spec, int *lo, int *hi);
 
 /* Whether handle may be used as a manager: any valid handle when preg.yaml
- * lists no managers, else one of those listed. 0 or PREG_EINVAL. */
+ * lists no managers, else one of those listed. 0 or PREG_EINVAL, naming
+ * those listed. */
 int phases_check_manager(const struct phases *p, const char *handle);
 
 /* The manager with this handle, or NULL; lent. */
 const struct manager *phases_manager(const struct phases *p, const char *handle);
+
+/* The manager s names, as --manager takes it: a handle, or, when
+ * preg.yaml lists managers, a listed handle or display name in any letter
+ * case, ё as е ("Иван Иванов", "иван иванов", "IVANOV"). *handle is the
+ * handle (lent: s, or the list's). 0, or PREG_EINVAL naming the managers
+ * listed. */
+int phases_resolve_manager(const struct phases *p, const char *s, const char **handle);
 
 /* Whether s is a valid user or manager handle: [a-z0-9][a-z0-9._-]{0,47}. */
 bool handle_valid(const char *s);

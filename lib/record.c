@@ -988,31 +988,45 @@ void record_follow_history(struct record *r)
 	}
 }
 
+/* Whether r has what the requires item q asks for. */
+static bool record_has(const struct record *r, const char *q)
+{
+	bool ok;
+
+	if (!strncmp(q, "fields.", 7))
+		ok = kv_get(&r->fields, q + 7) != NULL;
+	else if (!strcmp(q, "fields"))
+		ok = r->fields.n > 0;
+	else if (!strcmp(q, "contacts"))
+		ok = r->ncontacts > 0;
+	else if (!strcmp(q, "tags"))
+		ok = r->ntags > 0;
+	else if (!strcmp(q, "next_contact"))
+		ok = r->next_contact != NULL;
+	else if (!strcmp(q, "next_action"))
+		ok = r->next_action != NULL;
+	else if (!strcmp(q, "remarks"))
+		ok = r->remarks != NULL;
+	else
+		ok = true;
+	return ok;
+}
+
+size_t record_missing_all(const struct record *r, const struct phase *ph, struct buf *out)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < ph->nrequires; i++)
+		if (!record_has(r, ph->requires[i]))
+			buf_addf(out, "%s%s", n++ ? ", " : "", ph->requires[i]);
+	return n;
+}
+
 const char *record_missing(const struct record *r, const struct phase *ph)
 {
-	for (size_t i = 0; i < ph->nrequires; i++) {
-		const char *q = ph->requires[i];
-		bool ok;
-
-		if (!strncmp(q, "fields.", 7))
-			ok = kv_get(&r->fields, q + 7) != NULL;
-		else if (!strcmp(q, "fields"))
-			ok = r->fields.n > 0;
-		else if (!strcmp(q, "contacts"))
-			ok = r->ncontacts > 0;
-		else if (!strcmp(q, "tags"))
-			ok = r->ntags > 0;
-		else if (!strcmp(q, "next_contact"))
-			ok = r->next_contact != NULL;
-		else if (!strcmp(q, "next_action"))
-			ok = r->next_action != NULL;
-		else if (!strcmp(q, "remarks"))
-			ok = r->remarks != NULL;
-		else
-			ok = true;
-		if (!ok)
-			return q;
-	}
+	for (size_t i = 0; i < ph->nrequires; i++)
+		if (!record_has(r, ph->requires[i]))
+			return ph->requires[i];
 	return NULL;
 }
 

@@ -139,6 +139,10 @@ void record_follow_history(struct record *r);
  * requires item; lent. */
 const char *record_missing(const struct record *r, const struct phase *ph);
 
+/* Every requires item of ph that r lacks, in the order of preg.yaml,
+ * joined by ", " into out (left empty when nothing); their number. */
+size_t record_missing_all(const struct record *r, const struct phase *ph, struct buf *out);
+
 /* Append r as a JSON object to out. With ph, the phase's key and name
  * are added (phase_key, phase_name); with st (lib/status), where the
  * client stands: days_in_phase, stale, due, overdue, on_hold, ended. */

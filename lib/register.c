@@ -365,9 +365,15 @@ int txn_read(struct txn *t, const char *id, struct record **out)
 	if (!rc && comment.line && !(t->flags & REG_FORCE)) {
 		record_free(*out);
 		*out = NULL;
-		rc = preg_error_set(PREG_EINVAL,
-				    "%s:%d:%d: the record holds a comment, which a rewrite would lose; move the text into 'remarks:' or use --force",
-				    path, comment.line, comment.col);
+		/* Advise only what the command at hand can do. */
+		if (t->flags & REG_FORCE_OK)
+			rc = preg_error_set(PREG_EINVAL,
+					    "%s:%d:%d: the record holds a comment, which a rewrite would lose; move the text into 'remarks:' or use --force",
+					    path, comment.line, comment.col);
+		else
+			rc = preg_error_set(PREG_EINVAL,
+					    "%s:%d:%d: the record holds a comment, which a rewrite would lose; move the text into 'remarks:' with 'preg client edit --force %s', then run this again",
+					    path, comment.line, comment.col, id);
 	}
 	git_blob_free(b);
 	free(path);

@@ -92,7 +92,9 @@ bool reg_exists(struct reg *r, const char *id);
 /* ---- writing ---- */
 
 enum {
-	REG_FORCE = 1, /* rewrite records that hold comments */
+	REG_FORCE = 1,    /* rewrite records that hold comments */
+	REG_FORCE_OK = 2, /* the command has --force: the refusal of a
+			   * comment may advise it */
 };
 
 /* The mutator: reads with txn_read, stages with txn_put/txn_remove, sets

@@ -261,7 +261,8 @@ Preg-User: ivanov"
 	run --separate-stderr preg -C "$R" client add "ООО"
 	[ "$status" -eq 0 ]
 	same "$output" "ooo"
-	run --separate-stderr preg -C "$R" client add "ООО «!!»"
+	# (the same name made an id: a likely duplicate, added on purpose)
+	run --separate-stderr preg -C "$R" client add "ООО «!!»" --allow-duplicate
 	[ "$status" -eq 0 ]
 	same "$output" "ooo-2"
 	# What is left would be a device name: the form stays in the id.
@@ -287,9 +288,10 @@ clients/oo/ooo.yaml"
 @test "a taken derived id gets -2, then -3" {
 	run preg -C "$R" client add "Acme"
 	same "$output" "acme"
-	run preg -C "$R" client add "ACME"
+	# (likely duplicates, refused unless added on purpose: 0350)
+	run preg -C "$R" client add "ACME" --allow-duplicate
 	same "$output" "acme-2"
-	run preg -C "$R" client add "acme!"
+	run preg -C "$R" client add "acme!" --allow-duplicate
 	same "$output" "acme-3"
 	same "$(git -C "$R" ls-tree -r --name-only HEAD clients)" "clients/ac/acme-2.yaml
 clients/ac/acme-3.yaml
@@ -355,9 +357,9 @@ clients/ac/acme.yaml"
 }
 
 @test "an invalid --next date is refused" {
-	refused "preg: error: --next: invalid date '2026-02-30'" Acme --next 2026-02-30
-	refused "preg: error: --next: invalid date '2026-11-2'" Acme --next 2026-11-2
-	refused "preg: error: --next: invalid date 'tomorrow'" Acme --next tomorrow
+	refused "preg: error: --next: invalid date '2026-02-30' (February 2026 has 28 days)" Acme --next 2026-02-30
+	refused "preg: error: --next: invalid date '2026-11-2' (use today, tomorrow, yesterday, +3d, -1w, a weekday such as fri, 25.11.2026 or 2026-11-25)" Acme --next 2026-11-2
+	refused "preg: error: --next: invalid date '25.11.26' (a year of 2 digits is ambiguous: write all four)" Acme --next 25.11.26
 }
 
 @test "an unknown kind is refused" {
@@ -395,13 +397,13 @@ clients/ac/acme.yaml"
 	commit_settings <"$BATS_TEST_TMPDIR/p.yaml"
 	run --separate-stderr preg -C "$R" client add Acme --manager sidorov
 	[ "$status" -eq 1 ]
-	same "$stderr" "preg: error: unknown manager 'sidorov' (preg.yaml lists the managers)"
+	same "$stderr" "preg: error: unknown manager 'sidorov' (preg.yaml lists ivanov (Ivan Ivanov), petrov (Petr Petrov))"
 	same "$(git -C "$R" rev-parse HEAD)" "$head0"
 	[ ! -e "$R/clients" ]
 	# The acting user is not listed either.
 	PREG_USER=smirnov run --separate-stderr preg -C "$R" client add Acme
 	[ "$status" -eq 1 ]
-	same "$stderr" "preg: error: unknown manager 'smirnov' (preg.yaml lists the managers)"
+	same "$stderr" "preg: error: unknown manager 'smirnov' (preg.yaml lists ivanov (Ivan Ivanov), petrov (Petr Petrov))"
 	same "$(git -C "$R" rev-parse HEAD)" "$head0"
 	# A listed one is.
 	run --separate-stderr preg -C "$R" client add Acme --manager petrov

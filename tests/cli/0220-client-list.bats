@@ -301,7 +301,7 @@ $usage"
 		run --separate-stderr preg -C "$R" $verb --manager petrow
 		[ "$status" -eq 2 ]
 		same "$output" ""
-		same "$(echo "$stderr" | head -1)" "preg: unknown manager 'petrow' (preg.yaml lists the managers)"
+		same "$(echo "$stderr" | head -1)" "preg: unknown manager 'petrow' (preg.yaml lists ivanov (Ivan Ivanov), petrov (Petr Petrov))"
 	done
 	run --separate-stderr preg -C "$R" client list --manager petrov --format id
 	[ "$status" -eq 0 ]

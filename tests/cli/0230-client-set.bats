@@ -195,7 +195,7 @@ EOF
 	set_refused "preg: error: invalid kind 'partner' (external or internal)" acme kind=partner
 	set_refused "preg: error: invalid kind '' (external or internal)" acme kind=
 	set_refused "preg: error: invalid manager '' (a handle is lowercase letters, digits, '.', '_', '-')" acme manager=
-	set_refused "preg: error: next_contact: invalid date '2026-02-30'" acme next_contact=2026-02-30
+	set_refused "preg: error: next_contact: invalid date '2026-02-30' (February 2026 has 28 days)" acme next_contact=2026-02-30
 	set_refused "preg: error: invalid manager 'Petr Petrov' (a handle is lowercase letters, digits, '.', '_', '-')" acme "manager=Petr Petrov"
 	set_refused "preg: error: invalid tag 'two words' (one word, no spaces or commas)" acme "tags=two words"
 	set_refused "preg: error: invalid field name 'the cargo' (letters, digits, '_' and '-')" acme "fields.the cargo=x"
@@ -220,7 +220,7 @@ EOF
 	printf 'managers:\n  ivanov: {name: Ivan Ivanov}\n  petrov: {name: Petr Petrov}\n' >>"$R/preg.yaml"
 	git -C "$R" commit -qam "managers"
 	head0=$(git -C "$R" rev-parse HEAD)
-	set_refused "preg: error: unknown manager 'sidorov' (preg.yaml lists the managers)" acme manager=sidorov
+	set_refused "preg: error: unknown manager 'sidorov' (preg.yaml lists ivanov (Ivan Ivanov), petrov (Petr Petrov))" acme manager=sidorov
 	set_ok "set: acme manager ivanov -> petrov" acme manager=petrov
 }
 

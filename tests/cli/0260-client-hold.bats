@@ -139,8 +139,8 @@ EOF
 }
 
 @test "an invalid --until is refused" {
-	refused 1 "preg: error: --until: invalid date '2026-02-30'" hold acme --until 2026-02-30 --reason x
-	refused 1 "preg: error: --until: invalid date 'tomorrow'" hold acme --until tomorrow --reason x
+	refused 1 "preg: error: --until: invalid date '2026-02-30' (February 2026 has 28 days)" hold acme --until 2026-02-30 --reason x
+	refused 1 "preg: error: --until: invalid date 'someday' (use today, tomorrow, yesterday, +3d, -1w, a weekday such as fri, 25.11.2026 or 2026-11-25)" hold acme --until someday --reason x
 }
 
 @test "a hold until today or earlier is refused" {
@@ -150,9 +150,9 @@ EOF
 
 @test "a missing, blank or multi-line --reason is refused" {
 	refused 2 "preg: client hold needs --reason TEXT
-usage: preg client hold ID --until DATE --reason TEXT" hold acme --until 2026-12-01
+usage: preg client hold ID --until DATE --reason TEXT [--at TIME]" hold acme --until 2026-12-01
 	refused 2 "preg: client hold needs --until DATE
-usage: preg client hold ID --until DATE --reason TEXT" hold acme --reason x
+usage: preg client hold ID --until DATE --reason TEXT [--at TIME]" hold acme --reason x
 	refused 1 "preg: error: empty --reason" hold acme --until 2026-12-01 --reason "  "
 	refused 1 "preg: error: --reason must be one line of text (at most 4096 bytes, no control characters)" \
 		hold acme --until 2026-12-01 --reason $'a\nb'
@@ -177,9 +177,9 @@ usage: preg client hold ID --until DATE --reason TEXT" hold acme --reason x
 
 @test "usage errors: no id, extra arguments, unknown option" {
 	refused 2 "preg: client hold needs an id
-usage: preg client hold ID --until DATE --reason TEXT" hold --until 2026-12-01 --reason x
+usage: preg client hold ID --until DATE --reason TEXT [--at TIME]" hold --until 2026-12-01 --reason x
 	refused 2 "preg: too many arguments
-usage: preg client unhold ID" unhold acme other
+usage: preg client unhold ID [--at TIME]" unhold acme other
 	refused 2 "preg: unknown option '--until'
-usage: preg client unhold ID" unhold acme --until 2026-12-01
+usage: preg client unhold ID [--at TIME]" unhold acme --until 2026-12-01
 }

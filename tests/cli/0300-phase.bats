@@ -304,9 +304,10 @@ EOF
 	refused "preg: error: phase 12 (analysis) ends the collaboration: say why with --reason" set gone 12 --at 2026-10-05T00:00:00+05:00
 }
 
-@test "--at that is neither a date nor a time is refused" {
-	refused "preg: error: --at: invalid time 'yesterday'" set acme 2 --at yesterday
-	refused "preg: error: --at: invalid time '2026-02-30'" set acme 2 --at 2026-02-30
+@test "--at that is neither a date nor a time is refused, naming the forms" {
+	refused "preg: error: --at: invalid time 'someday' (use HH:MM, a date with an optional HH:MM such as 'yesterday 16:30' or '25.11.2026 09:00', or 2026-11-25T16:30:00+05:00)" set acme 2 --at someday
+	refused "preg: error: --at: invalid time '2026-02-30' (February 2026 has 28 days)" set acme 2 --at 2026-02-30
+	refused "preg: error: --at: invalid time 'yesterday 24:00' (hours 0 to 23, minutes 00 to 59)" set acme 2 --at "yesterday 24:00"
 }
 
 @test "phase next moves to the following phase" {
@@ -367,7 +368,7 @@ EOF
 	run --separate-stderr preg -C "$R" phase set acme
 	[ "$status" -eq 2 ]
 	same "$stderr" "preg: phase set needs a client id and a phase
-usage: preg phase set ID PHASE [-m TEXT] [--at TIME] [--reason TEXT] [--force]"
+usage: preg phase set ID PHASE [-m TEXT] [--at TIME] [--reason TEXT] [--next DATE] [--action TEXT] [--keep-next] [--force]"
 	run --separate-stderr preg -C "$R" phase set acme 2 3
 	[ "$status" -eq 2 ]
 	same "${stderr_lines[0]}" "preg: too many arguments"
@@ -377,6 +378,6 @@ usage: preg phase set ID PHASE [-m TEXT] [--at TIME] [--reason TEXT] [--force]"
 	run --separate-stderr preg -C "$R" phase next
 	[ "$status" -eq 2 ]
 	same "$stderr" "preg: phase next needs a client id
-usage: preg phase next ID [-m TEXT] [--reason TEXT]"
+usage: preg phase next ID [-m TEXT] [--at TIME] [--reason TEXT] [--next DATE] [--action TEXT] [--keep-next]"
 	same "$(git -C "$R" rev-parse HEAD)" "$head0"
 }

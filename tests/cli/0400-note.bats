@@ -61,7 +61,7 @@ refused() {
 }
 
 @test "a note is appended to the record's notes in one commit" {
-	run --separate-stderr preg -C "$R" note acme "called the director"
+	run --separate-stderr preg -C "$R" note acme "called the director" --keep-next
 	[ "$status" -eq 0 ]
 	same "$output" ""
 	same "$stderr" ""
@@ -120,7 +120,8 @@ EOF
 }
 
 @test "an invalid --next or --action is refused" {
-	refused "preg: error: --next: invalid date '2026-02-30'" acme "x" --next 2026-02-30
+	refused "preg: error: --next: invalid date '2026-02-30' (February 2026 has 28 days)" acme "x" --next 2026-02-30
+	refused "preg: error: --next: invalid date 'someday' (use today, tomorrow, yesterday, +3d, -1w, a weekday such as fri, 25.11.2026 or 2026-11-25)" acme "x" --next someday
 	refused "preg: error: --action must be one line of text (at most 4096 bytes, no control characters)" acme "x" --action $'a\nb'
 }
 
@@ -175,7 +176,7 @@ EOF
 }
 
 @test "note needs an id and one text" {
-	usage="usage: preg note ID TEXT [--channel call|email|meeting|letter|chat|other] [--next DATE] [--action TEXT]"
+	usage="usage: preg note ID TEXT [--channel call|email|meeting|letter|chat|other] [--next DATE] [--action TEXT] [--keep-next] [--at TIME]"
 	run --separate-stderr preg -C "$R" note acme
 	[ "$status" -eq 2 ]
 	same "$output" ""

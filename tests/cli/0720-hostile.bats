@@ -244,7 +244,7 @@ rejects() {
 	# preg note has no --force: it refuses and points at the comment.
 	run --separate-stderr "$PREG" -C "$R" note evil hello
 	[ "$status" -eq 1 ]
-	[ "$stderr" = "preg: error: clients/ev/evil.yaml:7:15: the record holds a comment, which a rewrite would lose; move the text into 'remarks:' or use --force" ]
+	[ "$stderr" = "preg: error: clients/ev/evil.yaml:7:15: the record holds a comment, which a rewrite would lose; move the text into 'remarks:' with 'preg client edit --force evil', then run this again" ]
 	[ "$(git -C "$R" rev-parse HEAD)" = "$head" ]
 
 	# client set refuses as well without --force...

@@ -26,7 +26,9 @@ snapshot() {
 	# (less the files bats keeps there for "run --separate-stderr")
 	find "$BATS_TEST_TMPDIR" -path "$R" -prune -o -path "$SNAP" -prune -o ! -name 'separate-stderr-*' -print |
 		sort >"$out.around"
-	find "$R/.git" -maxdepth 1 | sort >"$out.gitdir"
+	# (less the record cache, which any reader may build: a name is
+	# looked up through it)
+	find "$R/.git" -maxdepth 1 ! -name preg-cache | sort >"$out.gitdir"
 	(cd "$R" && find clients -type f 2>/dev/null | sort) >"$out.clients"
 	git -C "$R" ls-files clients | sort >"$out.tracked"
 }
@@ -137,9 +139,10 @@ INVALID_ID="(lowercase letters, digits and '-', at most 48, not a device name)"
 }
 
 @test "Acme then acme then ACME: acme, acme-2, acme-3" {
+	# (the same name made an id: likely duplicates, added on purpose)
 	adds acme Acme
-	adds acme-2 acme
-	adds acme-3 ACME
+	adds acme-2 acme --allow-duplicate
+	adds acme-3 ACME --allow-duplicate
 	[ "$(sed -n 's/^name: //p' "$R/clients/ac/acme-2.yaml")" = acme ]
 }
 
@@ -199,7 +202,7 @@ INVALID_ID="(lowercase letters, digits and '-', at most 48, not a device name)"
 	# What is left is a device name, or gives nothing: the form stays.
 	adds ooo-con 'ООО «CON»'
 	adds ooo 'ООО «..»'
-	adds ooo-2 'ООО «日本»'
+	adds ooo-2 'ООО «日本»' --allow-duplicate
 	# Only a form, and nothing else: its own id.
 	adds ltd 'Ltd.'
 }

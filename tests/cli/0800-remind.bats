@@ -101,6 +101,16 @@ petrov: Petr Petrov <petrov@example.com>
   stale     2026-10-15  18 days ago   delta  Delta: 32 days in 1 research (limit 14d)"
 }
 
+@test "global options after the command: -C and --color, as before it" {
+	cd "$BATS_TEST_TMPDIR"
+	run --separate-stderr preg remind --manager ivanov -C "$R" --color=never
+	[ "$status" -eq 0 ]
+	same "$output" "$IVANOV"
+	run --separate-stderr preg remind -C "$R" --format json --color=always --manager smirnov
+	same "$stderr" ""
+	same "$output" "[]"
+}
+
 @test "--within: the next contacts of the next N days" {
 	# charlie 11-04 is in 2 days, delta 11-05 in 3: both with 3d; sorted
 	# after delta's stale item (18) by days overdue: -2, then -3.
@@ -130,17 +140,48 @@ petrov: Petr Petrov <petrov@example.com>
 	same "$output" ""
 }
 
-@test "nothing due: no output at all in every format, exit 0" {
-	for f in text tsv json ics; do
+# The python3 that has Debian's python3-icalendar (another python3 first on
+# PATH, pyenv or a venv, may hide it); fails when none has.
+ical_python() {
+	local py
+	for py in python3 /usr/bin/python3; do
+		"$py" -c 'import icalendar' 2>/dev/null && { echo "$py"; return 0; }
+	done
+	echo "python3-icalendar is not installed (apt-get install python3-icalendar)" >&2
+	return 1
+}
+
+@test "nothing due: text and tsv print nothing (cron sends no mail), json an empty list, ics an empty calendar" {
+	local py
+	py=$(ical_python)
+	for f in text tsv; do
 		PREG_NOW=2026-10-02T10:00:00+05:00 ok --format $f --manager ivanov
 		same "$output" ""
 	done
+	PREG_NOW=2026-10-02T10:00:00+05:00 ok --format json --manager ivanov
+	same "$output" "[]"
+	same "$(python3 -c 'import json,sys; print(json.load(sys.stdin))' <<<"$output")" "[]"
+	PREG_NOW=2026-10-02T10:00:00+05:00 preg -C "$R" remind --format ics --manager ivanov >"$BATS_TEST_TMPDIR/e.ics"
+	same "$(tr -d '\r' <"$BATS_TEST_TMPDIR/e.ics")" "BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//preg//preg $("$PREG" --version | cut -d ' ' -f 2)//EN
+CALSCALE:GREGORIAN
+END:VCALENDAR"
+	run "$py" -c '
+import sys, icalendar
+cal = icalendar.Calendar.from_ical(open(sys.argv[1], "rb").read())
+print(cal.name, cal["VERSION"], len(cal.walk("VTODO")))
+' "$BATS_TEST_TMPDIR/e.ics"
+	[ "$status" -eq 0 ]
+	same "$output" "VCALENDAR 2.0 0"
 	# An empty register too.
 	rm -rf "$R"
 	new_register
 	head0=$(git -C "$R" rev-parse HEAD)
 	ok --within 30d
 	same "$output" ""
+	ok --within 30d --format json
+	same "$output" "[]"
 }
 
 @test "tsv and json: the stable columns" {
@@ -264,11 +305,11 @@ $u" --within 366d
 $u" --within 3
 	refused 2 "preg: invalid --within '-1d' (Nd, from 0d to 365d)
 $u" --within -1d
-	refused 2 "preg: --as-of: invalid date '2026-02-30'
+	refused 2 "preg: --as-of: invalid date '2026-02-30' (February 2026 has 28 days)
 $u" --as-of 2026-02-30
 	refused 2 "preg: unknown format 'csv' (text, tsv, json or ics)
 $u" --format csv
-	refused 2 "preg: unknown manager 'sidorov' (preg.yaml lists the managers)
+	refused 2 "preg: unknown manager 'sidorov' (preg.yaml lists ivanov (Ivan Ivanov), petrov (Petr Petrov), smirnov (Anna Smirnova))
 $u" --manager sidorov
 	refused 2 "preg: unexpected argument 'ivanov'
 $u" ivanov

@@ -369,7 +369,7 @@ assert rows[3]["slowest"] == ["bravo:20", "charlie:19", "alpha:11"], rows[3]
 
 @test "usage errors name the problem and print nothing" {
 	local u="usage: preg report funnel [--manager M] [--phase P] [--tag T]... [--kind external|internal] [--field K=V]... [--stale] [--ended | --open] [--as-of DATE] [--format table|tsv|csv|json|html]"
-	refused 2 "preg: --as-of: invalid date '2026-13-01'
+	refused 2 "preg: --as-of: invalid date '2026-13-01' (there is no month 13)
 $u" funnel --as-of 2026-13-01
 	refused 2 "preg: unknown format 'xml' (table, tsv, csv, json or html)
 $u" funnel --format xml

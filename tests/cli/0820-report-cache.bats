@@ -45,7 +45,10 @@ same_as_uncached() {
 }
 
 @test "the first report reads every record, the next none; the cache is never committed" {
-	[ ! -e "$CACHE" ]
+	# client add looks for likely duplicates through the cache: it is
+	# there already. Without it, the first report reads every record.
+	[ -s "$CACHE" ]
+	rm "$CACHE"
 	same "$(blobs_opened report funnel)" 6
 	[ -s "$CACHE" ]
 	same "$(blobs_opened report funnel)" 0

@@ -293,6 +293,14 @@ run_page() {
 	run_page preg-export.1
 }
 
+@test "preg-contact(1)" {
+	run_page preg-contact.1
+}
+
+@test "preg-find(1)" {
+	run_page preg-find.1
+}
+
 @test "preg-check(1)" {
 	run_page preg-check.1
 }

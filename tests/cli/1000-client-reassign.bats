@@ -148,5 +148,5 @@ would move 2 clients from ivanov to petrov"
 @test "client reassign -h prints its usage" {
 	run preg client reassign -h
 	[ "$status" -eq 0 ]
-	same "${lines[0]}" "usage: preg client reassign --from M --to N [ID...] [--dry-run]"
+	same "${lines[0]}" "usage: preg client reassign --from M --to N [ID...] [--at TIME] [--dry-run]"
 }

@@ -262,10 +262,10 @@ $ROW_ROM"
 	same "$stderr" "preg: error: client 'nosuch' not found in the register or its history"
 	run --separate-stderr preg -C "$R" log 'Bad/Id'
 	[ "$status" -eq 1 ]
-	same "$stderr" "preg: error: invalid id 'Bad/Id'"
+	same "$stderr" "preg: error: client 'Bad/Id' not found"
 	run --separate-stderr preg -C "$R" log --since 2026-02-30
 	[ "$status" -eq 2 ]
-	same "${stderr_lines[0]}" "preg: --since: invalid date '2026-02-30'"
+	same "${stderr_lines[0]}" "preg: --since: invalid date '2026-02-30' (February 2026 has 28 days)"
 	run --separate-stderr preg -C "$R" log --format csv
 	[ "$status" -eq 2 ]
 	same "${stderr_lines[0]}" "preg: unknown format 'csv' (table, tsv or json)"

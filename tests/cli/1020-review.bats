@@ -109,7 +109,7 @@ $(git -C "$R" rev-parse --short=7 HEAD)  2026-04-01T10:00:00+05:00  smirnov  acm
 	same "${stderr_lines[0]}" "preg: invalid manager 'Not A Handle'"
 	run --separate-stderr preg -C "$R" review ivanov --until 2026-13-01
 	[ "$status" -eq 2 ]
-	same "${stderr_lines[0]}" "preg: --until: invalid date '2026-13-01'"
+	same "${stderr_lines[0]}" "preg: --until: invalid date '2026-13-01' (there is no month 13)"
 	run --separate-stderr preg -C "$R" review ivanov --format csv
 	[ "$status" -eq 2 ]
 }

@@ -122,9 +122,9 @@ changed  vasilek (Vasilek)
 	run --separate-stderr preg -C "$R" diff --since 2026-03-02 --until 2026-03-01
 	[ "$status" -eq 2 ]
 	same "${stderr_lines[0]}" "preg: --until 2026-03-01 is before --since 2026-03-02"
-	run --separate-stderr preg -C "$R" diff --since yesterday
+	run --separate-stderr preg -C "$R" diff --since "next fri"
 	[ "$status" -eq 2 ]
-	same "${stderr_lines[0]}" "preg: --since: invalid date 'yesterday'"
+	same "${stderr_lines[0]}" "preg: --since: invalid date 'next fri' (ambiguous: a weekday alone such as fri is the next one)"
 	run --separate-stderr preg -C "$R" diff a b c
 	[ "$status" -eq 2 ]
 	same "${stderr_lines[0]}" "preg: too many arguments (at most two revisions)"

@@ -225,7 +225,7 @@ preg: error: 5 problems in h.csv; nothing imported"
 	run --separate-stderr preg -C "$R" import m.csv
 	[ "$status" -eq 1 ]
 	same "$stderr" "preg: manager 'Сидоров' imported as 'sidorov'
-m.csv:3: unknown manager 'sidorov' (preg.yaml lists the managers)
+m.csv:3: unknown manager 'sidorov' (preg.yaml lists ivanov (Ivan Ivanov), petrov (Petr Petrov))
 preg: error: 1 problem in m.csv; nothing imported"
 	printf '%s\n' 'Client,Manager' 'Alpha,Petr Petrov' >m.csv
 	run --separate-stderr preg -C "$R" import m.csv

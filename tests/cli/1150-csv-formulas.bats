@@ -17,7 +17,8 @@ setup_file() {
 	at client add '@SUM(A1)' --id sum --field note="'abc" --tag=-minus
 	# What someone typed with a "'" of their own: it stays theirs.
 	at client add "'=x" --id quoted --field twice="''+1" --remarks $'-first\n=second'
-	at client add 'ООО «Ромашка»' --id romashka --manager petrov --field inn=0274062111
+	# The same INN as link's, on purpose.
+	at client add 'ООО «Ромашка»' --id romashka --manager petrov --field inn=0274062111 --allow-duplicate
 }
 
 setup() {

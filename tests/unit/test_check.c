@@ -46,17 +46,24 @@ static int put(struct txn *t, void *arg)
 	return 0;
 }
 
-static void add(struct reg *r, const char *name, const char *contact, const char *field)
+static int add_as(struct reg *r, const char *name, const char *contact, const char *field, bool allow)
 {
 	struct add_opts o;
 
 	memset(&o, 0, sizeof(o));
+	o.allow_duplicate = allow;
 	o.name = name;
 	o.contacts = &contact;
 	o.ncontacts = contact != NULL;
 	o.fields = &field;
 	o.nfields = field != NULL;
-	if (ops_add(r, &o))
+	return ops_add(r, &o);
+}
+
+/* Add a client, duplicate or not (check is to find them). */
+static void add(struct reg *r, const char *name, const char *contact, const char *field)
+{
+	if (add_as(r, name, contact, field, true))
 		fail_msg("add: %s", preg_error_msg());
 }
 
@@ -66,7 +73,11 @@ static void test_phone_key(void **state)
 
 	(void)state;
 	k = check_phone_key("+7 (351) 000-00-01");
-	assert_string_equal(k, "73510000001");
+	assert_string_equal(k, "+73510000001");
+	free(k);
+	/* The trunk prefix 8 is +7: one number, as preg find reads it. */
+	k = check_phone_key("8 (351) 000 00 01");
+	assert_string_equal(k, "+73510000001");
 	free(k);
 	k = check_phone_key("112");
 	assert_string_equal(k, "");
@@ -110,6 +121,14 @@ static void test_problems_and_duplicates(void **state)
 	assert_string_equal(res.lines[2], "clients/br/bravo.yaml: warning: likely duplicate of 'alpha' (the same vat 'DE123')");
 	assert_string_equal(res.lines[3], "clients/ch/charlie.yaml: warning: likely duplicate of 'alpha' (the same name 'alpha')");
 	check_result_release(&res);
+	/* client add judges by the same rules: each one refused, naming the
+	 * client it would duplicate. */
+	assert_int_equal(add_as(r, "Delta", "D <a@EXAMPLE.com>", NULL, false), PREG_EEXISTS);
+	assert_string_equal(preg_error_msg(), "likely duplicate of 'alpha' (Alpha): the same e-mail 'a@example.com'; "
+					      "add it anyway with --allow-duplicate");
+	assert_int_equal(add_as(r, "Delta", NULL, "vatin=de-123", false), 0 /* vatin: another field */);
+	assert_int_equal(add_as(r, "Echo", NULL, "vat=DE 1 2 3", false), PREG_EEXISTS);
+	assert_int_equal(add_as(r, "alpha", NULL, NULL, false), PREG_EEXISTS);
 	reg_free(r);
 }
 

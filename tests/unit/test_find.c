@@ -415,6 +415,9 @@ static void test_register_resolve(void **state)
 			    "client '+7 351 111-11-11' not found; did you mean 'belaia-dacha' (АО «Белая Дача»)?");
 	/* An id that looks valid but is not there is looked for as a name. */
 	assert_string_equal(client("belaia"), "belaia-dacha");
+	/* Nothing to search for is, to a command, a client not found. */
+	assert_string_equal(client(".."), "client '..' not found");
+	assert_string_equal(client("«»"), "client '«»' not found");
 }
 
 static void test_register_cache(void **state)
@@ -437,6 +440,10 @@ static void test_register_cache(void **state)
 	assert_string_equal(found("truck", true), "belaia-dacha");
 	setenv("PREG_NO_CACHE", "1", 1);
 	assert_string_equal(found("111-11-11", false), "belaia-dacha");
+	/* Without the cache the records are read whole, and still the notes
+	 * are left out unless asked for: the answer does not depend on it. */
+	assert_string_equal(found("truck", false), "");
+	assert_string_equal(found("truck", true), "belaia-dacha");
 	unsetenv("PREG_NO_CACHE");
 }
 

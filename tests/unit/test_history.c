@@ -132,6 +132,43 @@ static void test_phase_manager_fields(void **state)
 	free(more);
 }
 
+static void test_contacts(void **state)
+{
+	const char *c1 = "  - {name: Ivan Petrov, email: ivan@romashka.ru, role: director}\n";
+	const char *c2 = "  - {name: Anna Orlova, phone: +7 351 111-11-11}\n";
+	const char *c3 = "  - {email: sales@romashka.ru}\n";
+	char *one, *two, *three, *mid_gone, *changed, *s;
+
+	(void)state;
+	s = xasprintf("kind: external\ncontacts:\n%s", c1);
+	one = edit("kind: external\n", s);
+	free(s);
+	s = xasprintf("kind: external\ncontacts:\n%s%s", c1, c2);
+	two = edit("kind: external\n", s);
+	free(s);
+	s = xasprintf("kind: external\ncontacts:\n%s%s%s", c1, c2, c3);
+	three = edit("kind: external\n", s);
+	free(s);
+	s = xasprintf("kind: external\ncontacts:\n%s%s", c1, c3);
+	mid_gone = edit("kind: external\n", s);
+	free(s);
+	s = xasprintf("kind: external\ncontacts:\n%s  - {name: Anna Orlova, role: accountant, phone: +7 351 111-11-11}\n", c1);
+	changed = edit("kind: external\n", s);
+	free(s);
+	/* One added at the end, one removed in the middle, one changed: each
+	 * by its number, not every later contact renumbered. */
+	check(one, two, "contact 2: (none) -> Anna Orlova; ; +7 351 111-11-11", NULL);
+	check(three, mid_gone, "contact 2: Anna Orlova; ; +7 351 111-11-11 -> (none)", NULL);
+	check(two, changed, "contact 2: Anna Orlova; ; +7 351 111-11-11 -> Anna Orlova; accountant; +7 351 111-11-11", NULL);
+	check(one, base, "contact 1: Ivan Petrov <ivan@romashka.ru>; director -> (none)", NULL);
+	check(three, one, "contact 2: Anna Orlova; ; +7 351 111-11-11 -> (none); contact 3: <sales@romashka.ru> -> (none)", NULL);
+	free(one);
+	free(two);
+	free(three);
+	free(mid_gone);
+	free(changed);
+}
+
 static void test_notes_events_rewrites(void **state)
 {
 	char *noted = xasprintf("%s  - {at: 2026-11-02T10:15:00+05:00, by: smirnov, channel: call, text: again}\n",
@@ -239,6 +276,7 @@ int main(void)
 		cmocka_unit_test(test_trailers),
 		cmocka_unit_test(test_added_removed),
 		cmocka_unit_test(test_phase_manager_fields),
+		cmocka_unit_test(test_contacts),
 		cmocka_unit_test(test_notes_events_rewrites),
 		cmocka_unit_test(test_moves_before_the_last),
 		cmocka_unit_test(test_long_record),

@@ -415,7 +415,7 @@ static void test_verify_insertion(void **state)
 {
 	char *dir;
 	struct reg *r = fixture(&dir);
-	struct note_opts n = { "acme", "called", NULL, NULL, NULL };
+	struct note_opts n = { .id = "acme", .text = "called" };
 	struct notes_edit e = { "2026-02-20T09:00:00+05:00", "offline call", NULL, false };
 	struct verify_report v;
 

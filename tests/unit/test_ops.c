@@ -259,7 +259,8 @@ static char *event(const struct kvlist *e)
 	return s;
 }
 
-static int add(struct reg *r, const char *name, const char *id, char *out)
+/* Add a client; dup: even when it is a likely duplicate. */
+static int add_opt(struct reg *r, const char *name, const char *id, char *out, bool dup)
 {
 	struct add_opts o;
 	int rc;
@@ -267,11 +268,17 @@ static int add(struct reg *r, const char *name, const char *id, char *out)
 	memset(&o, 0, sizeof(o));
 	o.name = name;
 	o.id = id;
+	o.allow_duplicate = dup;
 	preg_error_clear();
 	rc = ops_add(r, &o);
 	if (out)
 		strcpy(out, o.id_out);
 	return rc;
+}
+
+static int add(struct reg *r, const char *name, const char *id, char *out)
+{
+	return add_opt(r, name, id, out, false);
 }
 
 /* Add a client and fail the test if it does not work. */
@@ -414,9 +421,12 @@ static void test_add_ids(void **state)
 	/* A taken id gets -2, -3... */
 	assert_int_equal(add(r, "Acme", NULL, got), 0);
 	assert_string_equal(got, "acme");
-	assert_int_equal(add(r, "ACME", NULL, got), 0);
+	/* The same name again is a likely duplicate: refused, unless
+	 * allowed, and then it gets the next free id. */
+	assert_int_equal(add(r, "ACME", NULL, got), PREG_EEXISTS);
+	assert_int_equal(add_opt(r, "ACME", NULL, got, true), 0);
 	assert_string_equal(got, "acme-2");
-	assert_int_equal(add(r, "acme!", NULL, got), 0);
+	assert_int_equal(add_opt(r, "acme!", NULL, got, true), 0);
 	assert_string_equal(got, "acme-3");
 	assert_int_equal(ncommits(dir), 4);
 	/* One-character ids go to a padded shard. */
@@ -493,7 +503,7 @@ static void test_add_refusals(void **state)
 	o.phase = "4";
 	REFUSE(PREG_EINVAL, "a new client cannot start in phase 4 (lost), which ends a collaboration");
 	o.phase = "talk";
-	REFUSE(PREG_EINVAL, "phase 2 (talk) requires contacts");
+	REFUSE(PREG_EINVAL, "phase 2 (talk) requires contacts, fields.direction");
 	o.phase = "talk";
 	one[0] = "Anna <a@b.c>";
 	o.contacts = one;
@@ -501,15 +511,15 @@ static void test_add_refusals(void **state)
 	REFUSE(PREG_EINVAL, "phase 2 (talk) requires fields.direction");
 
 	o.manager = "sidorov";
-	REFUSE(PREG_EINVAL, "unknown manager 'sidorov' (preg.yaml lists the managers)");
-	o.manager = "Ivanov";
-	REFUSE(PREG_EINVAL, "invalid manager 'Ivanov' (a handle is lowercase letters, digits, '.', '_', '-')");
+	REFUSE(PREG_EINVAL, "unknown manager 'sidorov' (preg.yaml lists ivanov (Ivan Ivanov), petrov (Petr Petrov))");
+	o.manager = "Ivan Sidorov";
+	REFUSE(PREG_EINVAL, "unknown manager 'Ivan Sidorov' (preg.yaml lists ivanov (Ivan Ivanov), petrov (Petr Petrov))");
 	o.kind = "partner";
 	REFUSE(PREG_EINVAL, "invalid kind 'partner' (external or internal)");
 	o.next = "2026-02-30";
-	REFUSE(PREG_EINVAL, "--next: invalid date '2026-02-30'");
-	o.next = "tomorrow";
-	REFUSE(PREG_EINVAL, "--next: invalid date 'tomorrow'");
+	REFUSE(PREG_EINVAL, "--next: invalid date '2026-02-30' (February 2026 has 28 days)");
+	o.next = "next fri";
+	REFUSE(PREG_EINVAL, "--next: invalid date 'next fri' (ambiguous: a weekday alone such as fri is the next one)");
 	o.action = "call\nthem";
 	REFUSE(PREG_EINVAL, "--action must be one line of text (at most 4096 bytes, no control characters)");
 	o.remarks = "bell\a";
@@ -863,7 +873,7 @@ static void test_move_requires(void **state)
 	r = new_reg_with(strict_yaml, &dir);
 	must_add(r, "Acme", "acme");
 	at(T1);
-	assert_error(move(r, "acme", "talk"), PREG_EINVAL, "client 'acme' cannot enter phase 2 (talk): it lacks contacts");
+	assert_error(move(r, "acme", "talk"), PREG_EINVAL, "client 'acme' cannot enter phase 2 (talk): it lacks contacts, fields.direction");
 	assert_int_equal(ncommits(dir), 3);
 	/* Give it a contact by editing, then a field. */
 	{
@@ -924,8 +934,14 @@ static void test_move_at(void **state)
 		     "--at 2026-11-02T10:14:59+05:00 is before client 'romashka' was created (" T0 ")");
 	o.at = "2026-11-01";
 	assert_error(ops_move(r, &o), PREG_EINVAL, "--at 2026-11-01 is before client 'romashka' was created (" T0 ")");
-	o.at = "yesterday";
-	assert_error(ops_move(r, &o), PREG_EINVAL, "--at: invalid time 'yesterday'");
+	o.at = "tomorrow 09:00";
+	assert_error(ops_move(r, &o), PREG_EINVAL, "--at tomorrow 09:00 is in the future");
+	o.at = "-3d";
+	assert_error(ops_move(r, &o), PREG_EINVAL, "--at -3d is before client 'romashka' was created (" T0 ")");
+	o.at = "someday";
+	assert_error(ops_move(r, &o), PREG_EINVAL,
+		     "--at: invalid time 'someday' (use HH:MM, a date with an optional HH:MM such as "
+		     "'yesterday 16:30' or '25.11.2026 09:00', or 2026-11-25T16:30:00+05:00)");
 	assert_int_equal(ncommits(dir), 2);
 
 	/* A time between the last event and now; kept in its own offset. */
@@ -1058,7 +1074,7 @@ static void test_clock_behind(void **state)
 	memset(&m, 0, sizeof(m));
 	m.id = "romashka";
 	assert_error(ops_move(r, &m), PREG_ERR, msg);
-	assert_error(ops_hold(r, "romashka", "2026-12-01", "holiday"), PREG_ERR, msg);
+	assert_error(ops_hold(r, "romashka", "2026-12-01", "holiday", NULL), PREG_ERR, msg);
 	assert_error(ops_set(r, "romashka", set_manager, 1, 0, &changed), PREG_ERR, msg);
 	memset(&ra, 0, sizeof(ra));
 	ra.from = "ivanov";
@@ -1167,8 +1183,8 @@ static void test_note(void **state)
 	memset(&o, 0, sizeof(o));
 	o.id = "romashka";
 	o.text = "line one\nline two: with colon\n";
-	o.next = "2026-11-25";
-	o.action = "send the quotation";
+	o.step.next = "2026-11-25";
+	o.step.action = "send the quotation";
 	assert_int_equal(ops_note(r, &o), 0);
 	assert_message(dir, "note: romashka\n\nPreg-Client: romashka\nPreg-Action: note\nPreg-User: ivanov\n");
 	rec = get(r, "romashka");
@@ -1192,16 +1208,161 @@ static void test_note(void **state)
 	o.text = "esc\x1b[31m";
 	assert_error(ops_note(r, &o), PREG_EINVAL, "a note must be text of at most 64 KiB without control characters");
 	o.text = "x";
-	o.next = "2026-13-01";
-	assert_error(ops_note(r, &o), PREG_EINVAL, "--next: invalid date '2026-13-01'");
-	o.next = NULL;
-	o.action = "a\nb";
+	o.step.next = "2026-13-01";
+	assert_error(ops_note(r, &o), PREG_EINVAL, "--next: invalid date '2026-13-01' (there is no month 13)");
+	o.step.next = NULL;
+	o.step.action = "a\nb";
 	assert_error(ops_note(r, &o), PREG_EINVAL,
 		     "--action must be one line of text (at most 4096 bytes, no control characters)");
-	o.action = NULL;
+	o.step.action = NULL;
 	o.id = "nobody";
 	assert_error(ops_note(r, &o), PREG_ENOTFOUND, "client 'nobody' not found");
 	assert_int_equal(ncommits(dir), 2 + 6 + 1);
+	reg_free(r);
+	free(dir);
+}
+
+/* Closing the loop: a note or a move on or after a due next_contact
+ * settles it; --keep-next keeps it; --next replaces it; an entry dated
+ * before the day it was due leaves it. */
+static void test_next_step(void **state)
+{
+	struct reg *r;
+	struct record *rec;
+	struct note_opts n;
+	struct move_opts m;
+	char *set_next[] = { "next_contact=2026-11-04" }, *set_action[] = { "next_action=call the director" };
+	bool changed;
+	char *dir;
+
+	(void)state;
+	r = new_reg(&dir);
+	must_add(r, "ООО «Ромашка»", "romashka"); /* at T0, 2026-11-02 */
+	assert_int_equal(ops_set(r, "romashka", set_next, 1, 0, &changed), 0);
+	assert_int_equal(ops_set(r, "romashka", set_action, 1, 0, &changed), 0);
+
+	/* The day before it is due: nothing settled. */
+	at(T1);
+	memset(&n, 0, sizeof(n));
+	n.id = "romashka";
+	n.text = "sent the catalogue";
+	assert_int_equal(ops_note(r, &n), 0);
+	assert_string_equal(n.step.done, "");
+	rec = get(r, "romashka");
+	assert_string_equal(rec->next_contact, "2026-11-04");
+	record_free(rec);
+
+	/* On the day, with --keep-next: kept. */
+	at(T2);
+	n.step.keep = true;
+	assert_int_equal(ops_note(r, &n), 0);
+	assert_string_equal(n.step.done, "");
+	rec = get(r, "romashka");
+	assert_string_equal(rec->next_contact, "2026-11-04");
+	assert_string_equal(rec->next_action, "call the director");
+	record_free(rec);
+
+	/* Backdated to the day before, a day later: not on or after the day. */
+	at(T3);
+	memset(&n, 0, sizeof(n));
+	n.id = "romashka";
+	n.text = "the call of the 3rd";
+	n.at = "03.11.2026 15:00";
+	assert_int_equal(ops_note(r, &n), 0);
+	assert_string_equal(n.step.done, "");
+	rec = get(r, "romashka");
+	assert_string_equal(rec->next_contact, "2026-11-04");
+	/* Placed in time order, in the offset of now. */
+	assert_string_equal(kv_get(&rec->notes[1], "at"), "2026-11-03T15:00:00+05:00");
+	assert_string_equal(kv_get(&rec->notes[1], "text"), "the call of the 3rd");
+	record_free(rec);
+
+	/* Overdue: the note settles it, and says which day. */
+	n.at = NULL;
+	n.text = "called: agreed the first truck";
+	assert_int_equal(ops_note(r, &n), 0);
+	assert_string_equal(n.step.done, "2026-11-04");
+	rec = get(r, "romashka");
+	assert_null(rec->next_contact);
+	assert_null(rec->next_action);
+	record_free(rec);
+
+	/* --next as people type it, stored in the canonical form; then a move
+	 * on that day settles it. T3 is a Thursday: fri is the next day. */
+	n.text = "sent the contract";
+	n.step.next = "fri";
+	n.step.action = "ask about the contract";
+	assert_int_equal(ops_note(r, &n), 0);
+	assert_string_equal(n.step.done, "");
+	rec = get(r, "romashka");
+	assert_string_equal(rec->next_contact, "2026-11-06");
+	assert_string_equal(rec->next_action, "ask about the contract");
+	record_free(rec);
+	at("2026-11-06T09:30:00+05:00");
+	memset(&m, 0, sizeof(m));
+	m.id = "romashka";
+	assert_int_equal(ops_move(r, &m), 0);
+	assert_string_equal(m.step.done, "2026-11-06");
+	rec = get(r, "romashka");
+	assert_int_equal(rec->phase, 2);
+	assert_null(rec->next_contact);
+	assert_null(rec->next_action);
+	record_free(rec);
+
+	/* A move sets the next step too; an invalid one writes nothing. */
+	memset(&m, 0, sizeof(m));
+	m.id = "romashka";
+	m.step.next = "+2w";
+	assert_int_equal(ops_move(r, &m), 0);
+	rec = get(r, "romashka");
+	assert_string_equal(rec->next_contact, "2026-11-20");
+	record_free(rec);
+	m.step.next = "31.11.2026";
+	assert_error(ops_move(r, &m), PREG_EINVAL, "--next: invalid date '31.11.2026' (November 2026 has 30 days)");
+	assert_int_equal(ncommits(dir), 2 + 2 + 5 + 2);
+	reg_free(r);
+	free(dir);
+}
+
+/* --at on hold, unhold and reassign: the event in time order, the state
+ * that of the last event. */
+static void test_dated_events(void **state)
+{
+	struct reg *r;
+	struct record *rec;
+	struct reassign_opts ra;
+	char *dir;
+
+	(void)state;
+	r = new_reg(&dir);
+	must_add(r, "ООО «Ромашка»", "romashka"); /* at T0 */
+	at(T3);
+	assert_int_equal(ops_hold(r, "romashka", "01.12.2026", "the director is on holiday", "yesterday 09:00"), 0);
+	rec = get(r, "romashka");
+	assert_string_equal(rec->hold_until, "2026-12-01");
+	assert_string_equal(event(&rec->history[1]),
+			    "at=2026-11-04T09:00:00+05:00 by=ivanov hold_until=2026-12-01 reason=the director is on holiday");
+	record_free(rec);
+	/* An unhold backdated before the hold is history, not the state. */
+	assert_int_equal(ops_unhold(r, "romashka", "2026-11-03"), 0);
+	rec = get(r, "romashka");
+	assert_string_equal(event(&rec->history[1]), "at=2026-11-03T00:00:00+05:00 by=ivanov hold_until=none");
+	assert_string_equal(rec->hold_until, "2026-12-01");
+	record_free(rec);
+	assert_error(ops_hold(r, "romashka", "+1w", "x", "tomorrow 10:00"), PREG_EINVAL,
+		     "--at tomorrow 10:00 is in the future");
+
+	memset(&ra, 0, sizeof(ra));
+	ra.from = "ivanov";
+	ra.to = "petrov";
+	ra.at = "-1d";
+	assert_int_equal(ops_reassign(r, &ra), 0);
+	reassign_release(&ra);
+	rec = get(r, "romashka");
+	assert_string_equal(rec->manager, "petrov");
+	assert_string_equal(event(&rec->history[3]), "at=2026-11-04T13:00:00+05:00 by=ivanov manager=petrov");
+	record_free(rec);
+	assert_int_equal(ncommits(dir), 2 + 3);
 	reg_free(r);
 	free(dir);
 }
@@ -1363,10 +1524,10 @@ static void test_set_refusals(void **state)
 		"a client name must be one line of text (at most 1000 bytes, no control characters)");
 	SET_BAD("kind=", PREG_EINVAL, "invalid kind '' (external or internal)");
 	SET_BAD("kind=partner", PREG_EINVAL, "invalid kind 'partner' (external or internal)");
-	SET_BAD("manager=sidorov", PREG_EINVAL, "unknown manager 'sidorov' (preg.yaml lists the managers)");
+	SET_BAD("manager=sidorov", PREG_EINVAL, "unknown manager 'sidorov' (preg.yaml lists ivanov (Ivan Ivanov), petrov (Petr Petrov))");
 	SET_BAD("manager=", PREG_EINVAL,
 		"invalid manager '' (a handle is lowercase letters, digits, '.', '_', '-')");
-	SET_BAD("next_contact=2026-02-30", PREG_EINVAL, "next_contact: invalid date '2026-02-30'");
+	SET_BAD("next_contact=2026-02-30", PREG_EINVAL, "next_contact: invalid date '2026-02-30' (February 2026 has 28 days)");
 	SET_BAD("next_action=a\nb", PREG_EINVAL,
 		"next_action must be one line of text (at most 4096 bytes, no control characters)");
 	SET_BAD("remarks=\x1b", PREG_EINVAL, "remarks must be text of at most 64 KiB without control characters");
@@ -1496,7 +1657,7 @@ static void test_replace_refusals(void **state)
 	EDIT_BAD("history:\n", "notes:\n  - {at: " T0 ", by: ivanov, text: hi}\nhistory:\n", PREG_EINVAL,
 		 "'notes' cannot change in an edit (use 'preg note')");
 	EDIT_BAD("manager: ivanov\n", "manager: sidorov\n", PREG_EINVAL,
-		 "unknown manager 'sidorov' (preg.yaml lists the managers)");
+		 "unknown manager 'sidorov' (preg.yaml lists ivanov (Ivan Ivanov), petrov (Petr Petrov))");
 	EDIT_BAD("name: Acme\n", "name: [Acme]\n", PREG_EINVAL,
 		 "clients/ac/acme.yaml:2:7: 'name' must be a single value");
 	EDIT_BAD("name: Acme\n", "name: Acme\nname: again\n", PREG_EINVAL,
@@ -1615,6 +1776,8 @@ int main(void)
 		cmocka_unit_test_setup(test_clock_behind, setup),
 		cmocka_unit_test_setup(test_local_equals_merged, setup),
 		cmocka_unit_test_setup(test_note, setup),
+		cmocka_unit_test_setup(test_next_step, setup),
+		cmocka_unit_test_setup(test_dated_events, setup),
 		cmocka_unit_test_setup(test_set, setup),
 		cmocka_unit_test_setup(test_set_noop, setup),
 		cmocka_unit_test_setup(test_set_refusals, setup),

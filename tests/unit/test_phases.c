@@ -386,7 +386,22 @@ static void test_managers(void **state)
 	assert_int_equal(phases_check_manager(p, "petrov"), 0);
 	assert_int_equal(phases_check_manager(p, "s.smirnov_2-x"), 0);
 	assert_error(phases_check_manager(p, "sidorov"), PREG_EINVAL,
-		     "unknown manager 'sidorov' (preg.yaml lists the managers)");
+		     "unknown manager 'sidorov' (preg.yaml lists ivanov (Ivan Ivanov), petrov, s.smirnov_2-x (Сергей Смирнов))");
+	{
+		const char *h = NULL;
+
+		/* The handle, or the display name in any case, ё as е. */
+		assert_int_equal(phases_resolve_manager(p, "petrov", &h), 0);
+		assert_string_equal(h, "petrov");
+		assert_int_equal(phases_resolve_manager(p, "IVANOV", &h), 0);
+		assert_string_equal(h, "ivanov");
+		assert_int_equal(phases_resolve_manager(p, "ivan  ivanov", &h), 0);
+		assert_string_equal(h, "ivanov");
+		assert_int_equal(phases_resolve_manager(p, "СЕРГЕЙ смирнов", &h), 0);
+		assert_string_equal(h, "s.smirnov_2-x");
+		assert_error(phases_resolve_manager(p, "Сергей", &h), PREG_EINVAL,
+			     "unknown manager 'Сергей' (preg.yaml lists ivanov (Ivan Ivanov), petrov, s.smirnov_2-x (Сергей Смирнов))");
+	}
 	assert_error(phases_check_manager(p, "Ivanov"), PREG_EINVAL,
 		     "invalid manager 'Ivanov' (a handle is lowercase letters, digits, '.', '_', '-')");
 	phases_free(p);

@@ -1043,10 +1043,16 @@ static void test_txn_read(void **state)
 	assert_string_equal(a.name, "Fine");
 
 	a.id = "romashka";
-	assert_int_equal(reg_write(r, 0, read_mutate, &a), 0);
+	assert_int_equal(reg_write(r, REG_FORCE_OK, read_mutate, &a), 0);
 	assert_int_equal(a.rc, PREG_EINVAL);
 	assert_string_equal(a.msg, ROMASHKA ":7:1: the record holds a comment, which a rewrite would "
 				   "lose; move the text into 'remarks:' or use --force");
+	/* A command without --force is not told to use it. */
+	assert_int_equal(reg_write(r, 0, read_mutate, &a), 0);
+	assert_int_equal(a.rc, PREG_EINVAL);
+	assert_string_equal(a.msg, ROMASHKA ":7:1: the record holds a comment, which a rewrite would "
+				   "lose; move the text into 'remarks:' with 'preg client edit --force romashka', "
+				   "then run this again");
 	assert_int_equal(reg_write(r, REG_FORCE, read_mutate, &a), 0);
 	assert_int_equal(a.rc, 0);
 	assert_string_equal(a.name, "R");
