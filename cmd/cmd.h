@@ -182,7 +182,8 @@ int answer_option(struct ctx *ctx, int key, const char *arg);
  * with *arg its value (NULL for a flag); -1 after the last. */
 int opt_next(struct ctx *ctx, const char **arg);
 
-/* Print "preg: WHY" (when fmt is not NULL) and the usage to stderr; 2. */
+/* Print "preg: WHY" (when fmt is not NULL) and the usage to stderr; 2
+ * (cmd/help.c, with the usage it prints). */
 int usage_error(const struct ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Print the usage and the help of the running command to stdout; 0. */
@@ -217,6 +218,9 @@ int resolve_clients(struct ctx *ctx, int argc, char **argv, char ***owned, size_
 
 /* Print "preg: error: MSG" with control characters made visible. */
 void print_error(const char *msg);
+
+/* Print s to f with control characters (C0, DEL, C1) shown as '?'. */
+void print_safe(FILE *f, const char *s);
 
 /* fprintf to f, with every control character in what it prints made
  * visible (lib/format's fmt_visible; line breaks and tabs kept): for the

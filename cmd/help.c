@@ -3,6 +3,8 @@
  * the usage line, -h, the command list, "preg help", and the hidden
  * --list-cmds, --list-opts and --list-values that the completions ask.
  */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -125,6 +127,23 @@ void print_usage(FILE *f, const struct cmd *cmd, const char *group)
 	synopsis(&b, cmd, group);
 	fprintf(f, "usage: %s\n", buf_str(&b));
 	buf_release(&b);
+}
+
+int usage_error(const struct ctx *ctx, const char *fmt, ...)
+{
+	if (fmt) {
+		char msg[2048];
+		va_list ap;
+
+		va_start(ap, fmt);
+		vsnprintf(msg, sizeof(msg), fmt, ap);
+		va_end(ap);
+		fputs("preg: ", stderr);
+		print_safe(stderr, msg);
+		fputc('\n', stderr);
+	}
+	print_usage(stderr, ctx->cmd, ctx->group);
+	return EXIT_USAGE;
 }
 
 /* ---- help lines ---- */

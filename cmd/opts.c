@@ -10,6 +10,9 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "err.h"
+#include "ops.h"
+#include "when.h"
 #include "xalloc.h"
 
 /* The options of a parse: the command's, then the global ones. */
@@ -239,4 +242,66 @@ int opt_next(struct ctx *ctx, const char **arg)
 	}
 	*arg = ctx->given[ctx->next].arg;
 	return ctx->given[ctx->next++].key;
+}
+
+/* ---- after the option loop: operands, dates, filters ---- */
+
+int no_operands(struct ctx *ctx, int argc, char **argv)
+{
+	if (argc)
+		return usage_error(ctx, "unexpected argument '%s'", argv[0]);
+	return -1;
+}
+
+int date_opt(struct ctx *ctx, const char *opt, const char *s, int32_t *out)
+{
+	struct when_now n;
+
+	if (when_now(&n) || when_date(out, s, &n))
+		return usage_error(ctx, "%s: %s", opt, preg_error_msg());
+	return 0;
+}
+
+int filter_args(struct ctx *ctx, int argc, char **argv, struct filter *f, const struct phases **ph)
+{
+	int rc = no_operands(ctx, argc, argv);
+
+	if (rc >= 0)
+		return rc;
+	*ph = reg_phases(ctx->reg);
+	if (filter_resolve(f, *ph))
+		return usage_error(ctx, "%s", preg_error_msg());
+	return -1;
+}
+
+bool filter_opt(struct filter *f, int c, const char *arg)
+{
+	switch (c) {
+	case 'M': f->manager = arg; return true;
+	case 'p': f->phase = arg; return true;
+	case 't': filter_add_tag(f, arg); return true;
+	case 'k': f->kind = arg; return true;
+	case 'F': filter_add_field(f, arg); return true;
+	case 's': f->stale = true; return true;
+	case 'e': f->ended = true; return true;
+	case 'o': f->open = true; return true;
+	}
+	return false;
+}
+
+bool next_step_opt(struct next_step *s, int c, const char *arg)
+{
+	switch (c) {
+	case 'n': s->next = arg; return true;
+	case 'a': s->action = arg; return true;
+	case 'K': s->keep = true; return true;
+	}
+	return false;
+}
+
+int next_step_check(struct ctx *ctx, const struct next_step *s)
+{
+	if (s->keep && s->next)
+		return usage_error(ctx, "--keep-next and --next: give one of them");
+	return -1;
 }

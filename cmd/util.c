@@ -13,10 +13,9 @@
 #include "when.h"
 #include "xalloc.h"
 
-/* Print a message with control characters shown as '?': a message may
- * quote what the user or a record gave (an id, a file name), and an escape
- * sequence in it must not reach the terminal. */
-static void put_safe(FILE *f, const char *s)
+/* A message may quote what the user or a record gave (an id, a file
+ * name), and an escape sequence in it must not reach the terminal. */
+void print_safe(FILE *f, const char *s)
 {
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		if (*p < 0x20 || *p == 0x7f)
@@ -27,23 +26,6 @@ static void put_safe(FILE *f, const char *s)
 		} else
 			fputc(*p, f);
 	}
-}
-
-int usage_error(const struct ctx *ctx, const char *fmt, ...)
-{
-	if (fmt) {
-		char msg[2048];
-		va_list ap;
-
-		va_start(ap, fmt);
-		vsnprintf(msg, sizeof(msg), fmt, ap);
-		va_end(ap);
-		fputs("preg: ", stderr);
-		put_safe(stderr, msg);
-		fputc('\n', stderr);
-	}
-	print_usage(stderr, ctx->cmd, ctx->group);
-	return EXIT_USAGE;
 }
 
 void print_visible(FILE *f, const char *fmt, ...)
@@ -68,7 +50,7 @@ void print_warnings(void)
 
 	for (size_t i = 0; i < n; i++) {
 		fputs("preg: warning: ", stderr);
-		put_safe(stderr, w[i]);
+		print_safe(stderr, w[i]);
 		fputc('\n', stderr);
 	}
 	preg_warnings_free(w, n);
@@ -77,7 +59,7 @@ void print_warnings(void)
 void print_error(const char *msg)
 {
 	fputs("preg: error: ", stderr);
-	put_safe(stderr, msg);
+	print_safe(stderr, msg);
 	fputc('\n', stderr);
 }
 
@@ -132,70 +114,10 @@ int today(int32_t *out)
 	return 0;
 }
 
-int no_operands(struct ctx *ctx, int argc, char **argv)
-{
-	if (argc)
-		return usage_error(ctx, "unexpected argument '%s'", argv[0]);
-	return -1;
-}
-
-int date_opt(struct ctx *ctx, const char *opt, const char *s, int32_t *out)
-{
-	struct when_now n;
-
-	if (when_now(&n) || when_date(out, s, &n))
-		return usage_error(ctx, "%s: %s", opt, preg_error_msg());
-	return 0;
-}
-
-bool next_step_opt(struct next_step *s, int c, const char *arg)
-{
-	switch (c) {
-	case 'n': s->next = arg; return true;
-	case 'a': s->action = arg; return true;
-	case 'K': s->keep = true; return true;
-	}
-	return false;
-}
-
-int next_step_check(struct ctx *ctx, const struct next_step *s)
-{
-	if (s->keep && s->next)
-		return usage_error(ctx, "--keep-next and --next: give one of them");
-	return -1;
-}
-
 void print_step(const char *id, const struct next_step *s)
 {
 	if (s->done[0])
 		print_visible(stdout, "%s: next contact %s done; set the next with --next\n", id, s->done);
-}
-
-int filter_args(struct ctx *ctx, int argc, char **argv, struct filter *f, const struct phases **ph)
-{
-	int rc = no_operands(ctx, argc, argv);
-
-	if (rc >= 0)
-		return rc;
-	*ph = reg_phases(ctx->reg);
-	if (filter_resolve(f, *ph))
-		return usage_error(ctx, "%s", preg_error_msg());
-	return -1;
-}
-
-bool filter_opt(struct filter *f, int c, const char *arg)
-{
-	switch (c) {
-	case 'M': f->manager = arg; return true;
-	case 'p': f->phase = arg; return true;
-	case 't': filter_add_tag(f, arg); return true;
-	case 'k': f->kind = arg; return true;
-	case 'F': filter_add_field(f, arg); return true;
-	case 's': f->stale = true; return true;
-	case 'e': f->ended = true; return true;
-	case 'o': f->open = true; return true;
-	}
-	return false;
 }
 
 /* The table entry of operand i: the i-th operand of the table, or the

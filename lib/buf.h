@@ -18,6 +18,8 @@ void buf_add(struct buf *b, const void *p, size_t n);
 void buf_adds(struct buf *b, const char *s);
 void buf_addc(struct buf *b, char c);
 void buf_addf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Make room for extra more bytes (and the NUL) past b->len. */
+void buf_grow(struct buf *b, size_t extra);
 void buf_reset(struct buf *b);
 void buf_release(struct buf *b);
 /* Hand the bytes to the caller (who frees them); the buffer is empty after. */
@@ -25,7 +27,7 @@ char *buf_detach(struct buf *b);
 /* The contents as a string ("" for an empty buffer); lent. */
 const char *buf_str(const struct buf *b);
 
-/* Append the whole file at path ("-": the standard input) to b, unless it
+/* Append the whole file at path (buf_file.c) ("-": the standard input) to b, unless it
  * holds more than max bytes: a regular file is refused by its size before
  * anything is read, anything else once max + 1 bytes have come, so that
  * neither time nor memory grows with what is refused. *size (may be NULL)

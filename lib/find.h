@@ -35,6 +35,7 @@
 #include <stddef.h>
 
 #include "buf.h"
+#include "find_index.h" /* find_index, the index the cache keeps */
 #include "record.h"
 #include "register.h"
 
@@ -59,10 +60,6 @@ struct find_hit {
 			  * the id and name ranks */
 	char *key;       /* the name's sort key */
 };
-
-/* Append the index of r (see above) to out: its name, contacts, fields,
- * tags and next action, with notes its notes and remarks too. */
-void find_index(struct buf *out, const struct record *r, bool notes);
 
 /* A search in progress: the prepared query and what matched so far. */
 struct find;

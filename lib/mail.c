@@ -193,18 +193,6 @@ void mail_header(struct buf *out, const char *name, const char *value)
 	buf_addc(out, '\n');
 }
 
-bool mail_addr_valid(const char *addr)
-{
-	const char *at = strchr(addr, '@');
-
-	if (!at || at == addr || !at[1] || strchr(at + 1, '@') || strlen(addr) > 254)
-		return false;
-	for (const char *p = addr; *p; p++)
-		if ((unsigned char)*p <= 32 || (unsigned char)*p > 126 || strchr("\"<>(),;:[]\\", *p))
-			return false;
-	return true;
-}
-
 /* The characters of a phrase that need no quotes (RFC 5322 atext, space). */
 static bool atext(const char *s)
 {

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "mail_addr.h" /* mail_addr_valid, the rule the senders follow */
 #include "ptime.h"
 
 /* Append n bytes of s as quoted-printable (RFC 2045 6.7): a line feed in
@@ -36,11 +37,6 @@ void mail_base64(struct buf *out, const void *p, size_t n);
  * each at most 75 characters and holding whole UTF-8 characters, one a
  * line. No line exceeds 78 characters. */
 void mail_header(struct buf *out, const char *name, const char *value);
-
-/* Whether addr is an address preg sends to: local@domain in printable
- * ASCII, without spaces, quotes, angle brackets, commas or a second '@',
- * at most 254 characters. */
-bool mail_addr_valid(const char *addr);
 
 /* Append the address header "NAME: DISPLAY <ADDR>" (DISPLAY as a phrase:
  * plain, quoted or encoded words as it needs; without display, the bare

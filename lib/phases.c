@@ -5,7 +5,7 @@
 
 #include "buf.h"
 #include "err.h"
-#include "mail.h"
+#include "mail_addr.h"
 #include "name.h"
 #include "phases.h"
 #include "schema.h"

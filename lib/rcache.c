@@ -10,7 +10,7 @@
 
 #include <xxhash.h>
 
-#include "find.h"
+#include "find_index.h"
 #include "rcache.h"
 #include "xalloc.h"
 

@@ -246,14 +246,22 @@ static bool names(const struct hcommit *c, const struct strmap *named, const cha
 /* Record id changed from old to new in a commit with one parent (or
  * none): every event and note of old is still there, unchanged (a sync's
  * merge may place the ones it brings between them, in time order); what
- * is new follows check_added. */
+ * is new follows check_added. gone (old NULL) is the record's last
+ * version before a commit removed it: a record that comes back (a sync
+ * keeps a record removed on the remote but changed here, SPEC §8) brings
+ * back entries proven when they were written, by whoever wrote them;
+ * only what gone lacks counts as added. */
 static void check_step(struct verify_report *v, const struct hcommit *c, const char *id, bool named,
-		       const struct record *old, const struct record *new)
+		       const struct record *old, const struct record *new, const struct record *gone)
 {
 	bool *uh = xcalloc(new->nhistory + 1, sizeof(bool)), *un = xcalloc(new->nnotes + 1, sizeof(bool));
 	const char *by = NULL;
 	long k;
 
+	if (!old && gone) {
+		mark_kept(gone->history, gone->nhistory, new->history, new->nhistory, uh);
+		mark_kept(gone->notes, gone->nnotes, new->notes, new->nnotes, un);
+	}
 	if (old && (k = kept_in_order(old->history, old->nhistory, new->history, new->nhistory, uh)) >= 0) {
 		problem(v, id, c, "history event %ld of %zu was %s", k + 1, old->nhistory,
 			new->nhistory >= old->nhistory ? "changed" : "removed");
@@ -340,6 +348,20 @@ static void set_last(struct vctx *x, const char *id, const char *hex)
 	strmap_put(&x->last, id, xstrdup(hex));
 }
 
+/* The last version of record id the walk saw, when the record is absent
+ * from the commit's parent: a commit before removed it (NULL when it was
+ * never there, or that version does not parse). Read before the walk
+ * remembers the new version. */
+static struct record *removed_version(struct vctx *x, const char *id, const char *path)
+{
+	struct verdict *d = NULL;
+	struct record *rec = NULL;
+
+	if (strmap_get(&x->tip, id, (void **)&d) && reg_blob_record(x->r, &d->blob, path, true, &rec))
+		preg_error_clear();
+	return rec;
+}
+
 /* A commit with one parent or none. */
 static int check_linear(struct vctx *x, const struct hcommit *c, const struct reg_tree *ptree,
 			const struct reg_tree *tree)
@@ -356,7 +378,7 @@ static int check_linear(struct vctx *x, const struct hcommit *c, const struct re
 			strmap_put(&named, c->clients[i], NULL);
 	for (size_t i = 0; i < l.n && !rc; i++) {
 		const struct vchange *ch = &l.v[i];
-		struct record *old = NULL, *new = NULL;
+		struct record *old = NULL, *new = NULL, *gone = NULL;
 		bool is_named = names(c, &named, ch->id);
 
 		if (version(x->r, &ch->new, ch->has_new, ch->path, &new)) {
@@ -365,6 +387,8 @@ static int check_linear(struct vctx *x, const struct hcommit *c, const struct re
 			set_last(x, ch->id, c->hex);
 			continue;
 		}
+		if (!ch->has_old)
+			gone = removed_version(x, ch->id, ch->path);
 		if (new)
 			remember(x, ch->id, ch->path, &ch->new, new);
 		if (version(x->r, &ch->old, ch->has_old, ch->path, &old)) {
@@ -374,8 +398,9 @@ static int check_linear(struct vctx *x, const struct hcommit *c, const struct re
 		} else if (c->action && c->undo && !strcmp(c->action, "undo")) {
 			rc = check_undo(x, c, ch);
 		} else if (new) {
-			check_step(x->v, c, ch->id, is_named, old, new);
+			check_step(x->v, c, ch->id, is_named, old, new, gone);
 		}
+		record_free(gone);
 		record_free(old);
 		record_free(new);
 		preg_error_clear();

@@ -10,7 +10,10 @@
  *     its Preg-Client trailers;
  *   - events and notes no parent had were added by a preg commit, all by its
  *     acting user (Preg-User), none dated after the commit, and for a phase
- *     commit the last phase event added is the phase Preg-Phase names;
+ *     commit the last phase event added is the phase Preg-Phase names; a
+ *     record that comes back after a removal (a sync keeps a client removed
+ *     on the remote but changed here) adds only what its removed version
+ *     lacked;
  *   - an undo (Preg-Undo: X) only puts back, exactly as they were before X,
  *     records X changed and nothing changed since, X being a change of the
  *     undo's own user;

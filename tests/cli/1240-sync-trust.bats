@@ -22,25 +22,6 @@ shared() {
 	preg clone "$REMOTE" "$C" >/dev/null
 }
 
-# at TIME USER DIR ARGS...: one preg command on a clone.
-at() {
-	local t=$1 u=$2 d=$3
-	shift 3
-	PREG_NOW=2026-11-$t:00+05:00 PREG_USER=$u "$PREG" -C "$d" "$@" >/dev/null
-}
-
-# verified DIR...: verify and check pass on each clone, its work tree clean.
-verified() {
-	local d
-	for d in "$@"; do
-		run --separate-stderr preg -C "$d" verify
-		[ "$status" -eq 0 ] || { echo "verify on $d: $output $stderr"; return 1; }
-		run --separate-stderr preg -C "$d" check
-		[ "$status" -eq 0 ] || { echo "check on $d: $output $stderr"; return 1; }
-		assert_clean "$d"
-	done
-}
-
 # The trail of ID on clone DIR as "author action changes" lines.
 trail() {
 	preg -C "$1" log "$2" --format tsv | tail -n +2 | cut -f 3,5,6

@@ -31,3 +31,23 @@ git_before_push() {
 	EOF2
 	chmod +x "$BATS_TEST_TMPDIR/bin/git"
 }
+
+# at TIME USER DIR ARGS...: one preg command on a clone, at 2026-11-TIME
+# (+05:00) by acting user USER, its output dropped.
+at() {
+	local t=$1 u=$2 d=$3
+	shift 3
+	PREG_NOW=2026-11-$t:00+05:00 PREG_USER=$u "$PREG" -C "$d" "$@" >/dev/null
+}
+
+# verified DIR...: verify and check pass on each clone, its work tree clean.
+verified() {
+	local d
+	for d in "$@"; do
+		run --separate-stderr preg -C "$d" verify
+		[ "$status" -eq 0 ] || { echo "verify on $d: $output $stderr"; return 1; }
+		run --separate-stderr preg -C "$d" check
+		[ "$status" -eq 0 ] || { echo "check on $d: $output $stderr"; return 1; }
+		assert_clean "$d"
+	done
+}

@@ -447,6 +447,81 @@ static void test_verify_insertion(void **state)
 	free(dir);
 }
 
+/* A record removed, then written back whole with one change more: what a
+ * sync commits for a client removed on the remote but changed here (SPEC
+ * §8). The entries it brings back were proven when they were written. */
+struct comeback {
+	const struct record *rec; /* the version before the removal; NULL: remove acme */
+	const char *by;           /* the author of the note added (NULL: the acting user) */
+};
+
+static int comeback_mutate(struct txn *t, void *arg)
+{
+	struct comeback *cb = arg;
+	struct record *rec;
+
+	if (!cb->rec) {
+		txn_remove(t, "acme");
+		txn_message(t, "rm: acme", "rm", NULL);
+		return 0;
+	}
+	rec = record_dup(cb->rec);
+	rec->notes = xrealloc(rec->notes, (rec->nnotes + 1) * sizeof(*rec->notes));
+	memset(&rec->notes[rec->nnotes], 0, sizeof(rec->notes[0]));
+	kv_set(&rec->notes[rec->nnotes], "at", txn_now(t));
+	kv_set(&rec->notes[rec->nnotes], "by", cb->by ? cb->by : txn_user(t));
+	kv_set(&rec->notes[rec->nnotes], "text", "called back");
+	rec->nnotes++;
+	txn_put(t, rec);
+	txn_message(t, "note: acme", "note", NULL);
+	record_free(rec);
+	return 0;
+}
+
+static void test_verify_comeback(void **state)
+{
+	char *dir;
+	struct reg *r = fixture(&dir);
+	struct note_opts n = { .id = "acme", .text = "called" };
+	struct comeback cb = { NULL, NULL };
+	struct record *before = NULL;
+	struct verify_report v;
+
+	(void)state;
+	at("03-01");
+	assert_int_equal(ops_note(r, &n), 0);
+	assert_int_equal(reg_read(r, "acme", &before), 0);
+	at("03-02");
+	assert_int_equal(reg_write(r, 0, comeback_mutate, &cb), 0);
+	/* Back by another acting user, with a note of hers: ivanov's events
+	 * and note come back with it. */
+	reg_free(r);
+	setenv("PREG_USER", "smirnova", 1);
+	assert_int_equal(reg_open(&r, dir), 0);
+	at("03-03");
+	cb.rec = before;
+	assert_int_equal(reg_write(r, 0, comeback_mutate, &cb), 0);
+	assert_int_equal(verify_run(r, &v), 0);
+	assert_int_equal(v.n, 0);
+	verify_release(&v);
+	/* Removed again and back with a note that was never there, by
+	 * someone else than the acting user: caught. */
+	cb.rec = NULL;
+	at("03-04");
+	assert_int_equal(reg_write(r, 0, comeback_mutate, &cb), 0);
+	cb.rec = before;
+	cb.by = "ivanov";
+	at("03-05");
+	assert_int_equal(reg_write(r, 0, comeback_mutate, &cb), 0);
+	assert_int_equal(verify_run(r, &v), 0);
+	assert_int_equal(v.n, 1);
+	assert_non_null(strstr(v.problems[0], " (note: acme): a note by ivanov in a commit by smirnova"));
+	verify_release(&v);
+	record_free(before);
+	reg_free(r);
+	free(dir);
+}
+
 static void test_review(void **state)
 {
 	char *dir;
@@ -494,6 +569,7 @@ int main(void)
 		cmocka_unit_test_setup(test_reassign_rules, setup),
 		cmocka_unit_test_setup(test_undo_and_verify, setup),
 		cmocka_unit_test_setup(test_verify_insertion, setup),
+		cmocka_unit_test_setup(test_verify_comeback, setup),
 		cmocka_unit_test_setup(test_review, setup),
 	};
 
