@@ -86,7 +86,7 @@ usage_error() {
 
 @test "an unknown option of a command" {
 	usage_error "unknown option '--bogus'" client add Acme --bogus
-	same "${stderr_lines[1]}" "usage: preg client add NAME [--id ID] [--manager M] [--phase P] [--kind external|internal] [--tag T]... [--field K=V]... [--contact 'NAME <EMAIL>; ROLE; PHONE']... [--next DATE] [--action TEXT] [--remarks TEXT]"
+	same "${stderr_lines[1]}" "usage: preg client add NAME [--id ID] [--manager M] [--phase P] [--kind external|internal] [--tag T]... [--field K=V]... [--contact 'NAME <EMAIL>; ROLE; PHONE']... [--next DATE] [--action TEXT] [--remarks TEXT] [--allow-duplicate]"
 	usage_error "unknown option '-x'" client show acme -x
 	same "${stderr_lines[1]}" "usage: preg client show ID [--format text|yaml|json]"
 	usage_error "unknown option '--force'" note acme hi --force
