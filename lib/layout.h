@@ -6,8 +6,9 @@
  * standing in for a missing second one (clients/ro/romashka.yaml,
  * clients/x_/x.yaml). Real names skew it: ids share their first letters.
  *
- * Version 2: clients/<the first two hex digits of the SHA-1 of the id>/<id>.yaml
- * (clients/e9/romashka.yaml: `printf %s romashka | sha1sum` begins with e9).
+ * Version 2: clients/<the first two hex digits of the id's XXH64>/<id>.yaml,
+ * seed 0, the hash in its canonical big-endian form (clients/40/romashka.yaml:
+ * `printf %s romashka | xxhsum -H1` begins with 40).
  * 256 shards that no set of names can skew, as git spreads its objects;
  * chosen by measurement (bench/README.md, "Choosing the layout").
  *
