@@ -8,6 +8,7 @@
 
 #include "check.h"
 #include "err.h"
+#include "layout.h"
 #include "ptime.h"
 #include "slug.h"
 #include "utf8.h"
@@ -240,7 +241,7 @@ static int check_file(void *arg, const char *path, const char *data, size_t len)
 {
 	struct cctx *c = arg;
 	struct record *rec = NULL;
-	char *id = record_id_from_path(path);
+	char *id = layout_id(reg_layout(c->r), path);
 	const struct phase *p;
 	const char *missing;
 	int line;
@@ -250,7 +251,7 @@ static int check_file(void *arg, const char *path, const char *data, size_t len)
 		goto out;
 	}
 	if (!id) {
-		say(c, path, "not a client record (expected clients/<first two characters of the id>/<id>.yaml)");
+		say(c, path, "not a client record (expected %s)", layout_pattern(reg_layout(c->r)));
 		goto out;
 	}
 	if ((line = conflict_line(data, len))) {

@@ -107,6 +107,23 @@ char *layout_id(unsigned version, const char *path)
 	return id;
 }
 
+const char *layout_pattern(unsigned version)
+{
+	return version == LAYOUT_V1 ? CLIENTS "<first two characters of the id>/<id>" SUFFIX
+				    : CLIENTS "<first two hex digits of the id's XXH64>/<id>" SUFFIX;
+}
+
+char *layout_id_any(const char *path)
+{
+	for (unsigned v = LAYOUT_LATEST; v >= LAYOUT_V1; v--) {
+		char *id = layout_id(v, path);
+
+		if (id)
+			return id;
+	}
+	return NULL;
+}
+
 unsigned layout_fits(const char *path)
 {
 	unsigned mask = 0;

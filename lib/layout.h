@@ -40,6 +40,15 @@ char *layout_path(unsigned version, const char *id);
  * hashes the id to know: about half a microsecond). Caller frees. */
 char *layout_id(unsigned version, const char *path);
 
+/* The id that path names in any version this preg knows (the latest tried
+ * first), or NULL: for history, where a record's older commits may hold it
+ * at the path of an older layout than the register's. Caller frees. */
+char *layout_id_any(const char *path);
+
+/* How a record's path looks in layout version, for messages:
+ * "clients/<first two characters of the id>/<id>.yaml" (v1). */
+const char *layout_pattern(unsigned version);
+
 /* Whether name may be a shard directory of layout version: two characters
  * an id may start with (v1), two lowercase hex digits (v2). Cheap: a walk
  * over a tree can check each shard once, not each record. */

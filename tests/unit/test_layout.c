@@ -167,6 +167,25 @@ static void test_fits(void **state)
 	free(p);
 }
 
+/* History reads a path of any version: an upgrade's parent holds v1 paths. */
+static void test_id_any(void **state)
+{
+	char *id;
+
+	(void)state;
+	id = layout_id_any("clients/ro/romashka.yaml");
+	assert_string_equal(id, "romashka");
+	free(id);
+	id = layout_id_any("clients/40/romashka.yaml");
+	assert_string_equal(id, "romashka");
+	free(id);
+	assert_null(layout_id_any("clients/00/romashka.yaml"));
+	assert_null(layout_id_any("clients/romashka.yaml"));
+	assert_null(layout_id_any("preg.yaml"));
+	assert_string_equal(layout_pattern(LAYOUT_V1), "clients/<first two characters of the id>/<id>.yaml");
+	assert_string_equal(layout_pattern(LAYOUT_V2), "clients/<first two hex digits of the id's XXH64>/<id>.yaml");
+}
+
 static void test_shard_names(void **state)
 {
 	(void)state;
@@ -264,6 +283,7 @@ int main(void)
 		cmocka_unit_test(test_refused_ids_and_versions),
 		cmocka_unit_test(test_not_record_paths),
 		cmocka_unit_test(test_fits),
+		cmocka_unit_test(test_id_any),
 		cmocka_unit_test(test_shard_names),
 		cmocka_unit_test(test_version),
 		cmocka_unit_test(test_spread),
