@@ -155,7 +155,8 @@ int hist_changed(struct reg *r, const struct reg_tree *a, const struct reg_tree 
 	rc = reg_diff(r, a, b, changed_file, &c);
 	/* A record an upgrade moved is removed at one path and added at
 	 * another: one id, once; in id order. */
-	qsort(c.ids + from, c.n - from, sizeof(*c.ids), cmp_str);
+	if (c.n > from)
+		qsort(c.ids + from, c.n - from, sizeof(*c.ids), cmp_str);
 	for (k = from; k < c.n; k++)
 		if (k > from && !strcmp(c.ids[k], c.ids[k - 1]))
 			break;

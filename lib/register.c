@@ -659,7 +659,8 @@ static int by_id(const void *a, const void *b)
  * is one change. */
 static void ids_text(struct idlist *l, struct buf *out)
 {
-	qsort(l->v, l->n, sizeof(*l->v), by_id);
+	if (l->n)
+		qsort(l->v, l->n, sizeof(*l->v), by_id);
 	for (size_t i = 0; i < l->n; i++)
 		if (!i || strcmp(l->v[i], l->v[i - 1]))
 			buf_addf(out, " %s", l->v[i]);
