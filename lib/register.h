@@ -134,8 +134,9 @@ void txn_remove(struct txn *t, const char *id);
  * -> 7 (contract)"), the action (Preg-Action: add, phase, note, ...) and,
  * when phase is not NULL, Preg-Phase. The register adds the trailers no
  * writer may state itself: Preg-Client for each record whose file the
- * commit changes, in path order, and Preg-User, the acting user. A write
- * whose mutator describes nothing fails. */
+ * commit changes, in id order, once each (a record an upgrade moves too),
+ * and Preg-User, the acting user. A write whose mutator describes nothing
+ * fails. */
 void txn_message(struct txn *t, const char *summary, const char *action, const char *phase);
 
 /* Add a trailer line "KEY: VALUE" to the description (after
