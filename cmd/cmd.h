@@ -155,7 +155,7 @@ extern const struct cmd remote_cmds[];
 extern const struct cmd contact_cmds[];
 extern const struct cmd init_cmd, note_cmd, doctor_cmd, remind_cmd, help_cmd;
 extern const struct cmd log_cmd, review_cmd, diff_cmd, verify_cmd, undo_cmd;
-extern const struct cmd import_cmd, export_cmd, check_cmd, find_cmd;
+extern const struct cmd import_cmd, export_cmd, check_cmd, find_cmd, upgrade_cmd;
 extern const struct cmd sync_cmd, clone_cmd, merge_file_cmd;
 
 /* The top level: "preg" with the global options, and its commands. */

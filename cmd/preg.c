@@ -73,7 +73,7 @@ const struct cmd *const commands[] = {
 	&init_cmd,   &client_group, &contact_group, &find_cmd, &phase_group, &note_cmd,   &report_group, &remind_cmd,
 	&manager_group,
 	&log_cmd,    &review_cmd,   &diff_cmd,    &verify_cmd, &undo_cmd,	  &import_cmd,
-	&export_cmd, &check_cmd,    &doctor_cmd,  &sync_cmd,   &remote_group, &clone_cmd,
+	&export_cmd, &check_cmd,    &doctor_cmd,  &upgrade_cmd, &sync_cmd,   &remote_group, &clone_cmd,
 	&merge_file_cmd, &help_cmd, NULL,
 };
 

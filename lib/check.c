@@ -8,6 +8,7 @@
 
 #include "check.h"
 #include "err.h"
+#include "layout.h"
 #include "phone.h"
 #include "ptime.h"
 #include "slug.h"
@@ -262,7 +263,7 @@ static int check_file(void *arg, const char *path, const char *data, size_t len)
 {
 	struct cctx *c = arg;
 	struct record *rec = NULL;
-	char *id = record_id_from_path(path);
+	char *id = layout_id(reg_layout(c->r), path);
 	const struct phase *p;
 	const char *missing;
 	struct ypos comment = { 0, 0 };
@@ -273,7 +274,7 @@ static int check_file(void *arg, const char *path, const char *data, size_t len)
 		goto out;
 	}
 	if (!id) {
-		say(c, path, "not a client record (expected clients/<first two characters of the id>/<id>.yaml)");
+		say(c, path, "not a client record (expected %s)", layout_pattern(reg_layout(c->r)));
 		goto out;
 	}
 	if ((line = conflict_line(data, len))) {

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "layout.h"
 #include "history.h"
 #include "kvindex.h"
 #include "xalloc.h"
@@ -126,7 +127,7 @@ static int changed_file(void *arg, const char *path, const struct reg_oid *old, 
 	(void)new;
 	if (strncmp(path, "clients/", 8))
 		return 0;
-	if (!(id = record_id_from_path(path))) {
+	if (!(id = layout_id_any(path))) {
 		c->others++;
 		return 0;
 	}
@@ -135,26 +136,42 @@ static int changed_file(void *arg, const char *path, const struct reg_oid *old, 
 	return 0;
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 int hist_changed(struct reg *r, const struct reg_tree *a, const struct reg_tree *b, char ***ids, size_t *n,
 		 size_t *others)
 {
 	struct changed c;
 	int rc;
 
+	size_t from = *n, k;
+
 	memset(&c, 0, sizeof(c));
 	c.ids = *ids;
 	c.n = c.cap = *n;
 	rc = reg_diff(r, a, b, changed_file, &c);
+	/* A record an upgrade moved is removed at one path and added at
+	 * another: one id, once; in id order. */
+	if (c.n > from)
+		qsort(c.ids + from, c.n - from, sizeof(*c.ids), cmp_str);
+	for (k = from; k < c.n; k++)
+		if (k > from && !strcmp(c.ids[k], c.ids[k - 1]))
+			break;
+	for (size_t i = k; i < c.n; i++) {
+		if (!strcmp(c.ids[i], c.ids[k - 1]))
+			free(c.ids[i]);
+		else
+			c.ids[k++] = c.ids[i];
+	}
+	c.n = k;
 	*ids = c.ids;
 	*n = c.n;
 	if (others)
 		*others = c.others;
 	return rc;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 int hist_commit_changed(struct reg *r, const struct reg_oid *oid, char ***ids, size_t *n)

@@ -51,9 +51,11 @@ void hcommit_release(struct hcommit *c);
 void hist_parse_trailers(const char *msg, struct hcommit *c);
 
 /* The ids of the records that differ between trees a and b (either may
- * be NULL: the empty tree), in path order, appended to *ids (n of them,
- * each the caller's). Only clients/<shard>/<id>.yaml files count; other
- * paths under clients/ are counted in *others when it is not NULL. */
+ * be NULL: the empty tree), in id order, each once, appended to *ids (n
+ * of them, each the caller's). Only clients/<shard>/<id>.yaml files count,
+ * in any layout version (a commit may be older than an upgrade, or be
+ * one); other paths under clients/ are counted in *others when it is not
+ * NULL. */
 int hist_changed(struct reg *r, const struct reg_tree *a, const struct reg_tree *b, char ***ids, size_t *n,
 		 size_t *others);
 

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "err.h"
+#include "layout.h"
 #include "import.h"
 #include "ops.h"
 #include "ptime.h"
@@ -831,7 +832,7 @@ static int import_mutate(struct txn *t, void *arg)
 	/* In path order, the index takes each entry at its end. */
 	sorted = xmalloc((c->res->nrecs + 1) * sizeof(*sorted));
 	for (size_t i = 0; i < c->res->nrecs; i++) {
-		sorted[i].path = record_path(c->res->recs[i]->id);
+		sorted[i].path = reg_record_path(txn_reg(t), c->res->recs[i]->id);
 		sorted[i].rec = c->res->recs[i];
 	}
 	qsort(sorted, c->res->nrecs, sizeof(*sorted), by_path);

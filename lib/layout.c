@@ -8,9 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <xxhash.h>
+
 #include "err.h"
 #include "layout.h"
-#include "sha1.h"
 #include "slug.h"
 #include "xalloc.h"
 
@@ -30,11 +31,12 @@ static void shard_of(char out[LAYOUT_SHARD_SIZE], unsigned version, const char *
 		out[0] = id[0];
 		out[1] = id[1] ? id[1] : '_';
 	} else {
-		unsigned char d[SHA1_LEN];
+		/* The top byte of the hash: the first two hex digits of its
+		 * canonical (big-endian) form, as `xxhsum -H1` prints it. */
+		unsigned top = (unsigned)(XXH64(id, strlen(id), 0) >> 56);
 
-		sha1(d, id, strlen(id));
-		out[0] = hex[d[0] >> 4];
-		out[1] = hex[d[0] & 0xf];
+		out[0] = hex[top >> 4];
+		out[1] = hex[top & 0xf];
 	}
 	out[2] = '\0';
 }
@@ -103,6 +105,23 @@ char *layout_id(unsigned version, const char *path)
 		return NULL;
 	}
 	return id;
+}
+
+const char *layout_pattern(unsigned version)
+{
+	return version == LAYOUT_V1 ? CLIENTS "<first two characters of the id>/<id>" SUFFIX
+				    : CLIENTS "<first two hex digits of the id's XXH64>/<id>" SUFFIX;
+}
+
+char *layout_id_any(const char *path)
+{
+	for (unsigned v = LAYOUT_LATEST; v >= LAYOUT_V1; v--) {
+		char *id = layout_id(v, path);
+
+		if (id)
+			return id;
+	}
+	return NULL;
 }
 
 unsigned layout_fits(const char *path)

@@ -6,8 +6,9 @@
  * standing in for a missing second one (clients/ro/romashka.yaml,
  * clients/x_/x.yaml). Real names skew it: ids share their first letters.
  *
- * Version 2: clients/<the first two hex digits of the SHA-1 of the id>/<id>.yaml
- * (clients/e9/romashka.yaml: `printf %s romashka | sha1sum` begins with e9).
+ * Version 2: clients/<the first two hex digits of the id's XXH64>/<id>.yaml,
+ * seed 0, the hash in its canonical big-endian form (clients/40/romashka.yaml:
+ * `printf %s romashka | xxhsum -H1` begins with 40).
  * 256 shards that no set of names can skew, as git spreads its objects;
  * chosen by measurement (bench/README.md, "Choosing the layout").
  *
@@ -38,6 +39,15 @@ char *layout_path(unsigned version, const char *id);
  * clients/<shard>/<id>.yaml with a valid id in its own shard (version 2
  * hashes the id to know: about half a microsecond). Caller frees. */
 char *layout_id(unsigned version, const char *path);
+
+/* The id that path names in any version this preg knows (the latest tried
+ * first), or NULL: for history, where a record's older commits may hold it
+ * at the path of an older layout than the register's. Caller frees. */
+char *layout_id_any(const char *path);
+
+/* How a record's path looks in layout version, for messages:
+ * "clients/<first two characters of the id>/<id>.yaml" (v1). */
+const char *layout_pattern(unsigned version);
 
 /* Whether name may be a shard directory of layout version: two characters
  * an id may start with (v1), two lowercase hex digits (v2). Cheap: a walk

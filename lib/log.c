@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "layout.h"
 #include "log.h"
 #include "slug.h"
 #include "strmap.h"
@@ -203,11 +204,24 @@ struct pairs {
 static int add_pair(void *arg, const char *path, const struct reg_oid *old, const struct reg_oid *new)
 {
 	struct pairs *ps = arg;
-	char *id = strncmp(path, "clients/", 8) ? NULL : record_id_from_path(path);
+	char *id = layout_id_any(path);
 	struct pair *p;
 
 	if (!id)
 		return 0;
+	if (strmap_get(&ps->by_id, id, (void **)&p)) {
+		/* Moved (preg upgrade): the old path removed, the new added. */
+		if (old && !p->has_old) {
+			p->has_old = true;
+			p->old = *old;
+		}
+		if (new && !p->has_new) {
+			p->has_new = true;
+			p->new = *new;
+		}
+		free(id);
+		return 0;
+	}
 	p = xcalloc(1, sizeof(*p));
 	if ((p->has_old = old != NULL))
 		p->old = *old;
@@ -239,13 +253,10 @@ static void pairs_release(struct pairs *ps)
 static void pair_of(struct reg *r, const struct reg_tree *a, const struct reg_tree *b, const char *id,
 		    struct pair *p)
 {
-	char *path = record_path(id);
-
 	memset(p, 0, sizeof(*p));
-	p->has_old = !reg_tree_file(r, a, path, &p->old);
-	p->has_new = !reg_tree_file(r, b, path, &p->new);
+	p->has_old = !reg_tree_record_file(r, a, id, &p->old, NULL);
+	p->has_new = !reg_tree_record_file(r, b, id, &p->new, NULL);
 	preg_error_clear();
-	free(path);
 }
 
 /* One side of a pair: 0 with *out (NULL when absent), PREG_EINVAL when it
@@ -258,7 +269,7 @@ static int side(struct reg *r, const struct reg_oid *blob, bool has, const char 
 	*out = NULL;
 	if (!has)
 		return 0;
-	path = record_path(id);
+	path = reg_record_path(r, id);
 	rc = reg_blob_record(r, blob, path, false, out);
 	free(path);
 	return rc;
@@ -318,6 +329,13 @@ static int row(struct walk *w, const struct hcommit *c, const struct pair *p, co
 		ch.v[0].new = xstrdup(rn == PREG_EINVAL ? "the record does not parse" : "the record parses again");
 	} else {
 		hist_compare(old, new, reg_phases(w->r), &ch);
+	}
+	if (!ch.n && p->has_old && p->has_new && reg_oid_equal(&p->old, &p->new)) {
+		/* The same record at another path: an upgrade moved it. */
+		ch.v = xcalloc(1, sizeof(*ch.v));
+		ch.n = ch.cap = 1;
+		ch.v[0].kind = CH_EVENT;
+		ch.v[0].new = xstrdup("moved to the register's new layout");
 	}
 	rc = 0;
 	if (o->manager && !((old && !strcmp(old->manager, o->manager)) || (new && !strcmp(new->manager, o->manager))))
@@ -554,9 +572,9 @@ static int period_commit(void *arg, const char *hex, const char *ids, size_t len
 	return 0;
 }
 
-static int by_path(const void *a, const void *b)
+static int by_path(const void *a, const void *b, void *r)
 {
-	char *pa = record_path(*(char *const *)a), *pb = record_path(*(char *const *)b);
+	char *pa = reg_record_path(r, *(char *const *)a), *pb = reg_record_path(r, *(char *const *)b);
 	int c = strcmp(pa, pb);
 
 	free(pa);
@@ -578,7 +596,7 @@ static int diff_period(struct reg *r, const struct log_range *g, log_diff_fn cb,
 		rc = logidx_each(x, NULL, period_commit, &p);
 	logidx_free(x);
 	if (!rc && p.n)
-		qsort(p.order, p.n, sizeof(*p.order), by_path);
+		qsort_r(p.order, p.n, sizeof(*p.order), by_path, r);
 	for (size_t i = 0; i < p.n && !rc; i++) {
 		struct span *sp = NULL;
 		struct reg_oid first, last;

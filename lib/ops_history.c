@@ -305,7 +305,7 @@ static int undo_mutate(struct txn *t, void *arg)
 	if ((rc = tree_before(r, &oid, &ptree)))
 		goto out;
 	for (size_t i = 0; i < o->nids; i++) {
-		char *path = record_path(o->ids[i]);
+		char *path = reg_record_path(r, o->ids[i]);
 		struct reg_oid blob;
 
 		buf_reset(&data);

@@ -5,6 +5,7 @@
 
 #include "buf.h"
 #include "err.h"
+#include "layout.h"
 #include "mail_addr.h"
 #include "name.h"
 #include "phases.h"
@@ -345,8 +346,17 @@ int phases_load(struct phases **out, const char *buf, size_t len, const char *na
 		goto out;
 	}
 	v = ymap_get(root, "version");
-	if (!v || v->type != YN_SCALAR || strcmp(v->s, "1")) {
-		bad(name, v ? v : root, "expected 'version: 1'");
+	if (!v || v->type != YN_SCALAR) {
+		bad(name, v ? v : root, "expected 'version: 1' or 'version: 2'");
+		goto out;
+	}
+	/* A newer register than this preg knows is refused here, so that
+	 * every command that opens it refuses before it changes anything. */
+	if (layout_version(&p->version, v->s)) {
+		char *why = xstrdup(preg_error_msg());
+
+		bad(name, v, why);
+		free(why);
 		goto out;
 	}
 	for (size_t i = 0; i + 1 < root->n; i += 2) {

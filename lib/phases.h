@@ -34,6 +34,7 @@ struct phases {
 	struct manager *managers;
 	size_t nmanagers;
 	char *mail_from;  /* mail: {from: ADDR}, or NULL */
+	unsigned version; /* the register's format: where records live (layout.h) */
 };
 
 /* Parse preg.yaml text (named name for messages) into *out; the caller frees

@@ -836,29 +836,6 @@ void record_write(struct buf *out, const struct record *r)
 
 /* ---- shared rules ---- */
 
-char *record_path(const char *id)
-{
-	return xasprintf("clients/%c%c/%s.yaml", id[0], id[1] ? id[1] : '_', id);
-}
-
-char *record_id_from_path(const char *path)
-{
-	const char *base, *dot;
-	char *id;
-
-	if (strncmp(path, "clients/", 8) || strlen(path) < 8 + 3)
-		return NULL;
-	base = path + 11;
-	if (path[10] != '/' || !(dot = strrchr(base, '.')) || strcmp(dot, ".yaml"))
-		return NULL;
-	id = xstrndup(base, (size_t)(dot - base));
-	if (!slug_valid(id) || id[0] != path[8] || (id[1] ? id[1] : '_') != path[9]) {
-		free(id);
-		return NULL;
-	}
-	return id;
-}
-
 void record_add_event(struct record *r, const char *when, const char *by, const char *const *kv,
 		      size_t nkv)
 {

@@ -88,14 +88,6 @@ void record_free(struct record *r);
 /* A deep copy. */
 struct record *record_dup(const struct record *r);
 
-/* The file of a (valid) id relative to the register: "clients/ro/romashka.yaml";
- * a one-character id is padded with '_' ("clients/a_/a.yaml"). Caller frees. */
-char *record_path(const char *id);
-
-/* The id a path names, or NULL when path is not clients/<shard>/<id>.yaml
- * with a valid id in the right shard. Caller frees. */
-char *record_id_from_path(const char *path);
-
 /* Append a history event to r. Keys with NULL values are skipped. */
 void record_add_event(struct record *r, const char *at, const char *by, const char *const *kv,
 		      size_t nkv);

@@ -17,6 +17,7 @@
 #include <git2/sys/odb_backend.h>
 
 #include "err.h"
+#include "layout.h"
 #include "logidx.h"
 #include "mergedrv.h"
 #include "register_priv.h"
@@ -265,6 +266,18 @@ const struct phases *reg_phases(const struct reg *r)
 	return r->phases;
 }
 
+unsigned reg_layout(const struct reg *r)
+{
+	return r->phases->version;
+}
+
+char *reg_record_path(const struct reg *r, const char *id)
+{
+	char *path = layout_path(r->phases->version, id);
+
+	return path ? path : xasprintf("clients/%s.yaml", id ? id : "");
+}
+
 static int load_phases(struct reg *r, git_tree *tree)
 {
 	git_blob *b = NULL;
@@ -356,7 +369,7 @@ int txn_read(struct txn *t, const char *id, struct record **out)
 	*out = NULL;
 	if (!slug_valid(id))
 		return preg_error_set(PREG_ENOTFOUND, "client '%s' not found", id);
-	path = record_path(id);
+	path = reg_record_path(t->reg, id);
 	rc = reg_tree_blob(t->reg, t->tree, path, &b, NULL);
 	if (rc == PREG_ENOTFOUND)
 		rc = preg_error_set(PREG_ENOTFOUND, "client '%s' not found", id);
@@ -383,7 +396,7 @@ int txn_read(struct txn *t, const char *id, struct record **out)
 bool txn_exists(struct txn *t, const char *id)
 {
 	git_tree_entry *e = NULL;
-	char *path = record_path(id);
+	char *path = reg_record_path(t->reg, id);
 	bool found = false;
 
 	void *at;
@@ -443,7 +456,7 @@ void txn_put(struct txn *t, const struct record *rec)
 
 	record_write(&b, rec);
 	len = b.len;
-	stage(t, record_path(rec->id), buf_detach(&b), len);
+	stage(t, reg_record_path(t->reg, rec->id), buf_detach(&b), len);
 }
 
 void txn_put_file(struct txn *t, const char *path, const char *data, size_t len)
@@ -453,7 +466,7 @@ void txn_put_file(struct txn *t, const char *path, const char *data, size_t len)
 
 void txn_remove(struct txn *t, const char *id)
 {
-	stage(t, record_path(id), NULL, 0);
+	stage(t, reg_record_path(t->reg, id), NULL, 0);
 }
 
 void txn_message(struct txn *t, const char *summary, const char *action, const char *phase)
@@ -557,7 +570,7 @@ int reg_editable(struct reg *r, const char *id, unsigned flags)
 	if (rc)
 		return rc;
 	if (!(rc = txn_read(&t, id, &rec))) {
-		path = record_path(id);
+		path = reg_record_path(r, id);
 		rc = reg_path_clean(r, t.tree, path);
 		free(path);
 	}
@@ -621,17 +634,45 @@ static int signature(struct reg *r, const struct reg_sig *s, const struct ptime 
 	return rc ? reg_git_error(PREG_ERR, "cannot make the commit signature") : 0;
 }
 
-/* The records a commit changes, from the trees: " ID" each, in path order. */
+/* The ids of the records a commit changes, from the trees. */
+struct idlist {
+	char **v;
+	size_t n, cap;
+};
+
 static int add_client(void *arg, const char *path, const struct reg_oid *old, const struct reg_oid *new)
 {
-	char *id = strncmp(path, "clients/", 8) ? NULL : record_id_from_path(path);
+	struct idlist *l = arg;
+	char *id = layout_id_any(path);
 
 	(void)old;
 	(void)new;
-	if (id)
-		buf_addf(arg, " %s", id);
-	free(id);
+	if (id) {
+		l->v = xgrow(l->v, &l->cap, l->n + 1, sizeof(*l->v));
+		l->v[l->n++] = id;
+	}
 	return 0;
+}
+
+static int by_id(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* " ID" each, in id order, once: the order does not depend on the layout,
+ * and a record an upgrade moves (removed at one path, added at another)
+ * is one change. */
+static void ids_text(struct idlist *l, struct buf *out)
+{
+	if (l->n)
+		qsort(l->v, l->n, sizeof(*l->v), by_id);
+	for (size_t i = 0; i < l->n; i++)
+		if (!i || strcmp(l->v[i], l->v[i - 1]))
+			buf_addf(out, " %s", l->v[i]);
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
 }
 
 /* The message of a commit from base to tree, as struct reg_desc says. */
@@ -639,10 +680,13 @@ static int describe(git_repository *repo, git_tree *base, git_tree *tree, const 
 		    struct buf *msg)
 {
 	struct buf ids = BUF_INIT;
+	struct idlist l = { 0 };
 	size_t len = strlen(d->text);
 	int rc;
 
-	if ((rc = reg_diff_repo(repo, base, tree, add_client, &ids)))
+	rc = reg_diff_repo(repo, base, tree, add_client, &l);
+	ids_text(&l, &ids);
+	if (rc)
 		goto out;
 	if (d->clients)
 		buf_add(d->clients, ids.p, ids.len);

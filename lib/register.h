@@ -48,6 +48,15 @@ const char *reg_dir(const struct reg *r);
 /* The phases and managers of preg.yaml at the tip; lent. */
 const struct phases *reg_phases(const struct reg *r);
 
+/* The register's format version (preg.yaml's version): the layout its
+ * record paths follow (layout.h). */
+unsigned reg_layout(const struct reg *r);
+
+/* The path of id's record in the register's layout; caller frees. An
+ * invalid id (one a hand-made commit names, say) gets "clients/ID.yaml",
+ * which no layout takes for a record: looked up, it is not found. */
+char *reg_record_path(const struct reg *r, const char *id);
+
 /* The acting user: $PREG_USER, else git config preg.user, else the login
  * name; lent. PREG_EINVAL when it is not a valid handle. */
 int reg_user(struct reg *r, const char **out);
@@ -127,8 +136,9 @@ void txn_remove(struct txn *t, const char *id);
  * -> 7 (contract)"), the action (Preg-Action: add, phase, note, ...) and,
  * when phase is not NULL, Preg-Phase. The register adds the trailers no
  * writer may state itself: Preg-Client for each record whose file the
- * commit changes, in path order, and Preg-User, the acting user. A write
- * whose mutator describes nothing fails. */
+ * commit changes, in id order, once each (a record an upgrade moves too),
+ * and Preg-User, the acting user. A write whose mutator describes nothing
+ * fails. */
 void txn_message(struct txn *t, const char *summary, const char *action, const char *phase);
 
 /* Add a trailer line "KEY: VALUE" to the description (after
@@ -230,8 +240,14 @@ int reg_blob_read(struct reg *r, const struct reg_oid *blob, struct buf *out);
  * looking only (record_parse_lent). *out is the caller's. */
 int reg_blob_record(struct reg *r, const struct reg_oid *blob, const char *path, bool lent,
 		    struct record **out);
-/* Record id in tree: PREG_ENOTFOUND when the tree has no such record,
- * PREG_EINVAL when it does not parse (the slot says where). */
+/* The blob of id's record in tree t, at its path in the register's layout
+ * or, in a commit older than an upgrade, in an older one; *path (when not
+ * NULL) is where, the caller's. 0, or PREG_ENOTFOUND. */
+int reg_tree_record_file(struct reg *r, const struct reg_tree *t, const char *id, struct reg_oid *blob,
+			 char **path);
+/* Record id in tree (as reg_tree_record_file finds it): PREG_ENOTFOUND
+ * when the tree has no such record, PREG_EINVAL when it does not parse
+ * (the slot says where). */
 int reg_tree_record(struct reg *r, const struct reg_tree *t, const char *id, struct record **out);
 
 /* The one tree comparison: cb for each file that differs between trees a

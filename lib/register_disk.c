@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "layout.h"
 #include "register_priv.h"
 #include "xalloc.h"
 
@@ -823,7 +824,8 @@ out:
 
 static bool is_record_path(const char *path)
 {
-	char *id = record_id_from_path(path);
+	/* Any layout: an upgrade's journal names the old paths and the new. */
+	char *id = layout_id_any(path);
 
 	free(id);
 	return id != NULL;

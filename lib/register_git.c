@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "layout.h"
 #include "record.h"
 #include "register_priv.h"
 #include "xalloc.h"
@@ -251,14 +252,42 @@ int reg_blob_record(struct reg *r, const struct reg_oid *blob, const char *path,
 	return rc;
 }
 
+int reg_tree_record_file(struct reg *r, const struct reg_tree *t, const char *id, struct reg_oid *blob,
+			 char **path)
+{
+	char *p = reg_record_path(r, id);
+	int rc = reg_tree_file(r, t, p, blob);
+
+	/* Before an upgrade the record was at its path in the older layout. */
+	for (unsigned v = LAYOUT_V1; rc == PREG_ENOTFOUND && v <= LAYOUT_LATEST; v++) {
+		char *q = layout_path(v, id);
+
+		if (!q || v == reg_layout(r)) {
+			free(q);
+			continue;
+		}
+		if (!(rc = reg_tree_file(r, t, q, blob))) {
+			free(p);
+			p = q;
+		} else {
+			free(q);
+		}
+	}
+	if (path && !rc)
+		*path = p;
+	else
+		free(p);
+	return rc;
+}
+
 int reg_tree_record(struct reg *r, const struct reg_tree *t, const char *id, struct record **out)
 {
-	char *path = record_path(id);
+	char *path = NULL;
 	struct reg_oid blob;
 	int rc;
 
 	*out = NULL;
-	rc = reg_tree_file(r, t, path, &blob);
+	rc = reg_tree_record_file(r, t, id, &blob, &path);
 	if (!rc)
 		rc = reg_blob_record(r, &blob, path, false, out);
 	free(path);

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "err.h"
+#include "layout.h"
 #include "rcache.h"
 #include "register_priv.h"
 #include "slug.h"
@@ -93,7 +94,7 @@ int reg_read(struct reg *r, const char *id, struct record **out)
 	*out = NULL;
 	if (!slug_valid(id))
 		return preg_error_set(PREG_ENOTFOUND, "client '%s' not found", id);
-	path = record_path(id);
+	path = reg_record_path(r, id);
 	if (!(rc = reg_tip_tree(r, &oid, &tree))) {
 		rc = reg_tree_blob(r, tree, path, &b, NULL);
 		if (rc == PREG_ENOTFOUND)
@@ -112,7 +113,7 @@ bool reg_exists(struct reg *r, const char *id)
 	git_oid oid;
 	git_tree *tree = NULL;
 	git_tree_entry *e = NULL;
-	char *path = record_path(id);
+	char *path = reg_record_path(r, id);
 	bool found = false;
 
 	if (!reg_tip_tree(r, &oid, &tree) && !git_tree_entry_bypath(&e, tree, path))
@@ -154,17 +155,16 @@ static const git_tree_entry **entries_by_id(git_tree *shard, size_t *n)
 
 /* Entry fe of shard directory sname: its path and its id (the caller's).
  * false, with the error slot set, when it is not a client record. */
-static bool entry_id(const char *sname, const git_tree_entry *fe, char path[256], char **id)
+static bool entry_id(struct reg *r, const char *sname, const git_tree_entry *fe, char path[256], char **id)
 {
 	snprintf(path, 256, "clients/%s/%s", sname, git_tree_entry_name(fe));
-	*id = record_id_from_path(path);
+	*id = layout_id(reg_layout(r), path);
 	if (*id && git_tree_entry_type(fe) == GIT_OBJECT_BLOB)
 		return true;
 	free(*id);
 	*id = NULL;
 	preg_error_set(PREG_EINVAL,
-		       "%s: not a client record (expected clients/<first two characters of the id>/<id>.yaml)",
-		       path);
+		       "%s: not a client record (expected %s)", path, layout_pattern(reg_layout(r)));
 	return false;
 }
 
@@ -234,7 +234,7 @@ static int each_shard_plain(struct reg *r, const git_tree_entry *se, void *arg)
 		struct record *rec = NULL;
 		git_blob *b = NULL;
 
-		if (!entry_id(sname, ents[j], path, &id))
+		if (!entry_id(r, sname, ents[j], path, &id))
 			rc = e->cb(e->arg, NULL, path, NULL);
 		else if (e->ids_only)
 			rc = e->cb(e->arg, id, path, NULL);
@@ -418,7 +418,7 @@ static int each_shard_cached(struct reg *r, const git_tree_entry *se, void *ctx)
 		git_blob *b = NULL;
 		bool hit = false;
 
-		if (!entry_id(sname, fe, path, &id)) {
+		if (!entry_id(r, sname, fe, path, &id)) {
 			clean = false;
 			rc = cb(arg, NULL, path, NULL);
 			continue;

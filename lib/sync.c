@@ -14,7 +14,9 @@
 
 
 #include "err.h"
+#include "layout.h"
 #include "log.h"
+#include "phases.h"
 #include "record.h"
 #include "slug.h"
 #include "sync.h"
@@ -345,7 +347,7 @@ static char *record_text(const struct record *rec)
 static char *free_id(struct reg *r, const struct reg_tree *tree, const struct ups *u, const char *id)
 {
 	for (unsigned n = 2;; n++) {
-		char *cand = slug_with_suffix(id, n), *path = record_path(cand);
+		char *cand = slug_with_suffix(id, n), *path = reg_record_path(r, cand);
 		struct reg_oid o;
 		bool taken = !reg_tree_file(r, tree, path, &o) || up_has(u, path);
 
@@ -383,14 +385,14 @@ static int replay_path(struct replay *rp, const struct reg_tree *tree, const cha
 {
 	struct sync_result *res = rp->res;
 	struct reg *r = rp->r;
-	char *id = record_id_from_path(path), *target = NULL, *text = NULL;
+	char *id = layout_id_any(path), *target = NULL, *text = NULL;
 	const char *to = id ? renamed(rp, id) : NULL;
 	struct record *rb = NULL, *ro = NULL, *rt = NULL, *m = NULL;
 	struct reg_oid ours;
 	bool has_ours;
 	int rc = 0;
 
-	target = to ? record_path(to) : xstrdup(path);
+	target = to ? reg_record_path(r, to) : xstrdup(path);
 	has_ours = !reg_tree_file(r, tree, target, &ours);
 	/* Untouched on the remote (the common case): the local change as it is. */
 	if ((!base && !has_ours) || (base && has_ours && reg_oid_equal(base, &ours))) {
@@ -431,7 +433,7 @@ static int replay_path(struct replay *rp, const struct reg_tree *tree, const cha
 	if (!base) {
 		/* Added here and on the remote under one id: the incoming
 		 * (local) one is renamed. */
-		char *nid = free_id(r, tree, u, id), *npath = record_path(nid);
+		char *nid = free_id(r, tree, u, id), *npath = reg_record_path(r, nid);
 
 		if (!(rc = renamed_text(r, theirs, path, nid, &text)))
 			up_add(u, npath, text, NULL);
@@ -612,14 +614,14 @@ static int undo_path(void *arg, const char *path, const struct reg_oid *old, con
 {
 	struct undo_step *st = arg;
 	struct reg *r = st->rp->r;
-	char *id = record_id_from_path(path), *target;
+	char *id = layout_id_any(path), *target;
 	const char *to = id ? renamed(st->rp, id) : NULL;
 	struct reg_oid x, before, now;
 	bool has_x, has_before, has_now;
 
 	(void)old;
 	(void)new;
-	target = to ? record_path(to) : xstrdup(path);
+	target = to ? reg_record_path(r, to) : xstrdup(path);
 	has_x = !reg_tree_file(r, st->xtree, target, &x);
 	has_before = !reg_tree_file(r, st->xptree, target, &before);
 	has_now = !reg_tree_file(r, st->tree, target, &now);
@@ -881,6 +883,48 @@ static size_t count_commits(struct reg *r, const struct reg_oid *tip, const stru
 	return n;
 }
 
+/* Whether the remote's register (its tip, remote) and this one are of
+ * one format version: a replay across versions would put records at the
+ * paths of the wrong layout. The upgrade itself may go out when the
+ * remote has nothing this register lacks (pushed is true: the remote's
+ * tip is the merge base). 0, or an error saying what to do. */
+static int same_version(struct reg *r, const char *name, const struct reg_oid *remote, bool pushed)
+{
+	struct reg_tree *t = NULL;
+	struct reg_oid blob;
+	struct buf text = BUF_INIT;
+	struct phases *ph = NULL;
+	unsigned here = reg_layout(r);
+	int rc;
+
+	if ((rc = reg_tree_of(r, remote, &t)) || (rc = reg_tree_file(r, t, "preg.yaml", &blob)) ||
+	    (rc = reg_blob_read(r, &blob, &text)))
+		goto out;
+	if ((rc = phases_load(&ph, text.p, text.len, "the remote's preg.yaml"))) {
+		char *why = xstrdup(preg_error_msg());
+
+		rc = preg_error_set(rc, "cannot sync with '%s': %s", name, why);
+		free(why);
+		goto out;
+	}
+	if (ph->version > here)
+		rc = preg_error_set(PREG_EINVAL,
+				    "the remote's register is version %u, this one version %u; run 'preg upgrade', "
+				    "then 'preg sync'",
+				    ph->version, here);
+	else if (ph->version < here && !pushed)
+		rc = preg_error_set(PREG_EINVAL,
+				    "the remote's register is version %u, this one version %u, and '%s' has commits "
+				    "this one lacks; upgrade a clone of the remote instead ('preg clone', 'preg upgrade', "
+				    "'preg sync')",
+				    ph->version, here, name);
+out:
+	phases_free(ph);
+	buf_release(&text);
+	reg_tree_free(t);
+	return rc;
+}
+
 /* One attempt: fetch, replay, move the branch, push. PREG_EMODIFIED when
  * the remote moved before the push. */
 static int attempt(struct reg *r, const struct sync_opts *o, struct sync_result *res)
@@ -912,6 +956,8 @@ static int attempt(struct reg *r, const struct sync_opts *o, struct sync_result 
 			goto out;
 		}
 		if (rc)
+			goto out;
+		if ((rc = same_version(r, res->remote, &remote, reg_oid_equal(&base, &remote))))
 			goto out;
 		if (reg_oid_equal(&base, &local)) {
 			tip = remote; /* nothing local: fast-forward */

@@ -309,6 +309,10 @@ run_page() {
 	run_page preg-doctor.1
 }
 
+@test "preg-upgrade(1)" {
+	run_page preg-upgrade.1
+}
+
 @test "preg-sync(1)" {
 	run_page preg-sync.1
 }

@@ -11,15 +11,6 @@ setup() {
 	sync_setup
 }
 
-# A bare remote; A made with init --remote, B with clone; one client.
-shared() {
-	git init -q --bare "$REMOTE"
-	preg init --remote "$REMOTE" "$A" >/dev/null
-	preg -C "$A" client add Romashka >/dev/null
-	preg -C "$A" sync >/dev/null
-	preg clone "$REMOTE" "$B" >/dev/null
-}
-
 # The branch tips of A, B and the remote are one commit, the trees equal,
 # the work trees clean.
 all_equal() {

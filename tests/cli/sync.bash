@@ -15,6 +15,15 @@ sync_setup() {
 	B=$BATS_TEST_TMPDIR/b
 }
 
+# A bare remote; A made with init --remote, B with clone; one client.
+shared() {
+	git init -q --bare "$REMOTE"
+	preg init --remote "$REMOTE" "$A" >/dev/null
+	preg -C "$A" client add Romashka >/dev/null
+	preg -C "$A" sync >/dev/null
+	preg clone "$REMOTE" "$B" >/dev/null
+}
+
 # A git on PATH that first runs the shell command $1 whenever preg pushes
 # ("git -C DIR push ..."), then the real git. $1 runs with the PATH of
 # before sync_setup: its own pushes do not come back here.

@@ -1,47 +1,7 @@
-/* test_layout: record paths by register version, and the SHA-1 under them. */
+/* test_layout: record paths by register version, and the XXH64 under them. */
 #include "unit.h"
 #include "layout.h"
-#include "sha1.h"
 #include "slug.h"
-
-static void hex(char out[2 * SHA1_LEN + 1], const unsigned char d[SHA1_LEN])
-{
-	for (int i = 0; i < SHA1_LEN; i++)
-		snprintf(out + 2 * i, 3, "%02x", d[i]);
-}
-
-/* Assert that the SHA-1 of the n bytes at p is want (hex). */
-static void assert_sha1(const void *p, size_t n, const char *want)
-{
-	unsigned char d[SHA1_LEN];
-	char h[2 * SHA1_LEN + 1];
-
-	sha1(d, p, n);
-	hex(h, d);
-	assert_string_equal(h, want);
-}
-
-static void test_sha1_vectors(void **state)
-{
-	static char a[1000000];
-
-	(void)state;
-	/* FIPS 180-4's examples, and the empty string. */
-	assert_sha1("", 0, "da39a3ee5e6b4b0d3255bfef95601890afd80709");
-	assert_sha1("abc", 3, "a9993e364706816aba3e25717850c26c9cd0d89d");
-	assert_sha1("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 56,
-		    "84983e441c3bd26ebaae4aa1f95129e5e54670f1");
-	memset(a, 'a', sizeof(a));
-	assert_sha1(a, sizeof(a), "34aa973cd4c4daa4f61eeb2bdbad27316534016f");
-	/* Where the padding takes one more block: 55 bytes fit, 56 do not;
-	 * and whole blocks (sha1sum's figures). */
-	assert_sha1(a, 55, "c1c8bbdc22796e28c0e15163d20899b65621d65a");
-	assert_sha1(a, 56, "c2db330f6083854c99d4b5bfb6e8f29f201be699");
-	assert_sha1(a, 63, "03f09f5b158a7a8cdad920bddc29b81c18a551f5");
-	assert_sha1(a, 64, "0098ba824b5c16427bd7a1122a5a442a25ec644d");
-	assert_sha1(a, 119, "ee971065aaa017e0632a8ca6c77bb3bf8b1dfc56");
-	assert_sha1(a, 120, "f34c1488385346a55709ba056ddd08280dd4c6d6");
-}
 
 /* Assert that id's record is at want in version v, and that want names id. */
 static void assert_path(unsigned v, const char *id, const char *want)
@@ -67,21 +27,22 @@ static void test_paths(void **state)
 	assert_path(LAYOUT_V1, "x", "clients/x_/x.yaml");
 	assert_path(LAYOUT_V1, "a-", "clients/a-/a-.yaml");
 	assert_path(LAYOUT_V1, "42-ltd", "clients/42/42-ltd.yaml");
-	/* printf %s ID | sha1sum: the first two hex digits. */
-	assert_path(LAYOUT_V2, "romashka", "clients/e9/romashka.yaml");
-	assert_path(LAYOUT_V2, "ivanov-i-i", "clients/59/ivanov-i-i.yaml");
-	assert_path(LAYOUT_V2, "acme", "clients/29/acme.yaml");
-	assert_path(LAYOUT_V2, "x", "clients/11/x.yaml");
-	assert_path(LAYOUT_V2, "shanghai-star", "clients/ec/shanghai-star.yaml");
+	/* printf %s ID | xxhsum -H1: the first two hex digits. */
+	assert_path(LAYOUT_V2, "romashka", "clients/40/romashka.yaml");
+	assert_path(LAYOUT_V2, "ivanov-i-i", "clients/f6/ivanov-i-i.yaml");
+	assert_path(LAYOUT_V2, "acme", "clients/bb/acme.yaml");
+	assert_path(LAYOUT_V2, "x", "clients/5c/x.yaml");
+	assert_path(LAYOUT_V2, "shanghai-star", "clients/89/shanghai-star.yaml");
 	memset(id48, 'a', SLUG_MAX);
 	id48[SLUG_MAX] = '\0';
 	assert_path(LAYOUT_V1, id48, "clients/aa/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.yaml");
-	assert_path(LAYOUT_V2, id48, "clients/3e/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.yaml");
+	assert_path(LAYOUT_V2, id48, "clients/21/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.yaml");
 	assert_int_equal(LAYOUT_LATEST, LAYOUT_V2);
 }
 
-/* The v2 shard is what sha1sum says, for ids of every length. */
-static void test_shard_is_sha1sum(void **state)
+/* The v2 shard is what xxhsum says (the xxhash package, an independent
+ * witness), for ids of every length. */
+static void test_shard_is_xxhsum(void **state)
 {
 	(void)state;
 	for (int len = 1; len <= SLUG_MAX; len += 3) {
@@ -93,7 +54,7 @@ static void test_shard_is_sha1sum(void **state)
 		id[0] = 'k';
 		id[len] = '\0';
 		assert_true(slug_valid(id));
-		snprintf(cmd, sizeof(cmd), "printf %%s '%s' | sha1sum", id);
+		snprintf(cmd, sizeof(cmd), "printf %%s '%s' | xxhsum -H1", id);
 		f = popen(cmd, "r");
 		assert_non_null(f);
 		assert_non_null(fgets(line, sizeof(line), f));
@@ -134,23 +95,24 @@ static void test_not_record_paths(void **state)
 {
 	static const char *const v2_not[] = {
 		"clients/00/romashka.yaml",	/* another shard */
-		"clients/E9/romashka.yaml",	/* hex in upper case */
+		"clients/4O/romashka.yaml",	/* not hex */
+		"clients/BB/acme.yaml",		/* hex in upper case */
 		"clients/ro/romashka.yaml",	/* the v1 path */
-		"clients/e9/romashka.yml",
-		"clients/e9/romashka.yaml/",
-		"clients/e9/romashka",
-		"clients/e9/.yaml",
-		"clients/e9/sub/romashka.yaml",
-		"clients/e9/../romashka.yaml",
+		"clients/40/romashka.yml",
+		"clients/40/romashka.yaml/",
+		"clients/40/romashka",
+		"clients/40/.yaml",
+		"clients/40/sub/romashka.yaml",
+		"clients/40/../romashka.yaml",
 		"clients//romashka.yaml",
-		"clients/e9romashka.yaml",
-		"clients/e9x/romashka.yaml",
+		"clients/40romashka.yaml",
+		"clients/40x/romashka.yaml",
 		"clients/romashka.yaml",
-		"/clients/e9/romashka.yaml",
-		"xclients/e9/romashka.yaml",
+		"/clients/40/romashka.yaml",
+		"xclients/40/romashka.yaml",
 		"Clients/e9/romashka.yaml",
-		"clients/e9/Romashka.yaml",
-		"clients/e9/romashka.yaml.yaml",
+		"clients/40/Romashka.yaml",
+		"clients/40/romashka.yaml.yaml",
 		"clients/",
 		"",
 	};
@@ -162,7 +124,7 @@ static void test_not_record_paths(void **state)
 		"clients/__/_.yaml",
 		"clients/co/con.yaml",		/* a device name */
 		"clients/ro/ro/romashka.yaml",
-		"clients/e9/romashka.yaml",	/* the v2 path */
+		"clients/40/romashka.yaml",	/* the v2 path */
 		"preg.yaml",
 	};
 
@@ -188,7 +150,7 @@ static void test_fits(void **state)
 
 	(void)state;
 	assert_int_equal(layout_fits("clients/ro/romashka.yaml"), 1u << LAYOUT_V1);
-	assert_int_equal(layout_fits("clients/e9/romashka.yaml"), 1u << LAYOUT_V2);
+	assert_int_equal(layout_fits("clients/40/romashka.yaml"), 1u << LAYOUT_V2);
 	assert_int_equal(layout_fits("clients/00/romashka.yaml"), 0);
 	assert_int_equal(layout_fits("preg.yaml"), 0);
 	/* An id whose first two characters are also its hash's: both. */
@@ -203,6 +165,25 @@ static void test_fits(void **state)
 	p = layout_path(LAYOUT_V2, id);
 	assert_int_equal(layout_fits(p), 1u << LAYOUT_V1 | 1u << LAYOUT_V2);
 	free(p);
+}
+
+/* History reads a path of any version: an upgrade's parent holds v1 paths. */
+static void test_id_any(void **state)
+{
+	char *id;
+
+	(void)state;
+	id = layout_id_any("clients/ro/romashka.yaml");
+	assert_string_equal(id, "romashka");
+	free(id);
+	id = layout_id_any("clients/40/romashka.yaml");
+	assert_string_equal(id, "romashka");
+	free(id);
+	assert_null(layout_id_any("clients/00/romashka.yaml"));
+	assert_null(layout_id_any("clients/romashka.yaml"));
+	assert_null(layout_id_any("preg.yaml"));
+	assert_string_equal(layout_pattern(LAYOUT_V1), "clients/<first two characters of the id>/<id>.yaml");
+	assert_string_equal(layout_pattern(LAYOUT_V2), "clients/<first two hex digits of the id's XXH64>/<id>.yaml");
 }
 
 static void test_shard_names(void **state)
@@ -297,12 +278,12 @@ static void test_spread(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_sha1_vectors),
 		cmocka_unit_test(test_paths),
-		cmocka_unit_test(test_shard_is_sha1sum),
+		cmocka_unit_test(test_shard_is_xxhsum),
 		cmocka_unit_test(test_refused_ids_and_versions),
 		cmocka_unit_test(test_not_record_paths),
 		cmocka_unit_test(test_fits),
+		cmocka_unit_test(test_id_any),
 		cmocka_unit_test(test_shard_names),
 		cmocka_unit_test(test_version),
 		cmocka_unit_test(test_spread),

@@ -3,6 +3,7 @@
  * that each change is one commit (or none). */
 #include "unit.h"
 #include "merge.h"
+#include "layout.h"
 #include "ops.h"
 
 #include <ftw.h>
@@ -221,7 +222,7 @@ static struct record *get(struct reg *r, const char *id)
 /* The text of the record's file in the work tree; caller frees. */
 static char *file_of(const char *dir, const char *id)
 {
-	char *rel = record_path(id);
+	char *rel = layout_path(LAYOUT_V1, id);
 	size_t n = strlen(dir) + strlen(rel) + 2;
 	char *p = malloc(n), *s;
 	FILE *f;

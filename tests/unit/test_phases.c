@@ -156,13 +156,15 @@ static void test_invalid(void **state)
 {
 	(void)state;
 	/* version */
-	refuse("phases:\n  - {id: 1, key: a, name: A}\n", "preg.yaml:1:1: expected 'version: 1'");
-	refuse("version: 2\nphases:\n  - {id: 1, key: a, name: A}\n",
-	       "preg.yaml:1:10: expected 'version: 1'");
+	refuse("phases:\n  - {id: 1, key: a, name: A}\n",
+	       "preg.yaml:1:1: expected 'version: 1' or 'version: 2'");
+	refuse("version: 3\nphases:\n  - {id: 1, key: a, name: A}\n",
+	       "preg.yaml:1:10: register version 3 is newer than this preg knows (2); update preg");
 	refuse("version: [1]\nphases:\n  - {id: 1, key: a, name: A}\n",
-	       "preg.yaml:1:10: expected 'version: 1'");
-	refuse("version: 1.0\n", "preg.yaml:1:10: expected 'version: 1'");
-	refuse("", "preg.yaml:1:1: expected 'version: 1'");
+	       "preg.yaml:1:10: expected 'version: 1' or 'version: 2'");
+	refuse("version: 1.0\n", "preg.yaml:1:10: invalid register version '1.0'");
+	refuse("version: 0\n", "preg.yaml:1:10: invalid register version '0'");
+	refuse("", "preg.yaml:1:1: expected 'version: 1' or 'version: 2'");
 	refuse("- a\n", "preg.yaml:1:1: expected a mapping with version and phases");
 	/* phases */
 	refuse("version: 1\n", "preg.yaml:1:1: expected a list of phases");

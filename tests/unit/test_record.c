@@ -2,6 +2,7 @@
  * canonical form, paths, and the shared rules (days, stale, due, requires,
  * JSON). */
 #include "unit.h"
+#include "layout.h"
 #include "record.h"
 #include "schema.h"
 #include "status.h"
@@ -961,16 +962,16 @@ static void test_paths(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(good) / sizeof(*good); i++) {
-		s = record_path(good[i][0]);
+		s = layout_path(LAYOUT_V1, good[i][0]);
 		assert_string_equal(s, good[i][1]);
 		free(s);
-		s = record_id_from_path(good[i][1]);
+		s = layout_id(LAYOUT_V1, good[i][1]);
 		assert_non_null(s);
 		assert_string_equal(s, good[i][0]);
 		free(s);
 	}
 	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
-		s = record_id_from_path(bad[i]);
+		s = layout_id(LAYOUT_V1, bad[i]);
 		if (s)
 			fail_msg("'%s' taken for id '%s'", bad[i], s);
 	}

@@ -617,13 +617,14 @@ static void test_open_refusals(void **state)
 	/* A preg.yaml at the tip that does not load. */
 	r = new_reg(&dir);
 	{
-		static const char *const kv[] = { "preg.yaml", "version: 2\n", NULL };
+		static const char *const kv[] = { "preg.yaml", "version: 3\n", NULL };
 		struct files f = { kv };
 
 		assert_int_equal(reg_write(r, 0, files_mutate, &f), 0);
 	}
 	reg_free(r);
-	assert_error(reg_open(&r, dir), PREG_EINVAL, "preg.yaml:1:10: expected 'version: 1'");
+	assert_error(reg_open(&r, dir), PREG_EINVAL,
+		     "preg.yaml:1:10: register version 3 is newer than this preg knows (2); update preg");
 	free(dir);
 }
 
