@@ -13,6 +13,7 @@
 #include "format_report.h"
 #include "ptime.h"
 #include "report.h"
+#include "when.h"
 
 static int cmd_report(int argc, char **argv, struct ctx *ctx);
 
@@ -33,11 +34,20 @@ static const struct opt register_opts[] = {
 	REPORT_OPTS,
 };
 
-static const struct opt plain_opts[] = { FILTER_OPTS, REPORT_OPTS };
+/* The period: what happened from --since to --until, next to the
+ * register as it stood on --until. */
+#define PERIOD_OPTS                                                                                    \
+	OPT_VALUE('S', "since", VAL_DATE, "DATE", 0,                                                   \
+		  "count what entered, moved and ended from DATE (2026-10-01, 01.10.2026, -30d) to the " \
+		  "day; default: 30 days"),                                                            \
+	OPT_VALUE('U', "until", VAL_DATE, "DATE", 0,                                                   \
+		  "the last day of the period, and the register as it stood then; default: today")
+
+static const struct opt plain_opts[] = { FILTER_OPTS, PERIOD_OPTS, REPORT_OPTS };
 
 static const struct opt managers_opts[] = {
 	FILTER_OPTS,
-	OPT_VALUE('S', "since", VAL_DATE, "DATE", 0, "count moves from DATE to the day; default: 30 days"),
+	PERIOD_OPTS,
 	OPT_VALUE('w', "won", VAL_PHASE, "PHASE", 0,
 		  "the phase that counts as won; default: the first one after the reversible ones "
 		  "(first-order in freight)"),
@@ -46,6 +56,7 @@ static const struct opt managers_opts[] = {
 
 static const struct opt durations_opts[] = {
 	FILTER_OPTS,
+	PERIOD_OPTS,
 	OPT_VALUE('T', "top", VAL_NUMBER, "N", 0, "the N slowest clients of each phase (1 to 100; default 3)"),
 	REPORT_OPTS,
 };
@@ -114,11 +125,24 @@ static void flush_cb(void *arg, struct buf *out)
 	flush_out(out);
 }
 
+/* A day as people type it (lib/when: 2026-10-01, 01.10.2026, -30d) into
+ * *out: 0, else the exit code of the usage error. */
+static int day_opt(struct ctx *ctx, const char *opt, const char *s, int32_t *out)
+{
+	struct when_now n;
+
+	if (when_now(&n))
+		return fail();
+	if (when_date(out, s, &n))
+		return usage_error(ctx, "%s: %s", opt, preg_error_msg());
+	return 0;
+}
+
 /* ---- the command ---- */
 
 static int cmd_report(int argc, char **argv, struct ctx *ctx)
 {
-	const char *as_of = NULL, *since = NULL, *won = NULL, *top = NULL, *arg;
+	const char *as_of = NULL, *since = NULL, *until = NULL, *won = NULL, *top = NULL, *arg;
 	struct report_opts o;
 	enum report_kind kind;
 	struct state s;
@@ -138,6 +162,7 @@ static int cmd_report(int argc, char **argv, struct ctx *ctx)
 		switch (c) {
 		case 'a': as_of = arg; break;
 		case 'S': since = arg; break;
+		case 'U': until = arg; break;
 		case 'w': won = arg; break;
 		case 'T': top = arg; break;
 		case 'W': wide = true; break;
@@ -152,15 +177,22 @@ static int cmd_report(int argc, char **argv, struct ctx *ctx)
 		}
 	if ((rc = filter_args(ctx, argc, argv, &s.f, &s.ph)) >= 0)
 		goto out;
+	if (as_of && until) {
+		rc = usage_error(ctx, "--as-of and --until both name the day of the report: give one");
+		goto out;
+	}
+	if (until && (rc = day_opt(ctx, "--until", until, &o.day)))
+		goto out;
 	if (as_of && (rc = date_opt(ctx, "--as-of", as_of, &o.day)))
 		goto out;
-	if (!as_of && today(&o.day)) {
+	if (!as_of && !until && today(&o.day)) {
 		rc = fail();
 		goto out;
 	}
-	o.as_of = as_of != NULL;
+	o.as_of = as_of || until;
+	o.period = since || until;
 	o.since = o.day - 29;
-	if (since && (rc = date_opt(ctx, "--since", since, &o.since)))
+	if (since && (rc = day_opt(ctx, "--since", since, &o.since)))
 		goto out;
 	if (since && o.since > o.day) {
 		rc = usage_error(ctx, "--since %s is after the day of the report", since);

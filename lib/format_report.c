@@ -347,16 +347,18 @@ static void funnel_out(struct buf *out, const struct report *rep, enum fmt fmt, 
 	static const struct fmt_col cols[] = {
 		{ "phase", COL_NUMBER }, { "phase_key", COL_TEXT }, { "now", COL_NUMBER },
 		{ "reached", COL_NUMBER }, { "conversion", COL_NUMBER }, { "median_days", COL_NUMBER },
-		{ "p90_days", COL_NUMBER },
+		{ "p90_days", COL_NUMBER }, { "entered", COL_NUMBER }, { "moved_in", COL_NUMBER },
+		{ "moved_out", COL_NUMBER }, { "ended", COL_NUMBER },
 	};
 	struct fmt_writer w;
 
-	fmt_start(&w, out, fmt, cols, sizeof(cols) / sizeof(*cols), color, 1);
+	/* The period's columns only with a period: the others stay as they were. */
+	fmt_start(&w, out, fmt, cols, sizeof(cols) / sizeof(*cols) - (rep->o.period ? 0 : 4), color, 1);
 	for (size_t k = 0; k < rep->ph->n; k++) {
 		const struct phase *p = &rep->ph->v[k];
 		const struct pstat *s = &rep->ps[k];
-		char a[16], b[16], c[16], e[16], f[16], g[16];
-		const char *cells[7];
+		char a[16], b[16], c[16], e[16], f[16], g[16], pe[4][24];
+		const char *cells[11];
 		bool conv = k > 0 && !(p->ending && !rep->ph->v[k - 1].ending);
 
 		cells[0] = num(a, sizeof(a), p->id);
@@ -366,6 +368,10 @@ static void funnel_out(struct buf *out, const struct report *rep, enum fmt fmt, 
 		cells[4] = conv ? pct(e, sizeof(e), s->reached, rep->ps[k - 1].reached) : NULL;
 		cells[5] = s->ndays ? num(f, sizeof(f), report_percentile(s->days, s->ndays, 50)) : NULL;
 		cells[6] = s->ndays ? num(g, sizeof(g), report_percentile(s->days, s->ndays, 90)) : NULL;
+		cells[7] = num(pe[0], sizeof(pe[0]), (long long)s->entered);
+		cells[8] = num(pe[1], sizeof(pe[1]), (long long)s->moved_in);
+		cells[9] = num(pe[2], sizeof(pe[2]), (long long)s->moved_out);
+		cells[10] = num(pe[3], sizeof(pe[3]), (long long)s->ended);
 		fmt_row(&w, out, cells, p->color);
 	}
 	fmt_end(&w, out);
@@ -376,16 +382,17 @@ static void durations_out(struct buf *out, const struct report *rep, enum fmt fm
 	static const struct fmt_col cols[] = {
 		{ "phase", COL_NUMBER }, { "phase_key", COL_TEXT }, { "clients", COL_NUMBER },
 		{ "median_days", COL_NUMBER }, { "p90_days", COL_NUMBER }, { "max_days", COL_NUMBER },
-		{ "over_limit", COL_NUMBER }, { "slowest", COL_LIST },
+		{ "over_limit", COL_NUMBER }, { "slowest", COL_LIST }, { "entered", COL_NUMBER },
+		{ "moved_out", COL_NUMBER }, { "moved_out_median_days", COL_NUMBER },
 	};
 	struct fmt_writer w;
 
-	fmt_start(&w, out, fmt, cols, sizeof(cols) / sizeof(*cols), color, 1);
+	fmt_start(&w, out, fmt, cols, sizeof(cols) / sizeof(*cols) - (rep->o.period ? 0 : 3), color, 1);
 	for (size_t k = 0; k < rep->ph->n; k++) {
 		const struct phase *p = &rep->ph->v[k];
 		const struct pstat *s = &rep->ps[k];
-		char a[16], b[16], c[16], e[16], f[16], g[16];
-		const char *cells[8];
+		char a[16], b[16], c[16], e[16], f[16], g[16], pe[3][24];
+		const char *cells[11];
 		struct buf slow = BUF_INIT;
 		size_t over = 0;
 
@@ -402,6 +409,9 @@ static void durations_out(struct buf *out, const struct report *rep, enum fmt fm
 		cells[5] = s->ndays ? num(f, sizeof(f), s->days[s->ndays - 1]) : NULL;
 		cells[6] = p->stale_days >= 0 ? num(g, sizeof(g), (long long)over) : NULL;
 		cells[7] = slow.len ? slow.p : NULL;
+		cells[8] = num(pe[0], sizeof(pe[0]), (long long)s->entered);
+		cells[9] = num(pe[1], sizeof(pe[1]), (long long)s->moved_out);
+		cells[10] = s->nout ? num(pe[2], sizeof(pe[2]), report_percentile(s->out_days, s->nout, 50)) : NULL;
 		fmt_row(&w, out, cells, p->color);
 		buf_release(&slow);
 	}
@@ -417,16 +427,18 @@ static void managers_out(struct buf *out, const struct report *rep, enum fmt fmt
 		{ "forward", COL_NUMBER }, { "back", COL_NUMBER }, { "won", COL_NUMBER },
 		{ "conversion", COL_NUMBER },
 	};
-	/* After the per-phase columns, where it moves none of the others. */
-	static const struct fmt_col tail = { "on_hold", COL_NUMBER };
-	const size_t nb = sizeof(base) / sizeof(*base), n = rep->ph->n;
+	/* After the per-phase columns, where they move none of the others;
+	 * the period's only with a period. */
+	static const struct fmt_col tail[] = { { "on_hold", COL_NUMBER }, { "entered", COL_NUMBER },
+					       { "ended_in_period", COL_NUMBER } };
+	const size_t nb = sizeof(base) / sizeof(*base), n = rep->ph->n, nt = rep->o.period ? 3 : 1;
 	/* The table is for people: the phase numbers; files get keys. */
-	struct fmt_col *cols = phase_cols(base, nb, rep->ph, fmt == FMT_TABLE ? NULL : "in_", COL_NUMBER, &tail, 1);
-	const char **cells = xcalloc(nb + n + 1, sizeof(*cells));
-	char (*nums)[24] = xcalloc(nb + n + 1, sizeof(*nums));
+	struct fmt_col *cols = phase_cols(base, nb, rep->ph, fmt == FMT_TABLE ? NULL : "in_", COL_NUMBER, tail, nt);
+	const char **cells = xcalloc(nb + n + nt, sizeof(*cells));
+	char (*nums)[24] = xcalloc(nb + n + nt, sizeof(*nums));
 	struct fmt_writer w;
 
-	fmt_start(&w, out, fmt, cols, nb + n + 1, color, -1);
+	fmt_start(&w, out, fmt, cols, nb + n + nt, color, -1);
 	for (size_t i = 0; i < rep->nms; i++) {
 		const struct mstat *m = &rep->ms[i];
 		const struct manager *mm = manager_of(rep->ph, m->handle);
@@ -441,6 +453,10 @@ static void managers_out(struct buf *out, const struct report *rep, enum fmt fmt
 		for (size_t k = 0; k < n; k++)
 			cells[nb + k] = num(nums[nb + k], sizeof(nums[0]), (long long)m->now[k]);
 		cells[nb + n] = num(nums[nb + n], sizeof(nums[0]), (long long)m->on_hold);
+		if (nt > 1) {
+			cells[nb + n + 1] = num(nums[nb + n + 1], sizeof(nums[0]), (long long)m->entered);
+			cells[nb + n + 2] = num(nums[nb + n + 2], sizeof(nums[0]), (long long)m->ends);
+		}
 		fmt_row(&w, out, cells, NULL);
 	}
 	fmt_end(&w, out);
@@ -453,14 +469,16 @@ static void reasons_out(struct buf *out, const struct report *rep, enum fmt fmt,
 {
 	static const struct fmt_col cols[] = {
 		{ "reason", COL_TEXT }, { "clients", COL_NUMBER }, { "percent", COL_NUMBER },
+		{ "ended", COL_NUMBER },
 	};
 	struct fmt_writer w;
 
-	fmt_start(&w, out, fmt, cols, sizeof(cols) / sizeof(*cols), color, -1);
+	fmt_start(&w, out, fmt, cols, sizeof(cols) / sizeof(*cols) - (rep->o.period ? 0 : 1), color, -1);
 	for (size_t i = 0; i < rep->nrs; i++) {
-		char a[24], b[24];
-		const char *cells[3] = { rep->rs[i].text, num(a, sizeof(a), (long long)rep->rs[i].n),
-					 pct(b, sizeof(b), rep->rs[i].n, rep->ended) };
+		char a[24], b[24], c[24];
+		const char *cells[4] = { rep->rs[i].text, num(a, sizeof(a), (long long)rep->rs[i].n),
+					 pct(b, sizeof(b), rep->rs[i].n, rep->ended),
+					 num(c, sizeof(c), (long long)rep->rs[i].period) };
 
 		fmt_row(&w, out, cells, NULL);
 	}

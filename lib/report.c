@@ -133,14 +133,63 @@ static void add_slow(struct pstat *p, int top, const char *id, int days, bool no
 	p->nslow++;
 }
 
-static void add_reason(struct report *r, const char *text)
+/* One ended client (n) or one end in the period (period), counted by
+ * report_finish. */
+static void add_reason(struct report *r, const char *text, size_t n, size_t period)
 {
 	if (r->nrs == r->rscap) {
 		r->rscap = r->rscap ? 2 * r->rscap : 64;
 		r->rs = xrealloc(r->rs, r->rscap * sizeof(*r->rs));
 	}
-	r->rs[r->nrs].text = xstrdup(text);
-	r->rs[r->nrs++].n = 1;
+	r->rs[r->nrs].text = xstrdup(text && *text ? text : "(none)");
+	r->rs[r->nrs].n = n;
+	r->rs[r->nrs++].period = period;
+}
+
+static void add_out_days(struct pstat *p, int days)
+{
+	if (p->nout == p->outcap) {
+		p->outcap = p->outcap ? 2 * p->outcap : 16;
+		p->out_days = xrealloc(p->out_days, p->outcap * sizeof(*p->out_days));
+	}
+	p->out_days[p->nout++] = days;
+}
+
+/* A phase event of the period: a client added in phase p (cur 0) or moved
+ * from cur to p on day d, after since0 days in cur; mgr: the manager
+ * then, why: the reason given. */
+static void period_event(struct report *r, const struct record *rec, int cur, int p, int32_t d, int32_t since0,
+			 const char *mgr, const char *why)
+{
+	const struct phases *ph = r->ph;
+	int k = pidx(r, p), j = pidx(r, cur);
+	bool ends = k >= 0 && ph->v[k].ending && (j < 0 || !ph->v[j].ending);
+
+	if (cur == p)
+		return;
+	if (k >= 0) {
+		r->ps[k].entered++;
+		if (cur)
+			r->ps[k].moved_in++;
+	}
+	if (j >= 0) {
+		r->ps[j].moved_out++;
+		add_out_days(&r->ps[j], d > since0 ? d - since0 : 0);
+		if (ends)
+			r->ps[j].ended++;
+	}
+	if (r->kind == REPORT_MANAGERS && mgr && (!cur || ends)) {
+		struct mstat *m = mstat_of(r, mgr);
+
+		if (!cur)
+			m->entered++;
+		else
+			m->ends++;
+	}
+	/* The reason given with the end, else the record's when the end is
+	 * the one it stands at. */
+	if (r->kind == REPORT_REASONS && ends && cur)
+		add_reason(r, why ? why : p == rec->phase ? rec->end_reason : NULL, 0, 1);
 }
 
 void report_add(struct report *r, const struct record *rec)
@@ -196,6 +245,8 @@ void report_add(struct report *r, const struct record *rec)
 		p = phase_num(v);
 		if (cur && (k = pidx(r, cur)) >= 0)
 			r->spent[k] += d > since ? d - since : 0;
+		if (r->o.period && d >= r->o.since)
+			period_event(r, rec, cur, p, d, since, mgr, why);
 		if (cur && r->kind == REPORT_MANAGERS && d >= r->o.since && p != cur) {
 			struct mstat *m = mstat_of(r, mgr);
 
@@ -309,7 +360,7 @@ void report_add(struct report *r, const struct record *rec)
 			reason = rec->end_reason;
 		if (!reason && r->o.as_of && rec->end_reason && a.phase == rec->phase)
 			reason = rec->end_reason;
-		add_reason(r, reason && *reason ? reason : "(none)");
+		add_reason(r, reason, 1, 0);
 		break;
 	}
 }
@@ -342,6 +393,8 @@ static int cmp_reason_n(const void *a, const void *b)
 
 	if (x->n != y->n)
 		return x->n > y->n ? -1 : 1;
+	if (x->period != y->period)
+		return x->period > y->period ? -1 : 1;
 	return strcmp(x->text, y->text);
 }
 
@@ -375,9 +428,12 @@ void report_finish(struct report *r)
 {
 	size_t w = 0;
 
-	for (size_t k = 0; k < r->ph->n; k++)
+	for (size_t k = 0; k < r->ph->n; k++) {
 		if (r->ps[k].ndays > 1)
 			sort_days(r->ps[k].days, r->ps[k].ndays);
+		if (r->ps[k].nout > 1)
+			sort_days(r->ps[k].out_days, r->ps[k].nout);
+	}
 	if (r->nrows > 1)
 		qsort(r->rows, r->nrows, sizeof(*r->rows), cmp_row);
 	if (r->nms > 1)
@@ -387,7 +443,8 @@ void report_finish(struct report *r)
 		qsort(r->rs, r->nrs, sizeof(*r->rs), cmp_reason_text);
 	for (size_t i = 0; i < r->nrs; i++) {
 		if (w && !strcmp(r->rs[w - 1].text, r->rs[i].text)) {
-			r->rs[w - 1].n++;
+			r->rs[w - 1].n += r->rs[i].n;
+			r->rs[w - 1].period += r->rs[i].period;
 			free(r->rs[i].text);
 			continue;
 		}
@@ -409,6 +466,7 @@ void report_release(struct report *r)
 	free(r->rows);
 	for (size_t k = 0; r->ps && k <= r->ph->n; k++) {
 		free(r->ps[k].days);
+		free(r->ps[k].out_days);
 		for (size_t i = 0; i < r->ps[k].nslow; i++)
 			free(r->ps[k].slow[i].id);
 		free(r->ps[k].slow);

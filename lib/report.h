@@ -20,6 +20,13 @@
  *   events in [since, day], counted for the manager of the client at the
  *   time of the move; conversion is the share of the manager's clients that
  *   reached the won phase.
+ * - The period (--since/--until, o.period): the history events whose day is
+ *   in [since, day], next to the snapshot of the day. A phase is entered
+ *   by a client added in it or by a move into it (moved_in); a move out of
+ *   it is moved_out; ended counts the moves from a phase that does not end
+ *   the collaboration into one that does (per phase: the phase ended from).
+ *   A manager's entered and ended are counted for the manager of the
+ *   client at the time; a reason's ended for the reason given then.
  */
 #ifndef PREG_REPORT_H
 #define PREG_REPORT_H
@@ -43,7 +50,8 @@ struct report_opts {
 	int32_t day;             /* the day: today or --as-of */
 	bool as_of;              /* rebuild each client as of day */
 	const struct filter *f;  /* or NULL */
-	int32_t since;           /* managers: the first day of the period */
+	int32_t since;           /* managers, the period: its first day */
+	bool period;             /* count the events of [since, day] */
 	int won;                 /* managers: the won phase (0: report_won_phase) */
 	int top;                 /* durations: slowest clients per phase */
 };
@@ -72,18 +80,24 @@ struct pstat {
 	size_t ndays, cap;
 	struct slow *slow; /* the slowest, longest first */
 	size_t nslow;
+	/* the period */
+	size_t entered, moved_in, moved_out, ended;
+	int *out_days;   /* the stints that finished by a move out in the period */
+	size_t nout, outcap;
 };
 
 struct mstat {
 	char *handle;
 	size_t clients, open, ended, stale, overdue, due, on_hold, won;
 	size_t moves, forward, back;
+	size_t entered, ends; /* the period: clients added, collaborations ended */
 	size_t *now;     /* [nphases] clients per phase */
 };
 
 struct reason {
 	char *text;
-	size_t n;
+	size_t n;      /* ended clients on the day */
+	size_t period; /* ends in the period */
 };
 
 struct report {

@@ -248,6 +248,74 @@ static void test_managers_moves_and_filter(void **state)
 		record_free(r[i]);
 }
 
+/* The period [since, day]: entries, moves in and out, ends per phase; the
+ * stints that a move out ended there; a manager's added and ended
+ * clients; the reasons given in the period. An event on the first day
+ * counts, one after the day does not. */
+static void test_period(void **state)
+{
+	struct record *r[] = {
+		/* before the period: added, 1 -> 3; in it: 3 -> 4 (24 days in 3),
+		 * 4 -> 3 (back); after it: 3 -> 7 */
+		rec("alpha", "ivanov", "2026-10-01 1; 2026-10-08 3; 2026-11-01 4; 2026-11-10 3; 2026-12-05 7"),
+		/* added in the period, ended from 1 after 4 days */
+		rec("bravo", "petrov", "2026-11-02 1; 2026-11-06 11 price"),
+		/* ended before the period */
+		rec("charlie", "petrov", "2026-09-01 1; 2026-09-10 11 late"),
+	};
+	struct report rep;
+	struct report_opts o;
+	enum report_kind kinds[] = { REPORT_FUNNEL, REPORT_MANAGERS, REPORT_REASONS };
+
+	(void)state;
+	for (size_t t = 0; t < 3; t++) {
+		memset(&o, 0, sizeof(o));
+		o.day = day("2026-11-30");
+		o.as_of = true;
+		o.period = true;
+		o.since = day("2026-11-01");
+		report_init(&rep, freight, kinds[t], &o);
+		for (size_t i = 0; i < 3; i++)
+			report_add(&rep, r[i]);
+		report_finish(&rep);
+		if (kinds[t] == REPORT_FUNNEL) {
+			assert_int_equal(rep.ps[0].entered, 1); /* bravo added */
+			assert_int_equal(rep.ps[0].moved_in, 0);
+			assert_int_equal(rep.ps[0].moved_out, 1);
+			assert_int_equal(rep.ps[0].ended, 1);
+			assert_int_equal(rep.ps[2].entered, 1); /* alpha back in 3 */
+			assert_int_equal(rep.ps[2].moved_in, 1);
+			assert_int_equal(rep.ps[2].moved_out, 1);
+			assert_int_equal(rep.ps[2].nout, 1);
+			assert_int_equal(rep.ps[2].out_days[0], 24);
+			assert_int_equal(rep.ps[3].entered, 1);
+			assert_int_equal(rep.ps[3].moved_out, 1);
+			assert_int_equal(rep.ps[6].entered, 0); /* 12-05: after the day */
+			assert_int_equal(rep.ps[10].entered, 1); /* bravo; not charlie */
+			assert_int_equal(rep.ps[10].now, 2);
+		} else if (kinds[t] == REPORT_MANAGERS) {
+			assert_int_equal(rep.nms, 2);
+			assert_int_equal(rep.ms[0].moves, 2);
+			assert_int_equal(rep.ms[0].entered, 0);
+			assert_int_equal(rep.ms[1].moves, 1);
+			assert_int_equal(rep.ms[1].entered, 1);
+			assert_int_equal(rep.ms[1].ends, 1);
+		} else {
+			assert_int_equal(rep.nrs, 2);
+			/* as many ended, the one of the period first */
+			assert_string_equal(rep.rs[0].text, "price");
+			assert_int_equal(rep.rs[0].n, 1);
+			assert_int_equal(rep.rs[0].period, 1);
+			assert_string_equal(rep.rs[1].text, "late");
+			assert_int_equal(rep.rs[1].n, 1);
+			assert_int_equal(rep.rs[1].period, 0);
+		}
+		report_release(&rep);
+	}
+	for (size_t i = 0; i < 3; i++)
+		record_free(r[i]);
+}
+
 /* A report written out: the rows with a reached_KEY column per phase; the
  * table cut to the width; the page grouped by manager, escaped. */
 static void test_written_out(void **state)
@@ -329,6 +397,7 @@ int main(void)
 		cmocka_unit_test(test_register_going_back_clears),
 		cmocka_unit_test(test_reason_is_the_ending_one),
 		cmocka_unit_test(test_managers_moves_and_filter),
+		cmocka_unit_test(test_period),
 		cmocka_unit_test(test_written_out),
 	};
 

@@ -1,0 +1,181 @@
+#!/usr/bin/env bats
+# preg report for a head of department: what happened in a period
+# (--since/--until), what the managers did (report activity), and the
+# funnel, managers and register grouped (--by) and summed (--sum).
+#
+# The register, built through preg commands (freight template: 11 ended
+# and 12 analysis end the collaboration). PREG_NOW of the reports is
+# 2026-12-01; the period is November (2026-11-01 .. 2026-11-30). Events at
+# 10:00+03:00, notes at 15:00+03:00; "by" is who ran the command.
+#
+#   romashka  ООО «Ромашка»   ivanov   tag china, direction China - Chelyabinsk, amount "1 250 000,50"
+#     10-01 added (ivanov); 10-10 -> 3; 10-25 note call, next 11-03;
+#     11-03 -> 4; 11-03 note email, next 11-09; 11-10 -> 6;
+#     11-10 note meeting, next 12-05
+#   vektor    ООО «Вектор...»  ivanov  tag china, direction China - Chelyabinsk, amount "300 000"
+#     10-15 added (ivanov); 11-01 note call, next 11-04; 11-04 note call;
+#     11-05 -> 11 ended, reason "price"
+#   sever     ООО «Север»     petrov   direction Europe - Moscow, amount "по запросу"
+#     10-05 added in 4 (petrov); 10-20 -> 7; 11-15 -> 5 (back);
+#     11-16 note letter, next 11-25; 11-24 note chat by smirnov
+#   tayga     ООО «Тайга»     petrov   tag europe, direction Europe - Moscow, amount "2 000 000,00"
+#     11-02 added (petrov); 11-02 note call, next 11-06; 11-12 -> 2;
+#     11-12 note meeting, next 11-20
+#   luch      АО «Луч»        sidorov  internal, amount "750 000,25", no direction
+#     11-20 added by smirnov for sidorov, next contact 11-27
+#
+# Stints up to 11-30 (days): romashka 1:9 3:24 4:7 6:20; vektor 1:21
+# 11:25; sever 4:15 7:26 5:15; tayga 1:10 2:18; luch 1:10.
+# Furthest phase that does not end: romashka 6, vektor 1, sever 7, tayga 2,
+# luch 1.
+
+load helper
+load report
+
+setup_file() {
+	BATS_TEST_TMPDIR=$BATS_FILE_TMPDIR common_setup
+	local P="$BATS_FILE_TMPDIR/pristine"
+	"$PREG" init "$P" >/dev/null
+	# at DAY USER ARGS...: preg ARGS as USER at 10:00 that day (15:00 for
+	# a note).
+	at() {
+		local t=10:00
+		[ "$3" = note ] && t=15:00
+		PREG_USER=$2 PREG_NOW=${1}T$t:00+03:00 "$PREG" -C "$P" "${@:3}" >/dev/null
+	}
+	at 2026-10-01 ivanov client add "ООО «Ромашка»" --id romashka --manager ivanov --tag china \
+		--field "direction=China - Chelyabinsk" --field "amount=1 250 000,50"
+	at 2026-10-05 petrov client add "ООО «Север»" --id sever --manager petrov --phase 4 \
+		--field "direction=Europe - Moscow" --field "amount=по запросу"
+	at 2026-10-10 ivanov phase set romashka 3
+	at 2026-10-15 ivanov client add "ООО «Вектор-Транс Логистик Сибирь Дальний Восток»" --id vektor \
+		--manager ivanov --tag china --field "direction=China - Chelyabinsk" --field "amount=300 000"
+	at 2026-10-20 petrov phase set sever 7
+	at 2026-10-25 ivanov note romashka "обсудили маршрут" --channel call --next 2026-11-03
+	at 2026-11-01 ivanov note vektor "цена высока" --channel call --next 2026-11-04
+	at 2026-11-02 petrov client add "ООО «Тайга»" --id tayga --manager petrov --tag europe \
+		--field "direction=Europe - Moscow" --field "amount=2 000 000,00"
+	at 2026-11-02 petrov note tayga "первый звонок" --channel call --next 2026-11-06
+	at 2026-11-03 ivanov phase set romashka 4
+	at 2026-11-03 ivanov note romashka "запрос ставки" --channel email --next 2026-11-09
+	at 2026-11-04 ivanov note vektor "отказ: дорого" --channel call
+	at 2026-11-05 ivanov phase set vektor ended --reason price
+	at 2026-11-10 ivanov phase set romashka 6
+	at 2026-11-10 ivanov note romashka "презентация у директора" --channel meeting --next 2026-12-05
+	at 2026-11-12 petrov phase set tayga 2
+	at 2026-11-12 petrov note tayga "встреча" --channel meeting --next 2026-11-20
+	at 2026-11-15 petrov phase set sever 5
+	at 2026-11-16 petrov note sever "письмо с условиями" --channel letter --next 2026-11-25
+	at 2026-11-20 smirnov client add "АО «Луч»" --id luch --manager sidorov --kind internal \
+		--field "amount=750 000,25" --next 2026-11-27
+	at 2026-11-24 smirnov note sever "ответили в чате" --channel chat
+}
+
+setup() {
+	common_setup
+	export PREG_NOW=2026-12-01T12:00:00+03:00
+	cp -a "$BATS_FILE_TMPDIR/pristine" "$R"
+	head0=$(git -C "$R" rev-parse HEAD)
+}
+
+NOV=(--since 2026-11-01 --until 2026-11-30)
+
+@test "funnel over November: entered, moved in and out, ended, next to the snapshot of 11-30" {
+	report funnel "${NOV[@]}"
+	# now on 11-30: luch 1, tayga 2, sever 5, romashka 6, vektor 11.
+	# reached: p1 all 5; p2 romashka, sever, tayga; p3-p6 romashka, sever;
+	# p7 sever; p11 vektor. Conversion p2 3/5, p3 2/3, p7 1/2, p8 0/1,
+	# p12 0/1; p9 and p10 have no base, p11 ends after one that does not.
+	# Days: p1 9,10,10,21 (median the 2nd, p90 the 4th); p4 7,15.
+	# November: p1 entered by tayga and luch (added), left by vektor
+	# (ended from it) and tayga; romashka 3->4->6; tayga 1->2; sever 7->5;
+	# vektor 1->11.
+	same "$output" "phase	phase_key	now	reached	conversion	median_days	p90_days	entered	moved_in	moved_out	ended
+1	research	1	5		10	21	2	0	2	1
+2	decision-maker	1	3	60.0	18	18	1	1	0	0
+3	presentation	0	2	66.7	24	24	0	0	1	0
+4	request	0	2	100.0	7	15	1	1	1	0
+5	processing	1	2	100.0	15	15	1	1	0	0
+6	quotation	1	2	100.0	20	20	1	1	0	0
+7	contract	0	1	50.0	26	26	0	0	1	0
+8	first-order	0	0	0.0			0	0	0	0
+9	first-carriage	0	0				0	0	0	0
+10	next-request	0	0				0	0	0	0
+11	ended	1	1		25	25	1	1	0	0
+12	analysis	0	0	0.0			0	0	0	0"
+	# The same period typed as people type days, and relative to today.
+	local want=$output
+	report funnel --since 01.11.2026 --until 30.11.2026
+	same "$output" "$want"
+	report funnel --since -30d --until -1d
+	same "$output" "$want"
+	# Without a period the columns are the snapshot's alone, as before.
+	report funnel
+	same "$(echo "$output" | head -1)" "phase	phase_key	now	reached	conversion	median_days	p90_days"
+}
+
+@test "funnel: --until alone is the 30 days up to it, and the snapshot of that day" {
+	# October 2..31 (romashka was added on 10-01, before it): vektor added
+	# in 1, sever in 4 (10-05); romashka 1->3, sever 4->7. On 10-31:
+	# romashka 3, vektor 1, sever 7.
+	report funnel --until 2026-10-31
+	same "$(echo "$output" | cols "phase now entered moved_in moved_out ended" | head -7)" "1 1 1 0 1 0
+2 0 0 0 0 0
+3 1 1 1 0 0
+4 0 1 0 1 0
+5 0 0 0 0 0
+6 0 0 0 0 0
+7 1 1 1 0 0"
+}
+
+@test "durations over November: the stints that ended by a move, and their median" {
+	report durations "${NOV[@]}"
+	# Left in November: p1 vektor after 21 days, tayga after 10 (median:
+	# the 1st of 10,21); p3 romashka 24; p4 romashka 7; p7 sever 26.
+	same "$(echo "$output" | cols "phase clients median_days entered moved_out moved_out_median_days")" \
+		"1 4 10 2 2 10
+2 1 18 1 0 
+3 1 24 0 1 24
+4 2 7 1 1 7
+5 1 15 1 0 
+6 1 20 1 0 
+7 1 26 0 1 26
+8 0  0 0 
+9 0  0 0 
+10 0  0 0 
+11 1 25 1 0 
+12 0  0 0 "
+}
+
+@test "managers over November and over October: moves, clients added and ended, for the manager then" {
+	report managers "${NOV[@]}"
+	# ivanov: romashka 3->4, 4->6, vektor 1->11 (ended); petrov: tayga 1->2,
+	# sever 7->5 (back), tayga added; sidorov: luch added (by smirnov).
+	same "$(echo "$output" | cols "manager clients open ended moves forward back entered ended_in_period")" \
+		"ivanov 2 1 1 3 3 0 0 1
+petrov 2 2 0 2 1 1 1 0
+sidorov 1 1 0 0 0 0 1 0"
+	report managers --since 2026-10-01 --until 2026-10-31
+	# On 10-31: ivanov romashka (3) and vektor (1), petrov sever (7).
+	same "$(echo "$output" | cols "manager clients in_research in_presentation in_contract moves forward entered ended_in_period")" \
+		"ivanov 2 1 1 0 1 1 2 0
+petrov 1 0 0 1 1 1 1 0"
+}
+
+@test "reasons over November: the ends of the period next to the ended clients" {
+	report reasons "${NOV[@]}"
+	same "$output" "reason	clients	percent	ended
+price	1	100.0	1"
+	report reasons --since 2026-10-01 --until 2026-10-31 --format json
+	same "$output" "[]"
+}
+
+@test "the period's usage errors" {
+	local u="usage: preg report funnel [--manager M] [--phase P] [--tag T]... [--kind external|internal] [--field K=V]... [--stale] [--ended | --open] [--since DATE] [--until DATE] [--as-of DATE] [--format table|tsv|csv|json|html]"
+	refused 2 "preg: --as-of and --until both name the day of the report: give one
+$u" funnel --until 2026-11-30 --as-of 2026-11-30
+	refused 2 "preg: --until: invalid date '31.11.2026' (November 2026 has 30 days)
+$u" funnel --until 31.11.2026
+	refused 2 "preg: --since 2026-11-02 is after the day of the report
+$u" funnel --since 2026-11-02 --until 2026-11-01
+}
