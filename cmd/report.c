@@ -61,6 +61,14 @@ static const struct opt durations_opts[] = {
 	REPORT_OPTS,
 };
 
+static const struct opt activity_opts[] = {
+	FILTER_OPTS,
+	PERIOD_OPTS,
+	OPT_CHOICE('B', "by", VAL_CHOICE, "KEY", "manager|client", 0,
+		   "a row per manager (who wrote the note or made the move; default) or per client"),
+	REPORT_OPTS,
+};
+
 const struct cmd report_cmds[] = {
 	{ .name = "register", .fn = cmd_report, .flags = NEED_REGISTER,
 	  .summary = "the register: client x phase x manager", .opts = register_opts,
@@ -80,6 +88,10 @@ const struct cmd report_cmds[] = {
 	  .doc = "Where time goes: per phase the days clients spent in it and the slowest." },
 	{ .name = "reasons", .fn = cmd_report, .flags = NEED_REGISTER, .summary = "why collaborations ended",
 	  .opts = plain_opts, .doc = "Why collaborations ended: the end reasons of ended clients, counted." },
+	{ .name = "activity", .fn = cmd_report, .flags = NEED_REGISTER, .summary = "what the managers did",
+	  .opts = activity_opts,
+	  .doc = "Per manager over the period: notes by channel, phase moves, clients added, next contacts "
+		 "that fell due and how many were kept on time, late or missed." },
 	{ 0 },
 };
 
@@ -142,7 +154,7 @@ static int day_opt(struct ctx *ctx, const char *opt, const char *s, int32_t *out
 
 static int cmd_report(int argc, char **argv, struct ctx *ctx)
 {
-	const char *as_of = NULL, *since = NULL, *until = NULL, *won = NULL, *top = NULL, *arg;
+	const char *as_of = NULL, *since = NULL, *until = NULL, *won = NULL, *top = NULL, *by = NULL, *arg;
 	struct report_opts o;
 	enum report_kind kind;
 	struct state s;
@@ -163,6 +175,7 @@ static int cmd_report(int argc, char **argv, struct ctx *ctx)
 		case 'a': as_of = arg; break;
 		case 'S': since = arg; break;
 		case 'U': until = arg; break;
+		case 'B': by = arg; break;
 		case 'w': won = arg; break;
 		case 'T': top = arg; break;
 		case 'W': wide = true; break;
@@ -217,9 +230,16 @@ static int cmd_report(int argc, char **argv, struct ctx *ctx)
 		}
 		o.top = (int)t;
 	}
+	if (kind == REPORT_ACTIVITY && by && strcmp(by, "manager") && strcmp(by, "client")) {
+		rc = usage_error(ctx, "invalid --by '%s' (manager or client)", by);
+		goto out;
+	}
+	o.by_client = kind == REPORT_ACTIVITY && by && !strcmp(by, "client");
+	o.period = o.period || kind == REPORT_ACTIVITY;
 	o.f = &s.f;
 	report_init(&s.rep, s.ph, kind, &o);
-	rc = reg_each_summary(ctx->reg, collect, &s);
+	/* The record cache leaves the notes out, which activity counts. */
+	rc = kind == REPORT_ACTIVITY ? reg_each(ctx->reg, false, collect, &s) : reg_each_summary(ctx->reg, collect, &s);
 	if (rc < 0) {
 		report_release(&s.rep);
 		rc = fail();

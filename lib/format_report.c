@@ -485,12 +485,58 @@ static void reasons_out(struct buf *out, const struct report *rep, enum fmt fmt,
 	fmt_end(&w, out);
 }
 
+static void activity_out(struct buf *out, const struct report *rep, enum fmt fmt, bool color)
+{
+	/* By person: the handle and the display name; by client: the id, the
+	 * name and the manager. Then the counts. */
+	static const struct fmt_col person[] = { { "manager", COL_TEXT }, { "name", COL_TEXT } };
+	static const struct fmt_col client[] = { { "id", COL_TEXT }, { "name", COL_TEXT }, { "manager", COL_TEXT } };
+	static const struct fmt_col tail[] = { { "moves", COL_NUMBER }, { "added", COL_NUMBER },
+					       { "contacts_due", COL_NUMBER }, { "kept", COL_NUMBER },
+					       { "late", COL_NUMBER }, { "missed", COL_NUMBER } };
+	bool by_client = rep->o.by_client;
+	const size_t nb = by_client ? 3 : 2, nt = sizeof(tail) / sizeof(*tail);
+	const size_t n = nb + 1 + REPORT_NCHANNELS + nt;
+	struct fmt_col *cols = xcalloc(n, sizeof(*cols));
+	const char **cells = xcalloc(n, sizeof(*cells));
+	char (*nums)[24] = xcalloc(n, sizeof(*nums));
+	struct fmt_writer w;
+
+	memcpy(cols, by_client ? client : person, nb * sizeof(*cols));
+	cols[nb] = (struct fmt_col){ "notes", COL_NUMBER };
+	for (size_t k = 0; k < REPORT_NCHANNELS; k++)
+		cols[nb + 1 + k] = (struct fmt_col){ report_channels[k], COL_NUMBER };
+	memcpy(cols + nb + 1 + REPORT_NCHANNELS, tail, sizeof(tail));
+	fmt_start(&w, out, fmt, cols, n, color, -1);
+	for (size_t i = 0; i < rep->nas; i++) {
+		const struct astat *a = &rep->as[i];
+		const struct manager *mm = manager_of(rep->ph, a->key);
+		size_t v[] = { a->moves, a->added, a->due, a->kept, a->late, a->missed };
+
+		cells[0] = a->key;
+		cells[1] = by_client ? a->name : mm ? mm->name : NULL;
+		if (by_client)
+			cells[2] = a->manager;
+		cells[nb] = num(nums[nb], sizeof(nums[0]), (long long)a->notes);
+		for (size_t k = 0; k < REPORT_NCHANNELS; k++)
+			cells[nb + 1 + k] = num(nums[nb + 1 + k], sizeof(nums[0]), (long long)a->channel[k]);
+		for (size_t k = 0; k < nt; k++)
+			cells[nb + 1 + REPORT_NCHANNELS + k] =
+				num(nums[nb + 1 + REPORT_NCHANNELS + k], sizeof(nums[0]), (long long)v[k]);
+		fmt_row(&w, out, cells, NULL);
+	}
+	fmt_end(&w, out);
+	free(cols);
+	free(cells);
+	free(nums);
+}
+
 /* ---- the report ---- */
 
 void report_write(struct buf *out, const struct report *rep, const struct report_out *o)
 {
 	static const char *const titles[] = { "The register", "The funnel", "The managers", "Where clients stall",
-					      "Why collaborations ended" };
+					      "Why collaborations ended", "What the managers did" };
 	enum fmt fmt = o->fmt;
 	bool html = fmt == FMT_HTML;
 	char sub[160];
@@ -513,6 +559,7 @@ void report_write(struct buf *out, const struct report *rep, const struct report
 	case REPORT_MANAGERS: managers_out(out, rep, fmt, o->color); break;
 	case REPORT_DURATIONS: durations_out(out, rep, fmt, o->color); break;
 	case REPORT_REASONS: reasons_out(out, rep, fmt, o->color); break;
+	case REPORT_ACTIVITY: activity_out(out, rep, fmt, o->color); break;
 	}
 	if (html)
 		html_page_end(out);

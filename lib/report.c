@@ -5,12 +5,15 @@
 
 #include "asof.h"
 #include "err.h"
+#include "ops.h"
 #include "ptime.h"
 #include "report.h"
 #include "status.h"
 #include "xalloc.h"
 
-const char *const report_kinds[] = { "register", "funnel", "managers", "durations", "reasons", NULL };
+const char *const report_kinds[] = { "register", "funnel", "managers", "durations", "reasons", "activity", NULL };
+
+const char *const *const report_channels = ops_channels;
 
 int report_kind_parse(enum report_kind *out, const char *s)
 {
@@ -20,7 +23,7 @@ int report_kind_parse(enum report_kind *out, const char *s)
 			return 0;
 		}
 	return preg_error_set(PREG_EINVAL,
-			      "unknown report '%s' (register, funnel, managers, durations or reasons)", s);
+			      "unknown report '%s' (register, funnel, managers, durations, reasons or activity)", s);
 }
 
 int report_won_phase(const struct phases *ph)
@@ -192,6 +195,195 @@ static void period_event(struct report *r, const struct record *rec, int cur, in
 		add_reason(r, why ? why : p == rec->phase ? rec->end_reason : NULL, 0, 1);
 }
 
+/* ---- activity ---- */
+
+static struct astat *astat_of(struct report *r, const char *key)
+{
+	struct astat *a;
+
+	for (size_t i = r->nas; i-- > 0;)
+		if (!strcmp(r->as[i].key, key))
+			return &r->as[i];
+	if (r->nas == r->ascap) {
+		r->ascap = r->ascap ? 2 * r->ascap : 8;
+		r->as = xrealloc(r->as, r->ascap * sizeof(*r->as));
+	}
+	a = &r->as[r->nas++];
+	memset(a, 0, sizeof(*a));
+	a->key = xstrdup(key);
+	return a;
+}
+
+/* One next contact: due on day due, set at time set (INT64_MIN: before
+ * everything the record holds). */
+struct nextc {
+	int32_t due;
+	int64_t set;
+};
+
+/* The time of an entry, or INT64_MIN when it has none that parses. */
+static int64_t entry_t(const struct kvlist *e)
+{
+	struct ptime t;
+
+	return record_entry_time(e, &t) ? t.t : INT64_MIN;
+}
+
+/* The phase and manager of rec at the end of day d, from its phase events. */
+static void state_on(const struct record *rec, int32_t d, int *phase, const char **mgr)
+{
+	*phase = 0;
+	*mgr = rec->manager;
+	for (size_t i = 0; i < rec->nhistory; i++) {
+		const char *v = kv_get(&rec->history[i], "phase"), *m = kv_get(&rec->history[i], "manager");
+		int32_t ed = day_of(kv_get(&rec->history[i], "at"));
+
+		if (ed == INT32_MIN || ed > d)
+			continue;
+		if (v)
+			*phase = phase_num(v);
+		if (m)
+			*mgr = m;
+	}
+}
+
+/* Where the client's next contact of day due stands: kept, late, missed,
+ * from the times of its notes and moves (acts[n], sorted). */
+static void next_judge(struct report *r, const struct record *rec, const struct nextc *c, const int64_t *acts,
+		       const int32_t *act_days, size_t n, struct astat *row)
+{
+	const struct phase *p;
+	const char *mgr;
+	int phase;
+	size_t i;
+
+	if (c->due < r->o.since || c->due > r->o.day)
+		return;
+	state_on(rec, c->due, &phase, &mgr);
+	if (!phase || ((p = phases_get(r->ph, phase)) && p->ending))
+		return; /* not a client yet, or the collaboration had ended */
+	if (!row)
+		row = astat_of(r, mgr);
+	row->due++;
+	for (i = 0; i < n && acts[i] <= c->set; i++)
+		;
+	if (i < n && act_days[i] <= c->due)
+		row->kept++;
+	else if (i < n && act_days[i] <= r->o.day)
+		row->late++;
+	else
+		row->missed++;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static void activity_add(struct report *r, const struct record *rec, const struct asof *a)
+{
+	struct astat *row = NULL;
+	size_t nacts = 0, nnext = 0;
+	int64_t *acts = xmalloc((rec->nhistory + rec->nnotes + 1) * sizeof(*acts));
+	int32_t *act_days = xmalloc((rec->nhistory + rec->nnotes + 1) * sizeof(*act_days));
+	struct nextc *next = xmalloc((rec->nnotes + 1) * sizeof(*next));
+	int cur = 0;
+
+	if (r->o.by_client) {
+		row = astat_of(r, rec->id);
+		if (!row->name) {
+			row->name = xstrdup(rec->name);
+			row->manager = xstrdup(a->manager);
+		}
+	} else {
+		astat_of(r, a->manager); /* a manager who did nothing shows, with zeros */
+	}
+	for (size_t i = 0; i < rec->nhistory; i++) {
+		const struct kvlist *e = &rec->history[i];
+		const char *v = kv_get(e, "phase"), *by = kv_get(e, "by");
+		int32_t d = day_of(kv_get(e, "at"));
+		int p;
+
+		if (!v || d == INT32_MIN || d > r->o.day)
+			continue;
+		p = phase_num(v);
+		if (cur && p != cur) {
+			acts[nacts] = entry_t(e);
+			act_days[nacts++] = d;
+		}
+		if (d >= r->o.since && (!cur || p != cur)) {
+			struct astat *who = row ? row : astat_of(r, by ? by : "");
+
+			if (!cur)
+				who->added++;
+			else
+				who->moves++;
+		}
+		cur = p;
+	}
+	for (size_t i = 0; i < rec->nnotes; i++) {
+		const struct kvlist *e = &rec->notes[i];
+		const char *ch = kv_get(e, "channel"), *by = kv_get(e, "by"), *nx = kv_get(e, "next");
+		int32_t d = day_of(kv_get(e, "at")), due;
+		int64_t t = entry_t(e);
+
+		if (d == INT32_MIN || d > r->o.day)
+			continue;
+		acts[nacts] = t;
+		act_days[nacts++] = d;
+		/* A note that sets the same day again is the same contact, set
+		 * anew: it does not keep itself. */
+		if (nx && !date_parse(&due, nx)) {
+			if (!(nnext && next[nnext - 1].due == due))
+				next[nnext++].due = due;
+			next[nnext - 1].set = t;
+		}
+		if (d >= r->o.since) {
+			struct astat *who = row ? row : astat_of(r, by ? by : "");
+
+			who->notes++;
+			for (int k = 0; ch && k < REPORT_NCHANNELS; k++)
+				if (!strcmp(report_channels[k], ch))
+					who->channel[k]++;
+		}
+	}
+	/* The record's next contact, unless a note set it: set after the
+	 * last note that set one. */
+	if (rec->next_contact) {
+		int32_t due;
+
+		if (!date_parse(&due, rec->next_contact) && !(nnext && next[nnext - 1].due == due)) {
+			int64_t set = nnext ? next[nnext - 1].set : INT64_MIN;
+
+			next[nnext].due = due;
+			next[nnext++].set = set;
+		}
+	}
+	/* Activity in time order (the days follow the times within a record
+	 * in its own offsets, near enough to sort them together). */
+	if (nacts > 1) {
+		int64_t *pair = xmalloc(nacts * 2 * sizeof(*pair));
+
+		for (size_t i = 0; i < nacts; i++) {
+			pair[2 * i] = acts[i];
+			pair[2 * i + 1] = act_days[i];
+		}
+		qsort(pair, nacts, 2 * sizeof(*pair), cmp_i64);
+		for (size_t i = 0; i < nacts; i++) {
+			acts[i] = pair[2 * i];
+			act_days[i] = (int32_t)pair[2 * i + 1];
+		}
+		free(pair);
+	}
+	for (size_t i = 0; i < nnext; i++)
+		next_judge(r, rec, &next[i], acts, act_days, nacts, row);
+	free(acts);
+	free(act_days);
+	free(next);
+}
+
 void report_add(struct report *r, const struct record *rec)
 {
 	const struct phases *ph = r->ph;
@@ -211,6 +403,10 @@ void report_add(struct report *r, const struct record *rec)
 	if (r->o.f && !filter_match(r->o.f, ph, rec, &a, day))
 		return;
 	r->clients++;
+	if (r->kind == REPORT_ACTIVITY) {
+		activity_add(r, rec, &a);
+		return;
+	}
 	for (size_t i = 0; i <= ph->n; i++) {
 		r->entry[i] = -1;
 		r->spent[i] = 0;
@@ -352,6 +548,8 @@ void report_add(struct report *r, const struct record *rec)
 			m->won++;
 		break;
 	}
+	case REPORT_ACTIVITY:
+		break;
 	case REPORT_REASONS:
 		if (!cp || !cp->ending)
 			break;
@@ -380,6 +578,16 @@ static int cmp_row(const void *a, const void *b)
 static int cmp_mstat(const void *a, const void *b)
 {
 	return strcmp(((const struct mstat *)a)->handle, ((const struct mstat *)b)->handle);
+}
+
+static int cmp_astat(const void *a, const void *b)
+{
+	return strcmp(((const struct astat *)a)->key, ((const struct astat *)b)->key);
+}
+
+static bool astat_empty(const struct astat *a)
+{
+	return !a->notes && !a->moves && !a->added && !a->due;
 }
 
 static int cmp_reason_text(const void *a, const void *b)
@@ -451,6 +659,20 @@ void report_finish(struct report *r)
 		r->rs[w++] = r->rs[i];
 	}
 	r->nrs = w;
+	/* By client, the clients with nothing in the period are left out. */
+	w = 0;
+	for (size_t i = 0; i < r->nas; i++) {
+		if (r->o.by_client && astat_empty(&r->as[i])) {
+			free(r->as[i].key);
+			free(r->as[i].name);
+			free(r->as[i].manager);
+			continue;
+		}
+		r->as[w++] = r->as[i];
+	}
+	r->nas = w;
+	if (r->nas > 1)
+		qsort(r->as, r->nas, sizeof(*r->as), cmp_astat);
 	if (r->nrs > 1)
 		qsort(r->rs, r->nrs, sizeof(*r->rs), cmp_reason_n);
 }
@@ -480,6 +702,12 @@ void report_release(struct report *r)
 	for (size_t i = 0; i < r->nrs; i++)
 		free(r->rs[i].text);
 	free(r->rs);
+	for (size_t i = 0; i < r->nas; i++) {
+		free(r->as[i].key);
+		free(r->as[i].name);
+		free(r->as[i].manager);
+	}
+	free(r->as);
 	free(r->entry);
 	free(r->spent);
 	free(r->ever);

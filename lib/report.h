@@ -40,7 +40,8 @@
 #include "record.h"
 #include "status.h"
 
-enum report_kind { REPORT_REGISTER, REPORT_FUNNEL, REPORT_MANAGERS, REPORT_DURATIONS, REPORT_REASONS };
+enum report_kind { REPORT_REGISTER, REPORT_FUNNEL, REPORT_MANAGERS, REPORT_DURATIONS, REPORT_REASONS,
+		   REPORT_ACTIVITY };
 
 /* "register", ...; the kinds in order for usage and completion. */
 extern const char *const report_kinds[];
@@ -54,6 +55,7 @@ struct report_opts {
 	bool period;             /* count the events of [since, day] */
 	int won;                 /* managers: the won phase (0: report_won_phase) */
 	int top;                 /* durations: slowest clients per phase */
+	bool by_client;          /* activity: a row per client, not per person */
 };
 
 /* One client of the register report. */
@@ -94,6 +96,32 @@ struct mstat {
 	size_t *now;     /* [nphases] clients per phase */
 };
 
+/*
+ * Activity over the period [since, day] (report activity), a row per
+ * person, or per client with by_client:
+ * - notes: the notes written in the period, by the one who wrote them (by);
+ *   channel[i] those of ops_channels[i]; a note without a channel counts in
+ *   notes alone.
+ * - moves: phase changes made in the period, by the one who made them;
+ *   added: clients added (the first phase event), by the one who added.
+ * - Next contacts: the ones a record knows are the `next` of each note
+ *   that set one (preg note --next), set at the note's time, and the
+ *   record's next_contact when no note set it (set before any activity
+ *   after the last note that set one). One falls due in the period when
+ *   its day is in [since, day] and the client had not ended by then; it
+ *   counts for the client's manager on that day. It was kept when a note
+ *   or phase move came after it was set and on or before its day, late
+ *   when the first came after its day and by the day of the report,
+ *   missed when none came by then.
+ */
+#define REPORT_NCHANNELS 6
+struct astat {
+	char *key;            /* the person's handle, or the client's id */
+	char *name, *manager; /* by client: the client's name and manager on the day */
+	size_t notes, channel[REPORT_NCHANNELS], moves, added;
+	size_t due, kept, late, missed;
+};
+
 struct reason {
 	char *text;
 	size_t n;      /* ended clients on the day */
@@ -113,6 +141,8 @@ struct report {
 	struct reason *rs;       /* reasons, most frequent first after finish */
 	size_t nrs, rscap;
 	size_t ended;            /* reasons: ended clients, with or without a reason */
+	struct astat *as;        /* activity: by key after finish */
+	size_t nas, ascap;
 	/* scratch for one record */
 	int32_t *entry, *spent;
 	bool *ever;
@@ -126,6 +156,9 @@ void report_init(struct report *r, const struct phases *ph, enum report_kind kin
 void report_add(struct report *r, const struct record *rec);
 void report_finish(struct report *r);
 void report_release(struct report *r);
+
+/* The note channels of report activity, in column order (ops_channels). */
+extern const char *const *const report_channels;
 
 /* Nearest-rank percentile (pct 1..100) of sorted v[n]; -1 when n is 0. */
 int report_percentile(const int *v, size_t n, int pct);

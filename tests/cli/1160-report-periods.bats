@@ -170,6 +170,61 @@ price	1	100.0	1"
 	same "$output" "[]"
 }
 
+# Next contacts that fell due in November (the note's next, else the
+# record's next_contact), for the client's manager on that day; kept when a
+# note or move came after it was set and on or before its day:
+#   romashka 11-03 (set 10-25): the move on 11-03          kept    ivanov
+#   romashka 11-09 (set 11-03 15:00): first after, 11-10   late    ivanov
+#   vektor   11-04 (set 11-01): the note of 11-04          kept    ivanov
+#   tayga    11-06 (set 11-02): first after, 11-12 move    late    petrov
+#   tayga    11-20 (set 11-12 15:00): nothing after        missed  petrov
+#   sever    11-25 (set 11-16): smirnov's note of 11-24    kept    petrov
+#   luch     11-27 (client add --next): nothing             missed  sidorov
+#   romashka 12-05: after the period                       not counted
+# Notes in November by who wrote them: ivanov call (vektor 11-01, 11-04),
+# email (romashka 11-03), meeting (romashka 11-10); petrov call (tayga
+# 11-02), meeting (tayga 11-12), letter (sever 11-16); smirnov chat (sever
+# 11-24). Moves: ivanov romashka 3->4, 4->6, vektor 1->11; petrov tayga
+# 1->2, sever 7->5. Added: petrov tayga, smirnov luch (for sidorov).
+@test "activity over November: notes by channel, moves, clients added, next contacts kept, late, missed" {
+	report activity "${NOV[@]}"
+	same "$output" "manager	name	notes	call	email	meeting	letter	chat	other	moves	added	contacts_due	kept	late	missed
+ivanov		4	2	1	1	0	0	0	3	0	3	2	1	0
+petrov		3	1	0	1	1	0	0	2	1	3	1	1	1
+sidorov		0	0	0	0	0	0	0	0	0	1	0	0	1
+smirnov		1	0	0	0	0	1	0	0	1	0	0	0	0"
+	# The same per client, with the client's manager on 11-30.
+	report activity "${NOV[@]}" --by client
+	same "$output" "id	name	manager	notes	call	email	meeting	letter	chat	other	moves	added	contacts_due	kept	late	missed
+luch	АО «Луч»	sidorov	0	0	0	0	0	0	0	0	1	1	0	0	1
+romashka	ООО «Ромашка»	ivanov	2	0	1	1	0	0	0	2	0	2	1	1	0
+sever	ООО «Север»	petrov	2	0	0	0	1	1	0	1	0	1	1	0	0
+tayga	ООО «Тайга»	petrov	2	1	0	1	0	0	0	1	1	2	0	1	1
+vektor	ООО «Вектор-Транс Логистик Сибирь Дальний Восток»	ivanov	2	2	0	0	0	0	0	1	0	1	1	0	0"
+	# The formats carry the same figures.
+	report activity "${NOV[@]}" --format csv
+	same "$(sed -n 3p <<<"$output" | tr -d "\r")" "petrov,,3,1,0,1,1,0,0,2,1,3,1,1,1"
+	report activity "${NOV[@]}" --format json
+	same "$(sed -n 3p <<<"$output")" '{"manager":"petrov","name":null,"notes":3,"call":1,"email":0,"meeting":1,"letter":1,"chat":0,"other":0,"moves":2,"added":1,"contacts_due":3,"kept":1,"late":1,"missed":1},'
+	report activity "${NOV[@]}" --format table
+	same "$(sed -n 1p <<<"$output" | tr -s ' ')" "manager name notes call email meeting letter chat other moves added contacts_due kept late missed"
+}
+
+@test "activity: a shorter period, and a contact judged on the day of the report" {
+	# 11-01 .. 11-10: romashka 11-09 has a move on 11-10 (late); tayga
+	# 11-06 has none by 11-10 (missed); the 11-20..11-27 ones are later.
+	report activity --since 2026-11-01 --until 2026-11-10 --by client
+	same "$(echo "$output" | cols "id notes moves added contacts_due kept late missed")" "romashka 2 2 0 2 1 1 0
+tayga 1 0 1 1 0 0 1
+vektor 2 1 0 1 1 0 0"
+	# A note's next date is kept in the note itself.
+	grep -q 'next: "2026-11-09"' "$R/clients/ro/romashka.yaml"
+	# Only the clients of the filter: the notes on them, by whoever wrote them.
+	report activity "${NOV[@]}" --manager petrov
+	same "$(echo "$output" | cols "manager notes moves contacts_due")" "petrov 3 2 3
+smirnov 1 0 0"
+}
+
 @test "the period's usage errors" {
 	local u="usage: preg report funnel [--manager M] [--phase P] [--tag T]... [--kind external|internal] [--field K=V]... [--stale] [--ended | --open] [--since DATE] [--until DATE] [--as-of DATE] [--format table|tsv|csv|json|html]"
 	refused 2 "preg: --as-of and --until both name the day of the report: give one
@@ -178,4 +233,6 @@ $u" funnel --until 2026-11-30 --as-of 2026-11-30
 $u" funnel --until 31.11.2026
 	refused 2 "preg: --since 2026-11-02 is after the day of the report
 $u" funnel --since 2026-11-02 --until 2026-11-01
+	refused 2 "preg: invalid --by 'tag' (manager or client)
+usage: preg report activity [--manager M] [--phase P] [--tag T]... [--kind external|internal] [--field K=V]... [--stale] [--ended | --open] [--since DATE] [--until DATE] [--by manager|client] [--as-of DATE] [--format table|tsv|csv|json|html]" activity --by tag
 }

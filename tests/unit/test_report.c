@@ -316,6 +316,69 @@ static void test_period(void **state)
 		record_free(r[i]);
 }
 
+/* Activity: notes and moves by who made them, a client added; each next
+ * contact judged kept (a note or move after it was set, by its day),
+ * late (the first after its day, by the report's), missed (none), or not
+ * counted (outside the period, or after the collaboration ended). */
+static void test_activity(void **state)
+{
+	const char *text =
+		"id: acme\nname: ООО «Акме»\nmanager: ivanov\nphase: 2\n"
+		"phase_since: 2026-11-10T10:00:00+03:00\nnext_contact: 2026-11-28\n"
+		"created: 2026-10-20T10:00:00+03:00\nhistory:\n"
+		"  - {at: 2026-10-20T10:00:00+03:00, by: ivanov, phase: 1, manager: ivanov}\n"
+		"  - {at: 2026-11-10T10:00:00+03:00, by: petrov, phase: 2}\n"
+		"notes:\n"
+		"  - {at: 2026-10-30T15:00:00+03:00, by: ivanov, channel: call, text: a, next: \"2026-11-05\"}\n"
+		"  - {at: 2026-11-05T15:00:00+03:00, by: ivanov, channel: email, text: b, next: \"2026-11-08\"}\n"
+		"  - {at: 2026-11-12T15:00:00+03:00, by: ivanov, text: c, next: \"2026-11-20\"}\n"
+		"  - {at: 2026-11-12T16:00:00+03:00, by: ivanov, channel: meeting, text: d, next: \"2026-11-20\"}\n";
+	struct record *r = NULL;
+	struct report rep;
+	struct report_opts o;
+
+	(void)state;
+	assert_int_equal(record_parse(&r, text, strlen(text), "x.yaml", NULL), 0);
+	memset(&o, 0, sizeof(o));
+	o.day = day("2026-11-30");
+	o.since = day("2026-11-01");
+	o.period = o.as_of = true;
+	report_init(&rep, freight, REPORT_ACTIVITY, &o);
+	report_add(&rep, r);
+	report_finish(&rep);
+	assert_int_equal(rep.nas, 2);
+	assert_string_equal(rep.as[0].key, "ivanov");
+	assert_int_equal(rep.as[0].notes, 3);    /* the 10-30 note is before the period */
+	assert_int_equal(rep.as[0].channel[1], 1); /* email */
+	assert_int_equal(rep.as[0].channel[2], 1); /* meeting; "c" has no channel */
+	assert_int_equal(rep.as[0].added, 0);    /* 10-20: before the period */
+	/* 11-05 kept by the note that day; 11-08 late (the move of 11-10);
+	 * 11-20 (set twice: one contact) missed; 11-28, the record's own,
+	 * set after the 11-12 notes: missed. */
+	assert_int_equal(rep.as[0].due, 4);
+	assert_int_equal(rep.as[0].kept, 1);
+	assert_int_equal(rep.as[0].late, 1);
+	assert_int_equal(rep.as[0].missed, 2);
+	assert_string_equal(rep.as[1].key, "petrov");
+	assert_int_equal(rep.as[1].moves, 1);
+	assert_int_equal(rep.as[1].due, 0);
+	report_release(&rep);
+
+	/* Ended on 11-15: the contacts due after it are not counted. */
+	kv_set(&r->history[1], "phase", "11");
+	o.by_client = true;
+	report_init(&rep, freight, REPORT_ACTIVITY, &o);
+	report_add(&rep, r);
+	report_finish(&rep);
+	assert_int_equal(rep.nas, 1);
+	assert_string_equal(rep.as[0].key, "acme");
+	assert_string_equal(rep.as[0].name, "ООО «Акме»");
+	assert_int_equal(rep.as[0].moves, 1);
+	assert_int_equal(rep.as[0].due, 2);
+	report_release(&rep);
+	record_free(r);
+}
+
 /* A report written out: the rows with a reached_KEY column per phase; the
  * table cut to the width; the page grouped by manager, escaped. */
 static void test_written_out(void **state)
@@ -398,6 +461,7 @@ int main(void)
 		cmocka_unit_test(test_reason_is_the_ending_one),
 		cmocka_unit_test(test_managers_moves_and_filter),
 		cmocka_unit_test(test_period),
+		cmocka_unit_test(test_activity),
 		cmocka_unit_test(test_written_out),
 	};
 
