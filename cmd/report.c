@@ -12,6 +12,7 @@
 #include "err.h"
 #include "format_report.h"
 #include "ptime.h"
+#include "record.h"
 #include "report.h"
 #include "when.h"
 
@@ -26,8 +27,18 @@ static int cmd_report(int argc, char **argv, struct ctx *ctx);
 		   "table (default on a terminal), tsv (default otherwise), csv, json or html (a page)"), \
 	OPT_END
 
+/* Groups and amounts: funnel, managers, register. */
+#define GROUP_OPTS                                                                                     \
+	OPT_VALUE('B', "by", VAL_GROUP, "KEY", 0,                                                      \
+		  "a group per kind, tag, manager or value of the free field X (fields.X); a client "  \
+		  "with two tags is in both"),                                                         \
+	OPT_VALUE('u', "sum", VAL_TEXT, "fields.X", 0,                                                 \
+		  "the total and median of the numbers in the free field X (1 250 000,50 or "          \
+		  "1250000.50)")
+
 static const struct opt register_opts[] = {
 	FILTER_OPTS,
+	GROUP_OPTS,
 	OPT_FLAG('W', "wide", 0,
 		 "every date, and the phases by their keys; without it the table fits 80 columns and marks "
 		 "the phases reached"),
@@ -45,9 +56,12 @@ static const struct opt register_opts[] = {
 
 static const struct opt plain_opts[] = { FILTER_OPTS, PERIOD_OPTS, REPORT_OPTS };
 
+static const struct opt funnel_opts[] = { FILTER_OPTS, PERIOD_OPTS, GROUP_OPTS, REPORT_OPTS };
+
 static const struct opt managers_opts[] = {
 	FILTER_OPTS,
 	PERIOD_OPTS,
+	GROUP_OPTS,
 	OPT_VALUE('w', "won", VAL_PHASE, "PHASE", 0,
 		  "the phase that counts as won; default: the first one after the reversible ones "
 		  "(first-order in freight)"),
@@ -76,7 +90,7 @@ const struct cmd report_cmds[] = {
 		 "current phase in its colour, days in phase, manager. 'preg report' alone is 'preg report "
 		 "register'." },
 	{ .name = "funnel", .fn = cmd_report, .flags = NEED_REGISTER,
-	  .summary = "clients per phase, conversion, days spent", .opts = plain_opts,
+	  .summary = "clients per phase, conversion, days spent", .opts = funnel_opts,
 	  .doc = "Per phase: clients in it now, clients that reached it, conversion from the phase before, "
 		 "median and 90th percentile days spent in it." },
 	{ .name = "managers", .fn = cmd_report, .flags = NEED_REGISTER, .summary = "the managers compared",
@@ -150,11 +164,28 @@ static int day_opt(struct ctx *ctx, const char *opt, const char *s, int32_t *out
 	return 0;
 }
 
+/* One warning line for the values --sum could not read: how many, and
+ * the first few clients with their values. */
+static void warn_not_numbers(const struct report *rep, const char *field)
+{
+	struct buf b = BUF_INIT;
+
+	for (size_t i = 0; i < rep->nbad && i < 3; i++)
+		buf_addf(&b, "%s%s ('%s')", i ? ", " : "", rep->bad[i], rep->bad_val[i]);
+	if (rep->nbad > 3)
+		buf_addf(&b, " and %zu more", rep->nbad - 3);
+	preg_warn("%s is not a number for %zu client%s, not summed: %s", field, rep->nbad,
+		  rep->nbad == 1 ? "" : "s", buf_str(&b));
+	buf_release(&b);
+	print_warnings();
+}
+
 /* ---- the command ---- */
 
 static int cmd_report(int argc, char **argv, struct ctx *ctx)
 {
-	const char *as_of = NULL, *since = NULL, *until = NULL, *won = NULL, *top = NULL, *by = NULL, *arg;
+	const char *as_of = NULL, *since = NULL, *until = NULL, *won = NULL, *top = NULL, *by = NULL, *sum = NULL,
+		   *arg;
 	struct report_opts o;
 	enum report_kind kind;
 	struct state s;
@@ -176,6 +207,7 @@ static int cmd_report(int argc, char **argv, struct ctx *ctx)
 		case 'S': since = arg; break;
 		case 'U': until = arg; break;
 		case 'B': by = arg; break;
+		case 'u': sum = arg; break;
 		case 'w': won = arg; break;
 		case 'T': top = arg; break;
 		case 'W': wide = true; break;
@@ -235,6 +267,24 @@ static int cmd_report(int argc, char **argv, struct ctx *ctx)
 		goto out;
 	}
 	o.by_client = kind == REPORT_ACTIVITY && by && !strcmp(by, "client");
+	if (kind != REPORT_ACTIVITY && by) {
+		if (strcmp(by, "kind") && strcmp(by, "tag") && strcmp(by, "manager") &&
+		    (strncmp(by, "fields.", 7) || !field_name_ok(by + 7))) {
+			rc = usage_error(ctx, "invalid --by '%s' (kind, tag, manager or fields.NAME)", by);
+			goto out;
+		}
+		o.by = by;
+	}
+	if (sum) {
+		if (strncmp(sum, "fields.", 7) || !field_name_ok(sum + 7)) {
+			rc = usage_error(ctx, "invalid --sum '%s' (fields.NAME)", sum);
+			goto out;
+		}
+		o.sum = sum + 7;
+		/* The register's amounts: per phase and manager unless grouped otherwise. */
+		if (kind == REPORT_REGISTER && !o.by)
+			o.by = "manager";
+	}
 	o.period = o.period || kind == REPORT_ACTIVITY;
 	o.f = &s.f;
 	report_init(&s.rep, s.ph, kind, &o);
@@ -246,6 +296,8 @@ static int cmd_report(int argc, char **argv, struct ctx *ctx)
 		goto out;
 	}
 	report_finish(&s.rep);
+	if (s.rep.nbad)
+		warn_not_numbers(&s.rep, sum);
 	ro.fmt = fmt;
 	ro.wide = wide;
 	ro.color = fmt == FMT_TABLE && want_color(ctx);

@@ -76,6 +76,59 @@ static void subtitle(char *out, size_t n, const char *what, int32_t day, bool as
 		 clients == 1 ? "" : "s");
 }
 
+/* An amount (1/10000 units) as the report's values are written; plain
+ * for JSON, which has its own number syntax. */
+static char *amount(char *out, size_t n, int64_t v, const struct report *top, enum fmt fmt)
+{
+	struct numfmt plain = { 0, '.', top->amt_fmt.decimals };
+	struct buf b = BUF_INIT;
+
+	report_number_write(&b, v, fmt == FMT_JSON ? &plain : &top->amt_fmt);
+	snprintf(out, n, "%s", buf_str(&b));
+	buf_release(&b);
+	return out;
+}
+
+/* The columns: the group's (named by the --by key) when grouped, then
+ * cols[n], then the amount's total and median (named by the field) with
+ * --sum. grouped_free frees them. */
+static struct fmt_col *grouped_cols(const struct report *top, const struct fmt_col *cols, size_t n, size_t *ncols)
+{
+	size_t g = top->o.by ? 1 : 0, k = 0;
+	struct fmt_col *c = xcalloc(g + n + 2, sizeof(*c));
+
+	if (g)
+		c[k++] = (struct fmt_col){ xstrdup(top->o.by), COL_TEXT };
+	for (size_t i = 0; i < n; i++, k++)
+		c[k] = (struct fmt_col){ xstrdup(cols[i].name), cols[i].type };
+	if (top->o.sum) {
+		c[k++] = (struct fmt_col){ xasprintf("%s_total", top->o.sum), COL_NUMBER };
+		c[k++] = (struct fmt_col){ xasprintf("%s_median", top->o.sum), COL_NUMBER };
+	}
+	*ncols = k;
+	return c;
+}
+
+static void grouped_free(struct fmt_col *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free((char *)c[i].name);
+	free(c);
+}
+
+/* How many groups top has to write: 1 when not grouped. */
+static size_t ngroups(const struct report *top)
+{
+	return top->o.by ? top->ngroups : 1;
+}
+
+/* Group i of top and its key; top itself (key NULL) when not grouped. */
+static const struct report *group_at(const struct report *top, size_t i, const char **key)
+{
+	*key = top->o.by ? top->groups[i].key : NULL;
+	return top->o.by ? top->groups[i].rep : top;
+}
+
 /* ---- the register ---- */
 
 static int cmp_str(const void *a, const void *b)
@@ -293,7 +346,7 @@ static void register_table(struct buf *out, const struct report *rep, const stru
 	free(pw);
 }
 
-static void register_rows(struct buf *out, const struct report *rep, const struct report_out *o)
+static void register_rows(struct buf *out, const struct report *top, const struct report_out *o)
 {
 	static const struct fmt_col base[] = {
 		{ "id", COL_TEXT }, { "name", COL_TEXT }, { "manager", COL_TEXT }, { "phase", COL_NUMBER },
@@ -303,78 +356,138 @@ static void register_rows(struct buf *out, const struct report *rep, const struc
 	/* Added after the reached_ columns, so that a script that counts
 	 * columns still finds those where they were. */
 	static const struct fmt_col tail[] = { { "on_hold", COL_BOOL }, { "ended", COL_BOOL } };
-	const size_t nb = sizeof(base) / sizeof(*base), n = rep->ph->n, nt = sizeof(tail) / sizeof(*tail);
-	struct fmt_col *cols = phase_cols(base, nb, rep->ph, "reached_", COL_TEXT, tail, nt);
-	const char **cells = xcalloc(nb + n + nt, sizeof(*cells));
+	const size_t nb = sizeof(base) / sizeof(*base), n = top->ph->n, nt = sizeof(tail) / sizeof(*tail);
+	const size_t g = top->o.by ? 1 : 0;
+	struct fmt_col *pc = phase_cols(base, nb, top->ph, "reached_", COL_TEXT, tail, nt), *cols;
 	char (*dates)[DATE_LEN] = xcalloc(n + 2, sizeof(*dates));
 	struct fmt_writer w;
+	size_t nc;
+	const char **cells;
 
-	fmt_start(&w, out, o->fmt, cols, nb + n + nt, false, -1);
-	for (size_t i = 0; i < rep->nrows; i++) {
-		const struct rrow *r = &rep->rows[i];
-		const struct phase *p = phases_get(rep->ph, r->phase);
-		char phase[16], days[16];
+	cols = grouped_cols(top, pc, nb + n + nt, &nc); /* the group's column first */
+	cells = xcalloc(nc, sizeof(*cells));
+	fmt_start(&w, out, o->fmt, cols, nc, false, -1);
+	for (size_t gi = 0; gi < ngroups(top); gi++) {
+		const char *key;
+		const struct report *rep = group_at(top, gi, &key);
 
-		cells[0] = r->id;
-		cells[1] = r->name;
-		cells[2] = r->manager;
-		cells[3] = num(phase, sizeof(phase), r->phase);
-		cells[4] = p ? p->key : NULL;
-		cells[5] = day_str(dates[n], r->since);
-		cells[6] = num(days, sizeof(days), r->days);
-		cells[7] = day_str(dates[n + 1], r->next);
-		cells[8] = r->st.stale ? "true" : "false";
-		cells[9] = r->st.due ? "true" : "false";
-		cells[10] = r->st.overdue ? "true" : "false";
-		for (size_t k = 0; k < n; k++)
-			cells[nb + k] = day_str(dates[k], r->reached[k]);
-		cells[nb + n] = r->st.on_hold ? "true" : "false";
-		cells[nb + n + 1] = r->st.ended ? "true" : "false";
-		fmt_row(&w, out, cells, NULL);
-		if (o->flush && out->len > 65536)
-			o->flush(o->arg, out);
+		for (size_t i = 0; i < rep->nrows; i++) {
+			const struct rrow *r = &rep->rows[i];
+			const struct phase *p = phases_get(rep->ph, r->phase);
+			const char **c = cells + g;
+			char phase[16], days[16];
+
+			cells[0] = key;
+			c[0] = r->id;
+			c[1] = r->name;
+			c[2] = r->manager;
+			c[3] = num(phase, sizeof(phase), r->phase);
+			c[4] = p ? p->key : NULL;
+			c[5] = day_str(dates[n], r->since);
+			c[6] = num(days, sizeof(days), r->days);
+			c[7] = day_str(dates[n + 1], r->next);
+			c[8] = r->st.stale ? "true" : "false";
+			c[9] = r->st.due ? "true" : "false";
+			c[10] = r->st.overdue ? "true" : "false";
+			for (size_t k = 0; k < n; k++)
+				c[nb + k] = day_str(dates[k], r->reached[k]);
+			c[nb + n] = r->st.on_hold ? "true" : "false";
+			c[nb + n + 1] = r->st.ended ? "true" : "false";
+			fmt_row(&w, out, cells, NULL);
+			if (o->flush && out->len > 65536)
+				o->flush(o->arg, out);
+		}
 	}
 	fmt_end(&w, out);
-	cols_free(cols, nb, n);
+	grouped_free(cols, nc);
+	cols_free(pc, nb, n);
 	free(cells);
 	free(dates);
 }
 
+/* The register's amounts (--sum): a row per group and phase, with the
+ * clients in it on the day and their total and median. */
+static void register_sums(struct buf *out, const struct report *top, enum fmt fmt, bool color)
+{
+	static const struct fmt_col base[] = { { "phase", COL_NUMBER }, { "phase_key", COL_TEXT },
+					       { "clients", COL_NUMBER } };
+	size_t nc;
+	struct fmt_col *cols = grouped_cols(top, base, 3, &nc);
+	struct fmt_writer w;
+
+	fmt_start(&w, out, fmt, cols, nc, color, top->o.by ? 2 : 1);
+	for (size_t gi = 0; gi < ngroups(top); gi++) {
+		const char *key;
+		const struct report *rep = group_at(top, gi, &key);
+
+		for (size_t k = 0; k < rep->ph->n; k++) {
+			const struct phase *p = &rep->ph->v[k];
+			const struct pstat *s = &rep->ps[k];
+			char a[16], b[24], t[48], m[48];
+			const char *cells[6], **c = cells + (key ? 1 : 0);
+
+			if (!s->now)
+				continue;
+			cells[0] = key;
+			c[0] = num(a, sizeof(a), p->id);
+			c[1] = p->key;
+			c[2] = num(b, sizeof(b), (long long)s->now);
+			c[3] = s->namt ? amount(t, sizeof(t), report_amount_total(s->amt, s->namt), top, fmt) : NULL;
+			c[4] = s->namt ? amount(m, sizeof(m), report_amount_median(s->amt, s->namt), top, fmt) : NULL;
+			fmt_row(&w, out, cells, p->color);
+		}
+	}
+	fmt_end(&w, out);
+	grouped_free(cols, nc);
+}
+
 /* ---- the other reports: one writer each, over fmt ---- */
 
-static void funnel_out(struct buf *out, const struct report *rep, enum fmt fmt, bool color)
+static void funnel_out(struct buf *out, const struct report *top, enum fmt fmt, bool color)
 {
-	static const struct fmt_col cols[] = {
+	static const struct fmt_col base[] = {
 		{ "phase", COL_NUMBER }, { "phase_key", COL_TEXT }, { "now", COL_NUMBER },
 		{ "reached", COL_NUMBER }, { "conversion", COL_NUMBER }, { "median_days", COL_NUMBER },
 		{ "p90_days", COL_NUMBER }, { "entered", COL_NUMBER }, { "moved_in", COL_NUMBER },
 		{ "moved_out", COL_NUMBER }, { "ended", COL_NUMBER },
 	};
+	/* The period's columns only with a period: the others stay as they were. */
+	const size_t nb = sizeof(base) / sizeof(*base) - (top->o.period ? 0 : 4), g = top->o.by ? 1 : 0;
+	size_t nc;
+	struct fmt_col *cols = grouped_cols(top, base, nb, &nc);
 	struct fmt_writer w;
 
-	/* The period's columns only with a period: the others stay as they were. */
-	fmt_start(&w, out, fmt, cols, sizeof(cols) / sizeof(*cols) - (rep->o.period ? 0 : 4), color, 1);
-	for (size_t k = 0; k < rep->ph->n; k++) {
-		const struct phase *p = &rep->ph->v[k];
-		const struct pstat *s = &rep->ps[k];
-		char a[16], b[16], c[16], e[16], f[16], g[16], pe[4][24];
-		const char *cells[11];
-		bool conv = k > 0 && !(p->ending && !rep->ph->v[k - 1].ending);
+	fmt_start(&w, out, fmt, cols, nc, color, (int)g + 1);
+	for (size_t gi = 0; gi < ngroups(top); gi++) {
+		const char *key;
+		const struct report *rep = group_at(top, gi, &key);
 
-		cells[0] = num(a, sizeof(a), p->id);
-		cells[1] = p->key;
-		cells[2] = num(b, sizeof(b), (long long)s->now);
-		cells[3] = num(c, sizeof(c), (long long)s->reached);
-		cells[4] = conv ? pct(e, sizeof(e), s->reached, rep->ps[k - 1].reached) : NULL;
-		cells[5] = s->ndays ? num(f, sizeof(f), report_percentile(s->days, s->ndays, 50)) : NULL;
-		cells[6] = s->ndays ? num(g, sizeof(g), report_percentile(s->days, s->ndays, 90)) : NULL;
-		cells[7] = num(pe[0], sizeof(pe[0]), (long long)s->entered);
-		cells[8] = num(pe[1], sizeof(pe[1]), (long long)s->moved_in);
-		cells[9] = num(pe[2], sizeof(pe[2]), (long long)s->moved_out);
-		cells[10] = num(pe[3], sizeof(pe[3]), (long long)s->ended);
-		fmt_row(&w, out, cells, p->color);
+		for (size_t k = 0; k < rep->ph->n; k++) {
+			const struct phase *p = &rep->ph->v[k];
+			const struct pstat *s = &rep->ps[k];
+			char a[16], b[16], c[16], e[16], f[16], gg[16], pe[4][24], t[48], m[48];
+			const char *cells[14], **cl = cells + g;
+			bool conv = k > 0 && !(p->ending && !rep->ph->v[k - 1].ending);
+
+			cells[0] = key;
+			cl[0] = num(a, sizeof(a), p->id);
+			cl[1] = p->key;
+			cl[2] = num(b, sizeof(b), (long long)s->now);
+			cl[3] = num(c, sizeof(c), (long long)s->reached);
+			cl[4] = conv ? pct(e, sizeof(e), s->reached, rep->ps[k - 1].reached) : NULL;
+			cl[5] = s->ndays ? num(f, sizeof(f), report_percentile(s->days, s->ndays, 50)) : NULL;
+			cl[6] = s->ndays ? num(gg, sizeof(gg), report_percentile(s->days, s->ndays, 90)) : NULL;
+			cl[7] = num(pe[0], sizeof(pe[0]), (long long)s->entered);
+			cl[8] = num(pe[1], sizeof(pe[1]), (long long)s->moved_in);
+			cl[9] = num(pe[2], sizeof(pe[2]), (long long)s->moved_out);
+			cl[10] = num(pe[3], sizeof(pe[3]), (long long)s->ended);
+			cl[nb] = s->namt ? amount(t, sizeof(t), report_amount_total(s->amt, s->namt), top, fmt) : NULL;
+			cl[nb + 1] = s->namt ? amount(m, sizeof(m), report_amount_median(s->amt, s->namt), top, fmt) : NULL;
+			fmt_row(&w, out, cells, p->color);
+		}
 	}
 	fmt_end(&w, out);
+	grouped_free(cols, nc);
 }
 
 static void durations_out(struct buf *out, const struct report *rep, enum fmt fmt, bool color)
@@ -418,7 +531,7 @@ static void durations_out(struct buf *out, const struct report *rep, enum fmt fm
 	fmt_end(&w, out);
 }
 
-static void managers_out(struct buf *out, const struct report *rep, enum fmt fmt, bool color)
+static void managers_out(struct buf *out, const struct report *top, enum fmt fmt, bool color)
 {
 	static const struct fmt_col base[] = {
 		{ "manager", COL_TEXT }, { "name", COL_TEXT }, { "clients", COL_NUMBER },
@@ -431,36 +544,56 @@ static void managers_out(struct buf *out, const struct report *rep, enum fmt fmt
 	 * the period's only with a period. */
 	static const struct fmt_col tail[] = { { "on_hold", COL_NUMBER }, { "entered", COL_NUMBER },
 					       { "ended_in_period", COL_NUMBER } };
-	const size_t nb = sizeof(base) / sizeof(*base), n = rep->ph->n, nt = rep->o.period ? 3 : 1;
+	const size_t nb = sizeof(base) / sizeof(*base), n = top->ph->n, nt = top->o.period ? 3 : 1;
 	/* The table is for people: the phase numbers; files get keys. */
-	struct fmt_col *cols = phase_cols(base, nb, rep->ph, fmt == FMT_TABLE ? NULL : "in_", COL_NUMBER, tail, nt);
-	const char **cells = xcalloc(nb + n + nt, sizeof(*cells));
-	char (*nums)[24] = xcalloc(nb + n + nt, sizeof(*nums));
+	struct fmt_col *pc = phase_cols(base, nb, top->ph, fmt == FMT_TABLE ? NULL : "in_", COL_NUMBER, tail, nt);
+	size_t nc, g = top->o.by ? 1 : 0;
+	struct fmt_col *cols = grouped_cols(top, pc, nb + n + nt, &nc);
+	const char **cells = xcalloc(nc, sizeof(*cells));
+	char (*nums)[48] = xcalloc(nc, sizeof(*nums));
 	struct fmt_writer w;
 
-	fmt_start(&w, out, fmt, cols, nb + n + nt, color, -1);
-	for (size_t i = 0; i < rep->nms; i++) {
-		const struct mstat *m = &rep->ms[i];
-		const struct manager *mm = manager_of(rep->ph, m->handle);
-		size_t v[] = { m->clients, m->open, m->ended, m->stale, m->overdue, m->due,
-			       m->moves, m->forward, m->back, m->won };
+	fmt_start(&w, out, fmt, cols, nc, color, -1);
+	for (size_t gi = 0; gi < ngroups(top); gi++) {
+		const char *key;
+		const struct report *rep = group_at(top, gi, &key);
 
-		cells[0] = m->handle;
-		cells[1] = mm ? mm->name : NULL;
-		for (size_t k = 0; k < sizeof(v) / sizeof(*v); k++)
-			cells[2 + k] = num(nums[2 + k], sizeof(nums[0]), (long long)v[k]);
-		cells[nb - 1] = pct(nums[nb - 1], sizeof(nums[0]), m->won, m->clients);
-		for (size_t k = 0; k < n; k++)
-			cells[nb + k] = num(nums[nb + k], sizeof(nums[0]), (long long)m->now[k]);
-		cells[nb + n] = num(nums[nb + n], sizeof(nums[0]), (long long)m->on_hold);
-		if (nt > 1) {
-			cells[nb + n + 1] = num(nums[nb + n + 1], sizeof(nums[0]), (long long)m->entered);
-			cells[nb + n + 2] = num(nums[nb + n + 2], sizeof(nums[0]), (long long)m->ends);
+		for (size_t i = 0; i < rep->nms; i++) {
+			const struct mstat *m = &rep->ms[i];
+			const struct manager *mm = manager_of(rep->ph, m->handle);
+			size_t v[] = { m->clients, m->open, m->ended, m->stale, m->overdue, m->due,
+				       m->moves, m->forward, m->back, m->won };
+			const char **c = cells + g;
+			char (*nm)[48] = nums + g;
+
+			cells[0] = key;
+			c[0] = m->handle;
+			c[1] = mm ? mm->name : NULL;
+			for (size_t k = 0; k < sizeof(v) / sizeof(*v); k++)
+				c[2 + k] = num(nm[2 + k], sizeof(nums[0]), (long long)v[k]);
+			c[nb - 1] = pct(nm[nb - 1], sizeof(nums[0]), m->won, m->clients);
+			for (size_t k = 0; k < n; k++)
+				c[nb + k] = num(nm[nb + k], sizeof(nums[0]), (long long)m->now[k]);
+			c[nb + n] = num(nm[nb + n], sizeof(nums[0]), (long long)m->on_hold);
+			if (nt > 1) {
+				c[nb + n + 1] = num(nm[nb + n + 1], sizeof(nums[0]), (long long)m->entered);
+				c[nb + n + 2] = num(nm[nb + n + 2], sizeof(nums[0]), (long long)m->ends);
+			}
+			if (top->o.sum) {
+				size_t at = nb + n + nt;
+
+				c[at] = m->namt ? amount(nm[at], sizeof(nums[0]), report_amount_total(m->amt, m->namt), top, fmt)
+						: NULL;
+				c[at + 1] = m->namt ? amount(nm[at + 1], sizeof(nums[0]),
+							     report_amount_median(m->amt, m->namt), top, fmt)
+						    : NULL;
+			}
+			fmt_row(&w, out, cells, NULL);
 		}
-		fmt_row(&w, out, cells, NULL);
 	}
 	fmt_end(&w, out);
-	cols_free(cols, nb, n);
+	grouped_free(cols, nc);
+	cols_free(pc, nb, n);
 	free(cells);
 	free(nums);
 }
@@ -541,11 +674,11 @@ void report_write(struct buf *out, const struct report *rep, const struct report
 	bool html = fmt == FMT_HTML;
 	char sub[160];
 
-	if (html && rep->kind == REPORT_REGISTER) {
+	if (html && rep->kind == REPORT_REGISTER && !rep->o.by && !rep->o.sum) {
 		register_html(out, rep);
 		return;
 	}
-	if (rep->kind == REPORT_REGISTER && fmt == FMT_TABLE) {
+	if (rep->kind == REPORT_REGISTER && fmt == FMT_TABLE && !rep->o.by && !rep->o.sum) {
 		register_table(out, rep, o);
 		return;
 	}
@@ -554,7 +687,12 @@ void report_write(struct buf *out, const struct report *rep, const struct report
 		html_page_begin(out, titles[rep->kind], sub, rep->kind == REPORT_REASONS ? NULL : rep->ph);
 	}
 	switch (rep->kind) {
-	case REPORT_REGISTER: register_rows(out, rep, o); break;
+	case REPORT_REGISTER:
+		if (rep->o.sum)
+			register_sums(out, rep, fmt, o->color);
+		else
+			register_rows(out, rep, o);
+		break;
 	case REPORT_FUNNEL: funnel_out(out, rep, fmt, o->color); break;
 	case REPORT_MANAGERS: managers_out(out, rep, fmt, o->color); break;
 	case REPORT_DURATIONS: durations_out(out, rep, fmt, o->color); break;

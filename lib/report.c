@@ -1,9 +1,11 @@
 /* report: the figures of preg report (see report.h). */
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "asof.h"
+#include "buf.h"
 #include "err.h"
 #include "ops.h"
 #include "ptime.h"
@@ -37,6 +39,160 @@ int report_won_phase(const struct phases *ph)
 		if (!ph->v[i].ending)
 			last = ph->v[i].id;
 	return last;
+}
+
+/* ---- amounts ---- */
+
+/* The length of a space that may group digits at s: ' ', U+00A0 no-break
+ * space, U+202F narrow no-break space, U+2009 thin space; else 0. */
+static size_t group_space(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	if (u[0] == ' ')
+		return 1;
+	if (u[0] == 0xc2 && u[1] == 0xa0)
+		return 2;
+	if (u[0] == 0xe2 && u[1] == 0x80 && (u[2] == 0xaf || u[2] == 0x89))
+		return 3;
+	return 0;
+}
+
+bool report_number_parse(const char *s, int64_t *out, struct numfmt *f)
+{
+	char d[64], sep[64];      /* the digits, and the separator before each (0: none) */
+	size_t nd = 0, k, last = SIZE_MAX, ip;
+	int neg = 0, decimals = 0;
+	char group = 0, mark = 0;
+	int64_t v = 0;
+
+	while (group_space(s))
+		s += group_space(s);
+	if (*s == '-' || *s == '+')
+		neg = *s++ == '-';
+	memset(sep, 0, sizeof(sep));
+	for (char pending = 0; *s;) {
+		if (*s >= '0' && *s <= '9') {
+			if (nd == sizeof(d))
+				return false;
+			sep[nd] = pending;
+			d[nd++] = *s++;
+			pending = 0;
+		} else if ((k = group_space(s)) || *s == ',' || *s == '.') {
+			char c = k ? ' ' : *s;
+
+			if (!nd || pending)
+				return false; /* no digit before it, or two in a row */
+			s += k ? k : 1;
+			if (c == ' ' && !*s)
+				break; /* trailing spaces */
+			while (c == ' ' && group_space(s))
+				s += group_space(s);
+			if (c == ' ' && !*s)
+				break;
+			pending = c;
+		} else {
+			return false;
+		}
+		if (!*s && pending)
+			return false; /* ends on a separator */
+	}
+	if (!nd)
+		return false;
+	/* The decimal mark: the last comma or point, when it appears once and
+	 * nothing else of its kind does; then every separator before it groups. */
+	for (size_t i = 0; i < nd; i++)
+		if (sep[i] == ',' || sep[i] == '.')
+			last = i;
+	if (last != SIZE_MAX) {
+		size_t same = 0;
+
+		for (size_t i = 0; i < nd; i++)
+			same += sep[i] == sep[last];
+		if (same == 1)
+			mark = sep[last];
+		else
+			last = SIZE_MAX; /* "1,250,000": all of them group */
+	}
+	/* The integer part's separators group it: one character, a first
+	 * group of 1 to 3 digits, then groups of 3; none in the fraction. */
+	ip = last == SIZE_MAX ? nd : last;
+	for (size_t i = 1, prev = 0; i <= ip; i++) {
+		if (i < ip && !sep[i])
+			continue;
+		if (i < ip && group && sep[i] != group)
+			return false;
+		if (i < ip)
+			group = sep[i];
+		if (group && (prev ? i - prev != 3 : i > 3))
+			return false;
+		prev = i;
+	}
+	for (size_t i = ip + 1; i < nd; i++)
+		if (sep[i])
+			return false;
+	if (mark) {
+		decimals = (int)(nd - last);
+		if (decimals > 4)
+			return false;
+	}
+	for (size_t i = 0; i < nd; i++) {
+		if (v > (INT64_MAX / 10 - 9) / 10000)
+			return false; /* too large to sum safely */
+		v = v * 10 + (d[i] - '0');
+	}
+	for (int i = decimals; i < 4; i++)
+		v *= 10;
+	*out = neg ? -v : v;
+	if (f) {
+		f->group = group;
+		f->mark = mark;
+		f->decimals = decimals;
+	}
+	return true;
+}
+
+void report_number_write(struct buf *out, int64_t v, const struct numfmt *f)
+{
+	char digits[32];
+	int dec = f->decimals < 0 ? 0 : f->decimals > 4 ? 4 : f->decimals;
+	int64_t scale = 1, whole, frac;
+	int n;
+
+	for (int i = dec; i < 4; i++)
+		scale *= 10;
+	if (v < 0) {
+		buf_addc(out, '-');
+		v = -v;
+	}
+	v = (v + scale / 2) / scale; /* rounded to the decimals shown */
+	scale = 1;
+	for (int i = 0; i < dec; i++)
+		scale *= 10;
+	whole = v / scale;
+	frac = v % scale;
+	n = snprintf(digits, sizeof(digits), "%lld", (long long)whole);
+	for (int i = 0; i < n; i++) {
+		if (i && f->group && (n - i) % 3 == 0)
+			buf_addc(out, f->group);
+		buf_addc(out, digits[i]);
+	}
+	if (dec)
+		buf_addf(out, "%c%0*lld", f->mark ? f->mark : '.', dec, (long long)frac);
+}
+
+int64_t report_amount_median(const int64_t *v, size_t n)
+{
+	return n ? v[(n + 1) / 2 - 1] : 0;
+}
+
+int64_t report_amount_total(const int64_t *v, size_t n)
+{
+	int64_t t = 0;
+
+	for (size_t i = 0; i < n; i++)
+		t += v[i];
+	return t;
 }
 
 int report_percentile(const int *v, size_t n, int pct)
@@ -384,6 +540,95 @@ static void activity_add(struct report *r, const struct record *rec, const struc
 	free(next);
 }
 
+/* ---- groups and amounts ---- */
+
+static void add_amt(int64_t **v, size_t *n, size_t *cap, int64_t x)
+{
+	if (*n == *cap) {
+		*cap = *cap ? 2 * *cap : 16;
+		*v = xrealloc(*v, *cap * sizeof(**v));
+	}
+	(*v)[(*n)++] = x;
+}
+
+/* The amount of rec (--sum): false when it has none or it is not a number.
+ * The report itself (not a group's) keeps how the values are written and
+ * the first that are not numbers. */
+static bool amount_of(struct report *r, const struct record *rec, int64_t *out)
+{
+	const char *v = kv_get(&rec->fields, r->o.sum);
+	struct numfmt f;
+
+	if (!v || !v[strspn(v, " ")])
+		return false;
+	if (!report_number_parse(v, out, &f)) {
+		if (!r->sub) {
+			if (r->nbad < 3) {
+				r->bad[r->nbad] = xstrdup(rec->id);
+				r->bad_val[r->nbad] = xstrdup(v);
+			}
+			r->nbad++;
+		}
+		return false;
+	}
+	if (!r->sub) {
+		int64_t whole = *out < 0 ? -*out : *out;
+
+		if (f.group || whole >= 10000000) /* 1000 and more show the grouping */
+			r->vote_group[f.group == ' ' ? 1 : f.group == ',' ? 2 : f.group == '.' ? 3 : 0]++;
+		if (f.mark)
+			r->vote_mark[f.mark == ',']++;
+		if (f.decimals > r->decimals)
+			r->decimals = f.decimals;
+	}
+	return true;
+}
+
+static struct report *group_of(struct report *r, const char *key)
+{
+	struct report_opts o = r->o;
+	struct rgroup *g;
+
+	for (size_t i = r->ngroups; i-- > 0;)
+		if (!strcmp(r->groups[i].key, key))
+			return r->groups[i].rep;
+	if (r->ngroups == r->gcap) {
+		r->gcap = r->gcap ? 2 * r->gcap : 8;
+		r->groups = xrealloc(r->groups, r->gcap * sizeof(*r->groups));
+	}
+	g = &r->groups[r->ngroups++];
+	g->key = xstrdup(key);
+	g->rep = xmalloc(sizeof(*g->rep));
+	o.by = NULL;
+	report_init(g->rep, r->ph, r->kind, &o);
+	g->rep->sub = true;
+	return g->rep;
+}
+
+/* Hand rec to the report of each of its groups (--by). */
+static void add_grouped(struct report *r, const struct record *rec, const struct asof *a)
+{
+	const char *by = r->o.by;
+	int64_t amt;
+
+	if (r->o.sum)
+		amount_of(r, rec, &amt); /* how the values are written, once a client */
+	if (!strcmp(by, "tag")) {
+		for (size_t i = 0; i < rec->ntags; i++)
+			report_add(group_of(r, rec->tags[i]), rec);
+		if (!rec->ntags)
+			report_add(group_of(r, "(none)"), rec);
+		return;
+	}
+	if (!strcmp(by, "kind"))
+		by = rec->kind;
+	else if (!strcmp(by, "manager"))
+		by = a->manager;
+	else
+		by = kv_get(&rec->fields, by + strlen("fields."));
+	report_add(group_of(r, by && *by ? by : "(none)"), rec);
+}
+
 void report_add(struct report *r, const struct record *rec)
 {
 	const struct phases *ph = r->ph;
@@ -403,6 +648,10 @@ void report_add(struct report *r, const struct record *rec)
 	if (r->o.f && !filter_match(r->o.f, ph, rec, &a, day))
 		return;
 	r->clients++;
+	if (r->o.by) {
+		add_grouped(r, rec, &a);
+		return;
+	}
 	if (r->kind == REPORT_ACTIVITY) {
 		activity_add(r, rec, &a);
 		return;
@@ -488,6 +737,15 @@ void report_add(struct report *r, const struct record *rec)
 			furthest = ph->v[k].id;
 	status_of(&st, rec, &a, ph, day);
 	next = st.next;
+	if (r->o.sum && pidx(r, cur) >= 0 && r->kind != REPORT_MANAGERS) {
+		struct pstat *p = &r->ps[pidx(r, cur)];
+		int64_t amt;
+
+		if (amount_of(r, rec, &amt))
+			add_amt(&p->amt, &p->namt, &p->amtcap, amt);
+		if (r->kind == REPORT_REGISTER)
+			p->now++;
+	}
 
 	switch (r->kind) {
 	case REPORT_REGISTER: {
@@ -533,6 +791,12 @@ void report_add(struct report *r, const struct record *rec)
 		int k = pidx(r, cur);
 
 		m->clients++;
+		if (r->o.sum) {
+			int64_t amt;
+
+			if (amount_of(r, rec, &amt))
+				add_amt(&m->amt, &m->namt, &m->amtcap, amt);
+		}
 		if (cp && cp->ending)
 			m->ended++;
 		else
@@ -632,9 +896,43 @@ static void sort_days(int *v, size_t n)
 	free(count);
 }
 
+static int cmp_group(const void *a, const void *b)
+{
+	return strcmp(((const struct rgroup *)a)->key, ((const struct rgroup *)b)->key);
+}
+
+/* The form most values are written in: their grouping, their mark, the
+ * most decimals any has. */
+static void amount_form(struct report *r)
+{
+	static const char groups[] = { 0, ' ', ',', '.' };
+	size_t best = 0;
+
+	for (size_t i = 1; i < 4; i++)
+		if (r->vote_group[i] > r->vote_group[best])
+			best = i;
+	r->amt_fmt.group = groups[best];
+	r->amt_fmt.mark = r->vote_mark[1] > r->vote_mark[0] ? ',' : '.';
+	if (r->amt_fmt.group == r->amt_fmt.mark)
+		r->amt_fmt.group = ' ';
+	r->amt_fmt.decimals = r->decimals;
+}
+
 void report_finish(struct report *r)
 {
 	size_t w = 0;
+
+	for (size_t i = 0; i < r->ngroups; i++)
+		report_finish(r->groups[i].rep);
+	if (r->ngroups > 1)
+		qsort(r->groups, r->ngroups, sizeof(*r->groups), cmp_group);
+	amount_form(r);
+	for (size_t k = 0; k < r->ph->n; k++)
+		if (r->ps[k].namt > 1)
+			qsort(r->ps[k].amt, r->ps[k].namt, sizeof(int64_t), cmp_i64);
+	for (size_t i = 0; i < r->nms; i++)
+		if (r->ms[i].namt > 1)
+			qsort(r->ms[i].amt, r->ms[i].namt, sizeof(int64_t), cmp_i64);
 
 	for (size_t k = 0; k < r->ph->n; k++) {
 		if (r->ps[k].ndays > 1)
@@ -689,6 +987,7 @@ void report_release(struct report *r)
 	for (size_t k = 0; r->ps && k <= r->ph->n; k++) {
 		free(r->ps[k].days);
 		free(r->ps[k].out_days);
+		free(r->ps[k].amt);
 		for (size_t i = 0; i < r->ps[k].nslow; i++)
 			free(r->ps[k].slow[i].id);
 		free(r->ps[k].slow);
@@ -697,6 +996,7 @@ void report_release(struct report *r)
 	for (size_t i = 0; i < r->nms; i++) {
 		free(r->ms[i].handle);
 		free(r->ms[i].now);
+		free(r->ms[i].amt);
 	}
 	free(r->ms);
 	for (size_t i = 0; i < r->nrs; i++)
@@ -708,6 +1008,16 @@ void report_release(struct report *r)
 		free(r->as[i].manager);
 	}
 	free(r->as);
+	for (size_t i = 0; i < r->ngroups; i++) {
+		free(r->groups[i].key);
+		report_release(r->groups[i].rep);
+		free(r->groups[i].rep);
+	}
+	free(r->groups);
+	for (size_t i = 0; i < r->nbad && i < 3; i++) {
+		free(r->bad[i]);
+		free(r->bad_val[i]);
+	}
 	free(r->entry);
 	free(r->spent);
 	free(r->ever);

@@ -56,6 +56,9 @@ struct report_opts {
 	int won;                 /* managers: the won phase (0: report_won_phase) */
 	int top;                 /* durations: slowest clients per phase */
 	bool by_client;          /* activity: a row per client, not per person */
+	const char *by;          /* funnel, managers, register: group by kind, tag, manager
+				  * or fields.X (a client with two tags is in both) */
+	const char *sum;         /* the free field X of --sum fields.X, or NULL */
 };
 
 /* One client of the register report. */
@@ -82,6 +85,8 @@ struct pstat {
 	size_t ndays, cap;
 	struct slow *slow; /* the slowest, longest first */
 	size_t nslow;
+	int64_t *amt;    /* --sum: the amounts of the clients in it on the day, sorted */
+	size_t namt, amtcap;
 	/* the period */
 	size_t entered, moved_in, moved_out, ended;
 	int *out_days;   /* the stints that finished by a move out in the period */
@@ -94,6 +99,8 @@ struct mstat {
 	size_t moves, forward, back;
 	size_t entered, ends; /* the period: clients added, collaborations ended */
 	size_t *now;     /* [nphases] clients per phase */
+	int64_t *amt;    /* --sum: the amounts of the manager's clients, sorted */
+	size_t namt, amtcap;
 };
 
 /*
@@ -128,6 +135,12 @@ struct reason {
 	size_t period; /* ends in the period */
 };
 
+struct numfmt {
+	char group;   /* ' ', ',', '.', or 0: none */
+	char mark;    /* ',' or '.': the decimal mark (0: none seen) */
+	int decimals; /* written */
+};
+
 struct report {
 	const struct phases *ph;
 	enum report_kind kind;
@@ -143,9 +156,23 @@ struct report {
 	size_t ended;            /* reasons: ended clients, with or without a reason */
 	struct astat *as;        /* activity: by key after finish */
 	size_t nas, ascap;
+	struct rgroup *groups;   /* --by: a report per group, by key after finish */
+	size_t ngroups, gcap;
+	bool sub;                /* a group's report */
+	/* --sum: how the values are written (votes), and those that are not numbers */
+	size_t vote_group[4], vote_mark[2];
+	int decimals;
+	struct numfmt amt_fmt;   /* after finish: the form most values use */
+	size_t nbad;
+	char *bad[3], *bad_val[3]; /* the first clients whose value is not a number */
 	/* scratch for one record */
 	int32_t *entry, *spent;
 	bool *ever;
+};
+
+struct rgroup {
+	char *key;
+	struct report *rep;
 };
 
 /* The default won phase: the first phase that is neither reversible nor
@@ -157,8 +184,33 @@ void report_add(struct report *r, const struct record *rec);
 void report_finish(struct report *r);
 void report_release(struct report *r);
 
+/*
+ * Amounts (--sum fields.X): a free field's values read as numbers the way
+ * people write them: "1 250 000,50", "1 250 000.50", "1250000.50",
+ * "1.250.000,50", "1,250,000", "-300". Digits are grouped by threes with
+ * spaces (also no-break and thin spaces), commas or points; a comma or
+ * point that appears once is the decimal mark (so "1,250" is 1.25), one
+ * that appears more often groups. At most 4 decimals. Totals and medians
+ * are written the way most values are (their grouping and mark, the most
+ * decimals any has).
+ */
+
+/* Read s into *out, in units of 1/10000. false when s is not a number
+ * (an empty s neither). *f (may be NULL) receives how it was written. */
+bool report_number_parse(const char *s, int64_t *out, struct numfmt *f);
+
+/* Append v (1/10000 units) written as f says. */
+struct buf;
+void report_number_write(struct buf *out, int64_t v, const struct numfmt *f);
+
 /* The note channels of report activity, in column order (ops_channels). */
 extern const char *const *const report_channels;
+
+/* The median (nearest rank) of sorted v[n]; 0 when n is 0. */
+int64_t report_amount_median(const int64_t *v, size_t n);
+
+/* The sum of v[n]. */
+int64_t report_amount_total(const int64_t *v, size_t n);
 
 /* Nearest-rank percentile (pct 1..100) of sorted v[n]; -1 when n is 0. */
 int report_percentile(const int *v, size_t n, int pct);

@@ -342,7 +342,7 @@ assert rows[3]["slowest"] == ["bravo:20", "charlie:19", "alpha:11"], rows[3]
 }
 
 @test "usage errors name the problem and print nothing" {
-	local u="usage: preg report funnel [--manager M] [--phase P] [--tag T]... [--kind external|internal] [--field K=V]... [--stale] [--ended | --open] [--since DATE] [--until DATE] [--as-of DATE] [--format table|tsv|csv|json|html]"
+	local u="usage: preg report funnel [--manager M] [--phase P] [--tag T]... [--kind external|internal] [--field K=V]... [--stale] [--ended | --open] [--since DATE] [--until DATE] [--by KEY] [--sum fields.X] [--as-of DATE] [--format table|tsv|csv|json|html]"
 	refused 2 "preg: --as-of: invalid date '2026-13-01'
 $u" funnel --as-of 2026-13-01
 	refused 2 "preg: unknown format 'xml' (table, tsv, csv, json or html)
@@ -355,7 +355,7 @@ $u" funnel --ended --open
 $u" funnel extra
 	refused 2 "preg: invalid kind 'vip' (external or internal)
 $u" funnel --kind vip
-	local m="usage: preg report managers [--manager M] [--phase P] [--tag T]... [--kind external|internal] [--field K=V]... [--stale] [--ended | --open] [--since DATE] [--until DATE] [--won PHASE] [--as-of DATE] [--format table|tsv|csv|json|html]"
+	local m="usage: preg report managers [--manager M] [--phase P] [--tag T]... [--kind external|internal] [--field K=V]... [--stale] [--ended | --open] [--since DATE] [--until DATE] [--by KEY] [--sum fields.X] [--won PHASE] [--as-of DATE] [--format table|tsv|csv|json|html]"
 	refused 2 "preg: --since 2026-11-05 is after the day of the report
 $m" managers --since 2026-11-05
 	refused 2 "preg: --won: unknown phase 'gold' (see 'preg phase list')
@@ -363,7 +363,7 @@ $m" managers --won gold
 	refused 2 "preg: invalid --top '0' (1 to 100)
 usage: preg report durations [--manager M] [--phase P] [--tag T]... [--kind external|internal] [--field K=V]... [--stale] [--ended | --open] [--since DATE] [--until DATE] [--top N] [--as-of DATE] [--format table|tsv|csv|json|html]" durations --top 0
 	refused 2 "preg: the report comes before the options: preg report funnel ...
-usage: preg report register [--manager M] [--phase P] [--tag T]... [--kind external|internal] [--field K=V]... [--stale] [--ended | --open] [--wide] [--as-of DATE] [--format table|tsv|csv|json|html]" --as-of 2026-10-01 funnel
+usage: preg report register [--manager M] [--phase P] [--tag T]... [--kind external|internal] [--field K=V]... [--stale] [--ended | --open] [--by KEY] [--sum fields.X] [--wide] [--as-of DATE] [--format table|tsv|csv|json|html]" --as-of 2026-10-01 funnel
 	run --separate-stderr preg -C "$R" report nonsense
 	[ "$status" -eq 2 ]
 	same "$stderr" "preg: unknown command 'report nonsense' (see 'preg help report')"

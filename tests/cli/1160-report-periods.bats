@@ -225,14 +225,113 @@ vektor 2 1 0 1 1 0 0"
 smirnov 1 0 0"
 }
 
-@test "the period's usage errors" {
-	local u="usage: preg report funnel [--manager M] [--phase P] [--tag T]... [--kind external|internal] [--field K=V]... [--stale] [--ended | --open] [--since DATE] [--until DATE] [--as-of DATE] [--format table|tsv|csv|json|html]"
+# Amounts (fields.amount), most written "1 250 000,50" (groups of spaces, a
+# decimal comma; 2 decimals at most): romashka 1 250 000,50, vektor
+# 300 000, tayga 2 000 000,00, luch 750 000,25; sever's "по запросу" is
+# not a number. On 11-30: luch 1, tayga 2, sever 5, romashka 6, vektor 11.
+
+# tsv rows (group and the columns given, by number) where a client is now
+# or reached the phase, "|"-separated.
+rows() {
+	awk -F'\t' -v c="$1" 'NR > 1 && ($4 > 0 || $5 > 0) {
+		n = split(c, k, " "); line = ""
+		for (i = 1; i <= n; i++) line = line (i > 1 ? "|" : "") $(k[i]); print line }'
+}
+
+@test "funnel --by fields.direction --sum fields.amount: a funnel per direction, with totals and medians" {
+	run --separate-stderr preg -C "$R" report funnel --until 2026-11-30 --by fields.direction --sum fields.amount
+	[ "$status" -eq 0 ]
+	same "$stderr" "preg: warning: fields.amount is not a number for 1 client, not summed: sever ('по запросу')"
+	same "$(head -1 <<<"$output")" "fields.direction	phase	phase_key	now	reached	conversion	median_days	p90_days	entered	moved_in	moved_out	ended	amount_total	amount_median"
+	# Reached: China romashka (6) and vektor (1, ended in 11); Europe sever
+	# (7) and tayga (2); no direction: luch (1).
+	same "$(rows "1 2 4 5 13 14" <<<"$output")" "(none)|1|1|1|750 000,25|750 000,25
+China - Chelyabinsk|1|0|2||
+China - Chelyabinsk|2|0|1||
+China - Chelyabinsk|3|0|1||
+China - Chelyabinsk|4|0|1||
+China - Chelyabinsk|5|0|1||
+China - Chelyabinsk|6|1|1|1 250 000,50|1 250 000,50
+China - Chelyabinsk|11|1|1|300 000,00|300 000,00
+Europe - Moscow|1|0|2||
+Europe - Moscow|2|1|2|2 000 000,00|2 000 000,00
+Europe - Moscow|3|0|1||
+Europe - Moscow|4|0|1||
+Europe - Moscow|5|1|1||
+Europe - Moscow|6|0|1||
+Europe - Moscow|7|0|1||"
+	# The period's figures per group: Europe's p1 entered by tayga, left
+	# by tayga (to 2); China's p1 left by vektor (ended from it).
+	run preg -C "$R" report funnel "${NOV[@]}" --by fields.direction 2>/dev/null
+	same "$(awk -F'\t' '$2 == 1 { print $1 "|" $9 "|" $11 "|" $12 }' <<<"$output")" "(none)|1|0|0
+China - Chelyabinsk|0|1|1
+Europe - Moscow|1|1|0"
+}
+
+@test "register --sum fields.amount: per manager and phase; --by tag: a client under each of its tags" {
+	run --separate-stderr preg -C "$R" report register --as-of 2026-11-30 --sum fields.amount
+	[ "$status" -eq 0 ]
+	same "$stderr" "preg: warning: fields.amount is not a number for 1 client, not summed: sever ('по запросу')"
+	same "$output" "manager	phase	phase_key	clients	amount_total	amount_median
+ivanov	6	quotation	1	1 250 000,50	1 250 000,50
+ivanov	11	ended	1	300 000,00	300 000,00
+petrov	2	decision-maker	1	2 000 000,00	2 000 000,00
+petrov	5	processing	1		
+sidorov	1	research	1	750 000,25	750 000,25"
+	# JSON gets numbers JSON reads.
+	run --separate-stderr preg -C "$R" report register --as-of 2026-11-30 --sum fields.amount --format json
+	same "$(sed -n 2p <<<"$output")" '{"manager":"ivanov","phase":6,"phase_key":"quotation","clients":1,"amount_total":1250000.50,"amount_median":1250000.50},'
+	report register --as-of 2026-11-30 --by tag
+	same "$(echo "$output" | cols "tag id manager phase")" "(none) luch sidorov 1
+(none) sever petrov 5
+china romashka ivanov 6
+china vektor ivanov 11
+europe tayga petrov 2"
+}
+
+@test "managers --by tag --sum fields.amount: totals and medians per tag and manager" {
+	run --separate-stderr preg -C "$R" report managers "${NOV[@]}" --by tag --sum fields.amount
+	[ "$status" -eq 0 ]
+	[[ $stderr == *"sever ('по запросу')" ]]
+	# china: ivanov's romashka and vektor, 1 250 000,50 + 300 000 =
+	# 1 550 000,50, median (the 1st of 2) 300 000,00.
+	same "$(awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) at[$i] = i; next }
+		{ print $1 "|" $2 "|" $(at["clients"]) "|" $(at["moves"]) "|" $(at["amount_total"]) "|" $(at["amount_median"]) }' <<<"$output")" \
+		"(none)|petrov|1|1||
+(none)|sidorov|1|0|750 000,25|750 000,25
+china|ivanov|2|3|1 550 000,50|300 000,00
+europe|petrov|1|1|2 000 000,00|2 000 000,00"
+	# Grouped by kind, nothing is dropped: 5 clients in all.
+	report managers --by kind
+	same "$(echo "$output" | cols "kind manager clients")" "external ivanov 2
+external petrov 2
+internal sidorov 1"
+}
+
+@test "usage errors: the period, --by, --sum" {
+	local f="usage: preg report funnel [--manager M] [--phase P] [--tag T]... [--kind external|internal] [--field K=V]... [--stale] [--ended | --open] [--since DATE] [--until DATE] [--by KEY] [--sum fields.X] [--as-of DATE] [--format table|tsv|csv|json|html]"
 	refused 2 "preg: --as-of and --until both name the day of the report: give one
-$u" funnel --until 2026-11-30 --as-of 2026-11-30
+$f" funnel --until 2026-11-30 --as-of 2026-11-30
 	refused 2 "preg: --until: invalid date '31.11.2026' (November 2026 has 30 days)
-$u" funnel --until 31.11.2026
+$f" funnel --until 31.11.2026
 	refused 2 "preg: --since 2026-11-02 is after the day of the report
-$u" funnel --since 2026-11-02 --until 2026-11-01
+$f" funnel --since 2026-11-02 --until 2026-11-01
+	refused 2 "preg: invalid --by 'direction' (kind, tag, manager or fields.NAME)
+$f" funnel --by direction
+	refused 2 "preg: invalid --sum 'amount' (fields.NAME)
+$f" funnel --sum amount
 	refused 2 "preg: invalid --by 'tag' (manager or client)
 usage: preg report activity [--manager M] [--phase P] [--tag T]... [--kind external|internal] [--field K=V]... [--stale] [--ended | --open] [--since DATE] [--until DATE] [--by manager|client] [--as-of DATE] [--format table|tsv|csv|json|html]" activity --by tag
+}
+
+@test "the completions learn --by's keys from the register" {
+	run --separate-stderr preg -C "$R" --list-values group
+	[ "$status" -eq 0 ]
+	same "$output" "fields.amount
+fields.direction
+kind
+manager
+tag"
+	run --separate-stderr preg report funnel --list-opts
+	[[ $output == *"--by	-	group	-"* ]]
 }

@@ -379,6 +379,110 @@ static void test_activity(void **state)
 	record_free(r);
 }
 
+/* Amounts as people write them, and written back in a given form. */
+static void test_numbers(void **state)
+{
+	static const struct {
+		const char *s;
+		int64_t v; /* 1/10000 */
+		char group, mark;
+		int decimals;
+	} ok[] = {
+		{ "1 250 000,50", 12500005000, ' ', ',', 2 },
+		{ "1 250 000.50", 12500005000, ' ', '.', 2 },
+		{ "1250000.50", 12500005000, 0, '.', 2 },
+		{ "1.250.000,50", 12500005000, '.', ',', 2 },
+		{ "1,250,000.50", 12500005000, ',', '.', 2 },
+		{ "1,250,000", 12500000000, ',', 0, 0 },
+		{ "1,250", 12500, 0, ',', 3 },              /* a lone comma is the mark */
+		{ "300 000", 3000000000, ' ', 0, 0 },
+		{ "  -42 ", -420000, 0, 0, 0 },
+		{ "+7,5", 75000, 0, ',', 1 },
+		{ "1\u00a0250\u00a0000,5", 12500005000, ' ', ',', 1 }, /* no-break spaces */
+		{ "1\u202f250", 12500000, ' ', 0, 0 },                 /* narrow no-break */
+		{ "0,0001", 1, 0, ',', 4 },
+	};
+	static const char *const bad[] = {
+		"", " ", "-", "по запросу", "1 250 000 руб", "12 50", "1,25,000", "1 250,000,00", "1..5",
+		"1,", ",5", "1 2", "1,234.567.8", "0,00001", "1e6", "١٢", "99999999999999999",
+	};
+	struct numfmt f;
+	struct buf b = BUF_INIT;
+	int64_t v;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(ok) / sizeof(*ok); i++) {
+		memset(&f, 0x55, sizeof(f));
+		if (!report_number_parse(ok[i].s, &v, &f))
+			fail_msg("'%s' not read", ok[i].s);
+		assert_int_equal(v, ok[i].v);
+		assert_int_equal(f.group, ok[i].group);
+		assert_int_equal(f.mark, ok[i].mark);
+		assert_int_equal(f.decimals, ok[i].decimals);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
+		if (report_number_parse(bad[i], &v, NULL))
+			fail_msg("'%s' read as %lld", bad[i], (long long)v);
+	report_number_write(&b, 15500005000, &(struct numfmt){ ' ', ',', 2 });
+	assert_string_equal(buf_str(&b), "1 550 000,50");
+	b.len = 0;
+	report_number_write(&b, -3000000000, &(struct numfmt){ ' ', ',', 2 });
+	assert_string_equal(buf_str(&b), "-300 000,00");
+	b.len = 0;
+	report_number_write(&b, 12345, &(struct numfmt){ ',', '.', 0 }); /* 1.2345 rounds to 1 */
+	assert_string_equal(buf_str(&b), "1");
+	b.len = 0;
+	report_number_write(&b, 9999999, &(struct numfmt){ '.', ',', 2 });
+	assert_string_equal(buf_str(&b), "1.000,00");
+	buf_release(&b);
+}
+
+/* --sum: totals and medians per phase, written the way most values are;
+ * values that are not numbers kept aside, named. */
+static void test_sums(void **state)
+{
+	const char *amounts[] = { "1250000.50", "300000", "2 000 000,00", "n/a" };
+	struct record *r[4];
+	struct report rep;
+	struct report_opts o;
+
+	(void)state;
+	for (size_t i = 0; i < 4; i++) {
+		char id[8];
+
+		snprintf(id, sizeof(id), "c%zu", i);
+		r[i] = rec(id, i < 2 ? "ivanov" : "petrov", "2026-10-01 1");
+		kv_set(&r[i]->fields, "amount", amounts[i]);
+	}
+	memset(&o, 0, sizeof(o));
+	o.day = day("2026-11-01");
+	o.sum = "amount";
+	o.by = "manager";
+	report_init(&rep, freight, REPORT_FUNNEL, &o);
+	for (size_t i = 0; i < 4; i++)
+		report_add(&rep, r[i]);
+	report_finish(&rep);
+	/* 2 values with 4 or more digits ungrouped against 1 grouped; a
+	 * point once, a comma once: the point. */
+	assert_int_equal(rep.amt_fmt.group, 0);
+	assert_int_equal(rep.amt_fmt.mark, '.');
+	assert_int_equal(rep.amt_fmt.decimals, 2);
+	assert_int_equal(rep.nbad, 1);
+	assert_string_equal(rep.bad[0], "c3");
+	assert_string_equal(rep.bad_val[0], "n/a");
+	assert_int_equal(rep.ngroups, 2);
+	assert_string_equal(rep.groups[0].key, "ivanov");
+	assert_int_equal(rep.groups[0].rep->ps[0].namt, 2);
+	assert_int_equal(report_amount_total(rep.groups[0].rep->ps[0].amt, 2), 15500005000);
+	assert_int_equal(report_amount_median(rep.groups[0].rep->ps[0].amt, 2), 3000000000);
+	assert_int_equal(rep.groups[1].rep->ps[0].now, 2);
+	assert_int_equal(rep.groups[1].rep->ps[0].namt, 1); /* n/a not summed */
+	assert_int_equal(rep.groups[1].rep->nbad, 0);       /* named once, by the report */
+	report_release(&rep);
+	for (size_t i = 0; i < 4; i++)
+		record_free(r[i]);
+}
+
 /* A report written out: the rows with a reached_KEY column per phase; the
  * table cut to the width; the page grouped by manager, escaped. */
 static void test_written_out(void **state)
@@ -462,6 +566,8 @@ int main(void)
 		cmocka_unit_test(test_managers_moves_and_filter),
 		cmocka_unit_test(test_period),
 		cmocka_unit_test(test_activity),
+		cmocka_unit_test(test_numbers),
+		cmocka_unit_test(test_sums),
 		cmocka_unit_test(test_written_out),
 	};
 
