@@ -568,7 +568,7 @@ steel"
 	same "$output" "$(preg -C "$R" phase list --format tsv | tail -n +2 | cut -f 2)"
 	run --separate-stderr preg -C "$R" --list-values frob
 	[ "$status" -eq 2 ]
-	same "${stderr_lines[0]}" "preg: unknown kind 'frob' (client, phase, manager or tag)"
+	same "${stderr_lines[0]}" "preg: unknown kind 'frob' (client, phase, manager, tag or group)"
 	run --separate-stderr preg -C "$BATS_TEST_TMPDIR/none" --list-values client
 	[ "$status" -eq 1 ]
 	same "$output" ""
