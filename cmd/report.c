@@ -12,8 +12,10 @@
 #include "err.h"
 #include "format_report.h"
 #include "ptime.h"
+#include "record.h"
 #include "report.h"
 #include "xlsx.h"
+#include "when.h"
 
 static int cmd_report(int argc, char **argv, struct ctx *ctx);
 
@@ -28,8 +30,18 @@ static int cmd_report(int argc, char **argv, struct ctx *ctx);
 		   "table (default on a terminal), tsv (default otherwise), csv, json or html (a page)"), \
 	OPT_END
 
+/* Groups and amounts: funnel, managers, register. */
+#define GROUP_OPTS                                                                                     \
+	OPT_VALUE('B', "by", VAL_GROUP, "KEY", 0,                                                      \
+		  "a group per kind, tag, manager or value of the free field X (fields.X); a client "  \
+		  "with two tags is in both"),                                                         \
+	OPT_VALUE('u', "sum", VAL_TEXT, "fields.X", 0,                                                 \
+		  "the total and median of the numbers in the free field X (1 250 000,50 or "          \
+		  "1250000.50)")
+
 static const struct opt register_opts[] = {
 	FILTER_OPTS,
+	GROUP_OPTS,
 	OPT_FLAG('W', "wide", 0,
 		 "every date, and the phases by their keys; without it the table fits 80 columns and marks "
 		 "the phases reached"),
@@ -41,11 +53,23 @@ static const struct opt register_opts[] = {
 	OPT_END,
 };
 
-static const struct opt plain_opts[] = { FILTER_OPTS, REPORT_OPTS };
+/* The period: what happened from --since to --until, next to the
+ * register as it stood on --until. */
+#define PERIOD_OPTS                                                                                    \
+	OPT_VALUE('S', "since", VAL_DATE, "DATE", 0,                                                   \
+		  "count what entered, moved and ended from DATE (2026-10-01, 01.10.2026, -30d) to the " \
+		  "day; default: 30 days"),                                                            \
+	OPT_VALUE('U', "until", VAL_DATE, "DATE", 0,                                                   \
+		  "the last day of the period, and the register as it stood then; default: today")
+
+static const struct opt plain_opts[] = { FILTER_OPTS, PERIOD_OPTS, REPORT_OPTS };
+
+static const struct opt funnel_opts[] = { FILTER_OPTS, PERIOD_OPTS, GROUP_OPTS, REPORT_OPTS };
 
 static const struct opt managers_opts[] = {
 	FILTER_OPTS,
-	OPT_VALUE('S', "since", VAL_DATE, "DATE", 0, "count moves from DATE to the day; default: 30 days"),
+	PERIOD_OPTS,
+	GROUP_OPTS,
 	OPT_VALUE('w', "won", VAL_PHASE, "PHASE", 0,
 		  "the phase that counts as won; default: the first one after the reversible ones "
 		  "(first-order in freight)"),
@@ -54,7 +78,16 @@ static const struct opt managers_opts[] = {
 
 static const struct opt durations_opts[] = {
 	FILTER_OPTS,
+	PERIOD_OPTS,
 	OPT_VALUE('T', "top", VAL_NUMBER, "N", 0, "the N slowest clients of each phase (1 to 100; default 3)"),
+	REPORT_OPTS,
+};
+
+static const struct opt activity_opts[] = {
+	FILTER_OPTS,
+	PERIOD_OPTS,
+	OPT_CHOICE('B', "by", VAL_CHOICE, "KEY", "manager|client", 0,
+		   "a row per manager (who wrote the note or made the move; default) or per client"),
 	REPORT_OPTS,
 };
 
@@ -65,7 +98,7 @@ const struct cmd report_cmds[] = {
 		 "current phase in its colour, days in phase, manager. 'preg report' alone is 'preg report "
 		 "register'. --format xlsx writes it as a workbook for a spreadsheet: redirect it to a file." },
 	{ .name = "funnel", .fn = cmd_report, .flags = NEED_REGISTER,
-	  .summary = "clients per phase, conversion, days spent", .opts = plain_opts,
+	  .summary = "clients per phase, conversion, days spent", .opts = funnel_opts,
 	  .doc = "Per phase: clients in it now, clients that reached it, conversion from the phase before, "
 		 "median and 90th percentile days spent in it." },
 	{ .name = "managers", .fn = cmd_report, .flags = NEED_REGISTER, .summary = "the managers compared",
@@ -77,6 +110,10 @@ const struct cmd report_cmds[] = {
 	  .doc = "Where time goes: per phase the days clients spent in it and the slowest." },
 	{ .name = "reasons", .fn = cmd_report, .flags = NEED_REGISTER, .summary = "why collaborations ended",
 	  .opts = plain_opts, .doc = "Why collaborations ended: the end reasons of ended clients, counted." },
+	{ .name = "activity", .fn = cmd_report, .flags = NEED_REGISTER, .summary = "what the managers did",
+	  .opts = activity_opts,
+	  .doc = "Per manager over the period: notes by channel, phase moves, clients added, next contacts "
+		 "that fell due and how many were kept on time, late or missed." },
 	{ 0 },
 };
 
@@ -138,11 +175,41 @@ static int register_xlsx(struct buf *out, const struct report *rep)
 	return xlsx_end(x, out);
 }
 
+/* A day as people type it (lib/when: 2026-10-01, 01.10.2026, -30d) into
+ * *out: 0, else the exit code of the usage error. */
+static int day_opt(struct ctx *ctx, const char *opt, const char *s, int32_t *out)
+{
+	struct when_now n;
+
+	if (when_now(&n))
+		return fail();
+	if (when_date(out, s, &n))
+		return usage_error(ctx, "%s: %s", opt, preg_error_msg());
+	return 0;
+}
+
+/* One warning line for the values --sum could not read: how many, and
+ * the first few clients with their values. */
+static void warn_not_numbers(const struct report *rep, const char *field)
+{
+	struct buf b = BUF_INIT;
+
+	for (size_t i = 0; i < rep->nbad && i < 3; i++)
+		buf_addf(&b, "%s%s ('%s')", i ? ", " : "", rep->bad[i], rep->bad_val[i]);
+	if (rep->nbad > 3)
+		buf_addf(&b, " and %zu more", rep->nbad - 3);
+	preg_warn("%s is not a number for %zu client%s, not summed: %s", field, rep->nbad,
+		  rep->nbad == 1 ? "" : "s", buf_str(&b));
+	buf_release(&b);
+	print_warnings();
+}
+
 /* ---- the command ---- */
 
 static int cmd_report(int argc, char **argv, struct ctx *ctx)
 {
-	const char *as_of = NULL, *since = NULL, *won = NULL, *top = NULL, *arg;
+	const char *as_of = NULL, *since = NULL, *until = NULL, *won = NULL, *top = NULL, *by = NULL, *sum = NULL,
+		   *arg;
 	struct report_opts o;
 	enum report_kind kind;
 	struct state s;
@@ -162,6 +229,9 @@ static int cmd_report(int argc, char **argv, struct ctx *ctx)
 		switch (c) {
 		case 'a': as_of = arg; break;
 		case 'S': since = arg; break;
+		case 'U': until = arg; break;
+		case 'B': by = arg; break;
+		case 'u': sum = arg; break;
 		case 'w': won = arg; break;
 		case 'T': top = arg; break;
 		case 'W': wide = true; break;
@@ -182,21 +252,33 @@ static int cmd_report(int argc, char **argv, struct ctx *ctx)
 		}
 	if ((rc = filter_args(ctx, argc, argv, &s.f, &s.ph)) >= 0)
 		goto out;
+	if (as_of && until) {
+		rc = usage_error(ctx, "--as-of and --until both name the day of the report: give one");
+		goto out;
+	}
 	if (all && fmt != FMT_HTML) {
 		rc = usage_error(ctx, "--all makes one page: preg report --format html --all");
 		goto out;
 	}
+	if ((all || xlsx) && (by || sum)) {
+		rc = usage_error(ctx, "--by and --sum are not in %s: use --format html, csv or json",
+				 all ? "the page of --all" : "the workbook");
+		goto out;
+	}
 	if (xlsx && (rc = refuse_binary_tty("preg report --format xlsx > register.xlsx")) >= 0)
+		goto out;
+	if (until && (rc = day_opt(ctx, "--until", until, &o.day)))
 		goto out;
 	if (as_of && (rc = date_opt(ctx, "--as-of", as_of, &o.day)))
 		goto out;
-	if (!as_of && today(&o.day)) {
+	if (!as_of && !until && today(&o.day)) {
 		rc = fail();
 		goto out;
 	}
-	o.as_of = as_of != NULL;
+	o.as_of = as_of || until;
+	o.period = since || until;
 	o.since = o.day - 29;
-	if (since && (rc = date_opt(ctx, "--since", since, &o.since)))
+	if (since && (rc = day_opt(ctx, "--since", since, &o.since)))
 		goto out;
 	if (since && o.since > o.day) {
 		rc = usage_error(ctx, "--since %s is after the day of the report", since);
@@ -221,13 +303,40 @@ static int cmd_report(int argc, char **argv, struct ctx *ctx)
 		}
 		o.top = (int)t;
 	}
+	if (kind == REPORT_ACTIVITY && by && strcmp(by, "manager") && strcmp(by, "client")) {
+		rc = usage_error(ctx, "invalid --by '%s' (manager or client)", by);
+		goto out;
+	}
+	o.by_client = kind == REPORT_ACTIVITY && by && !strcmp(by, "client");
+	if (kind != REPORT_ACTIVITY && by) {
+		if (strcmp(by, "kind") && strcmp(by, "tag") && strcmp(by, "manager") &&
+		    (strncmp(by, "fields.", 7) || !field_name_ok(by + 7))) {
+			rc = usage_error(ctx, "invalid --by '%s' (kind, tag, manager or fields.NAME)", by);
+			goto out;
+		}
+		o.by = by;
+	}
+	if (sum) {
+		if (strncmp(sum, "fields.", 7) || !field_name_ok(sum + 7)) {
+			rc = usage_error(ctx, "invalid --sum '%s' (fields.NAME)", sum);
+			goto out;
+		}
+		o.sum = sum + 7;
+		/* The register's amounts: per phase and manager unless grouped otherwise. */
+		if (kind == REPORT_REGISTER && !o.by)
+			o.by = "manager";
+	}
+	o.period = o.period || kind == REPORT_ACTIVITY;
 	o.f = &s.f;
 	report_init(&s.rep[s.nrep++], s.ph, kind, &o);
 	for (int k = REPORT_FUNNEL; all && k <= REPORT_REASONS; k++)
 		report_init(&s.rep[s.nrep++], s.ph, (enum report_kind)k, &o);
-	rc = reg_each_summary(ctx->reg, collect, &s);
+	/* The record cache leaves the notes out, which activity counts. */
+	rc = kind == REPORT_ACTIVITY ? reg_each(ctx->reg, false, collect, &s) : reg_each_summary(ctx->reg, collect, &s);
 	for (size_t k = 0; k < s.nrep && rc >= 0; k++)
 		report_finish(&s.rep[k]);
+	if (rc >= 0 && s.rep[0].nbad)
+		warn_not_numbers(&s.rep[0], sum);
 	if (rc >= 0 && xlsx)
 		rc = register_xlsx(&out, &s.rep[0]);
 	if (rc < 0) {

@@ -496,8 +496,12 @@ static int note_mutate(struct txn *t, void *arg)
 	if (o->channel)
 		kv_set(n, "channel", o->channel);
 	kv_set(n, "text", o->text);
-	if (o->next)
+	/* Kept in the note too: next_contact holds only the last one, and
+	 * report activity judges each (kept, late, missed). */
+	if (o->next) {
+		kv_set(n, "next", o->next);
 		set_str(&rec->next_contact, o->next);
+	}
 	if (o->action)
 		set_str(&rec->next_action, o->action);
 	txn_put(t, rec);
