@@ -45,7 +45,13 @@ static const struct opt register_opts[] = {
 	OPT_FLAG('W', "wide", 0,
 		 "every date, and the phases by their keys; without it the table fits 80 columns and marks "
 		 "the phases reached"),
-	OPT_FLAG('A', "all", 0, "with --format html: the register and every report with its chart, one page"),
+	OPT_FLAG('A', "all", 0,
+		 "with --format html: the register and every report with its chart, one page; with --format "
+		 "xlsx: a sheet each"),
+	OPT_VALUE('S', "since", VAL_DATE, "DATE", 0,
+		  "with --all: the period of the reports and the activity from DATE (default: 30 days)"),
+	OPT_VALUE('U', "until", VAL_DATE, "DATE", 0,
+		  "with --all: the last day of the period, and the register as it stood then (default: today)"),
 	AS_OF_OPT,
 	OPT_CHOICE('f', "format", VAL_FORMAT, "F", "table|tsv|csv|json|html|xlsx", OPT_SHORT,
 		   "table (default on a terminal), tsv (default otherwise), csv, json, html (a page) or xlsx "
@@ -119,7 +125,7 @@ const struct cmd report_cmds[] = {
 
 struct state {
 	const struct phases *ph;
-	struct report rep[5]; /* the report; --all: the register, then the others */
+	struct report rep[6]; /* the report; --all: the register, then the others */
 	size_t nrep;
 	struct filter f;
 	int bad;
@@ -161,14 +167,20 @@ static void flush_cb(void *arg, struct buf *out)
 	flush_out(out);
 }
 
-static int register_xlsx(struct buf *out, const struct report *rep)
+/* The workbook: the register reps[0], and with --all a sheet for each
+ * of the other reports. */
+static int register_xlsx(struct buf *out, const struct report *reps, size_t n)
 {
+	static const char *const sheets[] = { "Register", "Funnel", "Managers", "Durations", "Reasons", "Activity" };
 	struct xlsx *x;
 	int rc;
 
 	if ((rc = xlsx_begin(&x)))
 		return rc;
-	if ((rc = xlsx_register(x, rep))) {
+	rc = xlsx_register(x, &reps[0]);
+	for (size_t k = 1; k < n && !rc; k++)
+		rc = xlsx_report(x, sheets[reps[k].kind], &reps[k]);
+	if (rc) {
 		xlsx_free(x);
 		return rc;
 	}
@@ -256,8 +268,13 @@ static int cmd_report(int argc, char **argv, struct ctx *ctx)
 		rc = usage_error(ctx, "--as-of and --until both name the day of the report: give one");
 		goto out;
 	}
-	if (all && fmt != FMT_HTML) {
-		rc = usage_error(ctx, "--all makes one page: preg report --format html --all");
+	if (all && fmt != FMT_HTML && !xlsx) {
+		rc = usage_error(ctx, "--all makes one page or one workbook: --format html or xlsx");
+		goto out;
+	}
+	/* The register itself is of one day; its period is for the reports of --all. */
+	if (kind == REPORT_REGISTER && !all && (since || until)) {
+		rc = usage_error(ctx, "--since and --until go with --all; the register alone is of one day: --as-of");
 		goto out;
 	}
 	if ((all || xlsx) && (by || sum)) {
@@ -328,17 +345,29 @@ static int cmd_report(int argc, char **argv, struct ctx *ctx)
 	}
 	o.period = o.period || kind == REPORT_ACTIVITY;
 	o.f = &s.f;
-	report_init(&s.rep[s.nrep++], s.ph, kind, &o);
-	for (int k = REPORT_FUNNEL; all && k <= REPORT_REASONS; k++)
-		report_init(&s.rep[s.nrep++], s.ph, (enum report_kind)k, &o);
+	if (all) {
+		/* The register of the day; the reports with the period when one
+		 * is given, and the activity over it (30 days by default). */
+		struct report_opts day = o, act = o;
+
+		day.period = false;
+		act.period = true;
+		report_init(&s.rep[s.nrep++], s.ph, kind, &day);
+		for (int k = REPORT_FUNNEL; k <= REPORT_REASONS; k++)
+			report_init(&s.rep[s.nrep++], s.ph, (enum report_kind)k, &o);
+		report_init(&s.rep[s.nrep++], s.ph, REPORT_ACTIVITY, &act);
+	} else {
+		report_init(&s.rep[s.nrep++], s.ph, kind, &o);
+	}
 	/* The record cache leaves the notes out, which activity counts. */
-	rc = kind == REPORT_ACTIVITY ? reg_each(ctx->reg, false, collect, &s) : reg_each_summary(ctx->reg, collect, &s);
+	rc = kind == REPORT_ACTIVITY || all ? reg_each(ctx->reg, false, collect, &s)
+					    : reg_each_summary(ctx->reg, collect, &s);
 	for (size_t k = 0; k < s.nrep && rc >= 0; k++)
 		report_finish(&s.rep[k]);
 	if (rc >= 0 && s.rep[0].nbad)
 		warn_not_numbers(&s.rep[0], sum);
 	if (rc >= 0 && xlsx)
-		rc = register_xlsx(&out, &s.rep[0]);
+		rc = register_xlsx(&out, s.rep, s.nrep);
 	if (rc < 0) {
 		rc = fail();
 		goto release;
@@ -348,7 +377,7 @@ static int cmd_report(int argc, char **argv, struct ctx *ctx)
 	ro.color = fmt == FMT_TABLE && want_color(ctx);
 	ro.width = term_width();
 	ro.flush = flush_cb;
-	if (all)
+	if (all && !xlsx)
 		report_write_all(&out, s.rep, s.nrep);
 	else if (!xlsx)
 		report_write(&out, &s.rep[0], &ro);

@@ -130,6 +130,37 @@ static const struct report *group_at(const struct report *top, size_t i, const c
 	return top->o.by ? top->groups[i].rep : top;
 }
 
+/* A report's table: to a writer of lib/format, or row by row to a sink
+ * (report_each_row). */
+struct tab {
+	struct fmt_writer w;
+	const struct report_sink *sink;
+};
+
+static void tab_start(struct tab *t, struct buf *out, const struct report_out *o, const struct fmt_col *cols,
+		      size_t n, bool color, int color_col)
+{
+	t->sink = o->sink;
+	if (t->sink)
+		t->sink->begin(t->sink->arg, cols, n, color_col);
+	else
+		fmt_start(&t->w, out, o->fmt, cols, n, color, color_col);
+}
+
+static void tab_row(struct tab *t, struct buf *out, const char *const *cells, const char *color)
+{
+	if (t->sink)
+		t->sink->row(t->sink->arg, cells, color);
+	else
+		fmt_row(&t->w, out, cells, color);
+}
+
+static void tab_end(struct tab *t, struct buf *out)
+{
+	if (!t->sink)
+		fmt_end(&t->w, out);
+}
+
 /* ---- the register ---- */
 
 static int cmp_str(const void *a, const void *b)
@@ -364,13 +395,13 @@ static void register_rows(struct buf *out, const struct report *top, const struc
 	const size_t g = top->o.by ? 1 : 0;
 	struct fmt_col *pc = phase_cols(base, nb, top->ph, "reached_", COL_TEXT, tail, nt), *cols;
 	char (*dates)[DATE_LEN] = xcalloc(n + 2, sizeof(*dates));
-	struct fmt_writer w;
+	struct tab w;
 	size_t nc;
 	const char **cells;
 
 	cols = grouped_cols(top, pc, nb + n + nt, &nc); /* the group's column first */
 	cells = xcalloc(nc, sizeof(*cells));
-	fmt_start(&w, out, o->fmt, cols, nc, false, -1);
+	tab_start(&w, out, o, cols, nc, false, -1);
 	for (size_t gi = 0; gi < ngroups(top); gi++) {
 		const char *key;
 		const struct report *rep = group_at(top, gi, &key);
@@ -397,12 +428,12 @@ static void register_rows(struct buf *out, const struct report *top, const struc
 				c[nb + k] = day_str(dates[k], r->reached[k]);
 			c[nb + n] = r->st.on_hold ? "true" : "false";
 			c[nb + n + 1] = r->st.ended ? "true" : "false";
-			fmt_row(&w, out, cells, NULL);
+			tab_row(&w, out, cells, NULL);
 			if (o->flush && out->len > 65536)
 				o->flush(o->arg, out);
 		}
 	}
-	fmt_end(&w, out);
+	tab_end(&w, out);
 	grouped_free(cols, nc);
 	cols_free(pc, nb, n);
 	free(cells);
@@ -411,15 +442,17 @@ static void register_rows(struct buf *out, const struct report *top, const struc
 
 /* The register's amounts (--sum): a row per group and phase, with the
  * clients in it on the day and their total and median. */
-static void register_sums(struct buf *out, const struct report *top, enum fmt fmt, bool color)
+static void register_sums(struct buf *out, const struct report *top, const struct report_out *o)
 {
+	const enum fmt fmt = o->fmt;
+	const bool color = o->color;
 	static const struct fmt_col base[] = { { "phase", COL_NUMBER }, { "phase_key", COL_TEXT },
 					       { "clients", COL_NUMBER } };
 	size_t nc;
 	struct fmt_col *cols = grouped_cols(top, base, 3, &nc);
-	struct fmt_writer w;
+	struct tab w;
 
-	fmt_start(&w, out, fmt, cols, nc, color, top->o.by ? 2 : 1);
+	tab_start(&w, out, o, cols, nc, color, top->o.by ? 2 : 1);
 	for (size_t gi = 0; gi < ngroups(top); gi++) {
 		const char *key;
 		const struct report *rep = group_at(top, gi, &key);
@@ -438,17 +471,19 @@ static void register_sums(struct buf *out, const struct report *top, enum fmt fm
 			c[2] = num(b, sizeof(b), (long long)s->now);
 			c[3] = s->namt ? amount(t, sizeof(t), report_amount_total(s->amt, s->namt), top, fmt) : NULL;
 			c[4] = s->namt ? amount(m, sizeof(m), report_amount_median(s->amt, s->namt), top, fmt) : NULL;
-			fmt_row(&w, out, cells, p->color);
+			tab_row(&w, out, cells, p->color);
 		}
 	}
-	fmt_end(&w, out);
+	tab_end(&w, out);
 	grouped_free(cols, nc);
 }
 
 /* ---- the other reports: one writer each, over fmt ---- */
 
-static void funnel_out(struct buf *out, const struct report *top, enum fmt fmt, bool color)
+static void funnel_out(struct buf *out, const struct report *top, const struct report_out *o)
 {
+	const enum fmt fmt = o->fmt;
+	const bool color = o->color;
 	static const struct fmt_col base[] = {
 		{ "phase", COL_NUMBER }, { "phase_key", COL_TEXT }, { "now", COL_NUMBER },
 		{ "reached", COL_NUMBER }, { "conversion", COL_NUMBER }, { "median_days", COL_NUMBER },
@@ -459,9 +494,9 @@ static void funnel_out(struct buf *out, const struct report *top, enum fmt fmt, 
 	const size_t nb = sizeof(base) / sizeof(*base) - (top->o.period ? 0 : 4), g = top->o.by ? 1 : 0;
 	size_t nc;
 	struct fmt_col *cols = grouped_cols(top, base, nb, &nc);
-	struct fmt_writer w;
+	struct tab w;
 
-	fmt_start(&w, out, fmt, cols, nc, color, (int)g + 1);
+	tab_start(&w, out, o, cols, nc, color, (int)g + 1);
 	for (size_t gi = 0; gi < ngroups(top); gi++) {
 		const char *key;
 		const struct report *rep = group_at(top, gi, &key);
@@ -487,24 +522,25 @@ static void funnel_out(struct buf *out, const struct report *top, enum fmt fmt, 
 			cl[10] = num(pe[3], sizeof(pe[3]), (long long)s->ended);
 			cl[nb] = s->namt ? amount(t, sizeof(t), report_amount_total(s->amt, s->namt), top, fmt) : NULL;
 			cl[nb + 1] = s->namt ? amount(m, sizeof(m), report_amount_median(s->amt, s->namt), top, fmt) : NULL;
-			fmt_row(&w, out, cells, p->color);
+			tab_row(&w, out, cells, p->color);
 		}
 	}
-	fmt_end(&w, out);
+	tab_end(&w, out);
 	grouped_free(cols, nc);
 }
 
-static void durations_out(struct buf *out, const struct report *rep, enum fmt fmt, bool color)
+static void durations_out(struct buf *out, const struct report *rep, const struct report_out *o)
 {
+	const bool color = o->color;
 	static const struct fmt_col cols[] = {
 		{ "phase", COL_NUMBER }, { "phase_key", COL_TEXT }, { "clients", COL_NUMBER },
 		{ "median_days", COL_NUMBER }, { "p90_days", COL_NUMBER }, { "max_days", COL_NUMBER },
 		{ "over_limit", COL_NUMBER }, { "slowest", COL_LIST }, { "entered", COL_NUMBER },
 		{ "moved_out", COL_NUMBER }, { "moved_out_median_days", COL_NUMBER },
 	};
-	struct fmt_writer w;
+	struct tab w;
 
-	fmt_start(&w, out, fmt, cols, sizeof(cols) / sizeof(*cols) - (rep->o.period ? 0 : 3), color, 1);
+	tab_start(&w, out, o, cols, sizeof(cols) / sizeof(*cols) - (rep->o.period ? 0 : 3), color, 1);
 	for (size_t k = 0; k < rep->ph->n; k++) {
 		const struct phase *p = &rep->ph->v[k];
 		const struct pstat *s = &rep->ps[k];
@@ -529,14 +565,16 @@ static void durations_out(struct buf *out, const struct report *rep, enum fmt fm
 		cells[8] = num(pe[0], sizeof(pe[0]), (long long)s->entered);
 		cells[9] = num(pe[1], sizeof(pe[1]), (long long)s->moved_out);
 		cells[10] = s->nout ? num(pe[2], sizeof(pe[2]), report_percentile(s->out_days, s->nout, 50)) : NULL;
-		fmt_row(&w, out, cells, p->color);
+		tab_row(&w, out, cells, p->color);
 		buf_release(&slow);
 	}
-	fmt_end(&w, out);
+	tab_end(&w, out);
 }
 
-static void managers_out(struct buf *out, const struct report *top, enum fmt fmt, bool color)
+static void managers_out(struct buf *out, const struct report *top, const struct report_out *o)
 {
+	const enum fmt fmt = o->fmt;
+	const bool color = o->color;
 	static const struct fmt_col base[] = {
 		{ "manager", COL_TEXT }, { "name", COL_TEXT }, { "clients", COL_NUMBER },
 		{ "open", COL_NUMBER }, { "ended", COL_NUMBER }, { "stale", COL_NUMBER },
@@ -555,9 +593,9 @@ static void managers_out(struct buf *out, const struct report *top, enum fmt fmt
 	struct fmt_col *cols = grouped_cols(top, pc, nb + n + nt, &nc);
 	const char **cells = xcalloc(nc, sizeof(*cells));
 	char (*nums)[48] = xcalloc(nc, sizeof(*nums));
-	struct fmt_writer w;
+	struct tab w;
 
-	fmt_start(&w, out, fmt, cols, nc, color, -1);
+	tab_start(&w, out, o, cols, nc, color, -1);
 	for (size_t gi = 0; gi < ngroups(top); gi++) {
 		const char *key;
 		const struct report *rep = group_at(top, gi, &key);
@@ -592,38 +630,40 @@ static void managers_out(struct buf *out, const struct report *top, enum fmt fmt
 							     report_amount_median(m->amt, m->namt), top, fmt)
 						    : NULL;
 			}
-			fmt_row(&w, out, cells, NULL);
+			tab_row(&w, out, cells, NULL);
 		}
 	}
-	fmt_end(&w, out);
+	tab_end(&w, out);
 	grouped_free(cols, nc);
 	cols_free(pc, nb, n);
 	free(cells);
 	free(nums);
 }
 
-static void reasons_out(struct buf *out, const struct report *rep, enum fmt fmt, bool color)
+static void reasons_out(struct buf *out, const struct report *rep, const struct report_out *o)
 {
+	const bool color = o->color;
 	static const struct fmt_col cols[] = {
 		{ "reason", COL_TEXT }, { "clients", COL_NUMBER }, { "percent", COL_NUMBER },
 		{ "ended", COL_NUMBER },
 	};
-	struct fmt_writer w;
+	struct tab w;
 
-	fmt_start(&w, out, fmt, cols, sizeof(cols) / sizeof(*cols) - (rep->o.period ? 0 : 1), color, -1);
+	tab_start(&w, out, o, cols, sizeof(cols) / sizeof(*cols) - (rep->o.period ? 0 : 1), color, -1);
 	for (size_t i = 0; i < rep->nrs; i++) {
 		char a[24], b[24], c[24];
 		const char *cells[4] = { rep->rs[i].text, num(a, sizeof(a), (long long)rep->rs[i].n),
 					 pct(b, sizeof(b), rep->rs[i].n, rep->ended),
 					 num(c, sizeof(c), (long long)rep->rs[i].period) };
 
-		fmt_row(&w, out, cells, NULL);
+		tab_row(&w, out, cells, NULL);
 	}
-	fmt_end(&w, out);
+	tab_end(&w, out);
 }
 
-static void activity_out(struct buf *out, const struct report *rep, enum fmt fmt, bool color)
+static void activity_out(struct buf *out, const struct report *rep, const struct report_out *o)
 {
+	const bool color = o->color;
 	/* By person: the handle and the display name; by client: the id, the
 	 * name and the manager. Then the counts. */
 	static const struct fmt_col person[] = { { "manager", COL_TEXT }, { "name", COL_TEXT } };
@@ -637,14 +677,14 @@ static void activity_out(struct buf *out, const struct report *rep, enum fmt fmt
 	struct fmt_col *cols = xcalloc(n, sizeof(*cols));
 	const char **cells = xcalloc(n, sizeof(*cells));
 	char (*nums)[24] = xcalloc(n, sizeof(*nums));
-	struct fmt_writer w;
+	struct tab w;
 
 	memcpy(cols, by_client ? client : person, nb * sizeof(*cols));
 	cols[nb] = (struct fmt_col){ "notes", COL_NUMBER };
 	for (size_t k = 0; k < REPORT_NCHANNELS; k++)
 		cols[nb + 1 + k] = (struct fmt_col){ report_channels[k], COL_NUMBER };
 	memcpy(cols + nb + 1 + REPORT_NCHANNELS, tail, sizeof(tail));
-	fmt_start(&w, out, fmt, cols, n, color, -1);
+	tab_start(&w, out, o, cols, n, color, -1);
 	for (size_t i = 0; i < rep->nas; i++) {
 		const struct astat *a = &rep->as[i];
 		const struct manager *mm = manager_of(rep->ph, a->key);
@@ -660,9 +700,9 @@ static void activity_out(struct buf *out, const struct report *rep, enum fmt fmt
 		for (size_t k = 0; k < nt; k++)
 			cells[nb + 1 + REPORT_NCHANNELS + k] =
 				num(nums[nb + 1 + REPORT_NCHANNELS + k], sizeof(nums[0]), (long long)v[k]);
-		fmt_row(&w, out, cells, NULL);
+		tab_row(&w, out, cells, NULL);
 	}
-	fmt_end(&w, out);
+	tab_end(&w, out);
 	free(cols);
 	free(cells);
 	free(nums);
@@ -826,18 +866,25 @@ static void report_body(struct buf *out, const struct report *rep, const struct 
 	switch (rep->kind) {
 	case REPORT_REGISTER:
 		if (rep->o.sum)
-			register_sums(out, rep, o->fmt, o->color);
+			register_sums(out, rep, o);
 		else
 			register_rows(out, rep, o);
 		break;
-	case REPORT_FUNNEL: funnel_out(out, rep, o->fmt, o->color); break;
-	case REPORT_MANAGERS: managers_out(out, rep, o->fmt, o->color); break;
-	case REPORT_DURATIONS: durations_out(out, rep, o->fmt, o->color); break;
-	case REPORT_REASONS: reasons_out(out, rep, o->fmt, o->color); break;
-	case REPORT_ACTIVITY: activity_out(out, rep, o->fmt, o->color); break;
+	case REPORT_FUNNEL: funnel_out(out, rep, o); break;
+	case REPORT_MANAGERS: managers_out(out, rep, o); break;
+	case REPORT_DURATIONS: durations_out(out, rep, o); break;
+	case REPORT_REASONS: reasons_out(out, rep, o); break;
+	case REPORT_ACTIVITY: activity_out(out, rep, o); break;
 	}
 	if (charted)
 		buf_adds(out, "</div>\n");
+}
+
+void report_each_row(const struct report *rep, const struct report_sink *sink)
+{
+	struct report_out o = { .fmt = FMT_TSV, .sink = sink };
+
+	report_body(NULL, rep, &o);
 }
 
 void report_write_all(struct buf *out, const struct report *reps, size_t n)
@@ -847,6 +894,14 @@ void report_write_all(struct buf *out, const struct report *reps, size_t n)
 
 	subtitle(sub, sizeof(sub), "The register and every report", reps[0].o.day, reps[0].o.as_of,
 		 reps[0].nrows);
+	/* The period of the reports (the activity has one always). */
+	if (n > 1) {
+		size_t at = strlen(sub);
+
+		snprintf(sub + at, sizeof(sub) - at, "; what happened ");
+		at = strlen(sub);
+		period_words(sub + at, sizeof(sub) - at, &reps[n - 1]);
+	}
 	html_page_begin(out, "Customer support phases register", sub, reps[0].ph);
 	register_html(out, &reps[0], false);
 	for (size_t k = 1; k < n; k++) {

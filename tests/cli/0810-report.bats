@@ -363,7 +363,7 @@ $m" managers --won gold
 	refused 2 "preg: invalid --top '0' (1 to 100)
 usage: preg report durations [--manager M] [--phase P] [--tag T]... [--kind external|internal] [--field K=V]... [--stale] [--ended | --open] [--since DATE] [--until DATE] [--top N] [--as-of DATE] [--format table|tsv|csv|json|html]" durations --top 0
 	refused 2 "preg: the report comes before the options: preg report funnel ...
-usage: preg report register [--manager M] [--phase P] [--tag T]... [--kind external|internal] [--field K=V]... [--stale] [--ended | --open] [--by KEY] [--sum fields.X] [--wide] [--all] [--as-of DATE] [--format table|tsv|csv|json|html|xlsx]" --as-of 2026-10-01 funnel
+usage: preg report register [--manager M] [--phase P] [--tag T]... [--kind external|internal] [--field K=V]... [--stale] [--ended | --open] [--by KEY] [--sum fields.X] [--wide] [--all] [--since DATE] [--until DATE] [--as-of DATE] [--format table|tsv|csv|json|html|xlsx]" --as-of 2026-10-01 funnel
 	run --separate-stderr preg -C "$R" report nonsense
 	[ "$status" -eq 2 ]
 	same "$stderr" "preg: unknown command 'report nonsense' (see 'preg help report')"

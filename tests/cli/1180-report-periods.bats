@@ -80,6 +80,9 @@ setup() {
 
 NOV=(--since 2026-11-01 --until 2026-11-30)
 
+# The register's usage line.
+REG="usage: preg report register [--manager M] [--phase P] [--tag T]... [--kind external|internal] [--field K=V]... [--stale] [--ended | --open] [--by KEY] [--sum fields.X] [--wide] [--all] [--since DATE] [--until DATE] [--as-of DATE] [--format table|tsv|csv|json|html|xlsx]"
+
 @test "funnel over November: entered, moved in and out, ended, next to the snapshot of 11-30" {
 	report funnel "${NOV[@]}"
 	# now on 11-30: luch 1, tayga 2, sever 5, romashka 6, vektor 11.
@@ -370,13 +373,84 @@ fields.direction: Europe - Moscow"
 	run --separate-stderr preg -C "$R" report register --as-of 2026-11-30 --sum fields.amount --format html
 	[ "$status" -eq 0 ]
 	[[ $output == *'<td>ivanov</td><td class="n">6</td><td>quotation</td><td class="n">1</td><td class="n">1 250 000,50</td>'* ]]
-	local u="usage: preg report register [--manager M] [--phase P] [--tag T]... [--kind external|internal] [--field K=V]... [--stale] [--ended | --open] [--by KEY] [--sum fields.X] [--wide] [--all] [--as-of DATE] [--format table|tsv|csv|json|html|xlsx]"
+	local u=$REG
 	refused 2 "preg: --by and --sum are not in the workbook: use --format html, csv or json
 $u" register --sum fields.amount --format xlsx
 	refused 2 "preg: --by and --sum are not in the workbook: use --format html, csv or json
 $u" register --by tag --format xlsx
 	refused 2 "preg: --by and --sum are not in the page of --all: use --format html, csv or json
 $u" register --by tag --format html --all
+}
+
+@test "--all in html: the activity and the period next to the register" {
+	report --all --format html "${NOV[@]}"
+	same "$(grep -o '<p class="sub">The register[^<]*' <<<"$output")" \
+		'<p class="sub">The register and every report as of 2026-11-30, 5 clients; what happened from 2026-11-01 to 2026-11-30'
+	same "$(grep -o '<h2>[^<]*' <<<"$output" | sed 's/<h2>//' | tr '\n' '|')" \
+		"ivanov|petrov|sidorov|The funnel|The managers|Where clients stall|Why collaborations ended|What the managers did|"
+	# The reports carry the period's columns, the activity its figures.
+	[[ $output == *'<th class="n">moved_out_median_days</th>'* ]]
+	[[ $output == *'<tr><td>petrov</td><td></td><td class="n">3</td><td class="n">1</td><td class="n">0</td><td class="n">1</td><td class="n">1</td><td class="n">0</td><td class="n">0</td><td class="n">2</td><td class="n">1</td><td class="n">3</td><td class="n">1</td><td class="n">1</td><td class="n">1</td></tr>'* ]]
+	same "$(grep -c '<text class="t" x="0" y="14">Next contacts that fell due from 2026-11-01 to 2026-11-30' <<<"$output")" 1
+	# Without a period: the reports of the day, the activity of its last 30
+	# days (11-02 .. 12-01: ivanov's call on vektor of 11-01 is out).
+	report --all --format html
+	[[ $output == *'; what happened from 2026-11-02 to 2026-12-01</p>'* ]]
+	[[ $output != *'moved_out_median_days'* ]]
+	[[ $output == *'<tr><td>ivanov</td><td></td><td class="n">3</td><td class="n">1</td>'* ]]
+	# The register alone is of one day; --all is a page or a workbook.
+	refused 2 "preg: --since and --until go with --all; the register alone is of one day: --as-of
+$REG" --since 2026-11-01
+	refused 2 "preg: --all makes one page or one workbook: --format html or xlsx
+$REG" --all --format csv "${NOV[@]}"
+}
+
+@test "--all in xlsx: a sheet per report in one workbook, counts as numbers, the phase in its colour" {
+	openpyxl_python
+	preg -C "$R" report --all --format xlsx "${NOV[@]}" >"$BATS_TEST_TMPDIR/all.xlsx" 2>"$BATS_TEST_TMPDIR/err"
+	[ ! -s "$BATS_TEST_TMPDIR/err" ]
+	same "$(git -C "$R" rev-parse HEAD)" "$head0"
+	run "$PY" - "$BATS_TEST_TMPDIR/all.xlsx" <<'PY'
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+print(wb.sheetnames)
+for name in wb.sheetnames[2:]:
+    ws = wb[name]
+    print(name, ws.freeze_panes, ws.auto_filter.ref)
+    for row in ws.iter_rows(min_row=1, max_row=3):
+        out = []
+        for c in row:
+            if c.value is None:
+                continue
+            fill = ":" + c.fill.fgColor.rgb[2:] if c.fill.fill_type == "solid" and c.row > 1 else ""
+            out.append("%s=%s:%s%s" % (c.coordinate, c.value, c.data_type, fill))
+        print(" ".join(out))
+PY
+	[ "$status" -eq 0 ]
+	# The figures of the tsv tests above: the funnel's p1 and p2 with the
+	# period's columns, the managers' ivanov, the durations' p1 (its
+	# slowest as text), the reason, the activity's ivanov and petrov.
+	same "$output" "['Register', 'Legend', 'Funnel', 'Managers', 'Durations', 'Reasons', 'Activity']
+Funnel A2 A1:K13
+A1=phase:s B1=phase_key:s C1=now:s D1=reached:s E1=conversion:s F1=median_days:s G1=p90_days:s H1=entered:s I1=moved_in:s J1=moved_out:s K1=ended:s
+A2=1:n B2=research:s:9E9E9E C2=1:n D2=5:n F2=10:n G2=21:n H2=2:n I2=0:n J2=2:n K2=1:n
+A3=2:n B3=decision-maker:s:78909C C3=1:n D3=3:n E3=60:n F3=18:n G3=18:n H3=1:n I3=1:n J3=0:n K3=0:n
+Managers A2 A1:AB4
+A1=manager:s B1=name:s C1=clients:s D1=open:s E1=ended:s F1=stale:s G1=overdue:s H1=due:s I1=moves:s J1=forward:s K1=back:s L1=won:s M1=conversion:s N1=in_research:s O1=in_decision-maker:s P1=in_presentation:s Q1=in_request:s R1=in_processing:s S1=in_quotation:s T1=in_contract:s U1=in_first-order:s V1=in_first-carriage:s W1=in_next-request:s X1=in_ended:s Y1=in_analysis:s Z1=on_hold:s AA1=entered:s AB1=ended_in_period:s
+A2=ivanov:s C2=2:n D2=1:n E2=1:n F2=2:n G2=0:n H2=0:n I2=3:n J2=3:n K2=0:n L2=0:n M2=0:n N2=0:n O2=0:n P2=0:n Q2=0:n R2=0:n S2=1:n T2=0:n U2=0:n V2=0:n W2=0:n X2=1:n Y2=0:n Z2=0:n AA2=0:n AB2=1:n
+A3=petrov:s C3=2:n D3=2:n E3=0:n F3=2:n G3=2:n H3=0:n I3=2:n J3=1:n K3=1:n L3=0:n M3=0:n N3=0:n O3=1:n P3=0:n Q3=0:n R3=1:n S3=0:n T3=0:n U3=0:n V3=0:n W3=0:n X3=0:n Y3=0:n Z3=0:n AA3=1:n AB3=0:n
+Durations A2 A1:K13
+A1=phase:s B1=phase_key:s C1=clients:s D1=median_days:s E1=p90_days:s F1=max_days:s G1=over_limit:s H1=slowest:s I1=entered:s J1=moved_out:s K1=moved_out_median_days:s
+A2=1:n B2=research:s:9E9E9E C2=4:n D2=10:n E2=21:n F2=21:n G2=1:n H2=vektor:21,luch:10*,tayga:10:s I2=2:n J2=2:n K2=10:n
+A3=2:n B3=decision-maker:s:78909C C3=1:n D3=18:n E3=18:n F3=18:n G3=1:n H3=tayga:18*:s I3=1:n J3=0:n
+Reasons A2 A1:D2
+A1=reason:s B1=clients:s C1=percent:s D1=ended:s
+A2=price:s B2=1:n C2=100:n D2=1:n
+
+Activity A2 A1:O5
+A1=manager:s B1=name:s C1=notes:s D1=call:s E1=email:s F1=meeting:s G1=letter:s H1=chat:s I1=other:s J1=moves:s K1=added:s L1=contacts_due:s M1=kept:s N1=late:s O1=missed:s
+A2=ivanov:s C2=4:n D2=2:n E2=1:n F2=1:n G2=0:n H2=0:n I2=0:n J2=3:n K2=0:n L2=3:n M2=2:n N2=1:n O2=0:n
+A3=petrov:s C3=3:n D3=1:n E3=0:n F3=1:n G3=1:n H3=0:n I3=0:n J3=2:n K3=1:n L3=3:n M3=1:n N3=1:n O3=1:n"
 }
 
 @test "usage errors: the period, --by, --sum" {

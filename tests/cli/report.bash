@@ -30,3 +30,16 @@ cols() {
 		NR == 1 { n = split(want, w, " "); for (i = 1; i <= NF; i++) at[$i] = i; next }
 		{ line = ""; for (i = 1; i <= n; i++) line = line (i > 1 ? " " : "") $(at[w[i]]); print line }'
 }
+
+# Set PY to a python3 that reads workbooks (openpyxl), or fail saying what
+# to install. Debian's python3-openpyxl is for Debian's python3, which
+# another python3 first on PATH (pyenv, a venv) may hide.
+openpyxl_python() {
+	for PY in python3 /usr/bin/python3 ''; do
+		[ -n "$PY" ] && "$PY" -c 'import openpyxl' 2>/dev/null && break
+	done
+	[ -n "$PY" ] || {
+		echo "python3-openpyxl is not installed (apt-get install python3-openpyxl)"
+		return 1
+	}
+}

@@ -555,6 +555,75 @@ static void test_written_out(void **state)
 		record_free(r[i]);
 }
 
+/* A sink that writes each row as a tsv line, and keeps what it was told. */
+struct tsv_sink {
+	struct buf out;
+	size_t ncols, nrows;
+	int color_col;
+	const char *first_color;
+};
+
+static void sink_begin(void *arg, const struct fmt_col *cols, size_t n, int color_col)
+{
+	struct tsv_sink *t = arg;
+
+	t->ncols = n;
+	t->color_col = color_col;
+	for (size_t i = 0; i < n; i++)
+		buf_addf(&t->out, "%s%s", i ? "\t" : "", cols[i].name);
+	buf_addc(&t->out, '\n');
+}
+
+static void sink_row(void *arg, const char *const *cells, const char *color)
+{
+	struct tsv_sink *t = arg;
+
+	if (!t->nrows++)
+		t->first_color = color;
+	for (size_t i = 0; i < t->ncols; i++)
+		buf_addf(&t->out, "%s%s", i ? "\t" : "", cells[i] ? cells[i] : "");
+	buf_addc(&t->out, '\n');
+}
+
+/* report_each_row hands a sink the cells that tsv writes (a workbook's
+ * sheet of --all is made of them), with the phase's colour. */
+static void test_each_row(void **state)
+{
+	struct record *r[] = {
+		rec("romashka", "ivanov", "2026-09-01 1; 2026-09-10 4"),
+		rec("vektor", "petrov", "2026-10-01 1; 2026-10-05 11"),
+	};
+	static const enum report_kind kinds[] = { REPORT_FUNNEL, REPORT_MANAGERS, REPORT_DURATIONS, REPORT_REASONS };
+	struct report_out o = { .fmt = FMT_TSV };
+	struct report rep;
+	struct buf want = BUF_INIT;
+
+	(void)state;
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(*kinds); k++) {
+		struct tsv_sink t = { .out = BUF_INIT };
+		struct report_sink sink = { sink_begin, sink_row, &t };
+
+		run(&rep, kinds[k], "2026-10-12", false, NULL, r, 2);
+		buf_reset(&want);
+		report_write(&want, &rep, &o);
+		report_each_row(&rep, &sink);
+		assert_string_equal(buf_str(&t.out), buf_str(&want));
+		if (kinds[k] == REPORT_FUNNEL) {
+			assert_int_equal(t.nrows, freight->n);
+			assert_int_equal(t.color_col, 1); /* phase_key */
+			assert_non_null(t.first_color);
+			assert_string_equal(t.first_color, freight->v[0].color);
+		}
+		if (kinds[k] == REPORT_REASONS)
+			assert_int_equal(t.nrows, 1); /* vektor's end, without a reason */
+		buf_release(&t.out);
+		report_release(&rep);
+	}
+	buf_release(&want);
+	for (size_t i = 0; i < 2; i++)
+		record_free(r[i]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -569,6 +638,7 @@ int main(void)
 		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_sums),
 		cmocka_unit_test(test_written_out),
+		cmocka_unit_test(test_each_row),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
