@@ -90,6 +90,15 @@ static char *amount(char *out, size_t n, int64_t v, const struct report *top, en
 	return out;
 }
 
+/* The total and median of the sorted amounts v[n] into cells[0] and
+ * cells[1], written in bufs; none when n is 0. */
+static void amount_cells(const char **cells, char (*bufs)[48], const int64_t *v, size_t n, const struct report *top,
+			 enum fmt fmt)
+{
+	cells[0] = n ? amount(bufs[0], sizeof(bufs[0]), report_amount_total(v, n), top, fmt) : NULL;
+	cells[1] = n ? amount(bufs[1], sizeof(bufs[1]), report_amount_median(v, n), top, fmt) : NULL;
+}
+
 /* The columns: the group's (named by the --by key) when grouped, then
  * cols[n], then the amount's total and median (named by the field) with
  * --sum. grouped_free frees them. */
@@ -460,7 +469,7 @@ static void register_sums(struct buf *out, const struct report *top, const struc
 		for (size_t k = 0; k < rep->ph->n; k++) {
 			const struct phase *p = &rep->ph->v[k];
 			const struct pstat *s = &rep->ps[k];
-			char a[16], b[24], t[48], m[48];
+			char a[16], b[24], am[2][48];
 			const char *cells[6], **c = cells + (key ? 1 : 0);
 
 			if (!s->now)
@@ -469,8 +478,7 @@ static void register_sums(struct buf *out, const struct report *top, const struc
 			c[0] = num(a, sizeof(a), p->id);
 			c[1] = p->key;
 			c[2] = num(b, sizeof(b), (long long)s->now);
-			c[3] = s->namt ? amount(t, sizeof(t), report_amount_total(s->amt, s->namt), top, fmt) : NULL;
-			c[4] = s->namt ? amount(m, sizeof(m), report_amount_median(s->amt, s->namt), top, fmt) : NULL;
+			amount_cells(c + 3, am, s->amt, s->namt, top, fmt);
 			tab_row(&w, out, cells, p->color);
 		}
 	}
@@ -504,7 +512,7 @@ static void funnel_out(struct buf *out, const struct report *top, const struct r
 		for (size_t k = 0; k < rep->ph->n; k++) {
 			const struct phase *p = &rep->ph->v[k];
 			const struct pstat *s = &rep->ps[k];
-			char a[16], b[16], c[16], e[16], f[16], gg[16], pe[4][24], t[48], m[48];
+			char a[16], b[16], c[16], e[16], f[16], gg[16], pe[4][24], am[2][48];
 			const char *cells[14], **cl = cells + g;
 			bool conv = k > 0 && !(p->ending && !rep->ph->v[k - 1].ending);
 
@@ -520,8 +528,7 @@ static void funnel_out(struct buf *out, const struct report *top, const struct r
 			cl[8] = num(pe[1], sizeof(pe[1]), (long long)s->moved_in);
 			cl[9] = num(pe[2], sizeof(pe[2]), (long long)s->moved_out);
 			cl[10] = num(pe[3], sizeof(pe[3]), (long long)s->ended);
-			cl[nb] = s->namt ? amount(t, sizeof(t), report_amount_total(s->amt, s->namt), top, fmt) : NULL;
-			cl[nb + 1] = s->namt ? amount(m, sizeof(m), report_amount_median(s->amt, s->namt), top, fmt) : NULL;
+			amount_cells(cl + nb, am, s->amt, s->namt, top, fmt);
 			tab_row(&w, out, cells, p->color);
 		}
 	}
@@ -621,15 +628,8 @@ static void managers_out(struct buf *out, const struct report *top, const struct
 				c[nb + n + 1] = num(nm[nb + n + 1], sizeof(nums[0]), (long long)m->entered);
 				c[nb + n + 2] = num(nm[nb + n + 2], sizeof(nums[0]), (long long)m->ends);
 			}
-			if (top->o.sum) {
-				size_t at = nb + n + nt;
-
-				c[at] = m->namt ? amount(nm[at], sizeof(nums[0]), report_amount_total(m->amt, m->namt), top, fmt)
-						: NULL;
-				c[at + 1] = m->namt ? amount(nm[at + 1], sizeof(nums[0]),
-							     report_amount_median(m->amt, m->namt), top, fmt)
-						    : NULL;
-			}
+			if (top->o.sum)
+				amount_cells(c + nb + n + nt, nm + nb + n + nt, m->amt, m->namt, top, fmt);
 			tab_row(&w, out, cells, NULL);
 		}
 	}
