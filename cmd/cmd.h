@@ -76,6 +76,7 @@ enum val {
 	VAL_MAP,     /* COLUMN=FIELD */
 	VAL_COMMAND, /* a preg command */
 	VAL_VERB,    /* a verb of the command before it */
+	VAL_GROUP,   /* what a report groups by: kind, tag, manager, fields.X */
 };
 
 /* struct opt flags. */

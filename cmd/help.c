@@ -49,6 +49,7 @@ static const char *const val_names[] = {
 	[VAL_FORMAT] = "format",     [VAL_FILE] = "file",	  [VAL_DIR] = "dir",
 	[VAL_URL] = "url",	     [VAL_REMOTE] = "remote",	  [VAL_REV] = "revision",
 	[VAL_MAP] = "map",	     [VAL_COMMAND] = "command",	  [VAL_VERB] = "verb",
+	[VAL_GROUP] = "group",
 };
 
 /* ---- the usage line ---- */
@@ -420,14 +421,23 @@ static int values_cb(void *arg, const char *id, const char *path, struct record 
 		values_add(s, id);
 	else if (r && !strcmp(s->kind, "manager"))
 		values_add(s, r->manager);
+	else if (r && !strcmp(s->kind, "group"))
+		for (size_t i = 0; i < r->fields.n; i++) {
+			char *k = xasprintf("fields.%s", r->fields.v[i].k);
+
+			values_add(s, k);
+			free(k);
+		}
 	else if (r)
 		for (size_t i = 0; i < r->ntags; i++)
 			values_add(s, r->tags[i]);
 	return 0;
 }
 
-/* --list-values KIND: the clients' ids, the phases' keys, the managers or
- * the tags of the register, one per line, sorted, each once. */
+/* --list-values KIND: the clients' ids, the phases' keys, the managers,
+ * the tags, or what a report groups by (kind, manager, tag and
+ * fields.KEY for each free field used) of the register, one per line,
+ * sorted, each once. */
 static int list_values(struct ctx *ctx, const char *kind)
 {
 	struct values s = { kind, NULL, 0 };
@@ -435,8 +445,9 @@ static int list_values(struct ctx *ctx, const char *kind)
 	char *dir = NULL;
 	int rc = EXIT_OK;
 
-	if (strcmp(kind, "client") && strcmp(kind, "phase") && strcmp(kind, "manager") && strcmp(kind, "tag"))
-		return usage_error(ctx, "unknown kind '%s' (client, phase, manager or tag)", kind);
+	if (strcmp(kind, "client") && strcmp(kind, "phase") && strcmp(kind, "manager") && strcmp(kind, "tag") &&
+	    strcmp(kind, "group"))
+		return usage_error(ctx, "unknown kind '%s' (client, phase, manager, tag or group)", kind);
 	if (reg_locate(&dir, ctx->dir_opt, false) || reg_open(&ctx->reg, dir)) {
 		free(dir);
 		return fail();
@@ -451,6 +462,11 @@ static int list_values(struct ctx *ctx, const char *kind)
 	if (!strcmp(kind, "manager"))
 		for (size_t i = 0; i < ph->nmanagers; i++)
 			values_add(&s, ph->managers[i].handle);
+	if (!strcmp(kind, "group")) {
+		values_add(&s, "kind");
+		values_add(&s, "manager");
+		values_add(&s, "tag");
+	}
 	/* Ids need no parsing; managers and tags come from the summaries. */
 	if ((!strcmp(kind, "client") ? reg_each(ctx->reg, true, values_cb, &s)
 				     : reg_each_summary(ctx->reg, values_cb, &s)) < 0)

@@ -21,7 +21,7 @@ static const struct opt global_opts[] = {
 	OPT_FLAG(KEY_LIST_CMDS, "list-cmds", OPT_HIDDEN, "the commands, or a group's verbs"),
 	OPT_FLAG(KEY_LIST_OPTS, "list-opts", OPT_HIDDEN, "a command's operands and options"),
 	OPT_VALUE(KEY_LIST_VALUES, "list-values", VAL_TEXT, "KIND", OPT_HIDDEN,
-		  "the register's clients, phases, managers or tags"),
+		  "the register's clients, phases, managers, tags or groups (report --by)"),
 	OPERAND("COMMAND", VAL_COMMAND, 0, NULL),
 	OPERAND("ARGS", VAL_TEXT, OPT_OPTIONAL, NULL),
 	OPT_END,

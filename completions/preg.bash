@@ -9,8 +9,8 @@
 #                                    (spelling, short, kind, choices, flags,
 #                                    help; "-" for none)
 #   preg --list-values KIND          the register's clients, phases,
-#                                    managers or tags
-# A value is completed after its kind (client, phase, manager, tag,
+#                                    managers, tags or groups (report --by)
+# A value is completed after its kind (client, phase, manager, tag, group,
 # command, verb, file, dir) or its choices, so a new option or command
 # needs nothing here. The binary is the command word as typed, so a preg
 # that is not on PATH completes too; -C DIR is passed on.
@@ -59,7 +59,7 @@ _preg_takes_word()
 _preg_values()
 {
 	case $1 in
-	client | phase | manager | tag) _preg_run --list-values "$1" ;;
+	client | phase | manager | tag | group) _preg_run --list-values "$1" ;;
 	command) _preg_run --list-cmds ;;
 	verb) _preg_run "$prev" --list-cmds ;;
 	*) [[ $2 != - ]] && printf '%s\n' $2 ;;

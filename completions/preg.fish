@@ -9,7 +9,7 @@
 #                                    (spelling, short, kind, choices, flags,
 #                                    help; "-" for none)
 #   preg --list-values KIND          the register's clients, phases,
-#                                    managers or tags
+#                                    managers, tags or groups (report --by)
 # A value is completed after its kind or its choices, so a new option or
 # command needs nothing here; options are shown with their help. The
 # binary is the command word as typed; -C DIR is passed on.
@@ -29,7 +29,7 @@ function __preg_values
     set -l prev $argv[-2]
     set -l cur $argv[-1]
     switch $kind
-        case client phase manager tag
+        case client phase manager tag group
             $run --list-values $kind 2>/dev/null
         case command
             $run --list-cmds 2>/dev/null

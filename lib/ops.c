@@ -618,6 +618,10 @@ static int note_mutate(struct txn *t, void *arg)
 	if (o->channel)
 		kv_set(&n, "channel", o->channel);
 	kv_set(&n, "text", o->text);
+	/* Kept in the note too: next_contact holds only the last one, and
+	 * report activity judges each (kept, late, missed). */
+	if (o->step.next)
+		kv_set(&n, "next", next);
 	record_insert_entry(rec, &n, true);
 	txn_put(t, rec);
 	snprintf(summary, sizeof(summary), "note: %s%s%s%s", o->id, o->channel ? " (" : "",

@@ -8,6 +8,7 @@
 #include <xlsxwriter.h>
 
 #include "err.h"
+#include "format_report.h"
 #include "ptime.h"
 #include "utf8.h"
 #include "xalloc.h"
@@ -235,6 +236,116 @@ int xlsx_register(struct xlsx *x, const struct report *rep)
 	free(cur);
 	if (!x->err)
 		legend(x, ph);
+	return x->err;
+}
+
+/* ---- a report's table (--all) ---- */
+
+/* One sheet being written from format_report's sink. */
+struct sheet {
+	struct xlsx *x;
+	lxw_worksheet *ws;
+	enum col_type *types;
+	size_t ncols;
+	int color_col;
+	lxw_row_t row;
+	/* the fills of the colour column, one format a colour */
+	char **fill_color;
+	lxw_format **fill;
+	size_t nfill;
+};
+
+static lxw_format *fill_of(struct sheet *s, const char *hex, bool number)
+{
+	lxw_format *f;
+	lxw_color_t c;
+
+	for (size_t i = 0; i < s->nfill; i++)
+		if (!strcmp(s->fill_color[i], hex))
+			return s->fill[2 * i + number];
+	s->fill_color = xrealloc(s->fill_color, (s->nfill + 1) * sizeof(*s->fill_color));
+	s->fill = xrealloc(s->fill, 2 * (s->nfill + 1) * sizeof(*s->fill));
+	s->fill_color[s->nfill] = xstrdup(hex);
+	c = color_of(hex, 0xFFFFFF);
+	for (int k = 0; k < 2; k++) {
+		f = s->fill[2 * s->nfill + k] = workbook_add_format(s->x->wb);
+		if (!k)
+			format_set_num_format(f, "@");
+		format_set_bg_color(f, c);
+		format_set_font_color(f, ink_on(c));
+	}
+	return s->fill[2 * s->nfill++ + number];
+}
+
+static void sheet_begin(void *arg, const struct fmt_col *cols, size_t n, int color_col)
+{
+	struct sheet *s = arg;
+
+	s->types = xcalloc(n + 1, sizeof(*s->types));
+	s->ncols = n;
+	s->color_col = color_col;
+	for (size_t i = 0; i < n; i++) {
+		s->types[i] = cols[i].type;
+		check(s->x, worksheet_write_string(s->ws, 0, (lxw_col_t)i, cols[i].name, s->x->head), "the header");
+		worksheet_set_column(s->ws, (lxw_col_t)i, (lxw_col_t)i, cols[i].type == COL_NUMBER ? 11 : 20, NULL);
+	}
+	s->row = 1;
+}
+
+/* A count, a percentage, days: a number as tsv writes it ("60.0"). */
+static bool plain_number(const char *c, double *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtod(c, &end);
+	return !errno && end != c && !*end && strspn(c, "-0123456789.") == strlen(c);
+}
+
+static void sheet_row(void *arg, const char *const *cells, const char *color)
+{
+	struct sheet *s = arg;
+	struct xlsx *x = s->x;
+
+	for (size_t i = 0; i < s->ncols && !x->err; i++) {
+		const char *c = cells[i];
+		bool painted = color && (int)i == s->color_col;
+		lxw_col_t col = (lxw_col_t)i;
+		double v;
+
+		if (!c || !*c) {
+			if (painted)
+				check(x, worksheet_write_blank(s->ws, s->row, col, fill_of(s, color, true)), "a blank");
+			continue;
+		}
+		if (s->types[i] == COL_NUMBER && plain_number(c, &v))
+			check(x, worksheet_write_number(s->ws, s->row, col, v, painted ? fill_of(s, color, true) : NULL),
+			      "a number");
+		else if (s->types[i] == COL_BOOL)
+			check(x, worksheet_write_boolean(s->ws, s->row, col, !strcmp(c, "true"), NULL), "a boolean");
+		else
+			text(x, s->ws, s->row, col, c, painted ? fill_of(s, color, false) : x->text,
+			     cells[0] ? cells[0] : "", "a cell");
+	}
+	s->row++;
+}
+
+int xlsx_report(struct xlsx *x, const char *name, const struct report *rep)
+{
+	struct sheet s = { .x = x, .ws = workbook_add_worksheet(x->wb, name) };
+	struct report_sink sink = { sheet_begin, sheet_row, &s };
+
+	if (!s.ws)
+		return preg_error_set(PREG_ERR, "cannot add the sheet '%s' to the workbook", name);
+	report_each_row(rep, &sink);
+	worksheet_freeze_panes(s.ws, 1, 0);
+	if (s.ncols)
+		check(x, worksheet_autofilter(s.ws, 0, 0, s.row - 1, (lxw_col_t)(s.ncols - 1)), "the autofilter");
+	for (size_t i = 0; i < s.nfill; i++)
+		free(s.fill_color[i]);
+	free(s.fill_color);
+	free(s.fill);
+	free(s.types);
 	return x->err;
 }
 

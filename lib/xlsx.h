@@ -10,6 +10,7 @@
  *   phase, next contact and the status words (overdue, due, stale, on hold,
  *   ended); the header frozen with the client column, an autofilter; and
  *   sheet "Legend": the phases, their colours and limits.
+ * - xlsx_report: a sheet with another report's table (report --all).
  * - xlsx_export_*: sheet "Clients", the columns of preg export (export.h),
  *   the phase days, next_contact and hold_until as dates.
  *
@@ -35,6 +36,12 @@ int xlsx_begin(struct xlsx **out);
 
 /* The register report's sheets, from a finished report. */
 int xlsx_register(struct xlsx *x, const struct report *rep);
+
+/* A sheet named name with the table of a finished report of another
+ * kind than the register (--all): its columns as tsv names them, counts
+ * and percentages as numbers, the rest as text, the phase's cell in the
+ * phase's colour. */
+int xlsx_report(struct xlsx *x, const char *name, const struct report *rep);
 
 /* The export's sheet: the header, then one row a client in order. */
 int xlsx_export_begin(struct xlsx *x, const struct export_cols *c);

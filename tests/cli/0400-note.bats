@@ -104,7 +104,7 @@ EOF
 	diff -u - "$R/$F" <<EOF
 $(sed 's/^next_contact: .*/next_contact: 2026-11-10/; s/^next_action: .*/next_action: ask about the quotation/' <<<"$ORIGINAL")
 notes:
-  - {at: $NOW, by: ivanov, channel: email, text: sent the quotation}
+  - {at: $NOW, by: ivanov, channel: email, text: sent the quotation, next: "2026-11-10"}
 EOF
 	noted "note: acme (email)"
 	# The client is no longer due.

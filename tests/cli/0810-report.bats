@@ -31,6 +31,7 @@
 # echo 3, foxtrot 2, golf 1.
 
 load helper
+load report
 
 setup_file() {
 	BATS_TEST_TMPDIR=$BATS_FILE_TMPDIR common_setup
@@ -67,33 +68,6 @@ setup() {
 	export PREG_NOW=2026-11-01T12:00:00+03:00
 	cp -a "$BATS_FILE_TMPDIR/pristine" "$R"
 	head0=$(git -C "$R" rev-parse HEAD)
-}
-
-# report ARGS...: preg report ARGS succeeds, prints nothing on stderr and
-# changes nothing in the register.
-report() {
-	run --separate-stderr preg -C "$R" report "$@"
-	[ "$status" -eq 0 ] || { echo "status $status: $stderr"; return 1; }
-	same "$stderr" ""
-	same "$(git -C "$R" rev-parse HEAD)" "$head0"
-	assert_clean
-}
-
-# refused STATUS MESSAGE ARGS...
-refused() {
-	local st=$1 msg=$2
-	shift 2
-	run --separate-stderr preg -C "$R" report "$@"
-	[ "$status" -eq "$st" ]
-	same "$output" ""
-	same "$stderr" "$msg"
-}
-
-# Columns (by name) of tsv output, as "a b c" lines.
-cols() {
-	awk -F'\t' -v want="$1" '
-		NR == 1 { n = split(want, w, " "); for (i = 1; i <= NF; i++) at[$i] = i; next }
-		{ line = ""; for (i = 1; i <= n; i++) line = line (i > 1 ? " " : "") $(at[w[i]]); print line }'
 }
 
 @test "funnel: now, reached, conversion, median and p90 days per phase" {
@@ -368,7 +342,7 @@ assert rows[3]["slowest"] == ["bravo:20", "charlie:19", "alpha:11"], rows[3]
 }
 
 @test "usage errors name the problem and print nothing" {
-	local u="usage: preg report funnel [--manager M] [--phase P] [--tag T]... [--kind external|internal] [--field K=V]... [--stale] [--ended | --open] [--as-of DATE] [--format table|tsv|csv|json|html]"
+	local u="usage: preg report funnel [--manager M] [--phase P] [--tag T]... [--kind external|internal] [--field K=V]... [--stale] [--ended | --open] [--since DATE] [--until DATE] [--by KEY] [--sum fields.X] [--as-of DATE] [--format table|tsv|csv|json|html]"
 	refused 2 "preg: --as-of: invalid date '2026-13-01' (there is no month 13)
 $u" funnel --as-of 2026-13-01
 	refused 2 "preg: unknown format 'xml' (table, tsv, csv, json or html)
@@ -381,15 +355,15 @@ $u" funnel --ended --open
 $u" funnel extra
 	refused 2 "preg: invalid kind 'vip' (external or internal)
 $u" funnel --kind vip
-	local m="usage: preg report managers [--manager M] [--phase P] [--tag T]... [--kind external|internal] [--field K=V]... [--stale] [--ended | --open] [--since DATE] [--won PHASE] [--as-of DATE] [--format table|tsv|csv|json|html]"
+	local m="usage: preg report managers [--manager M] [--phase P] [--tag T]... [--kind external|internal] [--field K=V]... [--stale] [--ended | --open] [--since DATE] [--until DATE] [--by KEY] [--sum fields.X] [--won PHASE] [--as-of DATE] [--format table|tsv|csv|json|html]"
 	refused 2 "preg: --since 2026-11-05 is after the day of the report
 $m" managers --since 2026-11-05
 	refused 2 "preg: --won: unknown phase 'gold' (see 'preg phase list')
 $m" managers --won gold
 	refused 2 "preg: invalid --top '0' (1 to 100)
-usage: preg report durations [--manager M] [--phase P] [--tag T]... [--kind external|internal] [--field K=V]... [--stale] [--ended | --open] [--top N] [--as-of DATE] [--format table|tsv|csv|json|html]" durations --top 0
+usage: preg report durations [--manager M] [--phase P] [--tag T]... [--kind external|internal] [--field K=V]... [--stale] [--ended | --open] [--since DATE] [--until DATE] [--top N] [--as-of DATE] [--format table|tsv|csv|json|html]" durations --top 0
 	refused 2 "preg: the report comes before the options: preg report funnel ...
-usage: preg report register [--manager M] [--phase P] [--tag T]... [--kind external|internal] [--field K=V]... [--stale] [--ended | --open] [--wide] [--all] [--as-of DATE] [--format table|tsv|csv|json|html|xlsx]" --as-of 2026-10-01 funnel
+usage: preg report register [--manager M] [--phase P] [--tag T]... [--kind external|internal] [--field K=V]... [--stale] [--ended | --open] [--by KEY] [--sum fields.X] [--wide] [--all] [--since DATE] [--until DATE] [--as-of DATE] [--format table|tsv|csv|json|html|xlsx]" --as-of 2026-10-01 funnel
 	run --separate-stderr preg -C "$R" report nonsense
 	[ "$status" -eq 2 ]
 	same "$stderr" "preg: unknown command 'report nonsense' (see 'preg help report')"

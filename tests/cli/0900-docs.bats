@@ -486,7 +486,7 @@ $(sed -nE 's/.*_order\[\] = \{(.*)/\1/p' "$ROOT/lib/record.c" | grep -oE '"[a-z_
 
 @test "--list-opts: six fields a line, known kinds, and the synopsis agrees with it" {
 	local path syn line spell short kind vals flags help n bad=0 listed want
-	local kinds=" none text name client manager phase tag field setting contact date time days number choice format file dir url remote revision map command verb "
+	local kinds=" none text name client manager phase tag field setting contact date time days number choice format file dir url remote revision map command verb group "
 	while read -r path; do
 		syn=$(synopsis "$path")
 		listed=
@@ -568,7 +568,7 @@ steel"
 	same "$output" "$(preg -C "$R" phase list --format tsv | tail -n +2 | cut -f 2)"
 	run --separate-stderr preg -C "$R" --list-values frob
 	[ "$status" -eq 2 ]
-	same "${stderr_lines[0]}" "preg: unknown kind 'frob' (client, phase, manager or tag)"
+	same "${stderr_lines[0]}" "preg: unknown kind 'frob' (client, phase, manager, tag or group)"
 	run --separate-stderr preg -C "$BATS_TEST_TMPDIR/none" --list-values client
 	[ "$status" -eq 1 ]
 	same "$output" ""

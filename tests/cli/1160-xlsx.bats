@@ -13,6 +13,7 @@
 #   acme      Acme, petrov; 1 on 10-01, ended (11) on 10-25 with a reason.
 
 load helper
+load report
 
 setup_file() {
 	BATS_TEST_TMPDIR=$BATS_FILE_TMPDIR common_setup
@@ -35,15 +36,7 @@ setup() {
 	common_setup
 	cp -a "$BATS_FILE_TMPDIR/pristine" "$R"
 	cd "$BATS_TEST_TMPDIR"
-	# Debian's python3-openpyxl is for Debian's python3, which another
-	# python3 first on PATH (pyenv, a venv) may hide.
-	for PY in python3 /usr/bin/python3 ''; do
-		[ -n "$PY" ] && "$PY" -c 'import openpyxl' 2>/dev/null && break
-	done
-	[ -n "$PY" ] || {
-		echo "python3-openpyxl is not installed (apt-get install python3-openpyxl)"
-		return 1
-	}
+	openpyxl_python
 }
 
 # Each cell of a sheet that holds something: "A1=value:type[:fill]", a row

@@ -248,6 +248,241 @@ static void test_managers_moves_and_filter(void **state)
 		record_free(r[i]);
 }
 
+/* The period [since, day]: entries, moves in and out, ends per phase; the
+ * stints that a move out ended there; a manager's added and ended
+ * clients; the reasons given in the period. An event on the first day
+ * counts, one after the day does not. */
+static void test_period(void **state)
+{
+	struct record *r[] = {
+		/* before the period: added, 1 -> 3; in it: 3 -> 4 (24 days in 3),
+		 * 4 -> 3 (back); after it: 3 -> 7 */
+		rec("alpha", "ivanov", "2026-10-01 1; 2026-10-08 3; 2026-11-01 4; 2026-11-10 3; 2026-12-05 7"),
+		/* added in the period, ended from 1 after 4 days */
+		rec("bravo", "petrov", "2026-11-02 1; 2026-11-06 11 price"),
+		/* ended before the period */
+		rec("charlie", "petrov", "2026-09-01 1; 2026-09-10 11 late"),
+	};
+	struct report rep;
+	struct report_opts o;
+	enum report_kind kinds[] = { REPORT_FUNNEL, REPORT_MANAGERS, REPORT_REASONS };
+
+	(void)state;
+	for (size_t t = 0; t < 3; t++) {
+		memset(&o, 0, sizeof(o));
+		o.day = day("2026-11-30");
+		o.as_of = true;
+		o.period = true;
+		o.since = day("2026-11-01");
+		report_init(&rep, freight, kinds[t], &o);
+		for (size_t i = 0; i < 3; i++)
+			report_add(&rep, r[i]);
+		report_finish(&rep);
+		if (kinds[t] == REPORT_FUNNEL) {
+			assert_int_equal(rep.ps[0].entered, 1); /* bravo added */
+			assert_int_equal(rep.ps[0].moved_in, 0);
+			assert_int_equal(rep.ps[0].moved_out, 1);
+			assert_int_equal(rep.ps[0].ended, 1);
+			assert_int_equal(rep.ps[2].entered, 1); /* alpha back in 3 */
+			assert_int_equal(rep.ps[2].moved_in, 1);
+			assert_int_equal(rep.ps[2].moved_out, 1);
+			assert_int_equal(rep.ps[2].nout, 1);
+			assert_int_equal(rep.ps[2].out_days[0], 24);
+			assert_int_equal(rep.ps[3].entered, 1);
+			assert_int_equal(rep.ps[3].moved_out, 1);
+			assert_int_equal(rep.ps[6].entered, 0); /* 12-05: after the day */
+			assert_int_equal(rep.ps[10].entered, 1); /* bravo; not charlie */
+			assert_int_equal(rep.ps[10].now, 2);
+		} else if (kinds[t] == REPORT_MANAGERS) {
+			assert_int_equal(rep.nms, 2);
+			assert_int_equal(rep.ms[0].moves, 2);
+			assert_int_equal(rep.ms[0].entered, 0);
+			assert_int_equal(rep.ms[1].moves, 1);
+			assert_int_equal(rep.ms[1].entered, 1);
+			assert_int_equal(rep.ms[1].ends, 1);
+		} else {
+			assert_int_equal(rep.nrs, 2);
+			/* as many ended, the one of the period first */
+			assert_string_equal(rep.rs[0].text, "price");
+			assert_int_equal(rep.rs[0].n, 1);
+			assert_int_equal(rep.rs[0].period, 1);
+			assert_string_equal(rep.rs[1].text, "late");
+			assert_int_equal(rep.rs[1].n, 1);
+			assert_int_equal(rep.rs[1].period, 0);
+		}
+		report_release(&rep);
+	}
+	for (size_t i = 0; i < 3; i++)
+		record_free(r[i]);
+}
+
+/* Activity: notes and moves by who made them, a client added; each next
+ * contact judged kept (a note or move after it was set, by its day),
+ * late (the first after its day, by the report's), missed (none), or not
+ * counted (outside the period, or after the collaboration ended). */
+static void test_activity(void **state)
+{
+	const char *text =
+		"id: acme\nname: ООО «Акме»\nmanager: ivanov\nphase: 2\n"
+		"phase_since: 2026-11-10T10:00:00+03:00\nnext_contact: 2026-11-28\n"
+		"created: 2026-10-20T10:00:00+03:00\nhistory:\n"
+		"  - {at: 2026-10-20T10:00:00+03:00, by: ivanov, phase: 1, manager: ivanov}\n"
+		"  - {at: 2026-11-10T10:00:00+03:00, by: petrov, phase: 2}\n"
+		"notes:\n"
+		"  - {at: 2026-10-30T15:00:00+03:00, by: ivanov, channel: call, text: a, next: \"2026-11-05\"}\n"
+		"  - {at: 2026-11-05T15:00:00+03:00, by: ivanov, channel: email, text: b, next: \"2026-11-08\"}\n"
+		"  - {at: 2026-11-12T15:00:00+03:00, by: ivanov, text: c, next: \"2026-11-20\"}\n"
+		"  - {at: 2026-11-12T16:00:00+03:00, by: ivanov, channel: meeting, text: d, next: \"2026-11-20\"}\n";
+	struct record *r = NULL;
+	struct report rep;
+	struct report_opts o;
+
+	(void)state;
+	assert_int_equal(record_parse(&r, text, strlen(text), "x.yaml", NULL), 0);
+	memset(&o, 0, sizeof(o));
+	o.day = day("2026-11-30");
+	o.since = day("2026-11-01");
+	o.period = o.as_of = true;
+	report_init(&rep, freight, REPORT_ACTIVITY, &o);
+	report_add(&rep, r);
+	report_finish(&rep);
+	assert_int_equal(rep.nas, 2);
+	assert_string_equal(rep.as[0].key, "ivanov");
+	assert_int_equal(rep.as[0].notes, 3);    /* the 10-30 note is before the period */
+	assert_int_equal(rep.as[0].channel[1], 1); /* email */
+	assert_int_equal(rep.as[0].channel[2], 1); /* meeting; "c" has no channel */
+	assert_int_equal(rep.as[0].added, 0);    /* 10-20: before the period */
+	/* 11-05 kept by the note that day; 11-08 late (the move of 11-10);
+	 * 11-20 (set twice: one contact) missed; 11-28, the record's own,
+	 * set after the 11-12 notes: missed. */
+	assert_int_equal(rep.as[0].due, 4);
+	assert_int_equal(rep.as[0].kept, 1);
+	assert_int_equal(rep.as[0].late, 1);
+	assert_int_equal(rep.as[0].missed, 2);
+	assert_string_equal(rep.as[1].key, "petrov");
+	assert_int_equal(rep.as[1].moves, 1);
+	assert_int_equal(rep.as[1].due, 0);
+	report_release(&rep);
+
+	/* Ended on 11-15: the contacts due after it are not counted. */
+	kv_set(&r->history[1], "phase", "11");
+	o.by_client = true;
+	report_init(&rep, freight, REPORT_ACTIVITY, &o);
+	report_add(&rep, r);
+	report_finish(&rep);
+	assert_int_equal(rep.nas, 1);
+	assert_string_equal(rep.as[0].key, "acme");
+	assert_string_equal(rep.as[0].name, "ООО «Акме»");
+	assert_int_equal(rep.as[0].moves, 1);
+	assert_int_equal(rep.as[0].due, 2);
+	report_release(&rep);
+	record_free(r);
+}
+
+/* Amounts as people write them, and written back in a given form. */
+static void test_numbers(void **state)
+{
+	static const struct {
+		const char *s;
+		int64_t v; /* 1/10000 */
+		char group, mark;
+		int decimals;
+	} ok[] = {
+		{ "1 250 000,50", 12500005000, ' ', ',', 2 },
+		{ "1 250 000.50", 12500005000, ' ', '.', 2 },
+		{ "1250000.50", 12500005000, 0, '.', 2 },
+		{ "1.250.000,50", 12500005000, '.', ',', 2 },
+		{ "1,250,000.50", 12500005000, ',', '.', 2 },
+		{ "1,250,000", 12500000000, ',', 0, 0 },
+		{ "1,250", 12500, 0, ',', 3 },              /* a lone comma is the mark */
+		{ "300 000", 3000000000, ' ', 0, 0 },
+		{ "  -42 ", -420000, 0, 0, 0 },
+		{ "+7,5", 75000, 0, ',', 1 },
+		{ "1\u00a0250\u00a0000,5", 12500005000, ' ', ',', 1 }, /* no-break spaces */
+		{ "1\u202f250", 12500000, ' ', 0, 0 },                 /* narrow no-break */
+		{ "0,0001", 1, 0, ',', 4 },
+	};
+	static const char *const bad[] = {
+		"", " ", "-", "по запросу", "1 250 000 руб", "12 50", "1,25,000", "1 250,000,00", "1..5",
+		"1,", ",5", "1 2", "1,234.567.8", "0,00001", "1e6", "١٢", "99999999999999999",
+	};
+	struct numfmt f;
+	struct buf b = BUF_INIT;
+	int64_t v;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(ok) / sizeof(*ok); i++) {
+		memset(&f, 0x55, sizeof(f));
+		if (!report_number_parse(ok[i].s, &v, &f))
+			fail_msg("'%s' not read", ok[i].s);
+		assert_int_equal(v, ok[i].v);
+		assert_int_equal(f.group, ok[i].group);
+		assert_int_equal(f.mark, ok[i].mark);
+		assert_int_equal(f.decimals, ok[i].decimals);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
+		if (report_number_parse(bad[i], &v, NULL))
+			fail_msg("'%s' read as %lld", bad[i], (long long)v);
+	report_number_write(&b, 15500005000, &(struct numfmt){ ' ', ',', 2 });
+	assert_string_equal(buf_str(&b), "1 550 000,50");
+	b.len = 0;
+	report_number_write(&b, -3000000000, &(struct numfmt){ ' ', ',', 2 });
+	assert_string_equal(buf_str(&b), "-300 000,00");
+	b.len = 0;
+	report_number_write(&b, 12345, &(struct numfmt){ ',', '.', 0 }); /* 1.2345 rounds to 1 */
+	assert_string_equal(buf_str(&b), "1");
+	b.len = 0;
+	report_number_write(&b, 9999999, &(struct numfmt){ '.', ',', 2 });
+	assert_string_equal(buf_str(&b), "1.000,00");
+	buf_release(&b);
+}
+
+/* --sum: totals and medians per phase, written the way most values are;
+ * values that are not numbers kept aside, named. */
+static void test_sums(void **state)
+{
+	const char *amounts[] = { "1250000.50", "300000", "2 000 000,00", "n/a" };
+	struct record *r[4];
+	struct report rep;
+	struct report_opts o;
+
+	(void)state;
+	for (size_t i = 0; i < 4; i++) {
+		char id[8];
+
+		snprintf(id, sizeof(id), "c%zu", i);
+		r[i] = rec(id, i < 2 ? "ivanov" : "petrov", "2026-10-01 1");
+		kv_set(&r[i]->fields, "amount", amounts[i]);
+	}
+	memset(&o, 0, sizeof(o));
+	o.day = day("2026-11-01");
+	o.sum = "amount";
+	o.by = "manager";
+	report_init(&rep, freight, REPORT_FUNNEL, &o);
+	for (size_t i = 0; i < 4; i++)
+		report_add(&rep, r[i]);
+	report_finish(&rep);
+	/* 2 values with 4 or more digits ungrouped against 1 grouped; a
+	 * point once, a comma once: the point. */
+	assert_int_equal(rep.amt_fmt.group, 0);
+	assert_int_equal(rep.amt_fmt.mark, '.');
+	assert_int_equal(rep.amt_fmt.decimals, 2);
+	assert_int_equal(rep.nbad, 1);
+	assert_string_equal(rep.bad[0], "c3");
+	assert_string_equal(rep.bad_val[0], "n/a");
+	assert_int_equal(rep.ngroups, 2);
+	assert_string_equal(rep.groups[0].key, "ivanov");
+	assert_int_equal(rep.groups[0].rep->ps[0].namt, 2);
+	assert_int_equal(report_amount_total(rep.groups[0].rep->ps[0].amt, 2), 15500005000);
+	assert_int_equal(report_amount_median(rep.groups[0].rep->ps[0].amt, 2), 3000000000);
+	assert_int_equal(rep.groups[1].rep->ps[0].now, 2);
+	assert_int_equal(rep.groups[1].rep->ps[0].namt, 1); /* n/a not summed */
+	assert_int_equal(rep.groups[1].rep->nbad, 0);       /* named once, by the report */
+	report_release(&rep);
+	for (size_t i = 0; i < 4; i++)
+		record_free(r[i]);
+}
+
 /* A report written out: the rows with a reached_KEY column per phase; the
  * table cut to the width; the page grouped by manager, escaped. */
 static void test_written_out(void **state)
@@ -320,6 +555,75 @@ static void test_written_out(void **state)
 		record_free(r[i]);
 }
 
+/* A sink that writes each row as a tsv line, and keeps what it was told. */
+struct tsv_sink {
+	struct buf out;
+	size_t ncols, nrows;
+	int color_col;
+	const char *first_color;
+};
+
+static void sink_begin(void *arg, const struct fmt_col *cols, size_t n, int color_col)
+{
+	struct tsv_sink *t = arg;
+
+	t->ncols = n;
+	t->color_col = color_col;
+	for (size_t i = 0; i < n; i++)
+		buf_addf(&t->out, "%s%s", i ? "\t" : "", cols[i].name);
+	buf_addc(&t->out, '\n');
+}
+
+static void sink_row(void *arg, const char *const *cells, const char *color)
+{
+	struct tsv_sink *t = arg;
+
+	if (!t->nrows++)
+		t->first_color = color;
+	for (size_t i = 0; i < t->ncols; i++)
+		buf_addf(&t->out, "%s%s", i ? "\t" : "", cells[i] ? cells[i] : "");
+	buf_addc(&t->out, '\n');
+}
+
+/* report_each_row hands a sink the cells that tsv writes (a workbook's
+ * sheet of --all is made of them), with the phase's colour. */
+static void test_each_row(void **state)
+{
+	struct record *r[] = {
+		rec("romashka", "ivanov", "2026-09-01 1; 2026-09-10 4"),
+		rec("vektor", "petrov", "2026-10-01 1; 2026-10-05 11"),
+	};
+	static const enum report_kind kinds[] = { REPORT_FUNNEL, REPORT_MANAGERS, REPORT_DURATIONS, REPORT_REASONS };
+	struct report_out o = { .fmt = FMT_TSV };
+	struct report rep;
+	struct buf want = BUF_INIT;
+
+	(void)state;
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(*kinds); k++) {
+		struct tsv_sink t = { .out = BUF_INIT };
+		struct report_sink sink = { sink_begin, sink_row, &t };
+
+		run(&rep, kinds[k], "2026-10-12", false, NULL, r, 2);
+		buf_reset(&want);
+		report_write(&want, &rep, &o);
+		report_each_row(&rep, &sink);
+		assert_string_equal(buf_str(&t.out), buf_str(&want));
+		if (kinds[k] == REPORT_FUNNEL) {
+			assert_int_equal(t.nrows, freight->n);
+			assert_int_equal(t.color_col, 1); /* phase_key */
+			assert_non_null(t.first_color);
+			assert_string_equal(t.first_color, freight->v[0].color);
+		}
+		if (kinds[k] == REPORT_REASONS)
+			assert_int_equal(t.nrows, 1); /* vektor's end, without a reason */
+		buf_release(&t.out);
+		report_release(&rep);
+	}
+	buf_release(&want);
+	for (size_t i = 0; i < 2; i++)
+		record_free(r[i]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -329,7 +633,12 @@ int main(void)
 		cmocka_unit_test(test_register_going_back_clears),
 		cmocka_unit_test(test_reason_is_the_ending_one),
 		cmocka_unit_test(test_managers_moves_and_filter),
+		cmocka_unit_test(test_period),
+		cmocka_unit_test(test_activity),
+		cmocka_unit_test(test_numbers),
+		cmocka_unit_test(test_sums),
 		cmocka_unit_test(test_written_out),
+		cmocka_unit_test(test_each_row),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
