@@ -55,14 +55,17 @@ pages() {
 @test "--all: one page with the register and every chart; no script, nothing loaded" {
 	local page=$BATS_TEST_TMPDIR/all
 	preg -C "$R" report --format html --all >"$page.html"
-	[ "$(grep -c '<svg class="chart"' "$page.html")" -eq 3 ]
+	# The funnel, the durations, the managers, and activity's two (what
+	# was done; the next contacts that fell due).
+	[ "$(grep -c '<svg class="chart"' "$page.html")" -eq 5 ]
 	! grep -qiE '<script|<link|<img|<iframe|https?://[^"]*\.(js|css)' "$page.html"
 	grep -qF '@page{size:A4 landscape' "$page.html"
-	# The register's tables, then the four reports under their titles.
-	same "$(grep -oE '<h2>The [a-z ]+</h2>|<h2>(Where|Why) [a-z ]+</h2>' "$page.html")" "<h2>The funnel</h2>
+	# The register's tables, then the five reports under their titles.
+	same "$(grep -oE '<h2>The [a-z ]+</h2>|<h2>(Where|Why|What) [a-z ]+</h2>' "$page.html")" "<h2>The funnel</h2>
 <h2>The managers</h2>
 <h2>Where clients stall</h2>
-<h2>Why collaborations ended</h2>"
+<h2>Why collaborations ended</h2>
+<h2>What the managers did</h2>"
 	# The ampersand of the reason is escaped like every text.
 	grep -qF '<td>price &amp; terms</td>' "$page.html"
 }

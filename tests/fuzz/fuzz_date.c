@@ -12,9 +12,13 @@
  *      YYYY-MM-DD form;
  *  (d) a duration that parses is N days or N weeks, N from 0 to 36,500,
  *      as ptime.h says (the first run took "0 to 36,500 days" for the
- *      rule: 35005w is 245,035 days, and allowed).
- * parse_date below is the entry point of the date parser: the parser of
- * dates as people type them (issue 8) goes there when it comes.
+ *      rule: 35005w is 245,035 days, and allowed);
+ *  (e) a date or time as people type it (lib/when: tomorrow, +3d, fri,
+ *      25.11.2026, "yesterday 16:30"), read against a fixed now: a failure
+ *      leaves a message as in (a); a day that reads is written back as
+ *      YYYY-MM-DD that when_date and date_parse read as the same day; a
+ *      time that reads is written back as RFC 3339 that when_time reads as
+ *      the same instant.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -24,6 +28,7 @@
 #include "err.h"
 #include "import.h"
 #include "ptime.h"
+#include "when.h"
 #include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -81,6 +86,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fuzz_violation("dateback", "import_date '%s' was written '%s'", s, d);
 	} else {
 		check_failure("import_date");
+	}
+	/* (e) */
+	{
+		struct when_now n = { .zone = false };
+
+		if (ptime_parse(&n.now, "2026-11-06T10:15:00+05:00"))
+			abort();
+		preg_error_clear();
+		if (when_date(&day, s, &n)) {
+			check_failure("when_date");
+		} else {
+			date_format(d, day);
+			if (when_date(&day2, d, &n) || day2 != day || date_parse(&day2, d) || day2 != day)
+				fuzz_violation("whenback", "when_date '%s' was written '%s'", s, d);
+		}
+		preg_error_clear();
+		if (when_time(&t, s, &n)) {
+			check_failure("when_time");
+		} else {
+			ptime_format(out, t);
+			if (when_time(&t2, out, &n) || t2.t != t.t || t2.off != t.off)
+				fuzz_violation("whentimeback", "when_time '%s' was written '%s'", s, out);
+		}
 	}
 	preg_error_clear();
 	if (!days_parse(&days, s) && (days < 0 || days > 36500 * 7 || (s[strlen(s) - 1] == 'd' && days > 36500)))
