@@ -28,7 +28,7 @@ mkdir -p "$OUT"
 CC=$CC bench/gen-build "$OUT/gen" || die "cannot build bench/gen.c"
 # shellcheck disable=SC2046 # pkg-config's words
 "$CC" -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Ilib -o "$OUT/shards" bench/shards.c \
-	lib/slug.c lib/buf.c lib/err.c lib/utf8.c lib/xalloc.c \
+	lib/slug.c lib/legalform.c lib/buf.c lib/err.c lib/utf8.c lib/xalloc.c \
 	$(pkg-config --cflags --libs libgit2 libxxhash libutf8proc) || die "cannot build bench/shards.c"
 {
 	echo "== layouts, $NAMES names (seed $SEED), $(date -u +%Y-%m-%dT%H:%M:%SZ), load average $(cut -d' ' -f1 /proc/loadavg)"
