@@ -968,25 +968,23 @@ void record_follow_history(struct record *r)
 /* Whether r has what the requires item q asks for. */
 static bool record_has(const struct record *r, const char *q)
 {
-	bool ok;
+	const struct record_key *k;
 
 	if (!strncmp(q, "fields.", 7))
-		ok = kv_get(&r->fields, q + 7) != NULL;
-	else if (!strcmp(q, "fields"))
-		ok = r->fields.n > 0;
-	else if (!strcmp(q, "contacts"))
-		ok = r->ncontacts > 0;
-	else if (!strcmp(q, "tags"))
-		ok = r->ntags > 0;
-	else if (!strcmp(q, "next_contact"))
-		ok = r->next_contact != NULL;
-	else if (!strcmp(q, "next_action"))
-		ok = r->next_action != NULL;
-	else if (!strcmp(q, "remarks"))
-		ok = r->remarks != NULL;
-	else
-		ok = true;
-	return ok;
+		return kv_get(&r->fields, q + 7) != NULL;
+	/* What requires: may name is the schema's (RK_REQUIRE). */
+	if (!(k = record_key_find(q)) || !(k->flags & RK_REQUIRE))
+		return true;
+	switch (k->type) {
+	case RT_TAGS:
+		return r->ntags > 0;
+	case RT_FIELDS:
+		return r->fields.n > 0;
+	case RT_CONTACTS:
+		return r->ncontacts > 0;
+	default:
+		return k->slot == RS_NONE || *record_key_value(r, k) != NULL;
+	}
 }
 
 size_t record_missing_all(const struct record *r, const struct phase *ph, struct buf *out)
