@@ -7,6 +7,7 @@
 #include "cmd.h"
 #include "err.h"
 #include "find.h"
+#include "log.h"
 #include "ops.h"
 #include "ptime.h"
 #include "slug.h"
@@ -143,6 +144,11 @@ int resolve_clients(struct ctx *ctx, int argc, char **argv, char ***owned, size_
 		char *id;
 
 		if (!o || o->val != VAL_CLIENT)
+			continue;
+		/* The trail of a removed client, by its id: the id wins over
+		 * a client now in the register whose name says the same. */
+		if ((o->flags & OPT_PAST) && slug_valid(argv[i]) && !reg_exists(ctx->reg, argv[i]) &&
+		    log_knows(ctx->reg, argv[i]))
 			continue;
 		if (find_client(&id, ctx->reg, argv[i])) {
 			/* The trail of a removed client: its id matches no

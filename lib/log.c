@@ -412,6 +412,24 @@ out:
 	return rc;
 }
 
+static int stop_at_first(void *arg, const char *hex, const char *ids, size_t len)
+{
+	(void)arg, (void)hex, (void)ids, (void)len;
+	return 1;
+}
+
+bool log_knows(struct reg *r, const char *id)
+{
+	struct logidx *x = NULL;
+	bool known;
+
+	if (log_index_open(r, &x))
+		return false;
+	known = logidx_each(x, id, stop_at_first, NULL) == 1;
+	logidx_free(x);
+	return known;
+}
+
 int log_walk(struct reg *r, const struct log_opts *o, log_fn cb, void *arg)
 {
 	struct logidx *x = NULL;

@@ -90,4 +90,8 @@ typedef int (*log_fn)(void *arg, const struct log_row *row);
  * changed without details. 0, cb's non-zero value, or a negative code. */
 int log_walk(struct reg *r, const struct log_opts *o, log_fn cb, void *arg);
 
+/* Whether some commit of the branch changed record id: the trail of a
+ * client removed since (false also when the index cannot be read). */
+bool log_knows(struct reg *r, const char *id);
+
 #endif

@@ -138,6 +138,24 @@ $(git -C "$R" rev-parse HEAD)	2026-03-04T10:00:00+05:00	ivanov	romashka	rm	remov
 $ROW_ROM"
 }
 
+@test "a removed client's id wins over a client now named the same" {
+	# romashka is removed; a new client of the same name takes romashka-2.
+	PREG_NOW=2026-03-04T10:00:00+05:00 preg -C "$R" client rm romashka
+	PREG_NOW=2026-03-05T10:00:00+05:00 preg -C "$R" client add Romashka --id romashka-2
+	local rm_commit
+	rm_commit=$(git -C "$R" rev-parse HEAD~1)
+	run preg -C "$R" log romashka
+	[ "$status" -eq 0 ]
+	same "$output" "$HDR
+$rm_commit	2026-03-04T10:00:00+05:00	ivanov	romashka	rm	removed (Romashka)
+$ROW_ROM"
+	# The name still finds the client of today.
+	run preg -C "$R" log Romashka
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"romashka-2	add	added (Romashka)"* ]]
+	[[ "$output" != *"	romashka	rm	"* ]]
+}
+
 @test "the index is built in .git/preg-cache, checksummed, never committed" {
 	[ ! -e "$R/.git/preg-cache/log-index" ]
 	run preg -C "$R" log acme
