@@ -361,8 +361,8 @@ static int cmd_report(int argc, char **argv, struct ctx *ctx)
 	} else {
 		report_init(&s.rep[s.nrep++], s.ph, kind, &o);
 	}
-	/* The record cache leaves the notes out, which activity counts. */
-	rc = kind == REPORT_ACTIVITY || all ? reg_each(ctx->reg, false, collect, &s)
+	/* Activity counts notes: the cache keeps what it needs of them. */
+	rc = kind == REPORT_ACTIVITY || all ? reg_each_summary_notes(ctx->reg, collect, &s)
 					    : reg_each_summary(ctx->reg, collect, &s);
 	if (rc >= 0)
 		rc = filter_manager_check(&s.f, s.ph, s.seen);

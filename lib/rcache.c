@@ -30,15 +30,18 @@
  * were added for finding, which add their few dozen bytes a contact).
  *
  * An encoding: str id, varint ntags, nfields, nhistory, total history
- * pairs, ncontacts, total contact pairs, phase; str name, kind, manager,
+ * pairs, ncontacts, total contact pairs, phase, nnotes, total note pairs; str name, kind, manager,
  * phase_since, next_contact, next_action, end_reason, hold_until,
  * hold_reason, created; the tags; the fields as pairs; each history event
  * as varint npairs and its pairs; each contact likewise; str the record's
- * index for finding (find_index, without notes). A str is varint
- * (length + 1) and the bytes and a NUL; 0 is NULL.
+ * index for finding (find_index, without notes); last, each note as
+ * varint npairs and its pairs at, by, channel and next (their text stays
+ * out: report activity counts notes, nothing that reads the cache shows
+ * them). The counts after phase are varint nnotes and total note pairs.
+ * A str is varint (length + 1) and the bytes and a NUL; 0 is NULL.
  */
 
-#define MAGIC "PREGRC04"
+#define MAGIC "PREGRC05"
 #define HDR 32
 #define SHARD 60
 #define REC 28
@@ -102,6 +105,39 @@ static size_t pairs_of(const struct kvlist *l, size_t n)
 	return pairs;
 }
 
+/* The keys of a note that counting needs (report activity). */
+static bool note_meta(const char *k)
+{
+	return !strcmp(k, "at") || !strcmp(k, "by") || !strcmp(k, "channel") || !strcmp(k, "next");
+}
+
+static size_t note_pairs(const struct record *r)
+{
+	size_t pairs = 0;
+
+	for (size_t i = 0; i < r->nnotes; i++)
+		for (size_t k = 0; k < r->notes[i].n; k++)
+			pairs += note_meta(r->notes[i].v[k].k);
+	return pairs;
+}
+
+static void put_note_meta(struct buf *out, const struct record *r)
+{
+	for (size_t i = 0; i < r->nnotes; i++) {
+		const struct kvlist *l = &r->notes[i];
+		size_t n = 0;
+
+		for (size_t k = 0; k < l->n; k++)
+			n += note_meta(l->v[k].k);
+		put_varint(out, n);
+		for (size_t k = 0; k < l->n; k++)
+			if (note_meta(l->v[k].k)) {
+				put_str(out, l->v[k].k);
+				put_str(out, l->v[k].v);
+			}
+	}
+}
+
 void rcache_encode(struct buf *out, const struct record *r)
 {
 	struct buf index = BUF_INIT;
@@ -114,6 +150,8 @@ void rcache_encode(struct buf *out, const struct record *r)
 	put_varint(out, r->ncontacts);
 	put_varint(out, pairs_of(r->contacts, r->ncontacts));
 	put_varint(out, (uint64_t)(r->phase < 0 ? 0 : r->phase));
+	put_varint(out, r->nnotes);
+	put_varint(out, note_pairs(r));
 	put_str(out, r->name);
 	put_str(out, r->kind);
 	put_str(out, r->manager);
@@ -136,6 +174,7 @@ void rcache_encode(struct buf *out, const struct record *r)
 	find_index(&index, r, false);
 	put_str(out, buf_str(&index));
 	buf_release(&index);
+	put_note_meta(out, r);
 }
 
 /* ---- decoding ---- */
@@ -225,10 +264,10 @@ static void get_lists(struct rd *d, struct kvlist *l, size_t n, char **mem, uint
 	}
 }
 
-int rcache_decode(struct record *r, struct rscratch *s, const unsigned char *p, size_t len)
+int rcache_decode(struct record *r, struct rscratch *s, const unsigned char *p, size_t len, bool notes)
 {
 	struct rd d = { p, p + len, false };
-	uint64_t ntags, nfields, nhist, npairs, ncont, cpairs, phase;
+	uint64_t ntags, nfields, nhist, npairs, ncont, cpairs, phase, nnotes, npairs_notes;
 	size_t need;
 	char *mem;
 
@@ -241,12 +280,16 @@ int rcache_decode(struct record *r, struct rscratch *s, const unsigned char *p, 
 	ncont = get_varint(&d);
 	cpairs = get_varint(&d);
 	phase = get_varint(&d);
+	nnotes = get_varint(&d);
+	npairs_notes = get_varint(&d);
 	/* Each item takes at least a byte: a bound before any multiplication. */
 	if (d.bad || ntags > len || nfields > len || nhist > len || npairs > len || ncont > len || cpairs > len ||
-	    phase > 1000000)
+	    phase > 1000000 || nnotes > len || npairs_notes > len)
 		return -1;
-	need = ntags * sizeof(char *) + nfields * sizeof(struct kv) + (nhist + ncont) * sizeof(struct kvlist) +
-	       (npairs + cpairs) * sizeof(struct kv);
+	if (!notes)
+		nnotes = npairs_notes = 0;
+	need = ntags * sizeof(char *) + nfields * sizeof(struct kv) +
+	       (nhist + ncont + nnotes) * sizeof(struct kvlist) + (npairs + cpairs + npairs_notes) * sizeof(struct kv);
 	if (need > s->cap) {
 		s->cap = need * 2;
 		free(s->mem);
@@ -282,10 +325,18 @@ int rcache_decode(struct record *r, struct rscratch *s, const unsigned char *p, 
 	r->contacts = (struct kvlist *)(void *)mem;
 	r->ncontacts = ncont;
 	mem += ncont * sizeof(struct kvlist);
+	if (notes) {
+		r->notes = (struct kvlist *)(void *)mem;
+		r->nnotes = nnotes;
+		mem += nnotes * sizeof(struct kvlist);
+	}
 	get_lists(&d, r->history, nhist, &mem, &npairs);
 	get_lists(&d, r->contacts, ncont, &mem, &cpairs);
 	r->find_text = get_str(&d);
-	if (d.bad || d.p != d.end) {
+	/* The notes come last: a reader without them stops here. */
+	if (notes)
+		get_lists(&d, r->notes, nnotes, &mem, &npairs_notes);
+	if (d.bad || (notes && d.p != d.end)) {
 		memset(r, 0, sizeof(*r));
 		return -1;
 	}

@@ -5,7 +5,7 @@
  *
  * It holds, for each record blob of the HEAD tree, a compact encoding of
  * what listings, reports and finding read: every key of the record except
- * notes, remarks and unknown keys (contacts are in it for finding a client
+ * remarks, unknown keys and the notes' text (contacts are in it for finding a client
  * by a phone or an e-mail, see find.h). It is keyed by blob id (a record changed
  * by plain git has a new blob id, so it is read again) and, per shard
  * directory, by tree id (a shard with the same tree id is taken whole
@@ -35,9 +35,10 @@ struct rscratch {
 };
 
 /* Decode p[0..len) into *r. The strings point into p (which must outlive
- * r), the arrays into s. notes, remarks and extra are empty.
+ * r), the arrays into s. remarks and extra are empty; notes too, unless
+ * asked for, and then each holds only its at, by, channel and next.
  * 0, or -1 when the bytes are not a valid encoding. Never free r. */
-int rcache_decode(struct record *r, struct rscratch *s, const unsigned char *p, size_t len);
+int rcache_decode(struct record *r, struct rscratch *s, const unsigned char *p, size_t len, bool notes);
 
 void rscratch_release(struct rscratch *s);
 

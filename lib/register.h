@@ -89,6 +89,10 @@ int reg_each_file(struct reg *r, bool staged, reg_file_fn cb, void *arg);
  * PREG_NO_CACHE=1 reads the records themselves. */
 int reg_each_summary(struct reg *r, reg_each_fn cb, void *arg);
 
+/* Like reg_each_summary, with each note's at, by, channel and next in rec
+ * (not its text): what counting activity needs. */
+int reg_each_summary_notes(struct reg *r, reg_each_fn cb, void *arg);
+
 /* Whether record id may be rewritten now: it exists and parses, holds no
  * comment (unless flags has REG_FORCE) and has no uncommitted edit in the
  * work tree. 0, or the error a write would give. Used before an editor

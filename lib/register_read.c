@@ -357,6 +357,7 @@ struct each_cached {
 	struct buf enc;
 	reg_each_fn cb;
 	void *arg;
+	bool notes; /* decode the notes' times, authors, channels and next contacts */
 };
 
 static int each_shard_cached(struct reg *r, const git_tree_entry *se, void *ctx)
@@ -389,7 +390,7 @@ static int each_shard_cached(struct reg *r, const git_tree_entry *se, void *ctx)
 			char path[256];
 
 			rcache_rec(c, i, &id, &data, &len);
-			if (rcache_decode(&rec, scratch, data, len))
+			if (rcache_decode(&rec, scratch, data, len, x->notes))
 				return reg_git_error(PREG_ERR, "cannot decode the record cache"); /* checksummed: never */
 			/* "clients/SHARD/ID.yaml": ids and shards are short. */
 			size_t sl = strlen(sname), il = strlen(rec.id);
@@ -437,7 +438,7 @@ static int each_shard_cached(struct reg *r, const git_tree_entry *se, void *ctx)
 				continue;
 			}
 			if (!cmp && !memcmp(e, git_tree_entry_id(fe)->id, RCACHE_OID) &&
-			    !rcache_decode(&rec, scratch, data, len)) {
+			    !rcache_decode(&rec, scratch, data, len, x->notes)) {
 				rcache_plan_keep(plan, first + k);
 				hit = true;
 			}
@@ -470,9 +471,9 @@ static int each_shard_cached(struct reg *r, const git_tree_entry *se, void *ctx)
 	return rc;
 }
 
-int reg_each_summary(struct reg *r, reg_each_fn cb, void *arg)
+static int each_summary(struct reg *r, bool notes, reg_each_fn cb, void *arg)
 {
-	struct each_cached x = { NULL, NULL, { NULL, 0 }, BUF_INIT, cb, arg };
+	struct each_cached x = { NULL, NULL, { NULL, 0 }, BUF_INIT, cb, arg, notes };
 	char *dir, *path;
 	int rc;
 
@@ -495,4 +496,14 @@ int reg_each_summary(struct reg *r, reg_each_fn cb, void *arg)
 	free(dir);
 	free(path);
 	return rc;
+}
+
+int reg_each_summary(struct reg *r, reg_each_fn cb, void *arg)
+{
+	return each_summary(r, false, cb, arg);
+}
+
+int reg_each_summary_notes(struct reg *r, reg_each_fn cb, void *arg)
+{
+	return each_summary(r, true, cb, arg);
 }

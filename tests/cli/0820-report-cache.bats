@@ -65,6 +65,25 @@ same_as_uncached() {
 	PREG_NO_CACHE=1 blobs_opened report funnel | grep -qx 6
 }
 
+@test "report activity counts notes through the cache: no record read, the same answer" {
+	PREG_NOW=2026-10-12T10:00:00+03:00 PREG_USER=m0 preg -C "$R" note c02 "позвонили" --channel call --next 2026-10-14 >/dev/null
+	PREG_NOW=2026-10-14T11:00:00+03:00 PREG_USER=m0 preg -C "$R" note c02 "письмо" --channel email >/dev/null
+	PREG_NOW=2026-10-15T11:00:00+03:00 PREG_USER=m1 preg -C "$R" note c01 "встреча" --channel meeting >/dev/null
+	local a="report activity --since 2026-10-01 --until 2026-10-31"
+	preg -C "$R" $a >/dev/null
+	same "$(PREG_NOW=2026-10-31T12:00:00+03:00 blobs_opened $a)" 0
+	same_as_uncached $a
+	same_as_uncached $a --by client
+	same_as_uncached $a --format json
+	# The counts themselves (not only cache = no cache): two notes by m0,
+	# one call and one e-mail, a next contact kept on its day.
+	run preg -C "$R" $a --format tsv
+	[[ "$output" == *"call"*"email"* ]]
+	local m0
+	m0=$(printf '%s\n' "$output" | awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i } $1 == "m0" { print $col["notes"], $col["call"], $col["email"], $col["kept"] }')
+	same "$m0" "2 1 1 1"
+}
+
 @test "a record changed by plain git is read again, the others are not" {
 	preg -C "$R" report >/dev/null
 	sed -i 's/^name: Client 04$/name: Renamed by hand/' "$R/clients/c0/c04.yaml"

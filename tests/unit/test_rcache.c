@@ -30,7 +30,8 @@ static const char full[] =
 	"history:\n"
 	"  - {at: 2026-09-01T10:00:00+03:00, by: ivanov, phase: 1, manager: ivanov}\n"
 	"  - {at: 2026-10-20T10:00:00+03:00, by: ivanov, phase: 11, reason: price}\n"
-	"notes:\n  - {at: 2026-10-01T10:00:00+03:00, by: ivanov, text: called}\n";
+	"notes:\n  - {at: 2026-10-01T10:00:00+03:00, by: ivanov, text: called}\n"
+	"  - {at: 2026-10-02T10:00:00+03:00, by: petrov, channel: call, text: agreed, next: 2026-10-09}\n";
 
 static struct record *parse(const char *text)
 {
@@ -58,7 +59,7 @@ static void test_round_trip(void **state)
 
 	(void)state;
 	rcache_encode(&b, r);
-	assert_int_equal(rcache_decode(&d, &s, (const unsigned char *)b.p, b.len), 0);
+	assert_int_equal(rcache_decode(&d, &s, (const unsigned char *)b.p, b.len, true), 0);
 	assert_string_equal(d.id, "ooo-romashka");
 	assert_string_equal(d.name, "ООО «Ромашка»");
 	assert_string_equal(d.kind, "internal");
@@ -88,10 +89,26 @@ static void test_round_trip(void **state)
 	assert_string_equal(d.find_text, ix.p);
 	assert_non_null(strstr(d.find_text, "sergei petrov"));
 	assert_null(strstr(d.find_text, "called"));
-	buf_release(&ix);
+	/* Of the notes, what counting activity needs, never their text. */
+	assert_int_equal(d.nnotes, 2);
+	assert_string_equal(kv_get(&d.notes[0], "by"), "ivanov");
+	assert_null(kv_get(&d.notes[0], "channel"));
+	assert_string_equal(kv_get(&d.notes[1], "at"), "2026-10-02T10:00:00+03:00");
+	assert_string_equal(kv_get(&d.notes[1], "channel"), "call");
+	assert_string_equal(kv_get(&d.notes[1], "next"), "2026-10-09");
+	assert_null(kv_get(&d.notes[1], "text"));
+	assert_int_equal(d.notes[1].n, 4);
 	/* What the cache leaves out. */
-	assert_int_equal(d.nnotes, 0);
 	assert_null(d.remarks);
+	/* A reader that does not ask for the notes gets none, and the rest
+	 * the same. */
+	assert_int_equal(rcache_decode(&d, &s, (const unsigned char *)b.p, b.len, false), 0);
+	assert_int_equal(d.nnotes, 0);
+	assert_null(d.notes);
+	assert_string_equal(d.name, "ООО «Ромашка»");
+	assert_string_equal(kv_get(&d.contacts[1], "phone"), "+7 351 000-00-00");
+	assert_string_equal(d.find_text, ix.p);
+	buf_release(&ix);
 	rscratch_release(&s);
 	buf_release(&b);
 	record_free(r);
@@ -106,7 +123,7 @@ static void test_optional_keys_stay_null(void **state)
 
 	(void)state;
 	rcache_encode(&b, r);
-	assert_int_equal(rcache_decode(&d, &s, (const unsigned char *)b.p, b.len), 0);
+	assert_int_equal(rcache_decode(&d, &s, (const unsigned char *)b.p, b.len, true), 0);
 	assert_null(d.next_contact);
 	assert_null(d.end_reason);
 	assert_null(d.hold_until);
@@ -130,15 +147,15 @@ static void test_damaged_encodings(void **state)
 	(void)state;
 	rcache_encode(&b, r);
 	for (size_t n = 0; n < b.len; n++)
-		assert_int_equal(rcache_decode(&d, &s, (const unsigned char *)b.p, n), -1);
+		assert_int_equal(rcache_decode(&d, &s, (const unsigned char *)b.p, n, true), -1);
 	copy = malloc(b.len);
 	for (size_t i = 0; i < b.len; i++) {
 		memcpy(copy, b.p, b.len);
 		copy[i] ^= 0x5a;
-		rcache_decode(&d, &s, copy, b.len); /* any answer, no overrun */
+		rcache_decode(&d, &s, copy, b.len, true); /* any answer, no overrun */
 	}
 	/* Absurd counts are refused before any allocation. */
-	assert_int_equal(rcache_decode(&d, &s, (const unsigned char *)"\x02" "a\0\xff\xff\xff\xff\x0f", 9), -1);
+	assert_int_equal(rcache_decode(&d, &s, (const unsigned char *)"\x02" "a\0\xff\xff\xff\xff\x0f", 9, true), -1);
 	free(copy);
 	rscratch_release(&s);
 	buf_release(&b);
