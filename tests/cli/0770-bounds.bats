@@ -117,7 +117,7 @@ preg: error: 16382 problems in dup.csv; nothing imported"
 @test "a file over 1 GiB is refused by its size, before any of it is read" {
 	command -v strace >/dev/null || skip "strace is not installed"
 	truncate -s 2G huge.csv
-	# LeakSanitizer cannot run under ptrace (make check-asan): it would add
+	# LeakSanitizer cannot run under ptrace (make check): it would add
 	# a fatal error of its own to stderr, so leaks are not looked for here.
 	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
 		strace -f -e trace=read -o read.trace "$PREG" -C "$R" import huge.csv >out 2>err && false
