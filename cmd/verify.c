@@ -32,8 +32,8 @@ static int cmd_verify(int argc, char **argv, struct ctx *ctx)
 		verify_release(&v);
 		return fail();
 	}
-	printf("verified %zu commits and %zu records: every history only grew by appending\n", v.commits,
-	       v.records);
+	printf("verified %zu commit%s and %zu record%s: every history only grew by appending\n", v.commits,
+	       v.commits == 1 ? "" : "s", v.records, v.records == 1 ? "" : "s");
 	verify_release(&v);
 	return EXIT_OK;
 }

@@ -42,7 +42,7 @@ by_hand() {
 	preg -C "$R" client rm romashka
 	run --separate-stderr preg -C "$R" verify
 	[ "$status" -eq 0 ]
-	same "$output" "verified 9 commits and 1 records: every history only grew by appending"
+	same "$output" "verified 9 commits and 1 record: every history only grew by appending"
 }
 
 @test "a history event edited by hand and committed with git is caught" {
