@@ -638,6 +638,30 @@ int ops_note(struct reg *r, struct note_opts *o)
 
 /* ---- set ---- */
 
+/* The end of client set and client edit: a new manager is an event (under
+ * the time rule); the record is put when its text differs from before.
+ * 1 when it was put, 0 when nothing changed (no commit), or an error. */
+static int put_changed(struct txn *t, struct record *rec, const char *old_manager, const struct buf *before)
+{
+	struct buf after = BUF_INIT;
+	bool same;
+	int rc;
+
+	if (strcmp(old_manager, rec->manager)) {
+		if ((rc = ops_check_clock(t, rec)))
+			return rc;
+		record_add_event(rec, txn_now(t), txn_user(t),
+				 (const char *const[]){ "manager", rec->manager }, 2);
+	}
+	record_write(&after, rec);
+	same = before->len == after.len && !memcmp(before->p, after.p, before->len);
+	buf_release(&after);
+	if (same)
+		return 0;
+	txn_put(t, rec);
+	return 1;
+}
+
 struct set_args {
 	const char *id;
 	char *const *assign;
@@ -650,7 +674,7 @@ static int set_mutate(struct txn *t, void *arg)
 	struct set_args *a = arg;
 	const struct phases *ph = reg_phases(txn_reg(t));
 	struct record *rec = NULL;
-	struct buf before = BUF_INIT, after = BUF_INIT, what = BUF_INIT;
+	struct buf before = BUF_INIT, what = BUF_INIT;
 	char *old_manager = NULL, summary[512];
 	int rc;
 
@@ -730,18 +754,10 @@ static int set_mutate(struct txn *t, void *arg)
 		if (bad)
 			goto out;
 	}
-	if (strcmp(old_manager, rec->manager)) {
-		if ((rc = ops_check_clock(t, rec)))
-			goto out;
-		record_add_event(rec, txn_now(t), txn_user(t),
-				 (const char *const[]){ "manager", rec->manager }, 2);
-	}
-	record_write(&after, rec);
+	if ((rc = put_changed(t, rec, old_manager, &before)) <= 0)
+		goto out; /* nothing changed: no commit; or refused */
 	rc = 0;
-	if (before.len == after.len && !memcmp(before.p, after.p, before.len))
-		goto out; /* nothing changed: no commit */
 	*a->changed = true;
-	txn_put(t, rec);
 	if (strcmp(old_manager, rec->manager))
 		snprintf(summary, sizeof(summary), "set: %s manager %s -> %s", a->id, old_manager, rec->manager);
 	else
@@ -750,7 +766,6 @@ static int set_mutate(struct txn *t, void *arg)
 out:
 	free(old_manager);
 	buf_release(&before);
-	buf_release(&after);
 	buf_release(&what);
 	record_free(rec);
 	return rc;
@@ -951,7 +966,7 @@ static int replace_mutate(struct txn *t, void *arg)
 	struct replace_args *a = arg;
 	const struct phases *ph = reg_phases(txn_reg(t));
 	struct record *old = NULL, *rec = NULL;
-	struct buf before = BUF_INIT, after = BUF_INIT;
+	struct buf before = BUF_INIT;
 	struct ypos comment;
 	char summary[256];
 	const char *fixed = NULL;
@@ -1002,25 +1017,16 @@ static int replace_mutate(struct txn *t, void *arg)
 	}
 	if (record_text_check(rec))
 		goto out;
-	if (strcmp(rec->manager, old->manager)) {
-		if (phases_check_manager(ph, rec->manager))
-			goto out;
-		if ((rc = ops_check_clock(t, rec)))
-			goto out;
-		record_add_event(rec, txn_now(t), txn_user(t),
-				 (const char *const[]){ "manager", rec->manager }, 2);
-	}
-	record_write(&after, rec);
-	rc = 0;
-	if (before.len == after.len && !memcmp(before.p, after.p, before.len))
+	if (strcmp(rec->manager, old->manager) && phases_check_manager(ph, rec->manager))
 		goto out;
+	if ((rc = put_changed(t, rec, old->manager, &before)) <= 0)
+		goto out; /* nothing changed: no commit; or refused */
+	rc = 0;
 	*a->changed = true;
-	txn_put(t, rec);
 	snprintf(summary, sizeof(summary), "edit: %s", a->id);
 	txn_message(t, summary, "edit", NULL);
 out:
 	buf_release(&before);
-	buf_release(&after);
 	record_free(old);
 	record_free(rec);
 	return rc;
