@@ -10,7 +10,7 @@
 #ifndef PREG_MERGEDRV_H
 #define PREG_MERGEDRV_H
 
-/* Register the driver; called once when libgit2 starts (lib/register.c). */
+/* Register the driver; called once when libgit2 starts (lib/register.c, reg_lib_init). */
 void mergedrv_register(void);
 
 #endif

@@ -1,15 +1,20 @@
 /*
  * register_priv: what the files of the register module share (register.h
- * is what the rest of preg sees). The module is one boundary to git, in four
- * files along its seams:
- *   register.c        core: libgit2, open, the acting user, transactions,
- *                     the commit, init
- *   register_read.c   reading records at the tip, with or without the cache
+ * is what the rest of preg sees). The module is one boundary to git, in
+ * files along its seams, each using only those below it:
+ *   register_open.c   finding, opening and creating a register (init)
+ *   register_write.c  the write path: transactions, the commit and its
+ *                     trailers, the work tree after it, the branch move
+ *   register_admin.c  doctor, the merge driver's configuration, gc
  *   register_disk.c   the lock, the work tree and the index, the journal,
  *                     healing what a crash left
- *   register_admin.c  doctor, the merge driver's configuration, gc
+ *   register_read.c   reading records at the tip, with or without the cache
  *   register_git.c    history for the modules above: commits, trees, blobs,
  *                     the one tree comparison, walks, refs, config
+ *   register.c        the core every other file uses and which uses none:
+ *                     libgit2's set-up, errors, the acting user and git
+ *                     identity, what a register is (directories, phases,
+ *                     layout)
  * Nothing outside these files includes this header.
  */
 #ifndef PREG_REGISTER_PRIV_H
