@@ -1,0 +1,31 @@
+#!/usr/bin/env bats
+# What a user met using preg as README and the man pages say: each test
+# names the promise it checks, and failed before its fix.
+
+load helper
+load sync
+
+setup() {
+	sync_setup
+}
+
+@test "preg-log(1): a merge made by git pull is its git author's, not the acting user whose note it brings in" {
+	shared
+	at 02T11:00 ivanov "$A" note romashka "встреча назначена" --channel meeting
+	at 02T11:01 ivanov "$A" sync
+	at 02T11:02 petrov "$B" note romashka "письмо отправлено" --channel letter
+	GIT_AUTHOR_NAME="Kozlov Git" GIT_AUTHOR_EMAIL=kozlov@example.com \
+		GIT_AUTHOR_DATE=2026-11-02T11:05:00+05:00 git -C "$B" pull -q --no-edit
+	[ "$(git -C "$B" rev-list --count --merges HEAD)" -eq 1 ]
+	run --separate-stderr preg -C "$B" log romashka --format tsv
+	[ "$status" -eq 0 ]
+	# The merge is newest; the two notes under it, each its maker's.
+	same "$(cut -f 2-6 <<<"$output" | sed -n 2p)" "2026-11-02T11:05:00+05:00	Kozlov Git	romashka	git	note added: meeting: встреча назначена"
+	same "$(cut -f 2-6 <<<"$output" | sed -n 3,4p | sort)" "2026-11-02T11:00:00+05:00	ivanov	romashka	note	note added: meeting: встреча назначена
+2026-11-02T11:02:00+05:00	petrov	romashka	note	note added: letter: письмо отправлено"
+	# ivanov made the note once: --author finds it once.
+	run --separate-stderr preg -C "$B" log --author ivanov --format tsv
+	same "$(cut -f 5-6 <<<"$output" | grep -c meeting)" 1
+	run --separate-stderr preg -C "$B" log --author kozlov --format tsv
+	same "$(cut -f 3,5 <<<"$output" | tail -n +2)" "Kozlov Git	git"
+}
