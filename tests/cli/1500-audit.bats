@@ -29,3 +29,23 @@ setup() {
 	run --separate-stderr preg -C "$B" log --author kozlov --format tsv
 	same "$(cut -f 3,5 <<<"$output" | tail -n +2)" "Kozlov Git	git"
 }
+
+@test "preg-init(1): --remote with a relative path shares the register, as git clone takes one" {
+	mkdir -p "$BATS_TEST_TMPDIR/srv" "$BATS_TEST_TMPDIR/work"
+	preg remote init "$BATS_TEST_TMPDIR/srv/sales.git" >/dev/null
+	cd "$BATS_TEST_TMPDIR/work"
+	run --separate-stderr preg init --remote ../srv/sales.git reg
+	[ "$status" -eq 0 ]
+	same "$stderr" ""
+	same "$output" "created a register in $BATS_TEST_TMPDIR/work/reg (template freight)
+synced with origin: 0 commits received, 1 sent"
+	same "$(git -C reg config remote.origin.url)" "$BATS_TEST_TMPDIR/srv/sales.git"
+	same "$(git -C "$BATS_TEST_TMPDIR/srv/sales.git" rev-parse main)" "$(git -C reg rev-parse HEAD)"
+	# A later sync, from anywhere, reaches the same remote.
+	cd /
+	at 02T11:00 ivanov "$BATS_TEST_TMPDIR/work/reg" client add "ООО «Ромашка»"
+	run --separate-stderr preg -C "$BATS_TEST_TMPDIR/work/reg" sync
+	[ "$status" -eq 0 ]
+	same "$output" "synced with origin: 0 commits received, 1 sent"
+	verified "$BATS_TEST_TMPDIR/work/reg"
+}
