@@ -512,6 +512,32 @@ static bool trailer_line(const char *p, size_t n)
 	return k && k + 1 < n && p[k] == ':' && p[k + 1] == ' ';
 }
 
+/* Whether text (ending in a newline) ends in a paragraph of trailers
+ * below its summary. */
+static bool ends_in_trailers(const char *text, size_t n)
+{
+	const char *end = text + n, *block = NULL;
+
+	while (end > text && end[-1] == '\n')
+		end--;
+	for (const char *p = text; p + 1 < end; p++)
+		if (p[0] == '\n' && p[1] == '\n')
+			block = p + 2;
+	if (!block)
+		return false;
+	while (block < end && *block == '\n')
+		block++;
+	for (const char *p = block; p < end;) {
+		const char *e = memchr(p, '\n', (size_t)(end - p));
+
+		e = e ? e : end;
+		if (!trailer_line(p, (size_t)(e - p)))
+			return false;
+		p = e + 1;
+	}
+	return block < end;
+}
+
 /* Take msg apart; a commit made without preg (no Preg-Action in its last
  * paragraph of trailers) is left whole in text. */
 static void take_apart(const char *msg, struct told *t)
@@ -756,6 +782,11 @@ static int replay_commit(struct replay *rp, const struct reg_oid *oid, struct re
 		 * sync's notes. */
 		if (msg.len) {
 			if (t.text.len && t.text.p[t.text.len - 1] != '\n')
+				buf_addc(&t.text, '\n');
+			/* The notes are trailers: after a blank line, unless
+			 * the message ends in trailers already, so that they
+			 * neither run into the summary nor go unread. */
+			if (!ends_in_trailers(t.text.p, t.text.len))
 				buf_addc(&t.text, '\n');
 			buf_add(&t.text, msg.p, msg.len);
 		}

@@ -49,3 +49,19 @@ synced with origin: 0 commits received, 1 sent"
 	same "$output" "synced with origin: 0 commits received, 1 sent"
 	verified "$BATS_TEST_TMPDIR/work/reg"
 }
+
+@test "preg-sync(1): the conflict a sync names in a commit made with plain git is a trailer, not part of its summary" {
+	shared
+	at 02T11:00 ivanov "$A" client set romashka next_action="позвонить"
+	at 02T11:01 ivanov "$A" sync
+	sed -i '/^kind:/a next_action: написать' "$B/clients/ro/romashka.yaml"
+	GIT_AUTHOR_DATE=2026-11-02T11:02:00+05:00 git -C "$B" commit -qam "next action by hand"
+	PREG_NOW=2026-11-02T11:03:00+05:00 PREG_USER=petrov run --separate-stderr preg -C "$B" sync
+	[ "$status" -eq 0 ]
+	same "$output" "romashka: next_action changed here and on origin: kept 'написать', replaced 'позвонить'
+synced with origin: 1 commit received, 1 sent"
+	same "$(git -C "$B" log -1 --format=%s)" "next action by hand"
+	same "$(git -C "$B" log -1 --format='%(trailers:key=Preg-Conflict,valueonly)')" \
+		"romashka next_action 'написать' replaced 'позвонить'"
+	verified "$A" "$B"
+}
