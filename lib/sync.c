@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 
+#include "confmerge.h"
 #include "err.h"
 #include "layout.h"
 #include "log.h"
@@ -377,6 +378,47 @@ static int renamed_text(struct reg *r, const struct reg_oid *blob, const char *p
 	return 0;
 }
 
+/* preg.yaml changed by the local commit (theirs, from base) and on the
+ * remote (ours): merged by its top-level keys, so that a manager's change
+ * to a phase's limit does not drop the managers the head added meanwhile.
+ * A key both changed differently, or a file that is not merged by keys or
+ * whose merge is not a valid preg.yaml, keeps the local version, named. */
+static int conf_merge(struct replay *rp, const char *path, const struct reg_oid *base, const struct reg_oid *ours,
+		      const struct reg_oid *theirs, struct ups *u, struct buf *msg)
+{
+	struct buf tb = BUF_INIT, to = BUF_INIT, tt = BUF_INIT, merged = BUF_INIT, keys = BUF_INIT;
+	struct phases *ph = NULL;
+	int rc;
+
+	if ((rc = reg_blob_read(rp->r, base, &tb)) || (rc = reg_blob_read(rp->r, ours, &to)) ||
+	    (rc = reg_blob_read(rp->r, theirs, &tt)))
+		goto out;
+	if (!confmerge(tb.p ? tb.p : "", tb.len, to.p ? to.p : "", to.len, tt.p ? tt.p : "", tt.len, &merged,
+		       &keys) &&
+	    !phases_load(&ph, buf_str(&merged), merged.len, path)) {
+		up_add(u, path, buf_detach(&merged), NULL);
+		if (keys.len) {
+			note(rp->res, xasprintf("%s: %s changed here and on the remote; kept the local version", path,
+						keys.p));
+			buf_addf(msg, "Preg-Conflict: %s %s changed on both sides, local version kept\n", path,
+				 keys.p);
+		}
+		goto out;
+	}
+	preg_error_clear();
+	up_add(u, path, NULL, theirs);
+	note(rp->res, xasprintf("%s: changed here and on the remote; kept the local version", path));
+	buf_addf(msg, "Preg-Conflict: %s changed on both sides, local version kept\n", path);
+out:
+	phases_free(ph);
+	buf_release(&tb);
+	buf_release(&to);
+	buf_release(&tt);
+	buf_release(&merged);
+	buf_release(&keys);
+	return rc;
+}
+
 /* One path a local commit changed: base (in its parent), theirs (in the
  * commit; NULL ids mean absent), merged onto tree, staged in u. msg gets
  * the lines for the commit message. */
@@ -408,8 +450,12 @@ static int replay_path(struct replay *rp, const struct reg_tree *tree, const cha
 	}
 	if ((theirs && has_ours && reg_oid_equal(theirs, &ours)) || (!theirs && !has_ours))
 		goto out; /* the same change on both sides */
+	if (!id && base && theirs && has_ours && !strcmp(path, "preg.yaml")) {
+		rc = conf_merge(rp, target, base, &ours, theirs, u, msg);
+		goto out;
+	}
 	if (!id) {
-		/* preg.yaml or another file: the replayed commit's version. */
+		/* Another file: the replayed commit's version. */
 		up_add(u, target, NULL, theirs);
 		note(res, xasprintf("%s: changed here and on the remote; kept the local version", path));
 		buf_addf(msg, "Preg-Conflict: %s changed on both sides, local version kept\n", path);

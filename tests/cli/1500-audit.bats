@@ -65,3 +65,43 @@ synced with origin: 1 commit received, 1 sent"
 		"romashka next_action 'написать' replaced 'позвонить'"
 	verified "$A" "$B"
 }
+
+@test "preg-sync(1): preg.yaml changed on two clones keeps both changes, by key; a key changed on both keeps the local one, named" {
+	shared
+	# The head lists the managers on A and shares it.
+	printf 'managers:\n  ivanov: {name: Иван Иванов, email: ivanov@example.com, role: head}\n  petrov: {name: Пётр Петров, email: petrov@example.com}\n' >>"$A/preg.yaml"
+	git -C "$A" commit -qam "managers"
+	at 02T11:00 ivanov "$A" sync
+	# Meanwhile petrov gave research 21 days on B, offline.
+	sed -i '0,/stale_after: 14d/s//stale_after: 21d/' "$B/preg.yaml"
+	git -C "$B" commit -qam "research: 21 days"
+	PREG_NOW=2026-11-02T11:05:00+05:00 PREG_USER=petrov run --separate-stderr preg -C "$B" sync
+	[ "$status" -eq 0 ]
+	same "$output" "synced with origin: 1 commit received, 1 sent"
+	grep -q 'petrov: {name: Пётр Петров, email: petrov@example.com}' "$B/preg.yaml"
+	grep -q 'stale_after: 21d' "$B/preg.yaml"
+	run --separate-stderr preg -C "$B" manager list --format tsv
+	same "$(cut -f 1,3 <<<"$output")" "handle	email
+ivanov	ivanov@example.com
+petrov	petrov@example.com"
+	at 02T11:06 ivanov "$A" sync
+	same "$(git -C "$A" show HEAD:preg.yaml)" "$(git -C "$B" show HEAD:preg.yaml)"
+	verified "$A" "$B"
+	# Both change research's limit: the local one is kept and named.
+	sed -i 's/stale_after: 21d/stale_after: 10d/' "$A/preg.yaml"
+	git -C "$A" commit -qam "research: 10 days"
+	at 02T11:07 ivanov "$A" sync
+	sed -i 's/stale_after: 21d/stale_after: 30d/' "$B/preg.yaml"
+	printf 'mail: {from: sales@example.com}\n' >>"$B/preg.yaml"
+	git -C "$B" commit -qam "research: 30 days; the sender"
+	PREG_NOW=2026-11-02T11:08:00+05:00 PREG_USER=petrov run --separate-stderr preg -C "$B" sync
+	[ "$status" -eq 0 ]
+	same "$output" "preg.yaml: phases changed here and on the remote; kept the local version
+synced with origin: 1 commit received, 1 sent"
+	grep -q 'stale_after: 30d' "$B/preg.yaml"
+	grep -q 'mail: {from: sales@example.com}' "$B/preg.yaml"
+	grep -q 'ivanov: {name: Иван Иванов' "$B/preg.yaml"
+	same "$(git -C "$B" log -1 --format='%(trailers:key=Preg-Conflict,valueonly)')" \
+		"preg.yaml phases changed on both sides, local version kept"
+	verified "$B"
+}
