@@ -105,3 +105,28 @@ synced with origin: 1 commit received, 1 sent"
 		"preg.yaml phases changed on both sides, local version kept"
 	verified "$B"
 }
+
+@test "preg-review(1), preg-log(1): the manager by the display name preg.yaml lists, as reassign takes it; a departed handle still works" {
+	new_register
+	printf 'managers:\n  ivanov: {name: Семён Иванов}\n  petrov: {name: Пётр Петров}\n' >>"$R/preg.yaml"
+	git -C "$R" commit -qam managers
+	PREG_USER=petrov preg -C "$R" client add "ООО «Ромашка»" --id romashka --manager petrov >/dev/null
+	run --separate-stderr preg -C "$R" review "Пётр Петров" --format tsv
+	[ "$status" -eq 0 ]
+	same "$stderr" ""
+	same "$(sed -n 2p <<<"$output" | cut -f 1,3,4)" "romashka	true	petrov"
+	same "$output" "$(preg -C "$R" review petrov --format tsv)"
+	run --separate-stderr preg -C "$R" review PETROV --format tsv
+	[ "$status" -eq 0 ]
+	same "$output" "$(preg -C "$R" review petrov --format tsv)"
+	run --separate-stderr preg -C "$R" log --manager "петр петров" --format tsv
+	[ "$status" -eq 0 ]
+	same "$(tail -n +2 <<<"$output" | cut -f 3-5)" "petrov	romashka	add"
+	# A handle preg.yaml does not list (a manager who left) is taken as
+	# it is; a name that is neither is a usage error.
+	run --separate-stderr preg -C "$R" review sidorov --format tsv
+	[ "$status" -eq 0 ]
+	run --separate-stderr preg -C "$R" review "Нет Такого"
+	[ "$status" -eq 2 ]
+	same "${stderr%%$'\n'*}" "preg: invalid manager 'Нет Такого'"
+}
