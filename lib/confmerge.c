@@ -20,34 +20,49 @@ struct blocks {
 
 /* Split text into top-level blocks: a block starts at a line that begins
  * with a key and ':' at the left margin, and holds the indented, list and
- * empty lines after it. False when any other line stands at the margin (a
- * comment, "---", text before the first key) or the text does not end in
- * a newline: such a file is not merged by keys. */
+ * empty lines after it. Comment lines at the margin just above a key (blank
+ * lines between them aside) are the key's, and so are blank lines above
+ * the first key; elsewhere comments are the lines' around them. False when any other line stands at the margin ("---", text
+ * before the first key) or the text does not end in a newline: such a file
+ * is not merged by keys. */
 static bool split(const char *t, size_t n, struct blocks *b)
 {
-	const char *p = t, *end = t + n;
+	const char *p = t, *end = t + n, *pend = NULL; /* comments not yet placed */
 
 	if (n && t[n - 1] != '\n')
 		return false;
-	while (p < end) {
+	for (; p < end; p = memchr(p, '\n', (size_t)(end - p)) + 1) {
 		const char *eol = memchr(p, '\n', (size_t)(end - p)), *colon;
 
+		if (*p == '#') {
+			pend = pend ? pend : p;
+			continue;
+		}
+		if (*p == '\n' && pend)
+			continue;
 		if (*p != ' ' && *p != '\n' && *p != '-') {
 			colon = memchr(p, ':', (size_t)(eol - p));
-			if (*p == '#' || !colon || colon == p || memchr(p, ' ', (size_t)(colon - p)))
+			if (!colon || colon == p || memchr(p, ' ', (size_t)(colon - p)))
 				return false;
 			b->v = xgrow(b->v, &b->cap, b->n + 1, sizeof(*b->v));
-			b->v[b->n++] = (struct block){ .key = p, .nkey = (size_t)(colon - p), .p = p };
+			b->v[b->n++] = (struct block){ .key = p, .nkey = (size_t)(colon - p), .p = pend ? pend : p };
+			pend = NULL;
 		} else if (*p == '-' && (eol - p < 3 || memcmp(p, "- ", 2)) && eol - p != 1) {
 			return false; /* "---", "..." or "-x" at the margin */
 		} else if (!b->n) {
 			if (*p != '\n')
 				return false;
+			pend = pend ? pend : p; /* blank lines above the first key are its */
+			continue;
 		}
-		if (b->n)
-			b->v[b->n - 1].len = (size_t)(eol + 1 - b->v[b->n - 1].p);
-		p = eol + 1;
+		pend = NULL;
+		b->v[b->n - 1].len = (size_t)(eol + 1 - b->v[b->n - 1].p);
 	}
+	/* Comments at the end are the last key's. */
+	if (pend && !b->n)
+		return false;
+	if (pend)
+		b->v[b->n - 1].len = (size_t)(end - b->v[b->n - 1].p);
 	return true;
 }
 

@@ -66,14 +66,27 @@ static void test_both_changed_a_key_takes_the_local_one_and_names_it(void **stat
 static void test_text_that_is_not_blocks_of_keys_is_not_merged(void **state)
 {
 	(void)state;
-	/* A comment, a document marker, text before the first key, no final newline. */
-	refused(PH, PH "# managers below\n" MGR, PH21);
+	/* A document marker, text before the first key, no final newline. */
 	refused(PH, "---\n" PH MGR, PH21);
 	refused(PH, PH, "  stray\n" PH21);
 	refused(PH, PH MGR, "version: 1");
 	/* A list at the margin under its key and blank lines belong to the key. */
 	check("a: 1\nlist:\n- x\n\n", "a: 2\nlist:\n- x\n\n", "a: 1\nlist:\n- x\n- y\n\n",
 	      "a: 2\nlist:\n- x\n- y\n\n", "");
+}
+
+static void test_comments_go_with_the_key_below(void **state)
+{
+	(void)state;
+	/* A comment above a key, blank lines between them, is the key's. */
+	check(PH, PH "# the team\n\n" MGR, PH21, PH21 "# the team\n\n" MGR, "");
+	check("# the register\n\n" PH, "# the register\n\n" PH MGR, "# the register\n\n" PH21,
+	      "# the register\n\n" PH21 MGR, "");
+	/* Inside a key's lines, and at the end, it is that key's. */
+	check("a: 1\nlist:\n  - x\n# inside\n  - y\n", "a: 2\nlist:\n  - x\n# inside\n  - y\n",
+	      "a: 1\nlist:\n  - x\n# inside\n  - y\n# end\n", "a: 2\nlist:\n  - x\n# inside\n  - y\n# end\n", "");
+	/* Comments alone are not blocks of keys. */
+	refused("# only\n", "# only\n", "# only, changed\n");
 }
 
 int main(void)
@@ -83,6 +96,7 @@ int main(void)
 		cmocka_unit_test(test_a_key_removed_on_one_side),
 		cmocka_unit_test(test_both_changed_a_key_takes_the_local_one_and_names_it),
 		cmocka_unit_test(test_text_that_is_not_blocks_of_keys_is_not_merged),
+		cmocka_unit_test(test_comments_go_with_the_key_below),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
