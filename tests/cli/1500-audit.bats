@@ -130,3 +130,21 @@ synced with origin: 1 commit received, 1 sent"
 	[ "$status" -eq 2 ]
 	same "${stderr%%$'\n'*}" "preg: invalid manager 'Нет Такого'"
 }
+
+@test "preg-sync(1): preg.yaml with a comment above a key still merges by keys" {
+	shared
+	printf '# the team\nmanagers:\n  ivanov: {name: Иван Иванов}\n  petrov: {name: Пётр Петров}\n' >>"$A/preg.yaml"
+	git -C "$A" commit -qam "managers"
+	at 02T11:00 ivanov "$A" sync
+	sed -i '0,/stale_after: 14d/s//stale_after: 21d/' "$B/preg.yaml"
+	git -C "$B" commit -qam "research: 21 days"
+	PREG_NOW=2026-11-02T11:05:00+05:00 PREG_USER=petrov run --separate-stderr preg -C "$B" sync
+	[ "$status" -eq 0 ]
+	same "$output" "synced with origin: 1 commit received, 1 sent"
+	same "$(tail -n 4 "$B/preg.yaml")" "# the team
+managers:
+  ivanov: {name: Иван Иванов}
+  petrov: {name: Пётр Петров}"
+	grep -q 'stale_after: 21d' "$B/preg.yaml"
+	verified "$B"
+}
