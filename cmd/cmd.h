@@ -278,6 +278,13 @@ int filter_args(struct ctx *ctx, int argc, char **argv, struct filter *f, const 
  * the usage error ("unexpected argument"). */
 int no_operands(struct ctx *ctx, int argc, char **argv);
 
+/* A manager named on the command line, for a command that looks back
+ * (review, log --manager): a handle as it is, also one preg.yaml no
+ * longer lists (a manager who left), else a display name or a handle in
+ * other letter case from preg.yaml's list, made its handle in *m. 0, else
+ * the exit code of the usage error ("invalid manager"). */
+int past_manager_arg(struct ctx *ctx, const char **m);
+
 /* The date s of option opt, as people type it (lib/when.h), into *out:
  * 0, else the exit code of the usage error ("--since: invalid date ...",
  * naming the accepted forms). */

@@ -7,6 +7,21 @@
 #include "remote.h"
 #include "sync.h"
 
+/* url as git will read it from the new register's config: a local path
+ * (no "scheme://", no "host:" before the first '/') made absolute, since
+ * git resolves a relative one from the register, not from where the user
+ * typed it, as git clone does. Anything else, or a path that does not
+ * exist, as given. */
+static char *remote_url(const char *url)
+{
+	const char *colon = strchr(url, ':'), *slash = strchr(url, '/');
+	char *abs;
+
+	if (strstr(url, "://") || (colon && (!slash || colon < slash)) || !(abs = realpath(url, NULL)))
+		return strdup(url);
+	return abs;
+}
+
 static int cmd_init(int argc, char **argv, struct ctx *ctx);
 
 static const struct opt opts[] = {
@@ -45,7 +60,7 @@ static int cmd_init(int argc, char **argv, struct ctx *ctx)
 {
 	const char *tmpl = "freight", *remote = NULL, *arg;
 	char *dir = NULL;
-	int c;
+	int c, rc;
 
 	while ((c = opt_next(ctx, &arg)) != -1) {
 		if (c == 't')
@@ -72,8 +87,13 @@ static int cmd_init(int argc, char **argv, struct ctx *ctx)
 		printf("created a register in %s (template %s)\n", abs ? abs : dir, tmpl);
 		free(abs);
 	}
-	if (remote)
-		return init_remote(dir, remote);
+	if (remote) {
+		char *url = remote_url(remote);
+
+		rc = init_remote(dir, url);
+		free(url);
+		return rc;
+	}
 	free(dir);
 	return EXIT_OK;
 }

@@ -117,8 +117,8 @@ static int cmd_log(int argc, char **argv, struct ctx *ctx)
 			return fail();
 		}
 	}
-	if (o.manager && !handle_valid(o.manager))
-		return usage_error(ctx, "invalid manager '%s'", o.manager);
+	if (o.manager && (rc = past_manager_arg(ctx, &o.manager)))
+		return rc;
 	trail_start(&s, fmt, true);
 	rc = log_walk(ctx->reg, &o, trail_row, &s);
 	fmt_end(&s.w, &s.out);

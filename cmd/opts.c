@@ -253,6 +253,19 @@ int no_operands(struct ctx *ctx, int argc, char **argv)
 	return -1;
 }
 
+int past_manager_arg(struct ctx *ctx, const char **m)
+{
+	const struct phases *ph;
+
+	if (handle_valid(*m))
+		return 0;
+	ph = reg_phases(ctx->reg);
+	if (ph->nmanagers && !phases_resolve_manager(ph, *m, m))
+		return 0;
+	preg_error_clear();
+	return usage_error(ctx, "invalid manager '%s'", *m);
+}
+
 int date_opt(struct ctx *ctx, const char *opt, const char *s, int32_t *out)
 {
 	struct when_now n;

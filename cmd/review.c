@@ -88,8 +88,8 @@ static int cmd_review(int argc, char **argv, struct ctx *ctx)
 	if (argc != 1)
 		return usage_error(ctx, argc < 1 ? "review needs a MANAGER" : "too many arguments");
 	o.author = argv[0];
-	if (!handle_valid(o.author))
-		return usage_error(ctx, "invalid manager '%s'", o.author);
+	if ((rc = past_manager_arg(ctx, &o.author)))
+		return rc;
 	if (today(&day))
 		return fail();
 	if (review_collect(ctx->reg, o.author, day, &rv)) {

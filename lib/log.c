@@ -286,10 +286,15 @@ struct walk {
 
 /* Who made the change: the acting user the commit names, else the one
  * named by the events and notes it added (a commit of an older preg), else
- * the git author. */
+ * the git author. A commit made without preg (no Preg-Action: a merge of
+ * git pull, an edit by hand) is its git author's, whoever its events name:
+ * a merge brings in events that others made and logged in their own
+ * commits. */
 static const char *made_by(const struct hcommit *c, const struct changes *ch)
 {
-	return c->user ? c->user : ch->by ? ch->by : c->author;
+	if (c->user)
+		return c->user;
+	return c->action && ch->by ? ch->by : c->author;
 }
 
 /* Whether A made the change: the acting user, else the git author by
@@ -298,7 +303,7 @@ static bool author_is(const struct hcommit *c, const struct changes *ch, const c
 {
 	const char *at = strchr(c->email, '@');
 
-	if (c->user || ch->by)
+	if (c->user || (c->action && ch->by))
 		return !strcmp(made_by(c, ch), a);
 	return !strcmp(c->author, a) || !strcasecmp(c->email, a) ||
 	       (at && (size_t)(at - c->email) == strlen(a) && !strncasecmp(c->email, a, strlen(a)));

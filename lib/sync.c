@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 
+#include "confmerge.h"
 #include "err.h"
 #include "layout.h"
 #include "log.h"
@@ -377,6 +378,47 @@ static int renamed_text(struct reg *r, const struct reg_oid *blob, const char *p
 	return 0;
 }
 
+/* preg.yaml changed by the local commit (theirs, from base) and on the
+ * remote (ours): merged by its top-level keys, so that a manager's change
+ * to a phase's limit does not drop the managers the head added meanwhile.
+ * A key both changed differently, or a file that is not merged by keys or
+ * whose merge is not a valid preg.yaml, keeps the local version, named. */
+static int conf_merge(struct replay *rp, const char *path, const struct reg_oid *base, const struct reg_oid *ours,
+		      const struct reg_oid *theirs, struct ups *u, struct buf *msg)
+{
+	struct buf tb = BUF_INIT, to = BUF_INIT, tt = BUF_INIT, merged = BUF_INIT, keys = BUF_INIT;
+	struct phases *ph = NULL;
+	int rc;
+
+	if ((rc = reg_blob_read(rp->r, base, &tb)) || (rc = reg_blob_read(rp->r, ours, &to)) ||
+	    (rc = reg_blob_read(rp->r, theirs, &tt)))
+		goto out;
+	if (!confmerge(tb.p ? tb.p : "", tb.len, to.p ? to.p : "", to.len, tt.p ? tt.p : "", tt.len, &merged,
+		       &keys) &&
+	    !phases_load(&ph, buf_str(&merged), merged.len, path)) {
+		up_add(u, path, buf_detach(&merged), NULL);
+		if (keys.len) {
+			note(rp->res, xasprintf("%s: %s changed here and on the remote; kept the local version", path,
+						keys.p));
+			buf_addf(msg, "Preg-Conflict: %s %s changed on both sides, local version kept\n", path,
+				 keys.p);
+		}
+		goto out;
+	}
+	preg_error_clear();
+	up_add(u, path, NULL, theirs);
+	note(rp->res, xasprintf("%s: changed here and on the remote; kept the local version", path));
+	buf_addf(msg, "Preg-Conflict: %s changed on both sides, local version kept\n", path);
+out:
+	phases_free(ph);
+	buf_release(&tb);
+	buf_release(&to);
+	buf_release(&tt);
+	buf_release(&merged);
+	buf_release(&keys);
+	return rc;
+}
+
 /* One path a local commit changed: base (in its parent), theirs (in the
  * commit; NULL ids mean absent), merged onto tree, staged in u. msg gets
  * the lines for the commit message. */
@@ -408,8 +450,12 @@ static int replay_path(struct replay *rp, const struct reg_tree *tree, const cha
 	}
 	if ((theirs && has_ours && reg_oid_equal(theirs, &ours)) || (!theirs && !has_ours))
 		goto out; /* the same change on both sides */
+	if (!id && base && theirs && has_ours && !strcmp(path, "preg.yaml")) {
+		rc = conf_merge(rp, target, base, &ours, theirs, u, msg);
+		goto out;
+	}
 	if (!id) {
-		/* preg.yaml or another file: the replayed commit's version. */
+		/* Another file: the replayed commit's version. */
 		up_add(u, target, NULL, theirs);
 		note(res, xasprintf("%s: changed here and on the remote; kept the local version", path));
 		buf_addf(msg, "Preg-Conflict: %s changed on both sides, local version kept\n", path);
@@ -510,6 +556,32 @@ static bool trailer_line(const char *p, size_t n)
 	while (k < n && ((p[k] >= 'A' && p[k] <= 'Z') || (p[k] >= 'a' && p[k] <= 'z') || p[k] == '-'))
 		k++;
 	return k && k + 1 < n && p[k] == ':' && p[k + 1] == ' ';
+}
+
+/* Whether text (ending in a newline) ends in a paragraph of trailers
+ * below its summary. */
+static bool ends_in_trailers(const char *text, size_t n)
+{
+	const char *end = text + n, *block = NULL;
+
+	while (end > text && end[-1] == '\n')
+		end--;
+	for (const char *p = text; p + 1 < end; p++)
+		if (p[0] == '\n' && p[1] == '\n')
+			block = p + 2;
+	if (!block)
+		return false;
+	while (block < end && *block == '\n')
+		block++;
+	for (const char *p = block; p < end;) {
+		const char *e = memchr(p, '\n', (size_t)(end - p));
+
+		e = e ? e : end;
+		if (!trailer_line(p, (size_t)(e - p)))
+			return false;
+		p = e + 1;
+	}
+	return block < end;
 }
 
 /* Take msg apart; a commit made without preg (no Preg-Action in its last
@@ -756,6 +828,11 @@ static int replay_commit(struct replay *rp, const struct reg_oid *oid, struct re
 		 * sync's notes. */
 		if (msg.len) {
 			if (t.text.len && t.text.p[t.text.len - 1] != '\n')
+				buf_addc(&t.text, '\n');
+			/* The notes are trailers: after a blank line, unless
+			 * the message ends in trailers already, so that they
+			 * neither run into the summary nor go unread. */
+			if (!ends_in_trailers(t.text.p, t.text.len))
 				buf_addc(&t.text, '\n');
 			buf_add(&t.text, msg.p, msg.len);
 		}
