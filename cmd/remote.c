@@ -90,6 +90,22 @@ static int remote_check_cmd(int argc, char **argv, struct ctx *ctx)
 	return problems ? EXIT_FAIL : EXIT_OK;
 }
 
+/* Who pushes, as the server running the hook says: preg remote serve,
+ * gitolite, gitea or forgejo, a web server's authentication. NULL: a
+ * push nobody names (a file server, plain ssh without serve). */
+static const char *pusher(void)
+{
+	static const char *const vars[] = { "PREG_PUSHER", "GL_USER", "GITEA_PUSHER_NAME", "REMOTE_USER" };
+
+	for (size_t i = 0; i < sizeof(vars) / sizeof(*vars); i++) {
+		const char *v = getenv(vars[i]);
+
+		if (v && *v)
+			return v;
+	}
+	return NULL;
+}
+
 static int remote_hook_cmd(int argc, char **argv, struct ctx *ctx)
 {
 	struct buf in = BUF_INIT;
@@ -102,7 +118,7 @@ static int remote_hook_cmd(int argc, char **argv, struct ctx *ctx)
 	if (buf_read_file(&in, "-", 1 << 20, NULL))
 		return fail();
 	/* git runs the hook in the bare repository. */
-	rc = remote_hook(".", buf_str(&in), &refused);
+	rc = remote_hook(".", buf_str(&in), pusher(), &refused);
 	buf_release(&in);
 	if (rc)
 		return fail();
