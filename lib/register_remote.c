@@ -623,3 +623,85 @@ int remote_hook(const char *gitdir, const char *text, const char *pusher, int *r
 	reg_free(g.r);
 	return rc;
 }
+
+/* ---- ssh's command= form ---- */
+
+/* A path as git quotes it for the ssh command line ('...', a quote inside
+ * as '\'' and ! as '\!'): the text, or NULL when s is anything else. */
+static char *unquote(const char *s)
+{
+	struct buf b = BUF_INIT;
+
+	if (*s++ != '\'')
+		return NULL;
+	for (;;) {
+		if (!*s) {
+			buf_release(&b);
+			return NULL;
+		}
+		if (*s != '\'') {
+			buf_addc(&b, *s++);
+			continue;
+		}
+		if (!*++s)
+			break;
+		if (s[0] != '\\' || !s[1] || s[2] != '\'') {
+			buf_release(&b);
+			return NULL;
+		}
+		buf_addc(&b, s[1]);
+		s += 3;
+	}
+	if (!b.len) {
+		buf_release(&b);
+		return NULL;
+	}
+	return buf_detach(&b);
+}
+
+/* Whether dir's pre-receive hook runs preg's. */
+static bool guarded(const char *dir)
+{
+	char *path = xasprintf("%s/hooks/pre-receive", dir);
+	struct buf b = BUF_INIT;
+	bool ok = !buf_read_file(&b, path, 1 << 20, NULL) && strstr(buf_str(&b), HOOK_MARK);
+
+	preg_error_clear();
+	buf_release(&b);
+	free(path);
+	return ok;
+}
+
+int remote_serve_parse(const char *ssh_cmd, const char *dir, char **service, char **path)
+{
+	static const char *const verbs[] = { "git-receive-pack ", "git-upload-pack " };
+	char *p = NULL, *want = NULL, *got = NULL;
+	size_t v;
+	int rc = 0;
+
+	*service = *path = NULL;
+	if (!ssh_cmd || !*ssh_cmd)
+		return preg_error_set(PREG_EINVAL, "no command: this key only pushes to and fetches from a register (git push, git fetch, preg sync)");
+	for (v = 0; v < 2 && strncmp(ssh_cmd, verbs[v], strlen(verbs[v])); v++)
+		;
+	if (v == 2 || !(p = unquote(ssh_cmd + strlen(verbs[v]))))
+		return preg_error_set(PREG_EINVAL, "refused: '%.100s': this key runs only git-receive-pack and git-upload-pack", ssh_cmd);
+	if (dir) {
+		/* The one repository, by what it is, not by how it is spelled. */
+		want = realpath(dir, NULL);
+		got = realpath(p, NULL);
+		if (!want || !got || strcmp(want, got))
+			rc = preg_error_set(PREG_EINVAL, "refused: '%.100s': this key reaches only '%s'", p, dir);
+	} else if (!guarded(p)) {
+		rc = preg_error_set(PREG_EINVAL, "refused: '%.100s' is not a guarded remote (preg remote init)", p);
+	}
+	if (!rc) {
+		*service = xstrdup(v ? "upload-pack" : "receive-pack");
+		*path = p;
+		p = NULL;
+	}
+	free(p);
+	free(want);
+	free(got);
+	return rc;
+}

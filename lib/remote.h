@@ -58,6 +58,15 @@ int remote_check(const char *dir, int *problems);
  * PREG_EINVAL for lines git would not write, or an error reading. */
 int remote_hook(const char *gitdir, const char *text, const char *pusher, int *refused);
 
+/* preg remote serve, the command an ssh key runs (authorized_keys'
+ * command="preg remote serve --user NAME [DIR]"): ssh_cmd is what the
+ * client asked for (SSH_ORIGINAL_COMMAND), and only "git-receive-pack
+ * 'PATH'" and "git-upload-pack 'PATH'" (git's quoting) are taken, PATH
+ * being dir (the same directory, however spelt) or, with dir NULL, any
+ * guarded remote. *service ("receive-pack" or "upload-pack") and *path
+ * are the caller's. PREG_EINVAL naming what is refused. */
+int remote_serve_parse(const char *ssh_cmd, const char *dir, char **service, char **path);
+
 /* For preg clone and preg doctor: pull.rebase=false in the register's
  * clone when it has a remote, so that a plain "git pull" merges (through the record driver)
  * instead of refusing to choose. With report, a change made is queued as

@@ -151,3 +151,33 @@ Preg-Undo: $noted"
 	[[ $output != *$'\e'* ]]
 	same "$(grep -c 'remote: preg: refused: ' <<<"$output")" 3
 }
+
+@test "who pushes, as a git server names them: a manager's own clients only; nobody named, no roles" {
+	cat >>"$B/preg.yaml" <<-EOF2
+	managers:
+	  ivanov: {name: Иван Иванов, email: ivanov@example.com}
+	  petrov: {name: Пётр Петров, email: petrov@example.com}
+	EOF2
+	git -C "$B" commit -qam "managers"
+	git -C "$B" push -q origin main
+	at 02T12:00 petrov "$B" client add "ООО «Василёк»" --id vasilek --manager petrov
+	git -C "$B" push -q origin main
+	TIP=$(git -C "$REMOTE" rev-parse main)
+	at 02T12:10 ivanov "$B" note vasilek "перехватил клиента"
+	# gitolite names ivanov: refused.
+	GL_USER=ivanov run git -C "$B" push origin main
+	refused "vasilek: commit $(git -C "$B" rev-parse --short=7 HEAD) (note: vasilek): the client is petrov's, not ivanov's"
+	# gitea names someone preg.yaml does not list: nothing goes in.
+	GITEA_PUSHER_NAME=sidorov run git -C "$B" push origin main
+	refused "refs/heads/main: pushed by 'sidorov', who is neither a manager in preg.yaml nor the admin"
+	# A web server names petrov by his display name: his client, accepted.
+	git -C "$B" reset -q --hard origin/main
+	at 02T12:20 petrov "$B" note vasilek "договор подписан"
+	REMOTE_USER="Пётр Петров" run git -C "$B" push origin main
+	[ "$status" -eq 0 ]
+	# Nobody named (a file server): the trailers' rules hold, roles cannot.
+	at 02T12:30 ivanov "$B" note vasilek "звонил по просьбе Петрова"
+	run git -C "$B" push origin main
+	[ "$status" -eq 0 ]
+	same "$(git -C "$REMOTE" rev-parse main)" "$(git -C "$B" rev-parse HEAD)"
+}

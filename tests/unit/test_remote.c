@@ -1,129 +1,103 @@
-/* test_remote: a guarded bare repository made, checked and repaired. */
+/* test_remote: what preg remote serve lets an ssh key run. */
+#include <string.h>
+#include <sys/stat.h>
+
 #include "unit.h"
-#include <unistd.h>
-
+#include "err.h"
 #include "remote.h"
+#include "xalloc.h"
 
-/* The warnings queued, joined by newlines; the caller frees. */
-static char *warnings(void)
+static int group_setup(void **state)
 {
-	char **w, *all;
-	size_t n = preg_warnings_take(&w), len = 1;
-
-	for (size_t i = 0; i < n; i++)
-		len += strlen(w[i]) + 1;
-	all = calloc(1, len);
-	for (size_t i = 0; i < n; i++) {
-		strcat(all, w[i]);
-		strcat(all, "\n");
-	}
-	preg_warnings_free(w, n);
-	return all;
+	(void)state;
+	return unit_home_setup("remote");
 }
 
-static void test_init_and_check(void **state)
+static int group_teardown(void **state)
 {
-	char dir[PATH_MAX + 16], hook[PATH_MAX + 64], *w;
-	git_repository *repo;
-	git_config *cfg;
-	git_reference *head;
-	int problems = -1, v;
-	FILE *f;
-	char line[512];
-
 	(void)state;
-	assert_int_equal(unit_home_setup("remote"), 0);
-	snprintf(dir, sizeof(dir), "%s/srv/reg.git", unit_root());
-	assert_int_equal(remote_init(dir, "petrov", "/usr/bin/pr'eg"), 0);
-	assert_int_equal(git_repository_open_bare(&repo, dir), 0);
-	assert_int_equal(git_reference_lookup(&head, repo, "HEAD"), 0);
-	assert_string_equal(git_reference_symbolic_target(head), "refs/heads/main");
-	git_reference_free(head);
-	assert_int_equal(git_repository_config_snapshot(&cfg, repo), 0);
-	assert_int_equal(git_config_get_bool(&v, cfg, "receive.denyNonFastForwards"), 0);
-	assert_true(v);
-	assert_int_equal(git_config_get_bool(&v, cfg, "receive.denyDeletes"), 0);
-	assert_true(v);
-	git_config_free(cfg);
-	git_repository_free(repo);
-	snprintf(hook, sizeof(hook), "%s/hooks/pre-receive", dir);
-	assert_int_equal(access(hook, X_OK), 0);
-	assert_non_null(f = fopen(hook, "r"));
-	while (fgets(line, sizeof(line), f) && strncmp(line, "exec", 4))
-		;
-	fclose(f);
-	assert_string_equal(line, "exec '/usr/bin/pr'\\''eg' remote hook\n");
-	assert_int_equal(remote_check(dir, &problems), 0);
-	assert_int_equal(problems, 0);
-	w = warnings();
-	assert_string_equal(w, "");
-	free(w);
-	/* The hook made not executable is found. */
-	chmod(hook, 0644);
-	assert_int_equal(remote_check(dir, &problems), 0);
-	assert_int_equal(problems, 1);
-	w = warnings();
-	assert_string_equal(w, "hooks/pre-receive is not executable: git does not run it\n");
-	free(w);
 	unit_home_teardown();
+	return 0;
 }
 
-/* What "git init --bare" makes: HEAD on master, pushes unguarded. */
-static void test_plain_bare(void **state)
+/* A guarded remote at dir (remote_init), its hook running /bin/true. */
+static char *guarded(const char *name)
 {
-	char dir[PATH_MAX + 16], *w;
-	git_repository *repo;
-	int problems = 0;
+	char *dir = xasprintf("%s/%s", unit_root(), name);
 
-	(void)state;
-	assert_int_equal(unit_home_setup("remote"), 0);
-	snprintf(dir, sizeof(dir), "%s/plain.git", unit_root());
-	assert_int_equal(git_repository_init(&repo, dir, 1), 0);
-	assert_int_equal(git_repository_set_head(repo, "refs/heads/master"), 0);
-	git_repository_free(repo);
-	assert_int_equal(remote_check(dir, &problems), 0);
-	assert_int_equal(problems, 4);
-	w = warnings();
-	assert_string_equal(w, "HEAD names 'refs/heads/master', not 'refs/heads/main': a plain 'git clone' "
-			       "checks out nothing\n"
-			       "receive.denyNonFastForwards is not true: a forced push can rewrite the history\n"
-			       "receive.denyDeletes is not true: the branch can be deleted by a push\n"
-			       "hooks/pre-receive is missing: nothing checks what is pushed\n");
-	free(w);
-	/* remote init guards it in place. */
-	assert_int_equal(remote_init(dir, NULL, "/usr/bin/preg"), 0);
-	assert_int_equal(remote_check(dir, &problems), 0);
-	assert_int_equal(problems, 0);
-	unit_home_teardown();
+	if (remote_init(dir, NULL, "/bin/true"))
+		fail_msg("remote init: %s", preg_error_msg());
+	return dir;
 }
 
-static void test_refused(void **state)
+static int serve(const char *cmd, const char *dir, char **service, char **path)
 {
-	char dir[PATH_MAX + 16], msg[PATH_MAX + 64];
-	int problems;
-	FILE *f;
+	int rc = remote_serve_parse(cmd, dir, service, path);
+
+	if (rc)
+		preg_error_clear();
+	return rc;
+}
+
+static void test_serve(void **state)
+{
+	char *dir = guarded("sales.git"), *odd = guarded("it's!.git");
+	char *plain = xasprintf("%s/plain.git", unit_root());
+	char *cmd, *service = NULL, *path = NULL;
 
 	(void)state;
-	assert_int_equal(unit_home_setup("remote"), 0);
-	snprintf(dir, sizeof(dir), "%s/notes", unit_root());
-	mkdir(dir, 0777);
-	snprintf(msg, sizeof(msg), "%s/notes/a.txt", unit_root());
-	assert_non_null(f = fopen(msg, "w"));
-	fclose(f);
-	snprintf(msg, sizeof(msg), "'%s' exists and is not a bare git repository", dir);
-	assert_error(remote_init(dir, NULL, "/usr/bin/preg"), PREG_EEXISTS, msg);
-	snprintf(msg, sizeof(msg), "'%s' is not a bare git repository", dir);
-	assert_error(remote_check(dir, &problems), PREG_ENOREG, msg);
-	unit_home_teardown();
+	mkdir(plain, 0777);
+	/* git's own quoting, as ssh hands it over. */
+	cmd = xasprintf("git-receive-pack '%s'", dir);
+	assert_int_equal(serve(cmd, dir, &service, &path), 0);
+	assert_string_equal(service, "receive-pack");
+	assert_string_equal(path, dir);
+	free(service);
+	free(path);
+	free(cmd);
+	cmd = xasprintf("git-upload-pack '%s/it'\\''s'\\!'.git'", unit_root());
+	assert_int_equal(serve(cmd, NULL, &service, &path), 0);
+	assert_string_equal(service, "upload-pack");
+	assert_string_equal(path, odd);
+	free(service);
+	free(path);
+	free(cmd);
+	/* Another repository than the key's one, one not guarded, a spelling
+	 * of the same one. */
+	cmd = xasprintf("git-receive-pack '%s'", odd);
+	assert_int_equal(serve(cmd, dir, &service, &path), PREG_EINVAL);
+	assert_null(service);
+	free(cmd);
+	cmd = xasprintf("git-receive-pack '%s'", plain);
+	assert_int_equal(serve(cmd, NULL, &service, &path), PREG_EINVAL);
+	free(cmd);
+	cmd = xasprintf("git-receive-pack '%s/../%s/sales.git/'", unit_root(), strrchr(unit_root(), '/') + 1);
+	assert_int_equal(serve(cmd, dir, &service, &path), 0);
+	free(service);
+	free(path);
+	free(cmd);
+	/* Anything but the two commands, or more after the path. */
+	assert_int_equal(serve(NULL, dir, &service, &path), PREG_EINVAL);
+	assert_int_equal(serve("sh -c id", dir, &service, &path), PREG_EINVAL);
+	assert_int_equal(serve("git-upload-archive '/x'", NULL, &service, &path), PREG_EINVAL);
+	cmd = xasprintf("git-receive-pack '%s'; id", dir);
+	assert_int_equal(serve(cmd, dir, &service, &path), PREG_EINVAL);
+	free(cmd);
+	cmd = xasprintf("git-receive-pack %s", dir);
+	assert_int_equal(serve(cmd, dir, &service, &path), PREG_EINVAL);
+	free(cmd);
+	assert_int_equal(serve("git-receive-pack ''", NULL, &service, &path), PREG_EINVAL);
+	assert_int_equal(serve("git-receive-pack 'x", NULL, &service, &path), PREG_EINVAL);
+	free(plain);
+	free(dir);
+	free(odd);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_init_and_check),
-		cmocka_unit_test(test_plain_bare),
-		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_serve),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
