@@ -8,6 +8,7 @@
 
 #include "cmd.h"
 #include "err.h"
+#include "format.h"
 #include "remote.h"
 
 static int remote_init_cmd(int argc, char **argv, struct ctx *ctx);
@@ -106,14 +107,12 @@ static int remote_check_cmd(int argc, char **argv, struct ctx *ctx)
  * push nobody names (a file server, plain ssh without serve). */
 static const char *pusher(void)
 {
-	static const char *const vars[] = { "PREG_PUSHER", "GL_USER", "GITEA_PUSHER_NAME", "REMOTE_USER" };
+	const char *v[] = { getenv("PREG_PUSHER"), getenv("GL_USER"), getenv("GITEA_PUSHER_NAME"),
+			    getenv("REMOTE_USER") };
 
-	for (size_t i = 0; i < sizeof(vars) / sizeof(*vars); i++) {
-		const char *v = getenv(vars[i]);
-
-		if (v && *v)
-			return v;
-	}
+	for (size_t i = 0; i < sizeof(v) / sizeof(*v); i++)
+		if (v[i] && *v[i])
+			return v[i];
 	return NULL;
 }
 
@@ -133,10 +132,17 @@ static int remote_hook_cmd(int argc, char **argv, struct ctx *ctx)
 	buf_release(&in);
 	if (rc)
 		return fail();
-	/* git shows the hook's standard error to the pusher as "remote:" lines. */
+	/* git shows the hook's standard error to the pusher as "remote:" lines;
+	 * a line break in a pushed file's name is shown too (^J), so that no
+	 * line can pass for one of preg's. */
 	n = preg_warnings_take(&w);
-	for (size_t i = 0; i < n; i++)
-		print_visible(stderr, "preg: %s\n", w[i]);
+	for (size_t i = 0; i < n; i++) {
+		struct buf b = BUF_INIT;
+
+		fmt_visible(&b, w[i], false);
+		fprintf(stderr, "preg: %s\n", buf_str(&b));
+		buf_release(&b);
+	}
 	preg_warnings_free(w, n);
 	return refused ? EXIT_FAIL : EXIT_OK;
 }

@@ -150,6 +150,14 @@ Preg-Undo: $noted"
 	refused "notes.txt: commit $(git -C "$B" rev-parse --short=7 HEAD) (second^[[31m): a file outside clients/ and preg.yaml"
 	[[ $output != *$'\e'* ]]
 	same "$(grep -c 'remote: preg: refused: ' <<<"$output")" 3
+	# A line break in a file's name cannot make a line of preg's.
+	git -C "$B" reset -q --hard origin/main
+	echo x >"$B/"$'a\npreg: ok'
+	git -C "$B" add -A
+	git -C "$B" commit -qm "newline"
+	run git -C "$B" push origin main
+	refused "a^Jpreg: ok: commit $(git -C "$B" rev-parse --short=7 HEAD) (newline): a file outside"
+	[[ $output != *$'\nremote: preg: ok'* ]]
 }
 
 @test "who pushes, as a git server names them: a manager's own clients only; nobody named, no roles" {
