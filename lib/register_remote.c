@@ -291,6 +291,7 @@ struct guard {
 	struct reg_oid ph_blob;
 	struct phases *roles;    /* preg.yaml before the push: who is a head */
 	char *admin;             /* the remote's preg.admin, or NULL */
+	bool named;              /* the server named who pushes */
 	int *refused;
 };
 
@@ -474,7 +475,9 @@ static int guard_path(void *arg, const char *path, const struct reg_oid *old, co
 		/* preg init's .gitattributes comes with the first commit;
 		 * README and the like are the admin's. */
 		refuse(g, c, path, "a file outside clients/ and preg.yaml, which only a head or the admin changes%s",
-		       g->who == WHO_UNKNOWN ? " (who pushes is not known here)" : "");
+		       g->who != WHO_UNKNOWN ? ""
+		       : g->named ? " (preg.yaml lists no managers, and the pusher is not the admin)"
+				  : " (who pushes is not known here)");
 	}
 	return rc;
 }
@@ -534,7 +537,7 @@ static bool pusher_role(struct guard *g, const char *pusher, const struct reg_oi
 
 	g->who = WHO_UNKNOWN;
 	g->pusher = NULL;
-	if (!pusher)
+	if (!(g->named = pusher != NULL))
 		return true;
 	if (!g->admin && reg_config_get(g->r, "preg.admin", &g->admin))
 		preg_error_clear();
