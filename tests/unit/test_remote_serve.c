@@ -1,4 +1,4 @@
-/* test_remote: what preg remote serve lets an ssh key run. */
+/* test_remote_serve: what preg remote serve lets an ssh key run. */
 #include <string.h>
 #include <sys/stat.h>
 
@@ -10,7 +10,7 @@
 static int group_setup(void **state)
 {
 	(void)state;
-	return unit_home_setup("remote");
+	return unit_home_setup("remote-serve");
 }
 
 static int group_teardown(void **state)
