@@ -263,7 +263,7 @@ static int check_file(void *arg, const char *path, const char *data, size_t len)
 {
 	struct cctx *c = arg;
 	struct record *rec = NULL;
-	char *id = layout_id(reg_layout(c->r), path);
+	char *id = layout_id(c->ph->version, path);
 	const struct phase *p;
 	const char *missing;
 	struct ypos comment = { 0, 0 };
@@ -274,7 +274,7 @@ static int check_file(void *arg, const char *path, const char *data, size_t len)
 		goto out;
 	}
 	if (!id) {
-		say(c, path, "not a client record (expected %s)", layout_pattern(reg_layout(c->r)));
+		say(c, path, "not a client record (expected %s)", layout_pattern(c->ph->version));
 		goto out;
 	}
 	if ((line = conflict_line(data, len))) {
@@ -393,6 +393,23 @@ int check_register(struct reg *r, bool staged, struct check_result *res)
 	}
 	free(c.keys);
 	return rc < 0 ? rc : 0;
+}
+
+void check_record_file(const struct phases *ph, const char *path, const char *data, size_t len,
+		       struct check_result *res)
+{
+	struct cctx c;
+
+	memset(&c, 0, sizeof(c));
+	c.ph = ph;
+	c.res = res;
+	check_file(&c, path, data, len);
+	for (size_t i = 0; i < c.nkeys; i++) {
+		free(c.keys[i].key);
+		free(c.keys[i].id);
+		free(c.keys[i].path);
+	}
+	free(c.keys);
 }
 
 void check_result_release(struct check_result *res)

@@ -34,6 +34,13 @@ struct check_result {
 int check_register(struct reg *r, bool staged, struct check_result *res);
 void check_result_release(struct check_result *res);
 
+/* The rules for one record file (path, the blob data of len bytes) under
+ * preg.yaml's ph, appended to res (zeroed by the caller the first time):
+ * the pre-receive hook checks each record a pushed commit changes. No
+ * likely duplicates: those need the whole register, and are warnings. */
+void check_record_file(const struct phases *ph, const char *path, const char *data, size_t len,
+		       struct check_result *res);
+
 /* A phone number's key for comparing (phone.h: "8 (351) 000-00-00" ->
  * "+73510000000"); "" when it has fewer than 7 digits. Caller frees. */
 char *check_phone_key(const char *phone);

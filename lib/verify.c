@@ -22,6 +22,7 @@ struct vctx {
 	struct strmap tip;   /* id -> struct verdict of its last version seen (owned) */
 	struct reg_tree *tiptree;
 	struct strmap blobs; /* path -> struct reg_oid of the records at the tip (owned) */
+	bool range; /* a pushed range (verify_walk): what came before it is looked up, not walked */
 };
 
 /* What the check at the tip says of one version of a record (a blob):
@@ -307,6 +308,48 @@ out:
 
 /* ---- undo ---- */
 
+/* In a pushed range, an undone commit before the range: an ancestor of
+ * c, whose acting user is read from it (*user: owned by x->users). */
+static bool undone_before(struct vctx *x, const struct hcommit *c, const struct reg_oid *undone, void **user)
+{
+	struct hcommit u;
+	bool before;
+
+	before = !reg_oid_equal(&c->oid, undone) && reg_descends(x->r, &c->oid, undone) &&
+		 !hist_commit(x->r, undone, &u);
+	preg_error_clear();
+	if (!before)
+		return false;
+	strmap_put(&x->users, u.hex, xstrdup(u.user ? u.user : ""));
+	hcommit_release(&u);
+	return strmap_get(&x->users, c->undo, user);
+}
+
+/* In a pushed range, a record no commit of the range changed before c:
+ * whether it is at c's parent as the undone commit left it. */
+static bool unchanged_since(struct vctx *x, const struct hcommit *c, const struct reg_oid *undone, const char *path)
+{
+	struct reg_commit cc;
+	struct reg_tree *at = NULL, *then = NULL;
+	struct reg_oid a, b;
+	bool has_a, has_b, same = false;
+
+	if (reg_commit_read(x->r, &c->oid, &cc)) {
+		preg_error_clear();
+		return false;
+	}
+	if (cc.nparents == 1 && !reg_tree_of(x->r, &cc.parents[0], &at) && !reg_tree_of(x->r, undone, &then)) {
+		has_a = !reg_tree_file(x->r, at, path, &a);
+		has_b = !reg_tree_file(x->r, then, path, &b);
+		same = has_a == has_b && (!has_a || reg_oid_equal(&a, &b));
+	}
+	preg_error_clear();
+	reg_tree_free(at);
+	reg_tree_free(then);
+	reg_commit_release(&cc);
+	return same;
+}
+
 /* An undo of commit x may only put back records x changed, as they were
  * before x, when nothing changed them after x, and only x's own user's. */
 static int check_undo(struct vctx *x, const struct hcommit *c, const struct vchange *ch)
@@ -324,7 +367,7 @@ static int check_undo(struct vctx *x, const struct hcommit *c, const struct vcha
 
 	memset(&xc, 0, sizeof(xc));
 	if (reg_oid_parse(&undone, c->undo) || strlen(c->undo) != REG_HEXSZ ||
-	    !strmap_get(&x->users, c->undo, &user)) {
+	    (!strmap_get(&x->users, c->undo, &user) && !(x->range && undone_before(x, c, &undone, &user)))) {
 		problem(v, ch->id, c, "Preg-Undo names %s, which is not a commit before it", c->undo);
 		goto out;
 	}
@@ -332,15 +375,19 @@ static int check_undo(struct vctx *x, const struct hcommit *c, const struct vcha
 		goto out;
 	for (size_t i = 0; i < n && !in_x; i++)
 		in_x = !strcmp(ids[i], ch->id);
-	strmap_get(&x->last, ch->id, &last);
+	if (!strmap_get(&x->last, ch->id, &last) && x->range && in_x && unchanged_since(x, c, &undone, ch->path))
+		last = c->undo;
 	if (!in_x) {
 		problem(v, ch->id, c, "the undo of %.7s changes the record, which %.7s did not change", c->undo,
 			c->undo);
 		goto out;
 	}
 	if (!last || strcmp(last, c->undo)) {
-		problem(v, ch->id, c, "the undo of %.7s comes after commit %.7s changed the record", c->undo,
-			last ? (const char *)last : "?");
+		if (last)
+			problem(v, ch->id, c, "the undo of %.7s comes after commit %.7s changed the record", c->undo,
+				(const char *)last);
+		else
+			problem(v, ch->id, c, "the undo of %.7s comes after a later commit changed the record", c->undo);
 		goto out;
 	}
 	if (c->user && *(const char *)user && strcmp(c->user, user)) {
@@ -544,6 +591,38 @@ out:
 	reg_commit_release(&gc);
 	hcommit_release(&c);
 	return rc;
+}
+
+/* ---- a pushed range ---- */
+
+struct verify_walk {
+	struct vctx x;
+};
+
+struct verify_walk *verify_walk_new(struct reg *r, struct verify_report *out)
+{
+	struct verify_walk *w = xcalloc(1, sizeof(*w));
+
+	memset(out, 0, sizeof(*out));
+	w->x.r = r;
+	w->x.v = out;
+	w->x.range = true;
+	return w;
+}
+
+int verify_commit(struct verify_walk *w, const struct reg_oid *oid)
+{
+	return check_commit(&w->x, oid);
+}
+
+static void vctx_release(struct vctx *x);
+
+void verify_walk_free(struct verify_walk *w)
+{
+	if (w) {
+		vctx_release(&w->x);
+		free(w);
+	}
 }
 
 /* ---- at the tip ---- */
@@ -789,11 +868,16 @@ int verify_run(struct reg *r, struct verify_report *out)
 		rc = reg_refs(r, glob, check_remote, &t);
 		free(glob);
 	}
-	map_release(&x.last);
-	map_release(&x.users);
-	for (size_t i = 0; i < x.tip.cap; i++)
-		if (x.tip.keys && x.tip.keys[i])
-			verdict_free(x.tip.vals[i]);
-	strmap_release(&x.tip);
+	vctx_release(&x);
 	return rc;
+}
+
+static void vctx_release(struct vctx *x)
+{
+	map_release(&x->last);
+	map_release(&x->users);
+	for (size_t i = 0; i < x->tip.cap; i++)
+		if (x->tip.keys && x->tip.keys[i])
+			verdict_free(x->tip.vals[i]);
+	strmap_release(&x->tip);
 }

@@ -41,4 +41,16 @@ struct verify_report {
 int verify_run(struct reg *r, struct verify_report *out);
 void verify_release(struct verify_report *v);
 
+/* The per-commit rules above, one commit at a time, for a pushed range
+ * (the pre-receive hook, remote.h): commits given parents first, problems
+ * appended to out (released with verify_release). What came before the
+ * range is not walked: an undo of a commit before it is looked up (an
+ * ancestor, and the record as that commit left it at the undo's parent);
+ * a record that comes back after a removal before the range counts as
+ * written anew. */
+struct verify_walk;
+struct verify_walk *verify_walk_new(struct reg *r, struct verify_report *out);
+int verify_commit(struct verify_walk *w, const struct reg_oid *oid);
+void verify_walk_free(struct verify_walk *w);
+
 #endif

@@ -7,57 +7,18 @@
 
 load helper
 load sync
+load sshd
 
 setup() {
 	sync_setup
-	SSHD=$(command -v sshd || echo /usr/sbin/sshd)
-	[ -x "$SSHD" ] || skip "sshd is not installed (apt-get install openssh-server)"
-	local d=$BATS_TEST_TMPDIR/ssh port
-	mkdir -p "$d"
-	chmod 700 "$d"
-	ssh-keygen -q -t ed25519 -N '' -f "$d/host" >/dev/null
-	ssh-keygen -q -t ed25519 -N '' -f "$d/user" >/dev/null
-	cp "$d/user.pub" "$d/authorized_keys"
-	# A free port on the loopback, above the reserved ones.
-	port=$((20000 + RANDOM % 20000))
-	cat >"$d/sshd_config" <<-EOF
-	Port $port
-	ListenAddress 127.0.0.1
-	HostKey $d/host
-	AuthorizedKeysFile $d/authorized_keys
-	PidFile $d/sshd.pid
-	StrictModes no
-	UsePAM no
-	PasswordAuthentication no
-	KbdInteractiveAuthentication no
-	EOF
-	[ "$(id -u)" -ne 0 ] || mkdir -p /run/sshd
-	"$SSHD" -f "$d/sshd_config" -E "$d/sshd.log" || skip "sshd does not start here: $(cat "$d/sshd.log")"
-	cat >"$d/ssh_config" <<-EOF
-	Host preg-test
-		HostName 127.0.0.1
-		Port $port
-		User $(id -un)
-		IdentityFile $d/user
-		IdentitiesOnly yes
-		StrictHostKeyChecking no
-		UserKnownHostsFile /dev/null
-		BatchMode yes
-		LogLevel ERROR
-	EOF
-	export GIT_SSH_COMMAND="ssh -F $d/ssh_config"
-	# sshd forks into the background: wait until it answers.
-	for _ in $(seq 50); do
-		ssh -F "$d/ssh_config" preg-test true 2>/dev/null && return 0
-		sleep 0.1
-	done
-	skip "cannot log in to the test's sshd: $(cat "$d/sshd.log")"
+	sshd_start
+	sshd_host preg-test user
+	cp "$SSHDIR/user.pub" "$SSHDIR/authorized_keys"
+	sshd_wait ssh -F "$SSHDIR/ssh_config" preg-test true
 }
 
 teardown() {
-	local pid
-	pid=$(cat "$BATS_TEST_TMPDIR/ssh/sshd.pid" 2>/dev/null) || return 0
-	kill "$pid" 2>/dev/null || true
+	sshd_stop
 }
 
 @test "init --remote, clone and sync over ssh with the user's ssh configuration" {

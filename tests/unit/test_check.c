@@ -1,6 +1,8 @@
 /* test_check: record validation and duplicate detection on real registers. */
 #include "unit.h"
 #include "check.h"
+#include "layout.h"
+#include "xalloc.h"
 #include "ops.h"
 #include "register.h"
 
@@ -132,12 +134,50 @@ static void test_problems_and_duplicates(void **state)
 	reg_free(r);
 }
 
+/* One record as a pushed commit holds it (the pre-receive hook): check's
+ * rules under a preg.yaml, errors and warnings told apart. */
+static void test_one_record(void **state)
+{
+	struct reg *r = new_reg();
+	const struct phases *ph = reg_phases(r);
+	char *path = layout_path(ph->version, "romashka");
+	const char *good = "id: romashka\nname: ООО «Ромашка»\nmanager: ivanov\nphase: 1\nphase_since: " T "\n"
+			   "created: " T "\nhistory:\n  - {at: " T ", by: ivanov, phase: 1}\n";
+	char *bad = xasprintf("%.*sphase: 99\n%s", (int)(strstr(good, "phase: 1") - good), good,
+			      strstr(good, "phase_since"));
+	char *odd = xasprintf("%scolour: red\n", good);
+	struct check_result res = { 0 };
+
+	(void)state;
+	check_record_file(ph, path, good, strlen(good), &res);
+	assert_int_equal(res.n, 0);
+	check_record_file(ph, path, odd, strlen(odd), &res);
+	assert_int_equal(res.n, 1);
+	assert_int_equal(res.nerrors, 0);
+	check_result_release(&res);
+	check_record_file(ph, path, bad, strlen(bad), &res);
+	assert_int_equal(res.nerrors, 2);
+	assert_true(strstr(res.lines[0], ": phase 99 is not in preg.yaml") != NULL);
+	assert_true(!strncmp(res.lines[0], path, strlen(path)));
+	check_result_release(&res);
+	check_record_file(ph, "clients/romashka.txt", good, strlen(good), &res);
+	assert_int_equal(res.nerrors, 1);
+	assert_true(!strncmp(res.lines[0], "clients/romashka.txt: not a client record (expected ",
+			     strlen("clients/romashka.txt: not a client record (expected ")));
+	check_result_release(&res);
+	free(odd);
+	free(bad);
+	free(path);
+	reg_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_phone_key),
 		cmocka_unit_test(test_sound_register),
 		cmocka_unit_test(test_problems_and_duplicates),
+		cmocka_unit_test(test_one_record),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
