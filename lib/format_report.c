@@ -7,6 +7,7 @@
 #include "chart.h"
 #include "format_html.h"
 #include "format_report.h"
+#include "name.h"
 #include "ptime.h"
 #include "status.h"
 #include "xalloc.h"
@@ -315,8 +316,17 @@ static void register_table(struct buf *out, const struct report *rep, const stru
 		fixed += pw[k] + 1;
 	}
 	fixed += mw;
+	/* Too wide: the name gives way down to 12 columns (name_short keeps
+	 * its distinctive part), then a long manager's handle down to its
+	 * header; the marks, the days and the status words stay whole. */
 	if (!wide && fixed + name_w > total)
 		name_w = total > fixed + 12 ? total - fixed : 12;
+	if (!wide && fixed + name_w > total && mw > 7) {
+		size_t give = fixed + name_w - total < mw - 7 ? fixed + name_w - total : mw - 7;
+
+		mw -= give;
+		fixed -= give;
+	}
 	/* The header. */
 	if (color)
 		buf_adds(out, "\033[1m");
@@ -335,7 +345,10 @@ static void register_table(struct buf *out, const struct report *rep, const stru
 		const struct rrow *r = &rep->rows[i];
 		struct buf line = BUF_INIT;
 
-		fmt_cell(&line, r->name, name_w, false);
+		char *name = name_short(r->name, name_w);
+
+		fmt_cell(&line, name, name_w, false);
+		free(name);
 		buf_addc(&line, ' ');
 		for (size_t k = 0; k < ph->n; k++) {
 			const struct phase *p = &ph->v[k];
@@ -602,7 +615,17 @@ static void managers_out(struct buf *out, const struct report *top, const struct
 	char (*nums)[48] = xcalloc(nc, sizeof(*nums));
 	struct tab w;
 
+	enum col_fit *fits = xcalloc(nc, sizeof(*fits));
+
+	/* To fit a terminal the handle and the display name give way to 16
+	 * columns, then the columns of detail are left out (on_hold, the
+	 * phases, won, back, forward, moves: from the right), then the
+	 * names go down to 10. The counts a head compares stay. */
+	for (size_t k = 0; k < nb + n + nt; k++)
+		fits[g + k] = k < 2 ? FIT_NAME : (k >= 6 + 2 && k <= 11) || k >= nb ? FIT_EXTRA : FIT_WHOLE;
 	tab_start(&w, out, o, cols, nc, color, -1);
+	if (!w.sink && o->fit)
+		fmt_fit(&w.w, o->fit, fits);
 	for (size_t gi = 0; gi < ngroups(top); gi++) {
 		const char *key;
 		const struct report *rep = group_at(top, gi, &key);
@@ -634,6 +657,7 @@ static void managers_out(struct buf *out, const struct report *top, const struct
 		}
 	}
 	tab_end(&w, out);
+	free(fits);
 	grouped_free(cols, nc);
 	cols_free(pc, nb, n);
 	free(cells);
