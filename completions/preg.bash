@@ -77,18 +77,14 @@ _preg_complete_value()
 		compopt -o filenames 2>/dev/null
 		mapfile -t COMPREPLY < <(compgen "-${1:0:1}" -- "$cur")
 		;;
-	client)
-		mapfile -t cands < <(_preg_values client - | sed "s/^/$3/")
-		_preg_reply "${cands[@]}"
-		# A client is named by its id; when no id starts with the word,
-		# by its name (a name has spaces and quotes: ids come first).
-		if ((${#COMPREPLY[@]} == 0)) && [[ -n $cur && -z $3 ]]; then
-			_preg_names
-		fi
-		;;
 	*)
 		mapfile -t cands < <(_preg_values "$1" "$2" | sed "s/^/$3/")
 		_preg_reply "${cands[@]}"
+		# A client is named by its id; when no id starts with the word,
+		# by its name (a name has spaces and quotes: ids come first).
+		if [[ $1 == client && ${#COMPREPLY[@]} -eq 0 && -n $cur && -z $3 ]]; then
+			_preg_names
+		fi
 		;;
 	esac
 }

@@ -30,11 +30,13 @@ function __preg_values
     set -l prev $argv[-2]
     set -l cur $argv[-1]
     switch $kind
-        case client
-            # "ID<tab>NAME": fish shows the name beside the id.
-            $run --list-values client-name 2>/dev/null
-        case phase manager tag group
-            $run --list-values $kind 2>/dev/null
+        case client phase manager tag group
+            # Clients as "ID<tab>NAME": fish shows the name beside the id.
+            if test $kind = client
+                $run --list-values client-name 2>/dev/null
+            else
+                $run --list-values $kind 2>/dev/null
+            end
         case command
             $run --list-cmds 2>/dev/null
         case verb

@@ -370,9 +370,9 @@ $(sed -nE 's/.*_order\[\] = \{(.*)/\1/p' "$ROOT/lib/record.c" | grep -oE '"[a-z_
 	local path syn opt vals out v bad=0
 	while read -r path; do
 		syn=$(synopsis "$path")
-		# "--format table|tsv|json", "--template freight|sales|blank"...
-		for opt in $(echo "$syn" | grep -oE -- '--[a-z-]+ [a-z]+(\|[a-z]+)+' | cut -d ' ' -f 1); do
-			vals=$(echo "$syn" | grep -oE -- "$opt [a-z]+(\\|[a-z]+)+" | cut -d ' ' -f 2 | tr '|' ' ')
+		# "--format table|tsv|json", "--sort name|id|next_contact"...
+		for opt in $(echo "$syn" | grep -oE -- '--[a-z-]+ [a-z_]+(\|[a-z_]+)+' | cut -d ' ' -f 1); do
+			vals=$(echo "$syn" | grep -oE -- "$opt [a-z_]+(\\|[a-z_]+)+" | cut -d ' ' -f 2 | tr '|' ' ')
 			out=$(bash_complete preg $path "$opt" '')
 			for v in $vals; do
 				echo "$out" | grep -qx -- "$v" || { echo "preg $path $opt <TAB> does not offer $v"; bad=1; }
