@@ -479,12 +479,27 @@ static void give_back(const struct fmt_writer *w, size_t *width, const size_t *n
 			}
 }
 
+/* Leave out the columns that may give way and have nothing in them
+ * (a next contact no client has), while the table is too wide. */
+static void leave_out_empty(const struct fmt_writer *w, size_t *width)
+{
+	for (size_t i = w->ncols; i-- > 0 && table_width(width, w->ncols) > w->fit;) {
+		bool empty = fit_of(w, i) != FIT_WHOLE;
+
+		for (size_t r = 0; r < w->nrows && empty; r++)
+			empty = !*w->cells[r * w->ncols + i];
+		if (empty)
+			width[i] = 0;
+	}
+}
+
 /* The widths that fit w->fit, in the order of enum col_fit. */
 static void fit_widths(const struct fmt_writer *w, size_t *width)
 {
 	size_t *natural = xcalloc(w->ncols, sizeof(*natural));
 
 	memcpy(natural, width, w->ncols * sizeof(*natural));
+	leave_out_empty(w, width);
 	narrow(w, width, FIT_FREE, true);
 	leave_out(w, width, FIT_FREE);
 	narrow(w, width, FIT_LIST, true);

@@ -23,7 +23,8 @@ enum col_type {
 };
 
 /* How a table column gives way when the table must fit a width
- * (fmt_fit), in this order: free text is cut to 20 columns and then left
+ * (fmt_fit), in this order: a column with nothing in it is left out
+ * (unless FIT_WHOLE); free text is cut to 20 columns and then left
  * out; lists likewise (to 12); names are shortened (name_short) to 16;
  * labels are cut to 10, then to their header; the extra columns are left
  * out, the rightmost first; last, names are shortened to 10. Within one
