@@ -265,8 +265,10 @@ static void show_text(struct buf *out, const struct record *r, const struct phas
 		if ((v = kv_get(e, "hold_until")))
 			fmt_addf(out, "  hold %s%s", strcmp(v, "none") ? "until " : "lifted",
 				 strcmp(v, "none") ? v : "");
-		if ((v = kv_get(e, "force")))
+		if ((v = kv_get(e, "force")) && !strcmp(v, "true"))
 			buf_adds(out, "  (forced)");
+		if ((v = kv_get(e, "reopen")) && !strcmp(v, "true"))
+			buf_adds(out, "  (reopened)");
 		if ((v = kv_get(e, "reason")))
 			fmt_addf(out, "  reason: %s", v);
 		if ((v = kv_get(e, "note")))

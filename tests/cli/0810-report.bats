@@ -181,15 +181,15 @@ sidorov 3 1"
 @test "reasons: the reason given when the collaboration ended, counted" {
 	report reasons
 	# echo's analysis reason does not replace the one it ended with.
-	same "$output" "reason	clients	percent
-price	2	66.7
-went to a competitor	1	33.3"
+	same "$output" "reason	clients	percent	reopened
+price	2	66.7	0
+went to a competitor	1	33.3	0"
 	report reasons --as-of 2026-10-10
-	same "$output" "reason	clients	percent
-price	1	50.0
-went to a competitor	1	50.0"
+	same "$output" "reason	clients	percent	reopened
+price	1	50.0	0
+went to a competitor	1	50.0	0"
 	report reasons --manager ivanov
-	same "$output" "reason	clients	percent"
+	same "$output" "reason	clients	percent	reopened"
 }
 
 @test "the shared filters choose the clients, as they stood on the day" {
