@@ -11,6 +11,7 @@
 
 #include "cmd.h"
 #include "err.h"
+#include "name.h"
 #include "ops.h"
 #include "ptime.h"
 #include "status.h"
@@ -53,6 +54,10 @@ static const struct opt show_opts[] = {
 
 static const struct opt list_opts[] = {
 	FILTER_OPTS,
+	OPT_FLAG('w', "wide", 0, "the table as wide as its cells (default on a terminal: it fits the width)"),
+	OPT_CHOICE('S', "sort", VAL_CHOICE, "KEY", "name|id|phase|manager|next_contact|since", 0,
+		   "the order of the rows: name (the table's default: the legal form left out), id (the "
+		   "default of the other formats), phase, manager, next_contact or since"),
 	OPT_CHOICE('f', "format", VAL_FORMAT, "F", "table|tsv|csv|json|id", OPT_SHORT,
 		   "table (default on a terminal), tsv (default otherwise), csv, json, or id (the ids alone, "
 		   "one per line)"),
@@ -260,8 +265,10 @@ static void show_text(struct buf *out, const struct record *r, const struct phas
 		if ((v = kv_get(e, "hold_until")))
 			fmt_addf(out, "  hold %s%s", strcmp(v, "none") ? "until " : "lifted",
 				 strcmp(v, "none") ? v : "");
-		if ((v = kv_get(e, "force")))
+		if ((v = kv_get(e, "force")) && !strcmp(v, "true"))
 			buf_adds(out, "  (forced)");
+		if ((v = kv_get(e, "reopen")) && !strcmp(v, "true"))
+			buf_adds(out, "  (reopened)");
 		if ((v = kv_get(e, "reason")))
 			fmt_addf(out, "  reason: %s", v);
 		if ((v = kv_get(e, "note")))
@@ -318,10 +325,33 @@ struct list_state {
 	struct filter f;
 	int32_t day;
 	bool ids;
+	int sort; /* SORT_* */
 	struct fmt_writer w;
 	struct buf out;
 	int bad;
 };
+
+enum { SORT_ID, SORT_NAME, SORT_PHASE, SORT_MANAGER, SORT_NEXT, SORT_SINCE };
+
+/* The key that client r sorts by (fmt_sort): the value of the sort key,
+ * then the name, so that equals go by name. An empty value goes last. */
+static char *sort_key(const struct record *r, int sort)
+{
+	char *name = name_sort_key(r->name ? r->name : r->id), *key;
+	const char *v = sort == SORT_MANAGER ? r->manager : sort == SORT_NEXT ? r->next_contact
+						    : sort == SORT_SINCE ? r->phase_since : NULL;
+
+	if (sort == SORT_NAME)
+		return name;
+	if (sort == SORT_ID)
+		key = xstrdup(r->id);
+	else if (sort == SORT_PHASE)
+		key = xasprintf("%06d\001%s", r->phase, name);
+	else
+		key = xasprintf("%s\001%s", v && *v ? v : "\177", name);
+	free(name);
+	return key;
+}
 
 static int list_cb(void *arg, const char *id, const char *path, struct record *r)
 {
@@ -382,7 +412,13 @@ static int list_cb(void *arg, const char *id, const char *path, struct record *r
 		cells[13] = st.on_hold ? "true" : "false";
 		cells[14] = st.ended ? "true" : "false";
 	}
-	fmt_row(&s->w, &s->out, cells, p ? p->color : NULL);
+	if (s->w.sorted) {
+		char *key = sort_key(r, s->sort);
+
+		fmt_row_key(&s->w, &s->out, cells, p ? p->color : NULL, key);
+		free(key);
+	} else
+		fmt_row(&s->w, &s->out, cells, p ? p->color : NULL);
 	buf_release(&words);
 flush:
 	if (s->out.len > 65536)
@@ -392,11 +428,19 @@ flush:
 
 static int client_list(int argc, char **argv, struct ctx *ctx)
 {
+	/* On a terminal: the next action gives way first, then the name
+	 * (name_short), then the manager's handle and the phase's key, then
+	 * the next contact's date (left out); the id, the days and the status
+	 * words are never cut. */
 	static const struct fmt_col table_cols[] = {
 		{ "id", COL_TEXT }, { "name", COL_WIDE }, { "manager", COL_TEXT }, { "phase", COL_TEXT },
 		{ "days", COL_NUMBER }, { "status", COL_TEXT }, { "next_contact", COL_TEXT },
 		{ "next_action", COL_WIDE },
 	};
+	static const enum col_fit table_fits[] = {
+		FIT_WHOLE, FIT_NAME, FIT_LABEL, FIT_LABEL, FIT_WHOLE, FIT_WHOLE, FIT_EXTRA, FIT_FREE,
+	};
+	static const char *const sorts[] = { "id", "name", "phase", "manager", "next_contact", "since" };
 	static const struct fmt_col cols[] = {
 		{ "id", COL_TEXT }, { "name", COL_TEXT }, { "kind", COL_TEXT }, { "manager", COL_TEXT },
 		{ "phase", COL_NUMBER }, { "phase_key", COL_TEXT }, { "phase_since", COL_TEXT },
@@ -407,8 +451,8 @@ static int client_list(int argc, char **argv, struct ctx *ctx)
 	struct list_state s;
 	enum fmt fmt = stdout_tty() ? FMT_TABLE : FMT_TSV;
 	const char *arg;
-	bool filtered;
-	int c, rc;
+	bool filtered, wide = false;
+	int c, rc, sort = -1;
 
 	memset(&s, 0, sizeof(s));
 	while ((c = opt_next(ctx, &arg)) != -1) {
@@ -416,6 +460,18 @@ static int client_list(int argc, char **argv, struct ctx *ctx)
 			continue;
 		if (c == 'f')
 			s.ids = !strcmp(arg, "id") || fmt_parse(&fmt, arg);
+		else if (c == 'w')
+			wide = true;
+		else if (c == 'S') {
+			for (size_t k = 0; k < sizeof(sorts) / sizeof(*sorts); k++)
+				if (!strcmp(arg, sorts[k]))
+					sort = (int)k;
+			if (sort < 0) {
+				rc = usage_error(ctx, "unknown sort key '%s' (name, id, phase, manager, next_contact "
+						      "or since)", arg);
+				goto out;
+			}
+		}
 	}
 	if ((rc = filter_args(ctx, argc, argv, &s.f, &s.ph)) >= 0)
 		goto out;
@@ -425,10 +481,15 @@ static int client_list(int argc, char **argv, struct ctx *ctx)
 	}
 	/* Ids alone need no parsing, unless filters look into the records. */
 	filtered = filter_any(&s.f);
-	if (!s.ids && fmt == FMT_TABLE)
+	if (!s.ids && fmt == FMT_TABLE) {
 		fmt_start(&s.w, &s.out, fmt, table_cols, sizeof(table_cols) / sizeof(*table_cols), want_color(ctx), 3);
-	else if (!s.ids)
+		fmt_fit(&s.w, table_fit(wide), table_fits);
+	} else if (!s.ids)
 		fmt_start(&s.w, &s.out, fmt, cols, sizeof(cols) / sizeof(*cols), false, 3);
+	/* A table for people goes by name; files by id, unless --sort. */
+	s.sort = sort >= 0 ? sort : fmt == FMT_TABLE ? SORT_NAME : SORT_ID;
+	if (!s.ids && s.sort != SORT_ID)
+		fmt_sort(&s.w);
 	rc = s.ids && !filtered ? reg_each(ctx->reg, true, list_cb, &s)
 				: reg_each_summary(ctx->reg, list_cb, &s);
 	if (!s.ids)

@@ -296,6 +296,15 @@ bool want_color(const struct ctx *ctx);
 /* Whether stdout is a terminal (the default format is table there). */
 bool stdout_tty(void);
 
+/* The columns of the terminal: $COLUMNS when it is a number (at least
+ * 40), else the width of the terminal on stdout, else 0 (none known). */
+size_t term_columns(void);
+
+/* The width a table must fit (fmt_fit): with wide, FMT_WIDE; on a
+ * terminal or with $COLUMNS set, term_columns() (80 when unknown); else 0,
+ * as wide as its cells (a pipe is never cut). */
+size_t table_fit(bool wide);
+
 /* A workbook is binary: on a terminal, say where it should go (example:
  * the command with a redirection) and return EXIT_USAGE; else -1. */
 int refuse_binary_tty(const char *example);

@@ -419,6 +419,17 @@ static int values_cb(void *arg, const char *id, const char *path, struct record 
 	(void)path;
 	if (!strcmp(s->kind, "client"))
 		values_add(s, id);
+	else if (!strcmp(s->kind, "client-name") && id) {
+		/* "ID<tab>NAME": the name for a completion's description, on one
+		 * line and with nothing a terminal would act on. */
+		struct buf b = BUF_INIT;
+
+		buf_addf(&b, "%s\t", id);
+		if (r && r->name)
+			fmt_visible(&b, r->name, false);
+		values_add(s, buf_str(&b));
+		buf_release(&b);
+	}
 	else if (r && !strcmp(s->kind, "manager"))
 		values_add(s, r->manager);
 	else if (r && !strcmp(s->kind, "group"))
@@ -434,10 +445,11 @@ static int values_cb(void *arg, const char *id, const char *path, struct record 
 	return 0;
 }
 
-/* --list-values KIND: the clients' ids, the phases' keys, the managers,
- * the tags, or what a report groups by (kind, manager, tag and
- * fields.KEY for each free field used) of the register, one per line,
- * sorted, each once. */
+/* --list-values KIND: the clients' ids, the clients' ids and names
+ * (client-name: "ID<tab>NAME", for the completions to describe or offer
+ * names), the phases' keys, the managers, the tags, or what a report
+ * groups by (kind, manager, tag and fields.KEY for each free field used)
+ * of the register, one per line, sorted, each once. */
 static int list_values(struct ctx *ctx, const char *kind)
 {
 	struct values s = { kind, NULL, 0 };
@@ -445,9 +457,9 @@ static int list_values(struct ctx *ctx, const char *kind)
 	char *dir = NULL;
 	int rc = EXIT_OK;
 
-	if (strcmp(kind, "client") && strcmp(kind, "phase") && strcmp(kind, "manager") && strcmp(kind, "tag") &&
-	    strcmp(kind, "group"))
-		return usage_error(ctx, "unknown kind '%s' (client, phase, manager, tag or group)", kind);
+	if (strcmp(kind, "client") && strcmp(kind, "client-name") && strcmp(kind, "phase") &&
+	    strcmp(kind, "manager") && strcmp(kind, "tag") && strcmp(kind, "group"))
+		return usage_error(ctx, "unknown kind '%s' (client, client-name, phase, manager, tag or group)", kind);
 	if (reg_locate(&dir, ctx->dir_opt, false) || reg_open(&ctx->reg, dir)) {
 		free(dir);
 		return fail();

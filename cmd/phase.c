@@ -26,6 +26,8 @@ static const struct opt set_opts[] = {
 	NEXT_STEP_OPTS,
 	OPT_FLAG('f', "force", OPT_SHORT,
 		 "go back from a phase that is not reversible; rewrite a record that holds comments"),
+	OPT_FLAG('R', "reopen", 0,
+		 "take a client out of an ending phase (won back): recorded as a reopening, no --force needed"),
 	OPT_END,
 };
 
@@ -113,7 +115,7 @@ static int report_move(struct ctx *ctx, struct move_opts *o)
 		print_step(o->id, &o->step);
 		return EXIT_OK;
 	}
-	printf("%s: %d -> %d (%s)\n", o->id, o->from, o->to, to ? to->key : "?");
+	printf("%s: %d -> %d (%s)%s\n", o->id, o->from, o->to, to ? to->key : "?", o->reopen ? ", reopened" : "");
 	print_step(o->id, &o->step);
 	return EXIT_OK;
 }
@@ -131,6 +133,7 @@ static int move_opts(struct ctx *ctx, struct move_opts *o)
 		case 'A': o->at = arg; break;
 		case 'r': o->reason = arg; break;
 		case 'f': o->force = true; break;
+		case 'R': o->reopen = true; break;
 		default: next_step_opt(&o->step, c, arg); break;
 		}
 	}

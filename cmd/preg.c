@@ -5,6 +5,7 @@
  * command level is a table (cmd.h); help, usage, --list-cmds and --list-opts
  * walk the same tables.
  */
+#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -124,6 +125,9 @@ int main(int argc, char **argv)
 	int rc, first;
 
 	ctx.color_mode = COLOR_AUTO;
+	/* Names sort in the user's collation (name_sort_key); nothing else of
+	 * the locale applies: messages, numbers and dates stay as they are. */
+	setlocale(LC_COLLATE, "");
 	if ((rc = opt_parse(&ctx, &preg_cmd, argc, argv, true, &first)) >= 0)
 		goto out;
 	if (first >= argc) {

@@ -27,6 +27,8 @@ static const struct opt opts[] = {
 		 "mail each manager their own list through sendmail ($PREG_SENDMAIL); a stand-in gets "
 		 "the lists of whom they stand in for"),
 	OPT_FLAG('n', "dry-run", 0, "with --mail: write the messages to stdout as an mbox instead"),
+	OPT_FLAG('W', "wide", 0,
+		 "every name and next action whole (default on a terminal: each line fits the width)"),
 	OPT_END,
 };
 
@@ -156,7 +158,8 @@ static int cmd_remind(int argc, char **argv, struct ctx *ctx)
 	struct buf out = BUF_INIT;
 	struct ptime now;
 	const char *only = NULL;
-	bool mail = false, dry_run = false;
+	bool mail = false, dry_run = false, wide = false;
+	size_t width;
 	int c, rc, format = OUT_TEXT;
 
 	memset(&s, 0, sizeof(s));
@@ -171,6 +174,7 @@ static int cmd_remind(int argc, char **argv, struct ctx *ctx)
 		case 'w': within = arg; break;
 		case 'm': mail = true; break;
 		case 'n': dry_run = true; break;
+		case 'W': wide = true; break;
 		case 'f':
 			format = !strcmp(arg, "tsv")	? OUT_TSV
 				 : !strcmp(arg, "json") ? OUT_JSON
@@ -207,6 +211,10 @@ static int cmd_remind(int argc, char **argv, struct ctx *ctx)
 		remind_list_release(&s.l);
 		return fail();
 	}
+	/* On a terminal each line of text fits it; piped, as it is. */
+	width = table_fit(wide);
+	if (width == FMT_WIDE)
+		width = 0;
 	remind_route(&s.l, s.ph, s.o.day);
 	if (only)
 		remind_keep_to(&s.l, only);
@@ -219,7 +227,7 @@ static int cmd_remind(int argc, char **argv, struct ctx *ctx)
 			s.bad++;
 	} else if (!mail && (s.l.n || format == OUT_JSON || format == OUT_ICS)) {
 		if (format == OUT_TEXT)
-			remind_text(&out, &s.l, s.ph);
+			remind_text_fit(&out, &s.l, s.ph, width);
 		else if (format == OUT_ICS)
 			ics_calendar(&out, &s.l, PREG_VERSION, now.t);
 		else

@@ -5,7 +5,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -79,6 +78,9 @@ static const struct opt managers_opts[] = {
 	OPT_VALUE('w', "won", VAL_PHASE, "PHASE", 0,
 		  "the phase that counts as won; default: the first one after the reversible ones "
 		  "(first-order in freight)"),
+	OPT_FLAG('W', "wide", 0,
+		 "the table with every column (default on a terminal: it fits the width, the columns per "
+		 "phase left out first)"),
 	REPORT_OPTS,
 };
 
@@ -149,17 +151,12 @@ static int collect(void *arg, const char *id, const char *path, struct record *r
 	return 0;
 }
 
-/* The columns of the terminal: $COLUMNS, else the terminal's width, else 80. */
+/* The columns of the terminal, else 80. */
 static size_t term_width(void)
 {
-	struct winsize ws;
-	const char *c = getenv("COLUMNS");
+	size_t cols = term_columns();
 
-	if (c && atoi(c) >= 40)
-		return (size_t)atoi(c);
-	if (isatty(STDOUT_FILENO) && !ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) && ws.ws_col >= 40)
-		return ws.ws_col;
-	return 80;
+	return cols ? cols : 80;
 }
 
 /* Long rows go out as they come (report_out.flush). */
@@ -380,6 +377,7 @@ static int cmd_report(int argc, char **argv, struct ctx *ctx)
 	ro.wide = wide;
 	ro.color = fmt == FMT_TABLE && want_color(ctx);
 	ro.width = term_width();
+	ro.fit = fmt == FMT_TABLE ? table_fit(wide) : 0;
 	ro.flush = flush_cb;
 	if (all && !xlsx)
 		report_write_all(&out, s.rep, s.nrep);

@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -74,6 +75,29 @@ int fail(void)
 bool stdout_tty(void)
 {
 	return isatty(STDOUT_FILENO);
+}
+
+size_t term_columns(void)
+{
+	struct winsize ws;
+	const char *c = getenv("COLUMNS");
+
+	if (c && atoi(c) >= 40)
+		return (size_t)atoi(c);
+	if (isatty(STDOUT_FILENO) && !ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) && ws.ws_col >= 40)
+		return ws.ws_col;
+	return 0;
+}
+
+size_t table_fit(bool wide)
+{
+	size_t cols = term_columns();
+
+	if (wide)
+		return FMT_WIDE;
+	if (!stdout_tty() && !(getenv("COLUMNS") && *getenv("COLUMNS")))
+		return 0;
+	return cols ? cols : 80;
 }
 
 int refuse_binary_tty(const char *example)

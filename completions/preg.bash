@@ -10,6 +10,8 @@
 #                                    help; "-" for none)
 #   preg --list-values KIND          the register's clients, phases,
 #                                    managers, tags or groups (report --by)
+#   preg --list-values client-name   "ID<tab>NAME" a line: the names
+#                                    offered when no id matches
 # A value is completed after its kind (client, phase, manager, tag, group,
 # command, verb, file, dir) or its choices, so a new option or command
 # needs nothing here. The binary is the command word as typed, so a preg
@@ -78,8 +80,40 @@ _preg_complete_value()
 	*)
 		mapfile -t cands < <(_preg_values "$1" "$2" | sed "s/^/$3/")
 		_preg_reply "${cands[@]}"
+		# A client is named by its id; when no id starts with the word,
+		# by its name (a name has spaces and quotes: ids come first).
+		if [[ $1 == client && ${#COMPREPLY[@]} -eq 0 && -n $cur && -z $3 ]]; then
+			_preg_names
+		fi
 		;;
 	esac
+}
+
+# COMPREPLY: the clients' names that start with $cur, or whose part in
+# quotes does (Ром for ООО «Ромашка»), in any letter case; escaped for
+# the shell to read back, or as they are after an opening quote (the
+# shell closes it).
+_preg_names()
+{
+	local id name core word=$cur q=
+	case $word in
+	\"* | \'*)
+		q=${word:0:1}
+		word=${word:1}
+		;;
+	esac
+	while IFS=$'\t' read -r id name; do
+		[[ -n $name ]] || continue
+		core=${name#*«}
+		if [[ ${name,,} == "${word,,}"* || ${core,,} == "${word,,}"* ]]; then
+			if [[ -n $q ]]; then
+				COMPREPLY+=("$name")
+			else
+				COMPREPLY+=("$(printf '%q' "$name")")
+			fi
+		fi
+	done < <(_preg_run --list-values client-name)
+	return 0
 }
 
 # The spellings of the options in o_*: "--color=" for an option whose

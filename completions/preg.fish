@@ -10,6 +10,7 @@
 #                                    help; "-" for none)
 #   preg --list-values KIND          the register's clients, phases,
 #                                    managers, tags or groups (report --by)
+#   preg --list-values client-name   "ID<tab>NAME": ids described by names
 # A value is completed after its kind or its choices, so a new option or
 # command needs nothing here; options are shown with their help. The
 # binary is the command word as typed; -C DIR is passed on.
@@ -30,7 +31,12 @@ function __preg_values
     set -l cur $argv[-1]
     switch $kind
         case client phase manager tag group
-            $run --list-values $kind 2>/dev/null
+            # Clients as "ID<tab>NAME": fish shows the name beside the id.
+            if test $kind = client
+                $run --list-values client-name 2>/dev/null
+            else
+                $run --list-values $kind 2>/dev/null
+            end
         case command
             $run --list-cmds 2>/dev/null
         case verb

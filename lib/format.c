@@ -8,6 +8,7 @@
 #include "csvread.h"
 #include "err.h"
 #include "format.h"
+#include "name.h"
 #include "record.h"
 #include "utf8.h"
 #include "xalloc.h"
@@ -330,8 +331,203 @@ void fmt_start(struct fmt_writer *w, struct buf *out, enum fmt fmt, const struct
 	fmt_begin(w, out);
 }
 
+void fmt_fit(struct fmt_writer *w, size_t cols, const enum col_fit *fits)
+{
+	w->fit = cols;
+	w->fits = fits;
+}
+
+static enum col_fit fit_of(const struct fmt_writer *w, size_t i)
+{
+	return w->fits ? w->fits[i] : FIT_WHOLE;
+}
+
+void fmt_sort(struct fmt_writer *w)
+{
+	w->sorted = true;
+}
+
+void fmt_row_key(struct fmt_writer *w, struct buf *out, const char *const *cells, const char *color,
+		 const char *key)
+{
+	if (!w->sorted) {
+		fmt_row(w, out, cells, color);
+		return;
+	}
+	w->keep = xgrow(w->keep, &w->kcap, (w->nkeep + 1) * w->ncols, sizeof(*w->keep));
+	for (size_t i = 0; i < w->ncols; i++)
+		w->keep[w->nkeep * w->ncols + i] = cells[i] ? xstrdup(cells[i]) : NULL;
+	w->keys = xrealloc(w->keys, (w->nkeep + 1) * sizeof(*w->keys));
+	w->keys[w->nkeep] = xstrdup(key ? key : "");
+	w->kcolors = xrealloc(w->kcolors, (w->nkeep + 1) * sizeof(*w->kcolors));
+	w->kcolors[w->nkeep] = color ? xstrdup(color) : NULL;
+	w->nkeep++;
+}
+
+/* qsort's context: the keys the row numbers point at. */
+static char **sort_keys;
+
+static int by_key(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	int c = strcmp(sort_keys[x], sort_keys[y]);
+
+	return c ? c : x < y ? -1 : x > y;
+}
+
+/* The kept rows of a sorted writer, in the order of their keys, through
+ * fmt_row (which writes them, or keeps them for the table). */
+static void sorted_out(struct fmt_writer *w, struct buf *out)
+{
+	size_t *order = xcalloc(w->nkeep + 1, sizeof(*order));
+
+	for (size_t r = 0; r < w->nkeep; r++)
+		order[r] = r;
+	sort_keys = w->keys;
+	qsort(order, w->nkeep, sizeof(*order), by_key);
+	sort_keys = NULL;
+	w->sorted = false;
+	for (size_t r = 0; r < w->nkeep; r++)
+		fmt_row(w, out, (const char *const *)w->keep + order[r] * w->ncols, w->kcolors[order[r]]);
+	for (size_t r = 0; r < w->nkeep; r++) {
+		for (size_t i = 0; i < w->ncols; i++)
+			free(w->keep[r * w->ncols + i]);
+		free(w->keys[r]);
+		free(w->kcolors[r]);
+	}
+	free(w->keep);
+	free(w->keys);
+	free(w->kcolors);
+	free(order);
+	w->keep = w->keys = w->kcolors = NULL;
+	w->nkeep = w->kcap = 0;
+}
+
+/* The narrowest a column of this fit may become: soft, what can still be
+ * read; else the last it gives before it is left out (or kept so). */
+static size_t fit_floor(const struct fmt_writer *w, size_t i, bool soft)
+{
+	size_t head = fmt_width(w->cols[i].name), f;
+
+	switch (fit_of(w, i)) {
+	case FIT_FREE: f = 20; break;
+	case FIT_LIST: f = 12; break;
+	case FIT_NAME: f = soft ? 16 : 10; break;
+	case FIT_LABEL: f = soft ? 10 : 4; break;
+	default: return SIZE_MAX;
+	}
+	return f > head ? f : head;
+}
+
+/* The table's width with these column widths (0: left out). */
+static size_t table_width(const size_t *width, size_t n)
+{
+	size_t total = 0, shown = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (width[i]) {
+			total += width[i];
+			shown++;
+		}
+	return total + (shown ? 2 * (shown - 1) : 0);
+}
+
+/* Narrow the columns of kind fit, the widest first, down to their floor
+ * while the table is wider than w->fit. */
+static void narrow(const struct fmt_writer *w, size_t *width, enum col_fit fit, bool soft)
+{
+	size_t total = table_width(width, w->ncols);
+
+	while (total > w->fit) {
+		size_t best = w->ncols;
+
+		for (size_t i = 0; i < w->ncols; i++)
+			if (fit_of(w, i) == fit && width[i] && width[i] > fit_floor(w, i, soft) &&
+			    (best == w->ncols || width[i] > width[best]))
+				best = i;
+		if (best == w->ncols)
+			return;
+		width[best]--;
+		total--;
+	}
+}
+
+/* Leave out the columns of kind fit, the rightmost first, while the table
+ * is wider than w->fit. */
+static void leave_out(const struct fmt_writer *w, size_t *width, enum col_fit fit)
+{
+	for (size_t i = w->ncols; i-- > 0 && table_width(width, w->ncols) > w->fit;)
+		if (fit_of(w, i) == fit)
+			width[i] = 0;
+}
+
+/* What is left of w->fit once the columns have given way goes back to
+ * them: to the names first, then the labels, the free text, the lists. */
+static void give_back(const struct fmt_writer *w, size_t *width, const size_t *natural)
+{
+	static const enum col_fit order[] = { FIT_NAME, FIT_LABEL, FIT_FREE, FIT_LIST };
+	size_t total = table_width(width, w->ncols);
+
+	for (size_t k = 0; k < sizeof(order) / sizeof(*order); k++)
+		for (size_t i = 0; i < w->ncols && total < w->fit; i++)
+			if (fit_of(w, i) == order[k] && width[i] && width[i] < natural[i]) {
+				size_t more = natural[i] - width[i] < w->fit - total ? natural[i] - width[i]
+										  : w->fit - total;
+
+				width[i] += more;
+				total += more;
+			}
+}
+
+/* Leave out the columns that may give way and have nothing in them
+ * (a next contact no client has), while the table is too wide. */
+static void leave_out_empty(const struct fmt_writer *w, size_t *width)
+{
+	for (size_t i = w->ncols; i-- > 0 && table_width(width, w->ncols) > w->fit;) {
+		bool empty = fit_of(w, i) != FIT_WHOLE;
+
+		for (size_t r = 0; r < w->nrows && empty; r++)
+			empty = !*w->cells[r * w->ncols + i];
+		if (empty)
+			width[i] = 0;
+	}
+}
+
+/* The widths that fit w->fit, in the order of enum col_fit. */
+static void fit_widths(const struct fmt_writer *w, size_t *width)
+{
+	size_t *natural = xcalloc(w->ncols, sizeof(*natural));
+
+	memcpy(natural, width, w->ncols * sizeof(*natural));
+	leave_out_empty(w, width);
+	narrow(w, width, FIT_FREE, true);
+	leave_out(w, width, FIT_FREE);
+	narrow(w, width, FIT_LIST, true);
+	leave_out(w, width, FIT_LIST);
+	narrow(w, width, FIT_NAME, true);
+	narrow(w, width, FIT_LABEL, true);
+	narrow(w, width, FIT_LABEL, false);
+	leave_out(w, width, FIT_EXTRA);
+	narrow(w, width, FIT_NAME, false);
+	give_back(w, width, natural);
+	free(natural);
+}
+
+/* Cell s of column c in width columns: a name by name_short, else cut
+ * with an ellipsis. */
+static char *fitted(enum col_fit fit, const char *s, size_t width)
+{
+	if (fmt_width(s) <= width || !width)
+		return xstrdup(s);
+	return fit == FIT_NAME ? name_short(s, width) : cut(s, width);
+}
+
 void fmt_row(struct fmt_writer *w, struct buf *out, const char *const *cells, const char *color)
 {
+	if (w->sorted) {
+		fmt_row_key(w, out, cells, color, NULL);
+		return;
+	}
 	if (w->fmt == FMT_TSV) {
 		for (size_t i = 0; i < w->ncols; i++) {
 			if (i)
@@ -368,7 +564,7 @@ void fmt_row(struct fmt_writer *w, struct buf *out, const char *const *cells, co
 			char *flat = flatten(cells[i] ? cells[i] : "");
 
 			w->cells[w->nrows * w->ncols + i] =
-				w->cols[i].type == COL_WIDE ? cut(flat, WIDE_MAX) : xstrdup(flat);
+				w->cols[i].type == COL_WIDE && !w->fit ? cut(flat, WIDE_MAX) : xstrdup(flat);
 			free(flat);
 		}
 		w->colors = xrealloc(w->colors, (w->nrows + 1) * sizeof(*w->colors));
@@ -381,6 +577,8 @@ void fmt_end(struct fmt_writer *w, struct buf *out)
 {
 	size_t *width;
 
+	if (w->sorted)
+		sorted_out(w, out);
 	if (w->fmt == FMT_JSON) {
 		buf_adds(out, w->nrows ? "\n]\n" : "]\n");
 		return;
@@ -399,16 +597,44 @@ void fmt_end(struct fmt_writer *w, struct buf *out)
 			if (cw > width[i])
 				width[i] = cw;
 		}
+	if (w->fit && w->fit != FMT_WIDE) {
+		fit_widths(w, width);
+		for (size_t r = 0; r < w->nrows; r++)
+			for (size_t i = 0; i < w->ncols; i++) {
+				char **c = &w->cells[r * w->ncols + i];
+				char *f = fitted(fit_of(w, i), *c, width[i]);
+
+				free(*c);
+				*c = f;
+			}
+		/* A shortened name may be narrower than its column. */
+		for (size_t i = 0; i < w->ncols; i++) {
+			size_t most = width[i] ? fmt_width(w->cols[i].name) : 0;
+
+			for (size_t r = 0; r < w->nrows && width[i]; r++) {
+				size_t cw = fmt_width(w->cells[r * w->ncols + i]);
+
+				if (cw > most)
+					most = cw;
+			}
+			if (most < width[i])
+				width[i] = most;
+		}
+	}
 	for (size_t r = 0; r <= w->nrows; r++) {
 		struct buf line = BUF_INIT;
+		bool first = true;
 
 		for (size_t i = 0; i < w->ncols; i++) {
 			const char *s = r ? w->cells[(r - 1) * w->ncols + i] : w->cols[i].name;
 			bool paint = w->color && r && (int)i == w->color_col && w->colors[r - 1];
-			size_t pad = width[i] - fmt_width(s);
+			size_t sw = fmt_width(s), pad = sw < width[i] ? width[i] - sw : 0;
 
-			if (i)
+			if (!width[i])
+				continue; /* left out to fit */
+			if (!first)
 				buf_adds(&line, "  ");
+			first = false;
 			if (w->color && !r)
 				buf_adds(&line, "\033[1m");
 			if (paint)

@@ -22,10 +22,30 @@ enum col_type {
 	COL_LIST,   /* comma-separated items: an array in JSON */
 };
 
+/* How a table column gives way when the table must fit a width
+ * (fmt_fit), in this order: a column with nothing in it is left out
+ * (unless FIT_WHOLE); free text is cut to 20 columns and then left
+ * out; lists likewise (to 12); names are shortened (name_short) to 16;
+ * labels are cut to 10, then to their header; the extra columns are left
+ * out, the rightmost first; last, names are shortened to 10. Within one
+ * step the widest column gives first. FIT_WHOLE, the default, is never
+ * cut: ids (a user types them), numbers, status words. */
+enum col_fit {
+	FIT_WHOLE,
+	FIT_FREE,  /* free text (a next action) */
+	FIT_LIST,  /* a list (tags) */
+	FIT_NAME,  /* a client's name */
+	FIT_LABEL, /* a label ("6 quotation", a manager's handle) */
+	FIT_EXTRA, /* a column that may be left out whole (a date) */
+};
+
 struct fmt_col {
 	const char *name;
 	enum col_type type;
 };
+
+/* fmt_fit's width for a table that shows everything whole (--wide). */
+#define FMT_WIDE ((size_t)-1)
 
 struct fmt_writer {
 	enum fmt fmt;
@@ -37,6 +57,13 @@ struct fmt_writer {
 	char **colors;              /* table only: per-row colour of the colored column */
 	size_t cap;
 	int color_col;              /* the column painted in the row's colour, or -1 */
+	size_t fit;                 /* table: the width to fit, FMT_WIDE, or 0 (cut free text to 40) */
+	const enum col_fit *fits;   /* fmt_fit: how each column gives way */
+	bool sorted;                /* rows kept and written in the order of their keys */
+	char **keep;                /* sorted: cells (ncols a row), */
+	char **keys;                /* the row's key, */
+	char **kcolors;             /* and its colour */
+	size_t nkeep, kcap;
 };
 
 /* Parse "table", "tsv", "csv", "json" or "html" (a writer with FMT_HTML
@@ -48,8 +75,27 @@ int fmt_parse(enum fmt *out, const char *s);
  * row's colour, or -1) and begin: the one way to start a writer. */
 void fmt_start(struct fmt_writer *w, struct buf *out, enum fmt fmt, const struct fmt_col *cols, size_t ncols,
 	       bool color, int color_col);
+/*
+ * A table that fits: fmt_end writes a table of at most cols columns of the
+ * screen. When the cells are wider, the columns give way as fits[ncols]
+ * says (enum col_fit; NULL: all FIT_WHOLE), the widest first among those of one kind; a cell wider
+ * than its column is cut with an ellipsis (a name by name_short, keeping
+ * its distinctive part). FMT_WIDE: every cell whole; 0 (the default):
+ * every cell whole but free text (COL_WIDE) cut to 40. Other formats are
+ * never cut. Call after fmt_start.
+ */
+void fmt_fit(struct fmt_writer *w, size_t cols, const enum col_fit *fits);
+
+/* Keep the rows and write them, in any format, in the order of the keys
+ * given with fmt_row_key (strcmp; rows of equal keys in the order they
+ * came). Call after fmt_start. */
+void fmt_sort(struct fmt_writer *w);
+
 /* cells[ncols], NULL for no value; color "#rrggbb" or NULL. */
 void fmt_row(struct fmt_writer *w, struct buf *out, const char *const *cells, const char *color);
+/* fmt_row with the key the row sorts by (fmt_sort; NULL sorts first). */
+void fmt_row_key(struct fmt_writer *w, struct buf *out, const char *const *cells, const char *color,
+		 const char *key);
 /* Finish (the table is written here); frees what the writer kept. */
 void fmt_end(struct fmt_writer *w, struct buf *out);
 

@@ -7,6 +7,7 @@
 #include "chart.h"
 #include "format_html.h"
 #include "format_report.h"
+#include "name.h"
 #include "ptime.h"
 #include "status.h"
 #include "xalloc.h"
@@ -315,8 +316,17 @@ static void register_table(struct buf *out, const struct report *rep, const stru
 		fixed += pw[k] + 1;
 	}
 	fixed += mw;
+	/* Too wide: the name gives way down to 12 columns (name_short keeps
+	 * its distinctive part), then a long manager's handle down to its
+	 * header; the marks, the days and the status words stay whole. */
 	if (!wide && fixed + name_w > total)
 		name_w = total > fixed + 12 ? total - fixed : 12;
+	if (!wide && fixed + name_w > total && mw > 7) {
+		size_t give = fixed + name_w - total < mw - 7 ? fixed + name_w - total : mw - 7;
+
+		mw -= give;
+		fixed -= give;
+	}
 	/* The header. */
 	if (color)
 		buf_adds(out, "\033[1m");
@@ -335,7 +345,10 @@ static void register_table(struct buf *out, const struct report *rep, const stru
 		const struct rrow *r = &rep->rows[i];
 		struct buf line = BUF_INIT;
 
-		fmt_cell(&line, r->name, name_w, false);
+		char *name = name_short(r->name, name_w);
+
+		fmt_cell(&line, name, name_w, false);
+		free(name);
 		buf_addc(&line, ' ');
 		for (size_t k = 0; k < ph->n; k++) {
 			const struct phase *p = &ph->v[k];
@@ -496,10 +509,10 @@ static void funnel_out(struct buf *out, const struct report *top, const struct r
 		{ "phase", COL_NUMBER }, { "phase_key", COL_TEXT }, { "now", COL_NUMBER },
 		{ "reached", COL_NUMBER }, { "conversion", COL_NUMBER }, { "median_days", COL_NUMBER },
 		{ "p90_days", COL_NUMBER }, { "entered", COL_NUMBER }, { "moved_in", COL_NUMBER },
-		{ "moved_out", COL_NUMBER }, { "ended", COL_NUMBER },
+		{ "moved_out", COL_NUMBER }, { "ended", COL_NUMBER }, { "reopened", COL_NUMBER },
 	};
 	/* The period's columns only with a period: the others stay as they were. */
-	const size_t nb = sizeof(base) / sizeof(*base) - (top->o.period ? 0 : 4), g = top->o.by ? 1 : 0;
+	const size_t nb = sizeof(base) / sizeof(*base) - (top->o.period ? 0 : 5), g = top->o.by ? 1 : 0;
 	size_t nc;
 	struct fmt_col *cols = grouped_cols(top, base, nb, &nc);
 	struct tab w;
@@ -512,8 +525,8 @@ static void funnel_out(struct buf *out, const struct report *top, const struct r
 		for (size_t k = 0; k < rep->ph->n; k++) {
 			const struct phase *p = &rep->ph->v[k];
 			const struct pstat *s = &rep->ps[k];
-			char a[16], b[16], c[16], e[16], f[16], gg[16], pe[4][24], am[2][48];
-			const char *cells[14], **cl = cells + g;
+			char a[16], b[16], c[16], e[16], f[16], gg[16], pe[5][24], am[2][48];
+			const char *cells[15], **cl = cells + g;
 			bool conv = k > 0 && !(p->ending && !rep->ph->v[k - 1].ending);
 
 			cells[0] = key;
@@ -528,6 +541,7 @@ static void funnel_out(struct buf *out, const struct report *top, const struct r
 			cl[8] = num(pe[1], sizeof(pe[1]), (long long)s->moved_in);
 			cl[9] = num(pe[2], sizeof(pe[2]), (long long)s->moved_out);
 			cl[10] = num(pe[3], sizeof(pe[3]), (long long)s->ended);
+			cl[11] = num(pe[4], sizeof(pe[4]), (long long)s->reopened);
 			amount_cells(cl + nb, am, s->amt, s->namt, top, fmt);
 			tab_row(&w, out, cells, p->color);
 		}
@@ -602,7 +616,17 @@ static void managers_out(struct buf *out, const struct report *top, const struct
 	char (*nums)[48] = xcalloc(nc, sizeof(*nums));
 	struct tab w;
 
+	enum col_fit *fits = xcalloc(nc, sizeof(*fits));
+
+	/* To fit a terminal the handle and the display name give way to 16
+	 * columns, then the columns of detail are left out (on_hold, the
+	 * phases, won, back, forward, moves: from the right), then the
+	 * names go down to 10. The counts a head compares stay. */
+	for (size_t k = 0; k < nb + n + nt; k++)
+		fits[g + k] = k < 2 ? FIT_NAME : (k >= 6 + 2 && k <= 11) || k >= nb ? FIT_EXTRA : FIT_WHOLE;
 	tab_start(&w, out, o, cols, nc, color, -1);
+	if (!w.sink && o->fit)
+		fmt_fit(&w.w, o->fit, fits);
 	for (size_t gi = 0; gi < ngroups(top); gi++) {
 		const char *key;
 		const struct report *rep = group_at(top, gi, &key);
@@ -634,6 +658,7 @@ static void managers_out(struct buf *out, const struct report *top, const struct
 		}
 	}
 	tab_end(&w, out);
+	free(fits);
 	grouped_free(cols, nc);
 	cols_free(pc, nb, n);
 	free(cells);
@@ -645,15 +670,16 @@ static void reasons_out(struct buf *out, const struct report *rep, const struct 
 	const bool color = o->color;
 	static const struct fmt_col cols[] = {
 		{ "reason", COL_TEXT }, { "clients", COL_NUMBER }, { "percent", COL_NUMBER },
-		{ "ended", COL_NUMBER },
+		{ "reopened", COL_NUMBER }, { "ended", COL_NUMBER },
 	};
 	struct tab w;
 
 	tab_start(&w, out, o, cols, sizeof(cols) / sizeof(*cols) - (rep->o.period ? 0 : 1), color, -1);
 	for (size_t i = 0; i < rep->nrs; i++) {
-		char a[24], b[24], c[24];
-		const char *cells[4] = { rep->rs[i].text, num(a, sizeof(a), (long long)rep->rs[i].n),
+		char a[24], b[24], c[24], d[24];
+		const char *cells[5] = { rep->rs[i].text, num(a, sizeof(a), (long long)rep->rs[i].n),
 					 pct(b, sizeof(b), rep->rs[i].n, rep->ended),
+					 num(d, sizeof(d), (long long)rep->rs[i].reopened),
 					 num(c, sizeof(c), (long long)rep->rs[i].period) };
 
 		tab_row(&w, out, cells, NULL);

@@ -32,6 +32,7 @@ struct report_out {
 	bool wide;      /* the register's table: every date, the phases by key */
 	bool color;     /* a table: ANSI colours */
 	size_t width;   /* a table: the columns it fits (the register's) */
+	size_t fit;     /* the other tables: what fmt_fit takes (0: none) */
 	/* When set, a long output (the register's rows) is handed to flush
 	 * as it grows, which empties out; else all of it stays in out. */
 	void (*flush)(void *arg, struct buf *out);

@@ -416,8 +416,17 @@ void hist_compare(const struct record *old, const struct record *new, const stru
 	if (!same(old->manager, new->manager))
 		add(out, CH_MANAGER, "manager", old->manager, new->manager);
 	if (old->phase != new->phase) {
+		const char *reo = last_phase != SIZE_MAX ? kv_get(&new->history[last_phase], "reopen") : NULL;
+
 		a = phase_words(old->phase, ph);
 		b = phase_words(new->phase, ph);
+		/* Won back (phase set --reopen): the log says so. */
+		if (reo && !strcmp(reo, "true")) {
+			char *t = xasprintf("%s, reopened", b);
+
+			free(b);
+			b = t;
+		}
 		add(out, CH_PHASE, "phase", a, b);
 		free(a);
 		free(b);

@@ -272,11 +272,56 @@ void name_fold(struct buf *out, const char *s, size_t len)
 	buf_add(out, tmp, k);
 }
 
+/* Words that begin many names and tell little apart ("Транспортная
+ * компания Южный Урал"), with the abbreviation people write for them. */
+static const struct {
+	const char *words;
+	const char *abbr;
+} generic[] = {
+	{ "транспортная компания", "ТК" },
+	{ "транспортно-экспедиционная компания", "ТЭК" },
+	{ "торговая компания", "ТК" },
+	{ "торговый дом", "ТД" },
+	{ "группа компаний", "ГК" },
+	{ "строительная компания", "СК" },
+	{ "управляющая компания", "УК" },
+	{ "производственная компания", "ПК" },
+	{ "научно-производственное предприятие", "НПП" },
+	{ "научно-производственное объединение", "НПО" },
+	{ "производственное объединение", "ПО" },
+};
+
+/* The length of the generic words that s[0..len) begins with (and their
+ * abbreviation in *abbr), or 0 when it begins with none or is nothing
+ * more. Lower and upper case Cyrillic letters have the same length. */
+static size_t generic_len(const char *s, size_t len, const char **abbr)
+{
+	for (size_t k = 0; k < sizeof(generic) / sizeof(*generic); k++) {
+		size_t n = strlen(generic[k].words);
+		struct buf b = BUF_INIT, g = BUF_INIT;
+		bool same;
+
+		if (n + 1 >= len || s[n] != ' ')
+			continue;
+		name_fold(&b, s, n);
+		name_fold(&g, generic[k].words, n);
+		same = !strcmp(buf_str(&b), buf_str(&g));
+		buf_release(&b);
+		buf_release(&g);
+		if (same) {
+			*abbr = generic[k].abbr;
+			return n;
+		}
+	}
+	return 0;
+}
+
 char *name_short(const char *name, size_t max)
 {
 	struct name_parts p;
+	const char *core, *abbr;
 	char *s, *cut;
-	size_t fit;
+	size_t fit, core_len, gen;
 
 	if (utf8_width(name) <= max)
 		return xstrdup(name);
@@ -287,7 +332,19 @@ char *name_short(const char *name, size_t max)
 			return s;
 		free(s);
 	}
-	s = xstrndup(p.core, p.core_len);
+	core = p.core;
+	core_len = p.core_len;
+	/* "ТК Южный Урал-Логистик", else "Южный Урал-Логистик": the words
+	 * after the generic ones are what tells the client apart. */
+	if ((gen = generic_len(core, core_len, &abbr))) {
+		s = xasprintf("%s %.*s", abbr, (int)(core_len - gen - 1), core + gen + 1);
+		if (utf8_width(s) <= max)
+			return s;
+		free(s);
+		core += gen + 1;
+		core_len -= gen + 1;
+	}
+	s = xstrndup(core, core_len);
 	if (utf8_width(s) <= max || !max)
 		return s;
 	fit = utf8_fit(s, max - 1, NULL);

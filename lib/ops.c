@@ -515,7 +515,26 @@ static int move_mutate(struct txn *t, void *arg)
 		goto out;
 	}
 	back = to->id < from->id;
-	if (back && !from->reversible && !o->force) {
+	/* Won back: out of an ending phase into one that does not end, a
+	 * reopening of its own in the history rather than a forced move. */
+	if (o->reopen && !from->ending) {
+		preg_error_set(PREG_EINVAL,
+			       "client '%s' is in phase %d (%s), which does not end the collaboration: nothing to reopen",
+			       o->id, from->id, from->key);
+		goto out;
+	}
+	if (o->reopen && to->ending) {
+		preg_error_set(PREG_EINVAL, "phase %d (%s) ends the collaboration too: --reopen goes to one that does not",
+			       to->id, to->key);
+		goto out;
+	}
+	if (back && !from->reversible && !o->force && !o->reopen && from->ending && !to->ending) {
+		preg_error_set(PREG_EINVAL,
+			       "client '%s' ended in phase %d (%s): take it to %d (%s) with --reopen (won back)",
+			       o->id, from->id, from->key, to->id, to->key);
+		goto out;
+	}
+	if (back && !from->reversible && !o->force && !o->reopen) {
 		preg_error_set(PREG_EINVAL,
 			       "client '%s' cannot go back from phase %d (%s) to %d (%s) without --force",
 			       o->id, from->id, from->key, to->id, to->key);
@@ -541,7 +560,9 @@ static int move_mutate(struct txn *t, void *arg)
 	kv_set(&ev, "at", when_s);
 	kv_set(&ev, "by", txn_user(t));
 	kv_set(&ev, "phase", num);
-	if (back && !from->reversible)
+	if (o->reopen)
+		kv_set(&ev, "reopen", "true");
+	else if (back && !from->reversible)
 		kv_set(&ev, "force", "true");
 	if (o->reason)
 		kv_set(&ev, "reason", o->reason);
@@ -561,7 +582,7 @@ static int move_mutate(struct txn *t, void *arg)
 	txn_put(t, rec);
 	snprintf(trailer, sizeof(trailer), "%d -> %d", from->id, to->id);
 	snprintf(summary, sizeof(summary), "phase: %s %d -> %d (%s)%s", o->id, from->id, to->id, to->key,
-		 back && !from->reversible ? " forced" : "");
+		 o->reopen ? " reopened" : back && !from->reversible ? " forced" : "");
 	txn_message(t, summary, "phase", trailer);
 	o->from = from->id;
 	o->to = to->id;

@@ -56,6 +56,7 @@ struct move_opts {
 	const char *at;      /* when, as people type it (lib/when.h); NULL: now */
 	const char *reason;
 	bool force;
+	bool reopen;         /* out of an ending phase: recorded as a reopening */
 	struct next_step step;
 	int from, to;        /* out: the move made */
 	int now;             /* out: the phase after it (not to when a later move stands) */

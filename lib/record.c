@@ -481,6 +481,8 @@ static int check_event(const struct rctx *c, const struct ynode *seq, size_t i, 
 		return at(c, pos, "invalid manager '%s'", v);
 	if ((v = kv_get(e, "force")) && strcmp(v, "true") && strcmp(v, "false"))
 		return at(c, pos, "invalid force '%s' (true or false)", v);
+	if ((v = kv_get(e, "reopen")) && strcmp(v, "true") && strcmp(v, "false"))
+		return at(c, pos, "invalid reopen '%s' (true or false)", v);
 	if ((v = kv_get(e, "hold_until")) && strcmp(v, "none")) {
 		int32_t d;
 
@@ -658,7 +660,8 @@ static bool typed_key(const char *k, bool event)
 {
 	if (!strcmp(k, "at"))
 		return true;
-	return event && (!strcmp(k, "phase") || !strcmp(k, "force") || !strcmp(k, "hold_until"));
+	return event && (!strcmp(k, "phase") || !strcmp(k, "force") || !strcmp(k, "reopen") ||
+			 !strcmp(k, "hold_until"));
 }
 
 static void put_line(struct buf *out, const char *key, const char *v, bool text)
@@ -742,7 +745,7 @@ static void put_block_item(struct buf *out, const struct kvlist *l, const char *
 }
 
 static const char *const event_order[] = { "at", "by", "phase", "manager", "hold_until", "force",
-					   "reason", "note", NULL };
+					   "reopen", "reason", "note", NULL };
 static const char *const note_order[] = { "at", "by", "channel", "text", NULL };
 static const char *const contact_order[] = { "name", "role", "phone", "email", NULL };
 
@@ -1066,10 +1069,10 @@ static void json_kvlist(struct buf *out, const struct kvlist *l, bool event)
 			buf_adds(out, first ? "" : ",");
 			first = false;
 			buf_addf(out, "\"phase\":%d", atoi(l->v[i].v));
-		} else if (event && !strcmp(l->v[i].k, "force")) {
+		} else if (event && (!strcmp(l->v[i].k, "force") || !strcmp(l->v[i].k, "reopen"))) {
 			buf_adds(out, first ? "" : ",");
 			first = false;
-			buf_addf(out, "\"force\":%s", strcmp(l->v[i].v, "true") ? "false" : "true");
+			buf_addf(out, "\"%s\":%s", l->v[i].k, strcmp(l->v[i].v, "true") ? "false" : "true");
 		} else {
 			json_kv(out, l->v[i].k, l->v[i].v, &first);
 		}

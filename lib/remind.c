@@ -5,10 +5,12 @@
 
 #include "asof.h"
 #include "format.h"
+#include "name.h"
 #include "ptime.h"
 #include "remind.h"
 #include "status.h"
 #include "team.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 static void item_release(struct remind_item *it);
@@ -154,11 +156,48 @@ void remind_when(char *out, size_t n, int days_overdue)
 			 days_overdue > 0 ? " ago" : "");
 }
 
+/* Append what follows an item's id, "NAME: TEXT", in at most width
+ * columns (0: any): the name by name_short (to half of them, at least
+ * 10), the text cut with an ellipsis, or left out when too little room
+ * is left for it. */
+static void put_name_text(struct buf *out, const char *name, const char *text, size_t width)
+{
+	struct buf n = BUF_INIT, t = BUF_INIT;
+	char *s;
+	size_t room;
+
+	/* As one line when it must fit; as before (lines kept) else. */
+	fmt_visible(&n, name ? name : "", !width);
+	fmt_visible(&t, text, !width);
+	if (!width || fmt_width(buf_str(&n)) + 2 + fmt_width(buf_str(&t)) <= width) {
+		buf_addf(out, "%s: %s\n", buf_str(&n), buf_str(&t));
+		goto out;
+	}
+	room = width / 2 > 10 ? width / 2 : 10;
+	s = name_short(buf_str(&n), room);
+	buf_adds(out, s);
+	room = fmt_width(s) + 2 < width ? width - fmt_width(s) - 2 : 0;
+	free(s);
+	if (room >= 8)
+		buf_addf(out, ": %.*s…", (int)utf8_fit(buf_str(&t), room - 1, NULL), buf_str(&t));
+	buf_addc(out, '\n');
+out:
+	buf_release(&n);
+	buf_release(&t);
+}
+
 void remind_text(struct buf *out, const struct remind_list *l, const struct phases *ph)
+{
+	remind_text_fit(out, l, ph, 0);
+}
+
+void remind_text_fit(struct buf *out, const struct remind_list *l, const struct phases *ph, size_t width)
 {
 	for (size_t i = 0; i < l->n; i++) {
 		const struct remind_item *it = &l->v[i];
 		char date[DATE_LEN], rel[32];
+		struct buf line = BUF_INIT, text = BUF_INIT;
+		size_t used;
 
 		if (!i || strcmp(remind_to(it), remind_to(&l->v[i - 1]))) {
 			const struct manager *m = phases_manager(ph, remind_to(it));
@@ -178,19 +217,24 @@ void remind_text(struct buf *out, const struct remind_list *l, const struct phas
 		}
 		date_format(date, it->date);
 		remind_when(rel, sizeof(rel), it->days_overdue);
-		fmt_addf(out, "  %-8s  %s  %-12s  %s  %s: ", remind_kind_name(it->kind), date, rel, it->id,
-			 it->name);
+		fmt_addf(&line, "  %-8s  %s  %-12s  %s  ", remind_kind_name(it->kind), date, rel, it->id);
 		if (it->kind == REMIND_STALE) {
 			const struct phase *next = it->ended ? phases_get(ph, it->phase + 1) : NULL;
 
-			fmt_addf(out, "%d days in %d %s (limit %dd)", it->days_in_phase, it->phase,
+			buf_addf(&text, "%d days in %d %s (limit %dd)", it->days_in_phase, it->phase,
 				 it->phase_key ? it->phase_key : "?", it->stale_after);
 			/* After the end, the reminder is for the step that follows
 			 * (freight: 12, the analysis of the causes). */
 			if (next)
-				fmt_addf(out, ": next is %d %s", next->id, next->key);
-			buf_addc(out, '\n');
+				buf_addf(&text, ": next is %d %s", next->id, next->key);
 		} else
-			fmt_addf(out, "%s\n", it->next_action ? it->next_action : "next contact");
+			buf_adds(&text, it->next_action ? it->next_action : "next contact");
+		/* The id is never cut (a user types it): the name and the text
+		 * share what is left of the width, at least 10 columns. */
+		used = fmt_width(buf_str(&line));
+		buf_add(out, line.p, line.len);
+		put_name_text(out, it->name, buf_str(&text), !width ? 0 : used + 10 < width ? width - used : 10);
+		buf_release(&line);
+		buf_release(&text);
 	}
 }

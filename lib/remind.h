@@ -82,6 +82,11 @@ void remind_when(char *out, size_t n, int days_overdue);
  * sorted; a run of one recipient's items gives that recipient's text. */
 void remind_text(struct buf *out, const struct remind_list *l, const struct phases *ph);
 
+/* remind_text with each line in at most width columns (0: any), for a
+ * terminal: the id stays whole, the client's name is shortened
+ * (name_short), the next action or the stale detail cut. */
+void remind_text_fit(struct buf *out, const struct remind_list *l, const struct phases *ph, size_t width);
+
 void remind_list_release(struct remind_list *l);
 
 /* "overdue", "due", "stale", "upcoming". */

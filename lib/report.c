@@ -294,7 +294,7 @@ static void add_slow(struct pstat *p, int top, const char *id, int days, bool no
 
 /* One ended client (n) or one end in the period (period), counted by
  * report_finish. */
-static void add_reason(struct report *r, const char *text, size_t n, size_t period)
+static void add_reason(struct report *r, const char *text, size_t n, size_t period, size_t reopened)
 {
 	if (r->nrs == r->rscap) {
 		r->rscap = r->rscap ? 2 * r->rscap : 64;
@@ -302,6 +302,7 @@ static void add_reason(struct report *r, const char *text, size_t n, size_t peri
 	}
 	r->rs[r->nrs].text = xstrdup(text && *text ? text : "(none)");
 	r->rs[r->nrs].n = n;
+	r->rs[r->nrs].reopened = reopened;
 	r->rs[r->nrs++].period = period;
 }
 
@@ -318,7 +319,7 @@ static void add_out_days(struct pstat *p, int days)
  * from cur to p on day d, after since0 days in cur; mgr: the manager
  * then, why: the reason given. */
 static void period_event(struct report *r, const struct record *rec, int cur, int p, int32_t d, int32_t since0,
-			 const char *mgr, const char *why)
+			 const char *mgr, const char *why, bool reopen)
 {
 	const struct phases *ph = r->ph;
 	int k = pidx(r, p), j = pidx(r, cur);
@@ -336,6 +337,8 @@ static void period_event(struct report *r, const struct record *rec, int cur, in
 		add_out_days(&r->ps[j], d > since0 ? d - since0 : 0);
 		if (ends)
 			r->ps[j].ended++;
+		if (reopen && ph->v[j].ending && (k < 0 || !ph->v[k].ending))
+			r->ps[j].reopened++;
 	}
 	if (r->kind == REPORT_MANAGERS && mgr && (!cur || ends)) {
 		struct mstat *m = mstat_of(r, mgr);
@@ -348,7 +351,7 @@ static void period_event(struct report *r, const struct record *rec, int cur, in
 	/* The reason given with the end, else the record's when the end is
 	 * the one it stands at. */
 	if (r->kind == REPORT_REASONS && ends && cur)
-		add_reason(r, why ? why : p == rec->phase ? rec->end_reason : NULL, 0, 1);
+		add_reason(r, why ? why : p == rec->phase ? rec->end_reason : NULL, 0, 1, 0);
 }
 
 /* ---- activity ---- */
@@ -665,6 +668,7 @@ void report_add(struct report *r, const struct record *rec)
 	for (size_t i = 0; i < rec->nhistory; i++) {
 		const struct kvlist *e = &rec->history[i];
 		const char *v = NULL, *at = NULL, *m = NULL, *why = NULL;
+		bool reopen = false;
 		int p, k;
 
 		/* One pass over the event's keys instead of a lookup for each. */
@@ -679,6 +683,8 @@ void report_add(struct report *r, const struct record *rec)
 				m = e->v[j].v;
 			else if (key[0] == 'r' && !strcmp(key, "reason"))
 				why = e->v[j].v;
+			else if (key[0] == 'r' && !strcmp(key, "reopen"))
+				reopen = !strcmp(e->v[j].v, "true");
 		}
 		d = day_of(at);
 		if (d == INT32_MIN || d > day)
@@ -691,7 +697,11 @@ void report_add(struct report *r, const struct record *rec)
 		if (cur && (k = pidx(r, cur)) >= 0)
 			r->spent[k] += d > since ? d - since : 0;
 		if (r->o.period && d >= r->o.since)
-			period_event(r, rec, cur, p, d, since, mgr, why);
+			period_event(r, rec, cur, p, d, since, mgr, why, reopen);
+		/* Won back: the reopening counts for the reason it had ended for. */
+		if (r->kind == REPORT_REASONS && reopen && phases_get(ph, cur) && phases_get(ph, cur)->ending &&
+		    !(phases_get(ph, p) && phases_get(ph, p)->ending))
+			add_reason(r, reason, 0, 0, 1);
 		if (cur && r->kind == REPORT_MANAGERS && d >= r->o.since && p != cur) {
 			struct mstat *m = mstat_of(r, mgr);
 
@@ -822,7 +832,7 @@ void report_add(struct report *r, const struct record *rec)
 			reason = rec->end_reason;
 		if (!reason && r->o.as_of && rec->end_reason && a.phase == rec->phase)
 			reason = rec->end_reason;
-		add_reason(r, reason, 1, 0);
+		add_reason(r, reason, 1, 0, 0);
 		break;
 	}
 }
@@ -951,6 +961,7 @@ void report_finish(struct report *r)
 		if (w && !strcmp(r->rs[w - 1].text, r->rs[i].text)) {
 			r->rs[w - 1].n += r->rs[i].n;
 			r->rs[w - 1].period += r->rs[i].period;
+			r->rs[w - 1].reopened += r->rs[i].reopened;
 			free(r->rs[i].text);
 			continue;
 		}

@@ -89,6 +89,7 @@ struct pstat {
 	size_t namt, amtcap;
 	/* the period */
 	size_t entered, moved_in, moved_out, ended;
+	size_t reopened; /* the period: clients taken out of this (ending) phase by a reopening */
 	int *out_days;   /* the stints that finished by a move out in the period */
 	size_t nout, outcap;
 };
@@ -131,8 +132,9 @@ struct astat {
 
 struct reason {
 	char *text;
-	size_t n;      /* ended clients on the day */
-	size_t period; /* ends in the period */
+	size_t n;        /* ended clients on the day */
+	size_t period;   /* ends in the period */
+	size_t reopened; /* reopenings (phase set --reopen) by the day of clients that had ended for it */
 };
 
 struct numfmt {

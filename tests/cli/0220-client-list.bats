@@ -274,7 +274,7 @@ EOF
 }
 
 @test "bad filters and formats are usage errors" {
-	usage="usage: preg client list [--manager M] [--phase P] [--tag T]... [--kind external|internal] [--field K=V]... [--stale] [--ended | --open] [--format table|tsv|csv|json|id]"
+	usage="usage: preg client list [--manager M] [--phase P] [--tag T]... [--kind external|internal] [--field K=V]... [--stale] [--ended | --open] [--wide] [--sort name|id|phase|manager|next_contact|since] [--format table|tsv|csv|json|id]"
 	check() {
 		run --separate-stderr preg -C "$R" client list "${@:2}"
 		[ "$status" -eq 2 ]
@@ -290,7 +290,9 @@ $usage"
 	check "preg: --ended and --open exclude each other" --ended --open
 	check "preg: unknown format 'xml' (table, tsv, csv, json or id)" --format xml
 	check "preg: unexpected argument 'alpha'" alpha
-	check "preg: unknown option '--sort'" --sort
+	check "preg: unknown option '--order'" --order
+	check "preg: option '--sort' needs a value" --sort
+	check "preg: unknown sort key 'size' (name, id, phase, manager, next_contact or since)" --sort size
 }
 
 @test "a manager preg.yaml does not list is a usage error, for list and export alike" {

@@ -249,8 +249,8 @@ EOF
 }
 
 @test "moving out of an ending phase clears end_reason" {
-	# 11 is not reversible: back needs --force.
-	refused "preg: error: client 'gone' cannot go back from phase 11 (ended) to 10 (next-request) without --force" set gone 10
+	# 11 ends the collaboration: back needs --reopen (won back) or --force.
+	refused "preg: error: client 'gone' ended in phase 11 (ended): take it to 10 (next-request) with --reopen (won back)" set gone 10
 	run --separate-stderr preg -C "$R" phase set gone 10 --force -m "they came back"
 	[ "$status" -eq 0 ]
 	run grep -c '^end_reason:' "$(rec gone)"
@@ -368,7 +368,7 @@ EOF
 	run --separate-stderr preg -C "$R" phase set acme
 	[ "$status" -eq 2 ]
 	same "$stderr" "preg: phase set needs a client id and a phase
-usage: preg phase set ID PHASE [-m TEXT] [--at TIME] [--reason TEXT] [--next DATE] [--action TEXT] [--keep-next] [--force]"
+usage: preg phase set ID PHASE [-m TEXT] [--at TIME] [--reason TEXT] [--next DATE] [--action TEXT] [--keep-next] [--force] [--reopen]"
 	run --separate-stderr preg -C "$R" phase set acme 2 3
 	[ "$status" -eq 2 ]
 	same "${stderr_lines[0]}" "preg: too many arguments"

@@ -258,7 +258,7 @@ usage: preg help [COMMAND [VERB]]"
 	same "$output" "preg $(cat "$BATS_TEST_DIRNAME/../../VERSION")"
 	same "$(git -C "$R" rev-parse HEAD)" "$head0"
 	usage_error "invalid --color value 'sometimes' (auto, always or never)" client list --color=sometimes
-	same "${stderr_lines[1]}" "usage: preg client list [--manager M] [--phase P] [--tag T]... [--kind external|internal] [--field K=V]... [--stale] [--ended | --open] [--format table|tsv|csv|json|id]"
+	same "${stderr_lines[1]}" "usage: preg client list [--manager M] [--phase P] [--tag T]... [--kind external|internal] [--field K=V]... [--stale] [--ended | --open] [--wide] [--sort name|id|phase|manager|next_contact|since] [--format table|tsv|csv|json|id]"
 	usage_error "option '-C' needs a directory" client list -C
 }
 

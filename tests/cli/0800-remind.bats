@@ -298,7 +298,7 @@ echo-stale-20261015@preg|Echo, Inc; "quoted": stalled in 1 research'
 }
 
 @test "usage errors: --within, --as-of, --format, --manager, operands" {
-	local u="usage: preg remind [--manager M] [--phase P] [--tag T]... [--kind external|internal] [--field K=V]... [--stale] [--ended | --open] [--as-of DATE] [--within Nd] [--format text|tsv|json|ics] [--mail] [--dry-run]"
+	local u="usage: preg remind [--manager M] [--phase P] [--tag T]... [--kind external|internal] [--field K=V]... [--stale] [--ended | --open] [--as-of DATE] [--within Nd] [--format text|tsv|json|ics] [--mail] [--dry-run] [--wide]"
 	refused 2 "preg: invalid --within '366d' (Nd, from 0d to 365d)
 $u" --within 366d
 	refused 2 "preg: invalid --within '3' (Nd, from 0d to 365d)

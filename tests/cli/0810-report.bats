@@ -181,15 +181,15 @@ sidorov 3 1"
 @test "reasons: the reason given when the collaboration ended, counted" {
 	report reasons
 	# echo's analysis reason does not replace the one it ended with.
-	same "$output" "reason	clients	percent
-price	2	66.7
-went to a competitor	1	33.3"
+	same "$output" "reason	clients	percent	reopened
+price	2	66.7	0
+went to a competitor	1	33.3	0"
 	report reasons --as-of 2026-10-10
-	same "$output" "reason	clients	percent
-price	1	50.0
-went to a competitor	1	50.0"
+	same "$output" "reason	clients	percent	reopened
+price	1	50.0	0
+went to a competitor	1	50.0	0"
 	report reasons --manager ivanov
-	same "$output" "reason	clients	percent"
+	same "$output" "reason	clients	percent	reopened"
 }
 
 @test "the shared filters choose the clients, as they stood on the day" {
@@ -239,18 +239,19 @@ delta	overdue"
 	same "$(echo "$output" | head -5)" "client         1  2  3  4  5  6  7  8  9 10 11 12  days  manager
 Alpha LLC      ✓  ✓  ✓  ✓  ·  ·  ✓  ●  ·  ·  ·  ·    11  ivanov   stale
 ООО «Браво»    ✓  ·  ·  ✓  ✓  ●  ·  ·  ·  ·  ·  ·     7  ivanov
-Charlie <Co…   ·  ·  ·  ✓  ·  ·  ·  ·  ·  ·  ●  ·    12  petrov   ended
+Charlie…       ·  ·  ·  ✓  ·  ·  ·  ·  ·  ·  ●  ·    12  petrov   ended
 Delta          ●  ·  ·  ·  ·  ·  ·  ·  ·  ·  ·  ·    22  petrov   overdue, stale"
 	local w
 	w=$(echo "$output" | while IFS= read -r l; do printf '%s' "$l" | wc -m; done | sort -n | tail -1)
 	[ "$w" -le 80 ]
-	# A long name is cut to fit, with an ellipsis.
+	# A long name is shortened to fit, its distinctive part first
+	# (name_short): not "Общество с …".
 	run preg -C "$R" client set delta "name=Общество с ограниченной ответственностью «Дельта-Логистик»"
 	head0=$(git -C "$R" rev-parse HEAD)
 	COLUMNS=80 report --format table
 	w=$(echo "$output" | while IFS= read -r l; do printf '%s' "$l" | wc -m; done | sort -n | tail -1)
 	[ "$w" -le 80 ]
-	echo "$output" | grep -q '^Общество с …   ●'
+	echo "$output" | grep -q '^Дельта-Логи…   ●'
 	report --format table --wide
 	same "$(echo "$output" | sed -n 1p | tr -s ' ')" "client research decision-maker presentation request processing quotation contract first-order first-carriage next-request ended analysis since days manager"
 	echo "$output" | tr -s ' ' | grep -qx 'Alpha LLC 2026-09-01 2026-09-05 2026-09-10 2026-09-20 2026-10-01 2026-10-21 2026-10-21 11 ivanov stale'
@@ -355,7 +356,7 @@ $u" funnel --ended --open
 $u" funnel extra
 	refused 2 "preg: invalid kind 'vip' (external or internal)
 $u" funnel --kind vip
-	local m="usage: preg report managers [--manager M] [--phase P] [--tag T]... [--kind external|internal] [--field K=V]... [--stale] [--ended | --open] [--since DATE] [--until DATE] [--by KEY] [--sum fields.X] [--won PHASE] [--as-of DATE] [--format table|tsv|csv|json|html]"
+	local m="usage: preg report managers [--manager M] [--phase P] [--tag T]... [--kind external|internal] [--field K=V]... [--stale] [--ended | --open] [--since DATE] [--until DATE] [--by KEY] [--sum fields.X] [--won PHASE] [--wide] [--as-of DATE] [--format table|tsv|csv|json|html]"
 	refused 2 "preg: --since 2026-11-05 is after the day of the report
 $m" managers --since 2026-11-05
 	refused 2 "preg: --won: unknown phase 'gold' (see 'preg phase list')

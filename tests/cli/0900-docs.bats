@@ -370,9 +370,9 @@ $(sed -nE 's/.*_order\[\] = \{(.*)/\1/p' "$ROOT/lib/record.c" | grep -oE '"[a-z_
 	local path syn opt vals out v bad=0
 	while read -r path; do
 		syn=$(synopsis "$path")
-		# "--format table|tsv|json", "--template freight|sales|blank"...
-		for opt in $(echo "$syn" | grep -oE -- '--[a-z-]+ [a-z]+(\|[a-z]+)+' | cut -d ' ' -f 1); do
-			vals=$(echo "$syn" | grep -oE -- "$opt [a-z]+(\\|[a-z]+)+" | cut -d ' ' -f 2 | tr '|' ' ')
+		# "--format table|tsv|json", "--sort name|id|next_contact"...
+		for opt in $(echo "$syn" | grep -oE -- '--[a-z-]+ [a-z_]+(\|[a-z_]+)+' | cut -d ' ' -f 1); do
+			vals=$(echo "$syn" | grep -oE -- "$opt [a-z_]+(\\|[a-z_]+)+" | cut -d ' ' -f 2 | tr '|' ' ')
 			out=$(bash_complete preg $path "$opt" '')
 			for v in $vals; do
 				echo "$out" | grep -qx -- "$v" || { echo "preg $path $opt <TAB> does not offer $v"; bad=1; }
@@ -402,6 +402,59 @@ $(sed -nE 's/.*_order\[\] = \{(.*)/\1/p' "$ROOT/lib/record.c" | grep -oE '"[a-z_
 	run bash_complete preg client show ''
 	[ -z "$output" ]
 	[ "$bad" -eq 0 ]
+}
+
+# A register at $R with Cyrillic names: two that begin alike, one Latin.
+named_clients() {
+	new_register
+	preg -C "$R" client add 'ООО «Ромашка»' --id romashka >/dev/null
+	preg -C "$R" client add 'АО «Ромашка Плюс»' >/dev/null
+	preg -C "$R" client add 'ИП Ёлкин' >/dev/null
+}
+
+@test "completion of clients: bash offers ids, and names when no id fits; zsh and fish describe ids by names" {
+	named_clients
+	run preg -C "$R" --list-values client-name
+	same "$output" "elkin	ИП Ёлкин
+romashka	ООО «Ромашка»
+romashka-plius	АО «Ромашка Плюс»"
+	# bash: an id prefix gives ids, names are not offered.
+	run bash_complete preg -C "$R" client show rom
+	same "$output" "romashka
+romashka-plius"
+	# No id starts with the word: the names that do (or whose part in
+	# quotes does), escaped for the shell; any letter case.
+	run bash_complete preg -C "$R" note ром
+	same "$output" 'ООО\ «Ромашка»
+АО\ «Ромашка\ Плюс»'
+	run bash_complete preg -C "$R" phase set 'ИП'
+	same "$output" 'ИП\ Ёлкин'
+	# After an opening quote, the name as it is: the shell closes it.
+	run bash_complete preg -C "$R" client show '"ООО'
+	same "$output" "ООО «Ромашка»"
+	run bash_complete preg -C "$R" client show zz
+	same "$output" ""
+	# What bash offers, the binary takes.
+	run --separate-stderr preg -C "$R" client show "ООО «Ромашка»"
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == "romashka "* ]]
+	# zsh: the ids, each with the name as its description.
+	if command -v zsh >/dev/null; then
+		run zsh -f -c 'source "$1"; shift; words=("$@"); CURRENT=${#words}; _preg__candidates
+			for (( k = 1; k <= ${#reply}; k++ )); do print -r -- "$reply[k] -- $_preg_descr[k]"; done' \
+			_ "$COMP/_preg" "$PREG" -C "$R" client show ''
+		same "$output" "elkin -- ИП Ёлкин
+romashka -- ООО «Ромашка»
+romashka-plius -- АО «Ромашка Плюс»"
+	fi
+	# fish: "id<tab>name", the name shown beside the id.
+	if command -v fish >/dev/null; then
+		run fish --no-config -c 'source $argv[1]; __preg_candidates $argv[2..-1]' "$COMP/preg.fish" \
+			"$PREG" -C "$R" note ''
+		same "$output" "elkin	ИП Ёлкин
+romashka	ООО «Ромашка»
+romashka-plius	АО «Ромашка Плюс»"
+	fi
 }
 
 @test "bash completion offers phase keys for a PHASE operand and --phase" {
@@ -475,7 +528,7 @@ $(sed -nE 's/.*_order\[\] = \{(.*)/\1/p' "$ROOT/lib/record.c" | grep -oE '"[a-z_
 			{ echo "fish: preg $path -- offers: $out"; bad=1; }
 	done < <(cmd_paths)
 	out=$(fish --no-config -c 'source $argv[1]; __preg_candidates $argv[2..-1]' "$COMP/preg.fish" "$PREG" -C "$R" note '' || true)
-	[ "$(echo "$out" | tr '\n' ' ')" = "romashka vasilek " ] || { echo "fish: note offers: $out"; bad=1; }
+	[ "$(echo "$out" | cut -f 1 | tr '\n' ' ')" = "romashka vasilek " ] || { echo "fish: note offers: $out"; bad=1; }
 	# Through fish itself, for the command named preg.
 	mkdir -p "$BATS_TEST_TMPDIR/bin"
 	ln -s "$PREG" "$BATS_TEST_TMPDIR/bin/preg"
@@ -568,7 +621,7 @@ steel"
 	same "$output" "$(preg -C "$R" phase list --format tsv | tail -n +2 | cut -f 2)"
 	run --separate-stderr preg -C "$R" --list-values frob
 	[ "$status" -eq 2 ]
-	same "${stderr_lines[0]}" "preg: unknown kind 'frob' (client, phase, manager, tag or group)"
+	same "${stderr_lines[0]}" "preg: unknown kind 'frob' (client, client-name, phase, manager, tag or group)"
 	run --separate-stderr preg -C "$BATS_TEST_TMPDIR/none" --list-values client
 	[ "$status" -eq 1 ]
 	same "$output" ""

@@ -93,19 +93,19 @@ REG="usage: preg report register [--manager M] [--phase P] [--tag T]... [--kind 
 	# November: p1 entered by tayga and luch (added), left by vektor
 	# (ended from it) and tayga; romashka 3->4->6; tayga 1->2; sever 7->5;
 	# vektor 1->11.
-	same "$output" "phase	phase_key	now	reached	conversion	median_days	p90_days	entered	moved_in	moved_out	ended
-1	research	1	5		10	21	2	0	2	1
-2	decision-maker	1	3	60.0	18	18	1	1	0	0
-3	presentation	0	2	66.7	24	24	0	0	1	0
-4	request	0	2	100.0	7	15	1	1	1	0
-5	processing	1	2	100.0	15	15	1	1	0	0
-6	quotation	1	2	100.0	20	20	1	1	0	0
-7	contract	0	1	50.0	26	26	0	0	1	0
-8	first-order	0	0	0.0			0	0	0	0
-9	first-carriage	0	0				0	0	0	0
-10	next-request	0	0				0	0	0	0
-11	ended	1	1		25	25	1	1	0	0
-12	analysis	0	0	0.0			0	0	0	0"
+	same "$output" "phase	phase_key	now	reached	conversion	median_days	p90_days	entered	moved_in	moved_out	ended	reopened
+1	research	1	5		10	21	2	0	2	1	0
+2	decision-maker	1	3	60.0	18	18	1	1	0	0	0
+3	presentation	0	2	66.7	24	24	0	0	1	0	0
+4	request	0	2	100.0	7	15	1	1	1	0	0
+5	processing	1	2	100.0	15	15	1	1	0	0	0
+6	quotation	1	2	100.0	20	20	1	1	0	0	0
+7	contract	0	1	50.0	26	26	0	0	1	0	0
+8	first-order	0	0	0.0			0	0	0	0	0
+9	first-carriage	0	0				0	0	0	0	0
+10	next-request	0	0				0	0	0	0	0
+11	ended	1	1		25	25	1	1	0	0	0
+12	analysis	0	0	0.0			0	0	0	0	0"
 	# The same period typed as people type days, and relative to today.
 	local want=$output
 	report funnel --since 01.11.2026 --until 30.11.2026
@@ -167,8 +167,8 @@ petrov 1 0 0 1 1 1 1 0"
 
 @test "reasons over November: the ends of the period next to the ended clients" {
 	report reasons "${NOV[@]}"
-	same "$output" "reason	clients	percent	ended
-price	1	100.0	1"
+	same "$output" "reason	clients	percent	reopened	ended
+price	1	100.0	0	1"
 	report reasons --since 2026-10-01 --until 2026-10-31 --format json
 	same "$output" "[]"
 }
@@ -245,10 +245,10 @@ rows() {
 	run --separate-stderr preg -C "$R" report funnel --until 2026-11-30 --by fields.direction --sum fields.amount
 	[ "$status" -eq 0 ]
 	same "$stderr" "preg: warning: fields.amount is not a number for 1 client, not summed: sever ('по запросу')"
-	same "$(head -1 <<<"$output")" "fields.direction	phase	phase_key	now	reached	conversion	median_days	p90_days	entered	moved_in	moved_out	ended	amount_total	amount_median"
+	same "$(head -1 <<<"$output")" "fields.direction	phase	phase_key	now	reached	conversion	median_days	p90_days	entered	moved_in	moved_out	ended	reopened	amount_total	amount_median"
 	# Reached: China romashka (6) and vektor (1, ended in 11); Europe sever
 	# (7) and tayga (2); no direction: luch (1).
-	same "$(rows "1 2 4 5 13 14" <<<"$output")" "(none)|1|1|1|750 000,25|750 000,25
+	same "$(rows "1 2 4 5 14 15" <<<"$output")" "(none)|1|1|1|750 000,25|750 000,25
 China - Chelyabinsk|1|0|2||
 China - Chelyabinsk|2|0|1||
 China - Chelyabinsk|3|0|1||
@@ -431,10 +431,10 @@ PY
 	# period's columns, the managers' ivanov, the durations' p1 (its
 	# slowest as text), the reason, the activity's ivanov and petrov.
 	same "$output" "['Register', 'Legend', 'Funnel', 'Managers', 'Durations', 'Reasons', 'Activity']
-Funnel A2 A1:K13
-A1=phase:s B1=phase_key:s C1=now:s D1=reached:s E1=conversion:s F1=median_days:s G1=p90_days:s H1=entered:s I1=moved_in:s J1=moved_out:s K1=ended:s
-A2=1:n B2=research:s:9E9E9E C2=1:n D2=5:n F2=10:n G2=21:n H2=2:n I2=0:n J2=2:n K2=1:n
-A3=2:n B3=decision-maker:s:78909C C3=1:n D3=3:n E3=60:n F3=18:n G3=18:n H3=1:n I3=1:n J3=0:n K3=0:n
+Funnel A2 A1:L13
+A1=phase:s B1=phase_key:s C1=now:s D1=reached:s E1=conversion:s F1=median_days:s G1=p90_days:s H1=entered:s I1=moved_in:s J1=moved_out:s K1=ended:s L1=reopened:s
+A2=1:n B2=research:s:9E9E9E C2=1:n D2=5:n F2=10:n G2=21:n H2=2:n I2=0:n J2=2:n K2=1:n L2=0:n
+A3=2:n B3=decision-maker:s:78909C C3=1:n D3=3:n E3=60:n F3=18:n G3=18:n H3=1:n I3=1:n J3=0:n K3=0:n L3=0:n
 Managers A2 A1:AB4
 A1=manager:s B1=name:s C1=clients:s D1=open:s E1=ended:s F1=stale:s G1=overdue:s H1=due:s I1=moves:s J1=forward:s K1=back:s L1=won:s M1=conversion:s N1=in_research:s O1=in_decision-maker:s P1=in_presentation:s Q1=in_request:s R1=in_processing:s S1=in_quotation:s T1=in_contract:s U1=in_first-order:s V1=in_first-carriage:s W1=in_next-request:s X1=in_ended:s Y1=in_analysis:s Z1=on_hold:s AA1=entered:s AB1=ended_in_period:s
 A2=ivanov:s C2=2:n D2=1:n E2=1:n F2=2:n G2=0:n H2=0:n I2=3:n J2=3:n K2=0:n L2=0:n M2=0:n N2=0:n O2=0:n P2=0:n Q2=0:n R2=0:n S2=1:n T2=0:n U2=0:n V2=0:n W2=0:n X2=1:n Y2=0:n Z2=0:n AA2=0:n AB2=1:n
@@ -443,9 +443,9 @@ Durations A2 A1:K13
 A1=phase:s B1=phase_key:s C1=clients:s D1=median_days:s E1=p90_days:s F1=max_days:s G1=over_limit:s H1=slowest:s I1=entered:s J1=moved_out:s K1=moved_out_median_days:s
 A2=1:n B2=research:s:9E9E9E C2=4:n D2=10:n E2=21:n F2=21:n G2=1:n H2=vektor:21,luch:10*,tayga:10:s I2=2:n J2=2:n K2=10:n
 A3=2:n B3=decision-maker:s:78909C C3=1:n D3=18:n E3=18:n F3=18:n G3=1:n H3=tayga:18*:s I3=1:n J3=0:n
-Reasons A2 A1:D2
-A1=reason:s B1=clients:s C1=percent:s D1=ended:s
-A2=price:s B2=1:n C2=100:n D2=1:n
+Reasons A2 A1:E2
+A1=reason:s B1=clients:s C1=percent:s D1=reopened:s E1=ended:s
+A2=price:s B2=1:n C2=100:n D2=0:n E2=1:n
 
 Activity A2 A1:O5
 A1=manager:s B1=name:s C1=notes:s D1=call:s E1=email:s F1=meeting:s G1=letter:s H1=chat:s I1=other:s J1=moves:s K1=added:s L1=contacts_due:s M1=kept:s N1=late:s O1=missed:s

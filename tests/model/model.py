@@ -404,7 +404,11 @@ class Run:
         if to in ENDING and cur not in ENDING and r.random() < 0.9:
             args += ["--reason", "ушли к конкуренту " + self.token(2)]
             st["items"].append({"kind": "text", "token": self.token(2)})
-        if to < cur and cur not in REVERSIBLE and r.random() < 0.8:
+        # Won back: out of an ending phase, mostly as a reopening; the
+        # rest forced (both must hold), or neither (refused).
+        if cur in ENDING and to not in ENDING and r.random() < 0.6:
+            args += ["--reopen"]
+        elif to < cur and cur not in REVERSIBLE and r.random() < 0.8:
             args += ["--force"]
         if r.random() < 0.25:
             times = [entry_time(e) for e in history_entries(rec)]

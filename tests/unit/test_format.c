@@ -188,6 +188,74 @@ static void test_html_page(void **state)
 	assert_string_equal(html_ink_on("red"), "#000");
 }
 
+/* A client list of four columns fitted to width (FMT_WIDE: whole), rows
+ * in the order of keys. */
+static char *fit_table(size_t width)
+{
+	static const struct fmt_col fc[] = {
+		{ "id", COL_TEXT }, { "name", COL_WIDE }, { "status", COL_TEXT }, { "next", COL_TEXT },
+		{ "action", COL_WIDE },
+	};
+	static const enum col_fit fits[] = { FIT_WHOLE, FIT_NAME, FIT_WHOLE, FIT_EXTRA, FIT_FREE };
+	const char *rows[][5] = {
+		{ "yuzhnyi-ural", "ООО «Транспортная компания Южный Урал-Логистик»", "overdue, stale", "2026-10-10",
+		  "send the contract and the price list to the chief accountant" },
+		{ "almaz", "АО «Алмаз 💎 Трейд»", "due", NULL, "call" },
+	};
+	const char *keys[] = { "b", "a" };
+	struct fmt_writer w;
+	struct buf out = BUF_INIT;
+
+	fmt_start(&w, &out, FMT_TABLE, fc, 5, false, -1);
+	fmt_fit(&w, width, fits);
+	fmt_sort(&w);
+	for (size_t r = 0; r < 2; r++)
+		fmt_row_key(&w, &out, rows[r], NULL, keys[r]);
+	fmt_end(&w, &out);
+	return buf_detach(&out);
+}
+
+static void test_fit(void **state)
+{
+	char *s;
+
+	(void)state;
+	/* Whole: as wide as the cells, sorted by key. */
+	s = fit_table(FMT_WIDE);
+	assert_string_equal(s, "id            name                                             status          next        action\n"
+			       "almaz         АО «Алмаз 💎 Трейд»                              due                         call\n"
+			       "yuzhnyi-ural  ООО «Транспортная компания Южный Урал-Логистик»  overdue, stale  2026-10-10  "
+			       "send the contract and the price list to the chief accountant\n");
+	free(s);
+	/* 115: the action is cut (to 20, and given back what is left); the name
+	 * whole. */
+	s = fit_table(115);
+	assert_string_equal(s, "id            name                                             status          next        action\n"
+			       "almaz         АО «Алмаз 💎 Трейд»                              due                         call\n"
+			       "yuzhnyi-ural  ООО «Транспортная компания Южный Урал-Логистик»  overdue, stale  2026-10-10  "
+			       "send the contract and t…\n");
+	free(s);
+	/* 66: the action left out, the name to 16, and what is left goes
+	 * back to the name: the generic words abbreviated. */
+	s = fit_table(66);
+	assert_string_equal(s, "id            name                    status          next\n"
+			       "almaz         АО «Алмаз 💎 Трейд»     due\n"
+			       "yuzhnyi-ural  ТК Южный Урал-Логистик  overdue, stale  2026-10-10\n");
+	free(s);
+	/* 50: the date left out too; the generic words go. */
+	s = fit_table(50);
+	assert_string_equal(s, "id            name                 status\n"
+			       "almaz         АО «Алмаз 💎 Трейд»  due\n"
+			       "yuzhnyi-ural  Южный Урал-Логистик  overdue, stale\n");
+	free(s);
+	/* Too narrow for the id and the status: they stay whole. */
+	s = fit_table(20);
+	assert_string_equal(s, "id            name        status\n"
+			       "almaz         Алмаз 💎…   due\n"
+			       "yuzhnyi-ural  Южный Ура…  overdue, stale\n");
+	free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -197,6 +265,7 @@ int main(void)
 		cmocka_unit_test(test_json_str),
 		cmocka_unit_test(test_cell),
 		cmocka_unit_test(test_html_page),
+		cmocka_unit_test(test_fit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

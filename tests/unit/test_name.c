@@ -162,6 +162,14 @@ static void test_short(void **state)
 	assert_short("ООО", 2, "О…");
 	/* Wide characters count two columns. */
 	assert_short("中国物流有限公司", 7, "中国物…");
+	/* Generic words before the distinctive ones: their abbreviation,
+	 * then nothing of them, before the name is cut. */
+	assert_short("ООО «Транспортная компания Южный Урал-Логистик»", 25, "ТК Южный Урал-Логистик");
+	assert_short("ООО «Транспортная Компания Южный Урал-Логистик»", 19, "Южный Урал-Логистик");
+	assert_short("ООО «Транспортная компания Южный Урал-Логистик»", 12, "Южный Урал-…");
+	assert_short("АО «Торговый дом Ромашка»", 12, "ТД Ромашка");
+	/* The generic words alone are the name's core: cut as any. */
+	assert_short("ООО «Торговый дом»", 8, "Торговы…");
 }
 
 static int by_name(const void *a, const void *b)

@@ -851,6 +851,51 @@ static void test_move_ending(void **state)
 	free(dir);
 }
 
+/* Won back: --reopen out of an ending phase, a reopening in the
+ * history, not a forced move; refused out of a phase that does not end
+ * and into one that ends. */
+static void test_move_reopen(void **state)
+{
+	struct reg *r;
+	struct record *rec;
+	struct move_opts o;
+	char *dir;
+
+	(void)state;
+	r = new_reg(&dir);
+	must_add(r, "ООО «Волга Тимбер»", "volga");
+	at(T1);
+	memset(&o, 0, sizeof(o));
+	o.id = "volga";
+	o.phase = "ended";
+	o.reason = "ушли к конкуренту";
+	assert_int_equal(ops_move(r, &o), 0);
+	/* Back without --reopen or --force: the refusal names --reopen. */
+	assert_error(move(r, "volga", "quotation"), PREG_EINVAL,
+		     "client 'volga' ended in phase 11 (ended): take it to 6 (quotation) with --reopen (won back)");
+	memset(&o, 0, sizeof(o));
+	o.id = "volga";
+	o.phase = "analysis";
+	o.reopen = true;
+	assert_error(ops_move(r, &o), PREG_EINVAL,
+		     "phase 12 (analysis) ends the collaboration too: --reopen goes to one that does not");
+	o.phase = "quotation";
+	assert_int_equal(ops_move(r, &o), 0);
+	assert_int_equal(o.from, 11);
+	assert_int_equal(o.to, 6);
+	rec = get(r, "volga");
+	assert_int_equal(rec->phase, 6);
+	assert_null(rec->end_reason);
+	assert_string_equal(event(&rec->history[rec->nhistory - 1]), "at=" T1 " by=ivanov phase=6 reopen=true");
+	record_free(rec);
+	/* Now in a phase that does not end: nothing to reopen. */
+	o.phase = "request";
+	assert_error(ops_move(r, &o), PREG_EINVAL,
+		     "client 'volga' is in phase 6 (quotation), which does not end the collaboration: nothing to reopen");
+	reg_free(r);
+	free(dir);
+}
+
 /* The canonical text of record id at the tip; caller frees. */
 static char *text_of(struct reg *r, const char *id)
 {
@@ -1773,6 +1818,7 @@ int main(void)
 		cmocka_unit_test_setup(test_move_refusals, setup),
 		cmocka_unit_test_setup(test_move_force, setup),
 		cmocka_unit_test_setup(test_move_ending, setup),
+		cmocka_unit_test_setup(test_move_reopen, setup),
 		cmocka_unit_test_setup(test_move_requires, setup),
 		cmocka_unit_test_setup(test_move_at, setup),
 		cmocka_unit_test_setup(test_move_backdated, setup),
