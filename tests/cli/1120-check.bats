@@ -110,7 +110,7 @@ EOF
 	[ -z "$stderr" ]
 }
 
-@test "every record problem, one line each, in path order; exit 1; nothing changed" {
+@test "every record problem, one line each, in the order of the file names (ids); exit 1; nothing changed" {
 	bad_records
 	local head
 	head=$(git -C "$R" rev-parse HEAD)
@@ -124,11 +124,11 @@ clients/ch/charlie.yaml: warning: unknown key 'colour'
 clients/de/delta.yaml: phase 13 is not in preg.yaml
 clients/de/delta.yaml: history event 2 (2026-09-01T09:00:00+05:00) is earlier than the one before it
 clients/de/delta.yaml: note 2 (2026-10-01T10:00:00+05:00) is earlier than the one before it
+clients/xx/foxtrot.yaml: not a client record (expected clients/<first two characters of the id>/<id>.yaml)
 clients/go/golf.yaml:2: a conflict marker: resolve the merge
 clients/ho/hotel.yaml:3:1: duplicate key 'name'
 clients/in/india.yaml: warning: incomplete: phase 7 (contract) requires contacts
-clients/wr/wrong.yaml:1:5: id 'echo' does not match the file name
-clients/xx/foxtrot.yaml: not a client record (expected clients/<first two characters of the id>/<id>.yaml)"
+clients/wr/wrong.yaml:1:5: id 'echo' does not match the file name"
 	[ "$(git -C "$R" rev-parse HEAD)" = "$head" ]
 	assert_clean
 }

@@ -1709,6 +1709,9 @@ static void test_each(void **state)
 		"id: other\nname: Other\nmanager: ivanov\nphase: 1\nphase_since: " NOW "\ncreated: " NOW "\n",
 		"clients/x_/x.yaml",
 		"id: x\nname: X\nmanager: ivanov\nphase: 1\nphase_since: " NOW "\ncreated: " NOW "\n",
+		/* Its shard x- comes before x_ in the tree, its id after x. */
+		"clients/x-/x-y.yaml",
+		"id: x-y\nname: X-Y\nmanager: ivanov\nphase: 1\nphase_since: " NOW "\ncreated: " NOW "\n",
 		NULL,
 	};
 	struct files f = { kv };
@@ -1723,25 +1726,29 @@ static void test_each(void **state)
 	assert_int_equal(reg_write(r, 0, files_mutate, &f), 0);
 	memset(&s, 0, sizeof(s));
 	assert_int_equal(reg_each(r, false, each_cb, &s), 0);
-	assert_int_equal(s.n, 6);
-	assert_string_equal(s.lines[0], "acme clients/ac/acme.yaml Acme ");
-	assert_string_equal(s.lines[1], "broken clients/br/broken.yaml (null) "
-					"clients/br/broken.yaml:3:1: did not find expected node content");
-	assert_string_equal(s.lines[2], "mismatch clients/mi/mismatch.yaml (null) "
-					"clients/mi/mismatch.yaml:1:5: id 'other' does not match the file name");
-	assert_string_equal(s.lines[3], "romashka clients/ro/romashka.yaml Romashka ");
-	assert_string_equal(s.lines[4], "x clients/x_/x.yaml X ");
-	assert_string_equal(s.lines[5], "(null) clients/zz/abc.yaml (null) clients/zz/abc.yaml: not a "
+	/* In id order, not the tree's: a file that is no record comes by
+	 * its name. */
+	assert_int_equal(s.n, 7);
+	assert_string_equal(s.lines[0], "(null) clients/zz/abc.yaml (null) clients/zz/abc.yaml: not a "
 					"client record (expected clients/<first two characters of the id>/<id>.yaml)");
+	assert_string_equal(s.lines[1], "acme clients/ac/acme.yaml Acme ");
+	assert_string_equal(s.lines[2], "broken clients/br/broken.yaml (null) "
+					"clients/br/broken.yaml:3:1: did not find expected node content");
+	assert_string_equal(s.lines[3], "mismatch clients/mi/mismatch.yaml (null) "
+					"clients/mi/mismatch.yaml:1:5: id 'other' does not match the file name");
+	assert_string_equal(s.lines[4], "romashka clients/ro/romashka.yaml Romashka ");
+	assert_string_equal(s.lines[5], "x clients/x_/x.yaml X ");
+	assert_string_equal(s.lines[6], "x-y clients/x-/x-y.yaml X-Y ");
 
 	/* ids only: nothing parsed. */
 	memset(&s, 0, sizeof(s));
 	assert_int_equal(reg_each(r, true, each_cb, &s), 0);
-	assert_int_equal(s.n, 6);
-	assert_int_equal(strncmp(s.lines[0], "acme clients/ac/acme.yaml (null) ", 33), 0);
-	assert_int_equal(strncmp(s.lines[1], "broken clients/br/broken.yaml (null) ", 37), 0);
-	assert_int_equal(strncmp(s.lines[2], "mismatch clients/mi/mismatch.yaml (null) ", 41), 0);
-	assert_int_equal(strncmp(s.lines[5], "(null) clients/zz/abc.yaml (null) ", 34), 0);
+	assert_int_equal(s.n, 7);
+	assert_int_equal(strncmp(s.lines[0], "(null) clients/zz/abc.yaml (null) ", 34), 0);
+	assert_int_equal(strncmp(s.lines[1], "acme clients/ac/acme.yaml (null) ", 33), 0);
+	assert_int_equal(strncmp(s.lines[2], "broken clients/br/broken.yaml (null) ", 37), 0);
+	assert_int_equal(strncmp(s.lines[3], "mismatch clients/mi/mismatch.yaml (null) ", 41), 0);
+	assert_int_equal(strncmp(s.lines[6], "x-y clients/x-/x-y.yaml (null) ", 31), 0);
 
 	/* A callback's non-zero value stops the walk and comes back. */
 	memset(&s, 0, sizeof(s));
