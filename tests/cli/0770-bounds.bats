@@ -63,9 +63,9 @@ fields_record() {
 # Commit $1 as romashka's record with plain git (preg writes no such record
 # in one go: it grows to it).
 commit_record() {
-	mkdir -p "$R/clients/ro"
-	cp "$1" "$R/clients/ro/romashka.yaml"
-	git -C "$R" add clients/ro/romashka.yaml
+	mkdir -p "$R/$(record_dir romashka)"
+	cp "$1" "$R/$(record_path romashka)"
+	git -C "$R" add "$(record_path romashka)"
 	git -C "$R" commit -q -m "romashka, kept by hand"
 }
 
@@ -175,7 +175,7 @@ preg: error: 16382 problems in dup.csv; nothing imported"
 	# The generated events start at midnight, before the first one at 9:00.
 	within 60 preg -C "$R" check
 	[ "$status" -eq 1 ]
-	same "$output" "clients/ro/romashka.yaml: history event 2 (2026-01-01T00:00:00+05:00) is earlier than the one before it"
+	same "$output" "$(record_path romashka): history event 2 (2026-01-01T00:00:00+05:00) is earlier than the one before it"
 	# verify compares every commit's record with its parent's: the one made
 	# by hand is named (no Preg-Action), the three of preg are not.
 	within 120 preg -C "$R" verify
@@ -206,9 +206,9 @@ preg: error: 16382 problems in dup.csv; nothing imported"
 	sed -e 's/^name: .*/name: ООО «Ромашка» (ours)/' -e 's/^  f20000: .*/  f20000: ours/' base >ours
 	sed -e 's/^name: .*/name: ООО «Ромашка» (theirs)/' -e 's/^  f20000: .*/  f20000: theirs/' \
 		-e '/^  f30000: /d' base >theirs
-	within 60 preg merge-file base ours theirs clients/ro/romashka.yaml
+	within 60 preg merge-file base ours theirs "$(record_path romashka)"
 	[ "$status" -eq 1 ]
-	same "$stderr" "preg: clients/ro/romashka.yaml: 2 conflicting fields marked"
+	same "$stderr" "preg: $(record_path romashka): 2 conflicting fields marked"
 	same "$(grep -c '^<<<<<<< ours$' ours)" 2
 	same "$(grep -A4 '^<<<<<<< ours$' ours)" "<<<<<<< ours
 name: ООО «Ромашка» (ours)

@@ -22,7 +22,7 @@ v2_path() {
 
 # A register of version 1 with three clients and some history.
 old_register() {
-	new_register
+	new_register_v1
 	grep -qx 'version: 1' "$R/preg.yaml"
 	PREG_NOW=2026-10-01T10:00:00+05:00 preg -C "$R" client add "ООО «Ромашка»" >/dev/null
 	PREG_NOW=2026-10-02T10:00:00+05:00 preg -C "$R" client add "Acme Ltd" --id acme >/dev/null
@@ -176,7 +176,7 @@ listings() {
 @test "a register of a newer version than this preg knows is refused by every command, unchanged" {
 	new_register
 	preg -C "$R" client add Acme --id acme >/dev/null
-	sed -i 's/^version: 1$/version: 3/' "$R/preg.yaml"
+	sed -i 's/^version: 2$/version: 3/' "$R/preg.yaml"
 	git -C "$R" commit -qam "from a newer preg"
 	head=$(git -C "$R" rev-parse HEAD)
 	msg="preg: error: preg.yaml:1:10: register version 3 is newer than this preg knows (2); update preg"
@@ -191,8 +191,39 @@ listings() {
 	assert_clean
 }
 
+# shared (sync.bash) with registers of version 1: one made as an older
+# preg made it and pushed with git; A and B are clones, which keep the
+# remote's version.
+shared_v1() {
+	git init -q --bare "$REMOTE"
+	new_register_v1
+	git -C "$R" push -q "$REMOTE" main
+	preg clone "$REMOTE" "$A" >/dev/null
+	grep -qx 'version: 1' "$A/preg.yaml"
+	preg -C "$A" client add Romashka >/dev/null
+	preg -C "$A" sync >/dev/null
+	preg clone "$REMOTE" "$B" >/dev/null
+	[ -f "$B/clients/ro/romashka.yaml" ]
+}
+
+@test "init makes a register of version 2; clone keeps the remote's version" {
+	new_register
+	grep -qx 'version: 2' "$R/preg.yaml"
+	preg -C "$R" client add "ООО «Ромашка»" >/dev/null
+	[ -f "$R/$(v2_path romashka)" ]
+	git init -q --bare "$BATS_TEST_TMPDIR/new.git"
+	preg init --remote "$BATS_TEST_TMPDIR/new.git" "$BATS_TEST_TMPDIR/new" >/dev/null
+	same "$(git -C "$BATS_TEST_TMPDIR/new.git" show main:preg.yaml | head -1)" "version: 2"
+	preg clone "$BATS_TEST_TMPDIR/new.git" "$BATS_TEST_TMPDIR/new-clone" >/dev/null
+	grep -qx 'version: 2' "$BATS_TEST_TMPDIR/new-clone/preg.yaml"
+	R=$BATS_TEST_TMPDIR/old
+	shared_v1
+	grep -qx 'version: 1' "$B/preg.yaml"
+	assert_verify_check "$B"
+}
+
 @test "sync between clones of different versions refuses until both are upgraded" {
-	shared
+	shared_v1
 	preg -C "$B" client add Acme --id acme >/dev/null
 	preg -C "$A" upgrade >/dev/null
 	# A is ahead and the remote has nothing A lacks: the upgrade goes out.
@@ -220,7 +251,7 @@ listings() {
 }
 
 @test "an upgraded clone does not sync onto a version 1 remote that moved" {
-	shared
+	shared_v1
 	preg -C "$B" client add Acme --id acme >/dev/null
 	preg -C "$B" sync >/dev/null
 	preg -C "$A" upgrade >/dev/null

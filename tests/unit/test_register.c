@@ -3,6 +3,7 @@
  * SPEC §7 (one commit, compare-and-swap, work tree and index), healing, the
  * doctor, and reading every record. */
 #include "unit.h"
+#include "layout.h"
 #include "register.h"
 
 #include <dirent.h>
@@ -111,8 +112,9 @@ static bool exists(const char *path)
 	return lstat(path, &st) == 0;
 }
 
-/* A new register with the freight template, opened. */
-static struct reg *new_reg(char **dir)
+/* A new register with the freight template, opened: as preg init makes
+ * it, or (v1) of layout version 1, for the paths of most tests below. */
+static struct reg *new_reg_as(char **dir, bool v1)
 {
 	struct reg *r = NULL;
 	char *d = fresh("reg");
@@ -120,6 +122,8 @@ static struct reg *new_reg(char **dir)
 	preg_error_clear();
 	if (reg_init(d, "freight"))
 		fail_msg("reg_init: %s", preg_error_msg());
+	if (v1)
+		unit_layout_v1(d);
 	if (reg_open(&r, d))
 		fail_msg("reg_open: %s", preg_error_msg());
 	if (dir)
@@ -127,6 +131,11 @@ static struct reg *new_reg(char **dir)
 	else
 		free(d);
 	return r;
+}
+
+static struct reg *new_reg(char **dir)
+{
+	return new_reg_as(dir, true);
 }
 
 static git_repository *repo(const char *dir)
@@ -436,9 +445,11 @@ static void test_init_open(void **state)
 	git_oid h, i, w;
 
 	(void)state;
-	r = new_reg(&dir);
+	r = new_reg_as(&dir, false);
 	snprintf(want, sizeof(want), "%s/", dir);
 	assert_string_equal(reg_dir(r), want);
+	/* New registers have the latest layout. */
+	assert_int_equal(reg_layout(r), LAYOUT_V2);
 	assert_int_equal(reg_phases(r)->n, 12);
 	assert_string_equal(reg_phases(r)->v[6].key, "contract");
 	reg_free(r);
