@@ -264,6 +264,18 @@ shared_v1() {
 	same "$(git -C "$REMOTE" rev-parse main)" "$rhead"
 }
 
+@test "doctor says when an upgrade is due, as advice (exit 0), and not after it" {
+	old_register
+	run --separate-stderr preg -C "$R" doctor
+	same "$status" 0
+	same "$output" "the register is layout version 1; 'preg upgrade' moves it to version 2 (one commit)"
+	same "$stderr" ""
+	preg -C "$R" upgrade >/dev/null
+	run --separate-stderr preg -C "$R" doctor
+	same "$status" 0
+	same "$output" "ok: nothing to repair"
+}
+
 @test "upgrade: usage errors exit 2" {
 	old_register
 	run --separate-stderr preg -C "$R" upgrade now
