@@ -255,7 +255,11 @@ static int nchanges(const char *dir)
 }
 
 /* Take the queued warnings as one string, one per line; caller frees. */
-static char *warnings(void)
+/* What doctor advises for the version 1 registers of these tests (see
+ * test_doctor); the other tests of doctor look past it. */
+#define UPGRADE_ADVICE "the register is layout version 1; 'preg upgrade' moves it to version 2 (one commit)"
+
+static char *warnings_all(bool advice)
 {
 	char **w, *s;
 	size_t n = preg_warnings_take(&w), len = 1;
@@ -265,11 +269,18 @@ static char *warnings(void)
 	s = malloc(len);
 	s[0] = '\0';
 	for (size_t i = 0; i < n; i++) {
+		if (!advice && !strcmp(w[i], UPGRADE_ADVICE))
+			continue;
 		strcat(s, w[i]);
 		strcat(s, "\n");
 	}
 	preg_warnings_free(w, n);
 	return s;
+}
+
+static char *warnings(void)
+{
+	return warnings_all(false);
 }
 
 static struct record *rec(const char *id, const char *name)
@@ -1282,11 +1293,12 @@ static void test_doctor(void **state)
 	r = new_reg(&dir);
 	assert_int_equal(put(r, "romashka", "R"), 0);
 
-	/* A clean register: nothing to say. */
+	/* A clean register of version 1: nothing to say but the advice to
+	 * upgrade, which is no problem. */
 	assert_int_equal(reg_doctor(r, &problems), 0);
 	assert_int_equal(problems, 0);
-	w = warnings();
-	assert_string_equal(w, "");
+	w = warnings_all(true);
+	assert_string_equal(w, UPGRADE_ADVICE "\n");
 	free(w);
 
 	/* A stale ref lock, two minutes old: removed with a warning. */
