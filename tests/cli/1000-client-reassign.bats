@@ -58,7 +58,7 @@ Preg-Client: romashka
 Preg-Action: reassign
 Preg-Manager: ivanov -> petrov
 Preg-User: smirnov"
-	same "$(git -C "$R" show --name-status --format= HEAD)" "M	$(record_path acme)
+	same "$(git -C "$R" show --name-status --format= HEAD | sort -t/ -k3)" "M	$(record_path acme)
 M	$(record_path romashka)"
 	grep -qx "manager: petrov" "$R/$(record_path acme)"
 	same "$(tail -n 1 "$R/"$(record_path acme)"")" "  - {at: $NOW, by: smirnov, manager: petrov}"

@@ -79,7 +79,7 @@ Preg-Client: romashka
 Preg-Client: say-hi
 Preg-Action: import
 Preg-User: ivanov"
-	same "$(git -C "$R" show --name-only --format= HEAD)" "$(record_path acme)
+	same "$(git -C "$R" show --name-only --format= HEAD | sort -t/ -k3)" "$(record_path acme)
 $(record_path romashka)
 $(record_path say-hi)"
 	assert_clean
@@ -136,7 +136,7 @@ bad.csv:15: the phase column says 3 (presentation), but the last phase column fi
 bad.csv:16: invalid id 'Bad_Id' (lowercase letters, digits and '-', at most 48)
 preg: error: 12 problems in bad.csv; nothing imported"
 	[ "$(git -C "$R" rev-parse HEAD)" = "$head" ]
-	same "$(ls "$R/clients")" "ex"
+	same "$(ls "$R/clients")" "$(basename "$(record_dir existing)")"
 	assert_clean
 	# --dry-run lists the same and fails the same way.
 	run --separate-stderr preg -C "$R" import bad.csv --dry-run
@@ -308,7 +308,7 @@ add ooo: ООО (phase 1 research, manager ivanov)
 5 clients would be imported; nothing written (--dry-run)"
 	run preg -C "$R" import forms.csv
 	[ "$status" -eq 0 ]
-	same "$(git -C "$R" show --name-only --format= HEAD)" "$(record_path ivanov-i-i)
+	same "$(git -C "$R" show --name-only --format= HEAD | sort -t/ -k3)" "$(record_path ivanov-i-i)
 $(record_path ooo)
 $(record_path roga-i-kopyta)
 $(record_path romashka-2)
