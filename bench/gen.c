@@ -2,12 +2,15 @@
  * gen.c: benchmark data for preg. Writes a git fast-import stream to stdout:
  * one commit on refs/heads/main, on top of its current tip, that adds N
  * realistic client records (about 1 KB each, in preg's canonical record form,
- * SPEC section 4) at clients/<shard>/<id>.yaml.
+ * SPEC section 4) at clients/<shard>/<id>.yaml, the shard as layout version 2
+ * has it (lib/layout.c, linked in), as preg init makes registers.
  *
- * Usage: gen [--even] [--ids] N [SEED]
+ * Usage: gen [--even] [--ids] [--v1] N [SEED]
  *   --even  made-up names whose ids spread evenly (the first generator);
  *           the default is realistic names (see name_real)
  *   --ids   print "ID<TAB>NAME" per client instead of the stream
+ *   --v1    the paths of layout version 1 (the first two characters of
+ *           the id), for a register to upgrade
  * The output depends only on the options, N and SEED (own xorshift
  * generator, fixed times). Ids are derived by preg's own rule (lib/slug.c,
  * linked in). Import with: gen 100000 | git -C REG fast-import --quiet
@@ -21,6 +24,7 @@
 #include <strings.h>
 
 #include "err.h"
+#include "layout.h"
 #include "slug.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -1264,7 +1268,7 @@ static void gen_record(char *id, struct client_name *pcn, long long nowday)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: gen [--even] [--ids] N [SEED]\n");
+	fprintf(stderr, "usage: gen [--even] [--ids] [--v1] N [SEED]\n");
 	return 2;
 }
 
@@ -1274,12 +1278,15 @@ int main(int argc, char **argv)
 	unsigned long long n, seed = 1;
 	static char obuf[1 << 20];
 	int only_ids = 0, i;
+	unsigned layout = LAYOUT_V2;
 
 	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
 		if (strcmp(argv[i], "--even") == 0)
 			even = 1;
 		else if (strcmp(argv[i], "--ids") == 0)
 			only_ids = 1;
+		else if (strcmp(argv[i], "--v1") == 0)
+			layout = LAYOUT_V1;
 		else if (strcmp(argv[i], "--") == 0) {
 			i++;
 			break;
@@ -1329,7 +1336,7 @@ int main(int argc, char **argv)
 	}
 	for (unsigned long long k = 0; k < n; k++) {
 		char id[MAX_ID + 1];
-		char shard[3];
+		char shard[LAYOUT_SHARD_SIZE];
 		struct client_name cn;
 
 		gen_record(id, &cn, nowday);
@@ -1337,9 +1344,10 @@ int main(int argc, char **argv)
 			printf("%s\t%s\n", id, cn.name);
 			continue;
 		}
-		shard[0] = id[0];
-		shard[1] = id[1] ? id[1] : '_';
-		shard[2] = 0;
+		if (layout_shard(shard, layout, id)) {
+			fprintf(stderr, "gen: %s\n", preg_error_msg());
+			return 1;
+		}
 		printf("M 100644 inline clients/%s/%s.yaml\ndata %zu\n", shard, id, rec_len);
 		fwrite(rec, 1, rec_len, stdout);
 		putchar('\n');

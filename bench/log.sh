@@ -39,7 +39,7 @@ mkdir -p "$OUT"
 
 for t in loggen rss; do
 	if [[ ! -x $OUT/$t || bench/$t.c -nt $OUT/$t ]]; then
-		"$CC" -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -o "$OUT/$t" "bench/$t.c" || die "cannot build bench/$t.c"
+		"$CC" -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -o "$OUT/$t" "bench/$t.c" -lxxhash || die "cannot build bench/$t.c"
 	fi
 done
 
@@ -69,7 +69,7 @@ ncommits=$(git -C "$REG" rev-list --count HEAD)
 # The client: the one changed by the last commit, so its trail runs over
 # the whole history.
 id=$(git -C "$REG" log -1 --format=%B | sed -n 's/^Preg-Client: //p')
-path=clients/${id:0:2}/$id.yaml
+path=$(git -C "$REG" ls-files "clients/*/$id.yaml")
 [[ -n $id ]] || die "no client in the last commit"
 
 median() { sort -n -k1,1 "$1" | awk '{ v[NR] = $1 } END { if (NR % 2) printf "%.0f\n", v[(NR + 1) / 2]; else printf "%.0f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }

@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <xxhash.h>
+
 #define T0 1767247200L /* 2026-01-01T06:00:00Z */
 
 static char rec[2048];
@@ -49,9 +51,10 @@ static void path(char *out, size_t n, int k)
 {
 	char i[16];
 
-	/* The shard is the first two characters of the id. */
+	/* The shard of layout version 2, as preg init makes registers: the
+	 * top byte of the id's XXH64 (seed 0), in hex. */
 	id(i, sizeof(i), k);
-	snprintf(out, n, "clients/%.2s/%s.yaml", i, i);
+	snprintf(out, n, "clients/%02x/%s.yaml", (unsigned)(XXH64(i, strlen(i), 0) >> 56), i);
 }
 
 int main(int argc, char **argv)

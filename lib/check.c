@@ -327,9 +327,24 @@ static int by_key(const void *a, const void *b)
 	return k ? k : x->order < y->order ? -1 : x->order > y->order;
 }
 
+/* By the file's name up to its first dot (the id), then the whole line:
+ * the order of reg_each_file, whatever the layout's shard. */
 static int by_line(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	const char *x = *(char *const *)a, *y = *(char *const *)b;
+	/* "clients/SHARD/FILE: ...": the file after the second slash. */
+	const char *fx = strchr(x, '/'), *fy = strchr(y, '/');
+	size_t lx, ly;
+	int c;
+
+	fx = fx && strchr(fx + 1, '/') ? strchr(fx + 1, '/') + 1 : x;
+	fy = fy && strchr(fy + 1, '/') ? strchr(fy + 1, '/') + 1 : y;
+	lx = strcspn(fx, ".");
+	ly = strcspn(fy, ".");
+	c = strncmp(fx, fy, lx < ly ? lx : ly);
+	if (!c && lx != ly)
+		c = lx < ly ? -1 : 1;
+	return c ? c : strcmp(x, y);
 }
 
 static void duplicates(struct cctx *c)

@@ -595,14 +595,12 @@ static int period_commit(void *arg, const char *hex, const char *ids, size_t len
 	return 0;
 }
 
-static int by_path(const void *a, const void *b, void *r)
+/* Records in id order: the order of every listing, whatever the layout
+ * (their paths are in hash order in version 2). */
+static int cmp_ids(const void *a, const void *b, void *r)
 {
-	char *pa = reg_record_path(r, *(char *const *)a), *pb = reg_record_path(r, *(char *const *)b);
-	int c = strcmp(pa, pb);
-
-	free(pa);
-	free(pb);
-	return c;
+	(void)r;
+	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 static int diff_period(struct reg *r, const struct log_range *g, log_diff_fn cb, void *arg)
@@ -619,7 +617,7 @@ static int diff_period(struct reg *r, const struct log_range *g, log_diff_fn cb,
 		rc = logidx_each(x, NULL, period_commit, &p);
 	logidx_free(x);
 	if (!rc && p.n)
-		qsort_r(p.order, p.n, sizeof(*p.order), by_path, r);
+		qsort_r(p.order, p.n, sizeof(*p.order), cmp_ids, r);
 	for (size_t i = 0; i < p.n && !rc; i++) {
 		struct span *sp = NULL;
 		struct reg_oid first, last;
@@ -692,6 +690,8 @@ int log_diff(struct reg *r, const struct log_range *g, log_diff_fn cb, void *arg
 	if ((rc = reg_tree_of(r, &b, &tb)) || (has_a && (rc = reg_tree_of(r, &a, &ta))) ||
 	    (rc = pairs_of(r, ta, tb, &ps)))
 		goto out;
+	if (ps.n)
+		qsort_r(ps.ids, ps.n, sizeof(*ps.ids), cmp_ids, r);
 	for (size_t i = 0; i < ps.n && !rc; i++) {
 		struct pair *p = NULL;
 

@@ -17,7 +17,7 @@
 
 /* The transport company's register: twelve phases from the paper. */
 static const char freight[] =
-	"version: 1\n"
+	"version: 2\n"
 	"phases:\n"
 	"  - id: 1\n    key: research\n    name: search for general information about the client\n"
 	"    color: \"#9e9e9e\"\n    stale_after: 14d\n"
@@ -46,7 +46,7 @@ static const char freight[] =
 
 /* A short generic sales pipeline. */
 static const char sales[] =
-	"version: 1\n"
+	"version: 2\n"
 	"phases:\n"
 	"  - id: 1\n    key: lead\n    name: new lead\n    color: \"#9e9e9e\"\n    stale_after: 7d\n"
 	"  - id: 2\n    key: qualified\n    name: qualified lead\n    color: \"#42a5f5\"\n"
@@ -60,7 +60,7 @@ static const char sales[] =
 
 /* The least a register needs: open and closed. */
 static const char blank[] =
-	"version: 1\n"
+	"version: 2\n"
 	"phases:\n"
 	"  - id: 1\n    key: open\n    name: open\n    reversible: true\n"
 	"  - id: 2\n    key: closed\n    name: closed\n    ending: true\n";

@@ -49,6 +49,9 @@ struct rcache *rcache_load(const char *path);
 
 /* Records before index upto have been read: their pages may go. */
 void rcache_done(struct rcache *c, size_t upto);
+/* The records [from, upto), one shard's, have been read by a reader of
+ * many shards side by side: the file's pages go every few MiB so read. */
+void rcache_release(struct rcache *c, size_t from, size_t upto);
 void rcache_free(struct rcache *c);
 
 /* Whether the file was there and valid (for tests and the benchmark). */

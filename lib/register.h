@@ -65,7 +65,8 @@ int reg_user(struct reg *r, const char **out);
  * PREG_EINVAL (the file does not parse). */
 int reg_read(struct reg *r, const char *id, struct record **out);
 
-/* Call cb for every record at the tip, in path order. rec is lent for the
+/* Call cb for every record at the tip, in id order whatever the layout
+ * (a file under clients/ that is no record comes by its name). rec is lent for the
  * call; it is NULL when the file does not parse, and then the error slot
  * says why (PATH:LINE:COL: ...). With ids_only, nothing is parsed and rec is
  * always NULL. cb returns 0 to go on. Returns the first non-zero cb value,
@@ -74,7 +75,7 @@ typedef int (*reg_each_fn)(void *arg, const char *id, const char *path, struct r
 int reg_each(struct reg *r, bool ids_only, reg_each_fn cb, void *arg);
 
 /* Call cb for every file under clients/, with its bytes (lent for the
- * call), in path order: at the tip, or with staged as the git index has
+ * call), in the order of reg_each: at the tip, or with staged as the git index has
  * them (what a plain "git commit" would record: for preg check as a
  * pre-commit hook; $GIT_INDEX_FILE is honoured as git sets it for hooks).
  * An unmerged index entry comes once, with data NULL. cb returns 0 to go

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "layout.h"
 #include "register_priv.h"
 #include "xalloc.h"
 
@@ -199,6 +200,10 @@ report:
 			preg_warn("about %d loose objects: the repository needs packing ('git gc')",
 				  (loose - 2) * 256);
 	}
+	/* Advice, as for packing: an older layout is no damage. */
+	if (reg_layout(r) < LAYOUT_LATEST)
+		preg_warn("the register is layout version %u; 'preg upgrade' moves it to version %u (one commit)",
+			  reg_layout(r), LAYOUT_LATEST);
 	*problems = left;
 out:
 	free(paths);

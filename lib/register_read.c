@@ -183,104 +183,321 @@ static struct record *entry_record(struct reg *r, const git_tree_entry *fe, cons
 	return rec;
 }
 
-/* Call fn for each shard directory of clients/ at the tip, in tree order. */
-typedef int (*shard_fn)(struct reg *r, const git_tree_entry *se, void *arg);
+/* ---- the records in id order ----
+ *
+ * git keeps a tree's entries in name order, so a walk shard after shard
+ * gives the layout's order: hash order in version 2, and in version 1
+ * almost id order (clients/x_/x.yaml comes after clients/x-/x-y.yaml).
+ * Every listing must print the same whatever the layout, so the walks
+ * merge the shards, each in id order, by id: a heap of one cursor per
+ * shard directory, about eight comparisons a record at 256 shards, and
+ * no record held longer than its callback.
+ */
 
-static int walk_shards(struct reg *r, shard_fn fn, void *arg)
-{
-	git_oid oid;
-	git_tree *tree = NULL, *clients = NULL;
-	const git_tree_entry *ce;
-	int rc;
-
-	if ((rc = reg_tip_tree(r, &oid, &tree)))
-		return rc == PREG_ENOTFOUND ? 0 : rc;
-	ce = git_tree_entry_byname(tree, "clients");
-	if (ce && git_tree_entry_type(ce) == GIT_OBJECT_TREE) {
-		if (git_tree_lookup(&clients, r->repo, git_tree_entry_id(ce)))
-			rc = reg_git_error(PREG_ERR, "cannot read clients/");
-		for (size_t i = 0; clients && i < git_tree_entrycount(clients) && !rc; i++) {
-			const git_tree_entry *se = git_tree_entry_byindex(clients, i);
-
-			if (git_tree_entry_type(se) == GIT_OBJECT_TREE)
-				rc = fn(r, se, arg);
-		}
-	}
-	git_tree_free(clients);
-	git_tree_free(tree);
-	return rc;
-}
-
-struct each_plain {
-	bool ids_only;
-	reg_each_fn cb;
-	void *arg;
+/* One shard directory: its entries from git in id order, or its records
+ * in the record cache taken whole. */
+struct cursor {
+	const char *sname;
+	const unsigned char *soid;
+	git_tree *tree;               /* NULL when taken whole from the cache */
+	const git_tree_entry **ents;
+	size_t ne, j;                 /* the entries, the next one */
+	size_t first, n, k;           /* its records in the cache, the next one */
+	size_t released;              /* the cache pages of records before it went */
+	bool cached;                  /* the cache knows the shard */
+	const char *key;              /* the next entry's id: what the heap orders */
+	char kbuf[256];
 };
 
-static int each_shard_plain(struct reg *r, const git_tree_entry *se, void *arg)
+struct merge {
+	struct reg *r;
+	struct rcache *c;             /* NULL: records are parsed */
+	git_tree *tree, *clients;
+	struct cursor *cur;
+	struct cursor **heap;
+	size_t ncur, nheap;
+	bool notes;                   /* decode the notes' times, authors, channels and next contacts */
+};
+
+static bool cursor_more(const struct cursor *u)
 {
-	const struct each_plain *e = arg;
-	const char *sname = git_tree_entry_name(se);
-	const git_tree_entry **ents;
-	git_tree *shard = NULL;
-	size_t ne;
-	int rc = 0;
+	return u->tree ? u->j < u->ne : u->k < u->n;
+}
 
-	if (git_tree_lookup(&shard, r->repo, git_tree_entry_id(se)))
-		return reg_git_error(PREG_ERR, "cannot read clients/%s/", sname);
-	ents = entries_by_id(shard, &ne);
-	for (size_t j = 0; j < ne && !rc; j++) {
-		char path[256], *id;
-		struct record *rec = NULL;
-		git_blob *b = NULL;
+/* The id the next entry names; for a file that is no record, its name up
+ * to the first dot, so that it comes where a person looks for it. */
+static void cursor_key(struct merge *m, struct cursor *u)
+{
+	if (!cursor_more(u))
+		return;
+	if (u->tree) {
+		const char *name = git_tree_entry_name(u->ents[u->j]);
+		size_t len = strcspn(name, ".");
 
-		if (!entry_id(r, sname, ents[j], path, &id))
-			rc = e->cb(e->arg, NULL, path, NULL);
-		else if (e->ids_only)
-			rc = e->cb(e->arg, id, path, NULL);
-		else {
-			rec = entry_record(r, ents[j], path, id, &b);
-			rc = e->cb(e->arg, id, path, rec);
-		}
-		record_free(rec);
-		git_blob_free(b);
-		free(id);
+		if (len >= sizeof(u->kbuf))
+			len = sizeof(u->kbuf) - 1;
+		memcpy(u->kbuf, name, len);
+		u->kbuf[len] = '\0';
+		u->key = u->kbuf;
+	} else {
+		const unsigned char *data;
+		size_t len;
+
+		rcache_rec(m->c, u->first + u->k, &u->key, &data, &len);
 	}
-	free(ents);
-	git_tree_free(shard);
+}
+
+/* Ids are unique in a well-formed register; a stray file under another
+ * shard may share one, and then the shards' order decides. */
+static bool cursor_before(const struct cursor *a, const struct cursor *b)
+{
+	int c = strcmp(a->key, b->key);
+
+	return c ? c < 0 : strcmp(a->sname, b->sname) < 0;
+}
+
+static void heap_down(struct merge *m, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, best = i;
+		struct cursor *t;
+
+		if (l < m->nheap && cursor_before(m->heap[l], m->heap[best]))
+			best = l;
+		if (l + 1 < m->nheap && cursor_before(m->heap[l + 1], m->heap[best]))
+			best = l + 1;
+		if (best == i)
+			return;
+		t = m->heap[i];
+		m->heap[i] = m->heap[best];
+		m->heap[best] = t;
+		i = best;
+	}
+}
+
+/* Open a cursor on every shard directory of clients/ at the tip. */
+static int merge_open(struct merge *m)
+{
+	const git_tree_entry *ce;
+	git_oid oid;
+	size_t nc;
+	int rc;
+
+	if ((rc = reg_tip_tree(m->r, &oid, &m->tree)))
+		return rc == PREG_ENOTFOUND ? 0 : rc;
+	ce = git_tree_entry_byname(m->tree, "clients");
+	if (!ce || git_tree_entry_type(ce) != GIT_OBJECT_TREE)
+		return 0;
+	if (git_tree_lookup(&m->clients, m->r->repo, git_tree_entry_id(ce)))
+		return reg_git_error(PREG_ERR, "cannot read clients/");
+	nc = git_tree_entrycount(m->clients);
+	m->cur = xcalloc(nc + 1, sizeof(*m->cur));
+	m->heap = xcalloc(nc + 1, sizeof(*m->heap));
+	for (size_t i = 0; i < nc; i++) {
+		const git_tree_entry *se = git_tree_entry_byindex(m->clients, i);
+		struct cursor *u = &m->cur[m->ncur];
+		bool same = false;
+
+		if (git_tree_entry_type(se) != GIT_OBJECT_TREE)
+			continue;
+		m->ncur++;
+		u->sname = git_tree_entry_name(se);
+		u->soid = git_tree_entry_id(se)->id;
+		u->cached = m->c && strlen(u->sname) < 8 &&
+			    rcache_shard(m->c, u->sname, u->soid, &u->first, &u->n, &same);
+		if (!u->cached || !same) {
+			if (git_tree_lookup(&u->tree, m->r->repo, git_tree_entry_id(se)))
+				return reg_git_error(PREG_ERR, "cannot read clients/%s/", u->sname);
+			u->ents = entries_by_id(u->tree, &u->ne);
+		}
+		if (cursor_more(u)) {
+			cursor_key(m, u);
+			m->heap[m->nheap++] = u;
+		}
+	}
+	for (size_t i = m->nheap / 2; i-- > 0;)
+		heap_down(m, i);
+	return 0;
+}
+
+static void merge_close(struct merge *m)
+{
+	for (size_t i = 0; i < m->ncur; i++) {
+		free(m->cur[i].ents);
+		git_tree_free(m->cur[i].tree);
+	}
+	free(m->cur);
+	free(m->heap);
+	git_tree_free(m->clients);
+	git_tree_free(m->tree);
+}
+
+/* Tell the cache what a cursor has read, a few dozen records at a time:
+ * with 256 shards read side by side, keeping the pages would hold the
+ * whole file in memory by the end (rcache_release). */
+static void cursor_release(struct merge *m, struct cursor *u, bool all)
+{
+	/* A shard read from git looks its records up in the cache until
+	 * its last entry. */
+	size_t upto = u->tree ? (all ? u->n : 0) : u->k;
+
+	if (!u->cached || upto <= u->released || (!all && upto - u->released < 64))
+		return;
+	rcache_release(m->c, u->first + u->released, u->first + upto);
+	u->released = upto;
+}
+
+/* The cursor has handed out its entry: on to the next one. */
+static void merge_next(struct merge *m, struct cursor *u)
+{
+	if (u->tree)
+		u->j++;
+	else
+		u->k++;
+	cursor_release(m, u, !cursor_more(u));
+	if (cursor_more(u)) {
+		cursor_key(m, u);
+	} else {
+		m->heap[0] = m->heap[--m->nheap];
+	}
+	heap_down(m, 0);
+}
+
+/* The record of tree entry fe from the cache when its blob is there
+ * (the cached records of a shard are in id order too, so u->k only goes
+ * forward), else NULL. */
+static struct record *cursor_cached(struct merge *m, struct cursor *u, const git_tree_entry *fe,
+				    const char *id, struct record *rec, struct rscratch *scratch)
+{
+	while (u->cached && u->k < u->n) {
+		const unsigned char *data, *e;
+		const char *cid;
+		size_t len;
+		int cmp;
+
+		e = rcache_rec(m->c, u->first + u->k, &cid, &data, &len);
+		cmp = strcmp(cid, id);
+		if (cmp < 0) {
+			u->k++;
+			continue;
+		}
+		if (!cmp && !memcmp(e, git_tree_entry_id(fe)->id, RCACHE_OID) &&
+		    !rcache_decode(rec, scratch, data, len, m->notes))
+			return rec;
+		break;
+	}
+	return NULL;
+}
+
+/* Hand every record to cb in id order: from the cache where it has the
+ * record's blob (m->c set), else parsed; with ids_only, nothing read. */
+static int merge_run(struct merge *m, bool ids_only, reg_each_fn cb, void *arg)
+{
+	struct rscratch scratch = { NULL, 0 };
+	struct record rec;
+	int rc = merge_open(m);
+
+	while (!rc && m->nheap) {
+		struct cursor *u = m->heap[0];
+
+		if (!u->tree) {
+			const unsigned char *data;
+			const char *id;
+			size_t len, sl = strlen(u->sname), il;
+			char path[256];
+
+			rcache_rec(m->c, u->first + u->k, &id, &data, &len);
+			if (rcache_decode(&rec, &scratch, data, len, m->notes)) {
+				rc = reg_git_error(PREG_ERR, "cannot decode the record cache"); /* checksummed: never */
+				break;
+			}
+			/* "clients/SHARD/ID.yaml": ids and shards are short. */
+			il = strlen(rec.id);
+			if (sl + il + 14 > sizeof(path)) {
+				rc = reg_git_error(PREG_ERR, "cannot decode the record cache");
+				break;
+			}
+			memcpy(path, "clients/", 8);
+			memcpy(path + 8, u->sname, sl);
+			path[8 + sl] = '/';
+			memcpy(path + 9 + sl, rec.id, il);
+			memcpy(path + 9 + sl + il, ".yaml", 6);
+			rc = cb(arg, rec.id, path, &rec);
+		} else {
+			const git_tree_entry *fe = u->ents[u->j];
+			struct record *got = NULL, *parsed = NULL;
+			git_blob *b = NULL;
+			char path[256], *id;
+
+			if (!entry_id(m->r, u->sname, fe, path, &id))
+				rc = cb(arg, NULL, path, NULL);
+			else if (ids_only)
+				rc = cb(arg, id, path, NULL);
+			else {
+				got = m->c ? cursor_cached(m, u, fe, id, &rec, &scratch) : NULL;
+				if (!got)
+					got = parsed = entry_record(m->r, fe, path, id, &b);
+				rc = cb(arg, id, path, got);
+			}
+			record_free(parsed);
+			git_blob_free(b);
+			free(id);
+		}
+		merge_next(m, u);
+	}
+	rscratch_release(&scratch);
+	merge_close(m);
 	return rc;
 }
 
 int reg_each(struct reg *r, bool ids_only, reg_each_fn cb, void *arg)
 {
-	struct each_plain e = { ids_only, cb, arg };
+	struct merge m = { r, NULL, NULL, NULL, NULL, NULL, 0, 0, false };
 
-	return walk_shards(r, each_shard_plain, &e);
+	return merge_run(&m, ids_only, cb, arg);
 }
 
+/* The files under clients/, collected to be read in id order. */
+struct fentry {
+	char *path;
+	const char *name; /* in path: the file's name */
+	git_oid oid;
+};
+
 struct walk {
-	struct reg *r;
-	reg_file_fn cb;
-	void *arg;
-	int rc;
+	struct fentry *f;
+	size_t n, cap;
 };
 
 static int walk_cb(const char *root, const git_tree_entry *e, void *payload)
 {
 	struct walk *w = payload;
-	git_blob *b = NULL;
-	char *path;
+	struct fentry *f;
 
 	if (git_tree_entry_type(e) != GIT_OBJECT_BLOB)
 		return 0;
-	path = xasprintf("clients/%s%s", root, git_tree_entry_name(e));
-	if (git_blob_lookup(&b, w->r->repo, git_tree_entry_id(e)))
-		w->rc = reg_git_error(PREG_ERR, "cannot read %s", path);
-	else
-		w->rc = w->cb(w->arg, path, git_blob_rawcontent(b), (size_t)git_blob_rawsize(b));
-	git_blob_free(b);
-	free(path);
-	return w->rc ? -1 : 0;
+	if (w->n == w->cap) {
+		w->cap = w->cap ? 2 * w->cap : 256;
+		w->f = xrealloc(w->f, w->cap * sizeof(*w->f));
+	}
+	f = &w->f[w->n++];
+	f->path = xasprintf("clients/%s%s", root, git_tree_entry_name(e));
+	f->name = f->path + strlen(f->path) - strlen(git_tree_entry_name(e));
+	git_oid_cpy(&f->oid, git_tree_entry_id(e));
+	return 0;
+}
+
+/* By the id a file's name gives (its name up to the first dot), then by
+ * path: the order of reg_each whatever the layout. */
+static int cmp_fentry(const void *a, const void *b)
+{
+	const struct fentry *x = a, *y = b;
+	size_t lx = strcspn(x->name, "."), ly = strcspn(y->name, ".");
+	int c = strncmp(x->name, y->name, lx < ly ? lx : ly);
+
+	if (!c && lx != ly)
+		c = lx < ly ? -1 : 1;
+	return c ? c : strcmp(x->path, y->path);
 }
 
 static int each_staged(struct reg *r, reg_file_fn cb, void *arg)
@@ -323,7 +540,7 @@ int reg_each_file(struct reg *r, bool staged, reg_file_fn cb, void *arg)
 	git_oid oid;
 	git_tree *tree = NULL, *clients = NULL;
 	const git_tree_entry *ce;
-	struct walk w = { r, cb, arg, 0 };
+	struct walk w = { NULL, 0, 0 };
 	int rc;
 
 	if (staged)
@@ -332,13 +549,24 @@ int reg_each_file(struct reg *r, bool staged, reg_file_fn cb, void *arg)
 		return rc == PREG_ENOTFOUND ? 0 : rc;
 	ce = git_tree_entry_byname(tree, "clients");
 	if (ce && git_tree_entry_type(ce) == GIT_OBJECT_TREE) {
-		if (git_tree_lookup(&clients, r->repo, git_tree_entry_id(ce)))
+		if (git_tree_lookup(&clients, r->repo, git_tree_entry_id(ce)) ||
+		    git_tree_walk(clients, GIT_TREEWALK_PRE, walk_cb, &w))
 			rc = reg_git_error(PREG_ERR, "cannot read clients/");
-		else if (git_tree_walk(clients, GIT_TREEWALK_PRE, walk_cb, &w) && !w.rc)
-			rc = reg_git_error(PREG_ERR, "cannot read clients/");
-		else
-			rc = w.rc;
 	}
+	if (w.n)
+		qsort(w.f, w.n, sizeof(*w.f), cmp_fentry);
+	for (size_t i = 0; i < w.n && !rc; i++) {
+		git_blob *b = NULL;
+
+		if (git_blob_lookup(&b, r->repo, &w.f[i].oid))
+			rc = reg_git_error(PREG_ERR, "cannot read %s", w.f[i].path);
+		else
+			rc = cb(arg, w.f[i].path, git_blob_rawcontent(b), (size_t)git_blob_rawsize(b));
+		git_blob_free(b);
+	}
+	for (size_t i = 0; i < w.n; i++)
+		free(w.f[i].path);
+	free(w.f);
 	git_tree_free(clients);
 	git_tree_free(tree);
 	return rc;
@@ -346,29 +574,51 @@ int reg_each_file(struct reg *r, bool staged, reg_file_fn cb, void *arg)
 
 /* ---- reading through the record cache ---- */
 
-/* One shard directory through the cache: the whole shard when its tree is
- * the one cached, else record by record (by blob id), parsing what is new.
- * A shard with a record that does not parse is never taken whole, so that
- * the error is given every time. */
+/* Call fn for each shard directory of clients/ at the tip, in tree order. */
+typedef int (*shard_fn)(struct reg *r, const git_tree_entry *se, void *arg);
+
+static int walk_shards(struct reg *r, shard_fn fn, void *arg)
+{
+	git_oid oid;
+	git_tree *tree = NULL, *clients = NULL;
+	const git_tree_entry *ce;
+	int rc;
+
+	if ((rc = reg_tip_tree(r, &oid, &tree)))
+		return rc == PREG_ENOTFOUND ? 0 : rc;
+	ce = git_tree_entry_byname(tree, "clients");
+	if (ce && git_tree_entry_type(ce) == GIT_OBJECT_TREE) {
+		if (git_tree_lookup(&clients, r->repo, git_tree_entry_id(ce)))
+			rc = reg_git_error(PREG_ERR, "cannot read clients/");
+		for (size_t i = 0; clients && i < git_tree_entrycount(clients) && !rc; i++) {
+			const git_tree_entry *se = git_tree_entry_byindex(clients, i);
+
+			if (git_tree_entry_type(se) == GIT_OBJECT_TREE)
+				rc = fn(r, se, arg);
+		}
+	}
+	git_tree_free(clients);
+	git_tree_free(tree);
+	return rc;
+}
+
+/* The cache file is written shard after shard, in tree order, so it is
+ * brought up to date first, and the records are then handed out from it
+ * in id order (merge_run). One shard directory for the next file: taken
+ * whole when its tree is the one cached, else record by record (by blob
+ * id), parsing what is new. A shard with a record that does not parse is
+ * never taken whole, so that the error is given every time. */
 struct each_cached {
 	struct rcache *c;
 	struct rcache_plan *plan;
-	struct rscratch scratch;
 	struct buf enc;
-	reg_each_fn cb;
-	void *arg;
-	bool notes; /* decode the notes' times, authors, channels and next contacts */
 };
 
-static int each_shard_cached(struct reg *r, const git_tree_entry *se, void *ctx)
+static int plan_shard(struct reg *r, const git_tree_entry *se, void *ctx)
 {
 	struct each_cached *x = ctx;
 	struct rcache *c = x->c;
 	struct rcache_plan *plan = x->plan;
-	struct rscratch *scratch = &x->scratch;
-	struct buf *enc = &x->enc;
-	reg_each_fn cb = x->cb;
-	void *arg = x->arg;
 	static const unsigned char none[RCACHE_OID];
 	const char *sname = git_tree_entry_name(se);
 	const unsigned char *soid = git_tree_entry_id(se)->id;
@@ -376,42 +626,18 @@ static int each_shard_cached(struct reg *r, const git_tree_entry *se, void *ctx)
 	bool found, same = false, clean = true;
 	git_tree *shard = NULL;
 	const git_tree_entry **ents;
-	struct record rec;
-	int rc = 0;
 
 	found = strlen(sname) < 8 && rcache_shard(c, sname, soid, &first, &n, &same);
 	rcache_plan_shard(plan, sname, soid);
 	if (found && same) {
 		rcache_plan_take(plan, first, n);
-		for (size_t i = first; i < first + n && !rc; i++) {
-			const unsigned char *data;
-			const char *id;
-			size_t len;
-			char path[256];
-
-			rcache_rec(c, i, &id, &data, &len);
-			if (rcache_decode(&rec, scratch, data, len, x->notes))
-				return reg_git_error(PREG_ERR, "cannot decode the record cache"); /* checksummed: never */
-			/* "clients/SHARD/ID.yaml": ids and shards are short. */
-			size_t sl = strlen(sname), il = strlen(rec.id);
-
-			if (sl + il + 14 > sizeof(path))
-				return reg_git_error(PREG_ERR, "cannot decode the record cache");
-			memcpy(path, "clients/", 8);
-			memcpy(path + 8, sname, sl);
-			path[8 + sl] = '/';
-			memcpy(path + 9 + sl, rec.id, il);
-			memcpy(path + 9 + sl + il, ".yaml", 6);
-			rc = cb(arg, rec.id, path, &rec);
-		}
-		rcache_done(c, first + n);
-		return rc;
+		return 0;
 	}
 	rcache_plan_touch(plan);
 	if (git_tree_lookup(&shard, r->repo, git_tree_entry_id(se)))
 		return reg_git_error(PREG_ERR, "cannot read clients/%s/", sname);
 	ents = entries_by_id(shard, &ne);
-	for (size_t j = 0; j < ne && !rc; j++) {
+	for (size_t j = 0; j < ne; j++) {
 		const git_tree_entry *fe = ents[j];
 		char path[256];
 		char *id;
@@ -421,7 +647,6 @@ static int each_shard_cached(struct reg *r, const git_tree_entry *se, void *ctx)
 
 		if (!entry_id(r, sname, fe, path, &id)) {
 			clean = false;
-			rc = cb(arg, NULL, path, NULL);
 			continue;
 		}
 		/* The cached records of the shard are in id order too. */
@@ -437,27 +662,19 @@ static int each_shard_cached(struct reg *r, const git_tree_entry *se, void *ctx)
 				k++;
 				continue;
 			}
-			if (!cmp && !memcmp(e, git_tree_entry_id(fe)->id, RCACHE_OID) &&
-			    !rcache_decode(&rec, scratch, data, len, x->notes)) {
+			if (!cmp && !memcmp(e, git_tree_entry_id(fe)->id, RCACHE_OID)) {
 				rcache_plan_keep(plan, first + k);
 				hit = true;
 			}
 			break;
 		}
-		if (hit) {
-			rc = cb(arg, id, path, &rec);
-			free(id);
-			continue;
-		}
-		parsed = entry_record(r, fe, path, id, &b);
-		if (parsed) {
-			enc->len = 0;
-			rcache_encode(enc, parsed);
-			rcache_plan_add(plan, git_tree_entry_id(fe)->id, id, enc->p, enc->len);
-		} else {
+		if (!hit && (parsed = entry_record(r, fe, path, id, &b))) {
+			x->enc.len = 0;
+			rcache_encode(&x->enc, parsed);
+			rcache_plan_add(plan, git_tree_entry_id(fe)->id, id, x->enc.p, x->enc.len);
+		} else if (!hit) {
 			clean = false;
 		}
-		rc = cb(arg, id, path, parsed);
 		record_free(parsed);
 		git_blob_free(b);
 		free(id);
@@ -468,12 +685,13 @@ static int each_shard_cached(struct reg *r, const git_tree_entry *se, void *ctx)
 		/* Never taken whole: a zero tree id matches no tree. */
 		rcache_plan_shard_oid(plan, none);
 	}
-	return rc;
+	return 0;
 }
 
 static int each_summary(struct reg *r, bool notes, reg_each_fn cb, void *arg)
 {
-	struct each_cached x = { NULL, NULL, { NULL, 0 }, BUF_INIT, cb, arg, notes };
+	struct each_cached x = { NULL, NULL, BUF_INIT };
+	struct merge m = { r, NULL, NULL, NULL, NULL, NULL, 0, 0, notes };
 	char *dir, *path;
 	int rc;
 
@@ -486,12 +704,21 @@ static int each_summary(struct reg *r, bool notes, reg_each_fn cb, void *arg)
 	if (mkdir(dir, 0777) && errno != EEXIST)
 		errno = 0;
 	x.plan = rcache_plan_new(x.c, path);
-	rc = walk_shards(r, each_shard_cached, &x);
-	if (!rc)
-		rcache_plan_save(x.plan);
+	rc = walk_shards(r, plan_shard, &x);
+	if (!rc && rcache_plan_changed(x.plan) && !rcache_plan_save(x.plan)) {
+		/* The new file holds every record that parses. */
+		rcache_plan_free(x.plan);
+		x.plan = NULL;
+		rcache_free(x.c);
+		x.c = rcache_load(path);
+	}
 	rcache_plan_free(x.plan);
+	/* Unsaved (a register we may only read), records not in the loaded
+	 * cache are parsed again: the price of not writing. */
+	m.c = x.c;
+	if (!rc)
+		rc = merge_run(&m, false, cb, arg);
 	rcache_free(x.c);
-	rscratch_release(&x.scratch);
 	buf_release(&x.enc);
 	free(dir);
 	free(path);

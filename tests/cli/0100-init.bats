@@ -133,8 +133,8 @@ preg.yaml"
 	grep -qx 'clients/\*\*/\*\.yaml merge=preg' "$R/.gitattributes"
 	# Every other line is a comment or empty.
 	[ "$(grep -cv -e '^#' -e '^$' "$R/.gitattributes")" -eq 1 ]
-	same "$(git -C "$R" check-attr merge -- clients/ro/romashka.yaml)" \
-		"clients/ro/romashka.yaml: merge: preg"
+	same "$(git -C "$R" check-attr merge -- $(record_path romashka))" \
+		"$(record_path romashka): merge: preg"
 	same "$(git -C "$R" check-attr merge -- preg.yaml)" "preg.yaml: merge: unspecified"
 }
 
@@ -172,7 +172,7 @@ first-carriage	first carriage
 ended	collaboration end
 analysis	analysis of the causes of shutdown"
 	same "$(printf '%s\n' "${lines[1]}" | cut -f4)" "#9e9e9e"
-	grep -qx 'version: 1' "$R/preg.yaml"
+	grep -qx 'version: 2' "$R/preg.yaml"
 }
 
 @test "init --template freight written out gives the same register as the default" {
@@ -191,7 +191,7 @@ analysis	analysis of the causes of shutdown"
 
 Preg-Action: init
 Preg-User: ivanov"
-	grep -qx 'version: 1' "$R/preg.yaml"
+	grep -qx 'version: 2' "$R/preg.yaml"
 	run preg -C "$R" phase list --format tsv
 	[ "$status" -eq 0 ]
 	same "${lines[0]}" "id	key	name	color	stale_after	reversible	ending	requires"

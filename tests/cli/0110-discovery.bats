@@ -78,7 +78,7 @@ all_registers() {
 	run --separate-stderr preg client list --format id
 	[ "$status" -eq 0 ]
 	same "$output" "worktree"
-	cd "$WT/clients/wo"
+	cd "$WT/$(record_dir worktree "$WT")"
 	run --separate-stderr preg client list --format id
 	[ "$status" -eq 0 ]
 	same "$output" "worktree"
@@ -145,7 +145,7 @@ all_registers() {
 
 @test "a write from a subdirectory goes to the enclosing register, at its top" {
 	all_registers
-	cd "$WT/clients/wo"
+	cd "$WT/$(record_dir worktree "$WT")"
 	before=$(commits "$WT")
 	def_before=$(commits "$DEF")
 	run --separate-stderr preg client add Acme
@@ -153,8 +153,8 @@ all_registers() {
 	same "$output" "acme"
 	[ "$(commits "$WT")" -eq $((before + 1)) ]
 	[ "$(commits "$DEF")" -eq "$def_before" ]
-	[ -f "$WT/clients/ac/acme.yaml" ]
-	[ ! -e "$WT/clients/wo/clients" ]
+	[ -f "$WT/$(record_path acme)" ]
+	[ ! -e "$WT/$(record_dir worktree "$WT")/clients" ]
 	assert_clean "$WT"
 }
 

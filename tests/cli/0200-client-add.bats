@@ -54,7 +54,7 @@ commit_settings() {
 	[ "$status" -eq 0 ]
 	same "$output" "romashka"
 	same "$stderr" ""
-	diff -u - "$R/clients/ro/romashka.yaml" <<'EOF'
+	diff -u - "$R/$(record_path romashka)" <<'EOF'
 id: romashka
 name: ООО «Ромашка»
 kind: external
@@ -74,11 +74,11 @@ Preg-Client: romashka
 Preg-Action: add
 Preg-Phase: 1
 Preg-User: ivanov"
-	same "$(git -C "$R" show --name-status --format= HEAD)" "A	clients/ro/romashka.yaml"
+	same "$(git -C "$R" show --name-status --format= HEAD)" "A	$(record_path romashka)"
 	same "$(git -C "$R" log -1 --format='%an <%ae>|%cn <%ce>|%aI')" \
 		"Test User <test@example.com>|Test User <test@example.com>|2026-11-02T10:15:00+05:00"
 	# The committed blob is the file in the work tree.
-	git -C "$R" show HEAD:clients/ro/romashka.yaml | cmp - "$R/clients/ro/romashka.yaml"
+	git -C "$R" show HEAD:"$(record_path romashka)" | cmp - "$R/$(record_path romashka)"
 	assert_clean
 	assert_fsck
 }
@@ -93,7 +93,7 @@ Preg-User: ivanov"
 	[ "$status" -eq 0 ]
 	same "$output" "acme"
 	same "$stderr" ""
-	diff -u - "$R/clients/ac/acme.yaml" <<'EOF'
+	diff -u - "$R/$(record_path acme)" <<'EOF'
 id: acme
 name: Acme Ltd
 kind: internal
@@ -132,29 +132,29 @@ Preg-User: ivanov"
 @test "--phase by number" {
 	run --separate-stderr preg -C "$R" client add Acme --phase 4
 	[ "$status" -eq 0 ]
-	grep -qx 'phase: 4' "$R/clients/ac/acme.yaml"
-	grep -qxF '  - {at: 2026-11-02T10:15:00+05:00, by: ivanov, phase: 4, manager: ivanov}' "$R/clients/ac/acme.yaml"
+	grep -qx 'phase: 4' "$R/$(record_path acme)"
+	grep -qxF '  - {at: 2026-11-02T10:15:00+05:00, by: ivanov, phase: 4, manager: ivanov}' "$R/$(record_path acme)"
 	[ "$(git -C "$R" log -1 --format='%(trailers:key=Preg-Phase,valueonly)')" = "4" ]
 }
 
 @test "--phase by key" {
 	run --separate-stderr preg -C "$R" client add Acme --phase first-order
 	[ "$status" -eq 0 ]
-	grep -qx 'phase: 8' "$R/clients/ac/acme.yaml"
+	grep -qx 'phase: 8' "$R/$(record_path acme)"
 }
 
 @test "--kind internal and the default external" {
 	preg -C "$R" client add Inner --kind internal >/dev/null
 	preg -C "$R" client add Outer >/dev/null
-	grep -qx 'kind: internal' "$R/clients/in/inner.yaml"
-	grep -qx 'kind: external' "$R/clients/ou/outer.yaml"
+	grep -qx 'kind: internal' "$R/$(record_path inner)"
+	grep -qx 'kind: external' "$R/$(record_path outer)"
 	[ "$(commits)" -eq 3 ]
 }
 
 @test "contacts: name alone, e-mail alone, and two contacts in order" {
 	run --separate-stderr preg -C "$R" client add Acme --contact 'Ann Lee' --contact 'bob@example.com; buyer'
 	[ "$status" -eq 0 ]
-	diff -u - <(sed -n '/^contacts:/,/^history:/p' "$R/clients/ac/acme.yaml") <<'EOF'
+	diff -u - <(sed -n '/^contacts:/,/^history:/p' "$R/$(record_path acme)") <<'EOF'
 contacts:
   - name: Ann Lee
   - role: buyer
@@ -167,7 +167,7 @@ EOF
 	run --separate-stderr preg -C "$R" client add NO --id no-name --field code=0123 --field n=1e3 \
 		--field since=2026-01-01 --field note='a: b' --field hash='x #1' --action 'yes'
 	[ "$status" -eq 0 ]
-	diff -u - "$R/clients/no/no-name.yaml" <<'EOF'
+	diff -u - "$R/$(record_path no-name)" <<'EOF'
 id: no-name
 name: "NO"
 kind: external
@@ -195,7 +195,7 @@ EOF
 	run --separate-stderr preg -C "$R" client add "  Acme Trading  "
 	[ "$status" -eq 0 ]
 	same "$output" "acme-trading"
-	grep -qx 'name: Acme Trading' "$R/clients/ac/acme-trading.yaml"
+	grep -qx 'name: Acme Trading' "$R/$(record_path acme-trading)"
 }
 
 @test "derived ids: Cyrillic transliterated, other letters folded, the rest becomes '-'" {
@@ -205,8 +205,8 @@ EOF
 	same "$output" "cafe-muller-sohne"
 	run preg -C "$R" client add "  --Acme!!  Trading--"
 	same "$output" "acme-trading"
-	[ -f "$R/clients/sh/shchuka-ezh.yaml" ]
-	[ -f "$R/clients/ca/cafe-muller-sohne.yaml" ]
+	[ -f "$R/$(record_path shchuka-ezh)" ]
+	[ -f "$R/$(record_path cafe-muller-sohne)" ]
 	[ "$(commits)" -eq 4 ]
 }
 
@@ -223,16 +223,17 @@ EOF
 	same "$output" "shanghai-star"
 	run preg -C "$R" client add "Renault S.A."
 	same "$output" "renault"
-	same "$(git -C "$R" ls-tree -r --name-only HEAD clients)" "clients/ca/cafe-muller.yaml
-clients/iv/ivanov-i-i.yaml
-clients/re/renault.yaml
-clients/ro/roga-i-kopyta.yaml
-clients/se/severstal.yaml
-clients/sh/shanghai-star.yaml"
+	# The tree is in the order of the hashes, the file names in the ids'.
+	same "$(git -C "$R" ls-tree -r --name-only HEAD clients | sort -t/ -k3)" "$(record_path cafe-muller)
+$(record_path ivanov-i-i)
+$(record_path renault)
+$(record_path roga-i-kopyta)
+$(record_path severstal)
+$(record_path shanghai-star)"
 	# The names keep their forms.
-	grep -qx 'name: ИП Иванов И.И.' "$R/clients/iv/ivanov-i-i.yaml"
-	grep -qx 'name: ПАО „Северсталь“' "$R/clients/se/severstal.yaml"
-	grep -qx 'name: Shanghai Star Co., Ltd.' "$R/clients/sh/shanghai-star.yaml"
+	grep -qx 'name: ИП Иванов И.И.' "$R/$(record_path ivanov-i-i)"
+	grep -qx 'name: ПАО „Северсталь“' "$R/$(record_path severstal)"
+	grep -qx 'name: Shanghai Star Co., Ltd.' "$R/$(record_path shanghai-star)"
 	[ "$(commits)" -eq 7 ]
 	assert_clean
 }
@@ -246,7 +247,7 @@ clients/sh/shanghai-star.yaml"
 	same "$stderr" ""
 	run preg -C "$R" client add "Ромашка"
 	same "$output" "romashka-3"
-	grep -qx 'name: АО «Ромашка»' "$R/clients/ro/romashka-2.yaml"
+	grep -qx 'name: АО «Ромашка»' "$R/$(record_path romashka-2)"
 	same "$(last_message)" "add: romashka-3 (Ромашка)
 
 Preg-Client: romashka-3
@@ -269,18 +270,24 @@ Preg-User: ivanov"
 	run --separate-stderr preg -C "$R" client add "ООО «Con»"
 	[ "$status" -eq 0 ]
 	same "$output" "ooo-con"
-	same "$(git -C "$R" ls-tree -r --name-only HEAD clients)" "clients/oo/ooo-2.yaml
-clients/oo/ooo-con.yaml
-clients/oo/ooo.yaml"
-	grep -qx 'name: ООО «!!»' "$R/clients/oo/ooo-2.yaml"
+	same "$(git -C "$R" ls-tree -r --name-only HEAD clients | sort -t/ -k3)" "$(record_path ooo-2)
+$(record_path ooo-con)
+$(record_path ooo)"
+	grep -qx 'name: ООО «!!»' "$R/$(record_path ooo-2)"
 	[ "$(commits)" -eq 4 ]
 	assert_clean
 }
 
-@test "a one-character id goes to a shard padded with '_'" {
+@test "a one-character id goes to its hash's shard, or in version 1 to a shard padded with '_'" {
 	run --separate-stderr preg -C "$R" client add X
 	[ "$status" -eq 0 ]
 	same "$output" "x"
+	[ -f "$R/$(record_path x)" ]
+	assert_clean
+	R=$BATS_TEST_TMPDIR/old
+	new_register_v1
+	run --separate-stderr preg -C "$R" client add X
+	[ "$status" -eq 0 ]
 	[ -f "$R/clients/x_/x.yaml" ]
 	assert_clean
 }
@@ -293,11 +300,11 @@ clients/oo/ooo.yaml"
 	same "$output" "acme-2"
 	run preg -C "$R" client add "acme!" --allow-duplicate
 	same "$output" "acme-3"
-	same "$(git -C "$R" ls-tree -r --name-only HEAD clients)" "clients/ac/acme-2.yaml
-clients/ac/acme-3.yaml
-clients/ac/acme.yaml"
-	grep -qx 'name: ACME' "$R/clients/ac/acme-2.yaml"
-	grep -qx 'id: acme-3' "$R/clients/ac/acme-3.yaml"
+	same "$(git -C "$R" ls-tree -r --name-only HEAD clients | sort -t/ -k3)" "$(record_path acme-2)
+$(record_path acme-3)
+$(record_path acme)"
+	grep -qx 'name: ACME' "$R/$(record_path acme-2)"
+	grep -qx 'id: acme-3' "$R/$(record_path acme-3)"
 	[ "$(commits)" -eq 4 ]
 	assert_clean
 }
@@ -306,9 +313,9 @@ clients/ac/acme.yaml"
 	run --separate-stderr preg -C "$R" client add "ООО «Ромашка»" --id romashka-msk
 	[ "$status" -eq 0 ]
 	same "$output" "romashka-msk"
-	[ -f "$R/clients/ro/romashka-msk.yaml" ]
-	grep -qx 'id: romashka-msk' "$R/clients/ro/romashka-msk.yaml"
-	same "$(git -C "$R" ls-tree -r --name-only HEAD clients)" "clients/ro/romashka-msk.yaml"
+	[ -f "$R/$(record_path romashka-msk)" ]
+	grep -qx 'id: romashka-msk' "$R/$(record_path romashka-msk)"
+	same "$(git -C "$R" ls-tree -r --name-only HEAD clients)" "$(record_path romashka-msk)"
 }
 
 @test "--id that breaks the id rule is refused" {
@@ -336,7 +343,7 @@ clients/ac/acme.yaml"
 	[ "$status" -eq 1 ]
 	same "$stderr" "preg: error: client 'acme' already exists"
 	same "$(git -C "$R" rev-parse HEAD)" "$head0"
-	grep -qx 'name: Acme' "$R/clients/ac/acme.yaml"
+	grep -qx 'name: Acme' "$R/$(record_path acme)"
 	assert_clean
 }
 
@@ -408,7 +415,7 @@ clients/ac/acme.yaml"
 	# A listed one is.
 	run --separate-stderr preg -C "$R" client add Acme --manager petrov
 	[ "$status" -eq 0 ]
-	grep -qx 'manager: petrov' "$R/clients/ac/acme.yaml"
+	grep -qx 'manager: petrov' "$R/$(record_path acme)"
 	one_commit
 	assert_clean
 }
@@ -430,28 +437,28 @@ clients/ac/acme.yaml"
 }
 
 @test "an untracked file where the record would go is not clobbered" {
-	mkdir -p "$R/clients/ac"
-	echo "my draft" >"$R/clients/ac/acme.yaml"
+	mkdir -p "$R/$(record_dir acme)"
+	echo "my draft" >"$R/$(record_path acme)"
 	run --separate-stderr preg -C "$R" client add Acme
 	[ "$status" -eq 1 ]
 	same "$output" ""
-	same "$stderr" "preg: error: clients/ac/acme.yaml has uncommitted changes; commit or discard them first (git diff -- clients/ac/acme.yaml)"
-	same "$(cat "$R/clients/ac/acme.yaml")" "my draft"
+	same "$stderr" "preg: error: $(record_path acme) has uncommitted changes; commit or discard them first (git diff -- $(record_path acme))"
+	same "$(cat "$R/"$(record_path acme)"")" "my draft"
 	same "$(git -C "$R" rev-parse HEAD)" "$head0"
 }
 
 @test "the acting user is PREG_USER" {
 	PREG_USER=smirnov run --separate-stderr preg -C "$R" client add Acme
 	[ "$status" -eq 0 ]
-	grep -qxF '  - {at: 2026-11-02T10:15:00+05:00, by: smirnov, phase: 1, manager: smirnov}' "$R/clients/ac/acme.yaml"
-	grep -qx 'manager: smirnov' "$R/clients/ac/acme.yaml"
+	grep -qxF '  - {at: 2026-11-02T10:15:00+05:00, by: smirnov, phase: 1, manager: smirnov}' "$R/$(record_path acme)"
+	grep -qx 'manager: smirnov' "$R/$(record_path acme)"
 }
 
 @test "PREG_USER beats git config preg.user" {
 	git -C "$R" config preg.user petrov
 	PREG_USER=smirnov run --separate-stderr preg -C "$R" client add Acme
 	[ "$status" -eq 0 ]
-	grep -qxF '  - {at: 2026-11-02T10:15:00+05:00, by: smirnov, phase: 1, manager: smirnov}' "$R/clients/ac/acme.yaml"
+	grep -qxF '  - {at: 2026-11-02T10:15:00+05:00, by: smirnov, phase: 1, manager: smirnov}' "$R/$(record_path acme)"
 }
 
 @test "without PREG_USER, the acting user is git config preg.user" {
@@ -459,7 +466,7 @@ clients/ac/acme.yaml"
 	git -C "$R" config preg.user petrov
 	run --separate-stderr preg -C "$R" client add Acme
 	[ "$status" -eq 0 ]
-	grep -qxF '  - {at: 2026-11-02T10:15:00+05:00, by: petrov, phase: 1, manager: petrov}' "$R/clients/ac/acme.yaml"
+	grep -qxF '  - {at: 2026-11-02T10:15:00+05:00, by: petrov, phase: 1, manager: petrov}' "$R/$(record_path acme)"
 }
 
 @test "git config --global preg.user counts too" {
@@ -467,7 +474,7 @@ clients/ac/acme.yaml"
 	git config --global preg.user sidorov
 	run --separate-stderr preg -C "$R" client add Acme
 	[ "$status" -eq 0 ]
-	grep -qx 'manager: sidorov' "$R/clients/ac/acme.yaml"
+	grep -qx 'manager: sidorov' "$R/$(record_path acme)"
 }
 
 @test "without PREG_USER or preg.user, the acting user is the login name" {
@@ -475,7 +482,7 @@ clients/ac/acme.yaml"
 	login=$(id -un | tr 'A-Z' 'a-z')
 	run --separate-stderr preg -C "$R" client add Acme
 	[ "$status" -eq 0 ]
-	grep -qxF "  - {at: 2026-11-02T10:15:00+05:00, by: $login, phase: 1, manager: $login}" "$R/clients/ac/acme.yaml"
+	grep -qxF "  - {at: 2026-11-02T10:15:00+05:00, by: $login, phase: 1, manager: $login}" "$R/$(record_path acme)"
 }
 
 @test "an acting user that is not a valid handle is refused" {
@@ -494,7 +501,7 @@ clients/ac/acme.yaml"
 	same "$(git -C "$R" log -1 --format='%an <%ae>|%cn <%ce>')" \
 		"Anna Smirnova <anna@example.com>|Anna Smirnova <anna@example.com>"
 	# The acting user is still PREG_USER.
-	grep -qx 'manager: ivanov' "$R/clients/ac/acme.yaml"
+	grep -qx 'manager: ivanov' "$R/$(record_path acme)"
 }
 
 @test "without a git identity the commit is still made" {
@@ -510,8 +517,8 @@ clients/ac/acme.yaml"
 @test "PREG_NOW sets the times of the record and of the commit" {
 	PREG_NOW=2026-10-01T09:12:00+03:00 run --separate-stderr preg -C "$R" client add Acme
 	[ "$status" -eq 0 ]
-	grep -qx 'phase_since: 2026-10-01T09:12:00+03:00' "$R/clients/ac/acme.yaml"
-	grep -qx 'created: 2026-10-01T09:12:00+03:00' "$R/clients/ac/acme.yaml"
+	grep -qx 'phase_since: 2026-10-01T09:12:00+03:00' "$R/$(record_path acme)"
+	grep -qx 'created: 2026-10-01T09:12:00+03:00' "$R/$(record_path acme)"
 	same "$(git -C "$R" log -1 --format=%aI)" "2026-10-01T09:12:00+03:00"
 }
 
@@ -539,5 +546,5 @@ clients/ac/acme.yaml"
 	run --separate-stderr preg -C "$R" client add -- -Acme-
 	[ "$status" -eq 0 ]
 	same "$output" "acme"
-	grep -qx 'name: "-Acme-"' "$R/clients/ac/acme.yaml"
+	grep -qx 'name: "-Acme-"' "$R/$(record_path acme)"
 }

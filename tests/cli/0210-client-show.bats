@@ -90,7 +90,7 @@ json_get() {
 }
 
 @test "text: a client on hold until a later day is not stale" {
-	sed -i 's/^created:/hold_until: 2026-11-10\nhold_reason: the director is on holiday\n&/' "$R/clients/ac/acme.yaml"
+	sed -i 's/^created:/hold_until: 2026-11-10\nhold_reason: the director is on holiday\n&/' "$R/$(record_path acme)"
 	git -C "$R" commit -qam "hold by hand"
 	run --separate-stderr preg -C "$R" client show acme
 	[ "$status" -eq 0 ]
@@ -132,8 +132,8 @@ json_get() {
 	run --separate-stderr preg -C "$R" client show acme --format yaml
 	[ "$status" -eq 0 ]
 	preg -C "$R" client show acme --format yaml >"$BATS_TEST_TMPDIR/shown"
-	cmp "$BATS_TEST_TMPDIR/shown" "$R/clients/ac/acme.yaml"
-	git -C "$R" show HEAD:clients/ac/acme.yaml | cmp - "$BATS_TEST_TMPDIR/shown"
+	cmp "$BATS_TEST_TMPDIR/shown" "$R/$(record_path acme)"
+	git -C "$R" show HEAD:"$(record_path acme)" | cmp - "$BATS_TEST_TMPDIR/shown"
 	# -f is the short form.
 	preg -C "$R" client show -f yaml acme | cmp - "$BATS_TEST_TMPDIR/shown"
 }
@@ -167,13 +167,13 @@ json_get() {
 }
 
 @test "reads use the last commit, not the work tree" {
-	sed -i 's/^name: Acme Ltd$/name: Edited By Hand/' "$R/clients/ac/acme.yaml"
+	sed -i 's/^name: Acme Ltd$/name: Edited By Hand/' "$R/$(record_path acme)"
 	run --separate-stderr preg -C "$R" client show acme
 	[ "$status" -eq 0 ]
 	same "${lines[0]}" "acme  Acme Ltd"
-	preg -C "$R" client show acme --format yaml | cmp - <(git -C "$R" show HEAD:clients/ac/acme.yaml)
+	preg -C "$R" client show acme --format yaml | cmp - <(git -C "$R" show HEAD:"$(record_path acme)")
 	# The edit is left alone.
-	grep -qx 'name: Edited By Hand' "$R/clients/ac/acme.yaml"
+	grep -qx 'name: Edited By Hand' "$R/$(record_path acme)"
 }
 
 @test "an unknown id is an error" {
@@ -195,24 +195,24 @@ json_get() {
 }
 
 @test "a committed record that does not parse is named with its line and column" {
-	mkdir -p "$R/clients/xx"
-	printf 'id: xx\nname: A\nname: B\nmanager: ivanov\nphase: 1\nphase_since: %s\ncreated: %s\n' "$T0" "$T0" >"$R/clients/xx/xx.yaml"
-	git -C "$R" add clients/xx/xx.yaml
+	mkdir -p "$R/$(record_dir xx)"
+	printf 'id: xx\nname: A\nname: B\nmanager: ivanov\nphase: 1\nphase_since: %s\ncreated: %s\n' "$T0" "$T0" >"$R/$(record_path xx)"
+	git -C "$R" add "$(record_path xx)"
 	git -C "$R" commit -qm "broken by hand"
 	run --separate-stderr preg -C "$R" client show xx
 	[ "$status" -eq 1 ]
 	same "$output" ""
-	same "$stderr" "preg: error: clients/xx/xx.yaml:3:1: duplicate key 'name'"
+	same "$stderr" "preg: error: $(record_path xx):3:1: duplicate key 'name'"
 }
 
 @test "a committed record whose id does not match its file name is refused" {
-	mkdir -p "$R/clients/yy"
-	sed 's/^id: acme$/id: other/' "$R/clients/ac/acme.yaml" >"$R/clients/yy/yy.yaml"
-	git -C "$R" add clients/yy/yy.yaml
+	mkdir -p "$R/$(record_dir yy)"
+	sed 's/^id: acme$/id: other/' "$R/$(record_path acme)" >"$R/$(record_path yy)"
+	git -C "$R" add "$(record_path yy)"
 	git -C "$R" commit -qm "copied by hand"
 	run --separate-stderr preg -C "$R" client show yy
 	[ "$status" -eq 1 ]
-	same "$stderr" "preg: error: clients/yy/yy.yaml:1:5: id 'other' does not match the file name"
+	same "$stderr" "preg: error: $(record_path yy):1:5: id 'other' does not match the file name"
 }
 
 @test "an unknown format is a usage error" {

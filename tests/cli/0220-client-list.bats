@@ -223,7 +223,7 @@ delta"
 }
 
 @test "a record that does not parse is named on stderr; the others are listed; exit 1" {
-	commit_file clients/bz/bz.yaml <<'EOF'
+	commit_file "$(record_path bz)" <<'EOF'
 id: bz
 name: First
 name: Second
@@ -235,24 +235,24 @@ EOF
 	run --separate-stderr preg -C "$R" client list
 	[ "$status" -eq 1 ]
 	same "$output" "$(printf '%s\n' "$HEADER" "$ALPHA" "$BRAVO" "$CHARLIE" "$DELTA" "$ECHO" "$FOXTROT")"
-	same "$stderr" "preg: error: clients/bz/bz.yaml:3:1: duplicate key 'name'"
+	same "$stderr" "preg: error: $(record_path bz):3:1: duplicate key 'name'"
 	# Filters do not hide it.
 	run --separate-stderr preg -C "$R" client list --manager petrov
 	[ "$status" -eq 1 ]
 	same "$output" "$(printf '%s\n' "$HEADER" "$BRAVO" "$DELTA")"
-	same "$stderr" "preg: error: clients/bz/bz.yaml:3:1: duplicate key 'name'"
+	same "$stderr" "preg: error: $(record_path bz):3:1: duplicate key 'name'"
 }
 
 @test "a file in the wrong shard is named as no client record" {
-	commit_file clients/zz/alpha2.yaml <"$R/clients/al/alpha.yaml"
+	commit_file clients/zz/alpha2.yaml <"$R/$(record_path alpha)"
 	run --separate-stderr preg -C "$R" client list
 	[ "$status" -eq 1 ]
 	same "$output" "$(printf '%s\n' "$HEADER" "$ALPHA" "$BRAVO" "$CHARLIE" "$DELTA" "$ECHO" "$FOXTROT")"
-	same "$stderr" "preg: error: clients/zz/alpha2.yaml: not a client record (expected clients/<first two characters of the id>/<id>.yaml)"
+	same "$stderr" "preg: error: clients/zz/alpha2.yaml: not a client record (expected clients/<first two hex digits of the id's XXH64>/<id>.yaml)"
 }
 
 @test "tsv escapes tabs, line breaks and backslashes in values" {
-	commit_file clients/ta/tab.yaml <<'EOF'
+	commit_file "$(record_path tab)" <<'EOF'
 id: tab
 name: "Tab\there"
 manager: ivanov
@@ -268,8 +268,8 @@ EOF
 }
 
 @test "list reads the last commit: uncommitted edits do not show" {
-	sed -i 's/^name: Alpha Steel$/name: Edited/' "$R/clients/al/alpha.yaml"
-	rm "$R/clients/br/bravo.yaml"
+	sed -i 's/^name: Alpha Steel$/name: Edited/' "$R/$(record_path alpha)"
+	rm "$R/$(record_path bravo)"
 	list_is -- "$ALPHA" "$BRAVO" "$CHARLIE" "$DELTA" "$ECHO" "$FOXTROT"
 }
 

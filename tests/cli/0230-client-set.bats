@@ -7,7 +7,7 @@
 load helper
 
 T0=2026-10-01T09:12:00+05:00
-F=clients/ac/acme.yaml
+F="$(record_path acme)"
 
 setup_file() {
 	BATS_TEST_TMPDIR=$BATS_FILE_TMPDIR common_setup
@@ -213,7 +213,7 @@ EOF
 	[ "$status" -eq 1 ]
 	same "$stderr" "preg: error: client 'nope' not found"
 	unchanged
-	[ ! -e "$R/clients/no" ]
+	[ ! -e "$R/$(record_dir nope)" ]
 }
 
 @test "a manager not in preg.yaml's list is refused" {
@@ -257,7 +257,7 @@ EOF
 }
 
 @test "uncommitted edits of other files are left alone" {
-	printf 'local change\n' >>"$R/clients/be/beta.yaml"
+	printf 'local change\n' >>"$R/$(record_path beta)"
 	echo "scratch" >"$R/notes.txt"
 	set_ok_other() {
 		run --separate-stderr preg -C "$R" client set acme kind=internal
@@ -265,9 +265,9 @@ EOF
 	}
 	set_ok_other
 	same "$(git -C "$R" rev-parse HEAD~1)" "$head0"
-	same "$(git -C "$R" status --porcelain)" " M clients/be/beta.yaml
+	same "$(git -C "$R" status --porcelain)" " M $(record_path beta)
 ?? notes.txt"
-	same "$(tail -1 "$R/clients/be/beta.yaml")" "local change"
+	same "$(tail -1 "$R/"$(record_path beta)"")" "local change"
 	grep -qx 'kind: internal' "$R/$F"
 }
 

@@ -48,17 +48,17 @@ unchanged() {
 }
 
 @test "a record written by hand with such a tag is invalid for preg check, as for the reader" {
-	sed -i 's/^tags: .*/tags: [china, "two words"]/' "$R/clients/ro/romashka.yaml"
+	sed -i 's/^tags: .*/tags: [china, "two words"]/' "$R/$(record_path romashka)"
 	git -C "$R" commit -qam "by hand"
 	run -1 preg -C "$R" check
-	[[ "$output" == *"clients/ro/romashka.yaml:"*"invalid tag 'two words' (one word, no spaces or commas)"* ]]
+	[[ "$output" == *"$(record_path romashka):"*"invalid tag 'two words' (one word, no spaces or commas)"* ]]
 	run -1 preg -C "$R" client show romashka
 	[[ "$output" == *"invalid tag 'two words'"* ]]
 }
 
 @test "a tag of one word in any script is one tag from every door" {
 	preg -C "$R" client set romashka 'tags=china,сталь,鋼' >/dev/null
-	grep -qx 'tags: \[china, сталь, 鋼\]' "$R/clients/ro/romashka.yaml"
+	grep -qx 'tags: \[china, сталь, 鋼\]' "$R/$(record_path romashka)"
 	printf 'Client,tags\nАльфа,сталь\n' >in.csv
 	preg -C "$R" import in.csv >/dev/null
 	run -0 preg -C "$R" client list --tag сталь --format csv

@@ -4,7 +4,7 @@
 
 load helper
 
-F=clients/ac/acme.yaml
+F="$(record_path acme)"
 
 setup_file() {
 	BATS_TEST_TMPDIR=$BATS_FILE_TMPDIR common_setup
@@ -28,9 +28,9 @@ setup() {
 	same "$stderr" ""
 	[ ! -e "$R/$F" ]
 	# The empty shard directory goes too, as git would do.
-	[ ! -e "$R/clients/ac" ]
+	[ ! -e "$R/$(record_dir acme)" ]
 	same "$(git -C "$R" rev-parse HEAD~1)" "$head0"
-	same "$(git -C "$R" ls-tree -r --name-only HEAD clients)" "clients/be/beta.yaml"
+	same "$(git -C "$R" ls-tree -r --name-only HEAD clients)" "$(record_path beta)"
 	same "$(git -C "$R" show --name-status --format= HEAD)" "D	$F"
 	same "$(last_message)" "rm: acme (Acme Ltd)
 
@@ -68,7 +68,7 @@ add: acme (Acme Ltd)"
 	head0=$(git -C "$R" rev-parse HEAD)
 	run --separate-stderr preg -C "$R" client rm acme
 	[ "$status" -eq 0 ]
-	[ -f "$R/clients/ac/acorn.yaml" ]
+	[ -f "$R/$(record_path acorn)" ]
 	[ ! -e "$R/$F" ]
 	same "$(git -C "$R" rev-parse HEAD~1)" "$head0"
 	assert_clean
@@ -112,15 +112,15 @@ add: acme (Acme Ltd)"
 }
 
 @test "a record that does not parse can still be removed" {
-	mkdir -p "$R/clients/xx"
-	printf 'id: xx\nname: A\nname: B\n' >"$R/clients/xx/xx.yaml"
-	git -C "$R" add clients/xx/xx.yaml
+	mkdir -p "$R/$(record_dir xx)"
+	printf 'id: xx\nname: A\nname: B\n' >"$R/$(record_path xx)"
+	git -C "$R" add "$(record_path xx)"
 	git -C "$R" commit -qm "broken by hand"
 	head0=$(git -C "$R" rev-parse HEAD)
 	run --separate-stderr preg -C "$R" client rm xx
 	[ "$status" -eq 0 ]
 	same "$stderr" ""
-	[ ! -e "$R/clients/xx" ]
+	[ ! -e "$R/$(record_dir xx)" ]
 	same "$(git -C "$R" rev-parse HEAD~1)" "$head0"
 	same "$(git -C "$R" log -1 --format=%s)" "rm: xx"
 	assert_clean

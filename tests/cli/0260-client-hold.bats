@@ -7,7 +7,7 @@ load helper
 
 T0=2026-10-01T09:12:00+05:00
 NOW=2026-11-02T10:15:00+05:00
-F=clients/ac/acme.yaml
+F="$(record_path acme)"
 
 setup_file() {
 	BATS_TEST_TMPDIR=$BATS_FILE_TMPDIR common_setup

@@ -37,7 +37,7 @@ setup() {
 }
 
 rec() {
-	printf '%s/clients/%s/%s.yaml' "$R" "${1:0:2}" "$1"
+	printf '%s/%s' "$R" "$(record_path "$1")"
 }
 
 # behind ARGS...: preg ARGS with the clock behind romashka's last entry is

@@ -25,7 +25,7 @@ setup_file() {
 	# A commit made with plain git, authored as anyone can, under the
 	# e-mail of ivanov (review finds it), with escapes in the name, the
 	# subject and a trailer.
-	sed -i 's/^created:/next_action: call the director\n&/' "$P/clients/ro/romashka.yaml"
+	sed -i 's/^created:/next_action: call the director\n&/' "$P/$(record_path romashka)"
 	git -C "$P" -c user.name="$EVIL" -c user.email=ivanov@example.com commit -qa \
 		-m "$(printf 'next step\e[5m\n\nPreg-Action: set\e]2;x\a\nPreg-Client: romashka')"
 }
@@ -96,7 +96,7 @@ if bad:
 
 @test "verify and undo quote a commit's subject made visible" {
 	# A plain commit that rewrites history: verify names it by its subject.
-	sed -i 's/by: ivanov, phase: 10,/by: petrov, phase: 10,/' "$R/clients/vo/volga-les.yaml"
+	sed -i 's/by: ivanov, phase: 10,/by: petrov, phase: 10,/' "$R/$(record_path volga-les)"
 	git -C "$R" -c user.name=x -c user.email=x@example.com commit -qam "$(printf 'tidy\e]0;PWNED\a')"
 	run --separate-stderr preg -C "$R" verify
 	[ "$status" -eq 1 ]
@@ -105,7 +105,7 @@ if bad:
 	git -C "$R" reset -q --hard HEAD~1
 	# A commit that claims to be preg's, by preg's own identity: undo takes
 	# it back and says so, its subject made visible.
-	printf 'remarks: from git\n' >>"$R/clients/ro/romashka.yaml"
+	printf 'remarks: from git\n' >>"$R/$(record_path romashka)"
 	git -C "$R" commit -qam "$(printf 'set: romashka\e[2J\n\nPreg-Action: set\nPreg-Client: romashka')"
 	run --separate-stderr preg -C "$R" undo
 	[ "$status" -eq 0 ]
@@ -139,7 +139,7 @@ if bad:
 	run --separate-stderr preg -C "$R" check
 	[ "$status" -eq 1 ]
 	no_raw "$output"
-	same "$output" "clients/ab/^[[2J.yaml: not a client record (expected clients/<first two characters of the id>/<id>.yaml)"
+	same "$output" "clients/ab/^[[2J.yaml: not a client record (expected clients/<first two hex digits of the id's XXH64>/<id>.yaml)"
 	git -C "$R" reset -q --hard HEAD~1
 	# A CSV cell with escapes, quoted in what import says of it (a message:
 	# its C0 characters are '?' already, as in every error message).

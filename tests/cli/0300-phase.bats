@@ -33,7 +33,7 @@ setup() {
 
 # The path of a client's record.
 rec() {
-	printf '%s/clients/%s/%s.yaml' "$R" "${1:0:2}" "$1"
+	printf '%s/%s' "$R" "$(record_path "$1")"
 }
 
 # moved ID SUMMARY TRAILER: one commit on top, with that message, touching
@@ -46,7 +46,7 @@ Preg-Client: $1
 Preg-Action: phase
 Preg-Phase: $3
 Preg-User: $PREG_USER"
-	same "$(git -C "$R" show --name-status --format= HEAD)" "M	clients/${1:0:2}/$1.yaml"
+	same "$(git -C "$R" show --name-status --format= HEAD)" "M	$(record_path "$1")"
 	assert_clean
 }
 
@@ -359,7 +359,7 @@ EOF
 	run --separate-stderr preg -C "$R" phase set acme 2
 	[ "$status" -eq 1 ]
 	same "$output" ""
-	same "$stderr" "preg: error: clients/ac/acme.yaml has uncommitted changes; commit or discard them first (git diff -- clients/ac/acme.yaml)"
+	same "$stderr" "preg: error: $(record_path acme) has uncommitted changes; commit or discard them first (git diff -- $(record_path acme))"
 	same "$(git -C "$R" rev-parse HEAD)" "$head0"
 	cmp "$(rec acme)" "$BATS_TEST_TMPDIR/mine"
 }

@@ -54,11 +54,11 @@ shown_id() {
 @test "note and phase take a name and write to that client" {
 	run --separate-stderr preg -C "$R" note ромашка "agreed the first truck"
 	[ "$status" -eq 0 ]
-	same "$(git -C "$R" diff --name-only "$head0" HEAD)" "clients/ro/romashka.yaml"
+	same "$(git -C "$R" diff --name-only "$head0" HEAD)" "$(record_path romashka)"
 	run --separate-stderr preg -C "$R" phase next "Белая Дача" -m "sent the offer"
 	[ "$status" -eq 0 ]
-	same "$(git -C "$R" diff --name-only HEAD~1 HEAD)" "clients/be/belaya-dacha.yaml"
-	grep -q '^phase: 2$' "$R/clients/be/belaya-dacha.yaml"
+	same "$(git -C "$R" diff --name-only HEAD~1 HEAD)" "$(record_path belaya-dacha)"
+	grep -q '^phase: 2$' "$R/$(record_path belaya-dacha)"
 	run --separate-stderr preg -C "$R" log ромашка --format tsv
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"romashka	note	note added: agreed the first truck"* ]]

@@ -37,7 +37,7 @@ unchanged() {
 Preg-Client: romashka
 Preg-Action: contact
 Preg-User: ivanov"
-	same "$(sed -n '/^contacts:/,/^[a-z]/p' "$R/clients/ro/romashka.yaml" | sed '$d')" "contacts:
+	same "$(sed -n '/^contacts:/,/^[a-z]/p' "$R/"$(record_path romashka)"" | sed '$d')" "contacts:
   - name: Ivan Petrov
     role: director
     phone: +7 351 000-00-00

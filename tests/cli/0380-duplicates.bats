@@ -51,7 +51,7 @@ refused() {
 	run preg -C "$R" check
 	# A warning: the record is valid, so the exit status is 0.
 	[ "$status" -eq 0 ]
-	same "$output" "clients/ro/romashka-2.yaml: warning: likely duplicate of 'romashka' (the same name 'ooo-romashka')"
+	same "$output" "$(record_path romashka-2): warning: likely duplicate of 'romashka' (the same name 'ooo-romashka')"
 }
 
 @test "a client that shares nothing is added" {

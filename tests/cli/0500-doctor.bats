@@ -9,7 +9,7 @@
 
 load helper
 
-F=clients/ac/acme.yaml
+F="$(record_path acme)"
 
 setup_file() {
 	BATS_TEST_TMPDIR=$BATS_FILE_TMPDIR common_setup
@@ -75,7 +75,7 @@ doctor_says() {
 @test "a removed record left in the work tree and the index: removed" {
 	preg -C "$R" client rm acme
 	head0=$(git -C "$R" rev-parse HEAD)
-	mkdir -p "$R/clients/ac"
+	mkdir -p "$R/$(dirname "$F")"
 	git -C "$R" show "HEAD~1:$F" >"$R/$F"
 	git -C "$R" update-index --add "$F"
 	doctor_says 0 "fixed: $F brought up to the last commit"
@@ -94,11 +94,11 @@ doctor_says() {
 }
 
 @test "the user's new record file is reported and kept; other files are not touched" {
-	mkdir -p "$R/clients/ne"
-	printf 'id: new\n' >"$R/clients/ne/new.yaml"
+	mkdir -p "$R/$(record_dir new)"
+	printf 'id: new\n' >"$R/$(record_path new)"
 	echo "scratch" >"$R/notes.txt"
-	doctor_says 1 "left alone: clients/ne/new.yaml differs from the last commit (uncommitted edit?)"
-	same "$(cat "$R/clients/ne/new.yaml")" "id: new"
+	doctor_says 1 "left alone: $(record_path new) differs from the last commit (uncommitted edit?)"
+	same "$(cat "$R/"$(record_path new)"")" "id: new"
 	same "$(cat "$R/notes.txt")" "scratch"
 }
 
@@ -107,14 +107,14 @@ doctor_says() {
 	head0=$(git -C "$R" rev-parse HEAD)
 	git -C "$R" show "HEAD~2:$F" >"$R/$F"
 	git -C "$R" update-index "$F"
-	printf 'remarks: mine\n' >>"$R/clients/be/beta.yaml"
+	printf 'remarks: mine\n' >>"$R/$(record_path beta)"
 	run --separate-stderr preg -C "$R" doctor
 	[ "$status" -eq 1 ]
 	same "$stderr" ""
 	same "$(printf '%s\n' "${lines[@]}" | sort)" "fixed: $F brought up to the last commit
-left alone: clients/be/beta.yaml differs from the last commit (uncommitted edit?)"
+left alone: $(record_path beta) differs from the last commit (uncommitted edit?)"
 	git -C "$R" show "HEAD:$F" | cmp - "$R/$F"
-	same "$(git -C "$R" status --porcelain)" " M clients/be/beta.yaml"
+	same "$(git -C "$R" status --porcelain)" " M $(record_path beta)"
 }
 
 @test "a stale refs/heads/main.lock (older than a minute) is removed with a warning" {

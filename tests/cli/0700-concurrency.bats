@@ -86,22 +86,22 @@ round() {
 	# Every added client is there, printed its own id, at its sharded path.
 	for i in 1 2 3 4 5; do
 		[ "$(cat "$OUT/add$i.out")" = "new-$round-$i" ]
-		git -C "$R" cat-file -e "HEAD:clients/ne/new-$round-$i.yaml"
-		[ "$(git -C "$R" show "HEAD:clients/ne/new-$round-$i.yaml" | sed -n 's/^name: //p')" = "New $round $i" ]
+		git -C "$R" cat-file -e "HEAD:$(record_path "new-$round-$i")"
+		[ "$(git -C "$R" show "HEAD:$(record_path "new-$round-$i")" | sed -n 's/^name: //p')" = "New $round $i" ]
 	done
 	# Every note exactly once.
 	for n in "${notes[@]}"; do
-		run count_in_head clients/sh/shared.yaml "  - {at: $PREG_NOW, by: ivanov, text: $n}"
+		run count_in_head "$(record_path shared)" "  - {at: $PREG_NOW, by: ivanov, text: $n}"
 		[ "$output" = 1 ] || { echo "note '$n' found $output times"; return 1; }
 	done
 	# The three moves, one after the other: phase 1 -> 4, each message once.
-	[ "$(git -C "$R" show "HEAD:clients/mo/mover-$round.yaml" | sed -n 's/^phase: //p')" = 4 ]
+	[ "$(git -C "$R" show "HEAD:$(record_path "mover-$round")" | sed -n 's/^phase: //p')" = 4 ]
 	for i in 1 2 3; do
-		[ "$(git -C "$R" show "HEAD:clients/mo/mover-$round.yaml" | grep -c "note: round $round move $i}")" -eq 1 ]
+		[ "$(git -C "$R" show "HEAD:$(record_path "mover-$round")" | grep -c "note: round $round move $i}")" -eq 1 ]
 	done
 	# Both field changes, and the notes survived the change of the same record.
-	[ "$(count_in_head clients/sh/shared.yaml "  r$round: one")" = 1 ]
-	[ "$(count_in_head clients/sh/shared2.yaml "  r$round: two")" = 1 ]
+	[ "$(count_in_head $(record_path shared) "  r$round: one")" = 1 ]
+	[ "$(count_in_head $(record_path shared2) "  r$round: two")" = 1 ]
 
 	assert_clean
 	assert_fsck
@@ -128,7 +128,7 @@ round() {
 	# 1 init + 5 adds + 3 rounds of 16.
 	[ "$(commits)" -eq $((1 + 5 + 3 * 16)) ]
 	# All 18 notes on the shared client, in one list.
-	[ "$(git -C "$R" show HEAD:clients/sh/shared.yaml | grep -c 'text: round ')" -eq 18 ]
+	[ "$(git -C "$R" show HEAD:$(record_path shared) | grep -c 'text: round ')" -eq 18 ]
 	[ "$(preg -C "$R" client list --format id | wc -l)" -eq $((5 + 15)) ]
 	[ ! -e "$R/.git/preg-pending" ]
 	[ ! -e "$R/.git/index.lock" ]
@@ -166,7 +166,7 @@ round() {
 	for i in 1 2 3 4; do
 		[ "$(count_text "$R" "шаг $i")" -eq 1 ]
 	done
-	[ "$(git -C "$R" show HEAD:clients/ur/uralsteel.yaml | sed -n 's/^phase: //p')" = 5 ]
+	[ "$(git -C "$R" show HEAD:$(record_path uralsteel) | sed -n 's/^phase: //p')" = 5 ]
 	assert_verify_check
 	assert_log_is_git_log "$R" romashka ivanov
 	assert_log_is_git_log "$R" uralsteel
@@ -221,7 +221,7 @@ round() {
 	[ "$status" -eq 0 ]
 	[ "$stderr" = "" ]
 	[ "$(commits)" -eq 3 ]
-	git -C "$R" show HEAD:clients/ac/acme.yaml | grep -qF 'text: waited}'
+	git -C "$R" show HEAD:"$(record_path acme)" | grep -qF 'text: waited}'
 	assert_clean
 }
 
@@ -251,10 +251,10 @@ round() {
 	[ "$failed" -eq 0 ]
 	[ "$(commits)" -eq $((before + 16)) ]
 	for i in $(seq 16); do
-		[ "$(git -C "$R" show HEAD:clients/ro/romashka.yaml | grep -c "text: call $i}")" -eq 1 ]
+		[ "$(git -C "$R" show HEAD:$(record_path romashka) | grep -c "text: call $i}")" -eq 1 ]
 	done
 	# In time order: the times as written sort to themselves.
-	git -C "$R" show HEAD:clients/ro/romashka.yaml | sed -n 's/^  - {at: \([^,]*\),.*text: call.*/\1/p' >"$OUT/times"
+	git -C "$R" show HEAD:"$(record_path romashka)" | sed -n 's/^  - {at: \([^,]*\),.*text: call.*/\1/p' >"$OUT/times"
 	[ "$(wc -l <"$OUT/times")" -eq 16 ]
 	same "$(cat "$OUT/times")" "$(sort -s "$OUT/times")"
 	run --separate-stderr preg -C "$R" check

@@ -13,18 +13,13 @@ head_phase() {
 	git -C "$R" show "HEAD:$(record_path "$1")" | sed -n 's/^phase: //p'
 }
 
-# clients/<first two characters, '_' padded>/<id>.yaml
-record_path() {
-	local id=$1 second=${1:1:1}
-	echo "clients/${id:0:1}${second:-_}/$id.yaml"
-}
 
 # Whether HEAD holds the effect of run $1 of kind $2.
 in_head() {
 	case $2 in
-	add) git -C "$R" cat-file -e "HEAD:clients/ki/kill-$1.yaml" 2>/dev/null ;;
-	note) git -C "$R" show HEAD:clients/no/noted.yaml | grep -qF "text: kill note $1}" ;;
-	phase) git -C "$R" show HEAD:clients/ph/phased.yaml | grep -qF "note: kill move $1}" ;;
+	add) git -C "$R" cat-file -e "HEAD:$(record_path "kill-$1")" 2>/dev/null ;;
+	note) git -C "$R" show HEAD:"$(record_path noted)" | grep -qF "text: kill note $1}" ;;
+	phase) git -C "$R" show HEAD:"$(record_path phased)" | grep -qF "note: kill move $1}" ;;
 	esac
 }
 
@@ -131,7 +126,7 @@ in_head() {
 	echo "the next write: exit $status, stderr: $stderr"
 	[ "$status" -eq 0 ]
 	[ -z "$(grep -Ev "^preg: warning: removed (refs/heads/main|index)\.lock left by an interrupted preg$" <<<"$stderr")" ]
-	git -C "$R" show HEAD:clients/no/noted.yaml | grep -qF 'text: after the storm}'
+	git -C "$R" show HEAD:"$(record_path noted)" | grep -qF 'text: after the storm}'
 	echo "left after it:"
 	git -C "$R" status --porcelain --ignored
 	ls "$R/.git" | grep -E 'pending|tmp|lock' || true
@@ -163,7 +158,7 @@ in_head() {
 # A crash after the commit point, made by hand: HEAD has the new record, the
 # work tree and the index still hold the old one, and the journal names it.
 crash_after_commit() {
-	local path=clients/ac/acme.yaml old
+	local path="$(record_path acme)" old
 	old=$(git -C "$R" rev-parse "HEAD~1:$path")
 	git -C "$R" cat-file blob "$old" >"$R/$path"
 	git -C "$R" update-index --cacheinfo "100644,$old,$path"
@@ -177,7 +172,7 @@ crash_after_commit() {
 	preg -C "$R" note acme second
 	crash_after_commit
 	# What the crash left: the index and the work tree one commit behind.
-	[ "$(git -C "$R" status --porcelain)" = "M  clients/ac/acme.yaml" ]
+	[ "$(git -C "$R" status --porcelain)" = "M  $(record_path acme)" ]
 
 	run --separate-stderr "$PREG" -C "$R" note acme third
 	[ "$status" -eq 0 ]
@@ -185,9 +180,9 @@ crash_after_commit() {
 	[ ! -e "$R/.git/preg-pending" ]
 	assert_clean
 	[ "$(commits)" -eq 5 ]
-	run grep -c 'text: ' "$R/clients/ac/acme.yaml"
+	run grep -c 'text: ' "$R/$(record_path acme)"
 	[ "$output" = 3 ]
-	cmp "$R/clients/ac/acme.yaml" <(git -C "$R" show HEAD:clients/ac/acme.yaml)
+	cmp "$R/$(record_path acme)" <(git -C "$R" show HEAD:"$(record_path acme)")
 	assert_fsck
 }
 
@@ -202,36 +197,36 @@ crash_after_commit() {
 	[ "$status" -eq 0 ]
 	[ "$stderr" = "" ]
 	assert_clean
-	cmp "$R/clients/ac/acme.yaml" <(git -C "$R" show HEAD:clients/ac/acme.yaml)
-	grep -qF 'text: first}' "$R/clients/ac/acme.yaml"
+	cmp "$R/$(record_path acme)" <(git -C "$R" show HEAD:"$(record_path acme)")
+	grep -qF 'text: first}' "$R/$(record_path acme)"
 }
 
 @test "a crash after the commit point of an add: the missing file is checked out" {
 	new_register
 	preg -C "$R" client add Acme >/dev/null
 	# The add committed, but neither the file nor the index entry was made.
-	rm "$R/clients/ac/acme.yaml"
-	rmdir "$R/clients/ac"
-	git -C "$R" update-index --force-remove clients/ac/acme.yaml
-	printf 'clients/ac/acme.yaml\n' >"$R/.git/preg-pending"
-	[ "$(git -C "$R" status --porcelain)" = "D  clients/ac/acme.yaml" ]
+	rm "$R/$(record_path acme)"
+	rmdir "$R/$(record_dir acme)"
+	git -C "$R" update-index --force-remove "$(record_path acme)"
+	printf ''"$(record_path acme)"'\n' >"$R/.git/preg-pending"
+	[ "$(git -C "$R" status --porcelain)" = "D  $(record_path acme)" ]
 
 	run --separate-stderr "$PREG" -C "$R" client add Beta
 	[ "$status" -eq 0 ]
 	[ "$output" = beta ]
 	[ "$stderr" = "" ]
 	assert_clean
-	[ -f "$R/clients/ac/acme.yaml" ]
+	[ -f "$R/$(record_path acme)" ]
 }
 
 @test "a crash after the work tree was written but before the index: the index is refreshed" {
 	new_register
 	preg -C "$R" client add Acme >/dev/null
 	preg -C "$R" note acme first
-	local path=clients/ac/acme.yaml
+	local path="$(record_path acme)"
 	git -C "$R" update-index --cacheinfo "100644,$(git -C "$R" rev-parse "HEAD~1:$path"),$path"
 	printf '%s\n' "$path" >"$R/.git/preg-pending"
-	[ "$(git -C "$R" status --porcelain)" = "MM clients/ac/acme.yaml" ]
+	[ "$(git -C "$R" status --porcelain)" = "MM $(record_path acme)" ]
 
 	run --separate-stderr "$PREG" -C "$R" note acme second
 	[ "$status" -eq 0 ]
@@ -246,17 +241,17 @@ crash_after_commit() {
 	preg -C "$R" note acme first
 	crash_after_commit
 	# The user edits the stale file: neither HEAD nor the index.
-	echo "remarks: my own words" >>"$R/clients/ac/acme.yaml"
-	cp "$R/clients/ac/acme.yaml" "$BATS_TEST_TMPDIR/edited"
+	echo "remarks: my own words" >>"$R/$(record_path acme)"
+	cp "$R/$(record_path acme)" "$BATS_TEST_TMPDIR/edited"
 	local head
 	head=$(git -C "$R" rev-parse HEAD)
 
 	run --separate-stderr "$PREG" -C "$R" note acme second
 	[ "$status" -eq 1 ]
-	[ "$stderr" = "preg: warning: left alone: clients/ac/acme.yaml differs from the last commit (uncommitted edit?)
-preg: error: clients/ac/acme.yaml has uncommitted changes; commit or discard them first (git diff -- clients/ac/acme.yaml)" ]
+	[ "$stderr" = "preg: warning: left alone: $(record_path acme) differs from the last commit (uncommitted edit?)
+preg: error: $(record_path acme) has uncommitted changes; commit or discard them first (git diff -- $(record_path acme))" ]
 	[ "$(git -C "$R" rev-parse HEAD)" = "$head" ]
-	cmp "$R/clients/ac/acme.yaml" "$BATS_TEST_TMPDIR/edited"
+	cmp "$R/$(record_path acme)" "$BATS_TEST_TMPDIR/edited"
 }
 
 @test "the journal never makes preg touch a path outside the records" {
@@ -279,7 +274,7 @@ preg: error: clients/ac/acme.yaml has uncommitted changes; commit or discard the
 @test "killed while moving the branch: the ref lock it left does not block the next write" {
 	new_register
 	preg -C "$R" client add Acme >/dev/null
-	local path=clients/ac/acme.yaml old new
+	local path="$(record_path acme)" old new
 	# What a preg killed inside git_reference_create_matching leaves: the
 	# new commit written, the journal naming the record, the marker preg
 	# sets around libgit2's lock windows, refs/heads/main.lock holding the
@@ -346,7 +341,7 @@ preg: error: clients/ac/acme.yaml has uncommitted changes; commit or discard the
 	[ "$stderr" = "preg: warning: removed index.lock left by an interrupted preg" ]
 	[ ! -e "$R/.git/index.lock" ]
 	assert_clean
-	[ "$(grep -c 'text: ' "$R/clients/ac/acme.yaml")" -eq 2 ]
+	[ "$(grep -c 'text: ' "$R/"$(record_path acme)"")" -eq 2 ]
 }
 
 @test "an index.lock that is not preg's (git holds it) is left alone; once gone, the next write heals" {
@@ -405,8 +400,8 @@ preg: error: clients/ac/acme.yaml has uncommitted changes; commit or discard the
 	run --separate-stderr preg -C "$R" note beta "while locked 2"
 	[ "$status" -eq 0 ]
 	# Both paths wait in the journal: the second write did not forget the first.
-	grep -qx 'clients/al/alpha.yaml' "$R/.git/preg-pending"
-	grep -qx 'clients/be/beta.yaml' "$R/.git/preg-pending"
+	grep -qx ''"$(record_path alpha)"'' "$R/.git/preg-pending"
+	grep -qx ''"$(record_path beta)"'' "$R/.git/preg-pending"
 	rm "$R/.git/index.lock"
 	# The next write heals both, and the register ends clean.
 	run --separate-stderr preg -C "$R" note alpha "after"

@@ -21,11 +21,11 @@ base() {
 		'phase_since: 2026-11-02T10:15:00+05:00' 'created: 2026-11-02T10:15:00+05:00'
 }
 
-# Commit $F as clients/ev/evil.yaml with plain git.
+# Commit $F (evil's record) with plain git.
 commit_evil() {
-	mkdir -p "$R/clients/ev"
-	cp "$F" "$R/clients/ev/evil.yaml"
-	git -C "$R" add clients/ev/evil.yaml
+	mkdir -p "$R/$(record_dir evil)"
+	cp "$F" "$R/$(record_path evil)"
+	git -C "$R" add "$(record_path evil)"
 	git -C "$R" commit -q -m "a hostile record"
 }
 
@@ -41,10 +41,10 @@ timed() {
 }
 
 # rejects POS MESSAGE: commit $F, then client show, client list and note all
-# fail with "preg: error: clients/ev/evil.yaml:POS: MESSAGE", exit 1, and
+# fail with "preg: error: $F:POS: MESSAGE", exit 1, and
 # nothing changes.
 rejects() {
-	local want="preg: error: clients/ev/evil.yaml:$1: $2" head
+	local want="preg: error: $(record_path evil):$1: $2" head
 	commit_evil
 	head=$(git -C "$R" rev-parse HEAD)
 
@@ -66,7 +66,7 @@ rejects() {
 	[ "$status" -eq 1 ]
 	[ "$stderr" = "$want" ]
 	[ "$(git -C "$R" rev-parse HEAD)" = "$head" ]
-	cmp "$F" "$R/clients/ev/evil.yaml"
+	cmp "$F" "$R/$(record_path evil)"
 	assert_clean
 }
 
@@ -244,24 +244,24 @@ rejects() {
 	# preg note has no --force: it refuses and points at the comment.
 	run --separate-stderr "$PREG" -C "$R" note evil hello
 	[ "$status" -eq 1 ]
-	[ "$stderr" = "preg: error: clients/ev/evil.yaml:7:15: the record holds a comment, which a rewrite would lose; move the text into 'remarks:' with 'preg client edit --force evil', then run this again" ]
+	[ "$stderr" = "preg: error: $(record_path evil):7:15: the record holds a comment, which a rewrite would lose; move the text into 'remarks:' with 'preg client edit --force evil', then run this again" ]
 	[ "$(git -C "$R" rev-parse HEAD)" = "$head" ]
 
 	# client set refuses as well without --force...
 	run --separate-stderr "$PREG" -C "$R" client set evil next_action=call
 	[ "$status" -eq 1 ]
-	[[ "$stderr" == "preg: error: clients/ev/evil.yaml:7:"*": the record holds a comment, which a rewrite would lose; move the text into 'remarks:' or use --force" ]]
+	[[ "$stderr" == "preg: error: $(record_path evil):7:"*": the record holds a comment, which a rewrite would lose; move the text into 'remarks:' or use --force" ]]
 	[ "$(git -C "$R" rev-parse HEAD)" = "$head" ]
-	cmp "$F" "$R/clients/ev/evil.yaml"
+	cmp "$F" "$R/$(record_path evil)"
 
 	# ...and with it rewrites the record, without the comments.
 	run --separate-stderr "$PREG" -C "$R" client set evil next_action=call --force
 	[ "$status" -eq 0 ]
 	[ "$stderr" = "" ]
 	[ "$(git -C "$R" rev-list --count "$head..HEAD")" -eq 1 ]
-	! grep -q '#' "$R/clients/ev/evil.yaml"
-	grep -qx 'remarks: hi' "$R/clients/ev/evil.yaml"
-	grep -qx 'next_action: call' "$R/clients/ev/evil.yaml"
+	! grep -q '#' "$R/$(record_path evil)"
+	grep -qx 'remarks: hi' "$R/$(record_path evil)"
+	grep -qx 'next_action: call' "$R/$(record_path evil)"
 	assert_clean
 	# Now a note goes through.
 	run "$PREG" -C "$R" note evil hello
@@ -285,14 +285,14 @@ rejects() {
 	[ "$status" -eq 0 ]
 	[ "$stderr" = "" ]
 	# No BOM, no CR; the text itself unchanged.
-	[ "$(head -c 3 "$R/clients/ev/evil.yaml" | od -An -tx1 | tr -d ' ')" = "69643a" ]
-	! grep -q $'\r' "$R/clients/ev/evil.yaml"
-	[ "$(head -1 "$R/clients/ev/evil.yaml")" = "id: evil" ]
-	grep -qx 'name: Evil' "$R/clients/ev/evil.yaml"
-	grep -qx 'remarks: |-' "$R/clients/ev/evil.yaml" || grep -qx 'remarks: |' "$R/clients/ev/evil.yaml"
-	grep -qx '  two' "$R/clients/ev/evil.yaml"
-	grep -qx '  lines' "$R/clients/ev/evil.yaml"
-	cmp "$R/clients/ev/evil.yaml" <(git -C "$R" show HEAD:clients/ev/evil.yaml)
+	[ "$(head -c 3 "$R/$(record_path evil)" | od -An -tx1 | tr -d ' ')" = "69643a" ]
+	! grep -q $'\r' "$R/$(record_path evil)"
+	[ "$(head -1 "$R/$(record_path evil)")" = "id: evil" ]
+	grep -qx 'name: Evil' "$R/$(record_path evil)"
+	grep -qx 'remarks: |-' "$R/$(record_path evil)" || grep -qx 'remarks: |' "$R/$(record_path evil)"
+	grep -qx '  two' "$R/$(record_path evil)"
+	grep -qx '  lines' "$R/$(record_path evil)"
+	cmp "$R/$(record_path evil)" <(git -C "$R" show HEAD:$(record_path evil))
 	assert_clean
 }
 

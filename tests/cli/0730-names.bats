@@ -44,11 +44,6 @@ same_outside() {
 	[ ! -e "$R/x" ]
 }
 
-# The path of id $1: clients/<first two characters, '_' padded>/<id>.yaml
-record_path() {
-	local id=$1 second=${1:1:1}
-	echo "clients/${id:0:1}${second:-_}/$id.yaml"
-}
 
 # adds ID ARGS...: "preg client add ARGS" prints ID, makes one commit that
 # adds exactly the file of ID, and nothing else changes.
@@ -99,7 +94,7 @@ INVALID_ID="(lowercase letters, digits and '-', at most 48, not a device name)"
 
 @test "../../etc/passwd becomes etc-passwd, inside clients/" {
 	adds etc-passwd ../../etc/passwd
-	[ "$(sed -n 's/^name: //p' "$R/clients/et/etc-passwd.yaml")" = "../../etc/passwd" ]
+	[ "$(sed -n 's/^name: //p' "$R/"$(record_path etc-passwd)"")" = "../../etc/passwd" ]
 	[ "$(cat /etc/passwd | head -1 | cut -c1-4)" = "root" ]
 }
 
@@ -109,7 +104,7 @@ INVALID_ID="(lowercase letters, digits and '-', at most 48, not a device name)"
 
 @test ".git becomes git" {
 	adds git .git
-	[ -f "$R/clients/gi/git.yaml" ]
+	[ -f "$R/$(record_path git)" ]
 	[ ! -e "$R/clients/.g" ]
 }
 
@@ -133,7 +128,7 @@ INVALID_ID="(lowercase letters, digits and '-', at most 48, not a device name)"
 
 @test "a/b becomes a-b, one file, no directory a/" {
 	adds a-b a/b
-	[ -f "$R/clients/a-/a-b.yaml" ]
+	[ -f "$R/$(record_path a-b)" ]
 	[ ! -e "$R/clients/a" ]
 	[ ! -e "$R/a" ]
 }
@@ -143,7 +138,7 @@ INVALID_ID="(lowercase letters, digits and '-', at most 48, not a device name)"
 	adds acme Acme
 	adds acme-2 acme --allow-duplicate
 	adds acme-3 ACME --allow-duplicate
-	[ "$(sed -n 's/^name: //p' "$R/clients/ac/acme-2.yaml")" = acme ]
+	[ "$(sed -n 's/^name: //p' "$R/"$(record_path acme-2)"")" = acme ]
 }
 
 @test "a 300-character name gives a 48-character id" {
@@ -151,7 +146,7 @@ INVALID_ID="(lowercase letters, digits and '-', at most 48, not a device name)"
 	name=$(printf 'x%.0s' $(seq 300))
 	[ "${#name}" -eq 300 ]
 	adds "$(printf 'x%.0s' $(seq 48))" "$name"
-	[ "$(sed -n 's/^name: //p' "$R/clients/xx/$(printf 'x%.0s' $(seq 48)).yaml")" = "$name" ]
+	[ "$(sed -n 's/^name: //p' "$R/$(record_path "$(printf 'x%.0s' $(seq 48))")")" = "$name" ]
 }
 
 @test "a 300-character name of words is cut between words" {
@@ -192,8 +187,8 @@ INVALID_ID="(lowercase letters, digits and '-', at most 48, not a device name)"
 
 @test "Cyrillic is transliterated, and the legal form left out of the id" {
 	adds romashka 'ООО «Ромашка»'
-	[ -f "$R/clients/ro/romashka.yaml" ]
-	grep -qx 'name: ООО «Ромашка»' "$R/clients/ro/romashka.yaml"
+	[ -f "$R/$(record_path romashka)" ]
+	grep -qx 'name: ООО «Ромашка»' "$R/$(record_path romashka)"
 }
 
 @test "a legal form around a hostile name: the rest is made safe as without it" {
@@ -216,10 +211,10 @@ INVALID_ID="(lowercase letters, digits and '-', at most 48, not a device name)"
 	refuses 1 "preg: error: invalid id 'con' $INVALID_ID" X --id con
 }
 
-@test "--id A is refused; --id a is padded: clients/a_/a.yaml" {
+@test "--id A is refused; --id a is padded: $(record_path a)" {
 	refuses 1 "preg: error: invalid id 'A' $INVALID_ID" X --id A
 	adds a X --id a
-	[ -f "$R/clients/a_/a.yaml" ]
+	[ -f "$R/$(record_path a)" ]
 }
 
 @test "--id that is empty, too long, or starts with - is refused" {

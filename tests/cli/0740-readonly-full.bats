@@ -239,8 +239,8 @@ fill_disk() {
 	[ "$status" -eq 0 ]
 	[ "$stderr" = "" ]
 	[ "$(git -C "$R" rev-list --count "$head..HEAD")" -eq 1 ]
-	git -C "$R" show HEAD:clients/ac/acme.yaml | grep -qF 'text: after room was made}'
-	! git -C "$R" show HEAD:clients/ac/acme.yaml | grep -qF 'on a full disk'
+	git -C "$R" show HEAD:"$(record_path acme)" | grep -qF 'text: after room was made}'
+	! git -C "$R" show HEAD:"$(record_path acme)" | grep -qF 'on a full disk'
 	assert_clean
 	assert_fsck
 }
@@ -301,12 +301,12 @@ fill_disk() {
 	# Every note that went through, once.
 	local n
 	for n in $(seq 1 "$ok"); do
-		if [ "$(git -C "$R" show HEAD:clients/ac/acme.yaml | grep -cF "text: step $n}")" -ne 1 ]; then
+		if [ "$(git -C "$R" show HEAD:$(record_path acme) | grep -cF "text: step $n}")" -ne 1 ]; then
 			echo "note 'step $n' not there exactly once"
 			problems=$((problems + 1))
 		fi
 	done
-	[ "$(git -C "$R" show HEAD:clients/ac/acme.yaml | grep -c "text: step ")" -eq "$ok" ]
+	[ "$(git -C "$R" show HEAD:$(record_path acme) | grep -c "text: step ")" -eq "$ok" ]
 	git -C "$R" status --porcelain --ignored
 	[ -z "$(git -C "$R" status --porcelain --ignored)" ]
 	[ ! -e "$R/.git/preg-pending" ]
@@ -357,9 +357,9 @@ limited() {
 	LIMIT=1 run --separate-stderr limited "$PREG" -C "$R" note acme "$text"
 	echo "$stderr"
 	[ "$status" -eq 0 ]
-	[[ "$stderr" =~ ^"preg: warning: committed "[0-9a-f]{12}", but the work tree was not updated: no space left for the register (write clients/ac/acme.yaml: File too large); the next preg command or 'preg doctor' finishes it"$ ]]
+	[[ "$stderr" =~ ^"preg: warning: committed "[0-9a-f]{12}", but the work tree was not updated: no space left for the register (write $(record_path acme): File too large); the next preg command or 'preg doctor' finishes it"$ ]]
 	[ "$(git -C "$R" rev-list --count "$head..HEAD")" -eq 1 ]
-	git -C "$R" show HEAD:clients/ac/acme.yaml | grep -qF "text: $text}"
+	git -C "$R" show HEAD:"$(record_path acme)" | grep -qF "text: $text}"
 	assert_fsck
 
 	run --separate-stderr "$PREG" -C "$R" note acme "with room"
@@ -367,6 +367,6 @@ limited() {
 	[ "$stderr" = "" ]
 	assert_clean
 	[ -z "$(git -C "$R" status --porcelain --ignored)" ]
-	grep -qF "text: $text}" "$R/clients/ac/acme.yaml"
-	grep -qF "text: with room}" "$R/clients/ac/acme.yaml"
+	grep -qF "text: $text}" "$R/$(record_path acme)"
+	grep -qF "text: with room}" "$R/$(record_path acme)"
 }

@@ -29,24 +29,25 @@ unchanged() {
 }
 
 @test "a link where a new record's shard goes: client add refuses, names it, writes nothing outside" {
-	ln -s "$O" "$R/clients/ze"
+	ze=$(record_dir zeta)
+	ln -s "$O" "$R/$ze"
 	run --separate-stderr preg -C "$R" client add Zeta
 	same "$status" 1
 	same "$output" ""
-	same "$stderr" "preg: error: 'clients/ze' is a symbolic link; preg never writes through one (remove it)"
+	same "$stderr" "preg: error: '$ze' is a symbolic link; preg never writes through one (remove it)"
 	outside_empty
 	unchanged
 
 	run --separate-stderr preg -C "$R" doctor
 	same "$status" 1
-	same "$output" "left alone: 'clients/ze' is a symbolic link (to '$O') where a shard of client records should be; preg never follows one (remove it, then run 'preg doctor' again)"
+	same "$output" "left alone: '$ze' is a symbolic link (to '$O') where a shard of client records should be; preg never follows one (remove it, then run 'preg doctor' again)"
 	outside_empty
 	unchanged
 
 	# The link gone, the same write works and the register is whole.
-	rm "$R/clients/ze"
+	rm "$R/$ze"
 	preg -C "$R" client add Zeta >/dev/null
-	[ -f "$R/clients/ze/zeta.yaml" ] && [ ! -L "$R/clients/ze" ]
+	[ -f "$R/$(record_path zeta)" ] && [ ! -L "$R/$ze" ]
 	assert_clean
 	run preg -C "$R" doctor
 	same "$status" 0
@@ -66,7 +67,7 @@ unchanged() {
 	done
 	same "$(cd "$O" && find . -type f -print0 | sort -z | xargs -0 sha1sum)" "$before"
 	same "$(git -C "$R" rev-parse HEAD)" "$head0"
-	same "$(git -C "$R" status --porcelain --untracked-files=no)" " D clients/ro/romashka.yaml"
+	same "$(git -C "$R" status --porcelain --untracked-files=no)" " D $(record_path romashka)"
 
 	run --separate-stderr preg -C "$R" doctor
 	same "$status" 1
@@ -88,7 +89,7 @@ unchanged() {
 }
 
 @test "a record's file a link: the write refuses, the file it points to is left as it was" {
-	F=clients/ro/romashka.yaml
+	F="$(record_path romashka)"
 	cp "$R/$F" "$O/romashka.yaml"
 	rm "$R/$F"
 	ln -s "$O/romashka.yaml" "$R/$F"
@@ -107,8 +108,8 @@ unchanged() {
 
 @test "records are read from the commit, never through a link" {
 	# A forged record behind a link where the real one was.
-	mkdir -p "$O/clients/ro"
-	sed 's/name: .*/name: Forged/' "$R/clients/ro/romashka.yaml" >"$O/clients/ro/romashka.yaml"
+	mkdir -p "$O/$(record_dir romashka)"
+	sed 's/name: .*/name: Forged/' "$R/$(record_path romashka)" >"$O/$(record_path romashka)"
 	rm -rf "$R/clients"
 	ln -s "$O/clients" "$R/clients"
 	run --separate-stderr preg -C "$R" client show romashka

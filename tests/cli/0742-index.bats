@@ -6,7 +6,7 @@
 
 load helper
 
-F=clients/ro/romashka.yaml
+F="$(record_path romashka)"
 
 setup_file() {
 	BATS_TEST_TMPDIR=$BATS_FILE_TMPDIR common_setup
@@ -100,14 +100,14 @@ fixed: $F brought up to the last commit"
 }
 
 @test "a damaged index and an edit of the user's: rebuilt, the edit kept and reported" {
-	echo "remarks: asked for a discount" >>"$R/clients/va/vasilek.yaml"
+	echo "remarks: asked for a discount" >>"$R/$(record_path vasilek)"
 	damage truncated
 	run --separate-stderr preg -C "$R" doctor
 	same "$status" 1
 	same "$output" "fixed: the index could not be read (.git/index: it is cut short); rebuilt from the last commit and the work tree
-left alone: clients/va/vasilek.yaml differs from the last commit (uncommitted edit?)"
-	tail -1 "$R/clients/va/vasilek.yaml" | grep -qx "remarks: asked for a discount"
-	same "$(git -C "$R" status --porcelain)" " M clients/va/vasilek.yaml"
+left alone: $(record_path vasilek) differs from the last commit (uncommitted edit?)"
+	tail -1 "$R/$(record_path vasilek)" | grep -qx "remarks: asked for a discount"
+	same "$(git -C "$R" status --porcelain)" " M $(record_path vasilek)"
 }
 
 @test "an index git reads and libgit2 does not (a split index): the write refuses before its commit" {

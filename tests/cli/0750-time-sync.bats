@@ -29,7 +29,7 @@ shared() {
 }
 
 rec() {
-	cat "$1/clients/ro/romashka.yaml"
+	cat "$1/$(record_path romashka)"
 }
 
 @test "a move backdated on one clone lands in order on both; the phase stays the latest move's" {
@@ -46,8 +46,8 @@ rec() {
 	# Both clones hold one record: B's own result plus A's note.
 	same "$(rec "$A")" "$(rec "$B")"
 	same "$(rec "$B" | grep -v '^notes:\|text:')" "$mine"
-	grep -qx 'phase: 3' "$A/clients/ro/romashka.yaml"
-	grep -qx "phase_since: $T3" "$A/clients/ro/romashka.yaml"
+	grep -qx 'phase: 3' "$A/$(record_path romashka)"
+	grep -qx "phase_since: $T3" "$A/$(record_path romashka)"
 	same "$(rec "$A" | sed -n '/^history:/,$p')" "history:
   - {at: $T0, by: ivanov, phase: 1, manager: ivanov}
   - {at: 2026-10-10T00:00:00+05:00, by: ivanov, phase: 2, note: found the director}
@@ -74,15 +74,15 @@ notes:
 	PREG_NOW=$TA preg -C "$A" note romashka "A's call"
 	preg -C "$A" sync >/dev/null
 	preg -C "$B" sync >/dev/null
-	grep -qx 'phase: 3' "$B/clients/ro/romashka.yaml"
-	grep -qx "phase_since: $T3" "$B/clients/ro/romashka.yaml"
-	! grep -q 'phase: 4' "$B/clients/ro/romashka.yaml"
+	grep -qx 'phase: 3' "$B/$(record_path romashka)"
+	grep -qx "phase_since: $T3" "$B/$(record_path romashka)"
+	! grep -q 'phase: 4' "$B/$(record_path romashka)"
 	# With the clock right, the move is made and survives the syncs.
 	PREG_NOW=2026-11-02T10:15:00+05:00 preg -C "$B" phase set romashka 4 >/dev/null
 	preg -C "$B" sync >/dev/null
 	preg -C "$A" sync >/dev/null
 	same "$(rec "$A")" "$(rec "$B")"
-	grep -qx 'phase: 4' "$A/clients/ro/romashka.yaml"
+	grep -qx 'phase: 4' "$A/$(record_path romashka)"
 	run preg -C "$A" check
 	[ "$status" -eq 0 ]
 }
@@ -95,7 +95,7 @@ notes:
 	local mine
 	mine=$(rec "$B")
 	git -C "$B" pull -q --no-rebase --no-edit origin main
-	grep -qx 'phase: 3' "$B/clients/ro/romashka.yaml"
+	grep -qx 'phase: 3' "$B/$(record_path romashka)"
 	same "$(rec "$B" | grep -v '^notes:\|text:')" "$mine"
 	run preg -C "$B" check
 	[ "$status" -eq 0 ]

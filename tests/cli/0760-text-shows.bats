@@ -90,8 +90,8 @@ refused() {
 	run --separate-stderr preg -C "$R" note romashka "звонок, договорились ${EMOJI}"
 	[ "$status" -eq 0 ]
 	same "$stderr" ""
-	grep -qF "text: \"звонок, договорились ${EMOJI}\"" "$R/clients/ro/romashka.yaml" ||
-		grep -qF "text: звонок, договорились ${EMOJI}" "$R/clients/ro/romashka.yaml"
+	grep -qF "text: \"звонок, договорились ${EMOJI}\"" "$R/$(record_path romashka)" ||
+		grep -qF "text: звонок, договорились ${EMOJI}" "$R/$(record_path romashka)"
 }
 
 @test "phase set: a reason with an override is refused" {
@@ -148,9 +148,9 @@ check_flags() {
 	run --separate-stderr preg -C "$1" check
 	[ "$status" -eq 1 ]
 	same "$stderr" ""
-	same "$output" "clients/ev/evil.yaml: name contains U+202E (right-to-left override), which changes the order the text shows in
-clients/ev/evil.yaml: fields.inn contains U+200B (zero width space), which shows as nothing
-clients/ev/evil.yaml: note 2 text ends with U+200B (zero width space), which shows as nothing"
+	same "$output" "$(record_path evil): name contains U+202E (right-to-left override), which changes the order the text shows in
+$(record_path evil): fields.inn contains U+200B (zero width space), which shows as nothing
+$(record_path evil): note 2 text ends with U+200B (zero width space), which shows as nothing"
 	run --separate-stderr preg -C "$1" client show evil --format json
 	[ "$status" -eq 0 ]
 	[[ $output == *'"id":"evil"'* ]]
@@ -160,9 +160,9 @@ clients/ev/evil.yaml: note 2 text ends with U+200B (zero width space), which sho
 }
 
 @test "a record written by hand: check flags it, the readers read it, a note can still be added" {
-	mkdir -p "$R/clients/ev"
-	hand_record >"$R/clients/ev/evil.yaml"
-	git -C "$R" add clients/ev/evil.yaml
+	mkdir -p "$R/$(record_dir evil)"
+	hand_record >"$R/$(record_path evil)"
+	git -C "$R" add "$(record_path evil)"
 	git -C "$R" commit -q -m "evil, by hand"
 	check_flags "$R"
 	# A write checks what it writes, not what was there before.
@@ -180,13 +180,13 @@ clients/ev/evil.yaml: note 2 text ends with U+200B (zero width space), which sho
 	preg -C "$A" sync >/dev/null
 	preg clone "$REMOTE" "$B" >/dev/null
 	# A rewrites the record by hand and pushes; B adds a note meanwhile.
-	hand_record >"$A/clients/ev/evil.yaml"
+	hand_record >"$A/$(record_path evil)"
 	git -C "$A" commit -q -am "evil, by hand"
 	git -C "$A" push -q
 	PREG_NOW=2026-11-03T10:00:00+05:00 preg -C "$B" note evil "звонок из B" >/dev/null
 	run --separate-stderr preg -C "$B" sync
 	[ "$status" -eq 0 ]
-	grep -qF "name: Acme ${RLO}gnp.exe" "$B/clients/ev/evil.yaml"
-	grep -qF "звонок из B" "$B/clients/ev/evil.yaml"
+	grep -qF "name: Acme ${RLO}gnp.exe" "$B/$(record_path evil)"
+	grep -qF "звонок из B" "$B/$(record_path evil)"
 	check_flags "$B"
 }

@@ -63,9 +63,9 @@ fields_record() {
 # Commit $1 as romashka's record with plain git (preg writes no such record
 # in one go: it grows to it).
 commit_record() {
-	mkdir -p "$R/clients/ro"
-	cp "$1" "$R/clients/ro/romashka.yaml"
-	git -C "$R" add clients/ro/romashka.yaml
+	mkdir -p "$R/$(record_dir romashka)"
+	cp "$1" "$R/$(record_path romashka)"
+	git -C "$R" add "$(record_path romashka)"
 	git -C "$R" commit -q -m "romashka, kept by hand"
 }
 
@@ -175,7 +175,7 @@ preg: error: 16382 problems in dup.csv; nothing imported"
 	# The generated events start at midnight, before the first one at 9:00.
 	within 60 preg -C "$R" check
 	[ "$status" -eq 1 ]
-	same "$output" "clients/ro/romashka.yaml: history event 2 (2026-01-01T00:00:00+05:00) is earlier than the one before it"
+	same "$output" "$(record_path romashka): history event 2 (2026-01-01T00:00:00+05:00) is earlier than the one before it"
 	# verify compares every commit's record with its parent's: the one made
 	# by hand is named (no Preg-Action), the three of preg are not.
 	within 120 preg -C "$R" verify
@@ -206,9 +206,9 @@ preg: error: 16382 problems in dup.csv; nothing imported"
 	sed -e 's/^name: .*/name: ООО «Ромашка» (ours)/' -e 's/^  f20000: .*/  f20000: ours/' base >ours
 	sed -e 's/^name: .*/name: ООО «Ромашка» (theirs)/' -e 's/^  f20000: .*/  f20000: theirs/' \
 		-e '/^  f30000: /d' base >theirs
-	within 60 preg merge-file base ours theirs clients/ro/romashka.yaml
+	within 60 preg merge-file base ours theirs "$(record_path romashka)"
 	[ "$status" -eq 1 ]
-	same "$stderr" "preg: clients/ro/romashka.yaml: 2 conflicting fields marked"
+	same "$stderr" "preg: $(record_path romashka): 2 conflicting fields marked"
 	same "$(grep -c '^<<<<<<< ours$' ours)" 2
 	same "$(grep -A4 '^<<<<<<< ours$' ours)" "<<<<<<< ours
 name: ООО «Ромашка» (ours)
@@ -229,7 +229,10 @@ name: ООО «Ромашка» (theirs)
 # ---- a register that grew ----
 
 # A fast-import stream: one commit adding $1 small records by hand (no
-# trailers: preg finds what it changed by comparing trees).
+# trailers: preg finds what it changed by comparing trees). awk spells the
+# paths of layout version 1 (the first two characters of the id), so the
+# tests below use a register of that version: the layout is not what they
+# are about.
 many_records() {
 	LC_ALL=C awk -v n="$1" 'BEGIN {
 		print "commit refs/heads/main"
@@ -247,6 +250,8 @@ many_records() {
 }
 
 @test "20,000 records in one commit, and 20,000 in the next: reassign, log, diff and check" {
+	R=$BATS_TEST_TMPDIR/v1
+	new_register_v1
 	many_records 20000 | git -C "$R" fast-import --quiet --depth=0
 	git -C "$R" reset -q --hard main
 	within 300 preg -C "$R" client reassign --from ivanov --to petrov
@@ -268,6 +273,8 @@ many_records() {
 @test "20,000 commits: the log of everything and of one client, and verify" {
 	# 200 clients, then 19,999 commits each changing one of them as
 	# preg client set does, a minute apart.
+	R=$BATS_TEST_TMPDIR/v1
+	new_register_v1
 	many_records 200 | git -C "$R" fast-import --quiet --depth=0
 	LC_ALL=C awk 'BEGIN {
 		for (c = 1; c < 20000; c++) {

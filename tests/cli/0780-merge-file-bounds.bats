@@ -40,10 +40,10 @@ big_record() {
 	big_record 32000 >"$D/ours"
 	cp "$D/ours" "$D/ours.before"
 	size=$(stat -c %s "$D/ours")
-	run --separate-stderr preg merge-file "$D/base" "$D/ours" "$D/theirs" clients/ro/romashka.yaml
+	run --separate-stderr preg merge-file "$D/base" "$D/ours" "$D/theirs" "$(record_path romashka)"
 	[ "$status" -eq 1 ]
 	same "$output" ""
-	same "$stderr" "preg: error: clients/ro/romashka.yaml: not merged: base $(stat -c %s "$D/base") bytes, ours $size bytes, theirs $(stat -c %s "$D/theirs") bytes; a record is at most 1048576 bytes (1 MiB), so ours is left as it was"
+	same "$stderr" "preg: error: $(record_path romashka): not merged: base $(stat -c %s "$D/base") bytes, ours $size bytes, theirs $(stat -c %s "$D/theirs") bytes; a record is at most 1048576 bytes (1 MiB), so ours is left as it was"
 	cmp "$D/ours" "$D/ours.before"
 }
 
@@ -51,9 +51,9 @@ big_record() {
 	cp "$D/theirs" "$D/ours"
 	cp "$D/ours" "$D/ours.before"
 	big_record 25000 >"$D/theirs"
-	run --separate-stderr preg merge-file "$D/base" "$D/ours" "$D/theirs" clients/ro/romashka.yaml
+	run --separate-stderr preg merge-file "$D/base" "$D/ours" "$D/theirs" "$(record_path romashka)"
 	[ "$status" -eq 1 ]
-	[[ $stderr == "preg: error: clients/ro/romashka.yaml: not merged: base "*", theirs $(stat -c %s "$D/theirs") bytes; a record is at most 1048576 bytes (1 MiB), so ours is left as it was" ]]
+	[[ $stderr == "preg: error: $(record_path romashka): not merged: base "*", theirs $(stat -c %s "$D/theirs") bytes; a record is at most 1048576 bytes (1 MiB), so ours is left as it was" ]]
 	cmp "$D/ours" "$D/ours.before"
 
 	big_record 11000 >"$D/base"
@@ -72,7 +72,7 @@ big_record() {
 	sed 's/^phase: 1$/&\nnext_action: позвонить директору/' "$D/base" >"$D/theirs"
 	# Under timeout(1): the union of 10,000 notes on each side compared
 	# every note with every other (8 s); it is a sort now.
-	run --separate-stderr timeout 60 "$PREG" merge-file "$D/base" "$D/ours" "$D/theirs" clients/ro/romashka.yaml
+	run --separate-stderr timeout 60 "$PREG" merge-file "$D/base" "$D/ours" "$D/theirs" "$(record_path romashka)"
 	[ "$status" -eq 0 ]
 	same "$stderr" ""
 	grep -qx 'next_contact: 2026-12-01' "$D/ours"
@@ -88,15 +88,15 @@ big_record() {
 	preg -C "$A" sync >/dev/null
 	preg clone "$REMOTE" "$B" >/dev/null
 	# Hand-written on both sides (preg itself writes no record over 1 MiB).
-	{ big_record 32000; echo 'next_action: from A'; } >"$A/clients/ro/romashka.yaml"
+	{ big_record 32000; echo 'next_action: from A'; } >"$A/$(record_path romashka)"
 	git -C "$A" commit -qam "a long letter, from A"
 	git -C "$A" push -q
-	{ big_record 32000; echo 'next_action: from B'; } >"$B/clients/ro/romashka.yaml"
+	{ big_record 32000; echo 'next_action: from B'; } >"$B/$(record_path romashka)"
 	git -C "$B" commit -qam "a long letter, from B"
-	git -C "$B" show HEAD:clients/ro/romashka.yaml >"$BATS_TEST_TMPDIR/ours"
+	git -C "$B" show HEAD:"$(record_path romashka)" >"$BATS_TEST_TMPDIR/ours"
 	run git -C "$B" pull -q --no-rebase --no-edit
 	[ "$status" -eq 1 ]
-	[[ $output == *"preg: error: clients/ro/romashka.yaml: not merged: "*"ours 3"*" bytes"* ]]
-	cmp "$B/clients/ro/romashka.yaml" "$BATS_TEST_TMPDIR/ours"
-	same "$(git -C "$B" status --porcelain)" "UU clients/ro/romashka.yaml"
+	[[ $output == *"preg: error: $(record_path romashka): not merged: "*"ours 3"*" bytes"* ]]
+	cmp "$B/$(record_path romashka)" "$BATS_TEST_TMPDIR/ours"
+	same "$(git -C "$B" status --porcelain)" "UU $(record_path romashka)"
 }

@@ -318,11 +318,11 @@ $u" --as-of
 }
 
 @test "a record that cannot be read is reported; the others are still reminded of" {
-	mkdir -p "$R/clients/zz"
-	printf 'id: zz\nname: [\n' >"$R/clients/zz/zz.yaml"
+	mkdir -p "$R/$(record_dir zz)"
+	printf 'id: zz\nname: [\n' >"$R/$(record_path zz)"
 	git -C "$R" add -A && git -C "$R" commit -qm broken
 	run --separate-stderr preg -C "$R" remind --manager ivanov
 	[ "$status" -eq 1 ]
 	same "$output" "$IVANOV"
-	[[ $stderr == "preg: error: clients/zz/zz.yaml:"* ]]
+	[[ $stderr == "preg: error: $(record_path zz):"* ]]
 }

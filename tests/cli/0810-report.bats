@@ -328,16 +328,16 @@ assert rows[3]["slowest"] == ["bravo:20", "charlie:19", "alpha:11"], rows[3]
 }
 
 @test "a record that cannot be read is named; the report counts the others" {
-	printf 'id: zulu\nname: [unclosed\n' >"$R/clients/zu/zulu.yaml" 2>/dev/null || {
-		mkdir -p "$R/clients/zu"
-		printf 'id: zulu\nname: [unclosed\n' >"$R/clients/zu/zulu.yaml"
+	printf 'id: zulu\nname: [unclosed\n' >"$R/$(record_path zulu)" 2>/dev/null || {
+		mkdir -p "$R/$(record_dir zulu)"
+		printf 'id: zulu\nname: [unclosed\n' >"$R/$(record_path zulu)"
 	}
 	git -C "$R" add -A && git -C "$R" commit -qm "a broken record"
 	head0=$(git -C "$R" rev-parse HEAD)
 	for i in 1 2; do # the second time through the cache
 		run --separate-stderr preg -C "$R" report funnel
 		[ "$status" -eq 1 ]
-		[[ $stderr == "preg: error: clients/zu/zulu.yaml:"* ]]
+		[[ $stderr == "preg: error: $(record_path zulu):"* ]]
 		same "$(echo "$output" | sed -n 2p)" "1	research	1	7		5	22"
 	done
 }

@@ -86,7 +86,7 @@ same_as_uncached() {
 
 @test "a record changed by plain git is read again, the others are not" {
 	preg -C "$R" report >/dev/null
-	sed -i 's/^name: Client 04$/name: Renamed by hand/' "$R/clients/c0/c04.yaml"
+	sed -i 's/^name: Client 04$/name: Renamed by hand/' "$R/$(record_path c04)"
 	git -C "$R" commit -qam "by hand"
 	same "$(blobs_opened report register)" 1
 	preg -C "$R" report register | grep -q '^c04	Renamed by hand	'
@@ -133,12 +133,12 @@ same_as_uncached() {
 }
 
 @test "a broken record is never cached: its error comes every time" {
-	mkdir -p "$R/clients/zz"
-	printf 'id: zz\nname: "unclosed\n' >"$R/clients/zz/zz.yaml"
+	mkdir -p "$R/$(record_dir zz)"
+	printf 'id: zz\nname: "unclosed\n' >"$R/$(record_path zz)"
 	git -C "$R" add -A && git -C "$R" commit -qm "broken"
 	for i in 1 2 3; do
 		run --separate-stderr preg -C "$R" report funnel
 		[ "$status" -eq 1 ]
-		[[ $stderr == "preg: error: clients/zz/zz.yaml:"* ]]
+		[[ $stderr == "preg: error: $(record_path zz):"* ]]
 	done
 }

@@ -58,13 +58,13 @@ Preg-Client: romashka
 Preg-Action: reassign
 Preg-Manager: ivanov -> petrov
 Preg-User: smirnov"
-	same "$(git -C "$R" show --name-status --format= HEAD)" "M	clients/ac/acme.yaml
-M	clients/ro/romashka.yaml"
-	grep -qx "manager: petrov" "$R/clients/ac/acme.yaml"
-	same "$(tail -n 1 "$R/clients/ac/acme.yaml")" "  - {at: $NOW, by: smirnov, manager: petrov}"
-	same "$(tail -n 1 "$R/clients/ro/romashka.yaml")" "  - {at: $NOW, by: smirnov, manager: petrov}"
+	same "$(git -C "$R" show --name-status --format= HEAD | sort -t/ -k3)" "M	$(record_path acme)
+M	$(record_path romashka)"
+	grep -qx "manager: petrov" "$R/$(record_path acme)"
+	same "$(tail -n 1 "$R/"$(record_path acme)"")" "  - {at: $NOW, by: smirnov, manager: petrov}"
+	same "$(tail -n 1 "$R/"$(record_path romashka)"")" "  - {at: $NOW, by: smirnov, manager: petrov}"
 	# The ended client stays with ivanov; petrov's own is untouched.
-	grep -qx "manager: ivanov" "$R/clients/go/gone.yaml"
+	grep -qx "manager: ivanov" "$R/$(record_path gone)"
 	assert_clean
 	assert_fsck
 }
@@ -80,7 +80,7 @@ Preg-Client: acme
 Preg-Action: reassign
 Preg-Manager: ivanov -> petrov
 Preg-User: smirnov"
-	grep -qx "manager: ivanov" "$R/clients/ro/romashka.yaml"
+	grep -qx "manager: ivanov" "$R/$(record_path romashka)"
 }
 
 @test "an ended client moves when named" {
@@ -89,7 +89,7 @@ Preg-User: smirnov"
 	same "$output" "gone  Gone Ltd  (phase 11 ended)
 acme  Acme Ltd  (phase 1 research)
 moved 2 clients from ivanov to petrov"
-	grep -qx "manager: petrov" "$R/clients/go/gone.yaml"
+	grep -qx "manager: petrov" "$R/$(record_path gone)"
 }
 
 @test "--dry-run says what would move and writes nothing" {
@@ -99,7 +99,7 @@ moved 2 clients from ivanov to petrov"
 romashka  Romashka  (phase 7 contract)
 would move 2 clients from ivanov to petrov"
 	same "$(git -C "$R" rev-parse HEAD)" "$head0"
-	grep -qx "manager: ivanov" "$R/clients/ac/acme.yaml"
+	grep -qx "manager: ivanov" "$R/$(record_path acme)"
 	assert_clean
 }
 
@@ -126,22 +126,22 @@ would move 2 clients from ivanov to petrov"
 }
 
 @test "a record with an uncommitted edit stops the whole reassignment" {
-	echo "remarks: mine" >>"$R/clients/ro/romashka.yaml"
+	echo "remarks: mine" >>"$R/$(record_path romashka)"
 	run --separate-stderr preg -C "$R" client reassign --from ivanov --to petrov
 	[ "$status" -eq 1 ]
-	same "$stderr" "preg: error: clients/ro/romashka.yaml has uncommitted changes; commit or discard them first (git diff -- clients/ro/romashka.yaml)"
+	same "$stderr" "preg: error: $(record_path romashka) has uncommitted changes; commit or discard them first (git diff -- $(record_path romashka))"
 	same "$(git -C "$R" rev-parse HEAD)" "$head0"
-	grep -qx "manager: ivanov" "$R/clients/ac/acme.yaml"
+	grep -qx "manager: ivanov" "$R/$(record_path acme)"
 }
 
 @test "a record that does not parse stops the reassignment and is named" {
-	mkdir -p "$R/clients/br"
-	printf 'id: broken\nname: [\n' >"$R/clients/br/broken.yaml"
+	mkdir -p "$R/$(record_dir broken)"
+	printf 'id: broken\nname: [\n' >"$R/$(record_path broken)"
 	git -C "$R" add clients && git -C "$R" commit -qm "a broken record"
 	head0=$(git -C "$R" rev-parse HEAD)
 	run --separate-stderr preg -C "$R" client reassign --from ivanov --to petrov
 	[ "$status" -eq 1 ]
-	[[ $stderr == "preg: error: clients/br/broken.yaml:"* ]]
+	[[ $stderr == "preg: error: $(record_path broken):"* ]]
 	same "$(git -C "$R" rev-parse HEAD)" "$head0"
 }
 

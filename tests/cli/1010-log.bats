@@ -88,7 +88,7 @@ $ROW_ROM"
 $ROW_REASSIGN"
 	# A commit made with plain git names no acting user: it is the git
 	# author's, by name, address, or the address's local part.
-	sed -i 's/^name: Romashka$/name: Romashka Ltd/' "$R/clients/ro/romashka.yaml"
+	sed -i 's/^name: Romashka$/name: Romashka Ltd/' "$R/$(record_path romashka)"
 	GIT_AUTHOR_DATE=2026-03-05T10:00:00+05:00 git -C "$R" commit -qam "by hand"
 	for a in test@example.com "Test User" test; do
 		run preg -C "$R" log --author "$a"
@@ -173,7 +173,7 @@ $ROW_ROM"
 @test "commits made after the index, by preg or plain git, are added to it" {
 	preg -C "$R" log >/dev/null
 	PREG_NOW=2026-03-05T10:00:00+05:00 preg -C "$R" note romashka "met" >/dev/null
-	sed -i 's/^name: Acme Ltd$/name: Acme Limited/' "$R/clients/ac/acme.yaml"
+	sed -i 's/^name: Acme Ltd$/name: Acme Limited/' "$R/$(record_path acme)"
 	GIT_AUTHOR_DATE=2026-03-06T10:00:00+05:00 git -C "$R" commit -qam "rename by hand"
 	run --separate-stderr preg -C "$R" log acme --since 2026-03-05
 	[ "$status" -eq 0 ]

@@ -91,8 +91,8 @@ changed  vasilek (Vasilek)
 	PREG_NOW=2026-03-07T10:00:00+05:00 preg -C "$D" phase set vasilek decision-maker --force \
 		--at 2026-03-05T12:00:00+05:00 >/dev/null
 	# The phase is 3 still: the only change is the event before the last.
-	grep -qx 'phase: 3' "$D/clients/va/vasilek.yaml"
-	same "$(git -C "$D" diff --name-only HEAD~1 HEAD)" "clients/va/vasilek.yaml"
+	grep -qx 'phase: 3' "$D/$(record_path vasilek)"
+	same "$(git -C "$D" diff --name-only HEAD~1 HEAD)" "$(record_path vasilek)"
 	run --separate-stderr preg -C "$D" diff HEAD~1 HEAD
 	[ "$status" -eq 0 ]
 	same "$output" "changed  vasilek (Vasilek)

@@ -5,7 +5,7 @@
 
 load helper
 
-F=clients/ac/acme.yaml
+F="$(record_path acme)"
 
 setup_file() {
 	BATS_TEST_TMPDIR=$BATS_FILE_TMPDIR common_setup
@@ -73,7 +73,7 @@ by_hand() {
 
 @test "a phase changed without its event disagrees at the tip" {
 	sed -i 's/^phase: 3$/phase: 5/' "$R/$F"
-	sed -i 's/^manager: petrov$/manager: sidorov/' "$R/clients/ro/romashka.yaml"
+	sed -i 's/^manager: petrov$/manager: sidorov/' "$R/$(record_path romashka)"
 	by_hand "move by hand"
 	run --separate-stderr preg -C "$R" verify
 	[ "$status" -eq 1 ]
@@ -86,7 +86,7 @@ romashka: manager is sidorov, the last manager event says petrov"
 	by_hand "break it"
 	run --separate-stderr preg -C "$R" verify
 	[ "$status" -eq 1 ]
-	local at="clients/ac/acme.yaml:$(wc -l <"$R/$F"):1: duplicate key 'phase'"
+	local at="$(record_path acme):$(wc -l <"$R/$F"):1: duplicate key 'phase'"
 	same "$output" "acme: commit $hand (break it): the record does not parse: $at
 acme: $at"
 }

@@ -19,7 +19,7 @@ setup() {
 }
 
 @test "undo reverts my last change with a new commit" {
-	cp "$R/clients/ac/acme.yaml" "$BATS_TEST_TMPDIR/before"
+	cp "$R/$(record_path acme)" "$BATS_TEST_TMPDIR/before"
 	preg -C "$R" phase set acme quotation >/dev/null
 	moved=$(git -C "$R" rev-parse HEAD)
 	# petrov works on another client meanwhile.
@@ -34,10 +34,10 @@ Preg-Client: acme
 Preg-Action: undo
 Preg-Undo: $moved
 Preg-User: ivanov"
-	cmp "$R/clients/ac/acme.yaml" "$BATS_TEST_TMPDIR/before"
-	same "$(git -C "$R" show --name-status --format= HEAD)" "M	clients/ac/acme.yaml"
+	cmp "$R/$(record_path acme)" "$BATS_TEST_TMPDIR/before"
+	same "$(git -C "$R" show --name-status --format= HEAD)" "M	$(record_path acme)"
 	# petrov's note stays.
-	grep -q "text: called" "$R/clients/ro/romashka.yaml"
+	grep -q "text: called" "$R/$(record_path romashka)"
 	assert_clean
 	assert_fsck
 }
@@ -46,12 +46,12 @@ Preg-User: ivanov"
 	preg -C "$R" client add Vasilek --id vasilek >/dev/null
 	run preg -C "$R" undo
 	[ "$status" -eq 0 ]
-	[ ! -e "$R/clients/va/vasilek.yaml" ]
-	same "$(git -C "$R" show --name-status --format= HEAD)" "D	clients/va/vasilek.yaml"
+	[ ! -e "$R/$(record_path vasilek)" ]
+	same "$(git -C "$R" show --name-status --format= HEAD)" "D	$(record_path vasilek)"
 	run preg -C "$R" undo
 	[ "$status" -eq 0 ]
 	[[ $output == "undid "*" (undo: add: vasilek (Vasilek))" ]]
-	[ -f "$R/clients/va/vasilek.yaml" ]
+	[ -f "$R/$(record_path vasilek)" ]
 	assert_clean
 }
 
@@ -60,7 +60,7 @@ Preg-User: ivanov"
 	run preg -C "$R" undo
 	[ "$status" -eq 0 ]
 	same "$output" "undid $(git -C "$R" rev-parse --short=7 HEAD~1) (set: acme fields.cargo)"
-	! grep -q cargo "$R/clients/ac/acme.yaml"
+	! grep -q cargo "$R/$(record_path acme)"
 }
 
 @test "undo refuses when a later commit changed the same record, naming it" {
@@ -81,8 +81,8 @@ Preg-User: ivanov"
 	preg -C "$R" client reassign --from ivanov --to smirnov >/dev/null
 	run preg -C "$R" undo
 	[ "$status" -eq 0 ]
-	grep -qx "manager: ivanov" "$R/clients/ac/acme.yaml"
-	grep -qx "manager: ivanov" "$R/clients/va/vasilek.yaml"
+	grep -qx "manager: ivanov" "$R/$(record_path acme)"
+	grep -qx "manager: ivanov" "$R/$(record_path vasilek)"
 	same "$(last_message | sed '/^$/d' | tail -n 5)" "Preg-Client: acme
 Preg-Client: vasilek
 Preg-Action: undo
@@ -105,9 +105,9 @@ Preg-User: ivanov"
 @test "undo refuses to clobber an uncommitted edit of the record" {
 	preg -C "$R" phase set acme quotation >/dev/null
 	head0=$(git -C "$R" rev-parse HEAD)
-	echo "remarks: mine" >>"$R/clients/ac/acme.yaml"
+	echo "remarks: mine" >>"$R/$(record_path acme)"
 	run --separate-stderr preg -C "$R" undo
 	[ "$status" -eq 1 ]
-	same "$stderr" "preg: error: clients/ac/acme.yaml has uncommitted changes; commit or discard them first (git diff -- clients/ac/acme.yaml)"
+	same "$stderr" "preg: error: $(record_path acme) has uncommitted changes; commit or discard them first (git diff -- $(record_path acme))"
 	same "$(git -C "$R" rev-parse HEAD)" "$head0"
 }

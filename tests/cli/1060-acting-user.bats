@@ -82,14 +82,14 @@ ivanov	add"
 	run --separate-stderr preg -C "$R" undo
 	[ "$status" -eq 0 ]
 	same "$output" "undid $(git -C "$R" rev-parse --short=7 HEAD~2) (note: kedr)"
-	grep -q 'next_action: счёт' "$R/clients/ac/acme.yaml"
-	! grep -q 'звонок ivanov' "$R/clients/ke/kedr.yaml"
+	grep -q 'next_action: счёт' "$R/$(record_path acme)"
+	! grep -q 'звонок ivanov' "$R/$(record_path kedr)"
 	same "$(git -C "$R" log -1 --format='%(trailers:key=Preg-User,valueonly)%(trailers:key=Preg-Client,valueonly)')" "ivanov
 kedr"
 	# petrov's undo takes back petrov's set.
 	PREG_USER=petrov run --separate-stderr preg -C "$R" undo
 	[ "$status" -eq 0 ]
-	! grep -q 'next_action' "$R/clients/ac/acme.yaml"
+	! grep -q 'next_action' "$R/$(record_path acme)"
 	run preg -C "$R" verify
 	[ "$status" -eq 0 ]
 }

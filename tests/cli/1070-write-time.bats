@@ -27,7 +27,7 @@ load helper
 	done
 	wait "$holder"
 	[ "$(commits)" -eq 18 ]
-	sed -n '/^notes:/,$p' "$R/clients/ro/romashka.yaml" | sed -n 's/.*{at: \([^,]*\),.*/\1/p' >"$BATS_TEST_TMPDIR/times"
+	sed -n '/^notes:/,$p' "$R/$(record_path romashka)" | sed -n 's/.*{at: \([^,]*\),.*/\1/p' >"$BATS_TEST_TMPDIR/times"
 	[ "$(wc -l <"$BATS_TEST_TMPDIR/times")" -eq 16 ]
 	sort -c "$BATS_TEST_TMPDIR/times"
 	run preg -C "$R" check

@@ -123,7 +123,7 @@ vasilek  Vasilek  (phase 4 request)
 moved 2 clients from ivanov to petrov"
 	handover=$(git -C "$R" rev-parse HEAD)
 	# The ended client stays with ivanov, and review says who has what.
-	grep -qx "manager: ivanov" "$R/clients/lo/lotos.yaml"
+	grep -qx "manager: ivanov" "$R/$(record_path lotos)"
 	run preg -C "$R" review ivanov --since 2026-12-01
 	same "$output" "id	name	holds	manager	phase	phase_key	days_in_phase	next_contact	days_overdue	stale	taken	changed	due	overdue	on_hold	ended
 acme	Acme Ltd	false	petrov	7	contract	91	2026-11-20	11	true	2026-01-12	phase 1 (research) -> 7 (contract); 1 note; to petrov on 2026-12-01	false	true	false	false
@@ -154,12 +154,12 @@ $(c 1)	$(day 01-12)	ivanov	acme	add	added (Acme Ltd)"
 	run --separate-stderr as petrov "$PREG" -C "$R" undo
 	[ "$status" -eq 0 ]
 	same "$output" "undid $(c 14 | cut -c 1-7) (note: romashka (email))"
-	! grep -q "asked for rates" "$R/clients/ro/romashka.yaml"
+	! grep -q "asked for rates" "$R/$(record_path romashka)"
 	# And the head's own last change, the handover, can be undone whole.
 	run preg -C "$R" undo
 	[ "$status" -eq 0 ]
 	same "$output" "undid ${handover:0:7} (reassign: 2 clients ivanov -> petrov)"
-	grep -qx "manager: ivanov" "$R/clients/ac/acme.yaml"
+	grep -qx "manager: ivanov" "$R/$(record_path acme)"
 	run preg -C "$R" verify
 	[ "$status" -eq 0 ]
 	same "$output" "verified 18 commits and 4 records: every history only grew by appending"
@@ -168,7 +168,7 @@ $(c 1)	$(day 01-12)	ivanov	acme	add	added (Acme Ltd)"
 }
 
 @test "verify catches a history edited by hand and committed with plain git" {
-	sed -i 's/note: rates to Shanghai/note: rates to Shanghai and Ningbo/' "$R/clients/ac/acme.yaml"
+	sed -i 's/note: rates to Shanghai/note: rates to Shanghai and Ningbo/' "$R/$(record_path acme)"
 	GIT_AUTHOR_DATE=$PREG_NOW git -C "$R" commit -qam "add Ningbo"
 	run --separate-stderr preg -C "$R" verify
 	[ "$status" -eq 1 ]

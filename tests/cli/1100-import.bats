@@ -38,7 +38,7 @@ paper() {
 	same "$output" "imported 3 clients from paper.csv"
 	same "$stderr" "preg: column 'Cargo type' imported as field 'cargo-type' (--map 'Cargo type=NAME' to choose)
 preg: manager 'Иванов' imported as 'ivanov'"
-	same "$(cat "$R/clients/ro/romashka.yaml")" "id: romashka
+	same "$(cat "$R/"$(record_path romashka)"")" "id: romashka
 name: ООО «Ромашка»
 kind: external
 manager: ivanov
@@ -53,7 +53,7 @@ history:
   - {at: 2026-10-01T00:00:00+05:00, by: ivanov, phase: 1, manager: ivanov}
   - {at: 2026-10-05T00:00:00+05:00, by: ivanov, phase: 2}
   - {at: 2026-10-05T00:00:00+05:00, by: ivanov, phase: 3}"
-	same "$(cat "$R/clients/ac/acme.yaml")" "id: acme
+	same "$(cat "$R/"$(record_path acme)"")" "id: acme
 name: Acme
 kind: external
 manager: petrov
@@ -62,7 +62,7 @@ phase_since: 2026-09-01T00:00:00+05:00
 created: 2026-09-01T00:00:00+05:00
 history:
   - {at: 2026-09-01T00:00:00+05:00, by: ivanov, phase: 1, manager: petrov}"
-	same "$(cat "$R/clients/sa/say-hi.yaml")" "id: say-hi
+	same "$(cat "$R/"$(record_path say-hi)"")" "id: say-hi
 name: Say \"hi\" Ltd
 kind: external
 manager: ivanov
@@ -79,9 +79,9 @@ Preg-Client: romashka
 Preg-Client: say-hi
 Preg-Action: import
 Preg-User: ivanov"
-	same "$(git -C "$R" show --name-only --format= HEAD)" "clients/ac/acme.yaml
-clients/ro/romashka.yaml
-clients/sa/say-hi.yaml"
+	same "$(git -C "$R" show --name-only --format= HEAD | sort -t/ -k3)" "$(record_path acme)
+$(record_path romashka)
+$(record_path say-hi)"
 	assert_clean
 	assert_fsck
 	# What preg itself reads back agrees.
@@ -136,7 +136,7 @@ bad.csv:15: the phase column says 3 (presentation), but the last phase column fi
 bad.csv:16: invalid id 'Bad_Id' (lowercase letters, digits and '-', at most 48)
 preg: error: 12 problems in bad.csv; nothing imported"
 	[ "$(git -C "$R" rev-parse HEAD)" = "$head" ]
-	same "$(ls "$R/clients")" "ex"
+	same "$(ls "$R/clients")" "$(basename "$(record_dir existing)")"
 	assert_clean
 	# --dry-run lists the same and fails the same way.
 	run --separate-stderr preg -C "$R" import bad.csv --dry-run
@@ -167,7 +167,7 @@ preg: error: 3 problems in paper.csv; nothing imported"
 	[ "$status" -eq 0 ]
 	same "$output" "imported 1 client from ru.csv"
 	same "$stderr" "preg: manager 'Петров' imported as 'petrov'"
-	same "$(cat "$R/clients/ro/romashka.yaml")" "id: romashka
+	same "$(cat "$R/"$(record_path romashka)"")" "id: romashka
 name: ООО «Ромашка»
 kind: external
 manager: petrov
@@ -200,9 +200,9 @@ history:
 	same "$(preg -C "$R" client list --format tsv | cut -f1,4,5,7)" "id	manager	phase	phase_since
 alpha	petrov	2	2026-10-10T00:00:00+05:00
 beta	smirnov	1	2026-11-02T10:15:00+05:00"
-	same "$(grep -A1 '^fields:' "$R/clients/al/alpha.yaml")" "fields:
+	same "$(grep -A1 '^fields:' "$R/"$(record_path alpha)"")" "fields:
   direction: China - Moscow"
-	! grep -q 'ignore me' "$R/clients/al/alpha.yaml"
+	! grep -q 'ignore me' "$R/$(record_path alpha)"
 }
 
 @test "the header's problems: no client column, a phase the register lacks, a --map for no column" {
@@ -231,7 +231,7 @@ preg: error: 1 problem in m.csv; nothing imported"
 	run --separate-stderr preg -C "$R" import m.csv
 	[ "$status" -eq 0 ]
 	[ -z "$stderr" ]
-	grep -qx 'manager: petrov' "$R/clients/al/alpha.yaml"
+	grep -qx 'manager: petrov' "$R/$(record_path alpha)"
 }
 
 @test "files that are not CSV as expected: one clear error, nothing written" {
@@ -266,7 +266,7 @@ preg: error: 1 problem in empty.csv; nothing imported"
 	same "$(preg -C "$R" client list --format tsv | cut -f1,3)" "id	kind
 alpha	external
 beta	internal"
-	grep -qx 'tags: \[a, b\]' "$R/clients/al/alpha.yaml"
+	grep -qx 'tags: \[a, b\]' "$R/$(record_path alpha)"
 }
 
 @test "usage errors exit 2 and write nothing" {
@@ -308,13 +308,13 @@ add ooo: ООО (phase 1 research, manager ivanov)
 5 clients would be imported; nothing written (--dry-run)"
 	run preg -C "$R" import forms.csv
 	[ "$status" -eq 0 ]
-	same "$(git -C "$R" show --name-only --format= HEAD)" "clients/iv/ivanov-i-i.yaml
-clients/oo/ooo.yaml
-clients/ro/roga-i-kopyta.yaml
-clients/ro/romashka-2.yaml
-clients/sh/shanghai-star.yaml"
-	grep -qx 'name: АО «Ромашка»' "$R/clients/ro/romashka-2.yaml"
-	grep -qx 'name: ООО «Ромашка»' "$R/clients/ro/romashka.yaml"
+	same "$(git -C "$R" show --name-only --format= HEAD | sort -t/ -k3)" "$(record_path ivanov-i-i)
+$(record_path ooo)
+$(record_path roga-i-kopyta)
+$(record_path romashka-2)
+$(record_path shanghai-star)"
+	grep -qx 'name: АО «Ромашка»' "$R/$(record_path romashka-2)"
+	grep -qx 'name: ООО «Ромашка»' "$R/$(record_path romashka)"
 	assert_clean
 }
 
@@ -343,7 +343,7 @@ preg: error: 1 problem in twice.csv; nothing imported"
 packs: 1"
 	assert_fsck
 	assert_clean
-	same "$(git -C "$R" show HEAD:clients/cl/client-300.yaml | sed -n 4,5p)" "manager: petrov
+	same "$(git -C "$R" show HEAD:$(record_path client-300) | sed -n 4,5p)" "manager: petrov
 phase: 2"
 	run preg -C "$R" check
 	[ "$status" -eq 0 ]

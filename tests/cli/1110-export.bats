@@ -126,11 +126,11 @@ print(len(d), r["id"], r["phase"], r["phase_key"], r["days_in_phase"], len(r["hi
 }
 
 @test "a record that does not parse: named on stderr, the others exported, exit 1" {
-	mkdir -p "$R/clients/br"
-	printf 'id: broken\nname: [\n' >"$R/clients/br/broken.yaml"
+	mkdir -p "$R/$(record_dir broken)"
+	printf 'id: broken\nname: [\n' >"$R/$(record_path broken)"
 	git -C "$R" add clients && git -C "$R" commit -qm broken
 	run --separate-stderr preg -C "$R" export
 	[ "$status" -eq 1 ]
-	[[ $stderr == "preg: error: clients/br/broken.yaml:"* ]]
+	[[ $stderr == "preg: error: $(record_path broken):"* ]]
 	[ "$(echo "$output" | wc -l)" -eq 4 ]
 }

@@ -12,8 +12,8 @@
 #   delta    phase 13 (the freight template has 12); its second history
 #            event (09-01) is before the first (T); its second note
 #            (10-01 10:00) before the first (10-02).
-#   wrong    at clients/wr/wrong.yaml, but its id is echo.
-#   foxtrot  at clients/xx/: the wrong shard.
+#   wrong    at the path of the id wrong, but its id is echo.
+#   foxtrot  at clients/xx/: a shard of no layout.
 #   golf     a merge left conflict markers (line 2).
 #   hotel    the key name twice (line 3).
 #   india    phase 7, which requires contacts (added to preg.yaml), has none.
@@ -37,7 +37,7 @@ setup() {
 
 bad_records() {
 	local T=2026-10-01T09:00:00+05:00
-	rec clients/ch/charlie.yaml <<-EOF
+	rec "$(record_path charlie)" <<-EOF
 	id: charlie
 	name: Charlie
 	manager: smirnov
@@ -48,7 +48,7 @@ bad_records() {
 	history:
 	  - {at: $T, by: ivanov, phase: 1, manager: ivanov}
 EOF
-	rec clients/de/delta.yaml <<-EOF
+	rec "$(record_path delta)" <<-EOF
 	id: delta
 	name: Delta
 	manager: ivanov
@@ -62,7 +62,7 @@ EOF
 	  - {at: 2026-10-02T09:00:00+05:00, by: ivanov, text: one}
 	  - {at: 2026-10-01T10:00:00+05:00, by: ivanov, text: two}
 EOF
-	rec clients/wr/wrong.yaml <<-EOF
+	rec "$(record_path wrong)" <<-EOF
 	id: echo
 	name: Echo
 	manager: ivanov
@@ -75,7 +75,7 @@ EOF
 	rec clients/xx/foxtrot.yaml <<-EOF
 	id: foxtrot
 EOF
-	rec clients/go/golf.yaml <<-EOF
+	rec "$(record_path golf)" <<-EOF
 	id: golf
 	<<<<<<< ours
 	name: Golf
@@ -83,12 +83,12 @@ EOF
 	name: Golf Ltd
 	>>>>>>> theirs
 EOF
-	rec clients/ho/hotel.yaml <<-EOF
+	rec "$(record_path hotel)" <<-EOF
 	id: hotel
 	name: Hotel
 	name: Hotel 2
 EOF
-	rec clients/in/india.yaml <<-EOF
+	rec "$(record_path india)" <<-EOF
 	id: india
 	name: India
 	manager: ivanov
@@ -110,25 +110,25 @@ EOF
 	[ -z "$stderr" ]
 }
 
-@test "every record problem, one line each, in path order; exit 1; nothing changed" {
+@test "every record problem, one line each, in the order of the file names (ids); exit 1; nothing changed" {
 	bad_records
 	local head
 	head=$(git -C "$R" rev-parse HEAD)
 	run --separate-stderr preg -C "$R" check
 	[ "$status" -eq 1 ]
 	[ -z "$stderr" ]
-	same "$output" "clients/ch/charlie.yaml: phase is 3, but the last phase event says 1
-clients/ch/charlie.yaml: phase_since is 2026-10-03T09:00:00+05:00, but the last phase event is at 2026-10-01T09:00:00+05:00
-clients/ch/charlie.yaml: manager is smirnov, but the last manager event says ivanov
-clients/ch/charlie.yaml: warning: unknown key 'colour'
-clients/de/delta.yaml: phase 13 is not in preg.yaml
-clients/de/delta.yaml: history event 2 (2026-09-01T09:00:00+05:00) is earlier than the one before it
-clients/de/delta.yaml: note 2 (2026-10-01T10:00:00+05:00) is earlier than the one before it
-clients/go/golf.yaml:2: a conflict marker: resolve the merge
-clients/ho/hotel.yaml:3:1: duplicate key 'name'
-clients/in/india.yaml: warning: incomplete: phase 7 (contract) requires contacts
-clients/wr/wrong.yaml:1:5: id 'echo' does not match the file name
-clients/xx/foxtrot.yaml: not a client record (expected clients/<first two characters of the id>/<id>.yaml)"
+	same "$output" "$(record_path charlie): phase is 3, but the last phase event says 1
+$(record_path charlie): phase_since is 2026-10-03T09:00:00+05:00, but the last phase event is at 2026-10-01T09:00:00+05:00
+$(record_path charlie): manager is smirnov, but the last manager event says ivanov
+$(record_path charlie): warning: unknown key 'colour'
+$(record_path delta): phase 13 is not in preg.yaml
+$(record_path delta): history event 2 (2026-09-01T09:00:00+05:00) is earlier than the one before it
+$(record_path delta): note 2 (2026-10-01T10:00:00+05:00) is earlier than the one before it
+clients/xx/foxtrot.yaml: not a client record (expected clients/<first two hex digits of the id's XXH64>/<id>.yaml)
+$(record_path golf):2: a conflict marker: resolve the merge
+$(record_path hotel):3:1: duplicate key 'name'
+$(record_path india): warning: incomplete: phase 7 (contract) requires contacts
+$(record_path wrong):1:5: id 'echo' does not match the file name"
 	[ "$(git -C "$R" rev-parse HEAD)" = "$head" ]
 	assert_clean
 }
@@ -146,26 +146,26 @@ clients/xx/foxtrot.yaml: not a client record (expected clients/<first two charac
 	# Warnings: the records are valid, so the exit status is 0.
 	[ "$status" -eq 0 ]
 	[ -z "$stderr" ]
-	same "$output" "clients/al/alpha-2.yaml: warning: likely duplicate of 'alpha' (the same name 'alpha')
-clients/ju/juliet.yaml: warning: likely duplicate of 'bravo' (the same e-mail 'b@example.com')
-clients/ki/kilo.yaml: warning: likely duplicate of 'bravo' (the same phone '+73510000001')
-clients/mi/mike.yaml: warning: likely duplicate of 'lima' (the same inn '7701234567')"
+	same "$output" "$(record_path alpha-2): warning: likely duplicate of 'alpha' (the same name 'alpha')
+$(record_path juliet): warning: likely duplicate of 'bravo' (the same e-mail 'b@example.com')
+$(record_path kilo): warning: likely duplicate of 'bravo' (the same phone '+73510000001')
+$(record_path mike): warning: likely duplicate of 'lima' (the same inn '7701234567')"
 }
 
 @test "warnings alone keep exit 0: an unknown key, an incomplete record; a hook lets them through" {
 	printf '#!/bin/sh\nexec "%s" check --staged\n' "$PREG" >"$R/.git/hooks/pre-commit"
 	chmod +x "$R/.git/hooks/pre-commit"
-	printf 'colour: red\n' >>"$R/clients/al/alpha.yaml"
+	printf 'colour: red\n' >>"$R/$(record_path alpha)"
 	sed -i 's/^    key: research$/&\n    requires: [contacts]/' "$R/preg.yaml"
 	git -C "$R" commit -qam "by hand: a key preg does not read, a requirement"
 	[ "$(commits)" -eq 4 ]
 	run --separate-stderr preg -C "$R" check
 	[ "$status" -eq 0 ]
 	[ -z "$stderr" ]
-	same "$output" "clients/al/alpha.yaml: warning: incomplete: phase 1 (research) requires contacts
-clients/al/alpha.yaml: warning: unknown key 'colour'"
+	same "$output" "$(record_path alpha): warning: incomplete: phase 1 (research) requires contacts
+$(record_path alpha): warning: unknown key 'colour'"
 	# One invalid record among them: exit 1.
-	sed -i 's/^phase: 1$/phase: 2/' "$R/clients/br/bravo.yaml"
+	sed -i 's/^phase: 1$/phase: 2/' "$R/$(record_path bravo)"
 	git -C "$R" commit -qam "by hand" --no-verify
 	run --separate-stderr preg -C "$R" check
 	[ "$status" -eq 1 ]
@@ -173,13 +173,13 @@ clients/al/alpha.yaml: warning: unknown key 'colour'"
 }
 
 @test "--staged checks the index, not the last commit" {
-	sed -i 's/^phase: 1$/phase: 2/' "$R/clients/al/alpha.yaml"
+	sed -i 's/^phase: 1$/phase: 2/' "$R/$(record_path alpha)"
 	run preg -C "$R" check
 	[ "$status" -eq 0 ]
-	git -C "$R" add clients/al/alpha.yaml
+	git -C "$R" add "$(record_path alpha)"
 	run --separate-stderr preg -C "$R" check --staged
 	[ "$status" -eq 1 ]
-	same "$output" "clients/al/alpha.yaml: phase is 2, but the last phase event says 1"
+	same "$output" "$(record_path alpha): phase is 2, but the last phase event says 1"
 }
 
 @test "as a pre-commit hook, plain git commits that break the register are refused" {
@@ -188,15 +188,15 @@ clients/al/alpha.yaml: warning: unknown key 'colour'"
 	local head
 	head=$(git -C "$R" rev-parse HEAD)
 	# "git commit -a" stages into a temporary index (GIT_INDEX_FILE).
-	sed -i 's/^manager: ivanov$/manager: petrov/' "$R/clients/al/alpha.yaml"
+	sed -i 's/^manager: ivanov$/manager: petrov/' "$R/$(record_path alpha)"
 	cd "$R"
 	run git commit -qam "by hand"
 	[ "$status" -ne 0 ]
-	same "$output" "clients/al/alpha.yaml: manager is petrov, but the last manager event says ivanov"
+	same "$output" "$(record_path alpha): manager is petrov, but the last manager event says ivanov"
 	[ "$(git rev-parse HEAD)" = "$head" ]
 	# A sound change by hand goes through.
-	git checkout -q clients/al/alpha.yaml
-	printf 'remarks: met at the fair\n' >>clients/al/alpha.yaml
+	git checkout -q "$(record_path alpha)"
+	printf 'remarks: met at the fair\n' >>"$(record_path alpha)"
 	run git commit -qam "remarks by hand"
 	[ "$status" -eq 0 ]
 	[ "$(commits)" -eq 4 ]

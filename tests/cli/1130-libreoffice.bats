@@ -16,7 +16,7 @@ FIX=$BATS_TEST_DIRNAME/../fixtures
 	same "$output" "imported 3 clients from $FIX/libreoffice-register.csv"
 	same "$stderr" "preg: manager 'Иванов' imported as 'ivanov'
 preg: manager 'Петров' imported as 'petrov'"
-	same "$(cat "$R/clients/ro/romashka.yaml")" "id: romashka
+	same "$(cat "$R/"$(record_path romashka)"")" "id: romashka
 name: ООО «Ромашка»
 kind: external
 manager: ivanov
@@ -36,8 +36,8 @@ history:
 kedr-filial	ЗАО \"Кедр\"; филиал	external	petrov	1
 romashka	ООО «Ромашка»	external	ivanov	3
 shchuka-i-iula	Щука и Юла	external	ivanov	1"
-	grep -qx 'remarks: новый' "$R/clients/sh/shchuka-i-iula.yaml"
-	grep -qx 'phase_since: 2026-09-15T00:00:00+05:00' "$R/clients/ke/kedr-filial.yaml"
+	grep -qx 'remarks: новый' "$R/$(record_path shchuka-i-iula)"
+	grep -qx 'phase_since: 2026-09-15T00:00:00+05:00' "$R/$(record_path kedr-filial)"
 	[ "$(commits)" -eq 2 ]
 	assert_clean
 }

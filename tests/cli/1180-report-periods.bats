@@ -221,7 +221,7 @@ vektor	ООО «Вектор-Транс Логистик Сибирь Дальн
 tayga 1 0 1 1 0 0 1
 vektor 2 1 0 1 1 0 0"
 	# A note's next date is kept in the note itself.
-	grep -q 'next: "2026-11-09"' "$R/clients/ro/romashka.yaml"
+	grep -q 'next: "2026-11-09"' "$R/$(record_path romashka)"
 	# Only the clients of the filter: the notes on them, by whoever wrote them.
 	report activity "${NOV[@]}" --manager petrov
 	same "$(echo "$output" | cols "manager notes moves contacts_due")" "petrov 3 2 3

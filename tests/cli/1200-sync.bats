@@ -147,7 +147,7 @@ add: romashka (Romashka)
 init: new register (template freight)"
 	# The replayed commits keep their author.
 	same "$(git -C "$A" log -1 --format=%an)" "Test User"
-	[ -f "$A/clients/li/lilia.yaml" ]
+	[ -f "$A/$(record_path lilia)" ]
 	assert_fsck "$A"
 	assert_fsck "$B"
 }
@@ -168,7 +168,7 @@ synced with origin: 3 commits received, 3 sent"
 	same "$stderr" ""
 	preg -C "$A" sync >/dev/null
 	all_equal
-	same "$(cat "$A/clients/ro/romashka.yaml")" "id: romashka
+	same "$(cat "$A/"$(record_path romashka)"")" "id: romashka
 name: Romashka
 kind: external
 manager: ivanov
@@ -207,11 +207,11 @@ Preg-User: petrov"
 synced with origin: 1 commit received, 2 sent"
 	preg -C "$A" sync >/dev/null
 	all_equal
-	same "$(sed -n 's/^  city: //p' "$A/clients/va/vasilek.yaml")" "Omsk"
-	same "$(sed -n 's/^  city: //p' "$A/clients/va/vasilek-2.yaml")" "Tomsk"
-	same "$(sed -n 's/^id: //p' "$A/clients/va/vasilek-2.yaml")" "vasilek-2"
-	grep -q "text: the Tomsk one" "$A/clients/va/vasilek-2.yaml"
-	! grep -q "Tomsk one" "$A/clients/va/vasilek.yaml"
+	same "$(sed -n 's/^  city: //p' "$A/"$(record_path vasilek)"")" "Omsk"
+	same "$(sed -n 's/^  city: //p' "$A/"$(record_path vasilek-2)"")" "Tomsk"
+	same "$(sed -n 's/^id: //p' "$A/"$(record_path vasilek-2)"")" "vasilek-2"
+	grep -q "text: the Tomsk one" "$A/$(record_path vasilek-2)"
+	! grep -q "Tomsk one" "$A/$(record_path vasilek)"
 	git -C "$A" log --format=%B | grep -qx "Preg-Renamed: vasilek -> vasilek-2"
 }
 
@@ -224,7 +224,7 @@ synced with origin: 1 commit received, 2 sent"
 	[ "$status" -eq 0 ]
 	same "$output" "romashka: removed on the remote but changed here; kept
 synced with origin: 1 commit received, 1 sent"
-	grep -q "still talking" "$B/clients/ro/romashka.yaml"
+	grep -q "still talking" "$B/$(record_path romashka)"
 	preg -C "$A" sync >/dev/null
 	all_equal
 }
@@ -243,8 +243,8 @@ synced with origin: 1 commit received, 1 sent"
 	rm "$BATS_TEST_TMPDIR/bin/git"
 	preg -C "$B" sync >/dev/null
 	all_equal
-	grep -q "pushed in between" "$A/clients/ro/romashka.yaml"
-	grep -q "from A" "$A/clients/ro/romashka.yaml"
+	grep -q "pushed in between" "$A/$(record_path romashka)"
+	grep -q "from A" "$A/$(record_path romashka)"
 	linear "$A"
 }
 
@@ -261,7 +261,7 @@ synced with origin: 1 commit received, 1 sent"
 	same "$(wc -l <"$BATS_TEST_TMPDIR/pushes")" "4"
 	same "$(git -C "$REMOTE" log --format=%s main | grep -c '^note: romashka')" "4"
 	same "$(git -C "$A" log -1 --format=%s)" "note: romashka"
-	grep -q "from A" "$A/clients/ro/romashka.yaml"
+	grep -q "from A" "$A/$(record_path romashka)"
 	assert_clean "$A"
 	rm "$BATS_TEST_TMPDIR/bin/git"
 	preg -C "$A" sync >/dev/null
@@ -311,14 +311,14 @@ synced with origin: 1 commit received, 1 sent"
 	shared
 	preg -C "$A" note romashka "from A" >/dev/null
 	preg -C "$A" sync >/dev/null
-	echo "# mine" >>"$B/clients/ro/romashka.yaml"
+	echo "# mine" >>"$B/$(record_path romashka)"
 	local before
 	before=$(git -C "$B" rev-parse HEAD)
 	run --separate-stderr preg -C "$B" sync
 	[ "$status" -eq 1 ]
-	same "$stderr" "preg: error: clients/ro/romashka.yaml has uncommitted changes; commit or discard them first (git diff -- clients/ro/romashka.yaml)"
+	same "$stderr" "preg: error: $(record_path romashka) has uncommitted changes; commit or discard them first (git diff -- $(record_path romashka))"
 	same "$(git -C "$B" rev-parse HEAD)" "$before"
-	same "$(tail -n 1 "$B/clients/ro/romashka.yaml")" "# mine"
+	same "$(tail -n 1 "$B/"$(record_path romashka)"")" "# mine"
 }
 
 @test "doctor sets up a missing merge driver in a plain git clone" {
@@ -353,7 +353,7 @@ fixed: set pull.rebase=false, so that 'git pull' merges records through preg's d
 	run --separate-stderr preg -C "$B" sync
 	[ "$status" -eq 0 ]
 	same "$output" "synced with origin: 1 commit received, 0 sent"
-	[ ! -e "$B/clients/ro/romashka.yaml" ]
+	[ ! -e "$B/$(record_path romashka)" ]
 	preg -C "$A" sync >/dev/null
 	all_equal
 }

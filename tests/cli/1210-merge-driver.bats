@@ -42,7 +42,7 @@ notes:
 	diverge
 	run git -C "$B" pull -q --no-rebase --no-edit
 	[ "$status" -eq 0 ]
-	same "$(cat "$B/clients/ro/romashka.yaml")" "$merged_record"
+	same "$(cat "$B/"$(record_path romashka)"")" "$merged_record"
 	# A merge commit with both parents; the work tree clean.
 	[ "$(git -C "$B" rev-list --merges HEAD | wc -l)" -eq 1 ]
 	assert_clean "$B"
@@ -53,7 +53,7 @@ notes:
 	diverge
 	run git -C "$B" pull -q --rebase
 	[ "$status" -eq 0 ]
-	same "$(cat "$B/clients/ro/romashka.yaml")" "$merged_record"
+	same "$(cat "$B/"$(record_path romashka)"")" "$merged_record"
 	[ -z "$(git -C "$B" rev-list --merges HEAD)" ]
 	same "$(git -C "$B" log -1 --format=%s)" "note: romashka"
 	assert_clean "$B"
@@ -66,8 +66,8 @@ notes:
 	PREG_USER=petrov preg -C "$B" client set romashka next_action=write >/dev/null
 	run git -C "$B" pull -q --no-rebase --no-edit
 	[ "$status" -eq 1 ]
-	[[ $output == *"preg: clients/ro/romashka.yaml: 1 conflicting field marked"* ]]
-	same "$(cat "$B/clients/ro/romashka.yaml")" "id: romashka
+	[[ $output == *"preg: $(record_path romashka): 1 conflicting field marked"* ]]
+	same "$(cat "$B/"$(record_path romashka)"")" "id: romashka
 name: Romashka
 kind: external
 manager: ivanov
@@ -85,17 +85,17 @@ history:
 notes:
   - {at: 2026-11-03T10:00:00+05:00, by: ivanov, text: from A}
   - {at: 2026-11-03T11:00:00+05:00, by: petrov, text: from B}"
-	same "$(git -C "$B" status --porcelain)" "UU clients/ro/romashka.yaml"
+	same "$(git -C "$B" status --porcelain)" "UU $(record_path romashka)"
 }
 
 @test "merge-file by hand: a clean merge goes to OURS with exit 0" {
 	local d=$BATS_TEST_TMPDIR/m
 	mkdir "$d"
-	cp "$A/clients/ro/romashka.yaml" "$d/base"
+	cp "$A/$(record_path romashka)" "$d/base"
 	diverge
-	cp "$B/clients/ro/romashka.yaml" "$d/ours"
-	cp "$A/clients/ro/romashka.yaml" "$d/theirs"
-	run --separate-stderr preg merge-file "$d/base" "$d/ours" "$d/theirs" clients/ro/romashka.yaml
+	cp "$B/$(record_path romashka)" "$d/ours"
+	cp "$A/$(record_path romashka)" "$d/theirs"
+	run --separate-stderr preg merge-file "$d/base" "$d/ours" "$d/theirs" "$(record_path romashka)"
 	[ "$status" -eq 0 ]
 	same "$output" ""
 	same "$stderr" ""
@@ -105,8 +105,8 @@ notes:
 @test "merge-file by hand: a text that is not a record is one whole conflict, exit 1" {
 	local d=$BATS_TEST_TMPDIR/m
 	mkdir "$d"
-	cp "$A/clients/ro/romashka.yaml" "$d/base"
-	cp "$A/clients/ro/romashka.yaml" "$d/theirs"
+	cp "$A/$(record_path romashka)" "$d/base"
+	cp "$A/$(record_path romashka)" "$d/theirs"
 	printf 'id: [broken\n' >"$d/ours"
 	run --separate-stderr preg merge-file "$d/base" "$d/ours" "$d/theirs" x.yaml
 	[ "$status" -eq 1 ]

@@ -44,7 +44,7 @@ trail() {
 	same "$stderr" ""
 	[ ! -e "$B/.git/preg-cache/rewrites" ]
 	same "$(git -C "$A" rev-parse HEAD)" "$(git -C "$B" rev-parse HEAD)"
-	same "$(sed -n 's/.*text: //p' "$A/clients/ro/romashka.yaml")" "звонок A1}
+	same "$(sed -n 's/.*text: //p' "$A/"$(record_path romashka)"")" "звонок A1}
 звонок B1}
 звонок A2}
 звонок B2}"
@@ -73,7 +73,7 @@ petrov"
 	same "$(git -C "$A" rev-parse HEAD) $(git -C "$B" rev-parse HEAD)" \
 		"$(git -C "$C" rev-parse HEAD) $(git -C "$C" rev-parse HEAD)"
 	verified "$A" "$B" "$C"
-	[ "$(grep -c 'text: ' "$A/clients/ro/romashka.yaml")" -eq 3 ]
+	[ "$(grep -c 'text: ' "$A/"$(record_path romashka)"")" -eq 3 ]
 }
 
 @test "a client added on both sides is renamed; verify passes and each id's log is its own" {
@@ -114,7 +114,7 @@ synced with origin: 1 commit received, 1 sent"
 		run --separate-stderr preg -C "$d" check
 		[ "$status" -eq 0 ]
 		[ -z "$stderr" ]
-		same "$output" "clients/ba/baikal-voda-2.yaml: warning: likely duplicate of 'baikal-voda' (the same name 'ooo-baikal-voda')"
+		same "$output" "$(record_path baikal-voda-2): warning: likely duplicate of 'baikal-voda' (the same name 'ooo-baikal-voda')"
 	done
 	verified "$A" "$B"
 }
@@ -127,8 +127,8 @@ synced with origin: 1 commit received, 1 sent"
 	preg -C "$A" sync >/dev/null
 	preg -C "$B" sync >/dev/null
 	preg -C "$A" sync >/dev/null
-	! grep -q 'по ошибке' "$A/clients/ro/romashka.yaml"
-	grep -q 'звонок A' "$A/clients/ro/romashka.yaml"
+	! grep -q 'по ошибке' "$A/$(record_path romashka)"
+	grep -q 'звонок A' "$A/$(record_path romashka)"
 	same "$(git -C "$A" log -1 --format='%s|%(trailers:key=Preg-Undo,valueonly)')" \
 		"undo: note: romashka|$(git -C "$A" rev-parse HEAD~1)"
 	verified "$A" "$B"
@@ -148,7 +148,7 @@ synced with origin: 1 commit received, 1 sent"
 	preg -C "$A" sync >/dev/null
 	verified "$A" "$B"
 	# The note stays: a merge keeps every note of both sides.
-	grep -q 'по ошибке' "$A/clients/ro/romashka.yaml"
+	grep -q 'по ошибке' "$A/$(record_path romashka)"
 }
 
 @test "after offline work and a sync, diff --since and log --since agree, on every clone" {

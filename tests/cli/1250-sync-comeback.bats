@@ -37,9 +37,9 @@ shared() {
 	verified "$A" "$B"
 	# Back with everything it had, smirnova's note and hold among it, and
 	# the reassign on top, by ivanov.
-	grep -q "by: smirnova, text: просят ставки на Китай" "$B/clients/ke/kedr.yaml"
-	grep -q "by: smirnova, hold_until: 2026-11-28" "$B/clients/ke/kedr.yaml"
-	grep -q "^manager: sidorov" "$B/clients/ke/kedr.yaml"
+	grep -q "by: smirnova, text: просят ставки на Китай" "$B/$(record_path kedr)"
+	grep -q "by: smirnova, hold_until: 2026-11-28" "$B/$(record_path kedr)"
+	grep -q "^manager: sidorov" "$B/$(record_path kedr)"
 	run --separate-stderr preg -C "$B" log kedr --format tsv
 	[ "$status" -eq 0 ]
 	[[ "${lines[1]}" == *"	ivanov	kedr	reassign	"* ]]
@@ -54,10 +54,10 @@ kedr"
 	# Put back by plain git under a preg trailer, with a note nobody wrote
 	# through preg: what the removed version lacks is checked as any
 	# commit's addition.
-	mkdir -p "$A/clients/ke"
-	git -C "$A" show HEAD~1:clients/ke/kedr.yaml >"$A/clients/ke/kedr.yaml"
-	printf '  - {at: 2026-11-14T10:00:00+05:00, by: smirnova, text: подделка}\n' >>"$A/clients/ke/kedr.yaml"
-	git -C "$A" add clients/ke/kedr.yaml
+	mkdir -p "$A/$(record_dir kedr)"
+	git -C "$A" show HEAD~1:"$(record_path kedr)" >"$A/$(record_path kedr)"
+	printf '  - {at: 2026-11-14T10:00:00+05:00, by: smirnova, text: подделка}\n' >>"$A/$(record_path kedr)"
+	git -C "$A" add "$(record_path kedr)"
 	git -C "$A" -c user.name=petrov -c user.email=p@example.com commit -q \
 		-m "note: kedr" -m "Preg-Client: kedr
 Preg-Action: note

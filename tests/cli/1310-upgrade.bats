@@ -22,7 +22,7 @@ v2_path() {
 
 # A register of version 1 with three clients and some history.
 old_register() {
-	new_register
+	new_register_v1
 	grep -qx 'version: 1' "$R/preg.yaml"
 	PREG_NOW=2026-10-01T10:00:00+05:00 preg -C "$R" client add "ООО «Ромашка»" >/dev/null
 	PREG_NOW=2026-10-02T10:00:00+05:00 preg -C "$R" client add "Acme Ltd" --id acme >/dev/null
@@ -70,6 +70,53 @@ old_register() {
 	preg -C "$R" client add "ЗАО «Василёк»" >/dev/null
 	[ -f "$R/$(v2_path vasilek)" ]
 	assert_verify_check
+}
+
+# Every listing of the register in $1, one after the other: what a user
+# reads, whatever the layout.
+listings() {
+	local f
+	preg -C "$1" client list
+	for f in tsv csv json id; do preg -C "$1" client list --format "$f"; done
+	preg -C "$1" client list --manager petrov
+	for v in register funnel managers durations reasons activity; do preg -C "$1" report "$v"; done
+	preg -C "$1" remind --as-of 2026-11-20 --within 30d
+	preg -C "$1" remind --as-of 2026-11-20 --format tsv
+	for f in csv json; do preg -C "$1" export --format "$f"; done
+	preg -C "$1" find ооо
+	# check names files: their shards differ, the order must not.
+	preg -C "$1" check 2>&1 | sed 's#clients/[^/]*/#clients/*/#g'
+}
+
+@test "the same clients list, report, remind, export and check alike in both layouts" {
+	old_register
+	# Ids whose v1 shards (x_ after x-) and v2 shards (hashes) both
+	# disagree with the order of the ids.
+	i=0
+	for c in "x|Икс" "x-y|Икс-Игрек" "a1|ООО «А1»" "zeta|Zeta GmbH" "ooo-vasilek|ООО «Василёк» и партнёры, очень длинное имя" "b|ПАО «Б»"; do
+		i=$((i + 1))
+		preg -C "$R" client add "${c#*|}" --id "${c%%|*}" --manager petrov --next "2026-11-1$i" \
+			--contact "Пётр <p$i@example.com>; director; +7 351 000-00-0$i" --allow-duplicate >/dev/null
+	done
+	# Two pairs of likely duplicates, which check names after the rest.
+	preg -C "$R" client add "ООО «Двойник»" --id dvoinik --contact "Пётр <p7@example.com>; director; +7 351 000-00-02" --allow-duplicate >/dev/null
+	preg -C "$R" client add "Zeta GmbH" --id zz-top --allow-duplicate >/dev/null
+	preg -C "$R" phase set x 4 >/dev/null
+	preg -C "$R" phase set a1 3 >/dev/null
+	cp -a "$R" "$BATS_TEST_TMPDIR/v1"
+	listings "$BATS_TEST_TMPDIR/v1" >"$BATS_TEST_TMPDIR/v1.out"
+	preg -C "$R" upgrade >/dev/null
+	grep -qx 'version: 2' "$R/preg.yaml"
+	# Cold (no record cache yet in the upgraded tree's shards), then warm.
+	listings "$R" >"$BATS_TEST_TMPDIR/v2.out"
+	listings "$R" >"$BATS_TEST_TMPDIR/v2-warm.out"
+	PREG_NO_CACHE=1 listings "$R" >"$BATS_TEST_TMPDIR/v2-nocache.out"
+	# The listings are in id order, not in either tree's.
+	same "$(preg -C "$R" client list --format id | tr '\n' ' ')" "a1 acme b dvoinik ivanov-i-i ooo-vasilek romashka x x-y zeta zz-top "
+	same "$(grep -c 'likely duplicate' "$BATS_TEST_TMPDIR/v1.out")" 2
+	cmp "$BATS_TEST_TMPDIR/v1.out" "$BATS_TEST_TMPDIR/v2.out"
+	cmp "$BATS_TEST_TMPDIR/v1.out" "$BATS_TEST_TMPDIR/v2-warm.out"
+	cmp "$BATS_TEST_TMPDIR/v1.out" "$BATS_TEST_TMPDIR/v2-nocache.out"
 }
 
 @test "the trails go across the upgrade: git log --follow and preg log agree" {
@@ -129,7 +176,7 @@ old_register() {
 @test "a register of a newer version than this preg knows is refused by every command, unchanged" {
 	new_register
 	preg -C "$R" client add Acme --id acme >/dev/null
-	sed -i 's/^version: 1$/version: 3/' "$R/preg.yaml"
+	sed -i 's/^version: 2$/version: 3/' "$R/preg.yaml"
 	git -C "$R" commit -qam "from a newer preg"
 	head=$(git -C "$R" rev-parse HEAD)
 	msg="preg: error: preg.yaml:1:10: register version 3 is newer than this preg knows (2); update preg"
@@ -144,8 +191,39 @@ old_register() {
 	assert_clean
 }
 
+# shared (sync.bash) with registers of version 1: one made as an older
+# preg made it and pushed with git; A and B are clones, which keep the
+# remote's version.
+shared_v1() {
+	git init -q --bare "$REMOTE"
+	new_register_v1
+	git -C "$R" push -q "$REMOTE" main
+	preg clone "$REMOTE" "$A" >/dev/null
+	grep -qx 'version: 1' "$A/preg.yaml"
+	preg -C "$A" client add Romashka >/dev/null
+	preg -C "$A" sync >/dev/null
+	preg clone "$REMOTE" "$B" >/dev/null
+	[ -f "$B/clients/ro/romashka.yaml" ]
+}
+
+@test "init makes a register of version 2; clone keeps the remote's version" {
+	new_register
+	grep -qx 'version: 2' "$R/preg.yaml"
+	preg -C "$R" client add "ООО «Ромашка»" >/dev/null
+	[ -f "$R/$(v2_path romashka)" ]
+	git init -q --bare "$BATS_TEST_TMPDIR/new.git"
+	preg init --remote "$BATS_TEST_TMPDIR/new.git" "$BATS_TEST_TMPDIR/new" >/dev/null
+	same "$(git -C "$BATS_TEST_TMPDIR/new.git" show main:preg.yaml | head -1)" "version: 2"
+	preg clone "$BATS_TEST_TMPDIR/new.git" "$BATS_TEST_TMPDIR/new-clone" >/dev/null
+	grep -qx 'version: 2' "$BATS_TEST_TMPDIR/new-clone/preg.yaml"
+	R=$BATS_TEST_TMPDIR/old
+	shared_v1
+	grep -qx 'version: 1' "$B/preg.yaml"
+	assert_verify_check "$B"
+}
+
 @test "sync between clones of different versions refuses until both are upgraded" {
-	shared
+	shared_v1
 	preg -C "$B" client add Acme --id acme >/dev/null
 	preg -C "$A" upgrade >/dev/null
 	# A is ahead and the remote has nothing A lacks: the upgrade goes out.
@@ -173,7 +251,7 @@ old_register() {
 }
 
 @test "an upgraded clone does not sync onto a version 1 remote that moved" {
-	shared
+	shared_v1
 	preg -C "$B" client add Acme --id acme >/dev/null
 	preg -C "$B" sync >/dev/null
 	preg -C "$A" upgrade >/dev/null
@@ -184,6 +262,18 @@ old_register() {
 	[[ "$stderr" == "preg: error: the remote's register is version 1, this one version 2, and 'origin' has commits this one lacks; "* ]]
 	same "$(git -C "$A" rev-parse HEAD)" "$ahead"
 	same "$(git -C "$REMOTE" rev-parse main)" "$rhead"
+}
+
+@test "doctor says when an upgrade is due, as advice (exit 0), and not after it" {
+	old_register
+	run --separate-stderr preg -C "$R" doctor
+	same "$status" 0
+	same "$output" "the register is layout version 1; 'preg upgrade' moves it to version 2 (one commit)"
+	same "$stderr" ""
+	preg -C "$R" upgrade >/dev/null
+	run --separate-stderr preg -C "$R" doctor
+	same "$status" 0
+	same "$output" "ok: nothing to repair"
 }
 
 @test "upgrade: usage errors exit 2" {

@@ -75,7 +75,7 @@ shared() {
 	shared
 	git clone -q "$REMOTE" "$B"
 	[ -f "$B/preg.yaml" ]
-	[ -f "$B/clients/ro/romashka.yaml" ] || [ -n "$(find "$B/clients" -name romashka.yaml)" ]
+	[ -f "$B/$(record_path romashka)" ] || [ -n "$(find "$B/clients" -name romashka.yaml)" ]
 	run preg -C "$B" client show romashka --format json
 	[ "$status" -eq 0 ]
 	run --separate-stderr preg -C "$B" doctor

@@ -44,6 +44,42 @@ new_register() {
 	"$PREG" init "$R" "$@" >/dev/null
 }
 
+# A register of layout version 1 at $R, as a preg before version 2 made
+# it: init's commit amended with preg.yaml's version set back. For the
+# tests that are about version 1 (the upgrade, syncs across versions).
+new_register_v1() {
+	new_register "$@"
+	sed -i 's/^version: 2$/version: 1/' "$R/preg.yaml"
+	GIT_COMMITTER_DATE=$(git -C "$R" log -1 --format=%ad --date=raw) \
+		git -C "$R" commit -q -a --amend --no-edit
+}
+
+# record_path ID [DIR]: the path of client ID's record in the register at
+# DIR ($R by default), relative to it. The file the glob clients/*/ID.yaml
+# finds in the work tree, which works in every layout (preg-register(5));
+# else where the layout puts it: under the first two hex digits of the
+# id's XXH64 (version 2, computed by xxhsum as a person would), or under
+# its first two characters (version 1).
+record_path() {
+	local id=$1 dir=${2:-$R} f
+	for f in "$dir"/clients/*/"$id".yaml; do
+		if [ -e "$f" ]; then
+			printf '%s' "${f#"$dir"/}"
+			return
+		fi
+	done
+	if grep -qx 'version: 1' "$dir/preg.yaml" 2>/dev/null; then
+		printf 'clients/%s/%s.yaml' "$(printf '%-2.2s' "$id" | tr ' ' _)" "$id"
+	else
+		printf 'clients/%s/%s.yaml' "$(printf %s "$id" | xxhsum -H1 | cut -c1-2)" "$id"
+	fi
+}
+
+# record_dir ID [DIR]: the shard directory of ID's record (see record_path).
+record_dir() {
+	dirname "$(record_path "$@")"
+}
+
 # Commits on the register's branch.
 commits() {
 	git -C "${1:-$R}" rev-list --count HEAD

@@ -30,7 +30,11 @@ static struct reg *new_reg(void)
 	setenv("PREG_NOW", "2026-11-02T10:15:00+05:00", 1);
 	setenv("PREG_USER", "ivanov", 1);
 	snprintf(dir, sizeof(dir), "%s/reg-%d", unit_root(), ++serial);
-	if (reg_init(dir, "freight") || reg_open(&r, dir))
+	if (reg_init(dir, "freight"))
+		fail_msg("register: %s", preg_error_msg());
+	/* Layout version 1, for the paths of the tests below. */
+	unit_layout_v1(dir);
+	if (reg_open(&r, dir))
 		fail_msg("register: %s", preg_error_msg());
 	return r;
 }

@@ -65,6 +65,8 @@ static struct reg *new_reg_with(const char *yaml, char **dir)
 	snprintf(d, n, "%s/reg-%d", unit_root(), ++serial);
 	if (reg_init(d, "freight"))
 		fail_msg("reg_init: %s", preg_error_msg());
+	/* Layout version 1, for the paths of the tests below. */
+	unit_layout_v1(d);
 	if (yaml) {
 		git_repository *g = NULL;
 		git_index *idx = NULL;

@@ -85,6 +85,46 @@ static inline void unit_home_teardown(void)
 	nftw(unit_root(), unit_rm_cb, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+/* Make the register just made by reg_init in dir one of layout version 1,
+ * as a preg before version 2 made it: its first commit amended with
+ * preg.yaml's version set back. For tests that name records by their
+ * version 1 paths; the layouts themselves are test_layout's. */
+static inline void unit_layout_v1(const char *dir)
+{
+	git_repository *g = NULL;
+	git_index *idx = NULL;
+	git_object *head = NULL;
+	git_tree *tree = NULL;
+	git_oid tid, cid;
+	char path[PATH_MAX + 64], text[4096], *v;
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/preg.yaml", dir);
+	f = fopen(path, "r+");
+	assert_non_null(f);
+	n = fread(text, 1, sizeof(text) - 1, f);
+	text[n] = '\0';
+	v = strstr(text, "version: 2\n");
+	assert_non_null(v);
+	v[9] = '1';
+	rewind(f);
+	fputs(text, f);
+	fclose(f);
+	assert_int_equal(git_repository_open(&g, dir), 0);
+	assert_int_equal(git_repository_index(&idx, g), 0);
+	assert_int_equal(git_index_add_bypath(idx, "preg.yaml"), 0);
+	assert_int_equal(git_index_write(idx), 0);
+	assert_int_equal(git_index_write_tree(&tid, idx), 0);
+	assert_int_equal(git_tree_lookup(&tree, g, &tid), 0);
+	assert_int_equal(git_revparse_single(&head, g, "HEAD"), 0);
+	assert_int_equal(git_commit_amend(&cid, (git_commit *)head, "HEAD", NULL, NULL, NULL, NULL, tree), 0);
+	git_tree_free(tree);
+	git_object_free(head);
+	git_index_free(idx);
+	git_repository_free(g);
+}
+
 /* ---- the clock and the phases ---- */
 
 /* "YYYY-MM-DD" as days since the epoch; a bad date fails the test. */
