@@ -115,31 +115,47 @@ static void kv_copy(struct kvlist *dst, const struct kvlist *src)
 		kv_set(dst, src->v[i].k, src->v[i].v);
 }
 
-/* The union of two append-only lists in time order (the time rule,
- * record_sort_entries): every entry of ours, and each entry of theirs
- * that ours lacks (an entry that theirs holds k times is kept k times,
- * not more). Entries of one time keep their order, ours first. */
-static void union_list(struct kvlist **out, size_t *nout, const struct kvlist *o, size_t no,
-		       const struct kvlist *t, size_t nt)
+/* Two sides of a list (history events, notes) merged against their base
+ * b (NULL: none), in time order (the time rule, record_sort_entries).
+ * Writers only append, so what either side added is kept (an entry both
+ * added once is kept once), and an entry of the base that one side no
+ * longer has was taken back there (an undo) and stays out: of entries
+ * equal to e, the base had nb, ours no and theirs nt, and the merge keeps
+ * min(nb, no, nt) of the base's and max(0, no - nb, nt - nb) new ones.
+ * Entries of one time keep their order, ours first. */
+static void merge_list(struct kvlist **out, size_t *nout, const struct kvlist *b, size_t nb,
+		       const struct kvlist *o, size_t no, const struct kvlist *t, size_t nt)
 {
-	struct kvindex ox, tx;
+	struct kvindex bx, ox, tx;
 	size_t n = 0;
 
 	*out = xcalloc(no + nt + 1, sizeof(**out));
 	/* Counted in sorted views: a record may hold 10,000 notes. */
+	kvindex_init(&bx, b, b ? nb : 0, true);
 	kvindex_init(&ox, o, no, true);
 	kvindex_init(&tx, t, nt, true);
 	/* n is used and then counted up, in two statements: in one
 	 * ("kv_copy(&v[n++], ...)" beside a read of n) they are unsequenced. */
-	for (size_t i = 0; i < no; i++) {
-		kv_copy(&(*out)[n], &o[i]);
-		n++;
-	}
-	for (size_t i = 0; i < nt; i++)
-		if (kvindex_rank(&tx, i) + 1 > kvindex_count(&ox, &t[i])) {
-			kv_copy(&(*out)[n], &t[i]);
+	for (size_t i = 0; i < no + nt; i++) {
+		bool mine = i < no;
+		const struct kvlist *e = mine ? &o[i] : &t[i - no];
+		size_t cb = kvindex_count(&bx, e), co = kvindex_count(&ox, e), ct = kvindex_count(&tx, e);
+		size_t kept = cb < co ? cb : co, added = 0, rank;
+
+		kept = kept < ct ? kept : ct;
+		if (co > cb)
+			added = co - cb;
+		if (ct > cb && ct - cb > added)
+			added = ct - cb;
+		kept += added;
+		/* Ours give the first of the kept ones, theirs the rest. */
+		rank = mine ? kvindex_rank(&ox, i) : kvindex_rank(&tx, i - no);
+		if (mine ? rank < kept : rank >= co && rank < kept) {
+			kv_copy(&(*out)[n], e);
 			n++;
 		}
+	}
+	kvindex_release(&bx);
 	kvindex_release(&ox);
 	kvindex_release(&tx);
 	record_sort_entries(*out, n);
@@ -425,8 +441,10 @@ void merge_record(struct record **out, const struct record *b, const struct reco
 	const struct record *end_side = NULL;
 
 	m->id = xstrdup(o->id);
-	union_list(&m->history, &m->nhistory, o->history, o->nhistory, t->history, t->nhistory);
-	union_list(&m->notes, &m->nnotes, o->notes, o->nnotes, t->notes, t->nnotes);
+	merge_list(&m->history, &m->nhistory, b ? b->history : NULL, b ? b->nhistory : 0, o->history, o->nhistory,
+		   t->history, t->nhistory);
+	merge_list(&m->notes, &m->nnotes, b ? b->notes : NULL, b ? b->nnotes : 0, o->notes, o->nnotes, t->notes,
+		   t->nnotes);
 	/* phase, phase_since and manager follow the merged history as every
 	 * writer makes them follow its own (record_follow_history). */
 	record_deciding(m, &phase_ev, &manager_ev);

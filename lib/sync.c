@@ -805,9 +805,18 @@ static int replay_commit(struct replay *rp, const struct reg_oid *oid, struct re
 			if (alone) {
 				buf_addf(&trailers, "Preg-Undo: %s\n", t.undo);
 			} else {
-				note(rp->res, xasprintf("the undo of %.7s could not be carried over: what it took back changed on the remote; its changes were merged instead",
+				/* Still an undo of that commit (as replayed here, if
+				 * it was): verify holds it to taking back only what
+				 * that commit did. */
+				const struct replayed *x = replayed_as(rp, t.undo);
+				char hex[REG_HEXSZ + 1];
+
+				if (x)
+					reg_oid_hex(hex, &x->new);
+				buf_addf(&trailers, "Preg-Undo: %s\n", x ? hex : t.undo);
+				note(rp->res, xasprintf("the undo of %.7s was merged with what changed on the remote since: what it took back stays out, the rest stays",
 							t.undo));
-				buf_addf(&msg, "Preg-Conflict: the undo of %.7s merged as a change (changed on the remote)\n",
+				buf_addf(&msg, "Preg-Conflict: the undo of %.7s merged with changes on the remote\n",
 					 t.undo);
 			}
 		}

@@ -10,6 +10,7 @@
 #include "history.h"
 #include "kvindex.h"
 #include "log.h"
+#include "schema.h"
 #include "strmap.h"
 #include "verify.h"
 #include "xalloc.h"
@@ -171,21 +172,6 @@ static long kept_in_order(const struct kvlist *old, size_t nold, const struct kv
 		used[j++] = true;
 	}
 	return -1;
-}
-
-/* The first entry of old that new lacks (a merge keeps them all), or -1.
- * Looked up in a sorted view of new: a record may hold 10,000 notes. */
-static long not_kept(const struct kvlist *old, size_t nold, const struct kvlist *new, size_t nnew)
-{
-	struct kvindex ix;
-	long k = -1;
-
-	kvindex_init(&ix, new, nnew, false);
-	for (size_t i = 0; i < nold && k < 0; i++)
-		if (!kvindex_count(&ix, &old[i]))
-			k = (long)i;
-	kvindex_release(&ix);
-	return k;
 }
 
 /* Mark used[j] for each entry of new that a parent's list old accounts
@@ -350,6 +336,130 @@ static bool unchanged_since(struct vctx *x, const struct hcommit *c, const struc
 	return same;
 }
 
+/* The parts of a record that are not its events, notes and one-value
+ * keys, as one text each, to compare whole: tags, fields, contacts. */
+static void parts_text(const struct record *r, struct buf out[3])
+{
+	for (size_t i = 0; i < r->ntags; i++)
+		buf_addf(&out[0], "%s\n", r->tags[i]);
+	for (size_t i = 0; i < r->fields.n; i++)
+		buf_addf(&out[1], "%s=%s\n", r->fields.v[i].k, r->fields.v[i].v);
+	for (size_t c = 0; c < r->ncontacts; c++) {
+		for (size_t i = 0; i < r->contacts[c].n; i++)
+			buf_addf(&out[2], "%s=%s;", r->contacts[c].v[i].k, r->contacts[c].v[i].v);
+		buf_addc(&out[2], '\n');
+	}
+}
+
+static bool same_text(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+/* A list after a merged undo: nothing added to old's, and each entry
+ * taken out one that the undone commit added (xa's that xb lacked). */
+static bool list_taken_back(const struct kvlist *old, size_t nold, const struct kvlist *new, size_t nnew,
+			    const struct kvlist *xb, size_t nxb, const struct kvlist *xa, size_t nxa)
+{
+	struct kvindex io, in, ib, ia;
+	bool ok = true;
+
+	kvindex_init(&io, old, nold, true);
+	kvindex_init(&in, new, nnew, true);
+	kvindex_init(&ib, xb, nxb, true);
+	kvindex_init(&ia, xa, nxa, true);
+	for (size_t j = 0; j < nnew && ok; j++)
+		ok = kvindex_count(&in, &new[j]) <= kvindex_count(&io, &new[j]);
+	for (size_t i = 0; i < nold && ok; i++) {
+		size_t o = kvindex_count(&io, &old[i]), n = kvindex_count(&in, &old[i]);
+		size_t a = kvindex_count(&ia, &old[i]), b = kvindex_count(&ib, &old[i]);
+
+		ok = n >= o || (a > b && o - n <= a - b);
+	}
+	kvindex_release(&io);
+	kvindex_release(&in);
+	kvindex_release(&ib);
+	kvindex_release(&ia);
+	return ok;
+}
+
+/* An undo of commit x that a sync merged with later changes of the record
+ * (Preg-Conflict: the undo of x merged with changes on the remote): it may only take
+ * back what x did. Events and notes: none added, and only those x added
+ * taken out; every other part either as it was, or put back to its value
+ * before x where x changed it. xb and xa: the record before and after x. */
+static bool undo_merged_ok(const struct record *old, const struct record *new, const struct record *xb,
+			   const struct record *xa)
+{
+	struct buf po[3] = { BUF_INIT, BUF_INIT, BUF_INIT }, pn[3] = { BUF_INIT, BUF_INIT, BUF_INIT };
+	struct buf pb[3] = { BUF_INIT, BUF_INIT, BUF_INIT }, pa[3] = { BUF_INIT, BUF_INIT, BUF_INIT };
+	bool ok;
+
+	if (!old || !new || !xb || !xa)
+		return false;
+	ok = list_taken_back(old->history, old->nhistory, new->history, new->nhistory, xb->history, xb->nhistory,
+			     xa->history, xa->nhistory) &&
+	     list_taken_back(old->notes, old->nnotes, new->notes, new->nnotes, xb->notes, xb->nnotes, xa->notes,
+			     xa->nnotes);
+	/* The keys that follow the history (phase, its date, the manager)
+	 * are check's to judge against it. */
+	for (const struct record_key *k = record_keys; ok && k->name; k++) {
+		const char *o, *n;
+
+		if (k->slot == RS_NONE || k->slot == RS_ID || !strcmp(k->name, "phase_since") ||
+		    !strcmp(k->name, "manager"))
+			continue;
+		o = *record_key_value(old, k);
+		n = *record_key_value(new, k);
+		ok = same_text(o, n) || (same_text(n, *record_key_value(xb, k)) &&
+					 !same_text(*record_key_value(xb, k), *record_key_value(xa, k)));
+	}
+	parts_text(old, po);
+	parts_text(new, pn);
+	parts_text(xb, pb);
+	parts_text(xa, pa);
+	for (int i = 0; i < 3; i++) {
+		ok = ok && (same_text(buf_str(&po[i]), buf_str(&pn[i])) ||
+			    (same_text(buf_str(&pn[i]), buf_str(&pb[i])) &&
+			     !same_text(buf_str(&pb[i]), buf_str(&pa[i]))));
+		buf_release(&po[i]);
+		buf_release(&pn[i]);
+		buf_release(&pb[i]);
+		buf_release(&pa[i]);
+	}
+	return ok;
+}
+
+/* Whether the undo's change ch of a record is undo_merged_ok against the
+ * undone commit's own change of it. */
+static int undo_merged(struct vctx *x, const struct vchange *ch, const struct reg_oid *undone, bool *ok)
+{
+	struct reg_commit xc;
+	struct reg_tree *tb = NULL, *ta = NULL;
+	struct reg_oid bb, ba;
+	struct record *old = NULL, *new = NULL, *xb = NULL, *xa = NULL;
+	int rc;
+
+	*ok = false;
+	if ((rc = reg_commit_read(x->r, undone, &xc)))
+		return rc;
+	if (xc.nparents == 1 && !reg_tree_of(x->r, &xc.parents[0], &tb) && !reg_tree_of(x->r, undone, &ta) &&
+	    !reg_tree_file(x->r, tb, ch->path, &bb) && !reg_tree_file(x->r, ta, ch->path, &ba) &&
+	    !version(x->r, &ch->old, ch->has_old, ch->path, &old) &&
+	    !version(x->r, &ch->new, ch->has_new, ch->path, &new) && !version(x->r, &bb, true, ch->path, &xb) &&
+	    !version(x->r, &ba, true, ch->path, &xa))
+		*ok = undo_merged_ok(old, new, xb, xa);
+	preg_error_clear();
+	record_free(old);
+	record_free(new);
+	record_free(xb);
+	record_free(xa);
+	reg_tree_free(tb);
+	reg_tree_free(ta);
+	reg_commit_release(&xc);
+	return 0;
+}
+
 /* An undo of commit x may only put back records x changed, as they were
  * before x, when nothing changed them after x, and only x's own user's. */
 static int check_undo(struct vctx *x, const struct hcommit *c, const struct vchange *ch)
@@ -381,6 +491,15 @@ static int check_undo(struct vctx *x, const struct hcommit *c, const struct vcha
 		problem(v, ch->id, c, "the undo of %.7s changes the record, which %.7s did not change", c->undo,
 			c->undo);
 		goto out;
+	}
+	if ((!last || strcmp(last, c->undo)) && !(c->user && *(const char *)user && strcmp(c->user, user))) {
+		/* Changed after x: a sync merged the undo with those changes. */
+		bool ok = false;
+
+		if ((rc = undo_merged(x, ch, &undone, &ok)))
+			goto out;
+		if (ok)
+			goto out;
 	}
 	if (!last || strcmp(last, c->undo)) {
 		if (last)
@@ -495,16 +614,48 @@ out:
 	return rc;
 }
 
-/* A merge: each parent's events and notes are all kept; what no parent
- * has was added by the merge itself, under the rules of any commit. */
+/* Whether a merge lost an entry of one parent's list old: new has fewer
+ * of it, and the other parent's list did not take it back (hold fewer
+ * of it than the merge base's). Without the other parent and the base
+ * (a merge of more than two), any entry of old missing is lost. */
+static bool lost_entry(const struct kvlist *old, size_t nold, const struct kvlist *new, size_t nnew,
+		       const struct record *other, const struct record *base, bool notes)
+{
+	struct kvindex in, io, ix, ib;
+	bool lost = false;
+
+	kvindex_init(&in, new, nnew, false);
+	kvindex_init(&io, old, nold, false);
+	kvindex_init(&ix, other ? (notes ? other->notes : other->history) : NULL,
+		     other ? (notes ? other->nnotes : other->nhistory) : 0, false);
+	kvindex_init(&ib, base ? (notes ? base->notes : base->history) : NULL,
+		     base ? (notes ? base->nnotes : base->nhistory) : 0, false);
+	for (size_t i = 0; i < nold && !lost; i++)
+		lost = kvindex_count(&in, &old[i]) < kvindex_count(&io, &old[i]) &&
+		       !(other && base && kvindex_count(&ix, &old[i]) < kvindex_count(&ib, &old[i]));
+	kvindex_release(&in);
+	kvindex_release(&io);
+	kvindex_release(&ix);
+	kvindex_release(&ib);
+	return lost;
+}
+
+/* A merge: each parent's events and notes are all kept, but for those
+ * the other parent took back (an undo: it holds fewer than the merge
+ * base); what no parent has was added by the merge itself, under the
+ * rules of any commit. */
 static int check_merge(struct vctx *x, const struct hcommit *c, const struct reg_commit *gc,
 		       const struct reg_tree *tree)
 {
-	struct reg_tree **pt = xcalloc(gc->nparents, sizeof(*pt));
+	struct reg_tree **pt = xcalloc(gc->nparents, sizeof(*pt)), *bt = NULL;
+	struct reg_oid boid;
 	int rc = 0;
 
 	for (size_t p = 0; p < gc->nparents && !rc; p++)
 		rc = reg_tree_of(x->r, &gc->parents[p], &pt[p]);
+	if (!rc && gc->nparents == 2 &&
+	    (reg_merge_base(x->r, &gc->parents[0], &gc->parents[1], &boid) || reg_tree_of(x->r, &boid, &bt)))
+		preg_error_clear(); /* no base: every entry of each parent kept */
 	for (size_t p = 0; p < gc->nparents && !rc; p++) {
 		struct vchanges l;
 
@@ -512,7 +663,7 @@ static int check_merge(struct vctx *x, const struct hcommit *c, const struct reg
 			break;
 		for (size_t i = 0; i < l.n; i++) {
 			const struct vchange *ch = &l.v[i];
-			struct record *new = NULL;
+			struct record *new = NULL, *other = NULL, *base = NULL;
 			bool *uh = NULL, *un = NULL, lost = false;
 			const char *by = NULL;
 
@@ -524,6 +675,15 @@ static int check_merge(struct vctx *x, const struct hcommit *c, const struct reg
 			}
 			uh = xcalloc(new->nhistory + 1, sizeof(bool));
 			un = xcalloc(new->nnotes + 1, sizeof(bool));
+			if (bt) {
+				struct reg_oid blob;
+
+				if (!reg_tree_file(x->r, pt[1 - p], ch->path, &blob))
+					version(x->r, &blob, true, ch->path, &other);
+				if (!reg_tree_file(x->r, bt, ch->path, &blob))
+					version(x->r, &blob, true, ch->path, &base);
+				preg_error_clear();
+			}
 			/* Against every parent: kept, and marked as not new. */
 			for (size_t q = 0; q < gc->nparents; q++) {
 				struct reg_oid blob;
@@ -532,8 +692,9 @@ static int check_merge(struct vctx *x, const struct hcommit *c, const struct reg
 				if (!reg_tree_file(x->r, pt[q], ch->path, &blob) &&
 				    !version(x->r, &blob, true, ch->path, &old)) {
 					if (q == p &&
-					    (not_kept(old->history, old->nhistory, new->history, new->nhistory) >= 0 ||
-					     not_kept(old->notes, old->nnotes, new->notes, new->nnotes) >= 0))
+					    (lost_entry(old->history, old->nhistory, new->history, new->nhistory, other, base,
+							false) ||
+					     lost_entry(old->notes, old->nnotes, new->notes, new->nnotes, other, base, true)))
 						lost = true;
 					mark_kept(old->history, old->nhistory, new->history, new->nhistory, uh);
 					mark_kept(old->notes, old->nnotes, new->notes, new->nnotes, un);
@@ -556,12 +717,15 @@ static int check_merge(struct vctx *x, const struct hcommit *c, const struct reg
 			free(uh);
 			free(un);
 			record_free(new);
+			record_free(other);
+			record_free(base);
 		}
 		changes_list_release(&l);
 	}
 	for (size_t p = 0; p < gc->nparents; p++)
 		reg_tree_free(pt[p]);
 	free(pt);
+	reg_tree_free(bt);
 	return rc;
 }
 

@@ -180,6 +180,36 @@ Preg-Action: undo"
 	same "$output" "acme: commit $hand (undo: by hand): note 1 of 1 was removed"
 }
 
+@test "an undo merged with later changes may take back only what the commit it names did" {
+	# The phase move (HEAD~3) taken back after the note (HEAD~2) that came
+	# later, as a sync merges an undo with changes made since: the move's
+	# event out, the phase back, the note kept.
+	moved=$(git -C "$R" rev-parse HEAD~3)
+	noted=$(git -C "$R" rev-parse HEAD~2)
+	git -C "$R" show "HEAD~2:$F" |
+		sed -e '/phase: 3, note: met the director/d' -e 's/^phase: 3$/phase: 1/' \
+			-e 's/^phase_since: .*/phase_since: 2026-10-01T10:00:00+05:00/' >"$R/$F"
+	claim_undo "$moved"
+	run --separate-stderr verify_anew
+	[ "$status" -eq 0 ]
+	# The same, but the name changed too, which the move did not change.
+	sed -i 's/^name: .*/name: Acme Forged/' "$R/$F"
+	git -C "$R" commit -q --amend -a --no-edit
+	hand=$(git -C "$R" rev-parse --short=7 HEAD)
+	run --separate-stderr verify_anew
+	[ "$status" -eq 1 ]
+	same "${lines[0]}" "acme: commit $hand (undo: by hand): the undo of ${moved:0:7} comes after commit ${noted:0:7} changed the record"
+	# Or a note taken out that the move did not add.
+	git -C "$R" show "HEAD~1:$F" >"$R/$F"
+	sed -i -e '/phase: 3, note: met the director/d' -e 's/^phase: 3$/phase: 1/' \
+		-e 's/^phase_since: .*/phase_since: 2026-10-01T10:00:00+05:00/' -e '/sent slides/d' -e '/^notes:$/d' "$R/$F"
+	git -C "$R" commit -q --amend -a --no-edit
+	hand=$(git -C "$R" rev-parse --short=7 HEAD)
+	run --separate-stderr verify_anew
+	[ "$status" -eq 1 ]
+	same "${lines[0]}" "acme: commit $hand (undo: by hand): the undo of ${moved:0:7} comes after commit ${noted:0:7} changed the record"
+}
+
 @test "an undo may only take back a record the commit it names changed" {
 	PREG_NOW=2026-10-06T10:00:00+05:00 preg -C "$R" note romashka "звонок" >/dev/null
 	noted=$(git -C "$R" rev-parse HEAD)

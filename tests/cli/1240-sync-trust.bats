@@ -139,16 +139,59 @@ synced with origin: 1 commit received, 1 sent"
 	at 03T09:00 petrov "$B" note romashka "по ошибке"
 	preg -C "$B" sync >/dev/null
 	preg -C "$A" sync >/dev/null
+	undone=$(git -C "$B" rev-parse HEAD)
 	at 03T09:05 petrov "$B" undo
 	at 03T09:10 ivanov "$A" note romashka "звонок A"
 	preg -C "$A" sync >/dev/null
 	run --separate-stderr preg -C "$B" sync
 	[ "$status" -eq 0 ]
-	[[ ${lines[0]} == "the undo of "*" could not be carried over: what it took back changed on the remote; its changes were merged instead" ]]
+	same "${lines[0]}" "the undo of ${undone:0:7} was merged with what changed on the remote since: what it took back stays out, the rest stays"
 	preg -C "$A" sync >/dev/null
 	verified "$A" "$B"
-	# The note stays: a merge keeps every note of both sides.
-	grep -q 'по ошибке' "$A/$(record_path romashka)"
+	# What the undo took back stays out; what the remote added stays in.
+	for d in "$A" "$B"; do
+		! grep -q 'по ошибке' "$d/$(record_path romashka)"
+		grep -q 'звонок A' "$d/$(record_path romashka)"
+	done
+	same "$(git -C "$A" log -1 --format='%s|%(trailers:key=Preg-Undo,valueonly)')" "undo: note: romashka|$undone"
+	same "$(trail "$A" romashka | head -1 | cut -f 1,2)" "petrov	undo"
+}
+
+@test "an undone note stays out when another clone, offline, changed the client and syncs after the undo" {
+	# The story the random model test found: B noted, everyone synced; B
+	# undid it and synced; C, offline since, set a field of the client.
+	# C's sync merges its change with the undo: the note must not come
+	# back (in C's commit, by C's user, which verify rejects).
+	shared
+	at 03T09:00 petrov "$B" note romashka "по ошибке"
+	preg -C "$B" sync >/dev/null
+	preg -C "$C" sync >/dev/null
+	at 03T09:05 petrov "$B" undo
+	preg -C "$B" sync >/dev/null
+	at 03T09:10 sidorov "$C" client set romashka next_action="позвонить директору"
+	at 03T09:11 sidorov "$C" phase set romashka 2
+	run preg -C "$C" sync
+	[ "$status" -eq 0 ]
+	preg -C "$A" sync >/dev/null
+	preg -C "$B" sync >/dev/null
+	for d in "$A" "$B" "$C"; do
+		! grep -q 'по ошибке' "$d/$(record_path romashka)"
+		grep -q 'next_action: позвонить директору' "$d/$(record_path romashka)"
+		grep -q '^phase: 2$' "$d/$(record_path romashka)"
+	done
+	verified "$A" "$B" "$C"
+	# And by a plain git pull, through the merge driver.
+	at 03T09:20 petrov "$B" note romashka "ещё раз по ошибке"
+	preg -C "$B" sync >/dev/null
+	preg -C "$C" sync >/dev/null
+	at 03T09:25 petrov "$B" undo
+	preg -C "$B" sync >/dev/null
+	at 03T09:30 sidorov "$C" note romashka "звонок C"
+	run git -C "$C" pull -q --no-rebase --no-edit
+	[ "$status" -eq 0 ]
+	! grep -q 'ещё раз по ошибке' "$C/$(record_path romashka)"
+	grep -q 'звонок C' "$C/$(record_path romashka)"
+	verified "$C"
 }
 
 @test "after offline work and a sync, diff --since and log --since agree, on every clone" {

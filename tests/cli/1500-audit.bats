@@ -54,7 +54,7 @@ synced with origin: 0 commits received, 1 sent"
 	shared
 	at 02T11:00 ivanov "$A" client set romashka next_action="позвонить"
 	at 02T11:01 ivanov "$A" sync
-	sed -i '/^kind:/a next_action: написать' "$B/clients/ro/romashka.yaml"
+	sed -i '/^kind:/a next_action: написать' "$B/$(record_path romashka)"
 	GIT_AUTHOR_DATE=2026-11-02T11:02:00+05:00 git -C "$B" commit -qam "next action by hand"
 	PREG_NOW=2026-11-02T11:03:00+05:00 PREG_USER=petrov run --separate-stderr preg -C "$B" sync
 	[ "$status" -eq 0 ]

@@ -288,6 +288,43 @@ static void test_identical_entries_once_duplicates_kept(void **state)
 		    "  - {at: 2026-10-04T10:00:00+05:00, by: petrov, text: other}\n");
 }
 
+static void test_undone_entries_stay_out(void **state)
+{
+	/* The base had a note and a move; ours (the remote) took both back
+	 * with preg undo; theirs (a clone that had not seen the undo) noted
+	 * on. The undone note and move stay out; theirs' new note goes in.
+	 * The other way round (theirs undid) too. */
+	static const char b[] = HEAD "phase: 2\nphase_since: 2026-10-02T10:00:00+05:00\n" CREATED
+		"history:\n" EV1 "  - {at: 2026-10-02T10:00:00+05:00, by: ivanov, phase: 2}\n"
+		"notes:\n"
+		"  - {at: 2026-10-02T10:00:00+05:00, by: ivanov, text: first}\n"
+		"  - {at: 2026-10-03T10:00:00+05:00, by: ivanov, text: undone}\n";
+	static const char undone[] = HEAD "phase: 1\nphase_since: 2026-10-01T09:12:00+05:00\n" CREATED
+		"history:\n" EV1 "notes:\n"
+		"  - {at: 2026-10-02T10:00:00+05:00, by: ivanov, text: first}\n";
+	static const char noted[] = HEAD "phase: 2\nphase_since: 2026-10-02T10:00:00+05:00\n" CREATED
+		"history:\n" EV1 "  - {at: 2026-10-02T10:00:00+05:00, by: ivanov, phase: 2}\n"
+		"notes:\n"
+		"  - {at: 2026-10-02T10:00:00+05:00, by: ivanov, text: first}\n"
+		"  - {at: 2026-10-03T10:00:00+05:00, by: ivanov, text: undone}\n"
+		"  - {at: 2026-10-04T10:00:00+05:00, by: petrov, text: later}\n";
+	static const char want[] = HEAD "phase: 1\nphase_since: 2026-10-01T09:12:00+05:00\n" CREATED
+		"history:\n" EV1 "notes:\n"
+		"  - {at: 2026-10-02T10:00:00+05:00, by: ivanov, text: first}\n"
+		"  - {at: 2026-10-04T10:00:00+05:00, by: petrov, text: later}\n";
+
+	(void)state;
+	expect_text(merge3(b, undone, noted, NULL), want);
+	expect_text(merge3(b, noted, undone, NULL), want);
+	/* Without a base (added on both sides) nothing was taken back. */
+	expect_text(merge3(NULL, undone, noted, NULL), HEAD "phase: 2\nphase_since: 2026-10-02T10:00:00+05:00\n" CREATED
+		    "history:\n" EV1 "  - {at: 2026-10-02T10:00:00+05:00, by: ivanov, phase: 2}\n"
+		    "notes:\n"
+		    "  - {at: 2026-10-02T10:00:00+05:00, by: ivanov, text: first}\n"
+		    "  - {at: 2026-10-03T10:00:00+05:00, by: ivanov, text: undone}\n"
+		    "  - {at: 2026-10-04T10:00:00+05:00, by: petrov, text: later}\n");
+}
+
 static void test_end_reason_follows_the_move(void **state)
 {
 	/* Ours ended the client; theirs moved it on later: the client is in
@@ -685,6 +722,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_history_and_notes_union),
+		cmocka_unit_test(test_undone_entries_stay_out),
 		cmocka_unit_test(test_phase_from_ours_when_later),
 		cmocka_unit_test(test_manager_from_history),
 		cmocka_unit_test(test_one_sided_changes),
