@@ -364,11 +364,8 @@ static int list_cb(void *arg, const char *id, const char *path, struct record *r
 	const char *cells[15];
 
 	(void)path;
-	if (!id || (!r && !s->ids)) {
-		print_error(preg_error_msg());
-		s->bad++;
-		return 0;
-	}
+	if (!id || (!r && !s->ids))
+		return skip_unreadable(&s->bad);
 	if (s->ids && !r) {
 		buf_addf(&s->out, "%s\n", id);
 		goto flush;
@@ -496,10 +493,7 @@ static int client_list(int argc, char **argv, struct ctx *ctx)
 		fmt_end(&s.w, &s.out);
 	flush_out(&s.out);
 	buf_release(&s.out);
-	if (rc < 0)
-		rc = fail();
-	else
-		rc = s.bad ? EXIT_FAIL : EXIT_OK;
+	rc = walk_status(rc, s.bad);
 out:
 	filter_release(&s.f);
 	return rc;

@@ -210,6 +210,14 @@ void print_opt_help(FILE *f, const struct opt *opts);
 /* Print the error slot as "preg: error: ..." and the queued warnings; 1. */
 int fail(void);
 
+/* For a walk's callback given a record that does not read: print the
+ * error slot, count it in *bad, and go on with the next record (0). */
+int skip_unreadable(int *bad);
+
+/* The exit status of a command that walked the register: a failed walk
+ * (rc < 0) prints its error; records that did not read make it 1. */
+int walk_status(int rc, int bad);
+
 /* Turn each client operand (VAL_CLIENT in the running command's table)
  * of argv[0..argc) into an id (lib/find's find_client: an id, a name or a
  * unique part of it), replacing argv[i] with a string kept in *owned

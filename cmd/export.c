@@ -64,11 +64,8 @@ static int row_cb(void *arg, const char *id, const char *path, struct record *r)
 	int rc = 0;
 
 	(void)path;
-	if (!id || !r) {
-		print_error(preg_error_msg());
-		s->bad++;
-		return 0;
-	}
+	if (!id || !r)
+		return skip_unreadable(&s->bad);
 	if (!pass(s, r))
 		return 0;
 	if (s->json) {
@@ -162,10 +159,7 @@ static int cmd_export(int argc, char **argv, struct ctx *ctx)
 	}
 	flush_out(&s.out);
 	buf_release(&s.out);
-	if (rc < 0)
-		rc = fail();
-	else
-		rc = s.bad ? EXIT_FAIL : EXIT_OK;
+	rc = walk_status(rc, s.bad);
 out:
 	filter_release(&s.f);
 	return rc;

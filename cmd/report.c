@@ -140,11 +140,8 @@ static int collect(void *arg, const char *id, const char *path, struct record *r
 
 	(void)id;
 	(void)path;
-	if (!r) {
-		print_error(preg_error_msg());
-		s->bad++;
-		return 0;
-	}
+	if (!r)
+		return skip_unreadable(&s->bad);
 	s->seen = s->seen || filter_manager_seen(&s->f, r);
 	for (size_t k = 0; k < s->nrep; k++)
 		report_add(&s->rep[k], r);

@@ -72,6 +72,20 @@ int fail(void)
 	return EXIT_FAIL;
 }
 
+int skip_unreadable(int *bad)
+{
+	print_error(preg_error_msg());
+	(*bad)++;
+	return 0;
+}
+
+int walk_status(int rc, int bad)
+{
+	if (rc < 0)
+		return fail();
+	return bad ? EXIT_FAIL : EXIT_OK;
+}
+
 bool stdout_tty(void)
 {
 	return isatty(STDOUT_FILENO);
