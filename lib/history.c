@@ -8,6 +8,7 @@
 #include "layout.h"
 #include "history.h"
 #include "kvindex.h"
+#include "schema.h"
 #include "xalloc.h"
 
 void strv_free(char **v, size_t n)
@@ -341,6 +342,49 @@ static void contacts_changes(struct changes *out, const struct record *old, cons
 			contact_change(out, i, i < no ? &old->contacts[i] : NULL, i < nn ? &new->contacts[i] : NULL);
 }
 
+/* The phase's line: a move (reopened, when phase set --reopen made it). */
+static void phase_change(struct changes *out, const struct record *old, const struct record *new,
+			 const struct phases *ph, size_t last_phase)
+{
+	const char *reo = last_phase != SIZE_MAX ? kv_get(&new->history[last_phase], "reopen") : NULL;
+	char *a, *b;
+
+	if (old->phase == new->phase)
+		return;
+	a = phase_words(old->phase, ph);
+	b = phase_words(new->phase, ph);
+	/* Won back (phase set --reopen): the log says so. */
+	if (reo && !strcmp(reo, "true")) {
+		char *t = xasprintf("%s, reopened", b);
+
+		free(b);
+		b = t;
+	}
+	add(out, CH_PHASE, "phase", a, b);
+	free(a);
+	free(b);
+}
+
+/* Each free field changed, added or removed, as fields.NAME. */
+static void fields_changes(struct changes *out, const struct record *old, const struct record *new,
+			   const struct keyindex *of, const struct keyindex *nf)
+{
+	for (size_t i = 0; i < old->fields.n; i++) {
+		char key[128];
+
+		snprintf(key, sizeof(key), "fields.%s", old->fields.v[i].k);
+		field(out, key, old->fields.v[i].v, keyindex_get(nf, old->fields.v[i].k));
+	}
+	for (size_t i = 0; i < new->fields.n; i++) {
+		char key[128];
+
+		if (keyindex_get(of, new->fields.v[i].k))
+			continue;
+		snprintf(key, sizeof(key), "fields.%s", new->fields.v[i].k);
+		field(out, key, NULL, new->fields.v[i].v);
+	}
+}
+
 void hist_compare(const struct record *old, const struct record *new, const struct phases *ph,
 		  struct changes *out)
 {
@@ -411,53 +455,37 @@ void hist_compare(const struct record *old, const struct record *new, const stru
 			buf_release(&t);
 		}
 	}
-	field(out, "name", old->name, new->name);
-	field(out, "kind", old->kind, new->kind);
-	if (!same(old->manager, new->manager))
-		add(out, CH_MANAGER, "manager", old->manager, new->manager);
-	if (old->phase != new->phase) {
-		const char *reo = last_phase != SIZE_MAX ? kv_get(&new->history[last_phase], "reopen") : NULL;
-
-		a = phase_words(old->phase, ph);
-		b = phase_words(new->phase, ph);
-		/* Won back (phase set --reopen): the log says so. */
-		if (reo && !strcmp(reo, "true")) {
-			char *t = xasprintf("%s, reopened", b);
-
+	/* The keys in the schema's order, each as its type asks. */
+	for (const struct record_key *k = record_keys; k->name; k++) {
+		switch (k->type) {
+		case RT_ID:
+		case RT_CONTACTS:
+		case RT_HISTORY:
+		case RT_NOTES:
+			break; /* the id names the record; the lists have their own lines */
+		case RT_PHASE:
+			phase_change(out, old, new, ph, last_phase);
+			break;
+		case RT_TAGS:
+			a = join_tags(old);
+			b = join_tags(new);
+			field(out, k->name, a, b);
+			free(a);
 			free(b);
-			b = t;
+			break;
+		case RT_FIELDS:
+			fields_changes(out, old, new, &of, &nf);
+			break;
+		default:
+			if (k->slot == RS_MANAGER) {
+				if (!same(old->manager, new->manager))
+					add(out, CH_MANAGER, k->name, old->manager, new->manager);
+			} else if (k->slot != RS_PHASE_SINCE || old->phase == new->phase) {
+				/* phase_since goes with a move, unless alone */
+				field(out, k->name, *record_key_value(old, k), *record_key_value(new, k));
+			}
+			break;
 		}
-		add(out, CH_PHASE, "phase", a, b);
-		free(a);
-		free(b);
-	} else {
-		field(out, "phase_since", old->phase_since, new->phase_since);
-	}
-	field(out, "next_contact", old->next_contact, new->next_contact);
-	field(out, "next_action", old->next_action, new->next_action);
-	field(out, "end_reason", old->end_reason, new->end_reason);
-	field(out, "hold_until", old->hold_until, new->hold_until);
-	field(out, "hold_reason", old->hold_reason, new->hold_reason);
-	field(out, "created", old->created, new->created);
-	field(out, "remarks", old->remarks, new->remarks);
-	a = join_tags(old);
-	b = join_tags(new);
-	field(out, "tags", a, b);
-	free(a);
-	free(b);
-	for (size_t i = 0; i < old->fields.n; i++) {
-		char key[128];
-
-		snprintf(key, sizeof(key), "fields.%s", old->fields.v[i].k);
-		field(out, key, old->fields.v[i].v, keyindex_get(&nf, old->fields.v[i].k));
-	}
-	for (size_t i = 0; i < new->fields.n; i++) {
-		char key[128];
-
-		if (keyindex_get(&of, new->fields.v[i].k))
-			continue;
-		snprintf(key, sizeof(key), "fields.%s", new->fields.v[i].k);
-		field(out, key, NULL, new->fields.v[i].v);
 	}
 	contacts_changes(out, old, new);
 	for (size_t i = 0; i < new->nnotes && !notes_lost; i++) {
