@@ -439,6 +439,7 @@ void merge_record(struct record **out, const struct record *b, const struct reco
 	long phase_ev, manager_ev;
 	bool derive_phase, derive_manager, end_from_history = false;
 	const struct record *end_side = NULL;
+	const struct kvlist *hold = NULL;
 
 	m->id = xstrdup(o->id);
 	merge_list(&m->history, &m->nhistory, b ? b->history : NULL, b ? b->nhistory : 0, o->history, o->nhistory,
@@ -461,11 +462,24 @@ void merge_record(struct record **out, const struct record *b, const struct reco
 			end_side = in_o ? o : t;
 		}
 	}
+	/* The hold is the last hold event's, as the hold writer keeps it: a
+	 * hold replayed from a clone that had not seen a later one must not
+	 * undo it in the fields while the history says otherwise. */
+	for (size_t i = m->nhistory; i-- > 0 && !hold;)
+		if (kv_get(&m->history[i], "hold_until"))
+			hold = &m->history[i];
 	for (const struct record_key *k = record_keys; k->name; k++) {
 		const char *name = k->name;
 
 		if (!sfield_key(k))
 			continue;
+		if (hold && (k->slot == RS_HOLD_UNTIL || k->slot == RS_HOLD_REASON)) {
+			const char *until = kv_get(hold, "hold_until");
+			const char *v = k->slot == RS_HOLD_UNTIL ? until : kv_get(hold, "reason");
+
+			*sfield(m, k) = v && strcmp(until, "none") ? xstrdup(v) : NULL;
+			continue;
+		}
 
 		if ((derive_phase && !strcmp(name, "phase_since")) || (derive_manager && !strcmp(name, "manager")))
 			continue;

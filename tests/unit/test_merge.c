@@ -325,6 +325,40 @@ static void test_undone_entries_stay_out(void **state)
 		    "  - {at: 2026-10-04T10:00:00+05:00, by: petrov, text: later}\n");
 }
 
+static void test_hold_follows_the_last_hold_event(void **state)
+{
+	/* Ours (the remote) was put on hold on the 29th until the 15th;
+	 * theirs (replayed: offline on the 27th) until the 28th. The later
+	 * hold is the record's, in the fields as in the history. */
+	static const char b[] = HEAD "phase: 1\nphase_since: 2026-10-01T09:12:00+05:00\n" CREATED "history:\n" EV1;
+	static const char ours[] = HEAD "phase: 1\nphase_since: 2026-10-01T09:12:00+05:00\n"
+		"hold_until: 2027-01-15\nhold_reason: away\n" CREATED "history:\n" EV1
+		"  - {at: 2026-12-29T08:00:00+05:00, by: petrov, hold_until: 2027-01-15, reason: away}\n";
+	static const char theirs[] = HEAD "phase: 1\nphase_since: 2026-10-01T09:12:00+05:00\n"
+		"hold_until: 2026-12-28\nhold_reason: busy\n" CREATED "history:\n" EV1
+		"  - {at: 2026-12-27T12:00:00+05:00, by: ivanov, hold_until: 2026-12-28, reason: busy}\n";
+	static const char lifted[] = HEAD "phase: 1\nphase_since: 2026-10-01T09:12:00+05:00\n" CREATED
+		"history:\n" EV1
+		"  - {at: 2026-12-27T12:00:00+05:00, by: ivanov, hold_until: 2026-12-28, reason: busy}\n"
+		"  - {at: 2026-12-30T12:00:00+05:00, by: ivanov, hold_until: none}\n";
+	struct merge_report rep = { 0 };
+
+	(void)state;
+	expect_text(merge3(b, ours, theirs, &rep), HEAD "phase: 1\nphase_since: 2026-10-01T09:12:00+05:00\n"
+		    "hold_until: 2027-01-15\nhold_reason: away\n" CREATED "history:\n" EV1
+		    "  - {at: 2026-12-27T12:00:00+05:00, by: ivanov, hold_until: 2026-12-28, reason: busy}\n"
+		    "  - {at: 2026-12-29T08:00:00+05:00, by: petrov, hold_until: 2027-01-15, reason: away}\n");
+	/* Not a conflict: the history decides. */
+	assert_int_equal(rep.n, 0);
+	merge_report_release(&rep);
+	/* A hold lifted last: none. */
+	expect_text(merge3(b, ours, lifted, NULL), HEAD "phase: 1\nphase_since: 2026-10-01T09:12:00+05:00\n" CREATED
+		    "history:\n" EV1
+		    "  - {at: 2026-12-27T12:00:00+05:00, by: ivanov, hold_until: 2026-12-28, reason: busy}\n"
+		    "  - {at: 2026-12-29T08:00:00+05:00, by: petrov, hold_until: 2027-01-15, reason: away}\n"
+		    "  - {at: 2026-12-30T12:00:00+05:00, by: ivanov, hold_until: none}\n");
+}
+
 static void test_end_reason_follows_the_move(void **state)
 {
 	/* Ours ended the client; theirs moved it on later: the client is in
@@ -723,6 +757,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_history_and_notes_union),
 		cmocka_unit_test(test_undone_entries_stay_out),
+		cmocka_unit_test(test_hold_follows_the_last_hold_event),
 		cmocka_unit_test(test_phase_from_ours_when_later),
 		cmocka_unit_test(test_manager_from_history),
 		cmocka_unit_test(test_one_sided_changes),
