@@ -38,7 +38,7 @@ setup() {
 			dir=$A user=ivanov
 			[ $side = b ] && dir=$B user=petrov
 			# A clock that moves on, the same on both sides.
-			export PREG_NOW=$(date -u -d "2026-11-03 00:00 + $i minutes" +%Y-%m-%dT%H:%M:%S+00:00)
+			export PREG_NOW=$(date -u -d "2026-11-03 00:00 UTC + $i minutes" +%Y-%m-%dT%H:%M:%S+00:00)
 			export PREG_USER=$user
 			id=${ids[RANDOM % ${#ids[@]}]}
 			t="$side-$i"
