@@ -11,12 +11,47 @@
 # every key the record writer writes.
 #
 # Needs mandoc (rendering and lint); zsh and fish are used when installed.
+#
+# What every test reads and none changes is made once, in setup_file: the
+# walk of the commands, each one's -h, --help and --list-opts (run there
+# with LeakSanitizer's check, as every preg process of make check is) and
+# each page as mandoc renders it. The completions' own calls of the binary
+# (--list-opts, --list-cmds, --list-values, hundreds of them) run without
+# the check (no_leak_check): the same commands with it are the cache's and
+# the --list-values test's.
 
 load helper
 
 ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 MAN=$ROOT/man
 COMP=$ROOT/completions
+
+setup_file() {
+	file_setup
+	export DOCS=$BATS_FILE_TMPDIR/docs
+	mkdir -p "$DOCS"
+	# Nothing here stops at a failure (bats would fail every test with
+	# "setup_file failed"): the tests judge what was saved.
+	local path k page st
+	walk_cmds >"$DOCS/paths" || true
+	while read -r path; do
+		k=${path// /_}
+		st=0
+		preg $path -h >"$DOCS/$k.h" 2>&1 || st=$?
+		echo $st >"$DOCS/$k.h.status"
+		st=0
+		preg $path --help >"$DOCS/$k.help" 2>&1 || st=$?
+		echo $st >"$DOCS/$k.help.status"
+		preg $path --list-opts >"$DOCS/$k.opts" 2>/dev/null || true
+		operands "$(synopsis "$path")" "$path" >"$DOCS/$k.operands" || true
+	done <"$DOCS/paths"
+	if command -v mandoc >/dev/null; then
+		for page in "$MAN"/*.[1-9]; do
+			mandoc -T utf8 "$page" 2>/dev/null | sed 's/.\x08//g' >"$DOCS/page.${page##*/}" || true
+			squeeze <"$DOCS/page.${page##*/}" >"$DOCS/squeezed.${page##*/}" || true
+		done
+	fi
+}
 
 setup() {
 	common_setup
@@ -26,9 +61,14 @@ setup() {
 	}
 }
 
+# Every command path, one per line, as the walk in setup_file found them.
+cmd_paths() {
+	cat "$DOCS/paths"
+}
+
 # Every command path, one per line: "init", "client add", ... A command is
 # a group when "preg CMD --list-cmds" answers with its verbs.
-cmd_paths() {
+walk_cmds() {
 	local c v verbs
 	for c in $(preg --list-cmds); do
 		if verbs=$(preg "$c" --list-cmds 2>/dev/null) && [ -n "$verbs" ]; then
@@ -54,9 +94,10 @@ page_of() {
 	fi
 }
 
-# A page as text (mandoc, without the overstrike of bold and underline).
+# A page as text (mandoc, without the overstrike of bold and underline),
+# as setup_file rendered it.
 render() {
-	mandoc -T utf8 "$1" 2>/dev/null | sed 's/.\x08//g'
+	printf '%s\n' "$(<"$DOCS/page.${1##*/}")"
 }
 
 # Whitespace normalised: every run of blanks and newlines is one space.
@@ -80,16 +121,37 @@ section_of() {
 	fi
 }
 
+# The output of "preg PATH -h" (or --help, --list-opts: $2 is h, help or
+# opts), as setup_file saved it.
+saved() {
+	printf '%s\n' "$(<"$DOCS/${1// /_}.$2")"
+}
+
 # The synopsis of a command path: its usage line without "usage: ".
 synopsis() {
-	preg $1 -h | sed -n '1s/^usage: //p'
+	local line
+	read -r line <"$DOCS/${1// /_}.h" || true
+	[[ $line == "usage: "* ]] && echo "${line#usage: }"
+	return 0
 }
 
 # The long options of a command path's table (--list-opts), one per line;
 # with "global", the global ones instead.
 long_opts() {
-	preg $1 --list-opts | awk -F '\t' -v g="${2:-}" \
-		'$1 ~ /^--/ && (($5 ~ /(^|,)global(,|$)/) == (g == "global")) { print $1 }'
+	local spell short kind vals flags help
+	while IFS=$'\t' read -r spell short kind vals flags help; do
+		[[ $spell == --* ]] || continue
+		if [[ ,$flags, == *,global,* ]]; then
+			[ "${2:-}" = global ] && echo "$spell"
+		else
+			[ "${2:-}" = global ] || echo "$spell"
+		fi
+	done <"$DOCS/${1// /_}.opts"
+}
+
+# has_line TEXT LINE: LINE is one of the lines of TEXT.
+has_line() {
+	[[ $'\n'$1$'\n' == *$'\n'"$2"$'\n'* ]]
 }
 
 # The operand names of a synopsis after the command path $2: "ID PHASE".
@@ -108,6 +170,7 @@ operands() {
 bash_complete() {
 	(
 		set +eu
+		no_leak_check
 		# shellcheck source=/dev/null
 		source "$COMP/preg.bash" || exit 1
 		fn=$(complete -p preg 2>/dev/null | sed -nE 's/.*-F ([^ ]+) .*/\1/p')
@@ -122,6 +185,23 @@ bash_complete() {
 	)
 }
 
+# read_offers: from lines "@ PATH", each followed by what a completion
+# offers for it (a spelling, maybe "=" after it, maybe a tab and its
+# description), into the caller's offers[PATH]: the spellings, a line
+# each.
+read_offers() {
+	local line path=
+	while IFS= read -r line; do
+		if [[ $line == "@ "* ]]; then
+			path=${line#@ }
+			offers[$path]=
+		else
+			line=${line%%$'\t'*}
+			offers[$path]+="${line%=}"$'\n'
+		fi
+	done
+}
+
 # A register at $R with two clients.
 two_clients() {
 	new_register
@@ -130,23 +210,26 @@ two_clients() {
 }
 
 @test "the binary lists commands, and groups list verbs" {
-	run cmd_paths
+	run walk_cmds
 	[ "$status" -eq 0 ]
 	[ -n "$output" ]
 	# At least one group: the walk goes two levels deep.
 	echo "$output" | grep -q ' '
+	# What the other tests walk is this.
+	same "$(cmd_paths)" "$output"
 }
 
 @test "every command and verb answers -h and --help with its usage on stdout" {
 	local path bad=0
+	local h first
 	while read -r path; do
+		# Run in setup_file: -h's output in PATH.h, --help's in PATH.help.
 		for h in -h --help; do
-			run preg $path $h
-			if [ "$status" -ne 0 ]; then
-				echo "preg $path $h: exit $status"
+			if [ "$(saved "$path" "${h##*-}.status")" -ne 0 ]; then
+				echo "preg $path $h: exit $(saved "$path" "${h##*-}.status")"
 				bad=1
-			elif [[ ${lines[0]} != "usage: preg $path"* ]]; then
-				echo "preg $path $h: first line is not 'usage: preg $path ...': ${lines[0]}"
+			elif read -r first <"$DOCS/${path// /_}.${h##*-}"; [[ $first != "usage: preg $path"* ]]; then
+				echo "preg $path $h: first line is not 'usage: preg $path ...': $first"
 				bad=1
 			fi
 		done
@@ -168,13 +251,18 @@ two_clients() {
 @test "every synopsis is in its man page, as mandoc renders it" {
 	local path syn page bad=0
 	while read -r path; do
-		syn=$(synopsis "$path" | squeeze)
+		syn=$(synopsis "$path")
+		# squeeze's work, in bash.
+		syn=${syn//[$'\t\n']/ }
+		while [[ $syn == *"  "* ]]; do syn=${syn//  / }; done
+		syn=${syn# }
+		syn=${syn% }
 		if [ -z "$syn" ]; then
 			echo "preg $path: no usage line"
 			bad=1
 			continue
 		fi
-		page=$(render "$(page_of "$path")" | squeeze)
+		page=$(<"$DOCS/squeezed.$(basename "$(page_of "$path")")")
 		if [[ $page != *"$syn"* ]]; then
 			echo "preg $path: synopsis not in $(basename "$(page_of "$path")"):"
 			echo "  $syn"
@@ -194,7 +282,9 @@ two_clients() {
 			continue
 		fi
 		for opt in $(long_opts "$path"); do
-			if ! echo "$text" | grep -qE -- "(^|[^a-z-])$opt([^a-z-]|\$)"; then
+			# The name alone: no letter or dash beside it (a line's
+			# start and end are a newline's).
+			if ! [[ $'\n'$text$'\n' =~ [^a-z-]$opt([^a-z-]) ]]; then
 				echo "preg $path: $opt is not documented in $(basename "$(page_of "$path")")"
 				bad=1
 			fi
@@ -207,7 +297,7 @@ two_clients() {
 	local opt text bad=0
 	text=$(render "$MAN/preg.1")
 	for opt in $(preg --list-opts | cut -f 1); do
-		if ! echo "$text" | grep -qE -- "(^|[^a-z-])$opt([^a-z-]|\$)"; then
+		if ! [[ $'\n'$text$'\n' =~ [^a-z-]$opt([^a-z-]) ]]; then
 			echo "$opt is not documented in preg(1)"
 			bad=1
 		fi
@@ -231,12 +321,14 @@ two_clients() {
 
 @test "every man page has the sections a reader looks for" {
 	local page sec want bad=0
+	local text
 	for page in "$MAN"/*.[1-9]; do
 		want="NAME SYNOPSIS DESCRIPTION EXAMPLES SEE_ALSO"
 		# EXIT STATUS is for commands (mdoc(7)), not for file formats.
 		[[ $page == *.1 ]] && want="$want EXIT_STATUS"
+		text=$(<"$page")
 		for sec in $want; do
-			if ! grep -q "^\.Sh ${sec//_/ }\$" "$page"; then
+			if ! has_line "$text" ".Sh ${sec//_/ }"; then
 				echo "$(basename "$page"): no ${sec//_/ } section"
 				bad=1
 			fi
@@ -327,14 +419,19 @@ $(sed -nE 's/.*_order\[\] = \{(.*)/\1/p' "$ROOT/lib/record.c" | grep -oE '"[a-z_
 }
 
 @test "bash completion offers every command and verb" {
-	local c v out bad=0
+	local c v out vout path verbs bad=0
 	out=$(bash_complete preg '')
 	for c in $(preg --list-cmds); do
-		echo "$out" | grep -qx -- "$c" || { echo "preg <TAB> does not offer $c"; bad=1; }
-		verbs=$(preg "$c" --list-cmds 2>/dev/null) || continue
+		has_line "$out" "$c" || { echo "preg <TAB> does not offer $c"; bad=1; }
+		# A group's verbs, as the walk found them.
+		verbs=
+		while read -r path; do
+			[[ $path == "$c "* ]] && verbs+=" ${path#"$c "}"
+		done < <(cmd_paths)
+		[ -n "$verbs" ] || continue
 		vout=$(bash_complete preg "$c" '')
 		for v in $verbs; do
-			echo "$vout" | grep -qx -- "$v" || { echo "preg $c <TAB> does not offer $v"; bad=1; }
+			has_line "$vout" "$v" || { echo "preg $c <TAB> does not offer $v"; bad=1; }
 		done
 	done
 	[ "$bad" -eq 0 ]
@@ -345,7 +442,8 @@ $(sed -nE 's/.*_order\[\] = \{(.*)/\1/p' "$ROOT/lib/record.c" | grep -oE '"[a-z_
 	while read -r path; do
 		out=$(bash_complete preg $path --)
 		for opt in $(long_opts "$path") $(long_opts "$path" global); do
-			echo "$out" | grep -qxE -- "$opt=?" || { echo "preg $path --<TAB> does not offer $opt"; bad=1; }
+			has_line "$out" "$opt" || has_line "$out" "$opt=" ||
+				{ echo "preg $path --<TAB> does not offer $opt"; bad=1; }
 		done
 	done < <(cmd_paths)
 	[ "$bad" -eq 0 ]
@@ -367,15 +465,17 @@ $(sed -nE 's/.*_order\[\] = \{(.*)/\1/p' "$ROOT/lib/record.c" | grep -oE '"[a-z_
 }
 
 @test "bash completion offers the values an option lists in its usage" {
-	local path syn opt vals out v bad=0
+	local path syn opt vals out v bad=0 re='(--[a-z-]+) ([a-z_]+(\|[a-z_]+)+)'
 	while read -r path; do
 		syn=$(synopsis "$path")
 		# "--format table|tsv|json", "--sort name|id|next_contact"...
-		for opt in $(echo "$syn" | grep -oE -- '--[a-z-]+ [a-z_]+(\|[a-z_]+)+' | cut -d ' ' -f 1); do
-			vals=$(echo "$syn" | grep -oE -- "$opt [a-z_]+(\\|[a-z_]+)+" | cut -d ' ' -f 2 | tr '|' ' ')
+		while [[ $syn =~ $re ]]; do
+			syn=${syn#*"${BASH_REMATCH[0]}"}
+			opt=${BASH_REMATCH[1]}
+			vals=${BASH_REMATCH[2]//|/ }
 			out=$(bash_complete preg $path "$opt" '')
 			for v in $vals; do
-				echo "$out" | grep -qx -- "$v" || { echo "preg $path $opt <TAB> does not offer $v"; bad=1; }
+				has_line "$out" "$v" || { echo "preg $path $opt <TAB> does not offer $v"; bad=1; }
 			done
 		done
 	done < <(cmd_paths)
@@ -386,13 +486,15 @@ $(sed -nE 's/.*_order\[\] = \{(.*)/\1/p' "$ROOT/lib/record.c" | grep -oE '"[a-z_
 }
 
 @test "bash completion offers client ids where a verb takes an ID, with -C" {
-	local path n=0 bad=0 out
+	local path n=0 bad=0 out first
 	two_clients
 	while read -r path; do
-		[ "$(operands "$(synopsis "$path")" "$path" | head -n 1)" = ID ] || continue
+		first=
+		read -r first <"$DOCS/${path// /_}.operands" || true
+		[ "$first" = ID ] || continue
 		n=$((n + 1))
 		out=$(bash_complete preg -C "$R" $path '')
-		if [ "$(echo "$out" | tr '\n' ' ')" != "romashka vasilek " ]; then
+		if [ "${out//$'\n'/ } " != "romashka vasilek " ]; then
 			echo "preg -C R $path <TAB> offers: $out"
 			bad=1
 		fi
@@ -462,7 +564,7 @@ romashka-plius	АО «Ромашка Плюс»"
 	two_clients
 	keys=$(preg -C "$R" phase list --format tsv | tail -n +2 | cut -f 2 | tr '\n' ' ')
 	while read -r path; do
-		operands "$(synopsis "$path")" "$path" | grep -qx PHASE || continue
+		has_line "$(<"$DOCS/${path// /_}.operands")" PHASE || continue
 		n=$((n + 1))
 		out=$(bash_complete preg -C "$R" $path romashka '')
 		[ "$(echo "$out" | tr '\n' ' ')" = "$keys" ] || { echo "preg $path ID <TAB> offers: $out"; bad=1; }
@@ -481,14 +583,15 @@ romashka-plius	АО «Ромашка Плюс»"
 		[ -f "$f" ] || { echo "no $f"; bad=1; continue; }
 		grep -q -- '--list-cmds' "$f" || { echo "$(basename "$f") does not call --list-cmds"; bad=1; }
 		grep -q -- '--list-opts' "$f" || { echo "$(basename "$f") does not call --list-opts"; bad=1; }
-		for name in $(cmd_paths | tr ' ' '\n' | sort -u); do
-			# A quoted name, a case label, a zsh "name:description" spec.
-			if grep -nvE '^[[:space:]]*#' "$f" |
-				grep -E -- "(['\"]$name['\"]|(^|[^-a-z])$name\)|case $name\$|[( ]$name:[A-Za-z])"; then
-				echo "$(basename "$f") lists '$name' itself"
-				bad=1
-			fi
-		done
+		# Every name at once: a quoted name, a case label, a zsh
+		# "name:description" spec. The lines found are shown.
+		name=$(cmd_paths | tr ' ' '\n' | sort -u | paste -sd '|')
+		name="($name)"
+		if grep -nvE '^[[:space:]]*#' "$f" |
+			grep -E -- "(['\"]$name['\"]|(^|[^-a-z])$name\)|case $name\$|[( ]$name:[A-Za-z])"; then
+			echo "$(basename "$f") lists a command or verb itself (the lines above)"
+			bad=1
+		fi
 	done
 	head -n 1 "$COMP/_preg" | grep -qx '#compdef preg' || { echo "_preg does not start with #compdef preg"; bad=1; }
 	[ "$bad" -eq 0 ]
@@ -503,13 +606,22 @@ romashka-plius	АО «Ромашка Плюс»"
 		comp "$@"' _ "$COMP/_preg" "$PREG" ''
 	[ "$status" -eq 0 ]
 	[ "$(echo "$output" | tr '\n' ' ')" = "$(preg --list-cmds | tr '\n' ' ')" ]
-	local path out bad=0
-	while read -r path; do
-		out=$(zsh -f -c 'source "$1"; shift; words=("$@"); CURRENT=${#words}; _preg__candidates; print -rl -- $reply' \
-			_ "$COMP/_preg" "$PREG" $path -- || true)
-		[ "$(echo "$out" | sed 's/=$//')" = "$(preg $path --list-opts | grep '^-' | cut -f 1)" ] ||
-			{ echo "zsh: preg $path -- offers: $out"; bad=1; }
-	done < <(cmd_paths)
+	local path out bad=0 paths
+	# One zsh for every command path: "@ PATH", then what "preg PATH --"
+	# offers.
+	local -A offers=()
+	mapfile -t paths < <(cmd_paths)
+	read_offers < <(no_leak_check
+		zsh -f -c 'source "$1"; bin=$2; shift 2
+			for p in "$@"; do
+				print -r -- "@ $p"
+				words=($bin ${=p} --); CURRENT=${#words}; reply=()
+				_preg__candidates; print -rl -- $reply
+			done' _ "$COMP/_preg" "$PREG" "${paths[@]}" || true)
+	for path in "${paths[@]}"; do
+		[ "${offers[$path]%$'\n'}" = "$(saved "$path" opts | grep '^-' | cut -f 1)" ] ||
+			{ echo "zsh: preg $path -- offers: ${offers[$path]-}"; bad=1; }
+	done
 	out=$(zsh -f -c 'source "$1"; shift; words=("$@"); CURRENT=${#words}; _preg__candidates; print -rl -- $reply' \
 		_ "$COMP/_preg" "$PREG" -C "$R" client show '' || true)
 	[ "$(echo "$out" | tr '\n' ' ')" = "romashka vasilek " ] || { echo "zsh: client show offers: $out"; bad=1; }
@@ -519,14 +631,23 @@ romashka-plius	АО «Ромашка Плюс»"
 @test "the fish completion offers commands, verbs, options and ids" {
 	command -v fish >/dev/null || skip "fish is not installed"
 	two_clients
-	local path out bad=0
+	local path out bad=0 paths
 	out=$(fish --no-config -c 'source $argv[1]; __preg_candidates $argv[2..-1]' "$COMP/preg.fish" "$PREG" '' || true)
 	[ "$out" = "$(preg --list-cmds)" ] || { echo "fish: preg offers: $out"; bad=1; }
-	while read -r path; do
-		out=$(fish --no-config -c 'source $argv[1]; __preg_candidates $argv[2..-1]' "$COMP/preg.fish" "$PREG" $path -- || true)
-		[ "$(echo "$out" | cut -f 1 | sed 's/=$//')" = "$(preg $path --list-opts | grep '^-' | cut -f 1)" ] ||
-			{ echo "fish: preg $path -- offers: $out"; bad=1; }
-	done < <(cmd_paths)
+	# One fish for every command path: "@ PATH", then what "preg PATH --"
+	# offers.
+	local -A offers=()
+	mapfile -t paths < <(cmd_paths)
+	read_offers < <(no_leak_check
+		fish --no-config -c 'source $argv[1]
+			for p in $argv[3..-1]
+				echo "@ $p"
+				__preg_candidates $argv[2] (string split " " -- $p) --
+			end' "$COMP/preg.fish" "$PREG" "${paths[@]}" || true)
+	for path in "${paths[@]}"; do
+		[ "${offers[$path]%$'\n'}" = "$(saved "$path" opts | grep '^-' | cut -f 1)" ] ||
+			{ echo "fish: preg $path -- offers: ${offers[$path]-}"; bad=1; }
+	done
 	out=$(fish --no-config -c 'source $argv[1]; __preg_candidates $argv[2..-1]' "$COMP/preg.fish" "$PREG" -C "$R" note '' || true)
 	[ "$(echo "$out" | cut -f 1 | tr '\n' ' ')" = "romashka vasilek " ] || { echo "fish: note offers: $out"; bad=1; }
 	# Through fish itself, for the command named preg.
@@ -544,7 +665,9 @@ romashka-plius	АО «Ромашка Плюс»"
 		syn=$(synopsis "$path")
 		listed=
 		while IFS= read -r line; do
-			n=$(echo "$line" | awk -F '\t' '{ print NF }')
+			# The fields: one more than the tabs.
+			n=${line//[!$'\t']/}
+			n=$((${#n} + 1))
 			[ "$n" -eq 6 ] || { echo "preg $path --list-opts: $n fields: $line"; bad=1; continue; }
 			IFS=$'\t' read -r spell short kind vals flags help <<<"$line"
 			[[ $kinds == *" $kind "* ]] || { echo "preg $path: $spell has an unknown kind '$kind'"; bad=1; }
@@ -564,18 +687,22 @@ romashka-plius	АО «Ромашка Плюс»"
 			else
 				listed+="${spell%...} "
 			fi
-		done < <(preg $path --list-opts)
-		want=$(operands "$syn" "$path" | tr '\n' ' ')
+		done < <(saved "$path" opts)
+		want=$(<"$DOCS/${path// /_}.operands")
+		want=${want:+${want//$'\n'/ } }
 		[ "$listed" = "$want" ] || { echo "preg $path: operands '$listed', synopsis '$want'"; bad=1; }
 	done < <(cmd_paths)
 	[ "$bad" -eq 0 ]
 }
 
 @test "every option of a table has its line in -h, and no option is unknown to the parser" {
-	local path opt bad=0
+	local path opt help re nl=$'\n' bad=0
 	while read -r path; do
+		help=$(saved "$path" h)
 		for opt in $(long_opts "$path"); do
-			preg $path -h | grep -qE -- "^ +(-[a-zA-Z], )?$opt([ =]|\$)" ||
+			# A line of its own: "  --opt", "  -o, --opt=VALUE"...
+			re="$nl +(-[a-zA-Z], )?$opt[ =$nl]"
+			[[ $nl$help$nl =~ $re ]] ||
 				{ echo "preg $path -h has no line for $opt"; bad=1; }
 			# The parser knows it: "needs a value" or a flag, never "unknown".
 			run --separate-stderr preg $path "$opt"
@@ -586,14 +713,18 @@ romashka-plius	АО «Ромашка Плюс»"
 }
 
 @test "the global options work after the command, and are listed with each command" {
-	local path bad=0
+	local path opts version re nl=$'\n' t=$'\t' bad=0
+	version=$(preg --version)
 	while read -r path; do
+		opts=$(saved "$path" opts)
 		for opt in -C --color --version --help; do
-			preg $path --list-opts | awk -F '\t' -v o="$opt" '$1 == o && $5 ~ /global/ { f = 1 } END { exit !f }' ||
+			# Its line: the spelling first, "global" among the flags.
+			re="$nl$opt$t[^$t$nl]*$t[^$t$nl]*$t[^$t$nl]*$t[^$t$nl]*global"
+			[[ $nl$opts =~ $re ]] ||
 				{ echo "preg $path --list-opts lacks the global $opt"; bad=1; }
 		done
 		run preg $path --version
-		[ "$output" = "$(preg --version)" ] || { echo "preg $path --version: $output"; bad=1; }
+		[ "$output" = "$version" ] || { echo "preg $path --version: $output"; bad=1; }
 	done < <(cmd_paths)
 	[ "$bad" -eq 0 ]
 }

@@ -79,10 +79,12 @@ read_page() {
 		on { print > f }' "$T/page.txt"
 	# The indent that mandoc gave the displays, and the blank lines around
 	# them, go.
+	# One awk a display, reading it twice: the indent, then the lines.
 	for f in "$T"/blocks/*; do
 		[ -e "$f" ] || continue
-		n=$(awk 'NF { match($0, /^ */); if (min == "" || RLENGTH < min) min = RLENGTH } END { print min + 0 }' "$f")
-		sed -E "s/^ {0,$n}//" "$f" | awk 'NF { for (; blank; blank--) print ""; print; on = 1; next } on { blank++ }' >"$f.new"
+		awk 'NR == FNR { if (NF) { match($0, /^ */); if (min == "" || RLENGTH < min) min = RLENGTH }; next }
+			{ match($0, /^ */); $0 = substr($0, (RLENGTH < min + 0 ? RLENGTH : min + 0) + 1) }
+			NF { for (; blank; blank--) print ""; print; on = 1; next } on { blank++ }' "$f" "$f" >"$f.new"
 		mv "$f.new" "$f"
 	done
 }
@@ -91,9 +93,11 @@ read_page() {
 # carriage returns and escapes resolved, the test's directories named as
 # the page names them, commit ids as HASH, blanks squeezed.
 normalize() {
-	sed -E 's/\r$//; s/.*\r//; s/\x1b\[[0-9;]*[A-Za-z]//g' |
-		sed -e "s|$T/srv/|/srv/|g" -e "s|$HOME|/home/$PREG_USER|g" |
-		sed -E 's/\b[0-9a-f]{7,40}\b/HASH/g; s/[[:space:]]+/ /g; s/^ //; s/ $//' |
+	# One sed, its expressions in the order of the steps above (the
+	# directories, letters, digits, / and - only, match themselves).
+	sed -E -e 's/\r$//; s/.*\r//; s/\x1b\[[0-9;]*[A-Za-z]//g' \
+		-e "s|$T/srv/|/srv/|g" -e "s|$HOME|/home/$PREG_USER|g" \
+		-e 's/\b[0-9a-f]{7,40}\b/HASH/g; s/[[:space:]]+/ /g; s/^ //; s/ $//' |
 		awk 'NF || kept { kept = 1; print }'
 }
 
@@ -110,7 +114,7 @@ run_cmd() {
 	printf '%s\n' "cd \"\$1\" || exit 99" "(exit $last)" "$cmd" 'st=$?; pwd >"$2"; exit $st' >"$T/cmd.sh"
 	PATH=$T/bin:$PATH script -qefc "bash $T/cmd.sh '$cwd' '$T/cwd'" /dev/null </dev/null >"$T/out.raw" 2>&1
 	status=$?
-	[ -s "$T/cwd" ] && cwd=$(cat "$T/cwd")
+	[ -s "$T/cwd" ] && cwd=$(<"$T/cwd")
 	rm -f "$T/cwd"
 	normalize <"$T/out.raw" >"$T/out"
 	last=$status
