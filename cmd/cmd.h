@@ -87,7 +87,7 @@ enum {
 	OPT_OPTIONAL = 8,  /* an operand that may be left out: "[DIR]" */
 	OPT_OR = 16,       /* one bracket with the entry before: "[--ended | --open]" */
 	OPT_HIDDEN = 32,   /* for the completions: no help, no synopsis */
-	OPT_OPTVAL = 64,   /* the value is optional and only as --name=VALUE */
+	OPT_OPTVAL = 64,   /* the value is optional: --name=VALUE, or a choice as the next word */
 	OPT_SYN_SHORT = 128, /* the synopsis shows -key, not --name */
 	OPT_GLOBAL = 256,  /* a global option (set by the parser, for --list-opts) */
 	OPT_PAST = 512,    /* a client operand that may name a removed client:

@@ -111,6 +111,44 @@ petrov: Petr Petrov <petrov@example.com>
 	same "$output" "[]"
 }
 
+@test "--color WHEN as two words, as getopt takes a value: before and after the command" {
+	local esc=$'\e['
+	cd "$BATS_TEST_TMPDIR"
+	run --separate-stderr preg --color never -C "$R" remind --manager ivanov
+	[ "$status" -eq 0 ]
+	same "$stderr" ""
+	same "$output" "$IVANOV"
+	run --separate-stderr preg -C "$R" remind --manager ivanov --color never
+	[ "$status" -eq 0 ]
+	same "$output" "$IVANOV"
+	# The colours follow the word: always colours a pipe, never does not,
+	# on a terminal too.
+	for where in before after; do
+		if [ $where = before ]; then
+			run --separate-stderr preg --color always -C "$R" client list --format table
+		else
+			run --separate-stderr preg -C "$R" client list --format table --color always
+		fi
+		[ "$status" -eq 0 ]
+		[[ $output == *"$esc"* ]] || { echo "--color always $where: no colour"; false; }
+	done
+	NO_COLOR= run script -qec "'$PREG' -C '$R' client list --color never" /dev/null
+	[ "$status" -eq 0 ]
+	[[ $output == *alpha* && $output != *"$esc"* ]]
+	NO_COLOR= run script -qec "'$PREG' --color never -C '$R' client list" /dev/null
+	[[ $output == *alpha* && $output != *"$esc"* ]]
+	# A bare --color is always, and a word that is not a choice stays an
+	# operand: here an unknown command.
+	run --separate-stderr preg --color -C "$R" client list --format table
+	[[ $output == *"$esc"* ]]
+	run --separate-stderr preg -C "$R" --color sometimes remind
+	[ "$status" -eq 2 ]
+	same "$stderr" "preg: unknown command 'sometimes' (see 'preg help')"
+	run --separate-stderr preg -C "$R" remind --color=sometimes
+	[ "$status" -eq 2 ]
+	same "${stderr_lines[0]}" "preg: invalid --color value 'sometimes' (auto, always or never)"
+}
+
 @test "--within: the next contacts of the next N days" {
 	# charlie 11-04 is in 2 days, delta 11-05 in 3: both with 3d; sorted
 	# after delta's stale item (18) by days overdue: -2, then -3.
