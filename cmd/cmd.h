@@ -60,8 +60,8 @@ enum val {
 	VAL_PHASE,   /* a phase number or key */
 	VAL_TAG,
 	VAL_FIELD,   /* a free field, K=V */
-	VAL_SETTING, /* a key of a record, KEY=VALUE */
-	VAL_CONTACT, /* 'Name <email>; role; phone' */
+	VAL_SETTING, /* KEY=VALUE, the keys its choices; "fields.": the register's fields */
+	VAL_CONTACT, /* a contact of the client operand before it, by number */
 	VAL_DATE,    /* a day as people type it (lib/when.h) */
 	VAL_TIME,    /* a time as people type it (lib/when.h) */
 	VAL_DAYS,    /* Nd */

@@ -15,21 +15,22 @@ static int contact_list(int argc, char **argv, struct ctx *ctx);
 
 static const struct opt add_opts[] = {
 	OPERAND("ID", VAL_CLIENT, 0, NULL),
-	OPERAND("CONTACT", VAL_CONTACT, 0,
+	OPERAND("CONTACT", VAL_TEXT, 0,
 		"'NAME <EMAIL>; ROLE; PHONE', as client add --contact takes it; any part may be left out"),
 	OPT_END,
 };
 
 static const struct opt set_opts[] = {
 	OPERAND("ID", VAL_CLIENT, 0, NULL),
-	OPERAND("N", VAL_NUMBER, 0, "the contact's number (see 'preg contact list ID')"),
-	OPERAND("KEY=VALUE", VAL_TEXT, OPT_REPEAT, "KEY is name, email, role or phone; an empty VALUE clears"),
+	OPERAND("N", VAL_CONTACT, 0, "the contact's number (see 'preg contact list ID')"),
+	{ 0, "KEY=VALUE", VAL_SETTING, NULL, "name=|email=|role=|phone=", OPT_REPEAT,
+	  "KEY is name, email, role or phone; an empty VALUE clears" },
 	OPT_END,
 };
 
 static const struct opt rm_opts[] = {
 	OPERAND("ID", VAL_CLIENT, 0, NULL),
-	OPERAND("N", VAL_NUMBER, 0, "the contact's number; the later ones move up"),
+	OPERAND("N", VAL_CONTACT, 0, "the contact's number; the later ones move up"),
 	OPT_END,
 };
 
