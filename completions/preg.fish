@@ -40,10 +40,12 @@ function __preg_values
             else
                 $run --list-values $kind 2>/dev/null
             end
-        case contact
+        case contact setting
             # A contact by its number, described by who it is.
-            test -n "$client"; and $run --list-values contact:$client 2>/dev/null
-        case setting
+            if test $kind = contact
+                test -n "$client"; and $run --list-values contact:$client 2>/dev/null
+                return
+            end
             # KEY=: the keys of the choices, "fields." the register's fields.
             for v in (string split ' ' -- $vals)
                 if test "$v" = fields.
