@@ -269,7 +269,7 @@ int past_manager_arg(struct ctx *ctx, const char **m)
 	if (handle_valid(*m))
 		return 0;
 	ph = reg_phases(ctx->reg);
-	if (ph->nmanagers && !phases_resolve_manager(ph, *m, m))
+	if (!phases_resolve_manager(ph, *m, m))
 		return 0;
 	preg_error_clear();
 	return usage_error(ctx, "invalid manager '%s'", *m);

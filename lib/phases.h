@@ -34,6 +34,8 @@ struct phases {
 	struct manager *managers;
 	size_t nmanagers;
 	char *mail_from;  /* mail: {from: ADDR}, or NULL */
+	char **made;      /* handles phases_resolve_manager made of names */
+	size_t nmade;
 	unsigned version; /* the register's format: where records live (layout.h) */
 };
 
@@ -69,9 +71,10 @@ const struct manager *phases_manager(const struct phases *p, const char *handle)
 
 /* The manager s names, as --manager takes it: a handle, or, when
  * preg.yaml lists managers, a listed handle or display name in any letter
- * case, ё as е ("Иван Иванов", "иван иванов", "IVANOV"). *handle is the
- * handle (lent: s, or the list's). 0, or PREG_EINVAL naming the managers
- * listed. */
+ * case, ё as е ("Иван Иванов", "иван иванов", "IVANOV"); else a name made
+ * a handle as import makes it ("Иванов": ivanov), listed when there is a
+ * list. *handle is the handle (lent: s, the list's, or p's). 0, or
+ * PREG_EINVAL naming the managers listed. */
 int phases_resolve_manager(const struct phases *p, const char *s, const char **handle);
 
 /* Whether s is a valid user or manager handle: [a-z0-9][a-z0-9._-]{0,47}. */
