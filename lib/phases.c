@@ -520,7 +520,7 @@ static const char *made_handle(const struct phases *p, const char *s)
 	const struct manager *m;
 	char *h = NULL;
 
-	if (slug_from_name(&h, s) || !handle_valid(h)) {
+	if (!*s || !utf8_valid(s) || slug_from_name(&h, s) || !handle_valid(h)) {
 		free(h);
 		preg_error_clear();
 		return NULL;
@@ -534,15 +534,16 @@ static const char *made_handle(const struct phases *p, const char *s)
 	return mp->made[mp->nmade++] = h;
 }
 
+const char *phases_name_handle(const struct phases *p, const char *s)
+{
+	return handle_valid(s) ? s : made_handle(p, s);
+}
+
 int phases_resolve_manager(const struct phases *p, const char *s, const char **handle)
 {
 	const char *found = NULL;
 
 	*handle = s;
-	if (!p->nmanagers && *s && utf8_valid(s) && !handle_valid(s) && (found = made_handle(p, s))) {
-		*handle = found;
-		return 0;
-	}
 	if (!*s || !p->nmanagers || !utf8_valid(s))
 		return phases_check_manager(p, s);
 	if (phases_manager(p, s))

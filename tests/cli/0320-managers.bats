@@ -98,9 +98,12 @@ romashka"
 	run --separate-stderr preg -C "$R" remind --manager Иванов --format tsv
 	[ "$status" -eq 0 ]
 	[[ ${lines[1]} == ivanov$'\t'romashka$'\t'* ]]
+	# A write without a list takes a handle only: a name typed wrong
+	# coins no manager.
 	run --separate-stderr preg -C "$R" client add "ООО «Вектор»" --manager Петров
-	[ "$status" -eq 0 ]
-	grep -qx 'manager: petrov' "$R/$(record_path vektor)"
+	[ "$status" -eq 1 ]
+	same "$stderr" "preg: error: invalid manager 'Петров' (a handle is lowercase letters, digits, '.', '_', '-')"
+	[ ! -e "$R/$(record_path vektor)" ]
 	# A name that makes the handle of no client is the typo it was.
 	run --separate-stderr preg -C "$R" remind --manager Иваново
 	[ "$status" -eq 1 ]
@@ -110,6 +113,9 @@ romashka"
 	run --separate-stderr preg -C "$R" report managers --manager Петров --format tsv
 	[ "$status" -eq 0 ]
 	same "$(cut -f 1 <<<"${lines[1]}")" "petrov"
+	PREG_NOW=2026-10-21T09:00:00+05:00 run --separate-stderr preg -C "$R" client add "ООО «Вектор»" --manager Петров
+	[ "$status" -eq 0 ]
+	grep -qx 'manager: petrov' "$R/$(record_path vektor)"
 	run --separate-stderr preg -C "$R" client list --manager Сидоров
 	[ "$status" -eq 2 ]
 	same "${stderr_lines[0]}" "preg: unknown manager 'Сидоров' (preg.yaml lists ivanov (Семён Иванов), petrov (Пётр Петров))"
