@@ -265,18 +265,12 @@ int no_operands(struct ctx *ctx, int argc, char **argv)
 int past_manager_arg(struct ctx *ctx, const char **m)
 {
 	const struct phases *ph;
-	const char *h;
 
 	if (handle_valid(*m))
 		return 0;
 	ph = reg_phases(ctx->reg);
 	if (ph->nmanagers && !phases_resolve_manager(ph, *m, m))
 		return 0;
-	/* Without a list, a name as import takes it (Иванов: ivanov). */
-	if (!ph->nmanagers && (h = phases_name_handle(ph, *m))) {
-		*m = h;
-		return 0;
-	}
 	preg_error_clear();
 	return usage_error(ctx, "invalid manager '%s'", *m);
 }
