@@ -95,9 +95,10 @@ _preg_complete_value()
 {
 	local -a cands
 	case $1 in
-	file | dir)
+	# A URL may be a path: the directories, as for dir.
+	file | dir | url)
 		compopt -o filenames 2>/dev/null
-		mapfile -t COMPREPLY < <(compgen "-${1:0:1}" -- "$cur")
+		mapfile -t COMPREPLY < <(compgen "$([[ $1 == file ]] && echo -f || echo -d)" -- "$cur")
 		;;
 	*)
 		mapfile -t cands < <(_preg_values "$1" "$2" | sed "s/^/$3/")

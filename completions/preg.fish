@@ -58,7 +58,8 @@ function __preg_values
             $run --list-cmds 2>/dev/null
         case verb
             $run $prev --list-cmds 2>/dev/null
-        case dir
+        case dir url
+            # A URL may be a path: the directories.
             __fish_complete_directories $cur
         case file
             __fish_complete_path $cur

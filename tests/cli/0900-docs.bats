@@ -823,3 +823,19 @@ steel"
 		same "$(echo "$output" | cut -f 1)" "$BATS_TEST_TMPDIR/clients.csv"
 	fi
 }
+
+@test "a URL that may be a path completes as a directory in each shell" {
+	mkdir -p "$BATS_TEST_TMPDIR/shared/sales.git"
+	: >"$BATS_TEST_TMPDIR/shared-notes.txt"
+	run bash_complete preg clone "$BATS_TEST_TMPDIR/sha"
+	same "$output" "$BATS_TEST_TMPDIR/shared"
+	if command -v zsh >/dev/null; then
+		run zsh -f -c 'source "$1"; shift; words=("$@"); CURRENT=${#words}; _preg__candidates; print -r -- $_preg_what' \
+			_ "$COMP/_preg" "$PREG" clone "$BATS_TEST_TMPDIR/sha"
+		same "$output" "dirs"
+	fi
+	if command -v fish >/dev/null; then
+		run fish_complete "$PREG" clone "$BATS_TEST_TMPDIR/sha"
+		same "$(echo "$output" | cut -f 1)" "$BATS_TEST_TMPDIR/shared/"
+	fi
+}
