@@ -36,6 +36,7 @@ static const struct opt rm_opts[] = {
 
 static const struct opt list_opts[] = {
 	OPERAND("ID", VAL_CLIENT, 0, NULL),
+	OPT_FLAG('w', "wide", 0, "the table as wide as its cells (default on a terminal: it fits the width)"),
 	OPT_CHOICE('f', "format", VAL_FORMAT, "F", "table|tsv|json", OPT_SHORT,
 		   "table (default on a terminal), tsv (default otherwise) or json"),
 	OPT_END,
@@ -117,19 +118,30 @@ static int contact_list(int argc, char **argv, struct ctx *ctx)
 		{ "n", COL_NUMBER }, { "name", COL_TEXT }, { "email", COL_TEXT },
 		{ "role", COL_TEXT }, { "phone", COL_TEXT },
 	};
+	/* On a terminal: the number, e-mail and phone whole (they are
+	 * copied), the role cut first, then the name. */
+	static const enum col_fit fits[] = { FIT_WHOLE, FIT_NAME, FIT_WHOLE, FIT_FREE, FIT_WHOLE };
 	enum fmt fmt = stdout_tty() ? FMT_TABLE : FMT_TSV;
 	struct record *r = NULL;
 	struct fmt_writer w;
 	struct buf out = BUF_INIT;
 	const char *arg;
+	bool wide = false;
+	int c;
 
-	while (opt_next(ctx, &arg) == 'f')
-		fmt_parse(&fmt, arg);
+	while ((c = opt_next(ctx, &arg)) != -1) {
+		if (c == 'f')
+			fmt_parse(&fmt, arg);
+		else if (c == 'w')
+			wide = true;
+	}
 	if (argc != 1)
 		return usage_error(ctx, argc < 1 ? "contact list needs a client" : "too many arguments");
 	if (reg_read(ctx->reg, argv[0], &r))
 		return fail();
 	fmt_start(&w, &out, fmt, cols, sizeof(cols) / sizeof(*cols), false, -1);
+	if (fmt == FMT_TABLE)
+		fmt_fit(&w, table_fit(wide), fits);
 	for (size_t i = 0; i < r->ncontacts; i++) {
 		const struct kvlist *c = &r->contacts[i];
 		char num[24];
