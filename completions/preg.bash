@@ -60,6 +60,18 @@ _preg_takes_word()
 	[[ $1 -ge 0 && ${o_kind[$1]} != none && ${o_flags[$1]} != *optional-value* ]]
 }
 
+# The word $1 without the shell's quoting: "a b", 'a b', a\ b.
+_preg_dequote()
+{
+	local w=$1
+	case $w in
+	\"*\" | \'*\') w=${w:1:${#w}-2} ;;
+	\"* | \'*) w=${w:1} ;;
+	*) w=${w//\\/} ;;
+	esac
+	printf '%s' "$w"
+}
+
 # The candidates for a value of kind $1 with choices $2 ("-": none).
 _preg_values()
 {
@@ -70,8 +82,10 @@ _preg_values()
 	# A contact by its number: of the client named by the ID operand.
 	contact)
 		for k in "${!a_kind[@]}"; do
+			# The word as the shell reads it: a name typed in quotes
+			# or with its spaces escaped.
 			[[ ${a_kind[k]} == client && -n ${opw[k]} ]] &&
-				_preg_run --list-values "contact:${opw[k]}" | cut -f 1
+				_preg_run --list-values "contact:$(_preg_dequote "${opw[k]}")" | cut -f 1
 		done
 		;;
 	# KEY=: the keys of the choices, "fields." the register's fields.

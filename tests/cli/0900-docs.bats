@@ -768,6 +768,13 @@ fields.cargo="
 2"
 	run bash_complete preg -C "$R" contact set kedr ''
 	same "$output" ""
+	# The client by its name, quoted or escaped as the shell reads it.
+	run bash_complete preg -C "$R" contact set '"ООО «Ромашка»"' ''
+	same "$output" "1
+2"
+	run bash_complete preg -C "$R" contact rm 'ООО\ «Ромашка»' ''
+	same "$output" "1
+2"
 	run bash_complete preg -C "$R" contact set romashka 2 ''
 	same "$output" "name=
 email=
@@ -792,6 +799,9 @@ petrov -- Пётр Петров"
 		run zsh_complete "$PREG" -C "$R" contact set ромашка ''
 		same "$output" "1 -- Anna Orlova <a.orlova@example.com>; chief accountant; +7 351 111-11-11
 2 -- Пётр Сидоров; director"
+		run zsh_complete "$PREG" -C "$R" contact rm "'ООО «Ромашка»'" ''
+		same "$(echo "$output" | cut -d ' ' -f 1)" "1
+2"
 		run zsh_complete "$PREG" -C "$R" client set romashka ''
 		[ "$(echo "$output" | tr '\n' ' ')" = "name= kind= manager= next_contact= next_action= tags= remarks= fields.cargo= " ]
 		run zsh_complete "$PREG" -C "$R" client add Липа --tag ''
