@@ -35,7 +35,7 @@ static const struct opt add_opts[] = {
 	OPT_CHOICE('k', "kind", VAL_CHOICE, "K", "external|internal", 0, "external (default) or internal"),
 	OPT_VALUE('t', "tag", VAL_TAG, "T", OPT_REPEAT, "a tag; repeat for more"),
 	OPT_VALUE('F', "field", VAL_FIELD, "K=V", OPT_REPEAT, "a free field (direction, cargo...); repeat for more"),
-	OPT_VALUE('c', "contact", VAL_CONTACT, "'NAME <EMAIL>; ROLE; PHONE'", OPT_REPEAT,
+	OPT_VALUE('c', "contact", VAL_TEXT, "'NAME <EMAIL>; ROLE; PHONE'", OPT_REPEAT,
 		  "a contact person; repeat for more"),
 	OPT_VALUE('n', "next", VAL_DATE, "DATE", 0, "when to contact the client (tomorrow, +3d, fri, 25.11.2026...)"),
 	OPT_VALUE('a', "action", VAL_TEXT, "TEXT", 0, "what to do then"),
@@ -66,9 +66,12 @@ static const struct opt list_opts[] = {
 
 static const struct opt set_opts[] = {
 	OPERAND("ID", VAL_CLIENT, 0, NULL),
-	OPERAND("KEY=VALUE", VAL_SETTING, OPT_REPEAT,
+	/* The keys as choices, for the completions; fields.NAME for each
+	 * field the register uses (--list-values group). */
+	{ 0, "KEY=VALUE", VAL_SETTING, NULL, "name=|kind=|manager=|next_contact=|next_action=|tags=|remarks=|fields.",
+	  OPT_REPEAT,
 		"KEY is name, kind, manager, next_contact, next_action, tags (comma separated), remarks or "
-		"fields.NAME; an empty VALUE clears"),
+		"fields.NAME; an empty VALUE clears" },
 	OPT_FLAG('f', "force", OPT_SHORT, "rewrite a record that holds comments"),
 	OPT_END,
 };

@@ -60,8 +60,8 @@ enum val {
 	VAL_PHASE,   /* a phase number or key */
 	VAL_TAG,
 	VAL_FIELD,   /* a free field, K=V */
-	VAL_SETTING, /* a key of a record, KEY=VALUE */
-	VAL_CONTACT, /* 'Name <email>; role; phone' */
+	VAL_SETTING, /* KEY=VALUE, the keys its choices; "fields.": the register's fields */
+	VAL_CONTACT, /* a contact of the client operand before it, by number */
 	VAL_DATE,    /* a day as people type it (lib/when.h) */
 	VAL_TIME,    /* a time as people type it (lib/when.h) */
 	VAL_DAYS,    /* Nd */
@@ -87,7 +87,7 @@ enum {
 	OPT_OPTIONAL = 8,  /* an operand that may be left out: "[DIR]" */
 	OPT_OR = 16,       /* one bracket with the entry before: "[--ended | --open]" */
 	OPT_HIDDEN = 32,   /* for the completions: no help, no synopsis */
-	OPT_OPTVAL = 64,   /* the value is optional and only as --name=VALUE */
+	OPT_OPTVAL = 64,   /* the value is optional: --name=VALUE, or a choice as the next word */
 	OPT_SYN_SHORT = 128, /* the synopsis shows -key, not --name */
 	OPT_GLOBAL = 256,  /* a global option (set by the parser, for --list-opts) */
 	OPT_PAST = 512,    /* a client operand that may name a removed client:

@@ -15,26 +15,28 @@ static int contact_list(int argc, char **argv, struct ctx *ctx);
 
 static const struct opt add_opts[] = {
 	OPERAND("ID", VAL_CLIENT, 0, NULL),
-	OPERAND("CONTACT", VAL_CONTACT, 0,
+	OPERAND("CONTACT", VAL_TEXT, 0,
 		"'NAME <EMAIL>; ROLE; PHONE', as client add --contact takes it; any part may be left out"),
 	OPT_END,
 };
 
 static const struct opt set_opts[] = {
 	OPERAND("ID", VAL_CLIENT, 0, NULL),
-	OPERAND("N", VAL_NUMBER, 0, "the contact's number (see 'preg contact list ID')"),
-	OPERAND("KEY=VALUE", VAL_TEXT, OPT_REPEAT, "KEY is name, email, role or phone; an empty VALUE clears"),
+	OPERAND("N", VAL_CONTACT, 0, "the contact's number (see 'preg contact list ID')"),
+	{ 0, "KEY=VALUE", VAL_SETTING, NULL, "name=|email=|role=|phone=", OPT_REPEAT,
+	  "KEY is name, email, role or phone; an empty VALUE clears" },
 	OPT_END,
 };
 
 static const struct opt rm_opts[] = {
 	OPERAND("ID", VAL_CLIENT, 0, NULL),
-	OPERAND("N", VAL_NUMBER, 0, "the contact's number; the later ones move up"),
+	OPERAND("N", VAL_CONTACT, 0, "the contact's number; the later ones move up"),
 	OPT_END,
 };
 
 static const struct opt list_opts[] = {
 	OPERAND("ID", VAL_CLIENT, 0, NULL),
+	OPT_FLAG('w', "wide", 0, "the table as wide as its cells (default on a terminal: it fits the width)"),
 	OPT_CHOICE('f', "format", VAL_FORMAT, "F", "table|tsv|json", OPT_SHORT,
 		   "table (default on a terminal), tsv (default otherwise) or json"),
 	OPT_END,
@@ -116,19 +118,30 @@ static int contact_list(int argc, char **argv, struct ctx *ctx)
 		{ "n", COL_NUMBER }, { "name", COL_TEXT }, { "email", COL_TEXT },
 		{ "role", COL_TEXT }, { "phone", COL_TEXT },
 	};
+	/* On a terminal: the number, e-mail and phone whole (they are
+	 * copied), the role cut first, then the name. */
+	static const enum col_fit fits[] = { FIT_WHOLE, FIT_NAME, FIT_WHOLE, FIT_FREE, FIT_WHOLE };
 	enum fmt fmt = stdout_tty() ? FMT_TABLE : FMT_TSV;
 	struct record *r = NULL;
 	struct fmt_writer w;
 	struct buf out = BUF_INIT;
 	const char *arg;
+	bool wide = false;
+	int c;
 
-	while (opt_next(ctx, &arg) == 'f')
-		fmt_parse(&fmt, arg);
+	while ((c = opt_next(ctx, &arg)) != -1) {
+		if (c == 'f')
+			fmt_parse(&fmt, arg);
+		else if (c == 'w')
+			wide = true;
+	}
 	if (argc != 1)
 		return usage_error(ctx, argc < 1 ? "contact list needs a client" : "too many arguments");
 	if (reg_read(ctx->reg, argv[0], &r))
 		return fail();
 	fmt_start(&w, &out, fmt, cols, sizeof(cols) / sizeof(*cols), false, -1);
+	if (fmt == FMT_TABLE)
+		fmt_fit(&w, table_fit(wide), fits);
 	for (size_t i = 0; i < r->ncontacts; i++) {
 		const struct kvlist *c = &r->contacts[i];
 		char num[24];

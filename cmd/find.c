@@ -10,6 +10,7 @@ static int cmd_find(int argc, char **argv, struct ctx *ctx);
 static const struct opt opts[] = {
 	OPERAND("TEXT", VAL_TEXT, 0, "a name or a part of it, an id, a contact's name, a phone, an e-mail, a word"),
 	OPT_FLAG('n', "notes", OPT_SHORT, "search the notes and remarks too (reads every record: slower)"),
+	OPT_FLAG('w', "wide", 0, "the table as wide as its cells (default on a terminal: it fits the width)"),
 	OPT_CHOICE('f', "format", VAL_FORMAT, "F", "table|tsv|json", OPT_SHORT,
 		   "table (default on a terminal), tsv (default otherwise) or json"),
 	OPT_END,
@@ -32,6 +33,10 @@ static const struct fmt_col cols[] = {
 	{ "match", COL_TEXT },
 	{ "matched", COL_WIDE },
 };
+
+/* On a terminal: the id and the match word whole, the name shortened to
+ * its distinctive part, what matched cut first. */
+static const enum col_fit fits[] = { FIT_WHOLE, FIT_NAME, FIT_WHOLE, FIT_FREE };
 
 /* What the match column says for a rank. */
 static const char *rank_word(enum find_rank r)
@@ -56,7 +61,7 @@ static int cmd_find(int argc, char **argv, struct ctx *ctx)
 	struct buf out = BUF_INIT;
 	const struct find_hit *v;
 	struct find *f = NULL;
-	bool notes = false;
+	bool notes = false, wide = false;
 	const char *arg;
 	char *unused = NULL;
 	size_t n;
@@ -65,6 +70,8 @@ static int cmd_find(int argc, char **argv, struct ctx *ctx)
 	while ((c = opt_next(ctx, &arg)) != -1) {
 		if (c == 'n')
 			notes = true;
+		else if (c == 'w')
+			wide = true;
 		else if (c == 'f')
 			fmt_parse(&fmt, arg);
 	}
@@ -85,6 +92,8 @@ static int cmd_find(int argc, char **argv, struct ctx *ctx)
 		return EXIT_FAIL;
 	}
 	fmt_start(&w, &out, fmt, cols, sizeof(cols) / sizeof(*cols), false, -1);
+	if (fmt == FMT_TABLE)
+		fmt_fit(&w, table_fit(wide), fits);
 	for (size_t i = 0; i < n; i++) {
 		const char *what = v[i].why ? v[i].why : v[i].rank == FIND_ID || !v[i].name ? v[i].id : v[i].name;
 		const char *cells[] = { v[i].id, v[i].name, rank_word(v[i].rank), what };

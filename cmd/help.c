@@ -10,6 +10,7 @@
 
 #include "cmd.h"
 #include "err.h"
+#include "find.h"
 #include "xalloc.h"
 
 #ifndef PREG_VERSION
@@ -445,11 +446,57 @@ static int values_cb(void *arg, const char *id, const char *path, struct record 
 	return 0;
 }
 
+/* s on a line, with nothing a terminal would act on. */
+static void print_visible_line(const char *s)
+{
+	struct buf b = BUF_INIT;
+
+	fmt_visible(&b, s, false);
+	printf("%s\n", buf_str(&b));
+	buf_release(&b);
+}
+
+/* contact:TEXT of --list-values: the contacts of the client TEXT names
+ * (an id, a name or a unique part, as every command takes it), "N<tab>
+ * WHO" a line, WHO the contact as contact add takes it, made visible. */
+static int list_contacts(struct ctx *ctx, const char *text)
+{
+	static const char *const keys[] = { "name", "email", "role", "phone" };
+	struct record *r = NULL;
+	char *id = NULL;
+
+	if (find_client(&id, ctx->reg, text) || reg_read(ctx->reg, id, &r)) {
+		free(id);
+		return fail();
+	}
+	for (size_t i = 0; i < r->ncontacts; i++) {
+		struct buf b = BUF_INIT;
+
+		for (size_t k = 0; k < sizeof(keys) / sizeof(*keys); k++) {
+			const char *v = kv_get(&r->contacts[i], keys[k]);
+
+			if (!v || !*v)
+				continue;
+			if (b.len)
+				buf_adds(&b, k == 1 ? " " : "; ");
+			buf_addf(&b, k == 1 ? "<%s>" : "%s", v);
+		}
+		printf("%zu\t", i + 1);
+		print_visible_line(buf_str(&b));
+		buf_release(&b);
+	}
+	record_free(r);
+	free(id);
+	return EXIT_OK;
+}
+
 /* --list-values KIND: the clients' ids, the clients' ids and names
  * (client-name: "ID<tab>NAME", for the completions to describe or offer
- * names), the phases' keys, the managers, the tags, or what a report
- * groups by (kind, manager, tag and fields.KEY for each free field used)
- * of the register, one per line, sorted, each once. */
+ * names), the phases' keys, the managers ("HANDLE<tab>NAME" where
+ * preg.yaml gives a display name), the tags, or what a report groups by
+ * (kind, manager, tag and fields.KEY for each free field used) of the
+ * register, one per line, sorted, each once; or contact:TEXT, the
+ * numbered contacts of a client (list_contacts). */
 static int list_values(struct ctx *ctx, const char *kind)
 {
 	struct values s = { kind, NULL, 0 };
@@ -458,7 +505,7 @@ static int list_values(struct ctx *ctx, const char *kind)
 	int rc = EXIT_OK;
 
 	if (strcmp(kind, "client") && strcmp(kind, "client-name") && strcmp(kind, "phase") &&
-	    strcmp(kind, "manager") && strcmp(kind, "tag") && strcmp(kind, "group"))
+	    strcmp(kind, "manager") && strcmp(kind, "tag") && strcmp(kind, "group") && strncmp(kind, "contact:", 8))
 		return usage_error(ctx, "unknown kind '%s' (client, client-name, phase, manager, tag or group)", kind);
 	if (reg_locate(&dir, ctx->dir_opt, false) || reg_open(&ctx->reg, dir)) {
 		free(dir);
@@ -466,6 +513,10 @@ static int list_values(struct ctx *ctx, const char *kind)
 	}
 	free(dir);
 	ph = reg_phases(ctx->reg);
+	if (!strncmp(kind, "contact:", 8)) {
+		rc = list_contacts(ctx, kind + 8);
+		goto out;
+	}
 	if (!strcmp(kind, "phase")) {
 		for (size_t i = 0; i < ph->n; i++)
 			printf("%s\n", ph->v[i].key);
@@ -485,9 +536,20 @@ static int list_values(struct ctx *ctx, const char *kind)
 		rc = fail();
 	if (s.n > 1)
 		qsort(s.v, s.n, sizeof(*s.v), cmp_str);
-	for (size_t i = 0; i < s.n; i++)
-		if (!rc && (!i || strcmp(s.v[i], s.v[i - 1])))
+	for (size_t i = 0; i < s.n; i++) {
+		const struct manager *m;
+
+		if (rc || (i && !strcmp(s.v[i], s.v[i - 1])))
+			continue;
+		/* A manager's display name, for the completions to describe
+		 * the handle by, or to offer when no handle fits. */
+		if (!strcmp(kind, "manager") && (m = phases_manager(ph, s.v[i])) && m->name && *m->name) {
+			printf("%s\t", s.v[i]);
+			print_visible_line(m->name);
+		} else {
 			printf("%s\n", s.v[i]);
+		}
+	}
 	for (size_t i = 0; i < s.n; i++)
 		free(s.v[i]);
 	free(s.v);

@@ -188,6 +188,15 @@ static int global_opt(struct ctx *ctx, const struct opt *o, const char *arg, int
 	return -1;
 }
 
+/* An optional value given as the next word (--color never), as getopt
+ * takes a required one: only a word that is one of the option's choices,
+ * so that a bare --color before an operand stays what it was. */
+static void optional_choice(const struct opt *o, int argc, char **argv, char **arg)
+{
+	if ((o->flags & OPT_OPTVAL) && o->values && !*arg && optind < argc && is_value(o->values, argv[optind]))
+		*arg = argv[optind++];
+}
+
 int opt_parse(struct ctx *ctx, const struct cmd *cmd, int argc, char **argv, bool stop_at_operand, int *first)
 {
 	struct optset s = { 0 };
@@ -216,7 +225,7 @@ int opt_parse(struct ctx *ctx, const struct cmd *cmd, int argc, char **argv, boo
 					 o && o->val == VAL_DIR ? "a directory" : "a value");
 		} else if (!(o = find_key(&s, c, &global))) {
 			rc = usage_error(ctx, "unknown option '%s'", argv[optind - 1]);
-		} else if ((rc = check_value(ctx, o, optarg, global)) == 0) {
+		} else if (optional_choice(o, argc, argv, &optarg), (rc = check_value(ctx, o, optarg, global)) == 0) {
 			rc = -1;
 			if (global) {
 				rc = global_opt(ctx, o, optarg, &answer, &answer_arg);

@@ -10,6 +10,7 @@
 #include "mail.h"
 #include "ptime.h"
 #include "remind.h"
+#include "when.h"
 
 #ifndef PREG_VERSION
 #define PREG_VERSION "0.0.0"
@@ -20,7 +21,8 @@ static int cmd_remind(int argc, char **argv, struct ctx *ctx);
 static const struct opt opts[] = {
 	FILTER_OPTS,
 	OPT_VALUE('a', "as-of", VAL_DATE, "DATE", 0, "what was due on DATE (YYYY-MM-DD); default: today"),
-	OPT_VALUE('w', "within", VAL_DAYS, "Nd", 0, "also the next contacts of the next N days (0d to 365d)"),
+	OPT_VALUE('w', "within", VAL_DAYS, "Nd", 0,
+		  "also the next contacts of the next N days (0d to 365d), or up to a day (fri, 25.12.2026)"),
 	OPT_CHOICE('f', "format", VAL_FORMAT, "F", "text|tsv|json|ics", OPT_SHORT,
 		   "text (default), tsv, json or ics (an iCalendar of to-dos)"),
 	OPT_FLAG('m', "mail", 0,
@@ -99,6 +101,27 @@ static void put_table(struct buf *out, const struct remind_list *l, enum fmt fmt
 	fmt_end(&w, out);
 }
 
+/* --within: N days (Nd, Nw), or up to a day as people type it (fri,
+ * 25.12.2026, +3d), counted from *day (--as-of), else today. 0, or -1
+ * when it is neither, or a day before. */
+static int within_day(const char *s, const int32_t *day, int *out)
+{
+	struct when_now n;
+	int32_t until, from;
+
+	if (!days_parse(out, s))
+		return 0;
+	if (when_now(&n) || when_date(&until, s, &n)) {
+		preg_error_clear();
+		return -1;
+	}
+	from = day ? *day : ptime_day(n.now);
+	if (until < from)
+		return -1;
+	*out = until - from > 366 ? 366 : (int)(until - from);
+	return 0;
+}
+
 /* The operands and option values: -1 when good, else the exit code. */
 static int check_args(struct ctx *ctx, int argc, char **argv, const char *within, const char *as_of,
 		      struct state *s, struct filter *f)
@@ -107,10 +130,11 @@ static int check_args(struct ctx *ctx, int argc, char **argv, const char *within
 
 	if (rc >= 0)
 		return rc;
-	if (within && (days_parse(&s->o.within, within) || s->o.within > 365))
-		return usage_error(ctx, "invalid --within '%s' (Nd, from 0d to 365d)", within);
 	if (as_of && (rc = date_opt(ctx, "--as-of", as_of, &s->o.day)))
 		return rc;
+	if (within && (within_day(within, as_of ? &s->o.day : NULL, &s->o.within) || s->o.within > 365))
+		return usage_error(ctx, "invalid --within '%s' (Nd, from 0d to 365d, or a day up to a year ahead: "
+				   "fri, 25.12.2026)", within);
 	return -1;
 }
 

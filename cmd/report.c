@@ -108,7 +108,8 @@ const struct cmd report_cmds[] = {
 	{ .name = "funnel", .fn = cmd_report, .flags = NEED_REGISTER,
 	  .summary = "clients per phase, conversion, days spent", .opts = funnel_opts,
 	  .doc = "Per phase: clients in it now, clients that reached it, conversion from the phase before, "
-		 "median and 90th percentile days spent in it." },
+		 "median and 90th percentile days spent in it; with a period, what entered, moved and ended, "
+		 "and the clients won back out of an ending phase (reopened: phase set --reopen)." },
 	{ .name = "managers", .fn = cmd_report, .flags = NEED_REGISTER, .summary = "the managers compared",
 	  .opts = managers_opts,
 	  .doc = "Per manager: clients per phase, stale and overdue clients, moves in the period, conversion "
@@ -117,7 +118,8 @@ const struct cmd report_cmds[] = {
 	  .opts = durations_opts,
 	  .doc = "Where time goes: per phase the days clients spent in it and the slowest." },
 	{ .name = "reasons", .fn = cmd_report, .flags = NEED_REGISTER, .summary = "why collaborations ended",
-	  .opts = plain_opts, .doc = "Why collaborations ended: the end reasons of ended clients, counted." },
+	  .opts = plain_opts, .doc = "Why collaborations ended: the end reasons of ended clients, counted, and how often a "
+		 "client that ended for each was won back (reopened: phase set --reopen)." },
 	{ .name = "activity", .fn = cmd_report, .flags = NEED_REGISTER, .summary = "what the managers did",
 	  .opts = activity_opts,
 	  .doc = "Per manager over the period: notes by channel, phase moves, clients added, next contacts "

@@ -12,9 +12,12 @@
 #                                    managers, tags or groups (report --by)
 #   preg --list-values client-name   "ID<tab>NAME" a line: the names
 #                                    offered when no id matches
+#   preg --list-values manager       "HANDLE[<tab>NAME]": the names
+#                                    offered when no handle matches
+#   preg --list-values contact:ID    "N<tab>CONTACT": the client's contacts
 # A value is completed after its kind (client, phase, manager, tag, group,
-# command, verb, file, dir) or its choices, so a new option or command
-# needs nothing here. The binary is the command word as typed, so a preg
+# contact, setting, command, verb, file, dir) or its choices, so a new
+# option or command needs nothing here. The binary is the command word as typed, so a preg
 # that is not on PATH completes too; -C DIR is passed on.
 
 # Run the binary with the -C of the command line; no stderr.
@@ -28,12 +31,12 @@ _preg_run()
 _preg_read_opts()
 {
 	local spell short kind vals flags help
-	o_spell=() o_short=() o_kind=() o_vals=() o_flags=() a_kind=() a_flags=()
+	o_spell=() o_short=() o_kind=() o_vals=() o_flags=() a_kind=() a_vals=() a_flags=()
 	while IFS=$'\t' read -r spell short kind vals flags help; do
 		if [[ $spell == -* ]]; then
 			o_spell+=("$spell") o_short+=("$short") o_kind+=("$kind") o_vals+=("$vals") o_flags+=("$flags")
 		elif [[ -n $spell ]]; then
-			a_kind+=("$kind") a_flags+=("$flags")
+			a_kind+=("$kind") a_vals+=("$vals") a_flags+=("$flags")
 		fi
 	done < <(_preg_run "$@" --list-opts)
 }
@@ -57,11 +60,44 @@ _preg_takes_word()
 	[[ $1 -ge 0 && ${o_kind[$1]} != none && ${o_flags[$1]} != *optional-value* ]]
 }
 
+# The word $1 without the shell's quoting: "a b", 'a b', a\ b.
+_preg_dequote()
+{
+	local w=$1
+	case $w in
+	\"*\" | \'*\') w=${w:1:${#w}-2} ;;
+	\"* | \'*) w=${w:1} ;;
+	*) w=${w//\\/} ;;
+	esac
+	printf '%s' "$w"
+}
+
 # The candidates for a value of kind $1 with choices $2 ("-": none).
 _preg_values()
 {
+	local k
 	case $1 in
-	client | phase | manager | tag | group) _preg_run --list-values "$1" ;;
+	client | phase | tag | group) _preg_run --list-values "$1" ;;
+	manager) _preg_run --list-values manager | cut -f 1 ;;
+	# A contact by its number: of the client named by the ID operand.
+	contact)
+		for k in "${!a_kind[@]}"; do
+			# The word as the shell reads it: a name typed in quotes
+			# or with its spaces escaped.
+			[[ ${a_kind[k]} == client && -n ${opw[k]} ]] &&
+				_preg_run --list-values "contact:$(_preg_dequote "${opw[k]}")" | cut -f 1
+		done
+		;;
+	# KEY=: the keys of the choices, "fields." the register's fields.
+	setting)
+		for k in $2; do
+			if [[ $k == fields. ]]; then
+				_preg_run --list-values group | sed -n 's/^fields\..*/&=/p'
+			else
+				echo "$k"
+			fi
+		done
+		;;
 	command) _preg_run --list-cmds ;;
 	verb) _preg_run "$prev" --list-cmds ;;
 	*) [[ $2 != - ]] && printf '%s\n' $2 ;;
@@ -73,26 +109,28 @@ _preg_complete_value()
 {
 	local -a cands
 	case $1 in
-	file | dir)
+	# A URL may be a path: the directories, as for dir.
+	file | dir | url)
 		compopt -o filenames 2>/dev/null
-		mapfile -t COMPREPLY < <(compgen "-${1:0:1}" -- "$cur")
+		mapfile -t COMPREPLY < <(compgen "$([[ $1 == file ]] && echo -f || echo -d)" -- "$cur")
 		;;
 	*)
 		mapfile -t cands < <(_preg_values "$1" "$2" | sed "s/^/$3/")
 		_preg_reply "${cands[@]}"
-		# A client is named by its id; when no id starts with the word,
-		# by its name (a name has spaces and quotes: ids come first).
-		if [[ $1 == client && ${#COMPREPLY[@]} -eq 0 && -n $cur && -z $3 ]]; then
-			_preg_names
+		# A client is named by its id, a manager by the handle; when
+		# none starts with the word, by the name (a name has spaces and
+		# quotes: ids come first).
+		if [[ $1 == client || $1 == manager ]] && [[ ${#COMPREPLY[@]} -eq 0 && -n $cur && -z $3 ]]; then
+			_preg_names "${1/client/client-name}"
 		fi
 		;;
 	esac
 }
 
-# COMPREPLY: the clients' names that start with $cur, or whose part in
-# quotes does (Ром for ООО «Ромашка»), in any letter case; escaped for
-# the shell to read back, or as they are after an opening quote (the
-# shell closes it).
+# COMPREPLY: the names of the --list-values kind $1 (client-name,
+# manager) that start with $cur, or whose part in quotes does (Ром for
+# ООО «Ромашка»), in any letter case; escaped for the shell to read back,
+# or as they are after an opening quote (the shell closes it).
 _preg_names()
 {
 	local id name core word=$cur q=
@@ -112,7 +150,7 @@ _preg_names()
 				COMPREPLY+=("$(printf '%q' "$name")")
 			fi
 		fi
-	done < <(_preg_run --list-values client-name)
+	done < <(_preg_run --list-values "$1")
 	return 0
 }
 
@@ -133,8 +171,8 @@ _preg_spellings()
 _preg()
 {
 	local _preg_bin=${COMP_WORDS[0]}
-	local -a _preg_dir=() words=() path=() cands=()
-	local -a o_spell o_short o_kind o_vals o_flags a_kind a_flags
+	local -a _preg_dir=() words=() path=() cands=() opw=()
+	local -a o_spell o_short o_kind o_vals o_flags a_kind a_vals a_flags
 	local i k w cur prev cword=0 joined= endopts= npos=0 valopt=-1 verbs
 
 	[[ $_preg_bin == "~/"* ]] && _preg_bin=$HOME/${_preg_bin#"~/"}
@@ -189,7 +227,7 @@ _preg()
 			[[ -z $verbs ]] && _preg_read_opts "${path[@]}"
 			continue
 		fi
-		((npos++))
+		opw[npos++]=$w
 	done
 
 	if ((valopt >= 0)); then
@@ -212,7 +250,7 @@ _preg()
 			k=$((${#a_kind[@]} - 1))
 			[[ ${a_flags[k]} == *repeat* ]] || return 0
 		fi
-		_preg_complete_value "${a_kind[k]}" -
+		_preg_complete_value "${a_kind[k]}" "${a_vals[k]}"
 	fi
 	return 0
 }

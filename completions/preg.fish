@@ -11,6 +11,8 @@
 #   preg --list-values KIND          the register's clients, phases,
 #                                    managers, tags or groups (report --by)
 #   preg --list-values client-name   "ID<tab>NAME": ids described by names
+#   preg --list-values manager       "HANDLE[<tab>NAME]": described by names
+#   preg --list-values contact:ID    "N<tab>CONTACT": the client's contacts
 # A value is completed after its kind or its choices, so a new option or
 # command needs nothing here; options are shown with their help. The
 # binary is the command word as typed; -C DIR is passed on.
@@ -19,12 +21,13 @@
 # and its description where it has one, so that it can be tested without
 # an interactive shell.
 
-# The values of kind $argv[1] with choices $argv[2] ("-": none); then
-# after "--": the binary and its -C, the word before and the word
-# completed.
+# The values of kind $argv[1] with choices $argv[2] ("-": none) and the
+# client operand $argv[3] (for a contact; "" for none); then after "--":
+# the binary and its -C, the word before and the word completed.
 function __preg_values
     set -l kind $argv[1]
     set -l vals $argv[2]
+    set -l client $argv[3]
     set -l sep (contains -i -- -- $argv)
     set -l run $argv[(math $sep + 1)..-3]
     set -l prev $argv[-2]
@@ -37,11 +40,26 @@ function __preg_values
             else
                 $run --list-values $kind 2>/dev/null
             end
+        case contact setting
+            # A contact by its number, described by who it is.
+            if test $kind = contact
+                test -n "$client"; and $run --list-values contact:$client 2>/dev/null
+                return
+            end
+            # KEY=: the keys of the choices, "fields." the register's fields.
+            for v in (string split ' ' -- $vals)
+                if test "$v" = fields.
+                    $run --list-values group 2>/dev/null | string match -- 'fields.*' | string replace -r '$' =
+                else
+                    echo $v
+                end
+            end
         case command
             $run --list-cmds 2>/dev/null
         case verb
             $run $prev --list-cmds 2>/dev/null
-        case dir
+        case dir url
+            # A URL may be a path: the directories.
             __fish_complete_directories $cur
         case file
             __fish_complete_path $cur
@@ -62,6 +80,7 @@ function __preg_candidates
     set -l verbs
     set -l endopts 0
     set -l npos 0
+    set -l opw
     set -l valopt 0
     set -l opts ($bin --list-opts 2>/dev/null)
     set -l i 2
@@ -97,6 +116,7 @@ function __preg_candidates
             end
         else
             set npos (math $npos + 1)
+            set -a opw $w
         end
         set i (math $i + 1)
     end
@@ -104,13 +124,13 @@ function __preg_candidates
     set -l ctx -- $bin $dir $words[(math $cword - 1)] $cur
     if test $valopt -gt 0
         set -l f (string split \t -- $opts[$valopt])
-        __preg_values $f[3] $f[4] $ctx
+        __preg_values $f[3] $f[4] "" $ctx
     else if test $endopts -eq 0; and string match -q -- '--*=*' $cur
         set -l o (string replace -r -- '=.*' '' $cur)
         set -l k (__preg_opt $o $opts)
         test $k -gt 0; or return
         set -l f (string split \t -- $opts[$k])
-        for v in (__preg_values $f[3] $f[4] $ctx)
+        for v in (__preg_values $f[3] $f[4] "" $ctx)
             printf '%s=%s\n' $o $v
         end
     else if test $endopts -eq 0; and string match -q -- '-*' $cur
@@ -123,7 +143,7 @@ function __preg_candidates
             end
         end
     else if test (count $cmdpath) -eq 0
-        __preg_values command - $ctx
+        __preg_values command - "" $ctx
     else if test (count $verbs) -gt 0
         printf '%s\n' $verbs
     else
@@ -139,7 +159,12 @@ function __preg_candidates
             string match -q -- '*repeat*' (string split \t -- $operands[$k])[5]; or return
         end
         set -l f (string split \t -- $operands[$k])
-        __preg_values $f[3] - $ctx
+        # The word of the client operand, for a contact's number.
+        set -l client
+        for j in (seq (count $opw))
+            test (string split \t -- $operands[$j])[3] = client; and set client $opw[$j]
+        end
+        __preg_values $f[3] $f[4] "$client" $ctx
     end
 end
 

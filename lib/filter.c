@@ -32,6 +32,10 @@ int filter_resolve(struct filter *f, const struct phases *ph)
 	for (size_t i = 0; i < f->nfields; i++)
 		if (!strchr(f->fields[i], '=') || f->fields[i][0] == '=')
 			return preg_error_set(PREG_EINVAL, "--field takes KEY=VALUE");
+	/* Without a list, a name as import takes it (Иванов: ivanov); the
+	 * command then wants a client that has or had that handle. */
+	if (f->manager && !ph->nmanagers && phases_name_handle(ph, f->manager))
+		f->manager = phases_name_handle(ph, f->manager);
 	if (f->manager && phases_resolve_manager(ph, f->manager, &f->manager))
 		return PREG_EINVAL;
 	if (f->phase)

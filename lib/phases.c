@@ -10,6 +10,7 @@
 #include "name.h"
 #include "phases.h"
 #include "schema.h"
+#include "slug.h"
 #include "ptime.h"
 #include "utf8.h"
 #include "xalloc.h"
@@ -149,6 +150,9 @@ void phases_free(struct phases *p)
 		free(p->managers[i].standin);
 	}
 	free(p->managers);
+	for (size_t i = 0; i < p->nmade; i++)
+		free(p->made[i]);
+	free(p->made);
 	free(p->mail_from);
 	free(p);
 }
@@ -507,6 +511,34 @@ static bool same_folded(const char *a, const char *b)
 	return same;
 }
 
+/* The handle import makes of a name (Иванов: ivanov), or NULL. Without
+ * a list it is kept in p->made, which lends it as p lends the list's
+ * handles: p is const to its readers, the handles it made are a cache. */
+static const char *made_handle(const struct phases *p, const char *s)
+{
+	struct phases *mp = (struct phases *)p;
+	const struct manager *m;
+	char *h = NULL;
+
+	if (!*s || !utf8_valid(s) || slug_from_name(&h, s) || !handle_valid(h)) {
+		free(h);
+		preg_error_clear();
+		return NULL;
+	}
+	if (p->nmanagers) {
+		m = phases_manager(p, h);
+		free(h);
+		return m ? m->handle : NULL;
+	}
+	mp->made = xrealloc(mp->made, (mp->nmade + 1) * sizeof(*mp->made));
+	return mp->made[mp->nmade++] = h;
+}
+
+const char *phases_name_handle(const struct phases *p, const char *s)
+{
+	return handle_valid(s) ? s : made_handle(p, s);
+}
+
 int phases_resolve_manager(const struct phases *p, const char *s, const char **handle)
 {
 	const char *found = NULL;
@@ -525,7 +557,9 @@ int phases_resolve_manager(const struct phases *p, const char *s, const char **h
 			return preg_error_set(PREG_EINVAL, "manager '%s' is ambiguous: %s or %s", s, found, m->handle);
 		found = m->handle;
 	}
-	if (!found)
+	/* Nothing by handle or display name: the handle import makes of s,
+	 * when listed. */
+	if (!found && !(found = made_handle(p, s)))
 		return unknown_manager(p, s);
 	*handle = found;
 	return 0;

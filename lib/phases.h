@@ -34,6 +34,8 @@ struct phases {
 	struct manager *managers;
 	size_t nmanagers;
 	char *mail_from;  /* mail: {from: ADDR}, or NULL */
+	char **made;      /* handles phases_resolve_manager made of names */
+	size_t nmade;
 	unsigned version; /* the register's format: where records live (layout.h) */
 };
 
@@ -69,10 +71,17 @@ const struct manager *phases_manager(const struct phases *p, const char *handle)
 
 /* The manager s names, as --manager takes it: a handle, or, when
  * preg.yaml lists managers, a listed handle or display name in any letter
- * case, ё as е ("Иван Иванов", "иван иванов", "IVANOV"). *handle is the
- * handle (lent: s, or the list's). 0, or PREG_EINVAL naming the managers
+ * case, ё as е ("Иван Иванов", "иван иванов", "IVANOV"), or a name import
+ * makes a listed handle of ("Петров": petrov). *handle is the handle
+ * (lent: s, or the list's). 0, or PREG_EINVAL naming the managers
  * listed. */
 int phases_resolve_manager(const struct phases *p, const char *s, const char **handle);
+
+/* The handle import makes of the name s: s when it is a handle, else s
+ * transliterated ("Иванов": ivanov; lent by p), or NULL. Without a list,
+ * how a reader's --manager takes a name; a write takes handles only, so
+ * that a name typed wrong coins no manager. */
+const char *phases_name_handle(const struct phases *p, const char *s);
 
 /* Whether s is a valid user or manager handle: [a-z0-9][a-z0-9._-]{0,47}. */
 bool handle_valid(const char *s);

@@ -84,3 +84,39 @@ ivanov	romashka"
 	same "$stderr" "preg: error: unknown manager 'Иван Иванов' (preg.yaml lists ivanov (Семён Иванов), petrov (Пётр Петров))"
 	same "$(git -C "$R" rev-parse HEAD)" "$head0"
 }
+
+@test "a name as import makes it a handle: --manager Иванов is ivanov, with a list or without" {
+	# No list: import takes the Manager cell Иванов as ivanov; so does
+	# every --manager.
+	printf 'Name;Manager\nООО «Липа»;Иванов\n' >"$BATS_TEST_TMPDIR/clients.csv"
+	PREG_NOW=2026-10-21T09:00:00+05:00 preg -C "$R" import "$BATS_TEST_TMPDIR/clients.csv" >/dev/null 2>&1
+	run --separate-stderr preg -C "$R" client list --manager Иванов --format id
+	[ "$status" -eq 0 ]
+	same "$stderr" ""
+	same "$output" "lipa
+romashka"
+	run --separate-stderr preg -C "$R" remind --manager Иванов --format tsv
+	[ "$status" -eq 0 ]
+	[[ ${lines[1]} == ivanov$'\t'romashka$'\t'* ]]
+	# A write without a list takes a handle only: a name typed wrong
+	# coins no manager.
+	run --separate-stderr preg -C "$R" client add "ООО «Вектор»" --manager Петров
+	[ "$status" -eq 1 ]
+	same "$stderr" "preg: error: invalid manager 'Петров' (a handle is lowercase letters, digits, '.', '_', '-')"
+	[ ! -e "$R/$(record_path vektor)" ]
+	# A name that makes the handle of no client is the typo it was.
+	run --separate-stderr preg -C "$R" remind --manager Иваново
+	[ "$status" -eq 1 ]
+	same "$stderr" "preg: error: no client has or had manager 'ivanovo'"
+	# With a list: the handle it makes must be listed.
+	with_managers
+	run --separate-stderr preg -C "$R" report managers --manager Петров --format tsv
+	[ "$status" -eq 0 ]
+	same "$(cut -f 1 <<<"${lines[1]}")" "petrov"
+	PREG_NOW=2026-10-21T09:00:00+05:00 run --separate-stderr preg -C "$R" client add "ООО «Вектор»" --manager Петров
+	[ "$status" -eq 0 ]
+	grep -qx 'manager: petrov' "$R/$(record_path vektor)"
+	run --separate-stderr preg -C "$R" client list --manager Сидоров
+	[ "$status" -eq 2 ]
+	same "${stderr_lines[0]}" "preg: unknown manager 'Сидоров' (preg.yaml lists ivanov (Семён Иванов), petrov (Пётр Петров))"
+}

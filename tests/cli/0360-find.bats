@@ -124,3 +124,31 @@ belaia-dacha  АО «Белая Дача»  contact  contact Anna Orlova"
 	finds "83510000000" $'romashka\tООО «Ромашка»\tcontact\tphone +7 351 000-00-00'
 	PREG_NO_CACHE=1 finds "83510000000" $'romashka\tООО «Ромашка»\tcontact\tphone +7 351 000-00-00'
 }
+
+@test "the table fits the terminal: ids whole, names by their distinctive part; --wide and a pipe show all" {
+	local long="ООО «Транспортная Компания Северный Путь Урал-Сибирь 🚚»"
+	PREG_NOW=$T0 preg -C "$R" client add "$long" --id severnyi-put-ural-sibir \
+		--contact "Мария Константинопольская <m.konstantinopolskaia@severnyi-put.example.com>; логист" >/dev/null
+	run --separate-stderr env COLUMNS=80 "$PREG" -C "$R" find ооо --format table
+	[ "$status" -eq 0 ]
+	same "$stderr" ""
+	[ "${#lines[@]}" -eq 4 ]
+	local line
+	for line in "${lines[@]}"; do
+		[ "$(printf '%s' "$line" | wc -L)" -le 80 ] || { echo "wider than 80: $line"; false; }
+	done
+	[[ ${lines[0]} == "id "* ]]
+	# The id whole, the name by its distinctive part, not by the legal form.
+	grep -q '^severnyi-put-ural-sibir  .*Северный' <<<"$output"
+	[[ $output != *"ООО «Транспо…"* ]]
+	# The contact's long e-mail matches; the match word stays whole.
+	run --separate-stderr env COLUMNS=80 "$PREG" -C "$R" find konstantinopolskaia --format table
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "$output" | wc -L)" -le 80 ]
+	[[ ${lines[1]} == "severnyi-put-ural-sibir  "*"  contact"* ]]
+	# --wide, and a pipe, cut nothing.
+	run --separate-stderr env COLUMNS=80 "$PREG" -C "$R" find ооо --format table --wide
+	[[ $output == *"$long  name   $long"* ]]
+	run --separate-stderr preg -C "$R" find ооо
+	[[ $output == *"severnyi-put-ural-sibir	$long	name	$long"* ]]
+}

@@ -139,3 +139,18 @@ ivanov	romashka	contact	contact 2: (none) -> Anna Orlova <a.orlova@example.com>"
 	[ "$status" -eq 0 ]
 	same "${lines[1]}" $'romashka\tООО «Ромашка»\tcontact\tphone +7 351 111-11-11'
 }
+
+@test "list: the table fits the terminal, the e-mail and phone whole; --wide and a pipe show all" {
+	local role="заместитель генерального директора по логистике и складскому хозяйству"
+	preg -C "$R" contact add ромашка "Константин Константинопольский <k.konst@romashka.ru>; $role; +7 351 333-33-33" >/dev/null
+	run --separate-stderr env COLUMNS=80 "$PREG" -C "$R" contact list ромашка --format table
+	[ "$status" -eq 0 ]
+	same "$stderr" ""
+	[ "$(printf '%s\n' "$output" | wc -L)" -le 80 ]
+	[[ ${lines[2]} == "2  "*"k.konst@romashka.ru"*"+7 351 333-33-33" ]]
+	[[ $output != *"$role"* ]]
+	run --separate-stderr env COLUMNS=80 "$PREG" -C "$R" contact list ромашка --format table --wide
+	[[ ${lines[2]} == "2  Константин Константинопольский  k.konst@romashka.ru  $role  +7 351 333-33-33" ]]
+	run --separate-stderr preg -C "$R" contact list ромашка
+	same "${lines[2]}" "2	Константин Константинопольский	k.konst@romashka.ru	$role	+7 351 333-33-33"
+}

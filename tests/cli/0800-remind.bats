@@ -111,6 +111,44 @@ petrov: Petr Petrov <petrov@example.com>
 	same "$output" "[]"
 }
 
+@test "--color WHEN as two words, as getopt takes a value: before and after the command" {
+	local esc=$'\e['
+	cd "$BATS_TEST_TMPDIR"
+	run --separate-stderr preg --color never -C "$R" remind --manager ivanov
+	[ "$status" -eq 0 ]
+	same "$stderr" ""
+	same "$output" "$IVANOV"
+	run --separate-stderr preg -C "$R" remind --manager ivanov --color never
+	[ "$status" -eq 0 ]
+	same "$output" "$IVANOV"
+	# The colours follow the word: always colours a pipe, never does not,
+	# on a terminal too.
+	for where in before after; do
+		if [ $where = before ]; then
+			run --separate-stderr preg --color always -C "$R" client list --format table
+		else
+			run --separate-stderr preg -C "$R" client list --format table --color always
+		fi
+		[ "$status" -eq 0 ]
+		[[ $output == *"$esc"* ]] || { echo "--color always $where: no colour"; false; }
+	done
+	NO_COLOR= run script -qec "'$PREG' -C '$R' client list --color never" /dev/null
+	[ "$status" -eq 0 ]
+	[[ $output == *alpha* && $output != *"$esc"* ]]
+	NO_COLOR= run script -qec "'$PREG' --color never -C '$R' client list" /dev/null
+	[[ $output == *alpha* && $output != *"$esc"* ]]
+	# A bare --color is always, and a word that is not a choice stays an
+	# operand: here an unknown command.
+	run --separate-stderr preg --color -C "$R" client list --format table
+	[[ $output == *"$esc"* ]]
+	run --separate-stderr preg -C "$R" --color sometimes remind
+	[ "$status" -eq 2 ]
+	same "$stderr" "preg: unknown command 'sometimes' (see 'preg help')"
+	run --separate-stderr preg -C "$R" remind --color=sometimes
+	[ "$status" -eq 2 ]
+	same "${stderr_lines[0]}" "preg: invalid --color value 'sometimes' (auto, always or never)"
+}
+
 @test "--within: the next contacts of the next N days" {
 	# charlie 11-04 is in 2 days, delta 11-05 in 3: both with 3d; sorted
 	# after delta's stale item (18) by days overdue: -2, then -3.
@@ -130,6 +168,19 @@ petrov: Petr Petrov <petrov@example.com>
 	# 1w is 7 days.
 	ok --within 1w --manager petrov
 	same "$(echo "$output" | grep -c upcoming)" 2
+	# Or up to a day as people type it: thu is 11-05, 3 days from Monday
+	# the 2nd; 04.11.2026 is 2.
+	local three
+	ok --within 3d
+	three=$output
+	ok --within thu
+	same "$output" "$three"
+	ok --within 04.11.2026 --manager petrov
+	same "$(echo "$output" | grep -c upcoming)" 1
+	echo "$output" | grep -q 'charlie'
+	# From the day of --as-of: a week before, up to 11-02 is 7 days.
+	ok --as-of 2026-10-26 --within 2026-11-02 --format tsv
+	same "$output" "$(preg -C "$R" remind --as-of 2026-10-26 --within 7d --format tsv)"
 }
 
 @test "--manager: one manager's list; a manager with nothing due: no output, exit 0" {
@@ -299,12 +350,16 @@ echo-stale-20261015@preg|Echo, Inc; "quoted": stalled in 1 research'
 
 @test "usage errors: --within, --as-of, --format, --manager, operands" {
 	local u="usage: preg remind [--manager M] [--phase P] [--tag T]... [--kind external|internal] [--field K=V]... [--stale] [--ended | --open] [--as-of DATE] [--within Nd] [--format text|tsv|json|ics] [--mail] [--dry-run] [--wide]"
-	refused 2 "preg: invalid --within '366d' (Nd, from 0d to 365d)
+	refused 2 "preg: invalid --within '366d' (Nd, from 0d to 365d, or a day up to a year ahead: fri, 25.12.2026)
 $u" --within 366d
-	refused 2 "preg: invalid --within '3' (Nd, from 0d to 365d)
+	refused 2 "preg: invalid --within '3' (Nd, from 0d to 365d, or a day up to a year ahead: fri, 25.12.2026)
 $u" --within 3
-	refused 2 "preg: invalid --within '-1d' (Nd, from 0d to 365d)
+	refused 2 "preg: invalid --within '-1d' (Nd, from 0d to 365d, or a day up to a year ahead: fri, 25.12.2026)
 $u" --within -1d
+	refused 2 "preg: invalid --within 'yesterday' (Nd, from 0d to 365d, or a day up to a year ahead: fri, 25.12.2026)
+$u" --within yesterday
+	refused 2 "preg: invalid --within '2027-11-04' (Nd, from 0d to 365d, or a day up to a year ahead: fri, 25.12.2026)
+$u" --within 2027-11-04
 	refused 2 "preg: --as-of: invalid date '2026-02-30' (February 2026 has 28 days)
 $u" --as-of 2026-02-30
 	refused 2 "preg: unknown format 'csv' (text, tsv, json or ics)

@@ -819,3 +819,164 @@ steel"
 	fi
 	[ "$bad" -eq 0 ]
 }
+
+# A register at $R whose preg.yaml names the managers, with a client that
+# has two contacts, a field and tags.
+day_register() {
+	new_register
+	printf 'managers:\n  ivanov: {name: Семён Иванов, email: ivanov@example.com}\n  petrov: {name: Пётр Петров}\n' >>"$R/preg.yaml"
+	git -C "$R" commit -qam managers
+	preg -C "$R" client add 'ООО «Ромашка»' --id romashka --tag steel --field cargo=pipes \
+		--contact 'Anna Orlova <a.orlova@example.com>; chief accountant; +7 351 111-11-11' >/dev/null
+	preg -C "$R" contact add ромашка 'Пётр Сидоров; director' >/dev/null
+	preg -C "$R" client add 'ООО «Кедр»' --id kedr --manager petrov --tag china >/dev/null
+}
+
+# zsh_complete WORDS...: "candidate -- description" a line, as _preg shows.
+zsh_complete() {
+	zsh -f -c 'source "$1"; shift; words=("$@"); CURRENT=${#words}; _preg__candidates
+		for (( k = 1; k <= ${#reply}; k++ )); do print -r -- "$reply[k]${_preg_descr[k]:+ -- $_preg_descr[k]}"; done' \
+		_ "$COMP/_preg" "$@"
+}
+
+# fish_complete WORDS...: "candidate<tab>description" a line, as fish shows.
+fish_complete() {
+	fish --no-config -c 'source $argv[1]; __preg_candidates $argv[2..-1]' "$COMP/preg.fish" "$@"
+}
+
+@test "--list-values: managers with their display names, a client's contacts by number" {
+	day_register
+	run --separate-stderr preg -C "$R" --list-values manager
+	[ "$status" -eq 0 ]
+	same "$output" "ivanov	Семён Иванов
+petrov	Пётр Петров"
+	# The client by any name a command takes.
+	for c in romashka ромашка 'ООО «Ромашка»'; do
+		run --separate-stderr preg -C "$R" --list-values "contact:$c"
+		[ "$status" -eq 0 ]
+		same "$output" "1	Anna Orlova <a.orlova@example.com>; chief accountant; +7 351 111-11-11
+2	Пётр Сидоров; director"
+	done
+	run --separate-stderr preg -C "$R" --list-values contact:kedr
+	[ "$status" -eq 0 ]
+	same "$output" ""
+	run --separate-stderr preg -C "$R" --list-values contact:nobody
+	[ "$status" -eq 1 ]
+	same "$output" ""
+	[[ $stderr == "preg: error: client 'nobody' not found"* ]]
+}
+
+@test "bash completes managers by handle and by name, tags, client set keys and contact numbers" {
+	day_register
+	run bash_complete preg -C "$R" client list --manager ''
+	same "$output" "ivanov
+petrov"
+	# No handle starts with the word: the display names that do.
+	run bash_complete preg -C "$R" client list --manager Сем
+	same "$output" 'Семён\ Иванов'
+	run bash_complete preg -C "$R" review пёт
+	same "$output" 'Пётр\ Петров'
+	run bash_complete preg -C "$R" client add Липа --tag ''
+	same "$output" "china
+steel"
+	run bash_complete preg -C "$R" client set romashka ''
+	same "$output" "name=
+kind=
+manager=
+next_contact=
+next_action=
+tags=
+remarks=
+fields.cargo="
+	run bash_complete preg -C "$R" client set romashka next_c
+	same "$output" "next_contact="
+	# The contacts of the client named before, by number; then their keys.
+	run bash_complete preg -C "$R" contact set ромашка ''
+	same "$output" "1
+2"
+	run bash_complete preg -C "$R" contact rm romashka ''
+	same "$output" "1
+2"
+	run bash_complete preg -C "$R" contact set kedr ''
+	same "$output" ""
+	# The client by its name, quoted or escaped as the shell reads it.
+	run bash_complete preg -C "$R" contact set '"ООО «Ромашка»"' ''
+	same "$output" "1
+2"
+	run bash_complete preg -C "$R" contact rm 'ООО\ «Ромашка»' ''
+	same "$output" "1
+2"
+	run bash_complete preg -C "$R" contact set romashka 2 ''
+	same "$output" "name=
+email=
+role=
+phone="
+	# What was offered, the binary takes.
+	run --separate-stderr preg -C "$R" client list --manager 'Семён Иванов' --format id
+	same "$output" "romashka"
+	run --separate-stderr preg -C "$R" contact set ромашка 2 phone="+7 351 222-22-22"
+	[ "$status" -eq 0 ]
+	run --separate-stderr preg -C "$R" client set romashka fields.cargo=tubes
+	[ "$status" -eq 0 ]
+}
+
+@test "zsh and fish complete managers, tags, keys and contact numbers, described" {
+	day_register
+	printf 'Name\n' >"$BATS_TEST_TMPDIR/clients.csv"
+	if command -v zsh >/dev/null; then
+		run zsh_complete "$PREG" -C "$R" client list --manager ''
+		same "$output" "ivanov -- Семён Иванов
+petrov -- Пётр Петров"
+		run zsh_complete "$PREG" -C "$R" contact set ромашка ''
+		same "$output" "1 -- Anna Orlova <a.orlova@example.com>; chief accountant; +7 351 111-11-11
+2 -- Пётр Сидоров; director"
+		run zsh_complete "$PREG" -C "$R" contact rm "'ООО «Ромашка»'" ''
+		same "$(echo "$output" | cut -d ' ' -f 1)" "1
+2"
+		run zsh_complete "$PREG" -C "$R" client set romashka ''
+		[ "$(echo "$output" | tr '\n' ' ')" = "name= kind= manager= next_contact= next_action= tags= remarks= fields.cargo= " ]
+		run zsh_complete "$PREG" -C "$R" client add Липа --tag ''
+		same "$output" "china
+steel"
+		# A file where a file is taken: zsh's own file completion.
+		run zsh -f -c 'source "$1"; shift; words=("$@"); CURRENT=${#words}; _preg__candidates; print -r -- $_preg_what' \
+			_ "$COMP/_preg" "$PREG" -C "$R" import ''
+		same "$output" "files"
+	fi
+	if command -v fish >/dev/null; then
+		run fish_complete "$PREG" -C "$R" review ''
+		same "$output" "ivanov	Семён Иванов
+petrov	Пётр Петров"
+		run fish_complete "$PREG" -C "$R" contact rm ромашка ''
+		same "$output" "1	Anna Orlova <a.orlova@example.com>; chief accountant; +7 351 111-11-11
+2	Пётр Сидоров; director"
+		run fish_complete "$PREG" -C "$R" contact set romashka 1 ''
+		same "$output" "name=
+email=
+role=
+phone="
+		run fish_complete "$PREG" -C "$R" client set romashka ''
+		[[ $output == *$'\nfields.cargo=' ]]
+		run fish_complete "$PREG" -C "$R" report funnel --tag ''
+		same "$output" "china
+steel"
+		run fish_complete "$PREG" -C "$R" import "$BATS_TEST_TMPDIR/cli"
+		same "$(echo "$output" | cut -f 1)" "$BATS_TEST_TMPDIR/clients.csv"
+	fi
+}
+
+@test "a URL that may be a path completes as a directory in each shell" {
+	mkdir -p "$BATS_TEST_TMPDIR/shared/sales.git"
+	: >"$BATS_TEST_TMPDIR/shared-notes.txt"
+	run bash_complete preg clone "$BATS_TEST_TMPDIR/sha"
+	same "$output" "$BATS_TEST_TMPDIR/shared"
+	if command -v zsh >/dev/null; then
+		run zsh -f -c 'source "$1"; shift; words=("$@"); CURRENT=${#words}; _preg__candidates; print -r -- $_preg_what' \
+			_ "$COMP/_preg" "$PREG" clone "$BATS_TEST_TMPDIR/sha"
+		same "$output" "dirs"
+	fi
+	if command -v fish >/dev/null; then
+		run fish_complete "$PREG" clone "$BATS_TEST_TMPDIR/sha"
+		same "$(echo "$output" | cut -f 1)" "$BATS_TEST_TMPDIR/shared/"
+	fi
+}

@@ -403,14 +403,37 @@ static void test_managers(void **state)
 		assert_string_equal(h, "s.smirnov_2-x");
 		assert_error(phases_resolve_manager(p, "Сергей", &h), PREG_EINVAL,
 			     "unknown manager 'Сергей' (preg.yaml lists ivanov (Ivan Ivanov), petrov, s.smirnov_2-x (Сергей Смирнов))");
+		/* A name import makes a listed handle of: that manager. */
+		assert_int_equal(phases_resolve_manager(p, "Петров", &h), 0);
+		assert_string_equal(h, "petrov");
+		assert_int_equal(phases_resolve_manager(p, "Иванов", &h), 0);
+		assert_string_equal(h, "ivanov");
+		assert_error(phases_resolve_manager(p, "Сидоров", &h), PREG_EINVAL,
+			     "unknown manager 'Сидоров' (preg.yaml lists ivanov (Ivan Ivanov), petrov, s.smirnov_2-x (Сергей Смирнов))");
 	}
 	assert_error(phases_check_manager(p, "Ivanov"), PREG_EINVAL,
 		     "invalid manager 'Ivanov' (a handle is lowercase letters, digits, '.', '_', '-')");
 	phases_free(p);
 
-	/* No list: any valid handle. */
+	/* No list: any valid handle; a reader's name as import makes it a
+	 * handle, a writer's refused. */
 	p = load(HEAD "  - {id: 1, key: a, name: A}\nmanagers:\n");
 	assert_int_equal(p->nmanagers, 0);
+	{
+		const char *h = NULL, *h2 = NULL;
+
+		assert_string_equal(phases_name_handle(p, "anyone"), "anyone");
+		h = phases_name_handle(p, "Иванов");
+		assert_string_equal(h, "ivanov");
+		/* Lent by p: the first stays while a second is made. */
+		h2 = phases_name_handle(p, "Сидоров");
+		assert_string_equal(h2, "sidorov");
+		assert_string_equal(h, "ivanov");
+		assert_null(phases_name_handle(p, "«»"));
+		assert_null(phases_name_handle(p, ""));
+		assert_error(phases_resolve_manager(p, "Иванов", &h), PREG_EINVAL,
+			     "invalid manager 'Иванов' (a handle is lowercase letters, digits, '.', '_', '-')");
+	}
 	assert_int_equal(phases_check_manager(p, "anyone"), 0);
 	assert_int_equal(phases_check_manager(p, "0"), 0);
 	assert_error(phases_check_manager(p, ""), PREG_EINVAL,
