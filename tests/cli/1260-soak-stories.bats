@@ -1,0 +1,61 @@
+#!/usr/bin/env bats
+# 1260-soak-stories: what the long random test (tests/model, make soak)
+# found, each told by hand with real clones of one remote.
+
+load helper
+load sync
+
+setup() {
+	sync_setup
+	C=$BATS_TEST_TMPDIR/c
+}
+
+# A bare remote, A made with init --remote, B and C clones.
+three() {
+	git init -q --bare "$REMOTE"
+	PREG_NOW=2026-11-02T09:00:00+05:00 preg init --remote "$REMOTE" "$A" >/dev/null
+	preg clone "$REMOTE" "$B" >/dev/null
+	preg clone "$REMOTE" "$C" >/dev/null
+}
+
+# The trail of ID on clone DIR as "author action changes" lines.
+trail() {
+	preg -C "$1" log "$2" --format tsv | tail -n +2 | cut -f 3,5,6
+}
+
+@test "an id a sync renamed (cut long id, -2) is never taken for the client it was renamed from" {
+	three
+	# A long name: its id is cut to 47 letters, and the renamed id cuts
+	# one more to make room for "-2"; "2" also starts a word of the name.
+	name="ООО «Транспортно-экспедиционная компания «Уральский логистический центр»» Уфа 270"
+	at 03T09:00 ivanov "$A" client add "$name"
+	id=$(preg -C "$A" client list --format tsv | tail -n +2 | cut -f 1)
+	same "$id" transportno-ekspeditsionnaia-kompaniia-uralskii
+	at 03T09:10 petrov "$B" client add "$name" --manager petrov
+	at 03T09:20 petrov "$B" note "$id" "B: тарифы на Челябинск"
+	preg -C "$A" sync >/dev/null
+	preg -C "$C" sync >/dev/null
+	run --separate-stderr preg -C "$B" sync
+	[ "$status" -eq 0 ]
+	same "${lines[0]}" "renamed: $id -> transportno-ekspeditsionnaia-kompaniia-uralski-2 (added here and on the remote under one id)"
+	# C has the first client only: the renamed id is not found there,
+	# neither its trail nor a note for it lands on the first client.
+	at 03T10:00 sidorov "$C" note "$id" "C: встреча"
+	run --separate-stderr preg -C "$C" log transportno-ekspeditsionnaia-kompaniia-uralski-2
+	[ "$status" -eq 1 ]
+	same "$stderr" "preg: error: client 'transportno-ekspeditsionnaia-kompaniia-uralski-2' not found in the register or its history"
+	[ -z "$output" ]
+	before=$(git -C "$C" rev-parse HEAD)
+	run --separate-stderr env PREG_USER=sidorov "$PREG" -C "$C" note transportno-ekspeditsionnaia-kompaniia-uralski-2 "C: не тот клиент"
+	[ "$status" -eq 1 ]
+	same "$stderr" "preg: error: client 'transportno-ekspeditsionnaia-kompaniia-uralski-2' not found; did you mean '$id' (ООО «Транспортно-экспедиционная компания «Уральский логисти…)?"
+	same "$(git -C "$C" rev-parse HEAD)" "$before"
+	# A name still finds the client, as it did.
+	same "$(trail "$C" "Уральский логистический")" "sidorov	note	note added: C: встреча
+ivanov	add	added ($name)"
+	# Once C has synced, the renamed id is B's client with its own trail.
+	preg -C "$C" sync >/dev/null
+	same "$(trail "$C" transportno-ekspeditsionnaia-kompaniia-uralski-2)" "petrov	note	note added: B: тарифы на Челябинск
+petrov	add	added ($name)"
+	verified "$A" "$B" "$C"
+}
