@@ -59,3 +59,33 @@ ivanov	add	added ($name)"
 petrov	add	added ($name)"
 	verified "$A" "$B" "$C"
 }
+
+@test "a commit made by hand that a sync replays over a removal is its git author's in the log" {
+	three
+	at 02T11:00 ivanov "$A" client add "ПАО «Сибирский лес» Новосибирск 782" --id sibirskii-les --phase 5
+	preg -C "$A" sync >/dev/null
+	preg -C "$B" sync >/dev/null
+	# On B someone edits the record by hand and commits it with git,
+	# under B's git identity, which is nobody's PREG_USER.
+	f=$(git -C "$B" ls-files -- '*/sibirskii-les.yaml')
+	sed -i 's/^kind: .*/kind: internal/' "$B/$f"
+	GIT_AUTHOR_DATE=2026-11-03T09:00:00+05:00 git -C "$B" -c user.name="Рабочее место 2" \
+		-c user.email=ws2@example.com commit -q -m "правка вручную: kind" -a
+	# Meanwhile A removes the client and shares it first.
+	at 03T10:00 smirnova "$A" client rm sibirskii-les
+	preg -C "$A" sync >/dev/null
+	run --separate-stderr preg -C "$B" sync
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"sibirskii-les"*"kept"* ]] || { echo "$output"; false; }
+	# The replayed commit keeps its message and author, the sync's
+	# note as a trailer after a blank line; the log names its git
+	# author, not ivanov, whose event the record it brings back holds.
+	same "$(git -C "$B" log -1 --format='%an|%s|%(trailers:key=Preg-Conflict,valueonly)')" \
+		"Рабочее место 2|правка вручную: kind|sibirskii-les removed on the remote but changed here, kept"
+	same "$(trail "$B" sibirskii-les | head -3)" "Рабочее место 2	git	added (ПАО «Сибирский лес» Новосибирск 782)
+smirnova	rm	removed (ПАО «Сибирский лес» Новосибирск 782)
+ivanov	add	added (ПАО «Сибирский лес» Новосибирск 782)"
+	preg -C "$A" sync >/dev/null
+	same "$(trail "$A" sibirskii-les | head -1)" "Рабочее место 2	git	added (ПАО «Сибирский лес» Новосибирск 782)"
+	verified "$A" "$B"
+}
