@@ -89,3 +89,27 @@ ivanov	add	added (ПАО «Сибирский лес» Новосибирск 78
 	same "$(trail "$A" sibirskii-les | head -1)" "Рабочее место 2	git	added (ПАО «Сибирский лес» Новосибирск 782)"
 	verified "$A" "$B"
 }
+
+@test "an offline rm taken back by undo, of a client changed on the remote: after the sync it is one client, no -2" {
+	three
+	at 02T11:00 smirnova "$A" client add "ПАО «Ромашка» Омск 245" --id romashka-omsk-245
+	at 02T11:10 ivanov "$A" note romashka-omsk-245 "A: первая отгрузка 20 т"
+	preg -C "$A" sync >/dev/null
+	preg -C "$B" sync >/dev/null
+	at 03T09:00 petrov "$B" note romashka-omsk-245 "B: письмо с прайсом"
+	preg -C "$B" sync >/dev/null
+	# A, offline, removes the client and takes the removal back.
+	at 03T10:00 ivanov "$A" client rm romashka-omsk-245
+	at 03T10:05 ivanov "$A" undo
+	run --separate-stderr preg -C "$A" sync
+	[ "$status" -eq 0 ]
+	[[ "$output" != *renamed* ]] || { echo "$output"; false; }
+	# One client, with what both sides wrote; no copy under another id.
+	same "$(preg -C "$A" client list --format tsv | tail -n +2 | cut -f 1)" romashka-omsk-245
+	same "$(sed -n 's/.*text: //p' "$A/$(git -C "$A" ls-files -- '*/romashka-omsk-245.yaml')")" \
+		"\"A: первая отгрузка 20 т\"}
+\"B: письмо с прайсом\"}"
+	same "$(git -C "$A" rev-parse HEAD)" "$(git -C "$REMOTE" rev-parse main)"
+	preg -C "$B" sync >/dev/null
+	verified "$A" "$B"
+}
