@@ -583,6 +583,29 @@ static int not_found(struct find *f)
 	return rc;
 }
 
+/* Whether query is id renamed by a sync: id with "-N" (N >= 2) as
+ * slug_with_suffix makes it ("baikal-voda-2" of baikal-voda, and a long id
+ * cut to make room). Such a query names the other client added under the
+ * same id, which this clone may not have yet; it never means id itself,
+ * however well its words start id's name ("2" starts "270"). */
+static bool renamed_from(const char *query, const char *id)
+{
+	const char *dash = strrchr(query, '-');
+	char *end, *made;
+	unsigned long n;
+	bool same;
+
+	if (!dash || dash[1] < '1' || dash[1] > '9' || !slug_valid(query))
+		return false;
+	n = strtoul(dash + 1, &end, 10);
+	if (*end || n < 2 || n > 1000000)
+		return false;
+	made = slug_with_suffix(id, (unsigned)n);
+	same = !strcmp(made, query);
+	free(made);
+	return same;
+}
+
 int find_resolve(struct find *f, char **out)
 {
 	const struct find_hit *v;
@@ -593,7 +616,7 @@ int find_resolve(struct find *f, char **out)
 
 	*out = NULL;
 	v = find_hits(f, &n);
-	if (!n || v[0].rank < FIND_NAME_PART)
+	if (!n || v[0].rank < FIND_NAME_PART || renamed_from(f->raw, v[0].id))
 		return not_found(f);
 	while (same < n && v[same].rank == v[0].rank)
 		same++;

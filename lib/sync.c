@@ -263,6 +263,7 @@ struct replay {
 	size_t nren, capf, capt;
 	struct replayed *done; /* the commits replayed so far, in order */
 	size_t ndone, capd;
+	bool undoing; /* the commit being replayed is an undo */
 };
 
 static const char *renamed(const struct replay *rp, const char *id)
@@ -419,6 +420,28 @@ out:
 	return rc;
 }
 
+/* Whether the records in blobs a (at path pa) and b (at pb) are one
+ * client: created at the same instant (two clients added under one id on
+ * two clones were created at two). */
+static int same_client(struct reg *r, const struct reg_oid *a, const char *pa, const struct reg_oid *b,
+		       const char *pb, bool *same)
+{
+	struct record *ra = NULL, *rb = NULL;
+	int rc;
+
+	*same = false;
+	if (!(rc = reg_blob_record(r, a, pa, false, &ra)) && !(rc = reg_blob_record(r, b, pb, false, &rb)))
+		*same = ra->created && rb->created && !strcmp(ra->created, rb->created);
+	if (rc == PREG_EINVAL) {
+		/* One that does not parse is another client: renamed. */
+		preg_error_clear();
+		rc = 0;
+	}
+	record_free(ra);
+	record_free(rb);
+	return rc;
+}
+
 /* One path a local commit changed: base (in its parent), theirs (in the
  * commit; NULL ids mean absent), merged onto tree, staged in u. msg gets
  * the lines for the commit message. */
@@ -475,6 +498,18 @@ static int replay_path(struct replay *rp, const struct reg_tree *tree, const cha
 		note(res, xasprintf("%s: removed on the remote but changed here; kept", to ? to : id));
 		buf_addf(msg, "Preg-Conflict: %s removed on the remote but changed here, kept\n", to ? to : id);
 		goto out;
+	}
+	if (!base && rp->undoing) {
+		/* An undo that brings back a removed record the remote still
+		 * has (the removal was dropped on the way: the remote had
+		 * changed it): the same client, not a second one under one
+		 * id, and the remote's record holds all it had. */
+		bool same;
+
+		if ((rc = same_client(r, &ours, target, theirs, path, &same)))
+			goto out;
+		if (same)
+			goto out;
 	}
 	if (!base) {
 		/* Added here and on the remote under one id: the incoming
@@ -784,7 +819,10 @@ static int replay_commit(struct replay *rp, const struct reg_oid *oid, struct re
 		struct replay_step st = { rp, *tree, &u, &msg };
 		size_t conflicts = msg.len;
 
-		if ((rc = reg_diff(r, ptree, ctree, replay_change, &st)))
+		rp->undoing = t.action && t.undo && !strcmp(t.action, "undo");
+		rc = reg_diff(r, ptree, ctree, replay_change, &st);
+		rp->undoing = false;
+		if (rc)
 			goto out;
 		if (t.undo && strcmp(t.action, "undo")) {
 			buf_addf(&trailers, "Preg-Undo: %s\n", t.undo);
@@ -1015,7 +1053,7 @@ out:
  * the remote moved before the push. */
 static int attempt(struct reg *r, const struct sync_opts *o, struct sync_result *res)
 {
-	struct replay rp = { r, res, NULL, NULL, 0, 0, 0, NULL, 0, 0 };
+	struct replay rp = { r, res, NULL, NULL, 0, 0, 0, NULL, 0, 0, false };
 	char *track = xasprintf("refs/remotes/%s/%s", res->remote, branch_of(r)), what[256];
 	char **paths = NULL;
 	size_t npaths = 0, made = 0;

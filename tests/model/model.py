@@ -606,7 +606,12 @@ class Run:
                     return text.replace("kind: external", "kind: internal", 1)
                 return text.replace("kind: internal", "kind: external", 1)
             path, text = self.rewrite(c, h["id"], flip)
-            c.dirty[path] = text
+            # A second edit of the same file may flip it back to what is
+            # committed: then nothing is uncommitted, and preg may write it.
+            if self.git(c.path, "status", "--porcelain", "--", path).strip():
+                c.dirty[path] = text
+            else:
+                c.dirty.pop(path, None)
         elif h["op"] == "discard":
             st["show"] = "[%s] git checkout -- %s" % (c.name, h["path"])
             self.git(c.path, "checkout", "-q", "--", h["path"], check=False)

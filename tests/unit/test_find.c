@@ -6,6 +6,7 @@
 #include "ops.h"
 #include "record.h"
 #include "slug.h"
+#include "xalloc.h"
 
 #include <unistd.h>
 
@@ -326,6 +327,39 @@ static void test_broken_record(void **state)
 	find_free(f);
 }
 
+/* The id a sync gives the second client added under one id (slug_with_suffix,
+ * a long id cut to make room) names that client, never the first, however
+ * well its words start the first's name. */
+static void test_renamed_id(void **state)
+{
+	static const char *const cases[][3] = {
+		{ "ural-2", "ural", "-2 client 'ural-2' not found; did you mean 'ural' (ООО «Урал» 270)?" },
+		{ "ural 2", "ural", "ural" },
+		{ "Урал 270", "ural", "ural" },
+		{ "transportno-ekspeditsionnaia-kompaniia-uralski-2", "transportno-ekspeditsionnaia-kompaniia-uralskii",
+		  "-2 client 'transportno-ekspeditsionnaia-kompaniia-uralski-2' not found; did you mean "
+		  "'transportno-ekspeditsionnaia-kompaniia-uralskii' (ООО «Урал» 270)?" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		struct record *rec = NULL;
+		struct find *f = NULL;
+		char *text = xasprintf("id: %s\nname: ООО «Урал» 270\n" HEAD, cases[i][1]), *id = NULL, out[512];
+		int rc;
+
+		assert_int_equal(record_parse(&rec, text, strlen(text), "x.yaml", NULL), 0);
+		assert_int_equal(find_new(&f, cases[i][0]), 0);
+		find_record(f, rec->id, rec);
+		rc = find_resolve(f, &id);
+		snprintf(out, sizeof(out), rc ? "%d %s" : "%.0d%s", rc, rc ? preg_error_msg() : id);
+		assert_string_equal(out, cases[i][2]);
+		free(id);
+		find_free(f);
+		record_free(rec);
+		free(text);
+	}
+}
 
 /* ---- over a real register, through the record cache ---- */
 
@@ -460,6 +494,7 @@ int main(void)
 		cmocka_unit_test(test_translit),
 		cmocka_unit_test(test_index),
 		cmocka_unit_test(test_broken_record),
+		cmocka_unit_test(test_renamed_id),
 	};
 
 	const struct CMUnitTest reg_tests[] = {
