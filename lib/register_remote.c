@@ -40,6 +40,13 @@ static bool dir_empty(const char *dir)
 	return empty;
 }
 
+bool remote_absent(const char *dir)
+{
+	struct stat st;
+
+	return lstat(dir, &st) ? errno == ENOENT : S_ISDIR(st.st_mode) && dir_empty(dir);
+}
+
 /* The hook: sh, the preg that made it, quoted for sh. */
 static void hook_text(struct buf *b, const char *preg_path)
 {
