@@ -473,7 +473,8 @@ static int guard_path(void *arg, const char *path, const struct reg_oid *old, co
 		if (g->who == WHO_MANAGER)
 			refuse(g, c, "preg.yaml", "changed by %s, who is neither a head (role: head) nor the admin", g->pusher);
 	} else if ((id = layout_id_any(path))) {
-		if (new && k->have_ph)
+		/* One that does not parse verify has named already. */
+		if (new && k->have_ph && !verify_unparsed(g->vw, id))
 			rc = check_version(g, c, id, path, new);
 		if (g->who == WHO_MANAGER)
 			check_owner(g, c, id, path, old, new);

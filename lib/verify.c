@@ -24,6 +24,7 @@ struct vctx {
 	struct reg_tree *tiptree;
 	struct strmap blobs; /* path -> struct reg_oid of the records at the tip (owned) */
 	bool range; /* a pushed range (verify_walk): what came before it is looked up, not walked */
+	struct strmap unparsed; /* in a range: ids the last commit left not parsing (no values) */
 };
 
 /* What the check at the tip says of one version of a record (a blob):
@@ -645,6 +646,8 @@ static int check_linear(struct vctx *x, const struct hcommit *c, const struct re
 
 		if (version(x->r, &ch->new, ch->has_new, ch->path, &new)) {
 			problem(x->v, ch->id, c, "the record does not parse: %s", preg_error_msg());
+			if (x->range)
+				strmap_put(&x->unparsed, ch->id, NULL);
 			preg_error_clear();
 			set_last(x, ch->id, c->hex);
 			continue;
@@ -728,8 +731,11 @@ static int check_merge(struct vctx *x, const struct hcommit *c, const struct reg
 			const char *by = NULL;
 
 			if (!ch->has_new || version(x->r, &ch->new, true, ch->path, &new)) {
-				if (ch->has_new && p == 0)
+				if (ch->has_new && p == 0) {
 					problem(x->v, ch->id, c, "the record does not parse: %s", preg_error_msg());
+					if (x->range)
+						strmap_put(&x->unparsed, ch->id, NULL);
+				}
 				preg_error_clear();
 				continue;
 			}
@@ -836,7 +842,14 @@ struct verify_walk *verify_walk_new(struct reg *r, struct verify_report *out)
 
 int verify_commit(struct verify_walk *w, const struct reg_oid *oid)
 {
+	if (w->x.unparsed.n)
+		strmap_release(&w->x.unparsed);
 	return check_commit(&w->x, oid);
+}
+
+bool verify_unparsed(const struct verify_walk *w, const char *id)
+{
+	return w->x.unparsed.n && strmap_get(&w->x.unparsed, id, NULL);
 }
 
 static void vctx_release(struct vctx *x);
@@ -1104,4 +1117,5 @@ static void vctx_release(struct vctx *x)
 		if (x->tip.keys && x->tip.keys[i])
 			verdict_free(x->tip.vals[i]);
 	strmap_release(&x->tip);
+	strmap_release(&x->unparsed);
 }

@@ -68,7 +68,10 @@ record_file() {
 	printf 'id: romashka\nname: [unclosed\n' >"$B/$f"
 	git -C "$B" commit -qam "broken"
 	run git -C "$B" push origin main
-	refused "romashka: commit $(git -C "$B" rev-parse --short=7 HEAD) (broken): the record does not parse"
+	refused "romashka: commit $(git -C "$B" rev-parse --short=7 HEAD) (broken): the record does not parse: $f:3:1: "
+	# Named once: check's rules have nothing to add to a record that
+	# does not parse.
+	same "$(grep -c 'remote: preg: refused: ' <<<"$output")" 1
 }
 
 # forged FILTER...: a note on romashka in B, on top of the remote's
