@@ -227,3 +227,18 @@ fixed: set pull.rebase=false, so that 'git pull' merges records through preg's d
 	[ "$status" -eq 1 ]
 	same "$stderr" "preg: error: not a line of git's pre-receive: 'junk'"
 }
+
+@test "a plain clone of a remote whose HEAD names master: preg says what to run, not preg init" {
+	git init -q --bare -b master "$REMOTE"
+	preg init --remote "$REMOTE" "$A" >/dev/null 2>&1
+	git clone -q "$REMOTE" "$B" 2>/dev/null
+	run --separate-stderr preg -C "$B" doctor
+	[ "$status" -eq 1 ]
+	same "$stderr" "preg: error: no register on branch 'master' of '$B', but on 'origin/main': run 'git checkout main'; the remote's HEAD names another branch ('preg remote check' on it says what it lacks)"
+	git -C "$B" checkout -q main
+	run preg -C "$B" doctor
+	[ "$status" -eq 0 ]
+	run preg remote check "$REMOTE"
+	[ "$status" -eq 1 ]
+	[[ $output == "HEAD names 'refs/heads/master', not 'refs/heads/main'"* ]]
+}
