@@ -236,3 +236,17 @@ Preg-User: petrov"
 	refused "kedr: commit $(git -C "$B" rev-parse --short=7 HEAD) (note: kedr): a note by smirnova in a commit by petrov"
 	[[ $output != *"a note by ivanov"* && $output != *"a history event by"* ]]
 }
+
+@test "preg sync refused by the hook says why, once, and keeps the local commits" {
+	f=$(record_file "$A" romashka)
+	sed -i 's/^phase: 1$/phase: 99/' "$A/$f"
+	git -C "$A" commit -qam "фаза вручную"
+	mine=$(git -C "$A" rev-parse HEAD)
+	run --separate-stderr preg -C "$A" sync
+	[ "$status" -eq 1 ]
+	same "$stderr" "preg: warning: refused: romashka: commit ${mine:0:7} (фаза вручную): $f: phase 99 is not in preg.yaml
+preg: warning: refused: romashka: commit ${mine:0:7} (фаза вручную): $f: phase is 99, but the last phase event says 1
+preg: error: 'origin' refused the push; the local commits are kept"
+	same "$(git -C "$A" rev-parse HEAD)" "$mine"
+	same "$(git -C "$REMOTE" rev-parse main)" "$TIP"
+}
