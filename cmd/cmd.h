@@ -344,6 +344,11 @@ void trail_start(struct trail *t, enum fmt fmt, bool stream);
 /* One commit's row (a log_fn of lib/log.h, arg a struct trail). */
 int trail_row(void *arg, const struct log_row *row);
 
+/* The path of this very preg binary into self (PATH_MAX bytes), for a
+ * hook that must run it whatever PATH git gives hooks (cmd/remote.c);
+ * 0, else the error slot set. */
+int remote_self(char *self, size_t size);
+
 /* preg sync: sync r with remote (NULL: its default), print what happened;
  * the exit code (cmd/sync.c). */
 int sync_and_report(struct reg *r, const char *remote);

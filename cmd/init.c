@@ -1,4 +1,5 @@
 /* init: create a register (preg init). */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -7,17 +8,29 @@
 #include "remote.h"
 #include "sync.h"
 
-/* url as git will read it from the new register's config: a local path
- * (no "scheme://", no "host:" before the first '/') made absolute, since
- * git resolves a relative one from the register, not from where the user
- * typed it, as git clone does. Anything else, or a path that does not
- * exist, as given. */
-static char *remote_url(const char *url)
+/* The directory url names when it is local: a path (no "scheme://", no
+ * "host:" before the first '/') or a file:// URL with an absolute path;
+ * else NULL. Lent from url. */
+static const char *local_path(const char *url)
 {
 	const char *colon = strchr(url, ':'), *slash = strchr(url, '/');
+
+	if (!strncmp(url, "file:///", 8))
+		return url + 7;
+	if (strstr(url, "://") || (colon && (!slash || colon < slash)))
+		return NULL;
+	return url;
+}
+
+/* url as git will read it from the new register's config: a local path
+ * made absolute, since git resolves a relative one from the register, not
+ * from where the user typed it, as git clone does. Anything else (a file://
+ * URL among it), or a path that does not exist, as given. */
+static char *remote_url(const char *url)
+{
 	char *abs;
 
-	if (strstr(url, "://") || (colon && (!slash || colon < slash)) || !(abs = realpath(url, NULL)))
+	if (local_path(url) != url || !(abs = realpath(url, NULL)))
 		return strdup(url);
 	return abs;
 }
@@ -28,30 +41,93 @@ static const struct opt opts[] = {
 	OPT_CHOICE('t', "template", VAL_CHOICE, "T", "freight|sales|blank", OPT_SHORT,
 		   "the phases to start with: freight (default), sales or blank"),
 	OPT_VALUE('r', "remote", VAL_URL, "URL", OPT_SHORT,
-		  "share it: make URL (an empty repository) its remote and push to it"),
+		  "share it: push it to URL, an empty repository or a new directory made a guarded remote"),
 	OPERAND("DIR", VAL_DIR, OPT_OPTIONAL, "where; default: -C, $PREG_DIR, else ~/.local/share/preg"),
 	OPT_END,
 };
 
 const struct cmd init_cmd = { .name = "init", .fn = cmd_init, .summary = "create a register", .opts = opts };
 
-/* Share the new register at dir: url becomes its remote, and the first
- * sync pushes it. The register stays when the remote cannot be reached. */
-static int init_remote(char *dir, const char *url)
+/* A new local remote: the guarded bare repository preg remote init makes,
+ * the acting user its admin (who made the register answers for it). */
+static int make_remote(struct reg *r, const char *path)
 {
-	struct reg *r = NULL;
-	int rc;
+	char self[PATH_MAX], *abs;
+	const char *user;
 
-	if (reg_open(&r, dir) || sync_set_remote(r, url) || remote_setup_pull(r, false)) {
-		free(dir);
-		reg_free(r);
-		return fail();
+	if (reg_user(r, &user) || remote_self(self, sizeof(self)) || remote_init(path, user, self))
+		return preg_error_prefix("cannot make the remote '%s'", path);
+	abs = realpath(path, NULL);
+	print_visible(stdout, "guarded remote in %s (admin %s)\n", abs ? abs : path, user);
+	free(abs);
+	return 0;
+}
+
+static bool has_origin(struct reg *r)
+{
+	char *url = NULL;
+	bool has = !reg_config_get(r, "remote.origin.url", &url);
+
+	preg_error_clear();
+	free(url);
+	return has;
+}
+
+/* After the first push into an existing local remote: a hint when it is
+ * not guarded. */
+static void hint_unguarded(const char *path)
+{
+	char **w;
+	size_t n;
+	int problems = 0;
+
+	if (remote_check(path, &problems))
+		preg_error_clear();
+	preg_warnings_free(w, (n = preg_warnings_take(&w)));
+	if (problems)
+		print_visible(stderr, "hint: '%s' is not a guarded remote: 'preg remote check %s' says what it lacks\n",
+			      path, path);
+}
+
+/* Share the new register at dir: given (a URL or a path) becomes its
+ * remote, made first when it is a local directory that does not exist,
+ * and the first sync pushes it. The register stays when the remote cannot
+ * be made or reached. */
+static int init_remote(char *dir, const char *given)
+{
+	const char *path = local_path(given);
+	struct reg *r = NULL;
+	char *url = NULL;
+	bool made = false;
+	int rc = EXIT_FAIL;
+
+	if (reg_open(&r, dir))
+		goto fail;
+	/* Nothing made for a repository that has a remote already: refused
+	 * below, by sync_set_remote. */
+	if (path && remote_absent(path) && !has_origin(r)) {
+		if (make_remote(r, path)) {
+			rc = fail();
+			fprintf(stderr, "preg: the register is made, not shared\n");
+			goto out;
+		}
+		made = true;
 	}
-	free(dir);
+	url = remote_url(given);
+	if (sync_set_remote(r, url) || remote_setup_pull(r, false))
+		goto fail;
 	rc = sync_and_report(r, NULL);
 	if (rc)
 		fprintf(stderr, "preg: the register is made, with '%s' as its remote; run 'preg sync' to push it\n",
 			url);
+	else if (path && !made)
+		hint_unguarded(path);
+	goto out;
+fail:
+	rc = fail();
+out:
+	free(url);
+	free(dir);
 	reg_free(r);
 	return rc;
 }
@@ -60,7 +136,7 @@ static int cmd_init(int argc, char **argv, struct ctx *ctx)
 {
 	const char *tmpl = "freight", *remote = NULL, *arg;
 	char *dir = NULL;
-	int c, rc;
+	int c;
 
 	while ((c = opt_next(ctx, &arg)) != -1) {
 		if (c == 't')
@@ -87,13 +163,8 @@ static int cmd_init(int argc, char **argv, struct ctx *ctx)
 		printf("created a register in %s (template %s)\n", abs ? abs : dir, tmpl);
 		free(abs);
 	}
-	if (remote) {
-		char *url = remote_url(remote);
-
-		rc = init_remote(dir, url);
-		free(url);
-		return rc;
-	}
+	if (remote)
+		return init_remote(dir, remote);
 	free(dir);
 	return EXIT_OK;
 }

@@ -58,11 +58,20 @@ static int one_dir(struct ctx *ctx, int argc)
 	return -1;
 }
 
+int remote_self(char *self, size_t size)
+{
+	ssize_t n = readlink("/proc/self/exe", self, size - 1);
+
+	if (n <= 0)
+		return preg_error_set(PREG_ERR, "cannot find the preg binary (/proc/self/exe)");
+	self[n] = 0;
+	return 0;
+}
+
 static int remote_init_cmd(int argc, char **argv, struct ctx *ctx)
 {
 	const char *admin = NULL, *arg;
 	char self[PATH_MAX];
-	ssize_t n;
 	int code;
 
 	while (opt_next(ctx, &arg) == 'a')
@@ -71,13 +80,7 @@ static int remote_init_cmd(int argc, char **argv, struct ctx *ctx)
 		return code;
 	if (admin && !handle_valid(admin))
 		return usage_error(ctx, "invalid manager '%s'", admin);
-	/* The hook runs this very preg, whatever PATH git gives hooks. */
-	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) <= 0) {
-		preg_error_set(PREG_ERR, "cannot find the preg binary (/proc/self/exe)");
-		return fail();
-	}
-	self[n] = 0;
-	if (remote_init(argv[0], admin, self))
+	if (remote_self(self, sizeof(self)) || remote_init(argv[0], admin, self))
 		return fail();
 	print_visible(stdout, "guarded remote in %s\n", argv[0]);
 	return EXIT_OK;

@@ -165,6 +165,27 @@ static int load_phases(struct reg *r, git_tree *tree)
 	return rc;
 }
 
+/* The branch of r has no commits. A plain clone of a remote whose HEAD
+ * names another branch than the register's (git init --bare) checks out
+ * nothing: say what to run there, not "run preg init". */
+static int no_tip(struct reg *r, const char *dir)
+{
+	git_reference *ref = NULL;
+	const char *b = r->refname;
+
+	if (!strncmp(b, "refs/heads/", 11))
+		b += 11;
+	if (strcmp(r->refname, "refs/heads/main") && !git_reference_lookup(&ref, r->repo, "refs/remotes/origin/main")) {
+		git_reference_free(ref);
+		return preg_error_set(PREG_ENOREG,
+				      "no register on branch '%s' of '%s', but on 'origin/main': run 'git checkout main'; "
+				      "the remote's HEAD names another branch ('preg remote check' on it says what it lacks)",
+				      b, dir);
+	}
+	git_error_clear();
+	return preg_error_set(PREG_ENOREG, "no register at '%s' (run 'preg init')", dir);
+}
+
 int reg_open(struct reg **out, const char *dir)
 {
 	struct reg *r;
@@ -177,7 +198,7 @@ int reg_open(struct reg **out, const char *dir)
 		return rc;
 	rc = reg_tip_tree(r, &oid, &tree);
 	if (rc == PREG_ENOTFOUND)
-		rc = preg_error_set(PREG_ENOREG, "no register at '%s' (run 'preg init')", dir);
+		rc = no_tip(r, dir);
 	if (!rc)
 		rc = load_phases(r, tree);
 	git_tree_free(tree);

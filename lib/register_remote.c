@@ -40,6 +40,13 @@ static bool dir_empty(const char *dir)
 	return empty;
 }
 
+bool remote_absent(const char *dir)
+{
+	struct stat st;
+
+	return lstat(dir, &st) ? errno == ENOENT : S_ISDIR(st.st_mode) && dir_empty(dir);
+}
+
 /* The hook: sh, the preg that made it, quoted for sh. */
 static void hook_text(struct buf *b, const char *preg_path)
 {
@@ -466,7 +473,8 @@ static int guard_path(void *arg, const char *path, const struct reg_oid *old, co
 		if (g->who == WHO_MANAGER)
 			refuse(g, c, "preg.yaml", "changed by %s, who is neither a head (role: head) nor the admin", g->pusher);
 	} else if ((id = layout_id_any(path))) {
-		if (new && k->have_ph)
+		/* One that does not parse verify has named already. */
+		if (new && k->have_ph && !verify_unparsed(g->vw, id))
 			rc = check_version(g, c, id, path, new);
 		if (g->who == WHO_MANAGER)
 			check_owner(g, c, id, path, old, new);

@@ -30,6 +30,10 @@
  * 'main'"). */
 int remote_init(const char *dir, const char *admin, const char *preg_path);
 
+/* Whether dir does not exist or is an empty directory: where remote_init
+ * makes a new bare repository (preg init --remote makes one there). */
+bool remote_absent(const char *dir);
+
 /* What dir lacks to be a guarded remote, one line a finding, queued as
  * warnings (preg_warn); *problems counts them. 0, or PREG_ENOREG when dir
  * is not a bare git repository. */

@@ -218,6 +218,7 @@ static int push(struct reg *r, const char *remote, const struct reg_oid *old)
 			 (char *)remote, spec, NULL };
 	int st, rc = 0;
 	char flag = 0;
+	bool declined = false;
 
 	if (old)
 		reg_oid_hex(hex, old);
@@ -231,16 +232,36 @@ static int push(struct reg *r, const char *remote, const struct reg_oid *old)
 
 		if (nl)
 			*nl = '\0';
-		if (p[0] && p[1] == '\t' && strstr(p, spec))
+		if (p[0] && p[1] == '\t' && strstr(p, spec)) {
 			flag = p[0];
+			/* Refused by the remote's hook (a guarded remote), not
+			 * because it moved: another attempt would be refused too. */
+			declined = strstr(p, "[remote rejected]") != NULL;
+		}
 		p = nl ? nl + 1 : p + strlen(p);
 	}
-	if (st < 0)
+	if (st < 0) {
 		rc = st;
-	else if (flag == '!')
+	} else if (flag == '!' && declined) {
+		/* The hook's reasons, as git shows them: "remote: preg: ...". */
+		for (char *p = err.p; p && *p;) {
+			char *nl = strchr(p, '\n');
+
+			if (nl)
+				*nl = '\0';
+			/* git pads a remote's line with blanks to clear the terminal's. */
+			for (char *e = p + strlen(p); e > p && e[-1] == ' '; *--e = '\0')
+				;
+			if (!strncmp(p, "remote: preg: ", 14))
+				preg_warn("%s", p + 14);
+			p = nl ? nl + 1 : p + strlen(p);
+		}
+		rc = preg_error_set(PREG_ERR, "'%s' refused the push; the local commits are kept", remote);
+	} else if (flag == '!') {
 		rc = PREG_EMODIFIED;
-	else if (st || !flag)
+	} else if (st || !flag) {
 		rc = preg_error_set(PREG_ERR, "cannot push to '%s': %s", remote, last_line(&err));
+	}
 	buf_release(&out);
 	buf_release(&err);
 	free(lease);

@@ -24,6 +24,7 @@ struct vctx {
 	struct reg_tree *tiptree;
 	struct strmap blobs; /* path -> struct reg_oid of the records at the tip (owned) */
 	bool range; /* a pushed range (verify_walk): what came before it is looked up, not walked */
+	struct strmap unparsed; /* in a range: ids the last commit left not parsing (no values) */
 };
 
 /* What the check at the tip says of one version of a record (a blob):
@@ -553,6 +554,66 @@ static struct record *removed_version(struct vctx *x, const char *id, const char
 	return rec;
 }
 
+/* A walk back from before a pushed range to the last commit that held
+ * path. */
+struct holder {
+	struct reg *r;
+	const char *path;
+	struct reg_oid blob;
+};
+
+static int holds_path(void *arg, const struct reg_oid *oid)
+{
+	struct holder *h = arg;
+	struct reg_tree *t = NULL;
+	bool has = !reg_tree_of(h->r, oid, &t) && !reg_tree_file(h->r, t, h->path, &h->blob);
+
+	preg_error_clear();
+	reg_tree_free(t);
+	return has;
+}
+
+/* In a pushed range, the record's version a commit before the range last
+ * held, for a record absent from c's parent: the one a removal took away
+ * (NULL when the record was never there, or it does not parse). A walk
+ * back through the history, so looked up only when the record, judged
+ * as new, breaks a rule. */
+static struct record *removed_before(struct vctx *x, const struct hcommit *c, const char *path)
+{
+	struct holder h = { x->r, path, { { 0 } } };
+	struct reg_commit cc;
+	struct record *rec = NULL;
+
+	if (reg_commit_read(x->r, &c->oid, &cc)) {
+		preg_error_clear();
+		return NULL;
+	}
+	if (cc.nparents && reg_walk(x->r, &cc.parents[0], NULL, 0, holds_path, &h) == 1 &&
+	    reg_blob_record(x->r, &h.blob, path, true, &rec))
+		rec = NULL;
+	preg_error_clear();
+	reg_commit_release(&cc);
+	return rec;
+}
+
+/* check_step, and in a pushed range, for a record the range did not hold
+ * before c that breaks a rule as new: again against the version a removal
+ * before the range took away, if one did (a comeback). */
+static void check_new_step(struct vctx *x, const struct hcommit *c, const struct vchange *ch, bool named,
+			   const struct record *old, const struct record *new, const struct record *gone)
+{
+	size_t seen = x->v->n;
+	struct record *back;
+
+	check_step(x->v, c, ch->id, named, old, new, gone);
+	if (!x->range || ch->has_old || gone || x->v->n == seen || !(back = removed_before(x, c, ch->path)))
+		return;
+	while (x->v->n > seen)
+		free(x->v->problems[--x->v->n]);
+	check_step(x->v, c, ch->id, named, old, new, back);
+	record_free(back);
+}
+
 /* A commit with one parent or none. */
 static int check_linear(struct vctx *x, const struct hcommit *c, const struct reg_tree *ptree,
 			const struct reg_tree *tree)
@@ -585,6 +646,8 @@ static int check_linear(struct vctx *x, const struct hcommit *c, const struct re
 
 		if (version(x->r, &ch->new, ch->has_new, ch->path, &new)) {
 			problem(x->v, ch->id, c, "the record does not parse: %s", preg_error_msg());
+			if (x->range)
+				strmap_put(&x->unparsed, ch->id, NULL);
 			preg_error_clear();
 			set_last(x, ch->id, c->hex);
 			continue;
@@ -600,7 +663,7 @@ static int check_linear(struct vctx *x, const struct hcommit *c, const struct re
 		} else if (c->action && c->undo && !strcmp(c->action, "undo")) {
 			rc = check_undo(x, c, ch);
 		} else if (new) {
-			check_step(x->v, c, ch->id, is_named, old, new, gone);
+			check_new_step(x, c, ch, is_named, old, new, gone);
 		}
 		record_free(gone);
 		record_free(old);
@@ -668,8 +731,11 @@ static int check_merge(struct vctx *x, const struct hcommit *c, const struct reg
 			const char *by = NULL;
 
 			if (!ch->has_new || version(x->r, &ch->new, true, ch->path, &new)) {
-				if (ch->has_new && p == 0)
+				if (ch->has_new && p == 0) {
 					problem(x->v, ch->id, c, "the record does not parse: %s", preg_error_msg());
+					if (x->range)
+						strmap_put(&x->unparsed, ch->id, NULL);
+				}
 				preg_error_clear();
 				continue;
 			}
@@ -776,7 +842,14 @@ struct verify_walk *verify_walk_new(struct reg *r, struct verify_report *out)
 
 int verify_commit(struct verify_walk *w, const struct reg_oid *oid)
 {
+	if (w->x.unparsed.n)
+		strmap_release(&w->x.unparsed);
 	return check_commit(&w->x, oid);
+}
+
+bool verify_unparsed(const struct verify_walk *w, const char *id)
+{
+	return w->x.unparsed.n && strmap_get(&w->x.unparsed, id, NULL);
 }
 
 static void vctx_release(struct vctx *x);
@@ -1044,4 +1117,5 @@ static void vctx_release(struct vctx *x)
 		if (x->tip.keys && x->tip.keys[i])
 			verdict_free(x->tip.vals[i]);
 	strmap_release(&x->tip);
+	strmap_release(&x->unparsed);
 }

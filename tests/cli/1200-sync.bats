@@ -34,7 +34,7 @@ linear() {
 	[ "$status" -eq 0 ]
 	same "$output" "created a register in $A (template freight)
 synced with origin: 0 commits received, 1 sent"
-	same "$stderr" ""
+	same "$stderr" "hint: '$REMOTE' is not a guarded remote: 'preg remote check $REMOTE' says what it lacks"
 	same "$(git -C "$REMOTE" rev-parse main)" "$(git -C "$A" rev-parse HEAD)"
 	same "$(git -C "$A" config merge.preg.driver)" "preg merge-file %O %A %B %P"
 	same "$(git -C "$A" config branch.main.remote)" "origin"
@@ -44,6 +44,10 @@ clients/**/*.yaml merge=preg"
 }
 
 @test "init --remote with an unreachable remote keeps the register and says how to push later" {
+	# A directory that holds files but no repository (a new one would be
+	# made a guarded remote).
+	mkdir "$BATS_TEST_TMPDIR/nowhere.git"
+	touch "$BATS_TEST_TMPDIR/nowhere.git/x"
 	run --separate-stderr preg init --remote "$BATS_TEST_TMPDIR/nowhere.git" "$A"
 	[ "$status" -eq 1 ]
 	same "$output" "created a register in $A (template freight)"

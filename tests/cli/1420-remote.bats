@@ -62,6 +62,94 @@ hooks/pre-receive is missing: nothing checks what is pushed"
 	[ "$status" -eq 2 ]
 }
 
+# preg init --remote with a directory that does not exist: the guarded
+# remote remote init makes, the acting user its admin, then the first push.
+@test "init --remote into a new directory makes it a guarded remote; plain git clones it, a forced push is refused" {
+	NEW=$BATS_TEST_TMPDIR/srv/new.git
+	run --separate-stderr preg init --remote "$NEW" "$A"
+	[ "$status" -eq 0 ]
+	same "$output" "created a register in $A (template freight)
+guarded remote in $NEW (admin ivanov)
+synced with origin: 0 commits received, 1 sent"
+	same "$stderr" ""
+	run --separate-stderr preg remote check "$NEW"
+	[ "$status" -eq 0 ]
+	same "$output" "ok: a guarded remote"
+	same "$(git -C "$NEW" config preg.admin)" "ivanov"
+	same "$(git -C "$A" config remote.origin.url)" "$NEW"
+	same "$(git -C "$NEW" rev-parse main)" "$(git -C "$A" rev-parse HEAD)"
+	# The hook is preg's: a record check rejects does not go in.
+	at 02T10:20 ivanov "$A" client add "ООО «Ромашка»" --id romashka --next 2026-11-10
+	preg -C "$A" sync >/dev/null
+	git clone -q "$NEW" "$B"
+	[ -f "$B/preg.yaml" ]
+	f=$(cd "$B" && ls clients/*/romashka.yaml)
+	grep -qx 'name: ООО «Ромашка»' "$B/$f"
+	tip=$(git -C "$NEW" rev-parse main)
+	sed -i 's/^phase: 1$/phase: 99/' "$B/$f"
+	git -C "$B" commit -qam "фаза вручную"
+	run git -C "$B" push origin main
+	[ "$status" -ne 0 ]
+	[[ $output == *"remote: preg: refused: romashka: commit $(git -C "$B" rev-parse --short=7 HEAD) (фаза вручную): $f: phase 99 is not in preg.yaml"* ]]
+	# A forced push of a rewritten history: refused by git itself.
+	git -C "$B" reset -q --hard HEAD~2
+	git -C "$B" commit -q --allow-empty -m "rewritten"
+	run git -C "$B" push --force origin main
+	[ "$status" -ne 0 ]
+	[[ $output == *"non-fast-forward"* ]]
+	same "$(git -C "$NEW" rev-parse main)" "$tip"
+	verified "$A"
+}
+
+@test "init --remote: a file:// URL or a relative path to a new directory, an empty directory: guarded too" {
+	run --separate-stderr preg init --remote "file://$BATS_TEST_TMPDIR/f.git" "$A"
+	[ "$status" -eq 0 ]
+	same "${lines[1]}" "guarded remote in $BATS_TEST_TMPDIR/f.git (admin ivanov)"
+	same "$(git -C "$A" config remote.origin.url)" "file://$BATS_TEST_TMPDIR/f.git"
+	preg remote check "$BATS_TEST_TMPDIR/f.git" >/dev/null
+	# Relative, as typed: recorded absolute; made by another acting user.
+	mkdir "$BATS_TEST_TMPDIR/w" "$BATS_TEST_TMPDIR/empty.git"
+	cd "$BATS_TEST_TMPDIR/w"
+	PREG_USER=petrov run --separate-stderr preg init --remote ../r.git reg
+	[ "$status" -eq 0 ]
+	same "${lines[1]}" "guarded remote in $BATS_TEST_TMPDIR/r.git (admin petrov)"
+	same "$(git -C reg config remote.origin.url)" "$BATS_TEST_TMPDIR/r.git"
+	same "$(git -C "$BATS_TEST_TMPDIR/r.git" rev-parse main)" "$(git -C reg rev-parse HEAD)"
+	# An empty directory (made by the file server's admin, say).
+	run --separate-stderr preg init --remote "$BATS_TEST_TMPDIR/empty.git" "$B"
+	[ "$status" -eq 0 ]
+	same "${lines[1]}" "guarded remote in $BATS_TEST_TMPDIR/empty.git (admin ivanov)"
+	preg remote check "$BATS_TEST_TMPDIR/empty.git" >/dev/null
+	# A repository with a remote already: refused, and nothing made.
+	git init -q "$BATS_TEST_TMPDIR/d"
+	git -C "$BATS_TEST_TMPDIR/d" remote add origin /elsewhere.git
+	run --separate-stderr preg init --remote "$BATS_TEST_TMPDIR/d.git" "$BATS_TEST_TMPDIR/d"
+	[ "$status" -eq 1 ]
+	same "$stderr" "preg: error: the repository has a remote 'origin' already (/elsewhere.git)"
+	[ ! -e "$BATS_TEST_TMPDIR/d.git" ]
+}
+
+@test "init --remote into an existing plain bare repository: used as it is, with a hint" {
+	git init -q --bare -b main "$REMOTE"
+	run --separate-stderr preg init --remote "$REMOTE" "$A"
+	[ "$status" -eq 0 ]
+	same "$output" "created a register in $A (template freight)
+synced with origin: 0 commits received, 1 sent"
+	same "$stderr" "hint: '$REMOTE' is not a guarded remote: 'preg remote check $REMOTE' says what it lacks"
+	[ ! -e "$REMOTE/hooks/pre-receive" ]
+	same "$(git -C "$REMOTE" rev-parse main)" "$(git -C "$A" rev-parse HEAD)"
+	# A guarded one: no hint.
+	preg remote init "$BATS_TEST_TMPDIR/g.git" >/dev/null
+	run --separate-stderr preg init --remote "$BATS_TEST_TMPDIR/g.git" "$B"
+	[ "$status" -eq 0 ]
+	same "$stderr" ""
+	# Anything that is not a local directory is used as given: nothing made.
+	run --separate-stderr preg init --remote "nohost.invalid:srv/x.git" "$BATS_TEST_TMPDIR/c"
+	[ "$status" -eq 1 ]
+	[ ! -e "nohost.invalid:srv" ]
+	[[ $stderr == *"preg: the register is made, with 'nohost.invalid:srv/x.git' as its remote; run 'preg sync' to push it" ]]
+}
+
 # A shared register on a guarded remote: ivanov made it with preg, petrov
 # uses plain git.
 shared() {
@@ -138,4 +226,19 @@ fixed: set pull.rebase=false, so that 'git pull' merges records through preg's d
 	run --separate-stderr preg remote hook <<<"junk"
 	[ "$status" -eq 1 ]
 	same "$stderr" "preg: error: not a line of git's pre-receive: 'junk'"
+}
+
+@test "a plain clone of a remote whose HEAD names master: preg says what to run, not preg init" {
+	git init -q --bare -b master "$REMOTE"
+	preg init --remote "$REMOTE" "$A" >/dev/null 2>&1
+	git clone -q "$REMOTE" "$B" 2>/dev/null
+	run --separate-stderr preg -C "$B" doctor
+	[ "$status" -eq 1 ]
+	same "$stderr" "preg: error: no register on branch 'master' of '$B', but on 'origin/main': run 'git checkout main'; the remote's HEAD names another branch ('preg remote check' on it says what it lacks)"
+	git -C "$B" checkout -q main
+	run preg -C "$B" doctor
+	[ "$status" -eq 0 ]
+	run preg remote check "$REMOTE"
+	[ "$status" -eq 1 ]
+	[[ $output == "HEAD names 'refs/heads/master', not 'refs/heads/main'"* ]]
 }

@@ -68,7 +68,10 @@ record_file() {
 	printf 'id: romashka\nname: [unclosed\n' >"$B/$f"
 	git -C "$B" commit -qam "broken"
 	run git -C "$B" push origin main
-	refused "romashka: commit $(git -C "$B" rev-parse --short=7 HEAD) (broken): the record does not parse"
+	refused "romashka: commit $(git -C "$B" rev-parse --short=7 HEAD) (broken): the record does not parse: $f:3:1: "
+	# Named once: check's rules have nothing to add to a record that
+	# does not parse.
+	same "$(grep -c 'remote: preg: refused: ' <<<"$output")" 1
 }
 
 # forged FILTER...: a note on romashka in B, on top of the remote's
@@ -188,4 +191,62 @@ Preg-Undo: $noted"
 	run git -C "$B" push origin main
 	[ "$status" -eq 0 ]
 	same "$(git -C "$REMOTE" rev-parse main)" "$(git -C "$B" rev-parse HEAD)"
+}
+
+# The story of 1250-sync-comeback through a guarded remote: a client
+# removed on one clone and changed offline on the other comes back with
+# the sync (SPEC §8), its notes by others proven against the removed
+# version, which is before the push.
+@test "a client that comes back with a sync: both syncs accepted; a forged comeback refused" {
+	at 02T13:00 ivanov "$A" client add "ООО «Кедр» Екатеринбург" --id kedr --manager ivanov
+	at 05T10:00 smirnova "$A" note kedr "просят ставки на Китай"
+	at 12T17:50 smirnova "$A" client hold kedr --until 2026-11-28 --reason "директор в отпуске"
+	at 12T18:00 ivanov "$A" sync
+	C=$BATS_TEST_TMPDIR/c
+	preg clone "$REMOTE" "$C" >/dev/null
+	at 14T09:00 petrov "$C" client rm kedr
+	run --separate-stderr preg -C "$C" sync
+	[ "$status" -eq 0 ]
+	at 15T12:00 ivanov "$A" client reassign --from ivanov --to sidorov kedr
+	run --separate-stderr preg -C "$A" sync
+	[ "$status" -eq 0 ] || { echo "$output $stderr"; return 1; }
+	[[ "$stderr$output" == *"kedr: removed on the remote but changed here; kept"* ]]
+	run --separate-stderr preg -C "$C" sync
+	[ "$status" -eq 0 ]
+	same "$(git -C "$REMOTE" rev-parse main)" "$(git -C "$A" rev-parse HEAD)"
+	same "$(git -C "$C" rev-parse HEAD)" "$(git -C "$A" rev-parse HEAD)"
+	grep -q "by: smirnova, text: просят ставки на Китай" "$C/$(record_file "$C" kedr)"
+	verified "$A" "$C"
+	# Removed again, then put back by plain git under a preg trailer with
+	# a note nobody wrote through preg: what the removed version lacks is
+	# judged as any commit's addition.
+	at 16T09:00 petrov "$C" client rm kedr
+	preg -C "$C" sync >/dev/null
+	TIP=$(git -C "$REMOTE" rev-parse main)
+	git -C "$B" pull -q
+	f=$(git -C "$B" show --name-only --format= HEAD~1 | grep kedr)
+	mkdir -p "$B/$(dirname "$f")"
+	git -C "$B" show HEAD~1:"$f" >"$B/$f"
+	printf '  - {at: 2026-11-16T10:00:00+05:00, by: smirnova, text: подделка}\n' >>"$B/$f"
+	git -C "$B" add "$f"
+	git -C "$B" commit -q -m "note: kedr" -m "Preg-Client: kedr
+Preg-Action: note
+Preg-User: petrov"
+	run git -C "$B" push origin main
+	refused "kedr: commit $(git -C "$B" rev-parse --short=7 HEAD) (note: kedr): a note by smirnova in a commit by petrov"
+	[[ $output != *"a note by ivanov"* && $output != *"a history event by"* ]]
+}
+
+@test "preg sync refused by the hook says why, once, and keeps the local commits" {
+	f=$(record_file "$A" romashka)
+	sed -i 's/^phase: 1$/phase: 99/' "$A/$f"
+	git -C "$A" commit -qam "фаза вручную"
+	mine=$(git -C "$A" rev-parse HEAD)
+	run --separate-stderr preg -C "$A" sync
+	[ "$status" -eq 1 ]
+	same "$stderr" "preg: warning: refused: romashka: commit ${mine:0:7} (фаза вручную): $f: phase 99 is not in preg.yaml
+preg: warning: refused: romashka: commit ${mine:0:7} (фаза вручную): $f: phase is 99, but the last phase event says 1
+preg: error: 'origin' refused the push; the local commits are kept"
+	same "$(git -C "$A" rev-parse HEAD)" "$mine"
+	same "$(git -C "$REMOTE" rev-parse main)" "$TIP"
 }

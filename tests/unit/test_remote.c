@@ -110,6 +110,14 @@ static void test_refused(void **state)
 	snprintf(msg, sizeof(msg), "%s/notes/a.txt", unit_root());
 	assert_non_null(f = fopen(msg, "w"));
 	fclose(f);
+	/* Where preg init --remote makes a new remote: nothing there, or an
+	 * empty directory; not a directory of files, not a file. */
+	assert_false(remote_absent(dir));
+	assert_false(remote_absent(msg));
+	snprintf(msg, sizeof(msg), "%s/new.git", unit_root());
+	assert_true(remote_absent(msg));
+	mkdir(msg, 0777);
+	assert_true(remote_absent(msg));
 	snprintf(msg, sizeof(msg), "'%s' exists and is not a bare git repository", dir);
 	assert_error(remote_init(dir, NULL, "/usr/bin/preg"), PREG_EEXISTS, msg);
 	snprintf(msg, sizeof(msg), "'%s' is not a bare git repository", dir);
