@@ -136,6 +136,10 @@ void txn_put(struct txn *t, const struct record *rec);
 /* Stage a file of the register by path (preg.yaml, .gitattributes). */
 void txn_put_file(struct txn *t, const char *path, const char *data, size_t len);
 void txn_remove(struct txn *t, const char *id);
+/* Move the file at from (blob, unchanged) to to: neither the text is read
+ * nor written, and the work-tree file is renamed (an upgrade's records). */
+struct reg_oid;
+void txn_move(struct txn *t, const char *from, const char *to, const struct reg_oid *blob);
 
 /* Describe the commit: a summary line a person reads ("phase: romashka 6
  * -> 7 (contract)"), the action (Preg-Action: add, phase, note, ...) and,

@@ -366,6 +366,41 @@ int reg_file_remove(struct reg *r, const char *rel)
 	return rc;
 }
 
+int reg_file_place(struct reg *r, const char *rel, const git_oid *oid, const char *src)
+{
+	const char *sbase, *dbase;
+	int sfd = src ? open_dir_of(r, src, false, &sbase, NULL) : -1, dfd = -1, rc;
+	struct stat st;
+	git_blob *b = NULL;
+
+	preg_error_clear();
+	/* Only a plain file, and never onto a link: anything else is written
+	 * from the blob, as reg_file_write would refuse or replace it. */
+	if (sfd >= 0 && !fstatat(sfd, sbase, &st, AT_SYMLINK_NOFOLLOW) && S_ISREG(st.st_mode) &&
+	    (dfd = open_dir_of(r, rel, true, &dbase, NULL)) >= 0 &&
+	    (fstatat(dfd, dbase, &st, AT_SYMLINK_NOFOLLOW) || !S_ISLNK(st.st_mode)) &&
+	    !renameat(sfd, sbase, dfd, dbase)) {
+		if (!r->batch) {
+			fsync_fd(dfd);
+			fsync_fd(sfd);
+		}
+		rc = 0;
+		goto out;
+	}
+	preg_error_clear();
+	if (git_blob_lookup(&b, r->repo, oid))
+		rc = reg_git_error(PREG_ERR, "cannot read %s", src ? src : rel);
+	else
+		rc = reg_file_write(r, rel, git_blob_rawcontent(b), (size_t)git_blob_rawsize(b));
+out:
+	git_blob_free(b);
+	if (sfd >= 0)
+		close(sfd);
+	if (dfd >= 0)
+		close(dfd);
+	return rc;
+}
+
 /* Open a work-tree file for reading, never through a link; *st gets its
  * stat data. PREG_ENOTFOUND when it is not there. */
 static int open_workfile(struct reg *r, const char *rel, struct stat *st)
@@ -1015,11 +1050,9 @@ void reg_journal_restore(struct reg *r, const char *prev)
 int reg_path_clean(struct reg *r, git_tree *tree, const char *path)
 {
 	git_oid head, wt;
-	git_blob *b = NULL;
 	int hrc, wrc;
 
-	hrc = reg_tree_blob(r, tree, path, &b, &head);
-	git_blob_free(b);
+	hrc = reg_tree_blob(r, tree, path, NULL, &head);
 	if (hrc && hrc != PREG_ENOTFOUND)
 		return hrc;
 	/* Read without following a link: a link on the way is refused here,

@@ -51,8 +51,11 @@ struct reg {
 
 struct edit {
 	char *path;
-	char *data; /* NULL: remove */
+	char *data; /* NULL: remove, unless by_blob */
 	size_t len;
+	bool by_blob;        /* txn_move: the blob below, its text never read */
+	struct reg_oid blob;
+	char *src;           /* txn_move: the work-tree file that has it */
 };
 
 struct txn {
@@ -103,7 +106,7 @@ int reg_tip_tree(struct reg *r, git_oid *oid, git_tree **tree);
 
 /* The blob at path in tree (NULL: none), and its id when oid is not NULL.
  * PREG_ENOTFOUND only for "no such path"; any other failure aborts (SPEC
- * §7, step 3). *out is the caller's. */
+ * §7, step 3). *out is the caller's; out NULL: the id alone, no blob read. */
 int reg_tree_blob(struct reg *r, git_tree *tree, const char *path, git_blob **out, git_oid *oid);
 
 /* Parse a record's blob and check that its id is its file's. A lent record
@@ -135,6 +138,9 @@ char *reg_path_link(struct reg *r, const char *rel);
 /* Replace or remove a work-tree file (rel is relative to the work tree). */
 int reg_file_write(struct reg *r, const char *rel, const char *data, size_t len);
 int reg_file_remove(struct reg *r, const char *rel);
+/* Put blob oid at rel: src, a work-tree file with that blob that is staged
+ * to go, is renamed there when it can be, else the blob is written. */
+int reg_file_place(struct reg *r, const char *rel, const git_oid *oid, const char *src);
 
 /* The blob id of a work-tree file; PREG_ENOTFOUND when it is not there. */
 int reg_hash_workfile(struct reg *r, const char *rel, git_oid *out);

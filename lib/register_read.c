@@ -40,7 +40,8 @@ int reg_tree_blob(struct reg *r, git_tree *tree, const char *path, git_blob **ou
 	git_tree_entry *e = NULL;
 	int rc;
 
-	*out = NULL;
+	if (out)
+		*out = NULL;
 	if (!tree)
 		return PREG_ENOTFOUND;
 	rc = git_tree_entry_bypath(&e, tree, path);
@@ -54,7 +55,8 @@ int reg_tree_blob(struct reg *r, git_tree *tree, const char *path, git_blob **ou
 	}
 	if (oid)
 		git_oid_cpy(oid, git_tree_entry_id(e));
-	rc = git_blob_lookup(out, r->repo, git_tree_entry_id(e));
+	/* No blob wanted (its id is enough): none is read. */
+	rc = out ? git_blob_lookup(out, r->repo, git_tree_entry_id(e)) : 0;
 	git_tree_entry_free(e);
 	if (rc)
 		return reg_git_error(PREG_ERR, "cannot read %s", path);

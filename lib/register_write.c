@@ -89,25 +89,41 @@ struct reg *txn_reg(struct txn *t)
 	return t->reg;
 }
 
-static void stage(struct txn *t, char *path, char *data, size_t len)
+static void edit_free(struct edit *e)
+{
+	free(e->data);
+	free(e->src);
+}
+
+/* Stage e (its strings t's from now on): it replaces what its path had. */
+static void stage_edit(struct txn *t, struct edit *e)
 {
 	void *at;
 
-	if (strmap_get(&t->where, path, &at)) {
-		size_t i = (uintptr_t)at - 1;
+	if (strmap_get(&t->where, e->path, &at)) {
+		struct edit *old = &t->edits[(uintptr_t)at - 1];
+		char *path = old->path; /* the map's key */
 
-		free(t->edits[i].data);
-		free(path);
-		t->edits[i].data = data;
-		t->edits[i].len = len;
+		edit_free(old);
+		free(e->path);
+		*old = *e;
+		old->path = path;
 		return;
 	}
-	strmap_put(&t->where, path, (void *)(uintptr_t)(t->nedits + 1));
+	strmap_put(&t->where, e->path, (void *)(uintptr_t)(t->nedits + 1));
 	t->edits = xgrow(t->edits, &t->cap, t->nedits + 1, sizeof(*t->edits));
-	t->edits[t->nedits].path = path;
-	t->edits[t->nedits].data = data;
-	t->edits[t->nedits].len = len;
-	t->nedits++;
+	t->edits[t->nedits++] = *e;
+}
+
+static void stage(struct txn *t, char *path, char *data, size_t len)
+{
+	struct edit e;
+
+	memset(&e, 0, sizeof(e));
+	e.path = path;
+	e.data = data;
+	e.len = len;
+	stage_edit(t, &e);
 }
 
 void txn_put(struct txn *t, const struct record *rec)
@@ -128,6 +144,21 @@ void txn_put_file(struct txn *t, const char *path, const char *data, size_t len)
 void txn_remove(struct txn *t, const char *id)
 {
 	stage(t, reg_record_path(t->reg, id), NULL, 0);
+}
+
+void txn_move(struct txn *t, const char *from, const char *to, const struct reg_oid *blob)
+{
+	struct edit e;
+
+	if (!strcmp(from, to))
+		return;
+	stage(t, xstrdup(from), NULL, 0);
+	memset(&e, 0, sizeof(e));
+	e.path = xstrdup(to);
+	e.by_blob = true;
+	e.blob = *blob;
+	e.src = xstrdup(from);
+	stage_edit(t, &e);
 }
 
 void txn_message(struct txn *t, const char *summary, const char *action, const char *phase)
@@ -158,7 +189,7 @@ static void txn_clear(struct txn *t)
 {
 	for (size_t i = 0; i < t->nedits; i++) {
 		free(t->edits[i].path);
-		free(t->edits[i].data);
+		edit_free(&t->edits[i]);
 	}
 	free(t->edits);
 	t->edits = NULL;
@@ -431,6 +462,7 @@ static int build_commit(struct txn *t, git_oid *out, struct buf *clients)
 		ch[i].path = t->edits[i].path;
 		ch[i].data = t->edits[i].data;
 		ch[i].len = t->edits[i].len;
+		ch[i].blob = t->edits[i].by_blob ? &t->edits[i].blob : NULL;
 	}
 	d.text = buf_str(&t->summary);
 	d.action = t->action;
@@ -454,10 +486,18 @@ static int apply_worktree(struct txn *t)
 	/* Many files: one syncfs instead of two fsyncs each. Until it is
 	 * done the journal names them all, and the next write heals. */
 	r->batch = t->nedits >= BULK_EDITS;
+	/* Moved files first: their old paths are among the removals. */
 	for (size_t i = 0; i < t->nedits && !rc; i++) {
 		const struct edit *e = &t->edits[i];
 
-		rc = e->data ? reg_file_write(r, e->path, e->data, e->len) : reg_file_remove(r, e->path);
+		if (e->by_blob)
+			rc = reg_file_place(r, e->path, GOID(&e->blob), e->src);
+	}
+	for (size_t i = 0; i < t->nedits && !rc; i++) {
+		const struct edit *e = &t->edits[i];
+
+		if (!e->by_blob)
+			rc = e->data ? reg_file_write(r, e->path, e->data, e->len) : reg_file_remove(r, e->path);
 	}
 	if (r->batch) {
 		int fd = open(r->workdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -476,7 +516,9 @@ static int apply_worktree(struct txn *t)
 		const struct edit *e = &t->edits[i];
 		git_oid oid;
 
-		if (e->data) {
+		if (e->by_blob) {
+			rc = reg_index_set(r, idx, e->path, GOID(&e->blob));
+		} else if (e->data) {
 			git_odb_hash(&oid, e->data, e->len, GIT_OBJECT_BLOB);
 			rc = reg_index_set(r, idx, e->path, &oid);
 		} else {

@@ -16,22 +16,26 @@ struct uctx {
 	size_t moved;
 };
 
-/* Stage one file of clients/ at its path in the new layout. */
-static int move_file(void *arg, const char *path, const char *data, size_t len)
+/* Stage one file of clients/ at its path in the new layout, by its blob
+ * id: the records are moved byte for byte, so none is read (at 100,000
+ * clients holding their text took half a gigabyte). */
+static int move_file(void *arg, const char *path, const struct reg_oid *old, const struct reg_oid *blob)
 {
 	struct uctx *u = arg;
-	char *id = layout_id(u->from, path), *to;
+	char *id, *to;
 
-	if (!id)
+	(void)old;
+	if (strncmp(path, "clients/", 8) || !blob)
+		return 0;
+	if (!(id = layout_id(u->from, path)))
 		return preg_error_set(PREG_EINVAL,
 				      "%s: not a client record (expected %s); repair it first ('preg check' names "
 				      "every such file)",
 				      path, layout_pattern(u->from));
 	to = layout_path(LAYOUT_LATEST, id);
-	/* The old path goes, the same bytes come at the new one: git sees a
-	 * rename (git log --follow), and the blob is the one it was. */
-	txn_remove(u->t, id);
-	txn_put_file(u->t, to, data, len);
+	/* The old path goes, the same blob comes at the new one: git sees a
+	 * rename (git log --follow). */
+	txn_move(u->t, path, to, blob);
 	u->moved++;
 	free(to);
 	free(id);
@@ -90,7 +94,7 @@ static int upgrade_mutate(struct txn *t, void *arg)
 	u->moved = 0;
 	if ((rc = txn_tip(t, &tip)) || (rc = reg_tree_of(r, &tip, &tree)) || (rc = new_settings(r, tree, &text)))
 		goto out;
-	if ((rc = reg_each_file(r, false, move_file, u)) < 0)
+	if ((rc = reg_diff(r, NULL, tree, move_file, u)) < 0)
 		goto out;
 	txn_put_file(t, "preg.yaml", text.p, text.len);
 	snprintf(summary, sizeof(summary), "upgrade: register version %u -> %u (%zu client%s moved)", u->from,

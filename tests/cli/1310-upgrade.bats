@@ -139,6 +139,38 @@ listings() {
 	assert_verify_check
 }
 
+@test "a large upgrade renames the files instead of writing them, and reads no record" {
+	new_register_v1
+	{
+		echo "Client,Manager"
+		for i in $(seq 1 300); do echo "\"ООО «Северный завод $i»\",ivanov"; done
+	} >"$BATS_TEST_TMPDIR/clients.csv"
+	preg -C "$R" import "$BATS_TEST_TMPDIR/clients.csv" >/dev/null
+	# A person's hard link to a record: a moved file keeps it (the same
+	# inode), a rewritten one would not.
+	old=$(git -C "$R" ls-files 'clients/*/severnyi-zavod-7.yaml')
+	ln "$R/$old" "$BATS_TEST_TMPDIR/link.yaml"
+	inode=$(stat -c %i "$R/$old")
+	# A record whose text does not parse is still moved as it is: the
+	# upgrade never reads it.
+	bad=$(git -C "$R" ls-files 'clients/*/severnyi-zavod-9.yaml')
+	printf 'id: severnyi-zavod-9\nname: [unclosed\n' >"$R/$bad"
+	git -C "$R" commit -q -am "a hand edit gone wrong"
+	blob=$(git -C "$R" rev-parse "HEAD:$bad")
+	run --separate-stderr preg -C "$R" upgrade
+	same "$status" 0
+	same "$output" "upgraded the register from version 1 to 2: 300 clients moved"
+	same "$(stat -c %i "$R/$(v2_path severnyi-zavod-7)")" "$inode"
+	same "$(stat -c %h "$R/$(v2_path severnyi-zavod-7)")" 2
+	same "$(git -C "$R" rev-parse "HEAD:$(v2_path severnyi-zavod-9)")" "$blob"
+	cmp "$R/$(v2_path severnyi-zavod-9)" <(git -C "$R" cat-file blob "$blob")
+	same "$(git -C "$R" ls-files clients | wc -l)" 300
+	same "$(find "$R/clients" -type f | wc -l)" 300
+	same "$(last_message | grep -c '^Preg-Client: ')" 300
+	assert_clean
+	assert_fsck
+}
+
 @test "a second upgrade has nothing to do and changes nothing" {
 	old_register
 	preg -C "$R" upgrade >/dev/null

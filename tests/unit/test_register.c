@@ -822,6 +822,76 @@ static void test_remove(void **state)
 	free(dir);
 }
 
+struct move {
+	const char *from, *to;
+	git_oid blob;
+};
+
+static int move_mutate(struct txn *t, void *arg)
+{
+	struct move *m = arg;
+
+	txn_move(t, m->from, m->to, (const struct reg_oid *)&m->blob);
+	txn_message(t, "move", "test", NULL);
+	return 0;
+}
+
+/* txn_move: the blob goes to its new path unread and unchanged, the file
+ * is renamed (the same inode), the old path and its empty shard go, and
+ * the index agrees; a file that is not the old path's blob stops it. */
+static void test_move(void **state)
+{
+	static const char *const to = "clients/9f/romashka.yaml";
+	struct reg *r;
+	struct move m = { ROMASHKA, to, { { 0 } } };
+	char *dir, *p, *q, *text;
+	struct stat before, after;
+	git_oid o;
+
+	(void)state;
+	r = new_reg(&dir);
+	assert_int_equal(put(r, "romashka", "R"), 0);
+	assert_true(head_blob(dir, ROMASHKA, &m.blob));
+	p = join(dir, ROMASHKA);
+	q = join(dir, to);
+	text = slurp(p);
+	assert_int_equal(stat(p, &before), 0);
+	assert_int_equal(reg_write(r, 0, move_mutate, &m), 0);
+	assert_int_equal(ncommits(dir), 3);
+	assert_false(head_blob(dir, ROMASHKA, &o));
+	assert_true(head_blob(dir, to, &o));
+	assert_true(git_oid_equal(&o, &m.blob));
+	assert_true(index_blob(dir, to, &o));
+	assert_true(git_oid_equal(&o, &m.blob));
+	assert_false(index_blob(dir, ROMASHKA, &o));
+	assert_false(exists(p));
+	assert_int_equal(stat(q, &after), 0);
+	assert_int_equal(after.st_ino, before.st_ino);
+	free(p);
+	p = slurp(q);
+	assert_string_equal(p, text);
+	free(p);
+	p = join(dir, "clients/ro");
+	assert_false(exists(p));
+	free(p);
+	assert_int_equal(nchanges(dir), 0);
+	/* Moving it onto itself is no change: no commit. */
+	m.from = to;
+	assert_int_equal(reg_write(r, 0, move_mutate, &m), 0);
+	assert_int_equal(ncommits(dir), 3);
+	/* A changed file is not moved: the write is refused, nothing moves. */
+	spew(q, "id: romashka\nname: changed\n");
+	m.to = ROMASHKA;
+	assert_error(reg_write(r, 0, move_mutate, &m), PREG_EDIRTY,
+		     "clients/9f/romashka.yaml has uncommitted changes; commit or discard them first (git diff -- clients/9f/romashka.yaml)");
+	assert_int_equal(ncommits(dir), 3);
+	assert_true(exists(q));
+	free(q);
+	free(text);
+	reg_free(r);
+	free(dir);
+}
+
 static void test_write_mutator_error(void **state)
 {
 	struct reg *r;
@@ -2106,6 +2176,7 @@ int main(void)
 		cmocka_unit_test_setup(test_user, setup),
 		cmocka_unit_test_setup(test_write, setup),
 		cmocka_unit_test_setup(test_remove, setup),
+		cmocka_unit_test_setup(test_move, setup),
 		cmocka_unit_test_setup(test_write_mutator_error, setup),
 		cmocka_unit_test_setup(test_write_nothing, setup),
 		cmocka_unit_test_setup(test_write_dirty, setup),
