@@ -77,7 +77,7 @@ static bool has_origin(struct reg *r)
  * not guarded. */
 static void hint_unguarded(const char *path)
 {
-	char **w;
+	char **w = NULL;
 	size_t n;
 	int problems = 0;
 

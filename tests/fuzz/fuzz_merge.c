@@ -6,7 +6,7 @@
  *      fuzz_record's check (c)) and nothing in its output;
  *  (b) when the three parse and merge with no conflict, the output is a
  *      record: it parses, and holds every note and history event of ours
- *      and of theirs;
+ *      and of theirs but those the other side took back (fewer than base);
  *  (c) when they merge with 1 to MERGE_MARK_MAX conflicts, the markers are
  *      well formed, and taking theirs in every conflict gives exactly the
  *      canonical text of merge_record (which takes theirs), and taking ours
@@ -59,16 +59,23 @@ static bool resolve(const char *text, int side, struct buf *out)
 	return in == -1;
 }
 
-/* Every entry of l[0..n) is in m's list (of the same kind). */
-static void all_kept(const struct kvlist *l, size_t n, const struct kvlist *m, size_t nm, const char *what)
+/* Every entry of l[0..n) is in m's list (of the same kind), but for those
+ * the other side took back: the base b has more of them than the other
+ * side x (an undo there). */
+static void all_kept(const struct kvlist *l, size_t n, const struct kvlist *m, size_t nm, const struct kvlist *x,
+		     size_t nx, const struct kvlist *b, size_t nb, const char *what)
 {
-	struct kvindex ix;
+	struct kvindex ix, xx, bx;
 
 	kvindex_init(&ix, m, nm, true);
+	kvindex_init(&xx, x, nx, true);
+	kvindex_init(&bx, b, nb, true);
 	for (size_t i = 0; i < n; i++)
-		if (!kvindex_count(&ix, &l[i]))
+		if (!kvindex_count(&ix, &l[i]) && !(kvindex_count(&xx, &l[i]) < kvindex_count(&bx, &l[i])))
 			fuzz_violation("union", "%s %zu of a side is not in the merged record", what, i + 1);
 	kvindex_release(&ix);
+	kvindex_release(&xx);
+	kvindex_release(&bx);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -115,10 +122,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fuzz_violation("reread", "the merged record does not parse: %s", preg_error_msg());
 		}
 		record_free(r);
-		all_kept(o->notes, o->nnotes, m->notes, m->nnotes, "note");
-		all_kept(t->notes, t->nnotes, m->notes, m->nnotes, "note");
-		all_kept(o->history, o->nhistory, m->history, m->nhistory, "event");
-		all_kept(t->history, t->nhistory, m->history, m->nhistory, "event");
+		all_kept(o->notes, o->nnotes, m->notes, m->nnotes, t->notes, t->nnotes, b->notes, b->nnotes, "note");
+		all_kept(t->notes, t->nnotes, m->notes, m->nnotes, o->notes, o->nnotes, b->notes, b->nnotes, "note");
+		all_kept(o->history, o->nhistory, m->history, m->nhistory, t->history, t->nhistory, b->history,
+			 b->nhistory, "event");
+		all_kept(t->history, t->nhistory, m->history, m->nhistory, o->history, o->nhistory, b->history,
+			 b->nhistory, "event");
 	} else if (conflicts <= MERGE_MARK_MAX) {
 		struct buf ours = BUF_INIT, theirs = BUF_INIT, want = BUF_INIT;
 		struct record *r = NULL;
