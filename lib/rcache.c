@@ -46,7 +46,8 @@
 #define SHARD 60
 #define REC 28
 #define NAME 8
-#define DROP (8u << 20) /* let go of read data in steps of 8 MiB */
+#define WINDOW (32u << 10) /* what rcache_rec_read reads at a time */
+#define DROP (8u << 20)    /* the plan lets go of copied data in steps of 8 MiB */
 
 struct rcache {
 	unsigned char *map;
@@ -55,8 +56,7 @@ struct rcache {
 	const unsigned char *shards, *recs, *data;
 	size_t datalen;
 	signed char *checked; /* per shard: 0 not yet, 1 good, -1 damaged */
-	size_t dropped;       /* data before this offset was let go */
-	size_t unreleased;    /* bytes read side by side since the last letting go */
+	int fd;               /* the file mapped, for rcache_rec_read; -1 none */
 	bool valid;
 };
 
@@ -375,6 +375,7 @@ struct rcache *rcache_load(const char *path)
 	struct stat st;
 	uint64_t datalen, tables;
 
+	c->fd = -1;
 	if (fd < 0)
 		return c;
 	if (fstat(fd, &st) || st.st_size < HDR || (uint64_t)st.st_size > SIZE_MAX / 2) {
@@ -383,7 +384,9 @@ struct rcache *rcache_load(const char *path)
 	}
 	c->size = (size_t)st.st_size;
 	c->map = mmap(NULL, c->size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
+	/* Kept for rcache_rec_read: the same file as the map, even when a
+	 * newer one is renamed over it meanwhile. */
+	c->fd = fd;
 	if (c->map == MAP_FAILED) {
 		c->map = NULL;
 		return c;
@@ -427,6 +430,8 @@ void rcache_free(struct rcache *c)
 		return;
 	if (c->map)
 		munmap(c->map, c->size);
+	if (c->fd >= 0)
+		close(c->fd);
 	free(c->checked);
 	free(c);
 }
@@ -436,7 +441,16 @@ bool rcache_valid(const struct rcache *c)
 	return c->valid;
 }
 
-static void read_bytes(struct rcache *c, size_t n);
+/* Let go of the map's pages of data [from, to): the file can be larger
+ * than the memory a report may take. */
+static void release(struct rcache *c, size_t from, size_t to)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), base = (size_t)(c->data - c->map);
+	size_t start = (base + from) / page * page, end = (base + to) / page * page;
+
+	if (c->map && end > start)
+		madvise(c->map + start, end - start, MADV_DONTNEED);
+}
 
 /* Whether shard i's data is what its checksum says (checked once). The
  * records of a shard lie within its data range. */
@@ -454,8 +468,9 @@ static bool shard_ok(struct rcache *c, size_t i)
 			ok = rd32(e + 20) >= off && (uint64_t)rd32(e + 20) + rd32(e + 24) <= off + len;
 		}
 		c->checked[i] = ok ? 1 : -1;
-		/* A walk checks every shard before it reads a record. */
-		read_bytes(c, (size_t)len);
+		/* A walk checks every shard before it reads a record, through
+		 * the map: what was hashed goes at once. */
+		release(c, off, off + len);
 	}
 	return c->checked[i] > 0;
 }
@@ -503,61 +518,62 @@ const unsigned char *rcache_rec(const struct rcache *c, size_t i, const char **i
 	return e;
 }
 
-/* Let go of the file's pages of data [from, to) (they are read again from
- * the page cache if needed): the file can be larger than the memory a
- * report may take. */
-static void release(struct rcache *c, size_t from, size_t to)
+/* Read into w the data from offset off on: at least need bytes, up to
+ * WINDOW, not past the end of the data. false when the read fails. */
+static bool window_fill(const struct rcache *c, struct rwindow *w, size_t off, size_t need)
 {
-	size_t page = (size_t)sysconf(_SC_PAGESIZE), base = (size_t)(c->data - c->map);
-	size_t start = (base + from) / page * page, end = (base + to) / page * page;
+	size_t want = need > WINDOW ? need : WINDOW, got = 0;
+	off_t base = (off_t)(c->data - c->map);
 
-	if (c->map && end > start)
-		madvise(c->map + start, end - start, MADV_DONTNEED);
-}
-
-/* The reader is past data offset off: let go of what is behind it, in
- * steps of DROP. */
-static void drop_before(struct rcache *c, size_t off)
-{
-	if (off < c->dropped + DROP)
-		return;
-	release(c, c->dropped, off);
-	c->dropped = off;
-}
-
-void rcache_done(struct rcache *c, size_t upto)
-{
-	if (c->valid && upto > 0 && upto <= c->nrecs) {
-		const unsigned char *e = c->recs + (upto - 1) * REC;
-
-		drop_before(c, rd32(e + 20));
+	if (want > c->datalen - off)
+		want = c->datalen - off;
+	if (w->cap < want) {
+		free(w->buf);
+		w->buf = xmalloc(want);
+		w->cap = want;
 	}
+	w->len = 0;
+	while (got < want) {
+		ssize_t n = pread(c->fd, w->buf + got, want - got, base + (off_t)(off + got));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	if (got < need)
+		return false;
+	w->off = off;
+	w->len = got;
+	return true;
 }
 
-/* A reader of many shards side by side reads the file in as many places
- * at once: what it has read is not one range behind it. So every DROP
- * bytes read, all of the file's pages go, at the price of reading again
- * the few a reader is in the middle of: one madvise(2) each time, which
- * costs a tenth of a millisecond on a busy machine, not one a shard. */
-static void read_bytes(struct rcache *c, size_t n)
+const unsigned char *rcache_rec_read(const struct rcache *c, size_t i, struct rwindow *w,
+				     const char **id, const unsigned char **data, size_t *len)
 {
-	c->unreleased += n;
-	if (c->unreleased < DROP)
-		return;
-	release(c, 0, c->datalen);
-	c->unreleased = 0;
+	const unsigned char *e = c->recs + i * REC;
+	size_t off = rd32(e + 20), n = rd32(e + 24);
+	struct rd d;
+
+	if (c->fd < 0 || ((!w->buf || off < w->off || off + n > w->off + w->len) && !window_fill(c, w, off, n)))
+		/* Unreadable now: the map has the same bytes, at the map's price. */
+		return rcache_rec(c, i, id, data, len);
+	*data = w->buf + (off - w->off);
+	*len = n;
+	d.p = *data;
+	d.end = *data + n;
+	d.bad = false;
+	*id = get_str(&d);
+	if (!*id)
+		*id = "";
+	return e;
 }
 
-void rcache_release(struct rcache *c, size_t from, size_t upto)
+void rwindow_release(struct rwindow *w)
 {
-	const unsigned char *a, *b;
-
-	if (!c->valid || from >= upto || upto > c->nrecs)
-		return;
-	a = c->recs + from * REC;
-	b = c->recs + (upto - 1) * REC;
-	if (rd32(b + 20) >= rd32(a + 20))
-		read_bytes(c, (size_t)rd32(b + 20) + rd32(b + 24) - rd32(a + 20));
+	free(w->buf);
+	*w = (struct rwindow){ NULL, 0, 0, 0 };
 }
 
 /* ---- the next file, written while the register is walked ---- */
@@ -590,6 +606,7 @@ struct rcache_plan {
 	size_t nshards, scap;
 	struct prec *recs;
 	size_t nrecs, rcap;
+	size_t copied;       /* bytes copied from the old file since its pages last went */
 };
 
 #define WBUF (1u << 20)
@@ -673,6 +690,17 @@ static void add_old(struct rcache_plan *p, struct pshard *s, size_t i)
 	const unsigned char *e = p->from->recs + i * REC;
 
 	add_rec(p, s, e, p->from->data + rd32(e + 20), rd32(e + 24));
+	p->copied += rd32(e + 24);
+}
+
+/* The old file is copied front to back through the map: what is behind
+ * goes every few MiB. */
+static void let_go(struct rcache_plan *p)
+{
+	if (p->copied >= DROP) {
+		release(p->from, 0, p->from->datalen);
+		p->copied = 0;
+	}
 }
 
 /* Close the last shard's checksum. */
@@ -696,6 +724,7 @@ void rcache_plan_shard(struct rcache_plan *p, const char *name, const unsigned c
 	struct pshard *s;
 
 	end_shard(p);
+	let_go(p);
 	if (p->nshards == p->scap) {
 		p->scap = p->scap ? 2 * p->scap : 256;
 		p->shards = xrealloc(p->shards, p->scap * sizeof(*p->shards));
@@ -775,10 +804,7 @@ void rcache_plan_touch(struct rcache_plan *p)
 		s->len = 0;
 		for (size_t i = first; i < first + n; i++)
 			add_old(p, s, i);
-		/* Copied: its pages may go again (the reader let them go once). */
-		if (n)
-			release(p->from, rd32(p->from->recs + first * REC + 20),
-				rd32(p->from->recs + (first + n - 1) * REC + 20));
+		let_go(p);
 		if (k + 1 < p->nshards)
 			s->hash = XXH3_64bits_digest(p->hs);
 	}

@@ -47,11 +47,6 @@ struct rcache;
 
 struct rcache *rcache_load(const char *path);
 
-/* Records before index upto have been read: their pages may go. */
-void rcache_done(struct rcache *c, size_t upto);
-/* The records [from, upto), one shard's, have been read by a reader of
- * many shards side by side: the file's pages go every few MiB so read. */
-void rcache_release(struct rcache *c, size_t from, size_t upto);
 void rcache_free(struct rcache *c);
 
 /* Whether the file was there and valid (for tests and the benchmark). */
@@ -66,6 +61,21 @@ bool rcache_shard(struct rcache *c, const char *name, const unsigned char *oid, 
 /* Record i: its blob id, its id, and its encoding. */
 const unsigned char *rcache_rec(const struct rcache *c, size_t i, const char **id,
 				const unsigned char **data, size_t *len);
+
+/* A reader's window on the file's data, filled with pread(2). Many
+ * readers side by side (a walk in id order reads 256 shards at once)
+ * must not read through the map: Linux maps a whole folio of the page
+ * cache on a fault, hundreds of KiB, so that 256 places read at once
+ * held nearly the whole file (140 MB at 100,000 clients) in the process. */
+struct rwindow {
+	unsigned char *buf;
+	size_t cap, off, len; /* buf holds data [off, off + len) */
+};
+
+/* rcache_rec, with *data (and *id) in w: valid until w's next use. */
+const unsigned char *rcache_rec_read(const struct rcache *c, size_t i, struct rwindow *w,
+				     const char **id, const unsigned char **data, size_t *len);
+void rwindow_release(struct rwindow *w);
 
 /* The next cache file, written during a walk: shards in tree order, each
  * either taken whole from the loaded cache or given record by record.

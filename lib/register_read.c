@@ -205,7 +205,7 @@ struct cursor {
 	const git_tree_entry **ents;
 	size_t ne, j;                 /* the entries, the next one */
 	size_t first, n, k;           /* its records in the cache, the next one */
-	size_t released;              /* the cache pages of records before it went */
+	struct rwindow win;           /* what it reads of the cache */
 	bool cached;                  /* the cache knows the shard */
 	const char *key;              /* the next entry's id: what the heap orders */
 	char kbuf[256];
@@ -245,7 +245,7 @@ static void cursor_key(struct merge *m, struct cursor *u)
 		const unsigned char *data;
 		size_t len;
 
-		rcache_rec(m->c, u->first + u->k, &u->key, &data, &len);
+		rcache_rec_read(m->c, u->first + u->k, &u->win, &u->key, &data, &len);
 	}
 }
 
@@ -327,26 +327,12 @@ static void merge_close(struct merge *m)
 	for (size_t i = 0; i < m->ncur; i++) {
 		free(m->cur[i].ents);
 		git_tree_free(m->cur[i].tree);
+		rwindow_release(&m->cur[i].win);
 	}
 	free(m->cur);
 	free(m->heap);
 	git_tree_free(m->clients);
 	git_tree_free(m->tree);
-}
-
-/* Tell the cache what a cursor has read, a few dozen records at a time:
- * with 256 shards read side by side, keeping the pages would hold the
- * whole file in memory by the end (rcache_release). */
-static void cursor_release(struct merge *m, struct cursor *u, bool all)
-{
-	/* A shard read from git looks its records up in the cache until
-	 * its last entry. */
-	size_t upto = u->tree ? (all ? u->n : 0) : u->k;
-
-	if (!u->cached || upto <= u->released || (!all && upto - u->released < 64))
-		return;
-	rcache_release(m->c, u->first + u->released, u->first + upto);
-	u->released = upto;
 }
 
 /* The cursor has handed out its entry: on to the next one. */
@@ -356,7 +342,6 @@ static void merge_next(struct merge *m, struct cursor *u)
 		u->j++;
 	else
 		u->k++;
-	cursor_release(m, u, !cursor_more(u));
 	if (cursor_more(u)) {
 		cursor_key(m, u);
 	} else {
@@ -377,7 +362,7 @@ static struct record *cursor_cached(struct merge *m, struct cursor *u, const git
 		size_t len;
 		int cmp;
 
-		e = rcache_rec(m->c, u->first + u->k, &cid, &data, &len);
+		e = rcache_rec_read(m->c, u->first + u->k, &u->win, &cid, &data, &len);
 		cmp = strcmp(cid, id);
 		if (cmp < 0) {
 			u->k++;
@@ -408,7 +393,7 @@ static int merge_run(struct merge *m, bool ids_only, reg_each_fn cb, void *arg)
 			size_t len, sl = strlen(u->sname), il;
 			char path[256];
 
-			rcache_rec(m->c, u->first + u->k, &id, &data, &len);
+			rcache_rec_read(m->c, u->first + u->k, &u->win, &id, &data, &len);
 			if (rcache_decode(&rec, &scratch, data, len, m->notes)) {
 				rc = reg_git_error(PREG_ERR, "cannot decode the record cache"); /* checksummed: never */
 				break;

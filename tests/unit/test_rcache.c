@@ -8,6 +8,7 @@
 #include "find.h"
 #include "rcache.h"
 #include "record.h"
+#include "xalloc.h"
 
 static const char full[] =
 	"id: ooo-romashka\n"
@@ -164,8 +165,11 @@ static void test_damaged_encodings(void **state)
 
 static char *tmpfile_path(void)
 {
-	static char path[] = "/tmp/preg-unit-rcache-XXXXXX";
-	int fd = mkstemp(path);
+	static char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/tmp/preg-unit-rcache-XXXXXX");
+	fd = mkstemp(path);
 
 	assert_true(fd >= 0);
 	close(fd);
@@ -290,6 +294,82 @@ static void test_file_round_trip_and_damage(void **state)
 	record_free(r);
 }
 
+/* Readers side by side read through their own windows (pread) the same
+ * bytes as the map holds: records larger than a window, records across a
+ * window's end, two windows on one file in turns, and the file renamed
+ * over meanwhile (a reader keeps the file it loaded). */
+static void test_windows(void **state)
+{
+	struct record *r = parse(full);
+	struct buf b = BUF_INIT;
+	struct rcache *empty, *c;
+	struct rcache_plan *p;
+	struct rwindow w1 = { NULL, 0, 0, 0 }, w2 = { NULL, 0, 0, 0 };
+	unsigned char oid[RCACHE_OID], blob[RCACHE_OID];
+	char *path = tmpfile_path(), *name = xmalloc(50001), id[32];
+	char *orig_id = r->id, *orig_name = r->name;
+	size_t first, n, nrec = 300, half = 150;
+	bool same;
+
+	(void)state;
+	memset(oid, 1, sizeof(oid));
+	unlink(path);
+	empty = rcache_load(path);
+	p = rcache_plan_new(empty, path);
+	rcache_plan_shard(p, "oo", oid);
+	for (size_t i = 0; i < nrec; i++) {
+		/* Names of 1 to 50,000 bytes: some records span several windows. */
+		size_t nl = i % 37 == 0 ? 50000 : 1 + (i * 997) % 3000;
+
+		memset(name, 'a' + (int)(i % 26), nl);
+		name[nl] = '\0';
+		snprintf(id, sizeof(id), "client-%05zu", i);
+		r->id = id;
+		r->name = name;
+		b.len = 0;
+		rcache_encode(&b, r);
+		memset(blob, (int)i, sizeof(blob));
+		rcache_plan_add(p, blob, id, b.p, b.len);
+	}
+	r->id = orig_id;
+	r->name = orig_name;
+	assert_int_equal(rcache_plan_save(p), 0);
+	rcache_plan_free(p);
+	rcache_free(empty);
+
+	c = rcache_load(path);
+	assert_true(rcache_valid(c));
+	assert_true(rcache_shard(c, "oo", oid, &first, &n, &same));
+	assert_int_equal(n, nrec);
+	/* A newer file renamed over this one is not what c reads. */
+	assert_int_equal(unlink(path), 0);
+	for (size_t k = 0; k < half; k++) {
+		for (int side = 0; side < 2; side++) {
+			size_t i = first + (side ? half + k : k);
+			struct rwindow *w = side ? &w2 : &w1;
+			const unsigned char *d1, *d2, *e1, *e2;
+			const char *id1, *id2;
+			size_t l1, l2;
+
+			e1 = rcache_rec(c, i, &id1, &d1, &l1);
+			e2 = rcache_rec_read(c, i, w, &id2, &d2, &l2);
+			assert_ptr_equal(e1, e2);
+			assert_string_equal(id1, id2);
+			assert_int_equal(l1, l2);
+			assert_memory_equal(d1, d2, l1);
+			/* Read from the window, not the map. */
+			assert_true(d2 >= w->buf && d2 + l2 <= w->buf + w->len);
+		}
+	}
+	rwindow_release(&w1);
+	rwindow_release(&w2);
+	assert_null(w1.buf);
+	rcache_free(c);
+	free(name);
+	buf_release(&b);
+	record_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -297,6 +377,7 @@ int main(void)
 		cmocka_unit_test(test_optional_keys_stay_null),
 		cmocka_unit_test(test_damaged_encodings),
 		cmocka_unit_test(test_file_round_trip_and_damage),
+		cmocka_unit_test(test_windows),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
