@@ -506,7 +506,7 @@ static int list_values(struct ctx *ctx, const char *kind)
 
 	if (strcmp(kind, "client") && strcmp(kind, "client-name") && strcmp(kind, "phase") &&
 	    strcmp(kind, "manager") && strcmp(kind, "tag") && strcmp(kind, "group") && strncmp(kind, "contact:", 8))
-		return usage_error(ctx, "unknown kind '%s' (client, client-name, phase, manager, tag or group)", kind);
+		return usage_error(ctx, "unknown kind '%s' (client, client-name, phase, manager, tag, group or contact:ID)", kind);
 	if (reg_locate(&dir, ctx->dir_opt, false) || reg_open(&ctx->reg, dir)) {
 		free(dir);
 		return fail();

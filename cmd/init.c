@@ -77,6 +77,7 @@ static bool has_origin(struct reg *r)
  * not guarded. */
 static void hint_unguarded(const char *path)
 {
+	struct buf cmd = BUF_INIT;
 	char **w = NULL;
 	size_t n;
 	int problems = 0;
@@ -84,9 +85,14 @@ static void hint_unguarded(const char *path)
 	if (remote_check(path, &problems))
 		preg_error_clear();
 	preg_warnings_free(w, (n = preg_warnings_take(&w)));
-	if (problems)
-		print_visible(stderr, "hint: '%s' is not a guarded remote: 'preg remote check %s' says what it lacks\n",
-			      path, path);
+	/* The command on a line of its own, its path quoted as the shell
+	 * needs it, so that it can be pasted whole. */
+	if (problems) {
+		buf_add_shell(&cmd, path);
+		print_visible(stderr, "hint: '%s' is not a guarded remote; to see what it lacks, run\n"
+				      "hint:   preg remote check %s\n", path, buf_str(&cmd));
+	}
+	buf_release(&cmd);
 }
 
 /* Share the new register at dir: given (a URL or a path) becomes its

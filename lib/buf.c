@@ -42,6 +42,27 @@ void buf_addc(struct buf *b, char c)
 	b->p[b->len] = '\0';
 }
 
+void buf_add_shell(struct buf *b, const char *s)
+{
+	static const char plain[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789@%+=:,./-_";
+	const char *c = s;
+
+	/* The bytes of UTF-8 past ASCII are letters to the shell too. */
+	while (*c && ((unsigned char)*c >= 0x80 || strchr(plain, *c)))
+		c++;
+	if (*s && !*c) {
+		buf_adds(b, s);
+		return;
+	}
+	buf_addc(b, '\'');
+	for (c = s; *c; c++)
+		if (*c == '\'')
+			buf_adds(b, "'\\''");
+		else
+			buf_addc(b, *c);
+	buf_addc(b, '\'');
+}
+
 void buf_addf(struct buf *b, const char *fmt, ...)
 {
 	char probe[1];

@@ -18,6 +18,11 @@ void buf_add(struct buf *b, const void *p, size_t n);
 void buf_adds(struct buf *b, const char *s);
 void buf_addc(struct buf *b, char c);
 void buf_addf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Append s as one word the shell reads back as s: as it is when it holds
+ * only characters no shell treats specially (letters, digits, UTF-8,
+ * "@%+=:,./-_"), else in single quotes, a quote in it as '\''. For the
+ * hints that hold a path, so that a path with a space can be pasted. */
+void buf_add_shell(struct buf *b, const char *s);
 /* Make room for extra more bytes (and the NUL) past b->len. */
 void buf_grow(struct buf *b, size_t extra);
 void buf_reset(struct buf *b);

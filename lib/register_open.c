@@ -12,6 +12,7 @@
 
 #include <git2.h>
 
+#include "buf.h"
 #include "err.h"
 #include "register_priv.h"
 #include "xalloc.h"
@@ -102,9 +103,14 @@ static int open_repo(struct reg **out, const char *dir)
 		goto fail;
 	}
 	if (rc == GIT_EOWNER) {
+		struct buf quoted = BUF_INIT;
+
+		/* A command to paste: the path as the shell needs it. */
+		buf_add_shell(&quoted, dir);
 		rc = preg_error_set(PREG_ERR,
 				    "register '%s' is owned by another user; if you trust it: git config --global --add safe.directory %s",
-				    dir, dir);
+				    dir, buf_str(&quoted));
+		buf_release(&quoted);
 		goto fail;
 	}
 	if (rc) {

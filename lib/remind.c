@@ -193,6 +193,8 @@ void remind_text(struct buf *out, const struct remind_list *l, const struct phas
 
 void remind_text_fit(struct buf *out, const struct remind_list *l, const struct phases *ph, size_t width)
 {
+	size_t idw = 0;
+
 	for (size_t i = 0; i < l->n; i++) {
 		const struct remind_item *it = &l->v[i];
 		char date[DATE_LEN], rel[32];
@@ -208,6 +210,12 @@ void remind_text_fit(struct buf *out, const struct remind_list *l, const struct 
 			if (m && m->email)
 				fmt_addf(out, "%s<%s>", m->name ? " " : ": ", m->email);
 			buf_addc(out, '\n');
+			/* The ids of the list padded to the widest, so that
+			 * the names start in one column, as in a table. */
+			idw = 0;
+			for (size_t k = i; k < l->n && !strcmp(remind_to(&l->v[k]), remind_to(it)); k++)
+				if (fmt_width(l->v[k].id) > idw)
+					idw = fmt_width(l->v[k].id);
 		}
 		if (it->to && (!i || !l->v[i - 1].to || strcmp(it->manager, l->v[i - 1].manager))) {
 			const struct manager *m = phases_manager(ph, it->manager);
@@ -217,7 +225,8 @@ void remind_text_fit(struct buf *out, const struct remind_list *l, const struct 
 		}
 		date_format(date, it->date);
 		remind_when(rel, sizeof(rel), it->days_overdue);
-		fmt_addf(&line, "  %-8s  %s  %-12s  %s  ", remind_kind_name(it->kind), date, rel, it->id);
+		fmt_addf(&line, "  %-8s  %s  %-12s  %s%*s  ", remind_kind_name(it->kind), date, rel, it->id,
+			 (int)(idw - fmt_width(it->id)), "");
 		if (it->kind == REMIND_STALE) {
 			const struct phase *next = it->ended ? phases_get(ph, it->phase + 1) : NULL;
 

@@ -169,7 +169,7 @@ volga-les stale"
 	[ "$status" -eq 0 ]
 	same "$(printf '%s\n' "${lines[@]}" | sed -En 's/^  ([a-z]+) +[0-9-]+  (today|[0-9]+ days? ago) +([a-z0-9-]+)  .*/\3 \1/p' | sort)" "$want"
 	# The prompt for the step after the end names it.
-	same "$(printf '%s\n' "${lines[@]}" | grep ' sever ')" "  stale     2026-10-24  9 days ago    sever  ООО «Север»: 23 days in 11 ended (limit 14d): next is 12 analysis"
+	same "$(printf '%s\n' "${lines[@]}" | grep ' sever ')" "  stale     2026-10-24  9 days ago    sever         ООО «Север»: 23 days in 11 ended (limit 14d): next is 12 analysis"
 }
 
 @test "review: the same booleans for every client the manager has" {

@@ -27,7 +27,7 @@ line() {
 @test "the reminder, the call logged, the reminder gone" {
 	run --separate-stderr preg -C "$R" remind --manager ivanov
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"overdue   2026-10-30  3 days ago    romashka  ООО «Ромашка»: call the director"* ]]
+	[[ "$output" == *"overdue   2026-10-30  3 days ago    romashka      ООО «Ромашка»: call the director"* ]]
 	run --separate-stderr preg -C "$R" note romashka "called: he agreed to the first truck" --channel call
 	[ "$status" -eq 0 ]
 	same "$stderr" ""

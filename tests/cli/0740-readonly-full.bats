@@ -171,6 +171,22 @@ fingerprint() {
 	[ "$(fingerprint "$R")" = "$before" ]
 }
 
+@test "a register owned by another user at a path with a space: the advice quotes it, and works as pasted" {
+	need_root
+	R="$D/отдел продаж"
+	new_register
+	preg -C "$R" client add Acme >/dev/null
+	chown nobody "$D/home"
+	run --separate-stderr as_nobody "$D/preg" -C "$R" client show acme
+	[ "$status" -eq 1 ]
+	same "$stderr" "preg: error: register '$R' is owned by another user; if you trust it: git config --global --add safe.directory '$R'"
+	# The command after the colon, pasted into nobody's shell.
+	as_nobody sh -c "${stderr##*: }"
+	run --separate-stderr as_nobody "$D/preg" -C "$R" client show acme
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+}
+
 @test "a missing register and a directory that is not one: one clear error each" {
 	run --separate-stderr "$PREG" -C "$D/nowhere" note acme hello
 	[ "$status" -eq 1 ]

@@ -156,9 +156,9 @@ petrov: Petr Petrov <petrov@example.com>
 	same "$output" "$IVANOV
 
 petrov: Petr Petrov <petrov@example.com>
-  stale     2026-10-15  18 days ago   delta  Delta: 32 days in 1 research (limit 14d)
+  stale     2026-10-15  18 days ago   delta    Delta: 32 days in 1 research (limit 14d)
   upcoming  2026-11-04  in 2 days     charlie  Charlie Corp: ask about the first shipment
-  upcoming  2026-11-05  in 3 days     delta  Delta: next contact"
+  upcoming  2026-11-05  in 3 days     delta    Delta: next contact"
 	# 2d: charlie only; 0d: nothing upcoming.
 	ok --within 2d --manager petrov
 	same "$(echo "$output" | grep -c upcoming)" 1
@@ -181,6 +181,24 @@ petrov: Petr Petrov <petrov@example.com>
 	# From the day of --as-of: a week before, up to 11-02 is 7 days.
 	ok --as-of 2026-10-26 --within 2026-11-02 --format tsv
 	same "$output" "$(preg -C "$R" remind --as-of 2026-10-26 --within 7d --format tsv)"
+}
+
+@test "text: each manager's ids padded to the widest, so that the names start in one column, fitted or not" {
+	local cols
+	# petrov's list holds delta and charlie; ivanov's alpha and bravo.
+	for cols in "" 60; do
+		COLUMNS=$cols ok --within 3d
+		run python3 -c '
+import re, sys
+for block in sys.argv[1].split("\n\n"):
+    lines = block.split("\n")
+    starts = {re.match(r"  \S+ +\S+  .{12}  \S+ +", l).end() for l in lines[1:]}
+    ids = {re.match(r"  \S+ +\S+  .{12}  (\S+)", l).group(1) for l in lines[1:]}
+    print(lines[0].split(":")[0], "ids:", " ".join(sorted(ids)), "| name columns:", len(starts))
+' "$output"
+		same "$output" "ivanov ids: alpha bravo | name columns: 1
+petrov ids: charlie delta | name columns: 1"
+	done
 }
 
 @test "--manager: one manager's list; a manager with nothing due: no output, exit 0" {
@@ -258,10 +276,10 @@ petrov	charlie	Charlie Corp	upcoming	2026-11-04	-2	7	contract	32	ask about the f
 	# research, 10-15, 26 days; next 11-05, 5 days overdue.
 	PREG_NOW=2026-11-10T08:00:00+05:00 ok --manager petrov
 	same "$output" "petrov: Petr Petrov <petrov@example.com>
-  stale     2026-10-15  26 days ago   delta  Delta: 40 days in 1 research (limit 14d)
+  stale     2026-10-15  26 days ago   delta    Delta: 40 days in 1 research (limit 14d)
   stale     2026-10-31  10 days ago   charlie  Charlie Corp: 40 days in 7 contract (limit 30d)
   overdue   2026-11-04  6 days ago    charlie  Charlie Corp: ask about the first shipment
-  overdue   2026-11-05  5 days ago    delta  Delta: next contact"
+  overdue   2026-11-05  5 days ago    delta    Delta: next contact"
 }
 
 @test "--as-of: the register as it stood that day, from the history events" {
@@ -279,7 +297,7 @@ petrov	charlie	Charlie Corp	upcoming	2026-11-04	-2	7	contract	32	ask about the f
 	same "$output" "ivanov: Ivan Ivanov <ivanov@example.com>
   stale     2026-10-15  4 days ago    alpha  Alpha LLC: 18 days in 1 research (limit 14d)
   stale     2026-10-15  4 days ago    bravo  ООО «Ромашка»: 18 days in 1 research (limit 14d)
-  stale     2026-10-15  4 days ago    golf  Golf: 18 days in 1 research (limit 14d)
+  stale     2026-10-15  4 days ago    golf   Golf: 18 days in 1 research (limit 14d)
 
 petrov: Petr Petrov <petrov@example.com>
   stale     2026-10-15  4 days ago    delta  Delta: 18 days in 1 research (limit 14d)

@@ -752,7 +752,11 @@ steel"
 	same "$output" "$(preg -C "$R" phase list --format tsv | tail -n +2 | cut -f 2)"
 	run --separate-stderr preg -C "$R" --list-values frob
 	[ "$status" -eq 2 ]
-	same "${stderr_lines[0]}" "preg: unknown kind 'frob' (client, client-name, phase, manager, tag or group)"
+	same "${stderr_lines[0]}" "preg: unknown kind 'frob' (client, client-name, phase, manager, tag, group or contact:ID)"
+	# contact without the client is no kind: the message says what is.
+	run --separate-stderr preg -C "$R" --list-values contact
+	[ "$status" -eq 2 ]
+	same "${stderr_lines[0]}" "preg: unknown kind 'contact' (client, client-name, phase, manager, tag, group or contact:ID)"
 	run --separate-stderr preg -C "$BATS_TEST_TMPDIR/none" --list-values client
 	[ "$status" -eq 1 ]
 	same "$output" ""

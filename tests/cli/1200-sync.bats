@@ -34,7 +34,8 @@ linear() {
 	[ "$status" -eq 0 ]
 	same "$output" "created a register in $A (template freight)
 synced with origin: 0 commits received, 1 sent"
-	same "$stderr" "hint: '$REMOTE' is not a guarded remote: 'preg remote check $REMOTE' says what it lacks"
+	same "$stderr" "hint: '$REMOTE' is not a guarded remote; to see what it lacks, run
+hint:   preg remote check $REMOTE"
 	same "$(git -C "$REMOTE" rev-parse main)" "$(git -C "$A" rev-parse HEAD)"
 	same "$(git -C "$A" config merge.preg.driver)" "preg merge-file %O %A %B %P"
 	same "$(git -C "$A" config branch.main.remote)" "origin"

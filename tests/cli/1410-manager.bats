@@ -102,7 +102,7 @@ Preg-User: petrov"
 	run --separate-stderr preg -C "$R" remind
 	[ "$status" -eq 0 ]
 	same "$output" "petrov: Пётр Петров <petrov@example.com>
-  due       2026-11-02  today         vasilek  ООО «Василёк»: next contact
+  due       2026-11-02  today         vasilek   ООО «Василёк»: next contact
   for ivanov (away until 2026-11-03):
   overdue   2026-11-01  1 day ago     romashka  ООО «Ромашка»: позвонить"
 	# --manager: what that manager receives.

@@ -135,7 +135,8 @@ synced with origin: 0 commits received, 1 sent"
 	[ "$status" -eq 0 ]
 	same "$output" "created a register in $A (template freight)
 synced with origin: 0 commits received, 1 sent"
-	same "$stderr" "hint: '$REMOTE' is not a guarded remote: 'preg remote check $REMOTE' says what it lacks"
+	same "$stderr" "hint: '$REMOTE' is not a guarded remote; to see what it lacks, run
+hint:   preg remote check $REMOTE"
 	[ ! -e "$REMOTE/hooks/pre-receive" ]
 	same "$(git -C "$REMOTE" rev-parse main)" "$(git -C "$A" rev-parse HEAD)"
 	# A guarded one: no hint.
@@ -148,6 +149,26 @@ synced with origin: 0 commits received, 1 sent"
 	[ "$status" -eq 1 ]
 	[ ! -e "nohost.invalid:srv" ]
 	[[ $stderr == *"preg: the register is made, with 'nohost.invalid:srv/x.git' as its remote; run 'preg sync' to push it" ]]
+}
+
+@test "init --remote: the hint's command quotes a path with a space and a quote, and runs as pasted" {
+	local plain="$BATS_TEST_TMPDIR/общий диск/it's.git"
+	mkdir -p "$BATS_TEST_TMPDIR/общий диск"
+	git init -q --bare -b main "$plain"
+	run --separate-stderr preg init --remote "$plain" "$A"
+	[ "$status" -eq 0 ]
+	same "$stderr" "hint: '$plain' is not a guarded remote; to see what it lacks, run
+hint:   preg remote check '$BATS_TEST_TMPDIR/общий диск/it'\\''s.git'"
+	# The second line, pasted into a shell, checks that repository.
+	local cmd=${stderr#*$'\n'hint:   }
+	run --separate-stderr eval "$cmd"
+	[ "$status" -eq 1 ]
+	same "${lines[0]}" "receive.denyNonFastForwards is not true: a forced push can rewrite the history"
+	same "$stderr" ""
+	# A path the shell reads as it is stays as it is.
+	git init -q --bare -b main "$BATS_TEST_TMPDIR/продажи.git"
+	run --separate-stderr preg init --remote "$BATS_TEST_TMPDIR/продажи.git" "$B"
+	same "${stderr#*$'\n'}" "hint:   preg remote check $BATS_TEST_TMPDIR/продажи.git"
 }
 
 # A shared register on a guarded remote: ivanov made it with preg, petrov

@@ -1,5 +1,6 @@
 /* test_buf: the growable string, and reading a file with a bound
- * (buf_read_file), which refuses a file too large before reading it. */
+ * (buf_read_file), which refuses a file too large before reading it; a
+ * word quoted for the shell (buf_add_shell), read back by /bin/sh. */
 #include "unit.h"
 #include "buf.h"
 
@@ -131,6 +132,61 @@ static void test_missing_file(void **state)
 	free(p);
 }
 
+/* s as buf_add_shell writes it. */
+static char *shell_word(const char *s)
+{
+	struct buf b = BUF_INIT;
+
+	buf_adds(&b, "[");
+	buf_add_shell(&b, s);
+	buf_adds(&b, "]");
+	return buf_detach(&b);
+}
+
+/* What /bin/sh makes of the word: read back by a real shell. */
+static void assert_shell_reads(const char *s)
+{
+	struct buf cmd = BUF_INIT;
+	char got[256];
+	size_t n;
+	FILE *f;
+
+	buf_adds(&cmd, "printf %s ");
+	buf_add_shell(&cmd, s);
+	f = popen(buf_str(&cmd), "r");
+	assert_non_null(f);
+	n = fread(got, 1, sizeof(got) - 1, f);
+	got[n] = '\0';
+	assert_int_equal(pclose(f), 0);
+	assert_string_equal(got, s);
+	buf_release(&cmd);
+}
+
+static void test_add_shell(void **state)
+{
+	static const char *const cases[][2] = {
+		{ "/srv/git/sales.git", "[/srv/git/sales.git]" },
+		{ "/srv/git/продажи.git", "[/srv/git/продажи.git]" },
+		{ "host:sales.git", "[host:sales.git]" },
+		{ "/srv/общий диск/sales.git", "['/srv/общий диск/sales.git']" },
+		{ "/srv/it's.git", "['/srv/it'\\''s.git']" },
+		{ "~/x", "['~/x']" },
+		{ "$HOME;rm -rf *", "['$HOME;rm -rf *']" },
+		{ "a\"b`c`\\d", "['a\"b`c`\\d']" },
+		{ "", "['']" },
+	};
+	char *w;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		w = shell_word(cases[i][0]);
+		assert_string_equal(w, cases[i][1]);
+		free(w);
+		if (*cases[i][0])
+			assert_shell_reads(cases[i][0]);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -138,6 +194,7 @@ int main(void)
 		cmocka_unit_test(test_refuses_large_file_by_its_size),
 		cmocka_unit_test(test_refuses_large_pipe_at_the_bound),
 		cmocka_unit_test(test_missing_file),
+		cmocka_unit_test(test_add_shell),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

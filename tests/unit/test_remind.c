@@ -193,6 +193,47 @@ static void test_sort(void **state)
 	remind_list_release(&l);
 }
 
+/* Text: within one manager's list the ids are padded to the widest, so
+ * that the names start in one column; another manager's list is padded
+ * to its own widest. */
+static void test_text_ids_padded(void **state)
+{
+	struct remind_list l = { 0 };
+	struct buf b = BUF_INIT;
+	struct record *r;
+	size_t col[8], n = 0;
+	const char *p;
+
+	(void)state;
+	collect(&l, rec("belaya-dacha", "next_contact: 2026-10-30\n", ""), "2026-11-02", -1, false);
+	collect(&l, rec("kedr", "next_contact: 2026-11-02\n", ""), "2026-11-02", -1, false);
+	r = rec("sever", "next_contact: 2026-11-01\n", "");
+	free(r->manager);
+	r->manager = strdup("petrov");
+	collect(&l, r, "2026-11-02", -1, false);
+	remind_sort(&l);
+	remind_text(&b, &l, freight);
+	/* Where each item's name starts, in the order of the lines. */
+	for (p = buf_str(&b); (p = strstr(p, "Name of ")) && n < 8; p++) {
+		const char *bol = p;
+
+		while (bol > buf_str(&b) && bol[-1] != '\n')
+			bol--;
+		col[n++] = (size_t)(p - bol);
+	}
+	/* ivanov: belaya-dacha stale and overdue, kedr stale and due;
+	 * petrov: sever stale and overdue. */
+	assert_int_equal(n, 6);
+	for (size_t i = 1; i < 4; i++)
+		assert_int_equal(col[i], col[0]);
+	assert_int_equal(col[5], col[4]);
+	assert_int_equal(col[0] - col[4], strlen("belaya-dacha") - strlen("sever"));
+	assert_non_null(strstr(buf_str(&b), "  kedr          Name of kedr: next contact\n"));
+	assert_non_null(strstr(buf_str(&b), "  sever  Name of sever: next contact\n"));
+	buf_release(&b);
+	remind_list_release(&l);
+}
+
 static void test_manager_filter(void **state)
 {
 	struct remind_list l = { 0 };
@@ -395,6 +436,7 @@ int main(void)
 		cmocka_unit_test(test_hold_and_ending),
 		cmocka_unit_test(test_sort),
 		cmocka_unit_test(test_manager_filter),
+		cmocka_unit_test(test_text_ids_padded),
 		cmocka_unit_test(test_asof),
 		cmocka_unit_test(test_remind_as_of),
 		cmocka_unit_test(test_ics_escape),
