@@ -43,14 +43,6 @@ static void refuse_n(const char *text, size_t len, const char *msg)
 #define refuse_lit(lit, msg) refuse_n((lit), sizeof(lit) - 1, (msg))
 #define refuse(text, msg) refuse_n((text), strlen(text), (msg))
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void assert_scalar(const struct ynode *n, const char *s, bool plain, int line, int col)
 {
 	assert_non_null(n);
@@ -425,14 +417,12 @@ static void test_duplicate_keys_many(void **state)
 {
 	char *text, msg[128];
 	size_t len;
-	double t0;
 
 	(void)state;
-	/* 10,000 distinct keys load, and fast. */
+	/* 10,000 distinct keys load (how fast is for the benchmark, not a test:
+	 * a timed assertion fails on a loaded machine, under valgrind). */
 	text = many_keys(10000, NULL, &len);
-	t0 = now_s();
 	ynode_free(load_n(text, len));
-	assert_true(now_s() - t0 < 1.0);
 	free(text);
 
 	/* A duplicate of an early, a middle and the last key is found. */
@@ -443,9 +433,7 @@ static void test_duplicate_keys_many(void **state)
 		snprintf(extra, sizeof(extra), "\"%s\": dup\n", dups[i]);
 		text = many_keys(10000, extra, &len);
 		snprintf(msg, sizeof(msg), "x.yaml:10001:1: duplicate key '%s'", dups[i]);
-		t0 = now_s();
 		refuse_n(text, len, msg);
-		assert_true(now_s() - t0 < 1.0);
 		free(text);
 	}
 
@@ -458,9 +446,7 @@ static void test_duplicate_keys_many(void **state)
 			buf_addf(&b, "k%d: %d, ", i, i);
 		snprintf(msg, sizeof(msg), "x.yaml:1:%zu: duplicate key 'k4000'", b.len + 1);
 		buf_adds(&b, "k4000: x}\n");
-		t0 = now_s();
 		refuse_n(b.p, b.len, msg);
-		assert_true(now_s() - t0 < 1.0);
 		buf_release(&b);
 	}
 }
@@ -503,7 +489,6 @@ static void test_nesting(void **state)
 {
 	struct buf b = BUF_INIT;
 	struct ynode *r;
-	double t0;
 
 	(void)state;
 	/* 16 levels of flow sequences load; 17 do not. */
@@ -558,36 +543,28 @@ static void test_nesting(void **state)
 	buf_addf(&b, "%*sk: v\n", 32, "");
 	refuse_n(b.p, b.len, "x.yaml:17:33: nested deeper than 16 levels");
 
-	/* 10,000 levels, in each style, are refused quickly. */
+	/* 10,000 levels, in each style, are refused where the 17th begins. */
 	buf_reset(&b);
 	for (int i = 0; i < 10000; i++)
 		buf_addc(&b, '[');
-	t0 = now_s();
 	refuse_n(b.p, b.len, "x.yaml:1:17: nested deeper than 16 levels");
-	assert_true(now_s() - t0 < 1.0);
 
 	buf_reset(&b);
 	for (int i = 0; i < 10000; i++)
 		buf_adds(&b, "{a: ");
-	t0 = now_s();
 	refuse_n(b.p, b.len, "x.yaml:1:65: nested deeper than 16 levels");
-	assert_true(now_s() - t0 < 1.0);
 
 	buf_reset(&b);
 	for (int i = 0; i < 10000; i++)
 		buf_adds(&b, "- ");
 	buf_adds(&b, "x\n");
-	t0 = now_s();
 	refuse_n(b.p, b.len, "x.yaml:1:33: nested deeper than 16 levels");
-	assert_true(now_s() - t0 < 1.0);
 
 	/* A whole megabyte of '[' too. */
 	buf_reset(&b);
 	for (int i = 0; i < YAML_MAX_DOC; i++)
 		buf_addc(&b, '[');
-	t0 = now_s();
 	refuse_n(b.p, b.len, "x.yaml:1:17: nested deeper than 16 levels");
-	assert_true(now_s() - t0 < 1.0);
 	buf_release(&b);
 }
 
