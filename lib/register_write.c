@@ -385,7 +385,8 @@ int reg_commit_make(struct reg *r, const struct reg_oid *parent, const struct re
 
 	if (tree_out)
 		*tree_out = NULL;
-	if (n >= BULK_EDITS) {
+	/* In a batch the objects go to memory already (register_pack.c). */
+	if (n >= BULK_EDITS && !r->mem) {
 		if ((rc = bulk_begin(r, &bulk, &odb, &mp)))
 			goto out;
 		repo = bulk;

@@ -954,16 +954,19 @@ static int replay(struct replay *rp, const struct reg_oid *base, const struct re
 {
 	struct oid_list l = { NULL, 0, 0 };
 	struct reg_tree *tree = NULL;
-	int rc;
+	int rc, end;
 
 	*made = 0;
 	*out = *remote;
-	if ((rc = reg_walk(rp->r, local, base, REG_WALK_OLDEST_FIRST | REG_WALK_FIRST_PARENT, list_add, &l)) ||
-	    (rc = reg_tree_of(rp->r, remote, &tree)))
+	if ((rc = reg_walk(rp->r, local, base, REG_WALK_OLDEST_FIRST | REG_WALK_FIRST_PARENT, list_add, &l)))
 		goto out;
-	/* Many commits in a row: the objects reach the disk with one flush,
-	 * before the branch names any of them (SPEC §7). */
-	reg_batch_begin(rp->r);
+	/* Many commits in a row: their objects are kept in memory and reach
+	 * the disk as one pack, before the branch names any of them (SPEC
+	 * §7). */
+	if ((rc = reg_batch_begin(rp->r)))
+		goto out;
+	if ((rc = reg_tree_of(rp->r, remote, &tree)))
+		l.n = 0;
 	for (size_t i = 0; i < l.n && !rc; i++) {
 		bool made_one;
 
@@ -972,10 +975,12 @@ static int replay(struct replay *rp, const struct reg_oid *base, const struct re
 		rp->done = xgrow(rp->done, &rp->capd, rp->ndone + 1, sizeof(*rp->done));
 		rp->done[rp->ndone++] = (struct replayed){ l.v[i], *out, made_one };
 	}
-	if (reg_batch_end(rp->r, !rc && *made) && !rc)
-		rc = PREG_EIO;
-out:
+	/* The batch's objects go with it: nothing read from it is kept. */
 	reg_tree_free(tree);
+	end = reg_batch_end(rp->r, !rc && *made);
+	if (end && !rc)
+		rc = end;
+out:
 	free(l.v);
 	return rc;
 }
