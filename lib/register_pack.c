@@ -15,13 +15,13 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <nettle/sha1.h>
 #include <zlib.h>
 #include <git2/sys/mempack.h>
 #include <git2/sys/odb_backend.h>
 
 #include "err.h"
 #include "register_priv.h"
-#include "sha1.h"
 #include "xalloc.h"
 
 /* A memory backend (libgit2's mempack, which stores and reads) that keeps
@@ -379,7 +379,7 @@ static int squeeze(z_stream *z, struct buf *out, const void *data, size_t len)
 /* The objects of m as one pack stream (git's pack format, version 2). */
 static int pack_stream(struct memodb *m, struct buf *out)
 {
-	unsigned char hdr[12] = { 'P', 'A', 'C', 'K', 0, 0, 0, 2 }, sum[SHA1_LEN];
+	unsigned char hdr[12] = { 'P', 'A', 'C', 'K', 0, 0, 0, 2 }, sum[SHA1_DIGEST_SIZE];
 	struct pk k = { m, xcalloc(m->n + 1, sizeof(size_t)), xcalloc(m->n + 1, sizeof(long)),
 			xcalloc(m->n + 1, sizeof(unsigned)) };
 	struct buf delta = BUF_INIT;
@@ -430,7 +430,13 @@ static int pack_stream(struct memodb *m, struct buf *out)
 	}
 	deflateEnd(&z);
 	if (!rc) {
-		sha1(out->p, out->len, sum);
+		/* The pack's trailer, which libgit2 checks and does not make
+		 * for us: nettle's SHA-1. */
+		struct sha1_ctx h;
+
+		sha1_init(&h);
+		sha1_update(&h, out->len, (const uint8_t *)out->p);
+		sha1_digest(&h, SHA1_DIGEST_SIZE, sum);
 		buf_add(out, sum, sizeof(sum));
 	}
 out:
