@@ -1,5 +1,5 @@
 /* register_pack: the objects of many commits in a row (a sync's replay)
- * kept in memory, then written to the disk as one pack without deltas.
+ * kept in memory, then written to the disk as one pack.
  *
  * Written one by one, each object of a replay is a loose file: 4,000 files
  * for 1,000 commits, each with its own zlib stream (a quarter of a
@@ -7,11 +7,14 @@
  * (git_mempack_dump) makes one pack, but searches deltas among the trees
  * on the way, which cost more than the files saved. Here the objects go
  * into a memory backend that remembers what it was given, and at the end
- * into a pack stream with every object whole, one zlib stream reset
- * between objects; libgit2's indexer checks each object and the trailer,
- * writes the pack and its index and flushes them to the disk before
- * anything names them (SPEC §7). A pack of whole objects is larger than
- * git's, but a replay's objects are few; git gc packs them tighter later. */
+ * into a pack stream, one zlib stream reset between objects: blobs and
+ * commits whole, a tree as a delta on its version in the commit before
+ * (what a replay changes in a tree is one entry), bases always earlier in
+ * the pack, chains at most 50 long. libgit2's indexer checks each object
+ * and the trailer, writes the pack and its index and flushes them to the
+ * disk before anything names them (SPEC §7); then every object made is
+ * looked up under its id, so that a wrong delta is an error, never a
+ * broken history. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
