@@ -114,6 +114,14 @@ int reg_batch_begin(struct reg *r)
 	return 0;
 }
 
+int reg_batch_blob(struct reg *r, git_oid *id, const void *data, size_t len)
+{
+	if (git_odb_hash(id, data, len, GIT_OBJECT_BLOB) ||
+	    mem_write(&r->mem->parent, id, data, len, GIT_OBJECT_BLOB))
+		return reg_git_error(PREG_ERR, "cannot write objects");
+	return 0;
+}
+
 /* The pack header of an object: its type and size, seven bits a byte
  * after the first four. */
 static void object_header(struct buf *b, int type, size_t len)

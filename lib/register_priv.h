@@ -100,6 +100,9 @@ int reg_git_error(int code, const char *fmt, ...) __attribute__((format(printf, 
  * full disk, or what failed); returns the code. */
 int reg_ioerr(const struct reg *r, const char *what, const char *path);
 /* A failed libgit2 write, said as it means for the user. */
+/* In a batch, a new blob straight into the batch's memory (its id into *id). */
+int reg_batch_blob(struct reg *r, git_oid *id, const void *data, size_t len);
+
 int reg_write_err(const struct reg *r, const char *what);
 
 /* ---- reading (register_read.c) ---- */
