@@ -19,7 +19,7 @@ DESTDIR ?=
 
 CC ?= cc
 CFLAGS ?= -O2 -g
-PKGS = libgit2 yaml-0.1 libxxhash libutf8proc xlsxwriter
+PKGS = libgit2 yaml-0.1 libxxhash libutf8proc xlsxwriter zlib nettle
 PREG_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Ilib $(shell pkg-config --cflags $(PKGS))
 PREG_LIBS = $(shell pkg-config --libs $(PKGS)) -lcsv
 CMOCKA_CFLAGS = $(shell pkg-config --cflags cmocka)

@@ -26,7 +26,6 @@ PREG=${PREG:-./preg}
 OUT=$root/bench/out/sync
 die() { echo "bench/sync: $*" >&2; exit 1; }
 say() { echo "bench/sync: $*" >&2; }
-now() { date +%s.%N; }
 
 [[ $N =~ ^[1-9][0-9]*$ && $K =~ ^[1-9][0-9]*$ ]] || die "N and K must be positive integers"
 ((2 * K <= N)) || die "N must be at least 2 K"
@@ -94,9 +93,13 @@ commits "$OUT/clone/.git" "$K" $((2 * K)) local | git -C "$OUT/clone" fast-impor
 git -C "$OUT/clone" reset -q --hard main
 sync # let the writeback settle before timing
 
-t0=$(now)
-"$preg_bin" -C "$OUT/clone" sync >"$OUT/sync.out" 2>"$OUT/sync.err" || { cat "$OUT/sync.err" >&2; die "preg sync failed"; }
-secs=$(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }')
+# Wall time, and the CPU time (user + system) of preg and the git it runs:
+# on a loaded machine the wall time says little, the CPU time still says
+# what the sync itself costs.
+/usr/bin/time -f '%e %U %S' -o "$OUT/sync.time" \
+	"$preg_bin" -C "$OUT/clone" sync >"$OUT/sync.out" 2>"$OUT/sync.err" || { cat "$OUT/sync.err" >&2; die "preg sync failed"; }
+read -r secs usr sys <"$OUT/sync.time"
+cpu=$(awk -v u="$usr" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
 
 # It did what it says: linear, both sides' commits, a clean work tree.
 [[ $(git -C "$OUT/clone" rev-parse main) == $(git -C "$OUT/remote.git" rev-parse main) ]] || die "remote not updated"
@@ -106,4 +109,4 @@ n=$(git -C "$OUT/clone" log --format=%an main | grep -cx -e remote -e local)
 ((n == 2 * K)) || die "expected $((2 * K)) commits, found $n"
 
 verdict=$(awk -v v="$secs" 'BEGIN { if (v > 5) print " MISSED" }')
-echo "sync: $K local commits onto $K remote ones at $N clients: preg sync $secs s$verdict (target < 5 s); $(cat "$OUT/sync.out")"
+echo "sync: $K local commits onto $K remote ones at $N clients: preg sync $secs s$verdict (target < 5 s), CPU $cpu s (user $usr, sys $sys); $(cat "$OUT/sync.out")"

@@ -95,29 +95,6 @@ void reg_lib_shutdown(void)
 		git_libgit2_shutdown();
 }
 
-void reg_batch_begin(struct reg *r)
-{
-	(void)r;
-	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 0);
-}
-
-int reg_batch_end(struct reg *r, bool flush)
-{
-	char *dir = xasprintf("%sobjects", r->gitdir);
-	int fd, rc = 0;
-
-	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
-	if (flush) {
-		fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (fd < 0 || syncfs(fd))
-			rc = reg_ioerr(r, "flush", dir);
-		if (fd >= 0)
-			close(fd);
-	}
-	free(dir);
-	return rc;
-}
-
 const char *reg_dir(const struct reg *r)
 {
 	return r->workdir;

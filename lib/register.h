@@ -349,11 +349,15 @@ int reg_paths_clean(struct reg *r, const struct reg_oid *at, char **paths, size_
 int reg_advance(struct reg *r, const struct reg_oid *old, const struct reg_oid *new, char **paths,
 		size_t n, const char *msg);
 
-/* Many commits in a row (a sync's replay): objects are written without an
- * fsync each until reg_batch_end, which (with flush) flushes them all to
- * the disk with one syncfs, before anything names them. */
-void reg_batch_begin(struct reg *r);
-int reg_batch_end(struct reg *r, bool flush);
+/* Many commits in a row (a sync's replay): from reg_batch_begin the
+ * objects written go to memory, readable through r as any other; then
+ * reg_batch_end writes them (with keep) to the disk as one pack, flushed
+ * before anything can name them, or (without) drops them. Objects read
+ * through r during the batch are freed before its end. */
+int reg_batch_begin(struct reg *r);
+int reg_batch_end(struct reg *r, bool keep);
+/* How many objects the batch under way holds (0: none, or no batch). */
+size_t reg_batch_objects(const struct reg *r);
 
 /* Whether name is a valid name for a git remote. */
 bool reg_remote_valid(const char *name);

@@ -9,6 +9,7 @@
  *   register_disk.c   the lock, the work tree and the index, the journal,
  *                     healing what a crash left
  *   register_read.c   reading records at the tip, with or without the cache
+ *   register_pack.c   a sync's objects in memory, then one pack
  *   register_git.c    history for the modules above: commits, trees, blobs,
  *                     the one tree comparison, walks, refs, config
  *   register.c        the core every other file uses and which uses none:
@@ -47,6 +48,9 @@ struct reg {
 			 * records opens each shard once, not three times a record */
 	bool heal_said; /* the write's first heal failed and said why: the
 			 * same failure after the commit is not said twice */
+	git_repository *home; /* during a batch (register_pack.c): the register's
+			       * own handle, while repo writes to memory... */
+	struct memodb *mem;   /* ...here, until reg_batch_end writes one pack */
 };
 
 struct edit {
@@ -96,6 +100,9 @@ int reg_git_error(int code, const char *fmt, ...) __attribute__((format(printf, 
  * full disk, or what failed); returns the code. */
 int reg_ioerr(const struct reg *r, const char *what, const char *path);
 /* A failed libgit2 write, said as it means for the user. */
+/* In a batch, a new blob straight into the batch's memory (its id into *id). */
+int reg_batch_blob(struct reg *r, git_oid *id, const void *data, size_t len);
+
 int reg_write_err(const struct reg *r, const char *what);
 
 /* ---- reading (register_read.c) ---- */

@@ -235,41 +235,11 @@ int reg_editable(struct reg *r, const char *id, unsigned flags)
 
 /* Objects written for a bulk write (an import of 100,000 records) go into
  * one pack instead of a loose file each: a loose object costs two fsyncs
- * and several opens, which made such an import take minutes. The pack is
- * built in memory (libgit2's mempack) on a second handle of the repository,
- * so that the register's own handle never writes into memory, and is
- * written (and fsynced) before the branch moves. */
+ * and several opens, which made such an import take minutes. The write
+ * is a batch of one commit (register_pack.c): its objects are kept in
+ * memory and written as one pack, with no delta search, before the
+ * branch moves. */
 #define BULK_EDITS 256
-
-static int bulk_begin(struct reg *r, git_repository **repo, git_odb **odb, git_odb_backend **mp)
-{
-	if (git_repository_open(repo, r->gitdir) || git_repository_odb(odb, *repo) || git_mempack_new(mp))
-		return reg_git_error(PREG_ERR, "cannot open the object database");
-	if (git_odb_add_backend(*odb, *mp, 999)) {
-		(*mp)->free(*mp);
-		*mp = NULL;
-		return reg_git_error(PREG_ERR, "cannot open the object database");
-	}
-	return 0;
-}
-
-static int bulk_end(struct reg *r, git_repository *repo, git_odb *odb, git_odb_backend *mp)
-{
-	git_buf pack = { 0 };
-	git_odb_writepack *wp = NULL;
-	git_indexer_progress stats;
-	int rc = 0;
-
-	memset(&stats, 0, sizeof(stats));
-	if (git_mempack_dump(&pack, repo, mp) || git_odb_write_pack(&wp, odb, NULL, NULL) ||
-	    wp->append(wp, pack.ptr, pack.size, &stats) || wp->commit(wp, &stats))
-		rc = reg_write_err(r, "cannot write objects");
-	if (wp)
-		wp->free(wp);
-	git_buf_dispose(&pack);
-	git_mempack_reset(mp);
-	return rc;
-}
 
 /* The git signature of s, or of reg_identity at when. */
 static int signature(struct reg *r, const struct reg_sig *s, const struct ptime *when, git_signature **out)
@@ -372,9 +342,8 @@ int reg_commit_make(struct reg *r, const struct reg_oid *parent, const struct re
 		    const struct reg_change *ch, size_t n, const struct reg_desc *d, struct reg_oid *out,
 		    struct reg_tree **tree_out)
 {
-	git_repository *repo = r->repo, *bulk = NULL;
-	git_odb *odb = NULL;
-	git_odb_backend *mp = NULL;
+	git_repository *repo;
+	bool bulk = false;
 	git_tree_update *ups = xcalloc(n + 1, sizeof(*ups));
 	git_oid tree_oid;
 	git_tree *newtree = NULL;
@@ -385,11 +354,13 @@ int reg_commit_make(struct reg *r, const struct reg_oid *parent, const struct re
 
 	if (tree_out)
 		*tree_out = NULL;
-	if (n >= BULK_EDITS) {
-		if ((rc = bulk_begin(r, &bulk, &odb, &mp)))
+	/* In a batch the objects go to memory already (register_pack.c). */
+	if (n >= BULK_EDITS && !r->mem) {
+		if ((rc = reg_batch_begin(r)))
 			goto out;
-		repo = bulk;
+		bulk = true;
 	}
+	repo = r->repo;
 	for (size_t i = 0; i < n; i++) {
 		ups[i].path = ch[i].path;
 		if (ch[i].blob) {
@@ -397,12 +368,11 @@ int reg_commit_make(struct reg *r, const struct reg_oid *parent, const struct re
 			ups[i].filemode = GIT_FILEMODE_BLOB;
 			git_oid_cpy(&ups[i].id, GOID(ch[i].blob));
 		} else if (ch[i].data) {
-			/* In bulk, straight into the memory pack: the object
-			 * database would look for each new blob in the packs
-			 * on disk first, rescanning their directory each time. */
-			if (mp ? git_odb_hash(&ups[i].id, ch[i].data, ch[i].len, GIT_OBJECT_BLOB) ||
-					 mp->write(mp, &ups[i].id, ch[i].data, ch[i].len, GIT_OBJECT_BLOB)
-			       : git_blob_create_from_buffer(&ups[i].id, repo, ch[i].data, ch[i].len)) {
+			/* In a batch, straight into memory: the object database
+			 * would look for each new blob in the packs on disk
+			 * first, rescanning their directory each time. */
+			if (r->mem ? reg_batch_blob(r, &ups[i].id, ch[i].data, ch[i].len)
+				   : git_blob_create_from_buffer(&ups[i].id, repo, ch[i].data, ch[i].len)) {
 				rc = reg_write_err(r, "cannot write objects");
 				goto out;
 			}
@@ -434,8 +404,19 @@ int reg_commit_make(struct reg *r, const struct reg_oid *parent, const struct re
 	if (git_commit_create((git_oid *)out, repo, NULL, author, committer, NULL, buf_str(&msg), newtree,
 			      parent ? 1 : 0, (const git_commit **)&pc))
 		rc = reg_write_err(r, "cannot write the commit");
-	if (!rc && bulk)
-		rc = bulk_end(r, bulk, odb, mp);
+	if (bulk) {
+		int end;
+
+		/* Objects of the batch's handle go before it does. */
+		git_tree_free(newtree);
+		git_commit_free(pc);
+		newtree = NULL;
+		pc = NULL;
+		end = reg_batch_end(r, !rc);
+
+		bulk = false;
+		rc = rc ? rc : end;
+	}
 	if (!rc && tree_out && git_tree_lookup((git_tree **)tree_out, r->repo, &tree_oid))
 		rc = reg_git_error(PREG_ERR, "cannot read the new tree");
 out:
@@ -445,8 +426,8 @@ out:
 	git_signature_free(committer);
 	git_tree_free(newtree);
 	free(ups);
-	git_odb_free(odb);
-	git_repository_free(bulk);
+	if (bulk)
+		reg_batch_end(r, false); /* nothing of it reaches the disk */
 	return rc;
 }
 

@@ -206,16 +206,20 @@ static int fetch(struct reg *r, const char *remote)
 }
 
 /* Push the branch to the remote, where it must still be at old (NULL: not
- * there). 0, PREG_EMODIFIED when the remote moved (rejected), or an error. */
-static int push(struct reg *r, const char *remote, const struct reg_oid *old)
+ * there). replayed: what goes out is a replay's, whose trees are in the
+ * replay's pack as deltas already (register_pack.c): git sends those as
+ * they are, and its own search for deltas, two seconds of CPU at 1,000
+ * commits, would find nothing better. 0, PREG_EMODIFIED when the remote
+ * moved (rejected), or an error. */
+static int push(struct reg *r, const char *remote, const struct reg_oid *old, bool replayed)
 {
 	struct buf out = BUF_INIT, err = BUF_INIT;
 	const char *br = reg_refname(r);
 	char hex[REG_HEXSZ + 1] = "";
 	char *lease;
 	char *spec = xasprintf("%s:%s", br, br);
-	char *argv[] = { "git", "-C", (char *)reg_dir(r), "push", "--porcelain", "--no-verify", NULL,
-			 (char *)remote, spec, NULL };
+	char *argv[16];
+	size_t n = 0;
 	int st, rc = 0;
 	char flag = 0;
 	bool declined = false;
@@ -223,7 +227,20 @@ static int push(struct reg *r, const char *remote, const struct reg_oid *old)
 	if (old)
 		reg_oid_hex(hex, old);
 	lease = xasprintf("--force-with-lease=%s:%s", br, hex);
-	argv[6] = lease;
+	argv[n++] = "git";
+	if (replayed) {
+		argv[n++] = "-c";
+		argv[n++] = "pack.window=0";
+	}
+	argv[n++] = "-C";
+	argv[n++] = (char *)reg_dir(r);
+	argv[n++] = "push";
+	argv[n++] = "--porcelain";
+	argv[n++] = "--no-verify";
+	argv[n++] = lease;
+	argv[n++] = (char *)remote;
+	argv[n++] = spec;
+	argv[n] = NULL;
 	st = run_git(argv, &out, &err);
 
 	/* Porcelain: "F\tFROM:TO\tSUMMARY" per ref; F '!' is a rejection. */
@@ -954,16 +971,19 @@ static int replay(struct replay *rp, const struct reg_oid *base, const struct re
 {
 	struct oid_list l = { NULL, 0, 0 };
 	struct reg_tree *tree = NULL;
-	int rc;
+	int rc, end;
 
 	*made = 0;
 	*out = *remote;
-	if ((rc = reg_walk(rp->r, local, base, REG_WALK_OLDEST_FIRST | REG_WALK_FIRST_PARENT, list_add, &l)) ||
-	    (rc = reg_tree_of(rp->r, remote, &tree)))
+	if ((rc = reg_walk(rp->r, local, base, REG_WALK_OLDEST_FIRST | REG_WALK_FIRST_PARENT, list_add, &l)))
 		goto out;
-	/* Many commits in a row: the objects reach the disk with one flush,
-	 * before the branch names any of them (SPEC §7). */
-	reg_batch_begin(rp->r);
+	/* Many commits in a row: their objects are kept in memory and reach
+	 * the disk as one pack, before the branch names any of them (SPEC
+	 * §7). */
+	if ((rc = reg_batch_begin(rp->r)))
+		goto out;
+	if ((rc = reg_tree_of(rp->r, remote, &tree)))
+		l.n = 0;
 	for (size_t i = 0; i < l.n && !rc; i++) {
 		bool made_one;
 
@@ -972,10 +992,12 @@ static int replay(struct replay *rp, const struct reg_oid *base, const struct re
 		rp->done = xgrow(rp->done, &rp->capd, rp->ndone + 1, sizeof(*rp->done));
 		rp->done[rp->ndone++] = (struct replayed){ l.v[i], *out, made_one };
 	}
-	if (reg_batch_end(rp->r, !rc && *made) && !rc)
-		rc = PREG_EIO;
-out:
+	/* The batch's objects go with it: nothing read from it is kept. */
 	reg_tree_free(tree);
+	end = reg_batch_end(rp->r, !rc && *made);
+	if (end && !rc)
+		rc = end;
+out:
 	free(l.v);
 	return rc;
 }
@@ -1130,7 +1152,7 @@ static int attempt(struct reg *r, const struct sync_opts *o, struct sync_result 
 		goto out; /* nothing to send */
 	snprintf(what, sizeof(what), "pushing to %s", res->remote);
 	progress(o, what);
-	if ((rc = push(r, res->remote, has_remote ? &remote : NULL)))
+	if ((rc = push(r, res->remote, has_remote ? &remote : NULL, made > 0)))
 		goto out;
 	res->pushed = count_commits(r, &tip, has_remote ? &remote : NULL);
 	/* Git updates it for a remote with a fetch refspec; make sure. */

@@ -363,3 +363,49 @@ phase: 2"
 	[ "$status" -eq 0 ]
 	[ -z "$stderr" ]
 }
+
+@test "an import killed at any instant: the register is as before or holds the whole import, and heals" {
+	{
+		echo 'Client,Phase 1,Phase 2,Manager'
+		for i in $(seq 1 2000); do echo "\"ООО «Ромашка $i»\",2026-10-01,2026-10-02,petrov"; done
+	} >kill.csv
+	# How long one import takes here, to kill within it.
+	local t0 t1 span i reg rc n before=0 whole=0
+	t0=$(date +%s%N)
+	preg -C "$R" import kill.csv >/dev/null
+	t1=$(date +%s%N)
+	span=$(((t1 - t0) / 1000000 + 1))
+	for i in $(seq 1 8); do
+		reg=$BATS_TEST_TMPDIR/k$i
+		preg init "$reg" >/dev/null
+		"$PREG" -C "$reg" import kill.csv >/dev/null 2>&1 &
+		local pid=$!
+		local ms=$((span * i / 8 + RANDOM % (span / 8 + 1)))
+		sleep "$(printf '%d.%03d' $((ms / 1000)) $((ms % 1000)))"
+		kill -KILL "$pid" 2>/dev/null || true
+		rc=0
+		wait "$pid" 2>/dev/null || rc=$?
+		assert_fsck "$reg"
+		n=$(git -C "$reg" ls-tree -r --name-only HEAD clients | wc -l)
+		case $(commits "$reg") in
+		1) [ "$n" -eq 0 ]; before=$((before + 1)) ;;
+		2) [ "$n" -eq 2000 ]; whole=$((whole + 1)) ;;
+		*) echo "run $i: $(commits "$reg") commits"; return 1 ;;
+		esac
+		# The next command finishes what the kill left; a register the
+		# kill left as before takes the import whole.
+		run preg -C "$reg" doctor
+		if [ "$n" -eq 0 ]; then
+			run preg -C "$reg" import kill.csv
+			[ "$status" -eq 0 ]
+		fi
+		assert_clean "$reg"
+		[ "$(git -C "$reg" ls-files clients | wc -l)" -eq 2000 ]
+		run preg -C "$reg" verify
+		[ "$status" -eq 0 ]
+		run preg -C "$reg" check
+		[ "$status" -eq 0 ]
+		echo "run $i after $ms ms (exit $rc): $(commits "$reg") commits"
+	done
+	echo "before: $before, whole: $whole"
+}

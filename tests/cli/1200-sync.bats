@@ -157,6 +157,40 @@ init: new register (template freight)"
 	assert_fsck "$B"
 }
 
+@test "the commits a sync replays reach the disk as one pack that git reads and checks, no loose object" {
+	shared
+	preg -C "$A" client add "ООО «Василёк»" >/dev/null
+	preg -C "$A" sync >/dev/null
+	PREG_USER=petrov preg -C "$B" client add "ИП Лилия" >/dev/null
+	PREG_USER=petrov preg -C "$B" note romashka "звонили" >/dev/null
+	PREG_USER=petrov preg -C "$B" note romashka "перезвонить в среду" >/dev/null
+	packs=$(ls "$B"/.git/objects/pack/*.pack | wc -l)
+	run --separate-stderr preg -C "$B" sync
+	[ "$status" -eq 0 ]
+	same "$output" "synced with origin: 1 commit received, 3 sent"
+	preg -C "$A" sync >/dev/null
+	all_equal
+	linear "$B"
+	# The three replayed commits and their trees (new: they hold A's
+	# client too): none loose.
+	for c in $(git -C "$B" rev-list -3 main); do
+		t=$(git -C "$B" rev-parse "$c^{tree}")
+		[ ! -e "$B/.git/objects/${c:0:2}/${c:2}" ]
+		[ ! -e "$B/.git/objects/${t:0:2}/${t:2}" ]
+	done
+	# One pack more than before the fetch's (the fetch of one commit
+	# unpacks it loose), which git verifies object by object.
+	[ "$(ls "$B"/.git/objects/pack/*.pack | wc -l)" -eq $((packs + 1)) ]
+	for p in "$B"/.git/objects/pack/*.idx; do
+		git -C "$B" verify-pack "$p"
+	done
+	git -C "$B" fsck --strict --no-dangling --no-progress
+	assert_fsck "$A"
+	grep -q "перезвонить в среду" "$A/$(record_path romashka)"
+	preg -C "$B" verify >/dev/null
+	preg -C "$A" check >/dev/null
+}
+
 @test "sync of one record changed on both sides keeps both events and notes; a field conflict takes the local value and says so" {
 	shared
 	PREG_NOW=2026-11-03T10:00:00+05:00 preg -C "$A" phase set romashka 2 >/dev/null

@@ -25,17 +25,18 @@ shared() {
 }
 
 # A git on PATH that first runs the shell command $1 whenever preg pushes
-# ("git -C DIR push ..."), then the real git. $1 runs with the PATH of
+# ("git [-c K=V] -C DIR push ..."), then the real git. $1 runs with the PATH of
 # before sync_setup: its own pushes do not come back here.
 git_before_push() {
 	local real
 	real=$(command -v git)
 	cat >"$BATS_TEST_TMPDIR/bin/git" <<-EOF2
 	#!/bin/sh
-	if [ "\$3" = push ]; then
+	case " \$* " in
+	*" push "*)
 		PATH=$ORIG_PATH
-		$1
-	fi
+		$1 ;;
+	esac
 	exec "$real" "\$@"
 	EOF2
 	chmod +x "$BATS_TEST_TMPDIR/bin/git"

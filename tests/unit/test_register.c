@@ -5,6 +5,7 @@
 #include "unit.h"
 #include "layout.h"
 #include "register.h"
+#include "xalloc.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -2166,6 +2167,131 @@ static void test_write_describes(void **state)
 	free(dir);
 }
 
+#define GOID_OF(o) ((const git_oid *)(o))
+
+/* The objects the loose directories hold (objects/xx/...). */
+static int nloose(const char *dir)
+{
+	char *cmd = xasprintf("find '%s/.git/objects' -path '*/objects/[0-9a-f][0-9a-f]/*' -type f | wc -l", dir);
+	FILE *f = popen(cmd, "r");
+	int n = -1;
+
+	assert_non_null(f);
+	assert_int_equal(fscanf(f, "%d", &n), 1);
+	pclose(f);
+	free(cmd);
+	return n;
+}
+
+/* A batch (a sync's replay): commits made in it are read back through the
+ * register, reach no other handle and no loose file until its end, then
+ * are on the disk in one pack that git reads and checks; a batch dropped
+ * leaves nothing. */
+static void test_batch(void **state)
+{
+	static char paths[300][64], texts[300][32];
+	struct reg *r;
+	char *dir, hex[REG_HEXSZ + 1], *cmd;
+	const char *text = "ООО «Ромашка»\n";
+	struct reg_oid tip, c1, c2, blob;
+	struct reg_tree *base = NULL, *t1 = NULL, *t2 = NULL;
+	struct reg_change ch[300];
+	struct reg_desc d;
+	struct ptime when = { 1793596500, 300 };
+	struct buf b = BUF_INIT;
+	int loose;
+
+	(void)state;
+	r = new_reg(&dir);
+	loose = nloose(dir);
+	assert_int_equal(reg_tip(r, &tip), 0);
+	memset(&d, 0, sizeof(d));
+	d.text = "test: batch\n";
+	d.when = &when;
+	memset(ch, 0, sizeof(ch));
+	ch[0].path = "notes/a.txt";
+	ch[0].data = text;
+	ch[0].len = strlen(text);
+
+	assert_int_equal(reg_batch_begin(r), 0);
+	assert_int_equal(reg_tree_of(r, &tip, &base), 0);
+	assert_int_equal(reg_commit_make(r, &tip, base, ch, 1, &d, &c1, &t1), 0);
+	/* A commit of many changes stays in the batch too. */
+	memset(ch, 0, sizeof(ch));
+	for (int i = 0; i < 300; i++) {
+		snprintf(paths[i], sizeof(paths[i]), "bulk/%03d.txt", i);
+		snprintf(texts[i], sizeof(texts[i]), "файл %d\n", i);
+		ch[i].path = paths[i];
+		ch[i].data = texts[i];
+		ch[i].len = strlen(texts[i]);
+	}
+	assert_int_equal(reg_commit_make(r, &c1, t1, ch, 300, &d, &c2, &t2), 0);
+	/* Readable through the register... */
+	assert_int_equal(reg_tree_file(r, t2, "notes/a.txt", &blob), 0);
+	assert_int_equal(reg_blob_read(r, &blob, &b), 0);
+	assert_string_equal(buf_str(&b), text);
+	assert_int_equal(reg_tree_file(r, t2, "bulk/299.txt", &blob), 0);
+	assert_true(reg_batch_objects(r) >= 300 + 2 + 2);
+	/* ...and nowhere else yet. */
+	{
+		git_repository *g = repo(dir);
+		git_odb *odb = NULL;
+
+		assert_int_equal(git_repository_odb(&odb, g), 0);
+		assert_false(git_odb_exists(odb, GOID_OF(&c2)));
+		assert_false(git_odb_exists(odb, GOID_OF(&blob)));
+		git_odb_free(odb);
+		git_repository_free(g);
+	}
+	assert_int_equal(nloose(dir), loose);
+	reg_tree_free(base);
+	reg_tree_free(t1);
+	reg_tree_free(t2);
+	assert_int_equal(reg_batch_end(r, true), 0);
+	assert_int_equal(reg_batch_objects(r), 0);
+
+	/* On the disk, in a pack, whole: git finds every object of both
+	 * commits and fsck finds nothing wrong. */
+	assert_int_equal(nloose(dir), loose);
+	reg_oid_hex(hex, &c2);
+	cmd = xasprintf("git -C '%s' update-ref refs/heads/batch %s && git -C '%s' fsck --strict --no-dangling 2>&1 && "
+			"test \"$(git -C '%s' show %s:bulk/299.txt)\" = 'файл 299' && "
+			"test \"$(git -C '%s' show %s:notes/a.txt)\" = 'ООО «Ромашка»'",
+			dir, hex, dir, dir, hex, dir, hex);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	/* The register's own handle reads them too. */
+	assert_int_equal(reg_tree_of(r, &c2, &t2), 0);
+	assert_int_equal(reg_tree_file(r, t2, "bulk/000.txt", &blob), 0);
+	reg_tree_free(t2);
+
+	/* A batch dropped: its commit is nowhere. */
+	assert_int_equal(reg_batch_begin(r), 0);
+	assert_int_equal(reg_tree_of(r, &c2, &base), 0);
+	memset(ch, 0, sizeof(ch));
+	ch[0].path = "notes/dropped.txt";
+	ch[0].data = "dropped\n";
+	ch[0].len = strlen("dropped\n");
+	assert_int_equal(reg_commit_make(r, &c2, base, ch, 1, &d, &c1, NULL), 0);
+	reg_tree_free(base);
+	assert_int_equal(reg_batch_end(r, false), 0);
+	{
+		git_repository *g = repo(dir);
+		git_odb *odb = NULL;
+
+		assert_int_equal(git_repository_odb(&odb, g), 0);
+		assert_false(git_odb_exists(odb, GOID_OF(&c1)));
+		assert_true(git_odb_exists(odb, GOID_OF(&c2)));
+		git_odb_free(odb);
+		git_repository_free(g);
+	}
+	assert_int_equal(nloose(dir), loose);
+
+	buf_release(&b);
+	reg_free(r);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2192,6 +2318,7 @@ int main(void)
 		cmocka_unit_test_setup(test_git_services, setup),
 		cmocka_unit_test_setup(test_commit_make, setup),
 		cmocka_unit_test_setup(test_write_describes, setup),
+		cmocka_unit_test_setup(test_batch, setup),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
