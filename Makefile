@@ -94,14 +94,20 @@ check-plain: $(PREG_BIN) units
 # The name the sanitizer run had before it became make check.
 check-asan: check
 
-# Unit tests under valgrind (memcheck, leaks are errors).
+# Unit tests under valgrind (memcheck, leaks are errors), VALGRIND_JOBS
+# at once (default: the number of processors): valgrind runs a program
+# on one processor, and the binaries are independent. Every binary runs;
+# each failure is shown with its log, and the target fails if any did.
+VALGRIND_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 check-valgrind: units
-	@for t in $(UNIT_BIN); do \
-		log=$(BUILD)/valgrind-$$(basename $$t).log; \
-		valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite \
-			--log-file=$$log $$t >/dev/null 2>&1 || { echo "valgrind: $$t failed"; cat $$log; exit 1; }; \
-		echo "valgrind: $$(basename $$t) clean"; \
-	done
+	@printf '%s\n' $(UNIT_BIN) | xargs -P $(VALGRIND_JOBS) -I{} sh -c '\
+		t={}; log=$(BUILD)/valgrind-$$(basename $$t).log; \
+		if valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite \
+			--log-file=$$log $$t >/dev/null 2>&1; then \
+			echo "valgrind: $$(basename $$t) clean"; \
+		else \
+			echo "valgrind: $$t failed"; cat $$log; exit 1; \
+		fi'
 
 # clang's warnings over lib/, cmd/ and the fuzz harnesses, as errors: its
 # -Wunsequenced sees a variable changed twice without a sequence point where

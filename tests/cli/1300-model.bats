@@ -5,6 +5,8 @@
 # the step, the command and the line that replays it; the registers are kept.
 # The fixed seeds take PREG_MODEL_STEPS steps (default 20, what CI affords;
 # PREG_MODEL_STEPS=200 for a longer look). Longer runs, new seeds: make soak.
+# A self-test stops at the failure it waits for (--until CHECK), where the
+# rest of the run could show nothing more about that check.
 #
 # Without LeakSanitizer's check at exit (no_leak_check): the harness runs
 # thousands of ordinary commands, each run with the check in its own file.
@@ -49,7 +51,7 @@ QUIET=(--seed 7 --steps 6 --clones 2 --no-skew --no-collide --one-writer --actio
 }
 
 @test "a note deleted by plain git and the commit amended: the items check fires" {
-	model "${QUIET[@]}" --inject delete-note --inject-at 5 --keep-going
+	model "${QUIET[@]}" --inject delete-note --inject-at 5 --until items
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"[items] on clone"* ]]
 	[[ "$output" == *"is there 0 times; expected once"* ]]
@@ -73,7 +75,7 @@ QUIET=(--seed 7 --steps 6 --clones 2 --no-skew --no-collide --one-writer --actio
 }
 
 @test "a manager changed by plain git without a history event: the as-of check fires" {
-	model "${QUIET[@]}" --inject manager-field --inject-at 5 --keep-going
+	model "${QUIET[@]}" --inject manager-field --inject-at 5 --until as-of
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"[as-of] on clone"* ]]
 	[[ "$output" == *"manager: "*" (as-of) vs mallory (then)"* ]]
@@ -82,7 +84,7 @@ QUIET=(--seed 7 --steps 6 --clones 2 --no-skew --no-collide --one-writer --actio
 
 @test "a plain-git commit that claims to be an undo and takes a note away: the items check fires" {
 	# verify should fire too (issue 10); the items check does not depend on it
-	model "${QUIET[@]}" --inject forged-undo --inject-at 5 --keep-going
+	model "${QUIET[@]}" --inject forged-undo --inject-at 5 --until items
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"[items] on clone"* ]]
 	[[ "$output" == *"is there 0 times; expected once"* ]]
@@ -90,7 +92,7 @@ QUIET=(--seed 7 --steps 6 --clones 2 --no-skew --no-collide --one-writer --actio
 }
 
 @test "a merge commit made with plain git that brings a note nobody wrote: the items check fires" {
-	model "${QUIET[@]}" --inject merge-adds-note --inject-at 5 --keep-going
+	model "${QUIET[@]}" --inject merge-adds-note --inject-at 5 --until items
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"[items] on clone"* ]]
 	[[ "$output" == *"t9999k1 is in the records 1 times, but no step wrote it"* ]]

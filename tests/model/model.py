@@ -220,7 +220,7 @@ class Run:
         self.failures.append(f)
         if not getattr(self.o, "silent", False):
             print(self.describe(f), file=sys.stderr, flush=True)
-        if not self.o.keep_going:
+        if not self.o.keep_going or check == getattr(self.o, "until", None):
             raise Failure()
 
     def describe(self, f):
