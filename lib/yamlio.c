@@ -576,9 +576,13 @@ bool yaml_ambiguous(const char *s)
 
 	if (!*s)
 		return true;
-	for (size_t i = 0; i < sizeof(ambiguous_words) / sizeof(*ambiguous_words); i++)
-		if (!strcmp(s, ambiguous_words[i]))
-			return true;
+	/* Every word above is at most six bytes and starts with one of
+	 * these: most scalars are ruled out without comparing (an import
+	 * writes a hundred of them a record). */
+	if (strchr("~nNyYtTfFoO.+-=<", *s) && strnlen(s, 7) <= 6)
+		for (size_t i = 0; i < sizeof(ambiguous_words) / sizeof(*ambiguous_words); i++)
+			if (!strcmp(s, ambiguous_words[i]))
+				return true;
 	/* Four digits and a dash: a date or a time. */
 	if (strlen(s) >= 5 && s[0] >= '0' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9' &&
 	    s[2] >= '0' && s[2] <= '9' && s[3] >= '0' && s[3] <= '9' && s[4] == '-')
@@ -623,7 +627,7 @@ static bool plain_ok(const char *s, enum yctx ctx, bool text)
 			return false;
 		if (c == '#' && i > 0 && p[i - 1] == ' ')
 			return false;
-		if (ctx == YCTX_FLOW && strchr(",[]{}", c))
+		if (ctx == YCTX_FLOW && (c == ',' || c == '[' || c == ']' || c == '{' || c == '}'))
 			return false;
 		/* NEL, LS, PS are line breaks to YAML 1.1; BOM is special. */
 		if (c == 0xc2 && p[i + 1] == 0x85)
