@@ -863,8 +863,12 @@ class Run:
         """preg diff --since D, bounded from both sides, so that either
         reading of "the state before D" passes while the clocks agree, and
         none that loses a change made on D passes when they do not:
-        at least  every record whose file now differs from before the first
-                  commit made on or after D that touched it;
+        at least  every record whose file after the last commit made on or
+                  after D that touched it differs from before the first one
+                  (with clocks that agree, the last is the newest and the
+                  file after it the file now; with a clock behind, a commit
+                  after it in the line may be dated before D: not a change
+                  made on D, so not one diff --since must show);
         at most   the records touched by a commit after the state before the
                   first commit, in the order of the line, made on or after D
                   (whichever commit before D a reading takes as "the state
@@ -886,8 +890,9 @@ class Run:
                       key="diff --since fails")
             return
         got = set(re.findall(r"^(?:added|removed|changed)\s+(\S+)", out, re.M))
-        # the oldest commit made on or after D that touched each path
-        earliest = {}
+        # the oldest and the newest commit made on or after D that touched
+        # each path
+        earliest, latest = {}, {}
         rng = "%s..%s" % (base, c.head) if base else c.head
         log = self.git(c.path, "log", "--first-parent", "--no-renames", "--format=@%H %at",
                        "--name-only", rng, "--", "clients")
@@ -901,11 +906,12 @@ class Run:
                 upper.add(os.path.basename(l)[:-5])
                 if cur:
                     earliest[l] = cur
+                    latest.setdefault(l, cur)
         lower = set()
         if earliest:
             q = []
             for p, h in earliest.items():
-                q += ["%s^:%s" % (h, p), "%s:%s" % (c.head, p)]
+                q += ["%s^:%s" % (h, p), "%s:%s" % (latest[p], p)]
             p2 = subprocess.run(["git", "-C", c.path, "cat-file", "--batch-check"],
                                 input="\n".join(q).encode() + b"\n", capture_output=True,
                                 env=self.env)
