@@ -155,13 +155,13 @@ same_as_uncached() {
 # (for HTTPS, which preg never does through libgit2): most of a small
 # command's time. preg keeps it from doing so (lib/register.c).
 @test "a command reads no TLS certificate: libgit2 starts without the CA bundle" {
-	local trace=$BATS_TEST_TMPDIR/certs.trace
+	local trace=$BATS_TEST_TMPDIR/certs.trace out=$BATS_TEST_TMPDIR/certs.out err=$BATS_TEST_TMPDIR/certs.err
 	[ -s /etc/ssl/certs/ca-certificates.crt ] # deps/debian.txt: ca-certificates
 	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
-		strace -f -e trace=openat,open -o "$trace" "$PREG" -C "$R" client list >out 2>err
-	grep -q '^c01	Client 01	' out
-	grep -q '^c06	Client 06	' out
-	[ ! -s err ]
+		strace -f -e trace=openat,open -o "$trace" "$PREG" -C "$R" client list >"$out" 2>"$err"
+	grep -q '^c01	Client 01	' "$out"
+	grep -q '^c06	Client 06	' "$out"
+	[ ! -s "$err" ]
 	grep -q 'clients/' "$trace" || grep -q 'objects' "$trace" # the trace saw the register
 	! grep -E '"/etc/ssl|ca-certificates' "$trace"
 }
