@@ -197,7 +197,8 @@ static void test_route_and_mail(void **state)
 	remind_text(&text, &l, p);
 	assert_string_equal(buf_str(&text),
 			    "petrov: Пётр Петров <petrov@example.com>\n"
-			    "  overdue   2026-12-05  2 days ago    vasilek  ООО «Василёк»: позвонить\n"
+			    /* ids padded to the widest of the mail (romashka) */
+			    "  overdue   2026-12-05  2 days ago    vasilek   ООО «Василёк»: позвонить\n"
 			    "  for ivanov (away until 2026-12-20):\n"
 			    "  overdue   2026-12-05  2 days ago    romashka  ООО «Ромашка»: позвонить\n"
 			    "\nsidorov: Сидор Сидоров\n"
