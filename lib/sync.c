@@ -528,6 +528,15 @@ static int replay_path(struct replay *rp, const struct reg_tree *tree, const cha
 		buf_addf(msg, "Preg-Conflict: %s removed here but changed on the remote, kept\n", to ? to : id);
 		goto out;
 	}
+	if (!has_ours && base && rp->undoing) {
+		/* An undo of a change to a record the remote has removed since:
+		 * it has nothing left to take back, and keeping the record for
+		 * it would bring the client back as it was before the remote's
+		 * changes, which no one asked for (seed 820002). The removal
+		 * stands; no commit is made for this record. */
+		note(res, xasprintf("%s: removed on the remote; the undo of a change to it is dropped", to ? to : id));
+		goto out;
+	}
 	if (!has_ours) {
 		/* Changed here, removed on the remote: kept with the change. */
 		if ((rc = renamed_text(r, theirs, path, to, &text)))

@@ -113,3 +113,25 @@ ivanov	add	added (ПАО «Сибирский лес» Новосибирск 78
 	preg -C "$B" sync >/dev/null
 	verified "$A" "$B"
 }
+
+@test "an offline undo of a change to a client the remote has since removed: the removal stands, verify passes" {
+	# Seed 820002: the sync kept the client, brought back by the undo
+	# alone, and verify refused the undo (it came after the removal).
+	three
+	at 02T11:00 ivanov "$A" client add "ООО «Волга-Днепр» Уфа 242" --id volga-dnepr-ufa-242
+	at 02T11:10 ivanov "$A" phase set volga-dnepr-ufa-242 9
+	preg -C "$A" sync >/dev/null
+	preg -C "$B" sync >/dev/null
+	at 03T09:00 petrov "$B" client rm volga-dnepr-ufa-242
+	preg -C "$B" sync >/dev/null
+	# A, offline, takes its phase change back.
+	at 03T10:00 ivanov "$A" undo
+	run --separate-stderr preg -C "$A" sync
+	[ "$status" -eq 0 ]
+	same "${lines[0]}" "volga-dnepr-ufa-242: removed on the remote; the undo of a change to it is dropped"
+	[[ "$output" != *merged* ]] || { echo "$output"; false; }
+	[ -z "$(git -C "$A" ls-files -- '*/volga-dnepr-ufa-242.yaml')" ]
+	same "$(git -C "$A" rev-parse HEAD)" "$(git -C "$REMOTE" rev-parse main)"
+	preg -C "$B" sync >/dev/null
+	verified "$A" "$B"
+}
