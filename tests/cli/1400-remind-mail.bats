@@ -10,20 +10,12 @@
 #   oduvanchik ivanov  next 2026-11-20: not due
 
 load helper
+load remind
 
 setup_file() {
 	BATS_TEST_TMPDIR=$BATS_FILE_TMPDIR common_setup
 	local P="$BATS_FILE_TMPDIR/pristine"
-	"$PREG" init "$P" >/dev/null
-	printf '%s\n' 'managers:' \
-		'  ivanov: {name: Иван Иванов, email: ivanov@example.com}' \
-		'  petrov: {name: Пётр Петров, email: petrov@example.com}' \
-		'  smirnov: {name: Анна Смирнова}' >>"$P/preg.yaml"
-	git -C "$P" commit -qam "managers"
-	"$PREG" -C "$P" client add "ООО «Ромашка»" --id romashka --next 2026-11-01 --action "позвонить директору" >/dev/null
-	"$PREG" -C "$P" client add "ООО «Василёк»" --id vasilek --manager petrov --next 2026-11-02 >/dev/null
-	"$PREG" -C "$P" client add "АО «Лютик»" --id lyutik --manager smirnov --next 2026-11-02 >/dev/null
-	"$PREG" -C "$P" client add "ООО «Одуванчик»" --id oduvanchik --next 2026-11-20 >/dev/null
+	mail_register "$P"
 }
 
 setup() {
