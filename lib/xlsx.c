@@ -154,13 +154,14 @@ static void text(struct xlsx *x, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col
 
 	if (!len)
 		return;
-	while (n < len && chars < XLSX_CELL_MAX) {
+	/* No more characters than bytes: a shorter text is not counted. */
+	while (len > XLSX_CELL_MAX && n < len && chars < XLSX_CELL_MAX) {
 		size_t k = utf8_decode((const unsigned char *)s + n, len - n, &cp);
 
 		n += k ? k : 1;
 		chars++;
 	}
-	if (s[n]) {
+	if (len > XLSX_CELL_MAX && s[n]) {
 		char *cut = xstrndup(s, n);
 
 		preg_warn("client '%s': %s cut to %d characters, what a spreadsheet cell holds", who, column,
