@@ -357,9 +357,9 @@ static int cmd_report(int argc, char **argv, struct ctx *ctx)
 	} else {
 		report_init(&s.rep[s.nrep++], s.ph, kind, &o);
 	}
-	/* Activity counts notes: the cache keeps what it needs of them. */
-	rc = kind == REPORT_ACTIVITY || all ? reg_each_summary_notes(ctx->reg, collect, &s)
-					    : reg_each_summary(ctx->reg, collect, &s);
+	/* Activity counts notes: the cache keeps what it needs of them. The
+	 * reports sort what they gather: the records may come in any order. */
+	rc = reg_each_summary_any(ctx->reg, kind == REPORT_ACTIVITY || all, collect, &s);
 	if (rc >= 0)
 		rc = filter_manager_check(&s.f, s.ph, s.seen);
 	for (size_t k = 0; k < s.nrep && rc >= 0; k++)
