@@ -15,6 +15,7 @@
 #include "report.h"
 #include "xlsx.h"
 #include "when.h"
+#include "xalloc.h"
 
 static int cmd_report(int argc, char **argv, struct ctx *ctx);
 
@@ -127,6 +128,13 @@ const struct cmd report_cmds[] = {
 	{ 0 },
 };
 
+/* A record that cannot be read: the records come in shard order, and
+ * their errors are told in id order (the file's name up to its first dot,
+ * as listings order such files), as a walk in id order told them. */
+struct unreadable {
+	char *key, *path, *msg;
+};
+
 struct state {
 	const struct phases *ph;
 	struct report rep[6]; /* the report; --all: the register, then the others */
@@ -134,6 +142,8 @@ struct state {
 	struct filter f;
 	bool seen; /* a client has or had --manager */
 	int bad;
+	struct unreadable *errs; /* the records that cannot be read, named after the walk */
+	size_t cap;
 };
 
 static int collect(void *arg, const char *id, const char *path, struct record *r)
@@ -141,13 +151,47 @@ static int collect(void *arg, const char *id, const char *path, struct record *r
 	struct state *s = arg;
 
 	(void)id;
-	(void)path;
-	if (!r)
-		return skip_unreadable(&s->bad);
+	if (!r) {
+		const char *name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+		struct unreadable *u;
+
+		if ((size_t)s->bad == s->cap) {
+			s->cap = s->cap ? 2 * s->cap : 8;
+			s->errs = xrealloc(s->errs, s->cap * sizeof(*s->errs));
+		}
+		u = &s->errs[s->bad++];
+		u->key = xstrndup(name, strcspn(name, "."));
+		u->path = xstrdup(path);
+		u->msg = xstrdup(preg_error_msg());
+		return 0;
+	}
 	s->seen = s->seen || filter_manager_seen(&s->f, r);
 	for (size_t k = 0; k < s->nrep; k++)
 		report_add(&s->rep[k], r);
 	return 0;
+}
+
+static int cmp_unreadable(const void *a, const void *b)
+{
+	const struct unreadable *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+
+	return c ? c : strcmp(x->path, y->path);
+}
+
+/* Tell the errors of the records that cannot be read, in id order. */
+static void tell_unreadable(struct state *s)
+{
+	if (s->bad > 1)
+		qsort(s->errs, (size_t)s->bad, sizeof(*s->errs), cmp_unreadable);
+	for (int i = 0; i < s->bad; i++) {
+		print_error(s->errs[i].msg);
+		free(s->errs[i].key);
+		free(s->errs[i].path);
+		free(s->errs[i].msg);
+	}
+	free(s->errs);
+	s->errs = NULL;
 }
 
 /* The columns of the terminal, else 80. */
@@ -357,9 +401,10 @@ static int cmd_report(int argc, char **argv, struct ctx *ctx)
 	} else {
 		report_init(&s.rep[s.nrep++], s.ph, kind, &o);
 	}
-	/* Activity counts notes: the cache keeps what it needs of them. */
-	rc = kind == REPORT_ACTIVITY || all ? reg_each_summary_notes(ctx->reg, collect, &s)
-					    : reg_each_summary(ctx->reg, collect, &s);
+	/* Activity counts notes: the cache keeps what it needs of them. The
+	 * reports sort what they gather: the records may come in any order. */
+	rc = reg_each_summary_any(ctx->reg, kind == REPORT_ACTIVITY || all, collect, &s);
+	tell_unreadable(&s);
 	if (rc >= 0)
 		rc = filter_manager_check(&s.f, s.ph, s.seen);
 	for (size_t k = 0; k < s.nrep && rc >= 0; k++)

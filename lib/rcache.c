@@ -452,22 +452,30 @@ static void release(struct rcache *c, size_t from, size_t to)
 		madvise(c->map + start, end - start, MADV_DONTNEED);
 }
 
-/* Whether shard i's data is what its checksum says (checked once). The
- * records of a shard lie within its data range. */
+/* Whether shard i's data, at data (in the map or in a reader's window),
+ * is what its checksum says, with its records inside its data range. */
+static bool shard_sound(const struct rcache *c, size_t i, const unsigned char *data)
+{
+	const unsigned char *s = c->shards + i * SHARD;
+	uint64_t off = rd64(s + 36), len = rd64(s + 44);
+	bool ok = XXH3_64bits(data, (size_t)len) == rd64(s + 52);
+
+	for (uint32_t k = rd32(s + 28); ok && k < rd32(s + 28) + rd32(s + 32); k++) {
+		const unsigned char *e = c->recs + (size_t)k * REC;
+
+		ok = rd32(e + 20) >= off && (uint64_t)rd32(e + 20) + rd32(e + 24) <= off + len;
+	}
+	return ok;
+}
+
+/* Whether shard i's data is sound (checked once, through the map). */
 static bool shard_ok(struct rcache *c, size_t i)
 {
 	const unsigned char *s = c->shards + i * SHARD;
 	uint64_t off = rd64(s + 36), len = rd64(s + 44);
 
 	if (!c->checked[i]) {
-		bool ok = XXH3_64bits(c->data + off, (size_t)len) == rd64(s + 52);
-
-		for (uint32_t k = rd32(s + 28); ok && k < rd32(s + 28) + rd32(s + 32); k++) {
-			const unsigned char *e = c->recs + (size_t)k * REC;
-
-			ok = rd32(e + 20) >= off && (uint64_t)rd32(e + 20) + rd32(e + 24) <= off + len;
-		}
-		c->checked[i] = ok ? 1 : -1;
+		c->checked[i] = shard_sound(c, i, c->data + off) ? 1 : -1;
 		/* A walk checks every shard before it reads a record, through
 		 * the map: what was hashed goes at once. */
 		release(c, off, off + len);
@@ -475,30 +483,70 @@ static bool shard_ok(struct rcache *c, size_t i)
 	return c->checked[i] > 0;
 }
 
-bool rcache_shard(struct rcache *c, const char *name, const unsigned char *oid, size_t *first, size_t *n,
-		  bool *same)
+/* The shard named name: its index, or -1. */
+static long shard_find(const struct rcache *c, const char *name)
 {
 	size_t lo = 0, hi = c->valid ? c->nshards : 0;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		const unsigned char *s = c->shards + mid * SHARD;
-		int cmp = strncmp((const char *)s, name, NAME);
+		int cmp = strncmp((const char *)(c->shards + mid * SHARD), name, NAME);
 
-		if (!cmp) {
-			if (!shard_ok(c, mid))
-				return false;
-			*first = rd32(s + 28);
-			*n = rd32(s + 32);
-			*same = !memcmp(s + NAME, oid, RCACHE_OID);
-			return true;
-		}
+		if (!cmp)
+			return (long)mid;
 		if (cmp < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return false;
+	return -1;
+}
+
+static void shard_range(const struct rcache *c, long i, const unsigned char *oid, size_t *first, size_t *n,
+			bool *same)
+{
+	const unsigned char *s = c->shards + (size_t)i * SHARD;
+
+	*first = rd32(s + 28);
+	*n = rd32(s + 32);
+	*same = !memcmp(s + NAME, oid, RCACHE_OID);
+}
+
+bool rcache_shard(struct rcache *c, const char *name, const unsigned char *oid, size_t *first, size_t *n,
+		  bool *same)
+{
+	long i = shard_find(c, name);
+
+	if (i < 0 || !shard_ok(c, (size_t)i))
+		return false;
+	shard_range(c, i, oid, first, n, same);
+	return true;
+}
+
+static bool window_fill(const struct rcache *c, struct rwindow *w, size_t off, size_t need);
+
+bool rcache_shard_read(struct rcache *c, const char *name, const unsigned char *oid, size_t *first, size_t *n,
+		       bool *same, struct rwindow *w)
+{
+	long i = shard_find(c, name);
+	const unsigned char *s;
+	uint64_t off, len;
+
+	if (i < 0 || c->checked[i] < 0)
+		return false;
+	s = c->shards + (size_t)i * SHARD;
+	off = rd64(s + 36);
+	len = rd64(s + 44);
+	/* The whole shard in one read, checked where it was read to; when
+	 * it cannot be read so, through the map. */
+	if (c->fd < 0 || !window_fill(c, w, (size_t)off, (size_t)len))
+		return rcache_shard(c, name, oid, first, n, same);
+	if (!c->checked[i])
+		c->checked[i] = shard_sound(c, (size_t)i, w->buf) ? 1 : -1;
+	if (c->checked[i] < 0)
+		return false;
+	shard_range(c, i, oid, first, n, same);
+	return true;
 }
 
 const unsigned char *rcache_rec(const struct rcache *c, size_t i, const char **id,

@@ -58,6 +58,14 @@ bool rcache_valid(const struct rcache *c);
 bool rcache_shard(struct rcache *c, const char *name, const unsigned char *oid, size_t *first,
 		  size_t *n, bool *same);
 
+/* rcache_shard, for a reader of the shard's records one after the
+ * other: the shard's data is read whole into w with pread(2) and checked
+ * there, so that rcache_rec_read of its records reads nothing more and
+ * the map is not touched. */
+struct rwindow;
+bool rcache_shard_read(struct rcache *c, const char *name, const unsigned char *oid, size_t *first,
+		       size_t *n, bool *same, struct rwindow *w);
+
 /* Record i: its blob id, its id, and its encoding. */
 const unsigned char *rcache_rec(const struct rcache *c, size_t i, const char **id,
 				const unsigned char **data, size_t *len);

@@ -94,6 +94,12 @@ int reg_each_summary(struct reg *r, reg_each_fn cb, void *arg);
  * (not its text): what counting activity needs. */
 int reg_each_summary_notes(struct reg *r, reg_each_fn cb, void *arg);
 
+/* Like reg_each_summary (with notes: reg_each_summary_notes), the records
+ * in no promised order (shard after shard), for a caller whose result does
+ * not depend on it: each record is read once, as the cache is brought up
+ * to date, instead of through the cache after it. */
+int reg_each_summary_any(struct reg *r, bool notes, reg_each_fn cb, void *arg);
+
 /* Whether record id may be rewritten now: it exists and parses, holds no
  * comment (unless flags has REG_FORCE) and has no uncommitted edit in the
  * work tree. 0, or the error a write would give. Used before an editor

@@ -591,15 +591,60 @@ static int walk_shards(struct reg *r, shard_fn fn, void *arg)
 
 /* The cache file is written shard after shard, in tree order, so it is
  * brought up to date first, and the records are then handed out from it
- * in id order (merge_run). One shard directory for the next file: taken
- * whole when its tree is the one cached, else record by record (by blob
- * id), parsing what is new. A shard with a record that does not parse is
- * never taken whole, so that the error is given every time. */
+ * in id order (merge_run); or, for a caller that takes them in any order,
+ * handed out as the shards go, each read once. One shard directory for
+ * the next file: taken whole when its tree is the one cached, else record
+ * by record (by blob id), parsing what is new. A shard with a record that
+ * does not parse is never taken whole, so that the error is given every
+ * time. */
 struct each_cached {
 	struct rcache *c;
 	struct rcache_plan *plan;
 	struct buf enc;
+	struct rwindow win;          /* the shard's data in the cache */
+	reg_each_fn cb;              /* set: hand the records out in shard order */
+	void *arg;
+	bool notes;
+	struct rscratch scratch;
+	struct record rec;
 };
+
+/* Hand out an encoding as a record: what a walk through the cache gives,
+ * whether the record was in it or has just been parsed. */
+static int give_encoded(struct each_cached *x, const char *id, const char *path, const unsigned char *data,
+			size_t len)
+{
+	if (rcache_decode(&x->rec, &x->scratch, data, len, x->notes))
+		return reg_git_error(PREG_ERR, "cannot decode the record cache"); /* checksummed: never */
+	return x->cb(x->arg, id, path, &x->rec);
+}
+
+/* The records [first, first + n) of the cache, shard sname's in the tip. */
+static int give_shard(struct each_cached *x, const char *sname, size_t first, size_t n)
+{
+	size_t sl = strlen(sname);
+	int rc = 0;
+
+	for (size_t k = 0; k < n && !rc; k++) {
+		const unsigned char *data;
+		const char *id;
+		size_t len, il;
+		char path[256];
+
+		rcache_rec_read(x->c, first + k, &x->win, &id, &data, &len);
+		/* "clients/SHARD/ID.yaml": ids and shards are short. */
+		il = strlen(id);
+		if (sl + il + 14 > sizeof(path))
+			return reg_git_error(PREG_ERR, "cannot decode the record cache");
+		memcpy(path, "clients/", 8);
+		memcpy(path + 8, sname, sl);
+		path[8 + sl] = '/';
+		memcpy(path + 9 + sl, id, il);
+		memcpy(path + 9 + sl + il, ".yaml", 6);
+		rc = give_encoded(x, id, path, data, len);
+	}
+	return rc;
+}
 
 static int plan_shard(struct reg *r, const git_tree_entry *se, void *ctx)
 {
@@ -613,18 +658,20 @@ static int plan_shard(struct reg *r, const git_tree_entry *se, void *ctx)
 	bool found, same = false, clean = true;
 	git_tree *shard = NULL;
 	const git_tree_entry **ents;
+	int rc = 0;
 
-	found = strlen(sname) < 8 && rcache_shard(c, sname, soid, &first, &n, &same);
+	found = strlen(sname) < 8 && (x->cb ? rcache_shard_read(c, sname, soid, &first, &n, &same, &x->win)
+					    : rcache_shard(c, sname, soid, &first, &n, &same));
 	rcache_plan_shard(plan, sname, soid);
 	if (found && same) {
 		rcache_plan_take(plan, first, n);
-		return 0;
+		return x->cb ? give_shard(x, sname, first, n) : 0;
 	}
 	rcache_plan_touch(plan);
 	if (git_tree_lookup(&shard, r->repo, git_tree_entry_id(se)))
 		return reg_git_error(PREG_ERR, "cannot read clients/%s/", sname);
 	ents = entries_by_id(shard, &ne);
-	for (size_t j = 0; j < ne; j++) {
+	for (size_t j = 0; j < ne && !rc; j++) {
 		const git_tree_entry *fe = ents[j];
 		char path[256];
 		char *id;
@@ -634,6 +681,8 @@ static int plan_shard(struct reg *r, const git_tree_entry *se, void *ctx)
 
 		if (!entry_id(r, sname, fe, path, &id)) {
 			clean = false;
+			if (x->cb)
+				rc = x->cb(x->arg, NULL, path, NULL);
 			continue;
 		}
 		/* The cached records of the shard are in id order too. */
@@ -643,7 +692,8 @@ static int plan_shard(struct reg *r, const git_tree_entry *se, void *ctx)
 			size_t len;
 			int cmp;
 
-			e = rcache_rec(c, first + k, &cid, &data, &len);
+			e = x->cb ? rcache_rec_read(c, first + k, &x->win, &cid, &data, &len)
+				  : rcache_rec(c, first + k, &cid, &data, &len);
 			cmp = strcmp(cid, id);
 			if (cmp < 0) {
 				k++;
@@ -652,6 +702,8 @@ static int plan_shard(struct reg *r, const git_tree_entry *se, void *ctx)
 			if (!cmp && !memcmp(e, git_tree_entry_id(fe)->id, RCACHE_OID)) {
 				rcache_plan_keep(plan, first + k);
 				hit = true;
+				if (x->cb)
+					rc = give_encoded(x, id, path, data, len);
 			}
 			break;
 		}
@@ -659,8 +711,12 @@ static int plan_shard(struct reg *r, const git_tree_entry *se, void *ctx)
 			x->enc.len = 0;
 			rcache_encode(&x->enc, parsed);
 			rcache_plan_add(plan, git_tree_entry_id(fe)->id, id, x->enc.p, x->enc.len);
+			if (x->cb)
+				rc = give_encoded(x, id, path, (const unsigned char *)x->enc.p, x->enc.len);
 		} else if (!hit) {
 			clean = false;
+			if (x->cb)
+				rc = x->cb(x->arg, id, path, NULL);
 		}
 		record_free(parsed);
 		git_blob_free(b);
@@ -672,18 +728,22 @@ static int plan_shard(struct reg *r, const git_tree_entry *se, void *ctx)
 		/* Never taken whole: a zero tree id matches no tree. */
 		rcache_plan_shard_oid(plan, none);
 	}
-	return 0;
+	return rc;
 }
 
-static int each_summary(struct reg *r, bool notes, reg_each_fn cb, void *arg)
+static int each_summary(struct reg *r, bool notes, bool any_order, reg_each_fn cb, void *arg)
 {
-	struct each_cached x = { NULL, NULL, BUF_INIT };
+	struct each_cached x = { NULL, NULL, BUF_INIT, { NULL, 0, 0, 0 }, NULL, NULL, notes, { NULL, 0 }, { 0 } };
 	struct merge m = { r, NULL, NULL, NULL, NULL, NULL, 0, 0, notes };
 	char *dir, *path;
 	int rc;
 
 	if (getenv("PREG_NO_CACHE") && *getenv("PREG_NO_CACHE"))
 		return reg_each(r, false, cb, arg);
+	if (any_order) {
+		x.cb = cb;
+		x.arg = arg;
+	}
 	dir = xasprintf("%spreg-cache", r->gitdir);
 	path = xasprintf("%s/records", dir);
 	x.c = rcache_load(path);
@@ -692,7 +752,11 @@ static int each_summary(struct reg *r, bool notes, reg_each_fn cb, void *arg)
 		errno = 0;
 	x.plan = rcache_plan_new(x.c, path);
 	rc = walk_shards(r, plan_shard, &x);
-	if (!rc && rcache_plan_changed(x.plan) && !rcache_plan_save(x.plan)) {
+	if (!rc && any_order) {
+		/* Every record has been handed out: the file is for the next walk. */
+		if (rcache_plan_changed(x.plan))
+			(void)rcache_plan_save(x.plan);
+	} else if (!rc && rcache_plan_changed(x.plan) && !rcache_plan_save(x.plan)) {
 		/* The new file holds every record that parses. */
 		rcache_plan_free(x.plan);
 		x.plan = NULL;
@@ -703,9 +767,11 @@ static int each_summary(struct reg *r, bool notes, reg_each_fn cb, void *arg)
 	/* Unsaved (a register we may only read), records not in the loaded
 	 * cache are parsed again: the price of not writing. */
 	m.c = x.c;
-	if (!rc)
+	if (!rc && !any_order)
 		rc = merge_run(&m, false, cb, arg);
 	rcache_free(x.c);
+	rwindow_release(&x.win);
+	rscratch_release(&x.scratch);
 	buf_release(&x.enc);
 	free(dir);
 	free(path);
@@ -714,10 +780,15 @@ static int each_summary(struct reg *r, bool notes, reg_each_fn cb, void *arg)
 
 int reg_each_summary(struct reg *r, reg_each_fn cb, void *arg)
 {
-	return each_summary(r, false, cb, arg);
+	return each_summary(r, false, false, cb, arg);
 }
 
 int reg_each_summary_notes(struct reg *r, reg_each_fn cb, void *arg)
 {
-	return each_summary(r, true, cb, arg);
+	return each_summary(r, true, false, cb, arg);
+}
+
+int reg_each_summary_any(struct reg *r, bool notes, reg_each_fn cb, void *arg)
+{
+	return each_summary(r, notes, true, cb, arg);
 }

@@ -151,6 +151,31 @@ same_as_uncached() {
 	done
 }
 
+# A report takes the records shard after shard (each read once), yet names
+# the ones it cannot read in id order, as without the cache.
+@test "a report names the records it cannot read in id order, whatever their shards" {
+	local id order i
+	for id in zb za zd zc ze; do
+		mkdir -p "$R/$(record_dir "$id")"
+		printf 'id: %s\nname: "unclosed\n' "$id" >"$R/$(record_path "$id")"
+	done
+	git -C "$R" add -A && git -C "$R" commit -qm "broken"
+	# The shards do not hold them in id order (else this proves nothing).
+	order=$(git -C "$R" ls-tree -r --name-only HEAD clients | grep '/z[a-e]\.yaml$' | xargs -n1 basename | tr '\n' ' ')
+	[ "$order" != "za.yaml zb.yaml zc.yaml zd.yaml ze.yaml " ]
+	for i in 1 2; do
+		run --separate-stderr preg -C "$R" report funnel
+		[ "$status" -eq 1 ]
+		same "$(printf '%s\n' "$stderr" | grep -o 'clients/[^:]*' | xargs -n1 basename | tr '\n' ' ')" \
+			"za.yaml zb.yaml zc.yaml zd.yaml ze.yaml "
+		# The readable clients are counted as without the cache.
+		same "$output" "$(PREG_NO_CACHE=1 preg -C "$R" report funnel 2>/dev/null)"
+	done
+	# The same words as the records themselves give, in the same order.
+	same "$(preg -C "$R" report funnel 2>&1 >/dev/null)" \
+		"$(PREG_NO_CACHE=1 preg -C "$R" report funnel 2>&1 >/dev/null)"
+}
+
 # libgit2 as Debian builds it parses the system's CA bundle when it starts
 # (for HTTPS, which preg never does through libgit2): most of a small
 # command's time. preg keeps it from doing so (lib/register.c).

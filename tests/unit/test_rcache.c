@@ -277,6 +277,18 @@ static void test_file_round_trip_and_damage(void **state)
 			assert_false(a && z);
 		}
 		rcache_free(c);
+		/* The same when each shard is read whole into a window and
+		 * checked there (a walk in shard order). */
+		c = rcache_load(path);
+		if (rcache_valid(c)) {
+			struct rwindow w = { NULL, 0, 0, 0 };
+			bool a = rcache_shard_read(c, "oo", oid1, &first, &n, &same, &w);
+			bool z = rcache_shard_read(c, "zz", oid2, &first, &n, &same, &w);
+
+			assert_false(a && z);
+			rwindow_release(&w);
+		}
+		rcache_free(c);
 		fseek(f, i, SEEK_SET);
 		fputc(ch, f);
 		fflush(f);
@@ -297,7 +309,8 @@ static void test_file_round_trip_and_damage(void **state)
 /* Readers side by side read through their own windows (pread) the same
  * bytes as the map holds: records larger than a window, records across a
  * window's end, two windows on one file in turns, and the file renamed
- * over meanwhile (a reader keeps the file it loaded). */
+ * over meanwhile (a reader keeps the file it loaded); and a shard read
+ * whole into one window. */
 static void test_windows(void **state)
 {
 	struct record *r = parse(full);
@@ -364,6 +377,25 @@ static void test_windows(void **state)
 	rwindow_release(&w1);
 	rwindow_release(&w2);
 	assert_null(w1.buf);
+
+	/* A shard read whole: every record from the one read, no other. */
+	assert_true(rcache_shard_read(c, "oo", oid, &first, &n, &same, &w1));
+	assert_true(same);
+	assert_int_equal(n, nrec);
+	for (size_t i = first; i < first + n; i++) {
+		const unsigned char *d1, *d2, *e1, *e2, *buf = w1.buf;
+		const char *id1, *id2;
+		size_t l1, l2;
+
+		e1 = rcache_rec(c, i, &id1, &d1, &l1);
+		e2 = rcache_rec_read(c, i, &w1, &id2, &d2, &l2);
+		assert_ptr_equal(e1, e2);
+		assert_string_equal(id1, id2);
+		assert_memory_equal(d1, d2, l1);
+		assert_ptr_equal(w1.buf, buf);
+		assert_true(d2 >= w1.buf && d2 + l2 <= w1.buf + w1.len);
+	}
+	rwindow_release(&w1);
 	rcache_free(c);
 	free(name);
 	buf_release(&b);
