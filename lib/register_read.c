@@ -437,11 +437,33 @@ static int merge_run(struct merge *m, bool ids_only, reg_each_fn cb, void *arg)
 	return rc;
 }
 
+/*
+ * Every record in id order, read from its blob (an export, review, a
+ * reassign, find --notes): in layout 2 the ids of one shard are spread over
+ * the whole pack, so the walk reads the pack at random. Under the 40 MB
+ * limit of mapped pack windows that reg_lib_init sets for the reports (a
+ * 60 MB pack at 100,000 clients), a third of the reads mapped a 16 MB
+ * window again and unmapped another: `preg export` of 100,000 clients took
+ * 29 s of CPU, 12 of them the kernel tearing windows down. For this walk
+ * alone the limit is raised so that the pack stays mapped (9 s; peak RSS
+ * 79 MB, the pages of the pack read), then put back.
+ */
+#define EACH_MAPPED_LIMIT ((size_t)1 << 30)
+
 int reg_each(struct reg *r, bool ids_only, reg_each_fn cb, void *arg)
 {
 	struct merge m = { r, NULL, NULL, NULL, NULL, NULL, 0, 0, false };
+	size_t limit = 0;
+	int rc;
 
-	return merge_run(&m, ids_only, cb, arg);
+	if (!ids_only && !git_libgit2_opts(GIT_OPT_GET_MWINDOW_MAPPED_LIMIT, &limit) && limit < EACH_MAPPED_LIMIT)
+		git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, EACH_MAPPED_LIMIT);
+	else
+		limit = 0;
+	rc = merge_run(&m, ids_only, cb, arg);
+	if (limit)
+		git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, limit);
+	return rc;
 }
 
 /* The files under clients/, collected to be read in id order. */
