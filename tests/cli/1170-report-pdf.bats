@@ -80,17 +80,17 @@ pages() {
 	# 60 rows of the register, the legend and four reports: more than one
 	# sheet, and not one a table row.
 	[ "$n" -ge 3 ] && [ "$n" -le 12 ]
-	pdftotext "$page.pdf" all.txt
+	pdftotext "$page.pdf" "$page.txt"
 	# Every client, as the reader of the paper sees it (lines joined: a
 	# cell may wrap).
-	tr -d '\n ' <all.txt >flat.txt
+	tr -d '\n ' <"$page.txt" >"$page.flat"
 	for i in $(seq 1 60); do
-		grep -qF "ООО«Клиент$i»" flat.txt || { echo "client $i is not on paper"; return 1; }
+		grep -qF "ООО«Клиент$i»" "$page.flat" || { echo "client $i is not on paper"; return 1; }
 	done
 	# Every chart, by its title (SVG text is text in the PDF).
-	grep -qF 'Clientsthatreachedeachphase' flat.txt
-	grep -qF 'Clientsofeachmanager,byphase' flat.txt
-	grep -qF 'Daysineachphase' flat.txt
+	grep -qF 'Clientsthatreachedeachphase' "$page.flat"
+	grep -qF 'Clientsofeachmanager,byphase' "$page.flat"
+	grep -qF 'Daysineachphase' "$page.flat"
 	# The register's header on every page it runs over: the "Client"
 	# heading once per manager table and again on each continued page.
 	local with=0 p
@@ -106,11 +106,11 @@ pages() {
 	preg -C "$R" report managers --format html >"$page.html"
 	print_pdf "$page"
 	[ "$(pages "$page.pdf")" -eq 1 ]
-	pdftotext -layout "$page.pdf" - | tr -d ' \n' >flat.txt
+	pdftotext -layout "$page.pdf" - | tr -d ' \n' >"$page.flat"
 	# The last columns, and smirnova's row to its last figure.
-	grep -qF 'on_' flat.txt
-	grep -qF 'hold' flat.txt
-	grep -qF 'analysis' flat.txt
+	grep -qF 'on_' "$page.flat"
+	grep -qF 'hold' "$page.flat"
+	grep -qF 'analysis' "$page.flat"
 	pdftotext -layout "$page.pdf" - | grep -E '^ *smirnova +Анна' | awk '{ print NF }' | {
 		read -r nf
 		# manager, "Анна" (the surname wraps to the next line), 10 counts,
