@@ -457,11 +457,18 @@ static int build_commit(struct txn *t, git_oid *out, struct buf *clients)
 	return rc;
 }
 
+static int by_put_path(const void *a, const void *b)
+{
+	return strcmp(((const struct reg_put *)a)->rel, ((const struct reg_put *)b)->rel);
+}
+
 /* SPEC §7 step 7: the work-tree files, then their index entries alone. */
 static int apply_worktree(struct txn *t)
 {
 	struct reg *r = t->reg;
 	git_index *idx = NULL;
+	struct reg_put *puts = NULL;
+	size_t nputs = 0;
 	int rc = 0;
 
 	/* Many files: one syncfs instead of two fsyncs each. Until it is
@@ -474,11 +481,27 @@ static int apply_worktree(struct txn *t)
 		if (e->by_blob)
 			rc = reg_file_place(r, e->path, GOID(&e->blob), e->src);
 	}
+	/* A batch's new files on several threads (reg_files_put), before
+	 * the removals: a directory a removal empties goes, and none of them
+	 * must go with a file still to be written into it. */
+	if (r->batch) {
+		puts = xcalloc(t->nedits + 1, sizeof(*puts));
+		for (size_t i = 0; i < t->nedits; i++)
+			if (!t->edits[i].by_blob && t->edits[i].data) {
+				puts[nputs].rel = t->edits[i].path;
+				puts[nputs].data = t->edits[i].data;
+				puts[nputs++].len = t->edits[i].len;
+			}
+		qsort(puts, nputs, sizeof(*puts), by_put_path);
+		if (!rc)
+			rc = reg_files_put(r, puts, nputs);
+	}
 	for (size_t i = 0; i < t->nedits && !rc; i++) {
 		const struct edit *e = &t->edits[i];
 
-		if (!e->by_blob)
-			rc = e->data ? reg_file_write(r, e->path, e->data, e->len) : reg_file_remove(r, e->path);
+		if (e->by_blob || (r->batch && e->data))
+			continue;
+		rc = e->data ? reg_file_write(r, e->path, e->data, e->len) : reg_file_remove(r, e->path);
 	}
 	if (r->batch) {
 		int fd = open(r->workdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -489,22 +512,27 @@ static int apply_worktree(struct txn *t)
 			close(fd);
 		r->batch = false;
 	}
-	if (rc)
-		return rc;
-	if ((rc = reg_index_get(r, &idx)))
-		return rc;
+	if (rc || (rc = reg_index_get(r, &idx)))
+		goto out;
 	for (size_t i = 0; i < t->nedits && !rc; i++) {
 		const struct edit *e = &t->edits[i];
 		git_oid oid;
 
 		if (e->by_blob) {
 			rc = reg_index_set(r, idx, e->path, GOID(&e->blob));
-		} else if (e->data) {
+		} else if (e->data && !puts) {
 			git_odb_hash(&oid, e->data, e->len, GIT_OBJECT_BLOB);
 			rc = reg_index_set(r, idx, e->path, &oid);
-		} else {
+		} else if (!e->data) {
 			git_index_remove(idx, e->path, 0);
 		}
+	}
+	/* The stat data of a batch's files came with their writing. */
+	for (size_t i = 0; i < nputs && !rc; i++) {
+		git_oid oid;
+
+		git_odb_hash(&oid, puts[i].data, puts[i].len, GIT_OBJECT_BLOB);
+		rc = reg_index_set_stat(idx, puts[i].rel, &oid, puts[i].placed ? &puts[i].st : NULL);
 	}
 	if (!rc) {
 		reg_marker_set(r);
@@ -512,7 +540,9 @@ static int apply_worktree(struct txn *t)
 			rc = reg_write_err(r, "cannot write the index");
 		reg_marker_clear(r);
 	}
+out:
 	git_index_free(idx);
+	free(puts);
 	return rc;
 }
 
