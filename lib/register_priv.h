@@ -61,6 +61,7 @@ struct edit {
 	char *data; /* NULL: remove, unless by_blob */
 	size_t len;
 	bool by_blob;        /* txn_move: the blob below, its text never read */
+	bool hashed;         /* not by_blob: blob is the id of data (the commit made it) */
 	struct reg_oid blob;
 	char *src;           /* txn_move: the work-tree file that has it */
 };
@@ -161,6 +162,7 @@ struct reg_put {
 	const char *rel;
 	const char *data;
 	size_t len;
+	const git_oid *id; /* its blob id; NULL: not known (the caller hashes) */
 	struct stat st; /* out */
 	int err;        /* out: errno of a failure (for reg_files_put alone) */
 	bool placed;    /* out */

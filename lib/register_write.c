@@ -376,6 +376,8 @@ int reg_commit_make(struct reg *r, const struct reg_oid *parent, const struct re
 				rc = reg_write_err(r, "cannot write objects");
 				goto out;
 			}
+			if (ch[i].made)
+				git_oid_cpy((git_oid *)ch[i].made, &ups[i].id);
 			ups[i].action = GIT_TREE_UPDATE_UPSERT;
 			ups[i].filemode = GIT_FILEMODE_BLOB;
 		} else {
@@ -444,6 +446,10 @@ static int build_commit(struct txn *t, git_oid *out, struct buf *clients)
 		ch[i].data = t->edits[i].data;
 		ch[i].len = t->edits[i].len;
 		ch[i].blob = t->edits[i].by_blob ? &t->edits[i].blob : NULL;
+		/* The work tree's index entries take the ids made here: hashed
+		 * once, not again for each of 100,000 files. */
+		ch[i].made = !t->edits[i].by_blob && t->edits[i].data ? &t->edits[i].blob : NULL;
+		t->edits[i].hashed = false;
 	}
 	d.text = buf_str(&t->summary);
 	d.action = t->action;
@@ -453,6 +459,8 @@ static int build_commit(struct txn *t, git_oid *out, struct buf *clients)
 	d.clients = clients;
 	rc = reg_commit_make(t->reg, t->born ? ROID(&t->tip) : NULL, (const struct reg_tree *)t->tree, ch,
 			     t->nedits, &d, (struct reg_oid *)out, NULL);
+	for (size_t i = 0; !rc && i < t->nedits; i++)
+		t->edits[i].hashed = ch[i].made != NULL;
 	free(ch);
 	return rc;
 }
@@ -489,6 +497,7 @@ static int apply_worktree(struct txn *t)
 		for (size_t i = 0; i < t->nedits; i++)
 			if (!t->edits[i].by_blob && t->edits[i].data) {
 				puts[nputs].rel = t->edits[i].path;
+				puts[nputs].id = t->edits[i].hashed ? GOID(&t->edits[i].blob) : NULL;
 				puts[nputs].data = t->edits[i].data;
 				puts[nputs++].len = t->edits[i].len;
 			}
@@ -521,8 +530,9 @@ static int apply_worktree(struct txn *t)
 		if (e->by_blob) {
 			rc = reg_index_set(r, idx, e->path, GOID(&e->blob));
 		} else if (e->data && !puts) {
-			git_odb_hash(&oid, e->data, e->len, GIT_OBJECT_BLOB);
-			rc = reg_index_set(r, idx, e->path, &oid);
+			if (!e->hashed)
+				git_odb_hash(&oid, e->data, e->len, GIT_OBJECT_BLOB);
+			rc = reg_index_set(r, idx, e->path, e->hashed ? GOID(&e->blob) : &oid);
 		} else if (!e->data) {
 			git_index_remove(idx, e->path, 0);
 		}
@@ -531,8 +541,10 @@ static int apply_worktree(struct txn *t)
 	for (size_t i = 0; i < nputs && !rc; i++) {
 		git_oid oid;
 
-		git_odb_hash(&oid, puts[i].data, puts[i].len, GIT_OBJECT_BLOB);
-		rc = reg_index_set_stat(idx, puts[i].rel, &oid, puts[i].placed ? &puts[i].st : NULL);
+		if (!puts[i].id)
+			git_odb_hash(&oid, puts[i].data, puts[i].len, GIT_OBJECT_BLOB);
+		rc = reg_index_set_stat(idx, puts[i].rel, puts[i].id ? puts[i].id : &oid,
+					puts[i].placed ? &puts[i].st : NULL);
 	}
 	if (!rc) {
 		reg_marker_set(r);
