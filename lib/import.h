@@ -34,7 +34,8 @@ struct import_opts {
 };
 
 struct import_result {
-	struct record **recs;     /* what was (or, dry run, would be) created, in file order */
+	struct record **recs;     /* what a dry run would create, in file order; after a
+				   * write each is NULL (freed once staged), nrecs counts them */
 	size_t nrecs;
 	char **notes;             /* what was normalised: "manager 'Иванов' imported as 'ivanov'" */
 	size_t nnotes;

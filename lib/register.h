@@ -282,6 +282,7 @@ struct reg_change {
 	const char *data;
 	size_t len;
 	const struct reg_oid *blob;
+	struct reg_oid *made; /* not NULL: gets the id of the blob made of data */
 };
 
 /* How a commit is described and signed. With an action, the message is

@@ -23,6 +23,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
 
 #include <git2.h>
 
@@ -46,6 +47,8 @@ struct reg {
 			 * opened without following links (NULL: none)... */
 	int dcache_fd;  /* ...and its descriptor: a bulk write of 100,000
 			 * records opens each shard once, not three times a record */
+	char *dmiss;    /* while the lock is held: a directory found missing (an
+			 * import checks 100,000 paths in shards not made yet) */
 	bool heal_said; /* the write's first heal failed and said why: the
 			 * same failure after the commit is not said twice */
 	git_repository *home; /* during a batch (register_pack.c): the register's
@@ -58,6 +61,7 @@ struct edit {
 	char *data; /* NULL: remove, unless by_blob */
 	size_t len;
 	bool by_blob;        /* txn_move: the blob below, its text never read */
+	bool hashed;         /* not by_blob: blob is the id of data (the commit made it) */
 	struct reg_oid blob;
 	char *src;           /* txn_move: the work-tree file that has it */
 };
@@ -149,6 +153,22 @@ int reg_file_remove(struct reg *r, const char *rel);
  * to go, is renamed there when it can be, else the blob is written. */
 int reg_file_place(struct reg *r, const char *rel, const git_oid *oid, const char *src);
 
+/* Many files of a bulk write at once, on several threads (each as
+ * reg_file_write would write it, never through a link); a file is
+ * relative to the work tree. v is taken in order: the files of one
+ * directory together (sort by path). Each one's stat data, once in
+ * place, comes back in st for its index entry. */
+struct reg_put {
+	const char *rel;
+	const char *data;
+	size_t len;
+	const git_oid *id; /* its blob id; NULL: not known (the caller hashes) */
+	struct stat st; /* out */
+	int err;        /* out: errno of a failure (for reg_files_put alone) */
+	bool placed;    /* out */
+};
+int reg_files_put(struct reg *r, struct reg_put *v, size_t n);
+
 /* The blob id of a work-tree file; PREG_ENOTFOUND when it is not there. */
 int reg_hash_workfile(struct reg *r, const char *rel, git_oid *out);
 
@@ -163,8 +183,10 @@ int reg_index_get(struct reg *r, git_index **out);
  * *rebuilt tells whether it was. */
 int reg_index_rebuild(struct reg *r, bool *rebuilt);
 
-/* Set the index entry of rel to blob oid, with the file's stat data. */
+/* Set the index entry of rel to blob oid, with the file's stat data
+ * (reg_index_set_stat: with st, taken already; NULL: none). */
 int reg_index_set(struct reg *r, git_index *idx, const char *rel, const git_oid *oid);
+int reg_index_set_stat(git_index *idx, const char *rel, const git_oid *oid, const struct stat *st);
 
 /* Bring paths in the work tree and the index to the tip where what is there
  * is a leftover of ours; *left counts the user's edits left alone. */

@@ -376,6 +376,8 @@ int reg_commit_make(struct reg *r, const struct reg_oid *parent, const struct re
 				rc = reg_write_err(r, "cannot write objects");
 				goto out;
 			}
+			if (ch[i].made)
+				git_oid_cpy((git_oid *)ch[i].made, &ups[i].id);
 			ups[i].action = GIT_TREE_UPDATE_UPSERT;
 			ups[i].filemode = GIT_FILEMODE_BLOB;
 		} else {
@@ -444,6 +446,10 @@ static int build_commit(struct txn *t, git_oid *out, struct buf *clients)
 		ch[i].data = t->edits[i].data;
 		ch[i].len = t->edits[i].len;
 		ch[i].blob = t->edits[i].by_blob ? &t->edits[i].blob : NULL;
+		/* The work tree's index entries take the ids made here: hashed
+		 * once, not again for each of 100,000 files. */
+		ch[i].made = !t->edits[i].by_blob && t->edits[i].data ? &t->edits[i].blob : NULL;
+		t->edits[i].hashed = false;
 	}
 	d.text = buf_str(&t->summary);
 	d.action = t->action;
@@ -453,8 +459,15 @@ static int build_commit(struct txn *t, git_oid *out, struct buf *clients)
 	d.clients = clients;
 	rc = reg_commit_make(t->reg, t->born ? ROID(&t->tip) : NULL, (const struct reg_tree *)t->tree, ch,
 			     t->nedits, &d, (struct reg_oid *)out, NULL);
+	for (size_t i = 0; !rc && i < t->nedits; i++)
+		t->edits[i].hashed = ch[i].made != NULL;
 	free(ch);
 	return rc;
+}
+
+static int by_put_path(const void *a, const void *b)
+{
+	return strcmp(((const struct reg_put *)a)->rel, ((const struct reg_put *)b)->rel);
 }
 
 /* SPEC §7 step 7: the work-tree files, then their index entries alone. */
@@ -462,6 +475,8 @@ static int apply_worktree(struct txn *t)
 {
 	struct reg *r = t->reg;
 	git_index *idx = NULL;
+	struct reg_put *puts = NULL;
+	size_t nputs = 0;
 	int rc = 0;
 
 	/* Many files: one syncfs instead of two fsyncs each. Until it is
@@ -474,11 +489,28 @@ static int apply_worktree(struct txn *t)
 		if (e->by_blob)
 			rc = reg_file_place(r, e->path, GOID(&e->blob), e->src);
 	}
+	/* A batch's new files on several threads (reg_files_put), before
+	 * the removals: a directory a removal empties goes, and none of them
+	 * must go with a file still to be written into it. */
+	if (r->batch) {
+		puts = xcalloc(t->nedits + 1, sizeof(*puts));
+		for (size_t i = 0; i < t->nedits; i++)
+			if (!t->edits[i].by_blob && t->edits[i].data) {
+				puts[nputs].rel = t->edits[i].path;
+				puts[nputs].id = t->edits[i].hashed ? GOID(&t->edits[i].blob) : NULL;
+				puts[nputs].data = t->edits[i].data;
+				puts[nputs++].len = t->edits[i].len;
+			}
+		qsort(puts, nputs, sizeof(*puts), by_put_path);
+		if (!rc)
+			rc = reg_files_put(r, puts, nputs);
+	}
 	for (size_t i = 0; i < t->nedits && !rc; i++) {
 		const struct edit *e = &t->edits[i];
 
-		if (!e->by_blob)
-			rc = e->data ? reg_file_write(r, e->path, e->data, e->len) : reg_file_remove(r, e->path);
+		if (e->by_blob || (r->batch && e->data))
+			continue;
+		rc = e->data ? reg_file_write(r, e->path, e->data, e->len) : reg_file_remove(r, e->path);
 	}
 	if (r->batch) {
 		int fd = open(r->workdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -489,22 +521,30 @@ static int apply_worktree(struct txn *t)
 			close(fd);
 		r->batch = false;
 	}
-	if (rc)
-		return rc;
-	if ((rc = reg_index_get(r, &idx)))
-		return rc;
+	if (rc || (rc = reg_index_get(r, &idx)))
+		goto out;
 	for (size_t i = 0; i < t->nedits && !rc; i++) {
 		const struct edit *e = &t->edits[i];
 		git_oid oid;
 
 		if (e->by_blob) {
 			rc = reg_index_set(r, idx, e->path, GOID(&e->blob));
-		} else if (e->data) {
-			git_odb_hash(&oid, e->data, e->len, GIT_OBJECT_BLOB);
-			rc = reg_index_set(r, idx, e->path, &oid);
-		} else {
+		} else if (e->data && !puts) {
+			if (!e->hashed)
+				git_odb_hash(&oid, e->data, e->len, GIT_OBJECT_BLOB);
+			rc = reg_index_set(r, idx, e->path, e->hashed ? GOID(&e->blob) : &oid);
+		} else if (!e->data) {
 			git_index_remove(idx, e->path, 0);
 		}
+	}
+	/* The stat data of a batch's files came with their writing. */
+	for (size_t i = 0; i < nputs && !rc; i++) {
+		git_oid oid;
+
+		if (!puts[i].id)
+			git_odb_hash(&oid, puts[i].data, puts[i].len, GIT_OBJECT_BLOB);
+		rc = reg_index_set_stat(idx, puts[i].rel, puts[i].id ? puts[i].id : &oid,
+					puts[i].placed ? &puts[i].st : NULL);
 	}
 	if (!rc) {
 		reg_marker_set(r);
@@ -512,7 +552,9 @@ static int apply_worktree(struct txn *t)
 			rc = reg_write_err(r, "cannot write the index");
 		reg_marker_clear(r);
 	}
+out:
 	git_index_free(idx);
+	free(puts);
 	return rc;
 }
 

@@ -342,6 +342,12 @@ preg: error: 1 problem in twice.csv; nothing imported"
 	same "$(git -C "$R" count-objects -v | grep -E '^(count|packs):')" "count: 4
 packs: 1"
 	assert_fsck
+	# The files are written by several threads, each entered in the index
+	# with the stat data of the file in place: git, which compares them
+	# without reading a file (diff-files does not refresh), sees none
+	# changed; and no temporary file is left.
+	same "$(git -C "$R" diff-files --name-only)" ""
+	same "$(find "$R" -name '*preg-tmp*' -o -name '*.preg-*.tmp')" ""
 	assert_clean
 	same "$(git -C "$R" show HEAD:$(record_path client-300) | sed -n 4,5p)" "manager: petrov
 phase: 2"
