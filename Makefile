@@ -85,7 +85,7 @@ units: $(UNIT_BIN)
 # what CI runs. Ends with one line "N passed, N failed". The test files
 # run side by side: PREG_TEST_JOBS at once (default: the number of
 # processors), the longest first (tests/run).
-# LeakSanitizer checks at the exit of every preg process (about 50 ms
+# LeakSanitizer checks at the exit of every preg process (about 30 ms
 # each), except in the files that run the same ordinary commands hundreds
 # of times (tests/cli: the model and soak runs, the completions' calls in
 # the docs test; each says so): every command is run with the check in
