@@ -1771,6 +1771,7 @@ struct seen {
 	char lines[16][256];
 	int n;
 	int stop_at;
+	size_t window; /* libgit2's pack window size during the walk */
 };
 
 static int each_cb(void *arg, const char *id, const char *path, struct record *rec)
@@ -1781,7 +1782,20 @@ static int each_cb(void *arg, const char *id, const char *path, struct record *r
 	snprintf(s->lines[s->n], sizeof(s->lines[0]), "%s %s %s %s", id ? id : "(null)", path,
 		 rec ? rec->name : "(null)", rec ? "" : preg_error_msg());
 	s->n++;
+	assert_int_equal(git_libgit2_opts(GIT_OPT_GET_MWINDOW_SIZE, &s->window), 0);
 	return s->n == s->stop_at ? 42 : 0;
+}
+
+/* The pack windows a walk of whole records maps are small, and the
+ * settings of the reports are back after it, however it ended. */
+static void assert_windows_back(void)
+{
+	size_t size = 0, limit = 0;
+
+	assert_int_equal(git_libgit2_opts(GIT_OPT_GET_MWINDOW_SIZE, &size), 0);
+	assert_int_equal(git_libgit2_opts(GIT_OPT_GET_MWINDOW_MAPPED_LIMIT, &limit), 0);
+	assert_int_equal(size, (size_t)16 << 20);
+	assert_int_equal(limit, (size_t)40 << 20);
 }
 
 static void test_each(void **state)
@@ -1823,6 +1837,8 @@ static void test_each(void **state)
 	/* In id order, not the tree's: a file that is no record comes by
 	 * its name. */
 	assert_int_equal(s.n, 7);
+	assert_int_equal(s.window, (size_t)64 << 10);
+	assert_windows_back();
 	assert_string_equal(s.lines[0], "(null) clients/zz/abc.yaml (null) clients/zz/abc.yaml: not a "
 					"client record (expected clients/<first two characters of the id>/<id>.yaml)");
 	assert_string_equal(s.lines[1], "acme clients/ac/acme.yaml Acme ");
@@ -1849,6 +1865,8 @@ static void test_each(void **state)
 	s.stop_at = 2;
 	assert_int_equal(reg_each(r, false, each_cb, &s), 42);
 	assert_int_equal(s.n, 2);
+	assert_int_equal(s.window, (size_t)64 << 10);
+	assert_windows_back();
 	reg_free(r);
 	free(dir);
 }
