@@ -14,11 +14,12 @@
 #
 # What every test reads and none changes is made once, in setup_file: the
 # walk of the commands, each one's -h, --help and --list-opts (run there
-# with LeakSanitizer's check, as every preg process of make check is) and
-# each page as mandoc renders it. The completions' own calls of the binary
-# (--list-opts, --list-cmds, --list-values, hundreds of them) run without
-# the check (no_leak_check): the same commands with it are the cache's and
-# the --list-values test's.
+# with LeakSanitizer's check) and each page as mandoc renders it. The
+# completions' own calls of the binary (--list-opts, --list-cmds,
+# --list-values, hundreds of them) and the tests that try every option
+# alone run without the check (no_leak_check): the same commands with it
+# are the cache's and the --list-values test's, and the parser's in each
+# command's own file.
 
 load helper
 
@@ -702,6 +703,9 @@ romashka-plius	АО «Ромашка Плюс»"
 
 @test "every option of a table has its line in -h, and no option is unknown to the parser" {
 	local path opt help re nl=$'\n' bad=0
+	# Hundreds of processes that stop at the parser: without LeakSanitizer's
+	# check, which each command's own file runs on the same parser.
+	no_leak_check
 	while read -r path; do
 		help=$(saved "$path" h)
 		for opt in $(long_opts "$path"); do
@@ -719,6 +723,7 @@ romashka-plius	АО «Ромашка Плюс»"
 
 @test "the global options work after the command, and are listed with each command" {
 	local path opts version re nl=$'\n' t=$'\t' bad=0
+	no_leak_check
 	version=$(preg --version)
 	while read -r path; do
 		opts=$(saved "$path" opts)
