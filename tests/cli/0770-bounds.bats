@@ -233,6 +233,16 @@ name: ООО «Ромашка» (theirs)
 
 # ---- a register that grew ----
 
+# git fast-import into the register at $R, reading the stream on stdin.
+# glibc gives memory back to the kernel and asks for it again around each
+# object fast-import deflates (43,613 brk calls for the 20,000 commits
+# below): 23 s, 12 of them the kernel's. With the trim threshold raised,
+# 7 s, and the same commits.
+fast_import() {
+	GLIBC_TUNABLES=glibc.malloc.trim_threshold=134217728:glibc.malloc.top_pad=16777216 \
+		git -C "$R" fast-import --quiet --depth=0
+}
+
 # A fast-import stream: one commit adding $1 small records by hand (no
 # trailers: preg finds what it changed by comparing trees). awk spells the
 # paths of layout version 1 (the first two characters of the id), so the
@@ -257,7 +267,7 @@ many_records() {
 @test "20,000 records in one commit, and 20,000 in the next: reassign, log, diff and check" {
 	R=$BATS_TEST_TMPDIR/v1
 	new_register_v1
-	many_records 20000 | git -C "$R" fast-import --quiet --depth=0
+	many_records 20000 | fast_import
 	git -C "$R" reset -q --hard main
 	within 300 preg -C "$R" client reassign --from ivanov --to petrov
 	[ "$status" -eq 0 ]
@@ -280,7 +290,7 @@ many_records() {
 	# preg client set does, a minute apart.
 	R=$BATS_TEST_TMPDIR/v1
 	new_register_v1
-	many_records 200 | git -C "$R" fast-import --quiet --depth=0
+	many_records 200 | fast_import
 	LC_ALL=C awk 'BEGIN {
 		for (c = 1; c < 20000; c++) {
 			i = c % 200
@@ -295,7 +305,7 @@ many_records() {
 			printf "M 100644 inline clients/%s/%s.yaml\n", substr(id, 1, 2), id
 			printf "data %d\n%s\n", length(rec), rec
 		}
-	}' | git -C "$R" fast-import --quiet --depth=0
+	}' | fast_import
 	git -C "$R" reset -q --hard main
 	[ "$(commits)" -eq 20001 ]
 	within 300 preg -C "$R" log --format tsv
