@@ -458,6 +458,23 @@ out:
 	return rc;
 }
 
+/* The pack stream to the indexer a piece at a time, as a fetch gives it:
+ * the stream of an import of 1,000,000 rows handed over in one call was
+ * refused ("unexpected data at the end of the pack"). */
+#define PACK_PIECE ((size_t)1 << 20)
+
+static int append_pack(git_odb_writepack *wp, const struct buf *pack, git_indexer_progress *stats)
+{
+	for (size_t off = 0; off < pack->len; off += PACK_PIECE) {
+		size_t n = pack->len - off < PACK_PIECE ? pack->len - off : PACK_PIECE;
+		int rc = wp->append(wp, pack->p + off, n, stats);
+
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 int reg_batch_end(struct reg *r, bool keep)
 {
 	struct memodb *m = r->mem;
@@ -475,7 +492,7 @@ int reg_batch_end(struct reg *r, bool keep)
 	 * directory: reg_lib_init) before the branch can name them. */
 	if (keep && m->n &&
 	    ((rc = pack_stream(m, &pack)) || git_repository_odb(&odb, r->home) ||
-	     git_odb_write_pack(&wp, odb, NULL, NULL) || wp->append(wp, pack.p, pack.len, &stats) ||
+	     git_odb_write_pack(&wp, odb, NULL, NULL) || append_pack(wp, &pack, &stats) ||
 	     wp->commit(wp, &stats)))
 		rc = rc ? rc : reg_write_err(r, "cannot write objects");
 	/* Every object made is on the disk now, under the id it was made
