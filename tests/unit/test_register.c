@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
+#include <stdint.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -2282,6 +2283,39 @@ static void test_batch(void **state)
 	assert_int_equal(reg_tree_of(r, &c2, &t2), 0);
 	assert_int_equal(reg_tree_file(r, t2, "bulk/000.txt", &blob), 0);
 	reg_tree_free(t2);
+
+	/* A pack of several megabytes goes to the indexer in pieces (a
+	 * megabyte each): every piece lands, git reads the object whole.
+	 * The bytes do not compress, so the pack is as large as they are. */
+	{
+		size_t big = (size_t)3 << 20;
+		unsigned char *data = xmalloc(big);
+		uint64_t x = 88172645463325252u;
+		struct reg_oid c3;
+
+		for (size_t i = 0; i < big; i++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			data[i] = (unsigned char)x;
+		}
+		assert_int_equal(reg_batch_begin(r), 0);
+		assert_int_equal(reg_tree_of(r, &c2, &base), 0);
+		memset(ch, 0, sizeof(ch));
+		ch[0].path = "notes/big.bin";
+		ch[0].data = (const char *)data;
+		ch[0].len = big;
+		assert_int_equal(reg_commit_make(r, &c2, base, ch, 1, &d, &c3, NULL), 0);
+		reg_tree_free(base);
+		assert_int_equal(reg_batch_end(r, true), 0);
+		reg_oid_hex(hex, &c3);
+		cmd = xasprintf("git -C '%s' update-ref refs/heads/big %s && git -C '%s' fsck --no-dangling 2>&1 && "
+				"test \"$(git -C '%s' cat-file -s %s:notes/big.bin)\" = %zu",
+				dir, hex, dir, dir, hex, big);
+		assert_int_equal(system(cmd), 0);
+		free(cmd);
+		free(data);
+	}
 
 	/* A batch dropped: its commit is nowhere. */
 	assert_int_equal(reg_batch_begin(r), 0);
