@@ -87,8 +87,9 @@ units: $(UNIT_BIN)
 # processors), the longest first (tests/run).
 # LeakSanitizer checks at the exit of every preg process (about 30 ms
 # each), except in the files that run the same ordinary commands hundreds
-# of times (tests/cli: the model and soak runs, the completions' calls in
-# the docs test; each says so): every command is run with the check in
+# of times (tests/cli: the model and soak runs, the kill test's writers,
+# the completions' calls and the tries of every option in the docs test;
+# each says so): every command is run with the check in
 # its own file, and the unit tests also under valgrind (check-valgrind).
 # The random runs are sized for CI: PREG_MODEL_STEPS=200 and
 # PREG_SOAK_N=1000 make them longer, make soak runs new seeds.

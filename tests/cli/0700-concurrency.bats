@@ -8,14 +8,6 @@
 load helper
 load invariants
 
-# Without LeakSanitizer's check at exit (no_leak_check): the writers and
-# the checks of the invariants are commands that run with the check in
-# the files that test them.
-setup() {
-	common_setup
-	no_leak_check
-}
-
 # Sixteen writers queue for one lock: on a loaded machine, with the
 # sanitizer build (make check), the last may wait longer than the default
 # 10 s. What is tested is that none is lost, not how fast the queue moves;

@@ -12,11 +12,6 @@ load helper
 
 setup() {
 	common_setup
-	# Without LeakSanitizer's check at exit (no_leak_check): it scans the
-	# whole heap of each process, here tens of megabytes of records and
-	# commits, and the commands run here with it in the files that test
-	# them.
-	no_leak_check
 	new_register
 	cd "$BATS_TEST_TMPDIR"
 }

@@ -30,9 +30,6 @@ MAN=$ROOT/man
 
 setup() {
 	common_setup
-	# Without LeakSanitizer's check at exit (no_leak_check): each example
-	# is a command that runs with the check in the file that tests it.
-	no_leak_check
 	command -v mandoc >/dev/null || {
 		echo "mandoc is not installed (apt-get install mandoc)"
 		return 1
