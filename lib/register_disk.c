@@ -103,6 +103,7 @@ void reg_funlock(struct reg *r)
 {
 	/* What was opened under the lock is not trusted after it. */
 	dcache_drop(r);
+	reg_ix_drop(r);
 	if (r->lockfd >= 0) {
 		close(r->lockfd);
 		r->lockfd = -1;
@@ -676,82 +677,29 @@ int reg_index_set_stat(git_index *idx, const char *rel, const git_oid *oid, cons
 
 /* Set the index entry of rel to blob oid, with the stat data of the file now
  * in the work tree so that git sees it clean without rehashing. */
-int reg_index_set(struct reg *r, git_index *idx, const char *rel, const git_oid *oid)
+bool reg_work_stat(struct reg *r, const char *rel, struct stat *st)
 {
 	const char *base;
-	struct stat st;
 	bool found;
 	int fd;
 
 	fd = open_dir_of(r, rel, false, &base, NULL);
-	found = fd >= 0 && !fstatat(fd, base, &st, AT_SYMLINK_NOFOLLOW);
+	found = fd >= 0 && !fstatat(fd, base, st, AT_SYMLINK_NOFOLLOW);
 	if (fd >= 0)
 		close(fd);
 	preg_error_clear();
+	return found;
+}
+
+int reg_index_set(struct reg *r, git_index *idx, const char *rel, const git_oid *oid)
+{
+	struct stat st;
+	bool found = reg_work_stat(r, rel, &st);
+
 	return reg_index_set_stat(idx, rel, oid, found ? &st : NULL);
 }
 
 /* ---- the index ---- */
-
-static uint32_t be32(const unsigned char *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-/* Whether the index file's entries and extensions fit it exactly (git's
- * index format, versions 2 to 4): NULL, or what is wrong. libgit2 1.5
- * leaks an entry's path when the file ends inside an entry, so a file cut
- * short is found here, before libgit2 reads it. A walk over the entries,
- * no hashing: a millisecond at 100,000 entries. */
-static const char *index_shape(const unsigned char *m, size_t n)
-{
-	size_t off = 12, end;
-	uint32_t version, count;
-
-	if (n == 0)
-		return "it is empty";
-	if (n < 12 + 20 || memcmp(m, "DIRC", 4))
-		return "it is not an index (no DIRC signature)";
-	version = be32(m + 4);
-	count = be32(m + 8);
-	if (version < 2 || version > 4)
-		return NULL; /* libgit2 says what it makes of it */
-	end = n - 20;
-	for (uint32_t i = 0; i < count; i++) {
-		size_t fixed = 62, plen;
-		const unsigned char *nul;
-
-		if (off + fixed > end)
-			return "it is cut short";
-		if (version >= 3 && (m[off + 60] & 0x40))
-			fixed += 2; /* the extended flags */
-		if (off + fixed > end)
-			return "it is cut short";
-		off += fixed;
-		if (version == 4) {
-			/* The length to strip from the previous path, a varint. */
-			while (off < end && (m[off] & 0x80))
-				off++;
-			off++;
-		}
-		if (off >= end || !(nul = memchr(m + off, '\0', end - off)))
-			return "it is cut short";
-		plen = (size_t)(nul - (m + off));
-		if (version == 4)
-			off += plen + 1;
-		else
-			off = off - fixed + ((fixed + plen + 8) & ~(size_t)7);
-		if (off > end)
-			return "it is cut short";
-	}
-	/* Extensions: a signature and a length each, up to the checksum. */
-	while (off < end) {
-		if (off + 8 > end || be32(m + off + 4) > end - off - 8)
-			return "it is cut short";
-		off += 8 + be32(m + off + 4);
-	}
-	return NULL;
-}
 
 /* Why the index cannot be read, in words for the user (NULL: as far as its
  * shape goes, it can); the caller's. */
@@ -771,7 +719,7 @@ static char *index_trouble(struct reg *r, bool ask_libgit2)
 			void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 
 			if (m != MAP_FAILED) {
-				w = index_shape(m, (size_t)st.st_size);
+				w = reg_ix_shape(m, (size_t)st.st_size);
 				munmap(m, (size_t)st.st_size);
 			}
 		}

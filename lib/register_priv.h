@@ -54,6 +54,8 @@ struct reg {
 	git_repository *home; /* during a batch (register_pack.c): the register's
 			       * own handle, while repo writes to memory... */
 	struct memodb *mem;   /* ...here, until reg_batch_end writes one pack */
+	struct reg_ix *ix;    /* while the lock is held: the index file, checked
+			       * to be patched in place (register_index.c) */
 };
 
 struct edit {
@@ -187,6 +189,39 @@ int reg_index_rebuild(struct reg *r, bool *rebuilt);
  * (reg_index_set_stat: with st, taken already; NULL: none). */
 int reg_index_set(struct reg *r, git_index *idx, const char *rel, const git_oid *oid);
 int reg_index_set_stat(git_index *idx, const char *rel, const git_oid *oid, const struct stat *st);
+
+/* The stat data of a work-tree file (never through a link); false when
+ * it is not there. */
+bool reg_work_stat(struct reg *r, const char *rel, struct stat *st);
+
+/* ---- the index, patched in place (register_index.c) ---- */
+
+/* An entry to set: path's blob id, and its file's stat data. */
+struct reg_ixset {
+	const char *path;
+	git_oid oid;
+	struct stat st;
+	bool has_st;
+};
+
+/* Whether the index file's entries and extensions fit it exactly (git's
+ * index format, versions 2 to 4): NULL, or what is wrong, in words for the
+ * user. libgit2 1.5 leaks an entry's path when the file ends inside an
+ * entry, so a file cut short is found here, before libgit2 reads it. A
+ * walk over the entries, no hashing: a millisecond at 100,000 entries. */
+const char *reg_ix_shape(const unsigned char *m, size_t n);
+
+/* Check the index file as libgit2 would read it (its checksum, entries
+ * and extensions), and keep it mapped in r for reg_ix_patch: 0; 1 when it
+ * is one for libgit2 to read (it may still be good, or libgit2 says why
+ * not). PREG_INDEX_LIBGIT2 set in the environment: always 1. */
+int reg_ix_check(struct reg *r);
+/* Set the entries of v (sorted here), which must all be in the index at
+ * stage 0, and write the index under index.lock: 0; 1 when nothing was
+ * done and libgit2 is to do it (a new path, conflicts, an index changed
+ * since, a failure to write). */
+int reg_ix_patch(struct reg *r, struct reg_ixset *v, size_t n);
+void reg_ix_drop(struct reg *r);
 
 /* Bring paths in the work tree and the index to the tip where what is there
  * is a leftover of ours; *left counts the user's edits left alone. */

@@ -470,6 +470,33 @@ static int by_put_path(const void *a, const void *b)
 	return strcmp(((const struct reg_put *)a)->rel, ((const struct reg_put *)b)->rel);
 }
 
+/* The index entries of a write that changes records already there, set in
+ * the index file itself (register_index.c): 0; 1 when it is libgit2's to
+ * do (a new or removed path, a move, an index it cannot patch). */
+static int index_in_place(struct txn *t)
+{
+	struct reg_ixset *v;
+	int rc = 1;
+
+	for (size_t i = 0; i < t->nedits; i++)
+		if (t->edits[i].by_blob || !t->edits[i].data)
+			return 1;
+	v = xcalloc(t->nedits + 1, sizeof(*v));
+	for (size_t i = 0; i < t->nedits; i++) {
+		const struct edit *e = &t->edits[i];
+
+		v[i].path = e->path;
+		if (e->hashed)
+			git_oid_cpy(&v[i].oid, GOID(&e->blob));
+		else
+			git_odb_hash(&v[i].oid, e->data, e->len, GIT_OBJECT_BLOB);
+		v[i].has_st = reg_work_stat(t->reg, e->path, &v[i].st) && S_ISREG(v[i].st.st_mode);
+	}
+	rc = reg_ix_patch(t->reg, v, t->nedits);
+	free(v);
+	return rc;
+}
+
 /* SPEC §7 step 7: the work-tree files, then their index entries alone. */
 static int apply_worktree(struct txn *t)
 {
@@ -521,7 +548,9 @@ static int apply_worktree(struct txn *t)
 			close(fd);
 		r->batch = false;
 	}
-	if (rc || (rc = reg_index_get(r, &idx)))
+	if (rc || (!puts && index_in_place(t) == 0))
+		goto out;
+	if ((rc = reg_index_get(r, &idx)))
 		goto out;
 	for (size_t i = 0; i < t->nedits && !rc; i++) {
 		const struct edit *e = &t->edits[i];
@@ -608,11 +637,15 @@ static int lock_and_heal(struct reg *r)
 	 * committed: after the commit, neither it nor the work tree could be
 	 * brought up to it. Rebuilding it is doctor's, for the index may be
 	 * one git can read and libgit2 cannot (a split index). */
-	if ((rc = reg_index_get(r, &idx))) {
-		reg_funlock(r);
-		return rc;
+	if (reg_ix_check(r)) {
+		/* Not one to patch in place (register_index.c): libgit2 reads
+		 * it, and says what is wrong. */
+		if ((rc = reg_index_get(r, &idx))) {
+			reg_funlock(r);
+			return rc;
+		}
+		git_index_free(idx);
 	}
-	git_index_free(idx);
 	r->heal_said = reg_heal_pending(r, false, &left) != 0;
 	if (r->heal_said)
 		preg_warn("%s", preg_error_msg());
