@@ -8,10 +8,12 @@
 #include "utf8.h"
 #include "xalloc.h"
 
-static char slot[4096];
-static int slot_code;
-static char **warnings;
-static size_t nwarnings;
+/* Each thread its own: the threads that read records ahead of a report
+ * (register_read.c) parse on their own, and what they meet stays theirs. */
+static _Thread_local char slot[4096];
+static _Thread_local int slot_code;
+static _Thread_local char **warnings;
+static _Thread_local size_t nwarnings;
 
 /* A message is one line of valid UTF-8 for a terminal, whatever the
  * values it quotes: control characters and bytes that are not UTF-8 (a

@@ -502,6 +502,11 @@ static long shard_find(const struct rcache *c, const char *name)
 	return -1;
 }
 
+bool rcache_has_shard(const struct rcache *c, const char *name)
+{
+	return shard_find(c, name) >= 0;
+}
+
 static void shard_range(const struct rcache *c, long i, const unsigned char *oid, size_t *first, size_t *n,
 			bool *same)
 {

@@ -52,6 +52,9 @@ void rcache_free(struct rcache *c);
 /* Whether the file was there and valid (for tests and the benchmark). */
 bool rcache_valid(const struct rcache *c);
 
+/* Whether the cache has a shard of that name (its data not checked). */
+bool rcache_has_shard(const struct rcache *c, const char *name);
+
 /* The shard named name: its records are [*first, *first + *n). Sets *same
  * when its tree id is oid. false: no such shard in the cache, or its data
  * fails its checksum (checked the first time it is asked for). */

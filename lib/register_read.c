@@ -1,10 +1,13 @@
 /* register_read: the records at the tip, read directly or through the
  * record cache (see register.h). */
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "err.h"
 #include "layout.h"
@@ -621,6 +624,229 @@ static int walk_shards(struct reg *r, shard_fn fn, void *arg)
 	return rc;
 }
 
+/* ---- reading ahead: the shards the cache does not know, on other threads ----
+ *
+ * With no cache (the first report of a clone, or after an upgrade) every
+ * record is read from git and parsed: 90% of such a report, and each
+ * shard's records can be parsed on their own. Worker threads, one per
+ * processor, each with its own handle on the repository, take the shards
+ * the cache does not know in tree order, a few ahead of the walk, and
+ * parse and encode their records; the walk takes each shard's encodings in
+ * turn, as if it had made them. A record a worker cannot parse cleanly
+ * (an error, or a warning) is left to the walk, which parses it again and
+ * says what it says, as without workers. */
+#define AHEAD_MIN_SHARDS 8
+#define AHEAD_MAX_THREADS 8
+#define AHEAD_NONE SIZE_MAX
+
+struct ahead_shard {
+	char name[8];
+	git_oid tree;
+	size_t ne;      /* its entries, in id order (0: the walk parses them) */
+	size_t *off;    /* each one's encoding in enc, or AHEAD_NONE */
+	size_t *len;
+	struct buf enc;
+	bool done;
+};
+
+struct ahead {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct ahead_shard *v;
+	size_t n;
+	size_t next;    /* the next shard for a worker */
+	size_t taken;   /* the shards the walk is through with */
+	size_t window;  /* how far ahead of the walk the workers go */
+	bool stop;
+	unsigned layout;
+	char *gitdir;
+	pthread_t th[AHEAD_MAX_THREADS];
+	int nth;
+};
+
+/* Parse and encode shard s's records, on a worker's repository handle. */
+static void ahead_parse(const struct ahead *a, git_repository *repo, struct ahead_shard *s)
+{
+	git_tree *t = NULL;
+	const git_tree_entry **ents;
+	struct record *rec;
+	char **w;
+	size_t ne;
+
+	if (!repo || git_tree_lookup(&t, repo, &s->tree))
+		return;
+	ents = entries_by_id(t, &ne);
+	s->off = xmalloc((ne + 1) * sizeof(*s->off));
+	s->len = xmalloc((ne + 1) * sizeof(*s->len));
+	for (size_t j = 0; j < ne; j++) {
+		const git_tree_entry *fe = ents[j];
+		git_blob *b = NULL;
+		char path[256];
+		char *id;
+
+		s->off[j] = AHEAD_NONE;
+		s->len[j] = 0;
+		snprintf(path, sizeof(path), "clients/%s/%s", s->name, git_tree_entry_name(fe));
+		id = layout_id(a->layout, path);
+		rec = NULL;
+		if (id && git_tree_entry_type(fe) == GIT_OBJECT_BLOB && !git_blob_lookup(&b, repo, git_tree_entry_id(fe)))
+			reg_parse_blob(b, path, id, &rec, NULL, true);
+		if (rec && preg_warnings_take(&w) == 0) {
+			s->off[j] = s->enc.len;
+			rcache_encode(&s->enc, rec);
+			s->len[j] = s->enc.len - s->off[j];
+		} else {
+			preg_warnings_free(w, preg_warnings_take(&w));
+		}
+		record_free(rec);
+		git_blob_free(b);
+		free(id);
+	}
+	preg_error_clear();
+	s->ne = ne;
+	free(ents);
+	git_tree_free(t);
+}
+
+static void *ahead_worker(void *arg)
+{
+	struct ahead *a = arg;
+	git_repository *repo = NULL;
+	char **w;
+
+	if (git_repository_open_ext(&repo, a->gitdir, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL))
+		repo = NULL;
+	pthread_mutex_lock(&a->mu);
+	for (;;) {
+		struct ahead_shard *s;
+
+		while (!a->stop && a->next < a->n && a->next >= a->taken + a->window)
+			pthread_cond_wait(&a->cv, &a->mu);
+		if (a->stop || a->next >= a->n)
+			break;
+		s = &a->v[a->next++];
+		pthread_mutex_unlock(&a->mu);
+		ahead_parse(a, repo, s);
+		pthread_mutex_lock(&a->mu);
+		s->done = true;
+		pthread_cond_broadcast(&a->cv);
+	}
+	pthread_mutex_unlock(&a->mu);
+	git_repository_free(repo);
+	preg_warnings_free(w, preg_warnings_take(&w));
+	preg_error_clear();
+	return NULL;
+}
+
+/* Start the workers on the shards of clients (tip's) that c does not know,
+ * when there are enough of them to be worth it; NULL otherwise. */
+static struct ahead *ahead_start(struct reg *r, const struct rcache *c)
+{
+	git_oid oid;
+	git_tree *tree = NULL, *clients = NULL;
+	const git_tree_entry *ce;
+	struct ahead *a = NULL;
+	cpu_set_t cpus;
+	/* The processors this process may run on (taskset, a container's
+	 * share), not all the machine has. */
+	long ncpu = sched_getaffinity(0, sizeof(cpus), &cpus) ? 1 : CPU_COUNT(&cpus);
+	size_t n = 0;
+
+	if (ncpu < 2 || reg_tip_tree(r, &oid, &tree)) {
+		preg_error_clear();
+		return NULL;
+	}
+	ce = git_tree_entry_byname(tree, "clients");
+	if (!ce || git_tree_entry_type(ce) != GIT_OBJECT_TREE || git_tree_lookup(&clients, r->repo, git_tree_entry_id(ce)))
+		goto out;
+	a = xcalloc(1, sizeof(*a));
+	a->v = xcalloc(git_tree_entrycount(clients) + 1, sizeof(*a->v));
+	for (size_t i = 0; i < git_tree_entrycount(clients); i++) {
+		const git_tree_entry *se = git_tree_entry_byindex(clients, i);
+		const char *name = git_tree_entry_name(se);
+
+		if (git_tree_entry_type(se) != GIT_OBJECT_TREE || strlen(name) >= sizeof(a->v[n].name) ||
+		    rcache_has_shard(c, name))
+			continue;
+		memcpy(a->v[n].name, name, strlen(name) + 1);
+		git_oid_cpy(&a->v[n].tree, git_tree_entry_id(se));
+		n++;
+	}
+	if (n < AHEAD_MIN_SHARDS) {
+		free(a->v);
+		free(a);
+		a = NULL;
+		goto out;
+	}
+	a->n = n;
+	a->layout = reg_layout(r);
+	a->gitdir = xstrdup(r->gitdir);
+	pthread_mutex_init(&a->mu, NULL);
+	pthread_cond_init(&a->cv, NULL);
+	/* Set before any worker reads it. */
+	a->window = 2 * (size_t)(ncpu < AHEAD_MAX_THREADS ? ncpu : AHEAD_MAX_THREADS);
+	for (long t = 0; t < ncpu && t < AHEAD_MAX_THREADS; t++)
+		if (!pthread_create(&a->th[a->nth], NULL, ahead_worker, a))
+			a->nth++;
+out:
+	git_tree_free(clients);
+	git_tree_free(tree);
+	return a;
+}
+
+/* The walk's next shard, when it is the workers' next one: wait for it. */
+static struct ahead_shard *ahead_take(struct ahead *a, const char *name)
+{
+	struct ahead_shard *s;
+
+	if (!a || !a->nth || a->taken >= a->n || strcmp(a->v[a->taken].name, name))
+		return NULL;
+	s = &a->v[a->taken];
+	pthread_mutex_lock(&a->mu);
+	while (!s->done)
+		pthread_cond_wait(&a->cv, &a->mu);
+	pthread_mutex_unlock(&a->mu);
+	return s;
+}
+
+static void ahead_shard_release(struct ahead_shard *s)
+{
+	free(s->off);
+	free(s->len);
+	buf_release(&s->enc);
+	s->off = s->len = NULL;
+	s->ne = 0;
+}
+
+/* The walk is through with shard s: its memory goes, a worker goes on. */
+static void ahead_done(struct ahead *a, struct ahead_shard *s)
+{
+	ahead_shard_release(s);
+	pthread_mutex_lock(&a->mu);
+	a->taken++;
+	pthread_cond_broadcast(&a->cv);
+	pthread_mutex_unlock(&a->mu);
+}
+
+static void ahead_stop(struct ahead *a)
+{
+	if (!a)
+		return;
+	pthread_mutex_lock(&a->mu);
+	a->stop = true;
+	pthread_cond_broadcast(&a->cv);
+	pthread_mutex_unlock(&a->mu);
+	for (int t = 0; t < a->nth; t++)
+		pthread_join(a->th[t], NULL);
+	for (size_t i = 0; i < a->n; i++)
+		ahead_shard_release(&a->v[i]);
+	pthread_mutex_destroy(&a->mu);
+	pthread_cond_destroy(&a->cv);
+	free(a->v);
+	free(a->gitdir);
+	free(a);
+}
+
 /* The cache file is written shard after shard, in tree order, so it is
  * brought up to date first, and the records are then handed out from it
  * in id order (merge_run); or, for a caller that takes them in any order,
@@ -639,6 +865,7 @@ struct each_cached {
 	bool notes;
 	struct rscratch scratch;
 	struct record rec;
+	struct ahead *ahead;         /* the shards read ahead (NULL: none) */
 };
 
 /* Hand out an encoding as a record: what a walk through the cache gives,
@@ -690,6 +917,7 @@ static int plan_shard(struct reg *r, const git_tree_entry *se, void *ctx)
 	bool found, same = false, clean = true;
 	git_tree *shard = NULL;
 	const git_tree_entry **ents;
+	struct ahead_shard *as = NULL;
 	int rc = 0;
 
 	found = strlen(sname) < 8 && (x->cb ? rcache_shard_read(c, sname, soid, &first, &n, &same, &x->win)
@@ -700,9 +928,15 @@ static int plan_shard(struct reg *r, const git_tree_entry *se, void *ctx)
 		return x->cb ? give_shard(x, sname, first, n) : 0;
 	}
 	rcache_plan_touch(plan);
-	if (git_tree_lookup(&shard, r->repo, git_tree_entry_id(se)))
+	as = found ? NULL : ahead_take(x->ahead, sname);
+	if (git_tree_lookup(&shard, r->repo, git_tree_entry_id(se))) {
+		if (as)
+			ahead_done(x->ahead, as);
 		return reg_git_error(PREG_ERR, "cannot read clients/%s/", sname);
+	}
 	ents = entries_by_id(shard, &ne);
+	if (as && (as->ne != ne || !git_oid_equal(&as->tree, git_tree_entry_id(se))))
+		ahead_shard_release(as); /* not the same shard: parsed here */
 	for (size_t j = 0; j < ne && !rc; j++) {
 		const git_tree_entry *fe = ents[j];
 		char path[256];
@@ -739,7 +973,14 @@ static int plan_shard(struct reg *r, const git_tree_entry *se, void *ctx)
 			}
 			break;
 		}
-		if (!hit && (parsed = entry_record(r, fe, path, id, &b))) {
+		if (!hit && as && j < as->ne && as->off[j] != AHEAD_NONE) {
+			/* Parsed and encoded ahead. */
+			const unsigned char *enc = (const unsigned char *)as->enc.p + as->off[j];
+
+			rcache_plan_add(plan, git_tree_entry_id(fe)->id, id, enc, as->len[j]);
+			if (x->cb)
+				rc = give_encoded(x, id, path, enc, as->len[j]);
+		} else if (!hit && (parsed = entry_record(r, fe, path, id, &b))) {
 			x->enc.len = 0;
 			rcache_encode(&x->enc, parsed);
 			rcache_plan_add(plan, git_tree_entry_id(fe)->id, id, x->enc.p, x->enc.len);
@@ -756,6 +997,8 @@ static int plan_shard(struct reg *r, const git_tree_entry *se, void *ctx)
 	}
 	free(ents);
 	git_tree_free(shard);
+	if (as)
+		ahead_done(x->ahead, as);
 	if (!clean) {
 		/* Never taken whole: a zero tree id matches no tree. */
 		rcache_plan_shard_oid(plan, none);
@@ -765,7 +1008,7 @@ static int plan_shard(struct reg *r, const git_tree_entry *se, void *ctx)
 
 static int each_summary(struct reg *r, bool notes, bool any_order, reg_each_fn cb, void *arg)
 {
-	struct each_cached x = { NULL, NULL, BUF_INIT, { NULL, 0, 0, 0 }, NULL, NULL, notes, { NULL, 0 }, { 0 } };
+	struct each_cached x = { NULL, NULL, BUF_INIT, { NULL, 0, 0, 0 }, NULL, NULL, notes, { NULL, 0 }, { 0 }, NULL };
 	struct merge m = { r, NULL, NULL, NULL, NULL, NULL, 0, 0, notes };
 	char *dir, *path;
 	int rc;
@@ -783,7 +1026,9 @@ static int each_summary(struct reg *r, bool notes, bool any_order, reg_each_fn c
 	if (mkdir(dir, 0777) && errno != EEXIST)
 		errno = 0;
 	x.plan = rcache_plan_new(x.c, path);
+	x.ahead = ahead_start(r, x.c);
 	rc = walk_shards(r, plan_shard, &x);
+	ahead_stop(x.ahead);
 	if (!rc && any_order) {
 		/* Every record has been handed out: the file is for the next walk. */
 		if (rcache_plan_changed(x.plan))

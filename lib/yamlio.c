@@ -7,6 +7,7 @@
  * by a scan of the raw bytes first, because libyaml reports them without a
  * usable position.
  */
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -167,12 +168,19 @@ static int scan_text(const char *name, const unsigned char *p, size_t n)
  * half a minute to read (found with tests/fuzz/gen_collide.c). */
 static uint64_t hash_str(const char *s, size_t n)
 {
-	static uint64_t seed;
-	uint64_t h;
+	static _Atomic uint64_t seed;
+	uint64_t h, sd = atomic_load(&seed);
 
-	if (!seed && getrandom(&seed, sizeof(seed), GRND_NONBLOCK) != (ssize_t)sizeof(seed))
-		seed = (uint64_t)(uintptr_t)&seed ^ (uint64_t)time(NULL) << 20 ^ (uint64_t)getpid();
-	h = 1469598103934665603ULL ^ seed;
+	if (!sd) {
+		/* Set once: threads parsing at once agree on it. */
+		uint64_t fresh = 0, none = 0;
+
+		if (getrandom(&fresh, sizeof(fresh), GRND_NONBLOCK) != (ssize_t)sizeof(fresh))
+			fresh = (uint64_t)(uintptr_t)&seed ^ (uint64_t)time(NULL) << 20 ^ (uint64_t)getpid();
+		fresh |= 1;
+		sd = atomic_compare_exchange_strong(&seed, &none, fresh) ? fresh : none;
+	}
+	h = 1469598103934665603ULL ^ sd;
 	for (size_t i = 0; i < n; i++) {
 		h ^= (unsigned char)s[i];
 		h *= 1099511628211ULL;

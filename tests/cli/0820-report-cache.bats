@@ -176,6 +176,49 @@ same_as_uncached() {
 		"$(PREG_NO_CACHE=1 preg -C "$R" report funnel 2>&1 >/dev/null)"
 }
 
+# With no cache, the records of the shards it does not know are parsed on
+# other threads, one per processor the process may use, a few shards ahead
+# of the report (lib/register_read.c). Pinned to one processor (taskset),
+# preg parses them itself: the witness of the same answers, the same
+# cache file byte for byte, and the same error.
+@test "the first report over many shards parses them on other threads: the same answers, cache and errors" {
+	local i out err trace=$BATS_TEST_TMPDIR/clone.trace
+	command -v taskset >/dev/null
+	[ "$(nproc)" -ge 2 ] || skip "one processor: no other thread to parse on"
+	{
+		echo "Client,Manager"
+		for i in $(seq 1 60); do echo "ООО «Клиент $i»,m$((i % 3))"; done
+	} >many.csv
+	preg -C "$R" import many.csv >/dev/null
+	mkdir -p "$R/$(record_dir zz)"
+	printf 'id: zz\nname: "unclosed\n' >"$R/$(record_path zz)"
+	git -C "$R" add -A && git -C "$R" commit -qm "broken"
+	[ "$(git -C "$R" ls-tree --name-only HEAD clients/ | wc -l)" -ge 20 ]
+
+	rm -f "$CACHE"
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+		strace -f -e trace=clone,clone3 -o "$trace" "$PREG" -C "$R" report funnel >threads.out 2>threads.err && false
+	grep -q clone "$trace" # threads were started
+	cp "$CACHE" threads.cache
+	rm -f "$CACHE"
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+		strace -f -e trace=clone,clone3 -o "$trace" taskset -c 0 "$PREG" -C "$R" report funnel >one.out 2>one.err && false
+	! grep -q clone "$trace" # none
+	same "$(cat threads.out)" "$(cat one.out)"
+	same "$(cat threads.err)" "$(cat one.err)"
+	[[ "$(cat one.err)" == "preg: error: $(record_path zz):"* ]]
+	cmp "$CACHE" threads.cache
+	same "$(cat threads.out)" "$(PREG_NO_CACHE=1 preg -C "$R" report funnel 2>/dev/null)"
+	# Each kind of walk, from no cache, as without it.
+	# (Each names the broken record and exits 1.)
+	for a in "report register" "report managers" "client list" "remind --within 365d"; do
+		rm -f "$CACHE"
+		out=$(preg -C "$R" $a 2>&1 || echo "status $?")
+		[[ "$out" == *"status 1" ]]
+		same "$out" "$(PREG_NO_CACHE=1 preg -C "$R" $a 2>&1 || echo "status $?")"
+	done
+}
+
 # libgit2 as Debian builds it parses the system's CA bundle when it starts
 # (for HTTPS, which preg never does through libgit2): most of a small
 # command's time. preg keeps it from doing so (lib/register.c).
