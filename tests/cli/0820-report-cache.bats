@@ -185,6 +185,7 @@ same_as_uncached() {
 	local i out err trace=$BATS_TEST_TMPDIR/clone.trace
 	command -v taskset >/dev/null
 	[ "$(nproc)" -ge 2 ] || skip "one processor: no other thread to parse on"
+	cd "$BATS_TEST_TMPDIR"
 	{
 		echo "Client,Manager"
 		for i in $(seq 1 60); do echo "ООО «Клиент $i»,m$((i % 3))"; done
