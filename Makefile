@@ -37,7 +37,12 @@ SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 # 0200-client-add: 49 and 44 s of CPU, then 40 and 40). A leak, an
 # overflow and undefined behaviour are caught and reported as before
 # (the program's own frames with file and line).
-SAN_LDFLAGS = $(SAN_FLAGS) -static-libasan -static-libubsan
+#
+# And linked at a fixed address (-no-pie): the sanitizers' tables of every
+# global variable (1.8 MB of data) then need no relocation when a process
+# starts, which was 400 of a process's 2,200 page faults and about a tenth
+# of the time of a small command (perf stat -r 20 on "preg client list").
+SAN_LDFLAGS = $(SAN_FLAGS) -static-libasan -static-libubsan -no-pie
 
 LIB_SRC := $(sort $(wildcard lib/*.c))
 CMD_SRC := $(sort $(wildcard cmd/*.c))
@@ -94,7 +99,7 @@ units: $(UNIT_BIN)
 # The random runs are sized for CI: PREG_MODEL_STEPS=200 and
 # PREG_SOAK_N=1000 make them longer, make soak runs new seeds.
 check:
-	$(MAKE) BUILD=build-asan PREG_BIN=build-asan/preg CFLAGS="-O1 -g $(SAN_FLAGS)" LDFLAGS="$(SAN_LDFLAGS)" check-plain
+	$(MAKE) BUILD=build-asan PREG_BIN=build-asan/preg CFLAGS="-O1 -g -fno-pie $(SAN_FLAGS)" LDFLAGS="$(SAN_LDFLAGS)" check-plain
 
 # The same tests on the plain build (./preg), faster where no sanitizer is
 # wanted.
