@@ -676,7 +676,7 @@ static void ahead_parse(const struct ahead *a, git_repository *repo, struct ahea
 	const git_tree_entry **ents;
 	struct record *rec;
 	char **w;
-	size_t ne;
+	size_t ne, nw;
 
 	if (!repo || git_tree_lookup(&t, repo, &s->tree))
 		return;
@@ -696,12 +696,13 @@ static void ahead_parse(const struct ahead *a, git_repository *repo, struct ahea
 		rec = NULL;
 		if (id && git_tree_entry_type(fe) == GIT_OBJECT_BLOB && !git_blob_lookup(&b, repo, git_tree_entry_id(fe)))
 			reg_parse_blob(b, path, id, &rec, NULL, true);
-		if (rec && preg_warnings_take(&w) == 0) {
+		/* What the parse warned of is said by the walk's own parse. */
+		nw = preg_warnings_take(&w);
+		preg_warnings_free(w, nw);
+		if (rec && nw == 0) {
 			s->off[j] = s->enc.len;
 			rcache_encode(&s->enc, rec);
 			s->len[j] = s->enc.len - s->off[j];
-		} else {
-			preg_warnings_free(w, preg_warnings_take(&w));
 		}
 		record_free(rec);
 		git_blob_free(b);
@@ -718,6 +719,7 @@ static void *ahead_worker(void *arg)
 	struct ahead *a = arg;
 	git_repository *repo = NULL;
 	char **w;
+	size_t nw;
 
 	if (git_repository_open_ext(&repo, a->gitdir, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL))
 		repo = NULL;
@@ -738,7 +740,8 @@ static void *ahead_worker(void *arg)
 	}
 	pthread_mutex_unlock(&a->mu);
 	git_repository_free(repo);
-	preg_warnings_free(w, preg_warnings_take(&w));
+	nw = preg_warnings_take(&w);
+	preg_warnings_free(w, nw);
 	preg_error_clear();
 	return NULL;
 }
