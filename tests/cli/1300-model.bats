@@ -3,7 +3,7 @@
 # on a fixed set of seeds, and proof that each of its invariant checks fires
 # when the register is broken behind preg's back. A failure prints the seed,
 # the step, the command and the line that replays it; the registers are kept.
-# The fixed seeds take PREG_MODEL_STEPS steps (default 20, what CI affords;
+# The fixed seeds take PREG_MODEL_STEPS steps (default 12, what CI affords;
 # PREG_MODEL_STEPS=200 for a longer look). Longer runs, new seeds: make soak.
 # A self-test stops at the failure it waits for (--until CHECK), where the
 # rest of the run could show nothing more about that check.
@@ -130,7 +130,7 @@ QUIET=(--seed 7 --steps 6 --clones 2 --no-skew --no-collide --one-writer --actio
 }
 
 # The fixed seeds: every writer, three and two clones, clocks that disagree.
-STEPS=${PREG_MODEL_STEPS:-20}
+STEPS=${PREG_MODEL_STEPS:-12}
 
 @test "model: seed 11, three clones, PREG_MODEL_STEPS steps" {
 	model --seed 11 --steps "$STEPS"
