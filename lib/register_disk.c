@@ -675,8 +675,6 @@ int reg_index_set_stat(git_index *idx, const char *rel, const git_oid *oid, cons
 	return 0;
 }
 
-/* Set the index entry of rel to blob oid, with the stat data of the file now
- * in the work tree so that git sees it clean without rehashing. */
 bool reg_work_stat(struct reg *r, const char *rel, struct stat *st)
 {
 	const char *base;
@@ -691,6 +689,8 @@ bool reg_work_stat(struct reg *r, const char *rel, struct stat *st)
 	return found;
 }
 
+/* Set the index entry of rel to blob oid, with the stat data of the file now
+ * in the work tree so that git sees it clean without rehashing. */
 int reg_index_set(struct reg *r, git_index *idx, const char *rel, const git_oid *oid)
 {
 	struct stat st;

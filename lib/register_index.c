@@ -133,11 +133,32 @@ static int ix_next(struct ix_walk *w)
 	return 0;
 }
 
+/* Walk x's entries and the extensions' lengths to the checksum, and set
+ * x->ents_end: 0, or -1 when they do not fit the file. */
+static int ix_walk_all(struct reg_ix *x)
+{
+	struct ix_walk w;
+	int step;
+
+	memset(&w, 0, sizeof(w));
+	w.x = x;
+	w.next = 12;
+	while (!(step = ix_next(&w)))
+		;
+	free(w.path);
+	if (step < 0)
+		return -1;
+	x->ents_end = w.next;
+	/* Extensions: a signature and a length each, up to the checksum. */
+	for (size_t off = w.next, end = x->len - 20; off < end; off += 8 + get32(x->map + off + 4))
+		if (off + 8 > end || get32(x->map + off + 4) > end - off - 8)
+			return -1;
+	return 0;
+}
+
 const char *reg_ix_shape(const unsigned char *m, size_t n)
 {
 	struct reg_ix x;
-	struct ix_walk w;
-	int step;
 
 	if (n == 0)
 		return "it is empty";
@@ -150,28 +171,14 @@ const char *reg_ix_shape(const unsigned char *m, size_t n)
 	x.count = get32(m + 8);
 	if (x.version < 2 || x.version > 4)
 		return NULL; /* libgit2 says what it makes of it */
-	memset(&w, 0, sizeof(w));
-	w.x = &x;
-	w.next = 12;
-	while (!(step = ix_next(&w)))
-		;
-	free(w.path);
-	if (step < 0)
-		return "it is cut short";
-	/* Extensions: a signature and a length each, up to the checksum. */
-	for (size_t off = w.next, end = n - 20; off < end; off += 8 + get32(m + off + 4))
-		if (off + 8 > end || get32(m + off + 4) > end - off - 8)
-			return "it is cut short";
-	return NULL;
+	return ix_walk_all(&x) ? "it is cut short" : NULL;
 }
 
-/* Whether the extensions from off are ones this file can carry over: 1
- * yes, 0 no (left to libgit2). */
+/* Whether the extensions from off (their lengths checked) are ones this
+ * file can carry over: 1 yes, 0 no (left to libgit2). */
 static int ix_exts_known(const unsigned char *m, size_t off, size_t end)
 {
 	while (off < end) {
-		if (off + 8 > end || get32(m + off + 4) > end - off - 8)
-			return 0;
 		/* TREE is rewritten; these libgit2 drops as well: the untracked
 		 * cache, fsmonitor's, the end of entries and the offset table.
 		 * REUC and NAME (conflicts) and every mandatory one (lower
@@ -189,10 +196,9 @@ int reg_ix_check(struct reg *r)
 	char *p = xasprintf("%sindex", r->gitdir);
 	int fd = open(p, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	struct reg_ix *x = NULL;
-	struct ix_walk w;
 	struct sha1_ctx h;
 	unsigned char sum[SHA1_DIGEST_SIZE];
-	int rc = 1, step;
+	int rc = 1;
 
 	free(p);
 	reg_ix_drop(r);
@@ -219,16 +225,7 @@ int reg_ix_check(struct reg *r)
 	sha1_digest(&h, sizeof(sum), sum);
 	if (memcmp(sum, x->map + x->len - 20, 20))
 		goto out;
-	memset(&w, 0, sizeof(w));
-	w.x = x;
-	w.next = 12;
-	while (!(step = ix_next(&w)))
-		;
-	free(w.path);
-	if (step < 0)
-		goto out;
-	x->ents_end = w.next;
-	if (!ix_exts_known(x->map, x->ents_end, x->len - 20))
+	if (ix_walk_all(x) || !ix_exts_known(x->map, x->ents_end, x->len - 20))
 		goto out;
 	r->ix = x;
 	x = NULL;
@@ -431,7 +428,7 @@ int reg_ix_patch(struct reg *r, struct reg_ixset *v, size_t n)
 	unsigned char *found = NULL;
 	size_t copied = 12, nracy = 0;
 	char *lock = NULL, *dst = NULL;
-	int rc = 1, step, fd = -1;
+	int rc = 1, step, fd;
 	const struct reg_ix *x;
 
 	if ((!r->ix || !same_file(r)) && reg_ix_check(r))
@@ -439,7 +436,7 @@ int reg_ix_patch(struct reg *r, struct reg_ixset *v, size_t n)
 	x = r->ix;
 	memset(&o, 0, sizeof(o));
 	memset(&w, 0, sizeof(w));
-		qsort(v, n, sizeof(*v), by_ixset_path);
+	qsort(v, n, sizeof(*v), by_ixset_path);
 	found = xcalloc(n ? n : 1, 1);
 	w.x = x;
 	w.next = 12;
@@ -467,9 +464,8 @@ int reg_ix_patch(struct reg *r, struct reg_ixset *v, size_t n)
 			 * file differs (or is gone) loses its size. */
 			if (++nracy > IX_MAX_RACY)
 				goto out;
-			if (reg_hash_workfile(r, w.path, &now) == 0 && !memcmp(now.id, e + 40, 20)) {
+			if (reg_hash_workfile(r, w.path, &now) == 0 && !memcmp(now.id, e + 40, 20))
 				continue;
-			}
 			preg_error_clear();
 			if (get32(e + 36) == 0)
 				continue;
@@ -507,39 +503,29 @@ int reg_ix_patch(struct reg *r, struct reg_ixset *v, size_t n)
 	}
 	lock = xasprintf("%sindex.lock", r->gitdir);
 	dst = xasprintf("%sindex", r->gitdir);
+	/* On any failure nothing is left: git holds the lock, or the disk
+	 * refuses, and libgit2 then says which. */
 	reg_marker_set(r);
 	fd = open(lock, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
-	if (fd < 0) {
-		/* git holds it, or the disk refuses: libgit2 says which. */
-		reg_marker_clear(r);
-		goto out;
-	}
-	if (out_write(&o, fd) || fsync(fd) || close(fd)) {
-		fd = -1;
-		unlink(lock);
-		reg_marker_clear(r);
-		goto out;
-	}
-	fd = -1;
-	if (rename(lock, dst)) {
-		unlink(lock);
-		reg_marker_clear(r);
-		goto out;
+	if (fd >= 0) {
+		bool written = !out_write(&o, fd) && !fsync(fd);
+
+		if (close(fd) || !written || rename(lock, dst))
+			unlink(lock);
+		else
+			rc = 0;
 	}
 	reg_marker_clear(r);
-	reg_ix_drop(r);
-	{
+	if (rc == 0) {
 		int dfd = open(r->gitdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
+		reg_ix_drop(r);
 		if (dfd >= 0) {
 			fsync(dfd);
 			close(dfd);
 		}
 	}
-	rc = 0;
 out:
-	if (fd >= 0)
-		close(fd);
 	free(lock);
 	free(dst);
 	free(found);

@@ -476,7 +476,7 @@ static int by_put_path(const void *a, const void *b)
 static int index_in_place(struct txn *t)
 {
 	struct reg_ixset *v;
-	int rc = 1;
+	int rc;
 
 	for (size_t i = 0; i < t->nedits; i++)
 		if (t->edits[i].by_blob || !t->edits[i].data)
