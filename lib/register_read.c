@@ -161,28 +161,28 @@ static const git_tree_entry **entries_by_id(git_tree *shard, size_t *n)
 
 /* Entry fe of shard directory sname: its path and its id (the caller's).
  * false, with the error slot set, when it is not a client record. */
-static bool entry_id(struct reg *r, const char *sname, const git_tree_entry *fe, char path[256], char **id)
+static bool entry_id(unsigned layout, const char *sname, const git_tree_entry *fe, char path[256], char **id)
 {
 	snprintf(path, 256, "clients/%s/%s", sname, git_tree_entry_name(fe));
-	*id = layout_id(reg_layout(r), path);
+	*id = layout_id(layout, path);
 	if (*id && git_tree_entry_type(fe) == GIT_OBJECT_BLOB)
 		return true;
 	free(*id);
 	*id = NULL;
 	preg_error_set(PREG_EINVAL,
-		       "%s: not a client record (expected %s)", path, layout_pattern(reg_layout(r)));
+		       "%s: not a client record (expected %s)", path, layout_pattern(layout));
 	return false;
 }
 
 /* The record in entry fe, parsed for reading only (*b is its blob, to free
  * after it); NULL with the error slot set when it cannot be read. */
-static struct record *entry_record(struct reg *r, const git_tree_entry *fe, const char *path, const char *id,
-				   git_blob **b)
+static struct record *entry_record(git_repository *repo, const git_tree_entry *fe, const char *path,
+				   const char *id, git_blob **b)
 {
 	struct record *rec = NULL;
 
 	*b = NULL;
-	if (git_blob_lookup(b, r->repo, git_tree_entry_id(fe)))
+	if (git_blob_lookup(b, repo, git_tree_entry_id(fe)))
 		reg_git_error(PREG_ERR, "cannot read %s", path);
 	else
 		reg_parse_blob(*b, path, id, &rec, NULL, true);
@@ -420,14 +420,14 @@ static int merge_run(struct merge *m, bool ids_only, reg_each_fn cb, void *arg)
 			git_blob *b = NULL;
 			char path[256], *id;
 
-			if (!entry_id(m->r, u->sname, fe, path, &id))
+			if (!entry_id(reg_layout(m->r), u->sname, fe, path, &id))
 				rc = cb(arg, NULL, path, NULL);
 			else if (ids_only)
 				rc = cb(arg, id, path, NULL);
 			else {
 				got = m->c ? cursor_cached(m, u, fe, id, &rec, &scratch) : NULL;
 				if (!got)
-					got = parsed = entry_record(m->r, fe, path, id, &b);
+					got = parsed = entry_record(m->r->repo, fe, path, id, &b);
 				rc = cb(arg, id, path, got);
 			}
 			record_free(parsed);
@@ -664,6 +664,7 @@ struct ahead {
 	bool stop;
 	unsigned layout;
 	char *gitdir;
+	const struct rcache *cache; /* what it knows is not read ahead */
 	pthread_t th[AHEAD_MAX_THREADS];
 	int nth;
 	size_t wsize, wlimit; /* libgit2's pack windows before (0: not changed) */
@@ -684,18 +685,14 @@ static void ahead_parse(const struct ahead *a, git_repository *repo, struct ahea
 	s->off = xmalloc((ne + 1) * sizeof(*s->off));
 	s->len = xmalloc((ne + 1) * sizeof(*s->len));
 	for (size_t j = 0; j < ne; j++) {
-		const git_tree_entry *fe = ents[j];
 		git_blob *b = NULL;
 		char path[256];
-		char *id;
+		char *id = NULL;
 
 		s->off[j] = AHEAD_NONE;
 		s->len[j] = 0;
-		snprintf(path, sizeof(path), "clients/%s/%s", s->name, git_tree_entry_name(fe));
-		id = layout_id(a->layout, path);
-		rec = NULL;
-		if (id && git_tree_entry_type(fe) == GIT_OBJECT_BLOB && !git_blob_lookup(&b, repo, git_tree_entry_id(fe)))
-			reg_parse_blob(b, path, id, &rec, NULL, true);
+		rec = entry_id(a->layout, s->name, ents[j], path, &id) ? entry_record(repo, ents[j], path, id, &b)
+								       : NULL;
 		/* What the parse warned of is said by the walk's own parse. */
 		nw = preg_warnings_take(&w);
 		preg_warnings_free(w, nw);
@@ -746,47 +743,45 @@ static void *ahead_worker(void *arg)
 	return NULL;
 }
 
-/* Start the workers on the shards of clients (tip's) that c does not know,
- * when there are enough of them to be worth it; NULL otherwise. */
+/* One shard for the workers, unless the cache knows it (walk_shards). */
+static int ahead_add(struct reg *r, const git_tree_entry *se, void *arg)
+{
+	struct ahead *a = arg;
+	const char *name = git_tree_entry_name(se);
+	struct ahead_shard *s;
+
+	(void)r;
+	if (strlen(name) >= sizeof(s->name) || rcache_has_shard(a->cache, name))
+		return 0;
+	if (a->n % 64 == 0)
+		a->v = xrealloc(a->v, (a->n + 64) * sizeof(*a->v));
+	s = &a->v[a->n++];
+	memset(s, 0, sizeof(*s));
+	memcpy(s->name, name, strlen(name) + 1);
+	git_oid_cpy(&s->tree, git_tree_entry_id(se));
+	return 0;
+}
+
+/* Start the workers on the shards at the tip that c does not know, when
+ * there are enough of them to be worth it; NULL otherwise. */
 static struct ahead *ahead_start(struct reg *r, const struct rcache *c)
 {
-	git_oid oid;
-	git_tree *tree = NULL, *clients = NULL;
-	const git_tree_entry *ce;
-	struct ahead *a = NULL;
+	struct ahead *a;
 	cpu_set_t cpus;
 	/* The processors this process may run on (taskset, a container's
 	 * share), not all the machine has. */
 	long ncpu = sched_getaffinity(0, sizeof(cpus), &cpus) ? 1 : CPU_COUNT(&cpus);
-	size_t n = 0;
 
-	if (ncpu < 2 || reg_tip_tree(r, &oid, &tree)) {
-		preg_error_clear();
+	if (ncpu < 2)
 		return NULL;
-	}
-	ce = git_tree_entry_byname(tree, "clients");
-	if (!ce || git_tree_entry_type(ce) != GIT_OBJECT_TREE || git_tree_lookup(&clients, r->repo, git_tree_entry_id(ce)))
-		goto out;
 	a = xcalloc(1, sizeof(*a));
-	a->v = xcalloc(git_tree_entrycount(clients) + 1, sizeof(*a->v));
-	for (size_t i = 0; i < git_tree_entrycount(clients); i++) {
-		const git_tree_entry *se = git_tree_entry_byindex(clients, i);
-		const char *name = git_tree_entry_name(se);
-
-		if (git_tree_entry_type(se) != GIT_OBJECT_TREE || strlen(name) >= sizeof(a->v[n].name) ||
-		    rcache_has_shard(c, name))
-			continue;
-		memcpy(a->v[n].name, name, strlen(name) + 1);
-		git_oid_cpy(&a->v[n].tree, git_tree_entry_id(se));
-		n++;
-	}
-	if (n < AHEAD_MIN_SHARDS) {
+	a->cache = c;
+	if (walk_shards(r, ahead_add, a) || a->n < AHEAD_MIN_SHARDS) {
+		preg_error_clear();
 		free(a->v);
 		free(a);
-		a = NULL;
-		goto out;
+		return NULL;
 	}
-	a->n = n;
 	a->layout = reg_layout(r);
 	a->gitdir = xstrdup(r->gitdir);
 	pthread_mutex_init(&a->mu, NULL);
@@ -812,9 +807,6 @@ static struct ahead *ahead_start(struct reg *r, const struct rcache *c)
 	for (long t = 0; t < ncpu && t < AHEAD_MAX_THREADS; t++)
 		if (!pthread_create(&a->th[a->nth], NULL, ahead_worker, a))
 			a->nth++;
-out:
-	git_tree_free(clients);
-	git_tree_free(tree);
 	return a;
 }
 
@@ -973,7 +965,7 @@ static int plan_shard(struct reg *r, const git_tree_entry *se, void *ctx)
 		git_blob *b = NULL;
 		bool hit = false;
 
-		if (!entry_id(r, sname, fe, path, &id)) {
+		if (!entry_id(reg_layout(r), sname, fe, path, &id)) {
 			clean = false;
 			if (x->cb)
 				rc = x->cb(x->arg, NULL, path, NULL);
@@ -1008,7 +1000,7 @@ static int plan_shard(struct reg *r, const git_tree_entry *se, void *ctx)
 			rcache_plan_add(plan, git_tree_entry_id(fe)->id, id, enc, as->len[j]);
 			if (x->cb)
 				rc = give_encoded(x, id, path, enc, as->len[j]);
-		} else if (!hit && (parsed = entry_record(r, fe, path, id, &b))) {
+		} else if (!hit && (parsed = entry_record(r->repo, fe, path, id, &b))) {
 			x->enc.len = 0;
 			rcache_encode(&x->enc, parsed);
 			rcache_plan_add(plan, git_tree_entry_id(fe)->id, id, x->enc.p, x->enc.len);
