@@ -150,3 +150,19 @@ writes() {
 	[ ! -e "$R/.git/index.lock" ]
 	git_agrees
 }
+
+@test "git holds index.lock: the write commits and says so, the next one brings the index up" {
+	local f
+	f=$(record_path romashka)
+	# A lock without preg's marker is git's (or an editor's): left alone.
+	: >"$R/.git/index.lock"
+	run --separate-stderr preg -C "$R" note romashka "звонок"
+	same "$status" 0
+	[[ "$stderr" == "preg: warning: committed "*", but the work tree was not updated: cannot write the index: .git/index.lock exists (git or an editor is using the index); the next preg command or 'preg doctor' finishes it" ]]
+	[ -e "$R/.git/index.lock" ]
+	same "$(commits)" 5
+	rm "$R/.git/index.lock"
+	preg -C "$R" note globex "звонок" >/dev/null
+	grep -q 'text: звонок' "$R/$f"
+	git_agrees
+}
