@@ -108,6 +108,10 @@ static void test_limits(void **state)
 	assert_error(csv_read(&t, b.p, b.len, 0, "f.csv"), PREG_EINVAL,
 		     "f.csv:2: more than 16384 cells in a row; a spreadsheet has at most 16384 columns");
 	assert_null(t);
+	if (unit_quick()) { /* the million rows: in make check */
+		buf_release(&b);
+		return;
+	}
 	buf_reset(&b);
 	buf_adds(&b, "Client\n");
 	for (int i = 1; i < CSV_MAX_ROWS; i++)
