@@ -12,12 +12,14 @@
 
 load helper
 
-RLO=$'\u202e'
-ZWSP=$'\u200b'
-BOM=$'\ufeff'
-LRI=$'\u2066'
-# A woman technologist: woman, zero-width joiner, laptop.
-EMOJI=$'\U0001F469\u200d\U0001F4BB'
+# As UTF-8 bytes: bash reads $'\u202e' in the locale it starts in, and in
+# the C locale (a cron job, a bare CI shell) it would not be the character.
+RLO=$'\xe2\x80\xae'     # U+202E
+ZWSP=$'\xe2\x80\x8b'    # U+200B
+BOM=$'\xef\xbb\xbf'     # U+FEFF
+LRI=$'\xe2\x81\xa6'     # U+2066
+# A woman technologist: woman (U+1F469), zero-width joiner, laptop (U+1F4BB).
+EMOJI=$'\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x92\xbb'
 
 setup() {
 	common_setup
