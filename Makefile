@@ -93,7 +93,7 @@ units: $(UNIT_BIN)
 # LeakSanitizer checks at the exit of every preg process (about 25 ms
 # each), except in the files that run the same ordinary commands hundreds
 # of times (tests/cli: the model and soak runs, the kill test's writers,
-# the completions' calls and the tries of every option in the docs test;
+# the completions' calls and every option's try in the docs test;
 # each says so) and the init of a test's register: every command is run
 # with the check in its own file, and the unit tests also under valgrind
 # (check-valgrind).

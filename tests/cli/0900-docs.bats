@@ -16,10 +16,10 @@
 # walk of the commands, each one's -h, --help and --list-opts (run there
 # with LeakSanitizer's check) and each page as mandoc renders it. The
 # completions' own calls of the binary (--list-opts, --list-cmds,
-# --list-values, hundreds of them) and the tests that try every option
-# alone run without the check (no_leak_check): the same commands with it
-# are the cache's and the --list-values test's, and the parser's in each
-# command's own file.
+# --list-values, hundreds of them) and the test that gives each command
+# every option of its table run without the check (no_leak_check): the
+# same commands with it are the cache's and the --list-values test's, and
+# the parser's in each command's own file.
 
 load helper
 
