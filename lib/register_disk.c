@@ -865,10 +865,7 @@ int reg_index_rebuild(struct reg *r, bool *rebuilt)
 	free(journal);
 	if (rc)
 		goto out;
-	reg_marker_set(r);
-	if (git_index_write(idx))
-		rc = reg_write_err(r, "cannot write the index");
-	reg_marker_clear(r);
+	rc = reg_index_write(r, idx);
 	if (!rc && rename(tmp, dst))
 		rc = reg_ioerr(r, "replace", ".git/index");
 	if (!rc) {
@@ -995,12 +992,8 @@ int reg_heal(struct reg *r, char **paths, size_t n, bool verbose, int *left)
 		if (fd >= 0)
 			close(fd);
 	}
-	if (!rc && changed) {
-		reg_marker_set(r);
-		if (git_index_write(idx))
-			rc = reg_write_err(r, "cannot write the index");
-		reg_marker_clear(r);
-	}
+	if (!rc && changed)
+		rc = reg_index_write(r, idx);
 out:
 	git_index_free(idx);
 	git_tree_free(tree);
@@ -1039,6 +1032,17 @@ void reg_marker_clear(struct reg *r)
 
 	unlink(p);
 	free(p);
+}
+
+int reg_index_write(struct reg *r, git_index *idx)
+{
+	int rc = 0;
+
+	reg_marker_set(r);
+	if (git_index_write(idx))
+		rc = reg_write_err(r, "cannot write the index");
+	reg_marker_clear(r);
+	return rc;
 }
 
 static int64_t ns(const struct timespec *t)

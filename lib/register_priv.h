@@ -140,6 +140,9 @@ void reg_funlock(struct reg *r);
 void reg_marker_set(struct reg *r);
 void reg_marker_clear(struct reg *r);
 
+/* Write idx to .git/index under the marker; 0, or the error set. */
+int reg_index_write(struct reg *r, git_index *idx);
+
 /* The work tree is never entered through a symbolic link below its top
  * (SPEC §7): every access below goes down one directory at a time with
  * O_NOFOLLOW. reg_link_error sets the error that names such a link;

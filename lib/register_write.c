@@ -575,12 +575,8 @@ static int apply_worktree(struct txn *t)
 		rc = reg_index_set_stat(idx, puts[i].rel, puts[i].id ? puts[i].id : &oid,
 					puts[i].placed ? &puts[i].st : NULL);
 	}
-	if (!rc) {
-		reg_marker_set(r);
-		if (git_index_write(idx))
-			rc = reg_write_err(r, "cannot write the index");
-		reg_marker_clear(r);
-	}
+	if (!rc)
+		rc = reg_index_write(r, idx);
 out:
 	git_index_free(idx);
 	free(puts);
