@@ -1,6 +1,7 @@
 /* xlsx: workbooks with libxlsxwriter (see xlsx.h). */
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,6 +58,7 @@ int zipOpenNewFileInZip4_64(zipFile file, const char *filename, const zip_filein
 
 struct xlsx {
 	char *path;
+	int fd; /* the workbook's file without a name (O_TMPFILE), or -1 */
 	lxw_workbook *wb;
 	lxw_format *head, *text, *date, *wrap;
 	/* the export */
@@ -100,16 +102,25 @@ int xlsx_begin(struct xlsx **out)
 	int fd;
 
 	*out = NULL;
-	x->path = xasprintf("%s/preg-XXXXXX.xlsx", dir && *dir ? dir : "/tmp");
-	if ((fd = mkstemps(x->path, 5)) < 0) {
-		int rc = preg_error_set(PREG_EIO, "cannot make a temporary file in '%s': %s",
-					dir && *dir ? dir : "/tmp", strerror(errno));
+	/* The workbook is written to a file that has no name, which a kill at
+	 * any instant leaves nothing of; libxlsxwriter opens it by its
+	 * /proc/self/fd path. A file system without O_TMPFILE gets a named
+	 * one, removed at the end. */
+	x->fd = open(dir && *dir ? dir : "/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (x->fd >= 0) {
+		x->path = xasprintf("/proc/self/fd/%d", x->fd);
+	} else {
+		x->path = xasprintf("%s/preg-XXXXXX.xlsx", dir && *dir ? dir : "/tmp");
+		if ((fd = mkstemps(x->path, 5)) < 0) {
+			int rc = preg_error_set(PREG_EIO, "cannot make a temporary file in '%s': %s",
+						dir && *dir ? dir : "/tmp", strerror(errno));
 
-		free(x->path);
-		free(x);
-		return rc;
+			free(x->path);
+			free(x);
+			return rc;
+		}
+		close(fd);
 	}
-	close(fd);
 	/* Its own temporary files for the rows go where the workbook goes. */
 	o.tmpdir = (char *)(dir && *dir ? dir : "/tmp");
 	if (!(x->wb = workbook_new_opt(x->path, &o))) {
@@ -139,7 +150,10 @@ void xlsx_free(struct xlsx *x)
 		return;
 	if (x->wb)
 		lxw_workbook_free(x->wb);
-	unlink(x->path);
+	if (x->fd >= 0)
+		close(x->fd);
+	else
+		unlink(x->path);
 	free(x->path);
 	free(x->is_date);
 	free(x);

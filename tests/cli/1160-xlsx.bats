@@ -153,3 +153,25 @@ A4=ООО «Ромашка»:s B4=2026-10-01:d D4=2026-10-05:d N4=ivanov:s O4=ro
 	same "$stderr" "preg: error: cannot make a temporary file in '$BATS_TEST_TMPDIR/none': No such file or directory"
 	[ -z "$output" ]
 }
+
+@test "a workbook killed while it is written leaves nothing in TMPDIR" {
+	local i pid tmp=$BATS_TEST_TMPDIR/tmp
+	{
+		echo Client
+		for ((i = 1; i <= 3000; i++)); do echo "ООО «Клиент $i»"; done
+	} >many.csv
+	preg -C "$R" import many.csv >/dev/null
+	mkdir "$tmp"
+	TMPDIR=$tmp "$PREG" -C "$R" export --format xlsx >out.xlsx &
+	pid=$!
+	# Until the workbook is being written (a file of it open in TMPDIR),
+	# then kill -9.
+	for ((i = 0; i < 1000; i++)); do
+		ls -l "/proc/$pid/fd" 2>/dev/null | grep -qF " $tmp/" && break
+		sleep 0.01
+	done
+	kill -9 "$pid"
+	wait "$pid" || true
+	[ "$i" -lt 1000 ]
+	same "$(ls -A "$tmp")" ""
+}
