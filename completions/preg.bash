@@ -41,6 +41,14 @@ _preg_read_opts()
 	done < <(_preg_run "$@" --list-opts)
 }
 
+# The global options into o_*, unless a command path's (which lists them
+# too) or they are there already: read only when a word needs them, so
+# that "preg client add --<TAB>" asks the binary twice, not three times.
+_preg_need_opts()
+{
+	[[ -n $o_read ]] || { _preg_read_opts; o_read=1; }
+}
+
 # The index in o_* of option $1 ("--format", "-f", "--format=x"), or -1.
 _preg_opt()
 {
@@ -173,7 +181,7 @@ _preg()
 	local _preg_bin=${COMP_WORDS[0]}
 	local -a _preg_dir=() words=() path=() cands=() opw=()
 	local -a o_spell o_short o_kind o_vals o_flags a_kind a_vals a_flags
-	local i k w cur prev cword=0 joined= endopts= npos=0 valopt=-1 verbs
+	local i k w cur prev cword=0 joined= endopts= npos=0 valopt=-1 verbs o_read=
 
 	[[ $_preg_bin == "~/"* ]] && _preg_bin=$HOME/${_preg_bin#"~/"}
 
@@ -198,7 +206,6 @@ _preg()
 
 	# Walk the words: the global options, the command, its verb, then its
 	# options (and their values) and operands.
-	_preg_read_opts
 	for ((i = 1; i < cword; i++)); do
 		w=${words[i]}
 		if [[ -z $endopts && $w == -- && ${#path[@]} -gt 0 ]]; then
@@ -206,6 +213,7 @@ _preg()
 			continue
 		fi
 		if [[ -z $endopts && $w == -?* ]]; then
+			_preg_need_opts
 			k=$(_preg_opt "$w")
 			# -C DIR, -CDIR: the register the values come from.
 			if [[ $w == -C?* ]]; then
@@ -224,12 +232,13 @@ _preg()
 			path+=("$w")
 			verbs=
 			((${#path[@]} == 1)) && verbs=$(_preg_run "$w" --list-cmds)
-			[[ -z $verbs ]] && _preg_read_opts "${path[@]}"
+			[[ -z $verbs ]] && _preg_read_opts "${path[@]}" && o_read=1
 			continue
 		fi
 		opw[npos++]=$w
 	done
 
+	[[ -z $endopts && $cur == -* ]] && _preg_need_opts
 	if ((valopt >= 0)); then
 		_preg_complete_value "${o_kind[valopt]}" "${o_vals[valopt]}"
 	elif [[ -z $endopts && $cur == --*=* ]]; then

@@ -82,7 +82,10 @@ function __preg_candidates
     set -l npos 0
     set -l opw
     set -l valopt 0
-    set -l opts ($bin --list-opts 2>/dev/null)
+    # The global options, read only when a word needs them (a command
+    # path's --list-opts lists them too).
+    set -l opts
+    set -l o_read 0
     set -l i 2
 
     # Walk the words: the global options, the command, its verb, then its
@@ -92,6 +95,10 @@ function __preg_candidates
         if test $endopts -eq 0; and test "x$w" = x--; and test (count $cmdpath) -gt 0
             set endopts 1
         else if test $endopts -eq 0; and string match -q -- '-?*' $w
+            if test $o_read -eq 0
+                set opts ($bin --list-opts 2>/dev/null)
+                set o_read 1
+            end
             set -l k (__preg_opt $w $opts)
             if string match -q -- '-C?*' $w
                 set dir -C (string sub -s 3 -- $w)
@@ -113,6 +120,7 @@ function __preg_candidates
             end
             if test (count $verbs) -eq 0
                 set opts ($bin $cmdpath --list-opts 2>/dev/null)
+                set o_read 1
             end
         else
             set npos (math $npos + 1)
@@ -121,6 +129,9 @@ function __preg_candidates
         set i (math $i + 1)
     end
 
+    if test $endopts -eq 0; and string match -q -- '-*' $cur; and test $o_read -eq 0
+        set opts ($bin --list-opts 2>/dev/null)
+    end
     set -l ctx -- $bin $dir $words[(math $cword - 1)] $cur
     if test $valopt -gt 0
         set -l f (string split \t -- $opts[$valopt])

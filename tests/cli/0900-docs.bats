@@ -799,6 +799,56 @@ steel"
 	[ "$bad" -eq 0 ]
 }
 
+@test "a completion asks the binary only what it needs: the global table only for a word before the command" {
+	local log=$BATS_TEST_TMPDIR/calls w=$BATS_TEST_TMPDIR/bin/preg out
+	two_clients
+	mkdir -p "$BATS_TEST_TMPDIR/bin"
+	# The binary the completions call is the command word: a preg that
+	# writes down what it was asked.
+	printf '#!/bin/sh\necho "$*" >>"%s"\nexec "%s" "$@"\n' "$log" "$PREG" >"$w"
+	chmod +x "$w"
+	no_leak_check
+	local want="client --list-cmds
+client add --list-opts"
+	# With -C before the command, the global table first (to know that
+	# -C takes a word); the ids (zsh and fish describe them by names).
+	local want_c="--list-opts
+-C $R client --list-cmds
+-C $R client show --list-opts
+-C $R --list-values client"
+	: >"$log"
+	out=$(bash_complete "$w" client add --)
+	has_line "$out" --manager
+	same "$(<"$log")" "$want"
+	: >"$log"
+	out=$(bash_complete "$w" -C "$R" client show '')
+	same "$out" "romashka
+vasilek"
+	same "$(<"$log")" "$want_c"
+	if command -v zsh >/dev/null; then
+		: >"$log"
+		out=$(zsh_complete "$w" client add --)
+		[[ $out == *--manager* ]]
+		same "$(<"$log")" "$want"
+		: >"$log"
+		zsh_complete "$w" -C "$R" client show '' >/dev/null
+		same "$(<"$log")" "$want_c-name"
+	fi
+	if command -v fish >/dev/null; then
+		: >"$log"
+		out=$(fish_complete "$w" client add --)
+		[[ $out == *--manager* ]]
+		same "$(<"$log")" "$want"
+		: >"$log"
+		fish_complete "$w" -C "$R" client show '' >/dev/null
+		# (fish gives -C only where the answer is the register's)
+		same "$(<"$log")" "--list-opts
+client --list-cmds
+client show --list-opts
+-C $R --list-values client-name"
+	fi
+}
+
 @test "each shell completes a value after its kind: managers, tags, phases, files" {
 	local out bad=0
 	new_register
