@@ -102,18 +102,26 @@ int xlsx_begin(struct xlsx **out)
 	int fd;
 
 	*out = NULL;
+	if (!dir || !*dir)
+		dir = "/tmp";
 	/* The workbook is written to a file that has no name, which a kill at
 	 * any instant leaves nothing of; libxlsxwriter opens it by its
-	 * /proc/self/fd path. A file system without O_TMPFILE gets a named
-	 * one, removed at the end. */
-	x->fd = open(dir && *dir ? dir : "/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	 * /proc/self/fd path. A file system without O_TMPFILE (or no /proc)
+	 * gets a named one, removed at the end. */
+	x->fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
 	if (x->fd >= 0) {
 		x->path = xasprintf("/proc/self/fd/%d", x->fd);
-	} else {
-		x->path = xasprintf("%s/preg-XXXXXX.xlsx", dir && *dir ? dir : "/tmp");
+		if (access(x->path, W_OK)) {
+			close(x->fd);
+			x->fd = -1;
+			free(x->path);
+		}
+	}
+	if (x->fd < 0) {
+		x->path = xasprintf("%s/preg-XXXXXX.xlsx", dir);
 		if ((fd = mkstemps(x->path, 5)) < 0) {
-			int rc = preg_error_set(PREG_EIO, "cannot make a temporary file in '%s': %s",
-						dir && *dir ? dir : "/tmp", strerror(errno));
+			int rc = preg_error_set(PREG_EIO, "cannot make a temporary file in '%s': %s", dir,
+						strerror(errno));
 
 			free(x->path);
 			free(x);
@@ -122,7 +130,7 @@ int xlsx_begin(struct xlsx **out)
 		close(fd);
 	}
 	/* Its own temporary files for the rows go where the workbook goes. */
-	o.tmpdir = (char *)(dir && *dir ? dir : "/tmp");
+	o.tmpdir = (char *)dir;
 	if (!(x->wb = workbook_new_opt(x->path, &o))) {
 		xlsx_free(x);
 		return preg_error_set(PREG_EIO, "cannot start a workbook");
